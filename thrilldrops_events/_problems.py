@@ -1,0 +1,91 @@
+"""Turning pydantic's errors and our own findings into :class:`~thrilldrops_events.errors.Problem` lists."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.errors import EventValidationError, Problem
+
+_VARIANTS = tuple(e.value for e in EventType)
+
+# Friendlier messages for pydantic's error types, by the last path element where it matters.
+_PATTERN_MESSAGES = {
+    "currency": "must be 2 to 10 ASCII letters or digits (such as EUR, USDT or mBTC)",
+    "contribution_currency": "must be 2 to 10 ASCII letters or digits (such as EUR, USDT or mBTC)",
+    "country": "must be an ISO 3166-1 alpha-2 code in upper case (such as DE, GB or UK)",
+}
+_IDENTIFIER_PATTERN = "must not be empty or start or end with whitespace"
+
+
+def join_path(loc: Sequence[str | int]) -> str:
+    """Render a location tuple as a dotted JSON path."""
+    return ".".join(str(part) for part in loc)
+
+
+def unknown_variant(name: str, *, path: str = "event_type") -> EventValidationError:
+    """The error for an event type name that is not one of the eight variants."""
+    return EventValidationError([Problem(join_path([path, name]) if path else "", _unknown_variant_message(name),
+                                         "unknown_variant")])
+
+
+def _unknown_variant_message(name: str) -> str:
+    close = difflib.get_close_matches(name, _VARIANTS, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(_VARIANTS)}"
+    return f"unknown event type {name!r}{hint}"
+
+
+def _problem(error: Any, prefix: tuple[str | int, ...]) -> Problem:
+    loc: tuple[str | int, ...] = prefix + tuple(error["loc"])
+    kind: str = error["type"]
+    message: str = error["msg"]
+    last = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        if len(loc) == 2 and loc[0] == "event_type" and not prefix:
+            return Problem(join_path(loc), _unknown_variant_message(str(last)), "unknown_variant")
+        return Problem(join_path(loc), "unknown field (refused in strict mode)", "unknown_field")
+    if kind == "missing":
+        message = "required field is missing"
+    elif kind == "string_pattern_mismatch":
+        message = _PATTERN_MESSAGES.get(str(last), _IDENTIFIER_PATTERN)
+    elif kind == "string_too_short":
+        message = "must not be empty"
+    elif kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        message = f"must be one of {expected} (case-sensitive)"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = "must be a JSON object"
+    elif kind.startswith("money_") or kind in {"country_code", "strict_type"} or kind.startswith("timestamp_"):
+        pass  # our own messages are already written for people
+    else:
+        message = message[:1].lower() + message[1:]
+    return Problem(join_path(loc), message, kind)
+
+
+def from_validation_error(
+    error: ValidationError, *, prefix: tuple[str | int, ...] = (), extra: Iterable[Problem] = ()
+) -> EventValidationError:
+    """Convert a pydantic ``ValidationError`` into ours, keeping every problem and its path."""
+    problems = [_problem(e, prefix) for e in error.errors(include_url=False, include_input=False)]
+    problems.extend(extra)
+    return EventValidationError(problems)
+
+
+def single(path: str, message: str, kind: str) -> EventValidationError:
+    """An error with one problem."""
+    return EventValidationError([Problem(path, message, kind)])
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def build(model: type[_M], /, **fields: Any) -> _M:
+    """Construct a model, raising ``EventValidationError`` (not pydantic's error) when a field is invalid."""
+    try:
+        return model(**fields)
+    except ValidationError as error:
+        raise from_validation_error(error) from None

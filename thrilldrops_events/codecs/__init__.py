@@ -1,0 +1,1 @@
+"""Codecs: the same verbs (``encode``, ``decode``, ``encode_lines``, ``decode_lines``) per format."""

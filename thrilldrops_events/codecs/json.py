@@ -1,0 +1,299 @@
+"""Exact JSON for envelopes and payloads: ``decode``/``encode`` and NDJSON ``decode_lines``/``encode_lines``.
+
+Reading is exact: a JSON number never passes through ``float``. Two routes give the same result:
+
+* the **fast route** hands the bytes to pydantic's native JSON validator; it accepts only documents
+  whose money is written as plain decimal strings (``"25.00"``) and whose unknown fields hold no
+  fractional numbers, which is what producers built on this library send;
+* the **exact route** reads everything else with ``json.loads(parse_float=Decimal)`` and validates
+  the result. It is also the only route that reports errors, so a message never depends on the route.
+
+Writing uses pydantic's native serializer for the common case (money as strings, no unknown
+fields) and a small exact writer otherwise (money as JSON numbers, unknown fields written back as
+they were read).
+"""
+
+from __future__ import annotations
+
+import json as _json
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Literal, NamedTuple, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic_core import PydanticCustomError
+
+from thrilldrops_events._exact import MAX_DEPTH, MAX_EVENT_BYTES, JsonNumber, contains_json_float, loads_exact
+from thrilldrops_events._problems import from_validation_error, single
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import EventValidationError
+from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload, payload_model
+from thrilldrops_events.types import STRICT_CONTEXT, Identifier, Timestamp
+
+__all__ = [
+    "MoneyFormat",
+    "ParsedLine",
+    "decode",
+    "decode_lines",
+    "decode_payload",
+    "encode",
+    "encode_lines",
+    "to_dict",
+]
+
+#: How money is written: as decimal strings (``"25.00"``, the default) or as JSON numbers (``25.00``).
+MoneyFormat = Literal["string", "number"]
+
+RawJson = Union[bytes, bytearray, memoryview, str]
+
+
+class _VariantsBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> _VariantsBase:
+        present = self.model_fields_set
+        if len(present) != 1:
+            found = ", ".join(sorted(present)) or "none"
+            raise PydanticCustomError(
+                "variant_count",
+                "must hold exactly one event type, such as {\"Deposit\": {...}}; found {found}",
+                {"found": found},
+            )
+        return self
+
+
+# `event_type` on the wire: an object with exactly one key, the variant name. Built from the registry.
+_Variants: type[_VariantsBase] = create_model(  # type: ignore[call-overload]
+    "_Variants",
+    __base__=_VariantsBase,
+    **{event_type.value: (model, None) for event_type, model in PAYLOAD_MODELS.items()},
+)
+
+
+class _WireEnvelope(BaseModel):
+    """The envelope exactly as it is on the wire; converted to :class:`Envelope` once valid."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, hide_input_in_errors=True)
+
+    operator_id: Identifier
+    brand_id: Identifier
+    player_id: Identifier
+    timestamp: Timestamp
+    event_type: _Variants = Field()  # type: ignore[valid-type]
+
+
+_WIRE = _WireEnvelope.__pydantic_validator__
+
+
+def _envelope_from_wire(wire: _WireEnvelope) -> Envelope:
+    variants = wire.event_type
+    (name,) = variants.model_fields_set
+    return Envelope.model_construct(
+        operator_id=wire.operator_id,
+        brand_id=wire.brand_id,
+        player_id=wire.player_id,
+        timestamp=wire.timestamp,
+        payload=getattr(variants, name),
+        **(wire.__pydantic_extra__ or {}),
+    )
+
+
+def _lost_precision(model: BaseModel) -> bool:
+    """Whether the fast route read a fractional number into ``float`` somewhere in unknown fields."""
+    extra = model.__pydantic_extra__
+    return bool(extra) and contains_json_float(extra)
+
+
+def _validate_mapping(validator: Any, data: object, strict: bool, path: str = "") -> Any:
+    if not isinstance(data, Mapping):
+        raise single(path, "must be a JSON object", "not_an_object")
+    try:
+        if strict:
+            return validator.validate_python(data, extra="forbid", context=STRICT_CONTEXT)
+        return validator.validate_python(data)
+    except ValidationError as error:
+        raise from_validation_error(error) from None
+    except RecursionError:  # pragma: no cover - pydantic guards recursion itself
+        raise single(path, f"nested more than {MAX_DEPTH} levels deep", "too_deep") from None
+
+
+def _fast(validator: Any, raw: object, strict: bool) -> Any | None:
+    """Try the native route; ``None`` means: use the exact route."""
+    if strict or type(raw) not in (bytes, str) or len(raw) > MAX_EVENT_BYTES:  # type: ignore[arg-type]
+        return None
+    try:
+        return validator.validate_json(raw)
+    except ValidationError:
+        return None
+
+
+def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelope:
+    """Read one envelope from wire JSON (bytes or text) or from an already parsed mapping.
+
+    Args:
+        raw: The ``POST /event`` body.
+        strict: Refuse unknown fields, and strings or numbers where booleans or integers are due.
+
+    Raises:
+        EventValidationError: With every problem found, each with its JSON path. Malformed JSON, a
+            non-object body, an unknown or missing variant and two variant keys are reported the same way.
+    """
+    if not isinstance(raw, Mapping):
+        wire = _fast(_WIRE, raw, strict)
+        if wire is not None and not _lost_precision(wire) and not _lost_precision(_payload_of(wire)):
+            return _envelope_from_wire(wire)
+        raw = loads_exact(raw)
+    return _envelope_from_wire(_validate_mapping(_WIRE, raw, strict))
+
+
+def _payload_of(wire: _WireEnvelope) -> EventPayload:
+    variants = wire.event_type
+    (name,) = variants.model_fields_set
+    payload: EventPayload = getattr(variants, name)
+    return payload
+
+
+def decode_payload(
+    event_type: EventType | str, raw: RawJson | Mapping[str, Any], *, strict: bool = False
+) -> EventPayload:
+    """Read one payload (the object under the variant name) of the given event type.
+
+    Raises:
+        EventValidationError: With every problem found; an unknown event type is one too.
+    """
+    model = payload_model(event_type)
+    validator = model.__pydantic_validator__
+    if not isinstance(raw, Mapping):
+        payload = _fast(validator, raw, strict)
+        if payload is not None and not _lost_precision(payload):
+            return payload  # type: ignore[no-any-return]
+        raw = loads_exact(raw)
+    return _validate_mapping(validator, raw, strict)  # type: ignore[no-any-return]
+
+
+class ParsedLine(NamedTuple):
+    """One line of NDJSON input: its number and either the event or the error."""
+
+    line: int
+    event: Envelope | None
+    error: EventValidationError | None
+
+
+def decode_lines(
+    data: RawJson | Iterable[bytes | str], *, strict: bool = False, skip_blank: bool = True
+) -> Iterator[ParsedLine]:
+    """Read NDJSON lazily, one :class:`ParsedLine` per line; a bad line is reported and reading goes on.
+
+    Args:
+        data: The whole NDJSON text, or any iterable of lines such as an open file.
+        strict: As for :func:`decode`.
+        skip_blank: Skip lines holding only whitespace (their numbers still count).
+    """
+    lines: Iterable[bytes | str]
+    if isinstance(data, memoryview):
+        data = data.tobytes()
+    lines = data.splitlines() if isinstance(data, (bytes, bytearray, str)) else data
+    for number, line in enumerate(lines, start=1):
+        if skip_blank and not line.strip():
+            continue
+        try:
+            event = decode(bytes(line) if isinstance(line, bytearray) else line, strict=strict)
+        except EventValidationError as error:
+            yield ParsedLine(number, None, error.with_line(number))
+        else:
+            yield ParsedLine(number, event, None)
+
+
+def to_dict(obj: Envelope | EventPayload, *, money: Literal["string", "decimal"] = "string") -> dict[str, Any]:
+    """Return the wire form as Python values: the envelope with ``event_type: {variant: {...}}``.
+
+    Args:
+        obj: An envelope or a payload.
+        money: ``"string"`` writes money as decimal strings (JSON-ready); ``"decimal"`` keeps ``Decimal``.
+            Unknown fields keep the values they were read with.
+    """
+    data = obj.model_dump(mode="python")
+    converted: dict[str, Any] = _plain(data, money == "string", 0)
+    return converted
+
+
+def _plain(value: Any, money_as_str: bool, depth: int) -> Any:
+    if depth > 2 * MAX_DEPTH:
+        raise single("", f"nested more than {MAX_DEPTH} levels deep", "too_deep")
+    kind = type(value)
+    if kind is dict:
+        return {key: _plain(item, money_as_str, depth + 1) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_plain(item, money_as_str, depth + 1) for item in value]
+    if kind is Decimal:
+        return str(value) if money_as_str else value
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+_ENCODE_STR = _json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+
+
+def _write(value: Any, money_as_number: bool, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_ENCODE_STR(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(str(value))
+    elif kind is JsonNumber:
+        out.append(str(value))
+    elif kind is Decimal:
+        out.append(str(value) if money_as_number else f'"{value}"')
+    elif kind is dict:
+        out.append("{")
+        first = True
+        for key, item in value.items():
+            if not first:
+                out.append(",")
+            first = False
+            out.append(_ENCODE_STR(str(key)))
+            out.append(":")
+            _write(item, money_as_number, out)
+        out.append("}")
+    elif kind is list:
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _write(item, money_as_number, out)
+        out.append("]")
+    elif kind is float and value == value and value not in (float("inf"), float("-inf")):
+        out.append(repr(value))
+    else:
+        raise single("", f"cannot write a value of type {kind.__name__} as JSON", "not_serializable")
+
+
+def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> bytes:
+    """Write an envelope (wire form) or a payload as compact UTF-8 JSON.
+
+    Args:
+        obj: What to write.
+        money: ``"string"`` (default) writes ``"25.00"``; ``"number"`` writes ``25.00``. Both are exact.
+    """
+    if money == "string" and not obj.__pydantic_extra__:
+        inner = obj.payload if isinstance(obj, Envelope) else obj
+        if not inner.__pydantic_extra__:
+            return obj.__pydantic_serializer__.to_json(obj)
+    out: list[str] = []
+    _write(to_dict(obj, money="decimal"), money == "number", out)
+    return "".join(out).encode()
+
+
+def encode_lines(objs: Iterable[Envelope | EventPayload], *, money: MoneyFormat = "string") -> bytes:
+    """Write many envelopes or payloads as NDJSON: one compact JSON document per line."""
+    return b"".join(encode(obj, money=money) + b"\n" for obj in objs)

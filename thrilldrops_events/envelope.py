@@ -1,0 +1,140 @@
+"""The ``POST /event`` envelope: operator, brand and player scope around one payload.
+
+On the wire the payload sits under its variant name (an externally tagged union)::
+
+    {"operator_id": "op-1", "brand_id": "brand-7", "player_id": "p-000042", "timestamp": 1777852800,
+     "event_type": {"Deposit": {"method_id": "visa", "currency": "EUR", "amount": "25.00", "balance_after": null}}}
+
+In Python the payload is the typed model itself: ``envelope.payload``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Union, cast
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, SerializerFunctionWrapHandler, Tag, model_serializer
+from typing_extensions import Self
+
+from thrilldrops_events._problems import build, single
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.events import (
+    Deposit,
+    EventPayload,
+    PlayerLogin,
+    PlayerLogout,
+    ThrillPotsOptInEvent,
+    ThrillPotsRaffleWinEvent,
+    ThrillPotsWinEvent,
+    Transaction,
+    Withdrawal,
+)
+from thrilldrops_events.types import Identifier, Timestamp, utc_datetime
+
+__all__ = ["Envelope"]
+
+
+def _payload_tag(value: Any) -> str | None:
+    return value.event_type.value if isinstance(value, EventPayload) else None
+
+
+_TaggedPayload = Annotated[
+    Union[  # noqa: UP007 - Tag annotations inside a Union need the long form on Python 3.10
+        Annotated[PlayerLogin, Tag("PlayerLogin")],
+        Annotated[PlayerLogout, Tag("PlayerLogout")],
+        Annotated[Transaction, Tag("Transaction")],
+        Annotated[Deposit, Tag("Deposit")],
+        Annotated[Withdrawal, Tag("Withdrawal")],
+        Annotated[ThrillPotsWinEvent, Tag("ThrillPotsWinEvent")],
+        Annotated[ThrillPotsRaffleWinEvent, Tag("ThrillPotsRaffleWinEvent")],
+        Annotated[ThrillPotsOptInEvent, Tag("ThrillPotsOptInEvent")],
+    ],
+    Discriminator(
+        _payload_tag,
+        custom_error_type="payload_type",
+        custom_error_message="payload must be an instance of one of the eight payload models (Deposit, ...)",
+    ),
+]
+
+
+class Envelope(BaseModel):
+    """One ThrillDrops event: who it is about, when, and what happened.
+
+    Build it from a payload model and read it with :func:`~thrilldrops_events.parse_event`;
+    write it with :func:`~thrilldrops_events.to_json`. Unknown envelope fields are kept.
+
+    Example:
+        >>> from decimal import Decimal
+        >>> from thrilldrops_events import Deposit, Envelope
+        >>> env = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-42", timestamp=1777852800,
+        ...                payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.00")))
+        >>> env.event_type
+        <EventType.DEPOSIT: 'Deposit'>
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow", hide_input_in_errors=True)
+
+    operator_id: Identifier = Field(description="The casino operator the event belongs to.")
+    brand_id: Identifier = Field(description="The operator's brand (site) the event belongs to.")
+    player_id: Identifier = Field(description="The player the event is about.")
+    timestamp: Timestamp = Field(
+        description="When the event happened, in Unix seconds (an integer; not milliseconds, not a string)."
+    )
+    payload: _TaggedPayload = Field(
+        description="The event itself; on the wire it is `event_type: {\"<Variant>\": {...}}`, exactly one key."
+    )
+
+    @property
+    def event_type(self) -> EventType:
+        """The payload's event type (its wire variant name)."""
+        return self.payload.event_type
+
+    @property
+    def time(self) -> datetime:
+        """The timestamp as an aware UTC ``datetime``."""
+        return utc_datetime(self.timestamp)
+
+    @classmethod
+    def at(
+        cls, when: datetime, payload: EventPayload, *, operator_id: str, brand_id: str, player_id: str, **extra: Any
+    ) -> Self:
+        """Build an envelope from an aware ``datetime`` (sub-second precision is dropped).
+
+        Raises:
+            EventValidationError: If ``when`` is naive (has no time zone) or any field is invalid.
+        """
+        if when.tzinfo is None or when.utcoffset() is None:
+            raise single("timestamp", "datetime must be aware (have a time zone), such as UTC", "naive_datetime")
+        return build(
+            cls,
+            operator_id=operator_id,
+            brand_id=brand_id,
+            player_id=player_id,
+            timestamp=int(when.timestamp() // 1),
+            payload=payload,
+            **extra,
+        )
+
+    @model_serializer(mode="wrap")
+    def _to_wire(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        fields: dict[str, Any] = handler(self)
+        wire: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key == "payload":
+                wire["event_type"] = {self.payload.event_type.value: value}
+            else:
+                wire[key] = value
+        return wire
+
+    @classmethod
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *, strict: bool | None = None, **_: Any
+    ) -> Self:
+        """Read the wire JSON exactly (same as :func:`~thrilldrops_events.parse_event`).
+
+        Raises:
+            EventValidationError: With every problem found.
+        """
+        from thrilldrops_events.codecs.json import decode
+
+        return cast(Self, decode(json_data, strict=bool(strict)))

@@ -1,0 +1,223 @@
+"""The field types of the contract: exact money, currency and country codes, identifiers, timestamps.
+
+Each type is an ``Annotated`` alias usable in your own pydantic models.
+
+Money (:data:`Money`, :data:`SignedMoney`) is a :class:`decimal.Decimal` in major units, read exactly:
+
+* from a JSON number or a decimal string (``25``, ``"25.00"``, ``0.1``, ``"1E-8"``) without ever
+  passing through a ``float``: ``"10.00"`` keeps its two places;
+* from a Python ``Decimal``, ``int`` or ``str``; a Python ``float`` is refused because it is inexact;
+* bounded: at most :data:`MONEY_MAX_INTEGER_DIGITS` digits before the point and
+  :data:`MONEY_MAX_SCALE` after it (so at most 38 significant digits), which keeps arithmetic and
+  printing cheap; NaN, Infinity, booleans and empty strings are refused.
+
+Money is written as Python's canonical decimal string (``str(Decimal)``): ``"25.00"`` stays
+``"25.00"``; amounts below ``0.000001`` are written in exponent form (``"1E-8"``), exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler, PlainSerializer, StringConstraints
+from pydantic import SecretStr as _SecretStr
+from pydantic_core import PydanticCustomError, core_schema
+
+from thrilldrops_events._countries import COUNTRY_CODES
+
+__all__ = [
+    "MONEY_MAX_INTEGER_DIGITS",
+    "MONEY_MAX_SCALE",
+    "CountryCode",
+    "CurrencyCode",
+    "Identifier",
+    "Money",
+    "SessionToken",
+    "SignedMoney",
+    "StrictBool",
+    "Timestamp",
+    "parse_money",
+]
+
+#: The most digits a money value may have before the decimal point.
+MONEY_MAX_INTEGER_DIGITS = 20
+#: The most digits a money value may have after the decimal point.
+MONEY_MAX_SCALE = 18
+#: The most characters a money string may have before it is refused unread.
+_MONEY_MAX_TEXT = 64
+
+# The exact grammar of a money string: a JSON number, optionally signed, leading zeros tolerated.
+_MONEY_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+# The common, plain form that JSON input can take natively (no exponent, within bounds).
+_FAST_MONEY = r"^(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,18})?$"
+_FAST_SIGNED_MONEY = r"^-?(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,18})?$"
+
+_INTEGER_LIMIT = 10**MONEY_MAX_INTEGER_DIGITS
+
+
+class _StrictMode:
+    """The validation context object that turns on strict mode (compared by identity)."""
+
+    def __repr__(self) -> str:
+        return "STRICT"
+
+
+STRICT_CONTEXT = _StrictMode()
+
+
+def _money_error(kind: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(kind, message)
+
+
+def parse_money(value: object, *, signed: bool = False) -> Decimal:
+    """Read a money value exactly, or raise ``ValueError`` saying why not.
+
+    Args:
+        value: A ``Decimal``, ``int`` or decimal string. ``float`` and ``bool`` are refused.
+        signed: Whether negative values are allowed (as for ``balance_after``).
+
+    Returns:
+        The exact ``Decimal``; a positive exponent is normalised (``1E+3`` becomes ``1000``).
+    """
+    kind = type(value)
+    if kind is Decimal:
+        number: Decimal = value  # type: ignore[assignment]
+    elif kind is str:
+        text: str = value  # type: ignore[assignment]
+        if not text:
+            raise _money_error("money_empty", "money must not be an empty string")
+        if len(text) > _MONEY_MAX_TEXT or _MONEY_TEXT.fullmatch(text) is None:
+            raise _money_error("money_syntax", "money must be a decimal number such as 25 or \"25.00\"")
+        number = Decimal(text)
+    elif kind is int:
+        if not -_INTEGER_LIMIT < value < _INTEGER_LIMIT:  # type: ignore[operator]
+            raise _money_error("money_range", f"money must be below 10^{MONEY_MAX_INTEGER_DIGITS} in magnitude")
+        number = Decimal(value)  # type: ignore[arg-type]
+    elif kind is float:
+        raise _money_error("money_float", "money must not be a float (inexact); use a Decimal, an int or a string")
+    elif kind is bool:
+        raise _money_error("money_type", "money must be a number, not a boolean")
+    elif isinstance(value, Decimal):
+        number = Decimal(value)
+    else:
+        raise _money_error("money_type", "money must be a decimal number or a decimal string")
+    if not number.is_finite():
+        raise _money_error("money_not_finite", "money must be finite (no NaN or Infinity)")
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite numbers have an int exponent
+    if exponent < -MONEY_MAX_SCALE:
+        raise _money_error("money_scale", f"money may have at most {MONEY_MAX_SCALE} digits after the decimal point")
+    if number.adjusted() >= MONEY_MAX_INTEGER_DIGITS:
+        raise _money_error("money_range", f"money must be below 10^{MONEY_MAX_INTEGER_DIGITS} in magnitude")
+    if not signed and number < 0:
+        raise _money_error("money_negative", "money must be >= 0")
+    if exponent > 0:
+        number = number.quantize(Decimal(1))
+    return number
+
+
+class _MoneySchema:
+    """The pydantic schema of money: a native fast path for plain JSON strings, exact Python otherwise."""
+
+    def __init__(self, *, signed: bool) -> None:
+        self.signed = signed
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        signed = self.signed
+
+        def validate(value: object) -> Decimal:
+            return parse_money(value, signed=signed)
+
+        python = core_schema.no_info_plain_validator_function(validate)
+        # JSON input only meets this schema on the fast path (see codecs/json.py): a plain decimal string
+        # is checked and converted natively; anything else fails and is re-read exactly by `validate`.
+        fast_json = core_schema.chain_schema(
+            [
+                core_schema.str_schema(strict=True, pattern=_FAST_SIGNED_MONEY if signed else _FAST_MONEY),
+                core_schema.decimal_schema(),
+            ]
+        )
+        return core_schema.json_or_python_schema(json_schema=fast_json, python_schema=python)
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: Any) -> dict[str, Any]:
+        sign = "-?" if self.signed else ""
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": f"^{sign}[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$"},
+                {"type": "number", **({} if self.signed else {"minimum": 0})},
+            ],
+            "examples": ["25.00", 0.1],
+        }
+
+
+#: A money amount >= 0, exact (see the module docstring).
+Money = Annotated[Decimal, _MoneySchema(signed=False)]
+#: A money amount that may be negative (a balance), exact.
+SignedMoney = Annotated[Decimal, _MoneySchema(signed=True)]
+
+#: A currency code: 2 to 10 ASCII letters or digits, case kept (``EUR``, ``USDT``, ``mBTC``).
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2,10}$")]
+
+
+def _check_country(code: str) -> str:
+    if code not in COUNTRY_CODES:
+        raise PydanticCustomError(
+            "country_code",
+            "country must be an assigned ISO 3166-1 alpha-2 code in upper case (such as DE, GB or UK)",
+        )
+    return code
+
+
+#: An ISO 3166-1 alpha-2 country code, upper case, checked against the assigned codes; ``UK`` is accepted.
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_country)]
+
+#: An identifier: non-empty, no leading or trailing whitespace, at most 255 characters.
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^\S(?s:.*\S)?$")]
+
+
+def _strict_type(expected: type, label: str) -> BeforeValidator:
+    """In strict mode, require the exact JSON type (no strings for booleans or integers)."""
+
+    def check(value: object, info: core_schema.ValidationInfo) -> object:
+        if info.context is STRICT_CONTEXT and type(value) is not expected:
+            raise PydanticCustomError("strict_type", f"must be a JSON {label} in strict mode")
+        return value
+
+    return BeforeValidator(check)
+
+
+#: A boolean; in strict mode only ``true`` and ``false`` are accepted (no ``"true"`` or ``1``).
+StrictBool = Annotated[bool, _strict_type(bool, "boolean")]
+
+_MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z
+
+
+def _check_timestamp(value: int) -> int:
+    if 10**12 <= value < 10**13:
+        raise PydanticCustomError(
+            "timestamp_milliseconds",
+            "timestamp looks like milliseconds (13 digits); send Unix seconds: divide by 1000",
+        )
+    if value > _MAX_SECONDS:
+        raise PydanticCustomError("timestamp_range", "timestamp must be Unix seconds no later than year 9999")
+    return value
+
+
+#: Unix time in whole seconds, >= 0 (a 13-digit value is refused as milliseconds).
+Timestamp = Annotated[int, _strict_type(int, "integer"), Field(ge=0), AfterValidator(_check_timestamp)]
+
+
+def _reveal(secret: _SecretStr) -> str:
+    return secret.get_secret_value()
+
+
+#: An opaque secret: hidden in ``repr``, ``str`` and error messages, written out in full on the wire.
+SessionToken = Annotated[_SecretStr, Field(max_length=4096), PlainSerializer(_reveal, return_type=str)]
+
+
+def utc_datetime(timestamp: int) -> datetime:
+    """Return the aware UTC ``datetime`` of a Unix timestamp in seconds."""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
