@@ -179,11 +179,13 @@ Identifier = Annotated[str, StringConstraints(min_length=1, max_length=255, patt
 
 
 def _strict_type(expected: type, label: str) -> BeforeValidator:
-    """In strict mode, require the exact JSON type (no strings for booleans or integers)."""
+    """Refuse booleans where another type is due; in strict mode, require the exact JSON type."""
 
     def check(value: object, info: core_schema.ValidationInfo) -> object:
-        if info.context is STRICT_CONTEXT and type(value) is not expected:
-            raise PydanticCustomError("strict_type", f"must be a JSON {label} in strict mode")
+        kind = type(value)
+        if kind is not expected and (kind is bool or info.context is STRICT_CONTEXT):
+            raise PydanticCustomError("strict_type", f"must be a JSON {label}" + (
+                " in strict mode" if kind is not bool else ", not a boolean"))
         return value
 
     return BeforeValidator(check)

@@ -89,6 +89,10 @@ _WIRE = _WireEnvelope.__pydantic_validator__
 
 
 def _envelope_from_wire(wire: _WireEnvelope) -> Envelope:
+    extra = wire.__pydantic_extra__
+    if extra and "payload" in extra:
+        raise single("payload", "unknown field 'payload' clashes with Envelope.payload; the payload goes under "
+                     "event_type", "reserved_field")
     variants = wire.event_type
     (name,) = variants.model_fields_set
     return Envelope.model_construct(
@@ -97,7 +101,7 @@ def _envelope_from_wire(wire: _WireEnvelope) -> Envelope:
         player_id=wire.player_id,
         timestamp=wire.timestamp,
         payload=getattr(variants, name),
-        **(wire.__pydantic_extra__ or {}),
+        **(extra or {}),
     )
 
 
