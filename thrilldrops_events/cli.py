@@ -1,0 +1,44 @@
+"""The ``thrilldrops-events`` command line (also ``python -m thrilldrops_events``).
+
+Each group of subcommands lives in its own private module with a ``register(subparsers)``
+function; this module only assembles them and runs the chosen one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from thrilldrops_events import __version__, _cli_validate
+
+__all__ = ["main"]
+
+_COMMAND_MODULES = [_cli_validate]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="thrilldrops-events",
+        description="Validate ThrillDrops events, check campaign conditions and export the published schemas.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in _COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code (0 success, 1 invalid input, 2 usage error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into `head`
+        sys.stderr.close()
+        return 1
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+    return code
