@@ -8,7 +8,7 @@ from typing import Any
 
 from thrilldrops_events._problems import single
 
-__all__ = ["MAX_DEPTH", "MAX_EVENT_BYTES", "JsonNumber", "contains_json_float", "loads_exact"]
+__all__ = ["MAX_DEPTH", "MAX_EVENT_BYTES", "JsonNumber", "needs_exact_route", "loads_exact"]
 
 #: The largest event document read, in bytes (or characters for ``str`` input).
 MAX_EVENT_BYTES = 1 << 20
@@ -65,16 +65,22 @@ def _too_deep(value: object) -> bool:
     return False
 
 
-def contains_json_float(value: object) -> bool:
-    """Whether a parsed value holds a ``float`` anywhere (bounded walk, no recursion)."""
-    stack = [value]
+def needs_exact_route(value: object, depth: int) -> bool:
+    """Whether natively parsed data holds a ``float`` or nests too deeply (bounded walk, no recursion).
+
+    Args:
+        value: Data the native JSON route produced (unknown fields).
+        depth: How deep ``value`` sits in its document (the root object is at depth 0).
+    """
+    stack = [(value, depth)]
     while stack:
-        item = stack.pop()
+        item, level = stack.pop()
         kind = type(item)
         if kind is float:
             return True
-        if kind is dict:
-            stack.extend(item.values())  # type: ignore[attr-defined]
-        elif kind is list:
-            stack.extend(item)  # type: ignore[arg-type]
+        if kind is dict or kind is list:
+            if level >= MAX_DEPTH:
+                return True
+            children = item.values() if kind is dict else item  # type: ignore[attr-defined]
+            stack.extend((child, level + 1) for child in children)
     return False

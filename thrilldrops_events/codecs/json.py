@@ -24,7 +24,7 @@ from typing import Any, Literal, NamedTuple, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
-from thrilldrops_events._exact import MAX_DEPTH, MAX_EVENT_BYTES, JsonNumber, contains_json_float, loads_exact
+from thrilldrops_events._exact import MAX_DEPTH, MAX_EVENT_BYTES, JsonNumber, loads_exact, needs_exact_route
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -47,6 +47,7 @@ __all__ = [
 MoneyFormat = Literal["string", "number"]
 
 RawJson = Union[bytes, bytearray, memoryview, str]
+_TEXT_TYPES = (bytes, bytearray, memoryview, str)
 
 
 class _VariantsBase(BaseModel):
@@ -105,10 +106,15 @@ def _envelope_from_wire(wire: _WireEnvelope) -> Envelope:
     )
 
 
-def _lost_precision(model: BaseModel) -> bool:
-    """Whether the fast route read a fractional number into ``float`` somewhere in unknown fields."""
+def _lost_precision(model: BaseModel, depth: int) -> bool:
+    """Whether the fast route read unknown fields it must not decide on: a fraction as ``float``, or deep nesting.
+
+    Args:
+        model: A model the fast route produced.
+        depth: How deep the model's object sits in the document.
+    """
     extra = model.__pydantic_extra__
-    return bool(extra) and contains_json_float(extra)
+    return bool(extra) and needs_exact_route(extra, depth)
 
 
 def _validate_mapping(validator: Any, data: object, strict: bool, path: str = "") -> Any:
@@ -145,9 +151,9 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
         EventValidationError: With every problem found, each with its JSON path. Malformed JSON, a
             non-object body, an unknown or missing variant and two variant keys are reported the same way.
     """
-    if not isinstance(raw, Mapping):
+    if isinstance(raw, _TEXT_TYPES):
         wire = _fast(_WIRE, raw, strict)
-        if wire is not None and not _lost_precision(wire) and not _lost_precision(_payload_of(wire)):
+        if wire is not None and not _lost_precision(wire, 0) and not _lost_precision(_payload_of(wire), 2):
             return _envelope_from_wire(wire)
         raw = loads_exact(raw)
     return _envelope_from_wire(_validate_mapping(_WIRE, raw, strict))
@@ -170,9 +176,9 @@ def decode_payload(
     """
     model = payload_model(event_type)
     validator = model.__pydantic_validator__
-    if not isinstance(raw, Mapping):
+    if isinstance(raw, _TEXT_TYPES):
         payload = _fast(validator, raw, strict)
-        if payload is not None and not _lost_precision(payload):
+        if payload is not None and not _lost_precision(payload, 0):
             return payload  # type: ignore[no-any-return]
         raw = loads_exact(raw)
     return _validate_mapping(validator, raw, strict)  # type: ignore[no-any-return]

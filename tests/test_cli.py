@@ -1,0 +1,100 @@
+"""The `thrilldrops-events validate` command line, run in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from thrilldrops_events import parse_events
+from thrilldrops_events._exact import MAX_EVENT_BYTES
+from thrilldrops_events.cli import main
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def test_bundled_events_are_all_valid_and_cover_every_type(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(EXAMPLES / "events.ndjson")]) == 0
+    out = capsys.readouterr().out
+    count = len((EXAMPLES / "events.ndjson").read_bytes().splitlines())
+    assert f"{count} events: {count} valid, 0 invalid" in out
+    assert count >= 200
+    for name in ("PlayerLogin", "PlayerLogout", "Transaction", "Deposit", "Withdrawal", "ThrillPotsWinEvent",
+                 "ThrillPotsRaffleWinEvent", "ThrillPotsOptInEvent"):
+        assert name in out
+
+
+def test_invalid_examples_each_fail_differently(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(EXAMPLES / "invalid-events.ndjson")]) == 1
+    out = capsys.readouterr().out
+    lines = (EXAMPLES / "invalid-events.ndjson").read_bytes().splitlines()
+    assert f"{len(lines)} events: 0 valid, {len(lines)} invalid" in out
+    kinds = []
+    for result in parse_events((EXAMPLES / "invalid-events.ndjson").read_bytes()):
+        assert result.error is not None, result.line
+        assert f"line {result.line}: " in out
+        kinds.append(tuple(sorted(p.kind for p in result.error.problems)))
+    assert len(set(kinds)) >= len(kinds) - 2  # nearly every line is wrong in its own way
+
+
+def test_json_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", "json", str(EXAMPLES / "invalid-events.ndjson")]) == 1
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records[-1]["summary"]["invalid"] == len(records) - 1
+    assert all(r["valid"] is False and r["problems"][0]["path"] is not None for r in records[:-1])
+    assert records[0]["line"] == 1 and records[0]["problems"][0]["kind"] == "timestamp_milliseconds"
+
+
+def test_strict_flag_refuses_unknown_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = (EXAMPLES / "events.ndjson").read_text().splitlines()[0]
+    data = json.loads(line)
+    data["new_field"] = 1
+    path = tmp_path / "one.ndjson"
+    path.write_text(json.dumps(data) + "\n")
+    assert main(["validate", str(path)]) == 0
+    assert main(["validate", "--strict", str(path)]) == 1
+    assert "new_field: unknown field" in capsys.readouterr().out
+
+
+def test_json_array_input_streams_items(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = (EXAMPLES / "events.ndjson").read_text().splitlines()[:50]
+    path = tmp_path / "events.json"
+    path.write_text("[\n" + ",\n".join(lines[:25]) + ",\n" + '{"bad": 1}' + ",\n" + ",\n".join(lines[25:]) + "\n]\n")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "51 events: 50 valid, 1 invalid" in out
+    assert "line 27: operator_id: required field is missing" in out
+
+
+@pytest.mark.parametrize("text", ["[", "[{}", "[1,", "[\xff]", "[" + "[" * 5000 + "]" * 5000 + "]"])
+def test_malformed_arrays_are_reported(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(text.encode("latin-1"))
+    assert main(["validate", str(path)]) == 1
+    assert "invalid" in capsys.readouterr().out
+
+
+def test_overlong_line_is_reported_and_reading_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = (EXAMPLES / "events.ndjson").read_text().splitlines()[0]
+    path = tmp_path / "long.ndjson"
+    path.write_text(good + "\n" + "x" * (MAX_EVENT_BYTES + 10) + "\n" + good + "\n")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "line 2: <document>: line is longer than" in out
+    assert "3 events: 2 valid, 1 invalid" in out
+
+
+def test_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "/nonexistent/events.ndjson"]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_real_subprocess_reads_stdin() -> None:
+    data = (EXAMPLES / "events.ndjson").read_bytes()
+    done = subprocess.run([sys.executable, "-m", "thrilldrops_events", "validate", "-"], input=data,
+                          capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert b"0 invalid" in done.stdout

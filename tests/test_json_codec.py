@@ -1,0 +1,260 @@
+"""The JSON codec: round trips, unknown fields, strict mode, both reading routes agree, hostile input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from thrilldrops_events import (
+    Envelope,
+    EventType,
+    EventValidationError,
+    parse_event,
+    parse_events,
+    parse_payload,
+    to_dict,
+    to_json,
+    to_ndjson,
+)
+from thrilldrops_events._exact import MAX_EVENT_BYTES, loads_exact
+from thrilldrops_events.codecs import json as codec
+from thrilldrops_events.testing import envelopes, invalid_envelopes, json_values, payloads
+
+MONEY_STYLES = st.sampled_from(["string", "number"])
+
+
+@given(envelopes(unknown_fields=True), MONEY_STYLES)
+def test_envelope_round_trip(envelope: Envelope, style: str) -> None:
+    raw = to_json(envelope, money=style)  # type: ignore[arg-type]
+    again = parse_event(raw)
+    assert again == envelope
+    assert to_json(again, money=style) == raw  # type: ignore[arg-type]
+
+
+@given(payloads(unknown_fields=True), MONEY_STYLES)
+def test_payload_round_trip(payload: Any, style: str) -> None:
+    raw = to_json(payload, money=style)
+    assert parse_payload(payload.event_type, raw) == payload
+
+
+@given(envelopes(unknown_fields=True))
+def test_dict_round_trip(envelope: Envelope) -> None:
+    assert parse_event(to_dict(envelope)) == envelope
+    assert parse_event(to_dict(envelope, money="decimal")) == envelope
+
+
+@given(envelopes())
+def test_fast_and_exact_routes_agree(envelope: Envelope) -> None:
+    raw = to_json(envelope)
+    fast = parse_event(raw)  # money as plain strings: the native route
+    exact = codec._envelope_from_wire(codec._validate_mapping(codec._WIRE, loads_exact(raw), False))
+    assert fast == exact == envelope
+    assert fast.model_dump() == exact.model_dump()
+
+
+@given(invalid_envelopes())
+def test_every_invalid_variant_names_the_broken_field(case: Any) -> None:
+    for source in (case.data, json.dumps(case.data), json.dumps(case.data).encode()):
+        with pytest.raises(EventValidationError) as info:
+            parse_event(source)
+        assert case.path in info.value.paths, (case.why, info.value.problems)
+
+
+@given(envelopes(unknown_fields=True).filter(lambda e: bool(e.model_extra) or bool(e.payload.model_extra)))
+def test_unknown_fields_survive_lenient_and_are_refused_strict(envelope: Envelope) -> None:
+    raw = to_json(envelope)
+    lenient = parse_event(raw)
+    assert lenient.model_extra == envelope.model_extra
+    assert lenient.payload.model_extra == envelope.payload.model_extra
+    with pytest.raises(EventValidationError) as info:
+        parse_event(raw, strict=True)
+    assert {p.kind for p in info.value.problems} == {"unknown_field"}
+    unknown = {*(envelope.model_extra or {}),
+               *(f"event_type.{envelope.event_type.value}.{k}" for k in envelope.payload.model_extra or {})}
+    assert set(info.value.paths) == unknown
+
+
+@given(envelopes())
+def test_valid_events_pass_strict_mode(envelope: Envelope) -> None:
+    assert parse_event(to_json(envelope), strict=True) == envelope
+    assert parse_event(to_json(envelope, money="number"), strict=True) == envelope
+
+
+def test_strict_refuses_strings_for_integers() -> None:
+    raw = to_dict(parse_event(b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":"1777852800",'
+                              b'"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}'))
+    raw["timestamp"] = "1777852800"
+    with pytest.raises(EventValidationError) as info:
+        parse_event(raw, strict=True)
+    assert info.value.paths == ("timestamp",)
+
+
+def test_unknown_field_numbers_are_written_back_unchanged() -> None:
+    raw = (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"x":1.50,"big":123456789012345678901234567890,'
+           b'"event_type":{"PlayerLogout":{"channel_type":"MobileWeb","ratio":0.30000000000000004,"n":[1.0,{"e":1E-9}]}}}')
+    out = to_json(parse_event(raw))
+    # every number keeps its exact text (key order may differ: unknown fields follow the known ones)
+    assert json.loads(out, parse_float=str, parse_int=str) == json.loads(raw, parse_float=str, parse_int=str)
+    for text in (b"1.50", b"123456789012345678901234567890", b"0.30000000000000004", b"[1.0,", b"1E-9"):
+        assert text in out
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "path"),
+    [
+        (b"", "json_invalid", ""),
+        (b"{", "json_invalid", ""),
+        (b"\xff\xfe\xfa", "json_invalid", ""),
+        (b"[]", "not_an_object", ""),
+        (b'"Deposit"', "not_an_object", ""),
+        (b"null", "not_an_object", ""),
+        (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":{"Nope":{}}}',
+         "unknown_variant", "event_type.Nope"),
+        (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":{}}', "variant_count",
+         "event_type"),
+        (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":'
+         b'{"PlayerLogout":{"channel_type":"MobileWeb"},"PlayerLogin":{"channel_type":"MobileWeb","currency":"EUR"}}}',
+         "variant_count", "event_type"),
+        (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":"PlayerLogout"}',
+         "model_type", "event_type"),
+        (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":{"PlayerLogout":null}}',
+         "model_type", "event_type.PlayerLogout"),
+        (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"payload":1,'
+         b'"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}', "reserved_field", "payload"),
+        (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1777852800123,'
+         b'"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}', "timestamp_milliseconds", "timestamp"),
+    ],
+)
+def test_structural_problems_are_event_validation_errors(raw: bytes, kind: str, path: str) -> None:
+    with pytest.raises(EventValidationError) as info:
+        parse_event(raw)
+    assert (path, kind) in {(p.path, p.kind) for p in info.value.problems}, info.value.problems
+
+
+def test_milliseconds_message_says_so() -> None:
+    with pytest.raises(EventValidationError, match="milliseconds"):
+        parse_event(b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1777852800123,'
+                    b'"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}')
+
+
+def test_unknown_event_type_name_in_parse_payload() -> None:
+    with pytest.raises(EventValidationError, match="did you mean 'Deposit'"):
+        parse_payload("Deposits", b"{}")
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    raw = {"operator_id": "", "brand_id": " b", "player_id": "p", "timestamp": -1,
+           "event_type": {"Deposit": {"method_id": "", "currency": "E", "amount": "-1", "balance_after": "x"}}}
+    with pytest.raises(EventValidationError) as info:
+        parse_event(raw)
+    assert set(info.value.paths) == {"operator_id", "brand_id", "timestamp", "event_type.Deposit.method_id",
+                                     "event_type.Deposit.currency", "event_type.Deposit.amount",
+                                     "event_type.Deposit.balance_after"}
+    assert isinstance(info.value, ValueError)
+
+
+def test_pickled_error_keeps_its_problems() -> None:
+    import pickle
+
+    with pytest.raises(EventValidationError) as info:
+        parse_event(b"[]")
+    again = pickle.loads(pickle.dumps(info.value))
+    assert again.problems == info.value.problems
+
+
+# --- hostile input: only our own error, never a crash -------------------------------------------------------------
+
+
+def assert_only_our_error(raw: Any) -> None:
+    try:
+        parse_event(raw)
+    except EventValidationError:
+        pass
+
+
+@given(st.binary(max_size=300))
+def test_random_bytes(raw: bytes) -> None:
+    assert_only_our_error(raw)
+
+
+@given(json_values(max_leaves=20))
+def test_random_json(value: Any) -> None:
+    assert_only_our_error(json.dumps(value, default=str))
+    if isinstance(value, dict):
+        assert_only_our_error(value)
+
+
+@given(st.builds(lambda k, v: {"operator_id": "o", "brand_id": "b", "player_id": "p", "timestamp": 1,
+                               "event_type": {k: v}},
+                 st.sampled_from([e.value for e in EventType]), json_values(max_leaves=10)))
+def test_random_payloads(value: dict[str, Any]) -> None:
+    assert_only_our_error(value)
+    assert_only_our_error(json.dumps(value, default=str))
+
+
+@pytest.mark.parametrize("depth", [65, 1000, 100_000])
+def test_deep_nesting(depth: int) -> None:
+    inner = "[" * depth + "]" * depth
+    raw = ('{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"x":' + inner +
+           ',"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}')
+    with pytest.raises(EventValidationError) as info:
+        parse_event(raw)
+    assert info.value.problems[0].kind == "too_deep"
+
+
+def test_huge_input_is_refused_unread() -> None:
+    raw = b'{"operator_id":"' + b"x" * MAX_EVENT_BYTES + b'"}'
+    with pytest.raises(EventValidationError) as info:
+        parse_event(raw)
+    assert info.value.problems[0].kind == "too_large"
+
+
+def test_huge_string_field_is_a_clear_error() -> None:
+    raw = {"operator_id": "x" * 100_000, "brand_id": "b", "player_id": "p", "timestamp": 1,
+           "event_type": {"PlayerLogout": {"channel_type": "MobileWeb"}}}
+    with pytest.raises(EventValidationError) as info:
+        parse_event(raw)
+    assert info.value.paths == ("operator_id",)
+
+
+def test_lone_surrogates_are_refused_or_round_trip() -> None:
+    raw = ('{"operator_id":"o\\ud800","brand_id":"b","player_id":"p","timestamp":1,'
+           '"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}')
+    try:
+        env = parse_event(raw)
+    except EventValidationError:
+        return
+    assert parse_event(to_json(env)) == env
+
+
+# --- NDJSON ----------------------------------------------------------------------------------------------------------
+
+
+@given(st.lists(envelopes(), max_size=5), st.lists(st.integers(0, 6), max_size=3))
+def test_ndjson_reports_bad_lines_and_goes_on(events: list[Envelope], bad_at: list[int]) -> None:
+    lines = to_ndjson(events).splitlines()
+    for index in sorted(set(bad_at), reverse=True):
+        lines.insert(min(index, len(lines)), b'{"broken":')
+    results = list(parse_events(b"\n".join(lines)))
+    assert [r.event for r in results if r.event is not None] == events
+    bad = [r for r in results if r.error is not None]
+    assert len(bad) == len(set(bad_at))
+    for result in bad:
+        assert result.error is not None and result.error.line == result.line
+        assert lines[result.line - 1] == b'{"broken":'
+
+
+def test_ndjson_from_an_iterable_of_lines_and_blank_lines() -> None:
+    text = to_ndjson(list(payload_envelopes())).decode()
+    lines = [*text.splitlines(keepends=True), "\n", "   \n"]
+    results = list(parse_events(iter(lines)))
+    assert len(results) == 2 and all(r.error is None for r in results)
+
+
+def payload_envelopes() -> list[Envelope]:
+    raw = b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}'
+    return [parse_event(raw), parse_event(raw.replace(b"MobileWeb", b"DesktopWeb"))]

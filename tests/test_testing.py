@@ -1,0 +1,44 @@
+"""The shipped Hypothesis strategies, and their registration through the `hypothesis` entry point."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from thrilldrops_events import Envelope, EventType, parse_event, to_json
+from thrilldrops_events.testing import envelopes, payloads
+
+
+def test_entry_point_is_declared() -> None:
+    names = [ep.value for ep in entry_points(group="hypothesis")]
+    assert "thrilldrops_events.testing:_hypothesis_setup_hook" in names
+
+
+def test_from_type_works_without_importing_testing() -> None:
+    code = (
+        "from hypothesis import strategies as st, given, settings\n"
+        "from thrilldrops_events import Deposit, Envelope\n"
+        "import sys\n"
+        "seen = []\n"
+        "@settings(max_examples=10)\n"
+        "@given(st.from_type(Deposit), st.from_type(Envelope))\n"
+        "def check(d, e): seen.append((type(d).__name__, type(e).__name__))\n"
+        "check()\n"
+        "assert seen and all(s == ('Deposit', 'Envelope') for s in seen), seen\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@given(st.sampled_from(list(EventType)).flatmap(lambda e: st.tuples(st.just(e), payloads(e))))
+def test_payloads_of_a_type_have_that_type(pair: tuple[EventType, object]) -> None:
+    event_type, payload = pair
+    assert type(payload) is event_type.model
+
+
+@given(envelopes())
+def test_envelopes_are_valid(envelope: Envelope) -> None:
+    assert parse_event(to_json(envelope), strict=True) == envelope
