@@ -146,7 +146,7 @@ def test_envelope_at_builds_from_an_aware_datetime() -> None:
     assert env.timestamp == 1777852800
     assert env.time == when.replace(microsecond=0)
     with pytest.raises(EventValidationError) as info:
-        Envelope.at(datetime(2026, 5, 4), payload, operator_id="o", brand_id="b", player_id="p")  # noqa: DTZ001
+        Envelope.at(datetime(2026, 5, 4), payload, operator_id="o", brand_id="b", player_id="p")
     assert info.value.problems[0].kind == "naive_datetime"
     with pytest.raises(EventValidationError) as info:
         Envelope.at(when, payload, operator_id="", brand_id="b", player_id="p")

@@ -14,8 +14,8 @@ from thrilldrops_events import EventValidationError, parse_event, parse_payload,
 from thrilldrops_events.testing import money
 from thrilldrops_events.types import parse_money
 
-EXACT = ["0.1", "10.00", "12345678901234567890.123456789", "1E-8", "0", "0.00", "99999999999999999999.999999999999999999",
-         "0.000000000000000001", "1E+3"]
+EXACT = ["0.1", "10.00", "12345678901234567890.123456789", "1E-8", "0", "0.00",
+         "99999999999999999999.999999999999999999", "0.000000000000000001", "1E+3"]
 
 
 def deposit_json(amount: str, *, quoted: bool) -> bytes:
@@ -104,7 +104,8 @@ def test_python_floats_and_bools_are_refused() -> None:
 
 
 def test_signed_money_allows_negative_balances() -> None:
-    payload = parse_payload("Withdrawal", {"method_id": "v", "currency": "EUR", "amount": "1", "balance_after": "-5.50"})
+    data = {"method_id": "v", "currency": "EUR", "amount": "1", "balance_after": "-5.50"}
+    payload = parse_payload("Withdrawal", data)
     assert payload.balance_after == Decimal("-5.50")  # type: ignore[attr-defined]
 
 

@@ -29,7 +29,7 @@ ASSIGNED_COUNTRY_CODES: frozenset[str] = frozenset(
     WF WS
     YE YT
     ZA ZM ZW
-    """.split()
+    """.split()  # noqa: SIM905 - a table is easier to check against the standard than a list
 )
 
 #: Codes accepted although not assigned: ``UK`` is exceptionally reserved for the United Kingdom.

@@ -30,7 +30,7 @@ def _refuse_constant(name: str) -> Any:
 
 
 def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
-    """Parse JSON text exactly, or raise ``EventValidationError`` with kind ``json_invalid``/``too_large``/``too_deep``."""
+    """Parse JSON text exactly, or raise ``EventValidationError`` (``json_invalid``, ``too_large``, ``too_deep``)."""
     if isinstance(raw, memoryview):
         raw = raw.tobytes()
     if len(raw) > MAX_EVENT_BYTES:
@@ -81,6 +81,6 @@ def needs_exact_route(value: object, depth: int) -> bool:
         if kind is dict or kind is list:
             if level >= MAX_DEPTH:
                 return True
-            children = item.values() if kind is dict else item  # type: ignore[attr-defined]
+            children: Any = item.values() if kind is dict else item  # type: ignore[attr-defined]
             stack.extend((child, level + 1) for child in children)
     return False

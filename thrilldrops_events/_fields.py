@@ -29,7 +29,9 @@ from thrilldrops_events.types import (
 __all__ = ["ENVELOPE_FIELDS", "KIND_RULES", "FieldKind", "FieldSpec", "payload_fields"]
 
 #: The kinds of field in the contract.
-FieldKind = Literal["identifier", "currency", "country", "money", "signed_money", "bool", "channel", "secret", "timestamp"]
+FieldKind = Literal[
+    "identifier", "currency", "country", "money", "signed_money", "bool", "channel", "secret", "timestamp"
+]
 
 #: The validation rule of each kind, in words (shown in the docs and the JSON Schema).
 KIND_RULES: dict[str, str] = {

@@ -146,9 +146,8 @@ def envelopes(
     """Valid envelopes around :func:`payloads`."""
     header = st.fixed_dictionaries({spec.name: field_values(spec) for spec in ENVELOPE_FIELDS})
     extra = _unknown_fields({s.name for s in ENVELOPE_FIELDS} | {"event_type"}) if unknown_fields else st.just({})
-    return st.builds(
-        lambda h, p, x: Envelope(**x, **h, payload=p), header, payloads(event_type, unknown_fields=unknown_fields), extra
-    )
+    body = payloads(event_type, unknown_fields=unknown_fields)
+    return st.builds(lambda h, p, x: Envelope(**x, **h, payload=p), header, body, extra)
 
 
 def wire_envelopes(event_type: EventType | str | None = None) -> st.SearchStrategy[dict[str, Any]]:

@@ -93,7 +93,7 @@ def parse_money(value: object, *, signed: bool = False) -> Decimal:
             raise _money_error("money_syntax", "money must be a decimal number such as 25 or \"25.00\"")
         number = Decimal(text)
     elif kind is int:
-        if not -_INTEGER_LIMIT < value < _INTEGER_LIMIT:  # type: ignore[operator]
+        if not -_INTEGER_LIMIT < value < _INTEGER_LIMIT:
             raise _money_error("money_range", f"money must be below 10^{MONEY_MAX_INTEGER_DIGITS} in magnitude")
         number = Decimal(value)  # type: ignore[arg-type]
     elif kind is float:

@@ -46,7 +46,7 @@ __all__ = [
 #: How money is written: as decimal strings (``"25.00"``, the default) or as JSON numbers (``25.00``).
 MoneyFormat = Literal["string", "number"]
 
-RawJson = Union[bytes, bytearray, memoryview, str]
+RawJson = Union[bytes, bytearray, memoryview, str]  # noqa: UP007 - a runtime alias on Python 3.10
 _TEXT_TYPES = (bytes, bytearray, memoryview, str)
 
 
@@ -83,7 +83,7 @@ class _WireEnvelope(BaseModel):
     brand_id: Identifier
     player_id: Identifier
     timestamp: Timestamp
-    event_type: _Variants = Field()  # type: ignore[valid-type]
+    event_type: _Variants = Field()
 
 
 _WIRE = _WireEnvelope.__pydantic_validator__
@@ -202,7 +202,7 @@ def decode_lines(
         strict: As for :func:`decode`.
         skip_blank: Skip lines holding only whitespace (their numbers still count).
     """
-    lines: Iterable[bytes | str]
+    lines: Iterable[bytes | bytearray | str]
     if isinstance(data, memoryview):
         data = data.tobytes()
     lines = data.splitlines() if isinstance(data, (bytes, bytearray, str)) else data
@@ -245,7 +245,7 @@ def _plain(value: Any, money_as_str: bool, depth: int) -> Any:
     return value
 
 
-_ENCODE_STR = _json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_ENCODE_STR = _json.encoder.encode_basestring_ascii
 
 
 def _write(value: Any, money_as_number: bool, out: list[str]) -> None:
@@ -258,9 +258,7 @@ def _write(value: Any, money_as_number: bool, out: list[str]) -> None:
         out.append("true")
     elif value is False:
         out.append("false")
-    elif kind is int:
-        out.append(str(value))
-    elif kind is JsonNumber:
+    elif kind is int or kind is JsonNumber:
         out.append(str(value))
     elif kind is Decimal:
         out.append(str(value) if money_as_number else f'"{value}"')

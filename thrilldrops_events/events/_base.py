@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, cast
 
-from typing_extensions import Self
-
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Self
 
 from thrilldrops_events.enums import EventType
 

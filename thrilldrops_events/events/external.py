@@ -12,7 +12,10 @@ from thrilldrops_events.types import CountryCode, CurrencyCode, Identifier, Mone
 
 __all__ = ["Deposit", "PlayerLogin", "PlayerLogout", "Transaction", "Withdrawal"]
 
-_CHANNEL = "Channel the player is logged in through: one of DesktopWeb, DesktopNative, MobileWeb, MobileNative (case-sensitive)."
+_CHANNEL = (
+    "Channel the player is logged in through: one of DesktopWeb, DesktopNative, MobileWeb, MobileNative "
+    "(case-sensitive)."
+)
 
 
 class PlayerLogin(EventPayload):
