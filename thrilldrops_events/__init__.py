@@ -1,12 +1,11 @@
 """thrilldrops-events: the typed, exact, validated ThrillDrops player events."""
 
-from thrilldrops_events.codecs.json import MoneyFormat, ParsedLine
+from thrilldrops_events.codecs.json import MoneyFormat, ParsedLine, to_dict
 from thrilldrops_events.codecs.json import decode as parse_event
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.codecs.json import decode_payload as parse_payload
 from thrilldrops_events.codecs.json import encode as to_json
 from thrilldrops_events.codecs.json import encode_lines as to_ndjson
-from thrilldrops_events.codecs.json import to_dict
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError, Problem, ThrillDropsError
