@@ -1,0 +1,89 @@
+"""mkdocs hook: generate the event reference and publish the JSON Schemas with the site.
+
+* ``on_files`` adds one generated page per event type (``reference/events/<Variant>.md``) and an
+  overview (``reference/events/index.md``), rendered by :mod:`thrilldrops_events._docs` from the
+  models; and adds every file of the repository's ``schemas/`` directory to the site under
+  ``schemas/`` so the pages can link to them and readers can download them. A missing ``schemas/``
+  directory is tolerated: the pages then say the schema has not been generated.
+* ``on_config`` drops from the nav the pages listed in ``PENDING_PAGES`` that do not exist yet
+  (pages being written in parallel), and logs which ones, so the build stays strict for everything else.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from thrilldrops_events._docs import page_path, render_event_page, render_events_index
+from thrilldrops_events.enums import EventType
+
+log = logging.getLogger("mkdocs.hooks.events_reference")
+
+#: Nav pages that may not exist yet; any other missing nav page still fails the strict build.
+PENDING_PAGES = frozenset(
+    {
+        "guides/conditions.md",
+        "reference/conditions.md",
+        "guides/redis-streams.md",
+        "reference/schemas.md",
+        "guides/schema-evolution.md",
+        "guides/cloudevents.md",
+        "guides/campaigns.md",
+    }
+)
+
+SCHEMAS_DIR = "schemas"
+
+
+def _prune(items: list[Any], docs_dir: Path, dropped: list[str]) -> list[Any]:
+    kept: list[Any] = []
+    for item in items:
+        target = next(iter(item.values())) if isinstance(item, dict) else item
+        if isinstance(target, list):
+            children = _prune(target, docs_dir, dropped)
+            if children:
+                kept.append({next(iter(item)): children})
+            continue
+        if isinstance(target, str) and target in PENDING_PAGES and not (docs_dir / target).is_file():
+            dropped.append(target)
+            continue
+        kept.append(item)
+    return kept
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Leave out of the nav the pending pages that have not been written yet."""
+    if config.nav:
+        dropped: list[str] = []
+        config.nav = _prune(config.nav, Path(config.docs_dir), dropped)
+        if dropped:
+            log.info("pages not written yet, left out of the nav: %s", ", ".join(dropped))
+    return config
+
+
+def _schema_root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent / SCHEMAS_DIR
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add the generated event pages and the repository's JSON Schema files."""
+    root = _schema_root(config)
+    schema_files: set[str] = set()
+    if root.is_dir():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            uri = f"{SCHEMAS_DIR}/{path.relative_to(root).as_posix()}"
+            urls = config.use_directory_urls
+            files.append(File(uri, src_dir=str(root.parent), dest_dir=config.site_dir, use_directory_urls=urls))
+            schema_files.add(uri)
+    else:
+        log.info("no %s/ directory: the event pages will not link to JSON Schemas", SCHEMAS_DIR)
+    files.append(File.generated(config, "reference/events/index.md", content=render_events_index()))
+    for kind in EventType:
+        schema = f"{SCHEMAS_DIR}/{kind.value}.json"
+        link = f"../../{schema}" if schema in schema_files else None
+        files.append(File.generated(config, page_path(kind), content=render_event_page(kind, schema_link=link)))
+    return files

@@ -1,0 +1,271 @@
+"""Every fenced Python example of the docs and the README runs, and shows what it prints.
+
+The blocks of one page run in order in one shared namespace, with the repository root as the
+current directory. Printed output is written pytest-examples style: the lines printed by a
+``print(...)`` call appear as ``#> text`` comments right after the call, and are compared here.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import sys
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import thrilldrops_events
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted([*DOCS.rglob("*.md"), ROOT / "README.md"])
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+|~~~+)[ \t]*(?P<info>[^\n]*)$")
+_PRINT_ID = "__docs_print__"
+
+
+@dataclass
+class Block:
+    """One fenced code block: where it starts (1-based line of its first code line) and its text."""
+
+    page: Path
+    line: int
+    language: str
+    source: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.relative_to(ROOT)}, block at line {self.line}"
+
+
+def blocks(page: Path) -> Iterator[Block]:
+    """The fenced code blocks of a Markdown page, in order (indented fences, as in admonitions, too)."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    index = 0
+    while index < len(lines):
+        match = _FENCE.match(lines[index])
+        if match is None:
+            index += 1
+            continue
+        indent, fence = match["indent"], match["fence"]
+        language = match["info"].split()[0].lstrip("{.").rstrip("}") if match["info"].strip() else ""
+        start = index + 1
+        end = start
+        while end < len(lines) and not (
+            lines[end].strip().startswith(fence) and lines[end].strip().strip(fence[0]) == ""
+        ):
+            end += 1
+        body = [line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[start:end]]
+        yield Block(page, start + 1, language, "\n".join(body) + "\n")
+        index = end + 1
+
+
+def python_blocks(page: Path) -> list[Block]:
+    return [block for block in blocks(page) if block.language in ("python", "py")]
+
+
+@dataclass
+class Expected:
+    """The ``#>`` lines following one print call."""
+
+    after_line: int  # the block-relative line of the print call's last line
+    lines: list[str]
+    printed: list[str] = field(default_factory=list)
+    called: bool = False
+
+
+def _expected_output(source: str) -> dict[int, Expected]:
+    """Map the block-relative end line of a print call to the ``#>`` lines that follow it."""
+    found: dict[int, Expected] = {}
+    lines = source.splitlines()
+    index = 0
+    while index < len(lines):
+        if lines[index].strip().startswith("#>"):
+            start = index
+            while index < len(lines) and lines[index].strip().startswith("#>"):
+                index += 1
+            text = [re.sub(r"^#> ?", "", line.strip()) for line in lines[start:index]]
+            found[start] = Expected(start, text)  # keyed by the 1-based line just before the group
+            continue
+        index += 1
+    return found
+
+
+class _TagPrints(ast.NodeTransformer):
+    """Rewrite ``print(...)`` into ``__docs_print__(<end line>, ...)`` so output is tied to its call."""
+
+    def __init__(self) -> None:
+        self.ends: set[int] = set()
+
+    def visit_Call(self, node: ast.Call) -> Any:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "print" and node.end_lineno is not None:
+            self.ends.add(node.end_lineno)
+            node.func = ast.copy_location(ast.Name(id=_PRINT_ID, ctx=ast.Load()), node.func)
+            node.args.insert(0, ast.copy_location(ast.Constant(value=node.end_lineno), node))
+        return node
+
+
+def run_block(block: Block, namespace: dict[str, Any]) -> None:
+    """Execute one block in the page's namespace and compare its printed output with its ``#>`` lines."""
+    try:
+        tree = ast.parse(block.source, filename=str(block.page))
+    except SyntaxError as error:
+        pytest.fail(f"{block.where}: syntax error on line {block.line + (error.lineno or 1) - 1}: {error.msg}")
+    tagger = _TagPrints()
+    tree = ast.fix_missing_locations(tagger.visit(tree))
+    expected = _expected_output(block.source)
+    for after in expected:
+        if after not in tagger.ends:
+            pytest.fail(f"{block.where}: the '#>' output on line {block.line + after} does not follow a print(...)")
+    # Line numbers of the markdown file, so tracebacks point at the page.
+    ast.increment_lineno(tree, block.line - 1)
+
+    def docs_print(end_line: int, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("file") is not None:
+            print(*args, **kwargs)
+            return
+        buffer = io.StringIO()
+        print(*args, **{**kwargs, "file": buffer})
+        item = expected.get(end_line)
+        if item is None:
+            sys.stdout.write(buffer.getvalue())
+            return
+        item.called = True
+        item.printed.append(buffer.getvalue())
+
+    namespace[_PRINT_ID] = docs_print
+    exec(compile(tree, str(block.page), "exec"), namespace)
+    for after, item in sorted(expected.items()):
+        shown_at = block.line + after
+        if not item.called:
+            pytest.fail(f"{block.where}: the print(...) before line {shown_at} never ran, but '#>' output is shown")
+        actual = [line.rstrip() for line in "".join(item.printed).rstrip("\n").split("\n")]
+        wanted = [line.rstrip() for line in item.lines]
+        if actual != wanted:
+            got = "\n".join(f"#> {line}".rstrip() for line in actual)
+            want = "\n".join(f"#> {line}".rstrip() for line in wanted)
+            pytest.fail(f"{block.where}: the output shown at line {shown_at} differs from what was printed.\n"
+                        f"--- shown in the page:\n{want}\n--- printed:\n{got}")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_page_examples(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    module = types.ModuleType("docs_example")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    for block in python_blocks(page):
+        run_block(block, module.__dict__)
+
+
+# --- the runner itself ---------------------------------------------------------------------------------
+
+
+def _page(tmp_path: Path, text: str) -> Path:
+    page = tmp_path / "page.md"
+    page.write_text(text, encoding="utf-8")
+    return page
+
+
+def _run_page(page: Path) -> None:
+    namespace: dict[str, Any] = {}
+    for block in python_blocks(page):
+        run_block(block, namespace)
+
+
+def test_runner_shares_one_namespace_and_checks_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    page = _page(
+        tmp_path,
+        "# t\n\n```python\nx = 2\n```\n\ntext\n\n```python\nprint(x + 1)\n#> 3\nfor i in range(2):\n"
+        "    print('a', i)\n#> a 0\n#> a 1\n```\n\n```bash\nexit 1\n```\n",
+    )
+    _run_page(page)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("print(1)\n#> 2\n", "differs from what was printed"),
+        ("x = 1\n#> 1\n", "does not follow a print"),
+        ("if False:\n    print(1)\n#> 1\n", "never ran"),
+        ("raise ValueError('boom')\n", "boom"),
+    ],
+)
+def test_runner_reports_wrong_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, message: str) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    page = _page(tmp_path, f"# t\n\n```python\n{body}```\n")
+    with pytest.raises((pytest.fail.Exception, ValueError), match=message) as info:
+        _run_page(page)
+    if isinstance(info.value, ValueError):
+        # The traceback points at the page's own line (the block's first code line is line 4).
+        frames = [f for f in info.traceback if str(f.path) == str(page)]
+        assert frames
+        assert frames[-1].lineno + 1 == 4
+
+
+def test_runner_finds_fences_inside_admonitions(tmp_path: Path) -> None:
+    page = _page(tmp_path, '!!! note\n\n    ```python\n    y = "in a note"\n    ```\n')
+    (block,) = python_blocks(page)
+    assert block.source == 'y = "in a note"\n'
+    assert block.line == 4
+
+
+# --- the API reference covers the public API --------------------------------------------------------------
+
+_DIRECTIVE = re.compile(r"^::: (?P<module>[\w.]+)[ \t]*$")
+
+
+def documented_names(page: Path) -> set[str]:
+    """The names a ``::: module`` directive lists under ``members:`` (or the objects it names directly)."""
+    names: set[str] = set()
+    lines = page.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        match = _DIRECTIVE.match(line)
+        if match is None:
+            continue
+        module = match["module"]
+        if module != "thrilldrops_events":
+            if module.startswith("thrilldrops_events.") and module.count(".") == 1:
+                names.add(module.split(".", 1)[1])
+            continue
+        members_indent: int | None = None
+        for option in lines[index + 1 :]:
+            if option.strip() and not option.startswith(" "):
+                break
+            stripped = option.strip()
+            if stripped == "members:":
+                members_indent = len(option) - len(option.lstrip())
+            elif members_indent is not None and stripped.startswith("- "):
+                names.add(stripped[2:].strip())
+            elif members_indent is not None and stripped and len(option) - len(option.lstrip()) <= members_indent:
+                members_indent = None
+    return names
+
+
+def test_every_public_name_is_in_the_api_reference() -> None:
+    api = DOCS / "reference" / "api.md"
+    text = api.read_text(encoding="utf-8")
+    documented = documented_names(api)
+    unknown = sorted(name for name in documented if not hasattr(thrilldrops_events, name))
+    assert not unknown, f"docs/reference/api.md documents names thrilldrops_events does not have: {unknown}"
+    mentioned = {name for name in thrilldrops_events.__all__ if f"`thrilldrops_events.{name}`" in text}
+    missing = sorted(set(thrilldrops_events.__all__) - documented - mentioned)
+    assert not missing, (
+        "these names of thrilldrops_events.__all__ are not in docs/reference/api.md; "
+        f"add them to the members of a '::: thrilldrops_events' directive: {missing}"
+    )
+
+
+def test_api_reference_check_sees_directive_members(tmp_path: Path) -> None:
+    page = _page(
+        tmp_path,
+        "# API\n\n::: thrilldrops_events\n    options:\n      heading_level: 3\n      members:\n"
+        "        - Envelope\n        - to_json\n      show_source: false\n\nto_dict is not listed\n",
+    )
+    assert documented_names(page) == {"Envelope", "to_json"}

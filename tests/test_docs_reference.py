@@ -1,0 +1,177 @@
+"""The generated event reference: built from the models and ``_fields``, and published with the schemas."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from thrilldrops_events import Deposit, EventType, _docs, _fields, parse_event, to_json
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOK = ROOT / "docs" / "hooks" / "events_reference.py"
+
+
+def _load_hook() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("events_reference_hook", HOOK)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _table_rows(page: str) -> dict[str, list[str]]:
+    rows = {}
+    for line in page.splitlines():
+        match = re.match(r"^\| `(\w+)` \|(.*)\|$", line)
+        if match:
+            rows[match[1]] = [cell.strip() for cell in re.split(r"(?<!\\)\|", match[2])]
+    return rows
+
+
+@pytest.mark.parametrize("event_type", list(EventType), ids=str)
+def test_page_shows_every_field_with_its_spec(event_type: EventType) -> None:
+    page = _docs.render_event_page(event_type)
+    assert page.startswith(f"# {event_type.value}\n")
+    assert f'Wire name: `"{event_type.value}"`' in page
+    model = event_type.model
+    assert (model.__doc__ or "").strip().splitlines()[0] in page
+    rows = _table_rows(page)
+    specs = _fields.payload_fields(event_type)
+    assert list(rows) == [spec.name for spec in specs]
+    for spec in specs:
+        kind, nullable, rule, description = rows[spec.name]
+        assert f"(`{spec.kind}`)" in kind
+        assert nullable.startswith("yes") == spec.nullable
+        assert rule == spec.rule.replace("|", "\\|")
+        assert description == " ".join(spec.description.split()).replace("|", "\\|")
+
+
+@pytest.mark.parametrize("event_type", list(EventType), ids=str)
+def test_page_example_is_a_complete_valid_envelope(event_type: EventType) -> None:
+    page = _docs.render_event_page(event_type)
+    example = page.split("```json\n", 1)[1].split("\n```", 1)[0]
+    envelope = parse_event(example, strict=True)
+    assert envelope == _docs.example_envelope(event_type)
+    assert envelope.event_type is event_type
+    # Complete: every field of the payload is written, the nullable ones included.
+    written = json.loads(example)["event_type"][event_type.value]
+    assert set(written) == {spec.name for spec in _fields.payload_fields(event_type)}
+    assert json.loads(example) == json.loads(to_json(envelope))
+
+
+def test_changing_a_field_description_changes_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _docs.render_event_page(EventType.DEPOSIT)
+    original = _fields.payload_fields(EventType.DEPOSIT)
+    changed = tuple(
+        dataclasses.replace(spec, description="How much the player paid in, in major units.")
+        if spec.name == "amount"
+        else spec
+        for spec in original
+    )
+    monkeypatch.setattr(_fields, "payload_fields", lambda event_type: changed)
+    after = _docs.render_event_page(EventType.DEPOSIT)
+    assert after != before
+    assert _table_rows(after)["amount"][3] == "How much the player paid in, in major units."
+    assert "The amount deposited, >= 0." in before
+    assert "The amount deposited, >= 0." not in after
+
+
+def test_a_model_field_description_flows_to_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    info = Deposit.model_fields["balance_after"]
+    _fields.payload_fields.cache_clear()
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(info, "description", "Balance | after, as the wallet reports it.")
+            _fields.payload_fields.cache_clear()
+            page = _docs.render_event_page("Deposit")
+        assert _table_rows(page)["balance_after"][3] == "Balance \\| after, as the wallet reports it."
+    finally:
+        _fields.payload_fields.cache_clear()
+    assert "Balance \\| after" not in _docs.render_event_page("Deposit")
+
+
+def test_schema_link_or_note() -> None:
+    linked = _docs.render_event_page("Withdrawal", schema_link="../../schemas/Withdrawal.json")
+    assert "[`schemas/Withdrawal.json`](../../schemas/Withdrawal.json)" in linked
+    unlinked = _docs.render_event_page("Withdrawal")
+    assert "](../../schemas/" not in unlinked
+    assert "has not been generated" in unlinked
+
+
+def test_index_lists_the_envelope_and_every_event() -> None:
+    index = _docs.render_events_index()
+    rows = _table_rows(index)
+    for spec in _fields.ENVELOPE_FIELDS:
+        assert spec.name in rows
+    for event_type in EventType:
+        assert f"[`{event_type.value}`]({event_type.value}.md)" in index
+
+
+def test_hook_prunes_only_pending_pages_that_do_not_exist(tmp_path: Path) -> None:
+    hook = _load_hook()
+    (tmp_path / "guides").mkdir()
+    (tmp_path / "guides" / "redis-streams.md").write_text("# Redis\n")
+    nav = [
+        {"Home": "index.md"},
+        {"Guides": [{"Conditions": "guides/conditions.md"}, {"Redis": "guides/redis-streams.md"}]},
+        {"Later": [{"Campaigns": "guides/campaigns.md"}]},
+        {"Typo": "guides/not-pending.md"},
+    ]
+    dropped: list[str] = []
+    kept = hook._prune(nav, tmp_path, dropped)
+    assert kept == [
+        {"Home": "index.md"},
+        {"Guides": [{"Redis": "guides/redis-streams.md"}]},
+        {"Typo": "guides/not-pending.md"},  # not pending: left for mkdocs to report in strict mode
+    ]
+    assert dropped == ["guides/conditions.md", "guides/campaigns.md"]
+
+
+def _site(tmp_path: Path, *, schemas: bool) -> Path:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Home\n\nSee [the events](reference/events/index.md).\n")
+    if schemas:
+        (project / "schemas").mkdir()
+        for event_type in EventType:
+            (project / "schemas" / f"{event_type.value}.json").write_text(json.dumps({"title": event_type.value}))
+    hook = HOOK.as_posix()
+    (project / "mkdocs.yml").write_text(
+        "site_name: t\nstrict: true\ntheme: {name: mkdocs}\n"
+        f"hooks: ['{hook}']\nmarkdown_extensions: [tables]\n"
+    )
+    return project
+
+
+def _build(project: Path) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = project / "site"
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    build(config)
+    return site
+
+
+def test_hook_publishes_schemas_and_links_them(tmp_path: Path) -> None:
+    site = _build(_site(tmp_path, schemas=True))
+    for event_type in EventType:
+        published = site / "schemas" / f"{event_type.value}.json"
+        assert json.loads(published.read_text()) == {"title": event_type.value}
+        html = (site / "reference" / "events" / event_type.value / "index.html").read_text()
+        assert f'href="../../../schemas/{event_type.value}.json"' in html
+    assert "ThrillPotsRaffleWinEvent" in (site / "reference" / "events" / "index.html").read_text()
+
+
+def test_hook_tolerates_missing_schemas(tmp_path: Path) -> None:
+    site = _build(_site(tmp_path, schemas=False))
+    assert not (site / "schemas").exists()
+    html = (site / "reference" / "events" / "Deposit" / "index.html").read_text()
+    assert "has not been generated" in html
