@@ -3,13 +3,19 @@
 The blocks of one page run in order in one shared namespace, with the repository root as the
 current directory. Printed output is written pytest-examples style: the lines printed by a
 ``print(...)`` call appear as ``#> text`` comments right after the call, and are compared here.
+
+A ``bash`` block holding a single ``thrilldrops-events ...`` command, followed directly by a ``text``
+block, shows that command's output: the command is run (in process) and its output compared too.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
+import itertools
 import re
+import shlex
 import sys
 import types
 from collections.abc import Iterator
@@ -20,6 +26,7 @@ from typing import Any
 import pytest
 
 import thrilldrops_events
+from thrilldrops_events.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -37,6 +44,7 @@ class Block:
     line: int
     language: str
     source: str
+    end: int = 0  # the 1-based line of the closing fence
 
     @property
     def where(self) -> str:
@@ -61,7 +69,7 @@ def blocks(page: Path) -> Iterator[Block]:
         ):
             end += 1
         body = [line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[start:end]]
-        yield Block(page, start + 1, language, "\n".join(body) + "\n")
+        yield Block(page, start + 1, language, "\n".join(body) + "\n", end + 1)
         index = end + 1
 
 
@@ -154,6 +162,39 @@ def run_block(block: Block, namespace: dict[str, Any]) -> None:
                         f"--- shown in the page:\n{want}\n--- printed:\n{got}")
 
 
+def cli_examples(page: Path) -> list[tuple[Block, Block]]:
+    """The (command, output) pairs of a page: a one-line ``thrilldrops-events`` bash block, then a text block."""
+    found = list(blocks(page))
+    lines = page.read_text(encoding="utf-8").splitlines()
+    pairs = []
+    for command, output in itertools.pairwise(found):
+        between = lines[command.end : output.line - 2]
+        words = command.source.split()
+        if (
+            command.language in ("bash", "console", "shell")
+            and output.language == "text"
+            and len(command.source.strip().splitlines()) == 1
+            and words[:1] == ["thrilldrops-events"]
+            and not any(line.strip() for line in between)
+        ):
+            pairs.append((command, output))
+    return pairs
+
+
+def run_cli_example(command: Block, output: Block) -> None:
+    """Run the command in process and compare what it writes with the text block."""
+    argv = shlex.split(command.source.strip())[1:]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    # SystemExit: argparse's --help and usage errors.
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), contextlib.suppress(SystemExit):
+        main(argv)
+    actual = [line.rstrip() for line in (stdout.getvalue() + stderr.getvalue()).rstrip("\n").split("\n")]
+    wanted = [line.rstrip() for line in output.source.rstrip("\n").split("\n")]
+    if actual != wanted:
+        pytest.fail(f"{output.where}: the output shown for `{command.source.strip()}` differs from what it prints.\n"
+                    "--- shown in the page:\n" + "\n".join(wanted) + "\n--- printed:\n" + "\n".join(actual))
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_page_examples(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
@@ -161,6 +202,8 @@ def test_page_examples(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, module.__name__, module)
     for block in python_blocks(page):
         run_block(block, module.__dict__)
+    for command, output in cli_examples(page):
+        run_cli_example(command, output)
 
 
 # --- the runner itself ---------------------------------------------------------------------------------
@@ -207,6 +250,28 @@ def test_runner_reports_wrong_output(tmp_path: Path, monkeypatch: pytest.MonkeyP
         frames = [f for f in info.traceback if str(f.path) == str(page)]
         assert frames
         assert frames[-1].lineno + 1 == 4
+
+
+def test_cli_output_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one.ndjson").write_text('{"operator_id": "op-1"}\n')
+    shown = "```bash\nthrilldrops-events validate one.ndjson\n```\n\n```text\n{}\n```\n"
+    wrong = _page(tmp_path, shown.format("1 events: 1 valid, 0 invalid"))
+    (pair,) = cli_examples(wrong)
+    with pytest.raises(pytest.fail.Exception, match="differs from what it prints"):
+        run_cli_example(*pair)
+    right = _page(
+        tmp_path,
+        shown.format(
+            "line 1: brand_id: required field is missing\nline 1: player_id: required field is missing\n"
+            "line 1: timestamp: required field is missing\nline 1: event_type: required field is missing\n"
+            "1 events: 0 valid, 1 invalid"
+        ),
+    )
+    run_cli_example(*cli_examples(right)[0])
+    # Prose between the blocks: the text block is not the command's output.
+    assert cli_examples(_page(tmp_path, shown.replace("```\n\n```text", "```\n\nSome words.\n\n```text"))) == []
 
 
 def test_runner_finds_fences_inside_admonitions(tmp_path: Path) -> None:
