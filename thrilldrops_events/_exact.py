@@ -8,7 +8,7 @@ from typing import Any
 
 from thrilldrops_events._problems import single
 
-__all__ = ["MAX_DEPTH", "MAX_EVENT_BYTES", "JsonNumber", "needs_exact_route", "loads_exact"]
+__all__ = ["MAX_DEPTH", "MAX_EVENT_BYTES", "JsonNumber", "adopt_unknown_fields", "loads_exact", "needs_exact_route"]
 
 #: The largest event document read, in bytes (or characters for ``str`` input).
 MAX_EVENT_BYTES = 1 << 20
@@ -30,13 +30,17 @@ def _refuse_constant(name: str) -> Any:
 
 
 def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
-    """Parse JSON text exactly, or raise ``EventValidationError`` (``json_invalid``, ``too_large``, ``too_deep``)."""
+    """Parse JSON text exactly, or raise ``EventValidationError`` (``json_invalid``, ``too_large``, ``too_deep``).
+
+    Numbers with a fraction or exponent become ``Decimal``. The nesting of unknown fields is bounded
+    later, by :func:`adopt_unknown_fields`, since known fields have a fixed shape.
+    """
     if isinstance(raw, memoryview):
         raw = raw.tobytes()
     if len(raw) > MAX_EVENT_BYTES:
         raise single("", f"event is larger than {MAX_EVENT_BYTES} bytes", "too_large")
     try:
-        value = json.loads(raw, parse_float=JsonNumber, parse_constant=_refuse_constant)
+        return json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
     except RecursionError:
         raise single("", "JSON is nested too deeply", "too_deep") from None
     except json.JSONDecodeError as error:
@@ -44,25 +48,33 @@ def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
                      "json_invalid") from None
     except (UnicodeDecodeError, ValueError) as error:
         raise single("", f"malformed JSON: {error}", "json_invalid") from None
-    if _too_deep(value):
-        raise single("", f"JSON is nested more than {MAX_DEPTH} levels deep", "too_deep")
-    return value
 
 
-def _too_deep(value: object) -> bool:
-    stack: list[tuple[object, int]] = [(value, 0)]
+def adopt_unknown_fields(extra: dict[str, Any], depth: int, path: str, *, mark: bool) -> None:
+    """Check the nesting of unknown fields and, with ``mark``, turn their ``Decimal``s into :class:`JsonNumber`.
+
+    Args:
+        extra: The unknown fields of one object.
+        depth: How deep that object sits in its document (the root object is at depth 0).
+        path: The object's JSON path, for the error.
+        mark: Mark numbers in place; only for data the exact reader made (never a caller's objects).
+
+    Raises:
+        EventValidationError: If the unknown fields nest deeper than :data:`MAX_DEPTH`.
+    """
+    stack: list[tuple[Any, int]] = [(extra, depth)]
     while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth >= MAX_DEPTH:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+        container, level = stack.pop()
+        if level >= MAX_DEPTH:
+            raise single(path, f"unknown fields are nested more than {MAX_DEPTH} levels deep", "too_deep")
+        keys: Any = container.keys() if type(container) is dict else range(len(container))
+        for key in keys:
+            item = container[key]
+            kind = type(item)
+            if kind is Decimal and mark:
+                container[key] = JsonNumber(item)
+            elif kind is dict or kind is list:
+                stack.append((item, level + 1))
 
 
 def needs_exact_route(value: object, depth: int) -> bool:

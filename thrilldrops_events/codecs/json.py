@@ -24,7 +24,14 @@ from typing import Any, Literal, NamedTuple, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
-from thrilldrops_events._exact import MAX_DEPTH, MAX_EVENT_BYTES, JsonNumber, loads_exact, needs_exact_route
+from thrilldrops_events._exact import (
+    MAX_DEPTH,
+    MAX_EVENT_BYTES,
+    JsonNumber,
+    adopt_unknown_fields,
+    loads_exact,
+    needs_exact_route,
+)
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -130,14 +137,41 @@ def _validate_mapping(validator: Any, data: object, strict: bool, path: str = ""
         raise single(path, f"nested more than {MAX_DEPTH} levels deep", "too_deep") from None
 
 
+# Where money first appears in a document; a digit after it means money is written as JSON numbers.
+_MONEY_KEYS = (b'"amount":', b'"game_bet":', b'"contribution":', b'"balance_after":')
+_MONEY_KEYS_STR = tuple(key.decode() for key in _MONEY_KEYS)
+
+
+def _money_as_numbers(raw: bytes | str) -> bool:
+    """A cheap guess whether the document writes money as JSON numbers, which only the exact route reads.
+
+    The guess only picks a route; both routes give the same result.
+    """
+    keys: tuple[Any, ...] = _MONEY_KEYS_STR if type(raw) is str else _MONEY_KEYS
+    for key in keys:
+        found = raw.find(key)
+        if found >= 0:
+            value = raw[found + len(key) : found + len(key) + 2].lstrip()[:1]
+            return bool(value) and value in ("-0123456789" if type(raw) is str else b"-0123456789")
+    return False
+
+
 def _fast(validator: Any, raw: object, strict: bool) -> Any | None:
     """Try the native route; ``None`` means: use the exact route."""
     if strict or type(raw) not in (bytes, str) or len(raw) > MAX_EVENT_BYTES:  # type: ignore[arg-type]
+        return None
+    if _money_as_numbers(raw):  # type: ignore[arg-type]
         return None
     try:
         return validator.validate_json(raw)
     except ValidationError:
         return None
+
+
+def _adopt(model: BaseModel, depth: int, path: str, mark: bool) -> None:
+    extra = model.__pydantic_extra__
+    if extra:
+        adopt_unknown_fields(extra, depth, path, mark=mark)
 
 
 def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelope:
@@ -151,12 +185,17 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
         EventValidationError: With every problem found, each with its JSON path. Malformed JSON, a
             non-object body, an unknown or missing variant and two variant keys are reported the same way.
     """
-    if isinstance(raw, _TEXT_TYPES):
+    from_text = isinstance(raw, _TEXT_TYPES)
+    if from_text:
         wire = _fast(_WIRE, raw, strict)
         if wire is not None and not _lost_precision(wire, 0) and not _lost_precision(_payload_of(wire), 2):
             return _envelope_from_wire(wire)
-        raw = loads_exact(raw)
-    return _envelope_from_wire(_validate_mapping(_WIRE, raw, strict))
+        raw = loads_exact(raw)  # type: ignore[arg-type]
+    wire = _validate_mapping(_WIRE, raw, strict)
+    _adopt(wire, 0, "", from_text)
+    payload = _payload_of(wire)
+    _adopt(payload, 2, f"event_type.{payload.event_type.value}", from_text)
+    return _envelope_from_wire(wire)
 
 
 def _payload_of(wire: _WireEnvelope) -> EventPayload:
@@ -176,12 +215,15 @@ def decode_payload(
     """
     model = payload_model(event_type)
     validator = model.__pydantic_validator__
-    if isinstance(raw, _TEXT_TYPES):
+    from_text = isinstance(raw, _TEXT_TYPES)
+    if from_text:
         payload = _fast(validator, raw, strict)
         if payload is not None and not _lost_precision(payload, 0):
             return payload  # type: ignore[no-any-return]
-        raw = loads_exact(raw)
-    return _validate_mapping(validator, raw, strict)  # type: ignore[no-any-return]
+        raw = loads_exact(raw)  # type: ignore[arg-type]
+    payload = _validate_mapping(validator, raw, strict)
+    _adopt(payload, 0, "", from_text)
+    return payload  # type: ignore[no-any-return]
 
 
 class ParsedLine(NamedTuple):
@@ -294,9 +336,20 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
         money: ``"string"`` (default) writes ``"25.00"``; ``"number"`` writes ``25.00``. Both are exact.
     """
     if money == "string" and not obj.__pydantic_extra__:
-        inner = obj.payload if isinstance(obj, Envelope) else obj
-        if not inner.__pydantic_extra__:
-            return obj.__pydantic_serializer__.to_json(obj)
+        if not isinstance(obj, Envelope):
+            if not obj.__pydantic_extra__:
+                return obj.__pydantic_serializer__.to_json(obj)
+        elif not obj.payload.__pydantic_extra__:
+            payload = obj.payload
+            return b"".join((
+                b'{"operator_id":', _ENCODE_STR(obj.operator_id).encode(),
+                b',"brand_id":', _ENCODE_STR(obj.brand_id).encode(),
+                b',"player_id":', _ENCODE_STR(obj.player_id).encode(),
+                b',"timestamp":', str(obj.timestamp).encode(),
+                b',"event_type":{"', payload.event_type.value.encode(), b'":',
+                payload.__pydantic_serializer__.to_json(payload),
+                b"}}",
+            ))
     out: list[str] = []
     _write(to_dict(obj, money="decimal"), money == "number", out)
     return "".join(out).encode()
