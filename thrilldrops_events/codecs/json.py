@@ -101,16 +101,28 @@ def _envelope_from_wire(wire: _WireEnvelope) -> Envelope:
     if extra and "payload" in extra:
         raise single("payload", "unknown field 'payload' clashes with Envelope.payload; the payload goes under "
                      "event_type", "reserved_field")
-    variants = wire.event_type
-    (name,) = variants.model_fields_set
-    return Envelope.model_construct(
-        operator_id=wire.operator_id,
-        brand_id=wire.brand_id,
-        player_id=wire.player_id,
-        timestamp=wire.timestamp,
-        payload=getattr(variants, name),
-        **(extra or {}),
-    )
+    return _new_envelope(wire, _payload_of(wire), extra)
+
+
+_ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
+_new_object = object.__new__
+_set = object.__setattr__
+
+
+def _new_envelope(wire: _WireEnvelope, payload: EventPayload, extra: dict[str, Any] | None) -> Envelope:
+    """Build an :class:`Envelope` from parts already validated, the way ``model_construct`` does, minus its overhead."""
+    envelope = _new_object(Envelope)
+    _set(envelope, "__dict__", {
+        "operator_id": wire.operator_id,
+        "brand_id": wire.brand_id,
+        "player_id": wire.player_id,
+        "timestamp": wire.timestamp,
+        "payload": payload,
+    })
+    _set(envelope, "__pydantic_fields_set__", set(_ENVELOPE_FIELDS_SET))
+    _set(envelope, "__pydantic_extra__", dict(extra) if extra else {})
+    _set(envelope, "__pydantic_private__", None)
+    return envelope
 
 
 def _lost_precision(model: BaseModel, depth: int) -> bool:
@@ -138,7 +150,7 @@ def _validate_mapping(validator: Any, data: object, strict: bool, path: str = ""
 
 
 # Where money first appears in a document; a digit after it means money is written as JSON numbers.
-_MONEY_KEYS = (b'"amount":', b'"game_bet":', b'"contribution":', b'"balance_after":')
+_MONEY_KEYS = (b'_bet":', b'amount":')
 _MONEY_KEYS_STR = tuple(key.decode() for key in _MONEY_KEYS)
 
 
@@ -147,12 +159,13 @@ def _money_as_numbers(raw: bytes | str) -> bool:
 
     The guess only picks a route; both routes give the same result.
     """
-    keys: tuple[Any, ...] = _MONEY_KEYS_STR if type(raw) is str else _MONEY_KEYS
-    for key in keys:
-        found = raw.find(key)
+    text = type(raw) is str
+    for key in _MONEY_KEYS_STR if text else _MONEY_KEYS:
+        found = raw.find(key)  # type: ignore[arg-type]
         if found >= 0:
-            value = raw[found + len(key) : found + len(key) + 2].lstrip()[:1]
-            return bool(value) and value in ("-0123456789" if type(raw) is str else b"-0123456789")
+            end = found + len(key)
+            value: Any = raw[end : end + 2].lstrip()[:1]
+            return bool(value) and value in ("-0123456789" if text else b"-0123456789")
     return False
 
 
@@ -188,8 +201,13 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
     from_text = isinstance(raw, _TEXT_TYPES)
     if from_text:
         wire = _fast(_WIRE, raw, strict)
-        if wire is not None and not _lost_precision(wire, 0) and not _lost_precision(_payload_of(wire), 2):
-            return _envelope_from_wire(wire)
+        if wire is not None:
+            extra = wire.__pydantic_extra__
+            payload = _payload_of(wire)
+            if not extra and not payload.__pydantic_extra__:
+                return _new_envelope(wire, payload, None)
+            if not _lost_precision(wire, 0) and not _lost_precision(payload, 2):
+                return _envelope_from_wire(wire)
         raw = loads_exact(raw)  # type: ignore[arg-type]
     wire = _validate_mapping(_WIRE, raw, strict)
     _adopt(wire, 0, "", from_text)
