@@ -148,7 +148,8 @@ def run_block(block: Block, namespace: dict[str, Any]) -> None:
         item.printed.append(buffer.getvalue())
 
     namespace[_PRINT_ID] = docs_print
-    exec(compile(tree, str(block.page), "exec"), namespace)
+    # dont_inherit: run the example as a user would, without this module's `from __future__` imports.
+    exec(compile(tree, str(block.page), "exec", dont_inherit=True), namespace)
     for after, item in sorted(expected.items()):
         shown_at = block.line + after
         if not item.called:
@@ -238,14 +239,16 @@ def test_runner_shares_one_namespace_and_checks_output(tmp_path: Path, monkeypat
         ("x = 1\n#> 1\n", "does not follow a print"),
         ("if False:\n    print(1)\n#> 1\n", "never ran"),
         ("raise ValueError('boom')\n", "boom"),
+        # Annotations are evaluated as in a user's script: no `from __future__` leaks in from this module.
+        ("def f(x: Undefined) -> None:\n    pass\n", "Undefined"),
     ],
 )
 def test_runner_reports_wrong_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, message: str) -> None:
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     page = _page(tmp_path, f"# t\n\n```python\n{body}```\n")
-    with pytest.raises((pytest.fail.Exception, ValueError), match=message) as info:
+    with pytest.raises((pytest.fail.Exception, ValueError, NameError), match=message) as info:
         _run_page(page)
-    if isinstance(info.value, ValueError):
+    if isinstance(info.value, (ValueError, NameError)):
         # The traceback points at the page's own line (the block's first code line is line 4).
         frames = [f for f in info.traceback if str(f.path) == str(page)]
         assert frames
