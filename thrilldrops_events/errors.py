@@ -2,7 +2,12 @@
 
 ```text
 ThrillDropsError
-└── EventValidationError (ValueError)   an event, payload or stream entry is not valid
+├── EventValidationError (ValueError)   an event, payload or stream entry is not valid
+└── ConditionError (ValueError)         a campaign condition cannot be compiled or evaluated
+    ├── ConditionSyntaxError            the text (or JSON form) is not a condition: line, column, caret
+    ├── ConditionTypeError              it does not fit the event schema: unknown field, type mismatch
+    ├── ConditionLimitError             it is too long, too large or nested too deeply
+    └── ConditionEvaluationError        the event or context passed at evaluation time does not fit
 ```
 
 Other parts of the library (the condition language, streams) add their own leaves
@@ -15,7 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["EventValidationError", "Problem", "ThrillDropsError"]
+__all__ = [
+    "ConditionError",
+    "ConditionEvaluationError",
+    "ConditionLimitError",
+    "ConditionSyntaxError",
+    "ConditionTypeError",
+    "EventValidationError",
+    "Problem",
+    "ThrillDropsError",
+]
 
 
 class ThrillDropsError(Exception):
@@ -81,3 +95,107 @@ class EventValidationError(ThrillDropsError, ValueError):
 
 def _rebuild(problems: tuple[Problem, ...], line: int | None) -> EventValidationError:
     return EventValidationError(problems, line=line)
+
+
+class ConditionError(ThrillDropsError, ValueError):
+    """A campaign condition cannot be compiled, or cannot be evaluated on what it was given.
+
+    Attributes:
+        message: What is wrong, without the position.
+        source: The condition text, when the problem is in text (``None`` for the JSON form).
+        line: The 1-based line of the problem in ``source``, or ``None``.
+        column: The 1-based column (in characters) of the problem in ``source``, or ``None``.
+        path: Where the problem is in the JSON form (dotted, such as ``condition.args.1``), or ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        offset: int | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.path = path
+        self.line: int | None = None
+        self.column: int | None = None
+        if source is not None and offset is not None:
+            offset = max(0, min(offset, len(source)))
+            self.line = source.count("\n", 0, offset) + 1
+            self.column = offset - (source.rfind("\n", 0, offset) + 1) + 1
+        super().__init__(self.render())
+
+    @property
+    def caret(self) -> str:
+        """The line of the condition holding the problem with a ``^`` under it (``""`` without a position)."""
+        if self.source is None or self.line is None or self.column is None:
+            return ""
+        text = self.source.split("\n")[self.line - 1]
+        start = max(0, self.column - 1 - 60)
+        shown = text[start : start + 120].replace("\t", " ")
+        prefix = "..." if start else ""
+        suffix = "..." if start + 120 < len(text) else ""
+        pad = " " * (len(prefix) + self.column - 1 - start)
+        return f"  {prefix}{shown}{suffix}\n  {pad}^"
+
+    def render(self) -> str:
+        """The full message: the position, what is wrong, and the caret rendering."""
+        if self.line is not None:
+            head = f"line {self.line}, column {self.column}: {self.message}"
+        elif self.path is not None:
+            head = f"{self.path}: {self.message}"
+        else:
+            head = self.message
+        caret = self.caret
+        return f"{head}\n{caret}" if caret else head
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_condition_error, (type(self), self.message, self.__dict__))
+
+
+def _rebuild_condition_error(cls: type[ConditionError], message: str, state: dict[str, object]) -> ConditionError:
+    error = cls.__new__(cls)
+    ValueError.__init__(error, message)
+    error.__dict__.update(state)
+    error.args = (error.render(),)
+    return error
+
+
+class ConditionSyntaxError(ConditionError):
+    """The condition text, or its JSON form, is not a well-formed condition."""
+
+
+class ConditionTypeError(ConditionError):
+    """The condition does not fit the event schema: an unknown field, a type mismatch, a value not in an enum.
+
+    Attributes:
+        suggestion: The closest valid alternative (such as ``amount`` for ``amout``), or ``None``.
+    """
+
+    def __init__(self, message: str, *, suggestion: str | None = None, **where: object) -> None:
+        self.suggestion = suggestion
+        super().__init__(message, **where)  # type: ignore[arg-type]
+
+
+class ConditionLimitError(ConditionError):
+    """The condition exceeds one of its :class:`~thrilldrops_events.conditions.Limits`.
+
+    Attributes:
+        limit: The name of the limit exceeded (a field of ``Limits``, such as ``max_depth``).
+        maximum: The value of that limit.
+    """
+
+    def __init__(self, message: str, *, limit: str, maximum: int, **where: object) -> None:
+        self.limit = limit
+        self.maximum = maximum
+        super().__init__(message, **where)  # type: ignore[arg-type]
+
+
+class ConditionEvaluationError(ConditionError):
+    """A compiled condition was called with an event or a context it cannot evaluate.
+
+    For example a payload of another event type, a bare payload for a condition that reads
+    ``event.*`` (it needs the envelope), or a context value that is missing or of the wrong type.
+    """

@@ -1,0 +1,179 @@
+"""Condition text to tokens.
+
+Names and operators are ASCII; any other character outside a string literal is refused with its
+Unicode name, so a look-alike (a Cyrillic U+0430 in place of the ``a`` of ``amount``) is reported instead of silently
+becoming another name. Literals are measured against the :class:`Limits` before they are converted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from thrilldrops_events.conditions.limits import Limits
+from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
+
+__all__ = ["KEYWORDS", "Token", "tokenize"]
+
+#: The reserved words of the language (lower case only).
+KEYWORDS = frozenset({"and", "or", "not", "in", "is", "null", "true", "false"})
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>[ \t\r\n]+)
+    |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+    |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+    |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    |(?P<op>==|!=|<=|>=|[<>+\-*/()\[\],.])
+    """,
+    re.VERBOSE,
+)
+_NUMBER_TAIL = re.compile(r"[A-Za-z0-9_.]")
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))", re.DOTALL)
+_SIMPLE_ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t"}
+_HINTS = {
+    "=": "'=' is not an operator; compare with '=='",
+    "!": "'!' is not an operator; write 'not' or '!='",
+    "&": "'&' is not an operator; write 'and'",
+    "|": "'|' is not an operator; write 'or'",
+    "%": "'%' is not an operator",
+}
+
+
+class Token(NamedTuple):
+    """One token: its kind (``number``, ``string``, ``name``, ``keyword``, ``op``, ``end``), value and span."""
+
+    kind: str
+    value: Any
+    start: int
+    end: int
+
+
+def _fail(message: str, source: str, offset: int) -> ConditionSyntaxError:
+    return ConditionSyntaxError(message, source=source, offset=offset)
+
+
+def _limit(message: str, limit: str, maximum: int, source: str, offset: int) -> ConditionLimitError:
+    return ConditionLimitError(message, limit=limit, maximum=maximum, source=source, offset=offset)
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "")
+    code = f"U+{ord(char):04X}"
+    return f"{char!r} ({code} {name})" if name else f"{code}"
+
+
+def _number(text: str, source: str, start: int, limits: Limits) -> Decimal:
+    mantissa, _, exponent = text.lower().partition("e")
+    digits = mantissa.replace(".", "").lstrip("0") or "0"
+    if len(digits) > limits.max_number_digits:
+        raise _limit(
+            f"number literal has more than {limits.max_number_digits} significant digits",
+            "max_number_digits",
+            limits.max_number_digits,
+            source,
+            start,
+        )
+    if len(exponent.lstrip("+-").lstrip("0")) > 6:
+        raise _limit(_exponent_message(limits), "max_number_exponent", limits.max_number_exponent, source, start)
+    value = Decimal(text)
+    if value and abs(value.adjusted()) > limits.max_number_exponent:
+        raise _limit(_exponent_message(limits), "max_number_exponent", limits.max_number_exponent, source, start)
+    return value
+
+
+def _exponent_message(limits: Limits) -> str:
+    bound = limits.max_number_exponent
+    return f"number literal is out of range: literals lie between 1e-{bound} and 1e{bound} in magnitude"
+
+
+def _string(text: str, source: str, start: int, limits: Limits) -> str:
+    body = text[1:-1]
+
+    def replace(match: re.Match[str]) -> str:
+        short, long, simple = match.groups()
+        if simple is not None:
+            if simple in _SIMPLE_ESCAPES:
+                return _SIMPLE_ESCAPES[simple]
+            raise _fail(f"unknown escape '\\{simple}' in string", source, start + 1 + match.start())
+        code = int(short or long, 16)
+        if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            where = start + 1 + match.start()
+            raise _fail("escape is not a Unicode character (surrogate or out of range)", source, where)
+        return chr(code)
+
+    for index, char in enumerate(body):
+        if char < " " or char == "\x7f":
+            raise _fail("control character in string; write it as an escape such as \\t", source, start + 1 + index)
+    value = _ESCAPE.sub(replace, body) if "\\" in body else body
+    if len(value) > limits.max_string_length:
+        raise _limit(
+            f"string literal is longer than {limits.max_string_length:,} characters",
+            "max_string_length",
+            limits.max_string_length,
+            source,
+            start,
+        )
+    return value
+
+
+def tokenize(source: str, limits: Limits) -> list[Token]:
+    """Split condition text into tokens, ending with an ``end`` token.
+
+    Raises:
+        ConditionSyntaxError: On a character or literal that is not part of the language.
+        ConditionLimitError: On text or a literal larger than ``limits`` allow.
+    """
+    if type(source) is not str:
+        raise ConditionSyntaxError(f"condition text must be a str, not {type(source).__name__}")
+    if len(source) > limits.max_source_length:
+        raise ConditionLimitError(
+            f"condition text is longer than {limits.max_source_length:,} characters",
+            limit="max_source_length",
+            maximum=limits.max_source_length,
+        )
+    tokens: list[Token] = []
+    position = 0
+    length = len(source)
+    match = _TOKEN.match
+    while position < length:
+        found = match(source, position)
+        if found is None:
+            raise _unexpected(source, position)
+        kind = found.lastgroup
+        text = found.group()
+        end = found.end()
+        if kind == "number":
+            if end < length and _NUMBER_TAIL.match(source, end):
+                raise _fail("malformed number", source, position)
+            tokens.append(Token("number", _number(text, source, position, limits), position, end))
+        elif kind == "name":
+            if text in KEYWORDS:
+                tokens.append(Token("keyword", text, position, end))
+            else:
+                tokens.append(Token("name", text, position, end))
+        elif kind == "string":
+            tokens.append(Token("string", _string(text, source, position, limits), position, end))
+        elif kind == "op":
+            tokens.append(Token("op", text, position, end))
+        position = end
+    tokens.append(Token("end", None, length, length))
+    return tokens
+
+
+def _unexpected(source: str, position: int) -> ConditionSyntaxError:
+    char = source[position]
+    if char in "\"'":
+        return _fail("unterminated string (strings end on the same line, with the same quote)", source, position)
+    if char in _HINTS:
+        return _fail(_HINTS[char], source, position)
+    if not char.isascii():
+        return _fail(
+            f"unexpected character {_describe(char)}; names and operators are ASCII (only strings may hold "
+            "other characters)",
+            source,
+            position,
+        )
+    return _fail(f"unexpected character {char!r}", source, position)

@@ -1,0 +1,70 @@
+"""The size limits every condition is held to, with documented, configurable defaults.
+
+A condition comes from a campaign manager, through a campaign UI, so its size is bounded
+before any work is done on it: the text is measured before it is read, the tree is measured
+while it is built, and literals are measured before they are converted. Exceeding a limit
+raises :class:`~thrilldrops_events.ConditionLimitError` at compile time, quickly.
+
+Every walk over a condition tree in this package is iterative, so raising ``max_depth`` never
+leads to a ``RecursionError``; the limits exist to keep compile time and memory small.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from thrilldrops_events.errors import ConditionLimitError
+
+__all__ = ["DEFAULT_LIMITS", "HARD_MAXIMA", "Limits"]
+
+#: The largest value each limit may be configured to (a guard against typos such as ``10**9``).
+HARD_MAXIMA: dict[str, int] = {
+    "max_source_length": 10_000_000,
+    "max_nodes": 1_000_000,
+    "max_depth": 10_000,
+    "max_list_length": 1_000_000,
+    "max_string_length": 1_000_000,
+    "max_number_digits": 100,
+    "max_number_exponent": 1_000,
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a condition may be.
+
+    The defaults are generous for hand-written campaign conditions (a typical one has 5 to 50
+    nodes and a depth below 10) and small enough that a hostile one is refused in milliseconds.
+
+    Attributes:
+        max_source_length: The most characters of condition text (default 100,000).
+        max_nodes: The most nodes in the tree; every list item counts as a node (default 10,000).
+        max_depth: The deepest nesting of the tree, parentheses included (default 100).
+        max_list_length: The most items in one list literal (default 5,000).
+        max_string_length: The most characters in one string literal (default 1,000).
+        max_number_digits: The most significant digits in one number literal (default 40).
+        max_number_exponent: The largest magnitude of a number literal's decimal exponent: with
+            the default 40, literals lie between ``1e-40`` and ``1e40`` (``1e41`` is refused).
+    """
+
+    max_source_length: int = 100_000
+    max_nodes: int = 10_000
+    max_depth: int = 100
+    max_list_length: int = 5_000
+    max_string_length: int = 1_000
+    max_number_digits: int = 40
+    max_number_exponent: int = 40
+
+    def __post_init__(self) -> None:
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if type(value) is not int or not 1 <= value <= HARD_MAXIMA[item.name]:
+                maximum = HARD_MAXIMA[item.name]
+                raise ConditionLimitError(
+                    f"Limits.{item.name} must be an int from 1 to {maximum:,}", limit=item.name, maximum=maximum
+                )
+
+
+#: The limits used when none are given.
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,402 @@
+"""The condition tree: frozen, hashable, slotted nodes with structural equality.
+
+Two trees are equal when they have the same shape and the same literals written the same way
+(``20`` and ``20.0`` are different literals, though equal numbers), so equal trees print the same
+canonical text. Every node caches its hash, depth and size when it is built, from its children's,
+so hashing, comparing and measuring never recurse: a tree thousands of levels deep is as safe to
+put in a set as a flat one.
+
+``str(node)`` (or ``node.text``) is the node's canonical text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Union
+
+from thrilldrops_events.errors import ConditionSyntaxError
+
+__all__ = [
+    "ARITHMETIC_OPERATORS",
+    "COMPARISON_OPERATORS",
+    "And",
+    "Arithmetic",
+    "Boolean",
+    "Call",
+    "Compare",
+    "FieldRef",
+    "In",
+    "IsNull",
+    "ListLiteral",
+    "Literal",
+    "Negate",
+    "Node",
+    "Not",
+    "Null",
+    "Number",
+    "Or",
+    "String",
+]
+
+#: The comparison operators, all of one precedence; comparisons do not chain.
+COMPARISON_OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
+#: The binary arithmetic operators.
+ARITHMETIC_OPERATORS = ("+", "-", "*", "/")
+#: Where a field reference looks: the payload, the envelope (``event.``) or the context (``ctx.``).
+SCOPES = ("payload", "event", "ctx")
+
+
+class Node:
+    """The base of every node. Nodes are immutable and compare by structure."""
+
+    __slots__ = ("_depth", "_hash", "_size")
+
+    _depth: int
+    _hash: int
+    _size: int
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The node's sub-expressions, left to right."""
+        return ()
+
+    def _key(self) -> tuple[Any, ...]:
+        """What distinguishes this node from another of its class with the same children."""
+        return ()
+
+    def _seal(self) -> None:
+        """Cache depth, size and hash from the children's (called by every subclass once built)."""
+        kids = self.children
+        for kid in kids:
+            if not isinstance(kid, Node):
+                raise ConditionSyntaxError(f"{type(self).__name__} expects nodes as operands, not {type(kid).__name__}")
+        setattr_ = object.__setattr__
+        setattr_(self, "_depth", 1 + max((kid._depth for kid in kids), default=0))
+        setattr_(self, "_size", 1 + sum(kid._size for kid in kids))
+        setattr_(self, "_hash", hash((type(self).__name__, self._key(), tuple(kid._hash for kid in kids))))
+
+    @property
+    def depth(self) -> int:
+        """The nesting depth of the tree under this node (1 for a leaf)."""
+        return self._depth
+
+    @property
+    def size(self) -> int:
+        """The number of nodes in the tree under this node, itself included (list items count)."""
+        return self._size
+
+    @property
+    def text(self) -> str:
+        """The canonical text of this node."""
+        from thrilldrops_events.conditions.printer import to_text
+
+        return to_text(self)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, Node):
+            return NotImplemented
+        pending: list[tuple[Node, Node]] = [(self, other)]
+        while pending:
+            a, b = pending.pop()
+            if a is b:
+                continue
+            if a.__class__ is not b.__class__ or a._hash != b._hash or a._size != b._size or a._key() != b._key():
+                return False
+            kids_a, kids_b = a.children, b.children
+            if len(kids_a) != len(kids_b):
+                return False
+            pending.extend(zip(kids_a, kids_b, strict=True))
+        return True
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        text = self.text
+        return f"<{type(self).__name__} {text if len(text) <= 200 else text[:200] + '...'}>"
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConditionSyntaxError(message)
+
+
+# ---------------------------------------------------------------------------------------------- literals
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Number(Node):
+    """A number literal, exact: ``20``, ``0.1``, ``2.50`` (kept as written), ``1E+3``."""
+
+    value: Decimal
+
+    def __post_init__(self) -> None:
+        _require(type(self.value) is Decimal and self.value.is_finite(), "a Number holds a finite Decimal")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.value.as_tuple(),)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class String(Node):
+    """A string literal."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        _require(type(self.value) is str, "a String holds a str")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.value,)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Boolean(Node):
+    """``true`` or ``false``."""
+
+    value: bool
+
+    def __post_init__(self) -> None:
+        _require(type(self.value) is bool, "a Boolean holds a bool")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.value,)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Null(Node):
+    """``null``."""
+
+    def __post_init__(self) -> None:
+        self._seal()
+
+
+#: A scalar literal.
+Literal = Union[Number, String, Boolean, Null]  # noqa: UP007 - a runtime alias on Python 3.10
+_SCALARS = (Number, String, Boolean)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class ListLiteral(Node):
+    """A list of scalar literals (numbers, strings or booleans), the right side of ``in``."""
+
+    items: tuple[Number | String | Boolean, ...]
+
+    def __post_init__(self) -> None:
+        _require(type(self.items) is tuple, "a ListLiteral holds a tuple")
+        for item in self.items:
+            _require(isinstance(item, _SCALARS), "list items are number, string or boolean literals")
+        self._seal()
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The items."""
+        return self.items
+
+
+# ---------------------------------------------------------------------------------------------- references
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class FieldRef(Node):
+    """A reference: a payload field (``amount``), an envelope field (``event.timestamp``) or a context value.
+
+    Attributes:
+        scope: ``"payload"``, ``"event"`` or ``"ctx"``.
+        name: The field's or context value's name.
+    """
+
+    scope: str
+    name: str
+
+    def __post_init__(self) -> None:
+        _require(self.scope in SCOPES, f"a FieldRef scope is one of {', '.join(SCOPES)}")
+        _require(type(self.name) is str and self.name.isidentifier() and self.name.isascii(), "bad field name")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.scope, self.name)
+
+    @property
+    def path(self) -> str:
+        """The reference as written: ``amount``, ``event.timestamp``, ``ctx.vip_level``."""
+        return self.name if self.scope == "payload" else f"{self.scope}.{self.name}"
+
+
+# ---------------------------------------------------------------------------------------------- operators
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Not(Node):
+    """``not operand``."""
+
+    operand: Node
+
+    def __post_init__(self) -> None:
+        self._seal()
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The operand."""
+        return (self.operand,)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class And(Node):
+    """``a and b and ...``: two or more operands (a chain in the text is one node)."""
+
+    operands: tuple[Node, ...]
+
+    def __post_init__(self) -> None:
+        _require(type(self.operands) is tuple and len(self.operands) >= 2, "and needs a tuple of 2 or more operands")
+        self._seal()
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The operands."""
+        return self.operands
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Or(Node):
+    """``a or b or ...``: two or more operands (a chain in the text is one node)."""
+
+    operands: tuple[Node, ...]
+
+    def __post_init__(self) -> None:
+        _require(type(self.operands) is tuple and len(self.operands) >= 2, "or needs a tuple of 2 or more operands")
+        self._seal()
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The operands."""
+        return self.operands
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Compare(Node):
+    """``left op right`` with ``op`` one of ``== != < <= > >=``."""
+
+    op: str
+    left: Node
+    right: Node
+
+    def __post_init__(self) -> None:
+        _require(self.op in COMPARISON_OPERATORS, f"comparison operator must be one of {COMPARISON_OPERATORS}")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.op,)
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The two sides."""
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class In(Node):
+    """``operand in [...]``, or ``operand not in [...]`` when ``negated``."""
+
+    operand: Node
+    items: ListLiteral
+    negated: bool = False
+
+    def __post_init__(self) -> None:
+        _require(isinstance(self.items, ListLiteral), "the right side of in is a list literal")
+        _require(type(self.negated) is bool, "In.negated is a bool")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.negated,)
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The operand and the list."""
+        return (self.operand, self.items)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class IsNull(Node):
+    """``operand is null``, or ``operand is not null`` when ``negated``."""
+
+    operand: Node
+    negated: bool = False
+
+    def __post_init__(self) -> None:
+        _require(type(self.negated) is bool, "IsNull.negated is a bool")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.negated,)
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The operand."""
+        return (self.operand,)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Arithmetic(Node):
+    """``left op right`` with ``op`` one of ``+ - * /``."""
+
+    op: str
+    left: Node
+    right: Node
+
+    def __post_init__(self) -> None:
+        _require(self.op in ARITHMETIC_OPERATORS, f"arithmetic operator must be one of {ARITHMETIC_OPERATORS}")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.op,)
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The two operands."""
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Negate(Node):
+    """Unary minus applied to an expression (``-amount``); ``-5`` is the literal ``Number(-5)``."""
+
+    operand: Node
+
+    def __post_init__(self) -> None:
+        self._seal()
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The operand."""
+        return (self.operand,)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Call(Node):
+    """A function call: ``lower(currency)``."""
+
+    name: str
+    args: tuple[Node, ...]
+
+    def __post_init__(self) -> None:
+        _require(type(self.name) is str and self.name.isidentifier() and self.name.isascii(), "bad function name")
+        _require(type(self.args) is tuple, "Call.args is a tuple")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.name,)
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The arguments."""
+        return self.args
