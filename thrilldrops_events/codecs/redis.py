@@ -1,0 +1,330 @@
+"""Redis stream entries: one envelope as a flat map of text fields (no redis dependency).
+
+An entry written by :func:`encode` (format 1) holds these fields, in this order:
+
+=============== =====================================================================================
+field           value
+=============== =====================================================================================
+``format``      ``"1"``, the version of this layout; an entry without it is read as format 1
+``event_type``  the variant name, such as ``Deposit`` (case-sensitive)
+``operator_id`` the envelope's operator identifier
+``brand_id``    the envelope's brand identifier
+``player_id``   the envelope's player identifier
+``timestamp``   Unix seconds as a decimal integer, such as ``1777852800``
+``payload``     the payload object as exact JSON, money as decimal strings (``"25.00"``)
+``extra``       a JSON object of the envelope's unknown fields; written only when there are some
+=============== =====================================================================================
+
+Any producer can write such an entry without this library::
+
+    XADD events * format 1 event_type Deposit operator_id op-1 brand_id brand-7 player_id p-000042
+        timestamp 1777852800 payload '{"method_id":"visa","currency":"EUR","amount":"25.00","balance_after":null}'
+
+:func:`decode` takes the field map exactly as redis-py returns it, with ``bytes`` keys and values
+(the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text. In lenient
+mode (the default), fields the layout does not know are kept as unknown envelope fields holding the
+field's text; ``strict=True`` refuses them, and refuses ``extra``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from thrilldrops_events._exact import MAX_DEPTH, JsonNumber, adopt_unknown_fields, loads_exact
+from thrilldrops_events._problems import from_validation_error, single, unknown_variant
+from thrilldrops_events.codecs.json import MoneyFormat, decode_payload
+from thrilldrops_events.codecs.json import encode as _encode_json
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import EventValidationError, Problem
+from thrilldrops_events.events import EventPayload
+from thrilldrops_events.types import STRICT_CONTEXT, Identifier, Timestamp
+
+__all__ = ["FIELDS", "FORMAT", "StreamFields", "decode", "encode"]
+
+#: The layout version written in the ``format`` field.
+FORMAT = "1"
+
+#: The fields of the layout, in the order :func:`encode` writes them (``extra`` only when needed).
+FIELDS: tuple[str, ...] = ("format", "event_type", "operator_id", "brand_id", "player_id", "timestamp", "payload",
+                           "extra")
+
+
+#: A stream entry's field map, as redis-py returns it (``bytes`` or ``str`` keys and values).
+StreamFields = Mapping[Any, Any]
+
+_LAYOUT = frozenset(FIELDS)
+_HEADER = ("operator_id", "brand_id", "player_id", "timestamp")
+_TIMESTAMP_TEXT = re.compile(r"[0-9]{1,20}")
+_ENVELOPE_NAMES = frozenset({"operator_id", "brand_id", "player_id", "timestamp", "payload", "event_type"})
+_VARIANTS = {e.value: e for e in EventType}
+_MAX_NAME_IN_MESSAGE = 64
+
+
+class _Header(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+    operator_id: Identifier
+    brand_id: Identifier
+    player_id: Identifier
+    timestamp: Timestamp
+
+
+_HEADER_VALIDATOR = _Header.__pydantic_validator__
+
+
+_ENCODE_STR = json.encoder.encode_basestring_ascii
+
+
+def _write_json(value: Any, out: list[str], depth: int, path: str) -> None:
+    """Write unknown-field values as the JSON codec does: exact numbers as numbers, ``Decimal`` as strings."""
+    if depth > 2 * MAX_DEPTH:
+        raise single(path, f"nested more than {MAX_DEPTH} levels deep", "too_deep")
+    kind = type(value)
+    if kind is str:
+        out.append(_ENCODE_STR(value))
+    elif value is None or value is True or value is False:
+        out.append("null" if value is None else "true" if value else "false")
+    elif kind is int or kind is JsonNumber:
+        out.append(str(value))
+    elif isinstance(value, Enum):
+        _write_json(value.value, out, depth + 1, path)
+    elif kind is Decimal:
+        out.append(f'"{value}"')
+    elif kind is dict:
+        out.append("{")
+        for index, (key, item) in enumerate(value.items()):
+            out.append(("," if index else "") + _ENCODE_STR(str(key)) + ":")
+            _write_json(item, out, depth + 1, f"{path}.{key}")
+        out.append("}")
+    elif kind is list or kind is tuple:
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _write_json(item, out, depth + 1, f"{path}.{index}")
+        out.append("]")
+    elif kind is float and value == value and value not in (float("inf"), float("-inf")):
+        out.append(repr(value))
+    else:
+        raise single(path, f"cannot write a value of type {kind.__name__} as JSON", "not_serializable")
+
+
+def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, str]:
+    """Write an envelope as the field map of one stream entry (see the module docs for the layout).
+
+    Args:
+        envelope: The event to write.
+        money: How money is written inside the ``payload`` JSON: ``"string"`` (default) or ``"number"``;
+            both are exact.
+
+    Returns:
+        A new ``dict`` of field name to text, ready for ``XADD`` (``client.xadd(stream, fields)``).
+
+    Raises:
+        EventValidationError: If an unknown envelope field uses a name the layout reserves, or holds a
+            value that cannot be written as JSON.
+    """
+    payload: EventPayload = envelope.payload
+    fields = {
+        "format": FORMAT,
+        "event_type": payload.event_type.value,
+        "operator_id": envelope.operator_id,
+        "brand_id": envelope.brand_id,
+        "player_id": envelope.player_id,
+        "timestamp": str(envelope.timestamp),
+        "payload": _encode_json(payload, money=money).decode(),
+    }
+    extra = envelope.__pydantic_extra__
+    if extra:
+        for name in extra:
+            if name in _ENVELOPE_NAMES:
+                raise single(f"extra.{name}", f"unknown field {name!r} clashes with an envelope field",
+                             "reserved_field")
+        out: list[str] = []
+        _write_json(extra, out, 0, "extra")
+        fields["extra"] = "".join(out)
+    return fields
+
+
+def _as_text(value: object, path: str, problems: list[Problem]) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(path, f"is not valid UTF-8 (byte 0x{error.object[error.start]:02x} at offset "
+                                          f"{error.start})", "utf8_invalid"))
+            return None
+    problems.append(Problem(path, f"must be text (str or UTF-8 bytes), not {type(value).__name__}", "field_type"))
+    return None
+
+
+def _shown(name: str) -> str:
+    return name if len(name) <= _MAX_NAME_IN_MESSAGE else name[:_MAX_NAME_IN_MESSAGE] + "..."
+
+
+def _read_fields(fields: StreamFields, problems: list[Problem], broken: set[str]) -> dict[str, str]:
+    text: dict[str, str] = {}
+    for key, value in fields.items():
+        if isinstance(key, str):
+            name: str | None = key
+        elif isinstance(key, (bytes, bytearray, memoryview)):
+            name = _as_text(key, bytes(key).decode("utf-8", "backslashreplace"), problems)
+        else:
+            problems.append(Problem(str(key)[:_MAX_NAME_IN_MESSAGE], "field names must be text (str or UTF-8 bytes)",
+                                    "field_type"))
+            name = None
+        if name is None:
+            continue
+        if name in text:
+            problems.append(Problem(_shown(name), "field appears twice (as bytes and as str)", "duplicate_field"))
+            continue
+        item = _as_text(value, _shown(name), problems)
+        if item is None:
+            broken.add(name)
+        else:
+            text[name] = item
+    return text
+
+
+def _repath(error: EventValidationError, prefix: str) -> list[Problem]:
+    return [Problem(f"{prefix}.{p.path}" if p.path else prefix, p.message, p.kind) for p in error.problems]
+
+
+def _read_variant(text: dict[str, str], broken: set[str], problems: list[Problem]) -> EventType | None:
+    name = text.get("event_type")
+    if name is None:
+        if "event_type" not in broken:
+            problems.append(Problem("event_type", "required field is missing", "missing"))
+        return None
+    variant = _VARIANTS.get(name)
+    if variant is None:
+        if len(name) > _MAX_NAME_IN_MESSAGE:
+            problems.append(Problem("event_type", f"unknown event type ({len(name)} characters long)",
+                                    "unknown_variant"))
+        else:
+            (problem,) = unknown_variant(name, path="").problems
+            problems.append(Problem("event_type", problem.message, problem.kind))
+    return variant
+
+
+def _read_payload(variant: EventType | None, text: dict[str, str], broken: set[str], strict: bool,
+                  problems: list[Problem]) -> EventPayload | None:
+    raw = text.get("payload")
+    if raw is None:
+        if "payload" not in broken:
+            problems.append(Problem("payload", "required field is missing", "missing"))
+        return None
+    if variant is None:
+        return None
+    try:
+        return decode_payload(variant, raw, strict=strict)
+    except EventValidationError as error:
+        problems.extend(_repath(error, "payload"))
+        return None
+
+
+def _read_header(
+    text: dict[str, str], broken: set[str], strict: bool, problems: list[Problem]
+) -> dict[str, Any] | None:
+    header: dict[str, Any] = {name: text[name] for name in _HEADER if name in text}
+    bad_timestamp = False
+    stamp = header.get("timestamp")
+    if stamp is not None:
+        if _TIMESTAMP_TEXT.fullmatch(stamp) is None:
+            problems.append(Problem("timestamp", "must be Unix seconds written as a decimal integer, such as "
+                                                 "1777852800", "timestamp_syntax"))
+            bad_timestamp = True
+            header["timestamp"] = 0
+        else:
+            header["timestamp"] = int(stamp)
+    try:
+        _HEADER_VALIDATOR.validate_python(header, context=STRICT_CONTEXT if strict else None)
+    except ValidationError as error:
+        found = from_validation_error(error).problems
+        problems.extend(p for p in found if not (p.kind == "missing" and p.path in broken))
+        return None
+    return None if bad_timestamp else header
+
+
+def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    raw = text.get("extra")
+    if raw is not None:
+        if strict:
+            problems.append(Problem("extra", "unknown envelope fields are refused in strict mode", "unknown_field"))
+        else:
+            try:
+                value = loads_exact(raw)
+            except EventValidationError as error:
+                problems.extend(_repath(error, "extra"))
+                value = {}
+            if not isinstance(value, dict):
+                problems.append(Problem("extra", "must be a JSON object of unknown envelope fields", "not_an_object"))
+                value = {}
+            try:  # bound the nesting and keep fractional numbers JSON numbers (JsonNumber)
+                adopt_unknown_fields(value, 0, "extra", mark=True)
+            except EventValidationError as error:
+                problems.extend(error.problems)
+                value = {}
+            for name, item in value.items():
+                if name in _ENVELOPE_NAMES:
+                    problems.append(Problem(f"extra.{_shown(name)}", f"unknown field {_shown(name)!r} clashes with an "
+                                                                     "envelope field", "reserved_field"))
+                else:
+                    extra[name] = item
+    for name, item in text.items():
+        if name in _LAYOUT:
+            continue
+        if strict:
+            problems.append(Problem(_shown(name), "unknown field (refused in strict mode)", "unknown_field"))
+        elif name in extra:
+            problems.append(Problem(_shown(name), "field is given both on its own and inside extra", "duplicate_field"))
+        else:
+            extra[name] = item
+    return extra
+
+
+def decode(fields: StreamFields, *, strict: bool = False) -> Envelope:
+    """Read one envelope from the field map of a stream entry.
+
+    Args:
+        fields: The entry's fields as redis-py returns them: ``bytes`` or ``str`` keys and values.
+        strict: Refuse unknown fields (stream fields outside the layout, and ``extra``), and loosely
+            typed values inside the payload, as :func:`thrilldrops_events.parse_event` does.
+
+    Returns:
+        The validated envelope; decoding what :func:`encode` wrote gives back an equal envelope.
+
+    Raises:
+        EventValidationError: With every problem found, each naming its field: ``event_type``,
+            ``timestamp``, ``payload.amount``, ``extra.note``... A missing field, bytes that are not
+            UTF-8, malformed JSON, an unknown variant, a wrong type and an unsupported ``format`` are
+            all reported this way. Messages never repeat field values.
+    """
+    if not isinstance(fields, Mapping):
+        raise single("", f"a stream entry must be a mapping of field names to values, not {type(fields).__name__}",
+                     "not_a_mapping")
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    text = _read_fields(fields, problems, broken)
+    version = text.get("format")
+    if version is not None and version != FORMAT:
+        problems.append(Problem("format", f"unsupported layout version {_shown(version)!r}; this library reads "
+                                          f"format {FORMAT}", "format_version"))
+    variant = _read_variant(text, broken, problems)
+    header = _read_header(text, broken, strict, problems)
+    payload = _read_payload(variant, text, broken, strict, problems)
+    extra = _read_extra(text, strict, problems)
+    if problems or header is None or payload is None:
+        raise EventValidationError(problems or [Problem("", "stream entry is not valid", "invalid")])
+    return Envelope.model_construct(**header, payload=payload, **extra)  # type: ignore[arg-type]
