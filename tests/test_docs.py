@@ -14,6 +14,7 @@ import ast
 import contextlib
 import io
 import itertools
+import os
 import re
 import shlex
 import sys
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -186,8 +188,14 @@ def run_cli_example(command: Block, output: Block) -> None:
     """Run the command in process and compare what it writes with the text block."""
     argv = shlex.split(command.source.strip())[1:]
     stdout, stderr = io.StringIO(), io.StringIO()
+    # COLUMNS: argparse wraps help text to the terminal width; the pages show it at 80 columns.
     # SystemExit: argparse's --help and usage errors.
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), contextlib.suppress(SystemExit):
+    with (
+        mock.patch.dict(os.environ, {"COLUMNS": "80"}),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+        contextlib.suppress(SystemExit),
+    ):
         main(argv)
     actual = [line.rstrip() for line in (stdout.getvalue() + stderr.getvalue()).rstrip("\n").split("\n")]
     wanted = [line.rstrip() for line in output.source.rstrip("\n").split("\n")]
