@@ -1,0 +1,121 @@
+"""The AsyncAPI document is valid against the official AsyncAPI 3.0 JSON Schema, and says what the code does."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft7Validator, Draft202012Validator
+from schema_helpers import loads_exact, registry, validator_for
+
+from thrilldrops_events import EventType, parse_event
+from thrilldrops_events.schema import SCHEMA_BASE_URI, asyncapi_document, schema_files
+
+DATA = Path(__file__).parent / "data"
+# The official schema from the npm package @asyncapi/specs (see data/README.md): draft-07, with the
+# definitions it bundles under their own $id, which jsonschema's referencing resolves.
+OFFICIAL = json.loads((DATA / "asyncapi-3.0.0.schema.json").read_text(encoding="utf-8"))
+DOCUMENT = asyncapi_document()
+
+
+def official_errors(document: dict[str, Any]) -> list[str]:
+    validator = Draft7Validator(OFFICIAL, format_checker=Draft7Validator.FORMAT_CHECKER)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in validator.iter_errors(document)]
+
+
+def test_document_is_valid_against_the_official_schema() -> None:
+    assert OFFICIAL["$id"] == "http://asyncapi.com/definitions/3.0.0/asyncapi.json"
+    assert official_errors(DOCUMENT) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("asyncapi",), "2.6.0"),
+        (("operations", "receiveEvent", "action"), "publish"),
+        (("operations", "receiveEvent", "bindings", "http", "method"), "SEND"),
+        (("channels", "ingestion", "address"), 5),
+        (("components", "messages", "Deposit", "bindings", "http", "bindingVersion"), "9.9.9"),
+        (("components", "messages", "Deposit", "unknownKey"), True),
+        (("info",), {"title": "no version"}),
+    ],
+)
+def test_the_official_schema_really_checks(path: tuple[str, ...], value: Any) -> None:
+    broken = copy.deepcopy(DOCUMENT)
+    target = broken
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert official_errors(broken)
+
+
+def test_the_written_file_is_the_document() -> None:
+    assert json.loads(schema_files()["asyncapi.json"]) == DOCUMENT
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [ref for key, value in node.items() for ref in ([value] if key == "$ref" else _refs(value))]
+    if isinstance(node, list):
+        return [ref for item in node for ref in _refs(item)]
+    return []
+
+
+def test_every_reference_resolves() -> None:
+    files = schema_files()
+    for ref in _refs(DOCUMENT):
+        if ref.startswith("#/"):
+            target: Any = DOCUMENT
+            for part in ref[2:].split("/"):
+                target = target[part]
+        else:
+            assert ref in files, f"{ref} is not a published file"
+
+
+def test_one_message_per_event_type_on_each_channel() -> None:
+    variants = [e.value for e in EventType]
+    assert list(DOCUMENT["channels"]["ingestion"]["messages"]) == variants
+    assert list(DOCUMENT["channels"]["eventStream"]["messages"]) == [f"{v}Entry" for v in variants]
+    receive = DOCUMENT["operations"]["receiveEvent"]
+    assert receive["bindings"]["http"]["method"] == "POST"
+    assert DOCUMENT["channels"]["ingestion"]["address"] == "/event"
+    assert [m["$ref"].rsplit("/", 1)[1] for m in receive["messages"]] == variants
+    group = DOCUMENT["operations"]["consumeStream"]["x-redis-consumer-group"]
+    assert "XREADGROUP" in group["read"] and "XACK" in group["acknowledge"]
+
+
+def _payload_validator(message: dict[str, Any]) -> Draft202012Validator:
+    payload = message["payload"]
+    assert payload["schemaFormat"] == "application/schema+json;version=draft-2020-12"
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_BASE_URI + "asyncapi.json",
+              **payload["schema"]}
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, registry=registry())
+
+
+@pytest.mark.parametrize("event_type", list(EventType))
+def test_http_message_example_validates_and_parses(event_type: EventType) -> None:
+    message = DOCUMENT["components"]["messages"][event_type.value]
+    validator = _payload_validator(message)
+    (example,) = message["examples"]
+    validator.validate(example["payload"])
+    assert parse_event(json.dumps(example["payload"])).event_type is event_type
+    other = next(e for e in EventType if e is not event_type)
+    wrong = DOCUMENT["components"]["messages"][other.value]["examples"][0]["payload"]
+    assert not validator.is_valid(wrong), "a message must only accept its own variant"
+
+
+@pytest.mark.parametrize("event_type", list(EventType))
+def test_stream_message_example_validates_and_decodes(event_type: EventType) -> None:
+    message = DOCUMENT["components"]["messages"][f"{event_type.value}Entry"]
+    validator = _payload_validator(message)
+    (example,) = message["examples"]
+    entry = example["payload"]
+    validator.validate(entry)
+    content = message["payload"]["schema"]["properties"]["payload"]["contentSchema"]["$ref"]
+    validator_for(content).validate(loads_exact(entry["payload"]))
+    assert not validator.is_valid({**entry, "timestamp": 1777852800}), "stream values are text"
+    assert not validator.is_valid({**entry, "event_type": "Nope"})

@@ -1,0 +1,150 @@
+"""The generated JSON Schemas: their shape, their API, and the committed copies under schemas/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from schema_helpers import validator_for
+
+from thrilldrops_events import EventType
+from thrilldrops_events._countries import COUNTRY_CODES
+from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
+from thrilldrops_events.schema import (
+    ENVELOPE,
+    SCHEMA_BASE_URI,
+    SCHEMA_DIALECT,
+    all_json_schemas,
+    json_schema,
+    schema_file_name,
+    schema_files,
+    write_schemas,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMAS = ROOT / "schemas"
+REGENERATE = "thrilldrops-events schema export --out schemas"
+
+
+def _committed() -> dict[str, bytes]:
+    return {
+        path.relative_to(SCHEMAS).as_posix(): path.read_bytes()
+        for path in sorted(SCHEMAS.rglob("*"))
+        if path.is_file() and "released" not in path.relative_to(SCHEMAS).parts
+    }
+
+
+def test_committed_schemas_are_up_to_date() -> None:
+    generated, committed = schema_files(), _committed()
+    missing = sorted(set(generated) - set(committed))
+    stale = sorted(set(committed) - set(generated))
+    changed = sorted(name for name in set(generated) & set(committed) if generated[name] != committed[name])
+    assert not (missing or stale or changed), (
+        f"schemas/ is out of date (missing: {missing}, not generated any more: {stale}, changed: {changed}). "
+        f"Regenerate it from the repository root with:\n    {REGENERATE}\nthen review and commit the diff "
+        "(delete the files listed as not generated any more)."
+    )
+
+
+def test_write_schemas_writes_exactly_the_files(tmp_path: Path) -> None:
+    written = write_schemas(tmp_path / "out")
+    files = schema_files()
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in written) == sorted(files)
+    for path in written:
+        assert path.read_bytes() == files[path.relative_to(tmp_path / "out").as_posix()]
+
+
+def test_file_layout() -> None:
+    names = set(all_json_schemas())
+    variants = {e.value for e in EventType}
+    assert names == {f"{v}.json" for v in variants} | {f"strict/{v}.json" for v in variants} | {
+        "envelope.json", "strict/envelope.json"}
+    assert set(schema_files()) == names | {"asyncapi.json"}
+
+
+@pytest.mark.parametrize("name", sorted(all_json_schemas()))
+def test_every_schema_is_valid_2020_12_with_a_stable_id(name: str) -> None:
+    schema = all_json_schemas()[name]
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == SCHEMA_DIALECT
+    assert schema["$id"] == SCHEMA_BASE_URI + name
+    assert schema["description"]
+
+
+@pytest.mark.parametrize("event_type", list(EventType))
+def test_payload_schema_follows_the_field_view(event_type: EventType) -> None:
+    schema = json_schema(event_type)
+    specs = payload_fields(event_type)
+    assert list(schema["properties"]) == [spec.name for spec in specs]
+    assert schema["required"] == [spec.name for spec in specs if not spec.nullable]
+    assert schema["additionalProperties"] is True
+    assert json_schema(event_type, strict=True)["additionalProperties"] is False
+    for spec in specs:
+        field = schema["properties"][spec.name]
+        assert field["description"].startswith(spec.description)
+        types = field["type"] if isinstance(field["type"], list) else [field["type"]]
+        assert ("null" in types) == spec.nullable
+        if "enum" in field:
+            assert (None in field["enum"]) == spec.nullable
+
+
+def test_envelope_is_an_externally_tagged_union() -> None:
+    schema = json_schema(ENVELOPE)
+    tagged = schema["properties"]["event_type"]
+    assert tagged["minProperties"] == tagged["maxProperties"] == 1
+    assert tagged["additionalProperties"] is False
+    assert list(tagged["properties"]) == [e.value for e in EventType]
+    assert list(schema["properties"])[:4] == [spec.name for spec in ENVELOPE_FIELDS]
+    assert schema["required"] == ["operator_id", "brand_id", "player_id", "timestamp", "event_type"]
+    for event_type in EventType:
+        embedded = dict(schema["$defs"][event_type.value])
+        standalone = json_schema(event_type)
+        del standalone["$schema"], standalone["$id"]
+        assert embedded == standalone
+        assert json_schema(ENVELOPE, strict=True)["$defs"][event_type.value]["additionalProperties"] is False
+
+
+def test_bounds_match_the_python_rules() -> None:
+    login = json_schema("PlayerLogin")["properties"]
+    assert set(login["country"]["enum"]) == set(COUNTRY_CODES) | {None}
+    assert login["session_token"]["maxLength"] == 4096
+    envelope = json_schema(ENVELOPE)["properties"]
+    assert (envelope["timestamp"]["minimum"], envelope["timestamp"]["maximum"]) == (0, 253402300799)
+    assert "milliseconds" in envelope["timestamp"]["description"]
+    assert (envelope["player_id"]["minLength"], envelope["player_id"]["maxLength"]) == (1, 255)
+    deposit = json_schema("Deposit")["properties"]
+    assert deposit["amount"]["minimum"] == 0 and deposit["amount"]["exclusiveMaximum"] == 10**20
+    assert "cannot bound the scale" in deposit["amount"]["description"]
+    assert deposit["balance_after"]["exclusiveMinimum"] == -(10**20)
+
+
+def test_json_schema_accepts_names_and_enum_members_and_returns_copies() -> None:
+    assert json_schema("Deposit") == json_schema(EventType.DEPOSIT)
+    first = json_schema("Deposit")
+    first["properties"].clear()
+    assert json_schema("Deposit")["properties"]
+    assert schema_file_name("Deposit", strict=True) == "strict/Deposit.json"
+    assert schema_file_name(ENVELOPE) == "envelope.json"
+
+
+@pytest.mark.parametrize("name", ["deposit", "Envelope", "", "ThrillPots"])
+def test_unknown_names_are_refused(name: str) -> None:
+    with pytest.raises(ValueError, match=name or "''"):
+        json_schema(name)
+
+
+def test_files_are_ascii_json_with_a_final_newline() -> None:
+    for name, content in schema_files().items():
+        text = content.decode("ascii")
+        assert text.endswith("}\n"), name
+        assert json.loads(text) is not None
+
+
+def test_a_payload_file_validates_the_payload_alone() -> None:
+    payload: dict[str, Any] = {"method_id": "visa", "currency": "EUR", "amount": "25.00", "balance_after": None}
+    validator_for("Deposit.json").validate(payload)
+    assert not validator_for("strict/Deposit.json").is_valid({**payload, "note": "x"})
+    assert validator_for("Deposit.json").is_valid({**payload, "note": "x"})

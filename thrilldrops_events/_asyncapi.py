@@ -1,0 +1,232 @@
+"""The AsyncAPI 3.0 document: ``POST /event`` over HTTP and the Redis stream of events.
+
+The document describes the ThrillDrops processor's side: it receives envelopes over HTTP and consumes
+stream entries with a consumer group. Message payloads are JSON Schema 2020-12 documents given by
+relative reference to the files beside this one (``envelope.json``, ``Deposit.json``...), declared with
+a multi-format schema object (``schemaFormat: application/schema+json;version=draft-2020-12``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from thrilldrops_events import __version__
+from thrilldrops_events._docs import example_envelope
+from thrilldrops_events.codecs.json import encode, to_dict
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.events import PAYLOAD_MODELS
+from thrilldrops_events.schema import ENVELOPE, SCHEMA_BASE_URI, json_schema, schema_file_name
+
+__all__ = ["ASYNCAPI_VERSION", "SCHEMA_FORMAT", "STREAM_FIELDS", "build_document"]
+
+#: The AsyncAPI version of the document.
+ASYNCAPI_VERSION = "3.0.0"
+#: How the message payloads' schemas are written.
+SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"
+#: The fields of a stream entry (see :mod:`thrilldrops_events.codecs.redis`), in the order they are written.
+STREAM_FIELDS = ("format", "event_type", "operator_id", "brand_id", "player_id", "timestamp", "payload", "extra")
+
+_HTTP_BINDING_VERSION = "0.3.0"
+_RESERVED = ["operator_id", "brand_id", "player_id", "timestamp", "event_type", "payload"]
+
+
+def _summary(event_type: EventType) -> str:
+    return inspect.cleandoc(PAYLOAD_MODELS[event_type].__doc__ or "").split("\n\n")[0]
+
+
+def _tag(event_type: EventType) -> dict[str, str]:
+    return {"name": "internal" if event_type.is_internal else "external"}
+
+
+def _schema(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"schemaFormat": SCHEMA_FORMAT, "schema": schema}
+
+
+def _http_message(event_type: EventType) -> dict[str, Any]:
+    name = event_type.value
+    return {
+        "name": name,
+        "title": f"{name} envelope",
+        "summary": _summary(event_type),
+        "description": f"An envelope whose event_type holds a {name} payload ({schema_file_name(name)}).",
+        "contentType": "application/json",
+        "tags": [_tag(event_type)],
+        "payload": _schema({
+            "allOf": [{"$ref": schema_file_name(ENVELOPE)}],
+            "properties": {"event_type": {"required": [name]}},
+        }),
+        "bindings": {
+            "http": {
+                "headers": {
+                    "type": "object",
+                    "properties": {"Content-Type": {"type": "string", "enum": ["application/json"]}},
+                },
+                "bindingVersion": _HTTP_BINDING_VERSION,
+            }
+        },
+        "examples": [{"name": f"{name}-example", "payload": to_dict(example_envelope(event_type))}],
+    }
+
+
+def _entry_schema(event_type: EventType) -> dict[str, Any]:
+    envelope = json_schema(ENVELOPE)["properties"]
+    name = event_type.value
+    return {
+        "description": (
+            f"One Redis stream entry holding a {name} event: a flat map of text fields (Redis stores every value "
+            "as a string). Fields outside the layout are kept as unknown envelope fields holding their text by "
+            "the library's lenient reader, and refused by its strict one."
+        ),
+        "type": "object",
+        "properties": {
+            "format": {"description": "The version of this layout; an entry without it is read as format 1.",
+                       "const": "1"},
+            "event_type": {"description": "The variant name (case-sensitive).", "const": name},
+            "operator_id": envelope["operator_id"],
+            "brand_id": envelope["brand_id"],
+            "player_id": envelope["player_id"],
+            "timestamp": {
+                "description": "Unix seconds written as a decimal integer, such as 1777852800; at most "
+                f"{envelope['timestamp']['maximum']} (a 13-digit milliseconds value is refused).",
+                "type": "string",
+                "pattern": "^[0-9]{1,20}$",
+            },
+            "payload": {
+                "description": f"The {name} payload as exact JSON text, money as decimal strings.",
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": schema_file_name(name)},
+            },
+            "extra": {
+                "description": "The envelope's unknown fields as a JSON object; written only when there are some. "
+                "It may not use the names of the envelope's own fields.",
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": {"type": "object", "propertyNames": {"not": {"enum": _RESERVED}}},
+            },
+        },
+        "required": ["event_type", "operator_id", "brand_id", "player_id", "timestamp", "payload"],
+        "additionalProperties": {"type": "string"},
+    }
+
+
+def _stream_message(event_type: EventType) -> dict[str, Any]:
+    name = event_type.value
+    envelope = example_envelope(event_type)
+    entry = {
+        "format": "1",
+        "event_type": name,
+        "operator_id": envelope.operator_id,
+        "brand_id": envelope.brand_id,
+        "player_id": envelope.player_id,
+        "timestamp": str(envelope.timestamp),
+        "payload": encode(envelope.payload).decode(),
+    }
+    return {
+        "name": f"{name}Entry",
+        "title": f"{name} stream entry",
+        "summary": _summary(event_type),
+        "contentType": "application/json",
+        "tags": [_tag(event_type)],
+        "payload": _schema(_entry_schema(event_type)),
+        "examples": [{"name": f"{name}-entry-example", "payload": entry}],
+    }
+
+
+_CONSUMER_GROUP = {
+    "description": (
+        "How a campaign engine consumes the stream with a consumer group (thrilldrops_events.streams); delivery "
+        "is at-least-once, so handlers must be idempotent."
+    ),
+    "create": "XGROUP CREATE {stream} {group} $ MKSTREAM, again after a NOGROUP error",
+    "read": "XREADGROUP GROUP {group} {consumer} STREAMS {stream} 0 (own pending entries first), then >",
+    "acknowledge": "XACK once the handler has returned; a handler error leaves the entry pending for a retry",
+    "reclaim": "XAUTOCLAIM entries left pending by another consumer for longer than the claim idle time",
+    "deadLetter": (
+        "an entry that fails validation, or is delivered more times than the limit, is added to the dead-letter "
+        "stream with its original fields, id, stream, group, delivery count and error, then acknowledged"
+    ),
+}
+
+
+def build_document() -> dict[str, Any]:
+    """Build the AsyncAPI 3.0 document (see the module docstring)."""
+    http_messages = {e.value: {"$ref": f"#/components/messages/{e.value}"} for e in EventType}
+    stream_messages = {f"{e.value}Entry": {"$ref": f"#/components/messages/{e.value}Entry"} for e in EventType}
+    messages: dict[str, Any] = {e.value: _http_message(e) for e in EventType}
+    messages.update({f"{e.value}Entry": _stream_message(e) for e in EventType})
+    return {
+        "asyncapi": ASYNCAPI_VERSION,
+        "id": SCHEMA_BASE_URI + "asyncapi.json",
+        "info": {
+            "title": "ThrillDrops events",
+            "version": __version__,
+            "description": (
+                "The player events ThrillDrops campaigns react to, as the ThrillDrops processor receives them: "
+                "envelopes in the body of POST /event, and entries of a Redis stream (the internal ThrillPots "
+                "events, and external events that producers choose to publish there). The payload schemas are "
+                "the JSON Schema files beside this document, generated by the thrilldrops-events library."
+            ),
+            "license": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+            "tags": [
+                {"name": "external", "description": "Events sent by operators' platforms (login, bets, payments)."},
+                {"name": "internal", "description": "ThrillPots events produced inside ThrillDrops."},
+            ],
+        },
+        "defaultContentType": "application/json",
+        "servers": {
+            "processor": {
+                "host": "{host}",
+                "protocol": "https",
+                "description": "The ThrillDrops processor's HTTP endpoint.",
+                "variables": {"host": {"description": "The processor's host name, given to each operator.",
+                                       "examples": ["thrilldrops.example.com"]}},
+            },
+            "redis": {
+                "host": "{host}:{port}",
+                "protocol": "redis",
+                "description": "The Redis server holding the event stream.",
+                "variables": {"host": {"default": "localhost"}, "port": {"default": "6379"}},
+            },
+        },
+        "channels": {
+            "ingestion": {
+                "address": "/event",
+                "title": "POST /event",
+                "description": "The ingestion endpoint: one envelope per request, as a JSON body.",
+                "servers": [{"$ref": "#/servers/processor"}],
+                "messages": http_messages,
+            },
+            "eventStream": {
+                "address": "{stream}",
+                "title": "Redis stream of events",
+                "description": (
+                    "A Redis stream of events, one entry per event (see the entry messages for the layout). The "
+                    "internal ThrillPots events arrive here; producers may publish external events the same way."
+                ),
+                "servers": [{"$ref": "#/servers/redis"}],
+                "parameters": {"stream": {"description": "The stream key, chosen by the deployment."}},
+                "messages": stream_messages,
+            },
+        },
+        "operations": {
+            "receiveEvent": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/ingestion"},
+                "title": "Receive an event over HTTP",
+                "summary": "The processor validates the envelope and matches it against the live campaigns.",
+                "bindings": {"http": {"method": "POST", "bindingVersion": _HTTP_BINDING_VERSION}},
+                "messages": [{"$ref": f"#/channels/ingestion/messages/{e.value}"} for e in EventType],
+            },
+            "consumeStream": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/eventStream"},
+                "title": "Consume the event stream with a consumer group",
+                "summary": "Each campaign engine reads the stream through a Redis consumer group.",
+                "messages": [{"$ref": f"#/channels/eventStream/messages/{e.value}Entry"} for e in EventType],
+                "x-redis-consumer-group": _CONSUMER_GROUP,
+            },
+        },
+        "components": {"messages": messages},
+    }
