@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
 
-__all__ = ["KEYWORDS", "Token", "tokenize"]
+__all__ = ["KEYWORDS", "Token", "check_string_length", "read_number", "tokenize"]
 
 #: The reserved words of the language (lower case only).
 KEYWORDS = frozenset({"and", "or", "not", "in", "is", "null", "true", "false"})
@@ -55,38 +55,55 @@ def _fail(message: str, source: str, offset: int) -> ConditionSyntaxError:
     return ConditionSyntaxError(message, source=source, offset=offset)
 
 
-def _limit(message: str, limit: str, maximum: int, source: str, offset: int) -> ConditionLimitError:
-    return ConditionLimitError(message, limit=limit, maximum=maximum, source=source, offset=offset)
-
-
 def _describe(char: str) -> str:
     name = unicodedata.name(char, "")
     code = f"U+{ord(char):04X}"
     return f"{char!r} ({code} {name})" if name else f"{code}"
 
 
-def _number(text: str, source: str, start: int, limits: Limits) -> Decimal:
-    mantissa, _, exponent = text.lower().partition("e")
+def read_number(text: str, limits: Limits, **where: Any) -> Decimal:
+    """Convert the text of a number literal (already known to match the number grammar) to a ``Decimal``.
+
+    The digits and the exponent are measured on the text before it is converted.
+
+    Raises:
+        ConditionLimitError: With ``where`` (``source``/``offset`` or ``path``) saying where the literal is.
+    """
+    mantissa, _, exponent = text.lower().lstrip("-").partition("e")
     digits = mantissa.replace(".", "").lstrip("0") or "0"
     if len(digits) > limits.max_number_digits:
-        raise _limit(
+        raise ConditionLimitError(
             f"number literal has more than {limits.max_number_digits} significant digits",
-            "max_number_digits",
-            limits.max_number_digits,
-            source,
-            start,
+            limit="max_number_digits",
+            maximum=limits.max_number_digits,
+            **where,
         )
-    if len(exponent.lstrip("+-").lstrip("0")) > 6:
-        raise _limit(_exponent_message(limits), "max_number_exponent", limits.max_number_exponent, source, start)
-    value = Decimal(text)
-    if value and abs(value.adjusted()) > limits.max_number_exponent:
-        raise _limit(_exponent_message(limits), "max_number_exponent", limits.max_number_exponent, source, start)
+    out_of_range = len(exponent.lstrip("+-").lstrip("0")) > 6
+    value = Decimal(0) if out_of_range else Decimal(text)
+    if out_of_range or (value and abs(value.adjusted()) > limits.max_number_exponent):
+        bound = limits.max_number_exponent
+        raise ConditionLimitError(
+            f"number literal is out of range: literals lie between 1e-{bound} and 1e{bound} in magnitude",
+            limit="max_number_exponent",
+            maximum=bound,
+            **where,
+        )
     return value
 
 
-def _exponent_message(limits: Limits) -> str:
-    bound = limits.max_number_exponent
-    return f"number literal is out of range: literals lie between 1e-{bound} and 1e{bound} in magnitude"
+def check_string_length(value: str, limits: Limits, **where: Any) -> None:
+    """Refuse a string literal longer than ``limits.max_string_length``.
+
+    Raises:
+        ConditionLimitError: With ``where`` saying where the literal is.
+    """
+    if len(value) > limits.max_string_length:
+        raise ConditionLimitError(
+            f"string literal is longer than {limits.max_string_length:,} characters",
+            limit="max_string_length",
+            maximum=limits.max_string_length,
+            **where,
+        )
 
 
 def _string(text: str, source: str, start: int, limits: Limits) -> str:
@@ -108,14 +125,7 @@ def _string(text: str, source: str, start: int, limits: Limits) -> str:
         if char < " " or char == "\x7f":
             raise _fail("control character in string; write it as an escape such as \\t", source, start + 1 + index)
     value = _ESCAPE.sub(replace, body) if "\\" in body else body
-    if len(value) > limits.max_string_length:
-        raise _limit(
-            f"string literal is longer than {limits.max_string_length:,} characters",
-            "max_string_length",
-            limits.max_string_length,
-            source,
-            start,
-        )
+    check_string_length(value, limits, source=source, offset=start)
     return value
 
 
@@ -148,7 +158,7 @@ def tokenize(source: str, limits: Limits) -> list[Token]:
         if kind == "number":
             if end < length and _NUMBER_TAIL.match(source, end):
                 raise _fail("malformed number", source, position)
-            tokens.append(Token("number", _number(text, source, position, limits), position, end))
+            tokens.append(Token("number", read_number(text, limits, source=source, offset=position), position, end))
         elif kind == "name":
             if text in KEYWORDS:
                 tokens.append(Token("keyword", text, position, end))

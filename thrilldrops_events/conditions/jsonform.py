@@ -1,0 +1,419 @@
+"""The versioned JSON form of a condition, both ways, and its JSON Schema.
+
+A campaign UI stores conditions as JSON documents::
+
+    {"version": 1,
+     "condition": {"op": "and", "args": [
+         {"op": ">=", "args": [{"field": "amount"}, {"number": "20"}]},
+         {"op": "==", "args": [{"field": "currency"}, {"value": "EUR"}]}]}}
+
+Every expression is an object with exactly one of these shapes:
+
+* ``{"op": OP, "args": [...]}`` for an operator: ``or`` and ``and`` (two or more args), ``not`` and
+  ``neg`` (one), ``== != < <= > >=``, ``+ - * /`` (two), ``in`` and ``not in`` (an expression and a
+  ``list``), ``is null`` and ``is not null`` (one);
+* ``{"call": NAME, "args": [...]}`` for a function call;
+* ``{"field": "amount"}``, ``{"field": "event.timestamp"}``, ``{"field": "ctx.vip_level"}``;
+* ``{"value": "EUR"}``, ``{"value": true}``, ``{"value": null}`` for string, boolean and null literals;
+* ``{"number": "20.50"}`` for a number literal, as a decimal string so that it stays exact;
+* ``{"list": [...]}`` holding ``number`` and ``value`` (string or boolean) literals.
+
+Reading is iterative and checked against the :class:`Limits`, so a hostile document (deep,
+huge or cyclic) is refused with an error naming its JSON path.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Generator, Mapping
+from typing import Any
+
+from thrilldrops_events.conditions._walk import fold, trampoline
+from thrilldrops_events.conditions.lexer import KEYWORDS, check_string_length, read_number
+from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
+from thrilldrops_events.conditions.nodes import (
+    And,
+    Arithmetic,
+    Boolean,
+    Call,
+    Compare,
+    FieldRef,
+    In,
+    IsNull,
+    ListLiteral,
+    Negate,
+    Node,
+    Not,
+    Null,
+    Number,
+    Or,
+    String,
+)
+from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
+
+__all__ = [
+    "JSON_FORM_VERSION",
+    "JSON_SCHEMA",
+    "condition_from_json",
+    "condition_to_json",
+    "json_schema",
+    "read_with_paths",
+]
+
+#: The version of the JSON form written by :func:`condition_to_json`.
+JSON_FORM_VERSION = 1
+
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_FIELD = re.compile(rf"(?:(event|ctx)\.)?({_NAME})")
+_UNARY = ("not", "neg", "is null", "is not null")
+_BINARY = ("==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/")
+_MEMBERSHIP = ("in", "not in")
+_NARY = ("and", "or")
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def _write(node: Node, args: Any) -> dict[str, Any]:
+    kind = type(node)
+    if kind is Number:
+        return {"number": str(node.value)}  # type: ignore[attr-defined]
+    if kind is String or kind is Boolean:
+        return {"value": node.value}  # type: ignore[attr-defined]
+    if kind is Null:
+        return {"value": None}
+    if kind is ListLiteral:
+        return {"list": list(args)}
+    if kind is FieldRef:
+        return {"field": node.path}  # type: ignore[attr-defined]
+    if kind is Call:
+        return {"call": node.name, "args": list(args)}  # type: ignore[attr-defined]
+    if kind is And or kind is Or:
+        op = "and" if kind is And else "or"
+    elif kind is Not:
+        op = "not"
+    elif kind is Negate:
+        op = "neg"
+    elif kind is Compare or kind is Arithmetic:
+        op = node.op  # type: ignore[attr-defined]
+    elif kind is In:
+        op = "not in" if node.negated else "in"  # type: ignore[attr-defined]
+    elif kind is IsNull:
+        op = "is not null" if node.negated else "is null"  # type: ignore[attr-defined]
+    else:  # pragma: no cover - every node kind is handled
+        raise TypeError(f"not a condition node: {kind.__name__}")
+    return {"op": op, "args": list(args)}
+
+
+def condition_to_json(node: Node) -> dict[str, Any]:
+    """The JSON form of a condition tree: ``{"version": 1, "condition": {...}}`` (plain dicts, lists, strings).
+
+    Args:
+        node: A tree from :func:`~thrilldrops_events.parse_condition` (or any node in one).
+    """
+    if not isinstance(node, Node):
+        raise ConditionSyntaxError(f"condition_to_json expects a condition node, not {type(node).__name__}")
+    return {"version": JSON_FORM_VERSION, "condition": fold(node, _write)}
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+class _Reader:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.nodes = 0
+        self.paths: dict[int, str] = {}
+
+    def mark(self, node: Node, path: str) -> Node:
+        self.paths[id(node)] = path
+        return node
+
+    def fail(self, message: str, path: str) -> ConditionSyntaxError:
+        return ConditionSyntaxError(message, path=path)
+
+    def count(self, path: str, amount: int = 1) -> None:
+        self.nodes += amount
+        if self.nodes > self.limits.max_nodes:
+            raise ConditionLimitError(
+                f"condition has more than {self.limits.max_nodes:,} nodes",
+                limit="max_nodes",
+                maximum=self.limits.max_nodes,
+                path=path,
+            )
+
+    def shape(self, data: Any, path: str, keys: tuple[str, ...]) -> None:
+        extra = sorted(str(key) for key in data if key not in keys)
+        if extra:
+            raise self.fail(f"unexpected key {extra[0]!r} beside {keys[0]!r}", path)
+        for key in keys:
+            if key not in data:
+                raise self.fail(f"missing key {key!r} beside {keys[0]!r}", path)
+
+    def expression(self, data: Any, path: str, depth: int) -> Generator[Any, Any, Node]:
+        if depth > self.limits.max_depth:
+            raise ConditionLimitError(
+                f"condition is nested more than {self.limits.max_depth} levels deep",
+                limit="max_depth",
+                maximum=self.limits.max_depth,
+                path=path,
+            )
+        if not isinstance(data, Mapping):
+            raise self.fail(f"an expression is a JSON object, not {_json_type(data)}", path)
+        self.count(path)
+        if "op" in data:
+            self.shape(data, path, ("op", "args"))
+            op, args = data["op"], self.arguments(data, path)
+            known = _UNARY + _BINARY + _MEMBERSHIP + _NARY
+            if not isinstance(op, str) or op not in known:
+                raise self.fail(f"unknown op {op!r}; one of: {', '.join(known)}", f"{path}.op")
+            arity = 1 if op in _UNARY else 2
+            if (op in _NARY and len(args) < 2) or (op not in _NARY and len(args) != arity):
+                wanted = "2 or more" if op in _NARY else str(arity)
+                raise self.fail(f"op {op!r} takes {wanted} args, not {len(args)}", f"{path}.args")
+            if op in _MEMBERSHIP:
+                operand = yield (self.expression, args[0], f"{path}.args.0", depth + 1)
+                return self.mark(In(operand, self.list_literal(args[1], f"{path}.args.1"), op == "not in"), path)
+            kids: list[Node] = []
+            for index, arg in enumerate(args):
+                kids.append((yield (self.expression, arg, f"{path}.args.{index}", depth + 1)))
+            return self.mark(_operator(op, kids), path)
+        if "call" in data:
+            self.shape(data, path, ("call", "args"))
+            name, args = data["call"], self.arguments(data, path)
+            if not isinstance(name, str) or not re.fullmatch(_NAME, name) or name in KEYWORDS:
+                raise self.fail(f"function name must be a name such as lower, not {name!r}", f"{path}.call")
+            call_args: list[Node] = []
+            for index, arg in enumerate(args):
+                call_args.append((yield (self.expression, arg, f"{path}.args.{index}", depth + 1)))
+            return self.mark(Call(name, tuple(call_args)), path)
+        if "field" in data:
+            self.shape(data, path, ("field",))
+            text = data["field"]
+            match = _FIELD.fullmatch(text) if isinstance(text, str) else None
+            if match is None or match.group(2) in KEYWORDS:
+                raise self.fail(f"field must be a name, event.<name> or ctx.<name>, not {text!r}", f"{path}.field")
+            return self.mark(FieldRef(match.group(1) or "payload", match.group(2)), path)
+        if "list" in data:
+            return self.mark(self.list_literal(data, path), path)
+        literal = self.literal(data, path, allow_null=True)
+        if literal is None:
+            raise self.fail("an expression has one of the keys op, call, field, value, number or list", path)
+        return self.mark(literal, path)
+
+    def arguments(self, data: Mapping[str, Any], path: str) -> list[Any]:
+        args = data["args"]
+        if not isinstance(args, list):
+            raise self.fail(f"args is a JSON array, not {_json_type(args)}", f"{path}.args")
+        return args
+
+    def literal(self, data: Mapping[str, Any], path: str, *, allow_null: bool) -> Node | None:
+        if "number" in data:
+            self.shape(data, path, ("number",))
+            text = data["number"]
+            if not isinstance(text, str) or _NUMBER.fullmatch(text) is None:
+                raise self.fail(f"number is a decimal string such as \"20.50\", not {text!r}", f"{path}.number")
+            return Number(read_number(text, self.limits, path=f"{path}.number"))
+        if "value" in data:
+            self.shape(data, path, ("value",))
+            value = data["value"]
+            if type(value) is str:
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise self.fail("string holds a lone surrogate, which is not text", f"{path}.value") from None
+                check_string_length(value, self.limits, path=f"{path}.value")
+                return String(value)
+            if type(value) is bool:
+                return Boolean(value)
+            if value is None and allow_null:
+                return Null()
+            hint = '; write numbers as {"number": "20"}' if isinstance(value, (int, float)) else ""
+            allowed = "a string, true, false or null" if allow_null else "a string, true or false"
+            raise self.fail(f"value is {allowed}, not {_json_type(value)}{hint}", f"{path}.value")
+        return None
+
+    def list_literal(self, data: Any, path: str) -> ListLiteral:
+        if not isinstance(data, Mapping) or "list" not in data:
+            raise self.fail('the right side of in is a list: {"list": [...]}', path)
+        self.shape(data, path, ("list",))
+        items = data["list"]
+        if not isinstance(items, list):
+            raise self.fail(f"list is a JSON array, not {_json_type(items)}", f"{path}.list")
+        if len(items) > self.limits.max_list_length:
+            raise ConditionLimitError(
+                f"list has more than {self.limits.max_list_length:,} items",
+                limit="max_list_length",
+                maximum=self.limits.max_list_length,
+                path=f"{path}.list",
+            )
+        self.count(path, len(items))
+        out: list[Number | String | Boolean] = []
+        for index, item in enumerate(items):
+            where = f"{path}.list.{index}"
+            literal = self.literal(item, where, allow_null=False) if isinstance(item, Mapping) else None
+            if literal is None:
+                raise self.fail('list items are {"number": "..."} or {"value": ...} (a string or boolean)', where)
+            out.append(literal)  # type: ignore[arg-type]
+        return ListLiteral(tuple(out))
+
+
+def _operator(op: str, kids: list[Node]) -> Node:
+    if op == "and":
+        return And(tuple(kids))
+    if op == "or":
+        return Or(tuple(kids))
+    if op == "not":
+        return Not(kids[0])
+    if op == "neg":
+        return Negate(kids[0])
+    if op in ("is null", "is not null"):
+        return IsNull(kids[0], op == "is not null")
+    if op in ("+", "-", "*", "/"):
+        return Arithmetic(op, kids[0], kids[1])
+    return Compare(op, kids[0], kids[1])
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def read_with_paths(document: Mapping[str, Any], limits: Limits | None = None) -> tuple[Node, dict[int, str]]:
+    """Read the JSON form; also return the JSON path each node came from (``id(node) -> path``)."""
+    if not isinstance(document, Mapping):
+        raise ConditionSyntaxError(f"a condition document is a JSON object, not {_json_type(document)}", path="")
+    reader = _Reader(limits or DEFAULT_LIMITS)
+    reader.shape(document, "", ("version", "condition"))
+    version = document["version"]
+    if type(version) is not int or version != JSON_FORM_VERSION:
+        raise ConditionSyntaxError(
+            f"unsupported version {version!r}; this library reads version {JSON_FORM_VERSION}", path="version"
+        )
+    return trampoline(reader.expression(document["condition"], "condition", 1)), reader.paths
+
+
+def condition_from_json(document: Mapping[str, Any], *, limits: Limits | None = None) -> Node:
+    """Read the JSON form (as parsed JSON: dicts, lists, strings) back into a condition tree.
+
+    Args:
+        document: ``{"version": 1, "condition": {...}}``.
+        limits: Size limits; the defaults if omitted.
+
+    Raises:
+        ConditionSyntaxError: If the document is not a condition; the error's ``path`` says where.
+        ConditionLimitError: If it is larger than ``limits`` allow.
+    """
+    return read_with_paths(document, limits)[0]
+
+
+# ---------------------------------------------------------------------------------------------- schema
+
+
+def _op_group(ops: tuple[str, ...], args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["op", "args"],
+        "additionalProperties": False,
+        "properties": {"op": {"enum": list(ops)}, "args": {"type": "array", **args}},
+    }
+
+
+_EXPR = {"$ref": "#/$defs/expression"}
+
+#: The JSON Schema (2020-12) of the JSON form, for campaign UIs to validate against.
+JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "ThrillDrops campaign condition, JSON form version 1",
+    "type": "object",
+    "required": ["version", "condition"],
+    "additionalProperties": False,
+    "properties": {"version": {"const": JSON_FORM_VERSION}, "condition": _EXPR},
+    "$defs": {
+        "expression": {
+            "oneOf": [
+                {"$ref": "#/$defs/operator"},
+                {"$ref": "#/$defs/call"},
+                {"$ref": "#/$defs/field"},
+                {"$ref": "#/$defs/value"},
+                {"$ref": "#/$defs/number"},
+                {"$ref": "#/$defs/list"},
+            ]
+        },
+        "operator": {
+            "oneOf": [
+                _op_group(_NARY, {"items": _EXPR, "minItems": 2}),
+                _op_group(_UNARY, {"items": _EXPR, "minItems": 1, "maxItems": 1}),
+                _op_group(_BINARY, {"items": _EXPR, "minItems": 2, "maxItems": 2}),
+                _op_group(
+                    _MEMBERSHIP,
+                    {"prefixItems": [_EXPR, {"$ref": "#/$defs/list"}], "items": False, "minItems": 2},
+                ),
+            ]
+        },
+        "call": {
+            "type": "object",
+            "required": ["call", "args"],
+            "additionalProperties": False,
+            "properties": {"call": {"type": "string", "pattern": f"^{_NAME}$"}, "args": {"type": "array",
+                                                                                         "items": _EXPR}},
+        },
+        "field": {
+            "type": "object",
+            "required": ["field"],
+            "additionalProperties": False,
+            "properties": {"field": {"type": "string", "pattern": f"^(?:(?:event|ctx)\\.)?{_NAME}$"}},
+        },
+        "value": {
+            "type": "object",
+            "required": ["value"],
+            "additionalProperties": False,
+            "properties": {"value": {"type": ["string", "boolean", "null"]}},
+        },
+        "number": {
+            "type": "object",
+            "required": ["number"],
+            "additionalProperties": False,
+            "properties": {"number": {"type": "string", "pattern": f"^{_NUMBER.pattern}$"}},
+        },
+        "list": {
+            "type": "object",
+            "required": ["list"],
+            "additionalProperties": False,
+            "properties": {
+                "list": {
+                    "type": "array",
+                    "items": {
+                        "oneOf": [
+                            {"$ref": "#/$defs/number"},
+                            {
+                                "type": "object",
+                                "required": ["value"],
+                                "additionalProperties": False,
+                                "properties": {"value": {"type": ["string", "boolean"]}},
+                            },
+                        ]
+                    },
+                }
+            },
+        },
+    },
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """A fresh copy of :data:`JSON_SCHEMA`, the JSON Schema (2020-12) of the JSON form."""
+    return copy.deepcopy(JSON_SCHEMA)

@@ -1,0 +1,175 @@
+"""What both evaluators share at evaluation time: the decimal context, literal coercions, context values.
+
+Arithmetic uses :data:`DECIMAL_CONTEXT`, never the thread's current context: 100 significant
+digits, half-even rounding, and an exponent range so wide that no condition within its limits can
+overflow it. Sums, differences and products of literals and money values are therefore exact;
+a quotient is exact when it terminates within 100 digits. Dividing by zero gives ``null``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from thrilldrops_events.conditions.valuetypes import ValueType
+from thrilldrops_events.enums import ChannelType
+from thrilldrops_events.errors import ConditionEvaluationError
+
+__all__ = [
+    "DECIMAL_CONTEXT",
+    "coerce_literal",
+    "divide",
+    "parse_date",
+    "parse_datetime",
+    "read_context",
+    "zone",
+]
+
+#: The decimal context of all condition arithmetic.
+DECIMAL_CONTEXT = Context(
+    prec=100,
+    rounding=ROUND_HALF_EVEN,
+    Emax=MAX_EMAX,
+    Emin=MIN_EMIN,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(Z|[+-][0-9]{2}:[0-9]{2})")
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,3}")
+
+
+def divide(left: Any, right: Any) -> Any:
+    """``left / right`` in :data:`DECIMAL_CONTEXT`; ``None`` (null) when ``right`` is zero."""
+    if not right:
+        return None
+    return DECIMAL_CONTEXT.divide(left, right)
+
+
+def parse_date(text: str) -> str | None:
+    """The ISO date ``YYYY-MM-DD`` if ``text`` is one (a real calendar date), else ``None``."""
+    if _DATE.fullmatch(text) is None:
+        return None
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
+
+
+def parse_datetime(text: str) -> int | None:
+    """Unix seconds of an ISO date-time with a zone (``2026-05-04T18:00:00Z``, ``...+02:00``), else ``None``."""
+    match = _DATETIME.fullmatch(text)
+    if match is None:
+        return None
+    day, clock, offset = match.groups()
+    try:
+        moment = datetime.fromisoformat(f"{day}T{clock}{'+00:00' if offset == 'Z' else offset}")
+    except ValueError:
+        return None
+    return int(moment.timestamp() // 1)
+
+
+def coerce_literal(value: Any, target: ValueType) -> Any:
+    """A literal's value as it is compared with a value of type ``target``.
+
+    String literals compared with a timestamp are ISO date-times and become Unix seconds;
+    compared with a channel they become the :class:`~thrilldrops_events.ChannelType` member.
+    Everything else is compared as it is. The checker has already refused invalid literals.
+    """
+    if type(value) is str:
+        if target.base == "timestamp":
+            return parse_datetime(value)
+        if target.base == "channel":
+            return ChannelType(value)
+    return value
+
+
+@functools.lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo | None:
+    """The IANA time zone of that name, or ``None`` if there is none (never raises)."""
+    if len(name) > 64 or _ZONE_NAME.fullmatch(name) is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ValueError, OSError, KeyError):
+        return None
+
+
+def _context_value(name: str, value: Any, declared: ValueType) -> Any:
+    if value is None:
+        if declared.nullable:
+            return None
+        raise ConditionEvaluationError(f"ctx.{name} is null, but it was declared {declared} (not nullable)")
+    base = declared.base
+    kind = type(value)
+    if base == "number":
+        number = Decimal(value) if kind is int else value
+        if isinstance(number, Decimal) and number.is_finite() and abs(number.adjusted()) <= 1000:
+            return DECIMAL_CONTEXT.plus(number)
+    elif base == "string":
+        if isinstance(value, str) and not isinstance(value, ChannelType):
+            return str(value)
+    elif base == "bool":
+        if kind is bool:
+            return value
+    elif base == "channel":
+        if isinstance(value, str) and value in ChannelType._value2member_map_:
+            return ChannelType(value)
+    elif base == "timestamp":
+        if kind is int and value >= 0:
+            return value
+        if isinstance(value, datetime) and value.utcoffset() is not None:
+            return int(value.timestamp() // 1)
+    elif base == "date":
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, str) and parse_date(value) is not None:
+            return value
+    hint = " (floats are inexact: pass a Decimal or an int)" if kind is float else ""
+    raise ConditionEvaluationError(f"ctx.{name} must be {declared.spoken}, not {kind.__name__}{hint}")
+
+
+def read_context(
+    ctx: Mapping[str, Any] | None, names: tuple[str, ...], declared: Mapping[str, ValueType]
+) -> tuple[Any, ...]:
+    """Check and convert the context values a condition reads, in the order of ``names``.
+
+    Raises:
+        ConditionEvaluationError: If ``ctx`` is missing, not a mapping, lacks a value or holds one of the wrong type.
+    """
+    if not names:
+        return ()
+    if not isinstance(ctx, Mapping):
+        needed = ", ".join(f"ctx.{name}" for name in names)
+        what = "no ctx" if ctx is None else f"ctx of type {type(ctx).__name__}"
+        raise ConditionEvaluationError(f"this condition reads {needed}: pass ctx={{...}} (a mapping), not {what}")
+    out = []
+    for name in names:
+        if name not in ctx:
+            raise ConditionEvaluationError(f"ctx.{name} is missing from the context passed")
+        out.append(_context_value(name, ctx[name], declared[name]))
+    return tuple(out)
+
+
+def utc_hour(timestamp: int) -> int:
+    """The hour (0-23) of Unix seconds in UTC."""
+    return timestamp // 3600 % 24
+
+
+def utc_weekday(timestamp: int) -> int:
+    """The ISO weekday (1 = Monday ... 7 = Sunday) of Unix seconds in UTC."""
+    return (timestamp // 86400 + 3) % 7 + 1
+
+
+def utc_date(timestamp: int) -> str | None:
+    """The ISO date of Unix seconds in UTC, or ``None`` out of the calendar's range."""
+    try:
+        return datetime.fromtimestamp(timestamp, timezone.utc).date().isoformat()
+    except (OverflowError, ValueError, OSError):
+        return None
