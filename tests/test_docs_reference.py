@@ -100,6 +100,13 @@ def test_a_model_field_description_flows_to_the_page(monkeypatch: pytest.MonkeyP
 def test_schema_link_or_note() -> None:
     linked = _docs.render_event_page("Withdrawal", schema_link="../../schemas/Withdrawal.json")
     assert "[`schemas/Withdrawal.json`](../../schemas/Withdrawal.json)" in linked
+    assert "strict/" not in linked
+    both = _docs.render_event_page(
+        "Withdrawal",
+        schema_link="../../schemas/Withdrawal.json",
+        strict_schema_link="../../schemas/strict/Withdrawal.json",
+    )
+    assert "[`schemas/strict/Withdrawal.json`](../../schemas/strict/Withdrawal.json)" in both
     unlinked = _docs.render_event_page("Withdrawal")
     assert "](../../schemas/" not in unlinked
     assert "has not been generated" in unlinked
@@ -112,6 +119,10 @@ def test_index_lists_the_envelope_and_every_event() -> None:
         assert spec.name in rows
     for event_type in EventType:
         assert f"[`{event_type.value}`]({event_type.value}.md)" in index
+    assert "envelope.json" not in index
+    linked = _docs.render_events_index(schema_links={"envelope.json": "../../schemas/envelope.json"})
+    assert "[`schemas/envelope.json`](../../schemas/envelope.json)" in linked
+    assert "asyncapi.json" not in linked
 
 
 def test_hook_prunes_only_pending_pages_that_do_not_exist(tmp_path: Path) -> None:
@@ -139,9 +150,11 @@ def _site(tmp_path: Path, *, schemas: bool) -> Path:
     (project / "docs").mkdir(parents=True)
     (project / "docs" / "index.md").write_text("# Home\n\nSee [the events](reference/events/index.md).\n")
     if schemas:
-        (project / "schemas").mkdir()
+        (project / "schemas" / "strict").mkdir(parents=True)
         for event_type in EventType:
             (project / "schemas" / f"{event_type.value}.json").write_text(json.dumps({"title": event_type.value}))
+        (project / "schemas" / "strict" / "Deposit.json").write_text(json.dumps({"title": "strict"}))
+        (project / "schemas" / "asyncapi.json").write_text(json.dumps({"asyncapi": "3.0.0"}))
     hook = HOOK.as_posix()
     (project / "mkdocs.yml").write_text(
         "site_name: t\nstrict: true\ntheme: {name: mkdocs}\n"
@@ -167,7 +180,14 @@ def test_hook_publishes_schemas_and_links_them(tmp_path: Path) -> None:
         assert json.loads(published.read_text()) == {"title": event_type.value}
         html = (site / "reference" / "events" / event_type.value / "index.html").read_text()
         assert f'href="../../../schemas/{event_type.value}.json"' in html
-    assert "ThrillPotsRaffleWinEvent" in (site / "reference" / "events" / "index.html").read_text()
+    assert json.loads((site / "schemas" / "strict" / "Deposit.json").read_text()) == {"title": "strict"}
+    deposit = (site / "reference" / "events" / "Deposit" / "index.html").read_text()
+    assert 'href="../../../schemas/strict/Deposit.json"' in deposit
+    assert "schemas/strict/" not in (site / "reference" / "events" / "Withdrawal" / "index.html").read_text()
+    index = (site / "reference" / "events" / "index.html").read_text()
+    assert "ThrillPotsRaffleWinEvent" in index
+    assert 'href="../../schemas/asyncapi.json"' in index
+    assert "envelope.json" not in index
 
 
 def test_hook_tolerates_missing_schemas(tmp_path: Path) -> None:

@@ -122,13 +122,17 @@ def _origin(event_type: EventType) -> str:
     return "external event, sent by an operator's platform to `POST /event`"
 
 
-def render_event_page(event_type: EventType | str, *, schema_link: str | None = None) -> str:
+def render_event_page(
+    event_type: EventType | str, *, schema_link: str | None = None, strict_schema_link: str | None = None
+) -> str:
     """Render the Markdown reference page of one event type.
 
     Args:
         event_type: The event type, as an ``EventType`` or its wire name.
         schema_link: The relative URL of the event's JSON Schema file, or ``None`` when the
             schemas have not been generated (the page then says so instead of linking).
+        strict_schema_link: The relative URL of the strict variant of the schema (unknown fields
+            refused), or ``None`` if there is none.
 
     Returns:
         The page: wire name, the model's docstring, the field table from ``_fields.payload_fields``,
@@ -166,15 +170,26 @@ def render_event_page(event_type: EventType | str, *, schema_link: str | None = 
         "",
     ]
     if schema_link is not None:
-        lines.append(f"[`schemas/{name}.json`]({schema_link}) (JSON Schema 2020-12, downloadable).")
+        lines.append(f"[`schemas/{name}.json`]({schema_link}) (JSON Schema 2020-12), for other languages.")
+        if strict_schema_link is not None:
+            lines += [
+                "",
+                f"[`schemas/strict/{name}.json`]({strict_schema_link}) is the same schema with unknown fields "
+                "refused, like `strict=True`: for producers checking their own output.",
+            ]
     else:
         lines.append(f"The JSON Schema `schemas/{name}.json` has not been generated in this build.")
     lines.append("")
     return "\n".join(lines)
 
 
-def render_events_index() -> str:
-    """Render the overview page of the event reference: the envelope and the eight events."""
+def render_events_index(*, schema_links: dict[str, str] | None = None) -> str:
+    """Render the overview page of the event reference: the envelope and the eight events.
+
+    Args:
+        schema_links: Relative URLs of published documents that concern every event, by file name
+            (``envelope.json``, ``asyncapi.json``); those present are linked.
+    """
     lines = [
         "# Events",
         "",
@@ -200,5 +215,13 @@ def render_events_index() -> str:
         summary = inspect.cleandoc(model.__doc__ or "").split("\n", 1)[0]
         origin = "internal (Redis stream)" if kind.is_internal else "external (`POST /event`)"
         lines.append(f"| [`{kind.value}`]({kind.value}.md) | `{model.__name__}` | {origin} | {_cell(summary)} |")
+    links = schema_links or {}
+    documents = {
+        "envelope.json": "JSON Schema 2020-12 of the whole `POST /event` body, the eight payloads included",
+        "asyncapi.json": "AsyncAPI 3.0 document of the HTTP endpoint and the Redis stream",
+    }
+    published = [f"- [`schemas/{file}`]({links[file]}): {what}." for file, what in documents.items() if file in links]
+    if published:
+        lines += ["", "## Machine-readable contract", "", *published]
     lines.append("")
     return "\n".join(lines)

@@ -81,9 +81,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             schema_files.add(uri)
     else:
         log.info("no %s/ directory: the event pages will not link to JSON Schemas", SCHEMAS_DIR)
-    files.append(File.generated(config, "reference/events/index.md", content=render_events_index()))
+    def link(uri: str) -> str | None:
+        # The generated pages live two levels down, in reference/events/.
+        return f"../../{uri}" if uri in schema_files else None
+
+    documents = {name: link(f"{SCHEMAS_DIR}/{name}") for name in ("envelope.json", "asyncapi.json")}
+    index = render_events_index(schema_links={name: url for name, url in documents.items() if url is not None})
+    files.append(File.generated(config, "reference/events/index.md", content=index))
     for kind in EventType:
-        schema = f"{SCHEMAS_DIR}/{kind.value}.json"
-        link = f"../../{schema}" if schema in schema_files else None
-        files.append(File.generated(config, page_path(kind), content=render_event_page(kind, schema_link=link)))
+        page = render_event_page(
+            kind,
+            schema_link=link(f"{SCHEMAS_DIR}/{kind.value}.json"),
+            strict_schema_link=link(f"{SCHEMAS_DIR}/strict/{kind.value}.json"),
+        )
+        files.append(File.generated(config, page_path(kind), content=page))
     return files
