@@ -1,0 +1,328 @@
+"""The compatibility checker: each class of change, the report, the directories, and the release gate."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from thrilldrops_events import __version__
+from thrilldrops_events._schema_compat import (
+    Effect,
+    SchemaSetError,
+    compare_schema_sets,
+    load_schema_set,
+    release_gate,
+)
+from thrilldrops_events.cli import main
+from thrilldrops_events.schema import all_json_schemas, write_schemas
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BASE: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://example.com/s.json",
+    "description": "A test schema.",
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "maxLength": 10, "pattern": "^[a-z]+$"},
+        "count": {"type": "integer", "minimum": 0, "maximum": 100},
+        "channel": {"type": "string", "enum": ["A", "B"]},
+        "note": {"type": ["string", "null"]},
+        "inner": {"$ref": "#/$defs/Inner"},
+    },
+    "required": ["name", "count", "channel"],
+    "additionalProperties": True,
+    "not": {"required": ["payload"]},
+    "$defs": {"Inner": {"type": "object", "properties": {"x": {"type": "integer"}}, "additionalProperties": False}},
+}
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(schema: dict[str, Any]) -> None:
+        *parents, last = path.split("/")
+        target = schema
+        for part in parents:
+            target = target[part]
+        target[last] = value
+
+    return change
+
+
+def _delete(path: str) -> Callable[[dict[str, Any]], None]:
+    def change(schema: dict[str, Any]) -> None:
+        *parents, last = path.split("/")
+        target = schema
+        for part in parents:
+            target = target[part]
+        del target[last]
+
+    return change
+
+
+def _both(*changes: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    def change(schema: dict[str, Any]) -> None:
+        for one in changes:
+            one(schema)
+
+    return change
+
+
+# (change, kind, BACKWARD kept, FORWARD kept, location)
+CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, bool, bool, str]] = [
+    ("add optional field", _set("properties/extra", {"type": "string"}), "field_added_optional", True, True, "extra"),
+    ("add required field", _both(_set("properties/extra", {"type": "string"}),
+                                 _set("required", ["name", "count", "channel", "extra"])),
+     "field_added_required", False, True, "extra"),
+    ("remove optional field", _delete("properties/note"), "field_removed_optional", True, True, "note"),
+    ("remove required field", _both(_delete("properties/count"), _set("required", ["name", "channel"])),
+     "field_removed_required", True, False, "count"),
+    ("make a field required", _set("required", ["name", "count", "channel", "note"]),
+     "field_now_required", False, True, "note"),
+    ("make a field optional", _set("required", ["name", "count"]), "field_now_optional", True, False, "channel"),
+    ("widen a type", _set("properties/count/type", "number"), "type_widened", True, False, "count"),
+    ("narrow a type", _set("properties/name/type", []), "type_narrowed", False, True, "name"),
+    ("change a type", _set("properties/name/type", "boolean"), "type_changed", False, False, "name"),
+    ("make a field nullable", _set("properties/name/type", ["string", "null"]), "nullable_added", True, False,
+     "name"),
+    ("make a field non-nullable", _set("properties/note/type", "string"), "nullable_removed", False, True, "note"),
+    ("add an enum value", _set("properties/channel/enum", ["A", "B", "C"]), "enum_values_added", True, False,
+     "channel"),
+    ("remove an enum value", _set("properties/channel/enum", ["A"]), "enum_values_removed", False, True, "channel"),
+    ("limit to an enum", _set("properties/name/enum", ["ab"]), "enum_added", False, True, "name"),
+    ("drop an enum", _delete("properties/channel/enum"), "enum_removed", True, False, "channel"),
+    ("lower a maximum", _set("properties/count/maximum", 50), "bound_tightened", False, True, "count"),
+    ("raise a maximum", _set("properties/count/maximum", 500), "bound_loosened", True, False, "count"),
+    ("raise a minimum", _set("properties/count/minimum", 1), "bound_tightened", False, True, "count"),
+    ("lower a maxLength", _set("properties/name/maxLength", 5), "bound_tightened", False, True, "name"),
+    ("add a bound", _set("properties/name/minLength", 2), "bound_added", False, True, "name"),
+    ("remove a bound", _delete("properties/count/maximum"), "bound_removed", True, False, "count"),
+    ("change a pattern", _set("properties/name/pattern", "^[a-z0-9]+$"), "pattern_changed", False, False, "name"),
+    ("add a pattern", _set("properties/note/pattern", "^x"), "pattern_added", False, True, "note"),
+    ("remove a pattern", _delete("properties/name/pattern"), "pattern_removed", True, False, "name"),
+    ("add a format", _set("properties/note/format", "date"), "format_added", False, True, "note"),
+    ("refuse unknown fields", _set("additionalProperties", False), "unknown_fields_refused", False, True, ""),
+    ("change a referenced definition", _set("$defs/Inner/properties/x/maximum", 3), "bound_added", False, True,
+     "inner.x"),
+    ("add a field to a closed object", _set("$defs/Inner/properties/y", {"type": "string"}), "field_added_optional",
+     True, False, "inner.y"),
+    ("widen inside not", _set("not/required", ["payload", "other"]), "field_now_required", True, False, "<not>"),
+    ("change an id", _set("$id", "https://example.com/t.json"), "schema_id_changed", False, False, ""),
+    ("change an unknown keyword", _set("properties/name/dependentRequired", {"a": ["b"]}), "keyword_changed",
+     False, False, "name"),
+    ("add an anyOf branch", _set("properties/note/anyOf", [{"type": "string"}]), "anyOf_branch_added", True, False,
+     "note"),
+]
+
+
+@pytest.mark.parametrize(("change", "kind", "backward", "forward", "location"),
+                         [pytest.param(*case[1:], id=case[0]) for case in CASES])
+def test_each_class_of_change(change: Callable[[dict[str, Any]], None], kind: str, backward: bool, forward: bool,
+                              location: str) -> None:
+    new = copy.deepcopy(BASE)
+    change(new)
+    report = compare_schema_sets({"s.json": BASE}, {"s.json": new})
+    found = [c for c in report.changes if not c.documentation_only]
+    assert [(c.kind, c.location) for c in found] == [(kind, location)]
+    (only,) = found
+    assert (only.backward, only.forward) == (backward, forward)
+    assert only.compatible("FULL") == (backward and forward)
+    assert report.level == ("FULL" if backward and forward else "BACKWARD" if backward else
+                            "FORWARD" if forward else "NONE")
+    assert only.message
+
+
+def test_new_variant_in_a_closed_union_breaks_forward() -> None:
+    old = {name: schema for name, schema in all_json_schemas().items() if "/" not in name}
+    new = copy.deepcopy(old)
+    union = new["envelope.json"]["properties"]["event_type"]["properties"]
+    union["Bonus"] = {"type": "object"}
+    report = compare_schema_sets(old, new)
+    (change,) = report.changes
+    assert (change.file, change.location, change.kind) == ("envelope.json", "event_type.Bonus", "field_added_optional")
+    assert change.backward and not change.forward
+
+
+def test_documentation_changes_are_compatible_and_hidden_by_default() -> None:
+    new = copy.deepcopy(BASE)
+    new["properties"]["name"]["description"] = "The name."
+    report = compare_schema_sets({"s.json": BASE}, {"s.json": new})
+    (change,) = report.changes
+    assert change.documentation_only and change.effect is Effect.NONE
+    assert "description changed" not in report.render()
+    assert "description changed" in report.render(documentation=True)
+    assert not report.breaking()
+
+
+def test_schema_files_added_and_removed() -> None:
+    report = compare_schema_sets({"a.json": BASE}, {"b.json": BASE})
+    assert [(c.file, c.kind, c.backward, c.forward) for c in report.changes] == [
+        ("a.json", "schema_removed", False, True), ("b.json", "schema_added", True, False)]
+    assert report.level == "NONE"
+
+
+def test_identical_sets_have_no_changes() -> None:
+    schemas = {name: schema for name, schema in all_json_schemas().items() if "/" not in name}
+    report = compare_schema_sets(schemas, copy.deepcopy(schemas))
+    assert report.changes == () and report.level == "FULL"
+    assert "Compatible under FULL." in report.render()
+
+
+def test_report_renders_verdicts_and_levels() -> None:
+    new = copy.deepcopy(BASE)
+    new["properties"]["count"]["maximum"] = 50
+    new["properties"]["channel"]["enum"] = ["A", "B", "C"]
+    report = compare_schema_sets({"s.json": BASE}, {"s.json": new})
+    text = report.render("BACKWARD")
+    assert "s.json" in text
+    assert "[breaks BACKWARD]" in text and "count: maximum lowered from 100 to 50" in text
+    assert "[breaks FORWARD]" in text and 'channel: values added: "C"' in text
+    assert "BREAKING under BACKWARD: 1 change." in text
+    assert [c.kind for c in report.breaking("FORWARD")] == ["enum_values_added"]
+    assert len(report.breaking("FULL")) == 2
+    data = report.to_json("FORWARD")
+    assert data["compatible"] is False and data["level"] == "NONE"
+    assert {c["kind"] for c in data["changes"]} == {"bound_tightened", "enum_values_added"}
+    json.dumps(data)
+
+
+def test_reference_cycles_end() -> None:
+    cyclic = {"$schema": "x", "$defs": {"Node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/Node"}}}},
+              "$ref": "#/$defs/Node"}
+    changed = copy.deepcopy(cyclic)
+    changed["$defs"]["Node"]["properties"]["value"] = {"type": "string"}
+    report = compare_schema_sets({"n.json": cyclic}, {"n.json": changed})
+    assert [c.kind for c in report.changes] == ["field_added_optional"]
+
+
+def test_dangling_references_are_compared_as_written() -> None:
+    old = {"$schema": "x", "properties": {"a": {"$ref": "#/$defs/Missing"}}}
+    new = {"$schema": "x", "properties": {"a": {"$ref": "#/$defs/Other"}}}
+    (change,) = compare_schema_sets({"d.json": old}, {"d.json": new}).changes
+    assert change.kind == "reference_changed" and not change.backward and not change.forward
+
+
+# -- directories --------------------------------------------------------------------------------------------
+
+
+def test_load_schema_set_reads_top_level_schemas_only(tmp_path: Path) -> None:
+    write_schemas(tmp_path)
+    loaded = load_schema_set(tmp_path)
+    assert set(loaded) == {name for name in all_json_schemas() if "/" not in name}
+    assert "asyncapi.json" not in loaded
+
+
+def test_load_schema_set_errors(tmp_path: Path) -> None:
+    with pytest.raises(SchemaSetError, match="is not a directory"):
+        load_schema_set(tmp_path / "missing")
+    with pytest.raises(SchemaSetError, match="holds no JSON Schema"):
+        load_schema_set(tmp_path)
+    (tmp_path / "bad.json").write_text("{nope")
+    with pytest.raises(SchemaSetError, match=r"bad\.json"):
+        load_schema_set(tmp_path)
+    assert issubclass(SchemaSetError, ValueError)
+
+
+# -- the CLI ------------------------------------------------------------------------------------------------
+
+
+def _release(tmp_path: Path, name: str, change: Callable[[dict[str, Any]], None] | None = None) -> Path:
+    directory = tmp_path / name
+    write_schemas(directory)
+    if change is not None:
+        path = directory / "Deposit.json"
+        schema = json.loads(path.read_text())
+        change(schema)
+        path.write_text(json.dumps(schema))
+    return directory
+
+
+def test_cli_export_writes_the_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "export", "--out", str(tmp_path / "out")]) == 0
+    assert f"wrote 19 files to {tmp_path / 'out'}" in capsys.readouterr().out
+    assert (tmp_path / "out" / "strict" / "envelope.json").is_file()
+    assert (tmp_path / "out" / "asyncapi.json").is_file()
+
+
+def test_cli_export_reports_an_unwritable_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "file").write_text("")
+    assert main(["schema", "export", "--out", str(tmp_path / "file")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_cli_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = _release(tmp_path, "old")
+    same = _release(tmp_path, "same")
+    narrower = _release(tmp_path, "narrower", _set("properties/amount/maximum", 1000))
+    wider = _release(tmp_path, "wider", _set("properties/amount/maxLength", 100))
+    assert main(["schema", "check", str(old), str(same)]) == 0
+    assert "Compatible under FULL." in capsys.readouterr().out
+    assert main(["schema", "check", str(old), str(narrower)]) == 1
+    out = capsys.readouterr().out
+    assert "Deposit.json" in out and "[breaks BACKWARD]" in out and "amount: maximum 1000 added" in out
+    assert main(["schema", "check", str(old), str(narrower), "--level", "FORWARD"]) == 0
+    assert main(["schema", "check", str(old), str(wider), "--level", "BACKWARD"]) == 0
+    assert main(["schema", "check", str(old), str(wider), "--level", "FORWARD"]) == 1
+    capsys.readouterr()
+    assert main(["schema", "check", str(old), str(wider), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["changes"][0]["kind"] == "bound_loosened" and data["compatible"] is False
+    assert main(["schema", "check", str(old), str(tmp_path / "nope")]) == 2
+    assert "is not a directory" in capsys.readouterr().err
+
+
+def test_cli_schema_needs_an_action(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["schema"])
+    assert exited.value.code == 2
+
+
+# -- the release gate ---------------------------------------------------------------------------------------
+
+_CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Something.\n\n## [1.0.0]\n\n- First.\n"
+
+
+def test_release_gate_passes_without_breaking_changes(tmp_path: Path) -> None:
+    _release(tmp_path / "released", "1.0.0")
+    current = {**all_json_schemas()}
+    current["Deposit.json"] = copy.deepcopy(current["Deposit.json"])
+    current["Deposit.json"]["properties"]["note"] = {"type": "string"}  # an optional field: compatible
+    assert release_gate(tmp_path / "released", current, version="1.1.0", changelog=_CHANGELOG) == []
+
+
+def test_release_gate_requires_a_major_bump_and_a_changelog_entry(tmp_path: Path) -> None:
+    _release(tmp_path / "released", "0.9.0")
+    _release(tmp_path / "released", "1.0.0")
+    current = copy.deepcopy(all_json_schemas())
+    current["Deposit.json"]["required"].append("balance_after")
+    problems = release_gate(tmp_path / "released", current, version="1.4.0", changelog=_CHANGELOG)
+    assert len(problems) == 3
+    assert "since 1.0.0" in problems[0] and "release them as 2.0.0" in problems[0]
+    assert "CHANGELOG.md does not announce" in problems[1]
+    assert "balance_after: optional field became required" in problems[2]
+    bumped = release_gate(tmp_path / "released", current, version="2.0.0", changelog=_CHANGELOG)
+    assert len(bumped) == 2 and "CHANGELOG" in bumped[0]
+    announced = _CHANGELOG.replace("- Something.", "- Breaking: `balance_after` is required.")
+    assert release_gate(tmp_path / "released", current, version="2.0.0", changelog=announced) == []
+    in_old_section = _CHANGELOG.replace("- First.", "- Breaking: old news.")
+    assert len(release_gate(tmp_path / "released", current, version="2.0.0", changelog=in_old_section)) == 2
+
+
+def test_release_gate_needs_a_released_set(tmp_path: Path) -> None:
+    with pytest.raises(SchemaSetError, match="no released schema set"):
+        release_gate(tmp_path, all_json_schemas(), version="1.0.0", changelog="")
+    _release(tmp_path, "1.0.0")
+    with pytest.raises(SchemaSetError, match=r"MAJOR\.MINOR\.PATCH"):
+        release_gate(tmp_path, all_json_schemas(), version="1.0", changelog="")
+
+
+def test_no_breaking_change_since_the_last_release() -> None:
+    """The current schemas against the newest set under schemas/released/ (see docs/guides/schema-evolution.md)."""
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    problems = release_gate(ROOT / "schemas" / "released", all_json_schemas(), version=__version__,
+                            changelog=changelog)
+    assert not problems, "\n\n".join(problems)
