@@ -6,9 +6,26 @@ from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.codecs.json import decode_payload as parse_payload
 from thrilldrops_events.codecs.json import encode as to_json
 from thrilldrops_events.codecs.json import encode_lines as to_ndjson
+from thrilldrops_events.conditions import (
+    CompiledCondition,
+    FunctionRegistry,
+    compile_condition,
+    condition_from_json,
+    condition_to_json,
+    parse_condition,
+)
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import EventValidationError, Problem, ThrillDropsError
+from thrilldrops_events.errors import (
+    ConditionError,
+    ConditionEvaluationError,
+    ConditionLimitError,
+    ConditionSyntaxError,
+    ConditionTypeError,
+    EventValidationError,
+    Problem,
+    ThrillDropsError,
+)
 from thrilldrops_events.events import (
     Deposit,
     EventPayload,
@@ -27,6 +44,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ChannelType",
+    "CompiledCondition",
+    "ConditionError",
+    "ConditionEvaluationError",
+    "ConditionLimitError",
+    "ConditionSyntaxError",
+    "ConditionTypeError",
     "CountryCode",
     "CurrencyCode",
     "Deposit",
@@ -34,6 +57,7 @@ __all__ = [
     "EventPayload",
     "EventType",
     "EventValidationError",
+    "FunctionRegistry",
     "Identifier",
     "Money",
     "MoneyFormat",
@@ -51,6 +75,10 @@ __all__ = [
     "Transaction",
     "Withdrawal",
     "__version__",
+    "compile_condition",
+    "condition_from_json",
+    "condition_to_json",
+    "parse_condition",
     "parse_event",
     "parse_events",
     "parse_payload",

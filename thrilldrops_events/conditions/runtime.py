@@ -17,8 +17,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from thrilldrops_events.conditions.valuetypes import ValueType
-from thrilldrops_events.enums import ChannelType
+from thrilldrops_events.enums import ChannelType, EventType
+from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import ConditionEvaluationError
+from thrilldrops_events.events import EventPayload
 
 __all__ = [
     "DECIMAL_CONTEXT",
@@ -27,6 +29,7 @@ __all__ = [
     "parse_date",
     "parse_datetime",
     "read_context",
+    "unwrap",
     "zone",
 ]
 
@@ -173,3 +176,29 @@ def utc_date(timestamp: int) -> str | None:
         return datetime.fromtimestamp(timestamp, timezone.utc).date().isoformat()
     except (OverflowError, ValueError, OSError):
         return None
+
+
+def unwrap(event: Any, event_type: EventType, needs_envelope: bool) -> tuple[EventPayload, Envelope | None]:
+    """The payload (and envelope, if given one) a condition for ``event_type`` is evaluated on.
+
+    Raises:
+        ConditionEvaluationError: If ``event`` is not a payload of that type or an envelope holding one,
+            or is a bare payload while the condition reads ``event.*``.
+    """
+    envelope = event if isinstance(event, Envelope) else None
+    payload = event.payload if envelope is not None else event
+    if not isinstance(payload, EventPayload):
+        raise ConditionEvaluationError(
+            f"a condition on {event_type.value} events is evaluated on a {event_type.value} payload or an Envelope "
+            f"holding one, not on {type(event).__name__}"
+        )
+    if payload.event_type is not event_type:
+        raise ConditionEvaluationError(
+            f"this condition is for {event_type.value} events and was given a {payload.event_type.value} event"
+        )
+    if needs_envelope and envelope is None:
+        raise ConditionEvaluationError(
+            f"this condition reads event.* fields: evaluate it on the Envelope, not on the bare {event_type.value} "
+            "payload"
+        )
+    return payload, envelope

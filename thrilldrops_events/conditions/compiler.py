@@ -1,0 +1,246 @@
+"""The fast path: a checked condition becomes one small Python function.
+
+The generator writes Python source from the checked tree and compiles it, which is as fast as a
+hand-written lambda. No text from the condition ever becomes source: every literal, list and
+function enters through the function's namespace under a generated name (``_k3``, ``_f0``),
+field names come from the event schema (never from the condition text), and the namespace has
+no builtins at all. The generated code follows the reference evaluator's rules exactly,
+including the order in which operands are evaluated and where evaluation stops on ``null``.
+
+Python's own compiler gives up on expressions nested around 200 levels deep, so any sub-expression
+whose generated code nests more than :data:`HOIST_DEPTH` parentheses is moved into a helper
+function of its own: the generated code stays shallow however deep the (allowed) condition is.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
+from thrilldrops_events.conditions._walk import fold
+from thrilldrops_events.conditions.checker import CheckedCondition
+from thrilldrops_events.conditions.nodes import (
+    And,
+    Arithmetic,
+    Boolean,
+    Call,
+    Compare,
+    FieldRef,
+    In,
+    IsNull,
+    ListLiteral,
+    Negate,
+    Node,
+    Not,
+    Null,
+    Number,
+    Or,
+    String,
+)
+from thrilldrops_events.conditions.runtime import DECIMAL_CONTEXT, coerce_literal, divide, read_context, unwrap
+from thrilldrops_events.conditions.valuetypes import BOOL
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.events import PAYLOAD_MODELS
+
+__all__ = ["HOIST_DEPTH", "compile_function"]
+
+#: The deepest parenthesis nesting left in one generated expression before it is split off.
+HOIST_DEPTH = 40
+
+_ARITHMETIC = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div"}
+_NEVER = object()
+
+# One generated expression: its code and how deeply its parentheses nest.
+_Code = tuple[str, int]
+
+
+class _Generator:
+    def __init__(self, checked: CheckedCondition) -> None:
+        self.checked = checked
+        self.types = checked.types
+        self.namespace: dict[str, Any] = {
+            "__builtins__": {},
+            "_add": DECIMAL_CONTEXT.add,
+            "_sub": DECIMAL_CONTEXT.subtract,
+            "_mul": DECIMAL_CONTEXT.multiply,
+            "_div": divide,
+            "_neg": DECIMAL_CONTEXT.minus,
+            "_NEVER": _NEVER,
+        }
+        self.counter = 0
+        self.helpers: list[str] = []
+        # Attribute names are taken from the schema, never from the condition text.
+        self.attributes = {spec.name: spec.name for spec in payload_fields(checked.event_type)}
+        self.envelope_attributes = {spec.name: spec.name for spec in ENVELOPE_FIELDS}
+        self.context_index = {name: index for index, name in enumerate(checked.context_names)}
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def constant(self, value: Any) -> str:
+        name = self.fresh("_k")
+        self.namespace[name] = value
+        return name
+
+    def nullable(self, node: Node) -> bool:
+        return self.types[node].nullable
+
+    def literal_for(self, node: Node, other: Node, code: str) -> str:
+        """The code of a string literal compared with a timestamp or channel: its coerced value."""
+        if type(node) is String:
+            value = coerce_literal(node.value, self.types[other])
+            if value is not node.value:
+                return self.constant(value)
+        return code
+
+    def hoist(self, code: str) -> str:
+        name = self.fresh("_h")
+        self.helpers.append(f"def {name}(p, e, c):\n    return {code}\n")
+        return f"{name}(p, e, c)"
+
+    # -- one node --------------------------------------------------------------------------------
+
+    def combine(self, node: Node, kids: Sequence[_Code]) -> _Code:
+        codes = [code if nest <= HOIST_DEPTH else self.hoist(code) for code, nest in kids]
+        nest = 1 + max((nest if nest <= HOIST_DEPTH else 1 for _, nest in kids), default=0)
+        return self.generate(node, codes), nest + 1
+
+    def generate(self, node: Node, codes: list[str]) -> str:
+        kind = type(node)
+        if kind is Number or kind is String:
+            return self.constant(node.value)  # type: ignore[attr-defined]
+        if kind is Boolean:
+            return "True" if node.value else "False"  # type: ignore[attr-defined]
+        if kind is Null:
+            return "None"
+        if kind is ListLiteral:
+            return "None"  # lists are read by their parent (in), never evaluated on their own
+        if kind is FieldRef:
+            return self.reference(node)  # type: ignore[arg-type]
+        if kind is Not:
+            return f"(not {codes[0]})"
+        if kind is And or kind is Or:
+            return "(" + (" and " if kind is And else " or ").join(codes) + ")"
+        if kind is Compare:
+            return self.compare(node, codes)  # type: ignore[arg-type]
+        if kind is In:
+            target = self.types[node.operand]  # type: ignore[attr-defined]
+            values = frozenset(coerce_literal(item.value, target) for item in node.items.items)  # type: ignore[attr-defined]
+            word = "not in" if node.negated else "in"  # type: ignore[attr-defined]
+            return f"({codes[0]} {word} {self.constant(values)})"
+        if kind is IsNull:
+            return f"({codes[0]} {'is not' if node.negated else 'is'} None)"  # type: ignore[attr-defined]
+        if kind is Arithmetic:
+            left, right = node.left, node.right  # type: ignore[attr-defined]
+            function = _ARITHMETIC[node.op]  # type: ignore[attr-defined]
+            return self.guarded("None", [(codes[0], self.nullable(left)), (codes[1], self.nullable(right))],
+                                lambda args: f"{function}({', '.join(args)})")
+        if kind is Negate:
+            return self.guarded("None", [(codes[0], self.nullable(node.operand))],  # type: ignore[attr-defined]
+                                lambda args: f"_neg({args[0]})")
+        if kind is Call:
+            return self.call(node, codes)  # type: ignore[arg-type]
+        raise TypeError(f"not a condition node: {kind.__name__}")  # pragma: no cover
+
+    def reference(self, node: FieldRef) -> str:
+        if node.scope == "ctx":
+            return f"c[{self.context_index[node.name]}]"
+        known = self.attributes if node.scope == "payload" else self.envelope_attributes
+        spec_name = known[node.name]  # the checker has made sure it is there
+        if not spec_name.isidentifier():  # pragma: no cover - schema field names are identifiers
+            raise AssertionError(spec_name)
+        return f"{'p' if node.scope == 'payload' else 'e'}.{spec_name}"
+
+    def guarded(self, on_null: str, operands: list[tuple[str, bool]], build: Callable[[list[str]], str]) -> str:
+        """Evaluate operands left to right; give ``on_null`` at the first nullable one that is null."""
+        last = max((index for index, (_, nullable) in enumerate(operands) if nullable), default=-1)
+        if last < 0:
+            return build([code for code, _ in operands])
+        tests, args = [], []
+        for index, (code, nullable) in enumerate(operands):
+            if index > last:
+                args.append(code)
+                continue
+            temp = self.fresh("_t")
+            tests.append(f"(({temp} := {code}) is {'None' if nullable else '_NEVER'})")
+            args.append(temp)
+        return f"({on_null} if {' or '.join(tests)} else {build(args)})"
+
+    def compare(self, node: Compare, codes: list[str]) -> str:
+        left = self.literal_for(node.left, node.right, codes[0])
+        right = self.literal_for(node.right, node.left, codes[1])
+        if node.op in ("==", "!=") or not (self.nullable(node.left) or self.nullable(node.right)):
+            return f"({left} {node.op} {right})"
+        return self.guarded("False", [(left, self.nullable(node.left)), (right, self.nullable(node.right))],
+                            lambda args: f"{args[0]} {node.op} {args[1]}")
+
+    def call(self, node: Call, codes: list[str]) -> str:
+        spec = self.checked.functions[node.name]
+        function = self.constant(spec.implementation)
+        operands = []
+        for index, (arg, code) in enumerate(zip(node.args, codes, strict=True)):
+            param = spec.param_for(index)
+            if type(arg) is String and param.base in ("channel", "timestamp"):
+                code = self.constant(coerce_literal(arg.value, param))
+            operands.append((code, self.nullable(arg) and not param.nullable))
+        on_null = "False" if spec.returns == BOOL else "None"
+        return self.guarded(on_null, operands, lambda args: f"{function}({', '.join(args)})")
+
+    # -- the whole function ----------------------------------------------------------------------
+
+    def module(self) -> str:
+        checked = self.checked
+        code, nest = fold(checked.node, self.combine)
+        body = code if nest <= HOIST_DEPTH else self.hoist(code)
+        self.namespace.update(
+            _PAYLOAD=PAYLOAD_MODELS[checked.event_type],
+            _ENVELOPE=Envelope,
+            _unwrap=lambda event: unwrap(event, checked.event_type, checked.needs_envelope),
+            _read_ctx=lambda ctx: read_context(ctx, checked.context_names, checked.context),
+        )
+        lines = ["def _condition(self, event, ctx=None):"]
+        if checked.needs_envelope:
+            lines += [
+                "    if event.__class__ is _ENVELOPE and event.payload.__class__ is _PAYLOAD:",
+                "        e = event",
+                "        p = event.payload",
+            ]
+        else:
+            lines += [
+                "    if event.__class__ is _PAYLOAD:",
+                "        p = event",
+                *(["        e = None"] if self.helpers else []),
+                "    elif event.__class__ is _ENVELOPE and event.payload.__class__ is _PAYLOAD:",
+                "        e = event",
+                "        p = event.payload",
+            ]
+        lines += ["    else:", "        p, e = _unwrap(event)"]
+        if checked.context_names:
+            lines.append("    c = _read_ctx(ctx)")
+        elif self.helpers:
+            lines.append("    c = ()")
+        lines.append(f"    return {body}")
+        return "\n".join([*self.helpers, "\n".join(lines) + "\n"])
+
+
+def compile_function(checked: CheckedCondition) -> tuple[Callable[..., bool], str]:
+    """Generate and compile the Python function of a checked condition.
+
+    Returns:
+        The function ``(self, event, ctx=None) -> bool``, made to be a ``__call__`` method (``self`` is
+        not used), and its Python source (for inspection only).
+    """
+    generator = _Generator(checked)
+    source = generator.module()
+    code = compile(source, "<condition>", "exec", dont_inherit=True)
+    namespace = generator.namespace
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            defaults = (None,) if constant.co_name == "_condition" else None
+            namespace[constant.co_name] = types.FunctionType(constant, namespace, constant.co_name, defaults)
+    function: Callable[..., bool] = namespace["_condition"]
+    return function, source
+

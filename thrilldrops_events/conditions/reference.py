@@ -1,0 +1,173 @@
+"""The reference evaluator: slow, plain, and the definition of what a condition means.
+
+It walks the checked tree node by node, written as recursion but run by a trampoline, so a deep
+tree never touches Python's recursion limit. The compiled form must give the same result on every
+condition and event; the test suite proves it on a corpus and on Hypothesis-made conditions.
+
+The rules, in one place:
+
+* Operands are evaluated left to right. ``and``/``or`` stop at the first operand that decides.
+* ``==`` and ``!=`` treat ``null`` as a value: ``null == null`` is true, ``null == 1`` is false.
+* ``< <= > >=`` are false when either side is ``null`` (the right side is not evaluated when the
+  left is ``null``).
+* ``x in [...]`` is false and ``x not in [...]`` true when ``x`` is ``null``.
+* Arithmetic and unary minus give ``null`` when an operand is ``null``; division by zero gives ``null``.
+* A function whose non-nullable parameter gets ``null`` is not called: the call gives ``null``, or
+  ``false`` for a function returning ``bool``; the remaining arguments are not evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from typing import Any
+
+from thrilldrops_events.conditions._walk import trampoline
+from thrilldrops_events.conditions.checker import CheckedCondition
+from thrilldrops_events.conditions.nodes import (
+    And,
+    Arithmetic,
+    Boolean,
+    Call,
+    Compare,
+    FieldRef,
+    In,
+    IsNull,
+    ListLiteral,
+    Negate,
+    Node,
+    Not,
+    Null,
+    Number,
+    Or,
+    String,
+)
+from thrilldrops_events.conditions.runtime import DECIMAL_CONTEXT, coerce_literal, divide, read_context, unwrap
+from thrilldrops_events.conditions.valuetypes import BOOL
+
+__all__ = ["evaluate_reference"]
+
+_Eval = Generator[Any, Any, Any]
+
+_ARITHMETIC = {
+    "+": DECIMAL_CONTEXT.add,
+    "-": DECIMAL_CONTEXT.subtract,
+    "*": DECIMAL_CONTEXT.multiply,
+    "/": divide,
+}
+_ORDERING = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+class _Evaluator:
+    def __init__(self, checked: CheckedCondition, payload: Any, envelope: Any, ctx: Mapping[str, Any]) -> None:
+        self.checked = checked
+        self.payload = payload
+        self.envelope = envelope
+        self.ctx = ctx
+
+    def coerce(self, value: Any, node: Node, other: Node) -> Any:
+        """A string literal's value as compared with ``other`` (a timestamp or a channel)."""
+        if type(node) is String:
+            return coerce_literal(value, self.checked.types[other])
+        return value
+
+    def run(self, node: Node) -> _Eval:
+        kind = type(node)
+        if kind is Number or kind is String or kind is Boolean:
+            return node.value  # type: ignore[attr-defined]
+        if kind is Null:
+            return None
+        if kind is FieldRef:
+            scope, name = node.scope, node.name  # type: ignore[attr-defined]
+            if scope == "ctx":
+                return self.ctx[name]
+            return getattr(self.payload if scope == "payload" else self.envelope, name)
+        if kind is Not:
+            return not (yield (self.run, node.operand))  # type: ignore[attr-defined]
+        if kind is And:
+            for operand in node.operands:  # type: ignore[attr-defined]
+                if not (yield (self.run, operand)):
+                    return False
+            return True
+        if kind is Or:
+            for operand in node.operands:  # type: ignore[attr-defined]
+                if (yield (self.run, operand)):
+                    return True
+            return False
+        if kind is Compare:
+            return (yield (self.compare, node))
+        if kind is In:
+            value = yield (self.run, node.operand)  # type: ignore[attr-defined]
+            target = self.checked.types[node.operand]  # type: ignore[attr-defined]
+            found = any(value == coerce_literal(item.value, target) for item in node.items.items)  # type: ignore[attr-defined]
+            return not found if node.negated else found  # type: ignore[attr-defined]
+        if kind is IsNull:
+            value = yield (self.run, node.operand)  # type: ignore[attr-defined]
+            return value is not None if node.negated else value is None  # type: ignore[attr-defined]
+        if kind is Arithmetic:
+            left = yield (self.run, node.left)  # type: ignore[attr-defined]
+            if left is None:
+                return None
+            right = yield (self.run, node.right)  # type: ignore[attr-defined]
+            if right is None:
+                return None
+            return _ARITHMETIC[node.op](left, right)  # type: ignore[attr-defined]
+        if kind is Negate:
+            value = yield (self.run, node.operand)  # type: ignore[attr-defined]
+            return None if value is None else DECIMAL_CONTEXT.minus(value)
+        if kind is Call:
+            return (yield (self.call, node))
+        if kind is ListLiteral:  # pragma: no cover - the checker allows lists only on the right of in
+            return tuple(item.value for item in node.items)  # type: ignore[attr-defined]
+        raise TypeError(f"not a condition node: {kind.__name__}")  # pragma: no cover
+
+    def compare(self, node: Compare) -> _Eval:
+        left = yield (self.run, node.left)
+        if node.op in ("==", "!="):
+            right = yield (self.run, node.right)
+            left, right = self.coerce(left, node.left, node.right), self.coerce(right, node.right, node.left)
+            return (left == right) if node.op == "==" else (left != right)
+        if left is None:
+            return False
+        right = yield (self.run, node.right)
+        if right is None:
+            return False
+        left, right = self.coerce(left, node.left, node.right), self.coerce(right, node.right, node.left)
+        return _ORDERING[node.op](left, right)
+
+    def call(self, node: Call) -> _Eval:
+        spec = self.checked.functions[node.name]
+        args = []
+        for index, arg in enumerate(node.args):
+            param = spec.param_for(index)
+            value = yield (self.run, arg)
+            if type(arg) is String:
+                value = coerce_literal(value, param)
+            if value is None and not param.nullable:
+                return False if spec.returns == BOOL else None
+            args.append(value)
+        return spec.implementation(*args)
+
+
+def evaluate_reference(checked: CheckedCondition, event: Any, ctx: Mapping[str, Any] | None = None) -> bool:
+    """Evaluate a checked condition on an event with the reference evaluator.
+
+    Args:
+        checked: From :func:`~thrilldrops_events.conditions.checker.check_condition`.
+        event: A payload of the condition's event type, or an ``Envelope`` holding one.
+        ctx: The context values the condition reads.
+
+    Raises:
+        ConditionEvaluationError: If the event or the context does not fit the condition.
+    """
+    payload, envelope = unwrap(event, checked.event_type, checked.needs_envelope)
+    names = checked.context_names
+    values = dict(zip(names, read_context(ctx, names, checked.context), strict=True))
+    result = trampoline(_Evaluator(checked, payload, envelope, values).run(checked.node))
+    if type(result) is not bool:  # pragma: no cover - the checker guarantees a boolean
+        raise TypeError(f"condition evaluated to {type(result).__name__}, not bool")
+    return result
