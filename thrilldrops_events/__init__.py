@@ -1,5 +1,6 @@
 """thrilldrops-events: the typed, exact, validated ThrillDrops player events."""
 
+from thrilldrops_events.campaigns import Campaign, CampaignSet, Explanation
 from thrilldrops_events.codecs.json import MoneyFormat, ParsedLine, to_dict
 from thrilldrops_events.codecs.json import decode as parse_event
 from thrilldrops_events.codecs.json import decode_lines as parse_events
@@ -14,9 +15,12 @@ from thrilldrops_events.conditions import (
     condition_to_json,
     parse_condition,
 )
+from thrilldrops_events.dedup import dedup_key
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import (
+    CampaignConfigError,
+    CampaignError,
     ConditionError,
     ConditionEvaluationError,
     ConditionLimitError,
@@ -43,6 +47,10 @@ from thrilldrops_events.types import CountryCode, CurrencyCode, Identifier, Mone
 __version__ = "0.1.0"
 
 __all__ = [
+    "Campaign",
+    "CampaignConfigError",
+    "CampaignError",
+    "CampaignSet",
     "ChannelType",
     "CompiledCondition",
     "ConditionError",
@@ -57,6 +65,7 @@ __all__ = [
     "EventPayload",
     "EventType",
     "EventValidationError",
+    "Explanation",
     "FunctionRegistry",
     "Identifier",
     "Money",
@@ -78,6 +87,7 @@ __all__ = [
     "compile_condition",
     "condition_from_json",
     "condition_to_json",
+    "dedup_key",
     "parse_condition",
     "parse_event",
     "parse_events",

@@ -1,0 +1,440 @@
+"""Publishing and the sync consumer on a real redis-server: acks, retries, dead letters, NOGROUP, trimming, stop."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import redis
+from streams_support import ConsumerThread, RedisServer, make_event, make_events, wait_until
+
+from thrilldrops_events import Envelope, PlayerLogin
+from thrilldrops_events.codecs import redis as codec
+from thrilldrops_events.streams import (
+    GroupInfo,
+    StreamConfigError,
+    StreamConsumer,
+    parse_dead_letter,
+    publish,
+    publish_many,
+)
+
+pytestmark = pytest.mark.redis
+
+STREAM = "events"
+GROUP = "campaigns"
+
+
+def fast_consumer(client: redis.Redis, handler: Any, **options: Any) -> StreamConsumer:
+    """A consumer of STREAM in GROUP whose reads block briefly, so that stop() takes effect quickly."""
+    options.setdefault("block_ms", 100)
+    return StreamConsumer(client, STREAM, GROUP, handler, **options)
+
+
+def group_pending(client: redis.Redis) -> int:
+    return int(client.xpending(STREAM, GROUP)["pending"])
+
+
+def dead_letters(client: Any, stream: str = f"{STREAM}:dead-letter") -> list[Any]:
+    return [parse_dead_letter(entry_id, fields) for entry_id, fields in client.xrange(stream)]
+
+
+def test_publish_writes_the_documented_layout(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    first = make_event(1)
+    entry_id = publish(client, STREAM, first)
+    ids = publish_many(client, STREAM, make_events(20, start=2), chunk_size=7)
+    assert len(ids) == 20
+    assert all(isinstance(i, str) for i in [entry_id, *ids])
+    stored = client.xrange(STREAM)
+    assert [i.decode() for i, _ in stored] == [entry_id, *ids]
+    assert stored[0][1] == {k.encode(): v.encode() for k, v in codec.encode(first).items()}
+    assert [codec.decode(fields) for _, fields in stored] == [first, *make_events(20, start=2)]
+    publish_many(client, "trimmed", make_events(50), maxlen=10, approximate=False)
+    assert client.xlen("trimmed") == 10
+    publish(client, "trimmed", first, maxlen=3, approximate=False)
+    assert client.xlen("trimmed") == 3
+
+
+def test_every_event_handled_in_order_and_acknowledged(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    events = make_events(200)
+    publish_many(client, STREAM, events)
+    seen: list[Envelope] = []
+    consumer = fast_consumer(client, seen.append, consumer="c1", batch_size=32)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.handled == 200)
+    assert seen == events
+    stats = consumer.stats
+    assert (stats.handled, stats.retried, stats.dead_lettered, stats.reclaimed, stats.trimmed) == (200, 0, 0, 0, 0)
+    assert stats.groups_created == 1
+    assert consumer.group_info() == GroupInfo(name=GROUP, consumers=1, pending=0,
+                                              last_delivered_id=client.xrange(STREAM)[-1][0].decode(),
+                                              entries_read=200, lag=0)
+    assert client.xlen(consumer.dead_letter_stream) == 0
+
+
+def test_acknowledged_only_after_the_handler_returns(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    watcher = redis_server.client()
+    publish_many(client, STREAM, make_events(10))
+    pending_seen: list[int] = []
+
+    def handler(envelope: Envelope) -> None:
+        rows = watcher.xpending_range(STREAM, GROUP, "-", "+", 100)
+        ids = {row["message_id"] for row in rows}
+        ours = [entry_id for entry_id, fields in watcher.xrange(STREAM) if fields[b"player_id"] ==
+                envelope.player_id.encode()]
+        assert ours[0] in ids  # the entry being handled is still pending
+        pending_seen.append(len(ids))
+
+    consumer = fast_consumer(client, handler, consumer="c1", batch_size=4)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.handled == 10)
+    assert len(pending_seen) == 10
+    assert all(count >= 1 for count in pending_seen)
+    assert group_pending(client) == 0
+
+
+def test_handler_failure_leaves_the_entry_pending(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    events = make_events(12)
+    ids = publish_many(client, STREAM, events)
+
+    def handler(envelope: Envelope) -> None:
+        if envelope.player_id == events[5].player_id:
+            raise RuntimeError("database unavailable")
+
+    consumer = fast_consumer(client, handler, consumer="c1", claim_idle_ms=600_000)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.handled == 11 and consumer.stats.retried == 1)
+    rows = client.xpending_range(STREAM, GROUP, "-", "+", 100)
+    assert [row["message_id"].decode() for row in rows] == [ids[5]]
+    assert rows[0]["consumer"] == b"c1"
+    assert consumer.stats.dead_lettered == 0
+
+
+def test_failed_entry_is_retried_after_claim_idle_ms(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    events = make_events(20)
+    publish_many(client, STREAM, events)
+    calls: Counter[str] = Counter()
+    target = events[7].player_id
+
+    def handler(envelope: Envelope) -> None:
+        calls[envelope.player_id] += 1
+        if envelope.player_id == target and calls[target] <= 2:
+            raise RuntimeError(f"attempt {calls[target]} failed")
+
+    consumer = fast_consumer(client, handler, consumer="c1", claim_idle_ms=50, max_deliveries=5)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.handled == 20)
+    assert calls[target] == 3
+    assert all(calls[e.player_id] == 1 for e in events if e.player_id != target)
+    stats = consumer.stats
+    assert (stats.handled, stats.retried, stats.reclaimed, stats.dead_lettered) == (20, 2, 2, 0)
+    assert group_pending(client) == 0
+
+
+def test_too_many_deliveries_go_to_the_dead_letter_stream(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    events = make_events(10)
+    ids = publish_many(client, STREAM, events)
+    calls: Counter[str] = Counter()
+    target = events[3].player_id
+
+    def handler(envelope: Envelope) -> None:
+        calls[envelope.player_id] += 1
+        if envelope.player_id == target:
+            raise ValueError(f"cannot handle this one (try {calls[target]})")
+
+    consumer = fast_consumer(client, handler, consumer="c1", claim_idle_ms=30, max_deliveries=3)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.dead_lettered == 1)
+    assert calls[target] == 3  # tried max_deliveries times, never a fourth
+    (letter,) = dead_letters(client)
+    assert letter.original_id == ids[3]
+    assert (letter.stream, letter.group, letter.consumer) == (STREAM, GROUP, "c1")
+    assert letter.reason == "max_deliveries"
+    assert letter.deliveries == 4
+    assert letter.error["last_error"] == "ValueError: cannot handle this one (try 3)"
+    assert letter.fields == {k.encode(): v.encode() for k, v in codec.encode(events[3]).items()}
+    stats = consumer.stats
+    assert (stats.handled, stats.retried, stats.dead_lettered) == (9, 3, 1)
+    assert group_pending(client) == 0
+
+
+POISON: list[tuple[dict[bytes, bytes], set[str]]] = []
+
+
+def poison_entries() -> list[tuple[dict[bytes, bytes], set[str]]]:
+    good = {k.encode(): v.encode() for k, v in codec.encode(make_event(0)).items()}
+    deposit = {k.encode(): v.encode() for k, v in codec.encode(make_event(3)).items()}
+    transaction = {k.encode(): v.encode() for k, v in codec.encode(make_event(2)).items()}
+    bad_amount = json.loads(deposit[b"payload"])
+    bad_amount["amount"] = "abc"
+    bad_types = json.loads(transaction[b"payload"])
+    bad_types["is_free_spin"] = "maybe"
+    bad_types["game_bet"] = [1]
+    return [
+        ({**deposit, b"payload": b'{"method_id": "visa", "currency": "EUR", "amount": '}, {"payload"}),
+        ({**deposit, b"payload": json.dumps(bad_amount).encode()}, {"payload.amount"}),
+        ({**transaction, b"payload": json.dumps(bad_types).encode()}, {"payload.game_bet", "payload.is_free_spin"}),
+        ({**good, b"event_type": b"PlayerLogon"}, {"event_type"}),
+        ({k: v for k, v in good.items() if k != b"timestamp"}, {"timestamp"}),
+        ({**good, b"operator_id": b"\xc3\x28op"}, {"operator_id"}),
+        ({b"hello": b"world"}, {"event_type", "operator_id", "brand_id", "player_id", "timestamp", "payload"}),
+    ]
+
+
+@pytest.mark.parametrize("decode_responses", [False, True])
+def test_poison_entries_are_dead_lettered_and_good_ones_handled(redis_server: RedisServer,
+                                                                decode_responses: bool) -> None:
+    client = redis_server.client(decode_responses=decode_responses)
+    raw = redis_server.client()
+    poison = poison_entries()
+    good_events = make_events(len(poison) + 1, tag="good")
+    poison_ids: list[str] = []
+    for index, event in enumerate(good_events):
+        publish(raw, STREAM, event)
+        if index < len(poison):
+            poison_ids.append(raw.xadd(STREAM, poison[index][0]).decode())
+    seen: list[Envelope] = []
+    consumer = fast_consumer(client, seen.append, consumer="c1", batch_size=5)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.handled + consumer.stats.dead_lettered == len(good_events) + len(poison))
+    assert seen == good_events
+    assert consumer.stats.dead_lettered == len(poison)
+    letters = dead_letters(raw)
+    assert [letter.original_id for letter in letters] == poison_ids
+    for letter, (fields, paths) in zip(letters, poison, strict=True):
+        assert letter.fields == fields  # the original bytes, untouched
+        assert letter.reason == "invalid"
+        assert (letter.stream, letter.group, letter.consumer, letter.deliveries) == (STREAM, GROUP, "c1", 1)
+        assert {problem["path"] for problem in letter.error["problems"]} == paths
+        assert all(problem["message"] and problem["kind"] for problem in letter.error["problems"])
+    assert group_pending(raw) == 0
+
+
+def test_dead_letter_keeps_original_fields_named_like_its_metadata(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    original_id = client.xadd(STREAM, {"dead_letter_reason": "forged", "x": "1"}).decode()
+    consumer = fast_consumer(client, lambda e: None, consumer="c1")
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.dead_lettered == 1)
+    (letter,) = dead_letters(client)
+    assert letter.reason == "invalid"
+    assert letter.original_id == original_id
+    assert letter.fields == {b"dead_letter_reason": b"forged", b"x": b"1"}
+
+
+def test_group_recreated_after_it_was_destroyed(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    admin = redis_server.client()
+    seen: Counter[str] = Counter()
+    consumer = fast_consumer(client, lambda e: seen.update([e.player_id]), consumer="c1",
+                              block_ms=100)
+    with ConsumerThread(consumer):
+        publish_many(admin, STREAM, make_events(10))
+        wait_until(lambda: consumer.stats.handled == 10)
+        assert admin.xgroup_destroy(STREAM, GROUP) == 1
+        publish_many(admin, STREAM, make_events(10, start=10))
+        # The group comes back at "0": the first ten are delivered again (at least once), the new ten once.
+        wait_until(lambda: consumer.stats.handled == 30)
+    assert consumer.stats.groups_created == 2
+    assert set(seen) == {e.player_id for e in make_events(20)}
+    assert sum(seen.values()) == 30
+    assert group_pending(admin) == 0
+
+
+def test_group_and_stream_recreated_after_flushall(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    admin = redis_server.client()
+    seen: list[str] = []
+    consumer = fast_consumer(client, lambda e: seen.append(e.player_id), consumer="c1",
+                              block_ms=100)
+    with ConsumerThread(consumer):
+        publish_many(admin, STREAM, make_events(5))
+        wait_until(lambda: consumer.stats.handled == 5)
+        admin.flushall()  # what a restart without persistence does
+        wait_until(lambda: consumer.stats.groups_created == 2)
+        publish_many(admin, STREAM, make_events(5, start=5))
+        wait_until(lambda: consumer.stats.handled == 10)
+    assert seen == [e.player_id for e in make_events(10)]
+    assert group_pending(admin) == 0
+
+
+def test_trimmed_pending_entries_are_acknowledged_and_logged(redis_server: RedisServer,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    client = redis_server.client()
+    publish_many(client, STREAM, make_events(30))
+
+    def refuse(envelope: Envelope) -> None:
+        raise RuntimeError("not now")
+
+    failing = fast_consumer(client, refuse, consumer="A", claim_idle_ms=600_000)
+    with ConsumerThread(failing):
+        wait_until(lambda: failing.stats.retried == 30)
+    assert group_pending(client) == 30
+    client.xtrim(STREAM, maxlen=10, approximate=False)  # deletes 20 entries that are still pending
+    caplog.set_level(logging.WARNING, logger="thrilldrops_events.streams")
+
+    # The same consumer name, started again, first drains its own pending entries (XREADGROUP ... 0).
+    handled: list[str] = []
+    again = fast_consumer(client, lambda e: handled.append(e.player_id), consumer="A",
+                           claim_idle_ms=600_000)
+    with ConsumerThread(again):
+        wait_until(lambda: again.stats.handled + again.stats.trimmed == 30)
+    assert (again.stats.trimmed, again.stats.handled) == (20, 10)
+    assert handled == [e.player_id for e in make_events(30)[20:]]
+    assert group_pending(client) == 0
+    assert sum("trimmed or deleted" in record.getMessage() for record in caplog.records) == 20
+
+
+def test_trimmed_entries_of_a_dead_consumer_are_acknowledged_on_reclaim(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    publish_many(client, STREAM, make_events(25))
+    client.xgroup_create(STREAM, GROUP, id="0")
+    client.xreadgroup(GROUP, "dead", {STREAM: ">"}, count=25)  # read, never acknowledged
+    ids = [entry_id for entry_id, _ in client.xrange(STREAM)]
+    client.xdel(STREAM, *ids[:15])
+    handled: list[str] = []
+    rescuer = fast_consumer(client, lambda e: handled.append(e.player_id), consumer="B",
+                             claim_idle_ms=1)
+    with ConsumerThread(rescuer):
+        wait_until(lambda: rescuer.stats.handled + rescuer.stats.trimmed == 25)
+    assert (rescuer.stats.trimmed, rescuer.stats.reclaimed, rescuer.stats.handled) == (15, 10, 10)
+    assert handled == [e.player_id for e in make_events(25)[15:]]
+    assert group_pending(client) == 0
+
+
+def test_graceful_stop_finishes_the_current_entry(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    events = make_events(50)
+    publish_many(client, STREAM, events)
+    handled: list[str] = []
+    consumer: StreamConsumer
+
+    def handler(envelope: Envelope) -> None:
+        if len(handled) == 4:
+            consumer.stop()  # as a signal handler would, in the middle of a batch
+        handled.append(envelope.player_id)
+
+    consumer = fast_consumer(client, handler, consumer="A", batch_size=50)
+    consumer.run()  # returns after the fifth entry
+    assert handled == [e.player_id for e in events[:5]]
+    assert consumer.stats.handled == 5
+    rows = client.xpending_range(STREAM, GROUP, "-", "+", 100)
+    assert len(rows) == 45  # the rest of the batch: read, not handled, still pending for A
+
+    resumed: list[str] = []
+    again = fast_consumer(client, lambda e: resumed.append(e.player_id), consumer="A")
+    with ConsumerThread(again):
+        wait_until(lambda: again.stats.handled == 45)
+    assert resumed == [e.player_id for e in events[5:]]
+    assert group_pending(client) == 0
+
+
+def test_stop_before_run_returns_at_once(redis_server: RedisServer) -> None:
+    consumer = fast_consumer(redis_server.client(), lambda e: None)
+    consumer.stop()
+    consumer.run()
+    assert consumer.stats.groups_created == 0
+
+
+def test_group_info_reports_lag_and_pending(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    consumer: StreamConsumer
+
+    def handler(envelope: Envelope) -> None:
+        if consumer.stats.handled == 3:
+            consumer.stop()
+
+    consumer = fast_consumer(client, handler, consumer="A", batch_size=4)
+    assert consumer.group_info() is None
+    publish_many(client, STREAM, make_events(10))
+    consumer.run()
+    info = consumer.group_info()
+    assert info is not None
+    assert (info.pending, info.entries_read, info.lag, info.consumers) == (0, 4, 6, 1)
+
+
+def test_session_tokens_never_reach_the_logs(redis_server: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="thrilldrops_events.streams")
+    client = redis_server.client()
+    secret = "TOKEN-5f3a9c-do-not-log"
+    login = make_event(0).model_copy(update={"payload": PlayerLogin(
+        channel_type="MobileWeb", currency="EUR", session_token=secret)})
+    publish(client, STREAM, login)
+    broken = codec.encode(login)
+    broken["payload"] = broken["payload"].replace('"EUR"', '"€"')
+    client.xadd(STREAM, broken)
+    failures = Counter[str]()
+
+    def handler(envelope: Envelope) -> None:
+        failures.update(["x"])
+        if failures["x"] == 1:
+            raise RuntimeError(f"failed on {envelope!r}")
+
+    consumer = fast_consumer(client, handler, consumer="A", claim_idle_ms=20)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.handled == 1 and consumer.stats.dead_lettered == 1)
+    assert consumer.stats.retried == 1
+    assert caplog.records
+    assert secret not in caplog.text
+    assert all(secret not in str(record.exc_info) for record in caplog.records)
+    (letter,) = dead_letters(client)
+    assert secret not in json.dumps(letter.error)
+
+
+def test_impossible_settings_are_refused(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    for options in ({"max_deliveries": 0}, {"claim_idle_ms": 0}, {"batch_size": -1}, {"block_ms": True},
+                    {"dead_letter_stream": STREAM}, {"consumer": ""}, {"claim_interval_ms": 0}):
+        with pytest.raises(StreamConfigError):
+            StreamConsumer(client, STREAM, GROUP, lambda e: None, **options)
+    with pytest.raises(StreamConfigError):
+        StreamConsumer(client, "", GROUP, lambda e: None)
+    with pytest.raises(StreamConfigError):
+        StreamConsumer(client, STREAM, GROUP, "not callable")  # type: ignore[arg-type]
+    with pytest.raises(StreamConfigError):
+        publish_many(client, STREAM, [], chunk_size=0)
+    assert issubclass(StreamConfigError, ValueError)
+
+
+def test_default_consumer_names_are_distinct(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    names = {fast_consumer(client, lambda e: None).consumer for _ in range(3)}
+    assert len(names) == 3
+
+
+def test_wrongtype_is_raised_not_swallowed(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    client.set(STREAM, "not a stream")
+    consumer = fast_consumer(client, lambda e: None)
+    with pytest.raises(redis.ResponseError, match="WRONGTYPE"):
+        consumer.run()
+
+
+def test_money_survives_the_stream_exactly(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    amounts = ["0.10", "1E-18", "12345678901234567890.123456789012345678", "0"]
+    events = [make_event(3).model_copy(update={"payload": make_event(3).payload.model_copy(
+        update={"amount": Decimal(a)})}) for a in amounts]
+    publish_many(client, STREAM, events)
+    seen: list[Envelope] = []
+    lock = threading.Lock()
+
+    def handler(envelope: Envelope) -> None:
+        with lock:
+            seen.append(envelope)
+
+    consumer = fast_consumer(client, handler, consumer="A")
+    with ConsumerThread(consumer):
+        wait_until(lambda: len(seen) == 4)
+    assert [str(e.payload.amount) for e in seen] == [str(Decimal(a)) for a in amounts]  # type: ignore[union-attr]

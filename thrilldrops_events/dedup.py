@@ -1,0 +1,90 @@
+"""Natural de-duplication keys: the same event delivered twice gives the same key.
+
+Redis streams, webhooks with retries and most queues deliver **at least once**: after a crash, a
+timeout or a reclaim, a handler can see an event it has already processed. Handlers must therefore
+be idempotent, and the simplest way is to remember the key of each event processed (a unique index,
+or ``SET key 1 NX EX 604800`` in Redis) and skip an event whose key was seen.
+
+The key is built from the fields that identify the real-world happening, not from the whole
+payload, so that a producer that publishes the same happening twice (a retry, slightly
+differently serialized) is caught as well. Money is compared by value (``25.0`` and ``25.00`` are
+the same); the session token is never part of a key.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from enum import Enum
+
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.events import (
+    Deposit,
+    PlayerLogin,
+    PlayerLogout,
+    ThrillPotsOptInEvent,
+    ThrillPotsRaffleWinEvent,
+    ThrillPotsWinEvent,
+    Transaction,
+    Withdrawal,
+)
+
+__all__ = ["KEY_FIELDS", "dedup_key"]
+
+#: The fields each event type's key is made of, after the event type, ``operator_id`` and ``brand_id``.
+#: Names without a prefix are payload fields; ``envelope.`` names are envelope fields.
+KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    "PlayerLogin": ("envelope.player_id", "envelope.timestamp", "channel_type"),
+    "PlayerLogout": ("envelope.player_id", "envelope.timestamp", "channel_type"),
+    "Transaction": ("provider_id", "gameround_id", "bet_transaction_id", "win_transaction_id"),
+    "Deposit": ("envelope.player_id", "envelope.timestamp", "method_id", "currency", "amount", "balance_after"),
+    "Withdrawal": ("envelope.player_id", "envelope.timestamp", "method_id", "currency", "amount", "balance_after"),
+    "ThrillPotsWinEvent": ("jackpot_id", "instance_id", "pot_id", "player_brand_id", "player_id"),
+    "ThrillPotsRaffleWinEvent": ("raffle_id", "instance_id", "prize_id", "player_brand_id", "player_id"),
+    "ThrillPotsOptInEvent": ("player_brand_id", "player_id", "jackpot_id", "envelope.timestamp"),
+}
+
+#: Added to a transaction's key when it carries neither a bet nor a win transaction id.
+_TRANSACTION_WITHOUT_IDS = ("envelope.player_id", "envelope.timestamp", "game_bet", "game_win", "jackpot_win",
+                            "round_finished")
+
+_ALL_MODELS = (PlayerLogin, PlayerLogout, Transaction, Deposit, Withdrawal, ThrillPotsWinEvent,
+               ThrillPotsRaffleWinEvent, ThrillPotsOptInEvent)
+assert {m.event_type.value for m in _ALL_MODELS} == set(KEY_FIELDS), "every event type needs a key definition"
+
+
+def _part(value: object) -> str | int | bool | None:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # by value: 25.0 and 25.00 give "25"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return str(value)  # pragma: no cover - every key field is one of the above
+
+
+def dedup_key(envelope: Envelope) -> str:
+    """Return the natural de-duplication key of an event, the same for every delivery of it.
+
+    The key is a compact JSON array: the event type, ``operator_id``, ``brand_id``, then the fields
+    of :data:`KEY_FIELDS` for that type. For example, a transaction is identified by its provider,
+    game round and bet and win transaction ids (with neither id, the player, timestamp, amounts and
+    ``round_finished`` are added); a deposit, which has no id of its own, by its player, timestamp,
+    method, currency, amount and balance.
+
+    Example:
+        >>> dedup_key(envelope)  # doctest: +SKIP
+        '["Transaction","op-1","brand-7","pragmatic","r-9f8e7d","bet-1",null]'
+
+    Hash it (``hashlib.sha256(key.encode()).hexdigest()``) if you need a fixed length.
+    """
+    payload = envelope.payload
+    name = payload.event_type.value
+    names = KEY_FIELDS[name]
+    if isinstance(payload, Transaction) and payload.bet_transaction_id is None and payload.win_transaction_id is None:
+        names = names + _TRANSACTION_WITHOUT_IDS
+    parts: list[str | int | bool | None] = [name, envelope.operator_id, envelope.brand_id]
+    for field in names:
+        source: object = envelope if field.startswith("envelope.") else payload
+        parts.append(_part(getattr(source, field.removeprefix("envelope."))))
+    return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))

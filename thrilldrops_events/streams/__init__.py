@@ -1,0 +1,53 @@
+"""Redis Streams: publish events and consume them in a consumer group without losing any (extra ``redis``).
+
+This is the only part of the library that imports redis-py (``pip install 'thrilldrops-events[redis]'``).
+Entries use the field layout of :mod:`thrilldrops_events.codecs.redis`, which needs no redis itself.
+
+* :func:`publish` / :func:`publish_many` (and ``*_async``) append events with ``XADD``;
+* :class:`StreamConsumer` / :class:`AsyncStreamConsumer` consume one stream in one consumer group:
+  at-least-once delivery, acknowledgement after the handler returns, retries, a dead-letter stream,
+  reclaiming from dead consumers, recovery from ``NOGROUP`` and lost connections, graceful stop;
+* :func:`dedup_key` gives each event's natural de-duplication key for idempotent handlers.
+
+Logging goes to the ``thrilldrops_events.streams`` logger; field values (and so session tokens) are
+never logged.
+"""
+
+from __future__ import annotations
+
+try:
+    import redis as _redis
+except ImportError as _error:  # pragma: no cover - exercised in a subprocess without redis
+    raise ImportError(
+        "thrilldrops_events.streams needs redis-py: pip install 'thrilldrops-events[redis]'"
+    ) from _error
+
+from thrilldrops_events.dedup import dedup_key
+from thrilldrops_events.streams._async import AsyncStreamConsumer, publish_async, publish_many_async
+from thrilldrops_events.streams._core import (
+    DEAD_LETTER_FIELDS,
+    ConsumerStats,
+    DeadLetter,
+    GroupInfo,
+    StreamConfigError,
+    parse_dead_letter,
+)
+from thrilldrops_events.streams._sync import StreamConsumer, publish, publish_many
+
+del _redis
+
+__all__ = [
+    "DEAD_LETTER_FIELDS",
+    "AsyncStreamConsumer",
+    "ConsumerStats",
+    "DeadLetter",
+    "GroupInfo",
+    "StreamConfigError",
+    "StreamConsumer",
+    "dedup_key",
+    "parse_dead_letter",
+    "publish",
+    "publish_async",
+    "publish_many",
+    "publish_many_async",
+]

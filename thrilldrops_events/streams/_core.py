@@ -1,0 +1,546 @@
+"""The consumer's decisions, written once for the sync and the asyncio consumer.
+
+:class:`ConsumerCore` is a sans-I/O state machine: :meth:`ConsumerCore.run` is a generator that
+yields *operations* (a redis command, a pipeline of commands, a call of the user's handler, a
+pause) and receives their results; a redis error is thrown back into it. The sync and asyncio
+consumers only execute those operations, so what to read, what to acknowledge, what to
+dead-letter, when to reclaim, how to recover from ``NOGROUP`` and lost connections, and every
+counter live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from thrilldrops_events.codecs.redis import decode
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import EventValidationError, ThrillDropsError
+
+__all__ = [
+    "DEAD_LETTER_FIELDS",
+    "ConsumerCore",
+    "ConsumerStats",
+    "DeadLetter",
+    "GroupInfo",
+    "StreamConfigError",
+    "parse_dead_letter",
+]
+
+logger = logging.getLogger("thrilldrops_events.streams")
+
+NEVER_DECODE = "NEVER_DECODE"  # redis-py's option to read one reply as raw bytes
+
+#: The metadata fields a dead-letter entry adds to the original fields, in the order written.
+DEAD_LETTER_FIELDS: tuple[str, ...] = (
+    "dead_letter_id",
+    "dead_letter_stream",
+    "dead_letter_group",
+    "dead_letter_consumer",
+    "dead_letter_deliveries",
+    "dead_letter_reason",
+    "dead_letter_error",
+)
+_ORIGINAL_PREFIX = "original:"  # an original field whose name clashes with a metadata field is kept under this
+_MAX_REMEMBERED_ERRORS = 1024
+_MAX_ERROR_TEXT = 2000
+_BACKOFF_FIRST = 0.05
+_BACKOFF_MAX = 5.0
+_CLAIM_ROUNDS = 100  # XAUTOCLAIM calls in one reclaim pass at most (each scans up to 10 x batch_size entries)
+
+
+class StreamConfigError(ThrillDropsError, ValueError):
+    """A stream consumer was given an impossible setting (an empty stream name, ``max_deliveries=0``...)."""
+
+
+@dataclass(frozen=True)
+class ConsumerStats:
+    """What a consumer has done since it was created.
+
+    Attributes:
+        handled: Entries whose handler returned (and which were then acknowledged).
+        retried: Handler failures; each left its entry pending, to be delivered again.
+        dead_lettered: Entries moved to the dead-letter stream (invalid, or delivered too often).
+        reclaimed: Entries taken over with ``XAUTOCLAIM`` after ``claim_idle_ms``: from a dead
+            consumer, or an earlier failure of this one being retried.
+        trimmed: Pending entries whose data was trimmed or deleted before they were handled;
+            acknowledged and logged.
+        reconnects: Lost connections recovered from.
+        groups_created: Times the consumer group was created (the first time, or again after ``NOGROUP``).
+    """
+
+    handled: int = 0
+    retried: int = 0
+    dead_lettered: int = 0
+    reclaimed: int = 0
+    trimmed: int = 0
+    reconnects: int = 0
+    groups_created: int = 0
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    """The consumer group's figures from ``XINFO GROUPS``.
+
+    Attributes:
+        name: The group name.
+        consumers: Consumers known to the group (dead ones too, until deleted).
+        pending: Entries delivered to some consumer and not yet acknowledged.
+        last_delivered_id: The id of the last entry delivered to the group.
+        entries_read: Entries the group has read so far (Redis 7 and later; else ``None``).
+        lag: Entries in the stream not yet delivered to the group; ``None`` when Redis cannot tell
+            (older servers, or after some deletions).
+    """
+
+    name: str
+    consumers: int
+    pending: int
+    last_delivered_id: str
+    entries_read: int | None
+    lag: int | None
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """One entry of a dead-letter stream, read back with :func:`parse_dead_letter`.
+
+    Attributes:
+        id: The dead-letter entry's own id.
+        original_id: The id the entry had in its stream.
+        stream: The stream it came from.
+        group: The consumer group that gave up on it.
+        consumer: The consumer that moved it.
+        deliveries: How many times it had been delivered.
+        reason: ``"invalid"`` (it failed validation) or ``"max_deliveries"`` (the handler kept failing).
+        error: The error, as a dict: ``reason``, ``message``, and ``problems`` (each with ``path``,
+            ``message`` and ``kind``) for an invalid entry, ``last_error`` for a failing handler.
+        fields: The original fields, exactly as they were (``bytes`` unless your client decodes responses).
+    """
+
+    id: str
+    original_id: str
+    stream: str
+    group: str
+    consumer: str
+    deliveries: int
+    reason: str
+    error: dict[str, Any]
+    fields: dict[Any, Any]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
+def _name(key: object) -> str:
+    return _text(key)
+
+
+def parse_dead_letter(entry_id: object, fields: Mapping[Any, Any]) -> DeadLetter:
+    """Read one dead-letter entry, as returned by ``XRANGE`` on the dead-letter stream.
+
+    Raises:
+        EventValidationError: If the entry lacks the dead-letter fields.
+    """
+    meta: dict[str, str] = {}
+    original: dict[Any, Any] = {}
+    for key, value in fields.items():
+        name = _name(key)
+        if name in DEAD_LETTER_FIELDS:
+            meta[name] = _text(value)
+        elif name.startswith(_ORIGINAL_PREFIX) and name[len(_ORIGINAL_PREFIX):] in DEAD_LETTER_FIELDS:
+            original[key[len(_ORIGINAL_PREFIX):] if isinstance(key, (str, bytes)) else key] = value
+        else:
+            original[key] = value
+    missing = [name for name in DEAD_LETTER_FIELDS if name not in meta]
+    if missing:
+        from thrilldrops_events.errors import Problem
+
+        raise EventValidationError([Problem(name, "required field is missing", "missing") for name in missing])
+    return DeadLetter(
+        id=_text(entry_id),
+        original_id=meta["dead_letter_id"],
+        stream=meta["dead_letter_stream"],
+        group=meta["dead_letter_group"],
+        consumer=meta["dead_letter_consumer"],
+        deliveries=int(meta["dead_letter_deliveries"]),
+        reason=meta["dead_letter_reason"],
+        error=json.loads(meta["dead_letter_error"]),
+        fields=original,
+    )
+
+
+# -- operations yielded by the core and executed by an adapter ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    """Call ``client.<method>(*args, **kwargs)`` and send back the result."""
+
+    method: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """Run the calls in one non-transactional pipeline and send back the list of results."""
+
+    calls: tuple[Call, ...]
+
+
+@dataclass(frozen=True)
+class Invoke:
+    """Call the user's handler with the envelope; send back ``None`` or the exception it raised."""
+
+    envelope: Envelope
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Wait this many seconds, or less if :meth:`ConsumerCore.stop` is called."""
+
+    seconds: float
+
+
+Operation = Call | Pipeline | Invoke | Pause
+Steps = Generator[Operation, Any, None]
+
+_numbers = count(1)
+_numbers_lock = threading.Lock()
+
+
+def default_consumer_name() -> str:
+    """``<hostname>-<pid>-<n>``: stable across restarts of the same process slot, unique within a process."""
+    with _numbers_lock:
+        number = next(_numbers)
+    return f"{socket.gethostname()}-{os.getpid()}-{number}"
+
+
+def _group_missing(error: ResponseError) -> bool:
+    message = str(error)
+    return message.startswith("NOGROUP") or "no longer exists" in message
+
+
+def _entries(reply: Any) -> list[tuple[str, dict[Any, Any]]]:
+    """The entries of an ``XREADGROUP`` reply for one stream, whatever shape redis-py gives it."""
+    if not reply:
+        return []
+    per_stream = reply.values() if isinstance(reply, Mapping) else [item[1] for item in reply]
+    entries: list[tuple[str, dict[Any, Any]]] = []
+    for value in per_stream:
+        if value and isinstance(value[0], list) and (not value[0] or isinstance(value[0][0], (tuple, list))):
+            value = value[0]  # RESP3 replies are wrapped in one more list by some redis-py versions
+        entries.extend(_entry(item) for item in value or ())
+    return entries
+
+
+def _entry(item: Sequence[Any]) -> tuple[str, dict[Any, Any]]:
+    entry_id, fields = item[0], item[1]
+    if fields is None:
+        return _text(entry_id), {}
+    if isinstance(fields, Mapping):
+        return _text(entry_id), dict(fields)
+    pairs = iter(fields)  # a raw flat list of field, value, field, value...
+    return _text(entry_id), dict(zip(pairs, pairs))  # noqa: B905 - pairs from one iterator
+
+
+class ConsumerCore:
+    """The decision logic of a consumer of one stream in one consumer group (see the module docs)."""
+
+    def __init__(
+        self,
+        *,
+        stream: str,
+        group: str,
+        consumer: str | None,
+        dead_letter_stream: str | None,
+        dead_letter_maxlen: int | None,
+        max_deliveries: int,
+        claim_idle_ms: int,
+        claim_interval_ms: int | None,
+        batch_size: int,
+        block_ms: int,
+        group_start_id: str,
+        strict: bool,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        for label, text in (("stream", stream), ("group", group), ("consumer", consumer),
+                            ("dead_letter_stream", dead_letter_stream), ("group_start_id", group_start_id)):
+            if text is not None and (not isinstance(text, str) or not text):
+                raise StreamConfigError(f"{label} must be a non-empty string")
+        for label, number, least in (("max_deliveries", max_deliveries, 1), ("claim_idle_ms", claim_idle_ms, 1),
+                                     ("batch_size", batch_size, 1), ("block_ms", block_ms, 1),
+                                     ("claim_interval_ms", claim_interval_ms, 1),
+                                     ("dead_letter_maxlen", dead_letter_maxlen, 1)):
+            if number is not None and (not isinstance(number, int) or isinstance(number, bool) or number < least):
+                raise StreamConfigError(f"{label} must be an integer >= {least}")
+        self.stream = stream
+        self.group = group
+        self.consumer = consumer or default_consumer_name()
+        self.dead_letter_stream = dead_letter_stream or f"{stream}:dead-letter"
+        if self.dead_letter_stream == stream:
+            raise StreamConfigError("dead_letter_stream must differ from stream")
+        self.dead_letter_maxlen = dead_letter_maxlen
+        self.max_deliveries = max_deliveries
+        self.claim_idle_ms = claim_idle_ms
+        self.claim_interval = (claim_interval_ms or max(claim_idle_ms // 2, 1)) / 1000
+        self.batch_size = batch_size
+        self.block_ms = block_ms
+        self.group_start_id = group_start_id
+        self.strict = strict
+        self._clock = clock
+        self._stopping = False
+        self._acks: list[str] = []
+        self._next_claim = 0.0
+        self._last_errors: OrderedDict[str, str] = OrderedDict()
+        self._counts: dict[str, int] = dict.fromkeys(
+            ("handled", "retried", "dead_lettered", "reclaimed", "trimmed", "reconnects", "groups_created"), 0)
+        self.current_entry_id: str | None = None
+
+    # -- public state ---------------------------------------------------------------------------------
+
+    @property
+    def stats(self) -> ConsumerStats:
+        """A snapshot of the counters."""
+        return ConsumerStats(**self._counts)
+
+    @property
+    def stopping(self) -> bool:
+        """Whether a stop was requested."""
+        return self._stopping
+
+    def stop(self) -> None:
+        """Ask the loop to stop after the current entry (safe from another thread or a signal handler)."""
+        self._stopping = True
+
+    def group_info_call(self) -> Call:
+        """The call that fetches the group figures."""
+        return Call("xinfo_groups", (self.stream,))
+
+    def group_info(self, reply: Any) -> GroupInfo | None:
+        """Pick this consumer's group out of an ``XINFO GROUPS`` reply (``None`` if it is not there)."""
+        for row in reply or ():
+            info = {_name(key): value for key, value in row.items()}
+            if _text(info.get("name")) != self.group:
+                continue
+            entries_read = info.get("entries-read")
+            lag = info.get("lag")
+            return GroupInfo(
+                name=self.group,
+                consumers=int(info.get("consumers", 0)),
+                pending=int(info.get("pending", 0)),
+                last_delivered_id=_text(info.get("last-delivered-id", "0-0")),
+                entries_read=None if entries_read is None else int(entries_read),
+                lag=None if lag is None else int(lag),
+            )
+        return None
+
+    # -- the loop -------------------------------------------------------------------------------------
+
+    def run(self) -> Steps:
+        """The consumer loop, as a generator of operations; returns once :meth:`stop` was called."""
+        backoff = _BACKOFF_FIRST
+        while not self._stopping:
+            try:
+                yield from self._flush_acks()
+                yield from self._ensure_group()
+                yield from self._drain_own_pending()
+                backoff = _BACKOFF_FIRST
+                while not self._stopping:
+                    if self._clock() >= self._next_claim:
+                        yield from self._reclaim()
+                    if not self._stopping:
+                        yield from self._read_new()
+            except (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError) as error:
+                self._counts["reconnects"] += 1
+                logger.warning("stream %r, group %r: connection lost (%s); reconnecting in %.2fs", self.stream,
+                               self.group, error, backoff)
+                yield Pause(backoff)
+                backoff = min(backoff * 2, _BACKOFF_MAX)
+            except ResponseError as error:
+                if not _group_missing(error):
+                    raise
+                logger.warning("stream %r: consumer group %r is gone (%s); creating it again", self.stream,
+                               self.group, error)
+        try:
+            yield from self._flush_acks()
+        except (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, ResponseError) as error:
+            logger.warning("stream %r, group %r: could not acknowledge %d handled entries on stop (%s); they will be "
+                           "delivered again", self.stream, self.group, len(self._acks), error)
+        logger.info("stream %r, group %r: consumer %r stopped", self.stream, self.group, self.consumer)
+
+    def _ensure_group(self) -> Steps:
+        try:
+            yield Call("xgroup_create", (self.stream, self.group), {"id": self.group_start_id, "mkstream": True})
+        except ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+        else:
+            self._counts["groups_created"] += 1
+            logger.info("stream %r: created consumer group %r at %s", self.stream, self.group, self.group_start_id)
+
+    def _drain_own_pending(self) -> Steps:
+        """Deliver again what this consumer name had read and not acknowledged (``XREADGROUP ... 0``)."""
+        after = "0"
+        while not self._stopping:
+            command = ("XREADGROUP", "GROUP", self.group, self.consumer, "COUNT", self.batch_size, "STREAMS",
+                       self.stream, after)
+            reply = yield Call("execute_command", command, {NEVER_DECODE: True})
+            entries = _entries(reply)
+            if not entries:
+                return
+            counts = yield from self._delivery_counts([entry_id for entry_id, _ in entries])
+            for entry_id, fields in entries:
+                if self._stopping:
+                    break
+                if entry_id in counts:  # else another consumer took it over meanwhile
+                    yield from self._process(entry_id, fields, counts[entry_id])
+            yield from self._flush_acks()
+            after = entries[-1][0]
+
+    def _reclaim(self) -> Steps:
+        """Take over entries idle for ``claim_idle_ms`` (dead consumers, failed handlers) with ``XAUTOCLAIM``."""
+        self._next_claim = self._clock() + self.claim_interval
+        cursor = "0-0"
+        for _ in range(_CLAIM_ROUNDS):
+            if self._stopping:
+                return
+            reply = yield Call("execute_command", ("XAUTOCLAIM", self.stream, self.group, self.consumer,
+                                                   self.claim_idle_ms, cursor, "COUNT", self.batch_size),
+                               {NEVER_DECODE: True})
+            cursor = _text(reply[0])
+            entries = [_entry(item) for item in (reply[1] or ()) if item is not None and item[0] is not None]
+            deleted = [_text(entry_id) for entry_id in (reply[2] if len(reply) > 2 else None) or ()]
+            for entry_id in deleted:  # Redis 7 drops these from the pending list itself; acknowledging is harmless
+                self._trimmed(entry_id)
+            live = [(entry_id, fields) for entry_id, fields in entries if fields]
+            for entry_id, _ in (e for e in entries if not e[1]):  # Redis 6.2 reports them as entries without data
+                self._trimmed(entry_id)
+            if live:
+                self._counts["reclaimed"] += len(live)
+                logger.info("stream %r, group %r: reclaimed %d idle entries", self.stream, self.group, len(live))
+                counts = yield from self._delivery_counts([entry_id for entry_id, _ in live])
+                for entry_id, fields in live:
+                    if self._stopping:
+                        break
+                    if entry_id in counts:
+                        yield from self._process(entry_id, fields, counts[entry_id])
+            yield from self._flush_acks()
+            if cursor in ("0-0", "0"):
+                return
+
+    def _read_new(self) -> Steps:
+        wait = max(self._next_claim - self._clock(), 0.001)
+        block = max(1, min(self.block_ms, int(wait * 1000)))
+        reply = yield Call("execute_command", ("XREADGROUP", "GROUP", self.group, self.consumer, "COUNT",
+                                               self.batch_size, "BLOCK", block, "STREAMS", self.stream, ">"),
+                           {NEVER_DECODE: True})
+        for entry_id, fields in _entries(reply):
+            if self._stopping:
+                break
+            yield from self._process(entry_id, fields, 1)
+        yield from self._flush_acks()
+
+    def _delivery_counts(self, ids: list[str]) -> Generator[Operation, Any, dict[str, int]]:
+        """How often each entry has been delivered, for the entries still pending for this consumer."""
+        calls = tuple(Call("xpending_range", (self.stream, self.group),
+                           {"min": entry_id, "max": entry_id, "count": 1, "consumername": self.consumer})
+                      for entry_id in ids)
+        replies = yield Pipeline(calls)
+        counts: dict[str, int] = {}
+        for rows in replies:
+            for row in rows or ():
+                counts[_text(row["message_id"])] = int(row["times_delivered"])
+        return counts
+
+    def _flush_acks(self) -> Steps:
+        if self._acks:
+            yield Call("xack", (self.stream, self.group, *self._acks))
+            self._acks = []
+
+    # -- one entry --------------------------------------------------------------------------------------
+
+    def _trimmed(self, entry_id: str) -> None:
+        self._counts["trimmed"] += 1
+        self._acks.append(entry_id)
+        logger.warning("stream %r, group %r: entry %s was trimmed or deleted before it was acknowledged; "
+                       "acknowledging it", self.stream, self.group, entry_id)
+
+    def _process(self, entry_id: str, fields: dict[Any, Any], deliveries: int) -> Steps:
+        if not fields:
+            self._trimmed(entry_id)
+            return
+        try:
+            envelope = decode(fields, strict=self.strict)
+        except EventValidationError as error:
+            problems = [{"path": p.path, "message": p.message, "kind": p.kind} for p in error.problems]
+            yield from self._dead_letter(entry_id, fields, deliveries, "invalid",
+                                         {"reason": "invalid", "message": str(error), "problems": problems})
+            return
+        if deliveries > self.max_deliveries:
+            last = self._last_errors.pop(entry_id, None)
+            message = f"delivered {deliveries} times, more than max_deliveries={self.max_deliveries}"
+            yield from self._dead_letter(entry_id, fields, deliveries, "max_deliveries",
+                                         {"reason": "max_deliveries", "message": message, "last_error": last})
+            return
+        self.current_entry_id = entry_id
+        try:
+            failure = yield Invoke(envelope)
+        finally:
+            self.current_entry_id = None
+        if failure is None:
+            self._acks.append(entry_id)
+            self._counts["handled"] += 1
+            self._last_errors.pop(entry_id, None)
+            return
+        self._counts["retried"] += 1
+        text = f"{type(failure).__name__}: {failure}"[:_MAX_ERROR_TEXT]
+        self._last_errors[entry_id] = text
+        self._last_errors.move_to_end(entry_id)
+        while len(self._last_errors) > _MAX_REMEMBERED_ERRORS:
+            self._last_errors.popitem(last=False)
+        logger.warning("stream %r, group %r: handler failed on entry %s (%s, delivery %d of at most %d); it stays "
+                       "pending, to be delivered again after claim_idle_ms", self.stream, self.group, entry_id,
+                       envelope.event_type.value, deliveries, self.max_deliveries, exc_info=failure)
+
+    def _dead_letter(self, entry_id: str, fields: dict[Any, Any], deliveries: int, reason: str,
+                     error: dict[str, Any]) -> Steps:
+        entry: dict[Any, Any] = {
+            "dead_letter_id": entry_id,
+            "dead_letter_stream": self.stream,
+            "dead_letter_group": self.group,
+            "dead_letter_consumer": self.consumer,
+            "dead_letter_deliveries": str(deliveries),
+            "dead_letter_reason": reason,
+            "dead_letter_error": json.dumps(error, ensure_ascii=False),
+        }
+        for key, value in fields.items():
+            if _name(key) in DEAD_LETTER_FIELDS:  # never overwrite the metadata, never drop the original
+                key = (_ORIGINAL_PREFIX.encode() + key) if isinstance(key, bytes) else _ORIGINAL_PREFIX + _name(key)
+            entry[key] = value
+        options: dict[str, Any] = {}
+        if self.dead_letter_maxlen is not None:
+            options = {"maxlen": self.dead_letter_maxlen, "approximate": True}
+        yield Call("xadd", (self.dead_letter_stream, entry), options)
+        self._acks.append(entry_id)
+        self._counts["dead_lettered"] += 1
+        logger.error("stream %r, group %r: entry %s moved to dead-letter stream %r after %d deliveries (%s): %s",
+                     self.stream, self.group, entry_id, self.dead_letter_stream, deliveries, reason,
+                     error["message"].splitlines()[0] if reason == "max_deliveries" else
+                     "; ".join(f"{p['path'] or '<entry>'}: {p['message']}" for p in error["problems"]))

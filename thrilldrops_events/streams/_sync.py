@@ -1,0 +1,236 @@
+"""Publishing and consuming with the blocking redis-py client (``redis.Redis``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import redis
+
+from thrilldrops_events.codecs.redis import encode
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.streams._core import (
+    Call,
+    ConsumerCore,
+    ConsumerStats,
+    GroupInfo,
+    Invoke,
+    Operation,
+    Pause,
+    Pipeline,
+    StreamConfigError,
+)
+
+__all__ = ["StreamConsumer", "publish", "publish_many"]
+
+#: The handler of a :class:`StreamConsumer`: called with each valid event; its return value is ignored.
+Handler = Callable[[Envelope], object]
+
+
+def _entry_id(value: object) -> str:
+    return value.decode("ascii") if isinstance(value, bytes) else str(value)
+
+
+def _check_chunk(chunk_size: int) -> None:
+    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
+        raise StreamConfigError("chunk_size must be an integer >= 1")
+
+
+def publish(
+    client: redis.Redis, stream: str, envelope: Envelope, *, maxlen: int | None = None, approximate: bool = True
+) -> str:
+    """Append one event to a stream (``XADD``) in the documented field layout.
+
+    Args:
+        client: A redis-py client.
+        stream: The stream's key.
+        envelope: The event.
+        maxlen: Trim the stream to about this many entries (``MAXLEN ~``). Trimming deletes the oldest
+            entries even if a consumer group has not acknowledged them yet; make it comfortably larger
+            than the backlog your consumers may build up.
+        approximate: Trim with ``~`` (cheap, the default) rather than exactly.
+
+    Returns:
+        The new entry's id, such as ``"1777852800000-0"``.
+    """
+    return _entry_id(client.xadd(stream, encode(envelope), maxlen=maxlen, approximate=approximate))  # type: ignore[arg-type]
+
+
+def publish_many(
+    client: redis.Redis,
+    stream: str,
+    envelopes: Iterable[Envelope],
+    *,
+    maxlen: int | None = None,
+    approximate: bool = True,
+    chunk_size: int = 1000,
+) -> list[str]:
+    """Append many events in order, ``chunk_size`` per pipeline round trip.
+
+    Every event is encoded before anything is sent. A pipeline is not a transaction: if the
+    connection fails midway, the chunks already sent stay published.
+
+    Returns:
+        The new entries' ids, in order.
+    """
+    _check_chunk(chunk_size)
+    encoded = [encode(envelope) for envelope in envelopes]
+    ids: list[str] = []
+    for start in range(0, len(encoded), chunk_size):
+        with client.pipeline(transaction=False) as pipe:
+            for fields in encoded[start:start + chunk_size]:
+                pipe.xadd(stream, fields, maxlen=maxlen, approximate=approximate)  # type: ignore[arg-type]
+            ids.extend(_entry_id(entry_id) for entry_id in pipe.execute())
+    return ids
+
+
+class StreamConsumer:
+    """Consume one stream in one consumer group with a blocking client; see the Redis streams guide.
+
+    Delivery is at least once: the handler is called with each valid event, the entry is
+    acknowledged (``XACK``) only after the handler returns, and an entry whose handler raised stays
+    pending and is delivered again after ``claim_idle_ms``. Handlers must therefore be idempotent;
+    :func:`~thrilldrops_events.dedup_key` gives each event's natural de-duplication key.
+
+    An entry that fails validation, or has been delivered more than ``max_deliveries`` times, is
+    copied to the dead-letter stream with its error and then acknowledged, so it never blocks the group.
+
+    Args:
+        client: A redis-py client (``redis.Redis``); its ``socket_timeout``, if set, must exceed ``block_ms``.
+        stream: The stream's key.
+        group: The consumer group; created (with ``MKSTREAM``) if missing, and again after ``NOGROUP``.
+        handler: Called with each valid :class:`~thrilldrops_events.Envelope`.
+        consumer: This consumer's name in the group. Give each process a stable name (a pod name, say)
+            so that after a restart it first finishes what it had read; default ``<hostname>-<pid>-<n>``.
+        dead_letter_stream: Where invalid and undeliverable entries go; default ``<stream>:dead-letter``.
+        dead_letter_maxlen: Trim the dead-letter stream to about this many entries (default: never).
+        max_deliveries: The most times the handler is tried on one entry.
+        claim_idle_ms: Entries pending for this long (their consumer died, or the handler failed) are
+            taken over with ``XAUTOCLAIM`` and delivered again. Must exceed the time a batch takes.
+        claim_interval_ms: How often to look for such entries; default half of ``claim_idle_ms``.
+        batch_size: Entries read per call.
+        block_ms: How long one read waits for new entries; :meth:`stop` takes effect within it.
+        group_start_id: Where a newly created group starts: ``"0"`` (the default) delivers the entries
+            already in the stream too, ``"$"`` only new ones.
+        strict: Validate in strict mode (unknown fields refused).
+
+    Raises:
+        StreamConfigError: If a setting is impossible.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        stream: str,
+        group: str,
+        handler: Handler,
+        *,
+        consumer: str | None = None,
+        dead_letter_stream: str | None = None,
+        dead_letter_maxlen: int | None = None,
+        max_deliveries: int = 5,
+        claim_idle_ms: int = 60_000,
+        claim_interval_ms: int | None = None,
+        batch_size: int = 100,
+        block_ms: int = 1000,
+        group_start_id: str = "0",
+        strict: bool = False,
+    ) -> None:
+        if not callable(handler):
+            raise StreamConfigError("handler must be callable")
+        self._client = client
+        self._handler = handler
+        self._core = ConsumerCore(
+            stream=stream, group=group, consumer=consumer, dead_letter_stream=dead_letter_stream,
+            dead_letter_maxlen=dead_letter_maxlen, max_deliveries=max_deliveries, claim_idle_ms=claim_idle_ms,
+            claim_interval_ms=claim_interval_ms, batch_size=batch_size, block_ms=block_ms,
+            group_start_id=group_start_id, strict=strict,
+        )
+        self._wake = threading.Event()
+
+    @property
+    def stream(self) -> str:
+        """The stream's key."""
+        return self._core.stream
+
+    @property
+    def group(self) -> str:
+        """The consumer group's name."""
+        return self._core.group
+
+    @property
+    def consumer(self) -> str:
+        """This consumer's name in the group."""
+        return self._core.consumer
+
+    @property
+    def dead_letter_stream(self) -> str:
+        """The dead-letter stream's key."""
+        return self._core.dead_letter_stream
+
+    @property
+    def stats(self) -> ConsumerStats:
+        """A snapshot of the counters: handled, retried, dead-lettered, reclaimed, trimmed..."""
+        return self._core.stats
+
+    def stop(self) -> None:
+        """Stop after the current entry; :meth:`run` then acknowledges what was handled and returns.
+
+        Safe to call from another thread or from a signal handler. Entries already read but not yet
+        handled stay pending: this consumer name delivers them first when it starts again, and
+        other consumers reclaim them after ``claim_idle_ms``. A stopped consumer cannot be run again.
+        """
+        self._core.stop()
+        self._wake.set()
+
+    def group_info(self) -> GroupInfo | None:
+        """The group's ``XINFO GROUPS`` figures (pending, lag...), or ``None`` if the group does not exist."""
+        try:
+            return self._core.group_info(self._client.xinfo_groups(self._core.stream))
+        except redis.ResponseError as error:
+            if "no such key" in str(error).lower():
+                return None
+            raise
+
+    def run(self) -> None:
+        """Consume until :meth:`stop` is called; lost connections are retried with backoff.
+
+        Raises:
+            redis.ResponseError: For a server error other than a missing group (such as ``WRONGTYPE``).
+        """
+        steps = self._core.run()
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            while True:
+                try:
+                    operation = steps.throw(error) if error is not None else steps.send(result)
+                except StopIteration:
+                    return
+                result, error = None, None
+                try:
+                    result = self._execute(operation)
+                except Exception as failure:  # handed to the core, which recovers or re-raises
+                    error = failure
+        finally:
+            steps.close()
+
+    def _execute(self, operation: Operation) -> Any:
+        if type(operation) is Call:
+            return getattr(self._client, operation.method)(*operation.args, **operation.kwargs)
+        if type(operation) is Invoke:
+            try:
+                self._handler(operation.envelope)
+            except Exception as failure:
+                return failure
+            return None
+        if type(operation) is Pipeline:
+            with self._client.pipeline(transaction=False) as pipe:
+                for call in operation.calls:
+                    getattr(pipe, call.method)(*call.args, **call.kwargs)
+                return pipe.execute()
+        if type(operation) is Pause:
+            self._wake.wait(operation.seconds)
+            return None
+        raise AssertionError(operation)  # pragma: no cover
