@@ -1,0 +1,293 @@
+"""CloudEvents interop, checked against the official `cloudevents` SDK in both directions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from cloudevents.core.bindings import http
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
+from cloudevents.v1 import conversion as v1_conversion
+from cloudevents.v1 import http as v1_http
+from hypothesis import given
+
+from thrilldrops_events import Deposit, Envelope, EventType, EventValidationError, PlayerLogin, parse_event, to_json
+from thrilldrops_events._docs import example_envelope
+from thrilldrops_events.codecs import cloudevents as ce
+from thrilldrops_events.codecs.json import to_dict
+from thrilldrops_events.schema import json_schema
+from thrilldrops_events.testing import envelopes
+
+
+def _problems(error: pytest.ExceptionInfo[EventValidationError]) -> dict[str, str]:
+    return {p.path: p.kind for p in error.value.problems}
+
+
+# -- the mapping --------------------------------------------------------------------------------------------
+
+
+def test_attributes_of_an_envelope() -> None:
+    envelope = example_envelope("Deposit")
+    event = ce.to_cloudevent(envelope)
+    assert event == {
+        "specversion": "1.0",
+        "id": ce.event_id(envelope),
+        "source": "/thrilldrops/operators/op-1/brands/brand-7",
+        "type": "com.thrilldrops.events.Deposit",
+        "subject": "p-000042",
+        "time": "2026-05-04T00:00:00Z",
+        "datacontenttype": "application/json",
+        "dataschema": json_schema("Deposit")["$id"],
+        "data": {"method_id": "visa", "currency": "EUR", "amount": "25.00", "balance_after": "125.40"},
+    }
+    assert json.loads(ce.encode(envelope)) == event
+
+
+@pytest.mark.parametrize("event_type", list(EventType))
+def test_every_variant_has_a_documented_reverse_dns_type(event_type: EventType) -> None:
+    assert ce.cloudevent_type(event_type) == f"com.thrilldrops.events.{event_type.value}"
+    assert ce.to_cloudevent(example_envelope(event_type))["type"] == ce.cloudevent_type(event_type)
+
+
+def test_source_percent_encodes_the_ids_and_takes_a_prefix() -> None:
+    envelope = Envelope(operator_id="op/1 x", brand_id="bränd?#", player_id="p 1", timestamp=0,
+                        payload=example_envelope("PlayerLogout").payload)
+    event = ce.to_cloudevent(envelope, source_prefix="https://casino.example/events")
+    assert event["source"] == "https://casino.example/events/operators/op%2F1%20x/brands/br%C3%A4nd%3F%23"
+    assert event["subject"] == "p 1" and event["time"] == "1970-01-01T00:00:00Z"
+    assert ce.from_cloudevent(event) == envelope
+
+
+def test_the_id_is_stable_derived_from_content_and_can_be_given() -> None:
+    envelope = example_envelope("Transaction")
+    assert ce.to_cloudevent(envelope)["id"] == ce.to_cloudevent(parse_event(to_json(envelope)))["id"]
+    later = envelope.model_copy(update={"timestamp": envelope.timestamp + 1})
+    assert ce.event_id(later) != ce.event_id(envelope)
+    assert len(ce.event_id(envelope)) == 64
+    assert ce.to_cloudevent(envelope, id="evt-1")["id"] == "evt-1"
+    with pytest.raises(EventValidationError) as error:
+        ce.to_cloudevent(envelope, id="")
+    assert _problems(error) == {"id": "invalid_id"}
+
+
+def test_the_session_token_never_reaches_an_attribute() -> None:
+    token = "tok-SECRET-4711"
+    base = example_envelope("PlayerLogin")
+
+    def with_token(value: str) -> Envelope:
+        payload = PlayerLogin(**{**base.payload.model_dump(), "session_token": value})
+        return base.model_copy(update={"payload": payload})
+
+    envelope = with_token(token)
+    event = ce.to_cloudevent(envelope, id=None)
+    attributes = {k: v for k, v in event.items() if k != "data"}
+    assert token not in json.dumps(attributes)
+    assert event["data"]["session_token"] == token  # the payload itself keeps it
+    assert ce.event_id(with_token("another")) == ce.event_id(envelope), "the id is not a function of the token"
+    assert token not in repr(ce.to_sdk_event(envelope).get_attributes())
+
+
+def test_unknown_envelope_fields_travel_in_an_extension_attribute() -> None:
+    raw = (b'{"operator_id":"op","brand_id":"b","player_id":"p","timestamp":5,"note":{"n":1.50,"l":[true,null]},'
+           b'"event_type":{"PlayerLogout":{"channel_type":"MobileWeb","extra":0.10}}}')
+    envelope = parse_event(raw)
+    event = ce.to_cloudevent(envelope)
+    assert event[ce.EXTRA_ATTRIBUTE] == '{"note":{"n":1.50,"l":[true,null]}}'
+    body = ce.encode(envelope)
+    assert b'"extra":0.10' in body
+    back = ce.decode(body)
+    assert back == envelope and to_json(back) == to_json(envelope)
+
+
+@given(envelopes(unknown_fields=True))
+def test_round_trip_is_exact(envelope: Envelope) -> None:
+    back = ce.decode(ce.encode(envelope))
+    assert back == envelope
+    assert to_json(back) == to_json(envelope)
+    assert to_json(back, money="number") == to_json(envelope, money="number")
+
+
+def test_money_sent_as_json_numbers_is_read_exactly() -> None:
+    event = ce.to_cloudevent(example_envelope("Deposit"))
+    text = json.dumps(event).replace('"amount": "25.00"', '"amount": 25.00').replace(
+        '"balance_after": "125.40"', '"balance_after": 0.1')
+    envelope = ce.decode(text)
+    assert isinstance(envelope.payload, Deposit)
+    assert str(envelope.payload.amount) == "25.00" and envelope.payload.balance_after == Decimal("0.1")
+
+
+def test_time_with_an_offset_or_a_fraction() -> None:
+    event = ce.to_cloudevent(example_envelope("PlayerLogout"))
+    assert ce.from_cloudevent({**event, "time": "2026-05-04T02:00:00.999+02:00"}).timestamp == 1777852800
+    assert ce.from_cloudevent({**event, "time": "2026-05-03T19:00:00.5-05:00"}).timestamp == 1777852800
+    aware = datetime(2026, 5, 4, tzinfo=timezone(timedelta(hours=1)))
+    assert ce.from_cloudevent({**event, "time": aware}).timestamp == 1777849200
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"specversion": "0.3"}, {"specversion": "specversion"}),
+        ({"type": "com.example.deposit"}, {"type": "unknown_variant"}),
+        ({"type": "com.thrilldrops.events.deposit"}, {"type": "unknown_variant"}),
+        ({"source": "/thrilldrops/op-1"}, {"source": "source_syntax"}),
+        ({"source": "/thrilldrops/operators/%FF/brands/b"}, {"source": "source_syntax"}),
+        ({"source": "/thrilldrops/operators/%20op/brands/b"}, {"source": "string_pattern_mismatch"}),
+        ({"time": "yesterday"}, {"time": "time_syntax"}),
+        ({"time": "2026-02-30T00:00:00Z"}, {"time": "time_syntax"}),
+        ({"time": "2026-05-04T00:00:00"}, {"time": "time_syntax"}),
+        ({"time": "1969-12-31T23:59:59Z"}, {"time": "greater_than_equal"}),
+        ({"time": datetime(2026, 5, 4)}, {"time": "naive_datetime"}),
+        ({"time": 1777852800}, {"time": "time_type"}),
+        ({"subject": ""}, {"subject": "string_too_short"}),
+        ({"datacontenttype": "text/plain"}, {"datacontenttype": "content_type"}),
+        ({"data": "25.00"}, {"data": "not_an_object"}),
+        ({"data": {"method_id": "visa", "currency": "EUR"}}, {"data.amount": "missing"}),
+        ({ce.EXTRA_ATTRIBUTE: "[1]"}, {ce.EXTRA_ATTRIBUTE: "not_an_object"}),
+        ({ce.EXTRA_ATTRIBUTE: "{"}, {ce.EXTRA_ATTRIBUTE: "json_invalid"}),
+        ({ce.EXTRA_ATTRIBUTE: '{"timestamp":1}'}, {f"{ce.EXTRA_ATTRIBUTE}.timestamp": "reserved_field"}),
+        ({ce.EXTRA_ATTRIBUTE: '{"payload":1}'}, {f"{ce.EXTRA_ATTRIBUTE}.payload": "reserved_field"}),
+    ],
+)
+def test_bad_cloudevents_name_the_attribute(change: dict[str, Any], expected: dict[str, str]) -> None:
+    event = {**ce.to_cloudevent(example_envelope("Deposit")), **change}
+    with pytest.raises(EventValidationError) as error:
+        ce.from_cloudevent(event)
+    assert _problems(error) == expected
+    with pytest.raises(EventValidationError) as again:
+        ce.decode(json.dumps(event, default=str))
+    assert set(_problems(again)) == set(expected)
+
+
+def test_missing_attributes_are_all_reported() -> None:
+    with pytest.raises(EventValidationError) as error:
+        ce.decode(b'{"specversion":"1.0","type":"com.thrilldrops.events.Deposit"}')
+    assert _problems(error) == {"source": "missing", "time": "missing", "subject": "missing", "data": "missing"}
+
+
+@pytest.mark.parametrize("raw", [b"[]", b"nope", b'"x"', b"{" * 100_000])
+def test_malformed_documents(raw: bytes) -> None:
+    with pytest.raises(EventValidationError):
+        ce.decode(raw)
+
+
+def test_strict_refuses_unknown_payload_fields() -> None:
+    event = ce.to_cloudevent(example_envelope("PlayerLogout"))
+    event["data"]["note"] = 1
+    assert ce.from_cloudevent(event).payload.model_extra == {"note": 1}
+    with pytest.raises(EventValidationError) as error:
+        ce.from_cloudevent(event, strict=True)
+    assert _problems(error) == {"data.note": "unknown_field"}
+
+
+def test_data_base64_is_read() -> None:
+    import base64
+
+    event = ce.to_cloudevent(example_envelope("Deposit"))
+    data = event.pop("data")
+    event["data_base64"] = base64.b64encode(json.dumps(data).encode()).decode()
+    assert ce.from_cloudevent(event) == example_envelope("Deposit")
+    event["data_base64"] = "!!"
+    with pytest.raises(EventValidationError) as error:
+        ce.from_cloudevent(event)
+    assert _problems(error) == {"data_base64": "base64_invalid"}
+
+
+@pytest.mark.parametrize("bad", [None, 5, "event", b"{}"])
+def test_not_a_cloudevent(bad: Any) -> None:
+    with pytest.raises(EventValidationError):
+        ce.from_cloudevent(bad)
+    with pytest.raises(EventValidationError):
+        ce.to_cloudevent(bad)
+
+
+# -- the official SDK, both directions ---------------------------------------------------------------------
+
+
+@given(envelopes())
+def test_sdk_reads_what_we_write_and_we_read_what_it_writes(envelope: Envelope) -> None:
+    # ours -> SDK: the SDK parses our structured JSON and validates the attributes
+    parsed = http.from_structured_event(http.HTTPMessage(headers={"content-type": ce.CONTENT_TYPE},
+                                                         body=ce.encode(envelope)))
+    assert parsed.get_type() == ce.cloudevent_type(envelope.event_type)
+    assert parsed.get_subject() == envelope.player_id
+    assert parsed.get_time() == envelope.time
+    assert parsed.get_data() == to_dict(envelope.payload)
+    assert ce.from_cloudevent(parsed) == envelope
+    # SDK -> ours: an SDK event written by the SDK in structured and binary mode
+    event = ce.to_sdk_event(envelope)
+    structured = http.to_structured_event(event)
+    assert ce.decode(structured.body) == envelope
+    binary = http.to_binary_event(event)
+    assert ce.from_cloudevent(http.from_binary_event(binary)) == envelope
+
+
+def test_an_event_built_with_the_sdk_alone_is_read() -> None:
+    event = CloudEvent(
+        attributes={"type": "com.thrilldrops.events.Deposit", "source": "/wallet/operators/op-9/brands/b-1",
+                    "subject": "p-7", "time": datetime(2026, 5, 4, 12, 30, tzinfo=timezone.utc), "id": "w-1",
+                    "datacontenttype": "application/json", "traceparent": "00-abc-def-01"},
+        data={"method_id": "visa", "currency": "EUR", "amount": "10.50"},
+    )
+    body = JSONFormat().write(event)
+    for envelope in (ce.decode(body), ce.from_cloudevent(event)):
+        assert (envelope.operator_id, envelope.brand_id, envelope.player_id) == ("op-9", "b-1", "p-7")
+        assert envelope.time == datetime(2026, 5, 4, 12, 30, tzinfo=timezone.utc)
+        assert isinstance(envelope.payload, Deposit) and str(envelope.payload.amount) == "10.50"
+        assert envelope.model_extra == {}, "other extension attributes are not envelope fields"
+
+
+def test_the_sdk_reads_money_numbers_as_floats_which_are_refused() -> None:
+    event = CloudEvent(
+        attributes={"type": "com.thrilldrops.events.Deposit", "source": "/w/operators/o/brands/b", "subject": "p",
+                    "time": datetime(2026, 5, 4, tzinfo=timezone.utc)},
+        data={"method_id": "visa", "currency": "EUR", "amount": 10.5},
+    )
+    with pytest.raises(EventValidationError) as error:
+        ce.from_cloudevent(event)
+    assert _problems(error) == {"data.amount": "money_float"}
+    assert str(ce.decode(JSONFormat().write(event)).payload.amount) == "10.5"  # type: ignore[union-attr]
+
+
+def test_the_v1_style_api_too() -> None:
+    envelope = example_envelope("ThrillPotsWinEvent")
+    old_style = v1_http.from_json(ce.encode(envelope))
+    assert old_style["type"] == "com.thrilldrops.events.ThrillPotsWinEvent"
+    assert ce.from_cloudevent(old_style) == envelope
+    _, body = v1_conversion.to_structured(old_style)
+    assert ce.decode(body) == envelope
+
+
+def test_sdk_event_refuses_what_the_sdk_would_write_inexactly() -> None:
+    envelope = parse_event(b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":'
+                           b'{"PlayerLogout":{"channel_type":"MobileWeb","ratio":0.1}}}')
+    with pytest.raises(EventValidationError) as error:
+        ce.to_sdk_event(envelope)
+    assert _problems(error) == {"data": "not_representable"}
+    assert ce.decode(ce.encode(envelope)) == envelope
+
+
+def test_sdk_event_attributes() -> None:
+    envelope = example_envelope("PlayerLogin")
+    event = ce.to_sdk_event(envelope, id="x-1", source_prefix="/login")
+    assert event.get_id() == "x-1"
+    assert event.get_source() == "/login/operators/op-1/brands/brand-7"
+    assert event.get_time() == envelope.time
+    assert event.get_dataschema() == json_schema("PlayerLogin")["$id"]
+    assert isinstance(envelope.payload, PlayerLogin)
+
+
+def test_import_error_names_the_extra() -> None:
+    code = (
+        "import sys; sys.modules['cloudevents'] = None\n"
+        "try:\n    import thrilldrops_events.codecs.cloudevents\n"
+        "except ImportError as error:\n    print(error)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "pip install 'thrilldrops-events[cloudevents]'" in out
