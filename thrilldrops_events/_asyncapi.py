@@ -13,19 +13,28 @@ from typing import Any
 
 from thrilldrops_events import __version__
 from thrilldrops_events._docs import example_envelope
-from thrilldrops_events.codecs.json import encode, to_dict
+from thrilldrops_events.codecs.json import to_dict
+from thrilldrops_events.codecs.redis import FIELDS, FORMAT
+from thrilldrops_events.codecs.redis import encode as encode_entry
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.events import PAYLOAD_MODELS
 from thrilldrops_events.schema import ENVELOPE, SCHEMA_BASE_URI, json_schema, schema_file_name
 
-__all__ = ["ASYNCAPI_VERSION", "SCHEMA_FORMAT", "STREAM_FIELDS", "build_document"]
+__all__ = [
+    "ASYNCAPI_VERSION",
+    "CONSUMER_DEFAULTS",
+    "DEAD_LETTER_FIELDS",
+    "SCHEMA_FORMAT",
+    "STREAM_FIELDS",
+    "build_document",
+]
 
 #: The AsyncAPI version of the document.
 ASYNCAPI_VERSION = "3.0.0"
 #: How the message payloads' schemas are written.
 SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"
 #: The fields of a stream entry (see :mod:`thrilldrops_events.codecs.redis`), in the order they are written.
-STREAM_FIELDS = ("format", "event_type", "operator_id", "brand_id", "player_id", "timestamp", "payload", "extra")
+STREAM_FIELDS = FIELDS
 
 _HTTP_BINDING_VERSION = "0.3.0"
 _RESERVED = ["operator_id", "brand_id", "player_id", "timestamp", "event_type", "payload"]
@@ -80,8 +89,8 @@ def _entry_schema(event_type: EventType) -> dict[str, Any]:
         ),
         "type": "object",
         "properties": {
-            "format": {"description": "The version of this layout; an entry without it is read as format 1.",
-                       "const": "1"},
+            "format": {"description": f"The version of this layout; an entry without it is read as format {FORMAT}.",
+                       "const": FORMAT},
             "event_type": {"description": "The variant name (case-sensitive).", "const": name},
             "operator_id": envelope["operator_id"],
             "brand_id": envelope["brand_id"],
@@ -113,16 +122,7 @@ def _entry_schema(event_type: EventType) -> dict[str, Any]:
 
 def _stream_message(event_type: EventType) -> dict[str, Any]:
     name = event_type.value
-    envelope = example_envelope(event_type)
-    entry = {
-        "format": "1",
-        "event_type": name,
-        "operator_id": envelope.operator_id,
-        "brand_id": envelope.brand_id,
-        "player_id": envelope.player_id,
-        "timestamp": str(envelope.timestamp),
-        "payload": encode(envelope.payload).decode(),
-    }
+    entry = encode_entry(example_envelope(event_type))
     return {
         "name": f"{name}Entry",
         "title": f"{name} stream entry",
@@ -134,19 +134,37 @@ def _stream_message(event_type: EventType) -> dict[str, Any]:
     }
 
 
+#: The defaults of ``thrilldrops_events.streams.StreamConsumer`` (a test keeps them in step).
+CONSUMER_DEFAULTS: dict[str, Any] = {
+    "batchSize": 100,
+    "blockMs": 1000,
+    "maxDeliveries": 5,
+    "claimIdleMs": 60_000,
+    "claimIntervalMs": 30_000,
+    "groupStartId": "0",
+    "deadLetterStream": "{stream}:dead-letter",
+}
+#: The fields a dead-letter entry adds to the original entry's fields (``thrilldrops_events.streams``).
+DEAD_LETTER_FIELDS = ("dead_letter_id", "dead_letter_stream", "dead_letter_group", "dead_letter_consumer",
+                      "dead_letter_deliveries", "dead_letter_reason", "dead_letter_error")
+
 _CONSUMER_GROUP = {
     "description": (
-        "How a campaign engine consumes the stream with a consumer group (thrilldrops_events.streams); delivery "
-        "is at-least-once, so handlers must be idempotent."
+        "How a campaign engine consumes the stream through a Redis consumer group, as "
+        "thrilldrops_events.streams.StreamConsumer does (the settings are its defaults). Delivery is at least "
+        "once, so handlers must be idempotent."
     ),
-    "create": "XGROUP CREATE {stream} {group} $ MKSTREAM, again after a NOGROUP error",
-    "read": "XREADGROUP GROUP {group} {consumer} STREAMS {stream} 0 (own pending entries first), then >",
+    "create": "XGROUP CREATE {stream} {group} 0 MKSTREAM when the group is missing, and again after a NOGROUP "
+    "error; start 0 also delivers the entries already in the stream ($ would deliver only new ones)",
+    "read": "XREADGROUP GROUP {group} {consumer} COUNT 100 BLOCK 1000 STREAMS {stream} 0 first (the consumer's own "
+    "pending entries), then the same with >",
     "acknowledge": "XACK once the handler has returned; a handler error leaves the entry pending for a retry",
-    "reclaim": "XAUTOCLAIM entries left pending by another consumer for longer than the claim idle time",
-    "deadLetter": (
-        "an entry that fails validation, or is delivered more times than the limit, is added to the dead-letter "
-        "stream with its original fields, id, stream, group, delivery count and error, then acknowledged"
-    ),
+    "reclaim": "XAUTOCLAIM {stream} {group} {consumer} 60000 every 30000 ms: entries pending that long (a dead "
+    "consumer's, or a failed handler's) are delivered again; entries trimmed away meanwhile are acknowledged",
+    "deadLetter": "an entry that fails validation, or whose handler failed maxDeliveries times, is added to the "
+    "dead-letter stream with its original fields plus the deadLetterFields, then acknowledged",
+    "settings": CONSUMER_DEFAULTS,
+    "deadLetterFields": list(DEAD_LETTER_FIELDS),
 }
 
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
 from jsonschema import Draft7Validator, Draft202012Validator
 from schema_helpers import loads_exact, registry, validator_for
 
-from thrilldrops_events import EventType, parse_event
+from thrilldrops_events import Envelope, EventType, parse_event
+from thrilldrops_events._asyncapi import CONSUMER_DEFAULTS, STREAM_FIELDS
+from thrilldrops_events._docs import example_envelope
 from thrilldrops_events.schema import SCHEMA_BASE_URI, asyncapi_document, schema_files
+from thrilldrops_events.testing import envelopes
 
 DATA = Path(__file__).parent / "data"
 # The official schema from the npm package @asyncapi/specs (see data/README.md): draft-07, with the
@@ -119,3 +124,51 @@ def test_stream_message_example_validates_and_decodes(event_type: EventType) -> 
     validator_for(content).validate(loads_exact(entry["payload"]))
     assert not validator.is_valid({**entry, "timestamp": 1777852800}), "stream values are text"
     assert not validator.is_valid({**entry, "event_type": "Nope"})
+
+
+# -- the Redis stream layout and the consumer settings match the code -------------------------------------
+
+
+def test_entry_layout_is_the_redis_codecs() -> None:
+    from thrilldrops_events.codecs import redis as redis_codec
+
+    assert STREAM_FIELDS == redis_codec.FIELDS
+    for event_type in EventType:
+        schema = DOCUMENT["components"]["messages"][f"{event_type.value}Entry"]["payload"]["schema"]
+        assert tuple(schema["properties"]) == redis_codec.FIELDS
+        assert schema["properties"]["format"]["const"] == redis_codec.FORMAT
+        (example,) = DOCUMENT["components"]["messages"][f"{event_type.value}Entry"]["examples"]
+        assert redis_codec.decode(example["payload"]) == example_envelope(event_type)
+        assert redis_codec.encode(example_envelope(event_type)) == example["payload"]
+
+
+@given(envelopes(unknown_fields=True))
+def test_every_encoded_stream_entry_validates(envelope: Envelope) -> None:
+    from thrilldrops_events.codecs import redis as redis_codec
+
+    entry = redis_codec.encode(envelope)
+    name = envelope.event_type.value
+    validator = _payload_validator(DOCUMENT["components"]["messages"][f"{name}Entry"])
+    validator.validate(entry)
+    validator_for(f"{name}.json").validate(loads_exact(entry["payload"]))
+    if "extra" in entry:
+        extra_schema = validator.schema["properties"]["extra"]["contentSchema"]
+        assert Draft202012Validator(extra_schema).is_valid(loads_exact(entry["extra"]))
+
+
+def test_consumer_settings_are_the_stream_consumers_defaults() -> None:
+    from thrilldrops_events.streams import DEAD_LETTER_FIELDS, StreamConsumer
+
+    defaults = {name: p.default for name, p in inspect.signature(StreamConsumer.__init__).parameters.items()}
+    assert {
+        "batchSize": defaults["batch_size"],
+        "blockMs": defaults["block_ms"],
+        "maxDeliveries": defaults["max_deliveries"],
+        "claimIdleMs": defaults["claim_idle_ms"],
+        "claimIntervalMs": defaults["claim_idle_ms"] // 2,  # the documented default: half of claim_idle_ms
+        "groupStartId": defaults["group_start_id"],
+        "deadLetterStream": "{stream}:dead-letter",
+    } == CONSUMER_DEFAULTS
+    assert defaults["claim_interval_ms"] is None and defaults["dead_letter_stream"] is None
+    assert list(DEAD_LETTER_FIELDS) == DOCUMENT["operations"]["consumeStream"]["x-redis-consumer-group"][
+        "deadLetterFields"]
