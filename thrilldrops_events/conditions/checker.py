@@ -320,7 +320,7 @@ class _Checker:
         return BOOL
 
     def arithmetic(self, node: Arithmetic, left: ValueType, right: ValueType) -> ValueType:
-        nullable = left.nullable or right.nullable
+        nullable = left.nullable or right.nullable or node.op == "/"  # division by zero gives null
         if "null" in (left.base, right.base):
             raise self.fail(node, f"{node.op} with null is always null")
         if left.base == right.base == "number":

@@ -1,0 +1,36 @@
+"""The compiled form equals the reference evaluator on Hypothesis-made conditions and events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from thrilldrops_events import EventType, compile_condition, condition_from_json, condition_to_json
+from thrilldrops_events.testing import conditions, context_values, envelopes
+
+CONTEXT = {"vip": "number?", "segment": "string", "since": "timestamp"}
+
+
+@given(st.data())
+def test_compiled_equals_reference(data: st.DataObject) -> None:
+    event_type = data.draw(st.sampled_from(list(EventType)))
+    node = data.draw(conditions(event_type, context=CONTEXT))
+    condition = compile_condition(node, event_type, context=CONTEXT)
+    envelope = data.draw(envelopes(event_type, unknown_fields=data.draw(st.booleans())))
+    ctx: dict[str, Any] = data.draw(context_values(CONTEXT))
+    expected = condition.evaluate_reference(envelope, ctx=ctx)
+    assert condition(envelope, ctx=ctx) is expected
+    if not condition.needs_envelope:
+        assert condition(envelope.payload, ctx=ctx) is expected
+
+
+@given(st.data())
+def test_well_typed_conditions_survive_both_forms(data: st.DataObject) -> None:
+    event_type = data.draw(st.sampled_from(list(EventType)))
+    node = data.draw(conditions(event_type, context=CONTEXT))
+    condition = compile_condition(node, event_type, context=CONTEXT)
+    assert compile_condition(condition.text, event_type, context=CONTEXT).node == node
+    assert condition_from_json(condition.to_json()) == node
+    assert condition_to_json(node) == condition.to_json()

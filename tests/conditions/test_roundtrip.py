@@ -1,0 +1,50 @@
+"""Round trips between the tree, the canonical text and the JSON form, on Hypothesis-made trees."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+from hypothesis import given
+
+from thrilldrops_events import condition_from_json, condition_to_json, parse_condition
+from thrilldrops_events.conditions import JSON_SCHEMA
+from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.testing import condition_trees
+
+_VALIDATOR = jsonschema.Draft202012Validator(JSON_SCHEMA)
+
+
+@given(condition_trees())
+def test_text_round_trip_gives_the_same_tree(tree: Node) -> None:
+    text = tree.text
+    again = parse_condition(text)
+    assert again == tree
+    assert hash(again) == hash(tree)
+    assert again.text == text
+
+
+@given(condition_trees())
+def test_json_round_trip_gives_the_same_tree(tree: Node) -> None:
+    document = condition_to_json(tree)
+    assert condition_from_json(document) == tree
+    # through real JSON text, too
+    assert condition_from_json(json.loads(json.dumps(document))) == tree
+
+
+@given(condition_trees())
+def test_json_to_text_to_json_is_the_identity(tree: Node) -> None:
+    document: dict[str, Any] = condition_to_json(tree)
+    text = condition_from_json(document).text
+    assert condition_to_json(parse_condition(text)) == document
+
+
+@given(condition_trees())
+def test_json_form_is_valid_against_its_schema(tree: Node) -> None:
+    _VALIDATOR.validate(condition_to_json(tree))
+
+
+@given(condition_trees(), condition_trees())
+def test_equal_trees_have_equal_texts(first: Node, second: Node) -> None:
+    assert (first == second) == (first.text == second.text)
