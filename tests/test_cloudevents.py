@@ -291,3 +291,11 @@ def test_import_error_names_the_extra() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "pip install 'thrilldrops-events[cloudevents]'" in out
+
+
+def test_attribute_and_payload_problems_are_reported_together() -> None:
+    event = {**ce.to_cloudevent(example_envelope("Deposit")), "source": "/nowhere"}
+    event["data"] = {**event["data"], "amount": "25,00"}
+    with pytest.raises(EventValidationError) as error:
+        ce.from_cloudevent(event)
+    assert _problems(error) == {"source": "source_syntax", "data.amount": "money_syntax"}

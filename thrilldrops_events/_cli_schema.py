@@ -15,7 +15,7 @@ def register(subparsers: Any) -> None:
     """Add the ``schema`` subcommand and its ``export`` and ``check`` actions."""
     parser = subparsers.add_parser(
         "schema",
-        help="export the JSON Schemas and AsyncAPI document, or check two schema sets for compatibility",
+        help="export the published schemas, or check two schema sets",
         description="Work with the published schemas: JSON Schema 2020-12 per event and for the envelope, "
         "and the AsyncAPI 3.0 document.",
     )

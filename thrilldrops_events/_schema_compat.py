@@ -493,6 +493,8 @@ def load_schema_set(directory: str | Path) -> dict[str, Any]:
 # -- the release gate ---------------------------------------------------------------------------------------
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+# A changelog list item or heading that starts with "Breaking" (such as "- Breaking: ..." or "### Breaking").
+_BREAKING_ENTRY = re.compile(r"(?im)^[ \t]*(?:[-*+][ \t]+|#+[ \t]+)(?:\*\*)?breaking\b")
 
 
 def _versions(released: Path) -> Iterator[tuple[tuple[int, int, int], Path]]:
@@ -515,8 +517,9 @@ def _changelog_section(changelog: str, version: str) -> str:
 def release_gate(released: str | Path, current: Mapping[str, Any], *, version: str, changelog: str) -> list[str]:
     """Check the current schemas against the newest released ones; the list of problems, empty if none.
 
-    A change that breaks FULL compatibility needs a new major version and a CHANGELOG entry that says
-    "breaking", under ``## [Unreleased]`` or under the version's own section.
+    A change that breaks FULL compatibility needs a new major version and a CHANGELOG entry starting
+    with "Breaking" (``- Breaking: ...``, or a ``### Breaking`` heading), under ``## [Unreleased]`` or
+    under the version's own section.
 
     Args:
         released: The directory of released schema sets, one sub-directory per version (``0.1.0/``).
@@ -543,9 +546,9 @@ def release_gate(released: str | Path, current: Mapping[str, Any], *, version: s
     if int(parsed[1]) <= major:
         problems.append(f"{len(breaking)} breaking change(s) since {released_version}, but version {version} keeps "
                         f"major version {major}: release them as {major + 1}.0.0")
-    if not re.search(r"(?i)\bbreaking\b", _changelog_section(changelog, version)):
+    if not _BREAKING_ENTRY.search(_changelog_section(changelog, version)):
         problems.append(f"CHANGELOG.md does not announce the breaking change(s) since {released_version}: add a "
-                        "line saying 'Breaking: ...' under ## [Unreleased]")
+                        "line starting with '- Breaking: ' under ## [Unreleased]")
     if problems:
         problems.append(report.render("FULL"))
     return problems

@@ -326,3 +326,22 @@ def test_no_breaking_change_since_the_last_release() -> None:
     problems = release_gate(ROOT / "schemas" / "released", all_json_schemas(), version=__version__,
                             changelog=changelog)
     assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("entry", "announced"),
+    [
+        ("- Breaking: `balance_after` is required.", True),
+        ("- **Breaking**: `balance_after` is required.", True),
+        ("### Breaking\n\n- `balance_after` is required.", True),
+        ("- A non-breaking change.", False),
+        ("- This is breaking.", False),
+    ],
+)
+def test_release_gate_reads_the_changelog_entry(tmp_path: Path, entry: str, announced: bool) -> None:
+    _release(tmp_path, "1.0.0")
+    current = copy.deepcopy(all_json_schemas())
+    current["Deposit.json"]["required"].append("balance_after")
+    changelog = _CHANGELOG.replace("- Something.", entry)
+    problems = release_gate(tmp_path, current, version="2.0.0", changelog=changelog)
+    assert (problems == []) == announced

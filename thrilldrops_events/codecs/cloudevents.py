@@ -48,7 +48,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
     ) from error
 
 from thrilldrops_events._exact import adopt_unknown_fields, loads_exact
-from thrilldrops_events.codecs.json import _write, to_dict
+from thrilldrops_events.codecs.json import _write, decode_payload, to_dict
 from thrilldrops_events.codecs.json import decode as _decode_envelope
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -353,6 +353,12 @@ def _read(document: dict[str, Any], *, strict: bool, exact: bool) -> Envelope:
         except EventValidationError as error:
             problems.extend(error.problems)
     if problems or variant is None or scope is None or timestamp is None or data is None:
+        if variant is not None and data is not None:  # report the payload's problems too, all at once
+            try:
+                decode_payload(variant, data, strict=strict)
+            except EventValidationError as error:
+                problems.extend(Problem(f"data.{p.path}" if p.path else "data", p.message, p.kind)
+                                for p in error.problems)
         raise EventValidationError(problems)
     wire = {"operator_id": scope[0], "brand_id": scope[1], "player_id": subject, "timestamp": timestamp, **extra,
             "event_type": {variant.value: data}}
