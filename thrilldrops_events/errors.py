@@ -3,11 +3,13 @@
 ```text
 ThrillDropsError
 ├── EventValidationError (ValueError)   an event, payload or stream entry is not valid
-└── ConditionError (ValueError)         a campaign condition cannot be compiled or evaluated
-    ├── ConditionSyntaxError            the text (or JSON form) is not a condition: line, column, caret
-    ├── ConditionTypeError              it does not fit the event schema: unknown field, type mismatch
-    ├── ConditionLimitError             it is too long, too large or nested too deeply
-    └── ConditionEvaluationError        the event or context passed at evaluation time does not fit
+├── ConditionError (ValueError)         a campaign condition cannot be compiled or evaluated
+│   ├── ConditionSyntaxError            the text (or JSON form) is not a condition: line, column, caret
+│   ├── ConditionTypeError              it does not fit the event schema: unknown field, type mismatch
+│   ├── ConditionLimitError             it is too long, too large or nested too deeply
+│   └── ConditionEvaluationError        the event or context passed at evaluation time does not fit
+└── CampaignError (ValueError)          a campaign set cannot do it: duplicate or unknown id, bad scope
+    └── CampaignConfigError             campaigns loaded from JSON: every bad entry, with its id
 ```
 
 Other parts of the library (the condition language, streams) add their own leaves
@@ -21,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "CampaignConfigError",
+    "CampaignError",
     "ConditionError",
     "ConditionEvaluationError",
     "ConditionLimitError",
@@ -199,3 +203,46 @@ class ConditionEvaluationError(ConditionError):
     For example a payload of another event type, a bare payload for a condition that reads
     ``event.*`` (it needs the envelope), or a context value that is missing or of the wrong type.
     """
+
+
+class CampaignError(ThrillDropsError, ValueError):
+    """A campaign set cannot do what was asked: a duplicate campaign id, an id it does not hold, a bad scope.
+
+    Attributes:
+        campaign_id: The campaign id concerned, or ``None``.
+        kind: ``duplicate_id``, ``unknown_id``, ``invalid_id``, ``invalid_scope``, or ``invalid_config``
+            (for :class:`CampaignConfigError`).
+    """
+
+    def __init__(self, message: str, *, campaign_id: str | None = None, kind: str = "invalid_campaign") -> None:
+        self.campaign_id = campaign_id
+        self.kind = kind
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_campaign_error, (type(self), self.args[0], self.__dict__))
+
+
+def _rebuild_campaign_error(cls: type[CampaignError], message: str, state: dict[str, object]) -> CampaignError:
+    error = cls.__new__(cls)
+    ValueError.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
+
+class CampaignConfigError(CampaignError):
+    """Campaigns loaded from JSON hold bad entries; every one is reported at once.
+
+    Attributes:
+        problems: One per problem, in entry order; each ``path`` starts with the entry's index in the
+            list (``3.condition``, ``5.brand_id``), and its message names the entry's id when it has one.
+        campaign_ids: The id of the entry of each problem (``None`` when the entry has no valid id).
+    """
+
+    def __init__(self, problems: Iterable[Problem], campaign_ids: Iterable[str | None]) -> None:
+        self.problems = tuple(problems)
+        self.campaign_ids = tuple(campaign_ids)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the campaign configuration"
+        lines = [head, *(f"  {problem}" for problem in self.problems)]
+        super().__init__("\n".join(lines), kind="invalid_config")
