@@ -78,6 +78,7 @@ class _Header(BaseModel):
 
 
 _HEADER_VALIDATOR = _Header.__pydantic_validator__
+_ENVELOPE_VALIDATOR = Envelope.__pydantic_validator__
 
 
 _ENCODE_STR = json.encoder.encode_basestring_ascii
@@ -173,6 +174,12 @@ def _shown(name: str) -> str:
 
 
 def _read_fields(fields: StreamFields, problems: list[Problem], broken: set[str]) -> dict[str, str]:
+    try:  # the common case, redis-py's default: bytes keys and values, all UTF-8
+        return {key.decode(): value.decode() for key, value in fields.items()}
+    except (AttributeError, TypeError, UnicodeDecodeError):
+        pass
+    if all(type(key) is str and type(value) is str for key, value in fields.items()):  # decode_responses=True
+        return dict(fields)
     text: dict[str, str] = {}
     for key, value in fields.items():
         if isinstance(key, str):
@@ -233,27 +240,23 @@ def _read_payload(variant: EventType | None, text: dict[str, str], broken: set[s
         return None
 
 
-def _read_header(
-    text: dict[str, str], broken: set[str], strict: bool, problems: list[Problem]
-) -> dict[str, Any] | None:
+def _read_header(text: dict[str, str], problems: list[Problem]) -> dict[str, Any]:
+    """The envelope fields present, with ``timestamp`` as an ``int`` (checked by the envelope's own validator)."""
     header: dict[str, Any] = {name: text[name] for name in _HEADER if name in text}
-    bad_timestamp = False
     stamp = header.get("timestamp")
     if stamp is not None:
         if _TIMESTAMP_TEXT.fullmatch(stamp) is None:
             problems.append(Problem("timestamp", "must be Unix seconds written as a decimal integer, such as "
                                                  "1777852800", "timestamp_syntax"))
-            bad_timestamp = True
-            header["timestamp"] = 0
+            header["timestamp"] = 0  # a valid stand-in, so that the problem is not reported twice
         else:
             header["timestamp"] = int(stamp)
-    try:
-        _HEADER_VALIDATOR.validate_python(header, context=STRICT_CONTEXT if strict else None)
-    except ValidationError as error:
-        found = from_validation_error(error).problems
-        problems.extend(p for p in found if not (p.kind == "missing" and p.path in broken))
-        return None
-    return None if bad_timestamp else header
+    return header
+
+
+def _header_problems(error: ValidationError, broken: set[str]) -> list[Problem]:
+    found = from_validation_error(error).problems
+    return [p for p in found if not (p.kind == "missing" and p.path in broken)]
 
 
 def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> dict[str, Any]:
@@ -322,9 +325,24 @@ def decode(fields: StreamFields, *, strict: bool = False) -> Envelope:
         problems.append(Problem("format", f"unsupported layout version {_shown(version)!r}; this library reads "
                                           f"format {FORMAT}", "format_version"))
     variant = _read_variant(text, broken, problems)
-    header = _read_header(text, broken, strict, problems)
-    payload = _read_payload(variant, text, broken, strict, problems)
-    extra = _read_extra(text, strict, problems)
-    if problems or header is None or payload is None:
-        raise EventValidationError(problems or [Problem("", "stream entry is not valid", "invalid")])
-    return Envelope.model_construct(**header, payload=payload, **extra)  # type: ignore[arg-type]
+    header_problems: list[Problem] = []
+    header = _read_header(text, header_problems)
+    payload_problems: list[Problem] = []
+    payload = _read_payload(variant, text, broken, strict, payload_problems)
+    extra_problems: list[Problem] = []
+    extra = _read_extra(text, strict, extra_problems)
+    context = STRICT_CONTEXT if strict else None
+    if not (problems or header_problems or payload_problems or extra_problems) and payload is not None:
+        try:  # one validation checks the envelope fields and builds the envelope
+            envelope: Envelope = _ENVELOPE_VALIDATOR.validate_python({**header, **extra, "payload": payload},
+                                                                     context=context)
+            return envelope
+        except ValidationError as error:
+            header_problems = _header_problems(error, broken)
+    else:
+        try:
+            _HEADER_VALIDATOR.validate_python(header, context=context)
+        except ValidationError as error:
+            header_problems += _header_problems(error, broken)
+    problems += header_problems + payload_problems + extra_problems
+    raise EventValidationError(problems or [Problem("", "stream entry is not valid", "invalid")])
