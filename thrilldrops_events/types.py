@@ -114,6 +114,8 @@ def parse_money(value: object, *, signed: bool = False) -> Decimal:
         raise _money_error("money_range", f"money must be below 10^{MONEY_MAX_INTEGER_DIGITS} in magnitude")
     if not signed and number < 0:
         raise _money_error("money_negative", "money must be >= 0")
+    if not signed and number.is_signed():  # a negative zero (-0.00) is the amount 0.00: drop the sign
+        number = number.copy_abs()
     if exponent > 0:
         number = number.quantize(Decimal(1))
     return number
