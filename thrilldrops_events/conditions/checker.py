@@ -16,6 +16,7 @@ from typing import Any
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
 from thrilldrops_events.conditions._walk import fold
+from thrilldrops_events.conditions._walk import postorder as _postorder
 from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec
 from thrilldrops_events.conditions.lexer import check_string_length, read_number
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
@@ -64,7 +65,7 @@ class CheckedCondition:
     Attributes:
         node: The tree (a boolean expression).
         event_type: The event type it was checked against.
-        types: The type of every node of the tree (keyed by node; equal sub-trees have equal types).
+        types: The type of every node of the tree, keyed by ``id(node)``; use :meth:`type_of`.
         fields: What it reads, in order of first appearance: ``amount``, ``event.timestamp``, ``ctx.vip``.
         context: The declared type of every context value it reads.
         functions: The functions it calls, by name.
@@ -74,12 +75,26 @@ class CheckedCondition:
 
     node: Node
     event_type: EventType
-    types: Mapping[Node, ValueType] = field(repr=False)
+    types: Mapping[int, ValueType] = field(repr=False)
     fields: tuple[str, ...]
     context: Mapping[str, ValueType]
     functions: Mapping[str, FunctionSpec] = field(repr=False)
     needs_envelope: bool
     limits: Limits = field(repr=False)
+
+    def type_of(self, node: Node) -> ValueType:
+        """The type of a node of this tree (found by identity; else by structure, as equal trees type alike).
+
+        Raises:
+            KeyError: If no node of the tree is equal to ``node``.
+        """
+        found = self.types.get(id(node))
+        if found is not None:
+            return found
+        for candidate in _postorder(self.node):
+            if candidate == node:
+                return self.types[id(candidate)]
+        raise KeyError(node.text)
 
     @property
     def context_names(self) -> tuple[str, ...]:
@@ -128,7 +143,7 @@ class _Checker:
         specs = payload_fields(event_type)
         self.payload = {spec.name: spec for spec in specs}
         self.envelope = {spec.name: spec for spec in ENVELOPE_FIELDS}
-        self.types: dict[Node, ValueType] = {}
+        self.types: dict[int, ValueType] = {}
         self.fields: dict[str, None] = {}
         self.context: dict[str, ValueType] = {}
         self.called: dict[str, FunctionSpec] = {}
@@ -189,7 +204,7 @@ class _Checker:
             result = self.call(node, kids)  # type: ignore[arg-type]
         else:  # pragma: no cover - every node kind is handled
             raise TypeError(f"not a condition node: {kind.__name__}")
-        self.types[node] = result
+        self.types[id(node)] = result
         return result
 
     def list_literal(self, node: ListLiteral) -> ValueType:

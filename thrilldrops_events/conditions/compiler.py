@@ -59,7 +59,6 @@ _Code = tuple[str, int]
 class _Generator:
     def __init__(self, checked: CheckedCondition) -> None:
         self.checked = checked
-        self.types = checked.types
         self.namespace: dict[str, Any] = {
             "__builtins__": {},
             "_add": DECIMAL_CONTEXT.add,
@@ -86,12 +85,12 @@ class _Generator:
         return name
 
     def nullable(self, node: Node) -> bool:
-        return self.types[node].nullable
+        return self.checked.type_of(node).nullable
 
     def literal_for(self, node: Node, other: Node, code: str) -> str:
         """The code of a string literal compared with a timestamp or channel: its coerced value."""
         if type(node) is String:
-            value = coerce_literal(node.value, self.types[other])
+            value = coerce_literal(node.value, self.checked.type_of(other))
             if value is not node.value:
                 return self.constant(value)
         return code
@@ -127,7 +126,7 @@ class _Generator:
         if kind is Compare:
             return self.compare(node, codes)  # type: ignore[arg-type]
         if kind is In:
-            target = self.types[node.operand]  # type: ignore[attr-defined]
+            target = self.checked.type_of(node.operand)  # type: ignore[attr-defined]
             values = frozenset(coerce_literal(item.value, target) for item in node.items.items)  # type: ignore[attr-defined]
             word = "not in" if node.negated else "in"  # type: ignore[attr-defined]
             return f"({codes[0]} {word} {self.constant(values)})"

@@ -25,12 +25,13 @@ _TOKEN = re.compile(
     (?P<space>[ \t\r\n]+)
     |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
-    |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    |(?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
     |(?P<op>==|!=|<=|>=|[<>+\-*/()\[\],.])
     """,
     re.VERBOSE,
 )
 _NUMBER_TAIL = re.compile(r"[A-Za-z0-9_.]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))", re.DOTALL)
 _SIMPLE_ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t"}
 _HINTS = {
@@ -121,9 +122,12 @@ def _string(text: str, source: str, start: int, limits: Limits) -> str:
             raise _fail("escape is not a Unicode character (surrogate or out of range)", source, where)
         return chr(code)
 
-    for index, char in enumerate(body):
-        if char < " " or char == "\x7f":
-            raise _fail("control character in string; write it as an escape such as \\t", source, start + 1 + index)
+    if "\\" not in body:
+        check_string_length(body, limits, source=source, offset=start)
+    control = _CONTROL.search(body)
+    if control is not None:
+        where = start + 1 + control.start()
+        raise _fail("control character in string; write it as an escape such as \\t", source, where)
     value = _ESCAPE.sub(replace, body) if "\\" in body else body
     check_string_length(value, limits, source=source, offset=start)
     return value

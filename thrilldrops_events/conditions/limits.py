@@ -20,7 +20,7 @@ __all__ = ["DEFAULT_LIMITS", "HARD_MAXIMA", "Limits"]
 
 #: The largest value each limit may be configured to (a guard against typos such as ``10**9``).
 HARD_MAXIMA: dict[str, int] = {
-    "max_source_length": 10_000_000,
+    "max_source_length": 100_000_000,
     "max_nodes": 1_000_000,
     "max_depth": 10_000,
     "max_list_length": 1_000_000,

@@ -72,7 +72,7 @@ class _Evaluator:
     def coerce(self, value: Any, node: Node, other: Node) -> Any:
         """A string literal's value as compared with ``other`` (a timestamp or a channel)."""
         if type(node) is String:
-            return coerce_literal(value, self.checked.types[other])
+            return coerce_literal(value, self.checked.type_of(other))
         return value
 
     def run(self, node: Node) -> _Eval:
@@ -102,7 +102,7 @@ class _Evaluator:
             return (yield (self.compare, node))
         if kind is In:
             value = yield (self.run, node.operand)  # type: ignore[attr-defined]
-            target = self.checked.types[node.operand]  # type: ignore[attr-defined]
+            target = self.checked.type_of(node.operand)  # type: ignore[attr-defined]
             found = any(value == coerce_literal(item.value, target) for item in node.items.items)  # type: ignore[attr-defined]
             return not found if node.negated else found  # type: ignore[attr-defined]
         if kind is IsNull:

@@ -1,0 +1,137 @@
+"""Typed functions: the built-ins and registering your own."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from thrilldrops_events import ConditionTypeError, FunctionRegistry, compile_condition
+from thrilldrops_events.conditions import BUILTINS
+
+from .events import EVENTS, PAYLOADS
+
+
+def both(text: str, event: Any, **options: Any) -> bool:
+    condition = compile_condition(text, type(getattr(event, "payload", event)).event_type, **options)
+    result = condition(event)
+    assert condition.evaluate_reference(event) is result
+    return result
+
+
+def test_builtin_signatures() -> None:
+    signatures = {spec.name: spec.signature for spec in BUILTINS}
+    assert signatures["round"] == "round(number, [number]) -> number"
+    assert signatures["min"] == "min(number, ...) -> number"
+    assert signatures["date"] == "date(timestamp, [string]) -> date"
+    assert set(signatures) == {"lower", "upper", "starts_with", "ends_with", "contains", "len", "abs", "min", "max",
+                               "round", "hour", "weekday", "date"}
+    assert all(spec.description for spec in BUILTINS)
+
+
+def test_register_a_typed_function() -> None:
+    registry = FunctionRegistry()
+    calls: list[tuple[Any, ...]] = []
+
+    @registry.function(params=["string"], returns="bool")
+    def is_slot(game_id: str) -> bool:
+        calls.append((game_id,))
+        return game_id.startswith("star")
+
+    assert "is_slot" in registry and "lower" in registry and len(registry) == len(BUILTINS) + 1
+    assert both("is_slot(game_id) and not is_free_spin", PAYLOADS["tx"], functions=registry) is True
+    assert calls == [("starburst",), ("starburst",)]
+    with pytest.raises(ConditionTypeError, match="did you mean is_slot"):
+        compile_condition("is_slto(game_id)", "Transaction", functions=registry)
+    with pytest.raises(ConditionTypeError, match="must be a string"):
+        compile_condition("is_slot(game_bet)", "Transaction", functions=registry)
+    with pytest.raises(ConditionTypeError, match="unknown function is_slot"):
+        compile_condition("is_slot(game_id)", "Transaction")
+
+
+def test_null_arguments_are_not_passed_unless_declared_nullable() -> None:
+    registry = FunctionRegistry()
+    seen: list[Any] = []
+
+    def record(value: Any) -> Decimal:
+        seen.append(value)
+        return Decimal(1)
+
+    registry.register("strict_one", record, params=["string"], returns="number")
+    registry.register("lenient_one", record, params=["string?"], returns="number")
+    registry.register("strict_flag", lambda value: True, params=["string"], returns="bool")
+    login = PAYLOADS["login_null"]
+    assert both("strict_one(country) is null", login, functions=registry) is True
+    assert seen == []
+    assert both("lenient_one(country) == 1", login, functions=registry) is True
+    assert seen == [None, None]
+    assert both("not strict_flag(country)", login, functions=registry) is True
+
+
+def test_variadic_optional_and_special_types() -> None:
+    registry = FunctionRegistry(builtins=False)
+    registry.register("total", lambda *values: sum(values, Decimal(0)), params=["number"], returns="number",
+                      variadic=True)
+    registry.register("is_mobile", lambda channel: channel.value.startswith("Mobile"), params=["channel"],
+                      returns="bool")
+    registry.register("day_after", lambda day: date.fromisoformat(day).replace(day=5), params=["date"],
+                      returns="date")
+    registry.register("date", lambda stamp: date(2026, 5, 4), params=["timestamp"], returns="date")
+    registry.register("plus", lambda a, b=Decimal(1): a + b, params=["number", "number"], returns="number",
+                      optional=1)
+    assert "lower" not in registry
+    assert both("total(game_bet, bonus_bet, real_bet) == 2", PAYLOADS["tx"], functions=registry) is True
+    assert both("is_mobile(channel_type)", PAYLOADS["logout"], functions=registry) is True
+    assert both('day_after("2026-05-04") == "2026-05-05"', PAYLOADS["dep"], functions=registry) is True
+    assert both('day_after(date(event.timestamp)) > "2026-05-04"', EVENTS["env_dep"], functions=registry) is True
+    assert both("plus(1) == 2 and plus(1, 2) == 3", PAYLOADS["dep"], functions=registry) is True
+    with pytest.raises(ConditionTypeError, match="wrong number of arguments"):
+        compile_condition("plus(1, 2, 3) == 1", "Deposit", functions=registry)
+    with pytest.raises(ConditionTypeError, match="not a channel_type"):
+        compile_condition('is_mobile("Mobile")', "Deposit", functions=registry)
+
+
+def test_copies_are_independent() -> None:
+    base = FunctionRegistry()
+    extended = base.copy()
+    extended.register("twice", lambda value: value * 2, params=["number"], returns="number")
+    assert "twice" in extended and "twice" not in base and "twice" not in BUILTINS
+    assert "FunctionRegistry(abs, contains" in repr(base)
+
+
+def test_bad_registrations() -> None:
+    registry = FunctionRegistry()
+    with pytest.raises(ConditionTypeError, match="unknown type"):
+        registry.register("f", len, params=["text"], returns="number")
+    with pytest.raises(ConditionTypeError, match="not callable"):
+        registry.register("f", "len", params=["string"], returns="number")  # type: ignore[arg-type]
+    with pytest.raises(ConditionTypeError, match="optional"):
+        registry.register("f", len, params=["string"], returns="number", optional=2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('hour(event.timestamp, "Pacific/Kiritimati") == 14', True),
+        ('weekday(event.timestamp, "Pacific/Kiritimati") == 1', True),
+        ('date(event.timestamp, "Pacific/Honolulu") == "2026-05-03"', True),
+        ('hour(event.timestamp, "Asia/Kolkata") == 5', True),
+        ('hour(event.timestamp, ctx.zone) is null', False),
+    ],
+)
+def test_time_zones(text: str, expected: bool) -> None:
+    condition = compile_condition(text, "Deposit", context={"zone": "string"})
+    for zone, outcome in (("UTC", expected), ("Not/AZone", not expected if "ctx" in text else expected)):
+        assert condition(EVENTS["env_dep"], ctx={"zone": zone}) is outcome
+        assert condition.evaluate_reference(EVENTS["env_dep"], ctx={"zone": zone}) is outcome
+
+
+def test_dates_at_the_end_of_the_calendar_are_null_not_errors() -> None:
+    from thrilldrops_events import Envelope
+
+    last = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=253402300799, payload=PAYLOADS["dep"])
+    assert both('date(event.timestamp) == "9999-12-31"', last) is True
+    assert both('date(event.timestamp, "Pacific/Kiritimati") is null', last) is True
+    assert both('hour(event.timestamp, "Pacific/Kiritimati") is null', last) is True
