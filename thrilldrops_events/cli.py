@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from thrilldrops_events import __version__, _cli_schema, _cli_validate
+from thrilldrops_events import __version__, _cli_condition, _cli_schema, _cli_validate
 
 __all__ = ["main"]
 
-_COMMAND_MODULES = [_cli_validate, _cli_schema]
+_COMMAND_MODULES = [_cli_validate, _cli_schema, _cli_condition]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,155 @@
+"""``thrilldrops-events condition check|eval``: check a campaign condition, or count the events it matches."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import IO, Any
+
+from thrilldrops_events.codecs.json import decode_lines
+from thrilldrops_events.conditions import CompiledCondition, compile_condition
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.errors import ConditionError, ConditionEvaluationError
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``condition`` subcommand group (``check`` and ``eval``)."""
+    parser = subparsers.add_parser(
+        "condition",
+        help="check a campaign condition, or count the events of a file it matches",
+        description="Check a campaign condition against an event type's schema, or evaluate it on a file of "
+        "events. TEXT is the condition text, or its JSON form (a JSON object), or - to read it from standard input.",
+    )
+    commands = parser.add_subparsers(dest="condition_command", required=True, metavar="COMMAND")
+    check = commands.add_parser(
+        "check",
+        help="print the canonical form of a condition, or what is wrong with it",
+        description="Print the canonical text of a condition (or its JSON form with --json); on an error, print "
+        "it with a caret under the problem and exit 1.",
+    )
+    _common(check)
+    check.add_argument("--json", action="store_true", help="print the JSON form instead of the canonical text")
+    check.set_defaults(handler=run_check)
+    evaluate = commands.add_parser(
+        "eval",
+        help="count the events of an NDJSON file that a condition matches",
+        description="Evaluate a condition on every event of its type in an NDJSON file of envelopes and report how "
+        "many match. Events of other types are counted apart; invalid lines are counted and skipped.",
+    )
+    _common(evaluate)
+    evaluate.add_argument("file", help="the NDJSON file of envelopes, or - for standard input")
+    evaluate.add_argument(
+        "--ctx",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a context value (a JSON value; anything else is taken as a string); repeatable",
+    )
+    evaluate.set_defaults(handler=run_eval)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", metavar="TEXT", help="the condition text, its JSON form, or - for standard input")
+    parser.add_argument(
+        "--event",
+        required=True,
+        choices=[member.value for member in EventType],
+        metavar="EVENT_TYPE",
+        help="the event type the condition is for (Deposit, Transaction, PlayerLogin, ...)",
+    )
+    parser.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="NAME=TYPE",
+        help="declare a context value the condition may read (number, string, bool, channel, timestamp, date; "
+        "end with ? for nullable); repeatable",
+    )
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        name, equals, value = item.partition("=")
+        if not equals or not name:
+            raise ValueError(f"{what} must be NAME=VALUE, not {item!r}")
+        pairs[name] = value
+    return pairs
+
+
+def _source(text: str) -> str | Mapping[str, Any]:
+    if text == "-":
+        text = sys.stdin.read()
+    if text.lstrip().startswith("{"):
+        try:
+            document = json.loads(text, parse_float=Decimal)
+        except ValueError as error:
+            raise ValueError(f"the JSON form is not valid JSON: {error}") from None
+        if isinstance(document, dict):
+            return document
+    return text
+
+
+def _compile(args: argparse.Namespace) -> CompiledCondition | None:
+    try:
+        context = _pairs(args.context, "--context")
+        return compile_condition(_source(args.text), args.event, context=context or None)
+    except ConditionError as error:
+        print(f"thrilldrops-events: invalid condition: {error}", file=sys.stderr)
+    except ValueError as error:
+        print(f"thrilldrops-events: {error}", file=sys.stderr)
+    return None
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Check the condition; print its canonical form (exit 0) or the error (exit 1)."""
+    condition = _compile(args)
+    if condition is None:
+        return 1
+    if args.json:
+        print(json.dumps(condition.to_json(), ensure_ascii=False))
+    else:
+        print(condition.text)
+    return 0
+
+
+def _context_value(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except ValueError:
+        return text
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Evaluate the condition on a file of events and report how many of its type match."""
+    condition = _compile(args)
+    if condition is None:
+        return 1
+    ctx = {name: _context_value(value) for name, value in _pairs(args.ctx, "--ctx").items()}
+    try:
+        stream: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+    except OSError as error:
+        print(f"thrilldrops-events: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    matched = considered = others = invalid = 0
+    with stream:
+        for parsed in decode_lines(stream):
+            if parsed.event is None:
+                invalid += 1
+                continue
+            if parsed.event.event_type is not condition.event_type:
+                others += 1
+                continue
+            considered += 1
+            try:
+                matched += condition(parsed.event, ctx=ctx)
+            except ConditionEvaluationError as error:
+                print(f"thrilldrops-events: line {parsed.line}: {error}", file=sys.stderr)
+                return 1
+    name = condition.event_type.value
+    print(f"{matched} of {considered} {name} events match")
+    print(f"({others} events of other types, {invalid} invalid lines skipped)")
+    return 0
