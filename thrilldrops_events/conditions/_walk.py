@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, TypeVar
 
-from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.conditions.nodes import ListLiteral, Node
 
 __all__ = ["fold", "postorder", "trampoline"]
 
@@ -15,21 +15,23 @@ T = TypeVar("T")
 def fold(root: Node, combine: Callable[[Node, Sequence[T]], T]) -> T:
     """Compute a value for every node from its children's values, bottom up; return the root's.
 
-    ``combine(node, values)`` receives the values of ``node.children`` in order.
+    ``combine(node, values)`` receives the values of ``node.children`` in order. A list literal is
+    treated as a leaf (its items are scalar literals, read from ``node.items`` by ``combine``).
     """
     values: list[T] = []
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, expanded = stack.pop()
         if expanded:
-            count = len(node.children)
+            count = 0 if node.__class__ is ListLiteral else len(node.children)
             start = len(values) - count
             result = combine(node, values[start:])
             del values[start:]
             values.append(result)
         else:
             stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.children))
+            if node.__class__ is not ListLiteral:
+                stack.extend((child, False) for child in reversed(node.children))
     return values[0]
 
 

@@ -215,6 +215,12 @@ class _Checker:
                 maximum=self.limits.max_list_length,
                 **self.where(node),
             )
+        where = self.where(node)
+        for item in node.items:
+            if type(item) is String:
+                check_string_length(item.value, self.limits, **where)
+            elif type(item) is Number:
+                read_number(str(item.value), self.limits, **where)
         kinds = {_LITERAL_TYPES[type(item)] for item in node.items}
         if len(kinds) > 1:
             raise self.fail(node, f"a list holds items of one type, not a mix of {'s and '.join(sorted(kinds))}s")

@@ -67,6 +67,7 @@ class _Generator:
             "_div": divide,
             "_neg": DECIMAL_CONTEXT.minus,
             "_NEVER": _NEVER,
+            "_type": type,
         }
         self.counter = 0
         self.helpers: list[str] = []
@@ -203,16 +204,16 @@ class _Generator:
         lines = ["def _condition(self, event, ctx=None):"]
         if checked.needs_envelope:
             lines += [
-                "    if event.__class__ is _ENVELOPE and event.payload.__class__ is _PAYLOAD:",
+                "    if _type(event) is _ENVELOPE and _type(event.payload) is _PAYLOAD:",
                 "        e = event",
                 "        p = event.payload",
             ]
         else:
             lines += [
-                "    if event.__class__ is _PAYLOAD:",
+                "    if _type(event) is _PAYLOAD:",
                 "        p = event",
                 *(["        e = None"] if self.helpers else []),
-                "    elif event.__class__ is _ENVELOPE and event.payload.__class__ is _PAYLOAD:",
+                "    elif _type(event) is _ENVELOPE and _type(event.payload) is _PAYLOAD:",
                 "        e = event",
                 "        p = event.payload",
             ]

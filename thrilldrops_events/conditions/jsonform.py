@@ -85,7 +85,7 @@ def _write(node: Node, args: Any) -> dict[str, Any]:
     if kind is Null:
         return {"value": None}
     if kind is ListLiteral:
-        return {"list": list(args)}
+        return {"list": [_write(item, ()) for item in node.items]}  # type: ignore[attr-defined]
     if kind is FieldRef:
         return {"field": node.path}  # type: ignore[attr-defined]
     if kind is Call:

@@ -27,8 +27,9 @@ _TOKEN = re.compile(
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
     |(?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
     |(?P<op>==|!=|<=|>=|[<>+\-*/()\[\],.])
+    |(?P<error>.)
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.DOTALL,
 )
 _NUMBER_TAIL = re.compile(r"[A-Za-z0-9_.]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -149,30 +150,27 @@ def tokenize(source: str, limits: Limits) -> list[Token]:
             maximum=limits.max_source_length,
         )
     tokens: list[Token] = []
-    position = 0
     length = len(source)
-    match = _TOKEN.match
-    while position < length:
-        found = match(source, position)
-        if found is None:
-            raise _unexpected(source, position)
+    append = tokens.append
+    new = tuple.__new__  # builds the named tuples without the Python-level __new__ of NamedTuple
+    for found in _TOKEN.finditer(source):
         kind = found.lastgroup
+        if kind == "space":
+            continue
         text = found.group()
-        end = found.end()
-        if kind == "number":
+        position, end = found.span()
+        if kind == "name":
+            append(new(Token, ("keyword" if text in KEYWORDS else "name", text, position, end)))
+        elif kind == "op":
+            append(new(Token, ("op", text, position, end)))
+        elif kind == "number":
             if end < length and _NUMBER_TAIL.match(source, end):
                 raise _fail("malformed number", source, position)
-            tokens.append(Token("number", read_number(text, limits, source=source, offset=position), position, end))
-        elif kind == "name":
-            if text in KEYWORDS:
-                tokens.append(Token("keyword", text, position, end))
-            else:
-                tokens.append(Token("name", text, position, end))
+            append(Token("number", read_number(text, limits, source=source, offset=position), position, end))
         elif kind == "string":
-            tokens.append(Token("string", _string(text, source, position, limits), position, end))
-        elif kind == "op":
-            tokens.append(Token("op", text, position, end))
-        position = end
+            append(Token("string", _string(text, source, position, limits), position, end))
+        else:
+            raise _unexpected(source, position)
     tokens.append(Token("end", None, length, length))
     return tokens
 

@@ -68,13 +68,23 @@ class Node:
     def _seal(self) -> None:
         """Cache depth, size and hash from the children's (called by every subclass once built)."""
         kids = self.children
+        setattr_ = object.__setattr__
+        if not kids:
+            setattr_(self, "_depth", 1)
+            setattr_(self, "_size", 1)
+            setattr_(self, "_hash", hash((type(self).__name__, self._key())))
+            return
+        depth = size = 0
+        hashes = []
         for kid in kids:
             if not isinstance(kid, Node):
                 raise ConditionSyntaxError(f"{type(self).__name__} expects nodes as operands, not {type(kid).__name__}")
-        setattr_ = object.__setattr__
-        setattr_(self, "_depth", 1 + max((kid._depth for kid in kids), default=0))
-        setattr_(self, "_size", 1 + sum(kid._size for kid in kids))
-        setattr_(self, "_hash", hash((type(self).__name__, self._key(), tuple(kid._hash for kid in kids))))
+            depth = kid._depth if kid._depth > depth else depth
+            size += kid._size
+            hashes.append(kid._hash)
+        setattr_(self, "_depth", depth + 1)
+        setattr_(self, "_size", size + 1)
+        setattr_(self, "_hash", hash((type(self).__name__, self._key(), tuple(hashes))))
 
     @property
     def depth(self) -> int:

@@ -62,6 +62,8 @@ def quote(value: str) -> str:
     Double quotes; backslash escapes for quotes, backslashes and every character that is not
     printable, so invisible or direction-changing characters show.
     """
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
     out = ['"']
     for char in value:
         escaped = _ESCAPES.get(char)
@@ -95,7 +97,7 @@ def _combine(node: Node, texts: Sequence[str]) -> str:
     if kind is FieldRef:
         return node.path  # type: ignore[attr-defined, no-any-return]
     if kind is ListLiteral:
-        return "[" + ", ".join(texts) + "]"
+        return "[" + ", ".join(_combine(item, ()) for item in node.items) + "]"  # type: ignore[attr-defined]
     if kind is Call:
         return f"{node.name}(" + ", ".join(texts) + ")"  # type: ignore[attr-defined]
     if kind is Or or kind is And:
