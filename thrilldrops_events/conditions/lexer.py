@@ -179,6 +179,9 @@ def _unexpected(source: str, position: int) -> ConditionSyntaxError:
     char = source[position]
     if char in "\"'":
         return _fail("unterminated string (strings end on the same line, with the same quote)", source, position)
+    if source.startswith(("=>", "=<"), position):
+        return _fail(f"'{source[position:position + 2]}' is not an operator; write '{source[position + 1]}='", source,
+                     position)
     if char in _HINTS:
         return _fail(_HINTS[char], source, position)
     if not char.isascii():
