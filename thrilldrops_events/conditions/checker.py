@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
 from thrilldrops_events.conditions._walk import fold
-from thrilldrops_events.conditions._walk import postorder as _postorder
+from thrilldrops_events.conditions.checked import CheckedCondition, declarations, event_type_of, unknown_field
 from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec
 from thrilldrops_events.conditions.lexer import check_string_length, read_number
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
@@ -47,7 +46,6 @@ from thrilldrops_events.conditions.valuetypes import (
     STRING,
     ValueType,
     list_of,
-    parse_type,
 )
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.errors import ConditionLimitError, ConditionTypeError
@@ -56,70 +54,6 @@ __all__ = ["CheckedCondition", "check_condition"]
 
 _CHANNELS = tuple(member.value for member in ChannelType)
 _LITERAL_TYPES = {Number: "number", String: "string", Boolean: "bool"}
-
-
-@dataclass(frozen=True, eq=False)
-class CheckedCondition:
-    """A condition tree that passed the checker, with everything the evaluators need.
-
-    Attributes:
-        node: The tree (a boolean expression).
-        event_type: The event type it was checked against.
-        types: The type of every node of the tree, keyed by ``id(node)``; use :meth:`type_of`.
-        fields: What it reads, in order of first appearance: ``amount``, ``event.timestamp``, ``ctx.vip``.
-        context: The declared type of every context value it reads.
-        functions: The functions it calls, by name.
-        needs_envelope: Whether it reads ``event.*`` and so must be evaluated on an ``Envelope``.
-        limits: The limits it was checked with.
-    """
-
-    node: Node
-    event_type: EventType
-    types: Mapping[int, ValueType] = field(repr=False)
-    fields: tuple[str, ...]
-    context: Mapping[str, ValueType]
-    functions: Mapping[str, FunctionSpec] = field(repr=False)
-    needs_envelope: bool
-    limits: Limits = field(repr=False)
-
-    def type_of(self, node: Node) -> ValueType:
-        """The type of a node of this tree (found by identity; else by structure, as equal trees type alike).
-
-        Raises:
-            KeyError: If no node of the tree is equal to ``node``.
-        """
-        found = self.types.get(id(node))
-        if found is not None:
-            return found
-        for candidate in _postorder(self.node):
-            if candidate == node:
-                return self.types[id(candidate)]
-        raise KeyError(node.text)
-
-    @property
-    def context_names(self) -> tuple[str, ...]:
-        """The context values it reads, in order of first appearance."""
-        return tuple(self.context)
-
-
-def _event_type(value: EventType | str) -> EventType:
-    try:
-        return EventType(value)
-    except ValueError:
-        names = [member.value for member in EventType]
-        close = difflib.get_close_matches(str(value), names, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; one of {', '.join(names)}"
-        suggestion = close[0] if close else None
-        raise ConditionTypeError(f"unknown event type {value!r}{hint}", suggestion=suggestion) from None
-
-
-def _declarations(context: Mapping[str, Any] | None) -> dict[str, ValueType]:
-    declared: dict[str, ValueType] = {}
-    for name, kind in (context or {}).items():
-        if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
-            raise ConditionTypeError(f"context name must be an ASCII name such as vip_level, not {name!r}")
-        declared[name] = parse_type(kind)
-    return declared
 
 
 class _Checker:
@@ -249,23 +183,9 @@ class _Checker:
         return KIND_TYPES[spec.kind].or_null(spec.nullable)
 
     def unknown(self, node: FieldRef) -> ConditionTypeError:
-        name = node.name
-        readable = [n for n, spec in self.payload.items() if spec.kind != "secret"]
-        if node.scope == "event":
-            if name in self.payload:
-                return self.fail(node, f"event.{name} is not an envelope field; the payload's is written bare", name)
-            close = difflib.get_close_matches(name, list(self.envelope), n=1, cutoff=0.6)
-            known = ", ".join(f"event.{n}" for n in self.envelope)
-            return self.fail(node, f"unknown envelope field event.{name} (the envelope has {known})",
-                             f"event.{close[0]}" if close else None)
-        if name in self.envelope:
-            return self.fail(node, f"{name} is on the envelope, not in {self.event_type.value}", f"event.{name}")
-        if name.lower() in ("true", "false", "null"):
-            return self.fail(node, f"unknown field {name!r}; keywords are lower case", name.lower())
-        close = difflib.get_close_matches(name, readable, n=1, cutoff=0.6)
-        if close:
-            return self.fail(node, f"unknown field {name!r} in {self.event_type.value}", close[0])
-        return self.fail(node, f"unknown field {name!r} in {self.event_type.value} (it has {', '.join(readable)})")
+        message, suggestion = unknown_field(node, self.event_type, list(self.payload), list(self.envelope),
+                                            [n for n, spec in self.payload.items() if spec.kind != "secret"])
+        return self.fail(node, message, suggestion)
 
     def boolean(self, node: Node, kind: ValueType, word: str) -> None:
         if kind.base != "bool":
@@ -414,7 +334,7 @@ def check_condition(
         ConditionTypeError: On the first problem, with a suggestion where one is close.
         ConditionLimitError: If the tree is larger than ``limits`` allow.
     """
-    kind = _event_type(event_type)
+    kind = event_type_of(event_type)
     limits = limits or DEFAULT_LIMITS
     if not isinstance(node, Node):
         raise ConditionTypeError(f"expected a condition node, not {type(node).__name__}")
@@ -423,7 +343,7 @@ def check_condition(
         if value > maximum:
             message = f"condition exceeds {name} ({value:,} > {maximum:,})"
             raise ConditionLimitError(message, limit=name, maximum=maximum)
-    checker = _Checker(kind, functions or BUILTINS, _declarations(context), limits, source, spans, paths)
+    checker = _Checker(kind, functions or BUILTINS, declarations(context), limits, source, spans, paths)
     result = fold(node, checker.combine)
     if result != BOOL:
         raise checker.fail(node, f"a condition is true or false, but this is {result.spoken}")

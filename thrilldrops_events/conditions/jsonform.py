@@ -19,17 +19,28 @@ Every expression is an object with exactly one of these shapes:
 * ``{"list": [...]}`` holding ``number`` and ``value`` (string or boolean) literals.
 
 Reading is iterative and checked against the :class:`Limits`, so a hostile document (deep,
-huge or cyclic) is refused with an error naming its JSON path.
+huge or cyclic) is refused with an error naming its JSON path. The JSON Schema of the form is in
+:mod:`thrilldrops_events.conditions.jsonform_schema` (re-exported here).
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Generator, Mapping
 from typing import Any
 
 from thrilldrops_events.conditions._walk import fold, trampoline
+from thrilldrops_events.conditions.jsonform_schema import (
+    BINARY_OPS,
+    JSON_FORM_VERSION,
+    JSON_SCHEMA,
+    MEMBERSHIP_OPS,
+    NAME_PATTERN,
+    NARY_OPS,
+    NUMBER_PATTERN,
+    UNARY_OPS,
+    json_schema,
+)
 from thrilldrops_events.conditions.lexer import KEYWORDS, check_string_length, read_number
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import (
@@ -61,16 +72,11 @@ __all__ = [
     "read_with_paths",
 ]
 
-#: The version of the JSON form written by :func:`condition_to_json`.
-JSON_FORM_VERSION = 1
 
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_NUMBER = re.compile(NUMBER_PATTERN)
+_NAME = NAME_PATTERN
 _FIELD = re.compile(rf"(?:(event|ctx)\.)?({_NAME})")
-_UNARY = ("not", "neg", "is null", "is not null")
-_BINARY = ("==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/")
-_MEMBERSHIP = ("in", "not in")
-_NARY = ("and", "or")
+_UNARY, _BINARY, _MEMBERSHIP, _NARY = UNARY_OPS, BINARY_OPS, MEMBERSHIP_OPS, NARY_OPS
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -318,102 +324,3 @@ def condition_from_json(document: Mapping[str, Any], *, limits: Limits | None = 
         ConditionLimitError: If it is larger than ``limits`` allow.
     """
     return read_with_paths(document, limits)[0]
-
-
-# ---------------------------------------------------------------------------------------------- schema
-
-
-def _op_group(ops: tuple[str, ...], args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["op", "args"],
-        "additionalProperties": False,
-        "properties": {"op": {"enum": list(ops)}, "args": {"type": "array", **args}},
-    }
-
-
-_EXPR = {"$ref": "#/$defs/expression"}
-
-#: The JSON Schema (2020-12) of the JSON form, for campaign UIs to validate against.
-JSON_SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "ThrillDrops campaign condition, JSON form version 1",
-    "type": "object",
-    "required": ["version", "condition"],
-    "additionalProperties": False,
-    "properties": {"version": {"const": JSON_FORM_VERSION}, "condition": _EXPR},
-    "$defs": {
-        "expression": {
-            "oneOf": [
-                {"$ref": "#/$defs/operator"},
-                {"$ref": "#/$defs/call"},
-                {"$ref": "#/$defs/field"},
-                {"$ref": "#/$defs/value"},
-                {"$ref": "#/$defs/number"},
-                {"$ref": "#/$defs/list"},
-            ]
-        },
-        "operator": {
-            "oneOf": [
-                _op_group(_NARY, {"items": _EXPR, "minItems": 2}),
-                _op_group(_UNARY, {"items": _EXPR, "minItems": 1, "maxItems": 1}),
-                _op_group(_BINARY, {"items": _EXPR, "minItems": 2, "maxItems": 2}),
-                _op_group(
-                    _MEMBERSHIP,
-                    {"prefixItems": [_EXPR, {"$ref": "#/$defs/list"}], "items": False, "minItems": 2},
-                ),
-            ]
-        },
-        "call": {
-            "type": "object",
-            "required": ["call", "args"],
-            "additionalProperties": False,
-            "properties": {"call": {"type": "string", "pattern": f"^{_NAME}$"}, "args": {"type": "array",
-                                                                                         "items": _EXPR}},
-        },
-        "field": {
-            "type": "object",
-            "required": ["field"],
-            "additionalProperties": False,
-            "properties": {"field": {"type": "string", "pattern": f"^(?:(?:event|ctx)\\.)?{_NAME}$"}},
-        },
-        "value": {
-            "type": "object",
-            "required": ["value"],
-            "additionalProperties": False,
-            "properties": {"value": {"type": ["string", "boolean", "null"]}},
-        },
-        "number": {
-            "type": "object",
-            "required": ["number"],
-            "additionalProperties": False,
-            "properties": {"number": {"type": "string", "pattern": f"^{_NUMBER.pattern}$"}},
-        },
-        "list": {
-            "type": "object",
-            "required": ["list"],
-            "additionalProperties": False,
-            "properties": {
-                "list": {
-                    "type": "array",
-                    "items": {
-                        "oneOf": [
-                            {"$ref": "#/$defs/number"},
-                            {
-                                "type": "object",
-                                "required": ["value"],
-                                "additionalProperties": False,
-                                "properties": {"value": {"type": ["string", "boolean"]}},
-                            },
-                        ]
-                    },
-                }
-            },
-        },
-    },
-}
-
-
-def json_schema() -> dict[str, Any]:
-    """A fresh copy of :data:`JSON_SCHEMA`, the JSON Schema (2020-12) of the JSON form."""
-    return copy.deepcopy(JSON_SCHEMA)

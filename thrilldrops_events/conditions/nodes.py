@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Union
 
+from thrilldrops_events.conditions._node import Node
 from thrilldrops_events.errors import ConditionSyntaxError
 
 __all__ = [
@@ -45,91 +46,6 @@ COMPARISON_OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
 ARITHMETIC_OPERATORS = ("+", "-", "*", "/")
 #: Where a field reference looks: the payload, the envelope (``event.``) or the context (``ctx.``).
 SCOPES = ("payload", "event", "ctx")
-
-
-class Node:
-    """The base of every node. Nodes are immutable and compare by structure."""
-
-    __slots__ = ("_depth", "_hash", "_size")
-
-    _depth: int
-    _hash: int
-    _size: int
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        """The node's sub-expressions, left to right."""
-        return ()
-
-    def _key(self) -> tuple[Any, ...]:
-        """What distinguishes this node from another of its class with the same children."""
-        return ()
-
-    def _seal(self) -> None:
-        """Cache depth, size and hash from the children's (called by every subclass once built)."""
-        kids = self.children
-        setattr_ = object.__setattr__
-        if not kids:
-            setattr_(self, "_depth", 1)
-            setattr_(self, "_size", 1)
-            setattr_(self, "_hash", hash((type(self).__name__, self._key())))
-            return
-        depth = size = 0
-        hashes = []
-        for kid in kids:
-            if not isinstance(kid, Node):
-                raise ConditionSyntaxError(f"{type(self).__name__} expects nodes as operands, not {type(kid).__name__}")
-            depth = kid._depth if kid._depth > depth else depth
-            size += kid._size
-            hashes.append(kid._hash)
-        setattr_(self, "_depth", depth + 1)
-        setattr_(self, "_size", size + 1)
-        setattr_(self, "_hash", hash((type(self).__name__, self._key(), tuple(hashes))))
-
-    @property
-    def depth(self) -> int:
-        """The nesting depth of the tree under this node (1 for a leaf)."""
-        return self._depth
-
-    @property
-    def size(self) -> int:
-        """The number of nodes in the tree under this node, itself included (list items count)."""
-        return self._size
-
-    @property
-    def text(self) -> str:
-        """The canonical text of this node."""
-        from thrilldrops_events.conditions.printer import to_text
-
-        return to_text(self)
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        if self is other:
-            return True
-        if not isinstance(other, Node):
-            return NotImplemented
-        pending: list[tuple[Node, Node]] = [(self, other)]
-        while pending:
-            a, b = pending.pop()
-            if a is b:
-                continue
-            if a.__class__ is not b.__class__ or a._hash != b._hash or a._size != b._size or a._key() != b._key():
-                return False
-            kids_a, kids_b = a.children, b.children
-            if len(kids_a) != len(kids_b):
-                return False
-            pending.extend(zip(kids_a, kids_b, strict=True))
-        return True
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __repr__(self) -> str:
-        text = self.text
-        return f"<{type(self).__name__} {text if len(text) <= 200 else text[:200] + '...'}>"
 
 
 def _require(condition: bool, message: str) -> None:

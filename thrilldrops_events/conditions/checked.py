@@ -1,0 +1,105 @@
+"""What the checker produces: a :class:`CheckedCondition`, and reading its inputs (event type, context)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from thrilldrops_events.conditions._walk import postorder
+from thrilldrops_events.conditions.functions import FunctionSpec
+from thrilldrops_events.conditions.limits import Limits
+from thrilldrops_events.conditions.nodes import FieldRef, Node
+from thrilldrops_events.conditions.valuetypes import ValueType, parse_type
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.errors import ConditionTypeError
+
+__all__ = ["CheckedCondition", "declarations", "event_type_of", "unknown_field"]
+
+
+@dataclass(frozen=True, eq=False)
+class CheckedCondition:
+    """A condition tree that passed the checker, with everything the evaluators need.
+
+    Attributes:
+        node: The tree (a boolean expression).
+        event_type: The event type it was checked against.
+        types: The type of every node of the tree, keyed by ``id(node)``; use :meth:`type_of`.
+        fields: What it reads, in order of first appearance: ``amount``, ``event.timestamp``, ``ctx.vip``.
+        context: The declared type of every context value it reads.
+        functions: The functions it calls, by name.
+        needs_envelope: Whether it reads ``event.*`` and so must be evaluated on an ``Envelope``.
+        limits: The limits it was checked with.
+    """
+
+    node: Node
+    event_type: EventType
+    types: Mapping[int, ValueType] = field(repr=False)
+    fields: tuple[str, ...]
+    context: Mapping[str, ValueType]
+    functions: Mapping[str, FunctionSpec] = field(repr=False)
+    needs_envelope: bool
+    limits: Limits = field(repr=False)
+
+    def type_of(self, node: Node) -> ValueType:
+        """The type of a node of this tree (found by identity; else by structure, as equal trees type alike).
+
+        Raises:
+            KeyError: If no node of the tree is equal to ``node``.
+        """
+        found = self.types.get(id(node))
+        if found is not None:
+            return found
+        for candidate in postorder(self.node):
+            if candidate == node:
+                return self.types[id(candidate)]
+        raise KeyError(node.text)
+
+    @property
+    def context_names(self) -> tuple[str, ...]:
+        """The context values it reads, in order of first appearance."""
+        return tuple(self.context)
+
+
+def event_type_of(value: EventType | str) -> EventType:
+    """The ``EventType`` of a name or member; an unknown name is a ``ConditionTypeError`` with a suggestion."""
+    try:
+        return EventType(value)
+    except ValueError:
+        names = [member.value for member in EventType]
+        close = difflib.get_close_matches(str(value), names, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; one of {', '.join(names)}"
+        suggestion = close[0] if close else None
+        raise ConditionTypeError(f"unknown event type {value!r}{hint}", suggestion=suggestion) from None
+
+
+def declarations(context: Mapping[str, Any] | None) -> dict[str, ValueType]:
+    """Read context declarations (``{"vip_level": "number"}``) into value types, checking the names."""
+    declared: dict[str, ValueType] = {}
+    for name, kind in (context or {}).items():
+        if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
+            raise ConditionTypeError(f"context name must be an ASCII name such as vip_level, not {name!r}")
+        declared[name] = parse_type(kind)
+    return declared
+
+
+def unknown_field(
+    node: FieldRef, event_type: EventType, payload: list[str], envelope: list[str], readable: list[str]
+) -> tuple[str, str | None]:
+    """What to say about a reference to a field the schema does not have, and the closest one that exists."""
+    name = node.name
+    if node.scope == "event":
+        if name in payload:
+            return f"event.{name} is not an envelope field; the payload's is written bare", name
+        close = difflib.get_close_matches(name, envelope, n=1, cutoff=0.6)
+        known = ", ".join(f"event.{n}" for n in envelope)
+        return f"unknown envelope field event.{name} (the envelope has {known})", f"event.{close[0]}" if close else None
+    if name in envelope:
+        return f"{name} is on the envelope, not in {event_type.value}", f"event.{name}"
+    if name.lower() in ("true", "false", "null"):
+        return f"unknown field {name!r}; keywords are lower case", name.lower()
+    close = difflib.get_close_matches(name, readable, n=1, cutoff=0.6)
+    if close:
+        return f"unknown field {name!r} in {event_type.value}", close[0]
+    return f"unknown field {name!r} in {event_type.value} (it has {', '.join(readable)})", None
