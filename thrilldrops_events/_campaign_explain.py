@@ -18,8 +18,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from thrilldrops_events._campaign_index import type_of
 from thrilldrops_events.conditions._walk import postorder, trampoline
-from thrilldrops_events.conditions.checker import CheckedCondition
 from thrilldrops_events.conditions.nodes import (
     And,
     Boolean,
@@ -39,9 +39,11 @@ from thrilldrops_events.conditions.nodes import (
 from thrilldrops_events.conditions.printer import quote
 from thrilldrops_events.conditions.runtime import read_context, unwrap
 from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import ConditionEvaluationError
 
 if TYPE_CHECKING:
     from thrilldrops_events.campaigns import Campaign
+    from thrilldrops_events.conditions import CheckedCondition
 
 # Adapter: the conditions package has no public "evaluate this sub-node" entry point, so the
 # explanation builds on its reference evaluator's node-by-node walk (a private class).
@@ -152,11 +154,16 @@ def _operands(node: Node) -> tuple[Node, ...]:
 
 
 def _condition_tree(checked: CheckedCondition, recorder: _Recorder) -> Explanation:
-    types = checked.types
     built: dict[int, Explanation] = {}
     for node in postorder(checked.node):
         kind = type(node)
-        if types[node].base != "bool" or (kind in _LITERALS and kind is not Boolean):
+        if kind in _LITERALS and kind is not Boolean:
+            continue
+        try:
+            base = type_of(checked, node).base
+        except KeyError:  # a list's items have no type of their own
+            continue
+        if base != "bool":
             continue
         value = bool(recorder.value_of(node))
         if kind is And or kind is Or or kind is Not:
@@ -165,7 +172,7 @@ def _condition_tree(checked: CheckedCondition, recorder: _Recorder) -> Explanati
             built[id(node)] = Explanation(text, value, children)
             continue
         operands = tuple(
-            (_label(operand.text), _shown(recorder.value_of(operand), types[operand].base))
+            (_label(operand.text), _shown(recorder.value_of(operand), type_of(checked, operand).base))
             for operand in _operands(node)
             if not isinstance(operand, _LITERALS)
         )
@@ -198,6 +205,12 @@ def explain_campaign(campaign: Campaign, envelope: Envelope, ctx: Mapping[str, A
     checked = campaign.condition.checked
     payload, unwrapped = unwrap(envelope, checked.event_type, checked.needs_envelope)
     names = checked.context_names
-    values = dict(zip(names, read_context(ctx, names, checked.context), strict=True))
-    lines.append(_condition_tree(checked, _Recorder(checked, payload, unwrapped, values)))
+    try:
+        values = dict(zip(names, read_context(ctx, names, checked.context), strict=True))
+    except ConditionEvaluationError as error:
+        if all(line.value for line in lines):  # in scope: match would raise this too
+            raise
+        lines.append(Explanation(f"condition not evaluated: {error.message}", False))
+    else:
+        lines.append(_condition_tree(checked, _Recorder(checked, payload, unwrapped, values)))
     return Explanation(head, all(line.value for line in lines), tuple(lines))

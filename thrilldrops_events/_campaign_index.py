@@ -27,14 +27,17 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from thrilldrops_events.conditions._walk import postorder
 from thrilldrops_events.conditions.nodes import And, Boolean, Call, Compare, FieldRef, In, Node, Number, String
 from thrilldrops_events.conditions.runtime import coerce_literal
 from thrilldrops_events.conditions.valuetypes import ValueType
 
-__all__ = ["Bucket", "BucketBuilder", "Clause", "Entry", "Test", "clauses_of", "discriminators"]
+if TYPE_CHECKING:
+    from thrilldrops_events.conditions import CheckedCondition
+
+__all__ = ["Bucket", "BucketBuilder", "Clause", "Entry", "Test", "clauses_of", "discriminators", "type_of"]
 
 #: A clause's evaluation: ``test(envelope, ctx) -> bool``.
 Test = Callable[[Any, Any], bool]
@@ -131,22 +134,29 @@ def _field_and_literals(node: Node) -> tuple[FieldRef, tuple[Node, ...]] | None:
     return None
 
 
-def discriminators(node: Node, types: Mapping[Node, ValueType]) -> dict[int, Discriminator]:
-    """The clauses of ``node`` that a dictionary look-up can decide, by clause position.
+def type_of(checked: CheckedCondition, node: Node) -> ValueType:
+    """The checker's type of ``node``, a node of ``checked.node`` (types are kept by node identity)."""
+    types: Mapping[Any, ValueType] = checked.types
+    found = types.get(id(node))
+    return found if found is not None else types[node]
 
-    ``types`` is the checker's type of every node. Only payload and envelope fields qualify (a
-    ``ctx.`` value is per call), and only of the string, number, channel and timestamp types.
+
+def discriminators(checked: CheckedCondition) -> dict[int, Discriminator]:
+    """The clauses of a checked condition that a dictionary look-up can decide, by clause position.
+
+    Only payload and envelope fields qualify (a ``ctx.`` value is per call), and only of the
+    string, number, channel and timestamp types.
     """
     found: dict[int, Discriminator] = {}
-    for position, clause in enumerate(clauses_of(node)):
+    for position, clause in enumerate(clauses_of(checked.node)):
         parts = _field_and_literals(clause)
         if parts is None:
             continue
         field, literals = parts
         if field.scope == "ctx":
             continue
-        field_type = types.get(field)
-        if field_type is None or field_type.base not in _INDEXED_BASES:
+        field_type = type_of(checked, field)
+        if field_type.base not in _INDEXED_BASES:
             continue
         keys = set()
         for literal in literals:

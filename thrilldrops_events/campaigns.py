@@ -205,7 +205,7 @@ class CampaignSet:
         compiled = campaign.condition
         clauses = tuple(self._intern(campaign.event_type, node, compiled) for node in clauses_of(compiled.node))
         checked = compiled.checked
-        found = discriminators(checked.node, checked.types)
+        found = discriminators(checked)
         reorder = all(BUILTINS.get(name) is spec for name, spec in checked.functions.items())
         return Entry(seq, campaign.id, clauses, dict(checked.context), found, reorder)
 
@@ -392,8 +392,9 @@ class CampaignSet:
 
         Raises:
             CampaignError: If the set holds no campaign with that id.
-            ConditionEvaluationError: If ``envelope`` is not an ``Envelope``, or ``ctx`` lacks a value
-                the condition reads.
+            ConditionEvaluationError: If ``envelope`` is not an ``Envelope``, or the event is in the
+                campaign's scope and ``ctx`` lacks a value the condition reads (as :meth:`match` would).
+                Out of scope, the condition is then shown as not evaluated.
         """
         record = self._records.get(campaign_id) if isinstance(campaign_id, str) else None
         if record is None:
