@@ -249,6 +249,11 @@ def test_user_functions_cannot_break_the_types() -> None:
     registry = FunctionRegistry()
     registry.register("inexact", lambda amount: float(amount), params=["number"], returns="number")
     registry.register("boom", lambda amount: 1 / 0, params=["number"], returns="bool")
+    registry.register("huge", lambda amount: Decimal("1e999999999"), params=["number"], returns="number")
+    huge = compile_condition("huge(amount) * huge(amount) > 1", "Deposit", functions=registry)
+    for evaluate in (huge, huge.evaluate_reference):
+        with pytest.raises(ConditionEvaluationError, match="not a finite number within"):
+            evaluate(DEPOSIT)
     inexact = compile_condition("inexact(amount) > 1", "Deposit", functions=registry)
     boom = compile_condition("boom(amount)", "Deposit", functions=registry)
     for evaluate in (inexact, inexact.evaluate_reference):

@@ -17,7 +17,7 @@ import zoneinfo
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from thrilldrops_events.conditions import runtime
@@ -32,6 +32,8 @@ __all__ = ["BUILTINS", "NOT_LITERAL", "FunctionRegistry", "FunctionSpec"]
 NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "NOT_LITERAL"})()
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
+# The largest decimal exponent (in magnitude) of a number a registered function may return.
+_MAX_RESULT_EXPONENT = 1000
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,12 @@ def _checked_result(spec_name: str, returns: ValueType, implementation: Callable
             return None
         kind = type(result)
         base = returns.base
-        if base == "number" and (kind is int or (kind is Decimal and result.is_finite())):
-            return result
+        if base == "number" and (kind is int or kind is Decimal):
+            number = Decimal(result)
+            if number.is_finite() and abs(number.adjusted()) <= _MAX_RESULT_EXPONENT:
+                return runtime.DECIMAL_CONTEXT.plus(number)
+            raise ConditionEvaluationError(f"function {spec_name} returned {number:.3e}, which is not a finite number "
+                                           f"within 1e-{_MAX_RESULT_EXPONENT} to 1e{_MAX_RESULT_EXPONENT}")
         if (base == "string" and kind is str) or (base == "bool" and kind is bool):
             return result
         if base == "channel" and isinstance(result, ChannelType):
@@ -226,7 +232,10 @@ def _round(value: Any, places: Any = 0) -> Any:
     exponent = number.as_tuple().exponent
     if not isinstance(exponent, int) or exponent >= -places:
         return number
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=runtime.DECIMAL_CONTEXT)
+    try:
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=runtime.DECIMAL_CONTEXT)
+    except InvalidOperation:  # pragma: no cover - more digits than the context holds; not reachable by literals
+        return None
 
 
 def _in_zone(timestamp: int, name: str | None) -> datetime | None:
