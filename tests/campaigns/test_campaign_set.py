@@ -1,0 +1,411 @@
+"""CampaignSet: adding, removing, replacing, matching and explaining campaigns."""
+
+from __future__ import annotations
+
+import pickle
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from thrilldrops_events import (
+    Campaign,
+    CampaignError,
+    CampaignSet,
+    ChannelType,
+    ConditionEvaluationError,
+    ConditionSyntaxError,
+    ConditionTypeError,
+    Deposit,
+    Envelope,
+    EventType,
+    FunctionRegistry,
+    PlayerLogin,
+    ThrillDropsError,
+    Transaction,
+)
+
+MONDAY = 1777852800  # 2026-05-04T00:00:00Z
+
+
+def deposit(amount: str = "25.00", currency: str = "EUR", *, brand_id: str = "b-7", operator_id: str = "op-1",
+            balance_after: str | None = None, timestamp: int = MONDAY, method_id: str = "visa") -> Envelope:
+    return Envelope(
+        operator_id=operator_id, brand_id=brand_id, player_id="p-000042", timestamp=timestamp,
+        payload=Deposit(method_id=method_id, currency=currency, amount=Decimal(amount),
+                        balance_after=None if balance_after is None else Decimal(balance_after)),
+    )
+
+
+def login(channel: str = "MobileWeb", country: str | None = "MT", *, brand_id: str = "b-7") -> Envelope:
+    return Envelope(
+        operator_id="op-1", brand_id=brand_id, player_id="p-000042", timestamp=MONDAY,
+        payload=PlayerLogin(channel_type=ChannelType(channel), currency="EUR", country=country,
+                            session_token="s3cr3t-token"),
+    )
+
+
+def bet(real: str = "2.00", *, free: bool = False, timestamp: int = MONDAY) -> Envelope:
+    zero = Decimal("0.00")
+    return Envelope(
+        operator_id="op-1", brand_id="b-7", player_id="p-000042", timestamp=timestamp,
+        payload=Transaction(provider_id="pragmatic", game_id="gates-of-olympus", gameround_id="r-1",
+                            currency="EUR", game_bet=Decimal(real), bonus_bet=zero, real_bet=Decimal(real),
+                            jackpot_bet=zero, game_win=zero, jackpot_win=zero, is_free_spin=free,
+                            round_finished=True),
+    )
+
+
+# --------------------------------------------------------------------------------------------- adding
+
+
+def test_the_issue_example() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("welcome-drop", EventType.DEPOSIT, 'amount >= 20 and currency == "EUR"', brand_id="b-7")
+    campaigns.add("slots-friday", EventType.TRANSACTION, "real_bet >= 1 and weekday(event.timestamp) == 5")
+    assert campaigns.match(deposit()) == ["welcome-drop"]
+    campaigns.remove("welcome-drop")
+    assert campaigns.match(deposit()) == []
+    friday = MONDAY + 4 * 86400
+    assert campaigns.match(bet(timestamp=friday)) == ["slots-friday"]
+    assert campaigns.match(bet(timestamp=MONDAY)) == []
+    assert campaigns.explain("slots-friday", bet(timestamp=friday)).matched
+
+
+def test_add_returns_the_campaign_record() -> None:
+    campaigns = CampaignSet()
+    campaign = campaigns.add("c", "Deposit", "amount>=20", operator_id="op-1")
+    assert isinstance(campaign, Campaign)
+    assert campaign.id == "c"
+    assert campaign.event_type is EventType.DEPOSIT
+    assert campaign.text == "amount >= 20"
+    assert campaign.condition.event_type is EventType.DEPOSIT
+    assert (campaign.operator_id, campaign.brand_id) == ("op-1", None)
+    assert campaigns.get("c") == campaign
+    assert campaigns.get("nope") is None
+    assert "c" in campaigns
+    assert "d" not in campaigns
+    assert 3 not in campaigns
+    assert len(campaigns) == 1
+    assert list(campaigns) == [campaign]
+    assert repr(campaign) == "Campaign('c', Deposit, 'amount >= 20', operator_id='op-1')"
+    assert repr(campaigns) == "<CampaignSet of 1 campaign>"
+
+
+def test_campaigns_compare_by_value() -> None:
+    first = CampaignSet().add("c", "Deposit", "amount >= 20", brand_id="b")
+    second = CampaignSet().add("c", EventType.DEPOSIT, {"version": 1, "condition": {
+        "op": ">=", "args": [{"field": "amount"}, {"number": "20"}]}}, brand_id="b")
+    assert first == second
+    assert hash(first) == hash(second)
+    assert first != CampaignSet().add("c", "Deposit", "amount >= 21", brand_id="b")
+    assert first != "c"
+
+
+def test_add_accepts_the_json_form() -> None:
+    campaigns = CampaignSet()
+    form = {"version": 1, "condition": {"op": "==", "args": [{"field": "currency"}, {"value": "EUR"}]}}
+    campaigns.add("eur", "Deposit", form)
+    assert campaigns.match(deposit()) == ["eur"]
+    assert campaigns.get("eur").to_json()["condition"] == form  # type: ignore[union-attr]
+
+
+def test_a_bad_condition_raises_its_own_error_and_adds_nothing() -> None:
+    campaigns = CampaignSet()
+    with pytest.raises(ConditionTypeError) as caught:
+        campaigns.add("c", "Deposit", "amout >= 20")
+    assert caught.value.suggestion == "amount"
+    with pytest.raises(ConditionSyntaxError):
+        campaigns.add("c", "Deposit", "amount >=")
+    with pytest.raises(ConditionTypeError):
+        campaigns.add("c", "Deposits", "amount >= 20")
+    assert len(campaigns) == 0
+    assert campaigns.match(deposit()) == []
+
+
+def test_a_duplicate_id_is_refused() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("c", "Deposit", "amount >= 20")
+    with pytest.raises(CampaignError) as caught:
+        campaigns.add("c", "Deposit", "amount >= 1")
+    error = caught.value
+    assert isinstance(error, ThrillDropsError)
+    assert isinstance(error, ValueError)
+    assert (error.kind, error.campaign_id) == ("duplicate_id", "c")
+    assert "already in the set" in str(error)
+    assert campaigns.get("c").text == "amount >= 20"  # type: ignore[union-attr]
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.kind, copy.campaign_id, str(copy)) == (CampaignError, "duplicate_id", "c", str(error))
+
+
+@pytest.mark.parametrize("campaign_id", ["", " c", "c\n", None, 3])
+def test_a_bad_id_is_refused(campaign_id: Any) -> None:
+    with pytest.raises(CampaignError) as caught:
+        CampaignSet().add(campaign_id, "Deposit", "amount >= 20")
+    assert caught.value.kind == "invalid_id"
+
+
+@pytest.mark.parametrize("scope", [{"brand_id": ""}, {"operator_id": " op"}, {"brand_id": 7}, {"brand_id": "x" * 256}])
+def test_a_bad_scope_is_refused(scope: dict[str, Any]) -> None:
+    with pytest.raises(CampaignError) as caught:
+        CampaignSet().add("c", "Deposit", "amount >= 20", **scope)
+    assert caught.value.kind == "invalid_scope"
+
+
+def test_a_set_can_start_from_other_campaigns() -> None:
+    source = CampaignSet()
+    source.add("a", "Deposit", "amount >= 20", brand_id="b-7")
+    source.add("b", "Deposit", "amount >= 30")
+    copy = CampaignSet(source)
+    assert list(copy) == list(source)
+    assert copy.match(deposit("35")) == ["a", "b"]
+    copy.remove("a")
+    assert "a" in source
+
+
+# --------------------------------------------------------------------------------------------- removing, replacing
+
+
+def test_remove_returns_the_campaign_and_unknown_ids_are_errors() -> None:
+    campaigns = CampaignSet()
+    added = campaigns.add("c", "Deposit", "amount >= 20")
+    assert campaigns.remove("c") == added
+    assert len(campaigns) == 0
+    for missing in ("c", 3):
+        with pytest.raises(CampaignError) as caught:
+            campaigns.remove(missing)  # type: ignore[arg-type]
+        assert caught.value.kind == "unknown_id"
+
+
+def test_replace_keeps_the_place_and_changes_everything_else() -> None:
+    campaigns = CampaignSet()
+    for name in ("a", "b", "c"):
+        campaigns.add(name, "Deposit", "amount >= 1")
+    assert campaigns.match(deposit()) == ["a", "b", "c"]
+    new = campaigns.replace("b", "PlayerLogin", 'channel_type == "MobileWeb"', brand_id="b-7")
+    assert (new.event_type, new.brand_id) == (EventType.PLAYER_LOGIN, "b-7")
+    assert campaigns.match(deposit()) == ["a", "c"]
+    assert campaigns.match(login()) == ["b"]
+    campaigns.replace("b", "Deposit", "amount >= 2")
+    assert [c.id for c in campaigns] == ["a", "b", "c"]
+    assert campaigns.match(deposit()) == ["a", "b", "c"]
+
+
+def test_replace_with_a_bad_condition_or_an_unknown_id_changes_nothing() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("a", "Deposit", "amount >= 1")
+    with pytest.raises(ConditionTypeError):
+        campaigns.replace("a", "Deposit", "amount == true")
+    with pytest.raises(CampaignError) as caught:
+        campaigns.replace("zz", "Deposit", "amount >= 1")
+    assert caught.value.kind == "unknown_id"
+    assert campaigns.get("a").text == "amount >= 1"  # type: ignore[union-attr]
+    assert campaigns.match(deposit()) == ["a"]
+
+
+def test_an_id_can_be_added_again_after_removal_and_goes_last() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("a", "Deposit", "amount >= 1")
+    campaigns.add("b", "Deposit", "amount >= 1")
+    campaigns.remove("a")
+    campaigns.add("a", "Deposit", "amount >= 1")
+    assert campaigns.match(deposit()) == ["b", "a"]
+
+
+# --------------------------------------------------------------------------------------------- matching
+
+
+def test_match_returns_ids_in_insertion_order_across_scopes() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("global", "Deposit", "amount >= 1")
+    campaigns.add("brand", "Deposit", 'currency == "EUR"', operator_id="op-1", brand_id="b-7")
+    campaigns.add("operator", "Deposit", 'currency in ["EUR", "USD"]', operator_id="op-1")
+    campaigns.add("brand-only", "Deposit", "amount > 0", brand_id="b-7")
+    campaigns.add("other-brand", "Deposit", "amount > 0", brand_id="b-8")
+    campaigns.add("other-operator", "Deposit", "amount > 0", operator_id="op-2")
+    campaigns.add("other-pair", "Deposit", "amount > 0", operator_id="op-2", brand_id="b-7")
+    campaigns.add("login", "PlayerLogin", "country is null")
+    assert campaigns.match(deposit()) == ["global", "brand", "operator", "brand-only"]
+    assert campaigns.match(deposit(brand_id="b-8")) == ["global", "operator", "other-brand"]
+    assert campaigns.match(deposit(operator_id="op-2")) == ["global", "brand-only", "other-operator", "other-pair"]
+    assert campaigns.match(login(country=None)) == ["login"]
+
+
+def test_equal_numbers_match_whatever_their_scale() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("eq", "Deposit", "amount == 20")
+    campaigns.add("in", "Deposit", "amount in [5, 20.000, 1E+3]")
+    campaigns.add("exp", "Deposit", "amount == 2E+1")
+    assert campaigns.match(deposit("20.00")) == ["eq", "in", "exp"]
+    assert campaigns.match(deposit("1000")) == ["in"]
+    assert campaigns.match(deposit("20.01")) == []
+
+
+def test_nulls_follow_the_language() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("eq", "PlayerLogin", 'country == "MT"')
+    campaigns.add("eq-null", "PlayerLogin", "country == null")
+    campaigns.add("ne", "PlayerLogin", 'country != "MT"')
+    campaigns.add("in", "PlayerLogin", 'country in ["MT", "DE"]')
+    campaigns.add("not-in", "PlayerLogin", 'country not in ["MT", "DE"]')
+    campaigns.add("null", "PlayerLogin", "country is null")
+    assert campaigns.match(login(country=None)) == ["eq-null", "ne", "not-in", "null"]
+    assert campaigns.match(login(country="MT")) == ["eq", "in"]
+    assert campaigns.match(login(country="FI")) == ["ne", "not-in"]
+    for envelope in (login(country=None), login(country="MT"), login(country="FI")):
+        assert campaigns.match(envelope) == campaigns.match_naive(envelope)
+
+
+def test_nullable_money_in_ranges_and_equality() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("low", "Deposit", "balance_after < 5")
+    campaigns.add("zero", "Deposit", "balance_after == 0")
+    assert campaigns.match(deposit(balance_after=None)) == []
+    assert campaigns.match(deposit(balance_after="0.00")) == ["low", "zero"]
+    assert campaigns.match(deposit(balance_after="-3")) == ["low"]
+
+
+def test_channels_match_by_name() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("mobile", "PlayerLogin", 'channel_type in ["MobileWeb", "MobileNative"]')
+    campaigns.add("web", "PlayerLogin", '"MobileWeb" == channel_type')
+    assert campaigns.match(login("MobileWeb")) == ["mobile", "web"]
+    assert campaigns.match(login("MobileNative")) == ["mobile"]
+    assert campaigns.match(login("DesktopWeb")) == []
+
+
+def test_envelope_fields_are_indexed_too() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("player", "Deposit", 'event.player_id == "p-000042" and amount > 0')
+    campaigns.add("iso", "Deposit", 'event.timestamp == "2026-05-04T00:00:00Z"')
+    campaigns.add("seconds", "Deposit", f"event.timestamp in [1, {MONDAY}]")
+    assert campaigns.match(deposit()) == ["player", "iso", "seconds"]
+    assert campaigns.match(deposit(timestamp=MONDAY + 1)) == ["player"]
+
+
+def test_context_values_reach_the_conditions() -> None:
+    campaigns = CampaignSet(context={"vip": "number", "segment": "string?"})
+    campaigns.add("vip", "Deposit", "ctx.vip >= 3 and amount > 0", brand_id="b-7")
+    campaigns.add("plain", "Deposit", "amount > 0")
+    assert campaigns.match(deposit(), ctx={"vip": 4}) == ["vip", "plain"]
+    assert campaigns.match(deposit(), ctx={"vip": Decimal(1)}) == ["plain"]
+    with pytest.raises(ConditionEvaluationError, match=r"ctx\.vip"):
+        campaigns.match(deposit())
+    with pytest.raises(ConditionEvaluationError):
+        campaigns.match_naive(deposit())
+    # out of the scope of the campaign that reads ctx: no context is needed
+    assert campaigns.match(deposit(brand_id="b-1")) == ["plain"]
+
+
+def test_undeclared_context_is_a_compile_error() -> None:
+    with pytest.raises(ConditionTypeError, match=r"ctx\.vip"):
+        CampaignSet().add("c", "Deposit", "ctx.vip >= 3")
+
+
+def test_match_needs_an_envelope() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("c", "Deposit", "amount >= 1")
+    for method in (campaigns.match, campaigns.match_naive):
+        with pytest.raises(ConditionEvaluationError, match="Envelope"):
+            method(deposit().payload)  # type: ignore[arg-type]
+
+
+def test_shared_clauses_are_evaluated_once_per_event_and_only_when_needed() -> None:
+    calls: list[Decimal] = []
+    functions = FunctionRegistry()
+
+    @functions.function(params=["number"], returns="number")
+    def spy(value: Decimal) -> Decimal:
+        calls.append(value)
+        return value
+
+    campaigns = CampaignSet(functions=functions)
+    for number in range(300):
+        campaigns.add(f"c{number}", "Deposit", f'method_id == "m{number % 30}" and spy(amount) >= 10',
+                      brand_id=f"b-{number % 3}")
+    campaigns.add("eur", "Deposit", 'currency == "EUR" and spy(amount) >= 10')
+    matched = campaigns.match(deposit(method_id="m7", brand_id="b-1"))
+    assert matched == [*(f"c{n}" for n in range(300) if n % 30 == 7 and n % 3 == 1), "eur"]
+    assert len(calls) == 1  # 10 campaigns of brand b-1 and "eur" hold the same clause: one evaluation
+    calls.clear()
+    assert campaigns.match(deposit(method_id="nope", currency="USD")) == []
+    assert calls == []  # no campaign's discriminating clause holds: nothing is evaluated
+    calls.clear()
+    assert campaigns.match_naive(deposit(method_id="m7", brand_id="b-1")) == matched
+
+
+# --------------------------------------------------------------------------------------------- explaining
+
+
+def test_explain_renders_each_sub_condition_with_its_value() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("welcome-drop", "Deposit", 'amount >= 20 and (currency == "EUR" or not balance_after < 0)',
+                  brand_id="b-7")
+    explanation = campaigns.explain("welcome-drop", deposit("25.00", "USD", balance_after="-1.5"))
+    assert not explanation.matched
+    assert str(explanation) == "\n".join([
+        "campaign 'welcome-drop' (Deposit, brand b-7): false",
+        "  event type is Deposit: true  (event type = Deposit)",
+        '  event.brand_id == "b-7": true  (event.brand_id = "b-7")',
+        "  all of: false",
+        "    amount >= 20: true  (amount = 25.00)",
+        "    any of: false",
+        '      currency == "EUR": false  (currency = "USD")',
+        "      not: false",
+        "        balance_after < 0: true  (balance_after = -1.5)",
+    ])
+    assert explanation.render(indent="    ").splitlines()[1].startswith("    event type")
+    assert repr(explanation) == (
+        "<Explanation \"campaign 'welcome-drop' (Deposit, brand b-7)\": False (3 sub-conditions)>"
+    )
+    condition = explanation.children[-1]
+    assert [child.text for child in condition.children] == ["amount >= 20", "any of"]
+    assert condition.children[0].operands == (("amount", "25.00"),)
+
+
+def test_explain_shows_values_that_short_circuit_skipped() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("c", "Transaction", "real_bet >= 5 and hour(event.timestamp) == 0 and not is_free_spin")
+    explanation = campaigns.explain("c", bet("1.00"))
+    lines = str(explanation).splitlines()
+    assert "    real_bet >= 5: false  (real_bet = 1.00)" in lines
+    assert "    hour(event.timestamp) == 0: true  (hour(event.timestamp) = 0)" in lines
+    assert "    not: true" in lines
+    assert "      is_free_spin: false" in lines
+
+
+def test_explain_out_of_type_and_out_of_scope() -> None:
+    campaigns = CampaignSet(context={"vip": "number"})
+    campaigns.add("login", "PlayerLogin", "country is null")
+    campaigns.add("other-brand", "Deposit", "amount >= 1", operator_id="op-1", brand_id="b-9")
+    campaigns.add("vip", "Deposit", "ctx.vip > 1", brand_id="b-9")
+    assert str(campaigns.explain("login", deposit())) == (
+        "campaign 'login' (PlayerLogin): false\n  event type is PlayerLogin: false  (event type = Deposit)"
+    )
+    lines = str(campaigns.explain("other-brand", deposit())).splitlines()
+    assert lines[0] == "campaign 'other-brand' (Deposit, operator op-1, brand b-9): false"
+    assert '  event.brand_id == "b-9": false  (event.brand_id = "b-7")' in lines
+    assert "  amount >= 1: true  (amount = 25.00)" in lines
+    vip = str(campaigns.explain("vip", deposit())).splitlines()
+    assert vip[-1].startswith("  condition not evaluated: ")
+    with pytest.raises(ConditionEvaluationError):
+        campaigns.explain("vip", deposit(brand_id="b-9"))
+    assert campaigns.explain("vip", deposit(brand_id="b-9"), ctx={"vip": 2}).matched
+
+
+def test_explain_never_shows_a_secret_and_refuses_unknown_ids() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("c", "PlayerLogin", 'channel_type == "MobileWeb" and country in ["MT"]')
+    text = str(campaigns.explain("c", login()))
+    assert "s3cr3t" not in text
+    assert 'channel_type = "MobileWeb"' in text
+    with pytest.raises(CampaignError):
+        campaigns.explain("nope", login())
+    with pytest.raises(ConditionEvaluationError):
+        campaigns.explain("c", login().payload)  # type: ignore[arg-type]
+
+
+def test_explain_shows_timestamps_with_their_time() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("c", "Deposit", 'event.timestamp >= "2026-05-01T00:00:00Z"')
+    assert "(event.timestamp = 1777852800 (2026-05-04T00:00:00Z))" in str(campaigns.explain("c", deposit()))

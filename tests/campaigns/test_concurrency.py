@@ -1,0 +1,143 @@
+"""Concurrent matches while one writer adds, removes and replaces campaigns.
+
+Every match must see the set as it was between two changes: campaigns that are always in the set
+are always found, a campaign being moved from one scope to another (one ``replace``) is found
+exactly once, campaigns that never match or were never added are never returned, and the order
+is the set's order. No match may raise.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from thrilldrops_events import CampaignSet, Deposit, Envelope
+
+ENVELOPE = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-1", timestamp=1777852800,
+                    payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.00")))
+SCOPES = [{"operator_id": "op-1", "brand_id": "b-7"}, {"operator_id": "op-1"}, {"brand_id": "b-7"}, {}]
+STABLE = [f"stable-{n}" for n in range(40)]
+WRITES = 400
+READERS = 3
+
+
+@pytest.fixture
+def fast_switching() -> Iterator[None]:
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often, so that reads interleave with writes
+    yield
+    sys.setswitchinterval(interval)
+
+
+def _rank(campaign_id: str) -> int:
+    if campaign_id == "mover":
+        return 0
+    kind, number = campaign_id.rsplit("-", 1)
+    return 1 + int(number) if kind == "stable" else 1000 + int(number)
+
+
+@pytest.mark.usefixtures("fast_switching")
+def test_matches_see_consistent_snapshots_while_a_writer_changes_the_set() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("mover", "Deposit", "amount >= 0", **SCOPES[0])
+    for number, campaign_id in enumerate(STABLE):
+        condition = 'currency == "EUR" and amount > 1' if number % 2 else "method_id in [\"visa\", \"skrill\"]"
+        campaigns.add(campaign_id, "Deposit", condition, **SCOPES[number % len(SCOPES)])
+    churn_ids = {f"churn-{n}" for n in range(WRITES)}
+    start = threading.Barrier(READERS + 1)
+    done = threading.Event()
+    failures: list[str] = []
+    matches = [0] * READERS
+
+    def writer() -> None:
+        start.wait()
+        try:
+            for number in range(WRITES):
+                scope = SCOPES[number % len(SCOPES)]
+                campaigns.replace("mover", "Deposit", "amount >= 0" if number % 3 else "amount > 1", **scope)
+                campaigns.add(f"churn-{number}", "Deposit", f"amount >= {number % 7}", **scope)
+                campaigns.add(f"miss-{number}", "Deposit", 'currency == "USD"', **scope)
+                if number >= 3:
+                    campaigns.remove(f"churn-{number - 3}")
+                    campaigns.remove(f"miss-{number - 3}")
+        except Exception as error:  # pragma: no cover - reported below
+            failures.append(f"writer: {error!r}")
+        finally:
+            done.set()
+
+    def reader(index: int) -> None:
+        start.wait()
+        while not done.is_set() or matches[index] < 50:
+            try:
+                found = campaigns.match(ENVELOPE)
+            except Exception as error:  # pragma: no cover - reported below
+                failures.append(f"reader: {error!r}")
+                return
+            matches[index] += 1
+            problems = []
+            if not set(STABLE) <= set(found):
+                problems.append(f"missing {sorted(set(STABLE) - set(found))}")
+            if found.count("mover") != 1:
+                problems.append(f"mover found {found.count('mover')} times")
+            if not set(found) <= {"mover", *STABLE, *churn_ids}:
+                problems.append(f"unexpected {sorted(set(found) - {'mover', *STABLE, *churn_ids})}")
+            if found != sorted(found, key=_rank):
+                problems.append("out of order")
+            if problems:
+                failures.append(f"reader: {'; '.join(problems)}")
+                return
+
+    threads = [threading.Thread(target=writer)] + [threading.Thread(target=reader, args=(i,)) for i in range(READERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert failures == []
+    assert all(count >= 50 for count in matches)
+    # the writer's last state is what everyone sees now
+    assert len(campaigns) == 1 + len(STABLE) + 3 + 3
+    assert campaigns.match(ENVELOPE) == campaigns.match_naive(ENVELOPE)
+
+
+@pytest.mark.usefixtures("fast_switching")
+def test_iteration_and_reads_are_safe_while_writing() -> None:
+    campaigns = CampaignSet()
+    for campaign_id in STABLE:
+        campaigns.add(campaign_id, "Deposit", "amount > 0")
+    done = threading.Event()
+    failures: list[str] = []
+
+    def writer() -> None:
+        for number in range(WRITES):
+            campaigns.add(f"churn-{number}", "Deposit", "amount > 0")
+            if number >= 5:
+                campaigns.remove(f"churn-{number - 5}")
+        done.set()
+
+    def reader() -> None:
+        while not done.is_set():
+            try:
+                ids = [campaign.id for campaign in campaigns]
+                assert ids[: len(STABLE)] == STABLE
+                assert ids == sorted(ids, key=_rank)
+                assert "stable-0" in campaigns
+                assert len(campaigns) >= len(STABLE)
+                assert campaigns.explain("stable-1", ENVELOPE).matched
+                json_form = campaigns.to_json()
+                assert [entry["id"] for entry in json_form][: len(STABLE)] == STABLE
+            except Exception as error:  # pragma: no cover - reported below
+                failures.append(repr(error))
+                return
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=reader), threading.Thread(target=reader)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    assert len(campaigns) == len(STABLE) + 5
