@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import pickle
 from decimal import Decimal
@@ -128,9 +129,18 @@ def test_compiled_condition_attributes() -> None:
     assert compile_condition("amount > 1", "Deposit").needs_envelope is False
 
 
-def test_compiled_conditions_refuse_pickling() -> None:
+def test_compiled_conditions_refuse_pickling_but_copy() -> None:
+    condition = compile_condition("amount > 1", "Deposit")
     with pytest.raises(TypeError, match="to_json"):
-        pickle.dumps(compile_condition("amount > 1", "Deposit"))
+        pickle.dumps(condition)
+    assert copy.copy(condition) is condition and copy.deepcopy(condition) is condition
+
+
+def test_trees_pickle_and_copy() -> None:
+    tree = parse_condition('amount > 1 and currency in ["EUR", "USD"] or -balance_after is null')
+    for again in (pickle.loads(pickle.dumps(tree)), copy.deepcopy(tree), copy.copy(tree)):
+        assert again == tree and hash(again) == hash(tree) and again.depth == tree.depth
+        assert again.text == tree.text
 
 
 def test_compile_from_a_tree_and_check_on_its_own() -> None:
@@ -185,3 +195,14 @@ def test_json_schema_is_valid_and_matches_the_docs_example() -> None:
         assert not validator.is_valid(bad)
         with pytest.raises(ConditionSyntaxError):
             condition_from_json(bad)
+
+
+def test_errors_in_list_items_point_at_the_item() -> None:
+    with pytest.raises(ConditionTypeError) as caught:
+        compile_condition('channel_type in ["MobileWeb", "Tablet"]', "PlayerLogin")
+    assert caught.value.column == 31
+    document = compile_condition('channel_type in ["MobileWeb"]', "PlayerLogin").to_json()
+    document["condition"]["args"][1]["list"].append({"value": "Tablet"})
+    with pytest.raises(ConditionTypeError) as caught:
+        compile_condition(document, "PlayerLogin")
+    assert caught.value.path == "condition.args.1.list.1"

@@ -89,6 +89,10 @@ class Node:
             pending.extend(zip(kids_a, kids_b, strict=True))
         return True
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuild through the constructor, which recomputes the cached hash, depth and size.
+        return (type(self), tuple(getattr(self, name) for name in self.__match_args__))  # type: ignore[attr-defined]
+
     def __str__(self) -> str:
         return self.text
 

@@ -68,6 +68,12 @@ class CompiledCondition:
     def __reduce__(self) -> tuple[Any, ...]:
         raise TypeError("a CompiledCondition cannot be pickled; store cond.to_json() and compile it again")
 
+    def __copy__(self) -> CompiledCondition:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CompiledCondition:
+        return self  # immutable
+
     @property
     def event_type(self) -> EventType:
         """The event type the condition was checked against."""

@@ -262,7 +262,7 @@ class _Reader:
             literal = self.literal(item, where, allow_null=False) if isinstance(item, Mapping) else None
             if literal is None:
                 raise self.fail('list items are {"number": "..."} or {"value": ...} (a string or boolean)', where)
-            out.append(literal)  # type: ignore[arg-type]
+            out.append(self.mark(literal, where))  # type: ignore[arg-type]
         return ListLiteral(tuple(out))
 
 

@@ -209,6 +209,7 @@ class _Parser:
             else:
                 what = "null" if token.value == "null" else self.describe(token)
                 raise self.error(f"list items are number, string or boolean literals, not {what}", token)
+            self.spans[id(items[-1])] = (token.start, token.end)
             if len(items) > self.limits.max_list_length:
                 raise self.limit(f"list has more than {self.limits.max_list_length:,} items", "max_list_length",
                                  opening)
