@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from thrilldrops_events import Deposit, EventType, _docs, _fields, parse_event, to_json
+from thrilldrops_events import Deposit, EventType, _docs, _fields, compile_condition, parse_event, to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOK = ROOT / "docs" / "hooks" / "events_reference.py"
@@ -64,6 +64,14 @@ def test_page_example_is_a_complete_valid_envelope(event_type: EventType) -> Non
     written = json.loads(example)["event_type"][event_type.value]
     assert set(written) == {spec.name for spec in _fields.payload_fields(event_type)}
     assert json.loads(example) == json.loads(to_json(envelope))
+
+
+@pytest.mark.parametrize("event_type", list(EventType), ids=str)
+def test_page_condition_compiles_and_holds_for_the_example(event_type: EventType) -> None:
+    page = _docs.render_event_page(event_type)
+    shown = page.split("## In campaign conditions", 1)[1].split("```text\n", 1)[1].split("\n```", 1)[0]
+    condition = compile_condition(shown, event_type)
+    assert condition(_docs.example_envelope(event_type)) is True
 
 
 def test_changing_a_field_description_changes_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,6 +157,8 @@ def _site(tmp_path: Path, *, schemas: bool) -> Path:
     project = tmp_path / "project"
     (project / "docs").mkdir(parents=True)
     (project / "docs" / "index.md").write_text("# Home\n\nSee [the events](reference/events/index.md).\n")
+    (project / "docs" / "guides").mkdir()
+    (project / "docs" / "guides" / "conditions.md").write_text("# Conditions\n")  # linked from every event page
     if schemas:
         (project / "schemas" / "strict").mkdir(parents=True)
         for event_type in EventType:

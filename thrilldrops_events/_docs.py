@@ -29,7 +29,14 @@ from thrilldrops_events.events import (
     Withdrawal,
 )
 
-__all__ = ["EVENTS_DIR", "example_envelope", "page_path", "render_event_page", "render_events_index"]
+__all__ = [
+    "EVENTS_DIR",
+    "EXAMPLE_CONDITIONS",
+    "example_envelope",
+    "page_path",
+    "render_event_page",
+    "render_events_index",
+]
 
 #: Where the generated pages live, relative to the docs directory.
 EVENTS_DIR = "reference/events"
@@ -83,6 +90,19 @@ def _example_payload(event_type: EventType) -> EventPayload:
         ),
     }
     return examples[event_type]
+
+
+#: A campaign condition per event type, true for its example envelope (the tests compile and check each).
+EXAMPLE_CONDITIONS: dict[EventType, str] = {
+    EventType.PLAYER_LOGIN: 'channel_type == "MobileWeb" and country == "DE"',
+    EventType.PLAYER_LOGOUT: 'channel_type in ["MobileWeb", "MobileNative"]',
+    EventType.TRANSACTION: "game_win > game_bet and not is_free_spin",
+    EventType.DEPOSIT: 'amount >= 20 and currency == "EUR"',
+    EventType.WITHDRAWAL: 'amount >= 100 and currency == "SEK"',
+    EventType.THRILLPOTS_WIN: 'amount >= 1000 and payout_type == "cash"',
+    EventType.THRILLPOTS_RAFFLE_WIN: 'raffle_id == "raffle-weekly" and amount >= 50',
+    EventType.THRILLPOTS_OPT_IN: 'contribution is not null and event.brand_id == "brand-7"',
+}
 
 
 def example_envelope(event_type: EventType | str) -> Envelope:
@@ -165,6 +185,17 @@ def render_event_page(
         "```json",
         _pretty(example_envelope(kind)),
         "```",
+        "",
+        "## In campaign conditions",
+        "",
+        f"A condition compiled for `{name}` reads the fields above by name, and the envelope's fields as "
+        "`event.player_id`, `event.brand_id`, `event.timestamp` and so on. This one is true for the example:",
+        "",
+        "```text",
+        EXAMPLE_CONDITIONS[kind],
+        "```",
+        "",
+        "See [Writing campaign conditions](../../guides/conditions.md).",
         "",
         "## JSON Schema",
         "",
