@@ -37,22 +37,22 @@ class CompiledCondition:
         checked: The checker's result, with the type of every node (for tools built on top).
     """
 
-    __slots__ = ("_source", "checked", "text")
+    __slots__ = ("_checked", "_source", "_text")
 
-    checked: CheckedCondition
-    text: str
+    _checked: CheckedCondition
+    _text: str
     _source: str
 
     def __new__(cls, checked: CheckedCondition) -> CompiledCondition:
         """Compile a checked condition (see :func:`compile_condition` for the usual way in)."""
         function, source = compile_function(checked)
         # Each compiled condition gets its own subclass whose __call__ *is* the generated function,
-        # so that calling a condition costs no wrapper frame (it is then as fast as a lambda).
+        # so that calling a condition costs no wrapper frame between the caller and the generated code.
         kind = type(cls.__name__, (cls,), {"__slots__": (), "__call__": function, "__module__": cls.__module__,
                                           "__qualname__": cls.__qualname__, "__doc__": cls.__doc__})
         self: CompiledCondition = object.__new__(kind)
-        self.checked = checked
-        self.text = checked.node.text
+        self._checked = checked
+        self._text = checked.node.text
         self._source = source
         return self
 
@@ -73,6 +73,16 @@ class CompiledCondition:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> CompiledCondition:
         return self  # immutable
+
+    @property
+    def text(self) -> str:
+        """The canonical text of the condition."""
+        return self._text
+
+    @property
+    def checked(self) -> CheckedCondition:
+        """The checker's result: the tree and the type of each of its nodes."""
+        return self._checked
 
     @property
     def event_type(self) -> EventType:
