@@ -23,9 +23,9 @@ def both(text: str, event: Any, **options: Any) -> bool:
 
 def test_builtin_signatures() -> None:
     signatures = {spec.name: spec.signature for spec in BUILTINS}
-    assert signatures["round"] == "round(number, [number]) -> number"
+    assert signatures["round"] == "round(number, [number]) -> number?"
     assert signatures["min"] == "min(number, ...) -> number"
-    assert signatures["date"] == "date(timestamp, [string]) -> date"
+    assert signatures["date"] == "date(timestamp, [string]) -> date?"
     assert set(signatures) == {"lower", "upper", "starts_with", "ends_with", "contains", "len", "abs", "min", "max",
                                "round", "hour", "weekday", "date"}
     assert all(spec.description for spec in BUILTINS)
@@ -135,3 +135,5 @@ def test_dates_at_the_end_of_the_calendar_are_null_not_errors() -> None:
     assert both('date(event.timestamp) == "9999-12-31"', last) is True
     assert both('date(event.timestamp, "Pacific/Kiritimati") is null', last) is True
     assert both('hour(event.timestamp, "Pacific/Kiritimati") is null', last) is True
+    assert both('hour(event.timestamp, "Pacific/Kiritimati") + amount in []', last) is False
+    assert both('weekday(event.timestamp, "Pacific/Kiritimati") * 2 is null', last) is True

@@ -6,7 +6,8 @@ types. When an argument for a parameter that is not nullable is ``null``, the fu
 called: the result is ``null``, or ``false`` for a function returning ``bool``.
 
 Built-in functions never raise: an argument outside their domain (an unknown time zone, a number
-of places out of range) gives ``null``.
+of places out of range, a moment past the calendar's end in a time zone) gives ``null``, which is
+why ``round``, ``hour``, ``weekday`` and ``date`` are typed as returning a nullable value.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class FunctionSpec:
 
     @property
     def signature(self) -> str:
-        """The signature as documented: ``round(number, number?) -> number``."""
+        """The signature as documented: ``round(number, [number]) -> number?``."""
         names = [str(p) for p in self.params]
         for index in range(len(names) - self.optional, len(names)):
             names[index] = f"[{names[index]}]"
@@ -316,15 +317,15 @@ for _spec in (
     _builtin("abs", "number", "number", runtime.DECIMAL_CONTEXT.abs, "The absolute value."),
     _builtin("min", "number", "number", _minimum, "The smallest of its arguments.", variadic=True),
     _builtin("max", "number", "number", _maximum, "The largest of its arguments.", variadic=True),
-    _builtin("round", "number number", "number", _round,
+    _builtin("round", "number number", "number?", _round,
              f"Rounded to a number of places (default 0, at most {MAX_PLACES}), halves away from zero.",
              optional=1, check=_check_places),
-    _builtin("hour", "timestamp string", "number", _hour,
+    _builtin("hour", "timestamp string", "number?", _hour,
              "The hour (0-23) of a timestamp, in UTC or in the IANA time zone given.", optional=1, check=_check_zone),
-    _builtin("weekday", "timestamp string", "number", _weekday,
+    _builtin("weekday", "timestamp string", "number?", _weekday,
              "The ISO weekday (1 = Monday ... 7 = Sunday), in UTC or in the time zone given.", optional=1,
              check=_check_zone),
-    _builtin("date", "timestamp string", "date", _date,
+    _builtin("date", "timestamp string", "date?", _date,
              "The calendar date, in UTC or in the time zone given.", optional=1, check=_check_zone),
 ):
     BUILTINS._specs[_spec.name] = _spec
