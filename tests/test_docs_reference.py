@@ -133,8 +133,10 @@ def test_index_lists_the_envelope_and_every_event() -> None:
     assert "asyncapi.json" not in linked
 
 
-def test_hook_prunes_only_pending_pages_that_do_not_exist(tmp_path: Path) -> None:
+def test_hook_prunes_only_pending_pages_that_do_not_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hook = _load_hook()
+    monkeypatch.setattr(hook, "PENDING_PAGES", frozenset({"guides/conditions.md", "guides/redis-streams.md",
+                                                          "guides/campaigns.md"}))
     (tmp_path / "guides").mkdir()
     (tmp_path / "guides" / "redis-streams.md").write_text("# Redis\n")
     nav = [
@@ -147,10 +149,16 @@ def test_hook_prunes_only_pending_pages_that_do_not_exist(tmp_path: Path) -> Non
     kept = hook._prune(nav, tmp_path, dropped)
     assert kept == [
         {"Home": "index.md"},
-        {"Guides": [{"Redis": "guides/redis-streams.md"}]},
+        {"Guides": [{"Redis": "guides/redis-streams.md"}]},  # pending but written: kept
         {"Typo": "guides/not-pending.md"},  # not pending: left for mkdocs to report in strict mode
     ]
     assert dropped == ["guides/conditions.md", "guides/campaigns.md"]
+
+
+def test_pending_pages_are_only_pages_not_written_yet() -> None:
+    hook = _load_hook()
+    written = sorted(page for page in hook.PENDING_PAGES if (ROOT / "docs" / page).is_file())
+    assert not written, f"remove these pages from PENDING_PAGES in {HOOK.name}; they exist now: {written}"
 
 
 def _site(tmp_path: Path, *, schemas: bool) -> Path:

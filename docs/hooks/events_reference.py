@@ -23,18 +23,9 @@ from thrilldrops_events.enums import EventType
 
 log = logging.getLogger("mkdocs.hooks.events_reference")
 
-#: Nav pages that may not exist yet; any other missing nav page still fails the strict build.
-PENDING_PAGES = frozenset(
-    {
-        "guides/conditions.md",
-        "reference/conditions.md",
-        "guides/redis-streams.md",
-        "reference/schemas.md",
-        "guides/schema-evolution.md",
-        "guides/cloudevents.md",
-        "guides/campaigns.md",
-    }
-)
+#: Nav pages being written that may not exist yet; any other missing nav page still fails the strict build.
+#: Remove a page from this set once it has landed.
+PENDING_PAGES = frozenset({"guides/campaigns.md"})
 
 SCHEMAS_DIR = "schemas"
 
