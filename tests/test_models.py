@@ -154,8 +154,51 @@ def test_envelope_at_builds_from_an_aware_datetime() -> None:
 
 
 def test_envelope_payload_must_be_a_model() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(EventValidationError) as info:
         Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=1, payload=DEPOSIT)  # type: ignore[arg-type]
+    assert info.value.paths == ("payload",)
+
+
+def test_constructors_raise_our_error_with_every_problem() -> None:
+    with pytest.raises(EventValidationError) as info:
+        Deposit(method_id="", currency="EUR", amount=0.1)  # type: ignore[arg-type]
+    assert set(info.value.paths) == {"method_id", "amount"}
+    assert {p.kind for p in info.value.problems} == {"string_too_short", "money_float"}
+    with pytest.raises(EventValidationError) as info:
+        Deposit.model_validate({"method_id": "v", "currency": "EUR", "amount": "-1"})
+    assert info.value.paths == ("amount",)
+    with pytest.raises(EventValidationError) as info:
+        Envelope(operator_id=" o", brand_id="b", player_id="p", timestamp=-1, payload=PlayerLogout(channel_type="x"))
+    assert "channel_type" in str(info.value)
+
+
+def test_nested_validation_keeps_field_paths() -> None:
+    """The constructor override is not used for nested models: paths stay exact."""
+    with pytest.raises(EventValidationError) as info:
+        parse_event(wire("PlayerLogout", {"channel_type": "desktopweb"}))
+    assert info.value.paths == ("event_type.PlayerLogout.channel_type",)
+
+
+def test_overlong_session_token_message() -> None:
+    with pytest.raises(EventValidationError) as info:
+        parse_payload("PlayerLogin", {"channel_type": "MobileWeb", "currency": "EUR", "session_token": "t" * 5000})
+    (problem,) = info.value.problems
+    assert problem.message == "must be at most 4096 characters long"
+
+
+def test_money_in_a_users_own_model() -> None:
+    from pydantic import BaseModel
+
+    from thrilldrops_events import Money
+
+    class Mine(BaseModel):
+        amount: Money
+
+    assert Mine.model_validate_json('{"amount": "25.00"}').amount.as_tuple() == Decimal("25.00").as_tuple()
+    assert Mine.model_validate_json('{"amount": "1E-8"}').amount == Decimal("1E-8")
+    assert Mine.model_validate_json('{"amount": 25}').amount == Decimal(25)
+    with pytest.raises(ValidationError, match="parse_float=Decimal"):
+        Mine.model_validate_json('{"amount": 25.10}')
 
 
 def test_every_model_is_an_event_payload() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import EventValidationError, Problem
@@ -54,6 +54,9 @@ def _problem(error: Any, prefix: tuple[str | int, ...]) -> Problem:
         message = _PATTERN_MESSAGES.get(str(last), _IDENTIFIER_PATTERN)
     elif kind == "string_too_short":
         message = "must not be empty"
+    elif kind in ("string_too_long", "too_long"):
+        limit = error.get("ctx", {}).get("max_length")
+        message = f"must be at most {limit} characters long" if limit is not None else "is too long"
     elif kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
         message = f"must be one of {expected} (case-sensitive)"
@@ -79,13 +82,3 @@ def single(path: str, message: str, kind: str) -> EventValidationError:
     """An error with one problem."""
     return EventValidationError([Problem(path, message, kind)])
 
-
-_M = TypeVar("_M", bound=BaseModel)
-
-
-def build(model: type[_M], /, **fields: Any) -> _M:
-    """Construct a model, raising ``EventValidationError`` (not pydantic's error) when a field is invalid."""
-    try:
-        return model(**fields)
-    except ValidationError as error:
-        raise from_validation_error(error) from None

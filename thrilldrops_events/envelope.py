@@ -13,10 +13,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Union, cast
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, SerializerFunctionWrapHandler, Tag, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    ValidationError,
+    model_serializer,
+)
 from typing_extensions import Self
 
-from thrilldrops_events._problems import build, single
+from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.events import (
     Deposit,
@@ -84,6 +93,17 @@ class Envelope(BaseModel):
         description="The event itself; on the wire it is `event_type: {\"<Variant>\": {...}}`, exactly one key."
     )
 
+    def __init__(self, /, **data: Any) -> None:
+        """Build and validate an envelope; raises ``EventValidationError`` listing every invalid field."""
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise from_validation_error(error) from None
+
+    # Validation of nested models must not go through this __init__ (pydantic would then wrap our error
+    # and call Python code on the hot path): mark it as pydantic's own, as BaseModel.__init__ is marked.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @property
     def event_type(self) -> EventType:
         """The payload's event type (its wire variant name)."""
@@ -105,8 +125,7 @@ class Envelope(BaseModel):
         """
         if when.tzinfo is None or when.utcoffset() is None:
             raise single("timestamp", "datetime must be aware (have a time zone), such as UTC", "naive_datetime")
-        return build(
-            cls,
+        return cls(
             operator_id=operator_id,
             brand_id=brand_id,
             player_id=player_id,

@@ -121,6 +121,13 @@ def parse_money(value: object, *, signed: bool = False) -> Decimal:
     return number
 
 
+_JSON_NUMBER_MESSAGE = (
+    "pydantic's JSON parser reads a JSON number with a fraction as a float, which is inexact; read the JSON "
+    "with thrilldrops_events.parse_event / parse_payload (exact), or json.loads(..., parse_float=Decimal) "
+    "followed by model_validate, or send money as a decimal string"
+)
+
+
 class _MoneySchema:
     """The pydantic schema of money: a native fast path for plain JSON strings, exact Python otherwise."""
 
@@ -136,11 +143,25 @@ class _MoneySchema:
         python = core_schema.no_info_plain_validator_function(validate)
         # JSON input only meets this schema on the fast path (see codecs/json.py): a plain decimal string
         # is checked and converted natively; anything else fails and is re-read exactly by `validate`.
-        fast_json = core_schema.chain_schema(
+        def validate_json_value(value: object) -> Decimal:
+            if type(value) is float:
+                raise PydanticCustomError("money_json_number", _JSON_NUMBER_MESSAGE)
+            return parse_money(value, signed=signed)
+
+        # JSON input: a plain decimal string is checked and converted natively (the fast route of
+        # codecs/json.py); other strings and integers are read exactly in Python; a JSON number with a
+        # fraction has already become a float in pydantic's parser, so it is refused with advice.
+        fast_json = core_schema.union_schema(
             [
-                core_schema.str_schema(strict=True, pattern=_FAST_SIGNED_MONEY if signed else _FAST_MONEY),
-                core_schema.decimal_schema(),
-            ]
+                core_schema.chain_schema(
+                    [
+                        core_schema.str_schema(strict=True, pattern=_FAST_SIGNED_MONEY if signed else _FAST_MONEY),
+                        core_schema.decimal_schema(),
+                    ]
+                ),
+                core_schema.no_info_plain_validator_function(validate_json_value),
+            ],
+            mode="left_to_right",
         )
         return core_schema.json_or_python_schema(json_schema=fast_json, python_schema=python)
 

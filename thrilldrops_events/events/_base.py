@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, cast
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from typing_extensions import Self
 
+from thrilldrops_events._problems import from_validation_error
 from thrilldrops_events.enums import EventType
 
 __all__ = ["EventPayload"]
@@ -29,6 +30,29 @@ class EventPayload(BaseModel):
 
     #: The wire variant name of this payload model.
     event_type: ClassVar[EventType]
+
+    def __init__(self, /, **data: Any) -> None:
+        """Build and validate a payload; raises ``EventValidationError`` listing every invalid field."""
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise from_validation_error(error) from None
+
+    # Validation of nested models must not go through this __init__ (pydantic would then wrap our error
+    # and call Python code on the hot path): mark it as pydantic's own, as BaseModel.__init__ is marked.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> Self:
+        """Validate a payload from Python data (as ``to_dict`` writes it).
+
+        Raises:
+            EventValidationError: With every problem found, each with its path.
+        """
+        try:
+            return super().model_validate(obj, **options)
+        except ValidationError as error:
+            raise from_validation_error(error) from None
 
     @classmethod
     def model_validate_json(
