@@ -1,103 +1,55 @@
-"""The index behind :class:`~thrilldrops_events.CampaignSet`: buckets, look-up tables and shared clauses.
+"""The index behind :class:`~thrilldrops_events.CampaignSet`: views, look-up tables and threshold families.
 
-A campaign's condition is split into its top-level conjuncts (``a and b and c`` gives three
-*clauses*; any other condition is one clause). Every distinct clause of an event type is interned
-once, so the 500 campaigns that contain ``currency == "EUR"`` share one :class:`Clause`, and a match
-evaluates it at most once per event (a per-call memo).
+For each event type, campaigns are filed in *views*: immutable :class:`Bucket` objects that hold
+every campaign in scope for a kind of event. A campaign of operator ``o`` and brand ``b`` is in
+scope of the view ``(o, b)``, which also holds the operator's, the brand's and the global
+campaigns; an event then looks at one view (or two: its operator's and its brand's, when its
+operator-and-brand pair has no campaigns of its own), so identical clauses of campaigns of
+different scopes are looked at once, not once per scope.
 
-Campaigns are grouped into immutable :class:`Bucket` objects, one per (event type, operator, brand)
-scope. In each bucket, every campaign that has a clause ``field == literal`` or ``field in [...]``
-on a payload or envelope field is filed under the literal values of its most selective such clause
-(its *discriminator*): at match time one dictionary look-up per indexed field finds the only
-campaigns whose discriminator holds, and only their remaining clauses are evaluated. Campaigns
-without such a clause are evaluated every time (the *residual* list).
+In a view, every campaign that has a discriminating clause (see
+:func:`~thrilldrops_events._campaign_clauses.discriminators`) is filed under the literal values of
+its most selective one: one dictionary look-up per indexed field finds the only campaigns whose
+discriminator holds (a :data:`Posting`). Campaigns without one are in the view's residual posting,
+looked at for every event. In a posting, campaigns are grouped by their remaining clauses; those
+with a range clause sit in *families* sorted by threshold, so a bisection on the event's value
+skips every campaign whose range clause is false. Only the remaining clauses of the campaigns left
+are evaluated, each distinct clause at most once per event (a per-match memo).
 
-Why a look-up equals evaluating the clause: the field's value at evaluation time (a ``Decimal``,
-an ``int`` timestamp, a ``str``, a :class:`~thrilldrops_events.ChannelType`) and the literal, coerced
-exactly as the evaluators coerce it, compare with Python's ``==`` in both, and values that compare
-equal hash equal (``Decimal("20") == Decimal("20.00") == 20``). A null field is never a key, matching
-the language: ``null == "EUR"`` and ``null in [...]`` are false. Boolean fields are not indexed.
-
-A discriminator is moved ahead of the campaign's other clauses. That is safe because reading a
-field and comparing it with literals is pure and never raises; the other clauses keep their order
-and ``and`` short-circuits as in the condition itself.
+Views are built by a writer (:class:`TypeIndex`, one per event type) and published whole: a match
+reads the mapping of views once and never sees one being changed.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
-from thrilldrops_events.conditions._walk import postorder
-from thrilldrops_events.conditions.nodes import And, Boolean, Call, Compare, FieldRef, In, Node, Number, String
-from thrilldrops_events.conditions.runtime import coerce_literal
+from thrilldrops_events._campaign_clauses import Clause, Discriminator, reader
 from thrilldrops_events.conditions.valuetypes import ValueType
 
-if TYPE_CHECKING:
-    from thrilldrops_events.conditions import CheckedCondition
+__all__ = ["Bucket", "BucketBuilder", "Entry", "Posting", "Scope", "TypeIndex"]
 
-__all__ = ["Bucket", "BucketBuilder", "Clause", "Entry", "Test", "clauses_of", "discriminators", "type_of"]
-
-#: A clause's evaluation: ``test(envelope, ctx) -> bool``.
-Test = Callable[[Any, Any], bool]
-
-#: Value types whose fields are indexed (booleans split campaigns in two at best: not worth a table).
-_INDEXED_BASES = frozenset({"string", "number", "channel", "timestamp"})
-_LITERALS = (Number, String, Boolean)
-#: How much more a function call weighs than another node when ordering clauses (time zones are slow).
-_CALL_COST = 10
-
-#: A discriminator: (scope, field name, the keys under which the campaign is filed).
-Discriminator = tuple[str, str, frozenset[Any]]
-
-
-class Clause:
-    """One distinct top-level conjunct of an event type, shared by every campaign containing it.
-
-    Attributes:
-        node: The clause's tree.
-        test: Evaluates it on an envelope and a context: ``test(envelope, ctx) -> bool``. Given
-            ``make`` instead, the test is made by ``make(node)`` when it is first needed (a clause
-            used only as a discriminator never is); if two threads race there, both make an
-            equal test and either is kept.
-        users: How many campaigns hold it (the interning table drops it at zero).
-        cost: A rough cost of evaluating it: its size, with function calls weighing more.
-    """
-
-    __slots__ = ("_make", "cost", "node", "test", "users")
-
-    def __init__(self, node: Node, test: Test | None = None, *, make: Callable[[Node], Test] | None = None) -> None:
-        self.node = node
-        self.users = 0
-        self.cost = node.size + sum(_CALL_COST for sub in postorder(node) if type(sub) is Call)
-        self._make = make
-        self.test: Test = test if test is not None else self._first
-
-    def _first(self, envelope: Any, ctx: Any) -> bool:
-        if self._make is None:  # pragma: no cover - a clause has a test or a way to make one
-            raise TypeError("clause without a test")
-        test = self.test = self._make(self.node)
-        return test(envelope, ctx)
-
-    def __repr__(self) -> str:
-        return f"<Clause {self.node.text[:80]}>"
+#: A campaign's scope, or a view's key: ``(operator_id, brand_id)``, ``None`` meaning any.
+Scope = tuple["str | None", "str | None"]
 
 
 class Entry:
-    """One campaign as a bucket holds it.
+    """One campaign as the index holds it.
 
     Attributes:
         seq: Its place in the set's order (insertion order; a replaced campaign keeps its place).
         campaign_id: Its id.
         clauses: Its top-level conjuncts, in the condition's order.
         context: The context values it reads, with their declared types.
-        discriminators: Its clauses that a look-up can decide (see :func:`discriminators`).
+        discriminators: Its clauses that a look-up can decide, by position.
         reorder: Whether its clauses may be evaluated cheapest first: true when none can raise
             (it calls only built-in functions, which never do; context values are checked up front).
+        key: ``(seq, campaign_id)``, what a match collects and sorts.
     """
 
-    __slots__ = ("campaign_id", "clauses", "context", "discriminators", "reorder", "seq")
+    __slots__ = ("campaign_id", "clauses", "context", "discriminators", "key", "reorder", "seq")
 
     def __init__(
         self,
@@ -114,69 +66,37 @@ class Entry:
         self.context = context
         self.discriminators = discriminators
         self.reorder = reorder
+        self.key = (seq, campaign_id)
 
 
-def clauses_of(node: Node) -> tuple[Node, ...]:
-    """The top-level conjuncts of a condition (itself when it is not an ``and``)."""
-    return node.operands if isinstance(node, And) else (node,)
+#: Campaigns filed together that share the same remaining clauses: ``(clauses, (seq, campaign id) pairs)``.
+Group = tuple[tuple[Clause, ...], tuple[tuple[int, str], ...]]
+#: Groups whose clauses an index decides on one operand: ``(read, cut, prefix, thresholds, groups)``.
+#: For range clauses, groups sorted by threshold: the clause holds for ``groups[:cut(thresholds, value)]``
+#: when ``prefix`` (``>=``, ``>``), else for ``groups[cut(thresholds, value):]`` (``<=``, ``<``).
+#: For equality clauses, ``cut`` is ``None`` and ``groups`` maps each key to its groups.
+Family = tuple[
+    Callable[[Any], Any], "Callable[[Sequence[Any], Any], int] | None", bool, list[Any], Any
+]
+#: What a look-up finds: the groups to evaluate, and the families to cut by the event's values.
+Posting = tuple[tuple[Group, ...], tuple[Family, ...]]
 
-
-def _field_and_literals(node: Node) -> tuple[FieldRef, tuple[Node, ...]] | None:
-    kind = type(node)
-    if kind is Compare and node.op == "==":  # type: ignore[attr-defined]
-        left, right = node.left, node.right  # type: ignore[attr-defined]
-        if type(left) is FieldRef and type(right) in _LITERALS:
-            return left, (right,)
-        if type(right) is FieldRef and type(left) in _LITERALS:
-            return right, (left,)
-    elif kind is In and not node.negated and type(node.operand) is FieldRef:  # type: ignore[attr-defined]
-        return node.operand, node.items.items  # type: ignore[attr-defined]
-    return None
-
-
-def type_of(checked: CheckedCondition, node: Node) -> ValueType:
-    """The checker's type of ``node``, a node of ``checked.node`` (types are kept by node identity)."""
-    types: Mapping[Any, ValueType] = checked.types
-    found = types.get(id(node))
-    return found if found is not None else types[node]
-
-
-def discriminators(checked: CheckedCondition) -> dict[int, Discriminator]:
-    """The clauses of a checked condition that a dictionary look-up can decide, by clause position.
-
-    Only payload and envelope fields qualify (a ``ctx.`` value is per call), and only of the
-    string, number, channel and timestamp types.
-    """
-    found: dict[int, Discriminator] = {}
-    for position, clause in enumerate(clauses_of(checked.node)):
-        parts = _field_and_literals(clause)
-        if parts is None:
-            continue
-        field, literals = parts
-        if field.scope == "ctx":
-            continue
-        field_type = type_of(checked, field)
-        if field_type.base not in _INDEXED_BASES:
-            continue
-        keys = set()
-        for literal in literals:
-            key = coerce_literal(literal.value, field_type)  # type: ignore[attr-defined]
-            if key is None or isinstance(key, bool):
-                break
-            keys.add(key)
-        else:
-            found[position] = (field.scope, field.name, frozenset(keys))
-    return found
+_CUTS: dict[str, tuple[Callable[[Sequence[Any], Any], int], bool]] = {
+    ">=": (bisect_right, True),  # threshold <= value
+    ">": (bisect_left, True),  # threshold < value
+    "<=": (bisect_left, False),  # threshold >= value
+    "<": (bisect_right, False),  # threshold > value
+}
 
 
 class Bucket:
-    """The immutable matching structure for one (event type, operator, brand) scope.
+    """One immutable view: the campaigns in scope for events of one type and operator-and-brand kind.
 
     Attributes:
         probes: ``(read, table)`` per indexed field: ``read(envelope)`` gives the field's value and
-            ``table`` maps each value to the groups of campaigns filed under it.
-        residual: The groups of campaigns without a discriminator, evaluated for every event.
-        context_names: The context values read by any campaign of the bucket (checked per match).
+            ``table`` maps each value to the campaigns filed under it (a :data:`Posting`).
+        residual: The campaigns without a discriminator, looked at for every event (or ``None``).
+        context_names: The context values read by any campaign of the view (checked per match).
         context_types: Their declared types.
     """
 
@@ -184,8 +104,8 @@ class Bucket:
 
     def __init__(
         self,
-        probes: tuple[tuple[Callable[[Any], Any], dict[Any, tuple[Group, ...]]], ...],
-        residual: tuple[Group, ...],
+        probes: tuple[tuple[Callable[[Any], Any], dict[Any, Posting]], ...],
+        residual: Posting | None,
         context_types: dict[str, ValueType],
     ) -> None:
         self.probes = probes
@@ -193,44 +113,93 @@ class Bucket:
         self.context_types = context_types
         self.context_names = tuple(context_types)
 
-    def collect(self, envelope: Any, ctx: Any, memo: dict[Clause, bool], found: list[Entry]) -> None:
-        """Append the entries whose conditions hold for ``envelope`` to ``found`` (in no particular order)."""
+    def collect(self, envelope: Any, ctx: Any, memo: dict[Clause, bool], found: list[tuple[int, str]]) -> None:
+        """Append ``(seq, campaign_id)`` of the campaigns whose conditions hold for ``envelope`` to ``found``.
+
+        One function with its loops inline: this is the hot path of every match.
+        """
+        get = memo.get
         for read, table in self.probes:
-            groups = table.get(read(envelope))
-            if groups is not None:
-                _run(groups, envelope, ctx, memo, found)
-        if self.residual:
-            _run(self.residual, envelope, ctx, memo, found)
+            posting = table.get(read(envelope))
+            if posting is not None:
+                _run(posting, envelope, ctx, memo, get, found)
+        if self.residual is not None:
+            _run(self.residual, envelope, ctx, memo, get, found)
 
 
-#: Campaigns filed together that share the same remaining clauses: ``(clauses, entries)``.
-Group = tuple[tuple[Clause, ...], tuple[Entry, ...]]
-
-
-def _run(groups: Sequence[Group], envelope: Any, ctx: Any, memo: dict[Clause, bool], found: list[Entry]) -> None:
-    get = memo.get
+def _run(posting: Posting, envelope: Any, ctx: Any, memo: dict[Clause, bool],
+         get: Callable[[Clause], bool | None], found: list[tuple[int, str]]) -> None:
+    groups, families = posting
+    if families:
+        groups = list(groups)  # type: ignore[assignment]
+        for read, cut, prefix, thresholds, members in families:
+            value = read(envelope)
+            if value is None:  # null is no key, and an ordering comparison with null is false
+                continue
+            if cut is None:
+                held = members.get(value)
+                if held is not None:
+                    groups.extend(held)  # type: ignore[attr-defined]
+            else:
+                groups.extend(  # type: ignore[attr-defined]
+                    members[: cut(thresholds, value)] if prefix else members[cut(thresholds, value) :]
+                )
     for clauses, entries in groups:
         for clause in clauses:
-            value = get(clause)
-            if value is None:
-                value = memo[clause] = clause.test(envelope, ctx)
-            if not value:
+            held = get(clause)
+            if held is None:
+                held = memo[clause] = clause.test(envelope, ctx)
+            if not held:
                 break
         else:
             found.extend(entries)
 
 
-def _reader(scope: str, name: str) -> Callable[[Any], Any]:
-    if scope == "event":
-        return operator.attrgetter(name)
-    return operator.attrgetter(f"payload.{name}")
-
-
 def _grouped(rows: Iterable[tuple[tuple[Clause, ...], Entry]]) -> tuple[Group, ...]:
-    groups: dict[tuple[Clause, ...], list[Entry]] = {}
+    groups: dict[tuple[Clause, ...], list[tuple[int, str]]] = {}
     for rest, entry in rows:
-        groups.setdefault(rest, []).append(entry)
+        groups.setdefault(rest, []).append(entry.key)
     return tuple((rest, tuple(members)) for rest, members in groups.items())
+
+
+def _posting(rows: Iterable[tuple[tuple[Clause, ...], Entry]]) -> Posting:
+    """Group campaigns by their remaining clauses, sorting those with a clause an index can decide into families.
+
+    The first such clause of each campaign (an equality before a range: it usually splits finer)
+    makes the family: campaigns whose ``operand == literal`` or ``operand in [...]`` clause holds
+    are found with one look-up on the operand's value, and those whose range clause holds with one
+    bisection in sorted thresholds. That clause is then known to hold and is not evaluated.
+    """
+    plain: list[tuple[tuple[Clause, ...], Entry]] = []
+    families: dict[tuple[str, Any], dict[Any, dict[tuple[Clause, ...], list[tuple[int, str]]]]] = {}
+    reads: dict[tuple[str, Any], Callable[[Any], Any]] = {}
+    for rest, entry in rows:
+        lookups = [(index, clause.lookup) for index, clause in enumerate(rest) if clause.lookup is not None]
+        if not lookups:
+            plain.append((rest, entry))
+            continue
+        position, lookup = min(lookups, key=lambda item: (item[1][0] != "==", item[0]))
+        op, operand, value, read = lookup
+        others = rest[:position] + rest[position + 1 :]
+        family = families.setdefault((op, operand), {})
+        reads[(op, operand)] = read
+        for key in value if op == "==" else (value,):
+            family.setdefault(key, {}).setdefault(others, []).append(entry.key)
+    built: list[Family] = []
+    for (op, _), members in families.items():
+        read = reads[(op, _)]
+        if op == "==":
+            table = {
+                key: tuple((rest, tuple(keys)) for rest, keys in groups.items()) for key, groups in members.items()
+            }
+            built.append((read, None, False, [], table))
+            continue
+        ordered = sorted(members.items(), key=lambda item: item[0])
+        cut, prefix = _CUTS[op]
+        thresholds = [threshold for threshold, groups in ordered for _ in groups]
+        flat = tuple((rest, tuple(keys)) for _, groups in ordered for rest, keys in groups.items())
+        built.append((read, cut, prefix, thresholds, flat))
+    return _grouped(plain), tuple(built)
 
 
 def _ordered(entry: Entry, clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
@@ -265,9 +234,9 @@ class BucketBuilder:
         self.entries: dict[int, Entry] = {}
         self._placed: dict[int, Placement] = {}
         self._rows: dict[FieldKey, dict[Any, dict[int, tuple[tuple[Clause, ...], Entry]]]] = {}
-        self._tables: dict[FieldKey, dict[Any, tuple[Group, ...]]] = {}
+        self._tables: dict[FieldKey, dict[Any, Posting]] = {}
         self._residual_rows: dict[int, tuple[tuple[Clause, ...], Entry]] = {}
-        self._residual: tuple[Group, ...] = ()
+        self._residual: Posting | None = None
         self._spread: dict[FieldKey, dict[Any, int]] = {}
         self._dirty: dict[FieldKey | None, set[Any]] = {}
         self._filed_at = 0
@@ -354,14 +323,14 @@ class BucketBuilder:
             self._refile()
         for field, keys in self._dirty.items():
             if field is None:
-                self._residual = _grouped(self._residual_rows.values())
+                self._residual = _posting(self._residual_rows.values()) if self._residual_rows else None
                 continue
             rows = self._rows[field]
             table = dict(self._tables.get(field, {}))
             for key in keys:
                 posting = rows.get(key)
                 if posting:
-                    table[key] = _grouped(posting.values())
+                    table[key] = _posting(posting.values())
                 else:
                     table.pop(key, None)
                     rows.pop(key, None)
@@ -371,5 +340,71 @@ class BucketBuilder:
                 self._tables.pop(field, None)
         self._dirty = {}
         context = {name: kind for name, (kind, _) in self._context.items()}
-        probes = tuple((_reader(scope, name), table) for (scope, name), table in self._tables.items())
+        probes = tuple((reader(scope, name), table) for (scope, name), table in self._tables.items())
         return Bucket(probes, self._residual, context)
+
+
+def _members(view: Scope) -> tuple[Scope, ...]:
+    """The campaign scopes a view holds.
+
+    An operator-and-brand view also holds its operator's, its brand's and the global campaigns; an
+    operator's view also the global ones; a brand's view only its own.
+    """
+    operator_id, brand_id = view
+    if operator_id is not None and brand_id is not None:
+        return (view, (operator_id, None), (None, brand_id), (None, None))
+    if operator_id is not None:
+        return (view, (None, None))
+    return (view,)
+
+
+class TypeIndex:
+    """The writer's side of one event type: its campaigns by scope, and a builder per view.
+
+    A view exists while campaigns of its own scope do. Adding or removing a campaign touches the
+    views that hold its scope; :meth:`publish` then gives their new buckets.
+    """
+
+    def __init__(self) -> None:
+        self.scopes: dict[Scope, dict[int, Entry]] = {}
+        self.builders: dict[Scope, BucketBuilder] = {}
+
+    def _holders(self, scope: Scope) -> list[Scope]:
+        return [view for view in self.builders if scope in _members(view)]
+
+    def add(self, scope: Scope, entry: Entry) -> list[Scope]:
+        """File a campaign of ``scope``; returns the views touched."""
+        self.scopes.setdefault(scope, {})[entry.seq] = entry
+        if scope not in self.builders:
+            builder = self.builders[scope] = BucketBuilder()
+            for member in _members(scope):
+                for held in self.scopes.get(member, {}).values():
+                    builder.add(held)
+            touched = [view for view in self._holders(scope) if view != scope]
+            for view in touched:
+                self.builders[view].add(entry)
+            return [scope, *touched]
+        touched = self._holders(scope)
+        for view in touched:
+            self.builders[view].add(entry)
+        return touched
+
+    def remove(self, scope: Scope, entry: Entry) -> list[Scope]:
+        """Take a campaign of ``scope`` out; returns the views touched (its own view goes with its last campaign)."""
+        entries = self.scopes[scope]
+        del entries[entry.seq]
+        touched = self._holders(scope)
+        for view in touched:
+            self.builders[view].remove(entry)
+        if not entries:
+            del self.scopes[scope]
+            del self.builders[scope]
+        return touched
+
+    def publish(self, views: Iterable[Scope]) -> dict[Scope, Bucket | None]:
+        """The new bucket of each view (``None`` for a view that is gone)."""
+        out: dict[Scope, Bucket | None] = {}
+        for view in views:
+            builder = self.builders.get(view)
+            out[view] = builder.publish() if builder is not None else None
+        return out

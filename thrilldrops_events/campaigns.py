@@ -17,12 +17,22 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from thrilldrops_events._campaign_clauses import (
+    Clause,
+    SharedValue,
+    Test,
+    clauses_of,
+    discriminators,
+    lookup_of,
+    simple_test,
+)
 from thrilldrops_events._campaign_explain import Explanation, explain_campaign
-from thrilldrops_events._campaign_index import Bucket, BucketBuilder, Clause, Entry, Test, clauses_of, discriminators
+from thrilldrops_events._campaign_index import Bucket, Entry, Scope, TypeIndex
 from thrilldrops_events._campaign_json import id_problem, read_campaigns, scope_problem
 from thrilldrops_events.conditions.condition import CompiledCondition, compile_condition
 from thrilldrops_events.conditions.functions import BUILTINS, FunctionRegistry
@@ -35,7 +45,6 @@ from thrilldrops_events.errors import CampaignError, ConditionEvaluationError
 
 __all__ = ["Campaign", "CampaignSet", "Explanation"]
 
-_Scope = tuple[EventType, "str | None", "str | None"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,14 +113,13 @@ class Campaign:
 
 
 class _Record:
-    """A campaign with its bucket entry (internal)."""
+    """A campaign with its index entry (internal)."""
 
-    __slots__ = ("campaign", "entry", "scope")
+    __slots__ = ("campaign", "entry")
 
-    def __init__(self, campaign: Campaign, entry: Entry, scope: _Scope) -> None:
+    def __init__(self, campaign: Campaign, entry: Entry) -> None:
         self.campaign = campaign
         self.entry = entry
-        self.scope = scope
 
 
 def _check_id(campaign_id: object) -> str:
@@ -158,8 +166,11 @@ class CampaignSet:
         self._lock = threading.Lock()
         self._records: dict[str, _Record] = {}
         self._clauses: dict[tuple[EventType, Node], Clause] = {}
-        self._buckets: dict[_Scope, Bucket] = {}  # published: replaced whole, never changed
-        self._builders: dict[_Scope, BucketBuilder] = {}  # the writer's side
+        # built-in calls shared by clauses; an entry goes when the last clause using it does
+        self._shared: weakref.WeakValueDictionary[tuple[EventType, Node], SharedValue] = weakref.WeakValueDictionary()
+        # published: each match reads this once; it is replaced whole, never changed
+        self._views: dict[EventType, dict[Scope, Bucket]] = {}
+        self._index: dict[EventType, TypeIndex] = {}  # the writer's side
         self._order = itertools.count()
         self._add_all(
             [self._compile(c.id, c.event_type, c.condition.node, c.operator_id, c.brand_id) for c in campaigns]
@@ -182,7 +193,11 @@ class CampaignSet:
     def _intern(self, event_type: EventType, node: Node, whole: CompiledCondition) -> Clause:
         clause = self._clauses.get((event_type, node))
         if clause is None:
-            if node is whole.node:
+            shared = _Shared(self._shared, event_type)
+            simple = simple_test(whole.checked, node, shared)
+            if simple is not None:
+                clause = Clause(node, simple, lookup=lookup_of(whole.checked, node, shared))
+            elif node is whole.node:
                 clause = Clause(node, whole)
             else:
                 functions, context, limits = self._functions, self._context, self._limits
@@ -209,24 +224,34 @@ class CampaignSet:
         reorder = all(BUILTINS.get(name) is spec for name, spec in checked.functions.items())
         return Entry(seq, campaign.id, clauses, dict(checked.context), found, reorder)
 
-    def _publish(self, scopes: Iterable[_Scope]) -> None:
-        """Publish the new buckets of ``scopes`` with one reference swap (call with the lock held)."""
-        buckets = dict(self._buckets)
-        for scope in scopes:
-            builder = self._builders[scope]
-            bucket = builder.publish()
-            if bucket is None:
-                del self._builders[scope]
-                buckets.pop(scope, None)
+    def _publish(self, touched: Mapping[EventType, Iterable[Scope]]) -> None:
+        """Publish the new views touched, with one reference swap (call with the lock held)."""
+        views = dict(self._views)
+        for event_type, scopes in touched.items():
+            index = self._index[event_type]
+            current = dict(views.get(event_type, {}))
+            for view, bucket in index.publish(dict.fromkeys(scopes)).items():
+                if bucket is None:
+                    current.pop(view, None)
+                else:
+                    current[view] = bucket
+            if current:
+                views[event_type] = current
             else:
-                buckets[scope] = bucket
-        self._buckets = buckets
+                views.pop(event_type, None)
+                del self._index[event_type]
+        self._views = views
 
-    def _builder(self, scope: _Scope) -> BucketBuilder:
-        builder = self._builders.get(scope)
-        if builder is None:
-            builder = self._builders[scope] = BucketBuilder()
-        return builder
+    def _file(self, campaign: Campaign, entry: Entry, touched: dict[EventType, list[Scope]]) -> None:
+        index = self._index.get(campaign.event_type)
+        if index is None:
+            index = self._index[campaign.event_type] = TypeIndex()
+        touched.setdefault(campaign.event_type, []).extend(index.add(_scope_of(campaign), entry))
+
+    def _unfile(self, campaign: Campaign, entry: Entry, touched: dict[EventType, list[Scope]]) -> None:
+        self._release(campaign.event_type, entry)
+        scopes = self._index[campaign.event_type].remove(_scope_of(campaign), entry)
+        touched.setdefault(campaign.event_type, []).extend(scopes)
 
     def _add_all(self, compiled: list[Campaign]) -> None:
         """Add many compiled campaigns, then publish each touched bucket once."""
@@ -236,13 +261,11 @@ class CampaignSet:
                 if campaign.id in self._records or campaign.id in seen:
                     raise _duplicate(campaign.id)
                 seen.add(campaign.id)
-            touched: dict[_Scope, None] = {}
+            touched: dict[EventType, list[Scope]] = {}
             for campaign in compiled:
-                scope = _scope_of(campaign)
                 entry = self._entry(campaign, next(self._order))
-                self._builder(scope).add(entry)
-                touched[scope] = None
-                self._records[campaign.id] = _Record(campaign, entry, scope)
+                self._file(campaign, entry, touched)
+                self._records[campaign.id] = _Record(campaign, entry)
             self._publish(touched)
 
     def add(
@@ -288,9 +311,9 @@ class CampaignSet:
             record = self._records.pop(campaign_id, None) if isinstance(campaign_id, str) else None
             if record is None:
                 raise _unknown(campaign_id)
-            self._release(record.campaign.event_type, record.entry)
-            self._builders[record.scope].remove(record.entry)
-            self._publish([record.scope])
+            touched: dict[EventType, list[Scope]] = {}
+            self._unfile(record.campaign, record.entry, touched)
+            self._publish(touched)
         return record.campaign
 
     def replace(
@@ -322,13 +345,12 @@ class CampaignSet:
             old = self._records.get(campaign_id)
             if old is None:
                 raise _unknown(campaign_id)
-            scope = _scope_of(campaign)
+            touched: dict[EventType, list[Scope]] = {}
+            self._unfile(old.campaign, old.entry, touched)
             entry = self._entry(campaign, old.entry.seq)
-            self._release(old.campaign.event_type, old.entry)
-            self._builders[old.scope].remove(old.entry)
-            self._builder(scope).add(entry)
-            self._records[campaign_id] = _Record(campaign, entry, scope)
-            self._publish(dict.fromkeys([old.scope, scope]))
+            self._file(campaign, entry, touched)
+            self._records[campaign_id] = _Record(campaign, entry)
+            self._publish(touched)
         return campaign
 
     # -- matching ------------------------------------------------------------------------------
@@ -350,26 +372,27 @@ class CampaignSet:
         """
         if envelope.__class__ is not Envelope:
             raise _not_envelope(envelope)
-        buckets = self._buckets  # one read: the snapshot this match works on
-        event_type = envelope.payload.event_type
+        views = self._views.get(envelope.payload.event_type)  # one read: the snapshot this match works on
+        if views is None:
+            return []
         operator_id = envelope.operator_id
         brand_id = envelope.brand_id
-        found: list[Entry] = []
+        found: list[tuple[int, str]] = []
         memo: dict[Clause, bool] = {}
-        for scope in (
-            (event_type, operator_id, brand_id),
-            (event_type, operator_id, None),
-            (event_type, None, brand_id),
-            (event_type, None, None),
-        ):
-            bucket = buckets.get(scope)
-            if bucket is not None:
-                if bucket.context_names:
-                    read_context(ctx, bucket.context_names, bucket.context_types)
-                bucket.collect(envelope, ctx, memo, found)
+        view = views.get((operator_id, brand_id))
+        if view is not None:  # the pair's view holds its operator's, brand's and global campaigns too
+            if view.context_names:
+                read_context(ctx, view.context_names, view.context_types)
+            view.collect(envelope, ctx, memo, found)
+        else:
+            for view in (views.get((operator_id, None)) or views.get((None, None)), views.get((None, brand_id))):
+                if view is not None:
+                    if view.context_names:
+                        read_context(ctx, view.context_names, view.context_types)
+                    view.collect(envelope, ctx, memo, found)
         if len(found) > 1:
-            found.sort(key=_seq)
-        return [entry.campaign_id for entry in found]
+            found.sort()
+        return [campaign_id for _, campaign_id in found]
 
     def match_naive(self, envelope: Envelope, *, ctx: Mapping[str, Any] | None = None) -> list[str]:
         """The reference behaviour of :meth:`match`: check type and scope, then call every condition in turn.
@@ -455,12 +478,31 @@ class CampaignSet:
         return campaigns
 
 
-def _seq(entry: Entry) -> int:
-    return entry.seq
+class _Shared(MutableMapping[Node, SharedValue]):
+    """The shared calls of one event type: a view of the set's table keyed by node alone."""
+
+    def __init__(self, table: MutableMapping[tuple[EventType, Node], SharedValue], event_type: EventType) -> None:
+        self._table = table
+        self._event_type = event_type
+
+    def __getitem__(self, node: Node) -> SharedValue:
+        return self._table[(self._event_type, node)]
+
+    def __setitem__(self, node: Node, value: SharedValue) -> None:
+        self._table[(self._event_type, node)] = value
+
+    def __delitem__(self, node: Node) -> None:  # pragma: no cover - entries go by themselves
+        del self._table[(self._event_type, node)]
+
+    def __iter__(self) -> Iterator[Node]:  # pragma: no cover - not needed by the index
+        return (node for kind, node in list(self._table) if kind is self._event_type)
+
+    def __len__(self) -> int:  # pragma: no cover - not needed by the index
+        return sum(1 for _ in self)
 
 
-def _scope_of(campaign: Campaign) -> _Scope:
-    return (campaign.event_type, campaign.operator_id, campaign.brand_id)
+def _scope_of(campaign: Campaign) -> Scope:
+    return (campaign.operator_id, campaign.brand_id)
 
 
 def _duplicate(campaign_id: str) -> CampaignError:

@@ -73,6 +73,8 @@ def _clause(draw: st.DrawFn, event_type: EventType, samples: list[Envelope]) -> 
             n.Compare("==", n.FieldRef("ctx", "segment"), n.String("EUR")),
             n.IsNull(n.FieldRef("ctx", "vip")),
         ]))
+    if draw(st.integers(0, 6)) == 0:
+        return draw(_computed(event_type, samples))
     scope, spec = draw(st.sampled_from(specs))
     ref = n.FieldRef(scope, spec.name)
 
@@ -109,6 +111,47 @@ def _clause(draw: st.DrawFn, event_type: EventType, samples: list[Envelope]) -> 
         return n.IsNull(ref, draw(st.booleans()))
     lit = non_null()
     return n.Compare("==", ref, lit) if lit is not None else n.IsNull(ref, True)
+
+
+_ZONES = ["Europe/Malta", "America/Sao_Paulo", "Asia/Kolkata", "UTC"]
+
+
+@st.composite
+def _computed(draw: st.DrawFn, event_type: EventType, samples: list[Envelope]) -> Any:
+    """A clause on a computed value (a time helper, arithmetic, a string function) near what the samples hold."""
+    stamp = n.FieldRef("event", "timestamp")
+    moment = draw(st.sampled_from([sample.timestamp for sample in samples])) if samples else 0
+    zone = draw(st.sampled_from(_ZONES))
+    when = datetime.fromtimestamp(moment, timezone.utc)
+    choice = draw(st.integers(0, 4))
+    if choice == 0:
+        call = n.Call("hour", (stamp, n.String(zone)) if draw(st.booleans()) else (stamp,))
+        op = draw(st.sampled_from(["==", ">=", "<", "in"]))
+        hours = [n.Number(Decimal(h)) for h in (when.hour, (when.hour + 1) % 24, draw(st.integers(0, 23)))]
+        if op == "in":
+            return n.In(call, n.ListLiteral(tuple(hours[: draw(st.integers(0, 3))])))
+        return n.Compare(op, call, draw(st.sampled_from(hours)))
+    if choice == 1:
+        day = n.Number(Decimal(draw(st.sampled_from([when.isoweekday(), draw(st.integers(1, 7))]))))
+        return n.Compare(draw(st.sampled_from(["==", "!=", ">="])), n.Call("weekday", (stamp,)), day)
+    if choice == 2:
+        date = n.String(draw(st.sampled_from([when.date().isoformat(), "2026-05-04"])))
+        return n.Compare(draw(st.sampled_from(["==", ">=", "<"])), n.Call("date", (stamp, n.String(zone))), date)
+    numbers = [(scope, spec) for scope, group in (("payload", payload_fields(event_type)),)
+               for spec in group if spec.kind in ("money", "signed_money")]
+    if choice == 3 and numbers:
+        (_, first), (_, second) = draw(st.sampled_from(numbers)), draw(st.sampled_from(numbers))
+        total = n.Arithmetic(draw(st.sampled_from(["+", "-", "*", "/"])), n.FieldRef("payload", first.name),
+                             draw(st.sampled_from([n.FieldRef("payload", second.name), n.Number(Decimal(2))])))
+        bound = n.Number(draw(st.sampled_from([Decimal(0), Decimal("1.5"), Decimal(10)])))
+        return n.Compare(draw(st.sampled_from(["==", ">=", "<", "!="])), total, bound)
+    strings = [spec for spec in payload_fields(event_type) if spec.kind in ("identifier", "currency")]
+    if not strings:
+        return n.Compare(">=", n.Call("hour", (stamp,)), n.Number(Decimal(12)))
+    spec = draw(st.sampled_from(strings))
+    held = [getattr(sample.payload, spec.name) for sample in samples] or ["eur"]
+    word = draw(st.sampled_from([value.lower() for value in held if isinstance(value, str)] or ["eur"]))
+    return n.Compare("==", n.Call("lower", (n.FieldRef("payload", spec.name),)), n.String(word))
 
 
 @st.composite

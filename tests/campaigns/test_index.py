@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from thrilldrops_events import CampaignSet, ChannelType, EventType, compile_condition
-from thrilldrops_events._campaign_index import Bucket, discriminators
+from thrilldrops_events._campaign_clauses import discriminators
+from thrilldrops_events._campaign_index import Bucket
 
 
 def _found(text: str, event_type: str = "Deposit") -> dict[int, tuple[str, str, frozenset[object]]]:
@@ -47,7 +48,7 @@ def test_channels_are_keyed_by_member_and_booleans_and_context_are_not_indexed()
 
 
 def _bucket(campaigns: CampaignSet, event_type: EventType) -> Bucket:
-    return campaigns._buckets[(event_type, None, None)]
+    return campaigns._views[event_type][(None, None)]
 
 
 def test_campaigns_are_filed_under_their_most_selective_field() -> None:
@@ -57,17 +58,83 @@ def test_campaigns_are_filed_under_their_most_selective_field() -> None:
     bucket = _bucket(campaigns, EventType.TRANSACTION)
     tables = {read.__reduce__()[1][0]: table for read, table in bucket.probes}  # attrgetter's path
     assert set(tables) == {"payload.game_id"}  # 61 game ids beat one currency
-    assert sum(len(entries) for groups in tables["payload.game_id"].values() for _, entries in groups) == 120
-    assert bucket.residual == ()
+    filed = 0
+    for groups, families in tables["payload.game_id"].values():
+        assert groups == ()
+        ((_, cut, _, _, by_currency),) = families  # then a look-up on currency
+        assert cut is None
+        assert list(by_currency) == ["EUR"]
+        filed += sum(len(keys) for _, keys in by_currency["EUR"])
+    assert filed == 120  # each campaign under its two game ids
+    assert bucket.residual is None
 
 
-def test_campaigns_without_a_discriminator_are_evaluated_for_every_event() -> None:
+def test_campaigns_without_a_discriminator_are_looked_at_for_every_event() -> None:
     campaigns = CampaignSet()
-    campaigns.add("range", "Deposit", "amount >= 1")
-    campaigns.add("never", "Deposit", "method_id in [] and amount >= 1")
-    bucket = _bucket(campaigns, EventType.DEPOSIT)
-    assert [[entry.campaign_id for entry in entries] for _, entries in bucket.residual] == [["range"]]
+    campaigns.add("bool", "Transaction", "is_free_spin")
+    campaigns.add("never", "Transaction", "game_id in [] and real_bet >= 1")
+    bucket = _bucket(campaigns, EventType.TRANSACTION)
+    assert bucket.residual is not None
+    groups, families = bucket.residual
+    assert [[campaign_id for _, campaign_id in keys] for _, keys in groups] == [["bool"]]
+    assert families == ()
     assert all(not table for _, table in bucket.probes)  # "never" is filed under no key at all
+
+
+def test_range_clauses_are_sorted_thresholds() -> None:
+    campaigns = CampaignSet()
+    for number, threshold in enumerate(["50", "5", "20.00", "20", "100"]):
+        campaigns.add(f"ge{number}", "Deposit", f"amount >= {threshold} and not method_id == \"pix\"")
+    campaigns.add("lt", "Deposit", "10 > amount")
+    campaigns.add("call", "Deposit", "hour(event.timestamp) < 6")
+    bucket = _bucket(campaigns, EventType.DEPOSIT)
+    assert bucket.residual is not None
+    groups, families = bucket.residual
+    assert groups == ()
+    thresholds = sorted(str(thresholds) for _, _, _, thresholds, _ in families)
+    assert thresholds == [
+        "[Decimal('10')]", "[Decimal('5'), Decimal('20.00'), Decimal('50'), Decimal('100')]", "[Decimal('6')]"
+    ]
+    ge = next(members for _, _, _, thresholds, members in families if len(thresholds) == 4)
+    ids = [[campaign_id for _, campaign_id in keys] for _, keys in ge]
+    assert ids == [["ge1"], ["ge2", "ge3"], ["ge0"], ["ge4"]]
+
+
+def test_equality_on_computed_values_is_a_second_look_up() -> None:
+    campaigns = CampaignSet()
+    for day in range(1, 8):
+        campaigns.add(f"d{day}", "Transaction", f'currency == "EUR" and weekday(event.timestamp) == {day}')
+    bucket = _bucket(campaigns, EventType.TRANSACTION)
+    ((_, table),) = bucket.probes
+    groups, families = table["EUR"]
+    assert groups == ()
+    ((_, cut, _, _, by_day),) = families
+    assert cut is None  # a look-up, not a bisection
+    assert sorted(by_day) == [Decimal(day) for day in range(1, 8)]
+    assert [[campaign_id for _, campaign_id in keys] for _, keys in by_day[Decimal(3)]] == [["d3"]]
+
+
+def test_views_hold_every_scope_an_event_can_be_in() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("pair", "Deposit", "amount > 0", operator_id="op-1", brand_id="b-1")
+    campaigns.add("operator", "Deposit", "amount > 0", operator_id="op-1")
+    campaigns.add("brand", "Deposit", "amount > 0", brand_id="b-1")
+    campaigns.add("global", "Deposit", "amount > 0")
+    views = campaigns._views[EventType.DEPOSIT]
+    assert set(views) == {("op-1", "b-1"), ("op-1", None), (None, "b-1"), (None, None)}
+
+    def held(view: tuple[str | None, str | None]) -> list[str]:
+        residual = views[view].residual
+        assert residual is not None
+        _, families = residual
+        return sorted(cid for *_, members in families for _, keys in members for _, cid in keys)
+
+    assert held(("op-1", "b-1")) == ["brand", "global", "operator", "pair"]
+    assert held(("op-1", None)) == ["global", "operator"]
+    assert held((None, "b-1")) == ["brand"]
+    assert held((None, None)) == ["global"]
+    campaigns.remove("pair")
+    assert set(campaigns._views[EventType.DEPOSIT]) == {("op-1", None), (None, "b-1"), (None, None)}
 
 
 def test_removing_every_campaign_drops_the_bucket() -> None:
@@ -76,7 +143,8 @@ def test_removing_every_campaign_drops_the_bucket() -> None:
     campaigns.add("b", "Deposit", "amount > 1", brand_id="b")
     campaigns.remove("a")
     campaigns.remove("b")
-    assert campaigns._buckets == {}
+    assert campaigns._views == {}
+    assert campaigns._index == {}
     assert campaigns._clauses == {}
 
 
