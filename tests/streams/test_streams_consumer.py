@@ -438,3 +438,37 @@ def test_money_survives_the_stream_exactly(redis_server: RedisServer) -> None:
     with ConsumerThread(consumer):
         wait_until(lambda: len(seen) == 4)
     assert [str(e.payload.amount) for e in seen] == [str(Decimal(a)) for a in amounts]  # type: ignore[union-attr]
+
+
+def test_entries_whose_read_reply_was_lost_are_delivered_again(redis_server: RedisServer) -> None:
+    """A reply to XREADGROUP lost on the way (the client retried after a dropped connection) leaves entries
+    pending for the consumer that it never received; the idle consumer finds and handles them, without
+    waiting for claim_idle_ms, and leaves handler failures waiting for their retry."""
+    client = redis_server.client()
+    handled: list[str] = []
+    failures: list[str] = []
+
+    def handler(envelope: Envelope) -> None:
+        if envelope.player_id.startswith("p-fail"):
+            failures.append(envelope.player_id)
+            raise RuntimeError("not now")
+        handled.append(envelope.player_id)
+
+    consumer = fast_consumer(client, handler, consumer="c1", claim_idle_ms=600_000)
+    with ConsumerThread(consumer):
+        failing = make_event(1).model_copy(update={"player_id": "p-fail-1"})
+        publish(client, STREAM, failing)
+        wait_until(lambda: failures == ["p-fail-1"])
+        lost = make_events(5, tag="lost", start=10)
+        # Add them and read them as "c1" in one transaction, on another connection: the entries are now
+        # pending for c1, which never saw them (as if the reply to its own read had been lost).
+        pipe = client.pipeline(transaction=True)
+        for envelope in lost:
+            pipe.xadd(STREAM, codec.encode(envelope))  # type: ignore[arg-type]
+        pipe.xreadgroup(GROUP, "c1", {STREAM: ">"}, count=100)
+        read = pipe.execute()[-1]
+        assert len(read[0][1]) == len(lost)
+        wait_until(lambda: sorted(handled) == sorted(e.player_id for e in lost))
+        assert consumer.stats.reclaimed == 0  # found by the consumer itself, not by XAUTOCLAIM
+    assert failures == ["p-fail-1"]  # the failed entry still waits for its retry after claim_idle_ms
+    assert group_pending(client) == 1

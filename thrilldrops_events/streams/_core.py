@@ -58,6 +58,8 @@ _ORIGINAL_PREFIX = "original:"  # an original field whose name clashes with a me
 _MAX_REMEMBERED_ERRORS = 1024
 _MAX_ERROR_TEXT = 2000
 _BACKOFF_FIRST = 0.05
+#: How often an idle consumer looks for entries pending for it that it never received (seconds).
+_ORPHAN_SWEEP_INTERVAL = 1.0
 _BACKOFF_MAX = 5.0
 _CLAIM_ROUNDS = 100  # XAUTOCLAIM calls in one reclaim pass at most (each scans up to 10 x batch_size entries)
 
@@ -308,6 +310,7 @@ class ConsumerCore:
         self._stopping = False
         self._acks: list[str] = []
         self._next_claim = 0.0
+        self._next_orphan_sweep = 0.0
         self._last_errors: OrderedDict[str, str] = OrderedDict()
         self._counts: dict[str, int] = dict.fromkeys(
             ("handled", "retried", "dead_lettered", "reclaimed", "trimmed", "reconnects", "groups_created"), 0)
@@ -451,10 +454,37 @@ class ConsumerCore:
         reply = yield Call("execute_command", ("XREADGROUP", "GROUP", self.group, self.consumer, "COUNT",
                                                self.batch_size, "BLOCK", block, "STREAMS", self.stream, ">"),
                            {NEVER_DECODE: True})
-        for entry_id, fields in _entries(reply):
+        entries = _entries(reply)
+        for entry_id, fields in entries:
             if self._stopping:
                 break
             yield from self._process(entry_id, fields, 1)
+        yield from self._flush_acks()
+        if not entries and self._clock() >= self._next_orphan_sweep:
+            # A reply to XREADGROUP lost on the way (a dropped connection that the client retried by itself)
+            # leaves entries pending for this consumer that it never saw. When idle, deliver them again,
+            # leaving alone the handler failures that wait for their retry.
+            self._next_orphan_sweep = self._clock() + _ORPHAN_SWEEP_INTERVAL
+            yield from self._sweep_orphans()
+
+    def _sweep_orphans(self) -> Steps:
+        """Handle entries pending for this consumer that it never received (``XPENDING``, then ``XRANGE``).
+
+        Neither command counts as a delivery, so handler failures waiting for their retry are left as they are.
+        """
+        rows = yield Call("xpending_range", (self.stream, self.group), {
+            "min": "-", "max": "+", "count": self.batch_size + len(self._last_errors), "consumername": self.consumer})
+        orphans = [(_text(row["message_id"]), int(row["times_delivered"])) for row in rows or ()
+                   if _text(row["message_id"]) not in self._last_errors][: self.batch_size]
+        if not orphans:
+            return
+        replies = yield Pipeline(tuple(Call("execute_command", ("XRANGE", self.stream, entry_id, entry_id),
+                                            {NEVER_DECODE: True}) for entry_id, _ in orphans))
+        for (entry_id, deliveries), reply in zip(orphans, replies):  # noqa: B905 - one reply per call
+            if self._stopping:
+                break
+            entries = [_entry(item) for item in reply or ()]
+            yield from self._process(entry_id, entries[0][1] if entries else {}, deliveries)
         yield from self._flush_acks()
 
     def _delivery_counts(self, ids: list[str]) -> Generator[Operation, Any, dict[str, int]]:
