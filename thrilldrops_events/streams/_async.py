@@ -15,14 +15,12 @@ from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.streams._core import (
     Call,
-    ConsumerCore,
-    ConsumerStats,
+    ConsumerFront,
     GroupInfo,
     Invoke,
     Operation,
     Pause,
     Pipeline,
-    StreamConfigError,
 )
 from thrilldrops_events.streams._sync import _check_chunk, _entry_id
 
@@ -70,7 +68,7 @@ async def publish_many_async(
     return ids
 
 
-class AsyncStreamConsumer:
+class AsyncStreamConsumer(ConsumerFront):
     """The asyncio flavour of :class:`~thrilldrops_events.streams.StreamConsumer`, with the same behaviour.
 
     It takes the same arguments, with a ``redis.asyncio.Redis`` client and a handler that may be a
@@ -99,42 +97,16 @@ class AsyncStreamConsumer:
         group_start_id: str = "0",
         strict: bool = False,
     ) -> None:
-        if not callable(handler):
-            raise StreamConfigError("handler must be callable")
-        self._client = client
-        self._handler = handler
-        self._core = ConsumerCore(
+        super().__init__(
+            handler,
             stream=stream, group=group, consumer=consumer, dead_letter_stream=dead_letter_stream,
             dead_letter_maxlen=dead_letter_maxlen, max_deliveries=max_deliveries, claim_idle_ms=claim_idle_ms,
             claim_interval_ms=claim_interval_ms, batch_size=batch_size, block_ms=block_ms,
             group_start_id=group_start_id, strict=strict,
         )
+        self._client = client
+        self._handler = handler
         self._wake: asyncio.Event | None = None
-
-    @property
-    def stream(self) -> str:
-        """The stream's key."""
-        return self._core.stream
-
-    @property
-    def group(self) -> str:
-        """The consumer group's name."""
-        return self._core.group
-
-    @property
-    def consumer(self) -> str:
-        """This consumer's name in the group."""
-        return self._core.consumer
-
-    @property
-    def dead_letter_stream(self) -> str:
-        """The dead-letter stream's key."""
-        return self._core.dead_letter_stream
-
-    @property
-    def stats(self) -> ConsumerStats:
-        """A snapshot of the counters: handled, retried, dead-lettered, reclaimed, trimmed..."""
-        return self._core.stats
 
     def stop(self) -> None:
         """Stop after the current entry; :meth:`run` then acknowledges what was handled and returns."""

@@ -12,8 +12,7 @@ from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.streams._core import (
     Call,
-    ConsumerCore,
-    ConsumerStats,
+    ConsumerFront,
     GroupInfo,
     Invoke,
     Operation,
@@ -85,7 +84,7 @@ def publish_many(
     return ids
 
 
-class StreamConsumer:
+class StreamConsumer(ConsumerFront):
     """Consume one stream in one consumer group with a blocking client; see the Redis streams guide.
 
     Delivery is at least once: the handler is called with each valid event, the entry is
@@ -137,42 +136,16 @@ class StreamConsumer:
         group_start_id: str = "0",
         strict: bool = False,
     ) -> None:
-        if not callable(handler):
-            raise StreamConfigError("handler must be callable")
-        self._client = client
-        self._handler = handler
-        self._core = ConsumerCore(
+        super().__init__(
+            handler,
             stream=stream, group=group, consumer=consumer, dead_letter_stream=dead_letter_stream,
             dead_letter_maxlen=dead_letter_maxlen, max_deliveries=max_deliveries, claim_idle_ms=claim_idle_ms,
             claim_interval_ms=claim_interval_ms, batch_size=batch_size, block_ms=block_ms,
             group_start_id=group_start_id, strict=strict,
         )
+        self._client = client
+        self._handler = handler
         self._wake = threading.Event()
-
-    @property
-    def stream(self) -> str:
-        """The stream's key."""
-        return self._core.stream
-
-    @property
-    def group(self) -> str:
-        """The consumer group's name."""
-        return self._core.group
-
-    @property
-    def consumer(self) -> str:
-        """This consumer's name in the group."""
-        return self._core.consumer
-
-    @property
-    def dead_letter_stream(self) -> str:
-        """The dead-letter stream's key."""
-        return self._core.dead_letter_stream
-
-    @property
-    def stats(self) -> ConsumerStats:
-        """A snapshot of the counters: handled, retried, dead-lettered, reclaimed, trimmed..."""
-        return self._core.stats
 
     def stop(self) -> None:
         """Stop after the current entry; :meth:`run` then acknowledges what was handled and returns.
