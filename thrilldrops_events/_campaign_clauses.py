@@ -12,8 +12,8 @@ This module also says which clauses an index can decide without evaluating them:
 * :func:`lookup_of`: ``operand == literal``, ``operand in [...]`` and ``operand < <= > >= literal`` on
   pure expressions, decided inside a posting by a look-up or by bisection in sorted thresholds;
 * :func:`simple_test`: clauses on pure expressions (fields, literals, built-in calls, arithmetic;
-  calls and arithmetic are :class:`SharedValue` objects, computed once per event for every clause
-  holding them): tested without the clause's compiled condition.
+  calls are :class:`SharedValue` objects, computed once per event for every clause holding them):
+  tested without the clause's compiled condition.
 
 Why this equals evaluating the clause: the operand's value at evaluation time (a ``Decimal``, an
 ``int`` timestamp, a ``str``, a :class:`~thrilldrops_events.ChannelType`) and the literal, coerced
@@ -73,7 +73,7 @@ __all__ = [
 Test = Callable[[Any, Any], bool]
 #: A discriminator: (scope, field name, the keys under which the campaign is filed).
 Discriminator = tuple[str, str, frozenset[Any]]
-#: How an index decides a clause (see :func:`lookup_of`): ``(op, operand, threshold or keys, read)``.
+#: How an index decides a clause (see :func:`lookup_of`): ``(op, operand key, threshold or keys, read)``.
 Lookup = tuple[str, Any, Any, Callable[[Any], Any]]
 
 #: Value types whose fields are indexed (booleans split campaigns in two at best: not worth a table).
@@ -184,7 +184,7 @@ _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 class SharedValue:
-    """A pure expression's value: a built-in call or arithmetic (``hour(event.timestamp, "Europe/Malta")``).
+    """A built-in function call's value (``hour(event.timestamp, "Europe/Malta")``), shared by clauses.
 
     Every clause that reads the same expression shares one, so it is computed once per event however
     many thresholds campaigns compare it with. The last result is kept with the envelope it was
@@ -217,8 +217,8 @@ def value_of(checked: CheckedCondition, node: Node, shared: MutableMapping[Node,
     """How to compute a pure expression from an envelope, or ``None`` if it is not one.
 
     Pure expressions are payload and envelope fields, literals, built-in function calls, arithmetic
-    and unary minus on pure expressions; calls and arithmetic become :class:`SharedValue` objects,
-    shared by every clause (of the event type) holding the same one. They follow the reference
+    and unary minus on pure expressions; calls become :class:`SharedValue` objects, shared by every
+    clause (of the event type) holding the same one. They follow the reference
     evaluator: arithmetic (in the language's decimal context; dividing by zero gives ``null``)
     gives ``null`` when an operand is ``null``; a string literal argument is coerced to its
     parameter's type; a ``null`` argument for a parameter that is not nullable gives ``null``
@@ -233,12 +233,16 @@ def value_of(checked: CheckedCondition, node: Node, shared: MutableMapping[Node,
         return _constant(node.value)  # type: ignore[attr-defined]
     if kind is Null:
         return _constant(None)
-    if kind is not Call and kind is not Arithmetic and kind is not Negate:
+    if kind is Arithmetic:  # cheap: computed where needed (each clause holding it is evaluated once anyway)
+        return _arithmetic(checked, node, shared)
+    if kind is Negate:
+        return _negative(checked, node, shared)
+    if kind is not Call:
         return None
     found = shared.get(node)
     if found is not None:
         return found
-    compute = (_call if kind is Call else _arithmetic if kind is Arithmetic else _negative)(checked, node, shared)
+    compute = _call(checked, node, shared)
     if compute is None:
         return None
     value = shared[node] = SharedValue(node, compute)
@@ -359,7 +363,11 @@ def simple_test(checked: CheckedCondition, node: Node, shared: MutableMapping[No
     """
     kind = type(node)
     if kind is Not:
-        inner = simple_test(checked, node.operand, shared)  # type: ignore[attr-defined]
+        operand: Any = node.operand  # type: ignore[attr-defined]
+        if type(operand) is FieldRef and operand.scope != "ctx":  # not is_free_spin: one call, not two
+            field = reader(operand.scope, operand.name)
+            return lambda envelope, ctx: not field(envelope)
+        inner = simple_test(checked, operand, shared)
         return None if inner is None else _negate(inner)
     if kind is IsNull or kind is In:
         found = value_of(checked, node.operand, shared)  # type: ignore[attr-defined]
@@ -449,7 +457,7 @@ def lookup_of(checked: CheckedCondition, node: Node, shared: MutableMapping[Node
         if read is None or target.base == "bool":
             return None
         keys = frozenset(coerce_literal(item.value, target) for item in member.items.items)
-        return ("==", member.operand, keys, read)
+        return ("==", _operand_key(member.operand, read), keys, read)
     if kind is not Compare or node.op == "!=":  # type: ignore[attr-defined]
         return None
     parts = _compare_parts(checked, node, shared)
@@ -457,8 +465,19 @@ def lookup_of(checked: CheckedCondition, node: Node, shared: MutableMapping[Node
         return None
     op, read, operand_type, value, operand = parts
     if op == "==":
-        return ("==", operand, frozenset({value}), read) if operand_type.base != "bool" else None
-    return (op, operand, value, read)
+        return ("==", _operand_key(operand, read), frozenset({value}), read) if operand_type.base != "bool" else None
+    return (op, _operand_key(operand, read), value, read)
+
+
+def _operand_key(operand: Node, read: Callable[[Any], Any]) -> Any:
+    """What identifies an operand cheaply: a field's path, a shared call itself, else its canonical text.
+
+    Equal canonical text means equal trees (the printer writes every parenthesis the tree needs),
+    and comparing strings is cheaper than comparing trees node by node each time an index is built.
+    """
+    if type(operand) is FieldRef:
+        return operand.path
+    return read if isinstance(read, SharedValue) else operand.text
 
 
 def _negate(test: Test) -> Test:

@@ -131,7 +131,7 @@ def _run(posting: Posting, envelope: Any, ctx: Any, memo: dict[Clause, bool],
          get: Callable[[Clause], bool | None], found: list[tuple[int, str]]) -> None:
     groups, families = posting
     if families:
-        groups = list(groups)  # type: ignore[assignment]
+        chosen = [*groups]
         for read, cut, prefix, thresholds, members in families:
             value = read(envelope)
             if value is None:  # null is no key, and an ordering comparison with null is false
@@ -139,11 +139,12 @@ def _run(posting: Posting, envelope: Any, ctx: Any, memo: dict[Clause, bool],
             if cut is None:
                 held = members.get(value)
                 if held is not None:
-                    groups.extend(held)  # type: ignore[attr-defined]
+                    chosen += held
+            elif prefix:
+                chosen += members[: cut(thresholds, value)]
             else:
-                groups.extend(  # type: ignore[attr-defined]
-                    members[: cut(thresholds, value)] if prefix else members[cut(thresholds, value) :]
-                )
+                chosen += members[cut(thresholds, value) :]
+        groups = chosen  # type: ignore[assignment]
     for clauses, entries in groups:
         for clause in clauses:
             held = get(clause)
