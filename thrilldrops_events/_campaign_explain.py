@@ -18,7 +18,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from thrilldrops_events._campaign_clauses import type_of
+from thrilldrops_events._campaign_values import type_of
 from thrilldrops_events.conditions._walk import postorder, trampoline
 from thrilldrops_events.conditions.nodes import (
     And,

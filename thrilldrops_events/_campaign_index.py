@@ -26,7 +26,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from thrilldrops_events._campaign_clauses import Clause, Discriminator, reader
+from thrilldrops_events._campaign_clauses import Clause, Discriminator
+from thrilldrops_events._campaign_values import reader
 from thrilldrops_events.conditions.valuetypes import ValueType
 
 __all__ = ["Bucket", "BucketBuilder", "Entry", "Posting", "Scope", "TypeIndex"]

@@ -9,33 +9,27 @@ optional scope (an operator, a brand, or both, as named in the event's envelope)
     campaigns.match(envelope)  # ["welcome-drop"] or []
 
 ``match`` gives exactly the answer of evaluating every campaign's compiled condition in turn
-(:meth:`CampaignSet.match_naive`), without doing that: see :mod:`thrilldrops_events._campaign_index`
-for the index, and the architecture page of the docs for the design.
+(:meth:`CampaignSet.match_naive`), without doing that. The machinery is private: clauses
+(``_campaign_clauses``, ``_campaign_values``), the index (``_campaign_index``), the writer's side
+(``_campaign_store``), explanations (``_campaign_explain``) and the JSON form (``_campaign_json``);
+the architecture page of the docs describes the design.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
-import weakref
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from thrilldrops_events._campaign_clauses import (
-    Clause,
-    SharedValue,
-    Test,
-    clauses_of,
-    discriminators,
-    lookup_of,
-    simple_test,
-)
+from thrilldrops_events._campaign_clauses import Clause
 from thrilldrops_events._campaign_explain import Explanation, explain_campaign
-from thrilldrops_events._campaign_index import Bucket, Entry, Scope, TypeIndex
+from thrilldrops_events._campaign_index import Entry
 from thrilldrops_events._campaign_json import id_problem, read_campaigns, scope_problem
+from thrilldrops_events._campaign_store import Store, Touched
 from thrilldrops_events.conditions.condition import CompiledCondition, compile_condition
-from thrilldrops_events.conditions.functions import BUILTINS, FunctionRegistry
+from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import read_context
@@ -44,7 +38,6 @@ from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import CampaignError, ConditionEvaluationError
 
 __all__ = ["Campaign", "CampaignSet", "Explanation"]
-
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,12 +158,7 @@ class CampaignSet:
         self._limits = limits
         self._lock = threading.Lock()
         self._records: dict[str, _Record] = {}
-        self._clauses: dict[tuple[EventType, Node], Clause] = {}
-        # built-in calls shared by clauses; an entry goes when the last clause using it does
-        self._shared: weakref.WeakValueDictionary[tuple[EventType, Node], SharedValue] = weakref.WeakValueDictionary()
-        # published: each match reads this once; it is replaced whole, never changed
-        self._views: dict[EventType, dict[Scope, Bucket]] = {}
-        self._index: dict[EventType, TypeIndex] = {}  # the writer's side
+        self._store = Store(functions, self._context, limits)  # its views are what a match reads
         self._order = itertools.count()
         self._add_all(
             [self._compile(c.id, c.event_type, c.condition.node, c.operator_id, c.brand_id) for c in campaigns]
@@ -190,69 +178,6 @@ class CampaignSet:
         )
         return Campaign(campaign_id, compiled.event_type, compiled, operator_id, brand_id)
 
-    def _intern(self, event_type: EventType, node: Node, whole: CompiledCondition) -> Clause:
-        clause = self._clauses.get((event_type, node))
-        if clause is None:
-            shared = _Shared(self._shared, event_type)
-            simple = simple_test(whole.checked, node, shared)
-            if simple is not None:
-                clause = Clause(node, simple, lookup=lookup_of(whole.checked, node, shared))
-            elif node is whole.node:
-                clause = Clause(node, whole)
-            else:
-                functions, context, limits = self._functions, self._context, self._limits
-
-                def make(sub: Node, event_type: EventType = event_type) -> Test:
-                    return compile_condition(sub, event_type, functions=functions, context=context, limits=limits)
-
-                clause = Clause(node, make=make)
-            self._clauses[(event_type, node)] = clause
-        clause.users += 1
-        return clause
-
-    def _release(self, event_type: EventType, entry: Entry) -> None:
-        for clause in entry.clauses:
-            clause.users -= 1
-            if clause.users == 0:
-                del self._clauses[(event_type, clause.node)]
-
-    def _entry(self, campaign: Campaign, seq: int) -> Entry:
-        compiled = campaign.condition
-        clauses = tuple(self._intern(campaign.event_type, node, compiled) for node in clauses_of(compiled.node))
-        checked = compiled.checked
-        found = discriminators(checked)
-        reorder = all(BUILTINS.get(name) is spec for name, spec in checked.functions.items())
-        return Entry(seq, campaign.id, clauses, dict(checked.context), found, reorder)
-
-    def _publish(self, touched: Mapping[EventType, Iterable[Scope]]) -> None:
-        """Publish the new views touched, with one reference swap (call with the lock held)."""
-        views = dict(self._views)
-        for event_type, scopes in touched.items():
-            index = self._index[event_type]
-            current = dict(views.get(event_type, {}))
-            for view, bucket in index.publish(dict.fromkeys(scopes)).items():
-                if bucket is None:
-                    current.pop(view, None)
-                else:
-                    current[view] = bucket
-            if current:
-                views[event_type] = current
-            else:
-                views.pop(event_type, None)
-                del self._index[event_type]
-        self._views = views
-
-    def _file(self, campaign: Campaign, entry: Entry, touched: dict[EventType, list[Scope]]) -> None:
-        index = self._index.get(campaign.event_type)
-        if index is None:
-            index = self._index[campaign.event_type] = TypeIndex()
-        touched.setdefault(campaign.event_type, []).extend(index.add(_scope_of(campaign), entry))
-
-    def _unfile(self, campaign: Campaign, entry: Entry, touched: dict[EventType, list[Scope]]) -> None:
-        self._release(campaign.event_type, entry)
-        scopes = self._index[campaign.event_type].remove(_scope_of(campaign), entry)
-        touched.setdefault(campaign.event_type, []).extend(scopes)
-
     def _add_all(self, compiled: list[Campaign]) -> None:
         """Add many compiled campaigns, then publish each touched bucket once."""
         with self._lock:
@@ -261,12 +186,12 @@ class CampaignSet:
                 if campaign.id in self._records or campaign.id in seen:
                     raise _duplicate(campaign.id)
                 seen.add(campaign.id)
-            touched: dict[EventType, list[Scope]] = {}
+            touched: Touched = {}
             for campaign in compiled:
-                entry = self._entry(campaign, next(self._order))
-                self._file(campaign, entry, touched)
+                entry = self._store.entry(campaign, next(self._order))
+                self._store.file(campaign, entry, touched)
                 self._records[campaign.id] = _Record(campaign, entry)
-            self._publish(touched)
+            self._store.publish(touched)
 
     def add(
         self,
@@ -311,9 +236,9 @@ class CampaignSet:
             record = self._records.pop(campaign_id, None) if isinstance(campaign_id, str) else None
             if record is None:
                 raise _unknown(campaign_id)
-            touched: dict[EventType, list[Scope]] = {}
-            self._unfile(record.campaign, record.entry, touched)
-            self._publish(touched)
+            touched: Touched = {}
+            self._store.unfile(record.campaign, record.entry, touched)
+            self._store.publish(touched)
         return record.campaign
 
     def replace(
@@ -345,12 +270,12 @@ class CampaignSet:
             old = self._records.get(campaign_id)
             if old is None:
                 raise _unknown(campaign_id)
-            touched: dict[EventType, list[Scope]] = {}
-            self._unfile(old.campaign, old.entry, touched)
-            entry = self._entry(campaign, old.entry.seq)
-            self._file(campaign, entry, touched)
+            touched: Touched = {}
+            self._store.unfile(old.campaign, old.entry, touched)
+            entry = self._store.entry(campaign, old.entry.seq)
+            self._store.file(campaign, entry, touched)
             self._records[campaign_id] = _Record(campaign, entry)
-            self._publish(touched)
+            self._store.publish(touched)
         return campaign
 
     # -- matching ------------------------------------------------------------------------------
@@ -372,7 +297,7 @@ class CampaignSet:
         """
         if envelope.__class__ is not Envelope:
             raise _not_envelope(envelope)
-        views = self._views.get(envelope.payload.event_type)  # one read: the snapshot this match works on
+        views = self._store.views.get(envelope.payload.event_type)  # one read: the snapshot this match works on
         if views is None:
             return []
         operator_id = envelope.operator_id
@@ -476,33 +401,6 @@ class CampaignSet:
         campaigns = cls(functions=functions, context=context, limits=limits)
         campaigns._add_all(read_campaigns(data, campaigns._compile))
         return campaigns
-
-
-class _Shared(MutableMapping[Node, SharedValue]):
-    """The shared calls of one event type: a view of the set's table keyed by node alone."""
-
-    def __init__(self, table: MutableMapping[tuple[EventType, Node], SharedValue], event_type: EventType) -> None:
-        self._table = table
-        self._event_type = event_type
-
-    def __getitem__(self, node: Node) -> SharedValue:
-        return self._table[(self._event_type, node)]
-
-    def __setitem__(self, node: Node, value: SharedValue) -> None:
-        self._table[(self._event_type, node)] = value
-
-    def __delitem__(self, node: Node) -> None:  # pragma: no cover - entries go by themselves
-        del self._table[(self._event_type, node)]
-
-    def __iter__(self) -> Iterator[Node]:  # pragma: no cover - not needed by the index
-        return (node for kind, node in list(self._table) if kind is self._event_type)
-
-    def __len__(self) -> int:  # pragma: no cover - not needed by the index
-        return sum(1 for _ in self)
-
-
-def _scope_of(campaign: Campaign) -> Scope:
-    return (campaign.operator_id, campaign.brand_id)
 
 
 def _duplicate(campaign_id: str) -> CampaignError:

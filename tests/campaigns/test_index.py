@@ -48,7 +48,7 @@ def test_channels_are_keyed_by_member_and_booleans_and_context_are_not_indexed()
 
 
 def _bucket(campaigns: CampaignSet, event_type: EventType) -> Bucket:
-    return campaigns._views[event_type][(None, None)]
+    return campaigns._store.views[event_type][(None, None)]
 
 
 def test_campaigns_are_filed_under_their_most_selective_field() -> None:
@@ -120,7 +120,7 @@ def test_views_hold_every_scope_an_event_can_be_in() -> None:
     campaigns.add("operator", "Deposit", "amount > 0", operator_id="op-1")
     campaigns.add("brand", "Deposit", "amount > 0", brand_id="b-1")
     campaigns.add("global", "Deposit", "amount > 0")
-    views = campaigns._views[EventType.DEPOSIT]
+    views = campaigns._store.views[EventType.DEPOSIT]
     assert set(views) == {("op-1", "b-1"), ("op-1", None), (None, "b-1"), (None, None)}
 
     def held(view: tuple[str | None, str | None]) -> list[str]:
@@ -134,7 +134,7 @@ def test_views_hold_every_scope_an_event_can_be_in() -> None:
     assert held((None, "b-1")) == ["brand"]
     assert held((None, None)) == ["global"]
     campaigns.remove("pair")
-    assert set(campaigns._views[EventType.DEPOSIT]) == {("op-1", None), (None, "b-1"), (None, None)}
+    assert set(campaigns._store.views[EventType.DEPOSIT]) == {("op-1", None), (None, "b-1"), (None, None)}
 
 
 def test_removing_every_campaign_drops_the_bucket() -> None:
@@ -143,17 +143,17 @@ def test_removing_every_campaign_drops_the_bucket() -> None:
     campaigns.add("b", "Deposit", "amount > 1", brand_id="b")
     campaigns.remove("a")
     campaigns.remove("b")
-    assert campaigns._views == {}
-    assert campaigns._index == {}
-    assert campaigns._clauses == {}
+    assert campaigns._store.views == {}
+    assert campaigns._store.indexes == {}
+    assert campaigns._store.clauses == {}
 
 
 def test_identical_clauses_are_shared_and_released() -> None:
     campaigns = CampaignSet()
     campaigns.add("a", "Deposit", 'amount >= 20 and currency == "EUR"')
     campaigns.add("b", "Deposit", 'amount >= 20 and currency == "USD"', brand_id="b-1")
-    shared = campaigns._clauses[(EventType.DEPOSIT, compile_condition("amount >= 20", "Deposit").node)]
+    shared = campaigns._store.clauses[(EventType.DEPOSIT, compile_condition("amount >= 20", "Deposit").node)]
     assert shared.users == 2
     campaigns.remove("a")
     assert shared.users == 1
-    assert len(campaigns._clauses) == 2
+    assert len(campaigns._store.clauses) == 2
