@@ -229,7 +229,8 @@ class BucketBuilder:
     discriminator: the one with the fewest keys relative to how many distinct keys that field has
     across the bucket (``game_id in [3 games]`` beats ``currency == "EUR"`` when the bucket names
     100 games and 10 currencies). That spread changes as campaigns come and go, so every campaign is
-    filed again whenever the bucket has doubled or halved since it was last filed as a whole.
+    filed again whenever the bucket has doubled or halved since it was last filed as a whole, or has
+    seen as many changes as it holds campaigns (a set that changes over time keeps its best filing).
     """
 
     def __init__(self) -> None:
@@ -242,6 +243,7 @@ class BucketBuilder:
         self._spread: dict[FieldKey, dict[Any, int]] = {}
         self._dirty: dict[FieldKey | None, set[Any]] = {}
         self._filed_at = 0
+        self._changes = 0
         self._context: dict[str, tuple[ValueType, int]] = {}
 
     def __len__(self) -> int:
@@ -315,13 +317,15 @@ class BucketBuilder:
         for entry in self.entries.values():
             self._file(entry)
         self._filed_at = len(self.entries)
+        self._changes = 0
 
     def publish(self) -> Bucket | None:
         """The bucket as it now stands (``None`` when empty); tables already published are never changed."""
         if not self.entries:
             return None
         size = len(self.entries)
-        if size >= 2 * self._filed_at + 8 or 2 * size + 8 <= self._filed_at:
+        self._changes += 1
+        if size >= 2 * self._filed_at + 8 or 2 * size + 8 <= self._filed_at or self._changes > max(size, 64):
             self._refile()
         for field, keys in self._dirty.items():
             if field is None:

@@ -295,7 +295,7 @@ class CampaignSet:
             ConditionEvaluationError: If ``envelope`` is not an ``Envelope``, or a campaign in scope
                 reads a context value that ``ctx`` lacks or holds with the wrong type.
         """
-        if envelope.__class__ is not Envelope:
+        if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
             raise _not_envelope(envelope)
         views = self._store.views.get(envelope.payload.event_type)  # one read: the snapshot this match works on
         if views is None:
@@ -324,7 +324,7 @@ class CampaignSet:
 
         As slow as the set is large; kept for tests and for checking the index.
         """
-        if envelope.__class__ is not Envelope:
+        if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
             raise _not_envelope(envelope)
         return [
             campaign.id
@@ -347,7 +347,7 @@ class CampaignSet:
         record = self._records.get(campaign_id) if isinstance(campaign_id, str) else None
         if record is None:
             raise _unknown(campaign_id)
-        if envelope.__class__ is not Envelope:
+        if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
             raise _not_envelope(envelope)
         return explain_campaign(record.campaign, envelope, ctx)
 
