@@ -222,14 +222,14 @@ Placement = tuple["FieldKey | None", frozenset[Any], tuple[Clause, ...]]
 
 
 class BucketBuilder:
-    """The writer's side of one scope: mutable, never seen by a match; publishes immutable buckets.
+    """The writer's side of one view: mutable, never seen by a match; publishes immutable buckets.
 
     Adding or removing a campaign touches only the posting lists of its own keys, so it costs in
-    proportion to those lists, not to the bucket. Each campaign is filed under its most selective
+    proportion to those lists, not to the view. Each campaign is filed under its most selective
     discriminator: the one with the fewest keys relative to how many distinct keys that field has
-    across the bucket (``game_id in [3 games]`` beats ``currency == "EUR"`` when the bucket names
+    across the view (``game_id in [3 games]`` beats ``currency == "EUR"`` when the view names
     100 games and 10 currencies). That spread changes as campaigns come and go, so every campaign is
-    filed again whenever the bucket has doubled or halved since it was last filed as a whole, or has
+    filed again whenever the view has doubled or halved since it was last filed as a whole, or has
     seen as many changes as it holds campaigns (a set that changes over time keeps its best filing).
     """
 

@@ -133,8 +133,11 @@ class CampaignSet:
     """Many campaigns, matched against one event at a time by index rather than by scanning.
 
     Args:
-        campaigns: Campaigns to start with (from another set, for example).
-        functions: The functions conditions may call (the built-ins if omitted).
+        campaigns: Campaigns to start with (from another set, for example); their conditions are
+            compiled again with this set's functions, context and limits.
+        functions: The functions conditions may call (the built-ins if omitted). They should be
+            pure and not raise: the set calls a function once for every campaign holding the same
+            clause, and not at all for campaigns that a look-up has already ruled out.
         context: The context values conditions may read, with their types
             (``{"vip_level": "number"}``); pass their values to :meth:`match` as ``ctx``.
         limits: Size limits for conditions (the language's defaults if omitted).
@@ -179,7 +182,7 @@ class CampaignSet:
         return Campaign(campaign_id, compiled.event_type, compiled, operator_id, brand_id)
 
     def _add_all(self, compiled: list[Campaign]) -> None:
-        """Add many compiled campaigns, then publish each touched bucket once."""
+        """Add many compiled campaigns, then publish each touched view once."""
         with self._lock:
             seen: set[str] = set()
             for campaign in compiled:
