@@ -23,11 +23,14 @@ measured in ``benchmarks/``, not here; a hang would show as a stuck test run.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from thrilldrops_events import (
     ConditionEvaluationError,
@@ -37,6 +40,7 @@ from thrilldrops_events import (
     Deposit,
     FunctionRegistry,
     PlayerLogin,
+    ThrillDropsError,
     compile_condition,
     condition_from_json,
     parse_condition,
@@ -345,3 +349,15 @@ def test_secrets_never_show() -> None:
     assert "tok-very-secret" not in str(wrong_type.value)
     assert repr(EVENTS["login"]).count("tok-secret") == 0
     assert CTX  # the shared context is untouched by these tests
+
+
+@given(
+    st.sampled_from(["amount", "balance_after", "currency", "channel_type", "event.timestamp", "method_id"]),
+    st.sampled_from(["==", "!=", "<", ">=", "in"]),
+    st.text(max_size=30),
+)
+def test_any_string_literal_against_any_field_is_a_clean_error_or_a_condition(field: str, op: str, text: str) -> None:
+    literal = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    source = f"{field} in [{literal}]" if op == "in" else f"{field} {op} {literal}"
+    with contextlib.suppress(ThrillDropsError):  # anything else (InvalidOperation, KeyError...) fails the test
+        compile_condition(source, "Deposit")

@@ -17,7 +17,7 @@ from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
 from thrilldrops_events.conditions._walk import fold
 from thrilldrops_events.conditions.checked import CheckedCondition, declarations, event_type_of, unknown_field
 from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec
-from thrilldrops_events.conditions.lexer import check_string_length, read_number
+from thrilldrops_events.conditions.lexer import NUMBER_TEXT, check_string_length, read_number
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import (
     And,
@@ -238,7 +238,7 @@ class _Checker:
         for this, other_type in ((node.right, left), (node.left, right)):
             if type(this) is String and other_type.base == "number":
                 try:
-                    number = read_number(this.value, self.limits) if this.value.strip() == this.value else None
+                    number = read_number(this.value, self.limits) if NUMBER_TEXT.fullmatch(this.value) else None
                 except ConditionLimitError:
                     number = None
                 if number is not None:
