@@ -29,6 +29,9 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_refuse_constant)
+
+
 def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
     """Parse JSON text exactly, or raise ``EventValidationError`` (``json_invalid``, ``too_large``, ``too_deep``).
 
@@ -40,7 +43,9 @@ def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
     if len(raw) > MAX_EVENT_BYTES:
         raise single("", f"event is larger than {MAX_EVENT_BYTES} bytes", "too_large")
     try:
-        return json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
+        if not isinstance(raw, str):
+            raw = raw.decode(json.detect_encoding(raw), "surrogatepass")  # as json.loads does
+        return _DECODER.decode(raw)
     except RecursionError:
         raise single("", "JSON is nested too deeply", "too_deep") from None
     except json.JSONDecodeError as error:

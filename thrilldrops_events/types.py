@@ -17,6 +17,7 @@ Money is written as Python's canonical decimal string (``str(Decimal)``): ``"25.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -104,18 +105,17 @@ def parse_money(value: object, *, signed: bool = False) -> Decimal:
         number = Decimal(value)
     else:
         raise _money_error("money_type", "money must be a decimal number or a decimal string")
-    if not number.is_finite():
+    sign, digits, exponent = number.as_tuple()
+    if type(exponent) is not int:  # "n", "N" or "F": NaN, signalling NaN or Infinity
         raise _money_error("money_not_finite", "money must be finite (no NaN or Infinity)")
-    exponent = number.as_tuple().exponent
-    assert isinstance(exponent, int)  # finite numbers have an int exponent
     if exponent < -MONEY_MAX_SCALE:
         raise _money_error("money_scale", f"money may have at most {MONEY_MAX_SCALE} digits after the decimal point")
-    if number.adjusted() >= MONEY_MAX_INTEGER_DIGITS:
+    if len(digits) + exponent > MONEY_MAX_INTEGER_DIGITS:  # the adjusted exponent is len(digits) + exponent - 1
         raise _money_error("money_range", f"money must be below 10^{MONEY_MAX_INTEGER_DIGITS} in magnitude")
-    if not signed and number < 0:
-        raise _money_error("money_negative", "money must be >= 0")
-    if not signed and number.is_signed():  # a negative zero (-0.00) is the amount 0.00: drop the sign
-        number = number.copy_abs()
+    if sign and not signed:
+        if any(digits):
+            raise _money_error("money_negative", "money must be >= 0")
+        number = number.copy_abs()  # a negative zero (-0.00) is the amount 0.00: drop the sign
     if exponent > 0:
         number = number.quantize(Decimal(1))
     return number
@@ -137,10 +137,7 @@ class _MoneySchema:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         signed = self.signed
 
-        def validate(value: object) -> Decimal:
-            return parse_money(value, signed=signed)
-
-        python = core_schema.no_info_plain_validator_function(validate)
+        python = core_schema.no_info_plain_validator_function(functools.partial(parse_money, signed=signed))
         # JSON input only meets this schema on the fast path (see codecs/json.py): a plain decimal string
         # is checked and converted natively; anything else fails and is re-read exactly by `validate`.
         def validate_json_value(value: object) -> Decimal:

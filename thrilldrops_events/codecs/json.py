@@ -32,6 +32,7 @@ from thrilldrops_events._exact import (
     loads_exact,
     needs_exact_route,
 )
+from thrilldrops_events._fields import payload_fields
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -346,6 +347,28 @@ def _write(value: Any, money_as_number: bool, out: list[str]) -> None:
         raise single("", f"cannot write a value of type {kind.__name__} as JSON", "not_serializable")
 
 
+# The money fields of each payload model, as the JSON keys the native serializer writes.
+_MONEY_KEYS_OF = {
+    event_type: tuple((spec.name, f'"{spec.name}":'.encode()) for spec in payload_fields(event_type)
+                      if spec.kind in ("money", "signed_money"))
+    for event_type in EventType
+}
+
+
+def _unquote_money(payload: EventPayload, body: bytes) -> bytes:
+    """Turn the payload's money strings into JSON numbers in its natively written JSON.
+
+    Without unknown fields a key occurs once, and a quote inside a string is escaped, so
+    ``"amount":"25.00"`` can only be the money field itself.
+    """
+    for name, key in _MONEY_KEYS_OF[payload.event_type]:
+        value = getattr(payload, name)
+        if value is not None:
+            text = str(value).encode()
+            body = body.replace(b"%s\"%s\"" % (key, text), key + text, 1)
+    return body
+
+
 def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> bytes:
     """Write an envelope (wire form) or a payload as compact UTF-8 JSON.
 
@@ -353,21 +376,22 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
         obj: What to write.
         money: ``"string"`` (default) writes ``"25.00"``; ``"number"`` writes ``25.00``. Both are exact.
     """
-    if money == "string" and not obj.__pydantic_extra__:
-        if not isinstance(obj, Envelope):
-            if not obj.__pydantic_extra__:
-                return obj.__pydantic_serializer__.to_json(obj)
-        elif not obj.payload.__pydantic_extra__:
-            payload = obj.payload
-            return b"".join((
-                b'{"operator_id":', _ENCODE_STR(obj.operator_id).encode(),
-                b',"brand_id":', _ENCODE_STR(obj.brand_id).encode(),
-                b',"player_id":', _ENCODE_STR(obj.player_id).encode(),
-                b',"timestamp":', str(obj.timestamp).encode(),
-                b',"event_type":{"', payload.event_type.value.encode(), b'":',
-                payload.__pydantic_serializer__.to_json(payload),
-                b"}}",
-            ))
+    payload = obj.payload if isinstance(obj, Envelope) else obj
+    if not obj.__pydantic_extra__ and not payload.__pydantic_extra__:
+        # No unknown fields: pydantic's native serializer writes the payload (money as strings).
+        body = payload.__pydantic_serializer__.to_json(payload)
+        if money == "number":
+            body = _unquote_money(payload, body)
+        if payload is obj:
+            return body
+        envelope: Envelope = obj  # type: ignore[assignment]
+        return b"".join((
+            b'{"operator_id":', _ENCODE_STR(envelope.operator_id).encode(),
+            b',"brand_id":', _ENCODE_STR(envelope.brand_id).encode(),
+            b',"player_id":', _ENCODE_STR(envelope.player_id).encode(),
+            b',"timestamp":', str(envelope.timestamp).encode(),
+            b',"event_type":{"', payload.event_type.value.encode(), b'":', body, b"}}",
+        ))
     out: list[str] = []
     _write(to_dict(obj, money="decimal"), money == "number", out)
     return "".join(out).encode()
