@@ -155,7 +155,7 @@ def envelopes(
 
 
 def wire_envelopes(event_type: EventType | str | None = None) -> st.SearchStrategy[dict[str, Any]]:
-    """Valid envelopes in their wire form (as parsed JSON), money as strings or numbers."""
+    """Valid envelopes in their wire form (as parsed JSON), money as decimal strings as `to_json` writes it."""
     from thrilldrops_events.codecs.json import to_dict
 
     return envelopes(event_type).map(lambda env: to_dict(env))
