@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any, ClassVar, Union
 
 from thrilldrops_events.conditions._node import Node
 from thrilldrops_events.errors import ConditionSyntaxError
@@ -161,9 +161,10 @@ class FieldRef(Node):
 # ---------------------------------------------------------------------------------------------- operators
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Not(Node):
-    """``not operand``."""
+class _Unary(Node):
+    """A node with one operand (a base of its own, not a node of the language)."""
+
+    __slots__ = ()
 
     operand: Node
 
@@ -176,14 +177,17 @@ class Not(Node):
         return (self.operand,)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class And(Node):
-    """``a and b and ...``: two or more operands (a chain in the text is one node)."""
+class _Chain(Node):
+    """A node with two or more operands, all of one operator (``and``, ``or``)."""
+
+    __slots__ = ()
 
     operands: tuple[Node, ...]
+    _word: ClassVar[str]
 
     def __post_init__(self) -> None:
-        _require(type(self.operands) is tuple and len(self.operands) >= 2, "and needs a tuple of 2 or more operands")
+        _require(type(self.operands) is tuple and len(self.operands) >= 2,
+                 f"{self._word} needs a tuple of 2 or more operands")
         self._seal()
 
     @property
@@ -192,32 +196,19 @@ class And(Node):
         return self.operands
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Or(Node):
-    """``a or b or ...``: two or more operands (a chain in the text is one node)."""
+class _Binary(Node):
+    """A node ``left op right`` whose operator is one of the class's ``_operators``."""
 
-    operands: tuple[Node, ...]
-
-    def __post_init__(self) -> None:
-        _require(type(self.operands) is tuple and len(self.operands) >= 2, "or needs a tuple of 2 or more operands")
-        self._seal()
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        """The operands."""
-        return self.operands
-
-
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Compare(Node):
-    """``left op right`` with ``op`` one of ``== != < <= > >=``."""
+    __slots__ = ()
 
     op: str
     left: Node
     right: Node
+    _operators: ClassVar[tuple[str, ...]]
+    _kind: ClassVar[str]
 
     def __post_init__(self) -> None:
-        _require(self.op in COMPARISON_OPERATORS, f"comparison operator must be one of {COMPARISON_OPERATORS}")
+        _require(self.op in self._operators, f"{self._kind} operator must be one of {self._operators}")
         self._seal()
 
     def _key(self) -> tuple[Any, ...]:
@@ -228,6 +219,36 @@ class Compare(Node):
         """The two sides."""
         return (self.left, self.right)
 
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Not(_Unary):
+    """``not operand``."""
+
+    operand: Node
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class And(_Chain):
+    """``a and b and ...``: two or more operands (a chain in the text is one node)."""
+
+    operands: tuple[Node, ...]
+    _word: ClassVar[str] = "and"
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Or(_Chain):
+    """``a or b or ...``: two or more operands (a chain in the text is one node)."""
+
+    operands: tuple[Node, ...]
+    _word: ClassVar[str] = "or"
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Compare(_Binary):
+    """``left op right`` with ``op`` one of ``== != < <= > >=``."""
+
+    op: str
+    left: Node
+    right: Node
+    _operators: ClassVar[tuple[str, ...]] = COMPARISON_OPERATORS
+    _kind: ClassVar[str] = "comparison"
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class In(Node):
@@ -272,40 +293,20 @@ class IsNull(Node):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Arithmetic(Node):
+class Arithmetic(_Binary):
     """``left op right`` with ``op`` one of ``+ - * /``."""
 
     op: str
     left: Node
     right: Node
-
-    def __post_init__(self) -> None:
-        _require(self.op in ARITHMETIC_OPERATORS, f"arithmetic operator must be one of {ARITHMETIC_OPERATORS}")
-        self._seal()
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.op,)
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        """The two operands."""
-        return (self.left, self.right)
-
+    _operators: ClassVar[tuple[str, ...]] = ARITHMETIC_OPERATORS
+    _kind: ClassVar[str] = "arithmetic"
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Negate(Node):
+class Negate(_Unary):
     """Unary minus applied to an expression (``-amount``); ``-5`` is the literal ``Number(-5)``."""
 
     operand: Node
-
-    def __post_init__(self) -> None:
-        self._seal()
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        """The operand."""
-        return (self.operand,)
-
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Call(Node):
