@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from thrilldrops_events import parse_events
-from thrilldrops_events._exact import MAX_EVENT_BYTES
 from thrilldrops_events.cli import main
+from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 

@@ -21,8 +21,8 @@ from thrilldrops_events import (
     to_json,
     to_ndjson,
 )
-from thrilldrops_events._exact import MAX_EVENT_BYTES, loads_exact
 from thrilldrops_events.codecs import json as codec
+from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, loads_exact
 from thrilldrops_events.testing import envelopes, invalid_envelopes, json_values, payloads
 
 MONEY_STYLES = st.sampled_from(["string", "number"])

@@ -29,8 +29,8 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
     ) from error
 
 from thrilldrops_events._countries import COUNTRY_CODES
-from thrilldrops_events._exact import JsonNumber
 from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
+from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload

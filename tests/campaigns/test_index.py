@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from thrilldrops_events import CampaignSet, ChannelType, EventType, compile_condition
-from thrilldrops_events._campaign_clauses import discriminators
-from thrilldrops_events._campaign_index import Bucket
+from thrilldrops_events.campaigns._clauses import discriminators
+from thrilldrops_events.campaigns._index import Bucket
 
 
 def _found(text: str, event_type: str = "Deposit") -> dict[int, tuple[str, str, frozenset[object]]]:

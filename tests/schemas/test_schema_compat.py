@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from thrilldrops_events import __version__
-from thrilldrops_events._schema_compat import (
+from thrilldrops_events.schema._compat import (
     Effect,
     SchemaSetError,
     compare_schema_sets,

@@ -47,7 +47,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
         "thrilldrops_events.codecs.cloudevents needs the CloudEvents SDK: pip install 'thrilldrops-events[cloudevents]'"
     ) from error
 
-from thrilldrops_events._exact import adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
 from thrilldrops_events.codecs.json import _write, decode_payload, to_dict
 from thrilldrops_events.codecs.json import decode as _decode_envelope
 from thrilldrops_events.enums import EventType

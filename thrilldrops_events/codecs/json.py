@@ -24,7 +24,9 @@ from typing import Any, Literal, NamedTuple, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
-from thrilldrops_events._exact import (
+from thrilldrops_events._fields import payload_fields
+from thrilldrops_events._problems import from_validation_error, single
+from thrilldrops_events.codecs._exact import (
     MAX_DEPTH,
     MAX_EVENT_BYTES,
     JsonNumber,
@@ -32,8 +34,6 @@ from thrilldrops_events._exact import (
     loads_exact,
     needs_exact_route,
 )
-from thrilldrops_events._fields import payload_fields
-from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError

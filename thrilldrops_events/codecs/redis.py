@@ -37,8 +37,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from thrilldrops_events._exact import MAX_DEPTH, JsonNumber, adopt_unknown_fields, loads_exact
 from thrilldrops_events._problems import from_validation_error, single, unknown_variant
+from thrilldrops_events.codecs._exact import MAX_DEPTH, JsonNumber, adopt_unknown_fields, loads_exact
 from thrilldrops_events.codecs.json import MoneyFormat, decode_payload
 from thrilldrops_events.codecs.json import encode as _encode_json
 from thrilldrops_events.enums import EventType

@@ -10,8 +10,8 @@ optional scope (an operator, a brand, or both, as named in the event's envelope)
 
 ``match`` gives exactly the answer of evaluating every campaign's compiled condition in turn
 (:meth:`CampaignSet.match_naive`), without doing that. The machinery is private: clauses
-(``_campaign_clauses``, ``_campaign_values``), the index (``_campaign_index``), the writer's side
-(``_campaign_store``), explanations (``_campaign_explain``) and the JSON form (``_campaign_json``);
+(``_clauses``, ``_values``), the index (``_index``), the writer's side
+(``_store``), explanations (``_explain``) and the JSON form (``_json``);
 the architecture page of the docs describes the design.
 """
 
@@ -23,11 +23,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from thrilldrops_events._campaign_clauses import Clause
-from thrilldrops_events._campaign_explain import Explanation, explain_campaign
-from thrilldrops_events._campaign_index import Entry
-from thrilldrops_events._campaign_json import id_problem, read_campaigns, scope_problem
-from thrilldrops_events._campaign_store import Store, Touched
+from thrilldrops_events.campaigns._clauses import Clause
+from thrilldrops_events.campaigns._explain import Explanation, explain_campaign
+from thrilldrops_events.campaigns._index import Entry
+from thrilldrops_events.campaigns._json import id_problem, read_campaigns, scope_problem
+from thrilldrops_events.campaigns._store import Store, Touched
 from thrilldrops_events.conditions.condition import CompiledCondition, compile_condition
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.limits import Limits

@@ -1,6 +1,6 @@
 """The ``thrilldrops-events`` command line (also ``python -m thrilldrops_events``).
 
-Each group of subcommands lives in its own private module with a ``register(subparsers)``
+Each group of subcommands lives in its own module of this package with a ``register(subparsers)``
 function; this module only assembles them and runs the chosen one.
 """
 
@@ -10,11 +10,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from thrilldrops_events import __version__, _cli_condition, _cli_schema, _cli_validate
+from thrilldrops_events import __version__
+from thrilldrops_events.cli import condition, schema, validate
 
 __all__ = ["main"]
 
-_COMMAND_MODULES = [_cli_validate, _cli_schema, _cli_condition]
+_COMMAND_MODULES = [validate, schema, condition]
 
 
 def build_parser() -> argparse.ArgumentParser:

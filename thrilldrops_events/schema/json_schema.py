@@ -1,20 +1,4 @@
-"""The published schemas: JSON Schema (draft 2020-12) per payload and for the envelope, and AsyncAPI 3.0.
-
-Producers and consumers in other languages validate events with these files; they are generated from
-the models (through the normalised field view of :mod:`thrilldrops_events._fields`), committed under
-``schemas/`` in the repository and published with the documentation.
-
-* ``<Variant>.json``: one payload (the object under ``event_type.<Variant>``), such as ``Deposit.json``.
-* ``envelope.json``: the ``POST /event`` body, self-contained (the payloads are copied under ``$defs``).
-* ``strict/...``: the same schemas with ``additionalProperties: false``, matching the library's strict
-  mode; for producers checking their own output.
-* ``asyncapi.json``: the AsyncAPI 3.0 document of the HTTP ingestion and the Redis stream.
-
-The default schemas allow unknown fields, as the library keeps them. They describe what a producer
-must send: the library's lenient reader also tolerates a few loose forms they refuse (a numeric
-string for ``timestamp``, ``"true"`` or ``1`` for a boolean). Where JSON Schema cannot express one of
-the library's rules exactly, the field's description says so.
-"""
+"""The JSON Schemas of the payloads and the envelope, the schema files, and their writer."""
 
 from __future__ import annotations
 
@@ -258,7 +242,7 @@ def asyncapi_document() -> dict[str, Any]:
     Message payloads reference the JSON Schema files by relative URL (``Deposit.json``), so the document
     belongs beside them (as in ``schemas/``).
     """
-    from thrilldrops_events._asyncapi import build_document
+    from thrilldrops_events.schema._asyncapi import build_document
 
     return build_document()
 

@@ -2,7 +2,7 @@
 
 A :class:`Store` turns compiled campaigns into index entries (interning their clauses, so equal
 clauses of an event type are one object), files them in the views of their scope
-(:class:`~thrilldrops_events._campaign_index.TypeIndex`), and publishes the views as one new mapping,
+(:class:`~thrilldrops_events.campaigns._index.TypeIndex`), and publishes the views as one new mapping,
 swapped in with a single assignment. Only the campaign set's writer calls it, holding the set's lock;
 a match only ever reads :attr:`Store.views`.
 """
@@ -13,16 +13,16 @@ import weakref
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from thrilldrops_events._campaign_clauses import Clause, clauses_of, discriminators, lookup_of
-from thrilldrops_events._campaign_index import Bucket, Entry, Scope, TypeIndex
-from thrilldrops_events._campaign_values import SharedValue, Test, simple_test
+from thrilldrops_events.campaigns._clauses import Clause, clauses_of, discriminators, lookup_of
+from thrilldrops_events.campaigns._index import Bucket, Entry, Scope, TypeIndex
+from thrilldrops_events.campaigns._values import SharedValue, Test, simple_test
 from thrilldrops_events.conditions import CompiledCondition, FunctionRegistry, Limits, compile_condition
 from thrilldrops_events.conditions.functions import BUILTINS
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.enums import EventType
 
 if TYPE_CHECKING:
-    from thrilldrops_events.campaigns import Campaign
+    from thrilldrops_events.campaigns.campaign_set import Campaign
 
 __all__ = ["Store"]
 

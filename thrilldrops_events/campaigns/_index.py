@@ -8,7 +8,7 @@ operator-and-brand pair has no campaigns of its own), so identical clauses of ca
 different scopes are looked at once, not once per scope.
 
 In a view, every campaign that has a discriminating clause (see
-:func:`~thrilldrops_events._campaign_clauses.discriminators`) is filed under the literal values of
+:func:`~thrilldrops_events.campaigns._clauses.discriminators`) is filed under the literal values of
 its most selective one: one dictionary look-up per indexed field finds the only campaigns whose
 discriminator holds (a :data:`Posting`). Campaigns without one are in the view's residual posting,
 looked at for every event. In a posting, campaigns are grouped by their remaining clauses; those
@@ -26,8 +26,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from thrilldrops_events._campaign_clauses import Clause, Discriminator
-from thrilldrops_events._campaign_values import reader
+from thrilldrops_events.campaigns._clauses import Clause, Discriminator
+from thrilldrops_events.campaigns._values import reader
 from thrilldrops_events.conditions.valuetypes import ValueType
 
 __all__ = ["Bucket", "BucketBuilder", "Entry", "Posting", "Scope", "TypeIndex"]

@@ -18,7 +18,7 @@ from thrilldrops_events.codecs.redis import FIELDS, FORMAT
 from thrilldrops_events.codecs.redis import encode as encode_entry
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.events import PAYLOAD_MODELS
-from thrilldrops_events.schema import ENVELOPE, SCHEMA_BASE_URI, json_schema, schema_file_name
+from thrilldrops_events.schema.json_schema import ENVELOPE, SCHEMA_BASE_URI, json_schema, schema_file_name
 
 __all__ = [
     "ASYNCAPI_VERSION",

@@ -18,7 +18,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from thrilldrops_events._campaign_values import type_of
+from thrilldrops_events.campaigns._values import type_of
 from thrilldrops_events.conditions._walk import postorder, trampoline
 from thrilldrops_events.conditions.nodes import (
     And,
@@ -42,7 +42,7 @@ from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import ConditionEvaluationError
 
 if TYPE_CHECKING:
-    from thrilldrops_events.campaigns import Campaign
+    from thrilldrops_events.campaigns.campaign_set import Campaign
     from thrilldrops_events.conditions import CheckedCondition
 
 # Adapter: the conditions package has no public "evaluate this sub-node" entry point, so the

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
-from thrilldrops_events._exact import MAX_EVENT_BYTES, JsonNumber
+from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, JsonNumber
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.errors import EventValidationError, Problem
 

@@ -10,7 +10,7 @@ Two kinds of clause are decided by the index rather than evaluated:
 * :func:`discriminators`: ``field == literal`` and ``field in [...]`` on a payload or envelope field,
   decided by one dictionary look-up on the field's value (the campaign is filed under the literals);
 * :func:`lookup_of`: ``operand == literal``, ``operand in [...]`` and ``operand < <= > >= literal`` on
-  a pure expression (see :mod:`thrilldrops_events._campaign_values`), decided inside a posting by a
+  a pure expression (see :mod:`thrilldrops_events.campaigns._values`), decided inside a posting by a
   look-up or by bisection in sorted thresholds.
 
 Why this equals evaluating the clause: the operand's value at evaluation time (a ``Decimal``, an
@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from thrilldrops_events._campaign_values import (
+from thrilldrops_events.campaigns._values import (
     LITERALS,
     SharedValue,
     Test,

@@ -21,7 +21,7 @@ from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import CampaignConfigError, ConditionError, Problem
 
 if TYPE_CHECKING:
-    from thrilldrops_events.campaigns import Campaign
+    from thrilldrops_events.campaigns.campaign_set import Campaign
 
 __all__ = ["KEYS", "id_problem", "read_campaigns", "scope_problem"]
 

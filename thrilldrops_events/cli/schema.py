@@ -7,8 +7,8 @@ import json
 import sys
 from typing import Any
 
-from thrilldrops_events._schema_compat import LEVELS, SchemaSetError, compare_schema_sets, load_schema_set
 from thrilldrops_events.schema import write_schemas
+from thrilldrops_events.schema._compat import LEVELS, SchemaSetError, compare_schema_sets, load_schema_set
 
 
 def register(subparsers: Any) -> None:
