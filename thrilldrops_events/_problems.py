@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
+from thrilldrops_events._suggest import closest
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import EventValidationError, Problem
 
@@ -34,8 +34,8 @@ def unknown_variant(name: str, *, path: str = "event_type") -> EventValidationEr
 
 
 def _unknown_variant_message(name: str) -> str:
-    close = difflib.get_close_matches(name, _VARIANTS, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(_VARIANTS)}"
+    close = closest(name, _VARIANTS)
+    hint = f"; did you mean {close!r}?" if close else f"; expected one of {', '.join(_VARIANTS)}"
     return f"unknown event type {name!r}{hint}"
 
 

@@ -12,11 +12,11 @@ misspelt ``"brand"`` must not silently turn a brand's campaign into a global one
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from thrilldrops_events._suggest import closest
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import CampaignConfigError, ConditionError, Problem
 
@@ -56,8 +56,8 @@ def _event_type_problem(value: object) -> str | None:
     names = [member.value for member in EventType]
     if isinstance(value, str) and value in names:
         return None
-    close = difflib.get_close_matches(value, names, n=1, cutoff=0.6) if isinstance(value, str) else []
-    hint = f"; did you mean {close[0]!r}?" if close else f" (one of {', '.join(names)})"
+    close = closest(value, names)
+    hint = f"; did you mean {close!r}?" if close else f" (one of {', '.join(names)})"
     return f"unknown event type {_shown(value)}{hint}"
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions._walk import postorder
 from thrilldrops_events.conditions.functions import FunctionSpec
 from thrilldrops_events.conditions.limits import Limits
@@ -68,10 +68,9 @@ def event_type_of(value: EventType | str) -> EventType:
         return EventType(value)
     except ValueError:
         names = [member.value for member in EventType]
-        close = difflib.get_close_matches(str(value), names, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; one of {', '.join(names)}"
-        suggestion = close[0] if close else None
-        raise ConditionTypeError(f"unknown event type {value!r}{hint}", suggestion=suggestion) from None
+        close = closest(str(value), names)
+        hint = f"; did you mean {close!r}?" if close else f"; one of {', '.join(names)}"
+        raise ConditionTypeError(f"unknown event type {value!r}{hint}", suggestion=close) from None
 
 
 def declarations(context: Mapping[str, Any] | None) -> dict[str, ValueType]:
@@ -92,14 +91,14 @@ def unknown_field(
     if node.scope == "event":
         if name in payload:
             return f"event.{name} is not an envelope field; the payload's is written bare", name
-        close = difflib.get_close_matches(name, envelope, n=1, cutoff=0.6)
+        close = closest(name, envelope)
         known = ", ".join(f"event.{n}" for n in envelope)
-        return f"unknown envelope field event.{name} (the envelope has {known})", f"event.{close[0]}" if close else None
+        return f"unknown envelope field event.{name} (the envelope has {known})", f"event.{close}" if close else None
     if name in envelope:
         return f"{name} is on the envelope, not in {event_type.value}", f"event.{name}"
     if name.lower() in ("true", "false", "null"):
         return f"unknown field {name!r}; keywords are lower case", name.lower()
-    close = difflib.get_close_matches(name, readable, n=1, cutoff=0.6)
+    close = closest(name, readable)
     if close:
-        return f"unknown field {name!r} in {event_type.value}", close[0]
+        return f"unknown field {name!r} in {event_type.value}", close
     return f"unknown field {name!r} in {event_type.value} (it has {', '.join(readable)})", None

@@ -9,11 +9,11 @@ it is secret. Every problem is reported at compile time as a
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
+from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions._walk import fold
 from thrilldrops_events.conditions.checked import CheckedCondition, declarations, event_type_of, unknown_field
 from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec
@@ -164,11 +164,11 @@ class _Checker:
         name, scope = node.name, node.scope
         if scope == "ctx":
             if name not in self.declared:
-                close = difflib.get_close_matches(name, list(self.declared), n=1, cutoff=0.6)
+                close = closest(name, self.declared)
                 raise self.fail(
                     node,
                     f"ctx.{name} is not declared; declare it when compiling: context={{{name!r}: 'number'}}",
-                    f"ctx.{close[0]}" if close else None,
+                    f"ctx.{close}" if close else None,
                 )
             self.context.setdefault(name, self.declared[name])
             self.fields.setdefault(node.path)
@@ -197,8 +197,7 @@ class _Checker:
         """Check a string literal that is compared with a channel, a date or a timestamp."""
         value: str = node.value  # type: ignore[attr-defined]
         if target.base == "channel" and value not in _CHANNELS:
-            folded = {channel.lower(): channel for channel in _CHANNELS}
-            close = folded.get(value.lower()) or next(iter(difflib.get_close_matches(value, _CHANNELS, 1, 0.5)), None)
+            close = closest(value, _CHANNELS)
             raise self.fail(node, f"{value!r} is not a channel_type (one of {', '.join(_CHANNELS)})",
                             f'"{close}"' if close else None)
         if target.base == "date" and parse_date(value) is None:

@@ -12,7 +12,6 @@ why ``round``, ``hour``, ``weekday`` and ``date`` are typed as returning a nulla
 
 from __future__ import annotations
 
-import difflib
 import re
 import zoneinfo
 from collections.abc import Callable, Iterator, Sequence
@@ -21,6 +20,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import runtime
 from thrilldrops_events.conditions.lexer import KEYWORDS
 from thrilldrops_events.conditions.valuetypes import ValueType, parse_type
@@ -195,8 +195,7 @@ class FunctionRegistry:
 
     def suggest(self, name: str) -> str | None:
         """The registered name closest to ``name``, if one is close."""
-        close = difflib.get_close_matches(name.lower(), list(self._specs), n=1, cutoff=0.6)
-        return close[0] if close else None
+        return closest(name, self._specs)
 
     def copy(self) -> FunctionRegistry:
         """A registry holding the same functions, to extend without changing this one."""
@@ -273,8 +272,8 @@ def _date(timestamp: int, name: str | None = None) -> str | None:
 def _check_zone(values: Sequence[Any]) -> str | None:
     if len(values) < 2 or values[1] is NOT_LITERAL or runtime.zone(values[1]) is not None:
         return None
-    close = difflib.get_close_matches(values[1], sorted(zoneinfo.available_timezones()), n=1, cutoff=0.6)
-    hint = f'did you mean "{close[0]}"?' if close else 'use an IANA name such as "Europe/Malta" or "UTC"'
+    close = closest(values[1], sorted(zoneinfo.available_timezones()))
+    hint = f'did you mean "{close}"?' if close else 'use an IANA name such as "Europe/Malta" or "UTC"'
     return f"unknown time zone {values[1]!r}; {hint}"
 
 
