@@ -8,12 +8,14 @@ ThrillDropsError
 │   ├── ConditionTypeError              it does not fit the event schema: unknown field, type mismatch
 │   ├── ConditionLimitError             it is too long, too large or nested too deeply
 │   └── ConditionEvaluationError        the event or context passed at evaluation time does not fit
-└── CampaignError (ValueError)          a campaign set cannot do it: duplicate or unknown id, bad scope
-    └── CampaignConfigError             campaigns loaded from JSON: every bad entry, with its id
+├── CampaignError (ValueError)          a campaign set cannot do it: duplicate or unknown id, bad scope
+│   └── CampaignConfigError             campaigns loaded from JSON: every bad entry, with its id
+├── SchemaSetError (ValueError)         a directory of schemas is missing, empty or holds malformed JSON
+└── StreamConfigError (ValueError)      a stream consumer was given an impossible setting
 ```
 
-Other parts of the library (the condition language, streams) add their own leaves
-under the same root. Catch ``ThrillDropsError`` for anything this library raises, or
+Every exception class of the library is defined here and drawn above (a test keeps the drawing
+true); other modules import them from here. Catch ``ThrillDropsError`` for anything this library raises, or
 ``ValueError`` if you do not want to import from us.
 """
 
@@ -32,6 +34,8 @@ __all__ = [
     "ConditionTypeError",
     "EventValidationError",
     "Problem",
+    "SchemaSetError",
+    "StreamConfigError",
     "ThrillDropsError",
 ]
 
@@ -246,3 +250,11 @@ class CampaignConfigError(CampaignError):
         head = f"{count} problem{'s' if count != 1 else ''} in the campaign configuration"
         lines = [head, *(f"  {problem}" for problem in self.problems)]
         super().__init__("\n".join(lines), kind="invalid_config")
+
+
+class SchemaSetError(ThrillDropsError, ValueError):
+    """A directory of schemas could not be read (missing, empty, or holding malformed JSON)."""
+
+
+class StreamConfigError(ThrillDropsError, ValueError):
+    """A stream consumer was given an impossible setting (an empty stream name, ``max_deliveries=0``...)."""

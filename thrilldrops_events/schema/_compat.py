@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from thrilldrops_events.errors import ThrillDropsError
+from thrilldrops_events.errors import SchemaSetError
 
 __all__ = [
     "LEVELS",
@@ -46,10 +46,6 @@ __all__ = [
 
 Level = Literal["BACKWARD", "FORWARD", "FULL"]
 LEVELS: tuple[Level, ...] = ("BACKWARD", "FORWARD", "FULL")
-
-
-class SchemaSetError(ThrillDropsError, ValueError):
-    """A directory of schemas could not be read (missing, empty, or holding malformed JSON)."""
 
 
 class Effect(enum.Enum):

@@ -28,7 +28,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from thrilldrops_events.codecs.redis import decode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import EventValidationError, ThrillDropsError
+from thrilldrops_events.errors import EventValidationError, StreamConfigError
 
 __all__ = [
     "DEAD_LETTER_FIELDS",
@@ -62,10 +62,6 @@ _BACKOFF_FIRST = 0.05
 _ORPHAN_SWEEP_INTERVAL = 1.0
 _BACKOFF_MAX = 5.0
 _CLAIM_ROUNDS = 100  # XAUTOCLAIM calls in one reclaim pass at most (each scans up to 10 x batch_size entries)
-
-
-class StreamConfigError(ThrillDropsError, ValueError):
-    """A stream consumer was given an impossible setting (an empty stream name, ``max_deliveries=0``...)."""
 
 
 @dataclass(frozen=True)
