@@ -46,13 +46,13 @@ class CheckedCondition:
         """The type of a node of this tree (found by identity; else by structure, as equal trees type alike).
 
         Raises:
-            KeyError: If no node of the tree is equal to ``node``.
+            KeyError: If no node of the tree is equal to ``node`` (the items of a list have no type).
         """
         found = self.types.get(id(node))
         if found is not None:
             return found
         for candidate in postorder(self.node):
-            if candidate == node:
+            if candidate == node and id(candidate) in self.types:  # a list's items have no type of their own
                 return self.types[id(candidate)]
         raise KeyError(node.text)
 

@@ -14,11 +14,15 @@ The rules, in one place:
 * Arithmetic and unary minus give ``null`` when an operand is ``null``; division by zero gives ``null``.
 * A function whose non-nullable parameter gets ``null`` is not called: the call gives ``null``, or
   ``false`` for a function returning ``bool``; the remaining arguments are not evaluated.
+
+A *trace* (``trace=callback``) sees every node the evaluator reaches, children before their parent,
+with the value it gave; [evaluate_node][thrilldrops_events.conditions.evaluate_node] gives the value of
+any sub-expression on its own, for the ones ``and``/``or`` and ``null`` skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from thrilldrops_events.conditions._walk import trampoline
@@ -44,9 +48,12 @@ from thrilldrops_events.conditions.nodes import (
 from thrilldrops_events.conditions.runtime import DECIMAL_CONTEXT, coerce_literal, divide, read_context, unwrap
 from thrilldrops_events.conditions.valuetypes import BOOL
 
-__all__ = ["evaluate_reference"]
+__all__ = ["Trace", "evaluate_node", "evaluate_reference"]
 
 _Eval = Generator[Any, Any, Any]
+
+#: A trace: called with each node the evaluator reaches and the value it gave (``None`` for ``null``).
+Trace = Callable[[Node, Any], None]
 
 _ARITHMETIC = {
     "+": DECIMAL_CONTEXT.add,
@@ -153,21 +160,97 @@ class _Evaluator:
         return spec.implementation(*args)
 
 
-def evaluate_reference(checked: CheckedCondition, event: Any, ctx: Mapping[str, Any] | None = None) -> bool:
-    """Evaluate a checked condition on an event with the reference evaluator.
+class _Traced(_Evaluator):
+    """The evaluator, telling a trace the value of every node it evaluates."""
 
-    Args:
-        checked: From :func:`~thrilldrops_events.conditions.checker.check_condition`.
-        event: A payload of the condition's event type, or an ``Envelope`` holding one.
-        ctx: The context values the condition reads.
+    def __init__(
+        self, checked: CheckedCondition, payload: Any, envelope: Any, ctx: Mapping[str, Any], trace: Trace
+    ) -> None:
+        super().__init__(checked, payload, envelope, ctx)
+        self.trace = trace
 
-    Raises:
-        ConditionEvaluationError: If the event or the context does not fit the condition.
-    """
+    def run(self, node: Node) -> _Eval:
+        value = yield from super().run(node)
+        self.trace(node, value)
+        return value
+
+
+def _evaluator(
+    checked: CheckedCondition, event: Any, ctx: Mapping[str, Any] | None, trace: Trace | None
+) -> _Evaluator:
     payload, envelope = unwrap(event, checked.event_type, checked.needs_envelope)
     names = checked.context_names
     values = dict(zip(names, read_context(ctx, names, checked.context), strict=True))
-    result = trampoline(_Evaluator(checked, payload, envelope, values).run(checked.node))
+    if trace is None:
+        return _Evaluator(checked, payload, envelope, values)
+    return _Traced(checked, payload, envelope, values, trace)
+
+
+def evaluate_reference(
+    checked: CheckedCondition, event: Any, ctx: Mapping[str, Any] | None = None, *, trace: Trace | None = None
+) -> bool:
+    """Evaluate a checked condition on an event with the reference evaluator.
+
+    Args:
+        checked: From [check_condition][thrilldrops_events.conditions.check_condition].
+        event: A payload of the condition's event type, or an ``Envelope`` holding one.
+        ctx: The context values the condition reads.
+        trace: Called with each node evaluated and its value, children before their parent: the
+            nodes ``and``/``or`` or a ``null`` skipped are not evaluated, so not traced; nor are list
+            literals (the right side of ``in``), which are read with their ``in``.
+
+    Raises:
+        ConditionEvaluationError: If the event or the context does not fit the condition.
+
+    Examples:
+        >>> from thrilldrops_events import Deposit, compile_condition
+        >>> from thrilldrops_events.conditions import evaluate_reference
+        >>> checked = compile_condition('amount >= 30 and currency == "EUR"', "Deposit").checked
+        >>> deposit = Deposit(method_id="visa", currency="EUR", amount="25")
+        >>> seen = []
+        >>> evaluate_reference(checked, deposit, trace=lambda node, value: seen.append(f"{node} -> {value}"))
+        False
+        >>> seen  # `and` stopped at its first operand
+        ['amount -> 25', '30 -> 30', 'amount >= 30 -> False', 'amount >= 30 and currency == "EUR" -> False']
+    """
+    result = trampoline(_evaluator(checked, event, ctx, trace).run(checked.node))
     if type(result) is not bool:  # pragma: no cover - the checker guarantees a boolean
         raise TypeError(f"condition evaluated to {type(result).__name__}, not bool")
     return result
+
+
+def evaluate_node(
+    checked: CheckedCondition, node: Node, event: Any, ctx: Mapping[str, Any] | None = None, *,
+    trace: Trace | None = None,
+) -> Any:
+    """The value of one sub-expression of a checked condition, with the reference evaluator.
+
+    For tools that show every part of a condition, including the parts that evaluation skipped:
+    ``and``/``or`` stop at the first operand that decides, and ``null`` stops a comparison.
+
+    Args:
+        checked: From [check_condition][thrilldrops_events.conditions.check_condition].
+        node: A node of ``checked.node`` (found by identity, else by structure); not a list literal
+            nor one of its items.
+        event: A payload of the condition's event type, or an ``Envelope`` holding one.
+        ctx: The context values the condition reads.
+        trace: As for [evaluate_reference][thrilldrops_events.conditions.evaluate_reference].
+
+    Returns:
+        The value: a ``bool``, a ``Decimal``, a ``str``, an ``int`` timestamp, a ``ChannelType``,
+        or ``None`` for ``null``.
+
+    Raises:
+        ConditionEvaluationError: If the event or the context does not fit the condition.
+        KeyError: If ``node`` is not part of the condition.
+
+    Examples:
+        >>> from thrilldrops_events import Deposit, compile_condition
+        >>> from thrilldrops_events.conditions import evaluate_node
+        >>> checked = compile_condition('amount >= 30 and currency == "EUR"', "Deposit").checked
+        >>> deposit = Deposit(method_id="visa", currency="EUR", amount="25")
+        >>> evaluate_node(checked, checked.node.children[1], deposit)  # the operand `and` skipped
+        True
+    """
+    checked.type_of(node)  # a node of another tree has no type here: KeyError
+    return trampoline(_evaluator(checked, event, ctx, trace).run(node))
