@@ -23,13 +23,13 @@ except ImportError as _error:  # pragma: no cover - exercised in a subprocess wi
     ) from _error
 
 from thrilldrops_events.dedup import dedup_key
+from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams._async import AsyncStreamConsumer, publish_async, publish_many_async
-from thrilldrops_events.streams._core import (
+from thrilldrops_events.streams._records import (
     DEAD_LETTER_FIELDS,
     ConsumerStats,
     DeadLetter,
     GroupInfo,
-    StreamConfigError,
     parse_dead_letter,
 )
 from thrilldrops_events.streams._sync import StreamConsumer, publish, publish_many

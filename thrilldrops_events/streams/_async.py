@@ -13,15 +13,9 @@ import redis.asyncio
 
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.streams._core import (
-    Call,
-    ConsumerFront,
-    GroupInfo,
-    Invoke,
-    Operation,
-    Pause,
-    Pipeline,
-)
+from thrilldrops_events.streams._front import ConsumerFront
+from thrilldrops_events.streams._ops import Call, Invoke, Operation, Pause, Pipeline
+from thrilldrops_events.streams._records import GroupInfo
 from thrilldrops_events.streams._sync import _check_chunk, _entry_id
 
 __all__ = ["AsyncStreamConsumer", "publish_async", "publish_many_async"]

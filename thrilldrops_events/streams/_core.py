@@ -17,8 +17,7 @@ import socket
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Generator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator
 from itertools import count
 from typing import Any
 
@@ -27,34 +26,24 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from thrilldrops_events.codecs.redis import decode
-from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError, StreamConfigError
+from thrilldrops_events.streams._ops import Call, Invoke, Operation, Pause, Pipeline, Steps
+from thrilldrops_events.streams._records import (
+    _ORIGINAL_PREFIX,
+    DEAD_LETTER_FIELDS,
+    ConsumerStats,
+    GroupInfo,
+    _name,
+    _text,
+)
+from thrilldrops_events.streams._replies import _entries, _entry, _group_missing
 
-__all__ = [
-    "DEAD_LETTER_FIELDS",
-    "ConsumerCore",
-    "ConsumerStats",
-    "DeadLetter",
-    "GroupInfo",
-    "StreamConfigError",
-    "parse_dead_letter",
-]
+__all__ = ["ConsumerCore", "default_consumer_name"]
 
 logger = logging.getLogger("thrilldrops_events.streams")
 
 NEVER_DECODE = "NEVER_DECODE"  # redis-py's option to read one reply as raw bytes
 
-#: The metadata fields a dead-letter entry adds to the original fields, in the order written.
-DEAD_LETTER_FIELDS: tuple[str, ...] = (
-    "dead_letter_id",
-    "dead_letter_stream",
-    "dead_letter_group",
-    "dead_letter_consumer",
-    "dead_letter_deliveries",
-    "dead_letter_reason",
-    "dead_letter_error",
-)
-_ORIGINAL_PREFIX = "original:"  # an original field whose name clashes with a metadata field is kept under this
 _MAX_REMEMBERED_ERRORS = 1024
 _MAX_ERROR_TEXT = 2000
 _BACKOFF_FIRST = 0.05
@@ -63,161 +52,6 @@ _ORPHAN_SWEEP_INTERVAL = 1.0
 _BACKOFF_MAX = 5.0
 _CLAIM_ROUNDS = 100  # XAUTOCLAIM calls in one reclaim pass at most (each scans up to 10 x batch_size entries)
 
-
-@dataclass(frozen=True)
-class ConsumerStats:
-    """What a consumer has done since it was created.
-
-    Attributes:
-        handled: Entries whose handler returned (and which were then acknowledged).
-        retried: Handler failures; each left its entry pending, to be delivered again.
-        dead_lettered: Entries moved to the dead-letter stream (invalid, or delivered too often).
-        reclaimed: Entries taken over with ``XAUTOCLAIM`` after ``claim_idle_ms``: from a dead
-            consumer, or an earlier failure of this one being retried.
-        trimmed: Pending entries whose data was trimmed or deleted before they were handled;
-            acknowledged and logged.
-        reconnects: Lost connections recovered from.
-        groups_created: Times the consumer group was created (the first time, or again after ``NOGROUP``).
-    """
-
-    handled: int = 0
-    retried: int = 0
-    dead_lettered: int = 0
-    reclaimed: int = 0
-    trimmed: int = 0
-    reconnects: int = 0
-    groups_created: int = 0
-
-
-@dataclass(frozen=True)
-class GroupInfo:
-    """The consumer group's figures from ``XINFO GROUPS``.
-
-    Attributes:
-        name: The group name.
-        consumers: Consumers known to the group (dead ones too, until deleted).
-        pending: Entries delivered to some consumer and not yet acknowledged.
-        last_delivered_id: The id of the last entry delivered to the group.
-        entries_read: Entries the group has read so far (Redis 7 and later; else ``None``).
-        lag: Entries in the stream not yet delivered to the group; ``None`` when Redis cannot tell
-            (older servers, or after some deletions).
-    """
-
-    name: str
-    consumers: int
-    pending: int
-    last_delivered_id: str
-    entries_read: int | None
-    lag: int | None
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    """One entry of a dead-letter stream, read back with :func:`parse_dead_letter`.
-
-    Attributes:
-        id: The dead-letter entry's own id.
-        original_id: The id the entry had in its stream.
-        stream: The stream it came from.
-        group: The consumer group that gave up on it.
-        consumer: The consumer that moved it.
-        deliveries: How many times it had been delivered.
-        reason: ``"invalid"`` (it failed validation) or ``"max_deliveries"`` (the handler kept failing).
-        error: The error, as a dict: ``reason``, ``message``, and ``problems`` (each with ``path``,
-            ``message`` and ``kind``) for an invalid entry, ``last_error`` for a failing handler.
-        fields: The original fields, exactly as they were (``bytes`` unless your client decodes responses).
-    """
-
-    id: str
-    original_id: str
-    stream: str
-    group: str
-    consumer: str
-    deliveries: int
-    reason: str
-    error: dict[str, Any]
-    fields: dict[Any, Any]
-
-
-def _text(value: object) -> str:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).decode("utf-8", "replace")
-    return str(value)
-
-
-def _name(key: object) -> str:
-    return _text(key)
-
-
-def parse_dead_letter(entry_id: object, fields: Mapping[Any, Any]) -> DeadLetter:
-    """Read one dead-letter entry, as returned by ``XRANGE`` on the dead-letter stream.
-
-    Raises:
-        EventValidationError: If the entry lacks the dead-letter fields.
-    """
-    meta: dict[str, str] = {}
-    original: dict[Any, Any] = {}
-    for key, value in fields.items():
-        name = _name(key)
-        if name in DEAD_LETTER_FIELDS:
-            meta[name] = _text(value)
-        elif name.startswith(_ORIGINAL_PREFIX) and name[len(_ORIGINAL_PREFIX):] in DEAD_LETTER_FIELDS:
-            original[key[len(_ORIGINAL_PREFIX):] if isinstance(key, (str, bytes)) else key] = value
-        else:
-            original[key] = value
-    missing = [name for name in DEAD_LETTER_FIELDS if name not in meta]
-    if missing:
-        from thrilldrops_events.errors import Problem
-
-        raise EventValidationError([Problem(name, "required field is missing", "missing") for name in missing])
-    return DeadLetter(
-        id=_text(entry_id),
-        original_id=meta["dead_letter_id"],
-        stream=meta["dead_letter_stream"],
-        group=meta["dead_letter_group"],
-        consumer=meta["dead_letter_consumer"],
-        deliveries=int(meta["dead_letter_deliveries"]),
-        reason=meta["dead_letter_reason"],
-        error=json.loads(meta["dead_letter_error"]),
-        fields=original,
-    )
-
-
-# -- operations yielded by the core and executed by an adapter ---------------------------------------
-
-
-@dataclass(frozen=True)
-class Call:
-    """Call ``client.<method>(*args, **kwargs)`` and send back the result."""
-
-    method: str
-    args: tuple[Any, ...] = ()
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Pipeline:
-    """Run the calls in one non-transactional pipeline and send back the list of results."""
-
-    calls: tuple[Call, ...]
-
-
-@dataclass(frozen=True)
-class Invoke:
-    """Call the user's handler with the envelope; send back ``None`` or the exception it raised."""
-
-    envelope: Envelope
-
-
-@dataclass(frozen=True)
-class Pause:
-    """Wait this many seconds, or less if :meth:`ConsumerCore.stop` is called."""
-
-    seconds: float
-
-
-Operation = Call | Pipeline | Invoke | Pause
-Steps = Generator[Operation, Any, None]
 
 _numbers = count(1)
 _numbers_lock = threading.Lock()
@@ -228,34 +62,6 @@ def default_consumer_name() -> str:
     with _numbers_lock:
         number = next(_numbers)
     return f"{socket.gethostname()}-{os.getpid()}-{number}"
-
-
-def _group_missing(error: ResponseError) -> bool:
-    message = str(error)
-    return message.startswith("NOGROUP") or "no longer exists" in message
-
-
-def _entries(reply: Any) -> list[tuple[str, dict[Any, Any]]]:
-    """The entries of an ``XREADGROUP`` reply for one stream, whatever shape redis-py gives it."""
-    if not reply:
-        return []
-    per_stream = reply.values() if isinstance(reply, Mapping) else [item[1] for item in reply]
-    entries: list[tuple[str, dict[Any, Any]]] = []
-    for value in per_stream:
-        if value and isinstance(value[0], list) and (not value[0] or isinstance(value[0][0], (tuple, list))):
-            value = value[0]  # RESP3 replies are wrapped in one more list by some redis-py versions
-        entries.extend(_entry(item) for item in value or ())
-    return entries
-
-
-def _entry(item: Sequence[Any]) -> tuple[str, dict[Any, Any]]:
-    entry_id, fields = item[0], item[1]
-    if fields is None:
-        return _text(entry_id), {}
-    if isinstance(fields, Mapping):
-        return _text(entry_id), dict(fields)
-    pairs = iter(fields)  # a raw flat list of field, value, field, value...
-    return _text(entry_id), dict(zip(pairs, pairs))  # noqa: B905 - pairs from one iterator
 
 
 class ConsumerCore:
@@ -570,38 +376,3 @@ class ConsumerCore:
                      self.stream, self.group, entry_id, self.dead_letter_stream, deliveries, reason,
                      error["message"].splitlines()[0] if reason == "max_deliveries" else
                      "; ".join(f"{p['path'] or '<entry>'}: {p['message']}" for p in error["problems"]))
-
-
-class ConsumerFront:
-    """What the sync and asyncio consumers share: the settings, the core and its read-only views."""
-
-    def __init__(self, handler: object, **settings: Any) -> None:
-        if not callable(handler):
-            raise StreamConfigError("handler must be callable")
-        self._core = ConsumerCore(**settings)
-
-    @property
-    def stream(self) -> str:
-        """The stream's key."""
-        return self._core.stream
-
-    @property
-    def group(self) -> str:
-        """The consumer group's name."""
-        return self._core.group
-
-    @property
-    def consumer(self) -> str:
-        """This consumer's name in the group."""
-        return self._core.consumer
-
-    @property
-    def dead_letter_stream(self) -> str:
-        """The dead-letter stream's key."""
-        return self._core.dead_letter_stream
-
-    @property
-    def stats(self) -> ConsumerStats:
-        """A snapshot of the counters: handled, retried, dead-lettered, reclaimed, trimmed..."""
-        return self._core.stats
-

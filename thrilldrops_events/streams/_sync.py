@@ -10,16 +10,10 @@ import redis
 
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.streams._core import (
-    Call,
-    ConsumerFront,
-    GroupInfo,
-    Invoke,
-    Operation,
-    Pause,
-    Pipeline,
-    StreamConfigError,
-)
+from thrilldrops_events.errors import StreamConfigError
+from thrilldrops_events.streams._front import ConsumerFront
+from thrilldrops_events.streams._ops import Call, Invoke, Operation, Pause, Pipeline
+from thrilldrops_events.streams._records import GroupInfo
 
 __all__ = ["StreamConsumer", "publish", "publish_many"]
 

@@ -1,0 +1,143 @@
+"""What a consumer reports: its counters, its group's figures, and dead-letter entries read back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from thrilldrops_events.errors import EventValidationError
+
+__all__ = ["DEAD_LETTER_FIELDS", "ConsumerStats", "DeadLetter", "GroupInfo", "parse_dead_letter"]
+
+#: The metadata fields a dead-letter entry adds to the original fields, in the order written.
+DEAD_LETTER_FIELDS: tuple[str, ...] = (
+    "dead_letter_id",
+    "dead_letter_stream",
+    "dead_letter_group",
+    "dead_letter_consumer",
+    "dead_letter_deliveries",
+    "dead_letter_reason",
+    "dead_letter_error",
+)
+_ORIGINAL_PREFIX = "original:"  # an original field whose name clashes with a metadata field is kept under this
+
+
+@dataclass(frozen=True)
+class ConsumerStats:
+    """What a consumer has done since it was created.
+
+    Attributes:
+        handled: Entries whose handler returned (and which were then acknowledged).
+        retried: Handler failures; each left its entry pending, to be delivered again.
+        dead_lettered: Entries moved to the dead-letter stream (invalid, or delivered too often).
+        reclaimed: Entries taken over with ``XAUTOCLAIM`` after ``claim_idle_ms``: from a dead
+            consumer, or an earlier failure of this one being retried.
+        trimmed: Pending entries whose data was trimmed or deleted before they were handled;
+            acknowledged and logged.
+        reconnects: Lost connections recovered from.
+        groups_created: Times the consumer group was created (the first time, or again after ``NOGROUP``).
+    """
+
+    handled: int = 0
+    retried: int = 0
+    dead_lettered: int = 0
+    reclaimed: int = 0
+    trimmed: int = 0
+    reconnects: int = 0
+    groups_created: int = 0
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    """The consumer group's figures from ``XINFO GROUPS``.
+
+    Attributes:
+        name: The group name.
+        consumers: Consumers known to the group (dead ones too, until deleted).
+        pending: Entries delivered to some consumer and not yet acknowledged.
+        last_delivered_id: The id of the last entry delivered to the group.
+        entries_read: Entries the group has read so far (Redis 7 and later; else ``None``).
+        lag: Entries in the stream not yet delivered to the group; ``None`` when Redis cannot tell
+            (older servers, or after some deletions).
+    """
+
+    name: str
+    consumers: int
+    pending: int
+    last_delivered_id: str
+    entries_read: int | None
+    lag: int | None
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """One entry of a dead-letter stream, read back with :func:`parse_dead_letter`.
+
+    Attributes:
+        id: The dead-letter entry's own id.
+        original_id: The id the entry had in its stream.
+        stream: The stream it came from.
+        group: The consumer group that gave up on it.
+        consumer: The consumer that moved it.
+        deliveries: How many times it had been delivered.
+        reason: ``"invalid"`` (it failed validation) or ``"max_deliveries"`` (the handler kept failing).
+        error: The error, as a dict: ``reason``, ``message``, and ``problems`` (each with ``path``,
+            ``message`` and ``kind``) for an invalid entry, ``last_error`` for a failing handler.
+        fields: The original fields, exactly as they were (``bytes`` unless your client decodes responses).
+    """
+
+    id: str
+    original_id: str
+    stream: str
+    group: str
+    consumer: str
+    deliveries: int
+    reason: str
+    error: dict[str, Any]
+    fields: dict[Any, Any]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
+def _name(key: object) -> str:
+    return _text(key)
+
+
+def parse_dead_letter(entry_id: object, fields: Mapping[Any, Any]) -> DeadLetter:
+    """Read one dead-letter entry, as returned by ``XRANGE`` on the dead-letter stream.
+
+    Raises:
+        EventValidationError: If the entry lacks the dead-letter fields.
+    """
+    meta: dict[str, str] = {}
+    original: dict[Any, Any] = {}
+    for key, value in fields.items():
+        name = _name(key)
+        if name in DEAD_LETTER_FIELDS:
+            meta[name] = _text(value)
+        elif name.startswith(_ORIGINAL_PREFIX) and name[len(_ORIGINAL_PREFIX):] in DEAD_LETTER_FIELDS:
+            original[key[len(_ORIGINAL_PREFIX):] if isinstance(key, (str, bytes)) else key] = value
+        else:
+            original[key] = value
+    missing = [name for name in DEAD_LETTER_FIELDS if name not in meta]
+    if missing:
+        from thrilldrops_events.errors import Problem
+
+        raise EventValidationError([Problem(name, "required field is missing", "missing") for name in missing])
+    return DeadLetter(
+        id=_text(entry_id),
+        original_id=meta["dead_letter_id"],
+        stream=meta["dead_letter_stream"],
+        group=meta["dead_letter_group"],
+        consumer=meta["dead_letter_consumer"],
+        deliveries=int(meta["dead_letter_deliveries"]),
+        reason=meta["dead_letter_reason"],
+        error=json.loads(meta["dead_letter_error"]),
+        fields=original,
+    )
