@@ -25,6 +25,7 @@ except ImportError as _error:  # pragma: no cover - exercised in a subprocess wi
 from thrilldrops_events.dedup import dedup_key
 from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams._async import AsyncStreamConsumer, publish_async, publish_many_async
+from thrilldrops_events.streams._deliveries import Delivery, DeliveryContext
 from thrilldrops_events.streams._records import (
     DEAD_LETTER_FIELDS,
     ConsumerStats,
@@ -32,7 +33,9 @@ from thrilldrops_events.streams._records import (
     GroupInfo,
     parse_dead_letter,
 )
+from thrilldrops_events.streams._retry import RetryPolicy
 from thrilldrops_events.streams._sync import StreamConsumer, publish, publish_many
+from thrilldrops_events.streams._tally import MetricsHook, Outcome
 
 del _redis
 
@@ -41,7 +44,12 @@ __all__ = [
     "AsyncStreamConsumer",
     "ConsumerStats",
     "DeadLetter",
+    "Delivery",
+    "DeliveryContext",
     "GroupInfo",
+    "MetricsHook",
+    "Outcome",
+    "RetryPolicy",
     "StreamConfigError",
     "StreamConsumer",
     "dedup_key",

@@ -5,23 +5,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import redis
 import redis.asyncio
+from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.streams._front import ConsumerFront
-from thrilldrops_events.streams._ops import Call, Invoke, Operation, Pause, Pipeline
+from thrilldrops_events.streams._alink import AsyncLink
+from thrilldrops_events.streams._front import ConsumerFront, group_info
+from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, Run, Send, Start, Wait
 from thrilldrops_events.streams._records import GroupInfo
+from thrilldrops_events.streams._retry import RetryPolicy
 from thrilldrops_events.streams._sync import _check_chunk, _entry_id
+from thrilldrops_events.streams._tally import MetricsHook
 
 __all__ = ["AsyncStreamConsumer", "publish_async", "publish_many_async"]
 
-#: The handler of an :class:`AsyncStreamConsumer`: a coroutine function (or a plain function) of the event.
-AsyncHandler = Callable[[Envelope], Awaitable[object] | object]
+#: The handler of an :class:`AsyncStreamConsumer`: a coroutine function (or a plain function) called as
+#: ``handler(envelope)``, ``handler(envelope, context)`` or ``handler(deliveries)`` (see ``StreamConsumer``).
+AsyncHandler = Callable[..., Awaitable[object] | object]
 
 
 async def publish_async(
@@ -63,11 +69,13 @@ async def publish_many_async(
 
 
 class AsyncStreamConsumer(ConsumerFront):
-    """The asyncio flavour of :class:`~thrilldrops_events.streams.StreamConsumer`, with the same behaviour.
+    """The asyncio flavour of [StreamConsumer][thrilldrops_events.streams.StreamConsumer], with the same behaviour.
 
-    It takes the same arguments, with a ``redis.asyncio.Redis`` client and a handler that may be a
-    coroutine function. Call :meth:`stop` from the event loop's thread (from another thread, use
-    ``loop.call_soon_threadsafe(consumer.stop)``).
+    It takes the same arguments, with a ``redis.asyncio.Redis`` (or ``redis.asyncio.cluster.RedisCluster``)
+    client and a handler that may be a coroutine function, plus ``concurrency``: how many entries
+    may be in the handler at once. Entries of the same player (operator, brand and player ids) are
+    never handled at the same time, and are handled in stream order. Call :meth:`stop` from the
+    event loop's thread (from another thread, use ``loop.call_soon_threadsafe(consumer.stop)``).
 
     Raises:
         StreamConfigError: If a setting is impossible.
@@ -75,7 +83,7 @@ class AsyncStreamConsumer(ConsumerFront):
 
     def __init__(
         self,
-        client: redis.asyncio.Redis,
+        client: redis.asyncio.Redis | AsyncRedisCluster,
         stream: str,
         group: str,
         handler: AsyncHandler,
@@ -90,20 +98,27 @@ class AsyncStreamConsumer(ConsumerFront):
         block_ms: int = 1000,
         group_start_id: str = "0",
         strict: bool = False,
+        context: bool = False,
+        batch: bool = False,
+        retry: RetryPolicy | None = None,
+        metrics: MetricsHook | None = None,
+        concurrency: int = 1,
     ) -> None:
         super().__init__(
-            handler,
+            handler, metrics=metrics,
             stream=stream, group=group, consumer=consumer, dead_letter_stream=dead_letter_stream,
             dead_letter_maxlen=dead_letter_maxlen, max_deliveries=max_deliveries, claim_idle_ms=claim_idle_ms,
             claim_interval_ms=claim_interval_ms, batch_size=batch_size, block_ms=block_ms,
-            group_start_id=group_start_id, strict=strict,
+            group_start_id=group_start_id, strict=strict, context=context, batch=batch, retry=retry,
+            concurrency=concurrency,
         )
         self._client = client
-        self._handler = handler
         self._wake: asyncio.Event | None = None
+        self._running: set[asyncio.Task[Finished]] = set()
+        self._finished: list[Finished] = []
 
     def stop(self) -> None:
-        """Stop after the current entry; :meth:`run` then acknowledges what was handled and returns."""
+        """Stop once the entries in the handler are done; :meth:`run` then acknowledges them and returns."""
         self._core.stop()
         if self._wake is not None:
             self._wake.set()
@@ -111,21 +126,22 @@ class AsyncStreamConsumer(ConsumerFront):
     async def group_info(self) -> GroupInfo | None:
         """The group's ``XINFO GROUPS`` figures (pending, lag...), or ``None`` if the group does not exist."""
         try:
-            return self._core.group_info(await self._client.xinfo_groups(self._core.stream))
+            return group_info(await self._client.xinfo_groups(self.stream), self.group)
         except redis.ResponseError as error:
             if "no such key" in str(error).lower():
                 return None
             raise
 
     async def run(self) -> None:
-        """Consume until :meth:`stop` is called; lost connections are retried with backoff.
+        """Consume until :meth:`stop` is called; outages are waited out with backoff.
 
         Raises:
-            redis.ResponseError: For a server error other than a missing group (such as ``WRONGTYPE``).
+            redis.ResponseError: For a server error other than a missing group or an outage (such as ``WRONGTYPE``).
         """
         self._wake = asyncio.Event()
         if self._core.stopping:
             self._wake.set()
+        link = AsyncLink(self._client, self.stream)
         steps = self._core.run()
         result: Any = None
         error: BaseException | None = None
@@ -137,31 +153,53 @@ class AsyncStreamConsumer(ConsumerFront):
                     return
                 result, error = None, None
                 try:
-                    result = await self._execute(operation)
+                    result = await self._execute(operation, link)
                 except Exception as failure:  # handed to the core, which recovers or re-raises
                     error = failure
         finally:
             steps.close()
+            for task in self._running:
+                task.cancel()
+            await link.close()
 
-    async def _execute(self, operation: Operation) -> Any:
-        if type(operation) is Call:
-            return await getattr(self._client, operation.method)(*operation.args, **operation.kwargs)
-        if type(operation) is Invoke:
-            try:
-                outcome = self._handler(operation.envelope)
-                if inspect.isawaitable(outcome):
-                    await outcome
-            except Exception as failure:
-                return failure
-            return None
-        if type(operation) is Pipeline:
-            async with self._client.pipeline(transaction=False) as pipe:
-                for call in operation.calls:
-                    getattr(pipe, call.method)(*call.args, **call.kwargs)
-                return await pipe.execute()
-        if type(operation) is Pause:
+    async def _execute(self, operation: Operation, link: AsyncLink) -> Any:
+        if isinstance(operation, Send):
+            await link.send(operation.commands)
+        elif isinstance(operation, Start):
+            task = asyncio.ensure_future(self._call(operation))
+            self._running.add(task)
+        elif isinstance(operation, Wait):
+            return await self._next_finished()
+        elif isinstance(operation, Run):
+            return await link.run(operation.commands)
+        elif isinstance(operation, Pause):
             assert self._wake is not None
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), operation.seconds)
-            return None
-        raise AssertionError(operation)  # pragma: no cover
+        elif isinstance(operation, Reset):
+            await link.reset()
+        return None
+
+    async def _next_finished(self) -> Finished:
+        if not self._finished:
+            done, _ = await asyncio.wait(self._running, return_when=asyncio.FIRST_COMPLETED)
+            self._running -= done
+            self._finished.extend(task.result() for task in done)
+        return self._finished.pop(0)
+
+    async def _call(self, start: Start) -> Finished:
+        began = time.perf_counter()
+        raised: BaseException | None = None
+        returned: object = None
+        try:
+            if start.batch:
+                returned = self._handler(list(start.deliveries))
+            elif self._settings.mode == "context":
+                returned = self._handler(start.deliveries[0].envelope, start.deliveries[0].context)
+            else:
+                returned = self._handler(start.deliveries[0].envelope)
+            if inspect.isawaitable(returned):
+                returned = await returned
+        except Exception as failure:
+            raised = failure
+        return Finished(start.token, raised, returned, time.perf_counter() - began)

@@ -2,44 +2,69 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams._core import ConsumerCore
-from thrilldrops_events.streams._records import ConsumerStats
+from thrilldrops_events.streams._records import ConsumerStats, GroupInfo
+from thrilldrops_events.streams._replies import text
+from thrilldrops_events.streams._settings import Settings, make_settings
+from thrilldrops_events.streams._tally import MetricsHook
 
-__all__ = ["ConsumerFront"]
+__all__ = ["ConsumerFront", "group_info"]
+
+
+def group_info(rows: Iterable[Mapping[Any, Any]] | None, group: str) -> GroupInfo | None:
+    """Pick one group out of redis-py's ``xinfo_groups`` reply (``None`` if it is not there)."""
+    for row in rows or ():
+        info = {text(key): value for key, value in row.items()}
+        if text(info.get("name")) != group:
+            continue
+        entries_read = info.get("entries-read")
+        lag = info.get("lag")
+        return GroupInfo(
+            name=group,
+            consumers=int(info.get("consumers", 0)),
+            pending=int(info.get("pending", 0)),
+            last_delivered_id=text(info.get("last-delivered-id", "0-0")),
+            entries_read=None if entries_read is None else int(entries_read),
+            lag=None if lag is None else int(lag),
+        )
+    return None
+
 
 class ConsumerFront:
     """What the sync and asyncio consumers share: the settings, the core and its read-only views."""
 
-    def __init__(self, handler: object, **settings: Any) -> None:
-        if not callable(handler):
-            raise StreamConfigError("handler must be callable")
-        self._core = ConsumerCore(**settings)
+    def __init__(self, handler: Any, *, metrics: MetricsHook | None, **settings: Any) -> None:
+        self._settings: Settings = make_settings(handler=handler, **settings)
+        if metrics is not None and not callable(metrics):
+            raise StreamConfigError("metrics must be callable (it is called with each Outcome)")
+        self._core = ConsumerCore(self._settings, metrics=metrics)
+        self._handler = handler
 
     @property
     def stream(self) -> str:
         """The stream's key."""
-        return self._core.stream
+        return self._settings.stream
 
     @property
     def group(self) -> str:
         """The consumer group's name."""
-        return self._core.group
+        return self._settings.group
 
     @property
     def consumer(self) -> str:
         """This consumer's name in the group."""
-        return self._core.consumer
+        return self._settings.consumer
 
     @property
     def dead_letter_stream(self) -> str:
         """The dead-letter stream's key."""
-        return self._core.dead_letter_stream
+        return self._settings.dead_letter_stream
 
     @property
     def stats(self) -> ConsumerStats:
         """A snapshot of the counters: handled, retried, dead-lettered, reclaimed, trimmed..."""
         return self._core.stats
-

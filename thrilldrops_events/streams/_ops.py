@@ -1,44 +1,76 @@
-"""The operations the consumer core yields and the sync and asyncio consumers execute."""
+"""The operations the consumer core yields and the sync and asyncio consumers execute.
+
+Commands are raw Redis commands (``("XACK", stream, group, entry_id)``) sent on the consumer's own
+connection; their replies come back undecoded.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 
-from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.streams._deliveries import Delivery
 
-__all__ = ["Call", "Invoke", "Operation", "Pause", "Pipeline", "Steps"]
+__all__ = ["Command", "Finished", "Operation", "Pause", "Reset", "Run", "Send", "Start", "Steps", "Wait"]
 
-@dataclass(frozen=True)
-class Call:
-    """Call ``client.<method>(*args, **kwargs)`` and send back the result."""
-
-    method: str
-    args: tuple[Any, ...] = ()
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
+#: A raw Redis command: its name and arguments.
+Command = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class Pipeline:
-    """Run the calls in one non-transactional pipeline and send back the list of results."""
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Send the commands in one round trip and send back their replies, in order.
 
-    calls: tuple[Call, ...]
+    The replies of commands written earlier with :class:`Send` are read first; if any reply is an
+    error, the first one is raised once all replies have been read.
+    """
 
-
-@dataclass(frozen=True)
-class Invoke:
-    """Call the user's handler with the envelope; send back ``None`` or the exception it raised."""
-
-    envelope: Envelope
+    commands: tuple[Command, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Send:
+    """Write the commands on the connection now and go on at once; the next :class:`Run` reads their replies."""
+
+    commands: tuple[Command, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Start the user's handler on these deliveries (one, or a batch); :class:`Wait` reports how it ended."""
+
+    token: int
+    deliveries: tuple[Delivery, ...]
+    batch: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """Wait until one started handler call has ended; send back its :class:`Finished`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """How one handler call ended: what it raised (or ``None``), what it returned, and how long it took."""
+
+    token: int
+    raised: BaseException | None
+    returned: object
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class Pause:
-    """Wait this many seconds, or less if :meth:`ConsumerCore.stop` is called."""
+    """Wait this many seconds, or less if the consumer is stopped."""
 
     seconds: float
 
 
-Operation = Call | Pipeline | Invoke | Pause
+@dataclass(frozen=True, slots=True)
+class Reset:
+    """Drop the connection (after an error); the next command opens a new one, on the node now serving the stream."""
+
+
+Operation = Run | Send | Start | Wait | Pause | Reset
 Steps = Generator[Operation, Any, None]

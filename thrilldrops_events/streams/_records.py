@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from thrilldrops_events.errors import EventValidationError
+from thrilldrops_events.errors import EventValidationError, Problem
 
-__all__ = ["DEAD_LETTER_FIELDS", "ConsumerStats", "DeadLetter", "GroupInfo", "parse_dead_letter"]
+__all__ = ["DEAD_LETTER_FIELDS", "ConsumerStats", "DeadLetter", "GroupInfo", "dead_letter_fields",
+           "parse_dead_letter"]
 
 #: The metadata fields a dead-letter entry adds to the original fields, in the order written.
 DEAD_LETTER_FIELDS: tuple[str, ...] = (
@@ -30,13 +31,15 @@ class ConsumerStats:
 
     Attributes:
         handled: Entries whose handler returned (and which were then acknowledged).
-        retried: Handler failures; each left its entry pending, to be delivered again.
-        dead_lettered: Entries moved to the dead-letter stream (invalid, or delivered too often).
-        reclaimed: Entries taken over with ``XAUTOCLAIM`` after ``claim_idle_ms``: from a dead
-            consumer, or an earlier failure of this one being retried.
+        retried: Handler failures that left their entry pending, to be delivered again after the
+            retry policy's delay.
+        dead_lettered: Entries moved to the dead-letter stream (invalid, tried ``max_deliveries``
+            times, or failed with an error not worth retrying).
+        reclaimed: Entries taken over with ``XAUTOCLAIM``: from a consumer idle for ``claim_idle_ms``,
+            or a failed entry whose retry is due.
         trimmed: Pending entries whose data was trimmed or deleted before they were handled;
             acknowledged and logged.
-        reconnects: Lost connections recovered from.
+        reconnects: Outages recovered from (a lost connection, a server loading, a cluster failing over).
         groups_created: Times the consumer group was created (the first time, or again after ``NOGROUP``).
     """
 
@@ -81,10 +84,13 @@ class DeadLetter:
         stream: The stream it came from.
         group: The consumer group that gave up on it.
         consumer: The consumer that moved it.
-        deliveries: How many times it had been delivered.
-        reason: ``"invalid"`` (it failed validation) or ``"max_deliveries"`` (the handler kept failing).
+        deliveries: How many times the handler had been tried on it (``0`` for an invalid entry).
+        reason: ``"invalid"`` (it failed validation), ``"max_deliveries"`` (the handler was tried
+            ``max_deliveries`` times without success) or ``"not_retryable"`` (the handler raised an
+            exception the retry policy gives up on).
         error: The error, as a dict: ``reason``, ``message``, and ``problems`` (each with ``path``,
-            ``message`` and ``kind``) for an invalid entry, ``last_error`` for a failing handler.
+            ``message`` and ``kind``) for an invalid entry, ``last_error`` for a failing handler
+            (``None`` when the last try never finished: the process stopped or crashed inside it).
         fields: The original fields, exactly as they were (``bytes`` unless your client decodes responses).
     """
 
@@ -109,11 +115,27 @@ def _name(key: object) -> str:
     return _text(key)
 
 
+def dead_letter_fields(fields: Mapping[Any, Any], *, original_id: str, stream: str, group: str, consumer: str,
+                       deliveries: int, reason: str, error: str) -> dict[Any, Any]:
+    """The fields of a dead-letter entry: the metadata, then the original fields exactly as they were.
+
+    An original field named like a metadata field is kept under ``original:<name>``, so nothing is
+    overwritten and nothing dropped.
+    """
+    entry: dict[Any, Any] = dict(zip(DEAD_LETTER_FIELDS, (original_id, stream, group, consumer, str(deliveries),
+                                                          reason, error), strict=True))
+    for key, value in fields.items():
+        if _name(key) in DEAD_LETTER_FIELDS:
+            key = (_ORIGINAL_PREFIX.encode() + key) if isinstance(key, bytes) else _ORIGINAL_PREFIX + _name(key)
+        entry[key] = value
+    return entry
+
+
 def parse_dead_letter(entry_id: object, fields: Mapping[Any, Any]) -> DeadLetter:
     """Read one dead-letter entry, as returned by ``XRANGE`` on the dead-letter stream.
 
     Raises:
-        EventValidationError: If the entry lacks the dead-letter fields.
+        EventValidationError: If the entry lacks the dead-letter fields or holds malformed ones.
     """
     meta: dict[str, str] = {}
     original: dict[Any, Any] = {}
@@ -125,19 +147,28 @@ def parse_dead_letter(entry_id: object, fields: Mapping[Any, Any]) -> DeadLetter
             original[key[len(_ORIGINAL_PREFIX):] if isinstance(key, (str, bytes)) else key] = value
         else:
             original[key] = value
-    missing = [name for name in DEAD_LETTER_FIELDS if name not in meta]
-    if missing:
-        from thrilldrops_events.errors import Problem
-
-        raise EventValidationError([Problem(name, "required field is missing", "missing") for name in missing])
+    problems = [Problem(name, "required field is missing", "missing") for name in DEAD_LETTER_FIELDS
+                if name not in meta]
+    deliveries = meta.get("dead_letter_deliveries", "0")
+    if not deliveries.isdigit() or len(deliveries) > 18:
+        problems.append(Problem("dead_letter_deliveries", "must be a whole number", "int_parsing"))
+    try:
+        error: object = json.loads(meta.get("dead_letter_error", "{}"))
+    except ValueError:
+        error = None
+    if not isinstance(error, dict):
+        problems.append(Problem("dead_letter_error", "must be a JSON object", "json_invalid"))
+        error = {}
+    if problems:
+        raise EventValidationError(problems)
     return DeadLetter(
         id=_text(entry_id),
         original_id=meta["dead_letter_id"],
         stream=meta["dead_letter_stream"],
         group=meta["dead_letter_group"],
         consumer=meta["dead_letter_consumer"],
-        deliveries=int(meta["dead_letter_deliveries"]),
+        deliveries=int(deliveries),
         reason=meta["dead_letter_reason"],
-        error=json.loads(meta["dead_letter_error"]),
+        error=error,
         fields=original,
     )

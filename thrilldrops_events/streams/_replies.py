@@ -1,39 +1,117 @@
-"""Reading redis-py replies: stream entries in whatever shape the client gives them, and error kinds."""
+"""Reading raw Redis replies (RESP2 lists or RESP3 maps, bytes or text) and telling errors apart.
+
+The consumer reads every reply undecoded, so these helpers accept what redis-py's connection gives
+back for either protocol: an entry is ``[id, [field, value, ...]]`` (or a map of fields), a group
+row of ``XINFO GROUPS`` is a flat list of names and values (or a map).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from redis.exceptions import ResponseError
+from redis.exceptions import (
+    AskError,
+    BusyLoadingError,
+    ClusterDownError,
+    MasterDownError,
+    ReadOnlyError,
+    ResponseError,
+    TryAgainError,
+)
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from thrilldrops_events.streams._records import _text
+__all__ = [
+    "TEMPORARY_ERRORS",
+    "Entry",
+    "autoclaimed",
+    "group_missing",
+    "mapping",
+    "pending_rows",
+    "range_fields",
+    "read_entries",
+    "temporary",
+    "text",
+]
 
-__all__ = ["_entries", "_entry", "_group_missing"]
+#: An entry as the consumer handles it: its id and its fields (empty when its data was trimmed away).
+Entry = tuple[str, dict[Any, Any]]
 
-def _group_missing(error: ResponseError) -> bool:
+#: Errors after which the same command may succeed later: a lost connection, a server loading its data,
+#: a cluster failing over (``CLUSTERDOWN``, ``TRYAGAIN``, ``MASTERDOWN``, ``READONLY`` from a demoted master,
+#: ``MOVED``/``ASK`` for a slot that changed hands). A client without the cluster's error classes reports
+#: these as plain ``ResponseError``s; :func:`temporary` recognises them by their text too.
+TEMPORARY_ERRORS: tuple[type[BaseException], ...] = (
+    RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, BusyLoadingError, ClusterDownError,
+    TryAgainError, MasterDownError, ReadOnlyError, AskError,
+)
+
+
+def temporary(error: BaseException) -> bool:
+    """Whether the command may succeed later, perhaps on another node (see :data:`TEMPORARY_ERRORS`)."""
+    if isinstance(error, TEMPORARY_ERRORS):
+        return True
+    return isinstance(error, ResponseError) and str(error).startswith(("MOVED ", "ASK ", "CLUSTERDOWN", "TRYAGAIN"))
+
+
+def group_missing(error: ResponseError) -> bool:
+    """Whether the error says the consumer group (or its stream) does not exist."""
     message = str(error)
     return message.startswith("NOGROUP") or "no longer exists" in message
 
 
-def _entries(reply: Any) -> list[tuple[str, dict[Any, Any]]]:
-    """The entries of an ``XREADGROUP`` reply for one stream, whatever shape redis-py gives it."""
+def text(value: object) -> str:
+    """A reply value as text (bytes are UTF-8, replaced where invalid)."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """A RESP3 map or a RESP2 flat list of names and values, as a dict keyed by text."""
+    if isinstance(value, Mapping):
+        return {text(key): item for key, item in value.items()}
+    pairs = iter(value or ())
+    return {text(key): item for key, item in zip(pairs, pairs)}  # noqa: B905 - pairs from one iterator
+
+
+def _fields(raw: Any) -> dict[Any, Any]:
+    if raw is None:
+        return {}
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    pairs = iter(raw)
+    return dict(zip(pairs, pairs))  # noqa: B905 - pairs from one iterator
+
+
+def _entry(item: Sequence[Any]) -> Entry:
+    return text(item[0]), _fields(item[1])
+
+
+def read_entries(reply: Any) -> list[Entry]:
+    """The entries of an ``XREADGROUP`` reply for one stream (``None`` when the read timed out)."""
     if not reply:
         return []
     per_stream = reply.values() if isinstance(reply, Mapping) else [item[1] for item in reply]
-    entries: list[tuple[str, dict[Any, Any]]] = []
-    for value in per_stream:
-        if value and isinstance(value[0], list) and (not value[0] or isinstance(value[0][0], (tuple, list))):
-            value = value[0]  # RESP3 replies are wrapped in one more list by some redis-py versions
-        entries.extend(_entry(item) for item in value or ())
-    return entries
+    return [_entry(item) for entries in per_stream for item in entries or ()]
 
 
-def _entry(item: Sequence[Any]) -> tuple[str, dict[Any, Any]]:
-    entry_id, fields = item[0], item[1]
-    if fields is None:
-        return _text(entry_id), {}
-    if isinstance(fields, Mapping):
-        return _text(entry_id), dict(fields)
-    pairs = iter(fields)  # a raw flat list of field, value, field, value...
-    return _text(entry_id), dict(zip(pairs, pairs))  # noqa: B905 - pairs from one iterator
+def range_fields(reply: Any) -> dict[Any, Any]:
+    """The fields of the one entry an ``XRANGE id id`` returns; empty if the entry no longer exists."""
+    if not reply:
+        return {}
+    return _fields(reply[0][1])
+
+
+def pending_rows(reply: Any) -> list[tuple[str, str, int]]:
+    """The rows of an extended ``XPENDING``: entry id, consumer, delivery count."""
+    return [(text(row[0]), text(row[1]), int(row[3])) for row in reply or ()]
+
+
+def autoclaimed(reply: Any) -> tuple[str, list[str], list[str]]:
+    """An ``XAUTOCLAIM ... JUSTID`` reply: the next cursor, the claimed ids, the ids found deleted."""
+    cursor = text(reply[0])
+    claimed = [text(entry_id) for entry_id in reply[1] or ()]
+    deleted = [text(entry_id) for entry_id in (reply[2] if len(reply) > 2 else None) or ()]
+    return cursor, claimed, deleted

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import redis
+from redis.cluster import RedisCluster
 
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import StreamConfigError
-from thrilldrops_events.streams._front import ConsumerFront
-from thrilldrops_events.streams._ops import Call, Invoke, Operation, Pause, Pipeline
+from thrilldrops_events.streams._front import ConsumerFront, group_info
+from thrilldrops_events.streams._link import Link
+from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, Run, Send, Start, Wait
 from thrilldrops_events.streams._records import GroupInfo
+from thrilldrops_events.streams._retry import RetryPolicy
+from thrilldrops_events.streams._tally import MetricsHook
 
 __all__ = ["StreamConsumer", "publish", "publish_many"]
 
-#: The handler of a :class:`StreamConsumer`: called with each valid event; its return value is ignored.
-Handler = Callable[[Envelope], object]
+#: The handler of a :class:`StreamConsumer`: ``handler(envelope)``, ``handler(envelope, context)`` with
+#: ``context=True``, or ``handler(deliveries)`` with ``batch=True`` (see the class).
+Handler = Callable[..., object]
 
 
 def _entry_id(value: object) -> str:
@@ -82,31 +89,41 @@ class StreamConsumer(ConsumerFront):
     """Consume one stream in one consumer group with a blocking client; see the Redis streams guide.
 
     Delivery is at least once: the handler is called with each valid event, the entry is
-    acknowledged (``XACK``) only after the handler returns, and an entry whose handler raised stays
-    pending and is delivered again after ``claim_idle_ms``. Handlers must therefore be idempotent;
-    :func:`~thrilldrops_events.dedup_key` gives each event's natural de-duplication key.
+    acknowledged (``XACK``) once the handler has returned (the acknowledgement is on its way to
+    the server before the next handler call starts), and an entry whose handler raised stays
+    pending and is delivered again after the retry policy's delay. Handlers must therefore be
+    idempotent; [dedup_key][thrilldrops_events.dedup_key] gives each event's natural de-duplication key.
 
-    An entry that fails validation, or has been delivered more than ``max_deliveries`` times, is
-    copied to the dead-letter stream with its error and then acknowledged, so it never blocks the group.
+    An entry that fails validation, whose handler was tried ``max_deliveries`` times, or whose
+    handler raised an exception the retry policy gives up on, is copied to the dead-letter stream
+    with its error and then acknowledged, so it never blocks the group.
 
     Args:
-        client: A redis-py client (``redis.Redis``); its ``socket_timeout``, if set, must exceed ``block_ms``.
+        client: A redis-py client: ``redis.Redis`` or ``redis.cluster.RedisCluster``. If it has a
+            ``socket_timeout``, it must exceed ``block_ms``.
         stream: The stream's key.
         group: The consumer group; created (with ``MKSTREAM``) if missing, and again after ``NOGROUP``.
-        handler: Called with each valid :class:`~thrilldrops_events.Envelope`.
+        handler: Called with each valid [Envelope][thrilldrops_events.Envelope] (see ``context`` and ``batch``).
         consumer: This consumer's name in the group. Give each process a stable name (a pod name, say)
             so that after a restart it first finishes what it had read; default ``<hostname>-<pid>-<n>``.
         dead_letter_stream: Where invalid and undeliverable entries go; default ``<stream>:dead-letter``.
         dead_letter_maxlen: Trim the dead-letter stream to about this many entries (default: never).
         max_deliveries: The most times the handler is tried on one entry.
-        claim_idle_ms: Entries pending for this long (their consumer died, or the handler failed) are
-            taken over with ``XAUTOCLAIM`` and delivered again. Must exceed the time a batch takes.
+        claim_idle_ms: Entries pending this long without news (their consumer died) are taken over
+            with ``XAUTOCLAIM`` and delivered again. Must exceed the time a batch takes to handle.
         claim_interval_ms: How often to look for such entries; default half of ``claim_idle_ms``.
         batch_size: Entries read per call.
         block_ms: How long one read waits for new entries; :meth:`stop` takes effect within it.
         group_start_id: Where a newly created group starts: ``"0"`` (the default) delivers the entries
             already in the stream too, ``"$"`` only new ones.
         strict: Validate in strict mode (unknown fields refused).
+        context: Call ``handler(envelope, context)``, with a
+            [DeliveryContext][thrilldrops_events.streams.DeliveryContext].
+        batch: Call ``handler(deliveries)`` once per batch read, with a list of
+            [Delivery][thrilldrops_events.streams.Delivery]; see the guide for what it returns.
+        retry: When failed entries are tried again, and which errors are not retried
+            (default ``RetryPolicy()``: 1 s, doubling, at most ``claim_idle_ms``).
+        metrics: Called with an [Outcome][thrilldrops_events.streams.Outcome] for everything the consumer does.
 
     Raises:
         StreamConfigError: If a setting is impossible.
@@ -114,7 +131,7 @@ class StreamConsumer(ConsumerFront):
 
     def __init__(
         self,
-        client: redis.Redis,
+        client: redis.Redis | RedisCluster,
         stream: str,
         group: str,
         handler: Handler,
@@ -129,17 +146,21 @@ class StreamConsumer(ConsumerFront):
         block_ms: int = 1000,
         group_start_id: str = "0",
         strict: bool = False,
+        context: bool = False,
+        batch: bool = False,
+        retry: RetryPolicy | None = None,
+        metrics: MetricsHook | None = None,
     ) -> None:
         super().__init__(
-            handler,
+            handler, metrics=metrics,
             stream=stream, group=group, consumer=consumer, dead_letter_stream=dead_letter_stream,
             dead_letter_maxlen=dead_letter_maxlen, max_deliveries=max_deliveries, claim_idle_ms=claim_idle_ms,
             claim_interval_ms=claim_interval_ms, batch_size=batch_size, block_ms=block_ms,
-            group_start_id=group_start_id, strict=strict,
+            group_start_id=group_start_id, strict=strict, context=context, batch=batch, retry=retry,
         )
         self._client = client
-        self._handler = handler
         self._wake = threading.Event()
+        self._finished: deque[Finished] = deque()
 
     def stop(self) -> None:
         """Stop after the current entry; :meth:`run` then acknowledges what was handled and returns.
@@ -154,18 +175,19 @@ class StreamConsumer(ConsumerFront):
     def group_info(self) -> GroupInfo | None:
         """The group's ``XINFO GROUPS`` figures (pending, lag...), or ``None`` if the group does not exist."""
         try:
-            return self._core.group_info(self._client.xinfo_groups(self._core.stream))
+            return group_info(self._client.xinfo_groups(self.stream), self.group)
         except redis.ResponseError as error:
             if "no such key" in str(error).lower():
                 return None
             raise
 
     def run(self) -> None:
-        """Consume until :meth:`stop` is called; lost connections are retried with backoff.
+        """Consume until :meth:`stop` is called; outages are waited out with backoff.
 
         Raises:
-            redis.ResponseError: For a server error other than a missing group (such as ``WRONGTYPE``).
+            redis.ResponseError: For a server error other than a missing group or an outage (such as ``WRONGTYPE``).
         """
+        link = Link(self._client, self.stream)
         steps = self._core.run()
         result: Any = None
         error: BaseException | None = None
@@ -177,27 +199,39 @@ class StreamConsumer(ConsumerFront):
                     return
                 result, error = None, None
                 try:
-                    result = self._execute(operation)
+                    result = self._execute(operation, link)
                 except Exception as failure:  # handed to the core, which recovers or re-raises
                     error = failure
         finally:
             steps.close()
+            link.close()
 
-    def _execute(self, operation: Operation) -> Any:
-        if type(operation) is Call:
-            return getattr(self._client, operation.method)(*operation.args, **operation.kwargs)
-        if type(operation) is Invoke:
-            try:
-                self._handler(operation.envelope)
-            except Exception as failure:
-                return failure
-            return None
-        if type(operation) is Pipeline:
-            with self._client.pipeline(transaction=False) as pipe:
-                for call in operation.calls:
-                    getattr(pipe, call.method)(*call.args, **call.kwargs)
-                return pipe.execute()
-        if type(operation) is Pause:
+    def _execute(self, operation: Operation, link: Link) -> Any:
+        if isinstance(operation, Send):
+            link.send(operation.commands)
+        elif isinstance(operation, Start):
+            self._finished.append(self._call(operation))
+        elif isinstance(operation, Wait):
+            return self._finished.popleft()
+        elif isinstance(operation, Run):
+            return link.run(operation.commands)
+        elif isinstance(operation, Pause):
             self._wake.wait(operation.seconds)
-            return None
-        raise AssertionError(operation)  # pragma: no cover
+        elif isinstance(operation, Reset):
+            link.reset()
+        return None
+
+    def _call(self, start: Start) -> Finished:
+        began = time.perf_counter()
+        raised: BaseException | None = None
+        returned: object = None
+        try:
+            if start.batch:
+                returned = self._handler(list(start.deliveries))
+            elif self._settings.mode == "context":
+                self._handler(start.deliveries[0].envelope, start.deliveries[0].context)
+            else:
+                self._handler(start.deliveries[0].envelope)
+        except Exception as failure:
+            raised = failure
+        return Finished(start.token, raised, returned, time.perf_counter() - began)

@@ -1,0 +1,110 @@
+"""A consumer's settings, checked once when it is created."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from itertools import count
+from typing import Any, Literal
+
+from thrilldrops_events.errors import StreamConfigError
+from thrilldrops_events.streams._retry import RetryPolicy
+
+__all__ = ["HandlerMode", "Settings", "default_consumer_name", "make_settings"]
+
+#: How the handler is called: with the event, with the event and its context, or with a batch of deliveries.
+HandlerMode = Literal["event", "context", "batch"]
+
+_numbers = count(1)
+_numbers_lock = threading.Lock()
+
+
+def default_consumer_name() -> str:
+    """``<hostname>-<pid>-<n>``: stable across restarts of the same process slot, unique within a process."""
+    with _numbers_lock:
+        number = next(_numbers)
+    return f"{socket.gethostname()}-{os.getpid()}-{number}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a consumer was told (see ``StreamConsumer`` for the meaning of each)."""
+
+    stream: str
+    group: str
+    consumer: str
+    dead_letter_stream: str
+    dead_letter_maxlen: int | None
+    max_deliveries: int
+    claim_idle_ms: int
+    claim_interval_ms: int
+    batch_size: int
+    block_ms: int
+    group_start_id: str
+    strict: bool
+    retry: RetryPolicy
+    mode: HandlerMode
+    concurrency: int
+
+
+def _check_texts(**texts: str | None) -> None:
+    for label, value in texts.items():
+        if value is not None and (not isinstance(value, str) or not value):
+            raise StreamConfigError(f"{label} must be a non-empty string")
+
+
+def _check_numbers(**numbers: tuple[object, int]) -> None:
+    for label, (value, least) in numbers.items():
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < least):
+            raise StreamConfigError(f"{label} must be an integer >= {least}")
+
+
+def _mode(context: object, batch: object) -> HandlerMode:
+    if not isinstance(context, bool) or not isinstance(batch, bool):
+        raise StreamConfigError("context and batch must be True or False")
+    if context and batch:
+        raise StreamConfigError("a batch handler always gets each delivery's context: pass batch=True alone")
+    return "batch" if batch else "context" if context else "event"
+
+
+def make_settings(*, handler: object, context: object = False, batch: object = False, concurrency: object = 1,
+                  retry: object = None, **given: Any) -> Settings:
+    """Check the consumer's arguments and fill in the defaults.
+
+    Raises:
+        StreamConfigError: If a setting is impossible.
+    """
+    if not callable(handler):
+        raise StreamConfigError("handler must be callable")
+    stream, group, consumer = given["stream"], given["group"], given["consumer"]
+    _check_texts(stream=stream, group=group, consumer=consumer, dead_letter_stream=given["dead_letter_stream"],
+                 group_start_id=given["group_start_id"])
+    _check_numbers(max_deliveries=(given["max_deliveries"], 1), claim_idle_ms=(given["claim_idle_ms"], 1),
+                   batch_size=(given["batch_size"], 1), block_ms=(given["block_ms"], 1),
+                   claim_interval_ms=(given["claim_interval_ms"], 1),
+                   dead_letter_maxlen=(given["dead_letter_maxlen"], 1), concurrency=(concurrency, 1))
+    mode = _mode(context, batch)
+    if mode == "batch" and concurrency != 1:
+        raise StreamConfigError("a batch handler takes a whole batch at a time: leave concurrency at 1")
+    policy = RetryPolicy() if retry is None else retry
+    if not isinstance(policy, RetryPolicy):
+        raise StreamConfigError("retry must be a RetryPolicy")
+    claim_idle_ms: int = given["claim_idle_ms"]
+    if policy.max_delay_ms is not None and policy.max_delay_ms > claim_idle_ms:
+        raise StreamConfigError(f"the retry policy's max_delay_ms ({policy.max_delay_ms}) exceeds claim_idle_ms "
+                                f"({claim_idle_ms}): a retry cannot wait longer than an entry may stay idle")
+    dead_letter_stream = given["dead_letter_stream"] or f"{stream}:dead-letter"
+    if dead_letter_stream == stream:
+        raise StreamConfigError("dead_letter_stream must differ from stream")
+    if not isinstance(concurrency, int):  # checked above; this tells the type checker
+        raise StreamConfigError("concurrency must be an integer >= 1")
+    return Settings(
+        stream=stream, group=group, consumer=consumer or default_consumer_name(),
+        dead_letter_stream=dead_letter_stream, dead_letter_maxlen=given["dead_letter_maxlen"],
+        max_deliveries=given["max_deliveries"], claim_idle_ms=claim_idle_ms,
+        claim_interval_ms=given["claim_interval_ms"] or max(claim_idle_ms // 2, 1), batch_size=given["batch_size"],
+        block_ms=given["block_ms"], group_start_id=given["group_start_id"], strict=bool(given["strict"]),
+        retry=policy, mode=mode, concurrency=concurrency,
+    )
