@@ -1,0 +1,279 @@
+"""Comparing two JSON Schemas side by side: every change, classified by its effect on the valid events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from thrilldrops_events.schema._report import Change, Effect, Report
+
+__all__ = ["compare_schema_sets"]
+
+_ANNOTATIONS = frozenset({"title", "description", "examples", "$comment", "default", "deprecated", "readOnly",
+                          "writeOnly"})
+_IDENTITY = ("$schema", "$id")
+_LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains")
+_UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains")
+_OPAQUE_CONSTRAINTS = ("pattern", "format", "multipleOf", "contentMediaType", "contentEncoding")
+_MONOTONE_SUBSCHEMAS = ("items", "contains", "propertyNames", "contentSchema", "unevaluatedItems",
+                        "unevaluatedProperties")
+_SKIPPED = frozenset({"$defs", "definitions", "$ref", "properties", "required", "additionalProperties", "not",
+                      "allOf", "anyOf", "oneOf", "type", "enum", "const"})
+_CLOSED_BEFORE = " where unknown fields were refused (consumers on the old schema refuse it)"
+_CLOSED_AFTER = " where unknown fields are refused (old events carrying it are refused now)"
+_ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _types(schema: Mapping[str, Any]) -> frozenset[str]:
+    kinds = schema.get("type")
+    if kinds is None:
+        return _ALL_TYPES
+    found = frozenset([kinds] if isinstance(kinds, str) else kinds)
+    return found | {"integer"} if "number" in found else found
+
+
+def _effect_of_sets(old: frozenset[str], new: frozenset[str]) -> Effect:
+    if old == new:
+        return Effect.NONE
+    if old <= new:
+        return Effect.WIDENED
+    return Effect.NARROWED if new <= old else Effect.CHANGED
+
+
+def _shown(values: frozenset[str]) -> str:
+    """Enum values (canonical JSON) for a message, at most a dozen."""
+    return ", ".join(sorted(values)[:12]) + (", ..." if len(values) > 12 else "")
+
+
+class _Comparer:
+    """Walks an old and a new schema side by side and records every change."""
+
+    def __init__(self, file: str, old_root: Any, new_root: Any) -> None:
+        self.file = file
+        self.old_root = old_root
+        self.new_root = new_root
+        self.changes: list[Change] = []
+        self._active: set[tuple[int, int]] = set()  # the pairs being compared, against reference cycles
+
+    def add(self, location: str, kind: str, effect: Effect, message: str, invert: bool) -> None:
+        self.changes.append(Change(self.file, location, kind, effect.inverted() if invert else effect, message))
+
+    def _resolve(self, root: Any, schema: Any) -> tuple[Any, int]:
+        """Follow local ``$ref``s; the schema reached, and the identity of the last target (for cycles)."""
+        identity = id(schema)
+        for _ in range(64):  # a chain of local references, bounded
+            ref = schema.get("$ref") if isinstance(schema, dict) else None
+            if not (isinstance(ref, str) and ref.startswith("#")):
+                break
+            target = root
+            try:
+                for part in ref[1:].split("/")[1:]:
+                    part = part.replace("~1", "/").replace("~0", "~")
+                    target = target[part] if isinstance(target, dict) else target[int(part)]
+            except (KeyError, IndexError, TypeError, ValueError):
+                break  # a dangling reference: compared as written
+            identity = id(target)
+            siblings = {k: v for k, v in schema.items() if k != "$ref"}
+            schema = {**target, **siblings} if siblings and isinstance(target, dict) else target
+        return schema, identity
+
+    def compare(self, old: Any, new: Any, location: str = "", invert: bool = False) -> None:
+        """Compare two schemas (or sub-schemas) and record what changed."""
+        (old, old_id), (new, new_id) = self._resolve(self.old_root, old), self._resolve(self.new_root, new)
+        key = (old_id, new_id)
+        if key in self._active:
+            return
+        self._active.add(key)
+        try:
+            self._compare(old, new, location, invert)
+        finally:
+            self._active.discard(key)
+
+    def _compare(self, old: Any, new: Any, location: str, invert: bool) -> None:
+        old = {} if old is True else {"not": {}} if old is False else old
+        new = {} if new is True else {"not": {}} if new is False else new
+        if _canonical(old) == _canonical(new):
+            return
+        for name in _IDENTITY:
+            if old.get(name) != new.get(name):
+                self.add(location, "schema_id_changed", Effect.CHANGED,
+                         f"{name} changed from {old.get(name)!r} to {new.get(name)!r}", invert)
+        if old.get("$ref") != new.get("$ref"):
+            self.add(location, "reference_changed", Effect.CHANGED,
+                     f"reference changed from {old.get('$ref')!r} to {new.get('$ref')!r}", invert)
+        changed_annotations = sorted(k for k in _ANNOTATIONS if _canonical(old.get(k)) != _canonical(new.get(k)))
+        if changed_annotations:
+            self.add(location, "annotation_changed", Effect.NONE, f"{', '.join(changed_annotations)} changed",
+                     invert)
+        self._types(old, new, location, invert)
+        self._enum(old, new, location, invert)
+        self._bounds(old, new, location, invert)
+        self._objects(old, new, location, invert)
+        self._combinators(old, new, location, invert)
+        for name in _OPAQUE_CONSTRAINTS:
+            self._opaque(name, old, new, location, invert)
+        for name in _MONOTONE_SUBSCHEMAS:
+            if name in old or name in new:
+                self.compare(old.get(name, True), new.get(name, True), f"{location}<{name}>", invert)
+        handled = _ANNOTATIONS | set(_IDENTITY) | set(_LOWER) | set(_UPPER) | set(_OPAQUE_CONSTRAINTS) | set(
+            _MONOTONE_SUBSCHEMAS) | _SKIPPED
+        for name in sorted((set(old) | set(new)) - handled):
+            if _canonical(old.get(name)) != _canonical(new.get(name)):
+                self.add(location, "keyword_changed", Effect.CHANGED,
+                         f"keyword {name} changed; the checker cannot classify it, so it counts as breaking", invert)
+
+    def _types(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
+        before, after = _types(old), _types(new)
+        effect = _effect_of_sets(before, after)
+        if effect is Effect.NONE:
+            return
+        added, removed = sorted(after - before), sorted(before - after)
+        if added == ["null"] and not removed:
+            self.add(location, "nullable_added", effect, "now nullable (null accepted)", invert)
+        elif removed == ["null"] and not added:
+            self.add(location, "nullable_removed", effect, "no longer nullable (null refused)", invert)
+        else:
+            kind = {Effect.WIDENED: "type_widened", Effect.NARROWED: "type_narrowed"}.get(effect, "type_changed")
+            self.add(location, kind, effect, f"type changed from {old.get('type', 'any')} to {new.get('type', 'any')}",
+                     invert)
+
+    def _enum(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
+        def values(schema: dict[str, Any]) -> frozenset[str] | None:
+            if "const" in schema:
+                return frozenset([_canonical(schema["const"])])
+            return frozenset(_canonical(v) for v in schema["enum"]) if "enum" in schema else None
+
+        before, after = values(old), values(new)
+        if before == after:
+            return
+        if before is None:
+            assert after is not None
+            self.add(location, "enum_added", Effect.NARROWED, f"now limited to the values {_shown(after)}", invert)
+        elif after is None:
+            self.add(location, "enum_removed", Effect.WIDENED, "no longer limited to a list of values", invert)
+        else:
+            if after - before:
+                self.add(location, "enum_values_added", Effect.WIDENED, f"values added: {_shown(after - before)}",
+                         invert)
+            if before - after:
+                self.add(location, "enum_values_removed", Effect.NARROWED,
+                         f"values removed: {_shown(before - after)}", invert)
+
+    def _bounds(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
+        for name in (*_LOWER, *_UPPER):
+            before, after = old.get(name), new.get(name)
+            if before == after:
+                continue
+            lower = name in _LOWER
+            if before is None:
+                self.add(location, "bound_added", Effect.NARROWED, f"{name} {after} added", invert)
+            elif after is None:
+                self.add(location, "bound_removed", Effect.WIDENED, f"{name} {before} removed", invert)
+            else:
+                tighter = after > before if lower else after < before
+                verb = "raised" if after > before else "lowered"
+                self.add(location, "bound_tightened" if tighter else "bound_loosened",
+                         Effect.NARROWED if tighter else Effect.WIDENED,
+                         f"{name} {verb} from {before} to {after}", invert)
+
+    def _opaque(self, name: str, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            return
+        if before is None:
+            self.add(location, f"{name}_added", Effect.NARROWED, f"{name} {after!r} added", invert)
+        elif after is None:
+            self.add(location, f"{name}_removed", Effect.WIDENED, f"{name} {before!r} removed", invert)
+        else:
+            self.add(location, f"{name}_changed", Effect.CHANGED,
+                     f"{name} changed from {before!r} to {after!r}; neither can be shown to contain the other",
+                     invert)
+
+    def _objects(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
+        old_props, new_props = old.get("properties", {}), new.get("properties", {})
+        old_req, new_req = set(old.get("required", [])), set(new.get("required", []))
+        old_open = old.get("additionalProperties", True) is not False
+        new_open = new.get("additionalProperties", True) is not False
+        names = [*old_props, *(n for n in new_props if n not in old_props)]
+        for name in names:
+            where = f"{location}.{name}" if location else name
+            if name in old_props and name in new_props:
+                self.compare(old_props[name], new_props[name], where, invert)
+                if name in new_req and name not in old_req:
+                    self.add(where, "field_now_required", Effect.NARROWED, "optional field became required", invert)
+                elif name in old_req and name not in new_req:
+                    self.add(where, "field_now_optional", Effect.WIDENED, "required field became optional", invert)
+            elif name in new_props:
+                closed = "" if old_open else _CLOSED_BEFORE
+                if name in new_req:
+                    effect = Effect.NARROWED if old_open else Effect.CHANGED
+                    self.add(where, "field_added_required", effect, "required field added" + closed, invert)
+                else:
+                    effect = Effect.NONE if old_open else Effect.WIDENED
+                    self.add(where, "field_added_optional", effect, "optional field added" + closed, invert)
+            else:
+                closed = "" if new_open else _CLOSED_AFTER
+                if name in old_req:
+                    effect = Effect.WIDENED if new_open else Effect.CHANGED
+                    self.add(where, "field_removed_required", effect, "required field removed" + closed, invert)
+                else:
+                    effect = Effect.NONE if new_open else Effect.NARROWED
+                    self.add(where, "field_removed_optional", effect, "optional field removed" + closed, invert)
+        declared = set(old_props) | set(new_props)
+        for name in sorted((new_req - old_req) - declared):
+            self.add(location, "field_now_required", Effect.NARROWED, f"{name} became required", invert)
+        for name in sorted((old_req - new_req) - declared):
+            self.add(location, "field_now_optional", Effect.WIDENED, f"{name} became optional", invert)
+        before, after = old.get("additionalProperties", True), new.get("additionalProperties", True)
+        if isinstance(before, bool) and isinstance(after, bool):
+            if before and not after:
+                self.add(location, "unknown_fields_refused", Effect.NARROWED, "unknown fields are now refused",
+                         invert)
+            elif after and not before:
+                self.add(location, "unknown_fields_allowed", Effect.WIDENED, "unknown fields are now allowed", invert)
+        else:
+            self.compare(before, after, f"{location}<additionalProperties>", invert)
+
+    def _combinators(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
+        if "not" in old or "not" in new:
+            self.compare(old.get("not", False), new.get("not", False), f"{location}<not>", not invert)
+        for name, adding in (("allOf", Effect.NARROWED), ("anyOf", Effect.WIDENED), ("oneOf", Effect.WIDENED)):
+            before, after = old.get(name, []), new.get(name, [])
+            if _canonical(before) == _canonical(after):
+                continue
+            if len(before) == len(after):
+                for a, b in zip(before, after, strict=True):
+                    self.compare(a, b, f"{location}<{name}>", invert)
+                continue
+            keys_before, keys_after = {_canonical(s) for s in before}, {_canonical(s) for s in after}
+            if keys_after - keys_before and not keys_before - keys_after:
+                self.add(location, f"{name}_branch_added", adding, f"{name} branch added", invert)
+            elif keys_before - keys_after and not keys_after - keys_before:
+                self.add(location, f"{name}_branch_removed", adding.inverted(), f"{name} branch removed", invert)
+            else:
+                self.add(location, f"{name}_changed", Effect.CHANGED, f"{name} branches changed", invert)
+
+
+def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Report:
+    """Compare two schema sets, each a mapping of file name to schema.
+
+    A schema present only in the new set widens the contract (a new event type: consumers on the old
+    version refuse it); one present only in the old set narrows it.
+    """
+    changes: list[Change] = []
+    files = [*old, *(name for name in new if name not in old)]
+    for name in files:
+        if name not in new:
+            changes.append(Change(name, "", "schema_removed", Effect.NARROWED, "schema removed"))
+        elif name not in old:
+            changes.append(Change(name, "", "schema_added", Effect.WIDENED, "schema added"))
+        else:
+            comparer = _Comparer(name, old[name], new[name])
+            comparer.compare(old[name], new[name])
+            changes.extend(comparer.changes)
+    return Report(tuple(changes), tuple(files))

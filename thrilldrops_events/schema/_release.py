@@ -1,0 +1,100 @@
+"""Schema sets on disk, and the release gate: no breaking change without a major version and a changelog entry."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from thrilldrops_events.errors import SchemaSetError
+from thrilldrops_events.schema._compare import compare_schema_sets
+
+__all__ = ["load_schema_set", "release_gate"]
+
+
+def load_schema_set(directory: str | Path) -> dict[str, Any]:
+    """Read the top-level JSON Schema files of a directory (files with a ``$schema``), by file name.
+
+    Raises:
+        SchemaSetError: If the directory does not exist, holds malformed JSON, or holds no schema.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise SchemaSetError(f"{root} is not a directory")
+    schemas: dict[str, Any] = {}
+    for path in sorted(root.glob("*.json")):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise SchemaSetError(f"{path}: cannot read it as JSON: {error}") from None
+        if isinstance(document, dict) and "$schema" in document:
+            schemas[path.name] = document
+    if not schemas:
+        raise SchemaSetError(f"{root} holds no JSON Schema files (*.json with a $schema)")
+    return schemas
+
+
+# -- the release gate ---------------------------------------------------------------------------------------
+
+_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+# A changelog list item or heading that starts with "Breaking" (such as "- Breaking: ..." or "### Breaking").
+_BREAKING_ENTRY = re.compile(r"(?im)^[ \t]*(?:[-*+][ \t]+|#+[ \t]+)(?:\*\*)?breaking\b")
+
+
+def _versions(released: Path) -> Iterator[tuple[tuple[int, int, int], Path]]:
+    for path in released.iterdir() if released.is_dir() else ():
+        match = _VERSION.match(path.name)
+        if match and path.is_dir():
+            yield (int(match[1]), int(match[2]), int(match[3])), path
+
+
+def _changelog_section(changelog: str, version: str) -> str:
+    """The text of the ``## [Unreleased]`` section, or of ``## [version]`` if there is one."""
+    sections = re.split(r"(?m)^## ", changelog)
+    for title in (f"[{version}]", "[Unreleased]"):
+        for section in sections:
+            if section.startswith(title):
+                return section
+    return ""
+
+
+def release_gate(released: str | Path, current: Mapping[str, Any], *, version: str, changelog: str) -> list[str]:
+    """Check the current schemas against the newest released ones; the list of problems, empty if none.
+
+    A change that breaks FULL compatibility needs a new major version and a CHANGELOG entry starting
+    with "Breaking" (``- Breaking: ...``, or a ``### Breaking`` heading), under ``## [Unreleased]`` or
+    under the version's own section.
+
+    Args:
+        released: The directory of released schema sets, one sub-directory per version (``0.1.0/``).
+        current: The current schemas, by file name (only top-level names are compared).
+        version: The version being developed or released (``thrilldrops_events.__version__``).
+        changelog: The text of CHANGELOG.md.
+
+    Raises:
+        SchemaSetError: If there is no released version, or a schema set cannot be read.
+    """
+    versions = sorted(_versions(Path(released)))
+    if not versions:
+        raise SchemaSetError(f"{released} holds no released schema set (a directory named like 0.1.0)")
+    (major, minor, patch), path = versions[-1]
+    parsed = _VERSION.match(version)
+    if parsed is None:
+        raise SchemaSetError(f"version {version!r} is not MAJOR.MINOR.PATCH")
+    report = compare_schema_sets(load_schema_set(path), {k: v for k, v in current.items() if "/" not in k})
+    breaking = report.breaking("FULL")
+    if not breaking:
+        return []
+    problems = []
+    released_version = f"{major}.{minor}.{patch}"
+    if int(parsed[1]) <= major:
+        problems.append(f"{len(breaking)} breaking change(s) since {released_version}, but version {version} keeps "
+                        f"major version {major}: release them as {major + 1}.0.0")
+    if not _BREAKING_ENTRY.search(_changelog_section(changelog, version)):
+        problems.append(f"CHANGELOG.md does not announce the breaking change(s) since {released_version}: add a "
+                        "line starting with '- Breaking: ' under ## [Unreleased]")
+    if problems:
+        problems.append(report.render("FULL"))
+    return problems
