@@ -61,11 +61,10 @@ def run_export(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """Compare two schema directories and print the report; returns the exit code."""
     try:
-        old, new = load_schema_set(args.old), load_schema_set(args.new)
+        report = compare_schema_sets(load_schema_set(args.old), load_schema_set(args.new))
     except SchemaSetError as error:
         print(f"thrilldrops-events: {error}", file=sys.stderr)
         return 2
-    report = compare_schema_sets(old, new)
     if args.format == "json":
         print(json.dumps(report.to_json(args.level), indent=2))
     else:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from thrilldrops_events.errors import SchemaSetError
 from thrilldrops_events.schema._report import Change, Effect, Report
 
 __all__ = ["compare_schema_sets"]
@@ -22,11 +23,20 @@ _SKIPPED = frozenset({"$defs", "definitions", "$ref", "properties", "required", 
                       "allOf", "anyOf", "oneOf", "type", "enum", "const"})
 _CLOSED_BEFORE = " where unknown fields were refused (consumers on the old schema refuse it)"
 _CLOSED_AFTER = " where unknown fields are refused (old events carrying it are refused now)"
+# The deepest comparison, counting the levels entered through references: deeper schemas are refused
+# with an error rather than exhausting the interpreter's stack.
+_MAX_DEPTH = 200
 _ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
 
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether two schemas are equal as written and hold no reference (whose targets may differ)."""
+    text = _canonical(old)
+    return text == _canonical(new) and '"$ref"' not in text
 
 
 def _types(schema: Mapping[str, Any]) -> frozenset[str]:
@@ -59,11 +69,16 @@ class _Comparer:
         self.new_root = new_root
         self.changes: list[Change] = []
         self._active: set[tuple[int, int]] = set()  # the pairs being compared, against reference cycles
+        self._depth = 0
+        # The targets of the references followed, per side, and the definitions met on the way: those no
+        # reference reached are compared on their own at the end (see `finish`).
+        self._reached: tuple[set[int], set[int]] = (set(), set())
+        self._definitions: list[tuple[dict[str, Any], dict[str, Any], str, bool]] = []
 
     def add(self, location: str, kind: str, effect: Effect, message: str, invert: bool) -> None:
         self.changes.append(Change(self.file, location, kind, effect.inverted() if invert else effect, message))
 
-    def _resolve(self, root: Any, schema: Any) -> tuple[Any, int]:
+    def _resolve(self, root: Any, schema: Any, reached: set[int]) -> tuple[Any, int]:
         """Follow local ``$ref``s; the schema reached, and the identity of the last target (for cycles)."""
         identity = id(schema)
         for _ in range(64):  # a chain of local references, bounded
@@ -78,27 +93,58 @@ class _Comparer:
             except (KeyError, IndexError, TypeError, ValueError):
                 break  # a dangling reference: compared as written
             identity = id(target)
+            reached.add(identity)
             siblings = {k: v for k, v in schema.items() if k != "$ref"}
             schema = {**target, **siblings} if siblings and isinstance(target, dict) else target
         return schema, identity
 
     def compare(self, old: Any, new: Any, location: str = "", invert: bool = False) -> None:
         """Compare two schemas (or sub-schemas) and record what changed."""
-        (old, old_id), (new, new_id) = self._resolve(self.old_root, old), self._resolve(self.new_root, new)
+        old, old_id = self._resolve(self.old_root, old, self._reached[0])
+        new, new_id = self._resolve(self.new_root, new, self._reached[1])
         key = (old_id, new_id)
         if key in self._active:
             return
+        if self._depth >= _MAX_DEPTH:
+            raise SchemaSetError(f"{self.file}: nested more than {_MAX_DEPTH} levels deep, references followed")
         self._active.add(key)
+        self._depth += 1
         try:
             self._compare(old, new, location, invert)
         finally:
             self._active.discard(key)
+            self._depth -= 1
+
+    def finish(self) -> None:
+        """Compare the definitions (``$defs``) that no reference reached, each on its own.
+
+        A definition reached through a ``$ref`` has been compared where it is used; one that nothing
+        refers to changes no verdict of this schema, but other schemas may refer to it by URI.
+        """
+        while self._definitions:
+            old_defs, new_defs, location, invert = self._definitions.pop(0)
+            for name in [*old_defs, *(n for n in new_defs if n not in old_defs)]:
+                before, after = old_defs.get(name), new_defs.get(name)
+                if (before is not None and id(before) in self._reached[0]) or (
+                        after is not None and id(after) in self._reached[1]):
+                    continue
+                where = f"{location}<$defs/{name}>"
+                if before is None:
+                    self.add(where, "definition_added", Effect.NONE, "definition added (not referenced here)", invert)
+                elif after is None:
+                    self.add(where, "definition_removed", Effect.NONE, "definition removed (not referenced here)",
+                             invert)
+                else:
+                    self.compare(before, after, where, invert)
 
     def _compare(self, old: Any, new: Any, location: str, invert: bool) -> None:
         old = {} if old is True else {"not": {}} if old is False else old
         new = {} if new is True else {"not": {}} if new is False else new
-        if _canonical(old) == _canonical(new):
+        if _same(old, new):
             return
+        for name in ("$defs", "definitions"):
+            if isinstance(old.get(name, {}), dict) and isinstance(new.get(name, {}), dict):
+                self._definitions.append((old.get(name, {}), new.get(name, {}), location, invert))
         for name in _IDENTITY:
             if old.get(name) != new.get(name):
                 self.add(location, "schema_id_changed", Effect.CHANGED,
@@ -244,7 +290,7 @@ class _Comparer:
             self.compare(old.get("not", False), new.get("not", False), f"{location}<not>", not invert)
         for name, adding in (("allOf", Effect.NARROWED), ("anyOf", Effect.WIDENED), ("oneOf", Effect.WIDENED)):
             before, after = old.get(name, []), new.get(name, [])
-            if _canonical(before) == _canonical(after):
+            if _same(before, after):
                 continue
             if len(before) == len(after):
                 for a, b in zip(before, after, strict=True):
@@ -263,7 +309,11 @@ def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Repor
     """Compare two schema sets, each a mapping of file name to schema.
 
     A schema present only in the new set widens the contract (a new event type: consumers on the old
-    version refuse it); one present only in the old set narrows it.
+    version refuse it); one present only in the old set narrows it. Local references (``"$ref": "#/..."``)
+    are followed at any depth, so a change inside a definition is reported where the definition is used.
+
+    Raises:
+        SchemaSetError: If a schema is nested more than 200 levels deep (references followed).
     """
     changes: list[Change] = []
     files = [*old, *(name for name in new if name not in old)]
@@ -275,5 +325,6 @@ def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Repor
         else:
             comparer = _Comparer(name, old[name], new[name])
             comparer.compare(old[name], new[name])
+            comparer.finish()
             changes.extend(comparer.changes)
     return Report(tuple(changes), tuple(files))

@@ -15,6 +15,9 @@ true``), which this library's readers honour by keeping unknown fields: adding o
 optional field is compatible both ways. (Confluent's checker is stricter there, because in an open
 model an old event could carry the name with another type; never reuse a removed field's name.)
 
+Local references (``"$ref": "#/$defs/..."``) are followed at any depth, so a change inside a definition
+is reported where the definition is used; definitions nothing refers to are compared on their own.
+
 Only the top-level schema files of a directory are compared (``Deposit.json``, ``envelope.json``...).
 The ``strict/`` variants are derived from the same models for producers' own checks, and every new
 field is by design refused by a producer still pinned to an old strict schema.

@@ -29,6 +29,8 @@ def load_schema_set(directory: str | Path) -> dict[str, Any]:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise SchemaSetError(f"{path}: cannot read it as JSON: {error}") from None
+        except RecursionError:
+            raise SchemaSetError(f"{path}: cannot read it as JSON: nested too deeply") from None
         if isinstance(document, dict) and "$schema" in document:
             schemas[path.name] = document
     if not schemas:

@@ -1,0 +1,140 @@
+"""The compatibility checker follows `$ref` and `$defs` at any depth."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from thrilldrops_events.cli import main
+from thrilldrops_events.errors import SchemaSetError
+from thrilldrops_events.schema import write_schemas
+from thrilldrops_events.schema._compat import compare_schema_sets, load_schema_set
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _kinds(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str, bool, bool]]:
+    report = compare_schema_sets({"s.json": old}, {"s.json": new})
+    return [(c.location, c.kind, c.backward, c.forward) for c in report.changes if not c.documentation_only]
+
+
+def test_the_envelope_reproduction_reports_both_changes_and_exits_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_schemas(tmp_path / "old")
+    write_schemas(tmp_path / "new")
+    path = tmp_path / "new" / "envelope.json"
+    envelope = json.loads(path.read_text())
+    deposit = envelope["$defs"]["Deposit"]
+    deposit["properties"]["method_id"]["maxLength"] = 64
+    deposit["required"].append("balance_after")
+    path.write_text(json.dumps(envelope))
+    assert main(["schema", "check", str(tmp_path / "old"), str(tmp_path / "new")]) == 1
+    out = capsys.readouterr().out
+    assert "event_type.Deposit.method_id: maxLength lowered from 255 to 64" in out
+    assert "event_type.Deposit.balance_after: optional field became required" in out
+    assert "BREAKING under FULL: 2 changes." in out
+    report = compare_schema_sets(load_schema_set(tmp_path / "old"), load_schema_set(tmp_path / "new"))
+    assert [(c.file, c.kind) for c in report.changes] == [("envelope.json", "bound_tightened"),
+                                                          ("envelope.json", "field_now_required")]
+
+
+CHAIN: dict[str, Any] = {
+    "$schema": DIALECT,
+    "type": "object",
+    "properties": {"a": {"$ref": "#/$defs/A"}, "list": {"type": "array", "items": {"$ref": "#/$defs/B"}}},
+    "$defs": {
+        "A": {"type": "object", "properties": {"b": {"$ref": "#/$defs/B"}}},
+        "B": {"type": "object", "properties": {"c": {"$ref": "#/$defs/C"}}},
+        "C": {"type": "string", "maxLength": 10},
+    },
+}
+
+
+def test_a_change_at_the_end_of_a_chain_of_references_is_reported_where_each_use_is() -> None:
+    new = copy.deepcopy(CHAIN)
+    new["$defs"]["C"]["maxLength"] = 5
+    assert _kinds(CHAIN, new) == [("a.b.c", "bound_tightened", False, True),
+                                  ("list<items>.c", "bound_tightened", False, True)]
+
+
+def test_references_inside_combinators_are_followed() -> None:
+    old = {"$schema": DIALECT, "allOf": [{"$ref": "#/$defs/X"}, {"type": "object"}],
+           "anyOf": [{"$ref": "#/$defs/X"}, {"type": "null"}],
+           "$defs": {"X": {"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}}}}}
+    new = copy.deepcopy(old)
+    new["$defs"]["X"]["properties"]["n"]["minimum"] = 1
+    assert [kind for _, kind, _, _ in _kinds(old, new)] == ["bound_tightened", "bound_tightened"]
+
+
+def test_a_reference_with_sibling_keywords_compares_both() -> None:
+    old = {"$schema": DIALECT, "properties": {"x": {"$ref": "#/$defs/X", "maxLength": 9}},
+           "$defs": {"X": {"type": "string"}}}
+    new = copy.deepcopy(old)
+    new["$defs"]["X"]["type"] = "integer"
+    new["properties"]["x"]["maxLength"] = 5
+    assert [(loc, kind) for loc, kind, _, _ in _kinds(old, new)] == [("x", "type_changed"), ("x", "bound_tightened")]
+
+
+def test_a_definition_nothing_refers_to_is_compared_on_its_own() -> None:
+    old = {"$schema": DIALECT, "type": "object", "$defs": {"Spare": {"type": "string", "maxLength": 9},
+                                                           "Nested": {"$defs": {"Deep": {"type": "integer"}}}}}
+    new = copy.deepcopy(old)
+    new["$defs"]["Spare"]["maxLength"] = 5
+    new["$defs"]["Nested"]["$defs"]["Deep"]["type"] = "string"
+    new["$defs"]["Extra"] = {"type": "null"}
+    assert _kinds(old, new) == [
+        ("<$defs/Spare>", "bound_tightened", False, True),
+        ("<$defs/Extra>", "definition_added", True, True),
+        ("<$defs/Nested><$defs/Deep>", "type_changed", False, False),
+    ]
+
+
+def test_a_definition_reached_by_a_reference_is_reported_once() -> None:
+    new = copy.deepcopy(CHAIN)
+    new["$defs"]["A"]["properties"]["d"] = {"type": "string"}
+    found = _kinds(CHAIN, new)
+    assert [(loc, kind) for loc, kind, _, _ in found] == [("a.d", "field_added_optional")]
+
+
+def test_a_cyclic_definition_changed_deep_inside_is_found() -> None:
+    old = {"$schema": DIALECT, "$ref": "#/$defs/Node",
+           "$defs": {"Node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/Node"},
+                                                               "leaf": {"$ref": "#/$defs/Leaf"}}},
+                     "Leaf": {"type": "string", "pattern": "^a"}}}
+    new = copy.deepcopy(old)
+    new["$defs"]["Leaf"]["pattern"] = "^b"
+    assert [(loc, kind) for loc, kind, _, _ in _kinds(old, new)] == [("leaf", "pattern_changed")]
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(depth):
+        schema = {"type": "object", "properties": {"x": schema}}
+    return {"$schema": DIALECT, **schema}
+
+
+def test_schemas_nested_too_deeply_get_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _kinds(_nested(150), _nested(150)) == []
+    deeper = _nested(150)
+    node = deeper
+    for _ in range(150):
+        node = node["properties"]["x"]
+    node["type"] = "integer"
+    assert len(_kinds(_nested(150), deeper)) == 1
+    with pytest.raises(SchemaSetError, match="nested more than 200 levels"):
+        compare_schema_sets({"s.json": _nested(300)}, {"s.json": _nested(301)})
+    for side in ("old", "new"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "s.json").write_text(json.dumps(_nested(300 if side == "old" else 301)))
+    assert main(["schema", "check", str(tmp_path / "old"), str(tmp_path / "new")]) == 2
+    assert "nested more than 200 levels" in capsys.readouterr().err
+
+
+def test_json_nested_beyond_the_parser_is_a_schema_set_error(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(SchemaSetError, match="nested too deeply"):
+        load_schema_set(tmp_path)
