@@ -143,6 +143,8 @@ class ConditionError(ThrillDropsError, ValueError):
         text = self.source.split("\n")[self.line - 1]
         start = max(0, self.column - 1 - 60)
         shown = text[start : start + 120].replace("\t", " ")
+        if not shown.isascii():  # a lone surrogate in the source is shown as "?", so the message stays text
+            shown = shown.encode("utf-8", "replace").decode("utf-8")
         prefix = "..." if start else ""
         suffix = "..." if start + 120 < len(text) else ""
         pad = " " * (len(prefix) + self.column - 1 - start)
@@ -152,7 +154,7 @@ class ConditionError(ThrillDropsError, ValueError):
         """The full message: the position, what is wrong, and the caret rendering."""
         if self.line is not None:
             head = f"line {self.line}, column {self.column}: {self.message}"
-        elif self.path is not None:
+        elif self.path:
             head = f"{self.path}: {self.message}"
         else:
             head = self.message

@@ -29,6 +29,7 @@ import re
 from collections.abc import Generator, Mapping
 from typing import Any
 
+from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, describe, lone_surrogate
 from thrilldrops_events.conditions._walk import fold, trampoline
 from thrilldrops_events.conditions.jsonform_schema import (
     BINARY_OPS,
@@ -151,12 +152,13 @@ class _Reader:
             )
 
     def shape(self, data: Any, path: str, keys: tuple[str, ...]) -> None:
-        extra = sorted(str(key) for key in data if key not in keys)
+        extra = [describe(key) for key in data if key not in keys]
         if extra:
-            raise self.fail(f"unexpected key {extra[0]!r} beside {keys[0]!r}", path)
+            raise self.fail(f"unexpected key {min(extra)} beside {keys[0]!r}", path)
         for key in keys:
             if key not in data:
-                raise self.fail(f"missing key {key!r} beside {keys[0]!r}", path)
+                beside = f" beside {keys[0]!r}" if key != keys[0] else ""
+                raise self.fail(f"missing key {key!r}{beside}", path or key)
 
     def expression(self, data: Any, path: str, depth: int) -> Generator[Any, Any, Node]:
         if depth > self.limits.max_depth:
@@ -174,7 +176,7 @@ class _Reader:
             op, args = data["op"], self.arguments(data, path)
             known = _UNARY + _BINARY + _MEMBERSHIP + _NARY
             if not isinstance(op, str) or op not in known:
-                raise self.fail(f"unknown op {op!r}; one of: {', '.join(known)}", f"{path}.op")
+                raise self.fail(f"unknown op {describe(op)}; one of: {', '.join(known)}", f"{path}.op")
             arity = 1 if op in _UNARY else 2
             if (op in _NARY and len(args) < 2) or (op not in _NARY and len(args) != arity):
                 wanted = "2 or more" if op in _NARY else str(arity)
@@ -190,7 +192,7 @@ class _Reader:
             self.shape(data, path, ("call", "args"))
             name, args = data["call"], self.arguments(data, path)
             if not isinstance(name, str) or not re.fullmatch(_NAME, name) or name in KEYWORDS:
-                raise self.fail(f"function name must be a name such as lower, not {name!r}", f"{path}.call")
+                raise self.fail(f"function name must be a name such as lower, not {describe(name)}", f"{path}.call")
             call_args: list[Node] = []
             for index, arg in enumerate(args):
                 call_args.append((yield (self.expression, arg, f"{path}.args.{index}", depth + 1)))
@@ -200,7 +202,8 @@ class _Reader:
             text = data["field"]
             match = _FIELD.fullmatch(text) if isinstance(text, str) else None
             if match is None or match.group(2) in KEYWORDS:
-                raise self.fail(f"field must be a name, event.<name> or ctx.<name>, not {text!r}", f"{path}.field")
+                raise self.fail(f"field must be a name, event.<name> or ctx.<name>, not {describe(text)}",
+                                f"{path}.field")
             return self.mark(FieldRef(match.group(1) or "payload", match.group(2)), path)
         if "list" in data:
             return self.mark(self.list_literal(data, path), path)
@@ -220,16 +223,14 @@ class _Reader:
             self.shape(data, path, ("number",))
             text = data["number"]
             if not isinstance(text, str) or _NUMBER.fullmatch(text) is None:
-                raise self.fail(f"number is a decimal string such as \"20.50\", not {text!r}", f"{path}.number")
+                raise self.fail(f"number is a decimal string such as \"20.50\", not {describe(text)}", f"{path}.number")
             return Number(read_number(text, self.limits, path=f"{path}.number"))
         if "value" in data:
             self.shape(data, path, ("value",))
             value = data["value"]
             if type(value) is str:
-                try:
-                    value.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise self.fail("string holds a lone surrogate, which is not text", f"{path}.value") from None
+                if lone_surrogate(value) >= 0:
+                    raise self.fail(f"string {LONE_SURROGATE_MESSAGE}", f"{path}.value")
                 check_string_length(value, self.limits, path=f"{path}.value")
                 return String(value)
             if type(value) is bool:
@@ -307,7 +308,7 @@ def read_with_paths(document: Mapping[str, Any], limits: Limits | None = None) -
     version = document["version"]
     if type(version) is not int or version != JSON_FORM_VERSION:
         raise ConditionSyntaxError(
-            f"unsupported version {version!r}; this library reads version {JSON_FORM_VERSION}", path="version"
+            f"unsupported version {describe(version)}; this library reads version {JSON_FORM_VERSION}", path="version"
         )
     return trampoline(reader.expression(document["condition"], "condition", 1)), reader.paths
 

@@ -12,6 +12,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
 
@@ -131,6 +132,9 @@ def _string(text: str, source: str, start: int, limits: Limits) -> str:
     if control is not None:
         where = start + 1 + control.start()
         raise _fail("control character in string; write it as an escape such as \\t", source, where)
+    surrogate = lone_surrogate(body)
+    if surrogate >= 0:
+        raise _fail(f"string {LONE_SURROGATE_MESSAGE}", source, start + 1 + surrogate)
     value = _ESCAPE.sub(replace, body) if "\\" in body else body
     check_string_length(value, limits, source=source, offset=start)
     return value
