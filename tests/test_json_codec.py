@@ -23,6 +23,8 @@ from thrilldrops_events import (
 )
 from thrilldrops_events.codecs import json as codec
 from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, loads_exact
+from thrilldrops_events.codecs._wire import WIRE, envelope_from_wire
+from thrilldrops_events.codecs._writer import write
 from thrilldrops_events.testing import envelopes, invalid_envelopes, json_values, payloads
 
 MONEY_STYLES = st.sampled_from(["string", "number"])
@@ -52,7 +54,7 @@ def test_dict_round_trip(envelope: Envelope) -> None:
 def test_fast_and_exact_routes_agree(envelope: Envelope) -> None:
     raw = to_json(envelope)
     fast = parse_event(raw)  # money as plain strings: the native route
-    exact = codec._envelope_from_wire(codec._validate_mapping(codec._WIRE, loads_exact(raw), False))
+    exact = envelope_from_wire(codec._validate_mapping(WIRE, loads_exact(raw), False))
     assert fast == exact == envelope
     assert fast.model_dump() == exact.model_dump()
 
@@ -265,7 +267,7 @@ def test_native_and_general_writers_agree(envelope: Envelope, style: str) -> Non
     """The native writer (no unknown fields) and the general one write the same JSON values, exactly."""
     native = to_json(envelope, money=style)  # type: ignore[arg-type]
     out: list[str] = []
-    codec._write(to_dict(envelope, money="decimal"), style == "number", out)
+    write(to_dict(envelope, money="decimal"), style == "number", out)
     general = "".join(out).encode()
     exact = {"parse_float": str, "parse_int": str}
     assert json.loads(native, **exact) == json.loads(general, **exact)

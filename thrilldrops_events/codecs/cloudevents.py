@@ -48,8 +48,9 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
     ) from error
 
 from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
-from thrilldrops_events.codecs.json import _write, decode_payload, to_dict
+from thrilldrops_events.codecs._writer import write
 from thrilldrops_events.codecs.json import decode as _decode_envelope
+from thrilldrops_events.codecs.json import decode_payload, to_dict
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError, Problem
@@ -109,7 +110,7 @@ def event_id(envelope: Envelope) -> str:
     payload = data["event_type"][envelope.event_type.value]
     payload.pop("session_token", None)
     out: list[str] = []
-    _write(_sorted(data), False, out)
+    write(_sorted(data), False, out)
     return hashlib.sha256("".join(out).encode()).hexdigest()
 
 
@@ -129,7 +130,7 @@ def _check_envelope(envelope: object) -> Envelope:
 
 def _json_text(value: Any) -> str:
     out: list[str] = []
-    _write(value, False, out)
+    write(value, False, out)
     return "".join(out)
 
 

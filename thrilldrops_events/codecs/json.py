@@ -15,30 +15,26 @@ they were read).
 
 from __future__ import annotations
 
-import json as _json
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
-from enum import Enum
 from typing import Any, Literal, NamedTuple, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ValidationError
 
-from thrilldrops_events._fields import payload_fields
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events.codecs._exact import (
     MAX_DEPTH,
     MAX_EVENT_BYTES,
-    JsonNumber,
     adopt_unknown_fields,
     loads_exact,
     needs_exact_route,
 )
+from thrilldrops_events.codecs._wire import WIRE, envelope_from_wire, new_envelope, payload_of
+from thrilldrops_events.codecs._writer import ENCODE_STR, plain, unquote_money, write
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError
-from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload, payload_model
-from thrilldrops_events.types import STRICT_CONTEXT, Identifier, Timestamp
+from thrilldrops_events.events import EventPayload, payload_model
+from thrilldrops_events.types import STRICT_CONTEXT
 
 __all__ = [
     "MoneyFormat",
@@ -56,74 +52,6 @@ MoneyFormat = Literal["string", "number"]
 
 RawJson = Union[bytes, bytearray, memoryview, str]  # noqa: UP007 - a runtime alias on Python 3.10
 _TEXT_TYPES = (bytes, bytearray, memoryview, str)
-
-
-class _VariantsBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> _VariantsBase:
-        present = self.model_fields_set
-        if len(present) != 1:
-            found = ", ".join(sorted(present)) or "none"
-            raise PydanticCustomError(
-                "variant_count",
-                "must hold exactly one event type, such as {\"Deposit\": {...}}; found {found}",
-                {"found": found},
-            )
-        return self
-
-
-# `event_type` on the wire: an object with exactly one key, the variant name. Built from the registry.
-_Variants: type[_VariantsBase] = create_model(  # type: ignore[call-overload]
-    "_Variants",
-    __base__=_VariantsBase,
-    **{event_type.value: (model, None) for event_type, model in PAYLOAD_MODELS.items()},
-)
-
-
-class _WireEnvelope(BaseModel):
-    """The envelope exactly as it is on the wire; converted to :class:`Envelope` once valid."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, hide_input_in_errors=True)
-
-    operator_id: Identifier
-    brand_id: Identifier
-    player_id: Identifier
-    timestamp: Timestamp
-    event_type: _Variants = Field()
-
-
-_WIRE = _WireEnvelope.__pydantic_validator__
-
-
-def _envelope_from_wire(wire: _WireEnvelope) -> Envelope:
-    extra = wire.__pydantic_extra__
-    if extra and "payload" in extra:
-        raise single("payload", "unknown field 'payload' clashes with Envelope.payload; the payload goes under "
-                     "event_type", "reserved_field")
-    return _new_envelope(wire, _payload_of(wire), extra)
-
-
-_ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
-_new_object = object.__new__
-_set = object.__setattr__
-
-
-def _new_envelope(wire: _WireEnvelope, payload: EventPayload, extra: dict[str, Any] | None) -> Envelope:
-    """Build an :class:`Envelope` from parts already validated, the way ``model_construct`` does, minus its overhead."""
-    envelope = _new_object(Envelope)
-    _set(envelope, "__dict__", {
-        "operator_id": wire.operator_id,
-        "brand_id": wire.brand_id,
-        "player_id": wire.player_id,
-        "timestamp": wire.timestamp,
-        "payload": payload,
-    })
-    _set(envelope, "__pydantic_fields_set__", set(_ENVELOPE_FIELDS_SET))
-    _set(envelope, "__pydantic_extra__", dict(extra) if extra else {})
-    _set(envelope, "__pydantic_private__", None)
-    return envelope
 
 
 def _lost_precision(model: BaseModel, depth: int) -> bool:
@@ -201,27 +129,20 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
     """
     from_text = isinstance(raw, _TEXT_TYPES)
     if from_text:
-        wire = _fast(_WIRE, raw, strict)
+        wire = _fast(WIRE, raw, strict)
         if wire is not None:
             extra = wire.__pydantic_extra__
-            payload = _payload_of(wire)
+            payload = payload_of(wire)
             if not extra and not payload.__pydantic_extra__:
-                return _new_envelope(wire, payload, None)
+                return new_envelope(wire, payload, None)
             if not _lost_precision(wire, 0) and not _lost_precision(payload, 2):
-                return _envelope_from_wire(wire)
+                return envelope_from_wire(wire)
         raw = loads_exact(raw)  # type: ignore[arg-type]
-    wire = _validate_mapping(_WIRE, raw, strict)
+    wire = _validate_mapping(WIRE, raw, strict)
     _adopt(wire, 0, "", from_text)
-    payload = _payload_of(wire)
+    payload = payload_of(wire)
     _adopt(payload, 2, f"event_type.{payload.event_type.value}", from_text)
-    return _envelope_from_wire(wire)
-
-
-def _payload_of(wire: _WireEnvelope) -> EventPayload:
-    variants = wire.event_type
-    (name,) = variants.model_fields_set
-    payload: EventPayload = getattr(variants, name)
-    return payload
+    return envelope_from_wire(wire)
 
 
 def decode_payload(
@@ -287,86 +208,8 @@ def to_dict(obj: Envelope | EventPayload, *, money: Literal["string", "decimal"]
             Unknown fields keep the values they were read with.
     """
     data = obj.model_dump(mode="python")
-    converted: dict[str, Any] = _plain(data, money == "string", 0)
+    converted: dict[str, Any] = plain(data, money == "string", 0)
     return converted
-
-
-def _plain(value: Any, money_as_str: bool, depth: int) -> Any:
-    if depth > 2 * MAX_DEPTH:
-        raise single("", f"nested more than {MAX_DEPTH} levels deep", "too_deep")
-    kind = type(value)
-    if kind is dict:
-        return {key: _plain(item, money_as_str, depth + 1) for key, item in value.items()}
-    if kind is list or kind is tuple:
-        return [_plain(item, money_as_str, depth + 1) for item in value]
-    if kind is Decimal:
-        return str(value) if money_as_str else value
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-_ENCODE_STR = _json.encoder.encode_basestring_ascii
-
-
-def _write(value: Any, money_as_number: bool, out: list[str]) -> None:
-    kind = type(value)
-    if kind is str:
-        out.append(_ENCODE_STR(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif kind is int or kind is JsonNumber:
-        out.append(str(value))
-    elif kind is Decimal:
-        out.append(str(value) if money_as_number else f'"{value}"')
-    elif kind is dict:
-        out.append("{")
-        first = True
-        for key, item in value.items():
-            if not first:
-                out.append(",")
-            first = False
-            out.append(_ENCODE_STR(str(key)))
-            out.append(":")
-            _write(item, money_as_number, out)
-        out.append("}")
-    elif kind is list:
-        out.append("[")
-        for index, item in enumerate(value):
-            if index:
-                out.append(",")
-            _write(item, money_as_number, out)
-        out.append("]")
-    elif kind is float and value == value and value not in (float("inf"), float("-inf")):
-        out.append(repr(value))
-    else:
-        raise single("", f"cannot write a value of type {kind.__name__} as JSON", "not_serializable")
-
-
-# The money fields of each payload model, as the JSON keys the native serializer writes.
-_MONEY_KEYS_OF = {
-    event_type: tuple((spec.name, f'"{spec.name}":'.encode()) for spec in payload_fields(event_type)
-                      if spec.kind in ("money", "signed_money"))
-    for event_type in EventType
-}
-
-
-def _unquote_money(payload: EventPayload, body: bytes) -> bytes:
-    """Turn the payload's money strings into JSON numbers in its natively written JSON.
-
-    Without unknown fields a key occurs once, and a quote inside a string is escaped, so
-    ``"amount":"25.00"`` can only be the money field itself.
-    """
-    for name, key in _MONEY_KEYS_OF[payload.event_type]:
-        value = getattr(payload, name)
-        if value is not None:
-            text = str(value).encode()
-            body = body.replace(b"%s\"%s\"" % (key, text), key + text, 1)
-    return body
 
 
 def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> bytes:
@@ -381,19 +224,19 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
         # No unknown fields: pydantic's native serializer writes the payload (money as strings).
         body = payload.__pydantic_serializer__.to_json(payload)
         if money == "number":
-            body = _unquote_money(payload, body)
+            body = unquote_money(payload, body)
         if payload is obj:
             return body
         envelope: Envelope = obj  # type: ignore[assignment]
         return b"".join((
-            b'{"operator_id":', _ENCODE_STR(envelope.operator_id).encode(),
-            b',"brand_id":', _ENCODE_STR(envelope.brand_id).encode(),
-            b',"player_id":', _ENCODE_STR(envelope.player_id).encode(),
+            b'{"operator_id":', ENCODE_STR(envelope.operator_id).encode(),
+            b',"brand_id":', ENCODE_STR(envelope.brand_id).encode(),
+            b',"player_id":', ENCODE_STR(envelope.player_id).encode(),
             b',"timestamp":', str(envelope.timestamp).encode(),
             b',"event_type":{"', payload.event_type.value.encode(), b'":', body, b"}}",
         ))
     out: list[str] = []
-    _write(to_dict(obj, money="decimal"), money == "number", out)
+    write(to_dict(obj, money="decimal"), money == "number", out)
     return "".join(out).encode()
 
 
