@@ -15,6 +15,9 @@ from thrilldrops_events import Envelope
 from thrilldrops_events.codecs import redis as codec
 from thrilldrops_events.streams import (
     AsyncStreamConsumer,
+    Delivery,
+    DeliveryContext,
+    RetryPolicy,
     parse_dead_letter,
     publish_async,
     publish_many_async,
@@ -161,3 +164,72 @@ def test_async_publish_writes_the_same_fields(redis_server: RedisServer) -> None
     assert len(rows) == 1
     assert rows[0][1] == {k.encode(): v.encode() for k, v in codec.encode(events[1]).items()}
     assert json.loads(rows[0][1][b"payload"]) == json.loads(codec.encode(events[1])["payload"])
+
+
+def test_async_concurrency_is_bounded_and_keeps_each_players_order(redis_server: RedisServer) -> None:
+    players = [f"p-{n:02d}" for n in range(30)]
+    events = [event.model_copy(update={"player_id": players[index % 30]})
+              for index, event in enumerate(make_events(300))]
+    in_flight: set[str] = set()
+    most = 0
+    overlaps: list[str] = []
+    order: dict[str, list[int]] = {}
+
+    async def handler(envelope: Envelope, context: DeliveryContext) -> None:
+        nonlocal most
+        if envelope.player_id in in_flight:
+            overlaps.append(envelope.player_id)
+        in_flight.add(envelope.player_id)
+        most = max(most, len(in_flight))
+        await asyncio.sleep(0.001 * (envelope.timestamp % 3))
+        order.setdefault(envelope.player_id, []).append(envelope.timestamp)
+        in_flight.discard(envelope.player_id)
+
+    async def scenario() -> AsyncStreamConsumer:
+        client = redis_server.async_client()
+        await publish_many_async(client, "events", events)
+        consumer = AsyncStreamConsumer(client, "events", "campaigns", handler, consumer="a1", context=True,
+                                       concurrency=8, block_ms=50)
+        task = asyncio.create_task(consumer.run())
+        await until(lambda: consumer.stats.handled == 300)
+        consumer.stop()
+        await task
+        assert (await client.xpending("events", "campaigns"))["pending"] == 0
+        await client.aclose()
+        return consumer
+
+    run(scenario())
+    assert most == 8  # as many at once as allowed, never more
+    assert not overlaps  # never two entries of one player at the same time
+    for player in players:  # and each player's entries in stream order
+        expected = [e.timestamp for e in events if e.player_id == player]
+        assert order[player] == expected
+
+
+def test_async_batch_handler_with_a_coroutine(redis_server: RedisServer) -> None:
+    events = make_events(30)
+    sizes: list[int] = []
+
+    async def handle(deliveries: list[Delivery]) -> dict[str, Exception]:
+        sizes.append(len(deliveries))
+        await asyncio.sleep(0)
+        return {d.entry_id: ValueError("no") for d in deliveries if d.envelope.player_id == events[7].player_id
+                and d.context.delivery_count == 1}
+
+    async def scenario() -> AsyncStreamConsumer:
+        client = redis_server.async_client()
+        await publish_many_async(client, "events", events)
+        consumer = AsyncStreamConsumer(client, "events", "campaigns", handle, consumer="a1", batch=True,
+                                       batch_size=16, block_ms=20, claim_idle_ms=10_000,
+                                       retry=RetryPolicy(first_delay_ms=20))
+        task = asyncio.create_task(consumer.run())
+        await until(lambda: consumer.stats.handled == 30)
+        consumer.stop()
+        await task
+        await client.aclose()
+        return consumer
+
+    consumer = run(scenario())
+    assert sizes[:2] == [16, 14]
+    assert sizes[2:] == [1]  # the one failure, retried alone
+    assert (consumer.stats.retried, consumer.stats.dead_lettered) == (1, 0)
