@@ -35,14 +35,16 @@ def test_version_is_a_string() -> None:
 def test_optional_extras_are_declared() -> None:
     text = (Path(__file__).parents[1] / "pyproject.toml").read_text()
     if tomllib is None:
-        for extra in ("redis", "testing", "cloudevents", "all"):
+        for extra in ("redis", "testing", "cloudevents", "metrics", "all"):
             assert f"\n{extra} = [" in text
         return
     extras = tomllib.loads(text)["project"]["optional-dependencies"]
-    assert {"redis", "testing", "cloudevents", "all"} <= set(extras)
+    assert {"redis", "testing", "cloudevents", "metrics", "all"} <= set(extras)
     assert any(dep.startswith("hypothesis") for dep in extras["testing"])
     assert any(dep.startswith("redis") for dep in extras["redis"])
     assert any(dep.startswith("cloudevents") for dep in extras["cloudevents"])
+    assert any(dep.startswith("prometheus-client") for dep in extras["metrics"])
+    assert any("metrics" in dep for dep in extras["all"])  # and so in dev, which takes all
 
 
 def test_runtime_dependencies_are_pydantic_and_typing_extensions_only() -> None:
@@ -59,7 +61,7 @@ def test_core_import_does_not_import_optional_extras() -> None:
 
     code = (
         "import sys, thrilldrops_events, thrilldrops_events.codecs.json;"
-        "bad = [m for m in ('redis', 'hypothesis', 'cloudevents') if m in sys.modules];"
+        "bad = [m for m in ('redis', 'hypothesis', 'cloudevents', 'prometheus_client') if m in sys.modules];"
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -58,7 +58,7 @@ def test_server_restart_with_aof_loses_nothing(redis_factory: Callable[..., Redi
     assert handled_at_restart < BEFORE  # the restart really happened mid-stream
     assert publisher.xlen("events") == BEFORE + AFTER  # every published entry survived
     assert set(handled) == {e.player_id for e in first + second}  # none missing
-    assert consumers[1].stats.reconnects >= 1  # c2 noticed the restart and reconnected
+    assert [c.stats.reconnects for c in consumers] == [1, 1]  # one outage each, even c1's, hidden by retries
     assert sum(c.stats.groups_created for c in consumers) == 1  # the group survived the restart
     # Acknowledged work stayed acknowledged: only entries in flight at the kill (at most one batch per
     # consumer, handled but not yet acknowledged) may be delivered a second time.

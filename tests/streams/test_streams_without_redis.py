@@ -45,6 +45,22 @@ def test_streams_without_redis_names_the_extra() -> None:
     assert "pip install 'thrilldrops-events[redis]'" in result.stdout
 
 
+def test_prometheus_adapter_without_prometheus_client_names_the_extra() -> None:
+    result = run_python("""
+        import sys
+        sys.modules["prometheus_client"] = None  # as if prometheus-client were not installed
+        import thrilldrops_events.streams
+        try:
+            import thrilldrops_events.streams.prometheus
+        except ImportError as error:
+            print(error)
+        else:
+            print("imported")
+    """)
+    assert result.returncode == 0, result.stderr
+    assert "pip install 'thrilldrops-events[metrics]'" in result.stdout
+
+
 def run_stream_test_without_redis_server(require: bool) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key != "THRILLDROPS_REQUIRE_REDIS"}
     env["PATH"] = str(Path(sys.executable).parent)  # the interpreter's own bin directory: no redis-server there

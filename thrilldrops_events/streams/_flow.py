@@ -275,11 +275,14 @@ class EntryFlow:
         finished: Finished = yield Wait()
         failures = self._batch_failures(ready, finished)
         handled = [item for item in ready if item.entry_id not in failures]
+        seconds = finished.seconds  # reported once per call: with the handled entries, or the first failure
         if handled:
-            self._handled(handled, finished.seconds)
+            self._handled(handled, seconds)
+            seconds = 0.0
         for item in ready:
             if item.entry_id in failures:
-                yield from self._failed(item, failures[item.entry_id], finished.seconds)
+                yield from self._failed(item, failures[item.entry_id], seconds)
+                seconds = 0.0
 
     def _batch_failures(self, ready: list[_Ready], finished: Finished) -> dict[str, BaseException]:
         if finished.raised is not None:

@@ -33,8 +33,10 @@ class Outcome:
         group: The consumer group.
         consumer: The consumer's name.
         count: How many entries (a batch handler's call covers several; ``1`` for ``reconnected``).
-        seconds: The time taken: in the handler for ``handled``, ``retried`` and a ``dead_lettered`` entry
-            whose handler failed; the whole outage for ``reconnected``; the claim for ``reclaimed``; ``0`` else.
+        seconds: The time taken: the handler call's for ``handled``, ``retried`` and a ``dead_lettered`` entry
+            whose handler failed (a batch handler's call is reported once, with its handled entries or its
+            first failure; ``0`` on the others); the whole outage for ``reconnected``; the claim's round trip
+            for ``reclaimed``; ``0`` else.
         reason: For ``dead_lettered``: ``invalid``, ``max_deliveries`` or ``not_retryable``; else ``None``.
 
     Examples:
