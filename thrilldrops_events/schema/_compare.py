@@ -2,63 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from thrilldrops_events.errors import SchemaSetError
+from thrilldrops_events.schema._compare_structure import compare_combinators, compare_objects
 from thrilldrops_events.schema._report import Change, Effect, Report
+from thrilldrops_events.schema._schema_facts import (
+    ANNOTATIONS,
+    IDENTITY,
+    LOWER,
+    MAX_DEPTH,
+    MONOTONE_SUBSCHEMAS,
+    OPAQUE_CONSTRAINTS,
+    SKIPPED,
+    UPPER,
+    canonical,
+    effect_of_sets,
+    same_as_written,
+    shown,
+    types_of,
+)
 
 __all__ = ["compare_schema_sets"]
-
-_ANNOTATIONS = frozenset({"title", "description", "examples", "$comment", "default", "deprecated", "readOnly",
-                          "writeOnly"})
-_IDENTITY = ("$schema", "$id")
-_LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains")
-_UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains")
-_OPAQUE_CONSTRAINTS = ("pattern", "format", "multipleOf", "contentMediaType", "contentEncoding")
-_MONOTONE_SUBSCHEMAS = ("items", "contains", "propertyNames", "contentSchema", "unevaluatedItems",
-                        "unevaluatedProperties")
-_SKIPPED = frozenset({"$defs", "definitions", "$ref", "properties", "required", "additionalProperties", "not",
-                      "allOf", "anyOf", "oneOf", "type", "enum", "const"})
-_CLOSED_BEFORE = " where unknown fields were refused (consumers on the old schema refuse it)"
-_CLOSED_AFTER = " where unknown fields are refused (old events carrying it are refused now)"
-# The deepest comparison, counting the levels entered through references: deeper schemas are refused
-# with an error rather than exhausting the interpreter's stack.
-_MAX_DEPTH = 200
-_ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-def _same(old: Any, new: Any) -> bool:
-    """Whether two schemas are equal as written and hold no reference (whose targets may differ)."""
-    text = _canonical(old)
-    return text == _canonical(new) and '"$ref"' not in text
-
-
-def _types(schema: Mapping[str, Any]) -> frozenset[str]:
-    kinds = schema.get("type")
-    if kinds is None:
-        return _ALL_TYPES
-    found = frozenset([kinds] if isinstance(kinds, str) else kinds)
-    return found | {"integer"} if "number" in found else found
-
-
-def _effect_of_sets(old: frozenset[str], new: frozenset[str]) -> Effect:
-    if old == new:
-        return Effect.NONE
-    if old <= new:
-        return Effect.WIDENED
-    return Effect.NARROWED if new <= old else Effect.CHANGED
-
-
-def _shown(values: frozenset[str]) -> str:
-    """Enum values (canonical JSON) for a message, at most a dozen."""
-    return ", ".join(sorted(values)[:12]) + (", ..." if len(values) > 12 else "")
-
 
 class _Comparer:
     """Walks an old and a new schema side by side and records every change."""
@@ -105,8 +71,8 @@ class _Comparer:
         key = (old_id, new_id)
         if key in self._active:
             return
-        if self._depth >= _MAX_DEPTH:
-            raise SchemaSetError(f"{self.file}: nested more than {_MAX_DEPTH} levels deep, references followed")
+        if self._depth >= MAX_DEPTH:
+            raise SchemaSetError(f"{self.file}: nested more than {MAX_DEPTH} levels deep, references followed")
         self._active.add(key)
         self._depth += 1
         try:
@@ -140,42 +106,42 @@ class _Comparer:
     def _compare(self, old: Any, new: Any, location: str, invert: bool) -> None:
         old = {} if old is True else {"not": {}} if old is False else old
         new = {} if new is True else {"not": {}} if new is False else new
-        if _same(old, new):
+        if same_as_written(old, new):
             return
         for name in ("$defs", "definitions"):
             if isinstance(old.get(name, {}), dict) and isinstance(new.get(name, {}), dict):
                 self._definitions.append((old.get(name, {}), new.get(name, {}), location, invert))
-        for name in _IDENTITY:
+        for name in IDENTITY:
             if old.get(name) != new.get(name):
                 self.add(location, "schema_id_changed", Effect.CHANGED,
                          f"{name} changed from {old.get(name)!r} to {new.get(name)!r}", invert)
         if old.get("$ref") != new.get("$ref"):
             self.add(location, "reference_changed", Effect.CHANGED,
                      f"reference changed from {old.get('$ref')!r} to {new.get('$ref')!r}", invert)
-        changed_annotations = sorted(k for k in _ANNOTATIONS if _canonical(old.get(k)) != _canonical(new.get(k)))
+        changed_annotations = sorted(k for k in ANNOTATIONS if canonical(old.get(k)) != canonical(new.get(k)))
         if changed_annotations:
             self.add(location, "annotation_changed", Effect.NONE, f"{', '.join(changed_annotations)} changed",
                      invert)
         self._types(old, new, location, invert)
         self._enum(old, new, location, invert)
         self._bounds(old, new, location, invert)
-        self._objects(old, new, location, invert)
-        self._combinators(old, new, location, invert)
-        for name in _OPAQUE_CONSTRAINTS:
+        compare_objects(self, old, new, location, invert)
+        compare_combinators(self, old, new, location, invert)
+        for name in OPAQUE_CONSTRAINTS:
             self._opaque(name, old, new, location, invert)
-        for name in _MONOTONE_SUBSCHEMAS:
+        for name in MONOTONE_SUBSCHEMAS:
             if name in old or name in new:
                 self.compare(old.get(name, True), new.get(name, True), f"{location}<{name}>", invert)
-        handled = _ANNOTATIONS | set(_IDENTITY) | set(_LOWER) | set(_UPPER) | set(_OPAQUE_CONSTRAINTS) | set(
-            _MONOTONE_SUBSCHEMAS) | _SKIPPED
+        handled = ANNOTATIONS | set(IDENTITY) | set(LOWER) | set(UPPER) | set(OPAQUE_CONSTRAINTS) | set(
+            MONOTONE_SUBSCHEMAS) | SKIPPED
         for name in sorted((set(old) | set(new)) - handled):
-            if _canonical(old.get(name)) != _canonical(new.get(name)):
+            if canonical(old.get(name)) != canonical(new.get(name)):
                 self.add(location, "keyword_changed", Effect.CHANGED,
                          f"keyword {name} changed; the checker cannot classify it, so it counts as breaking", invert)
 
     def _types(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
-        before, after = _types(old), _types(new)
-        effect = _effect_of_sets(before, after)
+        before, after = types_of(old), types_of(new)
+        effect = effect_of_sets(before, after)
         if effect is Effect.NONE:
             return
         added, removed = sorted(after - before), sorted(before - after)
@@ -191,31 +157,31 @@ class _Comparer:
     def _enum(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
         def values(schema: dict[str, Any]) -> frozenset[str] | None:
             if "const" in schema:
-                return frozenset([_canonical(schema["const"])])
-            return frozenset(_canonical(v) for v in schema["enum"]) if "enum" in schema else None
+                return frozenset([canonical(schema["const"])])
+            return frozenset(canonical(v) for v in schema["enum"]) if "enum" in schema else None
 
         before, after = values(old), values(new)
         if before == after:
             return
         if before is None:
             assert after is not None
-            self.add(location, "enum_added", Effect.NARROWED, f"now limited to the values {_shown(after)}", invert)
+            self.add(location, "enum_added", Effect.NARROWED, f"now limited to the values {shown(after)}", invert)
         elif after is None:
             self.add(location, "enum_removed", Effect.WIDENED, "no longer limited to a list of values", invert)
         else:
             if after - before:
-                self.add(location, "enum_values_added", Effect.WIDENED, f"values added: {_shown(after - before)}",
+                self.add(location, "enum_values_added", Effect.WIDENED, f"values added: {shown(after - before)}",
                          invert)
             if before - after:
                 self.add(location, "enum_values_removed", Effect.NARROWED,
-                         f"values removed: {_shown(before - after)}", invert)
+                         f"values removed: {shown(before - after)}", invert)
 
     def _bounds(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
-        for name in (*_LOWER, *_UPPER):
+        for name in (*LOWER, *UPPER):
             before, after = old.get(name), new.get(name)
             if before == after:
                 continue
-            lower = name in _LOWER
+            lower = name in LOWER
             if before is None:
                 self.add(location, "bound_added", Effect.NARROWED, f"{name} {after} added", invert)
             elif after is None:
@@ -240,69 +206,6 @@ class _Comparer:
                      f"{name} changed from {before!r} to {after!r}; neither can be shown to contain the other",
                      invert)
 
-    def _objects(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
-        old_props, new_props = old.get("properties", {}), new.get("properties", {})
-        old_req, new_req = set(old.get("required", [])), set(new.get("required", []))
-        old_open = old.get("additionalProperties", True) is not False
-        new_open = new.get("additionalProperties", True) is not False
-        names = [*old_props, *(n for n in new_props if n not in old_props)]
-        for name in names:
-            where = f"{location}.{name}" if location else name
-            if name in old_props and name in new_props:
-                self.compare(old_props[name], new_props[name], where, invert)
-                if name in new_req and name not in old_req:
-                    self.add(where, "field_now_required", Effect.NARROWED, "optional field became required", invert)
-                elif name in old_req and name not in new_req:
-                    self.add(where, "field_now_optional", Effect.WIDENED, "required field became optional", invert)
-            elif name in new_props:
-                closed = "" if old_open else _CLOSED_BEFORE
-                if name in new_req:
-                    effect = Effect.NARROWED if old_open else Effect.CHANGED
-                    self.add(where, "field_added_required", effect, "required field added" + closed, invert)
-                else:
-                    effect = Effect.NONE if old_open else Effect.WIDENED
-                    self.add(where, "field_added_optional", effect, "optional field added" + closed, invert)
-            else:
-                closed = "" if new_open else _CLOSED_AFTER
-                if name in old_req:
-                    effect = Effect.WIDENED if new_open else Effect.CHANGED
-                    self.add(where, "field_removed_required", effect, "required field removed" + closed, invert)
-                else:
-                    effect = Effect.NONE if new_open else Effect.NARROWED
-                    self.add(where, "field_removed_optional", effect, "optional field removed" + closed, invert)
-        declared = set(old_props) | set(new_props)
-        for name in sorted((new_req - old_req) - declared):
-            self.add(location, "field_now_required", Effect.NARROWED, f"{name} became required", invert)
-        for name in sorted((old_req - new_req) - declared):
-            self.add(location, "field_now_optional", Effect.WIDENED, f"{name} became optional", invert)
-        before, after = old.get("additionalProperties", True), new.get("additionalProperties", True)
-        if isinstance(before, bool) and isinstance(after, bool):
-            if before and not after:
-                self.add(location, "unknown_fields_refused", Effect.NARROWED, "unknown fields are now refused",
-                         invert)
-            elif after and not before:
-                self.add(location, "unknown_fields_allowed", Effect.WIDENED, "unknown fields are now allowed", invert)
-        else:
-            self.compare(before, after, f"{location}<additionalProperties>", invert)
-
-    def _combinators(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
-        if "not" in old or "not" in new:
-            self.compare(old.get("not", False), new.get("not", False), f"{location}<not>", not invert)
-        for name, adding in (("allOf", Effect.NARROWED), ("anyOf", Effect.WIDENED), ("oneOf", Effect.WIDENED)):
-            before, after = old.get(name, []), new.get(name, [])
-            if _same(before, after):
-                continue
-            if len(before) == len(after):
-                for a, b in zip(before, after, strict=True):
-                    self.compare(a, b, f"{location}<{name}>", invert)
-                continue
-            keys_before, keys_after = {_canonical(s) for s in before}, {_canonical(s) for s in after}
-            if keys_after - keys_before and not keys_before - keys_after:
-                self.add(location, f"{name}_branch_added", adding, f"{name} branch added", invert)
-            elif keys_before - keys_after and not keys_after - keys_before:
-                self.add(location, f"{name}_branch_removed", adding.inverted(), f"{name} branch removed", invert)
-            else:
-                self.add(location, f"{name}_changed", Effect.CHANGED, f"{name} branches changed", invert)
 
 
 def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Report:
