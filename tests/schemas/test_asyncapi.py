@@ -14,9 +14,9 @@ from jsonschema import Draft7Validator, Draft202012Validator
 from schema_helpers import loads_exact, registry, validator_for
 
 from thrilldrops_events import Envelope, EventType, parse_event
-from thrilldrops_events.schema._asyncapi import CONSUMER_DEFAULTS, STREAM_FIELDS
 from thrilldrops_events._docs import example_envelope
 from thrilldrops_events.schema import SCHEMA_BASE_URI, asyncapi_document, schema_files
+from thrilldrops_events.schema._asyncapi import CONSUMER_DEFAULTS, STREAM_FIELDS
 from thrilldrops_events.testing import envelopes
 
 DATA = Path(__file__).parent / "data"

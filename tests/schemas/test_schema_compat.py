@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from compat_cases import BASE, CASES, set_at
 
 from thrilldrops_events import __version__
+from thrilldrops_events.cli import main
+from thrilldrops_events.schema import all_json_schemas, write_schemas
 from thrilldrops_events.schema._compat import (
     Effect,
     SchemaSetError,
@@ -18,105 +21,8 @@ from thrilldrops_events.schema._compat import (
     load_schema_set,
     release_gate,
 )
-from thrilldrops_events.cli import main
-from thrilldrops_events.schema import all_json_schemas, write_schemas
 
 ROOT = Path(__file__).resolve().parents[2]
-
-BASE: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://example.com/s.json",
-    "description": "A test schema.",
-    "type": "object",
-    "properties": {
-        "name": {"type": "string", "maxLength": 10, "pattern": "^[a-z]+$"},
-        "count": {"type": "integer", "minimum": 0, "maximum": 100},
-        "channel": {"type": "string", "enum": ["A", "B"]},
-        "note": {"type": ["string", "null"]},
-        "inner": {"$ref": "#/$defs/Inner"},
-    },
-    "required": ["name", "count", "channel"],
-    "additionalProperties": True,
-    "not": {"required": ["payload"]},
-    "$defs": {"Inner": {"type": "object", "properties": {"x": {"type": "integer"}}, "additionalProperties": False}},
-}
-
-
-def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def change(schema: dict[str, Any]) -> None:
-        *parents, last = path.split("/")
-        target = schema
-        for part in parents:
-            target = target[part]
-        target[last] = value
-
-    return change
-
-
-def _delete(path: str) -> Callable[[dict[str, Any]], None]:
-    def change(schema: dict[str, Any]) -> None:
-        *parents, last = path.split("/")
-        target = schema
-        for part in parents:
-            target = target[part]
-        del target[last]
-
-    return change
-
-
-def _both(*changes: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
-    def change(schema: dict[str, Any]) -> None:
-        for one in changes:
-            one(schema)
-
-    return change
-
-
-# (change, kind, BACKWARD kept, FORWARD kept, location)
-CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, bool, bool, str]] = [
-    ("add optional field", _set("properties/extra", {"type": "string"}), "field_added_optional", True, True, "extra"),
-    ("add required field", _both(_set("properties/extra", {"type": "string"}),
-                                 _set("required", ["name", "count", "channel", "extra"])),
-     "field_added_required", False, True, "extra"),
-    ("remove optional field", _delete("properties/note"), "field_removed_optional", True, True, "note"),
-    ("remove required field", _both(_delete("properties/count"), _set("required", ["name", "channel"])),
-     "field_removed_required", True, False, "count"),
-    ("make a field required", _set("required", ["name", "count", "channel", "note"]),
-     "field_now_required", False, True, "note"),
-    ("make a field optional", _set("required", ["name", "count"]), "field_now_optional", True, False, "channel"),
-    ("widen a type", _set("properties/count/type", "number"), "type_widened", True, False, "count"),
-    ("narrow a type", _set("properties/name/type", []), "type_narrowed", False, True, "name"),
-    ("change a type", _set("properties/name/type", "boolean"), "type_changed", False, False, "name"),
-    ("make a field nullable", _set("properties/name/type", ["string", "null"]), "nullable_added", True, False,
-     "name"),
-    ("make a field non-nullable", _set("properties/note/type", "string"), "nullable_removed", False, True, "note"),
-    ("add an enum value", _set("properties/channel/enum", ["A", "B", "C"]), "enum_values_added", True, False,
-     "channel"),
-    ("remove an enum value", _set("properties/channel/enum", ["A"]), "enum_values_removed", False, True, "channel"),
-    ("limit to an enum", _set("properties/name/enum", ["ab"]), "enum_added", False, True, "name"),
-    ("drop an enum", _delete("properties/channel/enum"), "enum_removed", True, False, "channel"),
-    ("lower a maximum", _set("properties/count/maximum", 50), "bound_tightened", False, True, "count"),
-    ("raise a maximum", _set("properties/count/maximum", 500), "bound_loosened", True, False, "count"),
-    ("raise a minimum", _set("properties/count/minimum", 1), "bound_tightened", False, True, "count"),
-    ("lower a maxLength", _set("properties/name/maxLength", 5), "bound_tightened", False, True, "name"),
-    ("add a bound", _set("properties/name/minLength", 2), "bound_added", False, True, "name"),
-    ("remove a bound", _delete("properties/count/maximum"), "bound_removed", True, False, "count"),
-    ("change a pattern", _set("properties/name/pattern", "^[a-z0-9]+$"), "pattern_changed", False, False, "name"),
-    ("add a pattern", _set("properties/note/pattern", "^x"), "pattern_added", False, True, "note"),
-    ("remove a pattern", _delete("properties/name/pattern"), "pattern_removed", True, False, "name"),
-    ("add a format", _set("properties/note/format", "date"), "format_added", False, True, "note"),
-    ("refuse unknown fields", _set("additionalProperties", False), "unknown_fields_refused", False, True, ""),
-    ("change a referenced definition", _set("$defs/Inner/properties/x/maximum", 3), "bound_added", False, True,
-     "inner.x"),
-    ("add a field to a closed object", _set("$defs/Inner/properties/y", {"type": "string"}), "field_added_optional",
-     True, False, "inner.y"),
-    ("widen inside not", _set("not/required", ["payload", "other"]), "field_now_required", True, False, "<not>"),
-    ("change an id", _set("$id", "https://example.com/t.json"), "schema_id_changed", False, False, ""),
-    ("change an unknown keyword", _set("properties/name/dependentRequired", {"a": ["b"]}), "keyword_changed",
-     False, False, "name"),
-    ("add an anyOf branch", _set("properties/note/anyOf", [{"type": "string"}]), "anyOf_branch_added", True, False,
-     "note"),
-]
 
 
 @pytest.mark.parametrize(("change", "kind", "backward", "forward", "location"),
@@ -257,8 +163,8 @@ def test_cli_export_reports_an_unwritable_directory(tmp_path: Path, capsys: pyte
 def test_cli_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old = _release(tmp_path, "old")
     same = _release(tmp_path, "same")
-    narrower = _release(tmp_path, "narrower", _set("properties/amount/maximum", 1000))
-    wider = _release(tmp_path, "wider", _set("properties/amount/maxLength", 100))
+    narrower = _release(tmp_path, "narrower", set_at("properties/amount/maximum", 1000))
+    wider = _release(tmp_path, "wider", set_at("properties/amount/maxLength", 100))
     assert main(["schema", "check", str(old), str(same)]) == 0
     assert "Compatible under FULL." in capsys.readouterr().out
     assert main(["schema", "check", str(old), str(narrower)]) == 1
