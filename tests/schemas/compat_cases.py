@@ -58,11 +58,14 @@ def both(*changes: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]
 
 # (change, kind, BACKWARD kept, FORWARD kept, location)
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, bool, bool, str]] = [
-    ("add optional field", set_at("properties/extra", {"type": "string"}), "field_added_optional", True, True, "extra"),
+    ("add optional field", set_at("properties/extra", {"type": "string"}), "field_added_optional", False, True,
+     "extra"),
+    ("add optional field of any value", set_at("properties/extra", {"description": "Anything."}),
+     "field_added_optional", True, True, "extra"),
     ("add required field", both(set_at("properties/extra", {"type": "string"}),
                                  set_at("required", ["name", "count", "channel", "extra"])),
      "field_added_required", False, True, "extra"),
-    ("remove optional field", delete_at("properties/note"), "field_removed_optional", True, True, "note"),
+    ("remove optional field", delete_at("properties/note"), "field_removed_optional", True, False, "note"),
     ("remove required field", both(delete_at("properties/count"), set_at("required", ["name", "channel"])),
      "field_removed_required", True, False, "count"),
     ("make a field required", set_at("required", ["name", "count", "channel", "note"]),
@@ -98,6 +101,10 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, bool, bool, str]] 
     ("change an id", set_at("$id", "https://example.com/t.json"), "schema_id_changed", False, False, ""),
     ("change an unknown keyword", set_at("properties/name/dependentRequired", {"a": ["b"]}), "keyword_changed",
      False, False, "name"),
-    ("add an anyOf branch", set_at("properties/note/anyOf", [{"type": "string"}]), "anyOf_branch_added", True, False,
-     "note"),
+    ("add an anyOf", set_at("properties/note/anyOf", [{"type": "string"}]), "anyOf_added", False, True, "note"),
+    ("make a maximum exclusive", set_at("properties/count/exclusiveMaximum", 100),
+     "bound_tightened", False, True, "count"),
+    ("trade a maximum for a higher exclusive one", both(delete_at("properties/count/maximum"),
+                                                        set_at("properties/count/exclusiveMaximum", 200)),
+     "bound_loosened", True, False, "count"),
 ]

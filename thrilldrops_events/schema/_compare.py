@@ -14,11 +14,14 @@ from thrilldrops_events.schema._schema_facts import (
     LOWER,
     MAX_DEPTH,
     MONOTONE_SUBSCHEMAS,
+    NUMERIC_BOUNDS,
     OPAQUE_CONSTRAINTS,
     SKIPPED,
     UPPER,
     canonical,
     effect_of_sets,
+    enum_values,
+    numeric_bound,
     same_as_written,
     shown,
     types_of,
@@ -103,9 +106,24 @@ class _Comparer:
                 else:
                     self.compare(before, after, where, invert)
 
+    def resolved(self, schema: Any, *, new: bool) -> Any:
+        """A schema with its references followed, on the new side or the old one."""
+        return self._resolve(self.new_root if new else self.old_root, schema, set())[0]
+
     def _compare(self, old: Any, new: Any, location: str, invert: bool) -> None:
-        old = {} if old is True else {"not": {}} if old is False else old
-        new = {} if new is True else {"not": {}} if new is False else new
+        if old is False or new is False:  # the schema that refuses everything
+            if old is not new:
+                narrowed = new is False
+                self.add(location, "now_refused" if narrowed else "now_allowed",
+                         Effect.NARROWED if narrowed else Effect.WIDENED,
+                         "every value is refused now" if narrowed else "values refused outright before are allowed",
+                         invert)
+            return
+        old, new = {} if old is True else old, {} if new is True else new
+        if not (isinstance(old, dict) and isinstance(new, dict)):
+            if old != new:
+                self.add(location, "keyword_changed", Effect.CHANGED, "not a schema; counted as breaking", invert)
+            return
         if same_as_written(old, new):
             return
         for name in ("$defs", "definitions"):
@@ -132,8 +150,8 @@ class _Comparer:
         for name in MONOTONE_SUBSCHEMAS:
             if name in old or name in new:
                 self.compare(old.get(name, True), new.get(name, True), f"{location}<{name}>", invert)
-        handled = ANNOTATIONS | set(IDENTITY) | set(LOWER) | set(UPPER) | set(OPAQUE_CONSTRAINTS) | set(
-            MONOTONE_SUBSCHEMAS) | SKIPPED
+        handled = ANNOTATIONS | set(IDENTITY) | {n for pair in NUMERIC_BOUNDS for n in pair} | set(LOWER) | set(
+            UPPER) | set(OPAQUE_CONSTRAINTS) | set(MONOTONE_SUBSCHEMAS) | SKIPPED
         for name in sorted((set(old) | set(new)) - handled):
             if canonical(old.get(name)) != canonical(new.get(name)):
                 self.add(location, "keyword_changed", Effect.CHANGED,
@@ -155,12 +173,7 @@ class _Comparer:
                      invert)
 
     def _enum(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
-        def values(schema: dict[str, Any]) -> frozenset[str] | None:
-            if "const" in schema:
-                return frozenset([canonical(schema["const"])])
-            return frozenset(canonical(v) for v in schema["enum"]) if "enum" in schema else None
-
-        before, after = values(old), values(new)
+        before, after = enum_values(old), enum_values(new)
         if before == after:
             return
         if before is None:
@@ -177,21 +190,48 @@ class _Comparer:
                          f"values removed: {shown(before - after)}", invert)
 
     def _bounds(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
+        for names in NUMERIC_BOUNDS:
+            self._numeric_bound(names, old, new, location, invert)
         for name in (*LOWER, *UPPER):
             before, after = old.get(name), new.get(name)
             if before == after:
                 continue
-            lower = name in LOWER
             if before is None:
                 self.add(location, "bound_added", Effect.NARROWED, f"{name} {after} added", invert)
             elif after is None:
                 self.add(location, "bound_removed", Effect.WIDENED, f"{name} {before} removed", invert)
             else:
-                tighter = after > before if lower else after < before
+                tighter = after > before if name in LOWER else after < before
                 verb = "raised" if after > before else "lowered"
                 self.add(location, "bound_tightened" if tighter else "bound_loosened",
                          Effect.NARROWED if tighter else Effect.WIDENED,
                          f"{name} {verb} from {before} to {after}", invert)
+
+    def _numeric_bound(self, names: tuple[str, str], old: dict[str, Any], new: dict[str, Any], location: str,
+                       invert: bool) -> None:
+        """A bound written as ``minimum`` or ``exclusiveMinimum`` (or the maxima), compared as one bound."""
+        inclusive, exclusive = names
+        if (old.get(inclusive), old.get(exclusive)) == (new.get(inclusive), new.get(exclusive)):
+            return
+        before, after = numeric_bound(old, names), numeric_bound(new, names)
+        lower = inclusive == "minimum"
+        if before is None or after is None:
+            effect, verb = (Effect.NARROWED, "added") if before is None else (Effect.WIDENED, "removed")
+            self.add(location, f"bound_{verb}", effect, f"{_written(after or before, names)} {verb}", invert)
+            return
+        if before == after:
+            return
+        (old_value, _), (new_value, new_exclusive) = before, after
+        # Tighter: a stricter value, or the same value no longer included.
+        stricter = new_value > old_value if lower else new_value < old_value
+        tighter = new_exclusive if old_value == new_value else stricter
+        effect = Effect.NARROWED if tighter else Effect.WIDENED
+        if before[1] == after[1]:
+            verb = "raised" if new_value > old_value else "lowered"
+            message = f"{names[1] if after[1] else names[0]} {verb} from {old_value} to {new_value}"
+        else:
+            message = f"{_written(before, names)} became {_written(after, names)}"
+        self.add(location, "bound_tightened" if tighter else "bound_loosened", effect, message, invert)
 
     def _opaque(self, name: str, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
         before, after = old.get(name), new.get(name)
@@ -206,6 +246,11 @@ class _Comparer:
                      f"{name} changed from {before!r} to {after!r}; neither can be shown to contain the other",
                      invert)
 
+
+
+def _written(bound: tuple[Any, bool] | None, names: tuple[str, str]) -> str:
+    assert bound is not None
+    return f"{names[1] if bound[1] else names[0]} {bound[0]}"
 
 
 def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Report:

@@ -1,22 +1,40 @@
-"""The structural keywords of two schemas compared: object properties, and the combinators."""
+"""The structural keywords of two schemas compared: object properties, and the combinators.
+
+Properties follow Confluent's rules for JSON Schema: a property declared on one side only is compared
+with what the other side's ``additionalProperties`` allows under that name. In an open object
+(``additionalProperties: true``), an old event may already carry a new optional field's name with any
+value, which the new schema may refuse: adding the field narrows (BACKWARD-breaking), removing it widens
+(FORWARD-breaking), unless its schema accepts every value.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from thrilldrops_events.schema._report import Effect
-from thrilldrops_events.schema._schema_facts import CLOSED_AFTER, CLOSED_BEFORE, Walker, canonical, same_as_written
+from thrilldrops_events.schema._schema_facts import (
+    CLOSED_AFTER,
+    CLOSED_BEFORE,
+    Walker,
+    accepts_everything,
+    canonical,
+    disjoint,
+    same_as_written,
+)
 
 __all__ = ["compare_combinators", "compare_objects"]
 
+_OPEN_ADDED = ": in an open object an old event may carry this name with a value the new schema refuses"
+_OPEN_REMOVED = ": in an open object a new event may carry this name with a value the old schema refuses"
+_PATTERNS = ": patternProperties may govern the name, which the checker does not compare"
+
 
 def compare_objects(walker: Walker, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
+    """Compare ``properties``, ``required`` and ``additionalProperties``."""
     old_props, new_props = old.get("properties", {}), new.get("properties", {})
     old_req, new_req = set(old.get("required", [])), set(new.get("required", []))
-    old_open = old.get("additionalProperties", True) is not False
-    new_open = new.get("additionalProperties", True) is not False
-    names = [*old_props, *(n for n in new_props if n not in old_props)]
-    for name in names:
+    patterns = "patternProperties" in old or "patternProperties" in new
+    for name in [*old_props, *(n for n in new_props if n not in old_props)]:
         where = f"{location}.{name}" if location else name
         if name in old_props and name in new_props:
             walker.compare(old_props[name], new_props[name], where, invert)
@@ -25,21 +43,19 @@ def compare_objects(walker: Walker, old: dict[str, Any], new: dict[str, Any], lo
             elif name in old_req and name not in new_req:
                 walker.add(where, "field_now_optional", Effect.WIDENED, "required field became optional", invert)
         elif name in new_props:
-            closed = "" if old_open else CLOSED_BEFORE
-            if name in new_req:
-                effect = Effect.NARROWED if old_open else Effect.CHANGED
-                walker.add(where, "field_added_required", effect, "required field added" + closed, invert)
-            else:
-                effect = Effect.NONE if old_open else Effect.WIDENED
-                walker.add(where, "field_added_optional", effect, "optional field added" + closed, invert)
+            kind = "field_added_required" if name in new_req else "field_added_optional"
+            effect, note = _declared(walker, old.get("additionalProperties", True), new_props[name], where, invert,
+                                     required=name in new_req, old_side=True)
+            if patterns:
+                effect, note = Effect.CHANGED, _PATTERNS
+            walker.add(where, kind, effect, kind.split("_")[-1] + " field added" + note, invert)
         else:
-            closed = "" if new_open else CLOSED_AFTER
-            if name in old_req:
-                effect = Effect.WIDENED if new_open else Effect.CHANGED
-                walker.add(where, "field_removed_required", effect, "required field removed" + closed, invert)
-            else:
-                effect = Effect.NONE if new_open else Effect.NARROWED
-                walker.add(where, "field_removed_optional", effect, "optional field removed" + closed, invert)
+            kind = "field_removed_required" if name in old_req else "field_removed_optional"
+            effect, note = _declared(walker, new.get("additionalProperties", True), old_props[name], where, invert,
+                                     required=name in old_req, old_side=False)
+            if patterns:
+                effect, note = Effect.CHANGED, _PATTERNS
+            walker.add(where, kind, effect, kind.split("_")[-1] + " field removed" + note, invert)
     declared = set(old_props) | set(new_props)
     for name in sorted((new_req - old_req) - declared):
         walker.add(location, "field_now_required", Effect.NARROWED, f"{name} became required", invert)
@@ -48,29 +64,101 @@ def compare_objects(walker: Walker, old: dict[str, Any], new: dict[str, Any], lo
     before, after = old.get("additionalProperties", True), new.get("additionalProperties", True)
     if isinstance(before, bool) and isinstance(after, bool):
         if before and not after:
-            walker.add(location, "unknown_fields_refused", Effect.NARROWED, "unknown fields are now refused",
-                     invert)
+            walker.add(location, "unknown_fields_refused", Effect.NARROWED, "unknown fields are now refused", invert)
         elif after and not before:
             walker.add(location, "unknown_fields_allowed", Effect.WIDENED, "unknown fields are now allowed", invert)
     else:
         walker.compare(before, after, f"{location}<additionalProperties>", invert)
 
 
+def _declared(walker: Walker, other: Any, schema: Any, where: str, invert: bool, *, required: bool,
+              old_side: bool) -> tuple[Effect, str]:
+    """The effect of declaring a property on one side only, seen from the side that leaves it undeclared.
+
+    ``other`` is that side's ``additionalProperties``; ``old_side`` says whether it is the old schema (the
+    property was added) or the new one (removed). The effect is given for an addition; a removal inverts it.
+    """
+    def seen(effect: Effect) -> Effect:
+        return effect if old_side else effect.inverted()
+
+    if other is False:  # the undeclared side refused the name outright
+        return Effect.CHANGED if required else seen(Effect.WIDENED), CLOSED_BEFORE if old_side else CLOSED_AFTER
+    if other is True or accepts_everything(other):
+        if required:
+            return seen(Effect.NARROWED), ""
+        if accepts_everything(schema):
+            return Effect.NONE, " (any value)"
+        return seen(Effect.NARROWED), _OPEN_ADDED if old_side else _OPEN_REMOVED
+    # The undeclared side checked the name against its additionalProperties schema: compare the two.
+    if old_side:
+        walker.compare(other, schema, where, invert)
+    else:
+        walker.compare(schema, other, where, invert)
+    return (seen(Effect.NARROWED), "") if required else (Effect.NONE, " (checked against additionalProperties)")
+
+
 def compare_combinators(walker: Walker, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
+    """Compare ``not``, ``allOf``, ``anyOf`` and ``oneOf``; branches are matched by their key, not their place."""
     if "not" in old or "not" in new:
         walker.compare(old.get("not", False), new.get("not", False), f"{location}<not>", not invert)
-    for name, adding in (("allOf", Effect.NARROWED), ("anyOf", Effect.WIDENED), ("oneOf", Effect.WIDENED)):
-        before, after = old.get(name, []), new.get(name, [])
-        if same_as_written(before, after):
+    for name in ("allOf", "anyOf", "oneOf"):
+        before, after = old.get(name), new.get(name)
+        if (before is None and after is None) or same_as_written(before, after):
             continue
-        if len(before) == len(after):
-            for a, b in zip(before, after, strict=True):
-                walker.compare(a, b, f"{location}<{name}>", invert)
+        if before is None or after is None:
+            effect, verb = (Effect.NARROWED, "added") if before is None else (Effect.WIDENED, "removed")
+            walker.add(location, f"{name}_{verb}", effect, f"{name} {verb}", invert)
             continue
-        keys_before, keys_after = {canonical(s) for s in before}, {canonical(s) for s in after}
-        if keys_after - keys_before and not keys_before - keys_after:
-            walker.add(location, f"{name}_branch_added", adding, f"{name} branch added", invert)
-        elif keys_before - keys_after and not keys_after - keys_before:
-            walker.add(location, f"{name}_branch_removed", adding.inverted(), f"{name} branch removed", invert)
+        pairs, added, removed = _pair(walker, before, after)
+        for a, b in pairs:
+            walker.compare(a, b, location, invert)
+        for branch in added:
+            others = [walker.resolved(b, new=True) for b in after if b is not branch]
+            effect = _branch_effect(name, walker.resolved(branch, new=True), others)
+            walker.add(location, f"{name}_branch_added", effect, f"{name} branch added: {_label(walker, branch)}",
+                       invert)
+        for branch in removed:
+            others = [walker.resolved(b, new=False) for b in before if b is not branch]
+            effect = _branch_effect(name, walker.resolved(branch, new=False), others).inverted()
+            walker.add(location, f"{name}_branch_removed", effect,
+                       f"{name} branch removed: {_label(walker, branch, new=False)}", invert)
+
+
+def _branch_effect(name: str, branch: Any, others: list[Any]) -> Effect:
+    """The effect of adding ``branch`` to a combinator whose other branches are ``others``."""
+    if name == "allOf":
+        return Effect.NARROWED
+    if name == "anyOf" or all(disjoint(branch, other) for other in others):
+        return Effect.WIDENED
+    return Effect.CHANGED  # a oneOf branch overlapping another: values matching both are refused now
+
+
+def _key(walker: Walker, branch: Any, *, new: bool) -> str:
+    """What identifies a branch across versions: its one required property (a tagged variant), or its text."""
+    target = walker.resolved(branch, new=new)
+    if isinstance(target, dict) and len(target.get("required", [])) == 1:
+        return f"required:{target['required'][0]}"
+    return canonical(branch)
+
+
+def _label(walker: Walker, branch: Any, *, new: bool = True) -> str:
+    key = _key(walker, branch, new=new)
+    return key.removeprefix("required:") if key.startswith("required:") else key[:80]
+
+
+def _pair(walker: Walker, before: list[Any], after: list[Any]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+    """Match old and new branches by key, then the rest by place if as many remain on each side."""
+    waiting: dict[str, list[Any]] = {}
+    for branch in before:
+        waiting.setdefault(_key(walker, branch, new=False), []).append(branch)
+    pairs, added = [], []
+    for branch in after:
+        matches = waiting.get(_key(walker, branch, new=True))
+        if matches:
+            pairs.append((matches.pop(0), branch))
         else:
-            walker.add(location, f"{name}_changed", Effect.CHANGED, f"{name} branches changed", invert)
+            added.append(branch)
+    removed = [branch for branches in waiting.values() for branch in branches]
+    if len(removed) == len(added):
+        return pairs + list(zip(removed, added, strict=True)), [], []
+    return pairs, added, removed

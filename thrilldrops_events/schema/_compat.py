@@ -10,10 +10,9 @@
 
 Each change found is classified by its effect on the set of valid events: unchanged (documentation),
 widened, narrowed, or changed both ways (a new pattern: neither contains the other). Optional fields
-follow the "optional-friendly" rule of schemas with an open content model (``additionalProperties:
-true``), which this library's readers honour by keeping unknown fields: adding or removing an
-optional field is compatible both ways. (Confluent's checker is stricter there, because in an open
-model an old event could carry the name with another type; never reuse a removed field's name.)
+follow Confluent's rules for an open content model (``additionalProperties: true``): an old event may
+already carry a new field's name with another value, so adding an optional field narrows (breaks
+BACKWARD) and removing one widens (breaks FORWARD), unless the field's schema accepts every value.
 
 Local references (``"$ref": "#/$defs/..."``) are followed at any depth, so a change inside a definition
 is reported where the definition is used; definitions nothing refers to are compared on their own.

@@ -17,12 +17,17 @@ __all__ = [
     "LOWER",
     "MAX_DEPTH",
     "MONOTONE_SUBSCHEMAS",
+    "NUMERIC_BOUNDS",
     "OPAQUE_CONSTRAINTS",
     "SKIPPED",
     "UPPER",
     "Walker",
+    "accepts_everything",
     "canonical",
+    "disjoint",
     "effect_of_sets",
+    "enum_values",
+    "numeric_bound",
     "same_as_written",
     "shown",
     "types_of",
@@ -31,8 +36,11 @@ __all__ = [
 ANNOTATIONS = frozenset({"title", "description", "examples", "$comment", "default", "deprecated", "readOnly",
                          "writeOnly"})
 IDENTITY = ("$schema", "$id")
-LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains")
-UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains")
+#: Numeric bounds, each written as an inclusive or an exclusive keyword (compared as one bound).
+NUMERIC_BOUNDS = (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum"))
+#: The other lower and upper bounds.
+LOWER = ("minLength", "minItems", "minProperties", "minContains")
+UPPER = ("maxLength", "maxItems", "maxProperties", "maxContains")
 OPAQUE_CONSTRAINTS = ("pattern", "format", "multipleOf", "contentMediaType", "contentEncoding")
 MONOTONE_SUBSCHEMAS = ("items", "contains", "propertyNames", "contentSchema", "unevaluatedItems",
                        "unevaluatedProperties")
@@ -75,6 +83,73 @@ def effect_of_sets(old: frozenset[str], new: frozenset[str]) -> Effect:
     return Effect.NARROWED if new <= old else Effect.CHANGED
 
 
+def enum_values(schema: Mapping[str, Any]) -> frozenset[str] | None:
+    """The values a schema's ``const`` or ``enum`` allows (canonical JSON), or ``None`` if it has neither."""
+    if "const" in schema:
+        return frozenset([canonical(schema["const"])])
+    return frozenset(canonical(v) for v in schema["enum"]) if "enum" in schema else None
+
+
+def numeric_bound(schema: Mapping[str, Any], names: tuple[str, str]) -> tuple[Any, bool] | None:
+    """The tighter of a schema's inclusive and exclusive bound of one side: ``(value, exclusive)``, or ``None``."""
+    inclusive, exclusive = schema.get(names[0]), schema.get(names[1])
+    if exclusive is None:
+        return None if inclusive is None else (inclusive, False)
+    if inclusive is None:
+        return exclusive, True
+    lower = names[0] == "minimum"
+    if inclusive == exclusive:
+        return exclusive, True
+    tighter_inclusive = inclusive > exclusive if lower else inclusive < exclusive
+    return (inclusive, False) if tighter_inclusive else (exclusive, True)
+
+
+def accepts_everything(schema: Any) -> bool:
+    """Whether a schema is ``true`` or holds nothing but annotations."""
+    return schema is True or (isinstance(schema, dict) and set(schema) <= ANNOTATIONS)
+
+
+def _forbids(schema: Mapping[str, Any], name: str) -> bool:
+    """Whether an object schema refuses every object holding the property ``name``."""
+    properties = schema.get("properties", {})
+    if name in properties:
+        return properties[name] is False
+    return schema.get("additionalProperties", True) is False and "patternProperties" not in schema
+
+
+def disjoint(a: Any, b: Any) -> bool:
+    """Whether no value can be valid against both schemas, as far as simple facts show (``False`` if unsure).
+
+    Shown by: types with nothing in common, ``const``/``enum`` sets with nothing in common, or (for
+    objects only) a property one requires that the other refuses or whose allowed values share nothing.
+    """
+    if a is False or b is False:
+        return True
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return False
+    common_types = types_of(a) & types_of(b)
+    values_a, values_b = enum_values(a), enum_values(b)
+    if not common_types or (values_a is not None and values_b is not None and not values_a & values_b):
+        return True
+    if common_types != {"object"}:
+        return False
+    required_a, required_b = set(a.get("required", [])), set(b.get("required", []))
+    if any(_forbids(b, name) for name in required_a) or any(_forbids(a, name) for name in required_b):
+        return True
+    properties_a, properties_b = a.get("properties", {}), b.get("properties", {})
+    return any(
+        isinstance(properties_a.get(name), dict) and isinstance(properties_b.get(name), dict)
+        and not (types_of(properties_a[name]) & types_of(properties_b[name])
+                 and _values_meet(properties_a[name], properties_b[name]))
+        for name in required_a & required_b
+    )
+
+
+def _values_meet(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    values_a, values_b = enum_values(a), enum_values(b)
+    return values_a is None or values_b is None or bool(values_a & values_b)
+
+
 def shown(values: frozenset[str]) -> str:
     """Enum values (canonical JSON) for a message, at most a dozen."""
     return ", ".join(sorted(values)[:12]) + (", ..." if len(values) > 12 else "")
@@ -88,3 +163,6 @@ class Walker(Protocol):
 
     def compare(self, old: Any, new: Any, location: str = "", invert: bool = False) -> None:
         """Compare two sub-schemas."""
+
+    def resolved(self, schema: Any, *, new: bool) -> Any:
+        """A schema with its references followed, on the new side or the old one."""
