@@ -25,26 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
+from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._walk import trampoline
 from thrilldrops_events.conditions.checker import CheckedCondition
-from thrilldrops_events.conditions.nodes import (
-    And,
-    Arithmetic,
-    Boolean,
-    Call,
-    Compare,
-    FieldRef,
-    In,
-    IsNull,
-    ListLiteral,
-    Negate,
-    Node,
-    Not,
-    Null,
-    Number,
-    Or,
-    String,
-)
+from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import DECIMAL_CONTEXT, coerce_literal, divide, read_context, unwrap
 from thrilldrops_events.conditions.valuetypes import BOOL
 
@@ -78,61 +62,60 @@ class _Evaluator:
 
     def coerce(self, value: Any, node: Node, other: Node) -> Any:
         """A string literal's value as compared with ``other`` (a timestamp or a channel)."""
-        if type(node) is String:
+        if type(node) is n.String:
             return coerce_literal(value, self.checked.type_of(other))
         return value
 
     def run(self, node: Node) -> _Eval:
-        kind = type(node)
-        if kind is Number or kind is String or kind is Boolean:
-            return node.value  # type: ignore[attr-defined]
-        if kind is Null:
-            return None
-        if kind is FieldRef:
-            scope, name = node.scope, node.name  # type: ignore[attr-defined]
-            if scope == "ctx":
+        match node:
+            case n.Number(value) | n.String(value) | n.Boolean(value):
+                return value
+            case n.Null():
+                return None
+            case n.FieldRef("ctx", name):
                 return self.ctx[name]
-            return getattr(self.payload if scope == "payload" else self.envelope, name)
-        if kind is Not:
-            return not (yield (self.run, node.operand))  # type: ignore[attr-defined]
-        if kind is And:
-            for operand in node.operands:  # type: ignore[attr-defined]
-                if not (yield (self.run, operand)):
-                    return False
-            return True
-        if kind is Or:
-            for operand in node.operands:  # type: ignore[attr-defined]
-                if (yield (self.run, operand)):
-                    return True
-            return False
-        if kind is Compare:
-            return (yield (self.compare, node))
-        if kind is In:
-            value = yield (self.run, node.operand)  # type: ignore[attr-defined]
-            target = self.checked.type_of(node.operand)  # type: ignore[attr-defined]
-            found = any(value == coerce_literal(item.value, target) for item in node.items.items)  # type: ignore[attr-defined]
-            return not found if node.negated else found  # type: ignore[attr-defined]
-        if kind is IsNull:
-            value = yield (self.run, node.operand)  # type: ignore[attr-defined]
-            return value is not None if node.negated else value is None  # type: ignore[attr-defined]
-        if kind is Arithmetic:
-            left = yield (self.run, node.left)  # type: ignore[attr-defined]
-            if left is None:
-                return None
-            right = yield (self.run, node.right)  # type: ignore[attr-defined]
-            if right is None:
-                return None
-            return _ARITHMETIC[node.op](left, right)  # type: ignore[attr-defined]
-        if kind is Negate:
-            value = yield (self.run, node.operand)  # type: ignore[attr-defined]
-            return None if value is None else DECIMAL_CONTEXT.minus(value)
-        if kind is Call:
-            return (yield (self.call, node))
-        if kind is ListLiteral:  # pragma: no cover - the checker allows lists only on the right of in
-            return tuple(item.value for item in node.items)  # type: ignore[attr-defined]
-        raise TypeError(f"not a condition node: {kind.__name__}")  # pragma: no cover
+            case n.FieldRef(scope, name):
+                return getattr(self.payload if scope == "payload" else self.envelope, name)
+            case n.Not(operand):
+                return not (yield (self.run, operand))
+            case n.And(operands):
+                for operand in operands:
+                    if not (yield (self.run, operand)):
+                        return False
+                return True
+            case n.Or(operands):
+                for operand in operands:
+                    if (yield (self.run, operand)):
+                        return True
+                return False
+            case n.Compare():
+                return (yield (self.compare, node))
+            case n.In(operand, items, negated):
+                value = yield (self.run, operand)
+                target = self.checked.type_of(operand)
+                found = any(value == coerce_literal(item.value, target) for item in items.items)
+                return not found if negated else found
+            case n.IsNull(operand, negated):
+                value = yield (self.run, operand)
+                return value is not None if negated else value is None
+            case n.Arithmetic(op, left, right):
+                left_value = yield (self.run, left)
+                if left_value is None:
+                    return None
+                right_value = yield (self.run, right)
+                if right_value is None:
+                    return None
+                return _ARITHMETIC[op](left_value, right_value)
+            case n.Negate(operand):
+                value = yield (self.run, operand)
+                return None if value is None else DECIMAL_CONTEXT.minus(value)
+            case n.Call():
+                return (yield (self.call, node))
+            case n.ListLiteral(items):  # pragma: no cover - the checker allows lists only on the right of in
+                return tuple(item.value for item in items)
+        raise TypeError(f"not a condition node: {type(node).__name__}")  # pragma: no cover
 
-    def compare(self, node: Compare) -> _Eval:
+    def compare(self, node: n.Compare) -> _Eval:
         left = yield (self.run, node.left)
         if node.op in ("==", "!="):
             right = yield (self.run, node.right)
@@ -146,13 +129,13 @@ class _Evaluator:
         left, right = self.coerce(left, node.left, node.right), self.coerce(right, node.right, node.left)
         return _ORDERING[node.op](left, right)
 
-    def call(self, node: Call) -> _Eval:
+    def call(self, node: n.Call) -> _Eval:
         spec = self.checked.functions[node.name]
         args = []
         for index, arg in enumerate(node.args):
             param = spec.param_for(index)
             value = yield (self.run, arg)
-            if type(arg) is String:
+            if type(arg) is n.String:
                 value = coerce_literal(value, param)
             if value is None and not param.nullable:
                 return False if spec.returns == BOOL else None
