@@ -5,11 +5,16 @@ See :mod:`thrilldrops_events.conditions.nodes` for the node classes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from thrilldrops_events.errors import ConditionSyntaxError
 
 __all__ = ["Node"]
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConditionSyntaxError(message)
 
 
 class Node:
@@ -99,3 +104,62 @@ class Node:
     def __repr__(self) -> str:
         text = self.text
         return f"<{type(self).__name__} {text if len(text) <= 200 else text[:200] + '...'}>"
+
+
+class _Unary(Node):
+    """A node with one operand (a base of its own, not a node of the language)."""
+
+    __slots__ = ()
+
+    operand: Node
+
+    def __post_init__(self) -> None:
+        self._seal()
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The operand."""
+        return (self.operand,)
+
+
+class _Chain(Node):
+    """A node with two or more operands, all of one operator (``and``, ``or``)."""
+
+    __slots__ = ()
+
+    operands: tuple[Node, ...]
+    _word: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        _require(type(self.operands) is tuple and len(self.operands) >= 2,
+                 f"{self._word} needs a tuple of 2 or more operands")
+        self._seal()
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The operands."""
+        return self.operands
+
+
+class _Binary(Node):
+    """A node ``left op right`` whose operator is one of the class's ``_operators``."""
+
+    __slots__ = ()
+
+    op: str
+    left: Node
+    right: Node
+    _operators: ClassVar[tuple[str, ...]]
+    _kind: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        _require(self.op in self._operators, f"{self._kind} operator must be one of {self._operators}")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.op,)
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        """The two sides."""
+        return (self.left, self.right)

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Union
 
-from thrilldrops_events.conditions._node import Node
-from thrilldrops_events.errors import ConditionSyntaxError
+from thrilldrops_events.conditions._node import Node, _Binary, _Chain, _require, _Unary
 
 __all__ = [
     "ARITHMETIC_OPERATORS",
@@ -46,11 +45,6 @@ COMPARISON_OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
 ARITHMETIC_OPERATORS = ("+", "-", "*", "/")
 #: Where a field reference looks: the payload, the envelope (``event.``) or the context (``ctx.``).
 SCOPES = ("payload", "event", "ctx")
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ConditionSyntaxError(message)
 
 
 # ---------------------------------------------------------------------------------------------- literals
@@ -159,65 +153,6 @@ class FieldRef(Node):
 
 
 # ---------------------------------------------------------------------------------------------- operators
-
-
-class _Unary(Node):
-    """A node with one operand (a base of its own, not a node of the language)."""
-
-    __slots__ = ()
-
-    operand: Node
-
-    def __post_init__(self) -> None:
-        self._seal()
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        """The operand."""
-        return (self.operand,)
-
-
-class _Chain(Node):
-    """A node with two or more operands, all of one operator (``and``, ``or``)."""
-
-    __slots__ = ()
-
-    operands: tuple[Node, ...]
-    _word: ClassVar[str]
-
-    def __post_init__(self) -> None:
-        _require(type(self.operands) is tuple and len(self.operands) >= 2,
-                 f"{self._word} needs a tuple of 2 or more operands")
-        self._seal()
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        """The operands."""
-        return self.operands
-
-
-class _Binary(Node):
-    """A node ``left op right`` whose operator is one of the class's ``_operators``."""
-
-    __slots__ = ()
-
-    op: str
-    left: Node
-    right: Node
-    _operators: ClassVar[tuple[str, ...]]
-    _kind: ClassVar[str]
-
-    def __post_init__(self) -> None:
-        _require(self.op in self._operators, f"{self._kind} operator must be one of {self._operators}")
-        self._seal()
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.op,)
-
-    @property
-    def children(self) -> tuple[Node, ...]:
-        """The two sides."""
-        return (self.left, self.right)
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
