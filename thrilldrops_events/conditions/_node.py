@@ -1,20 +1,80 @@
-"""The base class of condition nodes: structural equality, cached hash, depth and size, no recursion.
+"""The base class of condition nodes: structural equality, cached hash, depth and size, canonical text.
 
-See :mod:`thrilldrops_events.conditions.nodes` for the node classes.
+Nothing here recurses: hashing and measuring read the children's cached values, equality and the
+canonical text walk the tree with a list for a stack. The node classes are in
+``thrilldrops_events.conditions.nodes``; each one writes its own text from its children's.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, TypeVar
 
 from thrilldrops_events.errors import ConditionSyntaxError
 
-__all__ = ["Node"]
+__all__ = ["ADDITIVE", "AND", "ATOM", "COMPARISON", "MULTIPLICATIVE", "NOT", "OR", "UNARY", "Node", "fold", "quote"]
 
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise ConditionSyntaxError(message)
+
+T = TypeVar("T")
+
+#: Precedence levels of the canonical text, lowest first; atoms (literals, references, calls) bind tightest.
+OR, AND, NOT, COMPARISON, ADDITIVE, MULTIPLICATIVE, UNARY, ATOM = 1, 2, 3, 4, 5, 6, 7, 9
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def quote(value: str) -> str:
+    """A string literal in canonical form.
+
+    Double quotes; backslash escapes for quotes, backslashes and every character that is not
+    printable, so invisible or direction-changing characters show.
+    """
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    out = ['"']
+    for char in value:
+        escaped = _ESCAPES.get(char)
+        if escaped is not None:
+            out.append(escaped)
+        elif char.isprintable():
+            out.append(char)
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def fold(root: Node, combine: Callable[[Node, Sequence[T]], T]) -> T:
+    """Compute a value for every node from its children's values, bottom up; return the root's.
+
+    ``combine(node, values)`` receives the values of ``node.children`` in order. A list literal is
+    treated as a leaf (its items are scalar literals, read from ``node.items`` by ``combine``).
+    """
+    values: list[T] = []
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            count = 0 if node._opaque else len(node.children)
+            start = len(values) - count
+            result = combine(node, values[start:])
+            del values[start:]
+            values.append(result)
+        else:
+            stack.append((node, True))
+            if not node._opaque:
+                stack.extend((child, False) for child in reversed(node.children))
+    return values[0]
+
+
+def _text_of(node: Node, texts: Sequence[str]) -> str:
+    return node._text(texts)
 
 
 class Node:
@@ -25,11 +85,26 @@ class Node:
     _depth: int
     _hash: int
     _size: int
+    #: A list literal: its parent reads its items, and walks (``fold``) treat it as a leaf.
+    _opaque: ClassVar[bool] = False
+    #: How tightly the node binds in the canonical text.
+    _level: ClassVar[int] = ATOM
 
     @property
     def children(self) -> tuple[Node, ...]:
         """The node's sub-expressions, left to right."""
         return ()
+
+    def _precedence(self) -> int:
+        return self._level
+
+    def _text(self, texts: Sequence[str]) -> str:
+        """The node's canonical text, given its children's (in order)."""
+        raise NotImplementedError  # pragma: no cover - every node class writes its own
+
+    def _wrap(self, text: str, child: Node, *, below: int) -> str:
+        """``text`` (of ``child``) in parentheses if ``child`` binds less tightly than ``below``."""
+        return f"({text})" if child._precedence() < below else text
 
     def _key(self) -> tuple[Any, ...]:
         """What distinguishes this node from another of its class with the same children."""
@@ -69,9 +144,7 @@ class Node:
     @property
     def text(self) -> str:
         """The canonical text of this node."""
-        from thrilldrops_events.conditions.printer import to_text
-
-        return to_text(self)
+        return fold(self, _text_of)
 
     def __hash__(self) -> int:
         return self._hash
@@ -140,6 +213,11 @@ class _Chain(Node):
         """The operands."""
         return self.operands
 
+    def _text(self, texts: Sequence[str]) -> str:
+        below = self._level + 1  # a nested chain of the same operator keeps its parentheses
+        parts = (self._wrap(text, kid, below=below) for text, kid in zip(texts, self.operands, strict=True))
+        return f" {self._word} ".join(parts)
+
 
 class _Binary(Node):
     """A node ``left op right`` whose operator is one of the class's ``_operators``."""
@@ -151,6 +229,7 @@ class _Binary(Node):
     right: Node
     _operators: ClassVar[tuple[str, ...]]
     _kind: ClassVar[str]
+    _left_associative: ClassVar[bool]
 
     def __post_init__(self) -> None:
         _require(self.op in self._operators, f"{self._kind} operator must be one of {self._operators}")
@@ -163,3 +242,11 @@ class _Binary(Node):
     def children(self) -> tuple[Node, ...]:
         """The two sides."""
         return (self.left, self.right)
+
+    def _text(self, texts: Sequence[str]) -> str:
+        # A side at the node's own level needs parentheses, except the left side of a left-associative
+        # operator: a - b - c is (a - b) - c, while a == b == c is not a condition.
+        level = self._precedence()
+        left = self._wrap(texts[0], self.left, below=level if self._left_associative else level + 1)
+        right = self._wrap(texts[1], self.right, below=level + 1)
+        return f"{left} {self.op} {right}"

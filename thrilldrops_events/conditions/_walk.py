@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Generator
 from typing import Any, TypeVar
 
-from thrilldrops_events.conditions.nodes import ListLiteral, Node
+from thrilldrops_events.conditions._node import Node, fold
 
 __all__ = ["fold", "postorder", "trampoline"]
 
 T = TypeVar("T")
-
-
-def fold(root: Node, combine: Callable[[Node, Sequence[T]], T]) -> T:
-    """Compute a value for every node from its children's values, bottom up; return the root's.
-
-    ``combine(node, values)`` receives the values of ``node.children`` in order. A list literal is
-    treated as a leaf (its items are scalar literals, read from ``node.items`` by ``combine``).
-    """
-    values: list[T] = []
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            count = 0 if node.__class__ is ListLiteral else len(node.children)
-            start = len(values) - count
-            result = combine(node, values[start:])
-            del values[start:]
-            values.append(result)
-        else:
-            stack.append((node, True))
-            if node.__class__ is not ListLiteral:
-                stack.extend((child, False) for child in reversed(node.children))
-    return values[0]
 
 
 def postorder(root: Node) -> list[Node]:

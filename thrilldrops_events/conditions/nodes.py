@@ -6,16 +6,35 @@ canonical text. Every node caches its hash, depth and size when it is built, fro
 so hashing, comparing and measuring never recurse: a tree thousands of levels deep is as safe to
 put in a set as a flat one.
 
-``str(node)`` (or ``node.text``) is the node's canonical text.
+``str(node)`` (or ``node.text``) is the node's canonical text: one space around binary operators,
+strings in double quotes with escapes, numbers as written, and parentheses only where the tree needs
+them, so parsing the canonical text of a tree gives the same tree back (``a and (b and c)`` keeps its
+parentheses). Each node class writes its own text from its children's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Union
 
-from thrilldrops_events.conditions._node import Node, _Binary, _Chain, _require, _Unary
+from thrilldrops_events.conditions._node import (
+    ADDITIVE,
+    AND,
+    ATOM,
+    COMPARISON,
+    MULTIPLICATIVE,
+    NOT,
+    OR,
+    UNARY,
+    Node,
+    _Binary,
+    _Chain,
+    _require,
+    _Unary,
+    quote,
+)
 
 __all__ = [
     "ARITHMETIC_OPERATORS",
@@ -63,6 +82,9 @@ class Number(Node):
     def _key(self) -> tuple[Any, ...]:
         return (self.value.as_tuple(),)
 
+    def _text(self, texts: Sequence[str]) -> str:
+        return str(self.value)
+
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class String(Node):
@@ -76,6 +98,9 @@ class String(Node):
 
     def _key(self) -> tuple[Any, ...]:
         return (self.value,)
+
+    def _text(self, texts: Sequence[str]) -> str:
+        return quote(self.value)
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -91,6 +116,9 @@ class Boolean(Node):
     def _key(self) -> tuple[Any, ...]:
         return (self.value,)
 
+    def _text(self, texts: Sequence[str]) -> str:
+        return "true" if self.value else "false"
+
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Null(Node):
@@ -98,6 +126,9 @@ class Null(Node):
 
     def __post_init__(self) -> None:
         self._seal()
+
+    def _text(self, texts: Sequence[str]) -> str:
+        return "null"
 
 
 #: A scalar literal.
@@ -110,6 +141,7 @@ class ListLiteral(Node):
     """A list of scalar literals (numbers, strings or booleans), the right side of ``in``."""
 
     items: tuple[Number | String | Boolean, ...]
+    _opaque: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         _require(type(self.items) is tuple, "a ListLiteral holds a tuple")
@@ -121,6 +153,9 @@ class ListLiteral(Node):
     def children(self) -> tuple[Node, ...]:
         """The items."""
         return self.items
+
+    def _text(self, texts: Sequence[str]) -> str:
+        return "[" + ", ".join(item._text(()) for item in self.items) + "]"
 
 
 # ---------------------------------------------------------------------------------------------- references
@@ -151,6 +186,9 @@ class FieldRef(Node):
         """The reference as written: ``amount``, ``event.timestamp``, ``ctx.vip_level``."""
         return self.name if self.scope == "payload" else f"{self.scope}.{self.name}"
 
+    def _text(self, texts: Sequence[str]) -> str:
+        return self.path
+
 
 # ---------------------------------------------------------------------------------------------- operators
 
@@ -160,6 +198,10 @@ class Not(_Unary):
     """``not operand``."""
 
     operand: Node
+    _level: ClassVar[int] = NOT
+
+    def _text(self, texts: Sequence[str]) -> str:
+        return "not " + self._wrap(texts[0], self.operand, below=NOT)
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class And(_Chain):
@@ -167,6 +209,7 @@ class And(_Chain):
 
     operands: tuple[Node, ...]
     _word: ClassVar[str] = "and"
+    _level: ClassVar[int] = AND
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Or(_Chain):
@@ -174,6 +217,7 @@ class Or(_Chain):
 
     operands: tuple[Node, ...]
     _word: ClassVar[str] = "or"
+    _level: ClassVar[int] = OR
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Compare(_Binary):
@@ -184,6 +228,8 @@ class Compare(_Binary):
     right: Node
     _operators: ClassVar[tuple[str, ...]] = COMPARISON_OPERATORS
     _kind: ClassVar[str] = "comparison"
+    _level: ClassVar[int] = COMPARISON
+    _left_associative: ClassVar[bool] = False  # comparisons do not chain
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class In(Node):
@@ -192,6 +238,8 @@ class In(Node):
     operand: Node
     items: ListLiteral
     negated: bool = False
+
+    _level: ClassVar[int] = COMPARISON
 
     def __post_init__(self) -> None:
         _require(isinstance(self.items, ListLiteral), "the right side of in is a list literal")
@@ -206,6 +254,10 @@ class In(Node):
         """The operand and the list."""
         return (self.operand, self.items)
 
+    def _text(self, texts: Sequence[str]) -> str:
+        word = " not in " if self.negated else " in "
+        return self._wrap(texts[0], self.operand, below=COMPARISON + 1) + word + texts[1]
+
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class IsNull(Node):
@@ -213,6 +265,8 @@ class IsNull(Node):
 
     operand: Node
     negated: bool = False
+
+    _level: ClassVar[int] = COMPARISON
 
     def __post_init__(self) -> None:
         _require(type(self.negated) is bool, "IsNull.negated is a bool")
@@ -226,6 +280,10 @@ class IsNull(Node):
         """The operand."""
         return (self.operand,)
 
+    def _text(self, texts: Sequence[str]) -> str:
+        word = " is not null" if self.negated else " is null"
+        return self._wrap(texts[0], self.operand, below=COMPARISON + 1) + word
+
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Arithmetic(_Binary):
@@ -236,12 +294,21 @@ class Arithmetic(_Binary):
     right: Node
     _operators: ClassVar[tuple[str, ...]] = ARITHMETIC_OPERATORS
     _kind: ClassVar[str] = "arithmetic"
+    _left_associative: ClassVar[bool] = True
+
+    def _precedence(self) -> int:
+        return ADDITIVE if self.op in "+-" else MULTIPLICATIVE
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Negate(_Unary):
     """Unary minus applied to an expression (``-amount``); ``-5`` is the literal ``Number(-5)``."""
 
     operand: Node
+    _level: ClassVar[int] = UNARY
+
+    def _text(self, texts: Sequence[str]) -> str:
+        child = self.operand  # -(5) is not the literal -5, and -(-x) keeps its parentheses
+        return "-" + (f"({texts[0]})" if child._precedence() != ATOM or type(child) is Number else texts[0])
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Call(Node):
@@ -262,3 +329,6 @@ class Call(Node):
     def children(self) -> tuple[Node, ...]:
         """The arguments."""
         return self.args
+
+    def _text(self, texts: Sequence[str]) -> str:
+        return f"{self.name}(" + ", ".join(texts) + ")"
