@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, describe, lone_surrogate
+from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._walk import fold, trampoline
 from thrilldrops_events.conditions.jsonform_schema import (
     BINARY_OPS,
@@ -44,24 +45,7 @@ from thrilldrops_events.conditions.jsonform_schema import (
 )
 from thrilldrops_events.conditions.lexer import KEYWORDS, check_string_length, read_number
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
-from thrilldrops_events.conditions.nodes import (
-    And,
-    Arithmetic,
-    Boolean,
-    Call,
-    Compare,
-    FieldRef,
-    In,
-    IsNull,
-    ListLiteral,
-    Negate,
-    Node,
-    Not,
-    Null,
-    Number,
-    Or,
-    String,
-)
+from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
 
 __all__ = [
@@ -78,39 +62,37 @@ _NUMBER = re.compile(NUMBER_PATTERN)
 _NAME = NAME_PATTERN
 _FIELD = re.compile(rf"(?:(event|ctx)\.)?({_NAME})")
 _UNARY, _BINARY, _MEMBERSHIP, _NARY = UNARY_OPS, BINARY_OPS, MEMBERSHIP_OPS, NARY_OPS
+N = TypeVar("N", bound=Node)
+_OPS: dict[type[Node], str] = {n.And: "and", n.Or: "or", n.Not: "not", n.Negate: "neg"}
 
 
 # ---------------------------------------------------------------------------------------------- writing
 
 
 def _write(node: Node, args: Any) -> dict[str, Any]:
-    kind = type(node)
-    if kind is Number:
-        return {"number": str(node.value)}  # type: ignore[attr-defined]
-    if kind is String or kind is Boolean:
-        return {"value": node.value}  # type: ignore[attr-defined]
-    if kind is Null:
-        return {"value": None}
-    if kind is ListLiteral:
-        return {"list": [_write(item, ()) for item in node.items]}  # type: ignore[attr-defined]
-    if kind is FieldRef:
-        return {"field": node.path}  # type: ignore[attr-defined]
-    if kind is Call:
-        return {"call": node.name, "args": list(args)}  # type: ignore[attr-defined]
-    if kind is And or kind is Or:
-        op = "and" if kind is And else "or"
-    elif kind is Not:
-        op = "not"
-    elif kind is Negate:
-        op = "neg"
-    elif kind is Compare or kind is Arithmetic:
-        op = node.op  # type: ignore[attr-defined]
-    elif kind is In:
-        op = "not in" if node.negated else "in"  # type: ignore[attr-defined]
-    elif kind is IsNull:
-        op = "is not null" if node.negated else "is null"  # type: ignore[attr-defined]
-    else:  # pragma: no cover - every node kind is handled
-        raise TypeError(f"not a condition node: {kind.__name__}")
+    match node:
+        case n.Number(value):
+            return {"number": str(value)}
+        case n.String(value) | n.Boolean(value):
+            return {"value": value}
+        case n.Null():
+            return {"value": None}
+        case n.ListLiteral(items):
+            return {"list": [_write(item, ()) for item in items]}
+        case n.FieldRef():
+            return {"field": node.path}
+        case n.Call(name):
+            return {"call": name, "args": list(args)}
+        case n.And() | n.Or() | n.Not() | n.Negate():
+            op = _OPS[type(node)]
+        case n.Compare(op) | n.Arithmetic(op):
+            pass
+        case n.In(negated=negated):
+            op = "not in" if negated else "in"
+        case n.IsNull(negated=negated):
+            op = "is not null" if negated else "is null"
+        case _:  # pragma: no cover - every node kind is handled
+            raise TypeError(f"not a condition node: {type(node).__name__}")
     return {"op": op, "args": list(args)}
 
 
@@ -134,7 +116,7 @@ class _Reader:
         self.nodes = 0
         self.paths: dict[int, str] = {}
 
-    def mark(self, node: Node, path: str) -> Node:
+    def mark(self, node: N, path: str) -> N:
         self.paths[id(node)] = path
         return node
 
@@ -183,7 +165,7 @@ class _Reader:
                 raise self.fail(f"op {op!r} takes {wanted} args, not {len(args)}", f"{path}.args")
             if op in _MEMBERSHIP:
                 operand = yield (self.expression, args[0], f"{path}.args.0", depth + 1)
-                return self.mark(In(operand, self.list_literal(args[1], f"{path}.args.1"), op == "not in"), path)
+                return self.mark(n.In(operand, self.list_literal(args[1], f"{path}.args.1"), op == "not in"), path)
             kids: list[Node] = []
             for index, arg in enumerate(args):
                 kids.append((yield (self.expression, arg, f"{path}.args.{index}", depth + 1)))
@@ -196,7 +178,7 @@ class _Reader:
             call_args: list[Node] = []
             for index, arg in enumerate(args):
                 call_args.append((yield (self.expression, arg, f"{path}.args.{index}", depth + 1)))
-            return self.mark(Call(name, tuple(call_args)), path)
+            return self.mark(n.Call(name, tuple(call_args)), path)
         if "field" in data:
             self.shape(data, path, ("field",))
             text = data["field"]
@@ -204,7 +186,7 @@ class _Reader:
             if match is None or match.group(2) in KEYWORDS:
                 raise self.fail(f"field must be a name, event.<name> or ctx.<name>, not {describe(text)}",
                                 f"{path}.field")
-            return self.mark(FieldRef(match.group(1) or "payload", match.group(2)), path)
+            return self.mark(n.FieldRef(match.group(1) or "payload", match.group(2)), path)
         if "list" in data:
             return self.mark(self.list_literal(data, path), path)
         literal = self.literal(data, path, allow_null=True)
@@ -218,13 +200,15 @@ class _Reader:
             raise self.fail(f"args is a JSON array, not {_json_type(args)}", f"{path}.args")
         return args
 
-    def literal(self, data: Mapping[str, Any], path: str, *, allow_null: bool) -> Node | None:
+    def literal(
+        self, data: Mapping[str, Any], path: str, *, allow_null: bool
+    ) -> n.Number | n.String | n.Boolean | n.Null | None:
         if "number" in data:
             self.shape(data, path, ("number",))
             text = data["number"]
             if not isinstance(text, str) or _NUMBER.fullmatch(text) is None:
                 raise self.fail(f"number is a decimal string such as \"20.50\", not {describe(text)}", f"{path}.number")
-            return Number(read_number(text, self.limits, path=f"{path}.number"))
+            return n.Number(read_number(text, self.limits, path=f"{path}.number"))
         if "value" in data:
             self.shape(data, path, ("value",))
             value = data["value"]
@@ -232,17 +216,17 @@ class _Reader:
                 if lone_surrogate(value) >= 0:
                     raise self.fail(f"string {LONE_SURROGATE_MESSAGE}", f"{path}.value")
                 check_string_length(value, self.limits, path=f"{path}.value")
-                return String(value)
+                return n.String(value)
             if type(value) is bool:
-                return Boolean(value)
+                return n.Boolean(value)
             if value is None and allow_null:
-                return Null()
+                return n.Null()
             hint = '; write numbers as {"number": "20"}' if isinstance(value, (int, float)) else ""
             allowed = "a string, true, false or null" if allow_null else "a string, true or false"
             raise self.fail(f"value is {allowed}, not {_json_type(value)}{hint}", f"{path}.value")
         return None
 
-    def list_literal(self, data: Any, path: str) -> ListLiteral:
+    def list_literal(self, data: Any, path: str) -> n.ListLiteral:
         if not isinstance(data, Mapping) or "list" not in data:
             raise self.fail('the right side of in is a list: {"list": [...]}', path)
         self.shape(data, path, ("list",))
@@ -257,30 +241,30 @@ class _Reader:
                 path=f"{path}.list",
             )
         self.count(path, len(items))
-        out: list[Number | String | Boolean] = []
+        out: list[n.Number | n.String | n.Boolean] = []
         for index, item in enumerate(items):
             where = f"{path}.list.{index}"
             literal = self.literal(item, where, allow_null=False) if isinstance(item, Mapping) else None
-            if literal is None:
+            if literal is None or isinstance(literal, n.Null):
                 raise self.fail('list items are {"number": "..."} or {"value": ...} (a string or boolean)', where)
-            out.append(self.mark(literal, where))  # type: ignore[arg-type]
-        return ListLiteral(tuple(out))
+            out.append(self.mark(literal, where))
+        return n.ListLiteral(tuple(out))
 
 
 def _operator(op: str, kids: list[Node]) -> Node:
     if op == "and":
-        return And(tuple(kids))
+        return n.And(tuple(kids))
     if op == "or":
-        return Or(tuple(kids))
+        return n.Or(tuple(kids))
     if op == "not":
-        return Not(kids[0])
+        return n.Not(kids[0])
     if op == "neg":
-        return Negate(kids[0])
+        return n.Negate(kids[0])
     if op in ("is null", "is not null"):
-        return IsNull(kids[0], op == "is not null")
+        return n.IsNull(kids[0], op == "is not null")
     if op in ("+", "-", "*", "/"):
-        return Arithmetic(op, kids[0], kids[1])
-    return Compare(op, kids[0], kids[1])
+        return n.Arithmetic(op, kids[0], kids[1])
+    return n.Compare(op, kids[0], kids[1])
 
 
 def _json_type(value: Any) -> str:
