@@ -13,29 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._walk import trampoline
 from thrilldrops_events.conditions.lexer import KEYWORDS, Token, tokenize
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
-from thrilldrops_events.conditions.nodes import (
-    And,
-    Arithmetic,
-    Boolean,
-    Call,
-    Compare,
-    FieldRef,
-    In,
-    IsNull,
-    ListLiteral,
-    Negate,
-    Node,
-    Not,
-    Null,
-    Number,
-    Or,
-    String,
-)
+from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.printer import ADDITIVE, COMPARISON, MULTIPLICATIVE, NOT, UNARY
 from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
 
@@ -44,6 +28,7 @@ __all__ = ["Spans", "parse_condition", "parse_with_spans"]
 #: Where each node of a parsed tree came from: ``id(node) -> (start, end)`` offsets in the text.
 Spans = dict[int, tuple[int, int]]
 
+N = TypeVar("N", bound=Node)
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 _Parse = Generator[Any, Any, Node]
 
@@ -96,7 +81,7 @@ class _Parser:
             return f"the number {token.value}"
         return f"'{token.value}'"
 
-    def made(self, node: Node, start: int, end: int | None = None) -> Node:
+    def made(self, node: N, start: int, end: int | None = None) -> N:
         self.nodes += 1
         if node.depth > self.limits.max_depth:
             raise self.limit(f"condition is nested more than {self.limits.max_depth} levels deep", "max_depth",
@@ -132,9 +117,9 @@ class _Parser:
             token = self.peek
             word = token.value if token.kind in ("keyword", "op") else None
             if word == "or" and floor <= 1:
-                left = yield (self.chain, left, start, "or", Or, 2)
+                left = yield (self.chain, left, start, "or", n.Or, 2)
             elif word == "and" and floor <= 2:
-                left = yield (self.chain, left, start, "and", And, 3)
+                left = yield (self.chain, left, start, "and", n.And, 3)
             elif floor > COMPARISON:
                 if (word in ("+", "-") and floor <= ADDITIVE) or (word in ("*", "/") and floor <= MULTIPLICATIVE):
                     left = yield (self.arithmetic, left, start)
@@ -151,7 +136,7 @@ class _Parser:
             else:
                 return left
 
-    def chain(self, left: Node, start: int, word: str, kind: type[And | Or], floor: int) -> _Parse:
+    def chain(self, left: Node, start: int, word: str, kind: type[n.And | n.Or], floor: int) -> _Parse:
         operands = [left]
         while self.at("keyword", word):
             self.advance()
@@ -164,7 +149,7 @@ class _Parser:
         token = self.advance()
         op = str(token.value)
         right = yield (self.expression, (ADDITIVE if op in "+-" else MULTIPLICATIVE) + 1)
-        return self.made(Arithmetic(op, left, right), start)
+        return self.made(n.Arithmetic(op, left, right), start)
 
     def comparison(self, left: Node, start: int) -> _Parse:
         token = self.advance()
@@ -176,20 +161,20 @@ class _Parser:
             if not self.at("keyword", "null"):
                 raise self.error(f"expected 'null' after 'is{' not' if negated else ''}' (is compares with null only)")
             self.advance()
-            return self.made(IsNull(left, negated), start)
+            return self.made(n.IsNull(left, negated), start)
         if word in ("in", "not"):
             if word == "not":
                 self.advance()
             if not self.at("op", "["):
                 raise self.error("expected a list such as [\"a\", \"b\"] after 'in'")
             items = self.list_literal()
-            return self.made(In(left, items, word == "not"), start)
+            return self.made(n.In(left, items, word == "not"), start)
         right = yield (self.expression, ADDITIVE)
-        return self.made(Compare(str(word), left, right), start)
+        return self.made(n.Compare(str(word), left, right), start)
 
-    def list_literal(self) -> ListLiteral:
+    def list_literal(self) -> n.ListLiteral:
         opening = self.advance()
-        items: list[Number | String | Boolean] = []
+        items: list[n.Number | n.String | n.Boolean] = []
         while not self.at("op", "]"):
             if items:
                 self.expect(",", "',' or ']' in the list")
@@ -201,11 +186,11 @@ class _Parser:
                 token = self.advance()
             if token.kind == "number":
                 value: Decimal = token.value
-                items.append(Number(value.copy_negate() if negative else value))
+                items.append(n.Number(value.copy_negate() if negative else value))
             elif token.kind == "string":
-                items.append(String(str(token.value)))
+                items.append(n.String(str(token.value)))
             elif token.kind == "keyword" and token.value in ("true", "false"):
-                items.append(Boolean(token.value == "true"))
+                items.append(n.Boolean(token.value == "true"))
             else:
                 what = "null" if token.value == "null" else self.describe(token)
                 raise self.error(f"list items are number, string or boolean literals, not {what}", token)
@@ -215,27 +200,27 @@ class _Parser:
                                  opening)
             self.nodes += 1
         self.advance()
-        return self.made(ListLiteral(tuple(items)), opening.start)  # type: ignore[return-value]
+        return self.made(n.ListLiteral(tuple(items)), opening.start)
 
     def prefix(self, floor: int) -> _Parse:
         token = self.advance()
         kind, value = token.kind, token.value
         if kind == "number":
-            return self.made(Number(value), token.start)
+            return self.made(n.Number(value), token.start)
         if kind == "string":
-            return self.made(String(str(value)), token.start)
+            return self.made(n.String(str(value)), token.start)
         if kind == "keyword":
             if value in ("true", "false"):
-                return self.made(Boolean(value == "true"), token.start)
+                return self.made(n.Boolean(value == "true"), token.start)
             if value == "null":
-                return self.made(Null(), token.start)
+                return self.made(n.Null(), token.start)
             if value == "not":
                 if floor > NOT:
                     raise self.error("'not' needs parentheses here: write (not ...)", token)
                 self.enter(token)
                 operand = yield (self.expression, NOT)
                 self.nesting -= 1
-                return self.made(Not(operand), token.start)
+                return self.made(n.Not(operand), token.start)
         elif kind == "op":
             if value == "(":
                 self.enter(token)
@@ -246,11 +231,11 @@ class _Parser:
             if value == "-":
                 if self.at("number"):
                     number = self.advance()
-                    return self.made(Number(number.value.copy_negate()), token.start)
+                    return self.made(n.Number(number.value.copy_negate()), token.start)
                 self.enter(token)
                 operand = yield (self.expression, UNARY)
                 self.nesting -= 1
-                return self.made(Negate(operand), token.start)
+                return self.made(n.Negate(operand), token.start)
             if value == "[":
                 self.index -= 1
                 return self.list_literal()
@@ -271,7 +256,7 @@ class _Parser:
                 args.append((yield (self.expression, 0)))
             self.advance()
             self.nesting -= 1
-            return self.made(Call(name, tuple(args)), token.start)
+            return self.made(n.Call(name, tuple(args)), token.start)
         if self.at("op", "."):
             self.advance()
             if name not in ("event", "ctx"):
@@ -283,8 +268,8 @@ class _Parser:
             member = self.advance()
             if member.kind != "name":
                 raise self.error(f"expected a name after '{name}.'", member)
-            return self.made(FieldRef(name, str(member.value)), token.start)
-        return self.made(FieldRef("payload", name), token.start)
+            return self.made(n.FieldRef(name, str(member.value)), token.start)
+        return self.made(n.FieldRef("payload", name), token.start)
         yield  # pragma: no cover - makes this a generator
 
 
