@@ -14,29 +14,13 @@ from typing import Any
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
 from thrilldrops_events._suggest import closest
+from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._walk import fold
 from thrilldrops_events.conditions.checked import CheckedCondition, declarations, event_type_of, unknown_field
 from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec
 from thrilldrops_events.conditions.lexer import NUMBER_TEXT, check_string_length, read_number
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
-from thrilldrops_events.conditions.nodes import (
-    And,
-    Arithmetic,
-    Boolean,
-    Call,
-    Compare,
-    FieldRef,
-    In,
-    IsNull,
-    ListLiteral,
-    Negate,
-    Node,
-    Not,
-    Null,
-    Number,
-    Or,
-    String,
-)
+from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import parse_date, parse_datetime
 from thrilldrops_events.conditions.valuetypes import (
     BOOL,
@@ -53,7 +37,8 @@ from thrilldrops_events.errors import ConditionLimitError, ConditionTypeError
 __all__ = ["CheckedCondition", "check_condition"]
 
 _CHANNELS = tuple(member.value for member in ChannelType)
-_LITERAL_TYPES = {Number: "number", String: "string", Boolean: "bool"}
+_LITERAL_TYPES: dict[type[Node], str] = {n.Number: "number", n.String: "string", n.Boolean: "bool"}
+_WORDS: dict[type[Node], str] = {n.Not: "not", n.And: "and", n.Or: "or"}
 
 
 class _Checker:
@@ -99,49 +84,50 @@ class _Checker:
     # -- the walk --------------------------------------------------------------------------------
 
     def combine(self, node: Node, kids: Sequence[ValueType]) -> ValueType:
-        kind = type(node)
-        result: ValueType
-        if kind is Number:
-            read_number(str(node.value), self.limits, **self.where(node))  # type: ignore[attr-defined]
-            result = NUMBER
-        elif kind is String:
-            check_string_length(node.value, self.limits, **self.where(node))  # type: ignore[attr-defined]
-            result = STRING
-        elif kind is Boolean:
-            result = BOOL
-        elif kind is Null:
-            result = NULL
-        elif kind is ListLiteral:
-            result = self.list_literal(node)  # type: ignore[arg-type]
-        elif kind is FieldRef:
-            result = self.reference(node)  # type: ignore[arg-type]
-        elif kind is Not or kind is And or kind is Or:
-            word = "not" if kind is Not else "and" if kind is And else "or"
-            for child, child_type in zip(node.children, kids, strict=True):
-                self.boolean(child, child_type, word)
-            result = BOOL
-        elif kind is Compare:
-            result = self.compare(node, kids[0], kids[1])  # type: ignore[arg-type]
-        elif kind is In:
-            result = self.membership(node, kids[0], kids[1])  # type: ignore[arg-type]
-        elif kind is IsNull:
-            if kids[0].base == "list":
-                raise self.fail(node, "a list is never null")
-            result = BOOL
-        elif kind is Arithmetic:
-            result = self.arithmetic(node, kids[0], kids[1])  # type: ignore[arg-type]
-        elif kind is Negate:
-            if kids[0].base != "number":
-                raise self.fail(node, f"unary minus needs a number, not {kids[0].spoken}")
-            result = kids[0]
-        elif kind is Call:
-            result = self.call(node, kids)  # type: ignore[arg-type]
-        else:  # pragma: no cover - every node kind is handled
-            raise TypeError(f"not a condition node: {kind.__name__}")
+        result = self.infer(node, kids)
         self.types[id(node)] = result
         return result
 
-    def list_literal(self, node: ListLiteral) -> ValueType:
+    def infer(self, node: Node, kids: Sequence[ValueType]) -> ValueType:
+        match node:
+            case n.Number(value):
+                read_number(str(value), self.limits, **self.where(node))
+                return NUMBER
+            case n.String(value):
+                check_string_length(value, self.limits, **self.where(node))
+                return STRING
+            case n.Boolean():
+                return BOOL
+            case n.Null():
+                return NULL
+            case n.ListLiteral():
+                return self.list_literal(node)
+            case n.FieldRef():
+                return self.reference(node)
+            case n.Not() | n.And() | n.Or():
+                word = _WORDS[type(node)]
+                for child, child_type in zip(node.children, kids, strict=True):
+                    self.boolean(child, child_type, word)
+                return BOOL
+            case n.Compare():
+                return self.compare(node, kids[0], kids[1])
+            case n.In():
+                return self.membership(node, kids[0], kids[1])
+            case n.IsNull():
+                if kids[0].base == "list":
+                    raise self.fail(node, "a list is never null")
+                return BOOL
+            case n.Arithmetic():
+                return self.arithmetic(node, kids[0], kids[1])
+            case n.Negate():
+                if kids[0].base != "number":
+                    raise self.fail(node, f"unary minus needs a number, not {kids[0].spoken}")
+                return kids[0]
+            case n.Call():
+                return self.call(node, kids)
+        raise TypeError(f"not a condition node: {type(node).__name__}")  # pragma: no cover - every kind is handled
+
+    def list_literal(self, node: n.ListLiteral) -> ValueType:
         if len(node.items) > self.limits.max_list_length:
             raise ConditionLimitError(
                 f"list has more than {self.limits.max_list_length:,} items",
@@ -151,16 +137,16 @@ class _Checker:
             )
         where = self.where(node)
         for item in node.items:
-            if type(item) is String:
+            if type(item) is n.String:
                 check_string_length(item.value, self.limits, **where)
-            elif type(item) is Number:
+            elif type(item) is n.Number:
                 read_number(str(item.value), self.limits, **where)
         kinds = {_LITERAL_TYPES[type(item)] for item in node.items}
         if len(kinds) > 1:
             raise self.fail(node, f"a list holds items of one type, not a mix of {'s and '.join(sorted(kinds))}s")
         return list_of(kinds.pop() if kinds else None)
 
-    def reference(self, node: FieldRef) -> ValueType:
+    def reference(self, node: n.FieldRef) -> ValueType:
         name, scope = node.name, node.scope
         if scope == "ctx":
             if name not in self.declared:
@@ -182,7 +168,7 @@ class _Checker:
         self.fields.setdefault(node.path)
         return KIND_TYPES[spec.kind].or_null(spec.nullable)
 
-    def unknown(self, node: FieldRef) -> ConditionTypeError:
+    def unknown(self, node: n.FieldRef) -> ConditionTypeError:
         message, suggestion = unknown_field(node, self.event_type, list(self.payload), list(self.envelope),
                                             [n for n, spec in self.payload.items() if spec.kind != "secret"])
         return self.fail(node, message, suggestion)
@@ -193,9 +179,9 @@ class _Checker:
         if kind.nullable:
             raise self.fail(node, f"{node.text} may be null, and {word} needs true or false: write {node.text} == true")
 
-    def literal(self, node: Node, target: ValueType) -> None:
+    def literal(self, node: n.String, target: ValueType) -> None:
         """Check a string literal that is compared with a channel, a date or a timestamp."""
-        value: str = node.value  # type: ignore[attr-defined]
+        value = node.value
         if target.base == "channel" and value not in _CHANNELS:
             close = closest(value, _CHANNELS)
             raise self.fail(node, f"{value!r} is not a channel_type (one of {', '.join(_CHANNELS)})",
@@ -205,7 +191,7 @@ class _Checker:
         if target.base == "timestamp" and parse_datetime(value) is None:
             raise self.fail(node, f"{value!r} is not a date-time; write \"2026-05-04T18:00:00Z\" (with a zone)")
 
-    def compare(self, node: Compare, left: ValueType, right: ValueType) -> ValueType:
+    def compare(self, node: n.Compare, left: ValueType, right: ValueType) -> ValueType:
         ordering = node.op not in ("==", "!=")
         sides = ((node.left, left, node.right, right), (node.right, right, node.left, left))
         if not ordering and (left.base == "null" or right.base == "null"):
@@ -220,7 +206,7 @@ class _Checker:
                 raise self.fail(this, f"{node.op} with null is always false; test with 'is null' instead")
             if ordering and base in ("bool", "channel"):
                 raise self.fail(this, f"{this.text} is {this_type.spoken}, which has no order; use == or in")
-            if type(this) is String and other_type.base in ("channel", "date", "timestamp"):
+            if type(this) is n.String and other_type.base in ("channel", "date", "timestamp"):
                 if ordering and other_type.base == "channel":
                     raise self.fail(this, f"{other.text} is a channel, which has no order; use == or in")
                 self.literal(this, other_type)
@@ -232,10 +218,10 @@ class _Checker:
             return BOOL
         raise self.mismatch(node, left, right)
 
-    def mismatch(self, node: Compare, left: ValueType, right: ValueType) -> ConditionTypeError:
+    def mismatch(self, node: n.Compare, left: ValueType, right: ValueType) -> ConditionTypeError:
         message = f"cannot compare {left.spoken} with {right.spoken}: {node.text}"
         for this, other_type in ((node.right, left), (node.left, right)):
-            if type(this) is String and other_type.base == "number":
+            if type(this) is n.String and other_type.base == "number":
                 try:
                     number = read_number(this.value, self.limits) if NUMBER_TEXT.fullmatch(this.value) else None
                 except ConditionLimitError:
@@ -244,7 +230,7 @@ class _Checker:
                     return self.fail(node, f"{message}; write numbers without quotes", str(number))
         return self.fail(node, message)
 
-    def membership(self, node: In, operand: ValueType, items: ValueType) -> ValueType:
+    def membership(self, node: n.In, operand: ValueType, items: ValueType) -> ValueType:
         base, element = operand.base, items.element
         if base in ("null", "list"):
             raise self.fail(node.operand, f"{node.operand.text} is {operand.spoken}, which is never in a list")
@@ -256,10 +242,11 @@ class _Checker:
             raise self.fail(node.items, f"{node.operand.text} is {operand.spoken}, but the list holds {element}s")
         if element == "string" and base != "string":
             for item in node.items.items:
-                self.literal(item, operand)
+                if isinstance(item, n.String):  # all of them: the list holds strings
+                    self.literal(item, operand)
         return BOOL
 
-    def arithmetic(self, node: Arithmetic, left: ValueType, right: ValueType) -> ValueType:
+    def arithmetic(self, node: n.Arithmetic, left: ValueType, right: ValueType) -> ValueType:
         nullable = left.nullable or right.nullable or node.op == "/"  # division by zero gives null
         if "null" in (left.base, right.base):
             raise self.fail(node, f"{node.op} with null is always null")
@@ -274,7 +261,7 @@ class _Checker:
         bad = left if left.base != "number" else right
         raise self.fail(node, f"{node.op} needs numbers, not {bad.spoken}")
 
-    def call(self, node: Call, args: Sequence[ValueType]) -> ValueType:
+    def call(self, node: n.Call, args: Sequence[ValueType]) -> ValueType:
         spec = self.functions.get(node.name)
         if spec is None:
             close = self.functions.suggest(node.name)
@@ -285,12 +272,12 @@ class _Checker:
         literals: list[Any] = []
         for index, (arg, kind) in enumerate(zip(node.args, args, strict=True)):
             param = spec.param_for(index)
-            literals.append(arg.value if type(arg) in (Number, String, Boolean) else NOT_LITERAL)  # type: ignore[attr-defined]
+            literals.append(arg.value if isinstance(arg, (n.Number, n.String, n.Boolean)) else NOT_LITERAL)
             if kind.base == "null":
                 if not param.nullable:
                     raise self.fail(arg, f"{spec.name} with a null argument is always null ({spec.signature})")
                 continue
-            if type(arg) is String and param.base in ("channel", "date", "timestamp"):
+            if type(arg) is n.String and param.base in ("channel", "date", "timestamp"):
                 self.literal(arg, param)
             elif kind.base != param.base and not (param.base == "string" and kind.base == "channel"):
                 raise self.fail(arg, f"argument {index + 1} of {spec.signature} must be {param.spoken}, "
