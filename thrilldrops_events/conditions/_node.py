@@ -89,6 +89,8 @@ class Node:
     _opaque: ClassVar[bool] = False
     #: How tightly the node binds in the canonical text.
     _level: ClassVar[int] = ATOM
+    #: The node's fields, in the order its constructor takes them (each node class is a dataclass).
+    __match_args__: ClassVar[tuple[str, ...]] = ()
 
     @property
     def children(self) -> tuple[Node, ...]:
@@ -169,7 +171,7 @@ class Node:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuild through the constructor, which recomputes the cached hash, depth and size.
-        return (type(self), tuple(getattr(self, name) for name in self.__match_args__))  # type: ignore[attr-defined]
+        return (type(self), tuple(getattr(self, name) for name in self.__match_args__))
 
     def __str__(self) -> str:
         return self.text

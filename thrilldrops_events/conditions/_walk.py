@@ -41,7 +41,8 @@ def trampoline(start: Generator[Any, Any, T]) -> T:
         except StopIteration as stop:
             stack.pop()
             if not stack:
-                return stop.value  # type: ignore[no-any-return]
+                result: T = stop.value
+                return result
             value = stop.value
             continue
         stack.append(request[0](*request[1:]))

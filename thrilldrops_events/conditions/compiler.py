@@ -19,26 +19,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
+from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._walk import fold
 from thrilldrops_events.conditions.checker import CheckedCondition
-from thrilldrops_events.conditions.nodes import (
-    And,
-    Arithmetic,
-    Boolean,
-    Call,
-    Compare,
-    FieldRef,
-    In,
-    IsNull,
-    ListLiteral,
-    Negate,
-    Node,
-    Not,
-    Null,
-    Number,
-    Or,
-    String,
-)
+from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import DECIMAL_CONTEXT, coerce_literal, divide, read_context, unwrap
 from thrilldrops_events.conditions.valuetypes import BOOL
 from thrilldrops_events.envelope import Envelope
@@ -90,7 +74,7 @@ class _Generator:
 
     def literal_for(self, node: Node, other: Node, code: str) -> str:
         """The code of a string literal compared with a timestamp or channel: its coerced value."""
-        if type(node) is String:
+        if type(node) is n.String:
             value = coerce_literal(node.value, self.checked.type_of(other))
             if value is not node.value:
                 return self.constant(value)
@@ -109,43 +93,40 @@ class _Generator:
         return self.generate(node, codes), nest + 1
 
     def generate(self, node: Node, codes: list[str]) -> str:
-        kind = type(node)
-        if kind is Number or kind is String:
-            return self.constant(node.value)  # type: ignore[attr-defined]
-        if kind is Boolean:
-            return "True" if node.value else "False"  # type: ignore[attr-defined]
-        if kind is Null:
-            return "None"
-        if kind is ListLiteral:
-            return "None"  # lists are read by their parent (in), never evaluated on their own
-        if kind is FieldRef:
-            return self.reference(node)  # type: ignore[arg-type]
-        if kind is Not:
-            return f"(not {codes[0]})"
-        if kind is And or kind is Or:
-            return "(" + (" and " if kind is And else " or ").join(codes) + ")"
-        if kind is Compare:
-            return self.compare(node, codes)  # type: ignore[arg-type]
-        if kind is In:
-            target = self.checked.type_of(node.operand)  # type: ignore[attr-defined]
-            values = frozenset(coerce_literal(item.value, target) for item in node.items.items)  # type: ignore[attr-defined]
-            word = "not in" if node.negated else "in"  # type: ignore[attr-defined]
-            return f"({codes[0]} {word} {self.constant(values)})"
-        if kind is IsNull:
-            return f"({codes[0]} {'is not' if node.negated else 'is'} None)"  # type: ignore[attr-defined]
-        if kind is Arithmetic:
-            left, right = node.left, node.right  # type: ignore[attr-defined]
-            function = _ARITHMETIC[node.op]  # type: ignore[attr-defined]
-            return self.guarded("None", [(codes[0], self.nullable(left)), (codes[1], self.nullable(right))],
-                                lambda args: f"{function}({', '.join(args)})")
-        if kind is Negate:
-            return self.guarded("None", [(codes[0], self.nullable(node.operand))],  # type: ignore[attr-defined]
-                                lambda args: f"_neg({args[0]})")
-        if kind is Call:
-            return self.call(node, codes)  # type: ignore[arg-type]
-        raise TypeError(f"not a condition node: {kind.__name__}")  # pragma: no cover
+        match node:
+            case n.Number(value) | n.String(value):
+                return self.constant(value)
+            case n.Boolean(value):
+                return "True" if value else "False"
+            case n.Null() | n.ListLiteral():  # lists are read by their parent (in), never evaluated on their own
+                return "None"
+            case n.FieldRef():
+                return self.reference(node)
+            case n.Not():
+                return f"(not {codes[0]})"
+            case n.And():
+                return "(" + " and ".join(codes) + ")"
+            case n.Or():
+                return "(" + " or ".join(codes) + ")"
+            case n.Compare():
+                return self.compare(node, codes)
+            case n.In(operand, items, negated):
+                target = self.checked.type_of(operand)
+                values = frozenset(coerce_literal(item.value, target) for item in items.items)
+                return f"({codes[0]} {'not in' if negated else 'in'} {self.constant(values)})"
+            case n.IsNull(negated=negated):
+                return f"({codes[0]} {'is not' if negated else 'is'} None)"
+            case n.Arithmetic(op, left, right):
+                function = _ARITHMETIC[op]
+                return self.guarded("None", [(codes[0], self.nullable(left)), (codes[1], self.nullable(right))],
+                                    lambda args: f"{function}({', '.join(args)})")
+            case n.Negate(operand):
+                return self.guarded("None", [(codes[0], self.nullable(operand))], lambda args: f"_neg({args[0]})")
+            case n.Call():
+                return self.call(node, codes)
+        raise TypeError(f"not a condition node: {type(node).__name__}")  # pragma: no cover
 
-    def reference(self, node: FieldRef) -> str:
+    def reference(self, node: n.FieldRef) -> str:
         if node.scope == "ctx":
             return f"c[{self.context_index[node.name]}]"
         known = self.attributes if node.scope == "payload" else self.envelope_attributes
@@ -169,7 +150,7 @@ class _Generator:
             args.append(temp)
         return f"({on_null} if {' or '.join(tests)} else {build(args)})"
 
-    def compare(self, node: Compare, codes: list[str]) -> str:
+    def compare(self, node: n.Compare, codes: list[str]) -> str:
         left = self.literal_for(node.left, node.right, codes[0])
         right = self.literal_for(node.right, node.left, codes[1])
         if node.op in ("==", "!=") or not (self.nullable(node.left) or self.nullable(node.right)):
@@ -177,13 +158,13 @@ class _Generator:
         return self.guarded("False", [(left, self.nullable(node.left)), (right, self.nullable(node.right))],
                             lambda args: f"{args[0]} {node.op} {args[1]}")
 
-    def call(self, node: Call, codes: list[str]) -> str:
+    def call(self, node: n.Call, codes: list[str]) -> str:
         spec = self.checked.functions[node.name]
         function = self.constant(spec.implementation)
         operands = []
         for index, (arg, code) in enumerate(zip(node.args, codes, strict=True)):
             param = spec.param_for(index)
-            if type(arg) is String and param.base in ("channel", "timestamp"):
+            if type(arg) is n.String and param.base in ("channel", "timestamp"):
                 code = self.constant(coerce_literal(arg.value, param))
             operands.append((code, self.nullable(arg) and not param.nullable))
         on_null = "False" if spec.returns == BOOL else "None"
