@@ -84,48 +84,47 @@ class _Checker:
     # -- the walk --------------------------------------------------------------------------------
 
     def combine(self, node: Node, kids: Sequence[ValueType]) -> ValueType:
-        result = self.infer(node, kids)
-        self.types[id(node)] = result
-        return result
-
-    def infer(self, node: Node, kids: Sequence[ValueType]) -> ValueType:
+        result: ValueType
         match node:
+            case n.FieldRef():
+                result = self.reference(node)
             case n.Number(value):
                 read_number(str(value), self.limits, **self.where(node))
-                return NUMBER
+                result = NUMBER
             case n.String(value):
                 check_string_length(value, self.limits, **self.where(node))
-                return STRING
-            case n.Boolean():
-                return BOOL
-            case n.Null():
-                return NULL
-            case n.ListLiteral():
-                return self.list_literal(node)
-            case n.FieldRef():
-                return self.reference(node)
+                result = STRING
+            case n.Compare():
+                result = self.compare(node, kids[0], kids[1])
             case n.Not() | n.And() | n.Or():
                 word = _WORDS[type(node)]
                 for child, child_type in zip(node.children, kids, strict=True):
                     self.boolean(child, child_type, word)
-                return BOOL
-            case n.Compare():
-                return self.compare(node, kids[0], kids[1])
+                result = BOOL
+            case n.Boolean():
+                result = BOOL
+            case n.Null():
+                result = NULL
+            case n.ListLiteral():
+                result = self.list_literal(node)
             case n.In():
-                return self.membership(node, kids[0], kids[1])
+                result = self.membership(node, kids[0], kids[1])
             case n.IsNull():
                 if kids[0].base == "list":
                     raise self.fail(node, "a list is never null")
-                return BOOL
+                result = BOOL
             case n.Arithmetic():
-                return self.arithmetic(node, kids[0], kids[1])
+                result = self.arithmetic(node, kids[0], kids[1])
             case n.Negate():
                 if kids[0].base != "number":
                     raise self.fail(node, f"unary minus needs a number, not {kids[0].spoken}")
-                return kids[0]
+                result = kids[0]
             case n.Call():
-                return self.call(node, kids)
-        raise TypeError(f"not a condition node: {type(node).__name__}")  # pragma: no cover - every kind is handled
+                result = self.call(node, kids)
+            case _:  # pragma: no cover - every node kind is handled
+                raise TypeError(f"not a condition node: {type(node).__name__}")
+        self.types[id(node)] = result
+        return result
 
     def list_literal(self, node: n.ListLiteral) -> ValueType:
         if len(node.items) > self.limits.max_list_length:
