@@ -184,9 +184,17 @@ class ConditionTypeError(ConditionError):
         suggestion: The closest valid alternative (such as ``amount`` for ``amout``), or ``None``.
     """
 
-    def __init__(self, message: str, *, suggestion: str | None = None, **where: object) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        suggestion: str | None = None,
+        source: str | None = None,
+        offset: int | None = None,
+        path: str | None = None,
+    ) -> None:
         self.suggestion = suggestion
-        super().__init__(message, **where)  # type: ignore[arg-type]
+        super().__init__(message, source=source, offset=offset, path=path)
 
 
 class ConditionLimitError(ConditionError):
@@ -197,10 +205,19 @@ class ConditionLimitError(ConditionError):
         maximum: The value of that limit.
     """
 
-    def __init__(self, message: str, *, limit: str, maximum: int, **where: object) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: str,
+        maximum: int,
+        source: str | None = None,
+        offset: int | None = None,
+        path: str | None = None,
+    ) -> None:
         self.limit = limit
         self.maximum = maximum
-        super().__init__(message, **where)  # type: ignore[arg-type]
+        super().__init__(message, source=source, offset=offset, path=path)
 
 
 class ConditionEvaluationError(ConditionError):
