@@ -8,10 +8,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from thrilldrops_events._suggest import closest
-from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import EventValidationError, Problem
 
-_VARIANTS = tuple(e.value for e in EventType)
+# The wire names of the event types, for "did you mean". The registry of event types fills them in when
+# it is built (see ``set_variants``): it sits above this module, since the models report their errors here.
+_VARIANTS: list[str] = []
+
+
+def set_variants(names: Iterable[str]) -> None:
+    """Tell the error messages the wire names of the event types (called once, by the registry)."""
+    _VARIANTS[:] = names
 
 # Friendlier messages for pydantic's error types, by the last path element where it matters.
 _PATTERN_MESSAGES = {

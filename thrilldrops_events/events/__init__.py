@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Union
 
+from thrilldrops_events._problems import set_variants, unknown_variant
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.events._base import EventPayload
 from thrilldrops_events.events.external import Deposit, PlayerLogin, PlayerLogout, Transaction, Withdrawal
@@ -39,6 +40,7 @@ PAYLOAD_MODELS: dict[EventType, type[EventPayload]] = {
     )
 }
 assert list(PAYLOAD_MODELS) == list(EventType), "every EventType needs exactly one model"
+set_variants(member.value for member in EventType)
 
 #: The union of the eight payload models.
 Payload = Union[  # noqa: UP007 - a runtime alias, usable on Python 3.10 in isinstance and pydantic
@@ -62,6 +64,4 @@ def payload_model(event_type: EventType | str) -> type[EventPayload]:
     try:
         return PAYLOAD_MODELS[EventType(event_type)]
     except ValueError:
-        from thrilldrops_events._problems import unknown_variant
-
         raise unknown_variant(str(event_type), path="") from None
