@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Union
 
 from thrilldrops_events._problems import set_variants, unknown_variant
-from thrilldrops_events.enums import EventType
-from thrilldrops_events.events._base import EventPayload
+from thrilldrops_events.events._base import EventPayload, EventType
 from thrilldrops_events.events.external import Deposit, PlayerLogin, PlayerLogout, Transaction, Withdrawal
 from thrilldrops_events.events.internal import ThrillPotsOptInEvent, ThrillPotsRaffleWinEvent, ThrillPotsWinEvent
 

@@ -6,8 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from thrilldrops_events.enums import ChannelType, EventType
-from thrilldrops_events.events._base import EventPayload
+from thrilldrops_events.events._base import ChannelType, EventPayload, EventType
 from thrilldrops_events.types import CountryCode, CurrencyCode, Identifier, Money, SessionToken, SignedMoney, StrictBool
 
 __all__ = ["Deposit", "PlayerLogin", "PlayerLogout", "Transaction", "Withdrawal"]

@@ -6,8 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from thrilldrops_events.enums import EventType
-from thrilldrops_events.events._base import EventPayload
+from thrilldrops_events.events._base import EventPayload, EventType
 from thrilldrops_events.types import CurrencyCode, Identifier, Money
 
 __all__ = ["ThrillPotsOptInEvent", "ThrillPotsRaffleWinEvent", "ThrillPotsWinEvent"]
