@@ -5,17 +5,42 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib.metadata import entry_points
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from thrilldrops_events import Envelope, EventType, parse_event, to_json
 from thrilldrops_events.testing import envelopes, payloads
 
+HOOK = "thrilldrops_events._hypothesis:_hypothesis_setup_hook"
+
 
 def test_entry_point_is_declared() -> None:
+    assert f'_ = "{HOOK}"' in (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
     names = [ep.value for ep in entry_points(group="hypothesis")]
-    assert "thrilldrops_events.testing:_hypothesis_setup_hook" in names
+    assert HOOK in names, f"the installed entry points are {names}: reinstall the package (pip install -e .)"
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["import thrilldrops_events.testing", "import hypothesis", "import thrilldrops_events", "pass"],
+)
+def test_importing_testing_works_in_a_fresh_interpreter(first: str) -> None:
+    # Hypothesis runs the entry point while it is being imported, possibly from inside
+    # `import thrilldrops_events.testing`: the hook must not need that module to be complete.
+    code = (
+        f"{first}\n"
+        "import thrilldrops_events.testing as testing\n"
+        "from hypothesis import strategies as st\n"
+        "from thrilldrops_events import Deposit, Envelope\n"
+        "assert type(testing.payloads('Deposit').example()).__name__ == 'Deposit'\n"
+        "assert type(st.from_type(Deposit).example()).__name__ == 'Deposit'\n"
+        "assert type(st.from_type(Envelope).example()).__name__ == 'Envelope'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
 
 
 def test_from_type_works_without_importing_testing() -> None:

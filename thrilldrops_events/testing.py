@@ -30,6 +30,7 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
 
 from thrilldrops_events._countries import COUNTRY_CODES
 from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
+from thrilldrops_events._hypothesis import _hypothesis_setup_hook  # noqa: F401 - the entry point's old address
 from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
@@ -130,7 +131,7 @@ def payloads(
     """Valid payload models, of one event type or of any.
 
     Args:
-        event_type: Restrict to this type; ``None`` draws from all eight.
+        event_type: Restrict to this type; ``None`` draws from every event type.
         unknown_fields: Also add fields the contract does not know (kept in lenient mode).
     """
     if event_type is None:
@@ -215,13 +216,6 @@ def invalid_envelopes(draw: st.DrawFn, event_type: EventType | str | None = None
         container[spec.name] = bad
         why = f"{spec.kind} set to {bad!r:.40}"
     return InvalidEvent(data, path, why)
-
-
-def _hypothesis_setup_hook() -> None:
-    """Register every model with ``st.from_type`` (called by Hypothesis through the entry point)."""
-    for event_type, model in PAYLOAD_MODELS.items():
-        st.register_type_strategy(model, payloads(event_type))
-    st.register_type_strategy(Envelope, envelopes())
 
 
 # =====================================================================================================================
