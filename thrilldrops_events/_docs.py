@@ -10,28 +10,20 @@ from __future__ import annotations
 
 import inspect
 import json
-from decimal import Decimal
+from typing import Any
 
+import thrilldrops_events
 from thrilldrops_events import _fields
 from thrilldrops_events.codecs.json import encode
-from thrilldrops_events.enums import ChannelType, EventType
+from thrilldrops_events.conditions.printer import quote
+from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.events import (
-    PAYLOAD_MODELS,
-    Deposit,
-    EventPayload,
-    PlayerLogin,
-    PlayerLogout,
-    ThrillPotsOptInEvent,
-    ThrillPotsRaffleWinEvent,
-    ThrillPotsWinEvent,
-    Transaction,
-    Withdrawal,
-)
+from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload
 
 __all__ = [
     "EVENTS_DIR",
     "EXAMPLE_CONDITIONS",
+    "example_condition",
     "example_envelope",
     "page_path",
     "render_event_page",
@@ -56,53 +48,81 @@ _WIRE_TYPES: dict[str, str] = {
 
 _SCOPE = {"operator_id": "op-1", "brand_id": "brand-7", "player_id": "p-000042", "timestamp": 1777852800}
 
+# Hand-picked example payloads (in their wire form) and conditions true for them, by wire name. An
+# event type without one gets an example made from its fields, and a condition made from the example.
+_EXAMPLES: dict[str, dict[str, Any]] = {
+    "PlayerLogin": {"channel_type": "MobileWeb", "currency": "EUR", "country": "DE", "jurisdiction": "MGA",
+                    "session_token": "sess-3f9a8c"},
+    "PlayerLogout": {"channel_type": "MobileWeb"},
+    "Transaction": {"provider_id": "pragmatic", "game_id": "gates-of-olympus", "gameround_id": "r-9f8e7d",
+                    "bet_transaction_id": "bt-1001", "currency": "EUR", "game_bet": "10.00", "bonus_bet": "2.00",
+                    "real_bet": "8.00", "jackpot_bet": "0.10", "win_transaction_id": "wt-1001", "game_win": "25.50",
+                    "jackpot_win": "0.00", "is_free_spin": False, "round_finished": True},
+    "Deposit": {"method_id": "visa", "currency": "EUR", "amount": "25.00", "balance_after": "125.40"},
+    "Withdrawal": {"method_id": "trustly", "currency": "SEK", "amount": "500.00", "balance_after": "0.00"},
+    "ThrillPotsWinEvent": {"jackpot_id": "jp-mega", "instance_id": "i-2026-05", "pot_id": "pot-grand",
+                           "player_brand_id": "brand-7", "player_id": "p-000042", "currency": "EUR",
+                           "amount": "1500.00", "game_id": "sweet-bonanza", "contribution": "0.05",
+                           "contribution_currency": "EUR", "payout_type": "cash"},
+    "ThrillPotsRaffleWinEvent": {"raffle_id": "raffle-weekly", "instance_id": "i-2026-w19", "prize_id": "prize-3",
+                                 "player_brand_id": "brand-7", "player_id": "p-000042", "currency": "EUR",
+                                 "amount": "50.00"},
+    "ThrillPotsOptInEvent": {"player_brand_id": "brand-7", "player_id": "p-000042", "jackpot_id": "jp-mega",
+                             "currency": "EUR", "contribution": "0.10"},
+}
+_CONDITIONS: dict[str, str] = {
+    "PlayerLogin": 'channel_type == "MobileWeb" and country == "DE"',
+    "PlayerLogout": 'channel_type in ["MobileWeb", "MobileNative"]',
+    "Transaction": "game_win > game_bet and not is_free_spin",
+    "Deposit": 'amount >= 20 and currency == "EUR"',
+    "Withdrawal": 'amount >= 100 and currency == "SEK"',
+    "ThrillPotsWinEvent": 'amount >= 1000 and payout_type == "cash"',
+    "ThrillPotsRaffleWinEvent": 'raffle_id == "raffle-weekly" and amount >= 50',
+    "ThrillPotsOptInEvent": 'contribution is not null and event.brand_id == "brand-7"',
+}
+
+# A value of each kind of field, for examples made from the fields.
+_SAMPLES: dict[str, Any] = {
+    "currency": "EUR", "country": "DE", "money": "10.00", "signed_money": "-10.00", "bool": True,
+    "channel": "MobileWeb", "secret": "sess-1", "timestamp": 1777852800,
+}
+
+
+def _made_example(event_type: EventType) -> dict[str, Any]:
+    return {spec.name: _SAMPLES.get(spec.kind, spec.name.replace("_", "-") + "-1")
+            for spec in _fields.payload_fields(event_type)}
+
 
 def _example_payload(event_type: EventType) -> EventPayload:
-    d = Decimal
-    examples: dict[EventType, EventPayload] = {
-        EventType.PLAYER_LOGIN: PlayerLogin(
-            channel_type=ChannelType.MobileWeb, currency="EUR", country="DE", jurisdiction="MGA",
-            session_token="sess-3f9a8c",
-        ),
-        EventType.PLAYER_LOGOUT: PlayerLogout(channel_type=ChannelType.MobileWeb),
-        EventType.TRANSACTION: Transaction(
-            provider_id="pragmatic", game_id="gates-of-olympus", gameround_id="r-9f8e7d", bet_transaction_id="bt-1001",
-            currency="EUR", game_bet=d("10.00"), bonus_bet=d("2.00"), real_bet=d("8.00"), jackpot_bet=d("0.10"),
-            win_transaction_id="wt-1001", game_win=d("25.50"), jackpot_win=d("0.00"), is_free_spin=False,
-            round_finished=True,
-        ),
-        EventType.DEPOSIT: Deposit(method_id="visa", currency="EUR", amount=d("25.00"), balance_after=d("125.40")),
-        EventType.WITHDRAWAL: Withdrawal(
-            method_id="trustly", currency="SEK", amount=d("500.00"), balance_after=d("0.00")
-        ),
-        EventType.THRILLPOTS_WIN: ThrillPotsWinEvent(
-            jackpot_id="jp-mega", instance_id="i-2026-05", pot_id="pot-grand", player_brand_id="brand-7",
-            player_id="p-000042", currency="EUR", amount=d("1500.00"), game_id="sweet-bonanza",
-            contribution=d("0.05"), contribution_currency="EUR", payout_type="cash",
-        ),
-        EventType.THRILLPOTS_RAFFLE_WIN: ThrillPotsRaffleWinEvent(
-            raffle_id="raffle-weekly", instance_id="i-2026-w19", prize_id="prize-3", player_brand_id="brand-7",
-            player_id="p-000042", currency="EUR", amount=d("50.00"),
-        ),
-        EventType.THRILLPOTS_OPT_IN: ThrillPotsOptInEvent(
-            player_brand_id="brand-7", player_id="p-000042", jackpot_id="jp-mega", currency="EUR",
-            contribution=d("0.10"),
-        ),
-    }
-    return examples[event_type]
+    data = _EXAMPLES.get(event_type.value) or _made_example(event_type)
+    return PAYLOAD_MODELS[event_type].model_validate(data)
 
 
-#: A campaign condition per event type, true for its example envelope (the tests compile and check each).
-EXAMPLE_CONDITIONS: dict[EventType, str] = {
-    EventType.PLAYER_LOGIN: 'channel_type == "MobileWeb" and country == "DE"',
-    EventType.PLAYER_LOGOUT: 'channel_type in ["MobileWeb", "MobileNative"]',
-    EventType.TRANSACTION: "game_win > game_bet and not is_free_spin",
-    EventType.DEPOSIT: 'amount >= 20 and currency == "EUR"',
-    EventType.WITHDRAWAL: 'amount >= 100 and currency == "SEK"',
-    EventType.THRILLPOTS_WIN: 'amount >= 1000 and payout_type == "cash"',
-    EventType.THRILLPOTS_RAFFLE_WIN: 'raffle_id == "raffle-weekly" and amount >= 50',
-    EventType.THRILLPOTS_OPT_IN: 'contribution is not null and event.brand_id == "brand-7"',
-}
+def _made_condition(event_type: EventType) -> str:
+    """A condition true for the example: its first two fields that a condition can read, compared with their value."""
+    example = _example_payload(event_type)
+    clauses = []
+    for spec in _fields.payload_fields(event_type):
+        value = getattr(example, spec.name)
+        if value is None or spec.kind == "secret":
+            continue
+        if spec.kind in ("money", "signed_money"):
+            clauses.append(f"{spec.name} >= {value}")
+        elif spec.kind == "bool":
+            clauses.append(f"{spec.name} == {'true' if value else 'false'}")
+        else:
+            clauses.append(f"{spec.name} == {quote(str(value))}")
+    return " and ".join(clauses[:2]) or f"event.player_id == {quote(str(_SCOPE['player_id']))}"
+
+
+def example_condition(event_type: EventType | str) -> str:
+    """A campaign condition of an event type, true for its example envelope (the tests compile and check each)."""
+    kind = EventType(event_type)
+    return _CONDITIONS.get(kind.value) or _made_condition(kind)
+
+
+#: A campaign condition per event type, true for its example envelope.
+EXAMPLE_CONDITIONS: dict[EventType, str] = {kind: example_condition(kind) for kind in EventType}
 
 
 def example_envelope(event_type: EventType | str) -> Envelope:
@@ -161,11 +181,11 @@ def render_event_page(
     kind = EventType(event_type)
     model = PAYLOAD_MODELS[kind]
     name = kind.value
+    python = f"[`{model.__name__}`][thrilldrops_events.{model.__name__}]" if _exported(model) else f"`{model.__name__}`"
     lines = [
         f"# {name}",
         "",
-        f"Wire name: `\"{name}\"` · Python: [`{model.__name__}`][thrilldrops_events.{model.__name__}] · "
-        f"`EventType.{kind.name}` · {_origin(kind)}.",
+        f"Wire name: `\"{name}\"` · Python: {python} · `EventType.{kind.name}` · {_origin(kind)}.",
         "",
         inspect.cleandoc(model.__doc__ or ""),
         "",
@@ -192,30 +212,39 @@ def render_event_page(
         "`event.player_id`, `event.brand_id`, `event.timestamp` and so on. This one is true for the example:",
         "",
         "```text",
-        EXAMPLE_CONDITIONS[kind],
+        example_condition(kind),
         "```",
         "",
         "See [Writing campaign conditions](../../guides/conditions.md).",
         "",
         "## JSON Schema",
         "",
+        *_schema_lines(name, schema_link, strict_schema_link),
+        "",
     ]
-    if schema_link is not None:
-        lines.append(f"[`schemas/{name}.json`]({schema_link}) (JSON Schema 2020-12), for other languages.")
-        if strict_schema_link is not None:
-            lines += [
-                "",
-                f"[`schemas/strict/{name}.json`]({strict_schema_link}) is the same schema with unknown fields "
-                "refused, like `strict=True`: for producers checking their own output.",
-            ]
-    else:
-        lines.append(f"The JSON Schema `schemas/{name}.json` has not been generated in this build.")
-    lines.append("")
     return "\n".join(lines)
 
 
+def _exported(model: type[EventPayload]) -> bool:
+    """Whether the model is part of the public API (``from thrilldrops_events import Deposit``), so linkable."""
+    return model.__name__ in thrilldrops_events.__all__
+
+
+def _schema_lines(name: str, schema_link: str | None, strict_schema_link: str | None) -> list[str]:
+    if schema_link is None:
+        return [f"The JSON Schema `schemas/{name}.json` has not been generated in this build."]
+    lines = [f"[`schemas/{name}.json`]({schema_link}) (JSON Schema 2020-12), for other languages."]
+    if strict_schema_link is not None:
+        lines += [
+            "",
+            f"[`schemas/strict/{name}.json`]({strict_schema_link}) is the same schema with unknown fields "
+            "refused, like `strict=True`: for producers checking their own output.",
+        ]
+    return lines
+
+
 def render_events_index(*, schema_links: dict[str, str] | None = None) -> str:
-    """Render the overview page of the event reference: the envelope and the eight events.
+    """Render the overview page of the event reference: the envelope and the events.
 
     Args:
         schema_links: Relative URLs of published documents that concern every event, by file name
@@ -233,10 +262,10 @@ def render_events_index(*, schema_links: dict[str, str] | None = None) -> str:
         "## The envelope",
         "",
         *_field_table(_fields.ENVELOPE_FIELDS),
-        "| `event_type` | object | no | Exactly one key, one of the eight variant names below. "
+        "| `event_type` | object | no | Exactly one key, one of the variant names below. "
         "| The payload under its variant name. |",
         "",
-        "## The eight events",
+        "## The events",
         "",
         "| Event | Python | Origin | What happened |",
         "| --- | --- | --- | --- |",
@@ -248,7 +277,7 @@ def render_events_index(*, schema_links: dict[str, str] | None = None) -> str:
         lines.append(f"| [`{kind.value}`]({kind.value}.md) | `{model.__name__}` | {origin} | {_cell(summary)} |")
     links = schema_links or {}
     documents = {
-        "envelope.json": "JSON Schema 2020-12 of the whole `POST /event` body, the eight payloads included",
+        "envelope.json": "JSON Schema 2020-12 of the whole `POST /event` body, every payload included",
         "asyncapi.json": "AsyncAPI 3.0 document of the HTTP endpoint and the Redis stream",
     }
     published = [f"- [`schemas/{file}`]({links[file]}): {what}." for file, what in documents.items() if file in links]

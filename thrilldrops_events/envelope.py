@@ -11,33 +11,14 @@ In Python the payload is the typed model itself: ``envelope.payload``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Union, cast
+from typing import TYPE_CHECKING, Annotated, Any, Union, cast
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    SerializerFunctionWrapHandler,
-    Tag,
-    ValidationError,
-    model_serializer,
-)
+from pydantic import ConfigDict, Discriminator, Field, SerializerFunctionWrapHandler, Tag, model_serializer
 from typing_extensions import Self
 
-from thrilldrops_events._problems import from_validation_error, single
-from thrilldrops_events.enums import EventType
-from thrilldrops_events.events import (
-    Deposit,
-    EventPayload,
-    PlayerLogin,
-    PlayerLogout,
-    ThrillPotsOptInEvent,
-    ThrillPotsRaffleWinEvent,
-    ThrillPotsWinEvent,
-    Transaction,
-    Withdrawal,
-)
+from thrilldrops_events._problems import single
+from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload, Payload
+from thrilldrops_events.events._base import ContractModel, EventType, json_reader
 from thrilldrops_events.types import Identifier, Timestamp, utc_datetime
 
 __all__ = ["Envelope"]
@@ -47,26 +28,22 @@ def _payload_tag(value: Any) -> str | None:
     return value.event_type.value if isinstance(value, EventPayload) else None
 
 
-_TaggedPayload = Annotated[
-    Union[  # noqa: UP007 - Tag annotations inside a Union need the long form on Python 3.10
-        Annotated[PlayerLogin, Tag("PlayerLogin")],
-        Annotated[PlayerLogout, Tag("PlayerLogout")],
-        Annotated[Transaction, Tag("Transaction")],
-        Annotated[Deposit, Tag("Deposit")],
-        Annotated[Withdrawal, Tag("Withdrawal")],
-        Annotated[ThrillPotsWinEvent, Tag("ThrillPotsWinEvent")],
-        Annotated[ThrillPotsRaffleWinEvent, Tag("ThrillPotsRaffleWinEvent")],
-        Annotated[ThrillPotsOptInEvent, Tag("ThrillPotsOptInEvent")],
-    ],
-    Discriminator(
-        _payload_tag,
-        custom_error_type="payload_type",
-        custom_error_message="payload must be an instance of one of the eight payload models (Deposit, ...)",
-    ),
-]
+if TYPE_CHECKING:
+    _TaggedPayload = Payload
+else:
+    # One tagged member per registered model: the discriminator reads the instance's event type.
+    _TaggedPayload = Annotated[
+        Union[tuple(Annotated[model, Tag(kind.value)] for kind, model in PAYLOAD_MODELS.items())],  # noqa: UP007
+        Discriminator(
+            _payload_tag,
+            custom_error_type="payload_type",
+            custom_error_message=f"payload must be an instance of one of the {len(PAYLOAD_MODELS)} payload models "
+            "(Deposit, ...)",
+        ),
+    ]
 
 
-class Envelope(BaseModel):
+class Envelope(ContractModel):
     """One ThrillDrops event: who it is about, when, and what happened.
 
     Build it from a payload model and read it with :func:`~thrilldrops_events.parse_event`;
@@ -92,17 +69,6 @@ class Envelope(BaseModel):
     payload: _TaggedPayload = Field(
         description="The event itself; on the wire it is `event_type: {\"<Variant>\": {...}}`, exactly one key."
     )
-
-    def __init__(self, /, **data: Any) -> None:
-        """Build and validate an envelope; raises ``EventValidationError`` listing every invalid field."""
-        try:
-            super().__init__(**data)
-        except ValidationError as error:
-            raise from_validation_error(error) from None
-
-    # Validation of nested models must not go through this __init__ (pydantic would then wrap our error
-    # and call Python code on the hot path): mark it as pydantic's own, as BaseModel.__init__ is marked.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @property
     def event_type(self) -> EventType:
@@ -154,6 +120,4 @@ class Envelope(BaseModel):
         Raises:
             EventValidationError: With every problem found.
         """
-        from thrilldrops_events.codecs.json import decode
-
-        return cast(Self, decode(json_data, strict=bool(strict)))
+        return cast(Self, json_reader("envelope")(json_data, strict=bool(strict)))

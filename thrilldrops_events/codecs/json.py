@@ -34,6 +34,7 @@ from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError
 from thrilldrops_events.events import EventPayload, payload_model
+from thrilldrops_events.events._base import install_json_readers
 from thrilldrops_events.types import STRICT_CONTEXT
 
 __all__ = [
@@ -243,3 +244,7 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
 def encode_lines(objs: Iterable[Envelope | EventPayload], *, money: MoneyFormat = "string") -> bytes:
     """Write many envelopes or payloads as NDJSON: one compact JSON document per line."""
     return b"".join(encode(obj, money=money) + b"\n" for obj in objs)
+
+
+# The models' own ``model_validate_json`` reads through these exact readers (models never import a codec).
+install_json_readers(envelope=decode, payload=decode_payload)

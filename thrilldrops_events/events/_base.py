@@ -1,16 +1,30 @@
-"""The base class shared by the payload models, and the enumerations of the wire contract."""
+"""The registry of event types, the base class of the payload models, and the channel enumeration.
+
+``EventType`` is the registry: one member per event type, whose value is its wire name. A payload
+model is a subclass of ``EventPayload`` that names its member (``event_type = EventType.DEPOSIT``);
+defining it registers it, so ``EventType.DEPOSIT.model is Deposit``. Everything else that depends on
+the set of events (the ``Payload`` union, the envelope's tagged union, the JSON codecs, the JSON
+Schemas, the Hypothesis strategies, the condition checker, the generated docs) is derived from it.
+
+Adding an event type is one member of ``EventType`` and one model class in ``external.py`` or
+``internal.py`` (internal ThrillPots events are named ``ThrillPots...``).
+
+The models never import a codec: the JSON codec hands its exact readers to them when it is
+imported (``install_json_readers``), for ``model_validate_json``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from typing_extensions import Self
 
-from thrilldrops_events._problems import from_validation_error
+from thrilldrops_events._problems import from_validation_error, set_variants
 
-__all__ = ["ChannelType", "EventPayload", "EventType"]
+__all__ = ["ChannelType", "EventPayload", "EventType", "install_json_readers"]
 
 
 class _WireEnum(str, Enum):
@@ -33,7 +47,10 @@ class ChannelType(_WireEnum):
 
 
 class EventType(_WireEnum):
-    """The eight event variants; each value is the variant's wire name in the envelope."""
+    """The event variants; each value is the variant's wire name in the envelope.
+
+    This is the registry of event types: each member has exactly one payload model (``.model``).
+    """
 
     PLAYER_LOGIN = "PlayerLogin"
     PLAYER_LOGOUT = "PlayerLogout"
@@ -47,9 +64,10 @@ class EventType(_WireEnum):
     @property
     def model(self) -> type[EventPayload]:
         """The payload model class of this event type (``EventType.DEPOSIT.model is Deposit``)."""
-        from thrilldrops_events.events import payload_model
-
-        return payload_model(self)
+        try:
+            return _MODELS[self]
+        except KeyError:
+            raise LookupError(f"EventType.{self.name} has no payload model") from None
 
     @property
     def is_internal(self) -> bool:
@@ -57,7 +75,44 @@ class EventType(_WireEnum):
         return self.value.startswith("ThrillPots")
 
 
-class EventPayload(BaseModel):
+set_variants(member.value for member in EventType)
+
+# The registry's other half: each event type's model, filled in as the model classes are defined.
+_MODELS: dict[EventType, type[EventPayload]] = {}
+
+# The exact JSON readers of the codec (``decode`` and ``decode_payload``), once it is imported.
+_JSON_READERS: dict[str, Callable[..., Any]] = {}
+
+
+def install_json_readers(*, envelope: Callable[..., Any], payload: Callable[..., Any]) -> None:
+    """Give the models the JSON codec's exact readers (called once, by ``thrilldrops_events.codecs.json``)."""
+    _JSON_READERS.update(envelope=envelope, payload=payload)
+
+
+def json_reader(name: str) -> Callable[..., Any]:
+    """The JSON codec's reader of envelopes (``"envelope"``) or payloads (``"payload"``)."""
+    try:
+        return _JSON_READERS[name]
+    except KeyError:  # pragma: no cover - the package imports the codec with itself
+        raise RuntimeError("the JSON codec (thrilldrops_events.codecs.json) is not loaded") from None
+
+
+class ContractModel(BaseModel):
+    """A model of the contract whose constructor raises ``EventValidationError`` listing every invalid field."""
+
+    def __init__(self, /, **data: Any) -> None:
+        """Build and validate; raises ``EventValidationError`` listing every invalid field."""
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise from_validation_error(error) from None
+
+    # Validation of nested models must not go through this __init__ (pydantic would then wrap our error
+    # and call Python code on the hot path): mark it as pydantic's own, as BaseModel.__init__ is marked.
+    __init__.__dict__["__pydantic_base_init__"] = True
+
+
+class EventPayload(ContractModel):
     """Base of every event payload: frozen, compared by value, unknown fields kept.
 
     Unknown fields sent by a newer producer are kept (``model.model_extra``) and written back
@@ -75,16 +130,12 @@ class EventPayload(BaseModel):
     #: The wire variant name of this payload model.
     event_type: ClassVar[EventType]
 
-    def __init__(self, /, **data: Any) -> None:
-        """Build and validate a payload; raises ``EventValidationError`` listing every invalid field."""
-        try:
-            super().__init__(**data)
-        except ValidationError as error:
-            raise from_validation_error(error) from None
-
-    # Validation of nested models must not go through this __init__ (pydantic would then wrap our error
-    # and call Python code on the hot path): mark it as pydantic's own, as BaseModel.__init__ is marked.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Register a model that names its event type (the library's own, each defined once)."""
+        super().__pydantic_init_subclass__(**kwargs)
+        if "event_type" in cls.__dict__:
+            _MODELS.setdefault(cls.event_type, cls)
 
     @classmethod
     def model_validate(cls, obj: Any, **options: Any) -> Self:
@@ -107,6 +158,4 @@ class EventPayload(BaseModel):
         Raises:
             EventValidationError: With every problem found.
         """
-        from thrilldrops_events.codecs.json import decode_payload
-
-        return cast(Self, decode_payload(cls.event_type, json_data, strict=bool(strict)))
+        return cast(Self, json_reader("payload")(cls.event_type, json_data, strict=bool(strict)))
