@@ -10,7 +10,7 @@ Two kinds of clause are decided by the index rather than evaluated:
 * :func:`discriminators`: ``field == literal`` and ``field in [...]`` on a payload or envelope field,
   decided by one dictionary look-up on the field's value (the campaign is filed under the literals);
 * :func:`lookup_of`: ``operand == literal``, ``operand in [...]`` and ``operand < <= > >= literal`` on
-  a pure expression (see :mod:`thrilldrops_events.campaigns._values`), decided inside a posting by a
+  a pure expression (see :mod:`thrilldrops_events.conditions.closures`), decided inside a posting by a
   look-up or by bisection in sorted thresholds.
 
 Why this equals evaluating the clause: the operand's value at evaluation time (a ``Decimal``, an
@@ -27,7 +27,8 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from thrilldrops_events.campaigns._values import (
+from thrilldrops_events.conditions._walk import postorder
+from thrilldrops_events.conditions.closures import (
     LITERALS,
     SharedValue,
     Test,
@@ -35,7 +36,6 @@ from thrilldrops_events.campaigns._values import (
     type_of,
     value_of,
 )
-from thrilldrops_events.conditions._walk import postorder
 from thrilldrops_events.conditions.nodes import And, Call, Compare, FieldRef, In, Node
 from thrilldrops_events.conditions.runtime import coerce_literal
 

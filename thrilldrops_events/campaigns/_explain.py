@@ -18,8 +18,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from thrilldrops_events.campaigns._values import type_of
 from thrilldrops_events.conditions._walk import postorder, trampoline
+from thrilldrops_events.conditions.closures import type_of
 from thrilldrops_events.conditions.nodes import (
     And,
     Boolean,

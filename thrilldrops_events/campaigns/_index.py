@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from thrilldrops_events.campaigns._clauses import Clause, Discriminator
-from thrilldrops_events.campaigns._values import reader
+from thrilldrops_events.conditions.closures import reader
 from thrilldrops_events.conditions.valuetypes import ValueType
 
 __all__ = ["Bucket", "BucketBuilder", "Entry", "Posting", "Scope", "TypeIndex"]

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from thrilldrops_events.campaigns._clauses import Clause, clauses_of, discriminators, lookup_of
 from thrilldrops_events.campaigns._index import Bucket, Entry, Scope, TypeIndex
-from thrilldrops_events.campaigns._values import SharedValue, Test, simple_test
 from thrilldrops_events.conditions import CompiledCondition, FunctionRegistry, Limits, compile_condition
+from thrilldrops_events.conditions.closures import SharedValue, Test, simple_test
 from thrilldrops_events.conditions.functions import BUILTINS
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.enums import EventType

@@ -10,7 +10,7 @@ optional scope (an operator, a brand, or both, as named in the event's envelope)
 
 ``match`` gives exactly the answer of evaluating every campaign's compiled condition in turn
 (:meth:`CampaignSet.match_naive`), without doing that. The machinery is private: clauses
-(``_clauses``, ``_values``), the index (``_index``), the writer's side
+(``_clauses``, ``conditions.closures``), the index (``_index``), the writer's side
 (``_store``), explanations (``_explain``) and the JSON form (``_json``);
 the architecture page of the docs describes the design.
 """

@@ -89,6 +89,7 @@ class SharedValue:
         self._cache: tuple[Any, Any] = (None, None)
 
     def __call__(self, envelope: Any) -> Any:
+        """The value for ``envelope``, computed once per envelope."""
         cache = self._cache
         if cache[0] is envelope:
             return cache[1]
