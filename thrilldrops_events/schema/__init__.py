@@ -15,20 +15,19 @@ must send: the library's lenient reader also tolerates a few loose forms they re
 string for ``timestamp``, ``"true"`` or ``1`` for a boolean). Where JSON Schema cannot express one of
 the library's rules exactly, the field's description says so.
 
-The JSON Schemas are built in `json_schema`, the AsyncAPI document in `_asyncapi`, and the
-compatibility checker behind `thrilldrops-events schema check` lives in `_compat`.
+The JSON Schemas are built in `json_schema`, the AsyncAPI document in `_asyncapi`, the files written
+in `_files`, and the compatibility checker behind `thrilldrops-events schema check` lives in `_compat`.
 """
 
+from thrilldrops_events.schema._asyncapi import asyncapi_document
+from thrilldrops_events.schema._files import schema_files, write_schemas
 from thrilldrops_events.schema.json_schema import (
     ENVELOPE,
     SCHEMA_BASE_URI,
     SCHEMA_DIALECT,
     all_json_schemas,
-    asyncapi_document,
     json_schema,
     schema_file_name,
-    schema_files,
-    write_schemas,
 )
 
 __all__ = [

@@ -26,7 +26,7 @@ __all__ = [
     "DEAD_LETTER_FIELDS",
     "SCHEMA_FORMAT",
     "STREAM_FIELDS",
-    "build_document",
+    "asyncapi_document",
 ]
 
 #: The AsyncAPI version of the document.
@@ -168,8 +168,12 @@ _CONSUMER_GROUP = {
 }
 
 
-def build_document() -> dict[str, Any]:
-    """Build the AsyncAPI 3.0 document (see the module docstring)."""
+def asyncapi_document() -> dict[str, Any]:
+    """The AsyncAPI 3.0 document: ``POST /event`` over HTTP and the Redis stream, one message per event type.
+
+    Message payloads reference the JSON Schema files by relative URL (``Deposit.json``), so the document
+    belongs beside them (as in ``schemas/``).
+    """
     http_messages = {e.value: {"$ref": f"#/components/messages/{e.value}"} for e in EventType}
     stream_messages = {f"{e.value}Entry": {"$ref": f"#/components/messages/{e.value}Entry"} for e in EventType}
     messages: dict[str, Any] = {e.value: _http_message(e) for e in EventType}

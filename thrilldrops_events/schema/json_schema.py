@@ -5,10 +5,8 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
-import json
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from thrilldrops_events._countries import COUNTRY_CODES
@@ -23,11 +21,8 @@ __all__ = [
     "SCHEMA_BASE_URI",
     "SCHEMA_DIALECT",
     "all_json_schemas",
-    "asyncapi_document",
     "json_schema",
     "schema_file_name",
-    "schema_files",
-    "write_schemas",
 ]
 
 #: The JSON Schema dialect of every generated schema.
@@ -234,41 +229,3 @@ def all_json_schemas() -> dict[str, dict[str, Any]]:
         for strict in (False, True)
         for name in names
     }
-
-
-def asyncapi_document() -> dict[str, Any]:
-    """The AsyncAPI 3.0 document: ``POST /event`` over HTTP and the Redis stream, one message per event type.
-
-    Message payloads reference the JSON Schema files by relative URL (``Deposit.json``), so the document
-    belongs beside them (as in ``schemas/``).
-    """
-    from thrilldrops_events.schema._asyncapi import build_document
-
-    return build_document()
-
-
-def _dump(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, indent=2, ensure_ascii=True) + "\n").encode("ascii")
-
-
-def schema_files() -> dict[str, bytes]:
-    """Every published file, keyed by its path under ``schemas/``, as the bytes written to disk."""
-    files = {name: _dump(schema) for name, schema in all_json_schemas().items()}
-    files["asyncapi.json"] = _dump(asyncapi_document())
-    return files
-
-
-def write_schemas(out_dir: str | Path) -> list[Path]:
-    """Write every published file (see :func:`schema_files`) under ``out_dir``, creating it if needed.
-
-    Returns:
-        The paths written, in a stable order.
-    """
-    root = Path(out_dir)
-    written = []
-    for name, content in schema_files().items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        written.append(path)
-    return written

@@ -1,0 +1,39 @@
+"""The published files: every JSON Schema and the AsyncAPI document, as bytes, and their writer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from thrilldrops_events.schema._asyncapi import asyncapi_document
+from thrilldrops_events.schema.json_schema import all_json_schemas
+
+__all__ = ["schema_files", "write_schemas"]
+
+
+def _dump(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def schema_files() -> dict[str, bytes]:
+    """Every published file, keyed by its path under ``schemas/``, as the bytes written to disk."""
+    files = {name: _dump(schema) for name, schema in all_json_schemas().items()}
+    files["asyncapi.json"] = _dump(asyncapi_document())
+    return files
+
+
+def write_schemas(out_dir: str | Path) -> list[Path]:
+    """Write every published file (see :func:`schema_files`) under ``out_dir``, creating it if needed.
+
+    Returns:
+        The paths written, in a stable order.
+    """
+    root = Path(out_dir)
+    written = []
+    for name, content in schema_files().items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        written.append(path)
+    return written
