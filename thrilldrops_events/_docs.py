@@ -12,8 +12,7 @@ import inspect
 import json
 from typing import Any
 
-import thrilldrops_events
-from thrilldrops_events import _fields
+from thrilldrops_events import _fields, events
 from thrilldrops_events.codecs.json import encode
 from thrilldrops_events.conditions.printer import quote
 from thrilldrops_events.enums import EventType
@@ -226,8 +225,8 @@ def render_event_page(
 
 
 def _exported(model: type[EventPayload]) -> bool:
-    """Whether the model is part of the public API (``from thrilldrops_events import Deposit``), so linkable."""
-    return model.__name__ in thrilldrops_events.__all__
+    """Whether the model is exported (``from thrilldrops_events import Deposit``), so documented and linkable."""
+    return model.__name__ in events.__all__
 
 
 def _schema_lines(name: str, schema_link: str | None, strict_schema_link: str | None) -> list[str]:

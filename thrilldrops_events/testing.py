@@ -30,7 +30,6 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
 
 from thrilldrops_events._countries import COUNTRY_CODES
 from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
-from thrilldrops_events._hypothesis import _hypothesis_setup_hook  # noqa: F401 - the entry point's old address
 from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
@@ -216,6 +215,13 @@ def invalid_envelopes(draw: st.DrawFn, event_type: EventType | str | None = None
         container[spec.name] = bad
         why = f"{spec.kind} set to {bad!r:.40}"
     return InvalidEvent(data, path, why)
+
+
+def _hypothesis_setup_hook() -> None:
+    """The entry point's former address (now ``thrilldrops_events._hypothesis``), for installs made before it moved."""
+    for event_type, model in PAYLOAD_MODELS.items():
+        st.register_type_strategy(model, payloads(event_type))
+    st.register_type_strategy(Envelope, envelopes())
 
 
 # =====================================================================================================================
