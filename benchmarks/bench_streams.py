@@ -189,7 +189,7 @@ def measure(client: redis.Redis, name: str, events: list[Envelope], fields: list
     best_publish = best_consume = float("inf")
     for run in range(repeat):
         stream = f"bench:{name}:{run}"
-        client.delete(stream, f"{stream}:dead-letter")
+        client.delete(stream, f"{{{stream}}}:dead-letter")
         if name == "thrilldrops":
             publish = timed(lambda: publish_many(client, stream, events, chunk_size=CHUNK))  # noqa: B023
             consume = timed(lambda: ours_consume(client, stream, len(events)))  # noqa: B023
@@ -199,7 +199,7 @@ def measure(client: redis.Redis, name: str, events: list[Envelope], fields: list
         info = {row["name"]: row for row in client.xinfo_groups(stream)}[GROUP.encode()]
         if info["pending"] != 0 or info["entries-read"] != len(events):
             sys.exit(f"{name}: not every event was consumed and acknowledged: {info}")
-        client.delete(stream, f"{stream}:dead-letter")
+        client.delete(stream, f"{{{stream}}}:dead-letter")
         best_publish = min(best_publish, publish)
         best_consume = min(best_consume, consume)
     return best_publish, best_consume

@@ -68,7 +68,7 @@ def test_async_consumers_share_the_work_and_dead_letter_poison(redis_server: Red
                 consumer.stop()
             await asyncio.gather(*tasks)
             info = await consumers[0].group_info()
-            letters = [parse_dead_letter(i, f) for i, f in await client.xrange("events:dead-letter")]
+            letters = [parse_dead_letter(i, f) for i, f in await client.xrange("{events}:dead-letter")]
             assert letters[0].original_id == poison_id
             for own in clients:
                 await own.aclose()

@@ -63,7 +63,7 @@ def test_a_crash_inside_the_handler_never_dead_letters_untried_neighbours(redis_
     assert tries(third) == [(players[3], 1), (players[4], 1), (players[5], 1)]  # the killer is not tried again
     assert "handled=3, retried=0, dead_lettered=1," in third.stdout
 
-    letters = [parse_dead_letter(entry_id, fields) for entry_id, fields in client.xrange(f"{STREAM}:dead-letter")]
+    letters = [parse_dead_letter(entry_id, fields) for entry_id, fields in client.xrange("{events}:dead-letter")]
     assert [(letter.original_id, letter.reason, letter.deliveries) for letter in letters] == [
         (ids[2], "max_deliveries", 2)]
     assert letters[0].error["last_error"] is None  # both tries ended with the process, not with an exception

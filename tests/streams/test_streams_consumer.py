@@ -40,7 +40,7 @@ def group_pending(client: redis.Redis) -> int:
     return int(client.xpending(STREAM, GROUP)["pending"])
 
 
-def dead_letters(client: Any, stream: str = f"{STREAM}:dead-letter") -> list[Any]:
+def dead_letters(client: Any, stream: str = "{events}:dead-letter") -> list[Any]:
     return [parse_dead_letter(entry_id, fields) for entry_id, fields in client.xrange(stream)]
 
 

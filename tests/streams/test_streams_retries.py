@@ -28,7 +28,7 @@ STREAM, GROUP = "events", "campaigns"
 
 
 def dead_letters(client: Any) -> list[Any]:
-    return [parse_dead_letter(entry_id, fields) for entry_id, fields in client.xrange(f"{STREAM}:dead-letter")]
+    return [parse_dead_letter(entry_id, fields) for entry_id, fields in client.xrange("{events}:dead-letter")]
 
 
 def test_retry_delays_grow_as_the_policy_says() -> None:

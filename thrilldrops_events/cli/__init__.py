@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from thrilldrops_events import __version__
-from thrilldrops_events.cli import condition, schema, validate
+from thrilldrops_events.cli import condition, schema, streams, validate
 
 __all__ = ["main"]
 
-_COMMAND_MODULES = [validate, schema, condition]
+_COMMAND_MODULES = [validate, schema, condition, streams]
 
 
 def build_parser() -> argparse.ArgumentParser:

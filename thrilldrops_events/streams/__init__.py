@@ -24,8 +24,18 @@ except ImportError as _error:  # pragma: no cover - exercised in a subprocess wi
 
 from thrilldrops_events.dedup import dedup_key
 from thrilldrops_events.errors import StreamConfigError
+from thrilldrops_events.streams._admin import (
+    ConsumerInfo,
+    Replayed,
+    StreamInfo,
+    TrimResult,
+    replay_dead_letters,
+    stream_info,
+    trim,
+)
 from thrilldrops_events.streams._async import AsyncStreamConsumer, publish_async, publish_many_async
 from thrilldrops_events.streams._deliveries import Delivery, DeliveryContext
+from thrilldrops_events.streams._keys import dead_letter_key
 from thrilldrops_events.streams._records import (
     DEAD_LETTER_FIELDS,
     ConsumerStats,
@@ -42,6 +52,7 @@ del _redis
 __all__ = [
     "DEAD_LETTER_FIELDS",
     "AsyncStreamConsumer",
+    "ConsumerInfo",
     "ConsumerStats",
     "DeadLetter",
     "Delivery",
@@ -49,13 +60,20 @@ __all__ = [
     "GroupInfo",
     "MetricsHook",
     "Outcome",
+    "Replayed",
     "RetryPolicy",
     "StreamConfigError",
     "StreamConsumer",
+    "StreamInfo",
+    "TrimResult",
+    "dead_letter_key",
     "dedup_key",
     "parse_dead_letter",
     "publish",
     "publish_async",
     "publish_many",
     "publish_many_async",
+    "replay_dead_letters",
+    "stream_info",
+    "trim",
 ]

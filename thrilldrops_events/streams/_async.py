@@ -90,7 +90,7 @@ class AsyncStreamConsumer(ConsumerFront):
         *,
         consumer: str | None = None,
         dead_letter_stream: str | None = None,
-        dead_letter_maxlen: int | None = None,
+        dead_letter_maxlen: int | None = 100_000,
         max_deliveries: int = 5,
         claim_idle_ms: int = 60_000,
         claim_interval_ms: int | None = None,

@@ -46,6 +46,7 @@ Item = tuple[str, dict[Any, Any], int]
 
 _MAX_REMEMBERED_FAILURES = 10_000
 _MAX_ERROR_TEXT = 2000
+_FULL_WARNING_INTERVAL = 60.0  # seconds between two warnings that the dead-letter stream is full
 
 
 @dataclass(slots=True)
@@ -87,6 +88,7 @@ class EntryFlow:
         self._sent = 0  # commands written with Send whose replies are not read yet
         self._failures: OrderedDict[str, _Failure] = OrderedDict()
         self._tokens = count(1)
+        self._full_warned_at = float("-inf")
 
     # -- writes ------------------------------------------------------------------------------------------
 
@@ -335,6 +337,14 @@ class EntryFlow:
                        settings.group, item.entry_id, item.envelope.event_type.value, item.attempt, exc_info=error)
         yield from self._dead_letter(item.entry_id, item.fields, item.attempt, failure, seconds)
 
+    def _dead_letters_full(self) -> None:
+        now = self._clock()
+        if now - self._full_warned_at >= _FULL_WARNING_INTERVAL:
+            self._full_warned_at = now
+            logger.warning("dead-letter stream %r holds dead_letter_maxlen=%d entries: the oldest dead letters are "
+                           "being trimmed away; replay or inspect them, or raise dead_letter_maxlen",
+                           self._settings.dead_letter_stream, self._settings.dead_letter_maxlen)
+
     def _dead_letter(self, entry_id: str, fields: dict[Any, Any], attempts: int, error: dict[str, Any],
                      seconds: float = 0.0) -> Steps:
         """Copy the entry to the dead-letter stream (waiting for the reply), then acknowledge it."""
@@ -345,7 +355,13 @@ class EntryFlow:
                                    consumer=settings.consumer, deliveries=attempts, reason=reason,
                                    error=json.dumps(error, ensure_ascii=False))
         flat = [part for pair in entry.items() for part in pair]
-        yield from self.run((("XADD", settings.dead_letter_stream, *trim, "*", *flat),))
+        bound = settings.dead_letter_maxlen
+        commands: tuple[Command, ...] = (("XADD", settings.dead_letter_stream, *trim, "*", *flat),)
+        if bound is not None:
+            commands += (("XLEN", settings.dead_letter_stream),)
+        replies = yield from self.run(commands)
+        if bound is not None and int(replies[1]) >= bound:
+            self._dead_letters_full()
         self._acks.append(entry_id)
         self._failures.pop(entry_id, None)
         self._tally.add("dead_lettered", 1, seconds, reason)

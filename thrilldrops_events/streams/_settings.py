@@ -10,6 +10,7 @@ from itertools import count
 from typing import Any, Literal
 
 from thrilldrops_events.errors import StreamConfigError
+from thrilldrops_events.streams._keys import dead_letter_key
 from thrilldrops_events.streams._retry import RetryPolicy
 
 __all__ = ["HandlerMode", "Settings", "default_consumer_name", "make_settings"]
@@ -95,7 +96,7 @@ def make_settings(*, handler: object, context: object = False, batch: object = F
     if policy.max_delay_ms is not None and policy.max_delay_ms > claim_idle_ms:
         raise StreamConfigError(f"the retry policy's max_delay_ms ({policy.max_delay_ms}) exceeds claim_idle_ms "
                                 f"({claim_idle_ms}): a retry cannot wait longer than an entry may stay idle")
-    dead_letter_stream = given["dead_letter_stream"] or f"{stream}:dead-letter"
+    dead_letter_stream = given["dead_letter_stream"] or dead_letter_key(stream)
     if dead_letter_stream == stream:
         raise StreamConfigError("dead_letter_stream must differ from stream")
     if not isinstance(concurrency, int):  # checked above; this tells the type checker

@@ -107,7 +107,8 @@ class StreamConsumer(ConsumerFront):
         consumer: This consumer's name in the group. Give each process a stable name (a pod name, say)
             so that after a restart it first finishes what it had read; default ``<hostname>-<pid>-<n>``.
         dead_letter_stream: Where invalid and undeliverable entries go; default ``<stream>:dead-letter``.
-        dead_letter_maxlen: Trim the dead-letter stream to about this many entries (default: never).
+        dead_letter_maxlen: Keep the dead-letter stream to about this many entries, trimming the oldest
+            (with a warning in the log when it is full); ``None`` for no limit.
         max_deliveries: The most times the handler is tried on one entry.
         claim_idle_ms: Entries pending this long without news (their consumer died) are taken over
             with ``XAUTOCLAIM`` and delivered again. Must exceed the time a batch takes to handle.
@@ -138,7 +139,7 @@ class StreamConsumer(ConsumerFront):
         *,
         consumer: str | None = None,
         dead_letter_stream: str | None = None,
-        dead_letter_maxlen: int | None = None,
+        dead_letter_maxlen: int | None = 100_000,
         max_deliveries: int = 5,
         claim_idle_ms: int = 60_000,
         claim_interval_ms: int | None = None,

@@ -1,0 +1,240 @@
+"""Operating streams: a trim that never deletes what a group needs, dead letters replayed, the figures, the CLI."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+import pytest
+from streams_support import ConsumerThread, RedisServer, make_events, wait_until
+
+from thrilldrops_events import Envelope
+from thrilldrops_events.cli import main
+from thrilldrops_events.streams import (
+    RetryPolicy,
+    StreamConfigError,
+    StreamConsumer,
+    parse_dead_letter,
+    publish_many,
+    replay_dead_letters,
+    stream_info,
+    trim,
+)
+
+pytestmark = pytest.mark.redis
+
+STREAM = "events"
+DEAD = "{events}:dead-letter"
+
+
+def read_and_ack(client: Any, group: str, read: int, acked: int) -> list[str]:
+    """Let a consumer of ``group`` read ``read`` entries and acknowledge the first ``acked``; return their ids."""
+    client.xgroup_create(STREAM, group, id="0")
+    reply = client.xreadgroup(group, f"{group}-1", {STREAM: ">"}, count=read)
+    ids = [entry_id.decode() for entry_id, _ in reply[0][1]]
+    if acked:
+        client.xack(STREAM, group, *ids[:acked])
+    return ids
+
+
+def test_trim_stops_below_what_a_group_still_needs(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    ids = publish_many(client, STREAM, make_events(100))
+    read_and_ack(client, "A", read=30, acked=20)  # pending: ids[20:30]
+    read_and_ack(client, "B", read=60, acked=60)  # nothing pending; ids[60:] not read yet
+    result = trim(client, STREAM, maxlen=10)  # asks to keep ids[90:]
+    assert (result.deleted, result.boundary, result.held_by) == (20, ids[20], "A")
+    assert [entry_id.decode() for entry_id, _ in client.xrange(STREAM)] == ids[20:]
+    pending = [row["message_id"].decode() for row in client.xpending_range(STREAM, "A", "-", "+", 100)]
+    assert all(client.xrange(STREAM, entry_id, entry_id) for entry_id in pending)  # every pending entry kept
+
+    client.xack(STREAM, "A", *ids[20:30])
+    result = trim(client, STREAM, maxlen=10)
+    assert (result.deleted, result.boundary, result.held_by) == (10, ids[30], "A")  # A has not read ids[30:] yet
+    client.xgroup_destroy(STREAM, "A")
+    result = trim(client, STREAM, minid=ids[95])
+    assert (result.deleted, result.boundary, result.held_by) == (30, ids[60], "B")  # B has not read ids[60:]
+    assert client.xlen(STREAM) == 40
+
+
+def test_trim_without_groups_does_what_it_is_asked(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    ids = publish_many(client, STREAM, make_events(50))
+    assert trim(client, STREAM, maxlen=60).deleted == 0
+    assert trim(client, STREAM, maxlen=40) == type(trim(client, "missing", maxlen=0))(10, ids[10], None)
+    assert trim(client, STREAM, minid=ids[45]).deleted == 35
+    assert trim(client, "missing", maxlen=0).deleted == 0
+    for options in ({}, {"maxlen": 1, "minid": "1-0"}, {"maxlen": -1}, {"minid": "yesterday"}, {"maxlen": True}):
+        with pytest.raises(StreamConfigError):
+            trim(client, STREAM, **options)
+
+
+def test_trimming_never_costs_a_consumer_an_entry(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    events = make_events(200)
+    publish_many(client, STREAM, events)
+    seen: list[str] = []
+    consumer = StreamConsumer(client, STREAM, "campaigns", lambda e: seen.append(e.player_id), consumer="c1",
+                              block_ms=20, batch_size=7)
+    with ConsumerThread(consumer):
+        while consumer.stats.handled < 200:
+            trim(client, STREAM, maxlen=0)  # as eager as can be
+        wait_until(lambda: consumer.stats.handled == 200)
+    assert seen == [e.player_id for e in events]
+    assert consumer.stats.trimmed == 0
+
+
+def dead_lettering_consumer(client: Any) -> StreamConsumer:
+    def handler(envelope: Envelope) -> None:
+        if envelope.player_id.endswith(("3", "7")):
+            raise LookupError("unknown campaign")
+
+    return StreamConsumer(client, STREAM, "campaigns", handler, consumer="c1", block_ms=20,
+                          retry=RetryPolicy(give_up_on=(LookupError,)))
+
+
+def test_dead_letters_replayed_once_their_cause_is_fixed(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    events = make_events(20)
+    publish_many(client, STREAM, events)
+    poison = client.xadd(STREAM, {"event_type": "Deposit"}).decode()
+    consumer = dead_lettering_consumer(client)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.dead_lettered == 5)
+    assert client.xlen(DEAD) == 5
+
+    planned = replay_dead_letters(client, STREAM, reason="not_retryable", dry_run=True)
+    assert [item.entry_id for item in planned] == [None] * 4 and client.xlen(DEAD) == 5
+    first = replay_dead_letters(client, STREAM, reason="not_retryable", count=3)
+    rest = replay_dead_letters(client, STREAM, reason="not_retryable")
+    replayed = first + rest
+    assert [len(first), len(rest)] == [3, 1]
+    wanted = [e.player_id for e in events if e.player_id.endswith(("3", "7"))]
+    assert [item.dead_letter.fields[b"player_id"].decode() for item in replayed] == wanted
+    assert [parse_dead_letter(i, f).original_id for i, f in client.xrange(DEAD)] == [poison]  # the rest stays
+    for item in replayed:  # the same fields, byte for byte, under a new id
+        (entry,) = client.xrange(STREAM, item.entry_id, item.entry_id)
+        assert entry[1] == item.dead_letter.fields
+
+    handled: list[str] = []
+    fixed = StreamConsumer(client, STREAM, "campaigns", lambda e: handled.append(e.player_id), consumer="c1",
+                           block_ms=20)
+    with ConsumerThread(fixed):
+        wait_until(lambda: fixed.stats.handled == 4)
+    assert handled == wanted
+
+
+def test_the_dead_letter_stream_is_bounded(redis_server: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
+    client = redis_server.client()
+    for number in range(400):
+        client.xadd(STREAM, {"event_type": "Deposit", "n": str(number)})
+    consumer = StreamConsumer(client, STREAM, "campaigns", print, consumer="c1", block_ms=20, dead_letter_maxlen=50)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.dead_lettered == 400)
+    assert 50 <= client.xlen(DEAD) < 50 + 200  # trimmed with ~: whole nodes of about 100 entries at a time
+    assert parse_dead_letter(*client.xrevrange(DEAD, count=1)[0]).fields[b"n"] == b"399"  # the newest kept
+    assert caplog.text.count("the oldest dead letters are being trimmed away") == 1  # said once, not 350 times
+
+
+def test_stream_info_reports_groups_consumers_lag_and_dead_letters(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    ids = publish_many(client, STREAM, make_events(40))
+    read_and_ack(client, "A", read=30, acked=20)
+    client.xadd(DEAD, {"x": "1"})
+    info = stream_info(client, STREAM)
+    assert (info.length, info.first_id, info.last_id, info.dead_letters, info.dead_letter_stream) == (
+        40, ids[0], ids[-1], 1, DEAD)
+    (group,) = info.groups
+    assert (group.name, group.consumers, group.pending, group.lag, group.last_delivered_id) == ("A", 1, 10, 10,
+                                                                                                  ids[29])
+    (consumer,) = info.consumers["A"]
+    assert (consumer.name, consumer.pending) == ("A-1", 10)
+    empty = stream_info(client, "nothing-here")
+    assert (empty.length, empty.groups, empty.dead_letters) == (0, (), 0)
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_command_line(redis_server: RedisServer, capsys: pytest.CaptureFixture[str]) -> None:
+    client = redis_server.client()
+    url = f"redis://127.0.0.1:{redis_server.port}/0"
+    ids = publish_many(client, STREAM, make_events(20))
+    client.xadd(STREAM, {"event_type": "Deposit"})
+    consumer = dead_lettering_consumer(client)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.dead_lettered == 5)
+
+    code, out, _ = cli(capsys, "streams", "info", STREAM, "--url", url)
+    assert code == 0
+    assert out.splitlines()[:3] == [f"stream {STREAM}: 21 entries ({ids[0]} to {out.split(' to ')[1].split(')')[0]})",
+                                    f"dead letters: 5 in {DEAD}",
+                                    f"group campaigns: 1 consumers, 0 pending, lag 0, "
+                                    f"last delivered {out.split('last delivered ')[1].split()[0]}"]
+    assert out.splitlines()[3].startswith("  consumer c1: 0 pending, idle ")
+    code, out, _ = cli(capsys, "streams", "info", STREAM, "--url", url, "--format", "json")
+    figures = json.loads(out)
+    assert (code, figures["length"], figures["dead_letters"], figures["groups"][0]["pending"]) == (0, 21, 5, 0)
+
+    code, out, _ = cli(capsys, "streams", "replay-dead-letters", STREAM, "--url", url, "--reason", "not_retryable",
+                       "--dry-run")
+    assert (code, out.splitlines()[-1]) == (0, f"would replay 4 dead letters onto {STREAM}")
+    code, out, _ = cli(capsys, "streams", "replay-dead-letters", STREAM, "--url", url, "--count", "2")
+    assert (code, out.splitlines()[-1], client.xlen(DEAD)) == (0, f"replayed 2 dead letters onto {STREAM}", 3)
+
+    code, out, _ = cli(capsys, "streams", "trim", STREAM, "--url", url, "--maxlen", "0")
+    assert code == 0
+    assert out.splitlines() == [f"deleted 21 entries from {STREAM} (below {out.split('(below ')[1].split(')')[0]})",
+                                out.splitlines()[1]]
+    assert out.splitlines()[1].startswith("stopped short of what was asked: group campaigns still needs")
+    assert client.xlen(STREAM) == 2  # the two replayed entries, not read yet
+
+    code, _, err = cli(capsys, "streams", "trim", STREAM, "--url", url, "--minid", "soon")
+    assert code == 2 and "is not a stream entry id" in err
+    code, _, err = cli(capsys, "streams", "info", STREAM, "--url", "http://nowhere")
+    assert code == 2 and "thrilldrops-events streams:" in err
+
+
+def test_command_line_without_a_server_says_so(capsys: pytest.CaptureFixture[str], unused_port: int) -> None:
+    code, _, err = cli(capsys, "streams", "info", STREAM, "--url", f"redis://127.0.0.1:{unused_port}/0")
+    assert code == 1
+    assert f"Redis error at redis://127.0.0.1:{unused_port}/0" in err
+
+
+def test_command_line_without_redis_py_names_the_extra() -> None:
+    code = textwrap.dedent("""
+        import sys
+        sys.modules["redis"] = None  # as if redis-py were not installed
+        from thrilldrops_events.cli import main
+        sys.exit(main(["streams", "info", "events"]))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2
+    assert "pip install 'thrilldrops-events[redis]'" in result.stderr
+
+
+@pytest.fixture
+def unused_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_logging_names_the_group_that_held_a_trim_back(redis_server: RedisServer,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="thrilldrops_events.streams")
+    client = redis_server.client()
+    publish_many(client, STREAM, make_events(10))
+    read_and_ack(client, "late", read=2, acked=0)
+    assert trim(client, STREAM, maxlen=0).held_by == "late"
+    assert "group 'late' still needs" in caplog.text

@@ -1,0 +1,138 @@
+"""``thrilldrops-events streams``: look at a Redis stream, replay its dead letters, trim it safely (extra ``redis``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from typing import Any
+
+_NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
+_DEFAULT_URL = "redis://127.0.0.1:6379/0"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``streams`` subcommand and its ``info``, ``replay-dead-letters`` and ``trim`` actions."""
+    parser = subparsers.add_parser(
+        "streams",
+        help="look at a Redis stream, replay its dead letters, trim it safely",
+        description="Operate the Redis streams that thrilldrops-events consumers read (needs the redis extra). "
+        f"The server is given by --url, or the REDIS_URL environment variable, or {_DEFAULT_URL}.",
+    )
+    actions = parser.add_subparsers(dest="streams_command", required=True, metavar="ACTION")
+
+    info = actions.add_parser(
+        "info", help="the stream's groups, consumers, pending entries, lag and dead letters",
+        description="Show the stream's length, each consumer group with its consumers, pending entries and "
+        "lag, and how many entries wait in the dead-letter stream.")
+    _common(info)
+    info.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    info.set_defaults(handler=run_info)
+
+    replay = actions.add_parser(
+        "replay-dead-letters", help="put dead letters back on their stream",
+        description="Add the original fields of each dead letter that came from STREAM back onto it (with a new "
+        "id), oldest first, and delete the dead letter. Use it once the cause is fixed.")
+    _common(replay)
+    replay.add_argument("--reason", choices=["invalid", "max_deliveries", "not_retryable"],
+                        help="replay only dead letters of this reason")
+    replay.add_argument("--count", type=int, help="replay at most this many")
+    replay.add_argument("--dry-run", action="store_true", help="only list what would be replayed")
+    replay.set_defaults(handler=run_replay)
+
+    trim = actions.add_parser(
+        "trim", help="trim the stream without deleting entries a consumer group still needs",
+        description="Delete the oldest entries, but never one that a consumer group has pending or has not "
+        "read yet: the trim stops short of what was asked if a group still needs older entries.")
+    _common(trim)
+    limit = trim.add_mutually_exclusive_group(required=True)
+    limit.add_argument("--maxlen", type=int, help="keep at most this many of the newest entries")
+    limit.add_argument("--minid", help="delete the entries older than this id")
+    trim.add_argument("--approximate", action="store_true", help="let Redis keep a few more entries (cheaper)")
+    trim.set_defaults(handler=run_trim)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("stream", metavar="STREAM", help="the stream's key")
+    parser.add_argument("--url", default=None, help=f"the Redis server (default: $REDIS_URL or {_DEFAULT_URL})")
+    parser.add_argument("--cluster", action="store_true", help="the server is part of a Redis Cluster")
+    parser.add_argument("--dead-letter-stream", metavar="KEY", default=None,
+                        help="the dead-letter stream (default: the consumers' default for STREAM)")
+
+
+def _guarded(args: argparse.Namespace, action: Any) -> int:
+    """Import the streams package (saying so if redis-py is missing), connect, run ``action``, report errors."""
+    try:
+        from thrilldrops_events import streams
+        from thrilldrops_events.streams import _admin
+    except ImportError:
+        print(_NEEDS_REDIS, file=sys.stderr)
+        return 2
+    url = args.url or os.environ.get("REDIS_URL") or _DEFAULT_URL
+    try:
+        client = _admin.connect(url, cluster=args.cluster)
+    except ValueError as error:  # redis-py refuses a malformed URL with a ValueError
+        print(f"thrilldrops-events streams: {error}", file=sys.stderr)
+        return 2
+    try:
+        code: int = action(streams, client)
+        return code
+    except streams.StreamConfigError as error:
+        print(f"thrilldrops-events streams: {error}", file=sys.stderr)
+        return 2
+    except _admin.RedisError as error:
+        print(f"thrilldrops-events streams: Redis error at {url}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
+
+
+def run_info(args: argparse.Namespace) -> int:
+    """Print the stream's figures."""
+    def action(streams: Any, client: Any) -> int:
+        info = streams.stream_info(client, args.stream, dead_letter_stream=args.dead_letter_stream)
+        if args.format == "json":
+            print(json.dumps(asdict(info)))
+            return 0
+        span = f" ({info.first_id} to {info.last_id})" if info.length else ""
+        print(f"stream {info.stream}: {info.length} entries{span}")
+        print(f"dead letters: {info.dead_letters} in {info.dead_letter_stream}")
+        for group in info.groups:
+            lag = "unknown" if group.lag is None else str(group.lag)
+            print(f"group {group.name}: {group.consumers} consumers, {group.pending} pending, lag {lag}, "
+                  f"last delivered {group.last_delivered_id}")
+            for consumer in info.consumers.get(group.name, ()):
+                print(f"  consumer {consumer.name}: {consumer.pending} pending, idle {consumer.idle_ms / 1000:.1f}s")
+        return 0
+    return _guarded(args, action)
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    """Replay dead letters and say what was replayed."""
+    def action(streams: Any, client: Any) -> int:
+        replayed = streams.replay_dead_letters(client, args.stream, dead_letter_stream=args.dead_letter_stream,
+                                               reason=args.reason, count=args.count, dry_run=args.dry_run)
+        for item in replayed:
+            letter = item.dead_letter
+            target = "(dry run)" if item.entry_id is None else f"-> {item.entry_id}"
+            print(f"{letter.original_id} {letter.reason} {target}")
+        verb = "would replay" if args.dry_run else "replayed"
+        print(f"{verb} {len(replayed)} dead letters onto {args.stream}")
+        return 0
+    return _guarded(args, action)
+
+
+def run_trim(args: argparse.Namespace) -> int:
+    """Trim the stream safely and say how far it went."""
+    def action(streams: Any, client: Any) -> int:
+        result = streams.trim(client, args.stream, maxlen=args.maxlen, minid=args.minid,
+                              approximate=args.approximate)
+        where = "" if result.boundary is None else f" (below {result.boundary})"
+        print(f"deleted {result.deleted} entries from {args.stream}{where}")
+        if result.held_by is not None:
+            print(f"stopped short of what was asked: group {result.held_by} still needs the entries from "
+                  f"{result.boundary}")
+        return 0
+    return _guarded(args, action)
