@@ -21,13 +21,14 @@ import functools
 import re
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler, PlainSerializer, StringConstraints
 from pydantic import SecretStr as _SecretStr
 from pydantic_core import PydanticCustomError, core_schema
 
 from thrilldrops_events._countries import COUNTRY_CODES
+from thrilldrops_events._numbers import EVENT_DECIMAL_CONTEXT
 
 __all__ = [
     "MONEY_MAX_INTEGER_DIGITS",
@@ -54,9 +55,12 @@ _MONEY_MAX_TEXT = 64
 _MONEY_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 # The common, plain form that JSON input can take natively (no exponent, within bounds).
 _FAST_MONEY = r"^(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,18})?$"
-_FAST_SIGNED_MONEY = r"^-?(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,18})?$"
+_FAST_SIGNED_MONEY = r"^(?:0|-?[1-9][0-9]{0,19})(?:\.[0-9]{1,18})?$"  # no negative zero
 
 _INTEGER_LIMIT = 10**MONEY_MAX_INTEGER_DIGITS
+_RANGE_MESSAGE = f"money must be below 10^{MONEY_MAX_INTEGER_DIGITS} in magnitude"
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
 
 
 class _StrictMode:
@@ -76,48 +80,72 @@ def _money_error(kind: str, message: str) -> PydanticCustomError:
 def parse_money(value: object, *, signed: bool = False) -> Decimal:
     """Read a money value exactly, or raise ``ValueError`` saying why not.
 
+    The bounds are checked on the digits and the exponent before any arithmetic, in the library's own
+    decimal context, so ``1e999999999`` is refused at once and the caller's context never matters.
+
     Args:
         value: A ``Decimal``, ``int`` or decimal string. ``float`` and ``bool`` are refused.
         signed: Whether negative values are allowed (as for ``balance_after``).
 
     Returns:
-        The exact ``Decimal``; a positive exponent is normalised (``1E+3`` becomes ``1000``).
+        The exact ``Decimal``; a positive exponent is normalised (``1E+3`` becomes ``1000``), and a
+        negative zero is zero (``-0.00`` becomes ``0.00``).
     """
-    kind = type(value)
-    if kind is Decimal:
-        number: Decimal = value  # type: ignore[assignment]
-    elif kind is str:
-        text: str = value  # type: ignore[assignment]
-        if not text:
-            raise _money_error("money_empty", "money must not be an empty string")
-        if len(text) > _MONEY_MAX_TEXT or _MONEY_TEXT.fullmatch(text) is None:
-            raise _money_error("money_syntax", "money must be a decimal number such as 25 or \"25.00\"")
-        number = Decimal(text)
-    elif kind is int:
-        if not -_INTEGER_LIMIT < value < _INTEGER_LIMIT:
-            raise _money_error("money_range", f"money must be below 10^{MONEY_MAX_INTEGER_DIGITS} in magnitude")
-        number = Decimal(value)  # type: ignore[arg-type]
-    elif kind is float:
-        raise _money_error("money_float", "money must not be a float (inexact); use a Decimal, an int or a string")
-    elif kind is bool:
+    if isinstance(value, Decimal):
+        number = value if type(value) is Decimal else Decimal(value)
+    elif isinstance(value, str):
+        number = _money_from_text(value)
+    elif isinstance(value, bool):
         raise _money_error("money_type", "money must be a number, not a boolean")
-    elif isinstance(value, Decimal):
+    elif isinstance(value, int):
+        if not -_INTEGER_LIMIT < value < _INTEGER_LIMIT:
+            raise _money_error("money_range", _RANGE_MESSAGE)
         number = Decimal(value)
+    elif isinstance(value, float):
+        raise _money_error("money_float", "money must not be a float (inexact); use a Decimal, an int or a string")
     else:
         raise _money_error("money_type", "money must be a decimal number or a decimal string")
-    sign, digits, exponent = number.as_tuple()
-    if type(exponent) is not int:  # "n", "N" or "F": NaN, signalling NaN or Infinity
+    return _bounded_money(number, signed)
+
+
+def _money_from_text(text: str) -> Decimal:
+    if not text:
+        raise _money_error("money_empty", "money must not be an empty string")
+    if len(text) > _MONEY_MAX_TEXT or _MONEY_TEXT.fullmatch(text) is None:
+        raise _money_error("money_syntax", "money must be a decimal number such as 25 or \"25.00\"")
+    try:
+        return EVENT_DECIMAL_CONTEXT.create_decimal(text)  # exact: the text is shorter than the context's precision
+    except ArithmeticError:  # an exponent no Decimal can hold, such as 1e1000000000000000000
+        mantissa, _, exponent = text.lower().partition("e")
+        if exponent.startswith("-"):
+            _refuse_scale()
+        if not mantissa.strip("-0."):
+            return _ZERO
+        raise _money_error("money_range", _RANGE_MESSAGE) from None
+
+
+def _refuse_scale() -> NoReturn:
+    raise _money_error("money_scale", f"money may have at most {MONEY_MAX_SCALE} digits after the decimal point")
+
+
+def _bounded_money(number: Decimal, signed: bool) -> Decimal:
+    """Check the bounds on the digits and the exponent, never expanding them (``adjusted()`` costs nothing)."""
+    if not number.is_finite():
         raise _money_error("money_not_finite", "money must be finite (no NaN or Infinity)")
+    if not number:  # zero, with any exponent: 0E+999999999 is 0; a negative zero is zero
+        if number.adjusted() < -MONEY_MAX_SCALE:  # the adjusted exponent of zero is its exponent
+            _refuse_scale()
+        return _ZERO if number.adjusted() > 0 else number.copy_abs()
+    if number.adjusted() >= MONEY_MAX_INTEGER_DIGITS:
+        raise _money_error("money_range", _RANGE_MESSAGE)
+    sign, digits, _ = number.as_tuple()
+    exponent = number.adjusted() - len(digits) + 1
     if exponent < -MONEY_MAX_SCALE:
-        raise _money_error("money_scale", f"money may have at most {MONEY_MAX_SCALE} digits after the decimal point")
-    if len(digits) + exponent > MONEY_MAX_INTEGER_DIGITS:  # the adjusted exponent is len(digits) + exponent - 1
-        raise _money_error("money_range", f"money must be below 10^{MONEY_MAX_INTEGER_DIGITS} in magnitude")
+        _refuse_scale()
     if sign and not signed:
-        if any(digits):
-            raise _money_error("money_negative", "money must be >= 0")
-        number = number.copy_abs()  # a negative zero (-0.00) is the amount 0.00: drop the sign
+        raise _money_error("money_negative", "money must be >= 0")
     if exponent > 0:
-        number = number.quantize(Decimal(1))
+        number = number.quantize(_ONE, context=EVENT_DECIMAL_CONTEXT)
     return number
 
 
@@ -215,6 +243,31 @@ def _strict_type(expected: type, label: str) -> BeforeValidator:
 StrictBool = Annotated[bool, _strict_type(bool, "boolean")]
 
 _MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z
+_TIMESTAMP_TEXT = re.compile(r"-?[0-9]{1,20}")
+
+
+def _timestamp_input(value: object, info: core_schema.ValidationInfo) -> object:
+    """A timestamp is an integer: refuse a number with a fraction or exponent before anything converts it.
+
+    ``1e999999999`` read exactly is a ``Decimal``; turning it into an ``int`` would take minutes, so it is
+    refused here, on every route and in both modes, like ``1777852800.0``.
+    """
+    if isinstance(value, bool):
+        raise PydanticCustomError("strict_type", "must be a JSON integer, not a boolean")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (float, Decimal)):
+        raise PydanticCustomError(
+            "timestamp_not_integer",
+            "timestamp must be whole Unix seconds written as an integer, without a fraction or exponent "
+            "(such as 1777852800)",
+        )
+    if info.context is STRICT_CONTEXT:
+        raise PydanticCustomError("strict_type", "must be a JSON integer in strict mode")
+    if isinstance(value, str) and _TIMESTAMP_TEXT.fullmatch(value) is None:
+        raise PydanticCustomError("timestamp_syntax", "timestamp must be Unix seconds written as digits, such as "
+                                                      "1777852800")
+    return value
 
 
 def _check_timestamp(value: int) -> int:
@@ -228,8 +281,10 @@ def _check_timestamp(value: int) -> int:
     return value
 
 
-#: Unix time in whole seconds, >= 0 (a 13-digit value is refused as milliseconds).
-Timestamp = Annotated[int, _strict_type(int, "integer"), Field(ge=0), AfterValidator(_check_timestamp)]
+#: Unix time in whole seconds, >= 0 (a 13-digit value is refused as milliseconds). A JSON number with a
+#: fraction or exponent (``1777852800.0``, ``1.7e9``) is refused in every mode; the lenient mode also
+#: reads a string of digits (``"1777852800"``).
+Timestamp = Annotated[int, BeforeValidator(_timestamp_input), Field(ge=0), AfterValidator(_check_timestamp)]
 
 
 def _reveal(secret: _SecretStr) -> str:

@@ -179,13 +179,13 @@ def _known(kind: str, raw: str, modes: tuple[bool, ...], model: bool, schema: bo
 
 
 _LOOSE = "the lenient reader tolerates a loose form the schema (the contract) refuses"
-for _raw in ('"1777852800"', "1777852800.0", "1.7e9"):
+for _raw in ('"1777852800"',):
     _known("timestamp", _raw, (False,), True, False, _LOOSE)
 for _raw in ('"true"', "1", "0", '"yes"', "1.0"):
     _known("bool", _raw, (False,), True, False, _LOOSE)
 for _raw in ('"2.5E+3"', '"12E-2"', '"1e5"', '"0E+19"'):
     _known("money", _raw, (False, True), True, False, "an exponent form the schema cannot describe exactly")
-for _raw in ("1E-19", "0.0000000000000000001", "0E+25"):
+for _raw in ("1E-19", "0.0000000000000000001"):
     _known("money", _raw, (False, True), False, True, "JSON Schema cannot bound the scale of a JSON number")
 for _raw in ('"-0"', '"-0.00"'):
     _known("money", _raw, (False, True), True, False, "the model reads a negative zero as 0 (and writes 0)")

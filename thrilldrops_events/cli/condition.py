@@ -6,13 +6,13 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import IO, Any
 
+from thrilldrops_events.codecs._exact import loads_exact
 from thrilldrops_events.codecs.json import decode_lines
 from thrilldrops_events.conditions import CompiledCondition, compile_condition
 from thrilldrops_events.enums import EventType
-from thrilldrops_events.errors import ConditionError, ConditionEvaluationError
+from thrilldrops_events.errors import ConditionError, ConditionEvaluationError, EventValidationError
 
 
 def register(subparsers: Any) -> None:
@@ -85,9 +85,9 @@ def _source(text: str) -> str | Mapping[str, Any]:
         text = sys.stdin.read()
     if text.lstrip().startswith("{"):
         try:
-            document = json.loads(text, parse_float=Decimal)
-        except ValueError as error:
-            raise ValueError(f"the JSON form is not valid JSON: {error}") from None
+            document = loads_exact(text)
+        except EventValidationError as error:
+            raise ValueError(f"the JSON form is not valid JSON: {error.problems[0].message}") from None
         if isinstance(document, dict):
             return document
     return text
@@ -118,8 +118,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _context_value(text: str) -> Any:
     try:
-        return json.loads(text, parse_float=Decimal)
-    except ValueError:
+        return loads_exact(text)
+    except EventValidationError:
         return text
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
-from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, JsonNumber
+from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.errors import EventValidationError, Problem
 
@@ -101,20 +101,25 @@ def _line_items(stream: IO[bytes], *, strict: bool) -> Iterator[tuple[int, str |
             yield _check(line.rstrip(b"\r\n"), number, strict)
 
 
-def _refuse(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+# Finds where an item ends without converting its numbers (used once an item's number was refused).
+_SKIPPER = json.JSONDecoder(parse_float=len, parse_int=len, parse_constant=len)
 
 
 class _ArrayReader:
-    """Reads the items of a top-level JSON array one at a time from a byte stream, in chunks."""
+    """Reads the items of a top-level JSON array one at a time from a byte stream, in chunks.
+
+    Malformed input (a missing or doubled comma, a trailing comma, text after the array) raises
+    ``ValueError`` naming its line and column in the file.
+    """
 
     def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
-        self.decoder = json.JSONDecoder(parse_float=JsonNumber, parse_constant=_refuse)
         self.text = codecs.getincrementaldecoder("utf-8")(errors="strict")
         self.buffer = ""
         self.position = 0
+        self.dropped = 0  # characters dropped from the front of the buffer: the file offset of buffer[0]
         self.line = 1
+        self.line_start = 0  # the file offset (in characters) where the current line starts
         self.eof = False
 
     def _fill(self) -> bool:
@@ -123,51 +128,99 @@ class _ArrayReader:
             return False
         chunk = self.stream.read(_CHUNK)
         self.eof = not chunk
+        self.dropped += self.position
         self.buffer = self.buffer[self.position :] + self.text.decode(chunk, final=self.eof)
         self.position = 0
         return True
 
-    def _skip(self, chars: str) -> bool:
-        """Skip the given characters; ``False`` if the input ended."""
+    def _peek(self) -> str | None:
+        """Skip whitespace; the next character, or ``None`` at the end of the input."""
         while True:
             buffer, position = self.buffer, self.position
-            while position < len(buffer) and buffer[position] in chars:
-                self.line += buffer[position] == "\n"
+            while position < len(buffer) and buffer[position] in " \t\r\n":
+                if buffer[position] == "\n":
+                    self.line += 1
+                    self.line_start = self.dropped + position + 1
                 position += 1
             self.position = position
             if position < len(buffer):
-                return True
+                return buffer[position]
             if not self._fill():
-                return False
+                return None
+
+    def _advance(self, end: int) -> None:
+        """Move past ``buffer[position:end]``, counting its lines."""
+        newlines = self.buffer.count("\n", self.position, end)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.dropped + self.buffer.rfind("\n", self.position, end) + 1
+        self.position = end
+
+    def _malformed(self, message: str, position: int | None = None) -> ValueError:
+        """An error naming the line and column (1-based, in characters) of ``buffer[position]``."""
+        self._advance(self.position if position is None else position)
+        return ValueError(f"{message} at line {self.line} column {self.dropped + self.position - self.line_start + 1}")
+
+    def _value(self) -> tuple[Any, int]:
+        """The next item and where it ends; an item holding a number the library refuses is that problem."""
+        decoder, refused = DECODER, None
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.buffer, self.position)
+            except json.JSONDecodeError as error:
+                if len(self.buffer) - self.position <= MAX_EVENT_BYTES and self._fill():
+                    continue
+                raise self._malformed(error.msg, error.pos) from None
+            except OverflowError as error:  # the item may still be well-formed JSON: find its end, go on
+                decoder, refused = _SKIPPER, error
+                continue
+            if refused is not None:
+                return EventValidationError([Problem("", str(refused), "number_too_large")]), end
+            return value, end
 
     def items(self) -> Iterator[tuple[int, Any]]:
         """Yield ``(line, value)`` per item; raise ``ValueError`` on malformed input."""
-        if not self._skip(" \t\r\n") or self.buffer[self.position] != "[":
-            raise ValueError("expected a JSON array")
+        if self._peek() != "[":
+            raise self._malformed("expected a JSON array")
         self.position += 1
-        while self._skip(" \t\r\n,"):
-            if self.buffer[self.position] == "]":
+        after_comma = False
+        while True:
+            char = self._peek()
+            if char is None:
+                raise self._malformed("the array is not closed with ]")
+            if char == "]" and not after_comma:
+                self.position += 1
+                if self._peek() is not None:
+                    raise self._malformed("unexpected text after the array")
                 return
-            while True:
-                try:
-                    value, end = self.decoder.raw_decode(self.buffer, self.position)
-                except json.JSONDecodeError as error:
-                    if len(self.buffer) - self.position <= MAX_EVENT_BYTES and self._fill():
-                        continue
-                    raise ValueError(error.msg) from None
-                break
+            if char in ",]":
+                raise self._malformed("expected a value" + (" after ','" if after_comma else ""))
+            value, end = self._value()
             yield self.line, value
-            self.line += self.buffer.count("\n", self.position, end)
-            self.position = end
-        raise ValueError("the array is not closed with ]")
+            self._advance(end)
+            char = self._peek()
+            if char == ",":
+                self.position += 1
+                after_comma = True
+            elif char == "]":
+                after_comma = False
+            elif char is None:
+                raise self._malformed("the array is not closed with ]")
+            else:
+                raise self._malformed("expected ',' or ']' after an item")
 
 
 def _array_items(stream: IO[bytes], *, strict: bool) -> Iterator[tuple[int, str | None, EventValidationError | None]]:
     reader = _ArrayReader(stream)
     try:
         for line, value in reader.items():
-            yield _check(value, line, strict)
+            if isinstance(value, EventValidationError):
+                yield line, None, value.with_line(line)
+            else:
+                yield _check(value, line, strict)
     except (ValueError, RecursionError) as error:
-        reason = "JSON is nested too deeply" if isinstance(error, RecursionError) else f"malformed JSON: {error}"
-        kind = "too_deep" if isinstance(error, RecursionError) else "json_invalid"
-        yield reader.line, None, EventValidationError([Problem("", reason, kind)], line=reader.line)
+        if isinstance(error, RecursionError):
+            problem = Problem("", "JSON is nested too deeply", "too_deep")
+        else:
+            problem = Problem("", f"malformed JSON: {error}", "json_invalid")
+        yield reader.line, None, EventValidationError([problem], line=reader.line)

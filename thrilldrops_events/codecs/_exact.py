@@ -6,14 +6,25 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from thrilldrops_events._numbers import MAX_NUMBER_DIGITS, read_float, read_int
 from thrilldrops_events._problems import single
 
-__all__ = ["MAX_DEPTH", "MAX_EVENT_BYTES", "JsonNumber", "adopt_unknown_fields", "loads_exact", "needs_exact_route"]
+__all__ = [
+    "DECODER",
+    "MAX_DEPTH",
+    "MAX_EVENT_BYTES",
+    "JsonNumber",
+    "adopt_unknown_fields",
+    "loads_exact",
+    "needs_exact_route",
+]
 
 #: The largest event document read, in bytes (or characters for ``str`` input).
 MAX_EVENT_BYTES = 1 << 20
 #: The deepest nesting of arrays and objects read in an event document.
 MAX_DEPTH = 64
+
+_INTEGER_LIMIT = 10**MAX_NUMBER_DIGITS
 
 
 class JsonNumber(Decimal):
@@ -29,14 +40,18 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_refuse_constant)
+#: The exact JSON decoder: fractional numbers become ``Decimal`` in the library's own context, and every
+#: number is bounded (:data:`~thrilldrops_events._numbers.MAX_NUMBER_DIGITS`) before it is converted.
+DECODER = json.JSONDecoder(parse_float=read_float, parse_int=read_int, parse_constant=_refuse_constant)
 
 
 def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
     """Parse JSON text exactly, or raise ``EventValidationError`` (``json_invalid``, ``too_large``, ``too_deep``).
 
-    Numbers with a fraction or exponent become ``Decimal``. The nesting of unknown fields is bounded
-    later, by :func:`adopt_unknown_fields`, since known fields have a fixed shape.
+    Numbers with a fraction or exponent become ``Decimal``; a number with more than 100 digits or an
+    exponent no ``Decimal`` holds is refused (``number_too_large``). Bytes must be UTF-8 (or another
+    encoding JSON allows), without encoded surrogates. The nesting of unknown fields is bounded later,
+    by :func:`adopt_unknown_fields`, since known fields have a fixed shape.
     """
     if isinstance(raw, memoryview):
         raw = raw.tobytes()
@@ -44,13 +59,15 @@ def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
         raise single("", f"event is larger than {MAX_EVENT_BYTES} bytes", "too_large")
     try:
         if not isinstance(raw, str):
-            raw = raw.decode(json.detect_encoding(raw), "surrogatepass")  # as json.loads does
-        return _DECODER.decode(raw)
+            raw = raw.decode(json.detect_encoding(raw))
+        return DECODER.decode(raw)
     except RecursionError:
         raise single("", "JSON is nested too deeply", "too_deep") from None
     except json.JSONDecodeError as error:
         raise single("", f"malformed JSON: {error.msg} at line {error.lineno} column {error.colno}",
                      "json_invalid") from None
+    except OverflowError as error:
+        raise single("", str(error), "number_too_large") from None
     except (UnicodeDecodeError, ValueError) as error:
         raise single("", f"malformed JSON: {error}", "json_invalid") from None
 
@@ -83,7 +100,9 @@ def adopt_unknown_fields(extra: dict[str, Any], depth: int, path: str, *, mark: 
 
 
 def needs_exact_route(value: object, depth: int) -> bool:
-    """Whether natively parsed data holds a ``float`` or nests too deeply (bounded walk, no recursion).
+    """Whether natively parsed data holds a ``float``, an integer the exact reader refuses, or nests too deeply.
+
+    A bounded walk, without recursion.
 
     Args:
         value: Data the native JSON route produced (unknown fields).
@@ -92,12 +111,14 @@ def needs_exact_route(value: object, depth: int) -> bool:
     stack = [(value, depth)]
     while stack:
         item, level = stack.pop()
-        kind = type(item)
-        if kind is float:
+        if type(item) is int:
+            if not -_INTEGER_LIMIT < item < _INTEGER_LIMIT:
+                return True
+        elif type(item) is float:
             return True
-        if kind is dict or kind is list:
+        elif type(item) is dict or type(item) is list:
             if level >= MAX_DEPTH:
                 return True
-            children: Any = item.values() if kind is dict else item  # type: ignore[attr-defined]
+            children = item.values() if type(item) is dict else item
             stack.extend((child, level + 1) for child in children)
     return False

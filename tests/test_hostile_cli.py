@@ -1,0 +1,105 @@
+"""The command line on hostile files: a clean message and a non-zero exit, never a traceback or a hang."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from thrilldrops_events.cli import main
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+GOOD = (EXAMPLES / "events.ndjson").read_text().splitlines()[0]
+ENVELOPE = '{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":%s,"event_type":{"Deposit":{"method_id":"v","currency":"EUR","amount":%s}}}'  # noqa: E501
+HOSTILE = [
+    ENVELOPE % ("1e999999999", "1"),
+    ENVELOPE % ("-1e999999999", "1"),
+    ENVELOPE % ("1", "1E-999999999"),
+    ENVELOPE % ("1", "1e1000000000000000000"),
+    ENVELOPE % ("1", '"1e1000000000000000000"'),
+    ENVELOPE % ("1e1000000000000000000", "1"),
+    ENVELOPE % ("1E-400", "1"),
+    ENVELOPE % ("1", "1" * 5000),
+    (ENVELOPE % ("1", "1"))[:-1] + ',"note":1e1000000000000000000}',
+    "1e1000000000000000000",
+]
+
+
+def _run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "thrilldrops_events", *args], input=stdin, capture_output=True,
+                          timeout=120, check=False)
+
+
+@pytest.mark.parametrize("strict", [[], ["--strict"]])
+def test_validate_reports_every_hostile_line_and_goes_on(strict: list[str]) -> None:
+    done = _run("validate", *strict, "-", stdin="\n".join([*HOSTILE, GOOD]).encode())
+    assert done.returncode == 1
+    assert b"Traceback" not in done.stderr and not done.stderr
+    out = done.stdout.decode()
+    assert f"{len(HOSTILE) + 1} events: 1 valid, {len(HOSTILE)} invalid" in out
+    for number in range(1, len(HOSTILE) + 1):
+        assert f"line {number}: " in out
+    assert "set_int_max_str_digits" not in out
+
+
+def test_validate_reads_the_same_events_as_a_json_array(tmp_path: Path) -> None:
+    path = tmp_path / "events.json"
+    path.write_text("[\n" + ",\n".join([*HOSTILE[:-1], GOOD]) + "\n]\n")
+    done = _run("validate", "--format", "json", str(path))
+    assert done.returncode == 1, done.stderr
+    assert not done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert records[-1]["summary"] == {"valid": 1, "invalid": len(HOSTILE) - 1,
+                                      "by_event_type": {json.loads(GOOD)["event_type"].popitem()[0]: 1}}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[{} {}]", "malformed JSON: expected ',' or ']' after an item at line 1 column 5"),
+        ("[,,{},,]", "malformed JSON: expected a value at line 1 column 2"),
+        ("[{},,{}]", "malformed JSON: expected a value after ',' at line 1 column 5"),
+        ("[{},\n  ]", "malformed JSON: expected a value after ',' at line 2 column 3"),
+        ("[\n{}\n{}]", "malformed JSON: expected ',' or ']' after an item at line 3 column 1"),
+        ("[{}]\n[]", "malformed JSON: unexpected text after the array at line 2 column 1"),
+        ("[{}, {\"a\": }]", "malformed JSON: Expecting value at line 1 column 12"),
+        ("[\n\n{}, 1e1000000000000000000, []]", "line 3: <document>: a JSON number has an exponent out of range"),
+    ],
+)
+def test_malformed_arrays_are_reported_with_their_position(tmp_path: Path, text: str, message: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    assert main(["validate", str(path)]) == 1
+    assert message in capsys.readouterr().out
+
+
+def test_condition_eval_counts_hostile_lines_as_invalid(tmp_path: Path) -> None:
+    path = tmp_path / "events.ndjson"
+    path.write_text("\n".join([*HOSTILE, GOOD]) + "\n")
+    done = _run("condition", "eval", "amount > 1", str(path), "--event", "Deposit")
+    assert done.returncode == 0, done.stderr
+    assert f"{len(HOSTILE)} invalid lines skipped" in done.stdout.decode()
+
+
+@pytest.mark.parametrize("value", ["1e1000000000000000000", "1" * 5000, "1e999999999"])
+def test_condition_eval_with_a_hostile_context_value(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "events.ndjson"
+    path.write_text(ENVELOPE % ("1777852800", '"5"') + "\n")
+    done = _run("condition", "eval", "ctx.vip > 1", str(path), "--event", "Deposit", "--context", "vip=number",
+                "--ctx", f"vip={value}")
+    assert done.returncode == 1
+    assert done.stderr.startswith(b"thrilldrops-events: line 1: ctx.vip must be a number")  # refused, cleanly
+
+
+@pytest.mark.parametrize("number", ["1e1000000000000000000", "1" * 5000])
+def test_condition_check_with_a_hostile_number_in_the_json_form(number: str) -> None:
+    document = '{"version": NUMBER, "condition": {"op": "==", "args": [{"field": "currency"}, {"value": "EUR"}]}}'
+    document = document.replace("NUMBER", number)
+    done = _run("condition", "check", document, "--event", "Deposit")
+    assert done.returncode == 1
+    assert done.stderr.startswith(b"thrilldrops-events: the JSON form is not valid JSON: a JSON number has")
+    assert b"Traceback" not in done.stderr
