@@ -11,14 +11,14 @@ In Python the payload is the typed model itself: ``envelope.payload``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Union, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
 
 from pydantic import ConfigDict, Discriminator, Field, SerializerFunctionWrapHandler, Tag, model_serializer
 from typing_extensions import Self
 
 from thrilldrops_events._problems import single
 from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload, Payload
-from thrilldrops_events.events._base import ContractModel, EventType, json_reader
+from thrilldrops_events.events._base import ContractModel, EventType
 from thrilldrops_events.types import Identifier, Timestamp, utc_datetime
 
 __all__ = ["Envelope"]
@@ -59,6 +59,7 @@ class Envelope(ContractModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="allow", hide_input_in_errors=True)
+    _json_reader: ClassVar[str] = "envelope"
 
     operator_id: Identifier = Field(description="The casino operator the event belongs to.")
     brand_id: Identifier = Field(description="The operator's brand (site) the event belongs to.")
@@ -110,14 +111,3 @@ class Envelope(ContractModel):
             else:
                 wire[key] = value
         return wire
-
-    @classmethod
-    def model_validate_json(
-        cls, json_data: str | bytes | bytearray, *, strict: bool | None = None, **_: Any
-    ) -> Self:
-        """Read the wire JSON exactly (same as :func:`~thrilldrops_events.parse_event`).
-
-        Raises:
-            EventValidationError: With every problem found.
-        """
-        return cast(Self, json_reader("envelope")(json_data, strict=bool(strict)))

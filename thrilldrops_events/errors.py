@@ -23,6 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict
+
+from typing_extensions import Unpack
 
 __all__ = [
     "CampaignConfigError",
@@ -105,6 +108,14 @@ def _rebuild(problems: tuple[Problem, ...], line: int | None) -> EventValidation
     return EventValidationError(problems, line=line)
 
 
+class _Where(TypedDict, total=False):
+    """Where a condition error is: the keywords of ``ConditionError`` after the message."""
+
+    source: str | None
+    offset: int | None
+    path: str | None
+
+
 class ConditionError(ThrillDropsError, ValueError):
     """A campaign condition cannot be compiled, or cannot be evaluated on what it was given.
 
@@ -184,17 +195,9 @@ class ConditionTypeError(ConditionError):
         suggestion: The closest valid alternative (such as ``amount`` for ``amout``), or ``None``.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        suggestion: str | None = None,
-        source: str | None = None,
-        offset: int | None = None,
-        path: str | None = None,
-    ) -> None:
+    def __init__(self, message: str, *, suggestion: str | None = None, **where: Unpack[_Where]) -> None:
         self.suggestion = suggestion
-        super().__init__(message, source=source, offset=offset, path=path)
+        super().__init__(message, **where)
 
 
 class ConditionLimitError(ConditionError):
@@ -205,19 +208,10 @@ class ConditionLimitError(ConditionError):
         maximum: The value of that limit.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        limit: str,
-        maximum: int,
-        source: str | None = None,
-        offset: int | None = None,
-        path: str | None = None,
-    ) -> None:
+    def __init__(self, message: str, *, limit: str, maximum: int, **where: Unpack[_Where]) -> None:
         self.limit = limit
         self.maximum = maximum
-        super().__init__(message, source=source, offset=offset, path=path)
+        super().__init__(message, **where)
 
 
 class ConditionEvaluationError(ConditionError):

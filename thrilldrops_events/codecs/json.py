@@ -247,4 +247,7 @@ def encode_lines(objs: Iterable[Envelope | EventPayload], *, money: MoneyFormat 
 
 
 # The models' own ``model_validate_json`` reads through these exact readers (models never import a codec).
-install_json_readers(envelope=decode, payload=decode_payload)
+install_json_readers(
+    envelope=lambda model, data, *, strict: decode(data, strict=strict),
+    payload=lambda model, data, *, strict: decode_payload(model.event_type, data, strict=strict),
+)

@@ -80,7 +80,7 @@ set_variants(member.value for member in EventType)
 # The registry's other half: each event type's model, filled in as the model classes are defined.
 _MODELS: dict[EventType, type[EventPayload]] = {}
 
-# The exact JSON readers of the codec (``decode`` and ``decode_payload``), once it is imported.
+# The JSON codec's exact readers of envelopes and of payloads, ``reader(model, json_data, strict=...)``.
 _JSON_READERS: dict[str, Callable[..., Any]] = {}
 
 
@@ -89,16 +89,11 @@ def install_json_readers(*, envelope: Callable[..., Any], payload: Callable[...,
     _JSON_READERS.update(envelope=envelope, payload=payload)
 
 
-def json_reader(name: str) -> Callable[..., Any]:
-    """The JSON codec's reader of envelopes (``"envelope"``) or payloads (``"payload"``)."""
-    try:
-        return _JSON_READERS[name]
-    except KeyError:  # pragma: no cover - the package imports the codec with itself
-        raise RuntimeError("the JSON codec (thrilldrops_events.codecs.json) is not loaded") from None
-
-
 class ContractModel(BaseModel):
-    """A model of the contract whose constructor raises ``EventValidationError`` listing every invalid field."""
+    """A model of the contract: its constructor raises ``EventValidationError``, its JSON is read exactly."""
+
+    #: Which of the JSON codec's readers reads this model: ``"envelope"`` or ``"payload"``.
+    _json_reader: ClassVar[str]
 
     def __init__(self, /, **data: Any) -> None:
         """Build and validate; raises ``EventValidationError`` listing every invalid field."""
@@ -110,6 +105,24 @@ class ContractModel(BaseModel):
     # Validation of nested models must not go through this __init__ (pydantic would then wrap our error
     # and call Python code on the hot path): mark it as pydantic's own, as BaseModel.__init__ is marked.
     __init__.__dict__["__pydantic_base_init__"] = True
+
+    @classmethod
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *, strict: bool | None = None, **_: Any
+    ) -> Self:
+        """Read JSON exactly: money never passes through a float.
+
+        An envelope is read as [parse_event][thrilldrops_events.parse_event] reads it, a payload as
+        [parse_payload][thrilldrops_events.parse_payload] does.
+
+        Raises:
+            EventValidationError: With every problem found.
+        """
+        try:
+            reader = _JSON_READERS[cls._json_reader]
+        except KeyError:  # pragma: no cover - the package imports the codec with itself
+            raise RuntimeError("the JSON codec (thrilldrops_events.codecs.json) is not loaded") from None
+        return cast(Self, reader(cls, json_data, strict=bool(strict)))
 
 
 class EventPayload(ContractModel):
@@ -129,6 +142,7 @@ class EventPayload(ContractModel):
 
     #: The wire variant name of this payload model.
     event_type: ClassVar[EventType]
+    _json_reader: ClassVar[str] = "payload"
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -148,14 +162,3 @@ class EventPayload(ContractModel):
             return super().model_validate(obj, **options)
         except ValidationError as error:
             raise from_validation_error(error) from None
-
-    @classmethod
-    def model_validate_json(
-        cls, json_data: str | bytes | bytearray, *, strict: bool | None = None, **_: Any
-    ) -> Self:
-        """Read this payload from JSON exactly (same as :func:`~thrilldrops_events.parse_payload`).
-
-        Raises:
-            EventValidationError: With every problem found.
-        """
-        return cast(Self, json_reader("payload")(cls.event_type, json_data, strict=bool(strict)))
