@@ -252,3 +252,41 @@ class _Binary(Node):
         left = self._wrap(texts[0], self.left, below=level if self._left_associative else level + 1)
         right = self._wrap(texts[1], self.right, below=level + 1)
         return f"{left} {self.op} {right}"
+
+
+class _Scalar(Node):
+    """A literal holding one value of the class's type, ``_holds`` (a string, a boolean)."""
+
+    __slots__ = ()
+
+    value: Any
+    _holds: ClassVar[type]
+
+    def __post_init__(self) -> None:
+        _require(type(self.value) is self._holds, f"a {type(self).__name__} holds a {self._holds.__name__}")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.value,)
+
+
+class _Test(Node):
+    """A test of its operand, negated or not: ``in`` and ``not in`` a list, ``is null`` and ``is not null``."""
+
+    __slots__ = ()
+
+    operand: Node
+    negated: bool
+    _words: ClassVar[tuple[str, str]]  # the operator, and its negation
+    _level: ClassVar[int] = COMPARISON
+
+    def __post_init__(self) -> None:
+        _require(type(self.negated) is bool, f"{type(self).__name__}.negated is a bool")
+        self._seal()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.negated,)
+
+    def _text(self, texts: Sequence[str]) -> str:
+        operand = self._wrap(texts[0], self.operand, below=COMPARISON + 1)
+        return operand + self._words[self.negated] + "".join(texts[1:])

@@ -32,6 +32,8 @@ from thrilldrops_events.conditions._node import (
     _Binary,
     _Chain,
     _require,
+    _Scalar,
+    _Test,
     _Unary,
     quote,
 )
@@ -87,34 +89,22 @@ class Number(Node):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class String(Node):
+class String(_Scalar):
     """A string literal."""
 
     value: str
-
-    def __post_init__(self) -> None:
-        _require(type(self.value) is str, "a String holds a str")
-        self._seal()
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.value,)
+    _holds: ClassVar[type] = str
 
     def _text(self, texts: Sequence[str]) -> str:
         return quote(self.value)
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Boolean(Node):
+class Boolean(_Scalar):
     """``true`` or ``false``."""
 
     value: bool
-
-    def __post_init__(self) -> None:
-        _require(type(self.value) is bool, "a Boolean holds a bool")
-        self._seal()
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.value,)
+    _holds: ClassVar[type] = bool
 
     def _text(self, texts: Sequence[str]) -> str:
         return "true" if self.value else "false"
@@ -232,57 +222,36 @@ class Compare(_Binary):
     _left_associative: ClassVar[bool] = False  # comparisons do not chain
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class In(Node):
+class In(_Test):
     """``operand in [...]``, or ``operand not in [...]`` when ``negated``."""
 
     operand: Node
     items: ListLiteral
     negated: bool = False
-
-    _level: ClassVar[int] = COMPARISON
+    _words: ClassVar[tuple[str, str]] = (" in ", " not in ")
 
     def __post_init__(self) -> None:
         _require(isinstance(self.items, ListLiteral), "the right side of in is a list literal")
-        _require(type(self.negated) is bool, "In.negated is a bool")
-        self._seal()
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.negated,)
+        _Test.__post_init__(self)
 
     @property
     def children(self) -> tuple[Node, ...]:
         """The operand and the list."""
         return (self.operand, self.items)
 
-    def _text(self, texts: Sequence[str]) -> str:
-        word = " not in " if self.negated else " in "
-        return self._wrap(texts[0], self.operand, below=COMPARISON + 1) + word + texts[1]
-
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class IsNull(Node):
+class IsNull(_Test):
     """``operand is null``, or ``operand is not null`` when ``negated``."""
 
     operand: Node
     negated: bool = False
-
-    _level: ClassVar[int] = COMPARISON
-
-    def __post_init__(self) -> None:
-        _require(type(self.negated) is bool, "IsNull.negated is a bool")
-        self._seal()
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.negated,)
+    _words: ClassVar[tuple[str, str]] = (" is null", " is not null")
 
     @property
     def children(self) -> tuple[Node, ...]:
         """The operand."""
         return (self.operand,)
-
-    def _text(self, texts: Sequence[str]) -> str:
-        word = " is not null" if self.negated else " is null"
-        return self._wrap(texts[0], self.operand, below=COMPARISON + 1) + word
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)

@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions._node import ADDITIVE, COMPARISON, MULTIPLICATIVE, NOT, UNARY
 from thrilldrops_events.conditions._walk import trampoline
 from thrilldrops_events.conditions.lexer import KEYWORDS, Token, tokenize
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import Node
-from thrilldrops_events.conditions.printer import ADDITIVE, COMPARISON, MULTIPLICATIVE, NOT, UNARY
 from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
 
 __all__ = ["Spans", "parse_condition", "parse_with_spans"]

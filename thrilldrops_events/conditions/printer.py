@@ -6,37 +6,14 @@ canonical text of a tree gives the same tree back, so a nested ``and`` written i
 ``a and (b and c)``, keeps its parentheses.
 
 Each node class writes its own text from its children's (``node.text``, ``str(node)``); this module
-names the pieces for the parser and for tools: the precedence levels, ``precedence`` and ``quote``.
+names the pieces tools may need: ``precedence`` (atoms bind at ``ATOM``) and ``quote``.
 """
 
 from __future__ import annotations
 
-from thrilldrops_events.conditions._node import (
-    ADDITIVE,
-    AND,
-    ATOM,
-    COMPARISON,
-    MULTIPLICATIVE,
-    NOT,
-    OR,
-    UNARY,
-    Node,
-    quote,
-)
+from thrilldrops_events.conditions._node import ATOM, Node, quote
 
-__all__ = [
-    "ADDITIVE",
-    "AND",
-    "ATOM",
-    "COMPARISON",
-    "MULTIPLICATIVE",
-    "NOT",
-    "OR",
-    "UNARY",
-    "precedence",
-    "quote",
-    "to_text",
-]
+__all__ = ["ATOM", "precedence", "quote", "to_text"]
 
 
 def precedence(node: Node) -> int:
