@@ -1,0 +1,82 @@
+"""Hypothesis strategies for the values of fields: identifiers, money, JSON (part of ``thrilldrops_events.testing``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from thrilldrops_events._countries import COUNTRY_CODES
+from thrilldrops_events._fields import FieldSpec
+from thrilldrops_events.codecs._exact import JsonNumber
+from thrilldrops_events.enums import ChannelType
+
+__all__ = ["field_values", "identifiers", "json_values", "money"]
+
+_REALISTIC_IDS = st.sampled_from(
+    ["op-1", "brand-7", "p-000042", "pragmatic", "gates-of-olympus", "r-9f8e7d", "visa", "skrill", "jp-mega", "pot-1"]
+)
+_UNICODE_IDS = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=24
+).map(str.strip).filter(bool)
+
+
+def identifiers() -> st.SearchStrategy[str]:
+    """Valid identifiers: realistic ones and arbitrary Unicode without surrounding whitespace."""
+    return st.one_of(_REALISTIC_IDS, _UNICODE_IDS)
+
+
+def money(*, signed: bool = False, max_scale: int = 18) -> st.SearchStrategy[Decimal]:
+    """Valid exact money values: every scale from 0 to 18, up to 20 integer digits, trailing zeros kept."""
+
+    def build(scale: int) -> st.SearchStrategy[Decimal]:
+        digits = st.integers(min_value=-(10 ** (20 + scale)) + 1 if signed else 0, max_value=10 ** (20 + scale) - 1)
+        return digits.map(lambda n: Decimal(f"{n}E-{scale}"))
+
+    common = st.sampled_from(["0", "0.00", "1", "10.00", "25.50", "0.1", "0.01", "1000000", "0.00000001"]).map(Decimal)
+    exact = st.integers(min_value=0, max_value=max_scale).flatmap(build)
+    values = st.one_of(common, exact)
+    if signed:
+        values = st.one_of(values, common.map(lambda d: -d))
+    return values
+
+
+def field_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
+    """Valid values of one field (Python values as a producer passes them), ``None`` where nullable."""
+    base: st.SearchStrategy[Any]
+    if spec.kind == "identifier":
+        base = identifiers()
+    elif spec.kind == "currency":
+        base = st.one_of(st.sampled_from(["EUR", "USD", "GBP", "USDT", "mBTC", "SEK"]),
+                         st.from_regex(r"[A-Za-z0-9]{2,10}", fullmatch=True))
+    elif spec.kind == "country":
+        base = st.sampled_from(sorted(COUNTRY_CODES))
+    elif spec.kind == "money":
+        base = money()
+    elif spec.kind == "signed_money":
+        base = money(signed=True)
+    elif spec.kind == "bool":
+        base = st.booleans()
+    elif spec.kind == "channel":
+        base = st.sampled_from(list(ChannelType))
+    elif spec.kind == "secret":
+        base = st.text(max_size=64)
+    elif spec.kind == "timestamp":
+        base = st.integers(min_value=0, max_value=253402300799)
+    else:  # pragma: no cover - a new kind was added to _fields
+        raise AssertionError(spec.kind)
+    return st.one_of(st.none(), base) if spec.nullable else base
+
+
+def json_values(max_leaves: int = 6) -> st.SearchStrategy[Any]:
+    """JSON values as the exact reader returns them: numbers with a fraction are ``Decimal``s, never floats."""
+    numbers = st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+        lambda d: abs(d.adjusted()) < 30
+    ).map(lambda d: JsonNumber(d))
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20), numbers)
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+        max_leaves=max_leaves,
+    )
