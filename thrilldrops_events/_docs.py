@@ -205,9 +205,20 @@ def render_event_page(
         _pretty(example_envelope(kind)),
         "```",
         "",
+        *_condition_lines(kind),
+        "## JSON Schema",
+        "",
+        *_schema_lines(name, schema_link, strict_schema_link),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _condition_lines(kind: EventType) -> list[str]:
+    return [
         "## In campaign conditions",
         "",
-        f"A condition compiled for `{name}` reads the fields above by name, and the envelope's fields as "
+        f"A condition compiled for `{kind.value}` reads the fields above by name, and the envelope's fields as "
         "`event.player_id`, `event.brand_id`, `event.timestamp` and so on. This one is true for the example:",
         "",
         "```text",
@@ -216,12 +227,7 @@ def render_event_page(
         "",
         "See [Writing campaign conditions](../../guides/conditions.md).",
         "",
-        "## JSON Schema",
-        "",
-        *_schema_lines(name, schema_link, strict_schema_link),
-        "",
     ]
-    return "\n".join(lines)
 
 
 def _exported(model: type[EventPayload]) -> bool:
