@@ -21,8 +21,6 @@ KNOWN_CIRCLES: list[list[str]] = [
         "thrilldrops_events.campaigns._store",
         "thrilldrops_events.campaigns.campaign_set",
     ],
-    # json_schema.py builds the AsyncAPI document with _asyncapi.py, which reads json_schema.py's schemas.
-    ["thrilldrops_events.schema._asyncapi", "thrilldrops_events.schema.json_schema"],
 ]
 
 
