@@ -33,9 +33,11 @@ from thrilldrops_events.streams._admin import (
     stream_info,
     trim,
 )
-from thrilldrops_events.streams._async import AsyncStreamConsumer, publish_async, publish_many_async
+from thrilldrops_events.streams._apublish import publish_async, publish_many_async
+from thrilldrops_events.streams._async import AsyncStreamConsumer
 from thrilldrops_events.streams._deliveries import Delivery, DeliveryContext
 from thrilldrops_events.streams._keys import dead_letter_key
+from thrilldrops_events.streams._publish import publish, publish_many
 from thrilldrops_events.streams._records import (
     DEAD_LETTER_FIELDS,
     ConsumerStats,
@@ -44,7 +46,7 @@ from thrilldrops_events.streams._records import (
     parse_dead_letter,
 )
 from thrilldrops_events.streams._retry import RetryPolicy
-from thrilldrops_events.streams._sync import StreamConsumer, publish, publish_many
+from thrilldrops_events.streams._sync import StreamConsumer
 from thrilldrops_events.streams._tally import MetricsHook, Outcome
 
 del _redis

@@ -1,4 +1,4 @@
-"""Publishing and consuming with the asyncio redis-py client (``redis.asyncio.Redis``)."""
+"""Consuming with the asyncio redis-py client (``redis.asyncio.Redis``, ``redis.asyncio.cluster.RedisCluster``)."""
 
 from __future__ import annotations
 
@@ -6,66 +6,25 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis
 import redis.asyncio
 from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 
-from thrilldrops_events.codecs.redis import encode
-from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.streams._alink import AsyncLink
 from thrilldrops_events.streams._front import ConsumerFront, group_info
 from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, Run, Send, Start, Wait
 from thrilldrops_events.streams._records import GroupInfo
 from thrilldrops_events.streams._retry import RetryPolicy
-from thrilldrops_events.streams._sync import _check_chunk, _entry_id
 from thrilldrops_events.streams._tally import MetricsHook
 
-__all__ = ["AsyncStreamConsumer", "publish_async", "publish_many_async"]
+__all__ = ["AsyncStreamConsumer"]
 
 #: The handler of an :class:`AsyncStreamConsumer`: a coroutine function (or a plain function) called as
 #: ``handler(envelope)``, ``handler(envelope, context)`` or ``handler(deliveries)`` (see ``StreamConsumer``).
 AsyncHandler = Callable[..., Awaitable[object] | object]
-
-
-async def publish_async(
-    client: redis.asyncio.Redis, stream: str, envelope: Envelope, *, maxlen: int | None = None,
-    approximate: bool = True,
-) -> str:
-    """Append one event to a stream, like :func:`~thrilldrops_events.streams.publish`, with an asyncio client.
-
-    Returns:
-        The new entry's id.
-    """
-    entry_id = await client.xadd(stream, encode(envelope), maxlen=maxlen, approximate=approximate)  # type: ignore[arg-type]
-    return _entry_id(entry_id)
-
-
-async def publish_many_async(
-    client: redis.asyncio.Redis,
-    stream: str,
-    envelopes: Iterable[Envelope],
-    *,
-    maxlen: int | None = None,
-    approximate: bool = True,
-    chunk_size: int = 1000,
-) -> list[str]:
-    """Append many events in order, like :func:`~thrilldrops_events.streams.publish_many`, with an asyncio client.
-
-    Returns:
-        The new entries' ids, in order.
-    """
-    _check_chunk(chunk_size)
-    encoded = [encode(envelope) for envelope in envelopes]
-    ids: list[str] = []
-    for start in range(0, len(encoded), chunk_size):
-        async with client.pipeline(transaction=False) as pipe:
-            for fields in encoded[start:start + chunk_size]:
-                pipe.xadd(stream, fields, maxlen=maxlen, approximate=approximate)  # type: ignore[arg-type]
-            ids.extend(_entry_id(entry_id) for entry_id in await pipe.execute())
-    return ids
 
 
 class AsyncStreamConsumer(ConsumerFront):
