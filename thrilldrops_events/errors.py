@@ -1,4 +1,4 @@
-"""The library's exceptions: one root, every leaf also a built-in ``ValueError`` or ``TypeError``.
+"""The library's exceptions: one root, every leaf also a built-in ``ValueError``, ``TypeError`` or ``TimeoutError``.
 
 ```text
 ThrillDropsError
@@ -11,7 +11,9 @@ ThrillDropsError
 ├── CampaignError (ValueError)          a campaign set cannot do it: duplicate or unknown id, bad scope
 │   └── CampaignConfigError             campaigns loaded from JSON: every bad entry, with its id
 ├── SchemaSetError (ValueError)         a directory of schemas is missing, empty or holds malformed JSON
-└── StreamConfigError (ValueError)      a stream consumer was given an impossible setting
+├── StreamConfigError (ValueError)      a stream consumer was given an impossible setting
+├── StreamDurabilityError (TimeoutError) a durable publish was not confirmed by enough replicas in time
+└── StreamBackpressureError (TimeoutError) a publish waited too long for a consumer group to catch up
 ```
 
 Every exception class of the library is defined here and drawn above (a test keeps the drawing
@@ -38,7 +40,9 @@ __all__ = [
     "EventValidationError",
     "Problem",
     "SchemaSetError",
+    "StreamBackpressureError",
     "StreamConfigError",
+    "StreamDurabilityError",
     "ThrillDropsError",
 ]
 
@@ -271,3 +275,47 @@ class SchemaSetError(ThrillDropsError, ValueError):
 
 class StreamConfigError(ThrillDropsError, ValueError):
     """A stream consumer was given an impossible setting (an empty stream name, ``max_deliveries=0``...)."""
+
+
+class StreamDurabilityError(ThrillDropsError, TimeoutError):
+    """A durable publish wrote its entries, but fewer replicas than asked confirmed them in time.
+
+    The entries are on the stream's master; they are lost if the master fails before its replicas
+    copy them. Publishing them again is safe for consumers that de-duplicate (``dedup_key``).
+
+    Attributes:
+        entry_ids: The ids of the entries written but not confirmed.
+        replicas: How many replicas were asked to confirm.
+        acknowledged: How many did (``WAIT``'s answer).
+    """
+
+    def __init__(self, entry_ids: Iterable[str], replicas: int, acknowledged: int) -> None:
+        self.entry_ids = tuple(entry_ids)
+        self.replicas = replicas
+        self.acknowledged = acknowledged
+        count = len(self.entry_ids)
+        super().__init__(f"{count} entr{'y' if count == 1 else 'ies'} written, but {acknowledged} of {replicas} "
+                         "replicas confirmed them in time")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.entry_ids, self.replicas, self.acknowledged))
+
+
+class StreamBackpressureError(ThrillDropsError, TimeoutError):
+    """A publish waited longer than allowed for a consumer group's lag to come down.
+
+    Attributes:
+        group: The consumer group whose lag was watched.
+        lag: Its last lag.
+        published: How many events of the call had been published before it gave up.
+    """
+
+    def __init__(self, group: str, lag: int, published: int) -> None:
+        self.group = group
+        self.lag = lag
+        self.published = published
+        super().__init__(f"consumer group {group!r} stayed {lag} entries behind for too long; {published} events "
+                         "were published before giving up")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.group, self.lag, self.published))

@@ -15,14 +15,14 @@ from streams_support import RedisServer, redis_binary
 
 @pytest.fixture
 def redis_factory(tmp_path: Path) -> Iterator[Callable[..., RedisServer]]:
-    """Start redis-servers (``appendonly=True`` for AOF persistence); all are stopped by PID at the end."""
+    """Start redis-servers (``appendonly=True`` for AOF persistence, ``extra`` options); all stopped by PID."""
     binary = redis_binary()
     servers: list[RedisServer] = []
 
-    def start(*, appendonly: bool = False) -> RedisServer:
+    def start(*, appendonly: bool = False, extra: tuple[str, ...] = ()) -> RedisServer:
         directory = tmp_path / f"redis-{len(servers)}"
         directory.mkdir()
-        server = RedisServer(binary, directory, appendonly)
+        server = RedisServer(binary, directory, appendonly, extra=extra)
         servers.append(server)
         for attempt in range(3):  # the free port may be taken between probing and binding
             try:

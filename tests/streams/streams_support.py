@@ -54,6 +54,7 @@ class RedisServer:
     directory: Path
     appendonly: bool
     port: int = 0
+    extra: tuple[str, ...] = ()  # more redis-server options, such as ("--replicaof", "127.0.0.1", "6379")
     process: subprocess.Popen[bytes] | None = None
     clients: list[redis.Redis] = field(default_factory=list)
 
@@ -62,7 +63,8 @@ class RedisServer:
             self.port = _free_port()
         persistence = ["--appendonly", "yes", "--appendfsync", "always"] if self.appendonly else ["--appendonly", "no"]
         command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-                   "--save", "", *persistence, "--daemonize", "no", "--logfile", str(self.directory / "redis.log")]
+                   "--save", "", *persistence, "--daemonize", "no", "--logfile", str(self.directory / "redis.log"),
+                   *self.extra]
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + _START_DEADLINE

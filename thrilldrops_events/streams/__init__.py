@@ -23,7 +23,7 @@ except ImportError as _error:  # pragma: no cover - exercised in a subprocess wi
     ) from _error
 
 from thrilldrops_events.dedup import dedup_key
-from thrilldrops_events.errors import StreamConfigError
+from thrilldrops_events.errors import StreamBackpressureError, StreamConfigError, StreamDurabilityError
 from thrilldrops_events.streams._admin import (
     ConsumerInfo,
     Replayed,
@@ -64,8 +64,10 @@ __all__ = [
     "Outcome",
     "Replayed",
     "RetryPolicy",
+    "StreamBackpressureError",
     "StreamConfigError",
     "StreamConsumer",
+    "StreamDurabilityError",
     "StreamInfo",
     "TrimResult",
     "dead_letter_key",

@@ -1,51 +1,124 @@
-"""Publishing events to a stream with the asyncio redis-py client."""
+"""Publishing events to a stream with the asyncio redis-py client: the twin of ``_publish``, awaited."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterable
+from typing import Any, Literal, overload
 
+import redis
 import redis.asyncio
+from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.streams._publish import _check_chunk, _entry_id
+from thrilldrops_events.errors import StreamBackpressureError
+from thrilldrops_events.streams._alink import AsyncLink
+from thrilldrops_events.streams._front import group_info
+from thrilldrops_events.streams._publishing import (
+    PublishOptions,
+    check_durable,
+    chunks,
+    durable_commands,
+    entry_id,
+    options,
+    xadd_options,
+)
 
 __all__ = ["publish_async", "publish_many_async"]
 
+AsyncClient = redis.asyncio.Redis | AsyncRedisCluster
 
-async def publish_async(
-    client: redis.asyncio.Redis, stream: str, envelope: Envelope, *, maxlen: int | None = None,
-    approximate: bool = True,
-) -> str:
-    """Append one event to a stream, like :func:`~thrilldrops_events.streams.publish`, with an asyncio client.
+
+async def _durable(client: AsyncClient, stream: str, chunk: list[dict[str, str]], settings: PublishOptions,
+                   replicas: int) -> list[str]:
+    link = AsyncLink(client, stream)
+    try:
+        replies = await link.run(durable_commands(stream, chunk, settings))
+    finally:
+        await link.close()
+    return check_durable(replies, replicas)
+
+
+async def publish_async(client: AsyncClient, stream: str, envelope: Envelope, *, maxlen: int | None = None,
+                        approximate: bool = True, replicas: int | None = None, replica_timeout_ms: int = 1000) -> str:
+    """Append one event to a stream, like [publish][thrilldrops_events.streams.publish], with an asyncio client.
 
     Returns:
         The new entry's id.
     """
-    entry_id = await client.xadd(stream, encode(envelope), maxlen=maxlen, approximate=approximate)  # type: ignore[arg-type]
-    return _entry_id(entry_id)
+    settings = options(maxlen=maxlen, approximate=approximate, replicas=replicas,
+                       replica_timeout_ms=replica_timeout_ms)
+    fields = encode(envelope)
+    if settings.replicas is not None:
+        return (await _durable(client, stream, [fields], settings, settings.replicas))[0]
+    redis_: Any = client
+    return entry_id(await redis_.xadd(stream, fields, **xadd_options(settings)))
 
 
-async def publish_many_async(
-    client: redis.asyncio.Redis,
-    stream: str,
-    envelopes: Iterable[Envelope],
-    *,
-    maxlen: int | None = None,
-    approximate: bool = True,
-    chunk_size: int = 1000,
-) -> list[str]:
-    """Append many events in order, like :func:`~thrilldrops_events.streams.publish_many`, with an asyncio client.
+async def _lag(client: Any, stream: str, group: str) -> int | None:
+    try:
+        info = group_info(await client.xinfo_groups(stream), group)
+    except redis.ResponseError as error:
+        if "no such key" in str(error).lower():
+            return None
+        raise
+    return None if info is None else info.lag
+
+
+async def _wait_for_consumers(client: Any, stream: str, settings: PublishOptions, published: int) -> None:
+    if settings.max_lag is None or settings.lag_group is None:
+        return
+    deadline = None if settings.lag_timeout_s is None else time.monotonic() + settings.lag_timeout_s
+    while (lag := await _lag(client, stream, settings.lag_group)) is not None and lag > settings.max_lag:
+        if deadline is not None and time.monotonic() >= deadline:
+            raise StreamBackpressureError(settings.lag_group, lag, published)
+        await asyncio.sleep(settings.lag_check_s)
+
+
+@overload
+async def publish_many_async(client: AsyncClient, stream: str, envelopes: Iterable[Envelope], *,
+                             maxlen: int | None = ..., approximate: bool = ..., chunk_size: int = ...,
+                             replicas: int | None = ..., replica_timeout_ms: int = ..., max_lag: int | None = ...,
+                             lag_group: str | None = ..., lag_check_ms: int = ..., lag_timeout_s: float | None = ...,
+                             return_ids: Literal[True] = ...) -> list[str]: ...
+
+
+@overload
+async def publish_many_async(client: AsyncClient, stream: str, envelopes: Iterable[Envelope], *,
+                             maxlen: int | None = ..., approximate: bool = ..., chunk_size: int = ...,
+                             replicas: int | None = ..., replica_timeout_ms: int = ..., max_lag: int | None = ...,
+                             lag_group: str | None = ..., lag_check_ms: int = ..., lag_timeout_s: float | None = ...,
+                             return_ids: Literal[False]) -> int: ...
+
+
+async def publish_many_async(client: AsyncClient, stream: str, envelopes: Iterable[Envelope], *,
+                             maxlen: int | None = None, approximate: bool = True, chunk_size: int = 1000,
+                             replicas: int | None = None, replica_timeout_ms: int = 1000, max_lag: int | None = None,
+                             lag_group: str | None = None, lag_check_ms: int = 100,
+                             lag_timeout_s: float | None = None, return_ids: bool = True) -> list[str] | int:
+    """Append many events in order, like [publish_many][thrilldrops_events.streams.publish_many], with asyncio.
 
     Returns:
-        The new entries' ids, in order.
+        The new entries' ids in order, or their number with ``return_ids=False``.
     """
-    _check_chunk(chunk_size)
-    encoded = [encode(envelope) for envelope in envelopes]
+    settings = options(maxlen=maxlen, approximate=approximate, chunk_size=chunk_size, replicas=replicas,
+                       replica_timeout_ms=replica_timeout_ms, max_lag=max_lag, lag_group=lag_group,
+                       lag_check_ms=lag_check_ms, lag_timeout_s=lag_timeout_s)
+    redis_: Any = client
     ids: list[str] = []
-    for start in range(0, len(encoded), chunk_size):
-        async with client.pipeline(transaction=False) as pipe:
-            for fields in encoded[start:start + chunk_size]:
-                pipe.xadd(stream, fields, maxlen=maxlen, approximate=approximate)  # type: ignore[arg-type]
-            ids.extend(_entry_id(entry_id) for entry_id in await pipe.execute())
-    return ids
+    published = 0
+    for chunk in chunks(envelopes, settings.chunk_size):
+        await _wait_for_consumers(redis_, stream, settings, published)
+        if settings.replicas is not None:
+            new_ids = await _durable(client, stream, chunk, settings, settings.replicas)
+        else:
+            async with redis_.pipeline(transaction=False) as pipe:
+                for fields in chunk:
+                    pipe.xadd(stream, fields, **xadd_options(settings))
+                new_ids = [entry_id(reply) for reply in await pipe.execute()]
+        published += len(new_ids)
+        if return_ids:
+            ids.extend(new_ids)
+    return ids if return_ids else published

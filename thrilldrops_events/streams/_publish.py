@@ -1,71 +1,167 @@
-"""Publishing events to a stream with the blocking redis-py client."""
+"""Publishing events to a stream with the blocking redis-py client (``redis.Redis`` or ``RedisCluster``).
+
+Twin of ``_apublish`` (asyncio): the same steps, awaited; what they share is in ``_publishing``.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
+from typing import Any, Literal, overload
 
 import redis
+from redis.cluster import RedisCluster
 
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import StreamConfigError
+from thrilldrops_events.errors import StreamBackpressureError
+from thrilldrops_events.streams._front import group_info
+from thrilldrops_events.streams._link import Link
+from thrilldrops_events.streams._publishing import (
+    PublishOptions,
+    check_durable,
+    chunks,
+    durable_commands,
+    entry_id,
+    options,
+    xadd_options,
+)
 
 __all__ = ["publish", "publish_many"]
 
 
-def _entry_id(value: object) -> str:
-    return value.decode("ascii") if isinstance(value, bytes) else str(value)
+def _durable(client: redis.Redis | RedisCluster, stream: str, chunk: list[dict[str, str]],
+             settings: PublishOptions, replicas: int) -> list[str]:
+    link = Link(client, stream)
+    try:
+        replies = link.run(durable_commands(stream, chunk, settings))
+    finally:
+        link.close()
+    return check_durable(replies, replicas)
 
 
-def _check_chunk(chunk_size: int) -> None:
-    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
-        raise StreamConfigError("chunk_size must be an integer >= 1")
-
-
-def publish(
-    client: redis.Redis, stream: str, envelope: Envelope, *, maxlen: int | None = None, approximate: bool = True
-) -> str:
+def publish(client: redis.Redis | RedisCluster, stream: str, envelope: Envelope, *, maxlen: int | None = None,
+            approximate: bool = True, replicas: int | None = None, replica_timeout_ms: int = 1000) -> str:
     """Append one event to a stream (``XADD``) in the documented field layout.
 
     Args:
-        client: A redis-py client.
+        client: A redis-py client: ``redis.Redis`` or ``redis.cluster.RedisCluster``.
         stream: The stream's key.
         envelope: The event.
         maxlen: Trim the stream to about this many entries (``MAXLEN ~``). Trimming deletes the oldest
-            entries even if a consumer group has not acknowledged them yet; make it comfortably larger
-            than the backlog your consumers may build up.
+            entries even if a consumer group has not acknowledged them yet; prefer
+            [trim][thrilldrops_events.streams.trim], which never does.
         approximate: Trim with ``~`` (cheap, the default) rather than exactly.
+        replicas: Wait until this many replicas have the entry (``WAIT``, on the connection that
+            carried the ``XADD``), so that a failover cannot lose it; see the guide for the limits.
+        replica_timeout_ms: How long to wait for the replicas.
 
     Returns:
         The new entry's id, such as ``"1777852800000-0"``.
+
+    Raises:
+        StreamDurabilityError: With ``replicas``, if fewer replicas confirmed the entry in time (it
+            was written to the master, and its id is in the error).
+        StreamConfigError: If an option is impossible.
     """
-    return _entry_id(client.xadd(stream, encode(envelope), maxlen=maxlen, approximate=approximate))  # type: ignore[arg-type]
+    settings = options(maxlen=maxlen, approximate=approximate, replicas=replicas,
+                       replica_timeout_ms=replica_timeout_ms)
+    fields = encode(envelope)
+    if settings.replicas is not None:
+        return _durable(client, stream, [fields], settings, settings.replicas)[0]
+    redis_: Any = client
+    return entry_id(redis_.xadd(stream, fields, **xadd_options(settings)))
 
 
-def publish_many(
-    client: redis.Redis,
-    stream: str,
-    envelopes: Iterable[Envelope],
-    *,
-    maxlen: int | None = None,
-    approximate: bool = True,
-    chunk_size: int = 1000,
-) -> list[str]:
-    """Append many events in order, ``chunk_size`` per pipeline round trip.
+def _lag(client: Any, stream: str, group: str) -> int | None:
+    try:
+        info = group_info(client.xinfo_groups(stream), group)
+    except redis.ResponseError as error:
+        if "no such key" in str(error).lower():
+            return None
+        raise
+    return None if info is None else info.lag
 
-    Every event is encoded before anything is sent. A pipeline is not a transaction: if the
-    connection fails midway, the chunks already sent stay published.
+
+def _wait_for_consumers(client: Any, stream: str, settings: PublishOptions, published: int) -> None:
+    """Wait while the group's lag is above ``max_lag`` (a missing group, or an unknown lag, never waits)."""
+    if settings.max_lag is None or settings.lag_group is None:
+        return
+    deadline = None if settings.lag_timeout_s is None else time.monotonic() + settings.lag_timeout_s
+    while (lag := _lag(client, stream, settings.lag_group)) is not None and lag > settings.max_lag:
+        if deadline is not None and time.monotonic() >= deadline:
+            raise StreamBackpressureError(settings.lag_group, lag, published)
+        time.sleep(settings.lag_check_s)
+
+
+@overload
+def publish_many(client: redis.Redis | RedisCluster, stream: str, envelopes: Iterable[Envelope], *,
+                 maxlen: int | None = ..., approximate: bool = ..., chunk_size: int = ..., replicas: int | None = ...,
+                 replica_timeout_ms: int = ..., max_lag: int | None = ..., lag_group: str | None = ...,
+                 lag_check_ms: int = ..., lag_timeout_s: float | None = ...,
+                 return_ids: Literal[True] = ...) -> list[str]: ...
+
+
+@overload
+def publish_many(client: redis.Redis | RedisCluster, stream: str, envelopes: Iterable[Envelope], *,
+                 maxlen: int | None = ..., approximate: bool = ..., chunk_size: int = ..., replicas: int | None = ...,
+                 replica_timeout_ms: int = ..., max_lag: int | None = ..., lag_group: str | None = ...,
+                 lag_check_ms: int = ..., lag_timeout_s: float | None = ...,
+                 return_ids: Literal[False]) -> int: ...
+
+
+def publish_many(client: redis.Redis | RedisCluster, stream: str, envelopes: Iterable[Envelope], *,
+                 maxlen: int | None = None, approximate: bool = True, chunk_size: int = 1000,
+                 replicas: int | None = None, replica_timeout_ms: int = 1000, max_lag: int | None = None,
+                 lag_group: str | None = None, lag_check_ms: int = 100, lag_timeout_s: float | None = None,
+                 return_ids: bool = True) -> list[str] | int:
+    """Append many events in order, ``chunk_size`` per pipeline round trip, encoding each chunk as it goes.
+
+    ``envelopes`` may be a generator of any length: only one chunk is held at a time (with
+    ``return_ids=False``, not even the ids), so memory stays bounded. A pipeline is not a
+    transaction: if the connection fails midway, or an event fails to encode, the chunks already
+    sent stay published.
+
+    Args:
+        client: A redis-py client: ``redis.Redis`` or ``redis.cluster.RedisCluster``.
+        stream: The stream's key.
+        envelopes: The events, in order.
+        maxlen: As for [publish][thrilldrops_events.streams.publish].
+        approximate: As for [publish][thrilldrops_events.streams.publish].
+        chunk_size: Events per round trip.
+        replicas: Wait after each chunk until this many replicas have it (``WAIT``).
+        replica_timeout_ms: How long to wait for them, per chunk.
+        max_lag: Backpressure: before each chunk, wait while ``lag_group`` has more than this many
+            entries of the stream still to read.
+        lag_group: The consumer group whose lag is watched.
+        lag_check_ms: How often the lag is looked at while waiting.
+        lag_timeout_s: Give up waiting after this long (default: wait as long as it takes).
+        return_ids: Return the new ids (the default), or only how many events were published.
 
     Returns:
-        The new entries' ids, in order.
-    """
-    _check_chunk(chunk_size)
-    encoded = [encode(envelope) for envelope in envelopes]
-    ids: list[str] = []
-    for start in range(0, len(encoded), chunk_size):
-        with client.pipeline(transaction=False) as pipe:
-            for fields in encoded[start:start + chunk_size]:
-                pipe.xadd(stream, fields, maxlen=maxlen, approximate=approximate)  # type: ignore[arg-type]
-            ids.extend(_entry_id(entry_id) for entry_id in pipe.execute())
-    return ids
+        The new entries' ids in order, or their number with ``return_ids=False``.
 
+    Raises:
+        StreamDurabilityError: With ``replicas``, if a chunk was not confirmed in time.
+        StreamBackpressureError: If the lag stayed above ``max_lag`` for longer than ``lag_timeout_s``.
+        StreamConfigError: If an option is impossible.
+    """
+    settings = options(maxlen=maxlen, approximate=approximate, chunk_size=chunk_size, replicas=replicas,
+                       replica_timeout_ms=replica_timeout_ms, max_lag=max_lag, lag_group=lag_group,
+                       lag_check_ms=lag_check_ms, lag_timeout_s=lag_timeout_s)
+    redis_: Any = client
+    ids: list[str] = []
+    published = 0
+    for chunk in chunks(envelopes, settings.chunk_size):
+        _wait_for_consumers(redis_, stream, settings, published)
+        if settings.replicas is not None:
+            new_ids = _durable(client, stream, chunk, settings, settings.replicas)
+        else:
+            with redis_.pipeline(transaction=False) as pipe:
+                for fields in chunk:
+                    pipe.xadd(stream, fields, **xadd_options(settings))
+                new_ids = [entry_id(reply) for reply in pipe.execute()]
+        published += len(new_ids)
+        if return_ids:
+            ids.extend(new_ids)
+    return ids if return_ids else published

@@ -1,0 +1,125 @@
+"""What the blocking and asyncio publishers share: checking options, encoding in chunks, the durable write.
+
+A durable publish sends its ``XADD`` commands and then ``WAIT replicas timeout`` on the same
+connection (``WAIT`` counts the writes of its own connection only), through the consumer's
+``Link``, which also finds the cluster node that serves the stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from redis.exceptions import ResponseError
+
+from thrilldrops_events.codecs.redis import encode
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import StreamConfigError, StreamDurabilityError
+from thrilldrops_events.streams._ops import Command
+from thrilldrops_events.streams._replies import text
+
+__all__ = ["PublishOptions", "check_durable", "chunks", "durable_commands", "entry_id", "options", "xadd_options"]
+
+
+def entry_id(value: object) -> str:
+    """An ``XADD`` reply as text."""
+    return value.decode("ascii") if isinstance(value, bytes) else str(value)
+
+
+def _whole(label: str, value: object, least: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise StreamConfigError(f"{label} must be an integer >= {least}")
+    return value
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    """Checked publishing options."""
+
+    maxlen: int | None
+    approximate: bool
+    chunk_size: int
+    replicas: int | None
+    replica_timeout_ms: int
+    max_lag: int | None
+    lag_group: str | None
+    lag_check_s: float
+    lag_timeout_s: float | None
+
+
+def options(*, maxlen: object = None, approximate: object = True, chunk_size: object = 1000, replicas: object = None,
+            replica_timeout_ms: object = 1000, max_lag: object = None, lag_group: object = None,
+            lag_check_ms: object = 100, lag_timeout_s: object = None) -> PublishOptions:
+    """Check the publishing options.
+
+    Raises:
+        StreamConfigError: If one is impossible.
+    """
+    if (max_lag is None) != (lag_group is None):
+        raise StreamConfigError("max_lag and lag_group go together: the lag of which group, up to how much")
+    if lag_group is not None and (not isinstance(lag_group, str) or not lag_group):
+        raise StreamConfigError("lag_group must be a non-empty string")
+    return PublishOptions(
+        maxlen=None if maxlen is None else _whole("maxlen", maxlen, 0), approximate=bool(approximate),
+        chunk_size=_whole("chunk_size", chunk_size, 1),
+        replicas=None if replicas is None else _whole("replicas", replicas, 1),
+        replica_timeout_ms=_whole("replica_timeout_ms", replica_timeout_ms, 1),
+        max_lag=None if max_lag is None else _whole("max_lag", max_lag, 0),
+        lag_group=lag_group if isinstance(lag_group, str) else None,
+        lag_check_s=_whole("lag_check_ms", lag_check_ms, 1) / 1000,
+        lag_timeout_s=_seconds(lag_timeout_s),
+    )
+
+
+def _seconds(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise StreamConfigError("lag_timeout_s must be a number of seconds >= 0")
+    return float(value)
+
+
+def chunks(envelopes: Iterable[Envelope], size: int) -> Iterator[list[dict[str, str]]]:
+    """The events' field maps, ``size`` at a time, encoded only as each chunk is taken."""
+    chunk: list[dict[str, str]] = []
+    for envelope in envelopes:
+        chunk.append(encode(envelope))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def xadd_options(settings: PublishOptions) -> dict[str, Any]:
+    """The keyword arguments of redis-py's ``xadd`` for these options."""
+    return {"maxlen": settings.maxlen, "approximate": settings.approximate}
+
+
+def durable_commands(stream: str, chunk: list[dict[str, str]], settings: PublishOptions) -> tuple[Command, ...]:
+    """``XADD`` each entry, then ``WAIT`` for the replicas, as raw commands for one connection."""
+    trim: tuple[Any, ...] = ()
+    if settings.maxlen is not None:
+        trim = ("MAXLEN", "~" if settings.approximate else "=", settings.maxlen)
+    commands: list[Command] = [("XADD", stream, *trim, "*", *(part for pair in fields.items() for part in pair))
+                               for fields in chunk]
+    commands.append(("WAIT", settings.replicas, settings.replica_timeout_ms))
+    return tuple(commands)
+
+
+def check_durable(replies: list[Any], replicas: int) -> list[str]:
+    """The new entries' ids, once ``WAIT`` says enough replicas have them.
+
+    Raises:
+        ResponseError: The first error among the replies (nothing after it was confirmed).
+        StreamDurabilityError: If fewer replicas than asked confirmed the entries in time.
+    """
+    failure = next((reply for reply in replies if isinstance(reply, ResponseError)), None)
+    if failure is not None:
+        raise failure
+    ids = [text(reply) for reply in replies[:-1]]
+    acknowledged = int(replies[-1])
+    if acknowledged < replicas:
+        raise StreamDurabilityError(ids, replicas, acknowledged)
+    return ids
