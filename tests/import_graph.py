@@ -12,6 +12,7 @@ imported when it runs) or the package is the root (every module is inside the ro
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -132,3 +133,65 @@ def cycles(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:
                 if len(component) > 1:
                     found.append(sorted(component))
     return sorted(found)
+
+
+# ---------------------------------------------------------------------------------------------- the drawing
+
+_NODE = re.compile(r'^\s*(\w+)\["([^"]*)"\]\s*$')
+_ARROW = re.compile(r"^\s*(\w+)\s*-->\s*(\w+)\s*$")
+_PATH = re.compile(r"[\w/]+\.py|\w+/")
+
+
+def mermaid_blocks(markdown: str) -> list[str]:
+    """The bodies of the ```` ```mermaid ```` blocks of a Markdown page."""
+    return re.findall(r"^```mermaid\n(.*?)^```", markdown, flags=re.S | re.M)
+
+
+def read_drawing(block: str) -> tuple[dict[str, list[str]], set[tuple[str, str]]]:
+    """A Mermaid flowchart of the package: each node's paths (``events/``, ``enums.py``), and the arrows."""
+    nodes: dict[str, list[str]] = {}
+    arrows: set[tuple[str, str]] = set()
+    for line in block.splitlines():
+        if match := _NODE.match(line):
+            nodes[match[1]] = _PATH.findall(match[2])
+        elif match := _ARROW.match(line):
+            arrows.add((match[1], match[2]))
+    return nodes, arrows
+
+
+def node_of(path: str, nodes: dict[str, list[str]]) -> str | None:
+    """The node a module is drawn in (``path`` is its file, relative to the package): the node naming
+    the file, else the one naming its closest package directory."""
+    parts = path.split("/")
+    candidates = [path, *("/".join(parts[:end]) + "/" for end in range(len(parts) - 1, 0, -1))]
+    for candidate in candidates:
+        for node, paths in nodes.items():
+            if candidate in paths:
+                return node
+    return None
+
+
+def collapse(
+    graph: Mapping[str, Iterable[str]], nodes: dict[str, list[str]], root: Path = ROOT
+) -> set[tuple[str, str]]:
+    """The graph between drawn nodes: an edge where some module of one imports some module of the other."""
+    where = {module: node_of(path.relative_to(root).as_posix(), nodes) for module, path in module_files(root).items()}
+    edges = set()
+    for module, imported in graph.items():
+        for other in imported:
+            a, b = where[module], where[other]
+            if a is not None and b is not None and a != b:
+                edges.add((a, b))
+    return edges
+
+
+def reachable(arrows: set[tuple[str, str]], start: str) -> set[str]:
+    """Every node a chain of arrows leads to from ``start``."""
+    seen: set[str] = set()
+    stack = [b for a, b in arrows if a == start]
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(b for a, b in arrows if a == node)
+    return seen

@@ -155,6 +155,20 @@ def test_hook_prunes_only_pending_pages_that_do_not_exist(tmp_path: Path, monkey
     assert dropped == ["guides/conditions.md", "guides/campaigns.md"]
 
 
+def test_hook_lists_every_event_type_in_the_nav() -> None:
+    hook = _load_hook()
+    nav = [
+        {"Home": "index.md"},
+        {"Reference": [{"Events": ["reference/events/index.md"]}, {"Errors": "reference/errors.md"}]},
+    ]
+    expanded = hook._with_event_pages(nav)
+    events = expanded[1]["Reference"][0]["Events"]
+    assert events[0] == "reference/events/index.md"
+    assert events[1:] == [{kind.value: f"reference/events/{kind.value}.md"} for kind in EventType]
+    assert expanded[0] == nav[0]
+    assert expanded[1]["Reference"][1] == {"Errors": "reference/errors.md"}
+
+
 def test_pending_pages_are_only_pages_not_written_yet() -> None:
     hook = _load_hook()
     written = sorted(page for page in hook.PENDING_PAGES if (ROOT / "docs" / page).is_file())

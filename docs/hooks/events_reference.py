@@ -5,7 +5,9 @@
   models; and adds every file of the repository's ``schemas/`` directory to the site under
   ``schemas/`` so the pages can link to them and readers can download them. A missing ``schemas/``
   directory is tolerated: the pages then say the schema has not been generated.
-* ``on_config`` drops from the nav the pages listed in ``PENDING_PAGES`` that do not exist yet
+* ``on_config`` lists the page of every event type in the nav, after the overview (from the registry
+  of event types, so a new event type gets its page and its nav entry with no edit here), and drops
+  from the nav the pages listed in ``PENDING_PAGES`` that do not exist yet
   (pages being written in parallel), and logs which ones, so the build stays strict for everything else.
 """
 
@@ -28,6 +30,8 @@ log = logging.getLogger("mkdocs.hooks.events_reference")
 PENDING_PAGES: frozenset[str] = frozenset()
 
 SCHEMAS_DIR = "schemas"
+#: The event reference's overview page; the nav entries of the event pages follow it (see ``on_config``).
+EVENTS_INDEX = "reference/events/index.md"
 
 
 def _prune(items: list[Any], docs_dir: Path, dropped: list[str]) -> list[Any]:
@@ -46,9 +50,24 @@ def _prune(items: list[Any], docs_dir: Path, dropped: list[str]) -> list[Any]:
     return kept
 
 
+def _with_event_pages(items: list[Any]) -> list[Any]:
+    """The nav with one entry per event type after the event reference's index, from the registry."""
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, dict):
+            title, target = next(iter(item.items()))
+            if isinstance(target, list):
+                if target and target[0] == EVENTS_INDEX:
+                    target = [EVENTS_INDEX, *({kind.value: page_path(kind)} for kind in EventType)]
+                item = {title: _with_event_pages(target)}
+        out.append(item)
+    return out
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Leave out of the nav the pending pages that have not been written yet."""
+    """List every event type's page in the nav; leave out the pending pages not written yet."""
     if config.nav:
+        config.nav = _with_event_pages(config.nav)
         dropped: list[str] = []
         config.nav = _prune(config.nav, Path(config.docs_dir), dropped)
         if dropped:
@@ -78,7 +97,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
     documents = {name: link(f"{SCHEMAS_DIR}/{name}") for name in ("envelope.json", "asyncapi.json")}
     index = render_events_index(schema_links={name: url for name, url in documents.items() if url is not None})
-    files.append(File.generated(config, "reference/events/index.md", content=index))
+    files.append(File.generated(config, EVENTS_INDEX, content=index))
     for kind in EventType:
         page = render_event_page(
             kind,
