@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from thrilldrops_events._suggest import closest
+from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, describe, path_text
 from thrilldrops_events.errors import EventValidationError, Problem
 
 # The wire names of the event types, for "did you mean". The registry of event types fills them in when
@@ -29,8 +30,8 @@ _IDENTIFIER_PATTERN = "must not be empty or start or end with whitespace"
 
 
 def join_path(loc: Sequence[str | int]) -> str:
-    """Render a location tuple as a dotted JSON path."""
-    return ".".join(str(part) for part in loc)
+    """Render a location tuple as a dotted JSON path (a key holding a lone surrogate is shown escaped)."""
+    return ".".join(path_text(part) for part in loc)
 
 
 def unknown_variant(name: str, *, path: str = "event_type") -> EventValidationError:
@@ -42,7 +43,7 @@ def unknown_variant(name: str, *, path: str = "event_type") -> EventValidationEr
 def _unknown_variant_message(name: str) -> str:
     close = closest(name, _VARIANTS)
     hint = f"; did you mean {close!r}?" if close else f"; expected one of {', '.join(_VARIANTS)}"
-    return f"unknown event type {name!r}{hint}"
+    return f"unknown event type {describe(name)}{hint}"
 
 
 def _problem(error: Any, prefix: tuple[str | int, ...]) -> Problem:
@@ -56,6 +57,8 @@ def _problem(error: Any, prefix: tuple[str | int, ...]) -> Problem:
         return Problem(join_path(loc), "unknown field (refused in strict mode)", "unknown_field")
     if kind == "missing":
         message = "required field is missing"
+    elif kind == "string_unicode":  # pydantic's refusal of a lone surrogate, in the library's words
+        message, kind = f"string {LONE_SURROGATE_MESSAGE}", "lone_surrogate"
     elif kind == "string_pattern_mismatch":
         message = _PATTERN_MESSAGES.get(str(last), _IDENTIFIER_PATTERN)
     elif kind == "string_too_short":
@@ -68,7 +71,7 @@ def _problem(error: Any, prefix: tuple[str | int, ...]) -> Problem:
         message = f"must be one of {expected} (case-sensitive)"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         message = "must be a JSON object"
-    elif kind.startswith("money_") or kind in {"country_code", "strict_type"} or kind.startswith("timestamp_"):
+    elif kind.startswith(("money_", "timestamp_")) or kind in {"country_code", "strict_type", "lone_surrogate"}:
         pass  # our own messages are already written for people
     else:
         message = message[:1].lower() + message[1:]

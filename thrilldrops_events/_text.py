@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LONE_SURROGATE_MESSAGE", "describe", "lone_surrogate"]
+__all__ = ["LONE_SURROGATE_MESSAGE", "describe", "lone_surrogate", "path_text"]
 
 #: The problem stated when a string holds a lone surrogate.
 LONE_SURROGATE_MESSAGE = "holds a lone surrogate (a code point from U+D800 to U+DFFF), which is not text"
@@ -57,3 +57,12 @@ def describe(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return f"a value of type {type(value).__name__}"
+
+
+def path_text(part: object) -> str:
+    r"""One element of a JSON path as text: a key is shown as written, but a lone surrogate is escaped (``\ud800``).
+
+    A key that is not a string (from Python input) is described, never printed in full.
+    """
+    text = part if isinstance(part, str) else describe(part)
+    return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")

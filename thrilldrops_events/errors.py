@@ -74,42 +74,54 @@ class Problem:
 class EventValidationError(ThrillDropsError, ValueError):
     """An event (envelope, payload or stream entry) failed validation.
 
-    Every problem found is reported at once, each with its JSON path.
+    Every problem found is reported at once, each with its JSON path, up to :attr:`max_problems`; the
+    problems beyond are counted in :attr:`omitted`, so a hostile document cannot make the error huge.
 
     Attributes:
-        problems: The problems, in document order.
+        problems: The problems, in document order (at most :attr:`max_problems`).
         line: The 1-based line number when the event came from NDJSON input, else ``None``.
+        omitted: How many more problems were found and not listed (``0`` usually).
     """
+
+    #: The most problems one error lists; the message ends with "... and N more problems" beyond.
+    max_problems = 20
 
     problems: tuple[Problem, ...]
     line: int | None
+    omitted: int
 
-    def __init__(self, problems: Iterable[Problem], *, line: int | None = None) -> None:
-        self.problems = tuple(problems)
+    def __init__(self, problems: Iterable[Problem], *, line: int | None = None, omitted: int = 0) -> None:
+        listed = tuple(problems)
+        if len(listed) > self.max_problems:
+            omitted += len(listed) - self.max_problems
+            listed = listed[: self.max_problems]
+        self.problems = listed
         self.line = line
+        self.omitted = omitted
         super().__init__(self._render())
 
     def _render(self) -> str:
         where = f"line {self.line}: " if self.line is not None else ""
-        count = len(self.problems)
+        count = len(self.problems) + self.omitted
         head = f"{where}{count} problem{'s' if count != 1 else ''} in event"
-        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+        more = [f"  ... and {self.omitted} more problem{'s' if self.omitted != 1 else ''}"] if self.omitted else []
+        return "\n".join([head, *(f"  {p}" for p in self.problems), *more])
 
     def with_line(self, line: int) -> EventValidationError:
         """Return a copy of this error that names the NDJSON line it came from."""
-        return EventValidationError(self.problems, line=line)
+        return EventValidationError(self.problems, line=line, omitted=self.omitted)
 
     @property
     def paths(self) -> tuple[str, ...]:
-        """The JSON paths of all problems, in order."""
+        """The JSON paths of the problems listed, in order."""
         return tuple(p.path for p in self.problems)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (self.problems, self.line))
+        return (_rebuild, (self.problems, self.line, self.omitted))
 
 
-def _rebuild(problems: tuple[Problem, ...], line: int | None) -> EventValidationError:
-    return EventValidationError(problems, line=line)
+def _rebuild(problems: tuple[Problem, ...], line: int | None, omitted: int = 0) -> EventValidationError:
+    return EventValidationError(problems, line=line, omitted=omitted)
 
 
 class _Where(TypedDict, total=False):

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from thrilldrops_events._countries import COUNTRY_CODES
 from thrilldrops_events._numbers import EVENT_DECIMAL_CONTEXT
+from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate
 
 __all__ = [
     "MONEY_MAX_INTEGER_DIGITS",
@@ -291,8 +292,16 @@ def _reveal(secret: _SecretStr) -> str:
     return secret.get_secret_value()
 
 
+def _token_text(secret: _SecretStr) -> _SecretStr:
+    if lone_surrogate(secret.get_secret_value()) >= 0:  # the message never shows the token
+        raise PydanticCustomError("lone_surrogate", f"string {LONE_SURROGATE_MESSAGE}")
+    return secret
+
+
 #: An opaque secret: hidden in ``repr``, ``str`` and error messages, written out in full on the wire.
-SessionToken = Annotated[_SecretStr, Field(max_length=4096), PlainSerializer(_reveal, return_type=str)]
+SessionToken = Annotated[
+    _SecretStr, Field(max_length=4096), AfterValidator(_token_text), PlainSerializer(_reveal, return_type=str)
+]
 
 
 def utc_datetime(timestamp: int) -> datetime:

@@ -8,6 +8,7 @@ from typing import Any
 
 from thrilldrops_events._numbers import MAX_NUMBER_DIGITS, read_float, read_int
 from thrilldrops_events._problems import single
+from thrilldrops_events._unknown import MAX_DEPTH, check_unknown_fields
 
 __all__ = [
     "DECODER",
@@ -21,8 +22,6 @@ __all__ = [
 
 #: The largest event document read, in bytes (or characters for ``str`` input).
 MAX_EVENT_BYTES = 1 << 20
-#: The deepest nesting of arrays and objects read in an event document.
-MAX_DEPTH = 64
 
 _INTEGER_LIMIT = 10**MAX_NUMBER_DIGITS
 
@@ -73,30 +72,22 @@ def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
 
 
 def adopt_unknown_fields(extra: dict[str, Any], depth: int, path: str, *, mark: bool) -> None:
-    """Check the nesting of unknown fields and, with ``mark``, turn their ``Decimal``s into :class:`JsonNumber`.
+    """Check unknown fields (see ``thrilldrops_events._unknown``); with ``mark``, make their numbers JSON numbers.
+
+    With ``mark``, each ``Decimal`` becomes a :class:`JsonNumber`, which is written back as a JSON number.
 
     Args:
         extra: The unknown fields of one object.
         depth: How deep that object sits in its document (the root object is at depth 0).
         path: The object's JSON path, for the error.
-        mark: Mark numbers in place; only for data the exact reader made (never a caller's objects).
+        mark: Whether the data comes from the exact reader: its numbers are marked in place (never a
+            caller's objects), and the checks for Python values are skipped.
 
     Raises:
-        EventValidationError: If the unknown fields nest deeper than :data:`MAX_DEPTH`.
+        EventValidationError: If an unknown field could not be written back, or they nest deeper than
+            :data:`MAX_DEPTH`.
     """
-    stack: list[tuple[Any, int]] = [(extra, depth)]
-    while stack:
-        container, level = stack.pop()
-        if level >= MAX_DEPTH:
-            raise single(path, f"unknown fields are nested more than {MAX_DEPTH} levels deep", "too_deep")
-        keys: Any = container.keys() if type(container) is dict else range(len(container))
-        for key in keys:
-            item = container[key]
-            kind = type(item)
-            if kind is Decimal and mark:
-                container[key] = JsonNumber(item)
-            elif kind is dict or kind is list:
-                stack.append((item, level + 1))
+    check_unknown_fields(extra, depth, path, number_type=JsonNumber if mark else None, python=not mark)
 
 
 def needs_exact_route(value: object, depth: int) -> bool:

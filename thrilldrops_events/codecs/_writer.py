@@ -65,8 +65,8 @@ def write(value: Any, money_as_number: bool, out: list[str]) -> None:
                 out.append(",")
             write(item, money_as_number, out)
         out.append("]")
-    elif kind is float and value == value and value not in (float("inf"), float("-inf")):
-        out.append(repr(value))
+    elif kind is float and value - value == 0:  # finite: written as the JSON number reads back (1E+308)
+        out.append(str(Decimal(repr(value))))
     else:
         raise single("", f"cannot write a value of type {kind.__name__} as JSON", "not_serializable")
 

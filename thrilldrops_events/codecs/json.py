@@ -21,6 +21,7 @@ from typing import Any, Literal, NamedTuple, Union
 from pydantic import BaseModel, ValidationError
 
 from thrilldrops_events._problems import from_validation_error, single
+from thrilldrops_events._unknown import PAYLOAD_DEPTH
 from thrilldrops_events.codecs._exact import (
     MAX_DEPTH,
     MAX_EVENT_BYTES,
@@ -136,13 +137,13 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
             payload = payload_of(wire)
             if not extra and not payload.__pydantic_extra__:
                 return new_envelope(wire, payload, None)
-            if not _lost_precision(wire, 0) and not _lost_precision(payload, 2):
+            if not _lost_precision(wire, 0) and not _lost_precision(payload, PAYLOAD_DEPTH):
                 return envelope_from_wire(wire)
         raw = loads_exact(raw)  # type: ignore[arg-type]
     wire = _validate_mapping(WIRE, raw, strict)
     _adopt(wire, 0, "", from_text)
     payload = payload_of(wire)
-    _adopt(payload, 2, f"event_type.{payload.event_type.value}", from_text)
+    _adopt(payload, PAYLOAD_DEPTH, f"event_type.{payload.event_type.value}", from_text)
     return envelope_from_wire(wire)
 
 
@@ -159,11 +160,11 @@ def decode_payload(
     from_text = isinstance(raw, _TEXT_TYPES)
     if from_text:
         payload = _fast(validator, raw, strict)
-        if payload is not None and not _lost_precision(payload, 0):
+        if payload is not None and not _lost_precision(payload, PAYLOAD_DEPTH):
             return payload  # type: ignore[no-any-return]
         raw = loads_exact(raw)  # type: ignore[arg-type]
     payload = _validate_mapping(validator, raw, strict)
-    _adopt(payload, 0, "", from_text)
+    _adopt(payload, PAYLOAD_DEPTH, "", from_text)
     return payload  # type: ignore[no-any-return]
 
 

@@ -38,6 +38,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from thrilldrops_events._problems import from_validation_error, single, unknown_variant
+from thrilldrops_events._unknown import check_unknown_fields
 from thrilldrops_events.codecs._exact import MAX_DEPTH, JsonNumber, adopt_unknown_fields, loads_exact
 from thrilldrops_events.codecs.json import MoneyFormat, decode_payload
 from thrilldrops_events.codecs.json import encode as _encode_json
@@ -112,8 +113,8 @@ def _write_json(value: Any, out: list[str], depth: int, path: str) -> None:
                 out.append(",")
             _write_json(item, out, depth + 1, f"{path}.{index}")
         out.append("]")
-    elif kind is float and value == value and value not in (float("inf"), float("-inf")):
-        out.append(repr(value))
+    elif kind is float and value - value == 0:  # finite: written as the JSON number reads back (1E+308)
+        out.append(str(Decimal(repr(value))))
     else:
         raise single(path, f"cannot write a value of type {kind.__name__} as JSON", "not_serializable")
 
@@ -294,6 +295,10 @@ def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> 
             problems.append(Problem(_shown(name), "field is given both on its own and inside extra", "duplicate_field"))
         else:
             extra[name] = item
+    try:  # stream fields given as str (decode_responses=True) may hold lone surrogates
+        check_unknown_fields(extra, 0, "")
+    except EventValidationError as error:
+        problems.extend(error.problems)
     return extra
 
 

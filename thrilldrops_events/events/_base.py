@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from typing_extensions import Self
 
 from thrilldrops_events._problems import from_validation_error, set_variants
+from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields
 
 __all__ = ["ChannelType", "EventPayload", "EventType", "install_json_readers"]
 
@@ -90,10 +91,16 @@ def install_json_readers(*, envelope: Callable[..., Any], payload: Callable[...,
 
 
 class ContractModel(BaseModel):
-    """A model of the contract: its constructor raises ``EventValidationError``, its JSON is read exactly."""
+    """A model of the contract: its constructor raises ``EventValidationError``, its JSON is read exactly.
+
+    Unknown fields given to the constructor are checked as the readers check them: each must be a JSON
+    value the library can write back (see ``thrilldrops_events._unknown``).
+    """
 
     #: Which of the JSON codec's readers reads this model: ``"envelope"`` or ``"payload"``.
     _json_reader: ClassVar[str]
+    #: How deep the model's object sits in an envelope, for the nesting limit of its unknown fields.
+    unknown_fields_depth: ClassVar[int] = 0
 
     def __init__(self, /, **data: Any) -> None:
         """Build and validate; raises ``EventValidationError`` listing every invalid field."""
@@ -101,6 +108,12 @@ class ContractModel(BaseModel):
             super().__init__(**data)
         except ValidationError as error:
             raise from_validation_error(error) from None
+        self._check_unknown_fields()
+
+    def _check_unknown_fields(self) -> None:
+        extra = self.__pydantic_extra__
+        if extra:
+            check_unknown_fields(extra, self.unknown_fields_depth, "")
 
     # Validation of nested models must not go through this __init__ (pydantic would then wrap our error
     # and call Python code on the hot path): mark it as pydantic's own, as BaseModel.__init__ is marked.
@@ -143,6 +156,7 @@ class EventPayload(ContractModel):
     #: The wire variant name of this payload model.
     event_type: ClassVar[EventType]
     _json_reader: ClassVar[str] = "payload"
+    unknown_fields_depth: ClassVar[int] = PAYLOAD_DEPTH
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -159,6 +173,8 @@ class EventPayload(ContractModel):
             EventValidationError: With every problem found, each with its path.
         """
         try:
-            return super().model_validate(obj, **options)
+            payload = super().model_validate(obj, **options)
         except ValidationError as error:
             raise from_validation_error(error) from None
+        payload._check_unknown_fields()
+        return payload

@@ -1,0 +1,147 @@
+"""Whatever is accepted can be written back: unknown fields hold JSON values, and no string holds a lone surrogate.
+
+Every route (str, bytes, bytearray, memoryview, dict, the constructors) gives the same verdict, and the
+error names the path of each value refused.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from thrilldrops_events import (
+    ChannelType,
+    Envelope,
+    EventValidationError,
+    PlayerLogin,
+    PlayerLogout,
+    parse_event,
+    parse_payload,
+    to_dict,
+    to_json,
+)
+from thrilldrops_events.codecs import redis as stream_codec
+
+LOGOUT = {"operator_id": "o", "brand_id": "b", "player_id": "p", "timestamp": 1777852800,
+          "event_type": {"PlayerLogout": {"channel_type": "MobileWeb"}}}
+
+
+def with_note(value: Any) -> dict[str, Any]:
+    return {**LOGOUT, "note": value}
+
+
+def problems(source: Any, strict: bool = False) -> list[tuple[str, str]]:
+    with pytest.raises(EventValidationError) as info:
+        parse_event(source, strict=strict)
+    str(info.value).encode("utf-8")  # the message is text, whatever the input held
+    return [(p.path, p.kind) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("value", "path", "kind"),
+    [
+        (10**5000, "note", "number_too_large"),
+        ([1, {"deep": -(10**100)}], "note.1.deep", "number_too_large"),
+        (Decimal("NaN"), "note", "number_not_finite"),
+        (Decimal("-Infinity"), "note", "number_not_finite"),
+        (Decimal("sNaN"), "note", "number_not_finite"),
+        (Decimal("1." + "0" * 100), "note", "number_too_large"),
+        (float("nan"), "note", "number_not_finite"),
+        ([float("inf")], "note.0", "number_not_finite"),
+        ({1: "a"}, "note.1", "not_serializable"),
+        ({"a": {10**5000: 1}}, "note.a.an integer of more than 20 digits", "not_serializable"),
+        ({"a", "b"}, "note", "not_serializable"),
+        (b"bytes", "note", "not_serializable"),
+        (datetime(2026, 5, 4, tzinfo=timezone.utc), "note", "not_serializable"),
+        (object(), "note", "not_serializable"),
+        ("a\ud800b", "note", "lone_surrogate"),
+        ({"k\udfff": 1}, "note.k\\udfff", "lone_surrogate"),
+        ([["x", "\udc00"]], "note.0.1", "lone_surrogate"),
+    ],
+    ids=lambda value: value if isinstance(value, str) and value.isascii() else type(value).__name__,
+)
+def test_unknown_fields_that_could_not_be_written_back_are_refused_when_read(value: Any, path: str,
+                                                                            kind: str) -> None:
+    assert problems(with_note(value)) == [(path, kind)]
+    with pytest.raises(EventValidationError) as info:
+        Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=1,
+                 payload=PlayerLogout(channel_type="MobileWeb"), note=value)
+    assert [(p.path, p.kind) for p in info.value.problems] == [(path, kind)]
+    with pytest.raises(EventValidationError) as info:
+        PlayerLogout(channel_type="MobileWeb", note=value)
+    assert [(p.path, p.kind) for p in info.value.problems] == [(path, kind)]
+    with pytest.raises(EventValidationError):
+        PlayerLogout.model_validate({"channel_type": "MobileWeb", "note": value})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [10**99, -(10**99), Decimal("1E+999999999"), Decimal("-0.0"), 1.5, 1e308, True, None, "é😀",
+     ChannelType.MobileWeb, (1, [2, {"a": (3,)}]), {"": []}],
+    ids=lambda value: type(value).__name__,
+)
+def test_unknown_fields_that_can_be_written_back_are_kept(value: Any) -> None:
+    envelope = parse_event(with_note(value))
+    assert envelope.model_extra == {"note": value}
+    written = to_json(envelope)
+    assert to_json(parse_event(written)) == written
+    repr(envelope)
+    to_dict(envelope)
+
+
+SURROGATE_DOCUMENTS = [
+    # as JSON escapes, which every route reads into a str holding the surrogate
+    (json.dumps(with_note("\ud800")), [("note", "lone_surrogate")]),
+    (json.dumps(with_note({"\udc00": 1})), [("note.\\udc00", "lone_surrogate")]),
+    (json.dumps({**LOGOUT, "\ud800": 1}), [("", "lone_surrogate")]),
+    (json.dumps({**LOGOUT, "player_id": "p\ud800"}), [("player_id", "lone_surrogate")]),
+    (json.dumps({**LOGOUT, "event_type": {"PlayerLogin": {"channel_type": "MobileWeb", "currency": "EUR",
+                                                          "session_token": "\ud800"}}}),
+     [("event_type.PlayerLogin.session_token", "lone_surrogate")]),
+    (json.dumps({**LOGOUT, "event_type": {"Player\ud800": {}}}), [("event_type", "lone_surrogate")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SURROGATE_DOCUMENTS)
+def test_lone_surrogates_are_refused_the_same_way_on_every_route(text: str, expected: list[tuple[str, str]]) -> None:
+    raw = text.encode()
+    for source in (text, raw, bytearray(raw), memoryview(raw), json.loads(text), json.loads(text).__str__()):
+        if isinstance(source, str) and source is not text:
+            continue  # only the JSON text itself
+        assert problems(source) == expected
+        strict = problems(source, strict=True)  # strict mode refuses an unknown field before reading it
+        assert strict == expected or {kind for _, kind in strict} == {"unknown_field"}
+    raw_surrogates = text.encode("utf-8", "surrogatepass")  # the same text with the surrogates encoded as bytes
+    if raw_surrogates != raw:
+        assert problems(raw_surrogates) == [("", "json_invalid")]
+
+
+def test_a_token_holding_a_lone_surrogate_is_refused_and_never_shown() -> None:
+    with pytest.raises(EventValidationError) as info:
+        PlayerLogin(channel_type="MobileWeb", currency="EUR", session_token="secret\ud800")
+    assert [(p.path, p.kind) for p in info.value.problems] == [("session_token", "lone_surrogate")]
+    assert "secret" not in str(info.value)
+
+
+def test_a_payload_is_measured_where_it_sits_in_its_envelope() -> None:
+    """A payload read on its own can always be sent in an envelope and read back."""
+    deep: Any = "x"
+    for _ in range(62):
+        deep = [deep]
+    with pytest.raises(EventValidationError) as info:
+        parse_payload("PlayerLogout", {"channel_type": "MobileWeb", "note": deep})
+    assert [p.kind for p in info.value.problems] == ["too_deep"]
+    payload = parse_payload("PlayerLogout", {"channel_type": "MobileWeb", "note": deep[0]})
+    envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=1, payload=payload)
+    assert parse_event(to_json(envelope)) == envelope
+
+
+def test_stream_fields_given_as_text_may_not_hold_lone_surrogates() -> None:
+    fields = stream_codec.encode(parse_event(LOGOUT))
+    with pytest.raises(EventValidationError) as info:
+        stream_codec.decode({**fields, "note": "a\ud800"})
+    assert [(p.path, p.kind) for p in info.value.problems] == [("note", "lone_surrogate")]

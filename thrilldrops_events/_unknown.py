@@ -1,0 +1,121 @@
+"""What an unknown field may hold: JSON values the library can write back and read again, nested at most 64 deep.
+
+Unknown fields are kept and written back out, so whatever is accepted must be writable. The check runs
+wherever unknown fields enter: the exact JSON reader's output, a ``dict`` given to ``parse_event``, and
+the constructors. It refuses, each with its path:
+
+* a string or an object key holding a lone surrogate (see ``thrilldrops_events._text``);
+* from Python values only: a number the JSON reader would refuse (an integer of more than 100 digits,
+  a ``Decimal`` of more than 100 digits), NaN or an infinity, an object key that is not a string,
+  and any value that is not JSON (a ``set``, ``bytes``, a ``datetime``...);
+* nesting deeper than :data:`MAX_DEPTH` in the whole document.
+
+The walk is iterative and visits each value once; problems beyond the error's limit are only counted.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from thrilldrops_events._numbers import number_problem
+from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate, path_text
+from thrilldrops_events.errors import EventValidationError, Problem
+
+__all__ = ["MAX_DEPTH", "PAYLOAD_DEPTH", "check_unknown_fields"]
+
+#: The deepest nesting of arrays and objects read in an event document.
+MAX_DEPTH = 64
+#: How deep a payload's object sits in its envelope (under ``event_type.<Variant>``); a payload read or
+#: built on its own is measured there too, so that it can always be sent in an envelope.
+PAYLOAD_DEPTH = 2
+
+_NOT_JSON = "cannot be written as JSON"
+
+
+class _Report:
+    """The problems found, the first ones listed and the rest counted; paths are built only for those listed."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.omitted = 0
+
+    def add(self, node: tuple[Any, ...], key: object, message: str, kind: str) -> None:
+        if len(self.problems) >= EventValidationError.max_problems:
+            self.omitted += 1
+            return
+        parts = [] if key is None else [path_text(key)]
+        while node[2] is not None:  # (container, level, parent, key in parent): climb to the root
+            parts.append(path_text(node[3]))
+            node = node[2]
+        parts.append(self.path)
+        self.problems.append(Problem(".".join(part for part in reversed(parts) if part), message, kind))
+
+
+def _python_value(item: Any) -> tuple[str, str] | None:
+    """Why a Python value (other than a string, an object or an array) cannot be written back, or ``None``."""
+    if item is None or item is True or item is False:
+        return None
+    if isinstance(item, Enum):
+        item = item.value
+        if isinstance(item, str):
+            return (f"string {LONE_SURROGATE_MESSAGE}", "lone_surrogate") if lone_surrogate(item) >= 0 else None
+    if type(item) is int or type(item) is float or isinstance(item, Decimal):
+        message = number_problem(item)
+        if message is None:
+            return None
+        return message, "number_too_large" if "digits" in message else "number_not_finite"
+    return f"{_NOT_JSON}: a value of type {type(item).__name__}", "not_serializable"
+
+
+def check_unknown_fields(
+    extra: dict[str, Any], depth: int, path: str, *, number_type: type[Decimal] | None = None, python: bool = True
+) -> None:
+    """Check unknown fields (see the module docstring); with ``number_type``, mark the ``Decimal``s in place.
+
+    Args:
+        extra: The unknown fields of one object.
+        depth: How deep that object sits in its document (the root object is at depth 0).
+        path: The object's JSON path, for the problems (``""`` for the envelope).
+        number_type: A ``Decimal`` subclass to turn each ``Decimal`` into (the exact reader's JSON numbers).
+        python: Whether the values come from Python code, rather than from the exact JSON reader (whose
+            numbers are already bounded and whose keys are strings).
+
+    Raises:
+        EventValidationError: With every problem found, each with its path.
+    """
+    report = _Report(path)
+    stack: list[tuple[Any, int, Any, Any]] = [(extra, depth, None, None)]
+    while stack:
+        node = stack.pop()
+        container, level = node[0], node[1]
+        if level >= MAX_DEPTH:
+            report.add(node, None, f"unknown fields are nested more than {MAX_DEPTH} levels deep", "too_deep")
+            continue
+        is_dict = type(container) is dict
+        for key, item in container.items() if is_dict else enumerate(container):
+            if is_dict and (type(key) is not str or not key.isascii()):
+                _check_key(report, node, key)
+            kind = type(item)
+            if kind is str:
+                if not item.isascii() and lone_surrogate(item) >= 0:
+                    report.add(node, key, f"string {LONE_SURROGATE_MESSAGE}", "lone_surrogate")
+            elif kind is dict or kind is list or (python and kind is tuple):
+                stack.append((item, level + 1, node, key))
+            elif kind is Decimal and number_type is not None:
+                container[key] = number_type(item)
+            elif python:
+                found = _python_value(item)
+                if found is not None:
+                    report.add(node, key, *found)
+    if report.problems or report.omitted:
+        raise EventValidationError(report.problems, omitted=report.omitted)
+
+
+def _check_key(report: _Report, node: tuple[Any, ...], key: object) -> None:
+    if not isinstance(key, str):
+        report.add(node, key, f"{_NOT_JSON}: an object key must be a string", "not_serializable")
+    elif lone_surrogate(key) >= 0:
+        report.add(node, key, f"key {LONE_SURROGATE_MESSAGE}", "lone_surrogate")
