@@ -10,19 +10,20 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft7Validator, Draft202012Validator
-from schema_helpers import loads_exact, registry, validator_for
+from schema_helpers import loads_exact, validator_for
 
 from thrilldrops_events import Envelope, EventType, parse_event
 from thrilldrops_events._docs import example_envelope
-from thrilldrops_events.schema import SCHEMA_BASE_URI, asyncapi_document, schema_files
+from thrilldrops_events.schema import asyncapi_document, json_schema, schema_files
 from thrilldrops_events.schema._asyncapi import CONSUMER_DEFAULTS, STREAM_FIELDS
-from thrilldrops_events.testing import envelopes
+from thrilldrops_events.testing import envelopes, invalid_envelopes, wire_envelopes
 
 DATA = Path(__file__).parent / "data"
-# The official schema from the npm package @asyncapi/specs (see data/README.md): draft-07, with the
+# The official AsyncAPI 3.1.0 schema from the npm package @asyncapi/specs (see data/README.md): draft-07, with the
 # definitions it bundles under their own $id, which jsonschema's referencing resolves.
-OFFICIAL = json.loads((DATA / "asyncapi-3.0.0.schema.json").read_text(encoding="utf-8"))
+OFFICIAL = json.loads((DATA / "asyncapi-3.1.0.schema.json").read_text(encoding="utf-8"))
 DOCUMENT = asyncapi_document()
 
 
@@ -32,7 +33,7 @@ def official_errors(document: dict[str, Any]) -> list[str]:
 
 
 def test_document_is_valid_against_the_official_schema() -> None:
-    assert OFFICIAL["$id"] == "http://asyncapi.com/definitions/3.0.0/asyncapi.json"
+    assert OFFICIAL["$id"] == "http://asyncapi.com/definitions/3.1.0/asyncapi.json"
     assert official_errors(DOCUMENT) == []
 
 
@@ -70,14 +71,11 @@ def _refs(node: Any) -> list[str]:
 
 
 def test_every_reference_resolves() -> None:
-    files = schema_files()
     for ref in _refs(DOCUMENT):
-        if ref.startswith("#/"):
-            target: Any = DOCUMENT
-            for part in ref[2:].split("/"):
-                target = target[part]
-        else:
-            assert ref in files, f"{ref} is not a published file"
+        assert ref.startswith("#/"), ref
+        target: Any = DOCUMENT
+        for part in ref[2:].split("/"):
+            target = target[part]
 
 
 def test_one_message_per_event_type_on_each_channel() -> None:
@@ -92,13 +90,29 @@ def test_one_message_per_event_type_on_each_channel() -> None:
     assert "XREADGROUP" in group["read"] and "XACK" in group["acknowledge"]
 
 
-def _payload_validator(message: dict[str, Any]) -> Draft202012Validator:
-    payload = message["payload"]
-    assert payload["schemaFormat"] == "application/schema+json;version=draft-2020-12"
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_BASE_URI + "asyncapi.json",
-              **payload["schema"]}
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, registry=registry())
+def _payload_validator(message: dict[str, Any], *, draft7: bool = False) -> Any:
+    """A validator of a message's payload, its references resolved in the document's components."""
+    assert "schemaFormat" not in message["payload"], "payloads are in the document's default schema format"
+    cls = Draft7Validator if draft7 else Draft202012Validator
+    schema = {"$schema": cls.META_SCHEMA["$schema"], **message["payload"], "components": DOCUMENT["components"]}
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _moved(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: (v.replace("#/$defs/", "#/components/schemas/") if k == "$ref" else _moved(v))
+                for k, v in node.items() if k not in ("$schema", "$id", "$defs")}
+    return [_moved(item) for item in node] if isinstance(node, list) else node
+
+
+def test_components_are_the_consumer_schemas() -> None:
+    schemas = DOCUMENT["components"]["schemas"]
+    assert list(schemas) == ["Envelope", *(e.value for e in EventType)]
+    assert schemas["Envelope"] == _moved(json_schema("envelope"))
+    for event_type in EventType:
+        assert schemas[event_type.value] == _moved(json_schema(event_type))
+    assert not [ref for ref in _refs(DOCUMENT) if not ref.startswith("#/")], "the document is self-contained"
 
 
 @pytest.mark.parametrize("event_type", list(EventType))
@@ -120,8 +134,9 @@ def test_stream_message_example_validates_and_decodes(event_type: EventType) -> 
     (example,) = message["examples"]
     entry = example["payload"]
     validator.validate(entry)
-    content = message["payload"]["schema"]["properties"]["payload"]["contentSchema"]["$ref"]
-    validator_for(content).validate(loads_exact(entry["payload"]))
+    content = message["payload"]["properties"]["payload"]["contentSchema"]["$ref"]
+    assert content == f"#/components/schemas/{event_type.value}"
+    validator_for(f"{event_type.value}.json").validate(loads_exact(entry["payload"]))
     assert not validator.is_valid({**entry, "timestamp": 1777852800}), "stream values are text"
     assert not validator.is_valid({**entry, "event_type": "Nope"})
 
@@ -134,7 +149,7 @@ def test_entry_layout_is_the_redis_codecs() -> None:
 
     assert STREAM_FIELDS == redis_codec.FIELDS
     for event_type in EventType:
-        schema = DOCUMENT["components"]["messages"][f"{event_type.value}Entry"]["payload"]["schema"]
+        schema = DOCUMENT["components"]["messages"][f"{event_type.value}Entry"]["payload"]
         assert tuple(schema["properties"]) == redis_codec.FIELDS
         assert schema["properties"]["format"]["const"] == redis_codec.FORMAT
         (example,) = DOCUMENT["components"]["messages"][f"{event_type.value}Entry"]["examples"]
@@ -172,3 +187,13 @@ def test_consumer_settings_are_the_stream_consumers_defaults() -> None:
     assert defaults["claim_interval_ms"] is None and defaults["dead_letter_stream"] is None
     assert list(DEAD_LETTER_FIELDS) == DOCUMENT["operations"]["consumeStream"]["x-redis-consumer-group"][
         "deadLetterFields"]
+
+
+@given(st.one_of(wire_envelopes(), invalid_envelopes().map(lambda invalid: invalid.data)))
+def test_payload_schemas_read_the_same_in_draft_07(data: Any) -> None:
+    """The AsyncAPI Schema format is a superset of draft-07: the payloads must mean there what they mean in 2020-12."""
+    event_type = data.get("event_type") if isinstance(data, dict) else None
+    name = next(iter(event_type)) if isinstance(event_type, dict) and len(event_type) == 1 else "Deposit"
+    message = DOCUMENT["components"]["messages"].get(name, DOCUMENT["components"]["messages"]["Deposit"])
+    verdicts = {_payload_validator(message, draft7=draft7).is_valid(data) for draft7 in (False, True)}
+    assert len(verdicts) == 1

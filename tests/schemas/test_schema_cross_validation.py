@@ -190,6 +190,10 @@ for _raw in ("1E-19", "0.0000000000000000001"):
 for _raw in ('"-0"', '"-0.00"'):
     _known("money", _raw, (False, True), True, False, "the model reads a negative zero as 0 (and writes 0)")
 
+_INCLUSIVE = "the bound 10^20 is inclusive, so that validators reading numbers as doubles accept 20 integer digits"
+for _kind, _raw in (("money", "100000000000000000000"), ("money", "1e20"), ("signed_money", "-100000000000000000000")):
+    _known(_kind, _raw, (False, True), False, True, _INCLUSIVE)
+
 
 def _document(event_type: str, path: tuple[str, ...], raw_value: str) -> bytes:
     data = to_dict(example_envelope(event_type))

@@ -59,10 +59,9 @@ def test_write_schemas_writes_exactly_the_files(tmp_path: Path) -> None:
 
 def test_file_layout() -> None:
     names = set(all_json_schemas())
-    variants = {e.value for e in EventType}
-    assert names == {f"{v}.json" for v in variants} | {f"strict/{v}.json" for v in variants} | {
-        "envelope.json", "strict/envelope.json"}
-    assert set(schema_files()) == names | {"asyncapi.json"}
+    variants = {e.value for e in EventType} | {"envelope"}
+    assert names == {f"{prefix}{v}.json" for v in variants for prefix in ("", "strict/", "producer/")}
+    assert set(schema_files()) == names | {"asyncapi.json", "typescript/events.d.ts"}
 
 
 @pytest.mark.parametrize("name", sorted(all_json_schemas()))
@@ -82,6 +81,7 @@ def test_payload_schema_follows_the_field_view(event_type: EventType) -> None:
     assert schema["required"] == [spec.name for spec in specs if not spec.nullable]
     assert schema["additionalProperties"] is True
     assert json_schema(event_type, strict=True)["additionalProperties"] is False
+    assert json_schema(event_type, producer=True)["additionalProperties"] is False
     for spec in specs:
         field = schema["properties"][spec.name]
         assert field["description"].startswith(spec.description)
@@ -91,20 +91,47 @@ def test_payload_schema_follows_the_field_view(event_type: EventType) -> None:
             assert (None in field["enum"]) == spec.nullable
 
 
+def _money_fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return [field for field in schema["properties"].values() if field.get("format") == "decimal"]
+
+
+@pytest.mark.parametrize("event_type", [e for e in EventType if any(s.kind.endswith("money")
+                                                                    for s in payload_fields(e))])
+def test_money_is_a_decimal_string_for_producers_and_a_string_or_number_for_consumers(event_type: EventType) -> None:
+    specs = {spec.name: spec for spec in payload_fields(event_type)}
+    for producer, kinds in ((False, ["string", "number"]), (True, ["string"])):
+        fields = _money_fields(json_schema(event_type, producer=producer))
+        assert len(fields) == sum(spec.kind.endswith("money") for spec in specs.values()) > 0
+        for field in fields:
+            types = field["type"] if isinstance(field["type"], list) else [field["type"]]
+            assert [t for t in types if t != "null"] == kinds
+            assert field["pattern"].startswith("^") and field["maxLength"] == 64
+            assert ("maximum" in field) == (not producer) and "exclusiveMaximum" not in field
+
+
 def test_envelope_is_an_externally_tagged_union() -> None:
     schema = json_schema(ENVELOPE)
     tagged = schema["properties"]["event_type"]
-    assert tagged["minProperties"] == tagged["maxProperties"] == 1
-    assert tagged["additionalProperties"] is False
-    assert list(tagged["properties"]) == [e.value for e in EventType]
+    assert set(tagged) == {"description", "oneOf"}
+    for branch, event_type in zip(tagged["oneOf"], EventType, strict=True):
+        name = event_type.value
+        assert branch == {"title": f"{name} event type", "type": "object",
+                          "properties": {name: {"$ref": f"#/$defs/{name}"}}, "required": [name],
+                          "additionalProperties": False}
     assert list(schema["properties"])[:4] == [spec.name for spec in ENVELOPE_FIELDS]
     assert schema["required"] == ["operator_id", "brand_id", "player_id", "timestamp", "event_type"]
+    assert schema["propertyNames"] == {"not": {"const": "payload"}}
+    for producer, strict in ((True, False), (False, True)):
+        closed = json_schema(ENVELOPE, strict=strict, producer=producer)
+        assert closed["additionalProperties"] is False and "propertyNames" not in closed
     for event_type in EventType:
         embedded = dict(schema["$defs"][event_type.value])
         standalone = json_schema(event_type)
         del standalone["$schema"], standalone["$id"]
         assert embedded == standalone
         assert json_schema(ENVELOPE, strict=True)["$defs"][event_type.value]["additionalProperties"] is False
+        assert json_schema(ENVELOPE, producer=True)["$defs"][event_type.value] == {
+            k: v for k, v in json_schema(event_type, producer=True).items() if k not in ("$schema", "$id")}
 
 
 def test_bounds_match_the_python_rules() -> None:
@@ -116,9 +143,17 @@ def test_bounds_match_the_python_rules() -> None:
     assert "milliseconds" in envelope["timestamp"]["description"]
     assert (envelope["player_id"]["minLength"], envelope["player_id"]["maxLength"]) == (1, 255)
     deposit = json_schema("Deposit")["properties"]
-    assert deposit["amount"]["minimum"] == 0 and deposit["amount"]["exclusiveMaximum"] == 10**20
-    assert "cannot bound the scale" in deposit["amount"]["description"]
-    assert deposit["balance_after"]["exclusiveMinimum"] == -(10**20)
+    assert deposit["amount"]["minimum"] == 0 and deposit["amount"]["maximum"] == 10**20
+    assert "cannot bound their scale" in deposit["amount"]["description"]
+    assert deposit["balance_after"]["minimum"] == -(10**20)
+
+
+@pytest.mark.parametrize("name", sorted(all_json_schemas()))
+def test_limits_and_refused_strings_are_in_the_descriptions(name: str) -> None:
+    description = all_json_schemas()[name]["description"]
+    assert "lone surrogate" in description and "\\ud800" in description
+    if name.endswith("envelope.json"):
+        assert "1048576 bytes (1 MiB)" in description and "64 levels" in description
 
 
 def test_json_schema_accepts_names_and_enum_members_and_returns_copies() -> None:
@@ -127,6 +162,8 @@ def test_json_schema_accepts_names_and_enum_members_and_returns_copies() -> None
     first["properties"].clear()
     assert json_schema("Deposit")["properties"]
     assert schema_file_name("Deposit", strict=True) == "strict/Deposit.json"
+    assert schema_file_name("Deposit", producer=True) == "producer/Deposit.json"
+    assert schema_file_name("Deposit", strict=True, producer=True) == "producer/Deposit.json"
     assert schema_file_name(ENVELOPE) == "envelope.json"
 
 
@@ -138,6 +175,8 @@ def test_unknown_names_are_refused(name: str) -> None:
 
 def test_files_are_ascii_json_with_a_final_newline() -> None:
     for name, content in schema_files().items():
+        if name.endswith(".d.ts"):
+            continue
         text = content.decode("ascii")
         assert text.endswith("}\n"), name
         assert json.loads(text) is not None
@@ -148,3 +187,7 @@ def test_a_payload_file_validates_the_payload_alone() -> None:
     validator_for("Deposit.json").validate(payload)
     assert not validator_for("strict/Deposit.json").is_valid({**payload, "note": "x"})
     assert validator_for("Deposit.json").is_valid({**payload, "note": "x"})
+    assert validator_for("producer/Deposit.json").is_valid(payload)
+    assert not validator_for("producer/Deposit.json").is_valid({**payload, "note": "x"})
+    assert not validator_for("producer/Deposit.json").is_valid({**payload, "amount": 25})
+    assert validator_for("strict/Deposit.json").is_valid({**payload, "amount": 25})

@@ -17,15 +17,16 @@ def register(subparsers: Any) -> None:
         "schema",
         help="export the published schemas, or check two schema sets",
         description="Work with the published schemas: JSON Schema 2020-12 per event and for the envelope, "
-        "and the AsyncAPI 3.0 document.",
+        "the AsyncAPI 3.1 document and TypeScript declarations.",
     )
     actions = parser.add_subparsers(dest="schema_command", required=True, metavar="ACTION")
 
     export = actions.add_parser(
         "export",
-        help="write the JSON Schemas and the AsyncAPI document",
-        description="Write every JSON Schema (one per event type, the envelope, their strict variants under "
-        "strict/) and asyncapi.json into a directory, creating it if needed.",
+        help="write the JSON Schemas, the AsyncAPI document and the TypeScript declarations",
+        description="Write every JSON Schema (one per event type and the envelope, in three sets: the consumer "
+        "set, strict/ and producer/), asyncapi.json and the TypeScript declarations typescript/events.d.ts into a "
+        "directory, creating it if needed.",
     )
     export.add_argument("--out", default="schemas", metavar="DIR", help="the directory to write (default: schemas)")
     export.set_defaults(handler=run_export)

@@ -1,9 +1,10 @@
 """The AsyncAPI 3.0 document: ``POST /event`` over HTTP and the Redis stream of events.
 
 The document describes the ThrillDrops processor's side: it receives envelopes over HTTP and consumes
-stream entries with a consumer group. Message payloads are JSON Schema 2020-12 documents given by
-relative reference to the files beside this one (``envelope.json``, ``Deposit.json``...), declared with
-a multi-format schema object (``schemaFormat: application/schema+json;version=draft-2020-12``).
+stream entries with a consumer group. It is self-contained: the payload and envelope schemas are copied
+under ``components.schemas`` in the AsyncAPI Schema format (the document's default, a superset of JSON
+Schema draft-07), which the official AsyncAPI parser validates. The same schemas, as JSON Schema 2020-12,
+are the files beside the document; the constructs they use read the same in both drafts.
 """
 
 from __future__ import annotations
@@ -18,21 +19,18 @@ from thrilldrops_events.codecs.redis import FIELDS, FORMAT
 from thrilldrops_events.codecs.redis import encode as encode_entry
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.events import PAYLOAD_MODELS
-from thrilldrops_events.schema.json_schema import ENVELOPE, SCHEMA_BASE_URI, json_schema, schema_file_name
+from thrilldrops_events.schema.json_schema import ENVELOPE, SCHEMA_BASE_URI, json_schema, variant_schema
 
 __all__ = [
     "ASYNCAPI_VERSION",
     "CONSUMER_DEFAULTS",
     "DEAD_LETTER_FIELDS",
-    "SCHEMA_FORMAT",
     "STREAM_FIELDS",
     "asyncapi_document",
 ]
 
 #: The AsyncAPI version of the document.
-ASYNCAPI_VERSION = "3.0.0"
-#: How the message payloads' schemas are written.
-SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"
+ASYNCAPI_VERSION = "3.1.0"
 #: The fields of a stream entry (see :mod:`thrilldrops_events.codecs.redis`), in the order they are written.
 STREAM_FIELDS = FIELDS
 
@@ -48,8 +46,26 @@ def _tag(event_type: EventType) -> dict[str, str]:
     return {"name": "internal" if event_type.is_internal else "external"}
 
 
-def _schema(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"schemaFormat": SCHEMA_FORMAT, "schema": schema}
+_SCHEMAS = "#/components/schemas/"
+
+
+def _component(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema of the files as a component: no ``$schema``, ``$id`` or ``$defs``, references into components."""
+    def move(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: (value.replace("#/$defs/", _SCHEMAS) if key == "$ref" else move(value))
+                    for key, value in node.items() if key not in ("$schema", "$id", "$defs")}
+        return [move(item) for item in node] if isinstance(node, list) else node
+
+    moved: dict[str, Any] = move(schema)
+    return moved
+
+
+def _component_schemas() -> dict[str, Any]:
+    """The envelope and every payload, as the consumer set of JSON Schemas describes them."""
+    schemas = {ENVELOPE.capitalize(): _component(json_schema(ENVELOPE))}
+    schemas.update({e.value: _component(json_schema(e)) for e in EventType})
+    return schemas
 
 
 def _http_message(event_type: EventType) -> dict[str, Any]:
@@ -58,13 +74,14 @@ def _http_message(event_type: EventType) -> dict[str, Any]:
         "name": name,
         "title": f"{name} envelope",
         "summary": _summary(event_type),
-        "description": f"An envelope whose event_type holds a {name} payload ({schema_file_name(name)}).",
+        "description": f"An envelope whose event_type holds a {name} payload ({name}.json beside this document).",
         "contentType": "application/json",
         "tags": [_tag(event_type)],
-        "payload": _schema({
-            "allOf": [{"$ref": schema_file_name(ENVELOPE)}],
-            "properties": {"event_type": {"required": [name]}},
-        }),
+        "payload": {
+            "allOf": [{"$ref": _SCHEMAS + ENVELOPE.capitalize()}],
+            "type": "object",
+            "properties": {"event_type": variant_schema(event_type, _SCHEMAS + name)},
+        },
         "bindings": {
             "http": {
                 "headers": {
@@ -105,7 +122,7 @@ def _entry_schema(event_type: EventType) -> dict[str, Any]:
                 "description": f"The {name} payload as exact JSON text, money as decimal strings.",
                 "type": "string",
                 "contentMediaType": "application/json",
-                "contentSchema": {"$ref": schema_file_name(name)},
+                "contentSchema": {"$ref": _SCHEMAS + name},
             },
             "extra": {
                 "description": "The envelope's unknown fields as a JSON object; written only when there are some. "
@@ -129,7 +146,7 @@ def _stream_message(event_type: EventType) -> dict[str, Any]:
         "summary": _summary(event_type),
         "contentType": "application/json",
         "tags": [_tag(event_type)],
-        "payload": _schema(_entry_schema(event_type)),
+        "payload": _entry_schema(event_type),
         "examples": [{"name": f"{name}-entry-example", "payload": entry}],
     }
 
@@ -168,87 +185,101 @@ _CONSUMER_GROUP = {
 }
 
 
+_INFO: dict[str, Any] = {
+    "title": "ThrillDrops events",
+    "description": (
+        "The player events ThrillDrops campaigns react to, as the ThrillDrops processor receives them: "
+        "envelopes in the body of POST /event, and entries of a Redis stream (the internal ThrillPots "
+        "events, and external events that producers choose to publish there). The schemas under "
+        "components are those of the JSON Schema files beside this document (the consumer set), generated by "
+        "the thrilldrops-events library."
+    ),
+    "license": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+    "tags": [
+        {"name": "external", "description": "Events sent by operators' platforms (login, bets, payments)."},
+        {"name": "internal", "description": "ThrillPots events produced inside ThrillDrops."},
+    ],
+}
+
+_SERVERS: dict[str, Any] = {
+    "processor": {
+        "host": "{host}",
+        "protocol": "https",
+        "description": "The ThrillDrops processor's HTTP endpoint.",
+        "variables": {"host": {"description": "The processor's host name, given to each operator.",
+                               "examples": ["thrilldrops.example.com"]}},
+    },
+    "redis": {
+        "host": "{host}:{port}",
+        "protocol": "redis",
+        "description": "The Redis server holding the event stream.",
+        "variables": {"host": {"default": "localhost"}, "port": {"default": "6379"}},
+    },
+}
+
+
+def _channels() -> dict[str, Any]:
+    return {
+        "ingestion": {
+            "address": "/event",
+            "title": "POST /event",
+            "description": "The ingestion endpoint: one envelope per request, as a JSON body.",
+            "servers": [{"$ref": "#/servers/processor"}],
+            "messages": {e.value: {"$ref": f"#/components/messages/{e.value}"} for e in EventType},
+        },
+        "eventStream": {
+            "address": "{stream}",
+            "title": "Redis stream of events",
+            "description": (
+                "A Redis stream of events, one entry per event (see the entry messages for the layout). The "
+                "internal ThrillPots events arrive here; producers may publish external events the same way."
+            ),
+            "servers": [{"$ref": "#/servers/redis"}],
+            "parameters": {"stream": {"description": "The stream key, chosen by the deployment."}},
+            "messages": {f"{e.value}Entry": {"$ref": f"#/components/messages/{e.value}Entry"} for e in EventType},
+        },
+    }
+
+
+def _operations() -> dict[str, Any]:
+    return {
+        "receiveEvent": {
+            "action": "receive",
+            "channel": {"$ref": "#/channels/ingestion"},
+            "title": "Receive an event over HTTP",
+            "summary": "The processor validates the envelope and matches it against the live campaigns.",
+            "bindings": {"http": {"method": "POST", "bindingVersion": _HTTP_BINDING_VERSION}},
+            "messages": [{"$ref": f"#/channels/ingestion/messages/{e.value}"} for e in EventType],
+        },
+        "consumeStream": {
+            "action": "receive",
+            "channel": {"$ref": "#/channels/eventStream"},
+            "title": "Consume the event stream with a consumer group",
+            "summary": "Each campaign engine reads the stream through a Redis consumer group.",
+            "messages": [{"$ref": f"#/channels/eventStream/messages/{e.value}Entry"} for e in EventType],
+            "x-redis-consumer-group": _CONSUMER_GROUP,
+        },
+    }
+
+
 def asyncapi_document() -> dict[str, Any]:
     """The AsyncAPI 3.0 document: ``POST /event`` over HTTP and the Redis stream, one message per event type.
 
-    Message payloads reference the JSON Schema files by relative URL (``Deposit.json``), so the document
-    belongs beside them (as in ``schemas/``).
+    The document is self-contained: the envelope and payload schemas are under ``components.schemas``.
+
+    Examples:
+        >>> asyncapi_document()["channels"]["ingestion"]["address"]
+        '/event'
     """
-    http_messages = {e.value: {"$ref": f"#/components/messages/{e.value}"} for e in EventType}
-    stream_messages = {f"{e.value}Entry": {"$ref": f"#/components/messages/{e.value}Entry"} for e in EventType}
     messages: dict[str, Any] = {e.value: _http_message(e) for e in EventType}
     messages.update({f"{e.value}Entry": _stream_message(e) for e in EventType})
     return {
         "asyncapi": ASYNCAPI_VERSION,
         "id": SCHEMA_BASE_URI + "asyncapi.json",
-        "info": {
-            "title": "ThrillDrops events",
-            "version": __version__,
-            "description": (
-                "The player events ThrillDrops campaigns react to, as the ThrillDrops processor receives them: "
-                "envelopes in the body of POST /event, and entries of a Redis stream (the internal ThrillPots "
-                "events, and external events that producers choose to publish there). The payload schemas are "
-                "the JSON Schema files beside this document, generated by the thrilldrops-events library."
-            ),
-            "license": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
-            "tags": [
-                {"name": "external", "description": "Events sent by operators' platforms (login, bets, payments)."},
-                {"name": "internal", "description": "ThrillPots events produced inside ThrillDrops."},
-            ],
-        },
+        "info": {"title": _INFO["title"], "version": __version__, **{k: v for k, v in _INFO.items() if k != "title"}},
         "defaultContentType": "application/json",
-        "servers": {
-            "processor": {
-                "host": "{host}",
-                "protocol": "https",
-                "description": "The ThrillDrops processor's HTTP endpoint.",
-                "variables": {"host": {"description": "The processor's host name, given to each operator.",
-                                       "examples": ["thrilldrops.example.com"]}},
-            },
-            "redis": {
-                "host": "{host}:{port}",
-                "protocol": "redis",
-                "description": "The Redis server holding the event stream.",
-                "variables": {"host": {"default": "localhost"}, "port": {"default": "6379"}},
-            },
-        },
-        "channels": {
-            "ingestion": {
-                "address": "/event",
-                "title": "POST /event",
-                "description": "The ingestion endpoint: one envelope per request, as a JSON body.",
-                "servers": [{"$ref": "#/servers/processor"}],
-                "messages": http_messages,
-            },
-            "eventStream": {
-                "address": "{stream}",
-                "title": "Redis stream of events",
-                "description": (
-                    "A Redis stream of events, one entry per event (see the entry messages for the layout). The "
-                    "internal ThrillPots events arrive here; producers may publish external events the same way."
-                ),
-                "servers": [{"$ref": "#/servers/redis"}],
-                "parameters": {"stream": {"description": "The stream key, chosen by the deployment."}},
-                "messages": stream_messages,
-            },
-        },
-        "operations": {
-            "receiveEvent": {
-                "action": "receive",
-                "channel": {"$ref": "#/channels/ingestion"},
-                "title": "Receive an event over HTTP",
-                "summary": "The processor validates the envelope and matches it against the live campaigns.",
-                "bindings": {"http": {"method": "POST", "bindingVersion": _HTTP_BINDING_VERSION}},
-                "messages": [{"$ref": f"#/channels/ingestion/messages/{e.value}"} for e in EventType],
-            },
-            "consumeStream": {
-                "action": "receive",
-                "channel": {"$ref": "#/channels/eventStream"},
-                "title": "Consume the event stream with a consumer group",
-                "summary": "Each campaign engine reads the stream through a Redis consumer group.",
-                "messages": [{"$ref": f"#/channels/eventStream/messages/{e.value}Entry"} for e in EventType],
-                "x-redis-consumer-group": _CONSUMER_GROUP,
-            },
-        },
-        "components": {"messages": messages},
+        "servers": _SERVERS,
+        "channels": _channels(),
+        "operations": _operations(),
+        "components": {"schemas": _component_schemas(), "messages": messages},
     }

@@ -1,4 +1,4 @@
-"""The published files: every JSON Schema and the AsyncAPI document, as bytes, and their writer."""
+"""The published files: every JSON Schema, the AsyncAPI document and the TypeScript declarations, and their writer."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from thrilldrops_events.schema._asyncapi import asyncapi_document
+from thrilldrops_events.schema._typescript import TYPESCRIPT_FILE, typescript_declarations
 from thrilldrops_events.schema.json_schema import all_json_schemas
 
 __all__ = ["schema_files", "write_schemas"]
@@ -17,9 +18,14 @@ def _dump(document: dict[str, Any]) -> bytes:
 
 
 def schema_files() -> dict[str, bytes]:
-    """Every published file, keyed by its path under ``schemas/``, as the bytes written to disk."""
+    """Every published file, keyed by its path under ``schemas/``, as the bytes written to disk.
+
+    The JSON Schemas of the three sets, ``asyncapi.json``, and the TypeScript declarations
+    ``typescript/events.d.ts``.
+    """
     files = {name: _dump(schema) for name, schema in all_json_schemas().items()}
     files["asyncapi.json"] = _dump(asyncapi_document())
+    files[TYPESCRIPT_FILE] = typescript_declarations().encode("utf-8")
     return files
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -62,18 +63,23 @@ def _changelog_section(changelog: str, version: str) -> str:
     return ""
 
 
-def release_gate(released: str | Path, current: Mapping[str, Any], *, version: str, changelog: str) -> list[str]:
+def release_gate(released: str | Path, current: Mapping[str, Any], *, version: str, changelog: str,
+                 expected: Mapping[tuple[str, str], str] | None = None) -> list[str]:
     """Check the current schemas against the newest released ones; the list of problems, empty if none.
 
     A change that breaks FULL compatibility needs a new major version and a CHANGELOG entry starting
     with "Breaking" (``- Breaking: ...``, or a ``### Breaking`` heading), under ``## [Unreleased]`` or
-    under the version's own section.
+    under the version's own section, unless it is expected.
 
     Args:
         released: The directory of released schema sets, one sub-directory per version (``0.1.0/``).
         current: The current schemas, by file name (only top-level names are compared).
         version: The version being developed or released (``thrilldrops_events.__version__``).
         changelog: The text of CHANGELOG.md.
+        expected: Changes the checker counts as breaking that are known to change no producer's or
+            consumer's outcome, each ``(kind, location pattern)`` (an ``fnmatch`` pattern, such as
+            ``("format_added", "*")``) with the reason. They pass; an expectation that no change matches
+            any more is a problem, so the list cannot go stale.
 
     Raises:
         SchemaSetError: If there is no released version, or a schema set cannot be read.
@@ -86,15 +92,21 @@ def release_gate(released: str | Path, current: Mapping[str, Any], *, version: s
     if parsed is None:
         raise SchemaSetError(f"version {version!r} is not MAJOR.MINOR.PATCH")
     report = compare_schema_sets(load_schema_set(path), {k: v for k, v in current.items() if "/" not in k})
-    breaking = report.breaking("FULL")
-    if not breaking:
-        return []
-    problems = []
     released_version = f"{major}.{minor}.{patch}"
-    if int(parsed[1]) <= major:
+    expectations = dict(expected or {})
+    met: set[tuple[str, str]] = set()
+    breaking = []
+    for change in report.breaking("FULL"):
+        keys = [key for key in expectations if key[0] == change.kind and fnmatch.fnmatchcase(change.location, key[1])]
+        met.update(keys)
+        if not keys:
+            breaking.append(change)
+    problems = [f"the expected change {kind} at {pattern!r} no longer occurs since {released_version}: remove it "
+                "from the expectations" for kind, pattern in expectations if (kind, pattern) not in met]
+    if breaking and int(parsed[1]) <= major:
         problems.append(f"{len(breaking)} breaking change(s) since {released_version}, but version {version} keeps "
                         f"major version {major}: release them as {major + 1}.0.0")
-    if not _BREAKING_ENTRY.search(_changelog_section(changelog, version)):
+    if breaking and not _BREAKING_ENTRY.search(_changelog_section(changelog, version)):
         problems.append(f"CHANGELOG.md does not announce the breaking change(s) since {released_version}: add a "
                         "line starting with '- Breaking: ' under ## [Unreleased]")
     if problems:

@@ -1,0 +1,64 @@
+"""The schemas of 0.1.0 and today's give the same verdicts, but for the one change made on purpose.
+
+The checker counts the restructuring since 0.1.0 as breaking (`EXPECTED_SINCE_0_1_0` in
+test_schema_compat.py lists why each change may pass); this test shows what it means for events: every
+document judged by the released `envelope.json` and by today's gets the same verdict, except a money
+JSON number of exactly 10^20, which today's schema accepts so that validators reading numbers as doubles
+accept every amount with 20 integer digits.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+from schema_helpers import loads_exact, validator_for
+from test_schema_cross_validation import ENVELOPE_PROBES, PROBES, TARGETS, _document
+
+from thrilldrops_events import Envelope, to_json
+from thrilldrops_events.testing import envelopes, invalid_envelopes, wire_envelopes
+
+RELEASED = Path(__file__).resolve().parents[2] / "schemas" / "released" / "0.1.0"
+OLD = Draft202012Validator(json.loads((RELEASED / "envelope.json").read_text(encoding="utf-8")))
+NEW = validator_for("envelope.json")
+
+# The one difference on purpose: money as a JSON number of exactly 10^20 (the library refuses it either way).
+CHANGED = {"100000000000000000000", "1e20", "-100000000000000000000"}
+
+
+def _same(document: Any) -> None:
+    assert OLD.is_valid(document) == NEW.is_valid(document), document
+
+
+@given(st.one_of(wire_envelopes(), invalid_envelopes().map(lambda invalid: invalid.data)))
+def test_generated_documents_get_the_same_verdicts(data: Any) -> None:
+    _same(data)
+
+
+@given(envelopes(unknown_fields=True), st.sampled_from(["string", "number"]))
+def test_written_events_get_the_same_verdicts(envelope: Envelope, money: Any) -> None:
+    _same(loads_exact(to_json(envelope, money=money)))
+
+
+def _probes() -> list[Any]:
+    return [pytest.param(kind, raw, id=f"{kind}-{raw[:40]}") for kind, probes in PROBES.items() for raw, _ in probes]
+
+
+@pytest.mark.parametrize(("kind", "raw"), _probes())
+def test_probes_get_the_same_verdicts(kind: str, raw: str) -> None:
+    for event_type, path in TARGETS[kind]:
+        document = loads_exact(_document(event_type, path, raw))
+        if raw in CHANGED:
+            assert not OLD.is_valid(document) and NEW.is_valid(document)
+        else:
+            _same(document)
+
+
+@pytest.mark.parametrize("document", [probe[0] for probe in ENVELOPE_PROBES])
+def test_envelope_probes_get_the_same_verdicts(document: str) -> None:
+    _same(loads_exact(document))

@@ -1,0 +1,144 @@
+"""The JSON Schema of a value of each kind of field, built from the field view.
+
+Each fragment takes its numbers from :data:`thrilldrops_events._fields.KIND_CONSTRAINTS` (read from the
+types) and its wording from the kind's rule, so no constant is written here a second time. What JSON
+Schema cannot say exactly goes into the description (the kind's note).
+
+Three schema sets share the fragments (see `SchemaSet`): they differ in how money is written and in
+whether unknown fields are allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from thrilldrops_events._fields import KIND_CONSTRAINTS, FieldKind, FieldSpec
+from thrilldrops_events.codecs._exact import MAX_DEPTH, MAX_EVENT_BYTES
+
+__all__ = ["LIMITS_NOTE", "SCHEMA_SETS", "SURROGATE_NOTE", "SchemaSet", "field_description", "value_schema"]
+
+#: The schema sets: ``consumer`` (what the library's lenient reader accepts: money as a decimal string or a
+#: JSON number, unknown fields allowed), ``strict`` (the library's strict mode: unknown fields refused) and
+#: ``producer`` (what a producer should send: money as decimal strings only, unknown fields refused).
+SchemaSet = Literal["consumer", "strict", "producer"]
+SCHEMA_SETS: tuple[SchemaSet, ...] = ("consumer", "strict", "producer")
+
+# The whitespace of the identifier rule, exactly as the model's regex engine sees it (Unicode
+# White_Space). Written as literal characters, not \s or \uXXXX escapes, so that every regex engine
+# (ECMA-262, Python re, Java, Go RE2, Rust regex) reads the same class.
+_WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Python's and Java's `$` also match before a final line break; this guard refuses such a break
+# explicitly, so that their verdicts agree with ECMA-262 and with the library.
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
+_NO_FINAL_LINE_BREAK = {"type": "string", "pattern": f"[{_LINE_BREAKS}]$"}
+
+#: What every schema's description says about the limits JSON Schema cannot express.
+LIMITS_NOTE = (
+    f"Limits the library enforces and JSON Schema cannot express: an event is at most {MAX_EVENT_BYTES} bytes "
+    f"(1 MiB) of JSON, and unknown fields nest at most {MAX_DEPTH} levels deep."
+)
+#: What every schema's description says about the strings the library refuses.
+SURROGATE_NOTE = (
+    "No string, field name or unknown field included, may hold a lone surrogate: an escape from \\ud800 to "
+    "\\udfff without its pair (what JavaScript's slice leaves when it cuts an emoji in two) is refused, "
+    "since it is not text."
+)
+
+
+def _money_pattern(*, signed: bool) -> str:
+    """The exact language of the money strings the schemas accept (a subset of what the library reads)."""
+    limits = KIND_CONSTRAINTS["money"]
+    digits, scale = limits.integer_digits or 0, limits.scale or 0
+
+    def fraction(most: int) -> str:
+        return "(?:\\.[0-9]{1,%d})?" % most if most else ""  # noqa: UP031 - braces would need doubling
+
+    integer = "(?:0*[1-9][0-9]{0,%d}|0+)" % (digits - 1)  # noqa: UP031
+    plain = integer + fraction(scale)
+    # One digit before the point and a negative exponent k: the scale is (digits after the point) + k.
+    small = [f"[0-9]{fraction(scale - k)}[eE]-0*{k}" for k in range(1, scale + 1)]
+    sign = "-?" if signed else ""
+    return "^" + sign + "(?:" + "|".join([plain, *small]) + ")$"
+
+
+def _money_notes() -> tuple[str, str]:
+    """What money's description adds: for the sets that take JSON numbers, and for the producer set."""
+    limits = KIND_CONSTRAINTS["money"]
+    strings = (
+        "Strings (format decimal): plain notation (leading zeros allowed), or one digit before the point and a "
+        "negative exponent (1E-8, 2.5e-7) as Python, Java and JavaScript write small amounts; the other exponent "
+        "forms the library reads within the same bounds (2.5E+3, 12E-2) are refused here."
+    )
+    numbers = (
+        f"JSON numbers: JSON Schema cannot bound their scale (one with more than {limits.scale} digits after the "
+        f"point passes here, but the library refuses it). The bound 10^{limits.integer_digits} is inclusive so "
+        f"that validators reading numbers as doubles (Ajv, JavaScript) accept every amount with "
+        f"{limits.integer_digits} digits before the point, which they round up to 1e{limits.integer_digits}; "
+        f"an exact validator therefore also accepts 10^{limits.integer_digits} itself, which the library refuses."
+    )
+    producer = "Send money as a decimal string, never as a JSON number (which a reader may round to a double)."
+    return f"{numbers} {strings}", f"{producer} {strings}"
+
+
+_MONEY_NOTE, _PRODUCER_MONEY_NOTE = _money_notes()
+
+
+def _money_schema(*, signed: bool, schema_set: SchemaSet) -> tuple[dict[str, Any], str]:
+    limits = KIND_CONSTRAINTS["money"]
+    text = {"format": "decimal", "pattern": _money_pattern(signed=signed), "maxLength": limits.max_text,
+            "not": _NO_FINAL_LINE_BREAK}
+    example = "-12.50" if signed else "25.00"
+    if schema_set == "producer":
+        return {"type": "string", **text, "examples": [example]}, _PRODUCER_MONEY_NOTE
+    bound = 10 ** (limits.integer_digits or 0)
+    numbers = {"minimum": -bound if signed else 0, "maximum": bound}
+    return {"type": ["string", "number"], **text, **numbers, "examples": [example, 100 if signed else 0.1]}, _MONEY_NOTE
+
+
+def _string_schemas() -> dict[str, tuple[dict[str, Any], str]]:
+    identifier, currency = KIND_CONSTRAINTS["identifier"], KIND_CONSTRAINTS["currency"]
+    timestamp = KIND_CONSTRAINTS["timestamp"]
+    return {
+        "identifier": (
+            {"type": "string", "minLength": identifier.min_length, "maxLength": identifier.max_length,
+             "pattern": f"^[^{_WHITESPACE}](?:[\\s\\S]*[^{_WHITESPACE}])?$", "not": _NO_FINAL_LINE_BREAK},
+            "Whitespace means Unicode White_Space, the characters listed in the pattern.",
+        ),
+        "currency": ({"type": "string", "pattern": currency.pattern, "not": _NO_FINAL_LINE_BREAK}, ""),
+        "country": ({"type": "string", "enum": list(KIND_CONSTRAINTS["country"].values or ())}, ""),
+        "bool": ({"type": "boolean"}, ""),
+        "channel": ({"type": "string", "enum": list(KIND_CONSTRAINTS["channel"].values or ())}, ""),
+        "secret": ({"type": "string", "maxLength": KIND_CONSTRAINTS["secret"].max_length}, ""),
+        "timestamp": (
+            {"type": "integer", "minimum": timestamp.minimum, "maximum": timestamp.maximum},
+            "The maximum (9999-12-31T23:59:59Z) also excludes every 13-digit (milliseconds) value. JSON Schema "
+            "counts 1777852800.0 as an integer, which the library refuses.",
+        ),
+    }
+
+
+_OTHER_KINDS = _string_schemas()
+
+
+def value_schema(kind: FieldKind, schema_set: SchemaSet) -> tuple[dict[str, Any], str]:
+    """The JSON Schema keywords of a (non-null) value of a kind, and what its description adds to the rule.
+
+    Returns:
+        A new ``dict`` of keywords, and a note (``""`` if none).
+    """
+    if kind in ("money", "signed_money"):
+        return _money_schema(signed=kind == "signed_money", schema_set=schema_set)
+    keywords, note = _OTHER_KINDS[kind]
+    return {key: list(value) if isinstance(value, list) else value for key, value in keywords.items()}, note
+
+
+def _gist(text: str) -> str:
+    """The start of a rule, up to its first punctuation, lower case."""
+    return re.split(r"[,;:.(]", text, maxsplit=1)[0].strip().lower()
+
+
+def field_description(spec: FieldSpec, note: str = "") -> str:
+    """A field's description: the model's, then the kind's rule unless the model's already states it, then a note."""
+    rule = "" if _gist(spec.rule) in spec.description.lower() else spec.rule
+    return " ".join(part for part in (spec.description, f"Rule: {rule}" if rule else "", note) if part)
