@@ -1,4 +1,4 @@
-"""The library's exceptions: one root, every leaf also a built-in ``ValueError``, ``TypeError`` or ``TimeoutError``.
+"""The library's exceptions: one root; every leaf is also a built-in exception, ``ValueError`` for most.
 
 ```text
 ThrillDropsError
@@ -13,12 +13,16 @@ ThrillDropsError
 ├── SchemaSetError (ValueError)         a directory of schemas is missing, empty or holds malformed JSON
 ├── StreamConfigError (ValueError)      a stream consumer was given an impossible setting
 ├── StreamDurabilityError (TimeoutError) a durable publish was not confirmed by enough replicas in time
-└── StreamBackpressureError (TimeoutError) a publish waited too long for a consumer group to catch up
+├── StreamBackpressureError (TimeoutError) a publish waited too long for a consumer group to catch up
+├── EventRejectedError (ValueError)     an HTTP receiver refused an event (4xx): the server's problems
+└── EventDeliveryError (ConnectionError) an event could not be delivered over HTTP, even after retries
 ```
 
 Every exception class of the library is defined here and drawn above (a test keeps the drawing
 true); other modules import them from here. Catch ``ThrillDropsError`` for anything this library raises, or
-``ValueError`` if you do not want to import from us.
+``ValueError`` if you do not want to import from us. The exceptions to ``ValueError`` are failures of a
+network or a server, not bad values: the two stream timeouts (``TimeoutError``) and ``EventDeliveryError``
+(``ConnectionError``).
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ __all__ = [
     "ConditionLimitError",
     "ConditionSyntaxError",
     "ConditionTypeError",
+    "EventDeliveryError",
+    "EventRejectedError",
     "EventValidationError",
     "Problem",
     "SchemaSetError",
@@ -331,3 +337,67 @@ class StreamBackpressureError(ThrillDropsError, TimeoutError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.group, self.lag, self.published))
+class EventRejectedError(ThrillDropsError, ValueError):
+    """An HTTP receiver refused an event: it answered with a ``4xx`` status other than ``429``.
+
+    Sending it again unchanged would be refused again, so clients do not retry it. The server's RFC 9457
+    problem details are kept.
+
+    Attributes:
+        status: The HTTP status code (``400`` invalid event, ``413`` too large, ``415`` not JSON, ...).
+        problems: The server's problems, each with its JSON path, message and kind (empty if it sent none).
+        title: The problem document's ``title`` (or the status phrase).
+        detail: The problem document's ``detail``, or ``""``.
+    """
+
+    def __init__(self, status: int, problems: Iterable[Problem] = (), *, title: str = "", detail: str = "") -> None:
+        self.status = status
+        self.problems = tuple(problems)
+        self.title = title
+        self.detail = detail
+        head = f"the server refused the event: {status} {title}".rstrip()
+        if detail:
+            head = f"{head}: {detail}"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The JSON paths of all problems, in order."""
+        return tuple(p.path for p in self.problems)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_rejected, (self.status, self.problems, self.title, self.detail))
+
+
+def _rebuild_rejected(status: int, problems: tuple[Problem, ...], title: str, detail: str) -> EventRejectedError:
+    return EventRejectedError(status, problems, title=title, detail=detail)
+
+
+class EventDeliveryError(ThrillDropsError, ConnectionError):
+    """An event could not be delivered over HTTP, on any of the attempts the client was allowed.
+
+    The connection failed or timed out, or the server kept answering ``429`` or ``5xx``. The event may
+    or may not have arrived (a timeout can hide a success); sending it again is safe for a receiver
+    that de-duplicates with ``dedup_key``.
+
+    Attributes:
+        url: Where the event was sent.
+        attempts: How many requests were made.
+        status: The last HTTP status received, or ``None`` if no answer came at all.
+        reason: What went wrong on the last attempt, for a person.
+    """
+
+    def __init__(self, url: str, attempts: int, reason: str, *, status: int | None = None) -> None:
+        self.url = url
+        self.attempts = attempts
+        self.reason = reason
+        self.status = status
+        tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+        super().__init__(f"could not deliver the event to {url} after {tries}: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_delivery, (self.url, self.attempts, self.reason, self.status))
+
+
+def _rebuild_delivery(url: str, attempts: int, reason: str, status: int | None) -> EventDeliveryError:
+    return EventDeliveryError(url, attempts, reason, status=status)

@@ -11,18 +11,19 @@ import sys
 from collections.abc import Sequence
 
 from thrilldrops_events import __version__
-from thrilldrops_events.cli import condition, schema, streams, validate
+from thrilldrops_events.cli import condition, schema, send, serve, streams, validate
 
 __all__ = ["main"]
 
-_COMMAND_MODULES = [validate, schema, condition, streams]
+_COMMAND_MODULES = [validate, schema, condition, streams, serve, send]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="thrilldrops-events",
-        description="Validate ThrillDrops events, check campaign conditions and export the published schemas.",
+        description="Validate ThrillDrops events, check campaign conditions, export the published schemas, and "
+        "receive or send events over HTTP.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -1,0 +1,126 @@
+"""``thrilldrops-events send``: replay a file of envelopes to a ``POST /event`` receiver (extra ``http``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+from typing import IO, Any
+
+from thrilldrops_events.codecs.json import decode_lines as parse_events
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import EventRejectedError
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``send`` subcommand."""
+    parser = subparsers.add_parser(
+        "send",
+        help="send a file of envelopes (NDJSON) to a POST /event receiver",
+        description="Send every envelope of an NDJSON file to URL/event, several at a time, retrying connection "
+        "errors, 429 and 5xx answers. Shows progress on a terminal, then every event not accepted with its "
+        "reasons, and a summary; exits 1 if any event was not accepted. Needs the http extra.",
+    )
+    parser.add_argument("file", help="the NDJSON file to send, or - for standard input")
+    parser.add_argument("--url", required=True, help="the receiver's root URL; events go to URL/event")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight at once (default: 8)")
+    parser.add_argument("--retries", type=int, default=3, help="retries per event (default: 3)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each answer (default: 10)")
+    parser.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
+                        help="an extra request header, such as 'Authorization: Bearer ...'; repeatable")
+    parser.set_defaults(handler=run)
+
+
+class _Tally:
+    """Counts results as they come, and shows them on a terminal (at most ten times a second)."""
+
+    def __init__(self, total: int | None, show: IO[str] | None) -> None:
+        self.total = total
+        self.show = show
+        self.done = self.accepted = self.rejected = self.failed = self.invalid = 0
+        self._shown_at = 0.0
+
+    def count(self, result: Any) -> None:
+        self.done += 1
+        if result.accepted:
+            self.accepted += 1
+        elif isinstance(result.error, EventRejectedError):
+            self.rejected += 1
+        else:
+            self.failed += 1
+        now = time.monotonic()
+        if self.show is not None and (now - self._shown_at >= 0.1 or self.done == self.total):
+            self._shown_at = now
+            of = f"/{self.total}" if self.total is not None else ""
+            self.show.write(f"\r{self.done}{of} sent: {self.accepted} accepted, {self.rejected} rejected, "
+                            f"{self.failed} failed")
+            self.show.flush()
+
+
+def _count_lines(path: str) -> int | None:
+    if path == "-":
+        return None
+    with open(path, "rb") as lines:
+        return sum(1 for line in lines if line.strip())
+
+
+def _headers(items: list[str]) -> dict[str, str]:
+    headers = {}
+    for item in items:
+        name, colon, value = item.partition(":")
+        if not colon or not name.strip():
+            raise ValueError(f"--header must be 'NAME: VALUE', not {item!r}")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+def run(args: argparse.Namespace) -> int:
+    """Send the file; returns the exit code (1 if any event was not accepted, 2 for a usage problem)."""
+    try:
+        from thrilldrops_events.http import EventClient  # the optional extra, only when asked for
+    except ImportError as error:
+        print(f"thrilldrops-events: {error}", file=sys.stderr)
+        return 2
+    try:
+        headers = _headers(args.header)
+        total = _count_lines(args.file)
+        stream: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+        client = EventClient(args.url, headers=headers, timeout=args.timeout, retries=args.retries)
+    except OSError as error:
+        print(f"thrilldrops-events: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"thrilldrops-events: {error}", file=sys.stderr)
+        return 2
+    tally = _Tally(total, sys.stderr if sys.stderr.isatty() else None)
+    line_of: list[int] = []
+    not_sent: list[str] = []
+
+    def events() -> Iterator[Envelope]:
+        for parsed in parse_events(stream):
+            if parsed.error is not None:
+                tally.invalid += 1
+                tally.rejected += 1
+                not_sent.extend(f"line {parsed.line}: not sent: {problem}" for problem in parsed.error.problems)
+            elif parsed.event is not None:
+                line_of.append(parsed.line)
+                yield parsed.event
+
+    with stream, client:
+        results = client.send_many(events(), concurrency=max(1, args.concurrency), on_result=tally.count)
+    if tally.show is not None:
+        tally.show.write("\n")
+    for text in not_sent:
+        print(text)
+    for result in results:
+        line = line_of[result.index]
+        if isinstance(result.error, EventRejectedError):
+            print(f"line {line}: rejected ({result.error.status} {result.error.title})")
+            for problem in result.error.problems:
+                print(f"line {line}:   {problem}")
+        elif result.error is not None:
+            print(f"line {line}: failed: {result.error}")
+    print(f"{len(results) + tally.invalid} events: {tally.accepted} accepted, {tally.rejected} rejected "
+          f"({tally.invalid} invalid, not sent), {tally.failed} failed")
+    return 0 if tally.accepted == len(results) + tally.invalid else 1

@@ -1,0 +1,69 @@
+"""``thrilldrops-events serve``: run the ``POST /event`` receiver with uvicorn (extra ``http``)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import Any
+
+from thrilldrops_events.codecs.json import encode as to_json
+from thrilldrops_events.envelope import Envelope
+
+_DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve`` subcommand."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="receive events over HTTP (POST /event) and hand them to a Redis stream",
+        description="Serve the event receiver with uvicorn: POST /event, POST /events (NDJSON), GET /health, "
+        "POST /conditions/check and POST /conditions/eval. With --stream, accepted events are published to a "
+        "Redis stream and 202 means the entry is stored. Needs the http extra (and redis for --stream).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
+    parser.add_argument("--strict", action="store_true", help="refuse unknown fields and loosely typed scalars")
+    parser.add_argument("--redis", metavar="URL", help=f"the Redis server of --stream (default: {_DEFAULT_REDIS})")
+    parser.add_argument("--stream", metavar="NAME", help="publish accepted events to this Redis stream")
+    parser.add_argument("--print", action="store_true", help="write each accepted event to standard output (NDJSON)")
+    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+                        help="uvicorn's log level (default: info)")
+    parser.set_defaults(handler=run)
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password."""
+    return re.sub(r"//([^/@]*)@", "//***@", url)
+
+
+async def _print_event(envelope: Envelope) -> None:
+    sys.stdout.buffer.write(to_json(envelope) + b"\n")
+    sys.stdout.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted; returns the exit code (2 if the extra is missing or the address is taken)."""
+    if args.redis is not None and args.stream is None:
+        print("thrilldrops-events: --redis needs --stream NAME", file=sys.stderr)
+        return 2
+    try:
+        from thrilldrops_events.http import event_app  # the optional extra, only when asked for
+        from thrilldrops_events.http.server import base_url, bind, serve
+
+        redis_url = args.redis or _DEFAULT_REDIS
+        app = event_app(_print_event if args.print else None, stream=args.stream,
+                        redis=redis_url if args.stream else None, strict=args.strict)
+    except ImportError as error:
+        print(f"thrilldrops-events: {error}", file=sys.stderr)
+        return 2
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as error:
+        print(f"thrilldrops-events: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        return 2
+    where = f"; accepted events go to Redis stream {args.stream!r} at {_redacted(redis_url)}" if args.stream else ""
+    print(f"thrilldrops-events: serving {base_url(sock)}{where}", file=sys.stderr, flush=True)
+    serve(app, sock, log_level=args.log_level, access_log=args.log_level in ("info", "debug"))
+    return 0

@@ -1,0 +1,72 @@
+"""Reading a request body: its media type checked first, its size checked while it arrives.
+
+A body larger than the limit is refused as soon as that is known: from ``Content-Length`` before a
+byte of it is read, or, for a body sent in chunks, as soon as the bytes read pass the limit. The
+part already read is dropped; the server discards the rest without keeping it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from starlette.requests import Request
+
+from thrilldrops_events.errors import EventValidationError, Problem
+
+__all__ = ["JSON_TYPES", "NDJSON_TYPES", "check_media_type", "read_limited"]
+
+#: Media types accepted for one JSON document (``application/*+json`` is accepted too).
+JSON_TYPES = frozenset({"application/json"})
+#: Media types accepted for NDJSON (JSON Lines); a plain JSON type is accepted as well.
+NDJSON_TYPES = frozenset({
+    "application/json",
+    "application/x-ndjson",
+    "application/ndjson",
+    "application/jsonl",
+    "application/x-jsonlines",
+    "application/jsonlines",
+})
+
+
+def _single(message: str, kind: str) -> EventValidationError:
+    return EventValidationError([Problem("", message, kind)])
+
+
+def check_media_type(request: Request, accepted: Collection[str]) -> None:
+    """Refuse a body whose ``Content-Type`` is not one of ``accepted`` (``415``).
+
+    Raises:
+        EventValidationError: With one ``unsupported_media_type`` problem.
+    """
+    declared = request.headers.get("content-type", "")
+    media_type = declared.split(";", 1)[0].strip().lower()
+    if media_type in accepted or (media_type.startswith("application/") and media_type.endswith("+json")):
+        return
+    shown = f"{media_type!r}" if media_type else "no Content-Type"
+    wanted = " or ".join(sorted(accepted))
+    raise _single(f"the body must be sent as {wanted}, not {shown}", "unsupported_media_type")
+
+
+def _too_large(limit: int) -> EventValidationError:
+    return _single(f"the body is larger than {limit} bytes", "too_large")
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """Read the whole body, refusing it (``413``) as soon as it is known to be larger than ``limit`` bytes.
+
+    Raises:
+        EventValidationError: With one ``too_large`` problem.
+        starlette.requests.ClientDisconnect: If the client went away.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            chunks.clear()
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -1,0 +1,237 @@
+"""``event_app``: the ``POST /event`` receiver, a plain ASGI app built with Starlette.
+
+Routes: ``POST /event`` (one envelope, ``202 Accepted``), ``POST /events`` (NDJSON, one result per
+line), ``GET /health``, and the condition routes of ``_conditions`` (``POST /conditions/check`` and
+``POST /conditions/eval``). Every error is an RFC 9457 problem details document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from thrilldrops_events.codecs.json import decode as parse_event
+from thrilldrops_events.codecs.json import decode_lines as parse_events
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import EventValidationError
+from thrilldrops_events.http._body import JSON_TYPES, NDJSON_TYPES, check_media_type, read_limited
+from thrilldrops_events.http._conditions import condition_routes
+from thrilldrops_events.http._problem_details import (
+    PROBLEM_MEDIA_TYPE,
+    dumps,
+    problem_document,
+    validation_document,
+)
+
+__all__ = ["MAX_BATCH_BYTES", "MAX_EVENT_BYTES", "Handler", "event_app"]
+
+logger = logging.getLogger("thrilldrops_events.http")
+
+#: The largest ``POST /event`` body accepted by default, in bytes (the library's limit for one event).
+MAX_EVENT_BYTES = 1 << 20
+#: The largest ``POST /events`` (NDJSON) body accepted by default, in bytes.
+MAX_BATCH_BYTES = 16 << 20
+
+#: The handler of accepted events: a plain function or a coroutine function of the ``Envelope``.
+Handler = Callable[[Envelope], Any]
+
+_ACCEPTED = b'{"status":"accepted"}'
+_NDJSON = "application/x-ndjson"
+
+
+def problem_response(document: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    """A problem details response."""
+    return Response(dumps(document), document["status"], headers, PROBLEM_MEDIA_TYPE)
+
+
+def _as_coroutine(handler: Handler | None) -> Callable[[Envelope], Awaitable[Any]] | None:
+    if handler is None:
+        return None
+    if inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(type(handler).__call__):
+        return handler
+
+    async def in_thread(envelope: Envelope) -> Any:
+        return await run_in_threadpool(handler, envelope)
+
+    return in_thread
+
+
+class _Receiver:
+    """The endpoints of one app and the settings they share."""
+
+    def __init__(self, handler: Handler | None, sink: Any, *, strict: bool, max_event_bytes: int,
+                 max_batch_bytes: int, retry_after: int) -> None:
+        self.call = _as_coroutine(handler)
+        self.sink = sink
+        self.strict = strict
+        self.max_event_bytes = max_event_bytes
+        self.max_batch_bytes = max_batch_bytes
+        self.retry_after = {"Retry-After": str(retry_after)}
+
+    def unavailable(self, error: BaseException) -> Response:
+        detail = str(error) or "the event could not be stored; send it again later"
+        return problem_response(problem_document(503, detail), self.retry_after)
+
+    async def event(self, request: Request) -> Response:
+        try:
+            check_media_type(request, JSON_TYPES)
+            body = await read_limited(request, self.max_event_bytes)
+            envelope = parse_event(body, strict=self.strict)
+        except EventValidationError as error:
+            return problem_response(validation_document(error))
+        except ClientDisconnect:
+            return Response(status_code=400)
+        try:
+            if self.call is not None:
+                await self.call(envelope)
+            if self.sink is None:
+                return Response(_ACCEPTED, 202, media_type="application/json")
+            entry_id = await self.sink.put(envelope)
+        except EventValidationError as error:
+            return problem_response(validation_document(error))
+        except (ConnectionError, TimeoutError) as error:
+            return self.unavailable(error)
+        except Exception:
+            logger.exception("the event handler failed")
+            return problem_response(problem_document(500, "the event handler failed"))
+        return Response(dumps({"status": "accepted", "entry_id": entry_id}), 202, media_type="application/json")
+
+    async def events(self, request: Request) -> Response:
+        try:
+            check_media_type(request, NDJSON_TYPES)
+            body = await read_limited(request, self.max_batch_bytes)
+        except EventValidationError as error:
+            return problem_response(validation_document(error))
+        except ClientDisconnect:
+            return Response(status_code=400)
+        results: list[dict[str, Any]] = []
+        kept: list[tuple[dict[str, Any], Envelope]] = []
+        for parsed in parse_events(body, strict=self.strict):
+            result: dict[str, Any] = {"line": parsed.line}
+            results.append(result)
+            if parsed.error is not None:
+                result.update(status="rejected", problems=validation_document(parsed.error)["problems"])
+            elif parsed.event is not None and await self._handle_line(result, parsed.event):
+                kept.append((result, parsed.event))
+        stored_all = await self._store_lines(kept)
+        lines = b"".join(dumps(result) + b"\n" for result in results)
+        if stored_all:
+            return Response(lines, 200, media_type=_NDJSON)
+        return Response(lines, 503, self.retry_after, media_type=_NDJSON)
+
+    async def _handle_line(self, result: dict[str, Any], envelope: Envelope) -> bool:
+        """Call the handler for one line; ``True`` if the event is accepted (and still to be stored)."""
+        try:
+            if self.call is not None:
+                await self.call(envelope)
+        except EventValidationError as error:
+            result.update(status="rejected", problems=validation_document(error)["problems"])
+            return False
+        except (ConnectionError, TimeoutError) as error:
+            result.update(status="unavailable", detail=str(error))
+            return False
+        except Exception:
+            logger.exception("the event handler failed")
+            result.update(status="error", detail="the event handler failed")
+            return False
+        result["status"] = "accepted"
+        return True
+
+    async def _store_lines(self, kept: list[tuple[dict[str, Any], Envelope]]) -> bool:
+        """Hand the accepted lines to the stream; ``False`` if any line (of the batch) is unavailable."""
+        if self.sink is not None and kept:
+            ids, error = await self.sink.put_many([envelope for _, envelope in kept])
+            for (result, _), entry_id in zip(kept, ids, strict=False):  # the stored prefix
+                result["entry_id"] = entry_id
+            for result, _ in kept[len(ids):]:
+                result.update(status="unavailable", detail=str(error))
+        return all(result.get("status") != "unavailable" for result, _ in kept)
+
+    async def health(self, request: Request) -> Response:
+        if self.sink is not None and not await self.sink.ping():
+            return self.unavailable(ConnectionError("Redis is unavailable"))
+        return Response(b'{"status":"ok"}', 200, media_type="application/json")
+
+
+async def _http_problem(request: Request, error: Exception) -> Response:
+    """``404``, ``405`` and the other errors Starlette raises, as problem details."""
+    assert isinstance(error, HTTPException)
+    headers = dict(error.headers or {})
+    detail = error.detail if error.detail != problem_document(error.status_code)["title"] else ""
+    return problem_response(problem_document(error.status_code, detail), headers)
+
+
+def event_app(
+    handler: Handler | None = None,
+    *,
+    stream: str | None = None,
+    redis: Any = None,
+    strict: bool = False,
+    maxlen: int | None = None,
+    max_event_bytes: int = MAX_EVENT_BYTES,
+    max_batch_bytes: int = MAX_BATCH_BYTES,
+    retry_after: int = 1,
+    conditions: bool = True,
+) -> Starlette:
+    """The ``POST /event`` receiver: an ASGI app (Starlette), to serve with uvicorn or mount into FastAPI.
+
+    Each body is read exactly, like [parse_event][thrilldrops_events.parse_event], and answered with
+    ``202 Accepted`` once the handler has returned and, with ``stream``, once the event is in Redis.
+    Errors are RFC 9457 problem details (``application/problem+json``) listing every problem.
+
+    Args:
+        handler: Called with each accepted [Envelope][thrilldrops_events.Envelope]; a plain function
+            (run in a worker thread) or a coroutine function. If it raises ``EventValidationError`` the
+            answer is ``400`` with its problems; ``ConnectionError`` or ``TimeoutError`` (its own store
+            is down) gives ``503`` with ``Retry-After``; anything else ``500``.
+        stream: Publish accepted events to this Redis stream (extra ``redis``): ``202`` then means
+            the entry is stored; if Redis fails the answer is ``503`` and nothing is acknowledged.
+        redis: With ``stream``: a ``redis.asyncio.Redis`` client, or a ``redis://`` URL.
+        strict: Read events in strict mode (unknown fields and loosely typed scalars refused).
+        maxlen: With ``stream``: trim it to about this many entries.
+        max_event_bytes: The largest ``POST /event`` body; larger ones get ``413`` before they are read.
+        max_batch_bytes: The largest ``POST /events`` body.
+        retry_after: The ``Retry-After`` seconds of a ``503``.
+        conditions: Serve ``POST /conditions/check`` and ``POST /conditions/eval``.
+
+    Returns:
+        The app.
+
+    Examples:
+        >>> app = event_app(print)  # doctest: +SKIP
+        >>> uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
+    """
+    sink = None
+    if stream is not None:
+        if redis is None:
+            raise ValueError("event_app(stream=...) needs redis=: a redis.asyncio.Redis client or a redis:// URL")
+        from thrilldrops_events.http._stream_sink import StreamSink  # needs redis-py, so only when asked for
+
+        sink = StreamSink(stream, redis, maxlen=maxlen)
+    receiver = _Receiver(handler, sink, strict=strict, max_event_bytes=max_event_bytes,
+                         max_batch_bytes=max_batch_bytes, retry_after=retry_after)
+    routes: list[BaseRoute] = [
+        Route("/event", receiver.event, methods=["POST"]),
+        Route("/events", receiver.events, methods=["POST"]),
+        Route("/health", receiver.health, methods=["GET"]),
+    ]
+    if conditions:
+        routes += condition_routes(strict=strict, max_bytes=max_batch_bytes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if sink is not None:
+            await sink.aclose()
+
+    return Starlette(routes=routes, exception_handlers={HTTPException: _http_problem}, lifespan=lifespan)

@@ -1,0 +1,77 @@
+"""FastAPI routes that read an envelope exactly: ``Annotated[Envelope, EventBody()]``.
+
+A FastAPI body parameter typed ``Envelope`` would be read by FastAPI's own JSON parsing, which turns
+``25.10`` into a float (refused here as ``money_float``) and answers ``422`` in its own format.
+``EventBody()`` reads the raw body instead, with the same reader as
+[event_app][thrilldrops_events.http.event_app]: size limit, media type, exact money, lenient or strict.
+[add_problem_handlers][thrilldrops_events.http.fastapi_body.add_problem_handlers] makes its errors
+(and any ``EventValidationError`` a route raises) RFC 9457 problem details: ``400``, ``413`` or ``415``.
+
+Needs FastAPI (``pip install fastapi``), which the ``http`` extra does not install.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+try:
+    from fastapi import Depends, FastAPI
+except ImportError as _error:  # pragma: no cover - exercised in a subprocess without FastAPI
+    raise ImportError(
+        "thrilldrops_events.http.fastapi_body needs FastAPI: pip install 'thrilldrops-events[http]' fastapi"
+    ) from _error
+from starlette.requests import Request
+from starlette.responses import Response
+
+from thrilldrops_events.codecs.json import decode as parse_event
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import EventValidationError
+from thrilldrops_events.http._body import JSON_TYPES, check_media_type, read_limited
+from thrilldrops_events.http._problem_details import validation_document
+from thrilldrops_events.http.app import MAX_EVENT_BYTES, problem_response
+
+__all__ = ["EventBody", "add_problem_handlers"]
+
+
+def EventBody(*, strict: bool = False, max_bytes: int = MAX_EVENT_BYTES) -> Any:
+    """Mark a route parameter as the request body read exactly as one envelope.
+
+    Use it as ``event: Annotated[Envelope, EventBody()]``. It is a FastAPI dependency: it reads the
+    raw body, so the route declares no other body parameter.
+
+    Args:
+        strict: Read in strict mode (unknown fields and loosely typed scalars refused).
+        max_bytes: The largest body; a larger one is refused before it is read.
+
+    Raises:
+        EventValidationError: For a body that is not a valid envelope (``400``), too large (``413``)
+            or not JSON (``415``): answered as problem details once
+            [add_problem_handlers][thrilldrops_events.http.fastapi_body.add_problem_handlers] is installed.
+
+    Examples:
+        >>> @app.post("/event", status_code=202)  # doctest: +SKIP
+        ... async def receive(event: Annotated[Envelope, EventBody()]) -> dict[str, str]:
+        ...     return {"status": "accepted"}
+    """
+
+    async def read_event(request: Request) -> Envelope:
+        check_media_type(request, JSON_TYPES)
+        return parse_event(await read_limited(request, max_bytes), strict=strict)
+
+    return Depends(read_event)
+
+
+async def _problem_details(request: Request, error: Exception) -> Response:
+    assert isinstance(error, EventValidationError)
+    return problem_response(validation_document(error))
+
+
+def add_problem_handlers(app: FastAPI) -> None:
+    """Answer every ``EventValidationError`` raised while handling a request with RFC 9457 problem details.
+
+    The status is ``413`` for a body that is too large, ``415`` for one that is not JSON, and ``400``
+    otherwise; every problem is listed with its JSON path, kind and message.
+    """
+    handler: Callable[[Request, Exception], Awaitable[Response]] = _problem_details
+    app.add_exception_handler(EventValidationError, handler)
