@@ -123,9 +123,9 @@ class _Receiver:
                 result.update(status="rejected", problems=validation_document(parsed.error)["problems"])
             elif parsed.event is not None and await self._handle_line(result, parsed.event):
                 kept.append((result, parsed.event))
-        stored_all = await self._store_lines(kept)
+        await self._store_lines(kept)
         lines = b"".join(dumps(result) + b"\n" for result in results)
-        if stored_all:
+        if all(result["status"] != "unavailable" for result in results):
             return Response(lines, 200, media_type=_NDJSON)
         return Response(lines, 503, self.retry_after, media_type=_NDJSON)
 
@@ -147,15 +147,14 @@ class _Receiver:
         result["status"] = "accepted"
         return True
 
-    async def _store_lines(self, kept: list[tuple[dict[str, Any], Envelope]]) -> bool:
-        """Hand the accepted lines to the stream; ``False`` if any line (of the batch) is unavailable."""
+    async def _store_lines(self, kept: list[tuple[dict[str, Any], Envelope]]) -> None:
+        """Hand the accepted lines to the stream; those it did not store become ``unavailable``."""
         if self.sink is not None and kept:
             ids, error = await self.sink.put_many([envelope for _, envelope in kept])
             for (result, _), entry_id in zip(kept, ids, strict=False):  # the stored prefix
                 result["entry_id"] = entry_id
             for result, _ in kept[len(ids):]:
                 result.update(status="unavailable", detail=str(error))
-        return all(result.get("status") != "unavailable" for result, _ in kept)
 
     async def health(self, request: Request) -> Response:
         if self.sink is not None and not await self.sink.ping():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -43,9 +44,12 @@ class _Settings:
         self.url = str(httpx.URL(base_url.rstrip("/") + "/event"))
         self.headers = {"content-type": "application/json", "user-agent": f"thrilldrops-events/{__version__}",
                         **(headers or {})}
-        self.options: dict[str, Any] = {
-            "timeout": timeout,
+        self.options: dict[str, Any] = {"timeout": timeout}
+        # Without TCP_NODELAY, a POST written as two packets (head, then body) waits for a delayed ACK:
+        # about 40 ms per request on Linux.
+        self.transport_options: dict[str, Any] = {
             "limits": httpx.Limits(max_connections=None, max_keepalive_connections=64),
+            "socket_options": [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
         }
         self.money = money
         self.rng = random.Random()
@@ -89,7 +93,9 @@ class EventClient:
                  retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0, money: MoneyFormat = "string",
                  transport: httpx.BaseTransport | None = None) -> None:
         self._settings = _Settings(base_url, headers, timeout, retries, backoff, max_backoff, money)
-        self._http = httpx.Client(transport=transport, **self._settings.options)
+        settings = self._settings
+        self._http = httpx.Client(transport=transport or httpx.HTTPTransport(**settings.transport_options),
+                                  **settings.options)
 
     @property
     def url(self) -> str:
@@ -176,7 +182,9 @@ class AsyncEventClient:
                  retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0, money: MoneyFormat = "string",
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._settings = _Settings(base_url, headers, timeout, retries, backoff, max_backoff, money)
-        self._http = httpx.AsyncClient(transport=transport, **self._settings.options)
+        settings = self._settings
+        self._http = httpx.AsyncClient(transport=transport or httpx.AsyncHTTPTransport(**settings.transport_options),
+                                       **settings.options)
 
     @property
     def url(self) -> str:

@@ -1,0 +1,213 @@
+"""The receiver over a real socket (uvicorn in a thread): status codes, problem details, NDJSON, handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from http_support import EXAMPLES, invalid_examples, problems_of
+
+from thrilldrops_events import Envelope, EventValidationError, parse_event, to_json
+from thrilldrops_events.http import event_app, serve_in_thread
+
+DEPOSIT = (b'{"operator_id":"op-1","brand_id":"brand-7","player_id":"p-000042","timestamp":1777852800,'
+           b'"event_type":{"Deposit":{"method_id":"visa","currency":"EUR","amount":25.10,"balance_after":null}}}')
+JSON = {"content-type": "application/json"}
+NDJSON = {"content-type": "application/x-ndjson"}
+TOKEN = "sess-top-secret-7f3a"
+
+
+class Recorder:
+    """A sync handler that records envelopes; ``fail`` makes it raise instead."""
+
+    def __init__(self) -> None:
+        self.events: list[Envelope] = []
+        self.fail: BaseException | None = None
+        self.threads: set[str] = set()
+
+    def __call__(self, envelope: Envelope) -> None:
+        self.threads.add(threading.current_thread().name)
+        if self.fail is not None:
+            raise self.fail
+        self.events.append(envelope)
+
+
+@pytest.fixture(scope="module")
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture(scope="module")
+def url(recorder: Recorder) -> Iterator[str]:
+    with serve_in_thread(event_app(recorder, retry_after=7)) as base:
+        yield base
+
+
+@pytest.fixture
+def http(url: str, recorder: Recorder) -> Iterator[httpx.Client]:
+    recorder.events.clear()
+    recorder.fail = None
+    with httpx.Client(base_url=url, timeout=30) as client:
+        yield client
+
+
+def test_an_event_is_accepted_exactly(http: httpx.Client, recorder: Recorder) -> None:
+    answer = http.post("/event", content=DEPOSIT, headers=JSON)
+    assert (answer.status_code, answer.json()) == (202, {"status": "accepted"})
+    assert recorder.events == [parse_event(DEPOSIT)]
+    assert str(recorder.events[0].payload.amount) == "25.10"
+    assert recorder.threads and threading.main_thread().name not in recorder.threads  # sync: in a worker thread
+
+
+@pytest.mark.parametrize("line", range(len(invalid_examples())))
+def test_every_invalid_example_gets_parse_events_problems(http: httpx.Client, recorder: Recorder, line: int) -> None:
+    body = invalid_examples()[line]
+    with pytest.raises(EventValidationError) as expected:
+        parse_event(body)
+    answer = http.post("/event", content=body, headers=JSON)
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    document = answer.json()
+    assert document["type"] == "about:blank"
+    assert document["status"] == 400
+    assert problems_of(document) == [(p.path, p.kind, p.message) for p in expected.value.problems]
+    assert recorder.events == []
+
+
+def test_strict_mode_is_the_apps_choice() -> None:
+    body = DEPOSIT.replace(b'"balance_after"', b'"ballance_after"')
+    with serve_in_thread(event_app(strict=True)) as base:
+        answer = httpx.post(base + "/event", content=body, headers=JSON, timeout=30)
+    assert answer.status_code == 400
+    assert problems_of(answer.json())[0][:2] == ("event_type.Deposit.ballance_after", "unknown_field")
+
+
+def test_the_session_token_is_never_shown(http: httpx.Client) -> None:
+    login = {"operator_id": "op-1", "brand_id": "", "player_id": "p-1", "timestamp": 1777852800,
+             "event_type": {"PlayerLogin": {"channel_type": "mobileweb", "currency": "EUR", "session_token": TOKEN,
+                                            "country": TOKEN}}}
+    answer = http.post("/event", content=json.dumps(login), headers=JSON)
+    assert answer.status_code == 400
+    assert {kind for _, kind, _ in problems_of(answer.json())} >= {"enum", "string_too_short"}
+    too_long = dict(login, brand_id="b")
+    too_long["event_type"] = {"PlayerLogin": {"channel_type": "MobileWeb", "currency": "EUR",
+                                              "session_token": TOKEN * 300}}
+    second = http.post("/event", content=json.dumps(too_long), headers=JSON)
+    assert second.status_code == 400
+    assert problems_of(second.json())[0][0] == "event_type.PlayerLogin.session_token"
+    assert TOKEN not in answer.text + second.text
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded", "application/xml"])
+def test_a_body_that_is_not_json_is_415(http: httpx.Client, content_type: str | None) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    answer = http.post("/event", content=DEPOSIT, headers=headers)
+    assert answer.status_code == 415
+    assert [kind for _, kind, _ in problems_of(answer.json())] == ["unsupported_media_type"]
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "application/vnd.thrilldrops+json"])
+def test_json_media_types_with_parameters_or_suffix_are_json(http: httpx.Client, content_type: str) -> None:
+    assert http.post("/event", content=DEPOSIT, headers={"content-type": content_type}).status_code == 202
+
+
+def test_a_body_over_the_limit_is_413_from_its_declared_length(http: httpx.Client, recorder: Recorder) -> None:
+    answer = http.post("/event", content=b" " * ((1 << 20) + 1), headers=JSON)
+    assert answer.status_code == 413
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert [kind for _, kind, _ in problems_of(answer.json())] == ["too_large"]
+    assert http.post("/event", content=DEPOSIT, headers=JSON).status_code == 202  # the connection still works
+
+
+def test_a_chunked_body_over_the_limit_is_413_while_it_is_read(http: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(40):
+            yield b" " * 65536  # 2.5 MiB in all, with no Content-Length
+
+    answer = http.post("/event", content=chunks(), headers=JSON)
+    assert answer.status_code == 413
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [("GET", "/event", 405), ("PUT", "/events", 405),
+                                                        ("POST", "/health", 405), ("GET", "/nowhere", 404)])
+def test_wrong_method_or_path_are_problem_details(http: httpx.Client, method: str, path: str, status: int) -> None:
+    answer = http.request(method, path)
+    assert answer.status_code == status
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["status"] == status
+    if status == 405:
+        assert answer.headers["allow"]
+
+
+def test_health(http: httpx.Client) -> None:
+    answer = http.get("/health")
+    assert (answer.status_code, answer.json()) == (200, {"status": "ok"})
+
+
+def test_handler_errors(http: httpx.Client, recorder: Recorder) -> None:
+    recorder.fail = EventValidationError([])
+    assert http.post("/event", content=DEPOSIT, headers=JSON).status_code == 400
+    recorder.fail = ConnectionError("the store is down")
+    unavailable = http.post("/event", content=DEPOSIT, headers=JSON)
+    assert (unavailable.status_code, unavailable.headers["retry-after"]) == (503, "7")
+    assert unavailable.json()["detail"] == "the store is down"
+    recorder.fail = TimeoutError()
+    assert http.post("/event", content=DEPOSIT, headers=JSON).status_code == 503
+    recorder.fail = RuntimeError("a bug with a secret " + TOKEN)
+    crashed = http.post("/event", content=DEPOSIT, headers=JSON)
+    assert crashed.status_code == 500
+    assert crashed.headers["content-type"] == "application/problem+json"
+    assert TOKEN not in crashed.text
+    assert recorder.events == []
+
+
+def test_an_async_handler_runs_on_the_event_loop() -> None:
+    seen: list[tuple[Envelope, bool]] = []
+
+    async def handler(envelope: Envelope) -> None:
+        await asyncio.sleep(0)
+        seen.append((envelope, threading.current_thread().name == "uvicorn"))
+
+    with serve_in_thread(event_app(handler)) as base:
+        assert httpx.post(base + "/event", content=DEPOSIT, headers=JSON, timeout=30).status_code == 202
+    assert seen == [(parse_event(DEPOSIT), True)]
+
+
+def test_ndjson_batch_one_result_per_line_and_no_good_line_dropped(http: httpx.Client, recorder: Recorder) -> None:
+    good = (EXAMPLES / "events.ndjson").read_bytes().splitlines()[:40]
+    bad = invalid_examples()
+    # good and bad lines alternating, then good ones with blank lines between
+    lines = [line for pair in zip(good, bad + [b""] * 27, strict=True) for line in pair]
+    answer = http.post("/events", content=b"\n".join(lines), headers=NDJSON)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/x-ndjson"
+    results = [json.loads(line) for line in answer.text.splitlines()]
+    expected: dict[int, Any] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            parse_event(line)
+        except EventValidationError as error:
+            expected[number] = [(p.path, p.kind, p.message) for p in error.problems]
+        else:
+            expected[number] = "accepted"
+    assert [r["line"] for r in results] == list(expected)
+    for result in results:
+        if expected[result["line"]] == "accepted":
+            assert result["status"] == "accepted"
+        else:
+            assert (result["status"], problems_of(result)) == ("rejected", expected[result["line"]])
+    assert [to_json(e) for e in recorder.events] == [to_json(parse_event(line)) for line in good]
+
+
+def test_ndjson_batch_handler_failures_are_per_line(http: httpx.Client, recorder: Recorder) -> None:
+    recorder.fail = ConnectionError("down")
+    answer = http.post("/events", content=DEPOSIT + b"\n" + DEPOSIT, headers=NDJSON)
+    assert (answer.status_code, answer.headers["retry-after"]) == (503, "7")
+    assert [json.loads(line)["status"] for line in answer.text.splitlines()] == ["unavailable", "unavailable"]

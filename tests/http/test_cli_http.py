@@ -1,0 +1,163 @@
+"""``thrilldrops-events serve`` and ``send``: a real server process, replaying the example files."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from http_support import EXAMPLES
+from streams_support import RedisServer
+
+from thrilldrops_events import parse_events
+from thrilldrops_events.cli import main
+from thrilldrops_events.codecs.redis import decode as decode_entry
+
+
+class Serve:
+    """``thrilldrops-events serve`` in a subprocess, stopped by PID."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "thrilldrops_events", "serve", "--port", "0",
+                                         "--log-level", "warning", *args],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert self.process.stderr is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stderr, selectors.EVENT_READ)
+            assert selector.select(timeout=30), "serve printed nothing"
+        self.first_line = self.process.stderr.readline().decode()
+        found = re.search(r"serving (http://\S+?)(;|$)", self.first_line.strip())
+        assert found is not None, self.first_line
+        self.url = found.group(1)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        assert self.process.stderr is not None
+        self.process.stderr.close()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., Serve]]:
+    started: list[Serve] = []
+
+    def start(*args: str) -> Serve:
+        started.append(Serve(*args))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def test_send_replays_a_file_and_sums_up(serve: Callable[..., Serve], capsys: pytest.CaptureFixture[str]) -> None:
+    server = serve()
+    code = main(["send", str(EXAMPLES / "events.ndjson"), "--url", server.url, "--concurrency", "4"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (0, "320 events: 320 accepted, 0 rejected (0 invalid, not sent), 0 failed\n")
+    assert err == ""  # no progress display when standard error is not a terminal
+
+
+def test_send_reports_every_event_not_accepted(serve: Callable[..., Serve], tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    server = serve("--strict")
+    good = (EXAMPLES / "events.ndjson").read_text().splitlines()[:5]
+    lenient_only = good[0].replace('"operator_id"', '"trace_id":"t-1","operator_id"')
+    bad = (EXAMPLES / "invalid-events.ndjson").read_text().splitlines()[:2]
+    path = tmp_path / "mixed.ndjson"
+    path.write_text("\n".join([*good, lenient_only, *bad]) + "\n")
+    code = main(["send", str(path), "--url", server.url])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[-1] == "8 events: 5 accepted, 3 rejected (2 invalid, not sent), 0 failed"
+    assert out[0].startswith("line 7: not sent: timestamp: timestamp looks like milliseconds")
+    assert "line 6: rejected (400 Bad Request)" in out
+    assert "line 6:   trace_id: unknown field (refused in strict mode)" in out
+
+
+def test_send_to_nowhere_fails_after_its_retries(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "three.ndjson"
+    path.write_text("\n".join((EXAMPLES / "events.ndjson").read_text().splitlines()[:3]) + "\n")
+    with socket.socket() as unused:  # bound but not listening: connections are refused
+        unused.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{unused.getsockname()[1]}"
+        code = main(["send", str(path), "--url", url, "--retries", "1"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[-1] == "3 events: 0 accepted, 0 rejected (0 invalid, not sent), 3 failed"
+    assert out[0].startswith(f"line 1: failed: could not deliver the event to {url}/event after 2 attempts")
+
+
+def test_send_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["send", "no-such-file.ndjson", "--url", "http://127.0.0.1:9"]) == 2
+    assert main(["send", str(EXAMPLES / "events.ndjson"), "--url", "http://x", "--header", "nocolon"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read no-such-file.ndjson" in err and "--header must be 'NAME: VALUE'" in err
+
+
+def test_send_shows_progress_on_a_terminal(serve: Callable[..., Serve]) -> None:
+    server = serve()
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.run([sys.executable, "-m", "thrilldrops_events", "send", str(EXAMPLES / "events.ndjson"),
+                                  "--url", server.url], stderr=follower, stdout=subprocess.PIPE, timeout=120)
+        os.close(follower)
+        shown = b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(leader, selectors.EVENT_READ)
+            while selector.select(timeout=1):
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+    finally:
+        os.close(leader)
+    assert process.returncode == 0
+    assert b"\r320/320 sent: 320 accepted, 0 rejected, 0 failed" in shown
+
+
+@pytest.mark.redis
+def test_serve_hands_events_to_a_redis_stream(serve: Callable[..., Serve], redis_server: RedisServer,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"redis://:hunter2@127.0.0.1:{redis_server.port}/0"
+    redis_server.client().config_set("requirepass", "hunter2")
+    server = serve("--redis", url, "--stream", "events")
+    assert "hunter2" not in server.first_line and "'events'" in server.first_line
+    assert main(["send", str(EXAMPLES / "events.ndjson"), "--url", server.url]) == 0
+    capsys.readouterr()
+    client = redis_server.client(password="hunter2")
+    stored = [decode_entry(fields) for _, fields in client.xrange("events")]
+    with (EXAMPLES / "events.ndjson").open("rb") as lines:
+        expected = [parsed.event for parsed in parse_events(lines)]
+    assert sorted(stored, key=repr) == sorted(expected, key=repr)
+
+
+def test_serve_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--redis", "redis://127.0.0.1:6379/0"]) == 2
+    assert "--redis needs --stream NAME" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("command", "blocked"), [("serve", "starlette"), ("send", "httpx")])
+def test_without_the_extra_the_commands_say_what_to_install(command: str, blocked: str) -> None:
+    argv = [command, "x.ndjson", "--url", "http://x"] if command == "send" else [command]
+    code = (f"import sys; sys.modules[{blocked!r}] = None\n"
+            f"from thrilldrops_events.cli import main\nsys.exit(main({argv!r}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "pip install 'thrilldrops-events[http]'" in result.stderr

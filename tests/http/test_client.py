@@ -1,0 +1,186 @@
+"""The clients against real servers: retries on 503, 429 and refused connections, no retry on other 4xx."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import socket
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from http_support import ServerProcess, invalid_examples
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from thrilldrops_events import Deposit, Envelope, parse_event
+from thrilldrops_events.errors import EventDeliveryError, EventRejectedError, ThrillDropsError
+from thrilldrops_events.http import AsyncEventClient, EventClient, SendResult, serve_in_thread
+from thrilldrops_events.http._delivery import RetryPolicy, retry_after_seconds
+
+EVENT = Envelope(operator_id="op-1", brand_id="brand-7", player_id="p-1", timestamp=1777852800,
+                 payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.10")))
+
+
+def _refused_url() -> str:
+    with socket.socket() as probe:  # a port nobody listens on: bound, never listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+
+# --- the policy, without I/O -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("attempt", [1, 2, 3, 4, 5])
+def test_backoff_doubles_with_jitter_and_is_capped(attempt: int) -> None:
+    policy = RetryPolicy(retries=5, backoff=0.5, max_backoff=3.0)
+    ceiling = min(3.0, 0.5 * 2 ** (attempt - 1))
+    delays = [policy.delay(attempt, None, random.Random(seed)) for seed in range(200)]
+    assert all(delay is not None and ceiling / 2 <= delay <= ceiling for delay in delays)
+    assert len(set(delays)) > 100  # jittered
+
+
+def test_retry_after_is_a_minimum_and_too_long_a_wait_gives_up() -> None:
+    policy = RetryPolicy(retries=3, backoff=0.01, max_backoff=10.0)
+    assert policy.delay(1, 4.0, random.Random(1)) == 4.0
+    assert policy.delay(1, 11.0, random.Random(1)) is None
+    assert policy.delay(4, None, random.Random(1)) is None  # retries used up
+
+
+def test_retry_after_header_forms() -> None:
+    now = datetime(2026, 5, 4, tzinfo=timezone.utc)
+    assert retry_after_seconds("3") == 3.0
+    assert retry_after_seconds("Mon, 04 May 2026 00:00:30 GMT", now) == 30.0
+    assert retry_after_seconds((now - timedelta(seconds=5)).strftime("%a, %d %b %Y %H:%M:%S GMT"), now) == 0.0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
+
+
+@pytest.mark.parametrize("bad", [{"retries": -1}, {"retries": 1.5}, {"backoff": -1.0}, {"max_backoff": float("nan")}])
+def test_bad_settings_are_refused(bad: dict[str, float]) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 - the message is the setting's
+        EventClient("http://127.0.0.1:1", **bad)  # type: ignore[arg-type]
+
+
+# --- against real servers --------------------------------------------------------------------------------
+
+
+def test_503_twice_then_202_is_retried_and_arrives_once(server_process: Callable[..., ServerProcess]) -> None:
+    server = server_process(mode="flaky", failures=2, retry_after=0)
+    with EventClient(server.url, retries=3, backoff=0.01) as client:
+        result = client.send(EVENT)
+    assert (result.status, result.attempts, result.accepted) == (202, 3, True)
+    report = server.report()
+    assert (report["calls"], report["received"]) == (3, ["p-1"])
+
+
+def test_503_beyond_the_retries_is_a_delivery_error(server_process: Callable[..., ServerProcess]) -> None:
+    server = server_process(mode="flaky", failures=5, retry_after=0)
+    with EventClient(server.url, retries=2, backoff=0.01) as client, pytest.raises(EventDeliveryError) as caught:
+        client.send(EVENT)
+    assert (caught.value.attempts, caught.value.status) == (3, 503)
+    assert "the test store is down" in str(caught.value)
+    assert server.report()["calls"] == 3
+
+
+def test_connection_refused_ends_in_a_clear_error_after_the_retries() -> None:
+    url = _refused_url()
+    with EventClient(url, retries=3, backoff=0.01) as client, pytest.raises(EventDeliveryError) as caught:
+        client.send(EVENT)
+    error = caught.value
+    assert isinstance(error, ThrillDropsError) and isinstance(error, ConnectionError)
+    assert (error.attempts, error.status) == (4, None)
+    assert str(error).startswith(f"could not deliver the event to {url}/event after 4 attempts: ConnectError")
+    assert error.__cause__ is not None
+
+
+def test_other_4xx_are_not_retried_and_carry_the_servers_problems(
+    server_process: Callable[..., ServerProcess],
+) -> None:
+    server = server_process(mode="plain")
+    body = invalid_examples()[2]  # a lower-case channel type
+    bad = parse_event(body.replace(b"desktopweb", b"DesktopWeb")).model_copy(update={"player_id": " p"})
+    with EventClient(server.url, retries=5, backoff=0.01) as client, pytest.raises(EventRejectedError) as caught:
+        client.send(bad)
+    error = caught.value
+    assert (error.status, error.title, error.paths) == (400, "Bad Request", ("player_id",))
+    assert error.problems[0].kind == "string_pattern_mismatch"
+    assert isinstance(error, ValueError)
+    assert server.report()["calls"] == 0
+
+
+def _throttling_app(answers: list[tuple[int, dict[str, str]]], seen: list[float]) -> Starlette:
+    async def event(request: Request) -> Response:
+        await request.body()
+        seen.append(asyncio.get_running_loop().time())
+        status, headers = answers.pop(0) if answers else (202, {})
+        return Response(b'{"status":"accepted"}', status, headers, "application/json")
+
+    return Starlette(routes=[Route("/event", event, methods=["POST"])])
+
+
+def test_429_is_retried_after_the_servers_retry_after() -> None:
+    seen: list[float] = []
+    app = _throttling_app([(429, {"Retry-After": "1"}), (500, {})], seen)
+    with serve_in_thread(app) as url, EventClient(url, retries=2, backoff=0.01) as client:
+        result = client.send(EVENT)
+    assert (result.status, result.attempts) == (202, 3)
+    assert seen[1] - seen[0] >= 0.9  # Retry-After: 1 was honoured (a lower bound, which cannot be flaky)
+
+
+def test_send_many_reports_each_event_in_order(server_process: Callable[..., ServerProcess]) -> None:
+    server = server_process(mode="plain")
+    good = [EVENT.model_copy(update={"player_id": f"p-{n}"}) for n in range(60)]
+    events = [e if n % 10 else e.model_copy(update={"brand_id": ""}) for n, e in enumerate(good)]
+    seen: list[SendResult] = []
+    with EventClient(server.url, backoff=0.01) as client:
+        results = client.send_many(events, concurrency=6, on_result=seen.append)
+    assert [r.index for r in results] == list(range(60))
+    assert sorted(seen, key=lambda r: r.index) == results
+    assert [r.accepted for r in results] == [bool(n % 10) for n in range(60)]
+    assert all(isinstance(r.error, EventRejectedError) for r in results if not r.accepted)
+    assert sorted(server.report()["received"]) == sorted(f"p-{n}" for n in range(60) if n % 10)
+
+
+def test_send_refuses_what_is_not_an_envelope() -> None:
+    with EventClient("http://127.0.0.1:1") as client, pytest.raises(TypeError):
+        client.send({"operator_id": "op-1"})  # type: ignore[arg-type]
+
+
+def test_async_client_retries_and_sends_many(server_process: Callable[..., ServerProcess]) -> None:
+    server = server_process(mode="flaky", failures=2, retry_after=0)
+
+    async def main() -> tuple[SendResult, list[SendResult]]:
+        async with AsyncEventClient(server.url, retries=3, backoff=0.01) as client:
+            first = await client.send(EVENT)
+            many = await client.send_many([EVENT.model_copy(update={"player_id": f"a-{n}"}) for n in range(40)],
+                                          concurrency=8)
+            return first, many
+
+    first, many = asyncio.run(main())
+    assert (first.status, first.attempts) == (202, 3)
+    assert [r.index for r in many] == list(range(40)) and all(r.accepted for r in many)
+    assert sorted(server.report()["received"]) == sorted(["p-1"] + [f"a-{n}" for n in range(40)])
+
+
+def test_async_client_connection_refused() -> None:
+    async def main() -> None:
+        async with AsyncEventClient(_refused_url(), retries=1, backoff=0.01) as client:
+            await client.send(EVENT)
+
+    with pytest.raises(EventDeliveryError, match="after 2 attempts"):
+        asyncio.run(main())
+
+
+def test_errors_pickle() -> None:
+    import pickle
+
+    rejected = EventRejectedError(400, [], title="Bad Request", detail="1 problem in event")
+    delivery = EventDeliveryError("http://x/event", 3, "ConnectError", status=None)
+    for error in (rejected, delivery):
+        again = pickle.loads(pickle.dumps(error))
+        assert (type(again), str(again), again.__dict__) == (type(error), str(error), error.__dict__)

@@ -1,0 +1,79 @@
+"""FastAPI routes with ``Annotated[Envelope, EventBody()]``: exact money and problem details, not a 422."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from http_support import invalid_examples, problems_of
+
+from thrilldrops_events import Envelope, EventValidationError, parse_event
+from thrilldrops_events.http import event_app
+from thrilldrops_events.http.fastapi_body import EventBody, add_problem_handlers
+
+BODY = (b'{"operator_id":"op-1","brand_id":"brand-7","player_id":"p-000042","timestamp":1777852800,'
+        b'"event_type":{"Deposit":{"method_id":"visa","currency":"EUR","amount":25.10,"balance_after":null}}}')
+JSON = {"content-type": "application/json"}
+
+
+def _app(received: list[Envelope]) -> FastAPI:
+    app = FastAPI()
+    add_problem_handlers(app)
+
+    @app.post("/event", status_code=202)
+    async def receive(event: Annotated[Envelope, EventBody()]) -> dict[str, str]:
+        received.append(event)
+        return {"status": "accepted"}
+
+    @app.post("/strict", status_code=202)
+    async def strict(event: Annotated[Envelope, EventBody(strict=True, max_bytes=300)]) -> dict[str, str]:
+        return {"status": "accepted"}
+
+    @app.post("/plain-model")
+    async def plain(event: Envelope) -> dict[str, str]:
+        return {"status": "accepted"}
+
+    app.mount("/ingest", event_app())
+    return app
+
+
+def _post(app: FastAPI, path: str, body: bytes, headers: dict[str, str] = JSON) -> httpx.Response:
+    async def main() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://app") as client:
+            return await client.post(path, content=body, headers=headers)
+
+    return asyncio.run(main())
+
+
+def test_money_is_exact_where_fastapis_own_body_reading_refuses_it() -> None:
+    received: list[Envelope] = []
+    app = _app(received)
+    assert _post(app, "/event", BODY).status_code == 202
+    assert received == [parse_event(BODY)]
+    assert str(received[0].payload.amount) == "25.10"
+    assert _post(app, "/plain-model", BODY).status_code == 422  # what EventBody is for
+
+
+@pytest.mark.parametrize("line", range(len(invalid_examples())))
+def test_invalid_events_get_the_same_problem_details_as_event_app(line: int) -> None:
+    app = _app([])
+    body = invalid_examples()[line]
+    with pytest.raises(EventValidationError) as expected:
+        parse_event(body)
+    answer = _post(app, "/event", body)
+    mounted = _post(app, "/ingest/event", body)
+    assert (answer.status_code, answer.headers["content-type"]) == (400, "application/problem+json")
+    assert answer.json() == mounted.json()
+    assert problems_of(answer.json()) == [(p.path, p.kind, p.message) for p in expected.value.problems]
+
+
+def test_size_media_type_and_strict_mode() -> None:
+    app = _app([])
+    assert _post(app, "/event", BODY, {"content-type": "text/plain"}).status_code == 415
+    assert _post(app, "/strict", BODY + b" " * 200).status_code == 413
+    typo = BODY.replace(b'"balance_after":null', b'"x":1')
+    answer = _post(app, "/strict", typo)
+    assert (answer.status_code, problems_of(answer.json())[0][1]) == (400, "unknown_field")
