@@ -7,9 +7,6 @@ import re
 import sys
 from typing import Any
 
-from thrilldrops_events.codecs.json import encode as to_json
-from thrilldrops_events.envelope import Envelope
-
 _DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
@@ -27,7 +24,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--strict", action="store_true", help="refuse unknown fields and loosely typed scalars")
     parser.add_argument("--redis", metavar="URL", help=f"the Redis server of --stream (default: {_DEFAULT_REDIS})")
     parser.add_argument("--stream", metavar="NAME", help="publish accepted events to this Redis stream")
-    parser.add_argument("--print", action="store_true", help="write each accepted event to standard output (NDJSON)")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
                         help="uvicorn's log level (default: info)")
     parser.set_defaults(handler=run)
@@ -36,11 +32,6 @@ def register(subparsers: Any) -> None:
 def _redacted(url: str) -> str:
     """The URL without its password."""
     return re.sub(r"//([^/@]*)@", "//***@", url)
-
-
-async def _print_event(envelope: Envelope) -> None:
-    sys.stdout.buffer.write(to_json(envelope) + b"\n")
-    sys.stdout.flush()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         from thrilldrops_events.http.server import base_url, bind, serve
 
         redis_url = args.redis or _DEFAULT_REDIS
-        app = event_app(_print_event if args.print else None, stream=args.stream,
+        app = event_app(stream=args.stream,
                         redis=redis_url if args.stream else None, strict=args.strict)
     except ImportError as error:
         print(f"thrilldrops-events: {error}", file=sys.stderr)
