@@ -1,7 +1,7 @@
 """Every published JSON Schema compiles in Ajv's strict mode, and Ajv's verdicts are the exact validator's.
 
 Ajv (draft 2020-12, `strict: true`) is what Node producers use. One Node process compiles every file and
-judges every document of this module: the library's own output in both money forms (Ajv reads JSON
+every message payload of the AsyncAPI document, and judges every document of this module: the library's own output in both money forms (Ajv reads JSON
 numbers as doubles), and the probes at the edge of every rule, compared with `jsonschema` reading the
 same bytes exactly.
 """
@@ -22,7 +22,7 @@ from test_schema_cross_validation import PROBES, TARGETS, _document
 
 from thrilldrops_events import Deposit, Envelope, Transaction, to_json
 from thrilldrops_events._fields import payload_fields
-from thrilldrops_events.schema import all_json_schemas
+from thrilldrops_events.schema import all_json_schemas, asyncapi_document
 from thrilldrops_events.testing import envelopes
 
 pytestmark = pytest.mark.heavy
@@ -133,3 +133,10 @@ def test_ajv_and_jsonschema_agree_on_the_probes(ajv: dict[str, Any], file: str) 
         if ajv["by_case"][file, text] != exact.is_valid(loads_exact(text))
     ]
     assert disagreements == []
+
+
+def test_every_asyncapi_payload_compiles_in_strict_mode_and_takes_its_example(ajv: dict[str, Any]) -> None:
+    payloads = ajv["asyncapi"]
+    assert set(payloads) == set(asyncapi_document()["components"]["messages"])
+    assert {name: reply["error"] for name, reply in payloads.items() if reply["error"]} == {}
+    assert all(reply["examples"] == [True] for reply in payloads.values())

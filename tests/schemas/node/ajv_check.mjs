@@ -2,11 +2,13 @@
 //
 // Request on stdin (JSON):
 //   {"dir": "<the schemas/ directory>", "cases": [["envelope.json", "<a JSON document as text>"], ...]}
+//   The message payloads of <dir>/asyncapi.json are compiled too, with the document's components in reach.
 // Reply on stdout (JSON):
 //   {"strict": {"<file>": null or "<error>"},            strict: true, allowUnionTypes: true, format decimal added
 //    "noUnionTypes": {"<file>": null or "<error>"},      strict: true only
 //    "noFormat": {"<file>": null or "<error>"},          strict: true, allowUnionTypes: true, format not added
-//    "verdicts": [true, false, ...]}                     each case, with the first configuration
+//    "verdicts": [true, false, ...],                     each case, with the first configuration
+//    "asyncapi": {"<message>": {"error": null or "<error>", "examples": [true, ...]}}
 // Documents are read with JSON.parse, as a JavaScript program reads them: numbers become doubles.
 import fs from "node:fs";
 import path from "node:path";
@@ -52,7 +54,22 @@ const verdicts = request.cases.map(([file, text]) => {
   if (!validate) return `no compiled schema ${file}`;
   return validate(JSON.parse(text));
 });
+// Each AsyncAPI message payload, as a schema of its own beside the document's components.
+const document = JSON.parse(fs.readFileSync(path.join(request.dir, "asyncapi.json"), "utf8"));
+const asyncapi = {};
+for (const [name, message] of Object.entries(document.components.messages)) {
+  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+  ajv.addFormat("decimal", true);
+  ajv.addKeyword("components"); // where the references point; not a keyword of the payload itself
+  try {
+    const validate = ajv.compile({ ...message.payload, components: document.components });
+    asyncapi[name] = { error: null, examples: message.examples.map((example) => validate(example.payload)) };
+  } catch (error) {
+    asyncapi[name] = { error: String(error.message), examples: [] };
+  }
+}
 process.stdout.write(JSON.stringify({
+  asyncapi,
   strict: strict.errors,
   noUnionTypes: compileAll(request.dir, files, {}, true).errors,
   noFormat: compileAll(request.dir, files, { allowUnionTypes: true }, false).errors,
