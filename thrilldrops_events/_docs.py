@@ -1,8 +1,8 @@
 """The generated event reference of the documentation site, rendered from the models.
 
-Every page is built from :func:`thrilldrops_events._fields.payload_fields` (the field names, kinds,
+Every page is built from ``payload_fields`` (the field names, kinds,
 nullability, descriptions and rules) and from the real models (docstrings, an example envelope written
-with :func:`~thrilldrops_events.to_json`), never from a hand-written table. The mkdocs hook in
+with [to_json][thrilldrops_events.to_json]), never from a hand-written table. The mkdocs hook in
 ``docs/hooks/events_reference.py`` calls these functions at build time.
 """
 

@@ -46,8 +46,8 @@ else:
 class Envelope(ContractModel):
     """One ThrillDrops event: who it is about, when, and what happened.
 
-    Build it from a payload model and read it with :func:`~thrilldrops_events.parse_event`;
-    write it with :func:`~thrilldrops_events.to_json`. Unknown envelope fields are kept.
+    Build it from a payload model and read it with [parse_event][thrilldrops_events.parse_event];
+    write it with [to_json][thrilldrops_events.to_json]. Unknown envelope fields are kept.
 
     Example:
         >>> from decimal import Decimal

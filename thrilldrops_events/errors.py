@@ -223,7 +223,7 @@ class ConditionTypeError(ConditionError):
 
 
 class ConditionLimitError(ConditionError):
-    """The condition exceeds one of its :class:`~thrilldrops_events.conditions.Limits`.
+    """The condition exceeds one of its [Limits][thrilldrops_events.conditions.Limits].
 
     Attributes:
         limit: The name of the limit exceeded (a field of ``Limits``, such as ``max_depth``).
@@ -250,7 +250,7 @@ class CampaignError(ThrillDropsError, ValueError):
     Attributes:
         campaign_id: The campaign id concerned, or ``None``.
         kind: ``duplicate_id``, ``unknown_id``, ``invalid_id``, ``invalid_scope``, or ``invalid_config``
-            (for :class:`CampaignConfigError`).
+            (for [CampaignConfigError][thrilldrops_events.CampaignConfigError]).
     """
 
     def __init__(self, message: str, *, campaign_id: str | None = None, kind: str = "invalid_campaign") -> None:

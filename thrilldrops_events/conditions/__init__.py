@@ -9,15 +9,20 @@ Compile a condition once, when the campaign is saved, and call it on every match
 
 The pieces, for tools that need only some of them:
 
-* :func:`parse_condition` (text to tree), :func:`condition_to_json` / :func:`condition_from_json`
-  (the versioned JSON form) and :data:`JSON_SCHEMA`, for syntax-only tools such as a campaign UI;
-* :func:`check_condition` (tree to :class:`CheckedCondition`, typed against an event schema),
-  :func:`compile_checked` (the fast path) and :func:`evaluate_reference` (the reference evaluator,
-  with a trace of every node's value; :func:`evaluate_node` for one sub-expression), for engines and
-  tools that work on checked trees;
-* :class:`FunctionRegistry` to add typed functions, and :class:`Limits` to change size limits.
+* [parse_condition][thrilldrops_events.parse_condition] (text to tree),
+  [condition_to_json][thrilldrops_events.condition_to_json] and
+  [condition_from_json][thrilldrops_events.condition_from_json] (the versioned JSON form) and
+  [JSON_SCHEMA][thrilldrops_events.conditions.JSON_SCHEMA], for syntax-only tools such as a campaign UI;
+* [check_condition][thrilldrops_events.conditions.check_condition] (tree to
+  [CheckedCondition][thrilldrops_events.conditions.CheckedCondition], typed against an event schema),
+  [compile_checked][thrilldrops_events.conditions.compile_checked] (the fast path) and
+  [evaluate_reference][thrilldrops_events.conditions.evaluate_reference] (the reference evaluator, with a
+  trace of every node's value; [evaluate_node][thrilldrops_events.conditions.evaluate_node] for one
+  sub-expression), for engines and tools that work on checked trees;
+* [FunctionRegistry][thrilldrops_events.FunctionRegistry] to add typed functions, and
+  [Limits][thrilldrops_events.conditions.Limits] to change size limits.
 
-The tree's node classes live in :mod:`thrilldrops_events.conditions.nodes`.
+The tree's node classes live in ``thrilldrops_events.conditions.nodes``.
 """
 
 from thrilldrops_events.conditions.checker import CheckedCondition, check_condition

@@ -1,4 +1,4 @@
-"""What the checker produces: a :class:`CheckedCondition`, and reading its inputs (event type, context)."""
+"""What the checker produces, a ``CheckedCondition``, and reading its inputs (event type, context)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class CheckedCondition:
     Attributes:
         node: The tree (a boolean expression).
         event_type: The event type it was checked against.
-        types: The type of every node of the tree, keyed by ``id(node)``; use :meth:`type_of`.
+        types: The type of every node of the tree, keyed by ``id(node)``; use ``type_of``.
         fields: What it reads, in order of first appearance: ``amount``, ``event.timestamp``, ``ctx.vip``.
         context: The declared type of every context value it reads.
         functions: The functions it calls, by name.

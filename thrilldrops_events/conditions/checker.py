@@ -1,10 +1,10 @@
 """Type-check a condition tree against an event type's schema, its context and its functions.
 
-Only the fields the schema declares (read through :func:`thrilldrops_events._fields.payload_fields`
-and :data:`~thrilldrops_events._fields.ENVELOPE_FIELDS`) can be read: unknown fields that an event
+Only the fields the schema declares (read through ``payload_fields``
+and ``ENVELOPE_FIELDS``) can be read: unknown fields that an event
 happens to carry (``model_extra``) are not addressable, and ``session_token`` is refused because
 it is secret. Every problem is reported at compile time as a
-:class:`~thrilldrops_events.ConditionTypeError`, with a did-you-mean suggestion where one is close.
+[ConditionTypeError][thrilldrops_events.ConditionTypeError], with a did-you-mean suggestion where one is close.
 """
 
 from __future__ import annotations
@@ -306,7 +306,7 @@ def check_condition(
     """Type-check a condition tree for one event type.
 
     Args:
-        node: The tree, from :func:`~thrilldrops_events.parse_condition` or the JSON form.
+        node: The tree, from [parse_condition][thrilldrops_events.parse_condition] or the JSON form.
         event_type: The event type (an ``EventType`` or its name) whose payload the condition reads.
         functions: The callable functions; the built-ins if omitted.
         context: The declared context values, ``{"vip_level": "number", "segment": "string?"}``.

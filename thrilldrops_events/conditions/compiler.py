@@ -8,7 +8,7 @@ no builtins at all. The generated code follows the reference evaluator's rules e
 including the order in which operands are evaluated and where evaluation stops on ``null``.
 
 Python's own compiler gives up on expressions nested around 200 levels deep, so any sub-expression
-whose generated code nests more than :data:`HOIST_DEPTH` parentheses is moved into a helper
+whose generated code nests more than ``HOIST_DEPTH`` parentheses is moved into a helper
 function of its own: the generated code stays shallow however deep the (allowed) condition is.
 """
 

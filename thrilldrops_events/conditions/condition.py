@@ -1,4 +1,4 @@
-"""``compile_condition`` and the :class:`CompiledCondition` it returns."""
+"""``compile_condition`` and the [CompiledCondition][thrilldrops_events.CompiledCondition] it returns."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class CompiledCondition:
     """A condition checked against one event type and compiled: call it on events.
 
     ``cond(event)`` takes a payload of the condition's event type or an
-    :class:`~thrilldrops_events.Envelope` holding one, and returns ``True`` or ``False``;
+    [Envelope][thrilldrops_events.Envelope] holding one, and returns ``True`` or ``False``;
     ``cond(event, ctx={...})`` passes the context values the condition reads.
 
     Attributes:
@@ -44,7 +44,7 @@ class CompiledCondition:
     _source: str
 
     def __new__(cls, checked: CheckedCondition) -> CompiledCondition:
-        """Compile a checked condition (see :func:`compile_condition` for the usual way in)."""
+        """Compile a checked condition ([compile_condition][thrilldrops_events.compile_condition] is the usual way)."""
         function, source = compile_function(checked)
         # Each compiled condition gets its own subclass whose __call__ *is* the generated function,
         # so that calling a condition costs no wrapper frame between the caller and the generated code.
@@ -123,7 +123,11 @@ class CompiledCondition:
 
 
 def compile_checked(checked: CheckedCondition) -> CompiledCondition:
-    """Compile a condition that has already been checked (by :func:`check_condition`)."""
+    """Compile a condition that has already been checked.
+
+    Args:
+        checked: From [check_condition][thrilldrops_events.conditions.check_condition].
+    """
     return CompiledCondition(checked)
 
 
@@ -146,7 +150,7 @@ def compile_condition(
         functions: The functions the condition may call; the built-ins if omitted.
         context: The context values it may read and their types:
             ``{"vip_level": "number", "segment": "string?"}`` (``?`` means nullable).
-        limits: Size limits; :data:`~thrilldrops_events.conditions.limits.DEFAULT_LIMITS` if omitted.
+        limits: Size limits; [DEFAULT_LIMITS][thrilldrops_events.conditions.DEFAULT_LIMITS] if omitted.
 
     Returns:
         The compiled condition, callable on events.

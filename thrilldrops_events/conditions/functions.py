@@ -152,7 +152,8 @@ class FunctionRegistry:
             optional: How many trailing parameters may be left out.
             variadic: Whether the last parameter may repeat.
             description: One line for the docs.
-            check: A compile-time check of literal arguments (see :class:`FunctionSpec`).
+            check: A compile-time check of literal arguments (see
+                [FunctionSpec][thrilldrops_events.conditions.FunctionSpec]).
             replace: Allow replacing a function already registered (a built-in, say).
 
         Returns:
@@ -181,7 +182,7 @@ class FunctionRegistry:
     def function(
         self, *, name: str | None = None, params: Sequence[str | ValueType], returns: str | ValueType, **options: Any
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Decorator form of :meth:`register`; the function's own name is used unless ``name`` is given."""
+        """Decorator form of ``register``; the function's own name is used unless ``name`` is given."""
 
         def decorate(implementation: Callable[..., Any]) -> Callable[..., Any]:
             self.register(name or implementation.__name__, implementation, params=params, returns=returns, **options)
@@ -304,7 +305,7 @@ def _maximum(*values: Any) -> Any:
     return max(values)
 
 
-#: The built-in functions, registered in every new :class:`FunctionRegistry`.
+#: The built-in functions, registered in every new [FunctionRegistry][thrilldrops_events.FunctionRegistry].
 BUILTINS = FunctionRegistry(builtins=False)
 for _spec in (
     _builtin("lower", "string", "string", str.lower, "The string in lower case."),

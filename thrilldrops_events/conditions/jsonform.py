@@ -18,9 +18,9 @@ Every expression is an object with exactly one of these shapes:
 * ``{"number": "20.50"}`` for a number literal, as a decimal string so that it stays exact;
 * ``{"list": [...]}`` holding ``number`` and ``value`` (string or boolean) literals.
 
-Reading is iterative and checked against the :class:`Limits`, so a hostile document (deep,
+Reading is iterative and checked against the ``Limits``, so a hostile document (deep,
 huge or cyclic) is refused with an error naming its JSON path. The JSON Schema of the form is in
-:mod:`thrilldrops_events.conditions.jsonform_schema` (re-exported here).
+``thrilldrops_events.conditions.jsonform_schema`` (re-exported here).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def condition_to_json(node: Node) -> dict[str, Any]:
     """The JSON form of a condition tree: ``{"version": 1, "condition": {...}}`` (plain dicts, lists, strings).
 
     Args:
-        node: A tree from :func:`~thrilldrops_events.parse_condition` (or any node in one).
+        node: A tree from [parse_condition][thrilldrops_events.parse_condition] (or any node in one).
     """
     if not isinstance(node, Node):
         raise ConditionSyntaxError(f"condition_to_json expects a condition node, not {type(node).__name__}")

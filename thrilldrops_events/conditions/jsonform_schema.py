@@ -1,6 +1,6 @@
 """The JSON Schema (2020-12) of the condition JSON form, for campaign UIs to validate against.
 
-The library's own reader (:func:`~thrilldrops_events.condition_from_json`) checks the same shapes
+The library's own reader ([condition_from_json][thrilldrops_events.condition_from_json]) checks the same shapes
 and more: types against the event schema, and the size limits.
 """
 
@@ -21,7 +21,7 @@ __all__ = [
     "json_schema",
 ]
 
-#: The version of the JSON form written by :func:`~thrilldrops_events.condition_to_json`.
+#: The version of the JSON form written by [condition_to_json][thrilldrops_events.condition_to_json].
 JSON_FORM_VERSION = 1
 
 #: A number literal: a decimal string, optionally negative, with an optional exponent.
@@ -130,5 +130,5 @@ JSON_SCHEMA: dict[str, Any] = {
 
 
 def json_schema() -> dict[str, Any]:
-    """A fresh copy of :data:`JSON_SCHEMA`, the JSON Schema (2020-12) of the JSON form."""
+    """A fresh copy of [JSON_SCHEMA][thrilldrops_events.conditions.JSON_SCHEMA], the JSON Schema of the JSON form."""
     return copy.deepcopy(JSON_SCHEMA)

@@ -2,7 +2,7 @@
 
 Names and operators are ASCII; any other character outside a string literal is refused with its
 Unicode name, so a look-alike (a Cyrillic U+0430 in place of the ``a`` of ``amount``) is reported instead of silently
-becoming another name. Literals are measured against the :class:`Limits` before they are converted.
+becoming another name. Literals are measured against the ``Limits`` before they are converted.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A condition comes from a campaign manager, through a campaign UI, so its size is bounded
 before any work is done on it: the text is measured before it is read, the tree is measured
 while it is built, and literals are measured before they are converted. Exceeding a limit
-raises :class:`~thrilldrops_events.ConditionLimitError` at compile time, quickly.
+raises [ConditionLimitError][thrilldrops_events.ConditionLimitError] at compile time, quickly.
 
 Every walk over a condition tree in this package is iterative, so raising ``max_depth`` never
 leads to a ``RecursionError``; the limits exist to keep compile time and memory small.

@@ -1,8 +1,8 @@
 """Condition text to a tree: precedence climbing, without Python recursion.
 
-The grammar functions are generators run by :func:`~thrilldrops_events.conditions._walk.trampoline`,
+The grammar functions are generators run by ``trampoline``,
 so nesting lives in a list rather than on the interpreter's stack; nesting (parentheses, ``not``,
-unary minus, calls) and the depth and size of the tree are checked against the :class:`Limits` as
+unary minus, calls) and the depth and size of the tree are checked against the ``Limits`` as
 the tree is built, so 100,000 opening parentheses are refused after the first few hundred.
 
 Precedence, lowest first: ``or``; ``and``; ``not``; comparisons (``== != < <= > >=``, ``in``,
@@ -284,7 +284,7 @@ def parse_condition(source: str, *, limits: Limits | None = None) -> Node:
 
     Args:
         source: The condition text, such as ``amount >= 20 and currency == "EUR"``.
-        limits: Size limits; :data:`~thrilldrops_events.conditions.limits.DEFAULT_LIMITS` if omitted.
+        limits: Size limits; [DEFAULT_LIMITS][thrilldrops_events.conditions.DEFAULT_LIMITS] if omitted.
 
     Raises:
         ConditionSyntaxError: With the line, column and a caret under the problem.

@@ -1,6 +1,6 @@
 """What both evaluators share at evaluation time: the decimal context, literal coercions, context values.
 
-Arithmetic uses :data:`DECIMAL_CONTEXT`, never the thread's current context: 100 significant
+Arithmetic uses ``DECIMAL_CONTEXT``, never the thread's current context: 100 significant
 digits, half-even rounding, and an exponent range so wide that no condition within its limits can
 overflow it. Sums, differences and products of literals and money values are therefore exact;
 a quotient is exact when it terminates within 100 digits. Dividing by zero gives ``null``.
@@ -48,7 +48,7 @@ _ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,3}")
 
 
 def divide(left: Any, right: Any) -> Any:
-    """``left / right`` in :data:`DECIMAL_CONTEXT`; ``None`` (null) when ``right`` is zero."""
+    """``left / right`` in ``DECIMAL_CONTEXT``; ``None`` (null) when ``right`` is zero."""
     if not right:
         return None
     return DECIMAL_CONTEXT.divide(left, right)
@@ -82,7 +82,7 @@ def coerce_literal(value: Any, target: ValueType) -> Any:
     """A literal's value as it is compared with a value of type ``target``.
 
     String literals compared with a timestamp are ISO date-times and become Unix seconds;
-    compared with a channel they become the :class:`~thrilldrops_events.ChannelType` member.
+    compared with a channel they become the [ChannelType][thrilldrops_events.ChannelType] member.
     Everything else is compared as it is. The checker has already refused invalid literals.
     """
     if type(value) is str:

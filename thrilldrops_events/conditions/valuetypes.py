@@ -6,7 +6,7 @@ type           what it holds at evaluation time                 written in decla
 number         an exact ``Decimal`` (or an ``int``)             ``"number"``
 string         a ``str``                                        ``"string"``
 bool           ``True`` or ``False``                            ``"bool"``
-channel        a :class:`~thrilldrops_events.ChannelType`       ``"channel"``
+channel        a ``ChannelType``                                ``"channel"``
 timestamp      Unix seconds, an ``int``                         ``"timestamp"``
 date           an ISO date string ``"2026-05-04"``              ``"date"``
 =============  ===============================================  ===========================

@@ -28,7 +28,7 @@ __all__ = [
     "payload_model",
 ]
 
-#: Every payload model, in the order of :class:`EventType` (every member has one).
+#: Every payload model, in the order of [EventType][thrilldrops_events.EventType] (every member has one).
 PAYLOAD_MODELS: dict[EventType, type[EventPayload]] = {member: member.model for member in EventType}
 
 if TYPE_CHECKING:

@@ -79,7 +79,7 @@ def payloads(
 def envelopes(
     event_type: EventType | str | None = None, *, unknown_fields: bool = False
 ) -> st.SearchStrategy[Envelope]:
-    """Valid envelopes around :func:`payloads`."""
+    """Valid envelopes around ``payloads``."""
     header = st.fixed_dictionaries({spec.name: field_values(spec) for spec in ENVELOPE_FIELDS})
     extra = _unknown_fields({s.name for s in ENVELOPE_FIELDS} | {"event_type"}) if unknown_fields else st.just({})
     body = payloads(event_type, unknown_fields=unknown_fields)
