@@ -20,6 +20,9 @@ def set_variants(names: Iterable[str]) -> None:
     """Tell the error messages the wire names of the event types (called once, by the registry)."""
     _VARIANTS[:] = names
 
+# How many unknown event type names of one document get a did-you-mean (each costs a comparison with every name).
+_SUGGESTED_NAMES = 3
+
 # Friendlier messages for pydantic's error types, by the last path element where it matters.
 _PATTERN_MESSAGES = {
     "currency": "must be 2 to 10 ASCII letters or digits (such as EUR, USDT or mBTC)",
@@ -40,20 +43,22 @@ def unknown_variant(name: str, *, path: str = "event_type") -> EventValidationEr
                                          "unknown_variant")])
 
 
-def _unknown_variant_message(name: str) -> str:
-    close = closest(name, _VARIANTS)
+def _unknown_variant_message(name: str, *, suggest: bool = True) -> str:
+    close = closest(name, _VARIANTS) if suggest else None
     hint = f"; did you mean {close!r}?" if close else f"; expected one of {', '.join(_VARIANTS)}"
     return f"unknown event type {describe(name)}{hint}"
 
 
-def _problem(error: Any, prefix: tuple[str | int, ...]) -> Problem:
+def _problem(error: Any, prefix: tuple[str | int, ...], suggestions: list[int]) -> Problem:
     loc: tuple[str | int, ...] = prefix + tuple(error["loc"])
     kind: str = error["type"]
     message: str = error["msg"]
     last = loc[-1] if loc else ""
     if kind == "extra_forbidden":
         if len(loc) == 2 and loc[0] == "event_type" and not prefix:
-            return Problem(join_path(loc), _unknown_variant_message(str(last)), "unknown_variant")
+            suggestions[0] -= 1  # a did-you-mean for the first few names only
+            return Problem(join_path(loc), _unknown_variant_message(str(last), suggest=suggestions[0] >= 0),
+                           "unknown_variant")
         return Problem(join_path(loc), "unknown field (refused in strict mode)", "unknown_field")
     if kind == "missing":
         message = "required field is missing"
@@ -79,12 +84,22 @@ def _problem(error: Any, prefix: tuple[str | int, ...]) -> Problem:
 
 
 def from_validation_error(
-    error: ValidationError, *, prefix: tuple[str | int, ...] = (), extra: Iterable[Problem] = ()
+    error: ValidationError, *, prefix: tuple[str | int, ...] = (), extra: Iterable[Problem] = (), omitted: int = 0
 ) -> EventValidationError:
-    """Convert a pydantic ``ValidationError`` into ours, keeping every problem and its path."""
-    problems = [_problem(e, prefix) for e in error.errors(include_url=False, include_input=False)]
+    """Convert a pydantic ``ValidationError`` into ours, keeping every problem and its path.
+
+    Args:
+        error: Pydantic's error.
+        prefix: A path to put before every problem's path.
+        extra: More problems, listed after pydantic's.
+        omitted: Problems found before validation and not listed (see ``codecs/_bounds.py``).
+    """
+    limit = EventValidationError.max_problems
+    found = error.errors(include_url=False, include_input=False)
+    suggestions = [_SUGGESTED_NAMES]
+    problems = [_problem(e, prefix, suggestions) for e in found[:limit]]
     problems.extend(extra)
-    return EventValidationError(problems)
+    return EventValidationError(problems, omitted=omitted + max(0, len(found) - limit))
 
 
 def single(path: str, message: str, kind: str) -> EventValidationError:

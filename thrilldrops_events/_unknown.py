@@ -8,9 +8,11 @@ the constructors. It refuses, each with its path:
 * from Python values only: a number the JSON reader would refuse (an integer of more than 100 digits,
   a ``Decimal`` of more than 100 digits), NaN or an infinity, an object key that is not a string,
   and any value that is not JSON (a ``set``, ``bytes``, a ``datetime``...);
-* nesting deeper than :data:`MAX_DEPTH` in the whole document.
+* nesting deeper than :data:`MAX_DEPTH` in the whole document, and more than :data:`MAX_UNKNOWN_VALUES`
+  values in the unknown fields of one object.
 
-The walk is iterative and visits each value once; problems beyond the error's limit are only counted.
+The walk is iterative, visits each value once and stops at that many values; problems beyond the
+error's limit are only counted.
 """
 
 from __future__ import annotations
@@ -23,10 +25,15 @@ from thrilldrops_events._numbers import number_problem
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate, path_text
 from thrilldrops_events.errors import EventValidationError, Problem
 
-__all__ = ["MAX_DEPTH", "PAYLOAD_DEPTH", "check_unknown_fields"]
+__all__ = ["MAX_DEPTH", "MAX_UNKNOWN_VALUES", "PAYLOAD_DEPTH", "TOO_MANY_VALUES", "check_unknown_fields"]
 
 #: The deepest nesting of arrays and objects read in an event document.
 MAX_DEPTH = 64
+#: The most values (object members and array items, at any depth) in the unknown fields of one object;
+#: the checks and the copies of unknown fields never cost more than that.
+MAX_UNKNOWN_VALUES = 10_000
+#: The problem stated when unknown fields hold more values than that.
+TOO_MANY_VALUES = f"unknown fields hold more than {MAX_UNKNOWN_VALUES:,} values"
 #: How deep a payload's object sits in its envelope (under ``event_type.<Variant>``); a payload read or
 #: built on its own is measured there too, so that it can always be sent in an envelope.
 PAYLOAD_DEPTH = 2
@@ -88,12 +95,17 @@ def check_unknown_fields(
     """
     report = _Report(path)
     stack: list[tuple[Any, int, Any, Any]] = [(extra, depth, None, None)]
+    budget = MAX_UNKNOWN_VALUES
     while stack:
         node = stack.pop()
         container, level = node[0], node[1]
         if level >= MAX_DEPTH:
             report.add(node, None, f"unknown fields are nested more than {MAX_DEPTH} levels deep", "too_deep")
             continue
+        budget -= len(container)
+        if budget < 0:
+            report.add((path, depth, None, None), None, TOO_MANY_VALUES, "too_large")
+            break
         is_dict = type(container) is dict
         for key, item in container.items() if is_dict else enumerate(container):
             if is_dict and (type(key) is not str or not key.isascii()):

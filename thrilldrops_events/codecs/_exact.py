@@ -8,7 +8,7 @@ from typing import Any
 
 from thrilldrops_events._numbers import MAX_NUMBER_DIGITS, read_float, read_int
 from thrilldrops_events._problems import single
-from thrilldrops_events._unknown import MAX_DEPTH, check_unknown_fields
+from thrilldrops_events._unknown import MAX_DEPTH, MAX_UNKNOWN_VALUES, check_unknown_fields
 
 __all__ = [
     "DECODER",
@@ -91,25 +91,28 @@ def adopt_unknown_fields(extra: dict[str, Any], depth: int, path: str, *, mark: 
 
 
 def needs_exact_route(value: object, depth: int) -> bool:
-    """Whether natively parsed data holds a ``float``, an integer the exact reader refuses, or nests too deeply.
+    """Whether natively parsed data holds a ``float``, an integer the exact reader refuses, or too much.
 
-    A bounded walk, without recursion.
+    Too much is nesting deeper than :data:`MAX_DEPTH` or more values than the unknown fields of one
+    object may hold; the exact route then gives the verdict. A bounded walk, without recursion.
 
     Args:
         value: Data the native JSON route produced (unknown fields).
         depth: How deep ``value`` sits in its document (the root object is at depth 0).
     """
-    stack = [(value, depth)]
+    if type(value) is not dict and type(value) is not list:
+        return type(value) is float or (type(value) is int and not -_INTEGER_LIMIT < value < _INTEGER_LIMIT)
+    stack: list[tuple[Any, int]] = [(value, depth)]
+    budget = MAX_UNKNOWN_VALUES
     while stack:
-        item, level = stack.pop()
-        if type(item) is int:
-            if not -_INTEGER_LIMIT < item < _INTEGER_LIMIT:
-                return True
-        elif type(item) is float:
+        container, level = stack.pop()
+        budget -= len(container)
+        if level >= MAX_DEPTH or budget < 0:
             return True
-        elif type(item) is dict or type(item) is list:
-            if level >= MAX_DEPTH:
+        for child in container.values() if type(container) is dict else container:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append((child, level + 1))
+            elif kind is float or (kind is int and not -_INTEGER_LIMIT < child < _INTEGER_LIMIT):
                 return True
-            children = item.values() if type(item) is dict else item
-            stack.extend((child, level + 1) for child in children)
     return False

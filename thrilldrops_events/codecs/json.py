@@ -22,9 +22,9 @@ from pydantic import BaseModel, ValidationError
 
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
+from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload
 from thrilldrops_events.codecs._exact import (
     MAX_DEPTH,
-    MAX_EVENT_BYTES,
     adopt_unknown_fields,
     loads_exact,
     needs_exact_route,
@@ -67,17 +67,22 @@ def _lost_precision(model: BaseModel, depth: int) -> bool:
     return bool(extra) and needs_exact_route(extra, depth)
 
 
-def _validate_mapping(validator: Any, data: object, strict: bool, path: str = "") -> Any:
+def _validate_mapping(validator: Any, data: object, strict: bool, model: type[EventPayload] | None = None) -> Any:
+    """Validate a mapping: the envelope's wire form, or with ``model`` a payload of that type."""
     if not isinstance(data, Mapping):
-        raise single(path, "must be a JSON object", "not_an_object")
+        raise single("", "must be a JSON object", "not_an_object")
+    if model is None:
+        data, omitted = trim_envelope(data, strict)
+    else:
+        data, omitted = trim_payload(data, model.event_type, strict)
     try:
         if strict:
             return validator.validate_python(data, extra="forbid", context=STRICT_CONTEXT)
         return validator.validate_python(data)
     except ValidationError as error:
-        raise from_validation_error(error) from None
+        raise from_validation_error(error, omitted=omitted) from None
     except RecursionError:  # pragma: no cover - pydantic guards recursion itself
-        raise single(path, f"nested more than {MAX_DEPTH} levels deep", "too_deep") from None
+        raise single("", f"nested more than {MAX_DEPTH} levels deep", "too_deep") from None
 
 
 # Where money first appears in a document; a digit after it means money is written as JSON numbers.
@@ -100,9 +105,14 @@ def _money_as_numbers(raw: bytes | str) -> bool:
     return False
 
 
+# The largest document the fast route tries: real events are a few hundred bytes, and a larger one is read
+# once, exactly, rather than tried natively first (which could cost as much again before it falls back).
+_FAST_ROUTE_MAX_BYTES = 1 << 16
+
+
 def _fast(validator: Any, raw: object, strict: bool) -> Any | None:
     """Try the native route; ``None`` means: use the exact route."""
-    if strict or type(raw) not in (bytes, str) or len(raw) > MAX_EVENT_BYTES:  # type: ignore[arg-type]
+    if strict or type(raw) not in (bytes, str) or len(raw) > _FAST_ROUTE_MAX_BYTES:  # type: ignore[arg-type]
         return None
     if _money_as_numbers(raw):  # type: ignore[arg-type]
         return None
@@ -163,7 +173,7 @@ def decode_payload(
         if payload is not None and not _lost_precision(payload, PAYLOAD_DEPTH):
             return payload  # type: ignore[no-any-return]
         raw = loads_exact(raw)  # type: ignore[arg-type]
-    payload = _validate_mapping(validator, raw, strict)
+    payload = _validate_mapping(validator, raw, strict, model)
     _adopt(payload, PAYLOAD_DEPTH, "", from_text)
     return payload  # type: ignore[no-any-return]
 

@@ -1,0 +1,95 @@
+"""Bounding the work on a hostile document before pydantic validates it.
+
+Each unknown key of ``event_type``, and in strict mode each unknown field, is one problem, and a 1 MiB
+body can hold 100,000 of them: pydantic would build an error for each, and the library would word
+each one. Before validation, such keys beyond the first
+[EventValidationError.max_problems][thrilldrops_events.EventValidationError] are dropped and counted,
+so the error lists the first ones, counts the rest in ``omitted``, and the work stays proportional to
+the limit. A document with few keys is passed through untouched, after one ``len()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from thrilldrops_events._problems import single
+from thrilldrops_events._unknown import MAX_UNKNOWN_VALUES, TOO_MANY_VALUES
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.errors import EventValidationError
+
+__all__ = ["trim_envelope", "trim_payload"]
+
+_LIMIT = EventValidationError.max_problems
+_ENVELOPE_KEYS = frozenset({"operator_id", "brand_id", "player_id", "timestamp", "event_type"})
+_VARIANTS = frozenset(member.value for member in EventType)
+
+
+def _trim(data: Mapping[Any, Any], known: frozenset[str]) -> tuple[dict[Any, Any], int]:
+    """``data`` with its known keys and its first unknown ones; and how many unknown keys were dropped."""
+    kept: dict[Any, Any] = {}
+    unknown = 0
+    for key, value in data.items():
+        if key in known:
+            kept[key] = value
+        else:
+            unknown += 1
+            if unknown <= _LIMIT:
+                kept[key] = value
+    return kept, max(0, unknown - _LIMIT)
+
+
+def _too_many(data: Mapping[Any, Any], known: int, path: str) -> None:
+    """Refuse, before validation, an object whose unknown fields alone are more values than they may hold."""
+    if len(data) > known + MAX_UNKNOWN_VALUES:
+        raise single(path, TOO_MANY_VALUES, "too_large")
+
+
+def trim_payload(data: Mapping[Any, Any], event_type: EventType, strict: bool, path: str = "") -> tuple[
+        Mapping[Any, Any], int]:
+    """A payload's fields, with unknown ones beyond the limit dropped in strict mode (where each is a problem).
+
+    Raises:
+        EventValidationError: In lenient mode, if it has more unknown fields than they may hold values.
+    """
+    fields = event_type.model.model_fields
+    if len(data) <= len(fields) + _LIMIT:
+        return data, 0
+    if not strict:
+        _too_many(data, len(fields), path)
+        return data, 0
+    return _trim(data, frozenset(fields))
+
+
+def trim_envelope(data: Mapping[Any, Any], strict: bool) -> tuple[Mapping[Any, Any], int]:
+    """An envelope, with the keys that would each be a problem dropped beyond the limit, and their count.
+
+    Those are the keys of ``event_type`` that name no event type, and in strict mode the unknown fields
+    of the envelope and of each payload.
+
+    Raises:
+        EventValidationError: In lenient mode, if the envelope or a payload has more unknown fields than
+            they may hold values (the check of unknown fields would refuse them after validation).
+    """
+    omitted = 0
+    if len(data) > len(_ENVELOPE_KEYS) + _LIMIT:
+        if strict:
+            data, dropped = _trim(data, _ENVELOPE_KEYS)
+            omitted += dropped
+        else:
+            _too_many(data, len(_ENVELOPE_KEYS), "")
+    variants = data.get("event_type")
+    if not isinstance(variants, Mapping):
+        return data, omitted
+    if len(variants) > _LIMIT:
+        variants, dropped = _trim(variants, _VARIANTS)
+        omitted += dropped
+    for name, payload in variants.items():
+        if name in _VARIANTS and isinstance(payload, Mapping):
+            kept, dropped = trim_payload(payload, EventType(name), strict, f"event_type.{name}")
+            if dropped:
+                variants = {**variants, name: kept}
+                omitted += dropped
+    if variants is not data["event_type"]:
+        data = {**data, "event_type": variants}
+    return data, omitted
