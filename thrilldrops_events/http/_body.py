@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from thrilldrops_events.errors import EventValidationError, Problem
 
@@ -32,13 +32,22 @@ def _single(message: str, kind: str) -> EventValidationError:
     return EventValidationError([Problem("", message, kind)])
 
 
+def _header(request: Request, name: bytes) -> bytes | None:
+    """One request header's raw value (ASGI gives names in lower case), without building a ``Headers`` object."""
+    for key, value in request.scope["headers"]:
+        if key == name:
+            found: bytes = value
+            return found
+    return None
+
+
 def check_media_type(request: Request, accepted: Collection[str]) -> None:
     """Refuse a body whose ``Content-Type`` is not one of ``accepted`` (``415``).
 
     Raises:
         EventValidationError: With one ``unsupported_media_type`` problem.
     """
-    declared = request.headers.get("content-type", "")
+    declared = (_header(request, b"content-type") or b"").decode("latin-1")
     media_type = declared.split(";", 1)[0].strip().lower()
     if media_type in accepted or (media_type.startswith("application/") and media_type.endswith("+json")):
         return
@@ -54,19 +63,30 @@ def _too_large(limit: int) -> EventValidationError:
 async def read_limited(request: Request, limit: int) -> bytes:
     """Read the whole body, refusing it (``413``) as soon as it is known to be larger than ``limit`` bytes.
 
+    The body is read from the ASGI ``receive`` channel directly, so nothing else may have read it.
+
     Raises:
         EventValidationError: With one ``too_large`` problem.
         starlette.requests.ClientDisconnect: If the client went away.
     """
-    declared = request.headers.get("content-length")
+    declared = _header(request, b"content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
+    receive = request.receive
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise ClientDisconnect()
+        chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             chunks.clear()
             raise _too_large(limit)
+        if not message.get("more_body", False):
+            if not chunks:
+                return chunk
+            chunks.append(chunk)
+            return b"".join(chunks)
         chunks.append(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

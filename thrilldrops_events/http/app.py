@@ -46,6 +46,8 @@ MAX_BATCH_BYTES = 16 << 20
 Handler = Callable[[Envelope], Any]
 
 _ACCEPTED = b'{"status":"accepted"}'
+# The answer without a stream is always the same: made once (a Response holds nothing of a request).
+_ACCEPTED_RESPONSE = Response(_ACCEPTED, 202, media_type="application/json")
 _NDJSON = "application/x-ndjson"
 
 
@@ -95,7 +97,7 @@ class _Receiver:
             if self.call is not None:
                 await self.call(envelope)
             if self.sink is None:
-                return Response(_ACCEPTED, 202, media_type="application/json")
+                return _ACCEPTED_RESPONSE
             entry_id = await self.sink.put(envelope)
         except EventValidationError as error:
             return problem_response(validation_document(error))
