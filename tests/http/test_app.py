@@ -211,3 +211,16 @@ def test_ndjson_batch_handler_failures_are_per_line(http: httpx.Client, recorder
     answer = http.post("/events", content=DEPOSIT + b"\n" + DEPOSIT, headers=NDJSON)
     assert (answer.status_code, answer.headers["retry-after"]) == (503, "7")
     assert [json.loads(line)["status"] for line in answer.text.splitlines()] == ["unavailable", "unavailable"]
+
+
+def test_a_stream_needs_redis_and_a_name() -> None:
+    with pytest.raises(ValueError, match="needs redis="):
+        event_app(stream="events")
+    with pytest.raises(ValueError, match="non-empty"):
+        event_app(stream="", redis="redis://127.0.0.1:6379/0")
+
+
+def test_conditions_routes_can_be_left_out() -> None:
+    with serve_in_thread(event_app(conditions=False)) as base:
+        answer = httpx.post(base + "/conditions/check", json={"condition": "amount > 1", "event_type": "Deposit"})
+    assert answer.status_code == 404
