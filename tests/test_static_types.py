@@ -12,6 +12,7 @@ from typing import Literal
 
 from typing_extensions import assert_never, assert_type
 
+import thrilldrops_events as td
 from thrilldrops_events import (
     ChannelType,
     Deposit,
@@ -19,13 +20,6 @@ from thrilldrops_events import (
     EventPayload,
     EventType,
     Payload,
-    PlayerLogin,
-    PlayerLogout,
-    ThrillPotsOptInEvent,
-    ThrillPotsRaffleWinEvent,
-    ThrillPotsWinEvent,
-    Transaction,
-    Withdrawal,
     enums,
     parse_event,
     to_json,
@@ -35,9 +29,9 @@ from thrilldrops_events import (
 def _name(payload: Payload) -> str:
     # An exhaustive match: mypy proves every member of the union is handled.
     match payload:
-        case PlayerLogin() | PlayerLogout() | Transaction() | Deposit() | Withdrawal():
+        case td.PlayerLogin() | td.PlayerLogout() | td.Transaction() | td.Deposit() | td.Withdrawal():
             return "external"
-        case ThrillPotsWinEvent() | ThrillPotsRaffleWinEvent() | ThrillPotsOptInEvent():
+        case td.ThrillPotsWinEvent() | td.ThrillPotsRaffleWinEvent() | td.ThrillPotsOptInEvent():
             return "internal"
         case _:
             assert_never(payload)
