@@ -68,6 +68,8 @@ def test_trim_without_groups_does_what_it_is_asked(redis_server: RedisServer) ->
     assert trim(client, STREAM, maxlen=40) == type(trim(client, "missing", maxlen=0))(10, ids[10], None)
     assert trim(client, STREAM, minid=ids[45]).deleted == 35
     assert trim(client, "missing", maxlen=0).deleted == 0
+    publish_many(client, "other", make_events(30))
+    assert (trim(client, "other", maxlen=0).deleted, client.xlen("other")) == (30, 0)  # all of it, if nobody needs it
     for options in ({}, {"maxlen": 1, "minid": "1-0"}, {"maxlen": -1}, {"minid": "yesterday"}, {"maxlen": True}):
         with pytest.raises(StreamConfigError):
             trim(client, STREAM, **options)

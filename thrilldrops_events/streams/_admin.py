@@ -155,14 +155,19 @@ def _safe_boundary(redis_: Any, stream: str) -> tuple[EntryId | None, str | None
 
 
 def _maxlen_cut(redis_: Any, stream: str, maxlen: int, safe: EntryId | None) -> EntryId | None:
-    """The id of the oldest entry that ``MAXLEN maxlen`` would keep (read no further than ``safe``)."""
+    """The id ``MINID`` needs for ``MAXLEN maxlen``: the oldest entry kept, or one past the newest if none is.
+
+    Reads the entries to delete, a page at a time, and no further than ``safe``.
+    """
     excess = int(redis_.xlen(stream)) - maxlen
+    if excess <= 0:
+        return None
     seen = 0
+    last: EntryId | None = None
     start = "-"
-    while excess > 0:
-        page = redis_.xrange(stream, min=start, max="+", count=min(_PAGE, excess - seen + 1))
-        if not page:
-            return None
+    while True:
+        wanted = min(_PAGE, excess - seen + 1)
+        page = redis_.xrange(stream, min=start, max="+", count=wanted)
         for raw_id, _ in page:
             entry_id = _parse_id(raw_id)
             if seen == excess:
@@ -170,8 +175,10 @@ def _maxlen_cut(redis_: Any, stream: str, maxlen: int, safe: EntryId | None) -> 
             if safe is not None and entry_id >= safe:  # the cut lies further on, past what may be deleted
                 return entry_id[0], entry_id[1] + 1
             seen += 1
+            last = entry_id
+        if len(page) < wanted:
+            return None if last is None else (last[0], last[1] + 1)  # every entry may go
         start = "(" + text(page[-1][0])
-    return None
 
 
 def trim(client: redis.Redis | RedisCluster, stream: str, *, maxlen: int | None = None, minid: str | None = None,

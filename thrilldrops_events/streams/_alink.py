@@ -17,6 +17,7 @@ from redis.exceptions import ResponseError
 
 from thrilldrops_events.streams._link import take_connection
 from thrilldrops_events.streams._ops import Command
+from thrilldrops_events.streams._replies import temporary
 from thrilldrops_events.streams._resp import pack
 
 __all__ = ["AsyncLink"]
@@ -38,6 +39,7 @@ class AsyncLink:
         if self._connection is None:
             client = self._client
             if isinstance(client, AsyncRedisCluster):
+                await client.initialize()  # reads the cluster's slots the first time only
                 self._node = client.get_node_from_key(self._key)
                 self._connection = self._node.acquire_connection()
             else:
@@ -70,6 +72,8 @@ class AsyncLink:
             await self.reset()
             raise
         self._unread = 0
+        if any(isinstance(reply, ResponseError) and temporary(reply) for reply in replies):
+            await self.reset()  # the stream moved, or the cluster is failing over: find its node again
         return replies
 
     async def send(self, commands: Sequence[Command]) -> None:

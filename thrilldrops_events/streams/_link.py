@@ -21,6 +21,7 @@ from redis.cluster import RedisCluster
 from redis.exceptions import ResponseError
 
 from thrilldrops_events.streams._ops import Command
+from thrilldrops_events.streams._replies import temporary
 from thrilldrops_events.streams._resp import pack
 
 __all__ = ["Link", "take_connection"]
@@ -81,6 +82,8 @@ class Link:
             self.reset()
             raise
         self._unread = 0
+        if any(isinstance(reply, ResponseError) and temporary(reply) for reply in replies):
+            self.reset()  # the stream moved, or the cluster is failing over: find its node again
         return replies
 
     def send(self, commands: Sequence[Command]) -> None:

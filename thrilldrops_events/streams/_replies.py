@@ -17,6 +17,7 @@ from redis.exceptions import (
     MasterDownError,
     ReadOnlyError,
     ResponseError,
+    SlotNotCoveredError,
     TryAgainError,
 )
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -39,12 +40,12 @@ __all__ = [
 Entry = tuple[str, dict[Any, Any]]
 
 #: Errors after which the same command may succeed later: a lost connection, a server loading its data,
-#: a cluster failing over (``CLUSTERDOWN``, ``TRYAGAIN``, ``MASTERDOWN``, ``READONLY`` from a demoted master,
-#: ``MOVED``/``ASK`` for a slot that changed hands). A client without the cluster's error classes reports
-#: these as plain ``ResponseError``s; :func:`temporary` recognises them by their text too.
+#: a cluster failing over (``CLUSTERDOWN``, ``TRYAGAIN``, ``MASTERDOWN``, ``READONLY`` from a demoted
+#: master, ``MOVED``/``ASK`` for a slot that changed hands, a slot the client's map of the cluster lacks).
+#: Some replies come as plain ``ResponseError``s; :func:`temporary` recognises those by their text too.
 TEMPORARY_ERRORS: tuple[type[BaseException], ...] = (
     RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, BusyLoadingError, ClusterDownError,
-    TryAgainError, MasterDownError, ReadOnlyError, AskError,
+    TryAgainError, MasterDownError, ReadOnlyError, AskError, SlotNotCoveredError,
 )
 
 
