@@ -56,6 +56,17 @@ __all__ = [
 class ThrillDropsError(Exception):
     """The root of every exception raised on purpose by thrilldrops-events."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled as its message and attributes, so that it unpickles whatever its constructor takes.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[ThrillDropsError], args: tuple[object, ...], state: dict[str, object]) -> ThrillDropsError:
+    error = cls.__new__(cls, *args)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -122,12 +133,6 @@ class EventValidationError(ThrillDropsError, ValueError):
         """The JSON paths of the problems listed, in order."""
         return tuple(p.path for p in self.problems)
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (self.problems, self.line, self.omitted))
-
-
-def _rebuild(problems: tuple[Problem, ...], line: int | None, omitted: int = 0) -> EventValidationError:
-    return EventValidationError(problems, line=line, omitted=omitted)
 
 
 class _Where(TypedDict, total=False):
@@ -194,17 +199,6 @@ class ConditionError(ThrillDropsError, ValueError):
         caret = self.caret
         return f"{head}\n{caret}" if caret else head
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_condition_error, (type(self), self.message, self.__dict__))
-
-
-def _rebuild_condition_error(cls: type[ConditionError], message: str, state: dict[str, object]) -> ConditionError:
-    error = cls.__new__(cls)
-    ValueError.__init__(error, message)
-    error.__dict__.update(state)
-    error.args = (error.render(),)
-    return error
-
 
 class ConditionSyntaxError(ConditionError):
     """The condition text, or its JSON form, is not a well-formed condition."""
@@ -258,16 +252,6 @@ class CampaignError(ThrillDropsError, ValueError):
         self.kind = kind
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_campaign_error, (type(self), self.args[0], self.__dict__))
-
-
-def _rebuild_campaign_error(cls: type[CampaignError], message: str, state: dict[str, object]) -> CampaignError:
-    error = cls.__new__(cls)
-    ValueError.__init__(error, message)
-    error.__dict__.update(state)
-    return error
-
 
 class CampaignConfigError(CampaignError):
     """Campaigns loaded from JSON hold bad entries; every one is reported at once.
@@ -315,9 +299,6 @@ class StreamDurabilityError(ThrillDropsError, TimeoutError):
         super().__init__(f"{count} entr{'y' if count == 1 else 'ies'} written, but {acknowledged} of {replicas} "
                          "replicas confirmed them in time")
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.entry_ids, self.replicas, self.acknowledged))
-
 
 class StreamBackpressureError(ThrillDropsError, TimeoutError):
     """A publish waited longer than allowed for a consumer group's lag to come down.
@@ -335,8 +316,7 @@ class StreamBackpressureError(ThrillDropsError, TimeoutError):
         super().__init__(f"consumer group {group!r} stayed {lag} entries behind for too long; {published} events "
                          "were published before giving up")
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.group, self.lag, self.published))
+
 class EventRejectedError(ThrillDropsError, ValueError):
     """An HTTP receiver refused an event: it answered with a ``4xx`` status other than ``429``.
 
@@ -365,13 +345,6 @@ class EventRejectedError(ThrillDropsError, ValueError):
         """The JSON paths of all problems, in order."""
         return tuple(p.path for p in self.problems)
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_rejected, (self.status, self.problems, self.title, self.detail))
-
-
-def _rebuild_rejected(status: int, problems: tuple[Problem, ...], title: str, detail: str) -> EventRejectedError:
-    return EventRejectedError(status, problems, title=title, detail=detail)
-
 
 class EventDeliveryError(ThrillDropsError, ConnectionError):
     """An event could not be delivered over HTTP, on any of the attempts the client was allowed.
@@ -394,10 +367,3 @@ class EventDeliveryError(ThrillDropsError, ConnectionError):
         self.status = status
         tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
         super().__init__(f"could not deliver the event to {url} after {tries}: {reason}")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_delivery, (self.url, self.attempts, self.reason, self.status))
-
-
-def _rebuild_delivery(url: str, attempts: int, reason: str, status: int | None) -> EventDeliveryError:
-    return EventDeliveryError(url, attempts, reason, status=status)
