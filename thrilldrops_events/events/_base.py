@@ -1,4 +1,4 @@
-"""The registry of event types, the base class of the payload models, and the channel enumeration.
+"""The registry of event types and the base class of the payload models.
 
 ``EventType`` is the registry: one member per event type, whose value is its wire name. A payload
 model is a subclass of ``EventPayload`` that names its member (``event_type = EventType.DEPOSIT``);
@@ -16,35 +16,16 @@ imported (``install_json_readers``), for ``model_validate_json``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
 from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from typing_extensions import Self
 
+from thrilldrops_events._kinds import ChannelType, _WireEnum
 from thrilldrops_events._problems import from_validation_error, set_variants
 from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields
 
 __all__ = ["ChannelType", "EventPayload", "EventType", "install_json_readers"]
-
-
-class _WireEnum(str, Enum):
-    """A ``str`` enum whose ``str()`` and ``format()`` are the wire value on every Python version."""
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    def __format__(self, format_spec: str) -> str:
-        return format(str(self.value), format_spec)
-
-
-class ChannelType(_WireEnum):
-    """The channel a player is logged in through. Values are case-sensitive."""
-
-    DesktopWeb = "DesktopWeb"
-    DesktopNative = "DesktopNative"
-    MobileWeb = "MobileWeb"
-    MobileNative = "MobileNative"
 
 
 class EventType(_WireEnum):
