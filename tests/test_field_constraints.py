@@ -1,15 +1,22 @@
-"""The constraints of each kind of field, read from the types, are the bounds the types enforce."""
+"""Every engine agrees with the contract table: the types, the JSON Schemas, the strategies, the checker, the docs."""
 
 from __future__ import annotations
 
+import re
+import typing
 from typing import Any
 
 import pytest
-from pydantic import TypeAdapter, ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from thrilldrops_events._countries import COUNTRY_CODES
-from thrilldrops_events._fields import _KINDS, KIND_CONSTRAINTS, KIND_RULES
-from thrilldrops_events.enums import ChannelType
+from thrilldrops_events._fields import _KINDS, ENVELOPE_FIELDS, KIND_CONSTRAINTS, KIND_RULES, FieldSpec, payload_fields
+from thrilldrops_events.conditions.valuetypes import KIND_TYPES
+from thrilldrops_events.enums import ChannelType, EventType
+from thrilldrops_events.schema import all_json_schemas
+from thrilldrops_events.testing import field_values
 
 TYPES: dict[str, Any] = {kind: annotation for annotation, kind in _KINDS}
 
@@ -50,7 +57,10 @@ def test_money_bounds_are_the_types() -> None:
     assert not _accepts("money", "0." + "0" * constraints.scale + "1")
     assert _accepts("money", "0" * (constraints.max_text - 1) + "1")
     assert not _accepts("money", "0" * constraints.max_text + "1")
-    assert KIND_CONSTRAINTS["signed_money"] == constraints
+    signed = KIND_CONSTRAINTS["signed_money"]
+    assert (signed.integer_digits, signed.scale, signed.max_text) == (constraints.integer_digits, constraints.scale,
+                                                                      constraints.max_text)
+    assert signed.signed and not constraints.signed
 
 
 def test_allowed_values_are_the_types() -> None:
@@ -58,3 +68,97 @@ def test_allowed_values_are_the_types() -> None:
     assert set(KIND_CONSTRAINTS["country"].values or ()) == set(COUNTRY_CODES)
     assert all(_accepts("country", code) for code in COUNTRY_CODES)
     assert all(_accepts("channel", value) for value in KIND_CONSTRAINTS["channel"].values or ())
+
+
+# -- the pydantic types ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["identifier", "currency", "country"])
+def test_the_types_patterns_are_the_tables(kind: Any) -> None:
+    metadata = typing.get_args(TYPES[kind])[1:]
+    patterns = [str(item.pattern) for item in metadata if isinstance(item, StringConstraints) and item.pattern]
+    assert patterns == [KIND_CONSTRAINTS[kind].pattern]
+
+
+# -- the JSON Schemas --------------------------------------------------------------------------------------------
+
+
+def _field_schemas() -> list[tuple[str, FieldSpec, dict[str, Any]]]:
+    found = []
+    for file_name, schema in all_json_schemas().items():
+        bodies = [schema, *schema.get("$defs", {}).values()]
+        for body in bodies:
+            fields = ENVELOPE_FIELDS if body["title"] == "Envelope" else payload_fields(body["title"])
+            specs = {spec.name: spec for spec in fields}
+            for name, field in body.get("properties", {}).items():
+                if name in specs and "oneOf" not in field:
+                    found.append((file_name, specs[name], field))
+    return found
+
+
+def test_every_schema_keyword_is_the_tables() -> None:
+    checked = 0
+    for file_name, spec, field in _field_schemas():
+        limits = spec.constraints
+        if "pattern" in field:
+            assert field["pattern"] == limits.pattern, (file_name, spec.name)
+            checked += 1
+        for keyword, value in (("minLength", limits.min_length), ("maxLength", limits.max_length or limits.max_text),
+                               ("minimum", limits.minimum), ("maximum", limits.maximum)):
+            if keyword in field:
+                assert field[keyword] == value, (file_name, spec.name, keyword)
+        if "enum" in field:
+            assert [v for v in field["enum"] if v is not None] == list(limits.values or ()), (file_name, spec.name)
+        types = field["type"] if isinstance(field["type"], list) else [field["type"]]
+        assert {t for t in types if t != "null"} <= set(limits.json_types), (file_name, spec.name)
+        assert ("null" in types) == spec.nullable
+    assert checked > 100
+
+
+# -- the strategies ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_CONSTRAINTS))
+def test_values_just_outside_the_tables_bounds_are_refused(kind: Any) -> None:
+    from thrilldrops_events.testing import _out_of_bounds
+
+    for value in _out_of_bounds(kind):
+        assert not _accepts(kind, value), value
+
+
+@settings(max_examples=50)
+@given(st.data())
+def test_the_strategies_values_keep_the_tables_rules(data: st.DataObject) -> None:
+    for event_type in EventType:
+        for spec in payload_fields(event_type):
+            value = data.draw(field_values(spec))
+            if value is None:
+                assert spec.nullable
+                continue
+            limits = spec.constraints
+            if isinstance(value, str) and spec.kind != "channel":
+                if limits.pattern is not None:
+                    assert re.fullmatch(limits.pattern[1:-1], value), (spec.name, value)
+                assert (limits.min_length or 0) <= len(value) <= (limits.max_length or len(value))
+            if limits.values is not None:
+                assert str(value) in limits.values
+            if spec.kind == "timestamp":
+                assert (limits.minimum or 0) <= value <= (limits.maximum or 0)
+
+
+# -- the condition checker and the docs ------------------------------------------------------------------------
+
+
+def test_the_checkers_types_are_the_tables() -> None:
+    for kind, limits in KIND_CONSTRAINTS.items():
+        assert (KIND_TYPES[kind].base if kind in KIND_TYPES else None) == limits.condition_type
+
+
+def test_the_docs_rule_column_is_the_tables() -> None:
+    from thrilldrops_events._docs import render_event_page
+
+    for event_type in EventType:
+        page = render_event_page(event_type)
+        for spec in payload_fields(event_type):
+            row = next(line for line in page.splitlines() if line.startswith(f"| `{spec.name}` |"))
+            assert " ".join(spec.constraints.rule.split()) in row

@@ -32,18 +32,14 @@ __all__ = [
 #: Where the generated pages live, relative to the docs directory.
 EVENTS_DIR = "reference/events"
 
-# How each field kind looks on the wire (the JSON type), for the "Type" column.
-_WIRE_TYPES: dict[str, str] = {
-    "identifier": "string",
-    "currency": "string",
-    "country": "string",
-    "money": "decimal string or number",
-    "signed_money": "decimal string or number",
-    "bool": "boolean",
-    "channel": "string (enum)",
-    "secret": "string",
-    "timestamp": "integer",
-}
+
+def _wire_type(constraints: _fields.KindConstraints) -> str:
+    """How a kind looks on the wire, from the contract table's JSON types, for the "Type" column."""
+    if constraints.integer_digits is not None:
+        return "decimal string or number"
+    (json_type,) = constraints.json_types
+    return f"{json_type} (enum)" if constraints.kind == "channel" else json_type
+
 
 _SCOPE = {"operator_id": "op-1", "brand_id": "brand-7", "player_id": "p-000042", "timestamp": 1777852800}
 
@@ -142,7 +138,7 @@ def _cell(text: str) -> str:
 def _field_table(specs: tuple[_fields.FieldSpec, ...]) -> list[str]:
     lines = ["| Field | Type | Nullable | Rule | Description |", "| --- | --- | --- | --- | --- |"]
     for spec in specs:
-        wire = _WIRE_TYPES.get(spec.kind, spec.kind)
+        wire = _wire_type(spec.constraints)
         nullable = "yes: may be `null` or absent" if spec.nullable else "no"
         kind = f"{_cell(wire)} (`{spec.kind}`)"
         cells = [f"`{spec.name}`", kind, nullable, _cell(spec.rule), _cell(spec.description)]

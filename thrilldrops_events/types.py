@@ -27,7 +27,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandle
 from pydantic import SecretStr as _SecretStr
 from pydantic_core import PydanticCustomError, core_schema
 
-from thrilldrops_events._countries import COUNTRY_CODES
+from thrilldrops_events._kinds import KIND_CONSTRAINTS, MONEY_MAX_INTEGER_DIGITS, MONEY_MAX_SCALE, MONEY_MAX_TEXT
 from thrilldrops_events._numbers import EVENT_DECIMAL_CONTEXT
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate
 
@@ -45,18 +45,16 @@ __all__ = [
     "parse_money",
 ]
 
-#: The most digits a money value may have before the decimal point.
-MONEY_MAX_INTEGER_DIGITS = 20
-#: The most digits a money value may have after the decimal point.
-MONEY_MAX_SCALE = 18
-#: The most characters a money string may have before it is refused unread.
-_MONEY_MAX_TEXT = 64
+_IDENTIFIER, _CURRENCY = KIND_CONSTRAINTS["identifier"], KIND_CONSTRAINTS["currency"]
+_COUNTRY, _SECRET, _TIMESTAMP = KIND_CONSTRAINTS["country"], KIND_CONSTRAINTS["secret"], KIND_CONSTRAINTS["timestamp"]
+_COUNTRY_CODES = frozenset(_COUNTRY.values or ())
 
 # The exact grammar of a money string: a JSON number, optionally signed, leading zeros tolerated.
 _MONEY_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 # The common, plain form that JSON input can take natively (no exponent, within bounds).
-_FAST_MONEY = r"^(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,18})?$"
-_FAST_SIGNED_MONEY = r"^(?:0|-?[1-9][0-9]{0,19})(?:\.[0-9]{1,18})?$"  # no negative zero
+_FRACTION = f"(?:\\.[0-9]{{1,{MONEY_MAX_SCALE}}})?"
+_FAST_MONEY = f"^(?:0|[1-9][0-9]{{0,{MONEY_MAX_INTEGER_DIGITS - 1}}}){_FRACTION}$"
+_FAST_SIGNED_MONEY = f"^(?:0|-?[1-9][0-9]{{0,{MONEY_MAX_INTEGER_DIGITS - 1}}}){_FRACTION}$"  # no negative zero
 
 _INTEGER_LIMIT = 10**MONEY_MAX_INTEGER_DIGITS
 _RANGE_MESSAGE = f"money must be below 10^{MONEY_MAX_INTEGER_DIGITS} in magnitude"
@@ -112,7 +110,7 @@ def parse_money(value: object, *, signed: bool = False) -> Decimal:
 def _money_from_text(text: str) -> Decimal:
     if not text:
         raise _money_error("money_empty", "money must not be an empty string")
-    if len(text) > _MONEY_MAX_TEXT or _MONEY_TEXT.fullmatch(text) is None:
+    if len(text) > MONEY_MAX_TEXT or _MONEY_TEXT.fullmatch(text) is None:
         raise _money_error("money_syntax", "money must be a decimal number such as 25 or \"25.00\"")
     try:
         return EVENT_DECIMAL_CONTEXT.create_decimal(text)  # exact: the text is shorter than the context's precision
@@ -208,11 +206,11 @@ Money = Annotated[Decimal, _MoneySchema(signed=False)]
 SignedMoney = Annotated[Decimal, _MoneySchema(signed=True)]
 
 #: A currency code: 2 to 10 ASCII letters or digits, case kept (``EUR``, ``USDT``, ``mBTC``).
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2,10}$")]
+CurrencyCode = Annotated[str, StringConstraints(pattern=_CURRENCY.pattern)]
 
 
 def _check_country(code: str) -> str:
-    if code not in COUNTRY_CODES:
+    if code not in _COUNTRY_CODES:
         raise PydanticCustomError(
             "country_code",
             "country must be an assigned ISO 3166-1 alpha-2 code in upper case (such as DE, GB or UK)",
@@ -221,10 +219,13 @@ def _check_country(code: str) -> str:
 
 
 #: An ISO 3166-1 alpha-2 country code, upper case, checked against the assigned codes; ``UK`` is accepted.
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_check_country)]
+CountryCode = Annotated[str, StringConstraints(pattern=_COUNTRY.pattern), AfterValidator(_check_country)]
 
 #: An identifier: non-empty, no leading or trailing whitespace, at most 255 characters.
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^\S(?s:.*\S)?$")]
+Identifier = Annotated[
+    str, StringConstraints(min_length=_IDENTIFIER.min_length, max_length=_IDENTIFIER.max_length,
+                           pattern=_IDENTIFIER.pattern)
+]
 
 
 def _strict_type(expected: type, label: str) -> BeforeValidator:
@@ -243,7 +244,6 @@ def _strict_type(expected: type, label: str) -> BeforeValidator:
 #: A boolean; in strict mode only ``true`` and ``false`` are accepted (no ``"true"`` or ``1``).
 StrictBool = Annotated[bool, _strict_type(bool, "boolean")]
 
-_MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z
 _TIMESTAMP_TEXT = re.compile(r"-?[0-9]{1,20}")
 
 
@@ -271,6 +271,9 @@ def _timestamp_input(value: object, info: core_schema.ValidationInfo) -> object:
     return value
 
 
+_MAX_SECONDS = _TIMESTAMP.maximum or 0
+
+
 def _check_timestamp(value: int) -> int:
     if 10**12 <= value < 10**13:
         raise PydanticCustomError(
@@ -285,7 +288,9 @@ def _check_timestamp(value: int) -> int:
 #: Unix time in whole seconds, >= 0 (a 13-digit value is refused as milliseconds). A JSON number with a
 #: fraction or exponent (``1777852800.0``, ``1.7e9``) is refused in every mode; the lenient mode also
 #: reads a string of digits (``"1777852800"``).
-Timestamp = Annotated[int, BeforeValidator(_timestamp_input), Field(ge=0), AfterValidator(_check_timestamp)]
+Timestamp = Annotated[
+    int, BeforeValidator(_timestamp_input), Field(ge=_TIMESTAMP.minimum), AfterValidator(_check_timestamp)
+]
 
 
 def _reveal(secret: _SecretStr) -> str:
@@ -300,7 +305,10 @@ def _token_text(secret: _SecretStr) -> _SecretStr:
 
 #: An opaque secret: hidden in ``repr``, ``str`` and error messages, written out in full on the wire.
 SessionToken = Annotated[
-    _SecretStr, Field(max_length=4096), AfterValidator(_token_text), PlainSerializer(_reveal, return_type=str)
+    _SecretStr,
+    Field(max_length=_SECRET.max_length),
+    AfterValidator(_token_text),
+    PlainSerializer(_reveal, return_type=str),
 ]
 
 

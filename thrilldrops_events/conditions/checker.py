@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
+from thrilldrops_events._fields import ENVELOPE_FIELDS, KIND_CONSTRAINTS, payload_fields
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._walk import fold
@@ -31,12 +31,12 @@ from thrilldrops_events.conditions.valuetypes import (
     ValueType,
     list_of,
 )
-from thrilldrops_events.enums import ChannelType, EventType
+from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import ConditionLimitError, ConditionTypeError
 
 __all__ = ["CheckedCondition", "check_condition"]
 
-_CHANNELS = tuple(member.value for member in ChannelType)
+_CHANNELS = KIND_CONSTRAINTS["channel"].values or ()
 _LITERAL_TYPES: dict[type[Node], str] = {n.Number: "number", n.String: "string", n.Boolean: "bool"}
 _WORDS: dict[type[Node], str] = {n.Not: "not", n.And: "and", n.Or: "or"}
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from thrilldrops_events._kinds import KIND_CONSTRAINTS
 from thrilldrops_events.errors import ConditionTypeError
 
 __all__ = [
@@ -83,15 +84,11 @@ NULL = ValueType("null", nullable=True)
 DECLARABLE = ("number", "string", "bool", "channel", "timestamp", "date")
 
 #: The type of each field kind of the event schema (``secret`` fields cannot be read by conditions).
+#: Read from the contract table (each kind's ``condition_type``).
 KIND_TYPES: dict[str, ValueType] = {
-    "identifier": STRING,
-    "currency": STRING,
-    "country": STRING,
-    "money": NUMBER,
-    "signed_money": NUMBER,
-    "bool": BOOL,
-    "channel": CHANNEL,
-    "timestamp": TIMESTAMP,
+    kind: ValueType(constraints.condition_type)
+    for kind, constraints in KIND_CONSTRAINTS.items()
+    if constraints.condition_type is not None
 }
 
 

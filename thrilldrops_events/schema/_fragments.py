@@ -1,8 +1,8 @@
 """The JSON Schema of a value of each kind of field, built from the field view.
 
-Each fragment takes its numbers from :data:`thrilldrops_events._fields.KIND_CONSTRAINTS` (read from the
-types) and its wording from the kind's rule, so no constant is written here a second time. What JSON
-Schema cannot say exactly goes into the description (the kind's note).
+Each fragment takes its patterns, allowed values and numbers from the contract table
+(`thrilldrops_events._kinds.KIND_CONSTRAINTS`) and its wording from the kind's rule, so no constant is
+written here a second time. What JSON Schema cannot say exactly goes into the description (the kind's note).
 
 Three schema sets share the fragments (see `SchemaSet`): they differ in how money is written and in
 whether unknown fields are allowed.
@@ -14,6 +14,7 @@ import re
 from typing import Any, Literal
 
 from thrilldrops_events._fields import KIND_CONSTRAINTS, FieldKind, FieldSpec
+from thrilldrops_events._kinds import LINE_BREAKS
 from thrilldrops_events.codecs._exact import MAX_DEPTH, MAX_EVENT_BYTES
 
 __all__ = ["LIMITS_NOTE", "SCHEMA_SETS", "SURROGATE_NOTE", "SchemaSet", "field_description", "value_schema"]
@@ -24,14 +25,9 @@ __all__ = ["LIMITS_NOTE", "SCHEMA_SETS", "SURROGATE_NOTE", "SchemaSet", "field_d
 SchemaSet = Literal["consumer", "strict", "producer"]
 SCHEMA_SETS: tuple[SchemaSet, ...] = ("consumer", "strict", "producer")
 
-# The whitespace of the identifier rule, exactly as the model's regex engine sees it (Unicode
-# White_Space). Written as literal characters, not \s or \uXXXX escapes, so that every regex engine
-# (ECMA-262, Python re, Java, Go RE2, Rust regex) reads the same class.
-_WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # Python's and Java's `$` also match before a final line break; this guard refuses such a break
 # explicitly, so that their verdicts agree with ECMA-262 and with the library.
-_LINE_BREAKS = "\n\r\x85\u2028\u2029"
-_NO_FINAL_LINE_BREAK = {"type": "string", "pattern": f"[{_LINE_BREAKS}]$"}
+_NO_FINAL_LINE_BREAK = {"type": "string", "pattern": f"[{LINE_BREAKS}]$"}
 
 #: What every schema's description says about the limits JSON Schema cannot express.
 LIMITS_NOTE = (
@@ -44,22 +40,6 @@ SURROGATE_NOTE = (
     "\\udfff without its pair (what JavaScript's slice leaves when it cuts an emoji in two) is refused, "
     "since it is not text."
 )
-
-
-def _money_pattern(*, signed: bool) -> str:
-    """The exact language of the money strings the schemas accept (a subset of what the library reads)."""
-    limits = KIND_CONSTRAINTS["money"]
-    digits, scale = limits.integer_digits or 0, limits.scale or 0
-
-    def fraction(most: int) -> str:
-        return "(?:\\.[0-9]{1,%d})?" % most if most else ""  # noqa: UP031 - braces would need doubling
-
-    integer = "(?:0*[1-9][0-9]{0,%d}|0+)" % (digits - 1)  # noqa: UP031
-    plain = integer + fraction(scale)
-    # One digit before the point and a negative exponent k: the scale is (digits after the point) + k.
-    small = [f"[0-9]{fraction(scale - k)}[eE]-0*{k}" for k in range(1, scale + 1)]
-    sign = "-?" if signed else ""
-    return "^" + sign + "(?:" + "|".join([plain, *small]) + ")$"
 
 
 def _money_notes() -> tuple[str, str]:
@@ -85,14 +65,13 @@ _MONEY_NOTE, _PRODUCER_MONEY_NOTE = _money_notes()
 
 
 def _money_schema(*, signed: bool, schema_set: SchemaSet) -> tuple[dict[str, Any], str]:
-    limits = KIND_CONSTRAINTS["money"]
-    text = {"format": "decimal", "pattern": _money_pattern(signed=signed), "maxLength": limits.max_text,
+    limits = KIND_CONSTRAINTS["signed_money" if signed else "money"]
+    text = {"format": "decimal", "pattern": limits.pattern, "maxLength": limits.max_text,
             "not": _NO_FINAL_LINE_BREAK}
     example = "-12.50" if signed else "25.00"
     if schema_set == "producer":
         return {"type": "string", **text, "examples": [example]}, _PRODUCER_MONEY_NOTE
-    bound = 10 ** (limits.integer_digits or 0)
-    numbers = {"minimum": -bound if signed else 0, "maximum": bound}
+    numbers = {"minimum": limits.minimum, "maximum": limits.maximum}
     return {"type": ["string", "number"], **text, **numbers, "examples": [example, 100 if signed else 0.1]}, _MONEY_NOTE
 
 
@@ -102,7 +81,7 @@ def _string_schemas() -> dict[str, tuple[dict[str, Any], str]]:
     return {
         "identifier": (
             {"type": "string", "minLength": identifier.min_length, "maxLength": identifier.max_length,
-             "pattern": f"^[^{_WHITESPACE}](?:[\\s\\S]*[^{_WHITESPACE}])?$", "not": _NO_FINAL_LINE_BREAK},
+             "pattern": identifier.pattern, "not": _NO_FINAL_LINE_BREAK},
             "Whitespace means Unicode White_Space, the characters listed in the pattern.",
         ),
         "currency": ({"type": "string", "pattern": currency.pattern, "not": _NO_FINAL_LINE_BREAK}, ""),

@@ -26,7 +26,7 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
         "thrilldrops_events.testing needs Hypothesis: pip install 'thrilldrops-events[testing]'"
     ) from error
 
-from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
+from thrilldrops_events._fields import ENVELOPE_FIELDS, KIND_CONSTRAINTS, FieldKind, FieldSpec, payload_fields
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload
@@ -110,18 +110,34 @@ class InvalidEvent:
 
 _MISSING = object()
 
-# Values that are wrong for each kind of field, in JSON (valid in neither lenient nor strict mode).
+# Values that are wrong for each kind of field, in JSON (valid in neither lenient nor strict mode), besides
+# those just outside the bounds of the contract table (see `_out_of_bounds`).
 _BAD_VALUES: dict[str, list[Any]] = {
-    "identifier": ["", " padded", "padded ", "x" * 256, 5, [], {}],
-    "currency": ["E", "EURO1234567", "E-R", "€UR", 978, ""],
-    "country": ["de", "XX", "DEU", "", 276],
-    "money": ["", "abc", "NaN", "Infinity", "1E+25", "1E-30", "-1", -1, True, [], "1_000", " 1"],
-    "signed_money": ["", "abc", "NaN", "-Infinity", "1E+25", "1E-30", True, {}, "--1"],
+    "identifier": [" padded", "padded ", 5, [], {}],
+    "currency": ["E-R", "€UR", 978],
+    "country": ["de", "XX", 276],
+    "money": ["abc", "NaN", "Infinity", "1E+25", "1E-30", "-1", -1, True, [], "1_000", " 1"],
+    "signed_money": ["abc", "NaN", "-Infinity", "1E+25", "1E-30", True, {}, "--1"],
     "bool": ["maybe", 2, [], {}, "", "1.5"],
     "channel": ["desktopweb", "Desktop", "", 1, None],
-    "secret": [5, True, [], "x" * 4097],
-    "timestamp": [-1, 1777852800000, "soon", 1.5, True, [], 10**15],
+    "secret": [5, True, []],
+    "timestamp": [1777852800000, "soon", 1.5, True, [], 10**15],
 }
+
+
+def _out_of_bounds(kind: FieldKind) -> list[Any]:
+    """Values just outside the bounds the contract table gives a kind: one character or one unit too many."""
+    limits = KIND_CONSTRAINTS[kind]
+    found: list[Any] = []
+    if limits.max_length is not None:
+        found.append("x" * (limits.max_length + 1))
+    if limits.min_length:
+        found.append("x" * (limits.min_length - 1))
+    if limits.integer_digits is not None and limits.scale is not None:
+        found += ["1" + "0" * limits.integer_digits, "0." + "0" * limits.scale + "1"]
+    elif limits.maximum is not None and limits.minimum is not None:
+        found += [limits.maximum + 1, limits.minimum - 1]
+    return found
 
 
 @st.composite
@@ -136,7 +152,7 @@ def invalid_envelopes(draw: st.DrawFn, event_type: EventType | str | None = None
     inner = data["event_type"][variant]
     targets += [(inner, spec, f"event_type.{variant}.{spec.name}") for spec in payload_fields(variant)]
     container, spec, path = draw(st.sampled_from(targets))
-    choices: list[Any] = list(_BAD_VALUES[spec.kind])
+    choices: list[Any] = [*_BAD_VALUES[spec.kind], *_out_of_bounds(spec.kind)]
     if not spec.nullable:
         choices += [None, _MISSING]
     bad = draw(st.sampled_from(choices))

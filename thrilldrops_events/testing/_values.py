@@ -7,8 +7,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from thrilldrops_events._countries import COUNTRY_CODES
 from thrilldrops_events._fields import FieldSpec
+from thrilldrops_events._kinds import KIND_CONSTRAINTS
 from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.enums import ChannelType
 
@@ -27,44 +27,57 @@ def identifiers() -> st.SearchStrategy[str]:
     return st.one_of(_REALISTIC_IDS, _UNICODE_IDS)
 
 
-def money(*, signed: bool = False, max_scale: int = 18) -> st.SearchStrategy[Decimal]:
+_MONEY = KIND_CONSTRAINTS["money"]
+_INTEGER_DIGITS, _SCALE = _MONEY.integer_digits or 0, _MONEY.scale or 0
+
+
+def money(*, signed: bool = False, max_scale: int = _SCALE) -> st.SearchStrategy[Decimal]:
     """Valid exact money values: every scale from 0 to 18, up to 20 integer digits, trailing zeros kept."""
 
     def build(scale: int) -> st.SearchStrategy[Decimal]:
-        digits = st.integers(min_value=-(10 ** (20 + scale)) + 1 if signed else 0, max_value=10 ** (20 + scale) - 1)
+        top = 10 ** (_INTEGER_DIGITS + scale)
+        digits = st.integers(min_value=-top + 1 if signed else 0, max_value=top - 1)
         return digits.map(lambda n: Decimal(f"{n}E-{scale}"))
 
     common = st.sampled_from(["0", "0.00", "1", "10.00", "25.50", "0.1", "0.01", "1000000", "0.00000001"]).map(Decimal)
-    exact = st.integers(min_value=0, max_value=max_scale).flatmap(build)
+    exact = st.integers(min_value=0, max_value=min(max_scale, _SCALE)).flatmap(build)
     values = st.one_of(common, exact)
     if signed:
         values = st.one_of(values, common.map(lambda d: -d))
     return values
 
 
+def _unanchored(pattern: str | None) -> str:
+    """A table pattern for ``st.from_regex(..., fullmatch=True)``: without its ``^`` and ``$``."""
+    if pattern is None or not (pattern.startswith("^") and pattern.endswith("$")):  # pragma: no cover
+        raise ValueError(f"not an anchored pattern: {pattern!r}")
+    return pattern[1:-1]
+
+
 def field_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
-    """Valid values of one field (Python values as a producer passes them), ``None`` where nullable."""
+    """Valid values of one field (Python values as a producer passes them), ``None`` where nullable.
+
+    Patterns, lengths, bounds and allowed values come from the contract table (the field's constraints).
+    """
+    limits = spec.constraints
     base: st.SearchStrategy[Any]
     if spec.kind == "identifier":
-        base = identifiers()
+        base = identifiers().filter(lambda text: len(text) <= (limits.max_length or 0))
     elif spec.kind == "currency":
         base = st.one_of(st.sampled_from(["EUR", "USD", "GBP", "USDT", "mBTC", "SEK"]),
-                         st.from_regex(r"[A-Za-z0-9]{2,10}", fullmatch=True))
-    elif spec.kind == "country":
-        base = st.sampled_from(sorted(COUNTRY_CODES))
-    elif spec.kind == "money":
-        base = money()
-    elif spec.kind == "signed_money":
-        base = money(signed=True)
+                         st.from_regex(_unanchored(limits.pattern), fullmatch=True))
+    elif spec.kind in ("country", "channel"):
+        values = list(limits.values or ())
+        base = st.sampled_from([ChannelType(v) for v in values] if spec.kind == "channel" else values)
+    elif spec.kind in ("money", "signed_money"):
+        base = money(signed=limits.signed)
     elif spec.kind == "bool":
         base = st.booleans()
-    elif spec.kind == "channel":
-        base = st.sampled_from(list(ChannelType))
     elif spec.kind == "secret":
-        base = st.text(max_size=64)
+        base = st.text(max_size=min(64, limits.max_length or 0))
     elif spec.kind == "timestamp":
-        base = st.integers(min_value=0, max_value=253402300799)
-    else:  # pragma: no cover - a new kind was added to _fields
+        base = st.integers(min_value=limits.minimum, max_value=limits.maximum)
+    else:  # pragma: no cover - a new kind was added to the table
         raise AssertionError(spec.kind)
     return st.one_of(st.none(), base) if spec.nullable else base
 
