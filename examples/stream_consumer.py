@@ -23,7 +23,7 @@ from typing import Any
 import redis
 
 from thrilldrops_events import Envelope, dedup_key
-from thrilldrops_events.streams import StreamConsumer
+from thrilldrops_events.streams import DeliveryContext, RetryPolicy, StreamConsumer
 
 #: How long an event's key is remembered: longer than any redelivery can take.
 SEEN_FOR_SECONDS = 7 * 24 * 3600
@@ -46,18 +46,21 @@ class EventCounter:
     def __init__(self, client: redis.Redis) -> None:
         self._apply_once = client.register_script(_APPLY_ONCE)
 
-    def __call__(self, envelope: Envelope) -> None:
+    def __call__(self, envelope: Envelope, context: DeliveryContext) -> None:
         seen = "seen:" + hashlib.sha256(dedup_key(envelope).encode()).hexdigest()
         counts = f"counts:{envelope.operator_id}:{envelope.player_id}"
         if not self._apply_once(keys=[seen, counts], args=[SEEN_FOR_SECONDS, envelope.event_type.value]):
-            log.info("skipped a repeat of a %s event", envelope.event_type.value)
+            log.info("skipped a repeat of a %s event (entry %s, try %d)", envelope.event_type.value,
+                     context.entry_id, context.delivery_count)
 
 
 def build_consumer(client: redis.Redis, stream: str, group: str, **options: Any) -> StreamConsumer:
     """The consumer: an :class:`EventCounter` behind a :class:`StreamConsumer` with our settings."""
     options.setdefault("max_deliveries", 5)
     options.setdefault("claim_idle_ms", 30_000)
-    return StreamConsumer(client, stream, group, EventCounter(client), **options)
+    # A Redis error in the handler is worth retrying (1 s, 2 s, 4 s...); a bug (a TypeError, say) is not.
+    options.setdefault("retry", RetryPolicy(first_delay_ms=1000, give_up_on=(TypeError, KeyError)))
+    return StreamConsumer(client, stream, group, EventCounter(client), context=True, **options)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,8 @@
-"""Consuming with the asyncio redis-py client (``redis.asyncio.Redis``, ``redis.asyncio.cluster.RedisCluster``)."""
+"""Consuming with the asyncio redis-py client (``redis.asyncio.Redis``, ``redis.asyncio.cluster.RedisCluster``).
+
+The sync and asyncio consumers are twins: each only executes the operations the shared core
+(``_core``, ``_flow``) yields, with its own kind of I/O; its twin is ``_sync.StreamConsumer``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Consuming with the blocking redis-py client (``redis.Redis``, ``redis.cluster.RedisCluster``)."""
+"""Consuming with the blocking redis-py client (``redis.Redis``, ``redis.cluster.RedisCluster``).
+
+The sync and asyncio consumers are twins: each only executes the operations the shared core
+(``_core``, ``_flow``) yields, with its own kind of I/O; its twin is ``_async.AsyncStreamConsumer``.
+"""
 
 from __future__ import annotations
 
