@@ -16,29 +16,20 @@ from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import StreamBackpressureError
 from thrilldrops_events.streams._alink import AsyncLink
 from thrilldrops_events.streams._front import group_info
-from thrilldrops_events.streams._publishing import (
-    PublishOptions,
-    check_durable,
-    chunks,
-    durable_commands,
-    entry_id,
-    options,
-    xadd_options,
-)
+from thrilldrops_events.streams._publishing import PublishOptions, chunks, new_ids, options, publish_commands
 
 __all__ = ["publish_async", "publish_many_async"]
 
 AsyncClient = redis.asyncio.Redis | AsyncRedisCluster
 
 
-async def _durable(client: AsyncClient, stream: str, chunk: list[dict[str, str]], settings: PublishOptions,
-                   replicas: int) -> list[str]:
+async def _send(client: AsyncClient, stream: str, chunk: list[dict[str, str]], settings: PublishOptions) -> list[str]:
     link = AsyncLink(client, stream)
     try:
-        replies = await link.run(durable_commands(stream, chunk, settings))
+        replies = await link.run(publish_commands(stream, chunk, settings))
     finally:
         await link.close()
-    return check_durable(replies, replicas)
+    return new_ids(replies, settings)
 
 
 async def publish_async(client: AsyncClient, stream: str, envelope: Envelope, *, maxlen: int | None = None,
@@ -50,11 +41,7 @@ async def publish_async(client: AsyncClient, stream: str, envelope: Envelope, *,
     """
     settings = options(maxlen=maxlen, approximate=approximate, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms)
-    fields = encode(envelope)
-    if settings.replicas is not None:
-        return (await _durable(client, stream, [fields], settings, settings.replicas))[0]
-    redis_: Any = client
-    return entry_id(await redis_.xadd(stream, fields, **xadd_options(settings)))
+    return (await _send(client, stream, [encode(envelope)], settings))[0]
 
 
 async def _lag(client: Any, stream: str, group: str) -> int | None:
@@ -111,14 +98,8 @@ async def publish_many_async(client: AsyncClient, stream: str, envelopes: Iterab
     published = 0
     for chunk in chunks(envelopes, settings.chunk_size):
         await _wait_for_consumers(redis_, stream, settings, published)
-        if settings.replicas is not None:
-            new_ids = await _durable(client, stream, chunk, settings, settings.replicas)
-        else:
-            async with redis_.pipeline(transaction=False) as pipe:
-                for fields in chunk:
-                    pipe.xadd(stream, fields, **xadd_options(settings))
-                new_ids = [entry_id(reply) for reply in await pipe.execute()]
-        published += len(new_ids)
+        added = await _send(client, stream, chunk, settings)
+        published += len(added)
         if return_ids:
-            ids.extend(new_ids)
+            ids.extend(added)
     return ids if return_ids else published

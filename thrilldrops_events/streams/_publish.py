@@ -17,27 +17,20 @@ from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import StreamBackpressureError
 from thrilldrops_events.streams._front import group_info
 from thrilldrops_events.streams._link import Link
-from thrilldrops_events.streams._publishing import (
-    PublishOptions,
-    check_durable,
-    chunks,
-    durable_commands,
-    entry_id,
-    options,
-    xadd_options,
-)
+from thrilldrops_events.streams._publishing import PublishOptions, chunks, new_ids, options, publish_commands
 
 __all__ = ["publish", "publish_many"]
 
 
-def _durable(client: redis.Redis | RedisCluster, stream: str, chunk: list[dict[str, str]],
-             settings: PublishOptions, replicas: int) -> list[str]:
+def _send(client: redis.Redis | RedisCluster, stream: str, chunk: list[dict[str, str]],
+          settings: PublishOptions) -> list[str]:
+    """One chunk in one round trip, on a connection of the client's pool (the stream's node in a cluster)."""
     link = Link(client, stream)
     try:
-        replies = link.run(durable_commands(stream, chunk, settings))
+        replies = link.run(publish_commands(stream, chunk, settings))
     finally:
         link.close()
-    return check_durable(replies, replicas)
+    return new_ids(replies, settings)
 
 
 def publish(client: redis.Redis | RedisCluster, stream: str, envelope: Envelope, *, maxlen: int | None = None,
@@ -66,11 +59,7 @@ def publish(client: redis.Redis | RedisCluster, stream: str, envelope: Envelope,
     """
     settings = options(maxlen=maxlen, approximate=approximate, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms)
-    fields = encode(envelope)
-    if settings.replicas is not None:
-        return _durable(client, stream, [fields], settings, settings.replicas)[0]
-    redis_: Any = client
-    return entry_id(redis_.xadd(stream, fields, **xadd_options(settings)))
+    return _send(client, stream, [encode(envelope)], settings)[0]
 
 
 def _lag(client: Any, stream: str, group: str) -> int | None:
@@ -154,14 +143,8 @@ def publish_many(client: redis.Redis | RedisCluster, stream: str, envelopes: Ite
     published = 0
     for chunk in chunks(envelopes, settings.chunk_size):
         _wait_for_consumers(redis_, stream, settings, published)
-        if settings.replicas is not None:
-            new_ids = _durable(client, stream, chunk, settings, settings.replicas)
-        else:
-            with redis_.pipeline(transaction=False) as pipe:
-                for fields in chunk:
-                    pipe.xadd(stream, fields, **xadd_options(settings))
-                new_ids = [entry_id(reply) for reply in pipe.execute()]
-        published += len(new_ids)
+        added = _send(client, stream, chunk, settings)
+        published += len(added)
         if return_ids:
-            ids.extend(new_ids)
+            ids.extend(added)
     return ids if return_ids else published

@@ -1,8 +1,8 @@
-"""What the blocking and asyncio publishers share: checking options, encoding in chunks, the durable write.
+"""What the blocking and asyncio publishers share: checking options, encoding in chunks, the commands.
 
-A durable publish sends its ``XADD`` commands and then ``WAIT replicas timeout`` on the same
-connection (``WAIT`` counts the writes of its own connection only), through the consumer's
-``Link``, which also finds the cluster node that serves the stream.
+A chunk is sent as raw ``XADD`` commands in one round trip over a ``Link`` (a connection taken from
+the client's pool, on the cluster node that serves the stream), followed, for a durable publish, by
+``WAIT replicas timeout`` on the same connection: ``WAIT`` counts the writes of its own connection only.
 """
 
 from __future__ import annotations
@@ -19,12 +19,7 @@ from thrilldrops_events.errors import StreamConfigError, StreamDurabilityError
 from thrilldrops_events.streams._ops import Command
 from thrilldrops_events.streams._replies import text
 
-__all__ = ["PublishOptions", "check_durable", "chunks", "durable_commands", "entry_id", "options", "xadd_options"]
-
-
-def entry_id(value: object) -> str:
-    """An ``XADD`` reply as text."""
-    return value.decode("ascii") if isinstance(value, bytes) else str(value)
+__all__ = ["PublishOptions", "chunks", "new_ids", "options", "publish_commands"]
 
 
 def _whole(label: str, value: object, least: int) -> int:
@@ -92,34 +87,32 @@ def chunks(envelopes: Iterable[Envelope], size: int) -> Iterator[list[dict[str, 
         yield chunk
 
 
-def xadd_options(settings: PublishOptions) -> dict[str, Any]:
-    """The keyword arguments of redis-py's ``xadd`` for these options."""
-    return {"maxlen": settings.maxlen, "approximate": settings.approximate}
-
-
-def durable_commands(stream: str, chunk: list[dict[str, str]], settings: PublishOptions) -> tuple[Command, ...]:
-    """``XADD`` each entry, then ``WAIT`` for the replicas, as raw commands for one connection."""
+def publish_commands(stream: str, chunk: list[dict[str, str]], settings: PublishOptions) -> tuple[Command, ...]:
+    """``XADD`` each entry, then (for a durable publish) ``WAIT`` for the replicas, as raw commands."""
     trim: tuple[Any, ...] = ()
     if settings.maxlen is not None:
         trim = ("MAXLEN", "~" if settings.approximate else "=", settings.maxlen)
     commands: list[Command] = [("XADD", stream, *trim, "*", *(part for pair in fields.items() for part in pair))
                                for fields in chunk]
-    commands.append(("WAIT", settings.replicas, settings.replica_timeout_ms))
+    if settings.replicas is not None:
+        commands.append(("WAIT", settings.replicas, settings.replica_timeout_ms))
     return tuple(commands)
 
 
-def check_durable(replies: list[Any], replicas: int) -> list[str]:
-    """The new entries' ids, once ``WAIT`` says enough replicas have them.
+def new_ids(replies: list[Any], settings: PublishOptions) -> list[str]:
+    """The new entries' ids, once ``WAIT`` (if asked) says enough replicas have them.
 
     Raises:
-        ResponseError: The first error among the replies (nothing after it was confirmed).
+        ResponseError: The first error among the replies (the entries before it were written).
         StreamDurabilityError: If fewer replicas than asked confirmed the entries in time.
     """
     failure = next((reply for reply in replies if isinstance(reply, ResponseError)), None)
     if failure is not None:
         raise failure
+    if settings.replicas is None:
+        return [text(reply) for reply in replies]
     ids = [text(reply) for reply in replies[:-1]]
     acknowledged = int(replies[-1])
-    if acknowledged < replicas:
-        raise StreamDurabilityError(ids, replicas, acknowledged)
+    if acknowledged < settings.replicas:
+        raise StreamDurabilityError(ids, settings.replicas, acknowledged)
     return ids
