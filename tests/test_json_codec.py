@@ -87,13 +87,16 @@ def test_valid_events_pass_strict_mode(envelope: Envelope) -> None:
     assert parse_event(to_json(envelope, money="number"), strict=True) == envelope
 
 
-def test_strict_refuses_strings_for_integers() -> None:
-    raw = to_dict(parse_event(b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":"1777852800",'
+@pytest.mark.parametrize("strict", [False, True])
+def test_every_mode_refuses_strings_for_integers(strict: bool) -> None:
+    raw = to_dict(parse_event(b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1777852800,'
                               b'"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}'))
     raw["timestamp"] = "1777852800"
-    with pytest.raises(EventValidationError) as info:
-        parse_event(raw, strict=True)
-    assert info.value.paths == ("timestamp",)
+    for source in (raw, json.dumps(raw)):
+        with pytest.raises(EventValidationError) as info:
+            parse_event(source, strict=strict)
+        assert info.value.paths == ("timestamp",)
+        assert info.value.problems[0].message == "must be a JSON integer"
 
 
 def test_unknown_field_numbers_are_written_back_unchanged() -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -207,15 +209,20 @@ def test_every_model_is_an_event_payload() -> None:
         assert model.model_config.get("frozen") is True
 
 
-def test_transaction_booleans_lenient_and_strict() -> None:
+@pytest.mark.parametrize(("loose", "strict"), [(("false", "true"), False), (("false", "true"), True),
+                                               ((0, 1), False), (("no", "yes"), False), ((0.0, 1.0), True)])
+def test_transaction_booleans_are_json_booleans_in_every_mode(loose: tuple[Any, Any], strict: bool) -> None:
     payload = {
         "provider_id": "netent", "game_id": "starburst", "gameround_id": "r-1", "currency": "EUR",
         "game_bet": "1.00", "bonus_bet": "0", "real_bet": "1.00", "jackpot_bet": "0", "game_win": "0",
-        "jackpot_win": "0", "is_free_spin": "false", "round_finished": "true",
+        "jackpot_win": "0", "is_free_spin": loose[0], "round_finished": loose[1],
     }
-    lenient = parse_payload("Transaction", payload)
-    assert isinstance(lenient, Transaction) and lenient.round_finished is True and lenient.is_free_spin is False
-    with pytest.raises(EventValidationError) as info:
-        parse_payload("Transaction", payload, strict=True)
-    assert set(info.value.paths) == {"is_free_spin", "round_finished"}
-    assert {p.kind for p in info.value.problems} == {"strict_type"}
+    for source in (payload, json.dumps(payload)):
+        with pytest.raises(EventValidationError) as info:
+            parse_payload("Transaction", source, strict=strict)
+        assert set(info.value.paths) == {"is_free_spin", "round_finished"}
+        assert {p.message for p in info.value.problems} == {"must be a JSON boolean"}
+    valid = parse_payload("Transaction", {**payload, "is_free_spin": False, "round_finished": True}, strict=strict)
+    assert isinstance(valid, Transaction) and valid.round_finished is True and valid.is_free_spin is False
+    with pytest.raises(EventValidationError):
+        Transaction(**{**payload, "is_free_spin": False})

@@ -210,11 +210,13 @@ def test_wrong_types_in_the_payload_of_a_transaction() -> None:
     payload["game_win"] = [1]
     fields = {**codec.encode(DEPOSIT), "event_type": "Transaction", "payload": json.dumps(payload)}
     assert paths(fields) == ("payload.game_win", "payload.is_free_spin")
-    payload["is_free_spin"] = "true"
+    payload["is_free_spin"] = "true"  # a JSON boolean in every mode
     payload["game_win"] = "0"
     fields["payload"] = json.dumps(payload)
+    assert paths(fields) == paths(fields, strict=True) == ("payload.is_free_spin",)
+    payload["is_free_spin"] = True
+    fields["payload"] = json.dumps(payload)
     assert codec.decode(fields).payload.is_free_spin is True  # type: ignore[union-attr]
-    assert paths(fields, strict=True) == ("payload.is_free_spin",)
 
 
 def test_the_payload_must_match_the_event_type() -> None:

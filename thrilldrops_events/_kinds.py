@@ -91,7 +91,8 @@ def money_pattern(*, signed: bool) -> str:
 
     Plain notation (leading zeros allowed), or one digit before the point and a negative exponent as
     Python, Java and JavaScript write small amounts (``1E-8``, ``2.5e-7``), within the digit and scale
-    bounds; negative values only where ``signed``.
+    bounds. A negative zero (``-0``, ``-0.00``, ``-0E-8``) is accepted for every amount and read as zero;
+    other negative values only where ``signed``.
     """
 
     def forms(first: str, digit: str) -> list[str]:
@@ -102,8 +103,10 @@ def money_pattern(*, signed: bool) -> str:
         small = [f"{digit}{fraction(MONEY_MAX_SCALE - k)}[eE]-0*{k}" for k in range(1, MONEY_MAX_SCALE + 1)]
         return [integer + fraction(MONEY_MAX_SCALE), *small]
 
-    sign = "-?" if signed else ""
-    return "^" + sign + "(?:" + "|".join(forms("[1-9]", "[0-9]")) + ")$"
+    if signed:
+        return "^-?(?:" + "|".join(forms("[1-9]", "[0-9]")) + ")$"
+    zeros = "|".join(["0+" + f"(?:\\.0{{1,{MONEY_MAX_SCALE}}})?", *forms("0", "0")[1:]])  # -0, -0.00, -0E-8
+    return "^(?:" + "|".join(forms("[1-9]", "[0-9]")) + "|-(?:" + zeros + "))$"
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,8 @@ class KindConstraints:
     rule: str = ""
 
 
-_DIGITS = f"at most {MONEY_MAX_INTEGER_DIGITS} digits before the point and {MONEY_MAX_SCALE} after; never a float."
+_DIGITS = (f"at most {MONEY_MAX_INTEGER_DIGITS} digits before the point and {MONEY_MAX_SCALE} after; never a float; "
+           "a negative zero (-0, -0.00) is read as zero, its scale kept.")
 
 
 def _money(kind: FieldKind, *, signed: bool) -> KindConstraints:
@@ -178,7 +182,7 @@ KIND_CONSTRAINTS: dict[FieldKind, KindConstraints] = {
     "money": _money("money", signed=False),
     "signed_money": _money("signed_money", signed=True),
     "bool": KindConstraints("bool", ("boolean",), condition_type="bool",
-                            rule="true or false (strict mode refuses strings and numbers)."),
+                            rule="true or false, in every mode (never a string or a number)."),
     "channel": KindConstraints(
         "channel", ("string",), values=CHANNEL_VALUES, condition_type="channel",
         rule=f"One of {', '.join(CHANNEL_VALUES)} (case-sensitive).",
@@ -189,7 +193,8 @@ KIND_CONSTRAINTS: dict[FieldKind, KindConstraints] = {
     ),
     "timestamp": KindConstraints(
         "timestamp", ("integer",), minimum=0, maximum=TIMESTAMP_MAX, condition_type="timestamp",
-        rule="Integer Unix seconds >= 0; a 13-digit value is refused as milliseconds.",
+        rule="Integer Unix seconds >= 0, in every mode (never a string, a fraction or an exponent); a 13-digit "
+        "value is refused as milliseconds.",
     ),
 }
 

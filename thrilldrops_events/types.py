@@ -190,10 +190,10 @@ class _MoneySchema:
         return core_schema.json_or_python_schema(json_schema=fast_json, python_schema=python)
 
     def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: Any) -> dict[str, Any]:
-        sign = "-?" if self.signed else ""
+        limits = KIND_CONSTRAINTS["signed_money" if self.signed else "money"]
         return {
             "anyOf": [
-                {"type": "string", "pattern": f"^{sign}[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$"},
+                {"type": "string", "pattern": limits.pattern, "maxLength": limits.max_text},
                 {"type": "number", **({} if self.signed else {"minimum": 0})},
             ],
             "examples": ["25.00", 0.1],
@@ -228,27 +228,38 @@ Identifier = Annotated[
 ]
 
 
+# What a JSON reader makes of the loose forms that the contract refuses in every mode: ``"true"`` or ``1``
+# for a boolean, ``"1777852800"`` for a timestamp.
+_LOOSE_SCALARS = (str, int, float, Decimal)
+
+
 def _strict_type(expected: type, label: str) -> BeforeValidator:
-    """Refuse booleans where another type is due; in strict mode, require the exact JSON type."""
+    """Require the exact JSON type in every mode: no string or number where a boolean is due, no boolean elsewhere.
+
+    Other values (``null``, an array) are left to pydantic, except in strict mode.
+    """
 
     def check(value: object, info: core_schema.ValidationInfo) -> object:
         kind = type(value)
-        if kind is not expected and (kind is bool or info.context is STRICT_CONTEXT):
-            raise PydanticCustomError("strict_type", f"must be a JSON {label}" + (
-                " in strict mode" if kind is not bool else ", not a boolean"))
+        if kind is expected:
+            return value
+        if kind is bool:
+            raise PydanticCustomError("strict_type", f"must be a JSON {label}, not a boolean")
+        if isinstance(value, _LOOSE_SCALARS):
+            raise PydanticCustomError("strict_type", f"must be a JSON {label}")
+        if info.context is STRICT_CONTEXT:
+            raise PydanticCustomError("strict_type", f"must be a JSON {label} in strict mode")
         return value
 
     return BeforeValidator(check)
 
 
-#: A boolean; in strict mode only ``true`` and ``false`` are accepted (no ``"true"`` or ``1``).
+#: A boolean: only ``true`` and ``false`` are accepted, in every mode (no ``"true"``, ``1`` or ``"yes"``).
 StrictBool = Annotated[bool, _strict_type(bool, "boolean")]
-
-_TIMESTAMP_TEXT = re.compile(r"-?[0-9]{1,20}")
 
 
 def _timestamp_input(value: object, info: core_schema.ValidationInfo) -> object:
-    """A timestamp is an integer: refuse a number with a fraction or exponent before anything converts it.
+    """A timestamp is a JSON integer, in every mode: refuse a string, and a number with a fraction or exponent.
 
     ``1e999999999`` read exactly is a ``Decimal``; turning it into an ``int`` would take minutes, so it is
     refused here, on every route and in both modes, like ``1777852800.0``.
@@ -263,11 +274,10 @@ def _timestamp_input(value: object, info: core_schema.ValidationInfo) -> object:
             "timestamp must be whole Unix seconds written as an integer, without a fraction or exponent "
             "(such as 1777852800)",
         )
+    if isinstance(value, str):
+        raise PydanticCustomError("strict_type", "must be a JSON integer")
     if info.context is STRICT_CONTEXT:
         raise PydanticCustomError("strict_type", "must be a JSON integer in strict mode")
-    if isinstance(value, str) and _TIMESTAMP_TEXT.fullmatch(value) is None:
-        raise PydanticCustomError("timestamp_syntax", "timestamp must be Unix seconds written as digits, such as "
-                                                      "1777852800")
     return value
 
 
@@ -285,9 +295,9 @@ def _check_timestamp(value: int) -> int:
     return value
 
 
-#: Unix time in whole seconds, >= 0 (a 13-digit value is refused as milliseconds). A JSON number with a
-#: fraction or exponent (``1777852800.0``, ``1.7e9``) is refused in every mode; the lenient mode also
-#: reads a string of digits (``"1777852800"``).
+#: Unix time in whole seconds, >= 0 (a 13-digit value is refused as milliseconds), a JSON integer in every
+#: mode: a string (``"1777852800"``) or a number with a fraction or exponent (``1777852800.0``, ``1.7e9``) is
+#: refused.
 Timestamp = Annotated[
     int, BeforeValidator(_timestamp_input), Field(ge=_TIMESTAMP.minimum), AfterValidator(_check_timestamp)
 ]

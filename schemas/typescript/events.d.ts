@@ -119,22 +119,26 @@ export interface Transaction {
   currency: string;
   /**
    * The total stake of the round, >= 0 (0 for a free spin). Rule: Exact decimal >= 0, as a JSON number or a
-   * decimal string; at most 20 digits before the point and 18 after; never a float.
+   * decimal string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
+   * -0.00) is read as zero, its scale kept.
    */
   game_bet: MoneyValue;
   /**
    * The part of the stake paid from bonus money, >= 0. Rule: Exact decimal >= 0, as a JSON number or a
-   * decimal string; at most 20 digits before the point and 18 after; never a float.
+   * decimal string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
+   * -0.00) is read as zero, its scale kept.
    */
   bonus_bet: MoneyValue;
   /**
    * The part of the stake paid from real money, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal
-   * string; at most 20 digits before the point and 18 after; never a float.
+   * string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is
+   * read as zero, its scale kept.
    */
   real_bet: MoneyValue;
   /**
    * The part of the stake contributed to jackpots, >= 0. Rule: Exact decimal >= 0, as a JSON number or a
-   * decimal string; at most 20 digits before the point and 18 after; never a float.
+   * decimal string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
+   * -0.00) is read as zero, its scale kept.
    */
   jackpot_bet: MoneyValue;
   /**
@@ -144,17 +148,19 @@ export interface Transaction {
   win_transaction_id?: string | null;
   /**
    * The amount won in the game, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most
-   * 20 digits before the point and 18 after; never a float.
+   * 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
+   * scale kept.
    */
   game_win: MoneyValue;
   /**
    * The amount won from jackpots, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at
-   * most 20 digits before the point and 18 after; never a float.
+   * most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero,
+   * its scale kept.
    */
   jackpot_win: MoneyValue;
-  /** Whether the round was a free spin. Rule: true or false (strict mode refuses strings and numbers). */
+  /** Whether the round was a free spin. Rule: true or false, in every mode (never a string or a number). */
   is_free_spin: boolean;
-  /** Whether the round is finished. Rule: true or false (strict mode refuses strings and numbers). */
+  /** Whether the round is finished. Rule: true or false, in every mode (never a string or a number). */
   round_finished: boolean;
   /** Unknown fields: the library keeps them and writes them back out. */
   [field: string]: unknown;
@@ -171,12 +177,14 @@ export interface Deposit {
   currency: string;
   /**
    * The amount deposited, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20
-   * digits before the point and 18 after; never a float.
+   * digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
+   * scale kept.
    */
   amount: MoneyValue;
   /**
    * The player's balance after the deposit, if known; may be negative. Rule: Exact decimal, may be negative,
-   * as a JSON number or a decimal string; at most 20 digits before the point and 18 after; never a float.
+   * as a JSON number or a decimal string; at most 20 digits before the point and 18 after; never a float; a
+   * negative zero (-0, -0.00) is read as zero, its scale kept.
    */
   balance_after?: MoneyValue | null;
   /** Unknown fields: the library keeps them and writes them back out. */
@@ -194,13 +202,14 @@ export interface Withdrawal {
   currency: string;
   /**
    * The amount withdrawn, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20
-   * digits before the point and 18 after; never a float.
+   * digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
+   * scale kept.
    */
   amount: MoneyValue;
   /**
    * The player's balance after the withdrawal, if known; may be negative. Rule: Exact decimal, may be
    * negative, as a JSON number or a decimal string; at most 20 digits before the point and 18 after; never a
-   * float.
+   * float; a negative zero (-0, -0.00) is read as zero, its scale kept.
    */
   balance_after?: MoneyValue | null;
   /** Unknown fields: the library keeps them and writes them back out. */
@@ -232,7 +241,8 @@ export interface ThrillPotsWinEvent {
   currency: string;
   /**
    * The amount won, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20 digits
-   * before the point and 18 after; never a float.
+   * before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its scale
+   * kept.
    */
   amount: MoneyValue;
   /**
@@ -242,7 +252,8 @@ export interface ThrillPotsWinEvent {
   game_id?: string | null;
   /**
    * The winning contribution, >= 0, if known. Rule: Exact decimal >= 0, as a JSON number or a decimal string;
-   * at most 20 digits before the point and 18 after; never a float.
+   * at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as
+   * zero, its scale kept.
    */
   contribution?: MoneyValue | null;
   /**
@@ -284,7 +295,8 @@ export interface ThrillPotsRaffleWinEvent {
   currency: string;
   /**
    * The amount won, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20 digits
-   * before the point and 18 after; never a float.
+   * before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its scale
+   * kept.
    */
   amount: MoneyValue;
   /** Unknown fields: the library keeps them and writes them back out. */
@@ -309,7 +321,8 @@ export interface ThrillPotsOptInEvent {
   currency: string;
   /**
    * The player's contribution, >= 0, if any. Rule: Exact decimal >= 0, as a JSON number or a decimal string;
-   * at most 20 digits before the point and 18 after; never a float.
+   * at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as
+   * zero, its scale kept.
    */
   contribution?: MoneyValue | null;
   /** Unknown fields: the library keeps them and writes them back out. */
@@ -353,7 +366,8 @@ export interface Envelope {
   player_id: string;
   /**
    * When the event happened, in Unix seconds (an integer; not milliseconds, not a string). Rule: Integer Unix
-   * seconds >= 0; a 13-digit value is refused as milliseconds.
+   * seconds >= 0, in every mode (never a string, a fraction or an exponent); a 13-digit value is refused as
+   * milliseconds.
    */
   timestamp: number;
   /**
@@ -427,22 +441,26 @@ export interface ProducerTransaction {
   currency: string;
   /**
    * The total stake of the round, >= 0 (0 for a free spin). Rule: Exact decimal >= 0, as a JSON number or a
-   * decimal string; at most 20 digits before the point and 18 after; never a float.
+   * decimal string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
+   * -0.00) is read as zero, its scale kept.
    */
   game_bet: DecimalString;
   /**
    * The part of the stake paid from bonus money, >= 0. Rule: Exact decimal >= 0, as a JSON number or a
-   * decimal string; at most 20 digits before the point and 18 after; never a float.
+   * decimal string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
+   * -0.00) is read as zero, its scale kept.
    */
   bonus_bet: DecimalString;
   /**
    * The part of the stake paid from real money, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal
-   * string; at most 20 digits before the point and 18 after; never a float.
+   * string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is
+   * read as zero, its scale kept.
    */
   real_bet: DecimalString;
   /**
    * The part of the stake contributed to jackpots, >= 0. Rule: Exact decimal >= 0, as a JSON number or a
-   * decimal string; at most 20 digits before the point and 18 after; never a float.
+   * decimal string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
+   * -0.00) is read as zero, its scale kept.
    */
   jackpot_bet: DecimalString;
   /**
@@ -452,17 +470,19 @@ export interface ProducerTransaction {
   win_transaction_id?: string | null;
   /**
    * The amount won in the game, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most
-   * 20 digits before the point and 18 after; never a float.
+   * 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
+   * scale kept.
    */
   game_win: DecimalString;
   /**
    * The amount won from jackpots, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at
-   * most 20 digits before the point and 18 after; never a float.
+   * most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero,
+   * its scale kept.
    */
   jackpot_win: DecimalString;
-  /** Whether the round was a free spin. Rule: true or false (strict mode refuses strings and numbers). */
+  /** Whether the round was a free spin. Rule: true or false, in every mode (never a string or a number). */
   is_free_spin: boolean;
-  /** Whether the round is finished. Rule: true or false (strict mode refuses strings and numbers). */
+  /** Whether the round is finished. Rule: true or false, in every mode (never a string or a number). */
   round_finished: boolean;
 }
 
@@ -477,12 +497,14 @@ export interface ProducerDeposit {
   currency: string;
   /**
    * The amount deposited, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20
-   * digits before the point and 18 after; never a float.
+   * digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
+   * scale kept.
    */
   amount: DecimalString;
   /**
    * The player's balance after the deposit, if known; may be negative. Rule: Exact decimal, may be negative,
-   * as a JSON number or a decimal string; at most 20 digits before the point and 18 after; never a float.
+   * as a JSON number or a decimal string; at most 20 digits before the point and 18 after; never a float; a
+   * negative zero (-0, -0.00) is read as zero, its scale kept.
    */
   balance_after?: DecimalString | null;
 }
@@ -498,13 +520,14 @@ export interface ProducerWithdrawal {
   currency: string;
   /**
    * The amount withdrawn, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20
-   * digits before the point and 18 after; never a float.
+   * digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
+   * scale kept.
    */
   amount: DecimalString;
   /**
    * The player's balance after the withdrawal, if known; may be negative. Rule: Exact decimal, may be
    * negative, as a JSON number or a decimal string; at most 20 digits before the point and 18 after; never a
-   * float.
+   * float; a negative zero (-0, -0.00) is read as zero, its scale kept.
    */
   balance_after?: DecimalString | null;
 }
@@ -534,7 +557,8 @@ export interface ProducerThrillPotsWinEvent {
   currency: string;
   /**
    * The amount won, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20 digits
-   * before the point and 18 after; never a float.
+   * before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its scale
+   * kept.
    */
   amount: DecimalString;
   /**
@@ -544,7 +568,8 @@ export interface ProducerThrillPotsWinEvent {
   game_id?: string | null;
   /**
    * The winning contribution, >= 0, if known. Rule: Exact decimal >= 0, as a JSON number or a decimal string;
-   * at most 20 digits before the point and 18 after; never a float.
+   * at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as
+   * zero, its scale kept.
    */
   contribution?: DecimalString | null;
   /**
@@ -584,7 +609,8 @@ export interface ProducerThrillPotsRaffleWinEvent {
   currency: string;
   /**
    * The amount won, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20 digits
-   * before the point and 18 after; never a float.
+   * before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its scale
+   * kept.
    */
   amount: DecimalString;
 }
@@ -607,7 +633,8 @@ export interface ProducerThrillPotsOptInEvent {
   currency: string;
   /**
    * The player's contribution, >= 0, if any. Rule: Exact decimal >= 0, as a JSON number or a decimal string;
-   * at most 20 digits before the point and 18 after; never a float.
+   * at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as
+   * zero, its scale kept.
    */
   contribution?: DecimalString | null;
 }
@@ -649,7 +676,8 @@ export interface ProducerEnvelope {
   player_id: string;
   /**
    * When the event happened, in Unix seconds (an integer; not milliseconds, not a string). Rule: Integer Unix
-   * seconds >= 0; a 13-digit value is refused as milliseconds.
+   * seconds >= 0, in every mode (never a string, a fraction or an exponent); a 13-digit value is refused as
+   * milliseconds.
    */
   timestamp: number;
   /**

@@ -21,7 +21,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
-    parser.add_argument("--strict", action="store_true", help="refuse unknown fields and loosely typed scalars")
+    parser.add_argument("--strict", action="store_true", help="refuse unknown fields (in the envelope and in payloads)")
     parser.add_argument("--redis", metavar="URL", help=f"the Redis server of --stream (default: {_DEFAULT_REDIS})")
     parser.add_argument("--stream", metavar="NAME", help="publish accepted events to this Redis stream")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],

@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
         "exits 1 if any event is invalid.",
     )
     parser.add_argument("file", help="the file to read, or - for standard input")
-    parser.add_argument("--strict", action="store_true", help="refuse unknown fields and loosely typed scalars")
+    parser.add_argument("--strict", action="store_true", help="refuse unknown fields (in the envelope and in payloads)")
     parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     parser.set_defaults(handler=run)
 

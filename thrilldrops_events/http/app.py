@@ -198,7 +198,7 @@ def event_app(
         stream: Publish accepted events to this Redis stream (extra ``redis``): ``202`` then means
             the entry is stored; if Redis fails the answer is ``503`` and nothing is acknowledged.
         redis: With ``stream``: a ``redis.asyncio.Redis`` client, or a ``redis://`` URL.
-        strict: Read events in strict mode (unknown fields and loosely typed scalars refused).
+        strict: Read events in strict mode (unknown fields refused).
         maxlen: With ``stream``: trim it to about this many entries.
         max_event_bytes: The largest ``POST /event`` body; larger ones get ``413`` before they are read.
         max_batch_bytes: The largest ``POST /events`` body.

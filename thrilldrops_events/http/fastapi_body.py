@@ -41,7 +41,7 @@ def EventBody(*, strict: bool = False, max_bytes: int = MAX_EVENT_BYTES) -> Any:
     raw body, so the route declares no other body parameter.
 
     Args:
-        strict: Read in strict mode (unknown fields and loosely typed scalars refused).
+        strict: Read in strict mode (unknown fields refused).
         max_bytes: The largest body; a larger one is refused before it is read.
 
     Raises:
