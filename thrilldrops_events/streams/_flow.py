@@ -217,6 +217,9 @@ class EntryFlow:
 
     def _deliver_each(self, ready: list[_Ready]) -> Steps:
         """One handler call per entry, at most ``concurrency`` at a time, each player's entries in order."""
+        if self._settings.concurrency == 1:
+            yield from self._deliver_in_turn(ready)
+            return
         waiting = deque(ready)
         running: dict[int, _Ready] = {}
         busy: set[tuple[str, str, str]] = set()
@@ -237,6 +240,20 @@ class EntryFlow:
         except Exception:
             yield from self._settle(running)
             raise
+
+    def _deliver_in_turn(self, ready: list[_Ready]) -> Steps:
+        """One entry after the other: the common case of ``_deliver_each``, without its bookkeeping."""
+        for item in ready:
+            if self._stopping():
+                return  # the rest stay pending, untried
+            self._stamp(item.attempt, item.entry_id)
+            yield from self.send_owed()  # the stamp, and the acknowledgement of the entry before
+            yield Start(next(self._tokens), (self._context(item),), False)
+            finished: Finished = yield Wait()
+            if finished.raised is None:
+                self._handled([item], finished.seconds)
+            else:
+                yield from self._failed(item, finished.raised, finished.seconds)
 
     def _settle(self, running: dict[int, _Ready]) -> Steps:
         """After an error, let the handler calls still running end; acknowledge later what they handled."""
