@@ -17,6 +17,7 @@ from thrilldrops_events import Envelope, PlayerLogin
 from thrilldrops_events.codecs import redis as codec
 from thrilldrops_events.streams import (
     GroupInfo,
+    RetryPolicy,
     StreamConfigError,
     StreamConsumer,
     parse_dead_letter,
@@ -472,3 +473,28 @@ def test_entries_whose_read_reply_was_lost_are_delivered_again(redis_server: Red
         assert consumer.stats.reclaimed == 0  # found by the consumer itself, not by XAUTOCLAIM
     assert failures == ["p-fail-1"]  # the failed entry still waits for its retry after claim_idle_ms
     assert group_pending(client) == 1
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+def test_both_protocols_and_decoded_replies(redis_server: RedisServer, protocol: int) -> None:
+    """The consumer reads raw replies in RESP2 (lists) and RESP3 (maps) alike, whatever decode_responses says."""
+    client = redis_server.client(protocol=protocol, decode_responses=True)
+    events = make_events(30)
+    publish_many(client, STREAM, events)
+    client.xadd(STREAM, {"event_type": "Deposit"})
+    tries: Counter[str] = Counter()
+
+    def handler(envelope: Envelope) -> None:
+        tries[envelope.player_id] += 1
+        if envelope.player_id == events[4].player_id and tries[envelope.player_id] == 1:
+            raise RuntimeError("once")
+
+    consumer = fast_consumer(client, handler, consumer="c1", claim_idle_ms=10_000,
+                             retry=RetryPolicy(first_delay_ms=20))
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.handled == 30 and consumer.stats.dead_lettered == 1)
+    stats = consumer.stats
+    assert (stats.retried, stats.reclaimed) == (1, 1)
+    assert tries[events[4].player_id] == 2
+    assert group_pending(client) == 0
+    assert [letter.reason for letter in dead_letters(client)] == ["invalid"]
