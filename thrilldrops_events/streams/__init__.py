@@ -1,13 +1,22 @@
 """Redis Streams: publish events and consume them in a consumer group without losing any (extra ``redis``).
 
 This is the only part of the library that imports redis-py (``pip install 'thrilldrops-events[redis]'``).
-Entries use the field layout of :mod:`thrilldrops_events.codecs.redis`, which needs no redis itself.
+Entries use the field layout of [thrilldrops_events.codecs.redis][], which needs no redis itself.
+Every client may be a ``redis.Redis`` or a ``redis.cluster.RedisCluster`` (or their asyncio flavours).
 
-* :func:`publish` / :func:`publish_many` (and ``*_async``) append events with ``XADD``;
-* :class:`StreamConsumer` / :class:`AsyncStreamConsumer` consume one stream in one consumer group:
-  at-least-once delivery, acknowledgement after the handler returns, retries, a dead-letter stream,
-  reclaiming from dead consumers, recovery from ``NOGROUP`` and lost connections, graceful stop;
-* :func:`dedup_key` gives each event's natural de-duplication key for idempotent handlers.
+* [publish][thrilldrops_events.streams.publish] / [publish_many][thrilldrops_events.streams.publish_many]
+  (and ``*_async``) append events with ``XADD``: in chunks, in bounded memory, with backpressure on a
+  group's lag, and durably (``WAIT`` for replicas) on request;
+* [StreamConsumer][thrilldrops_events.streams.StreamConsumer] /
+  [AsyncStreamConsumer][thrilldrops_events.streams.AsyncStreamConsumer] consume one stream in one
+  consumer group: at-least-once delivery, acknowledgement after the handler returns, ``max_deliveries``
+  counting real handler attempts, retries with growing delays, a bounded dead-letter stream,
+  reclaiming from dead consumers, recovery from ``NOGROUP``, lost connections and cluster failovers,
+  a handler context, batch handlers, asyncio concurrency in player order, a metrics hook, graceful stop;
+* [trim][thrilldrops_events.streams.trim], [replay_dead_letters][thrilldrops_events.streams.replay_dead_letters]
+  and [stream_info][thrilldrops_events.streams.stream_info] operate a stream (also as
+  ``thrilldrops-events streams``);
+* [dedup_key][thrilldrops_events.dedup_key] gives each event's natural de-duplication key for idempotent handlers.
 
 Logging goes to the ``thrilldrops_events.streams`` logger; field values (and so session tokens) are
 never logged.
