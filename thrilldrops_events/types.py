@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Any, NoReturn
@@ -303,8 +304,43 @@ Timestamp = Annotated[
 ]
 
 
-def _reveal(secret: _SecretStr) -> str:
-    return secret.get_secret_value()
+class _WireMode:
+    """The serialization context with which the wire writers reveal secrets (compared by identity)."""
+
+    def __repr__(self) -> str:
+        return "WIRE"
+
+
+#: The serialization context of the wire writers (``to_json``, ``to_dict``, the codecs): only they write
+#: a session token in full. Everything else (``model_dump()``, ``model_dump_json()``) keeps it hidden.
+WIRE_CONTEXT = _WireMode()
+
+#: The field names whose values are secrets: hidden in ``repr`` even when a payload that has no such field
+#: (or the envelope) carries one as an unknown field.
+SECRET_FIELD_NAMES = frozenset({"session_token"})
+
+_HIDDEN = "**********"
+
+
+class _Hidden:
+    """Stands for a secret in ``repr``."""
+
+    def __repr__(self) -> str:
+        return repr(_HIDDEN)
+
+
+def hide_unknown_secrets(args: Iterable[tuple[str | None, Any]], declared: Mapping[str, Any]) -> Iterator[
+        tuple[str | None, Any]]:
+    """A model's ``repr`` arguments, with unknown fields named like a secret (``session_token``) hidden."""
+    for name, value in args:
+        yield (name, _Hidden()) if name in SECRET_FIELD_NAMES and name not in declared else (name, value)
+
+
+def _reveal(secret: _SecretStr, info: core_schema.SerializationInfo) -> Any:
+    """The token in full for the wire writers; otherwise hidden: the ``SecretStr`` itself, or ``**********`` in JSON."""
+    if info.context is WIRE_CONTEXT:
+        return secret.get_secret_value()
+    return secret if info.mode == "python" else _HIDDEN
 
 
 def _token_text(secret: _SecretStr) -> _SecretStr:
@@ -313,12 +349,14 @@ def _token_text(secret: _SecretStr) -> _SecretStr:
     return secret
 
 
-#: An opaque secret: hidden in ``repr``, ``str`` and error messages, written out in full on the wire.
+#: An opaque secret: hidden in ``repr``, ``str``, error messages, ``model_dump()`` (a ``SecretStr``) and
+#: ``model_dump_json()`` (``"**********"``); written out in full only by the wire writers (``to_json``,
+#: ``to_dict``, the Redis and CloudEvents codecs).
 SessionToken = Annotated[
     _SecretStr,
     Field(max_length=_SECRET.max_length),
     AfterValidator(_token_text),
-    PlainSerializer(_reveal, return_type=str),
+    PlainSerializer(_reveal, return_type=Any),
 ]
 
 

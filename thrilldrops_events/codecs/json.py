@@ -36,7 +36,7 @@ from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError
 from thrilldrops_events.events import EventPayload, payload_model
 from thrilldrops_events.events._base import install_json_readers
-from thrilldrops_events.types import STRICT_CONTEXT
+from thrilldrops_events.types import STRICT_CONTEXT, WIRE_CONTEXT
 
 __all__ = [
     "MoneyFormat",
@@ -219,7 +219,7 @@ def to_dict(obj: Envelope | EventPayload, *, money: Literal["string", "decimal"]
         money: ``"string"`` writes money as decimal strings (JSON-ready); ``"decimal"`` keeps ``Decimal``.
             Unknown fields keep the values they were read with.
     """
-    data = obj.model_dump(mode="python")
+    data = obj.model_dump(mode="python", context=WIRE_CONTEXT)
     converted: dict[str, Any] = plain(data, money == "string", 0)
     return converted
 
@@ -234,7 +234,7 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
     payload = obj.payload if isinstance(obj, Envelope) else obj
     if not obj.__pydantic_extra__ and not payload.__pydantic_extra__:
         # No unknown fields: pydantic's native serializer writes the payload (money as strings).
-        body = payload.__pydantic_serializer__.to_json(payload)
+        body = payload.__pydantic_serializer__.to_json(payload, context=WIRE_CONTEXT)
         if money == "number":
             body = unquote_money(payload, body)
         if payload is obj:

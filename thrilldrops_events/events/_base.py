@@ -15,7 +15,7 @@ imported (``install_json_readers``), for ``model_validate_json``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -24,6 +24,7 @@ from typing_extensions import Self
 from thrilldrops_events._kinds import ChannelType, _WireEnum
 from thrilldrops_events._problems import from_validation_error, set_variants
 from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields
+from thrilldrops_events.types import hide_unknown_secrets
 
 __all__ = ["ChannelType", "EventPayload", "EventType", "install_json_readers"]
 
@@ -90,6 +91,10 @@ class ContractModel(BaseModel):
         except ValidationError as error:
             raise from_validation_error(error) from None
         self._check_unknown_fields()
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        """The fields shown by ``repr`` and ``str``, with an unknown ``session_token`` hidden."""
+        return hide_unknown_secrets(super().__repr_args__(), type(self).model_fields)
 
     def _check_unknown_fields(self) -> None:
         extra = self.__pydantic_extra__
