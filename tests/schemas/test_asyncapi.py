@@ -172,9 +172,11 @@ def test_every_encoded_stream_entry_validates(envelope: Envelope) -> None:
 
 
 def test_consumer_settings_are_the_stream_consumers_defaults() -> None:
-    from thrilldrops_events.streams import DEAD_LETTER_FIELDS, StreamConsumer
+    from thrilldrops_events.streams import DEAD_LETTER_FIELDS, RetryPolicy, StreamConsumer, dead_letter_key
 
     defaults = {name: p.default for name, p in inspect.signature(StreamConsumer.__init__).parameters.items()}
+    described = dict(CONSUMER_DEFAULTS)
+    dead_letter = described.pop("deadLetterStream")
     assert {
         "batchSize": defaults["batch_size"],
         "blockMs": defaults["block_ms"],
@@ -182,8 +184,15 @@ def test_consumer_settings_are_the_stream_consumers_defaults() -> None:
         "claimIdleMs": defaults["claim_idle_ms"],
         "claimIntervalMs": defaults["claim_idle_ms"] // 2,  # the documented default: half of claim_idle_ms
         "groupStartId": defaults["group_start_id"],
-        "deadLetterStream": "{stream}:dead-letter",
-    } == CONSUMER_DEFAULTS
+        "deadLetterMaxlen": defaults["dead_letter_maxlen"],
+        "retryFirstDelayMs": RetryPolicy().first_delay_ms,
+        "retryMultiplier": RetryPolicy().multiplier,
+    } == described
+    # The two naming rules the description states ("{{stream}}:dead-letter, or {stream}:dead-letter when the
+    # name already holds a hash tag"), as the consumer applies them.
+    untagged, tagged = (rule.split(" ")[-1] for rule in dead_letter.split(" when ")[0].split(", or "))
+    assert dead_letter_key("td-events") == untagged.replace("{stream}", "td-events")
+    assert dead_letter_key("casino:{brand-7}:events") == tagged.replace("{stream}", "casino:{brand-7}:events")
     assert defaults["claim_interval_ms"] is None and defaults["dead_letter_stream"] is None
     assert list(DEAD_LETTER_FIELDS) == DOCUMENT["operations"]["consumeStream"]["x-redis-consumer-group"][
         "deadLetterFields"]

@@ -159,7 +159,11 @@ CONSUMER_DEFAULTS: dict[str, Any] = {
     "claimIdleMs": 60_000,
     "claimIntervalMs": 30_000,
     "groupStartId": "0",
-    "deadLetterStream": "{stream}:dead-letter",
+    "deadLetterStream": "{{stream}}:dead-letter, or {stream}:dead-letter when the name already holds a hash tag "
+    "(such as casino:{brand-7}:events): on the stream's cluster slot",
+    "deadLetterMaxlen": 100_000,
+    "retryFirstDelayMs": 1000,
+    "retryMultiplier": 2.0,
 }
 #: The fields a dead-letter entry adds to the original entry's fields (``thrilldrops_events.streams``).
 DEAD_LETTER_FIELDS = ("dead_letter_id", "dead_letter_stream", "dead_letter_group", "dead_letter_consumer",
@@ -173,13 +177,19 @@ _CONSUMER_GROUP = {
     ),
     "create": "XGROUP CREATE {stream} {group} 0 MKSTREAM when the group is missing, and again after a NOGROUP "
     "error; start 0 also delivers the entries already in the stream ($ would deliver only new ones)",
-    "read": "XREADGROUP GROUP {group} {consumer} COUNT 100 BLOCK 1000 STREAMS {stream} 0 first (the consumer's own "
-    "pending entries), then the same with >",
-    "acknowledge": "XACK once the handler has returned; a handler error leaves the entry pending for a retry",
-    "reclaim": "XAUTOCLAIM {stream} {group} {consumer} 60000 every 30000 ms: entries pending that long (a dead "
-    "consumer's, or a failed handler's) are delivered again; entries trimmed away meanwhile are acknowledged",
-    "deadLetter": "an entry that fails validation, or whose handler failed maxDeliveries times, is added to the "
-    "dead-letter stream with its original fields plus the deadLetterFields, then acknowledged",
+    "read": "XREADGROUP GROUP {group} {consumer} COUNT 100 BLOCK 1000 STREAMS {stream} > for new entries; the "
+    "consumer's own pending entries are listed with XPENDING and fetched with XRANGE, which count no delivery",
+    "attempts": "before each handler call the entry's delivery count is set to the tries started plus one "
+    "(XCLAIM {stream} {group} {consumer} 0 {id} RETRYCOUNT n+1 JUSTID), so it counts handler tries, "
+    "whatever happened to the process",
+    "acknowledge": "XACK once the handler has returned, sent before the next handler call; a handler error leaves "
+    "the entry pending for a retry after a delay that grows (retryFirstDelayMs, times retryMultiplier per failure)",
+    "reclaim": "XAUTOCLAIM {stream} {group} {consumer} 60000 ... JUSTID every 30000 ms: entries pending that long "
+    "(a dead consumer's, or a failed handler's) are tried again; entries trimmed away meanwhile are acknowledged",
+    "deadLetter": "an entry that fails validation (reason invalid), whose handler failed maxDeliveries times "
+    "(max_deliveries), or whose handler raised an error the retry policy does not retry (not_retryable) is added "
+    "to the dead-letter stream (trimmed to about deadLetterMaxlen entries) with its original fields plus the "
+    "deadLetterFields, then acknowledged",
     "settings": CONSUMER_DEFAULTS,
     "deadLetterFields": list(DEAD_LETTER_FIELDS),
 }
