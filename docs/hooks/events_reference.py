@@ -5,6 +5,8 @@
   models; and adds every file of the repository's ``schemas/`` directory to the site under
   ``schemas/`` so the pages can link to them and readers can download them. A missing ``schemas/``
   directory is tolerated: the pages then say the schema has not been generated.
+* ``on_page_markdown`` names, as the page's ``edit_path``, the module that defines the event's model, so
+  that "edit this page" opens the source the page is generated from (``docs/hooks/site.py`` builds the link).
 * ``on_config`` lists the page of every event type in the nav, after the overview (from the registry
   of event types, so a new event type gets its page and its nav entry with no edit here), and drops
   from the nav the pages listed in ``PENDING_PAGES`` that do not exist yet
@@ -13,12 +15,14 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from thrilldrops_events._docs import page_path, render_event_page, render_events_index
 from thrilldrops_events.enums import EventType
@@ -106,3 +110,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
         files.append(File.generated(config, page_path(kind), content=page))
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
+    """Name the module of the event's model as the page's source, for its edit link."""
+    for kind in EventType:
+        if page.file.src_uri == page_path(kind):
+            source = inspect.getsourcefile(kind.model)
+            root = Path(config.config_file_path).resolve().parent
+            if source is not None and Path(source).resolve().is_relative_to(root):  # not an installed copy
+                page.meta["edit_path"] = Path(source).resolve().relative_to(root).as_posix()
+    return markdown
