@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import importlib.util
+import logging
+import pkgutil
 import re
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from mkdocs.config import load_config
 
 import thrilldrops_events
@@ -70,3 +75,102 @@ def test_changelog_releases_match_the_released_schemas() -> None:
     assert sorted(releases) == kept
     for title in ["Unreleased", *releases]:  # every heading is a link, defined at the bottom
         assert re.search(rf"^\[{re.escape(title)}\]: https://", changelog, re.MULTILINE), title
+
+
+# --- the checks every page passes in the build (docs/hooks/checks.py) ----------------------------------
+
+_PAGE = '<html><body><article class="md-content__inner md-typeset">{}</article></body></html>'
+_OBJECT = '<div class="doc doc-object doc-function"><h2 id="thrilldrops_events.f">f</h2>{}</div>'
+_ATTRIBUTE = (
+    '<div class="doc doc-object doc-attribute"><h3 id="thrilldrops_events.LIMIT" class="doc doc-heading">'
+    'LIMIT</h3><div class="language-python doc-signature highlight"><pre><code>{value}</code></pre></div>'
+    '<div class="doc doc-contents ">{description}</div></div>'
+)
+_PROSE = "<h1>Title</h1><p>Some words a reader reads, long enough to count as a page.</p>"
+
+
+def _problems(body: str) -> list[str]:
+    return load_hook("checks").page_problems(_PAGE.format(body))
+
+
+def test_a_page_that_reads_well_has_no_problem() -> None:
+    code = "<pre><code>&gt;&gt;&gt; print(1)\n:func:`in code is fine`</code></pre>"
+    assert _problems(_PROSE + code + _OBJECT.format("<p>Reads <code>thrilldrops_events.parse_event</code>.</p>")) == []
+    assert _problems(_PROSE + "<p>The private <code>_fields.py</code> module, in prose outside the API.</p>") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("<h1>Title</h1>", "the page is empty"),
+        (_PROSE + "<p>Call :func:<code>parse_event</code>.</p>", "a raw Sphinx role: :func:"),
+        (_PROSE + "<p>See :class:`Envelope`.</p>", "a raw Sphinx role: :class:"),
+        (_PROSE + "<blockquote><blockquote><blockquote><p>x = 1</p></blockquote></blockquote></blockquote>",
+         "a squashed example: '>>>' lines read as quotes (write the section as 'Examples:')"),
+        (_PROSE + "<p>&gt;&gt;&gt; x = 1</p>",
+         "a squashed example: '>>>' lines read as quotes (write the section as 'Examples:')"),
+        (_PROSE + _OBJECT.format("<p>Built by <code>thrilldrops_events._kinds</code>.</p>"),
+         "a private name: _kinds"),
+        (_PROSE + _OBJECT.format("<pre><code>f(x: int = _SCALE)</code></pre>"), "a private name: _SCALE"),
+        (_PROSE + _ATTRIBUTE.format(value="LIMIT = 1", description=""),
+         "thrilldrops_events.LIMIT is shown without a description"),
+    ],
+)
+def test_each_problem_a_reader_would_trip_over_is_found(body: str, problem: str) -> None:
+    assert problem in _problems(body)
+
+
+def test_a_constant_shown_by_its_source_is_found() -> None:
+    source = "JSON_SCHEMA = {" + ", ".join(f'"key{n}": {n}' for n in range(40)) + "}"
+    (problem,) = _problems(_PROSE + _ATTRIBUTE.format(value=source, description="<p>The schema.</p>"))
+    assert problem.startswith("thrilldrops_events.LIMIT shows ")
+    assert "characters of source as its value" in problem
+
+
+def test_a_strict_build_stops_on_a_problem_even_when_quiet(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nCall :func:`parse_event` to read an event, then more.\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: t\nstrict: true\ntheme: {{name: material}}\nhooks: ['{(HOOKS / 'checks.py').as_posix()}']\n"
+    )
+    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    with pytest.raises(Abort):
+        build(config)
+    # An error, which `mkdocs build -q` still shows (it hides warnings).
+    (stopped,) = [record for record in caplog.records if record.levelno == logging.ERROR]
+    assert stopped.getMessage() == "pages a reader would trip over:\nindex.md: a raw Sphinx role: :func:"
+
+
+# --- docstrings: the examples run, in every module ---------------------------------------------------------
+
+_MODULES = sorted(
+    info.name for info in pkgutil.walk_packages(thrilldrops_events.__path__, "thrilldrops_events.")
+    if not info.name.endswith("__main__")
+)
+
+
+@pytest.mark.parametrize("name", _MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS, verbose=False)
+    assert result.failed == 0
+
+
+# --- the API reference shows public names only (docs/hooks/griffe_public.py) -----------------------------
+
+
+def test_private_annotations_defaults_and_bases_are_shown_as_what_they_stand_for() -> None:
+    import griffe
+
+    extension = load_hook("griffe_public").PublicView()
+    package = griffe.load("thrilldrops_events", search_paths=[str(ROOT)], extensions=griffe.Extensions(extension))
+    assert str(package["envelope.Envelope"].members["payload"].annotation) == "Payload"
+    assert [str(base) for base in package["events._base.EventType"].bases] == ["str", "Enum"]
+    (max_scale,) = [p for p in package["testing._values.money"].parameters if p.name == "max_scale"]
+    assert str(max_scale.default) == "18"
+    (where,) = [p for p in package["errors.ConditionTypeError"].members["__init__"].parameters if p.name == "where"]
+    assert where.annotation is None  # Unpack[_Where] has no public reading: left out
+    # A constant documented by `#:` comments gets them as its docstring.
+    assert package["http.app.MAX_EVENT_BYTES"].docstring.value.startswith("The largest ``POST /event`` body")

@@ -9,7 +9,7 @@ checker's types and the docs' rule column. The test suite checks that each of th
 The patterns are written for every regular-expression engine alike (ECMA-262, Rust, Python, Java,
 Go RE2): no look-around, whitespace spelt as literal characters rather than a class escape. They are anchored
 with ``^`` and ``$``; engines whose ``$`` also matches before a final line break (Python, Java) must
-use a full match or refuse :data:`LINE_BREAKS` at the end, as the JSON Schemas do.
+use a full match or refuse ``LINE_BREAKS`` at the end, as the JSON Schemas do.
 """
 
 from __future__ import annotations

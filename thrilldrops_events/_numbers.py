@@ -3,7 +3,7 @@
 Nothing here uses the caller's decimal context (``decimal.getcontext()``): a program that lowers its
 precision or its exponent range gets the same events, the same errors and the same output.
 
-A JSON number in an event has at most :data:`MAX_NUMBER_DIGITS` significant digits (an integer at
+A JSON number in an event has at most ``MAX_NUMBER_DIGITS`` significant digits (an integer at
 most that many digits), and its exponent must fit a ``Decimal``. Such a number is read exactly and
 cheaply; a longer one is refused before any arithmetic, so neither ``1e999999999`` nor a million
 digits can make reading slow.
@@ -25,7 +25,7 @@ __all__ = [
 MAX_NUMBER_DIGITS = 100
 
 #: The decimal context of everything the library does with event numbers: exact within
-#: :data:`MAX_NUMBER_DIGITS` digits, the widest exponent range, and a trap on any rounding.
+#: ``MAX_NUMBER_DIGITS`` digits, the widest exponent range, and a trap on any rounding.
 EVENT_DECIMAL_CONTEXT = Context(
     prec=MAX_NUMBER_DIGITS,
     rounding=ROUND_HALF_EVEN,
@@ -43,7 +43,7 @@ def read_float(text: str) -> Decimal:
     """A JSON number with a fraction or exponent, read exactly (``parse_float`` of the exact reader).
 
     Raises:
-        OverflowError: If it has more than :data:`MAX_NUMBER_DIGITS` significant digits, or an exponent
+        OverflowError: If it has more than ``MAX_NUMBER_DIGITS`` significant digits, or an exponent
             that no ``Decimal`` can hold (``1e1000000000000000000``). Nothing else in JSON parsing raises
             ``OverflowError``, so the reader turns exactly these into a ``number_too_large`` problem.
     """
@@ -59,7 +59,7 @@ def read_int(text: str) -> int:
     """A JSON integer (``parse_int`` of the exact reader), measured on its text before it is converted.
 
     Raises:
-        OverflowError: If it has more than :data:`MAX_NUMBER_DIGITS` digits.
+        OverflowError: If it has more than ``MAX_NUMBER_DIGITS`` digits.
     """
     if len(text) > MAX_NUMBER_DIGITS and len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
         raise OverflowError(_TOO_MANY_DIGITS)
@@ -69,7 +69,7 @@ def read_int(text: str) -> int:
 def number_problem(value: int | float | Decimal) -> str | None:
     """Why a number given as a Python value could not be written back as JSON and read again, or ``None``.
 
-    The same bounds as :func:`read_int` and :func:`read_float` apply, so a document gives the same
+    The same bounds as ``read_int`` and ``read_float`` apply, so a document gives the same
     verdict whether it arrives as JSON text or as Python values.
     """
     if isinstance(value, int):

@@ -1,4 +1,4 @@
-"""Turning pydantic's errors and our own findings into :class:`~thrilldrops_events.errors.Problem` lists."""
+"""Turning pydantic's errors and our own findings into [Problem][thrilldrops_events.Problem] lists."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ the constructors. It refuses, each with its path:
 * from Python values only: a number the JSON reader would refuse (an integer of more than 100 digits,
   a ``Decimal`` of more than 100 digits), NaN or an infinity, an object key that is not a string,
   and any value that is not JSON (a ``set``, ``bytes``, a ``datetime``...);
-* nesting deeper than :data:`MAX_DEPTH` in the whole document, and more than :data:`MAX_UNKNOWN_VALUES`
+* nesting deeper than ``MAX_DEPTH`` in the whole document, and more than ``MAX_UNKNOWN_VALUES``
   values in the unknown fields of one object.
 
 The walk is iterative, visits each value once and stops at that many values; problems beyond the

@@ -62,14 +62,18 @@ def dedup_key(envelope: Envelope) -> str:
     """Return the natural de-duplication key of an event, the same for every delivery of it.
 
     The key is a compact JSON array: the event type, ``operator_id``, ``brand_id``, then the fields
-    of :data:`KEY_FIELDS` for that type. For example, a transaction is identified by its provider,
+    of ``thrilldrops_events.dedup.KEY_FIELDS`` for that type. For example, a transaction is identified by its provider,
     game round and bet and win transaction ids (with neither id, the player, timestamp, amounts and
     ``round_finished`` are added); a deposit, which has no id of its own, by its player, timestamp,
     method, currency, amount and balance.
 
-    Example:
-        >>> dedup_key(envelope)  # doctest: +SKIP
-        '["Transaction","op-1","brand-7","pragmatic","r-9f8e7d","bet-1",null]'
+    Examples:
+        >>> from thrilldrops_events import Deposit, Envelope, dedup_key
+        >>> deposit = Deposit(method_id="visa", currency="EUR", amount="25.00")
+        >>> envelope = Envelope(operator_id="op-1", brand_id="brand-7", player_id="p-42",
+        ...                     timestamp=1777852800, payload=deposit)
+        >>> dedup_key(envelope)
+        '["Deposit","op-1","brand-7","p-42",1777852800,"visa","EUR","25",null]'
 
     Hash it (``hashlib.sha256(key.encode()).hexdigest()``) if you need a fixed length.
     """

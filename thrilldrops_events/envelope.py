@@ -49,7 +49,7 @@ class Envelope(ContractModel):
     Build it from a payload model and read it with [parse_event][thrilldrops_events.parse_event];
     write it with [to_json][thrilldrops_events.to_json]. Unknown envelope fields are kept.
 
-    Example:
+    Examples:
         >>> from decimal import Decimal
         >>> from thrilldrops_events import Deposit, Envelope
         >>> env = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-42", timestamp=1777852800,

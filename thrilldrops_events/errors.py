@@ -91,11 +91,12 @@ class Problem:
 class EventValidationError(ThrillDropsError, ValueError):
     """An event (envelope, payload or stream entry) failed validation.
 
-    Every problem found is reported at once, each with its JSON path, up to :attr:`max_problems`; the
-    problems beyond are counted in :attr:`omitted`, so a hostile document cannot make the error huge.
+    Every problem found is reported at once, each with its JSON path, up to
+    [max_problems][thrilldrops_events.EventValidationError.max_problems]; the problems beyond are counted in
+    ``omitted``, so a hostile document cannot make the error huge.
 
     Attributes:
-        problems: The problems, in document order (at most :attr:`max_problems`).
+        problems: The problems, in document order (at most ``max_problems``).
         line: The 1-based line number when the event came from NDJSON input, else ``None``.
         omitted: How many more problems were found and not listed (``0`` usually).
     """

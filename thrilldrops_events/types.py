@@ -2,13 +2,14 @@
 
 Each type is an ``Annotated`` alias usable in your own pydantic models.
 
-Money (:data:`Money`, :data:`SignedMoney`) is a :class:`decimal.Decimal` in major units, read exactly:
+Money ([Money][thrilldrops_events.Money], [SignedMoney][thrilldrops_events.SignedMoney]) is a ``decimal.Decimal`` in
+major units, read exactly:
 
 * from a JSON number or a decimal string (``25``, ``"25.00"``, ``0.1``, ``"1E-8"``) without ever
   passing through a ``float``: ``"10.00"`` keeps its two places;
 * from a Python ``Decimal``, ``int`` or ``str``; a Python ``float`` is refused because it is inexact;
-* bounded: at most :data:`MONEY_MAX_INTEGER_DIGITS` digits before the point and
-  :data:`MONEY_MAX_SCALE` after it (so at most 38 significant digits), which keeps arithmetic and
+* bounded: at most ``MONEY_MAX_INTEGER_DIGITS`` digits before the point and
+  ``MONEY_MAX_SCALE`` after it (so at most 38 significant digits), which keeps arithmetic and
   printing cheap; NaN, Infinity, booleans and empty strings are refused.
 
 Money is written as Python's canonical decimal string (``str(Decimal)``): ``"25.00"`` stays

@@ -1,7 +1,7 @@
 """mkdocs hook: generate the event reference and publish the JSON Schemas with the site.
 
 * ``on_files`` adds one generated page per event type (``reference/events/<Variant>.md``) and an
-  overview (``reference/events/index.md``), rendered by :mod:`thrilldrops_events._docs` from the
+  overview (``reference/events/index.md``), rendered by ``thrilldrops_events._docs`` from the
   models; and adds every file of the repository's ``schemas/`` directory to the site under
   ``schemas/`` so the pages can link to them and readers can download them. A missing ``schemas/``
   directory is tolerated: the pages then say the schema has not been generated.

@@ -40,7 +40,7 @@ def _refuse_constant(name: str) -> Any:
 
 
 #: The exact JSON decoder: fractional numbers become ``Decimal`` in the library's own context, and every
-#: number is bounded (:data:`~thrilldrops_events._numbers.MAX_NUMBER_DIGITS`) before it is converted.
+#: number is bounded (``MAX_NUMBER_DIGITS``) before it is converted.
 DECODER = json.JSONDecoder(parse_float=read_float, parse_int=read_int, parse_constant=_refuse_constant)
 
 
@@ -50,7 +50,7 @@ def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
     Numbers with a fraction or exponent become ``Decimal``; a number with more than 100 digits or an
     exponent no ``Decimal`` holds is refused (``number_too_large``). Bytes must be UTF-8 (or another
     encoding JSON allows), without encoded surrogates. The nesting of unknown fields is bounded later,
-    by :func:`adopt_unknown_fields`, since known fields have a fixed shape.
+    by ``adopt_unknown_fields``, since known fields have a fixed shape.
     """
     if isinstance(raw, memoryview):
         raw = raw.tobytes()
@@ -74,7 +74,7 @@ def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
 def adopt_unknown_fields(extra: dict[str, Any], depth: int, path: str, *, mark: bool) -> None:
     """Check unknown fields (see ``thrilldrops_events._unknown``); with ``mark``, make their numbers JSON numbers.
 
-    With ``mark``, each ``Decimal`` becomes a :class:`JsonNumber`, which is written back as a JSON number.
+    With ``mark``, each ``Decimal`` becomes a ``JsonNumber``, which is written back as a JSON number.
 
     Args:
         extra: The unknown fields of one object.
@@ -85,7 +85,7 @@ def adopt_unknown_fields(extra: dict[str, Any], depth: int, path: str, *, mark: 
 
     Raises:
         EventValidationError: If an unknown field could not be written back, or they nest deeper than
-            :data:`MAX_DEPTH`.
+            ``MAX_DEPTH``.
     """
     check_unknown_fields(extra, depth, path, number_type=JsonNumber if mark else None, python=not mark)
 
@@ -93,7 +93,7 @@ def adopt_unknown_fields(extra: dict[str, Any], depth: int, path: str, *, mark: 
 def needs_exact_route(value: object, depth: int) -> bool:
     """Whether natively parsed data holds a ``float``, an integer the exact reader refuses, or too much.
 
-    Too much is nesting deeper than :data:`MAX_DEPTH` or more values than the unknown fields of one
+    Too much is nesting deeper than ``MAX_DEPTH`` or more values than the unknown fields of one
     object may hold; the exact route then gives the verdict. A bounded walk, without recursion.
 
     Args:

@@ -40,7 +40,7 @@ _Variants: type[_VariantsBase] = create_model(  # type: ignore[call-overload]
 
 
 class WireEnvelope(BaseModel):
-    """The envelope exactly as it is on the wire; converted to :class:`Envelope` once valid."""
+    """The envelope exactly as it is on the wire; converted to ``Envelope`` once valid."""
 
     model_config = ConfigDict(extra="allow", frozen=True, hide_input_in_errors=True)
 
@@ -68,7 +68,7 @@ _set = object.__setattr__
 
 
 def new_envelope(wire: WireEnvelope, payload: EventPayload, extra: dict[str, Any] | None) -> Envelope:
-    """Build an :class:`Envelope` from parts already validated, the way ``model_construct`` does, minus its overhead."""
+    """Build an ``Envelope`` from parts already validated, the way ``model_construct`` does, minus its overhead."""
     envelope = _new_object(Envelope)
     _set(envelope, "__dict__", {
         "operator_id": wire.operator_id,

@@ -21,11 +21,14 @@ attribute            value
 The session token stays inside ``data``, where the payload has it, and never goes into an attribute,
 not even through the id. Reading back ignores ``id`` and every other extension attribute (such as
 ``traceparent``), and drops a fraction of a second from ``time``, as
-:meth:`Envelope.at <thrilldrops_events.Envelope.at>` does.
+[Envelope.at][thrilldrops_events.Envelope.at] does.
 
-Three forms are offered: the structured JSON bytes (:func:`encode`, :func:`decode`, exact both
-ways), the structured form as a ``dict`` (:func:`to_cloudevent`, :func:`from_cloudevent`), and the
-official SDK's ``CloudEvent`` (:func:`to_sdk_event`; :func:`from_cloudevent` reads it too).
+Three forms are offered: the structured JSON bytes ([encode][thrilldrops_events.codecs.cloudevents.encode],
+[decode][thrilldrops_events.codecs.cloudevents.decode], exact both ways), the structured form as a ``dict``
+([to_cloudevent][thrilldrops_events.codecs.cloudevents.to_cloudevent],
+[from_cloudevent][thrilldrops_events.codecs.cloudevents.from_cloudevent]), and the official SDK's ``CloudEvent``
+([to_sdk_event][thrilldrops_events.codecs.cloudevents.to_sdk_event];
+[from_cloudevent][thrilldrops_events.codecs.cloudevents.from_cloudevent] reads it too).
 """
 
 from __future__ import annotations
@@ -141,16 +144,17 @@ def to_cloudevent(
 
     Args:
         envelope: The event.
-        id: The CloudEvents ``id``; by default a stable id derived from the content (:func:`event_id`).
+        id: The CloudEvents ``id``; by default a stable id derived from the content
+            ([event_id][thrilldrops_events.codecs.cloudevents.event_id]).
         source_prefix: The start of ``source``, before ``/operators/<operator_id>/brands/<brand_id>``.
 
     Returns:
         A new ``dict`` with the attributes and ``data`` (the payload's wire form, money as strings).
         It is JSON-ready for ``json.dumps`` unless an unknown payload field holds a fractional number,
-        kept exact as a ``Decimal``; :func:`encode` writes every case exactly.
+        kept exact as a ``Decimal``; [encode][thrilldrops_events.codecs.cloudevents.encode] writes every case exactly.
 
     Raises:
-        EventValidationError: If ``envelope`` is not an :class:`~thrilldrops_events.Envelope`, or ``id`` is empty.
+        EventValidationError: If ``envelope`` is not an [Envelope][thrilldrops_events.Envelope], or ``id`` is empty.
     """
     _check_envelope(envelope)
     if id is not None and (not isinstance(id, str) or not id):
@@ -181,7 +185,7 @@ def encode(
 ) -> bytes:
     """Write an envelope as a structured-mode JSON CloudEvent (``application/cloudevents+json``), exactly.
 
-    Takes the same arguments as :func:`to_cloudevent`.
+    Takes the same arguments as [to_cloudevent][thrilldrops_events.codecs.cloudevents.to_cloudevent].
     """
     return _json_text(to_cloudevent(envelope, id=id, source_prefix=source_prefix)).encode()
 
@@ -204,13 +208,14 @@ def to_sdk_event(
 ) -> CloudEvent:
     """The envelope as the official SDK's ``CloudEvent`` (``cloudevents.core.v1.event.CloudEvent``).
 
-    Takes the same arguments as :func:`to_cloudevent`; ``time`` becomes an aware ``datetime``. Write it
-    with the SDK (``cloudevents.core.bindings.http.to_structured_event``) or read it back with
-    :func:`from_cloudevent`.
+    Takes the same arguments as [to_cloudevent][thrilldrops_events.codecs.cloudevents.to_cloudevent]; ``time`` becomes
+    an aware ``datetime``. Write it with the SDK (``cloudevents.core.bindings.http.to_structured_event``) or read it
+    back with [from_cloudevent][thrilldrops_events.codecs.cloudevents.from_cloudevent].
 
     Raises:
-        EventValidationError: As :func:`to_cloudevent`; also if an unknown payload field holds a fractional
-            number, which the SDK's JSON writer cannot write exactly (use :func:`encode` for those).
+        EventValidationError: As [to_cloudevent][thrilldrops_events.codecs.cloudevents.to_cloudevent]; also if
+            an unknown payload field holds a fractional number, which the SDK's JSON writer cannot write
+            exactly (use [encode][thrilldrops_events.codecs.cloudevents.encode] for those).
     """
     event = to_cloudevent(envelope, id=id, source_prefix=source_prefix)
     data = event.pop("data")
@@ -230,7 +235,7 @@ def decode(raw: bytes | bytearray | memoryview | str, *, strict: bool = False) -
     Args:
         raw: The CloudEvent as JSON (the body of a structured-mode HTTP request, for example).
         strict: Refuse unknown fields in the payload and in ``thrilldropsextra``, as
-            :func:`~thrilldrops_events.parse_event` does.
+            [parse_event][thrilldrops_events.parse_event] does.
 
     Raises:
         EventValidationError: With every problem found, each at the attribute it concerns (``type``,
@@ -248,14 +253,14 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
     SDK events of the 2.x core API (``cloudevents.core``) and of the 1.x-style API (``cloudevents.v1.http``)
     are both read, through their ``get_attributes()`` and ``get_data()``. The SDK reads JSON numbers as
     ``float``, which money refuses as inexact: to read money sent as JSON numbers, give the raw JSON to
-    :func:`decode` instead.
+    [decode][thrilldrops_events.codecs.cloudevents.decode] instead.
 
     Args:
         event: The CloudEvent.
-        strict: As for :func:`decode`.
+        strict: As for [decode][thrilldrops_events.codecs.cloudevents.decode].
 
     Raises:
-        EventValidationError: With every problem found (see :func:`decode`).
+        EventValidationError: With every problem found (see [decode][thrilldrops_events.codecs.cloudevents.decode]).
     """
     if hasattr(event, "get_attributes") and hasattr(event, "get_data"):
         document = dict(event.get_attributes())

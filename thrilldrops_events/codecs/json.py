@@ -189,11 +189,13 @@ class ParsedLine(NamedTuple):
 def decode_lines(
     data: RawJson | Iterable[bytes | str], *, strict: bool = False, skip_blank: bool = True
 ) -> Iterator[ParsedLine]:
-    """Read NDJSON lazily, one :class:`ParsedLine` per line; a bad line is reported and reading goes on.
+    """Read NDJSON lazily, one line at a time; a bad line is reported and reading goes on.
+
+    Each line gives a [ParsedLine][thrilldrops_events.ParsedLine].
 
     Args:
         data: The whole NDJSON text, or any iterable of lines such as an open file.
-        strict: As for :func:`decode`.
+        strict: As for ``decode``.
         skip_blank: Skip lines holding only whitespace (their numbers still count).
     """
     lines: Iterable[bytes | bytearray | str]

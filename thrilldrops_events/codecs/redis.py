@@ -1,6 +1,6 @@
 """Redis stream entries: one envelope as a flat map of text fields (no redis dependency).
 
-An entry written by :func:`encode` (format 1) holds these fields, in this order:
+An entry written by [encode][thrilldrops_events.codecs.redis.encode] (format 1) holds these fields, in this order:
 
 =============== =====================================================================================
 field           value
@@ -20,10 +20,10 @@ Any producer can write such an entry without this library::
     XADD events * format 1 event_type Deposit operator_id op-1 brand_id brand-7 player_id p-000042
         timestamp 1777852800 payload '{"method_id":"visa","currency":"EUR","amount":"25.00","balance_after":null}'
 
-:func:`decode` takes the field map exactly as redis-py returns it, with ``bytes`` keys and values
-(the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text. In lenient
-mode (the default), fields the layout does not know are kept as unknown envelope fields holding the
-field's text; ``strict=True`` refuses them, and refuses ``extra``.
+[decode][thrilldrops_events.codecs.redis.decode] takes the field map exactly as redis-py returns it, with ``bytes``
+keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text. In lenient
+mode (the default), fields the layout does not know are kept as unknown envelope fields holding the field's text;
+``strict=True`` refuses them, and refuses ``extra``.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ __all__ = ["FIELDS", "FORMAT", "StreamFields", "decode", "encode"]
 #: The layout version written in the ``format`` field.
 FORMAT = "1"
 
-#: The fields of the layout, in the order :func:`encode` writes them (``extra`` only when needed).
+#: The fields of the layout, in the order [encode][thrilldrops_events.codecs.redis.encode] writes them (``extra`` only
+#: when needed).
 FIELDS: tuple[str, ...] = ("format", "event_type", "operator_id", "brand_id", "player_id", "timestamp", "payload",
                            "extra")
 
@@ -308,10 +309,11 @@ def decode(fields: StreamFields, *, strict: bool = False) -> Envelope:
     Args:
         fields: The entry's fields as redis-py returns them: ``bytes`` or ``str`` keys and values.
         strict: Refuse unknown fields (stream fields outside the layout, and ``extra``), and loosely
-            typed values inside the payload, as :func:`thrilldrops_events.parse_event` does.
+            typed values inside the payload, as [thrilldrops_events.parse_event][thrilldrops_events.parse_event] does.
 
     Returns:
-        The validated envelope; decoding what :func:`encode` wrote gives back an equal envelope.
+        The validated envelope; decoding what [encode][thrilldrops_events.codecs.redis.encode] wrote gives back an
+        equal envelope.
 
     Raises:
         EventValidationError: With every problem found, each naming its field: ``event_type``,

@@ -118,7 +118,7 @@ def _checked_result(spec_name: str, returns: ValueType, implementation: Callable
 class FunctionRegistry:
     """The functions a condition may call. A new registry holds the built-ins unless ``builtins=False``.
 
-    Example:
+    Examples:
         >>> registry = FunctionRegistry()
         >>> @registry.function(params=["string"], returns="bool")
         ... def is_slot(game_id):

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         ThrillPotsRaffleWinEvent,
         ThrillPotsOptInEvent,
     ]
+    """The union of the payload models, one per [EventType][thrilldrops_events.EventType]."""
 else:
     #: The union of the payload models: a runtime alias, usable on Python 3.10 in isinstance and pydantic.
     Payload = Union[tuple(PAYLOAD_MODELS.values())]  # noqa: UP007

@@ -2,7 +2,7 @@
 
 This is the only part of the library that imports Starlette, uvicorn and httpx
 (``pip install 'thrilldrops-events[http]'``); FastAPI only in
-[thrilldrops_events.http.fastapi_body][thrilldrops_events.http.fastapi_body].
+``thrilldrops_events.http.fastapi_body``.
 
 * [event_app][thrilldrops_events.http.event_app]: the receiver, a plain ASGI app built with Starlette;
 * [EventClient][thrilldrops_events.http.EventClient] and

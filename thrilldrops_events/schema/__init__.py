@@ -1,8 +1,7 @@
 """The published schemas: JSON Schema (draft 2020-12) per payload and for the envelope, AsyncAPI 3.1, TypeScript.
 
 Producers and consumers in other languages validate events with these files; they are generated from
-the models (through the normalised field view of `thrilldrops_events._fields`), committed under
-``schemas/`` in the repository and published with the documentation.
+the models, committed under ``schemas/`` in the repository and published with the documentation.
 
 * ``<Variant>.json``: one payload (the object under ``event_type.<Variant>``), such as ``Deposit.json``.
 * ``envelope.json``: the ``POST /event`` body, self-contained (the payloads are copied under ``$defs``);
@@ -17,10 +16,6 @@ the models (through the normalised field view of `thrilldrops_events._fields`), 
 Money is described with ``format: decimal`` and a pattern, so code generators can map it to a decimal
 type. Where JSON Schema cannot express one of the library's rules exactly (the scale of a JSON number,
 the size and nesting limits, lone surrogates), the description says so.
-
-The value schemas of each kind of field are built in `_fragments`, the JSON Schemas in `json_schema`, the
-AsyncAPI document in `_asyncapi`, the declarations in `_typescript`, the files written in `_files`, and the
-compatibility checker behind `thrilldrops-events schema check` lives in `_compat`.
 """
 
 from thrilldrops_events.schema._asyncapi import asyncapi_document

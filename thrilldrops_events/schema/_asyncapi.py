@@ -31,7 +31,7 @@ __all__ = [
 
 #: The AsyncAPI version of the document.
 ASYNCAPI_VERSION = "3.1.0"
-#: The fields of a stream entry (see :mod:`thrilldrops_events.codecs.redis`), in the order they are written.
+#: The fields of a stream entry (see ``thrilldrops_events.codecs.redis``), in the order they are written.
 STREAM_FIELDS = FIELDS
 
 _HTTP_BINDING_VERSION = "0.3.0"

@@ -30,7 +30,9 @@ def schema_files() -> dict[str, bytes]:
 
 
 def write_schemas(out_dir: str | Path) -> list[Path]:
-    """Write every published file (see :func:`schema_files`) under ``out_dir``, creating it if needed.
+    """Write every published file under ``out_dir``, creating it if needed.
+
+    The files are those of [schema_files][thrilldrops_events.schema.schema_files].
 
     Returns:
         The paths written, in a stable order.

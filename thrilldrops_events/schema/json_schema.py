@@ -34,7 +34,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: The base of every schema's ``$id``. The ids are stable names, not download locations: the files
 #: are served with the documentation under ``schemas/``.
 SCHEMA_BASE_URI = "https://thrilldrops.com/schemas/events/"
-#: The name [json_schema][thrilldrops_events.schema.json_schema] takes for the envelope schema.
+#: The name [json_schema][thrilldrops_events.schema.json_schema.json_schema] takes for the envelope schema.
 ENVELOPE = "envelope"
 
 _RESERVED = "payload"  # the envelope's Python attribute; refused as an unknown field name

@@ -1,12 +1,14 @@
 """Redis Streams: publish events and consume them in a consumer group without losing any (extra ``redis``).
 
 This is the only part of the library that imports redis-py (``pip install 'thrilldrops-events[redis]'``).
-Entries use the field layout of [thrilldrops_events.codecs.redis][], which needs no redis itself.
+Entries use the field layout of ``thrilldrops_events.codecs.redis``, which needs no redis itself.
 Every client may be a ``redis.Redis`` or a ``redis.cluster.RedisCluster`` (or their asyncio flavours).
 
 * [publish][thrilldrops_events.streams.publish] / [publish_many][thrilldrops_events.streams.publish_many]
-  (and ``*_async``) append events with ``XADD``: in chunks, in bounded memory, with backpressure on a
-  group's lag, and durably (``WAIT`` for replicas) on request;
+  (and their asyncio twins, [publish_async][thrilldrops_events.streams.publish_async] /
+  [publish_many_async][thrilldrops_events.streams.publish_many_async]) append events with ``XADD``: in
+  chunks, in bounded memory, with backpressure on a group's lag, and durably (``WAIT`` for replicas) on
+  request;
 * [StreamConsumer][thrilldrops_events.streams.StreamConsumer] /
   [AsyncStreamConsumer][thrilldrops_events.streams.AsyncStreamConsumer] consume one stream in one
   consumer group: at-least-once delivery, acknowledgement after the handler returns, ``max_deliveries``

@@ -57,7 +57,7 @@ class AsyncLink:
             await client.connection_pool.release(connection)
 
     async def run(self, commands: Sequence[Command]) -> list[Any]:
-        """Send ``commands``; read the replies owed to earlier :meth:`send` calls, then theirs (errors in place)."""
+        """Send ``commands``; read the replies owed to earlier ``send`` calls, then theirs (errors in place)."""
         connection = await self._open()
         try:
             if commands:
@@ -77,7 +77,7 @@ class AsyncLink:
         return replies
 
     async def send(self, commands: Sequence[Command]) -> None:
-        """Write ``commands`` now; their replies are read by the next :meth:`run`."""
+        """Write ``commands`` now; their replies are read by the next ``run``."""
         connection = await self._open()
         try:
             await connection.send_packed_command([pack(commands)], check_health=False)

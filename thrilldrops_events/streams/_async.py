@@ -26,8 +26,9 @@ from thrilldrops_events.streams._tally import MetricsHook
 
 __all__ = ["AsyncStreamConsumer"]
 
-#: The handler of an :class:`AsyncStreamConsumer`: a coroutine function (or a plain function) called as
-#: ``handler(envelope)``, ``handler(envelope, context)`` or ``handler(deliveries)`` (see ``StreamConsumer``).
+#: The handler of an [AsyncStreamConsumer][thrilldrops_events.streams.AsyncStreamConsumer]: a coroutine function (or a
+#: plain function) called as ``handler(envelope)``, ``handler(envelope, context)`` or ``handler(deliveries)`` (see
+#: ``StreamConsumer``).
 AsyncHandler = Callable[..., Awaitable[object] | object]
 
 
@@ -37,8 +38,9 @@ class AsyncStreamConsumer(ConsumerFront):
     It takes the same arguments, with a ``redis.asyncio.Redis`` (or ``redis.asyncio.cluster.RedisCluster``)
     client and a handler that may be a coroutine function, plus ``concurrency``: how many entries
     may be in the handler at once. Entries of the same player (operator, brand and player ids) are
-    never handled at the same time, and are handled in stream order. Call :meth:`stop` from the
-    event loop's thread (from another thread, use ``loop.call_soon_threadsafe(consumer.stop)``).
+    never handled at the same time, and are handled in stream order. Call
+    [stop][thrilldrops_events.streams.AsyncStreamConsumer.stop] from the event loop's thread (from another thread, use
+    ``loop.call_soon_threadsafe(consumer.stop)``).
 
     Raises:
         StreamConfigError: If a setting is impossible.
@@ -81,7 +83,10 @@ class AsyncStreamConsumer(ConsumerFront):
         self._finished: list[Finished] = []
 
     def stop(self) -> None:
-        """Stop once the entries in the handler are done; :meth:`run` then acknowledges them and returns."""
+        """Stop once the entries in the handler are done.
+
+        [run][thrilldrops_events.streams.AsyncStreamConsumer.run] then acknowledges them and returns.
+        """
         self._core.stop()
         if self._wake is not None:
             self._wake.set()
@@ -96,7 +101,9 @@ class AsyncStreamConsumer(ConsumerFront):
             raise
 
     async def run(self) -> None:
-        """Consume until :meth:`stop` is called; outages are waited out with backoff.
+        """Consume until stopped; outages are waited out with backoff.
+
+        It returns once [stop][thrilldrops_events.streams.AsyncStreamConsumer.stop] is called.
 
         Raises:
             redis.ResponseError: For a server error other than a missing group or an outage (such as ``WRONGTYPE``).

@@ -1,10 +1,10 @@
 """The consumer's decisions, written once for the sync and the asyncio consumer.
 
-:class:`ConsumerCore` is a sans-I/O state machine: :meth:`ConsumerCore.run` is a generator that
+``ConsumerCore`` is a sans-I/O state machine: ``ConsumerCore.run`` is a generator that
 yields *operations* (raw Redis commands, a handler call, a pause) and receives their results; a
 Redis error is thrown back into it. The sync and asyncio consumers only execute those operations,
 so what to read, when to reclaim, and how to recover from ``NOGROUP``, lost connections and cluster
-failovers live here; what happens to each entry read lives in :mod:`._flow`.
+failovers live here; what happens to each entry read lives in ``._flow``.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class ConsumerCore:
     # -- the loop -------------------------------------------------------------------------------------
 
     def run(self) -> Steps:
-        """The consumer loop, as a generator of operations; returns once :meth:`stop` was called."""
+        """The consumer loop, as a generator of operations; returns once ``stop`` was called."""
         backoff = _BACKOFF_FIRST
         while not self._stopping:
             try:

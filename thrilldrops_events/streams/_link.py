@@ -6,7 +6,7 @@ the client's command methods, so redis-py's own retries never hide an outage fro
 seen, counted and recovered from by the consumer. Replies are read undecoded, whatever the client's
 ``decode_responses``.
 
-:class:`Link` has an asyncio twin, ``_alink.AsyncLink``: the same steps, awaited.
+``Link`` has an asyncio twin, ``_alink.AsyncLink``: the same steps, awaited.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class Link:
         return self._connection
 
     def run(self, commands: Sequence[Command]) -> list[Any]:
-        """Send ``commands``; read the replies still owed to earlier :meth:`send` calls, then theirs.
+        """Send ``commands``; read the replies still owed to earlier ``send`` calls, then theirs.
 
         Returns:
             Every reply read, in order (earlier writes first); an error reply is a ``ResponseError`` in place.
@@ -87,7 +87,7 @@ class Link:
         return replies
 
     def send(self, commands: Sequence[Command]) -> None:
-        """Write ``commands`` now; their replies are read by the next :meth:`run`."""
+        """Write ``commands`` now; their replies are read by the next ``run``."""
         connection = self._open()
         try:
             connection.send_packed_command([pack(commands)], check_health=False)

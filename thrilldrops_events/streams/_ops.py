@@ -22,7 +22,7 @@ Command = tuple[Any, ...]
 class Run:
     """Send the commands in one round trip and send back their replies, in order.
 
-    The replies of commands written earlier with :class:`Send` are read first; if any reply is an
+    The replies of commands written earlier with ``Send`` are read first; if any reply is an
     error, the first one is raised once all replies have been read.
     """
 
@@ -31,14 +31,14 @@ class Run:
 
 @dataclass(frozen=True, slots=True)
 class Send:
-    """Write the commands on the connection now and go on at once; the next :class:`Run` reads their replies."""
+    """Write the commands on the connection now and go on at once; the next ``Run`` reads their replies."""
 
     commands: tuple[Command, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Start:
-    """Start the user's handler on these deliveries (one, or a batch); :class:`Wait` reports how it ended."""
+    """Start the user's handler on these deliveries (one, or a batch); ``Wait`` reports how it ended."""
 
     token: int
     deliveries: tuple[Delivery, ...]
@@ -47,7 +47,7 @@ class Start:
 
 @dataclass(frozen=True, slots=True)
 class Wait:
-    """Wait until one started handler call has ended; send back its :class:`Finished`."""
+    """Wait until one started handler call has ended; send back its ``Finished``."""
 
 
 @dataclass(frozen=True, slots=True)

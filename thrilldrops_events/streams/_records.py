@@ -76,7 +76,9 @@ class GroupInfo:
 
 @dataclass(frozen=True)
 class DeadLetter:
-    """One entry of a dead-letter stream, read back with :func:`parse_dead_letter`.
+    """One entry of a dead-letter stream.
+
+    [parse_dead_letter][thrilldrops_events.streams.parse_dead_letter] reads it back.
 
     Attributes:
         id: The dead-letter entry's own id.

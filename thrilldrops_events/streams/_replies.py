@@ -42,7 +42,7 @@ Entry = tuple[str, dict[Any, Any]]
 #: Errors after which the same command may succeed later: a lost connection, a server loading its data,
 #: a cluster failing over (``CLUSTERDOWN``, ``TRYAGAIN``, ``MASTERDOWN``, ``READONLY`` from a demoted
 #: master, ``MOVED``/``ASK`` for a slot that changed hands, a slot the client's map of the cluster lacks).
-#: Some replies come as plain ``ResponseError``s; :func:`temporary` recognises those by their text too.
+#: Some replies come as plain ``ResponseError``s; ``temporary`` recognises those by their text too.
 TEMPORARY_ERRORS: tuple[type[BaseException], ...] = (
     RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, BusyLoadingError, ClusterDownError,
     TryAgainError, MasterDownError, ReadOnlyError, AskError, SlotNotCoveredError,
@@ -50,7 +50,7 @@ TEMPORARY_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def temporary(error: BaseException) -> bool:
-    """Whether the command may succeed later, perhaps on another node (see :data:`TEMPORARY_ERRORS`)."""
+    """Whether the command may succeed later, perhaps on another node (see ``TEMPORARY_ERRORS``)."""
     if isinstance(error, TEMPORARY_ERRORS):
         return True
     return isinstance(error, ResponseError) and str(error).startswith(("MOVED ", "ASK ", "CLUSTERDOWN", "TRYAGAIN"))

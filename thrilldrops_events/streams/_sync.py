@@ -24,8 +24,9 @@ from thrilldrops_events.streams._tally import MetricsHook
 
 __all__ = ["StreamConsumer"]
 
-#: The handler of a :class:`StreamConsumer`: ``handler(envelope)``, ``handler(envelope, context)`` with
-#: ``context=True``, or ``handler(deliveries)`` with ``batch=True`` (see the class).
+#: The handler of a [StreamConsumer][thrilldrops_events.streams.StreamConsumer]: ``handler(envelope)``,
+#: ``handler(envelope, context)`` with ``context=True``, or ``handler(deliveries)`` with ``batch=True`` (see the
+#: class).
 Handler = Callable[..., object]
 
 
@@ -58,7 +59,8 @@ class StreamConsumer(ConsumerFront):
             with ``XAUTOCLAIM`` and delivered again. Must exceed the time a batch takes to handle.
         claim_interval_ms: How often to look for such entries; default half of ``claim_idle_ms``.
         batch_size: Entries read per call.
-        block_ms: How long one read waits for new entries; :meth:`stop` takes effect within it.
+        block_ms: How long one read waits for new entries;
+            [stop][thrilldrops_events.streams.StreamConsumer.stop] takes effect within it.
         group_start_id: Where a newly created group starts: ``"0"`` (the default) delivers the entries
             already in the stream too, ``"$"`` only new ones.
         strict: Validate in strict mode (unknown fields refused).
@@ -108,7 +110,9 @@ class StreamConsumer(ConsumerFront):
         self._finished: deque[Finished] = deque()
 
     def stop(self) -> None:
-        """Stop after the current entry; :meth:`run` then acknowledges what was handled and returns.
+        """Stop after the current entry.
+
+        [run][thrilldrops_events.streams.StreamConsumer.run] then acknowledges what was handled and returns.
 
         Safe to call from another thread or from a signal handler. Entries already read but not yet
         handled stay pending: this consumer name delivers them first when it starts again, and
@@ -127,7 +131,9 @@ class StreamConsumer(ConsumerFront):
             raise
 
     def run(self) -> None:
-        """Consume until :meth:`stop` is called; outages are waited out with backoff.
+        """Consume until stopped; outages are waited out with backoff.
+
+        It returns once [stop][thrilldrops_events.streams.StreamConsumer.stop] is called.
 
         Raises:
             redis.ResponseError: For a server error other than a missing group or an outage (such as ``WRONGTYPE``).

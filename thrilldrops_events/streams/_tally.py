@@ -56,7 +56,8 @@ class Outcome:
     reason: str | None = None
 
 
-#: The metrics hook: called with each :class:`Outcome`, in the consumer's own thread or task; it must be quick.
+#: The metrics hook: called with each [Outcome][thrilldrops_events.streams.Outcome], in the consumer's own thread or
+#: task; it must be quick.
 MetricsHook = Callable[[Outcome], object]
 
 
