@@ -26,13 +26,17 @@ def _load_hook() -> ModuleType:
     return module
 
 
-def _table_rows(page: str) -> dict[str, list[str]]:
-    rows = {}
-    for line in page.splitlines():
-        match = re.match(r"^\| `(\w+)` \|(.*)\|$", line)
-        if match:
-            rows[match[1]] = [cell.strip() for cell in re.split(r"(?<!\\)\|", match[2])]
-    return rows
+def _field_entries(page: str) -> dict[str, tuple[str, str]]:
+    """The fields listed on a page: name -> (the line of kind, wire type and presence, the description)."""
+    entries = {}
+    for match in re.finditer(r"^`(\w+)`\n:   (.*)\n\n    (.*)$", page, re.MULTILINE):
+        entries[match[1]] = (match[2], match[3])
+    return entries
+
+
+def _rules(page: str) -> dict[str, str]:
+    """The rules stated on a page: anchor -> rule."""
+    return dict(re.findall(r'^<span id="(rule-[\w-]+)"></span>[\w ]+\n:   (.*)$', page, re.MULTILINE))
 
 
 @pytest.mark.parametrize("event_type", list(EventType), ids=str)
@@ -42,15 +46,20 @@ def test_page_shows_every_field_with_its_spec(event_type: EventType) -> None:
     assert f'Wire name: `"{event_type.value}"`' in page
     model = event_type.model
     assert (model.__doc__ or "").strip().splitlines()[0] in page
-    rows = _table_rows(page)
+    entries = _field_entries(page)
     specs = _fields.payload_fields(event_type)
-    assert list(rows) == [spec.name for spec in specs]
+    assert list(entries) == [spec.name for spec in specs]
+    rules = _rules(page)
     for spec in specs:
-        kind, nullable, rule, description = rows[spec.name]
-        assert f"(`{spec.kind}`)" in kind
-        assert nullable.startswith("yes") == spec.nullable
-        assert rule == spec.rule.replace("|", "\\|")
-        assert description == " ".join(spec.description.split()).replace("|", "\\|")
+        kind, description = entries[spec.name]
+        anchor = _docs.rule_anchor(spec.kind)
+        assert kind.startswith(f"[{spec.kind.replace('_', ' ')}](#{anchor}) · ")
+        assert kind.endswith("may be `null` or absent" if spec.nullable else "required")
+        assert description == " ".join(spec.description.split())
+        assert rules[anchor].startswith(spec.rule)  # each kind's rule, stated once, where its link points
+    assert len(rules) == len({spec.kind for spec in specs})
+    money = [rule for anchor, rule in rules.items() if "money" in anchor]
+    assert all(rule.endswith("See [Money and precision](../../guides/money.md).") for rule in money)
 
 
 @pytest.mark.parametrize("event_type", list(EventType), ids=str)
@@ -86,7 +95,7 @@ def test_changing_a_field_description_changes_the_page(monkeypatch: pytest.Monke
     monkeypatch.setattr(_fields, "payload_fields", lambda event_type: changed)
     after = _docs.render_event_page(EventType.DEPOSIT)
     assert after != before
-    assert _table_rows(after)["amount"][3] == "How much the player paid in, in major units."
+    assert _field_entries(after)["amount"][1] == "How much the player paid in, in major units."
     assert "The amount deposited, >= 0." in before
     assert "The amount deposited, >= 0." not in after
 
@@ -99,10 +108,10 @@ def test_a_model_field_description_flows_to_the_page(monkeypatch: pytest.MonkeyP
             patch.setattr(info, "description", "Balance | after, as the wallet reports it.")
             _fields.payload_fields.cache_clear()
             page = _docs.render_event_page("Deposit")
-        assert _table_rows(page)["balance_after"][3] == "Balance \\| after, as the wallet reports it."
+        assert _field_entries(page)["balance_after"][1] == "Balance | after, as the wallet reports it."
     finally:
         _fields.payload_fields.cache_clear()
-    assert "Balance \\| after" not in _docs.render_event_page("Deposit")
+    assert "Balance | after" not in _docs.render_event_page("Deposit")
 
 
 def test_schema_link_or_note() -> None:
@@ -122,9 +131,9 @@ def test_schema_link_or_note() -> None:
 
 def test_index_lists_the_envelope_and_every_event() -> None:
     index = _docs.render_events_index()
-    rows = _table_rows(index)
+    entries = _field_entries(index)
     for spec in _fields.ENVELOPE_FIELDS:
-        assert spec.name in rows
+        assert spec.name in entries
     for event_type in EventType:
         assert f"[`{event_type.value}`]({event_type.value}.md)" in index
     assert "envelope.json" not in index
@@ -181,6 +190,7 @@ def _site(tmp_path: Path, *, schemas: bool) -> Path:
     (project / "docs" / "index.md").write_text("# Home\n\nSee [the events](reference/events/index.md).\n")
     (project / "docs" / "guides").mkdir()
     (project / "docs" / "guides" / "conditions.md").write_text("# Conditions\n")  # linked from every event page
+    (project / "docs" / "guides" / "money.md").write_text("# Money\n")  # linked from the rules of money
     if schemas:
         (project / "schemas" / "strict").mkdir(parents=True)
         for event_type in EventType:

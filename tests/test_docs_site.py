@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import hashlib
 import importlib
 import importlib.util
 import logging
@@ -10,7 +11,7 @@ import pkgutil
 import re
 from importlib import metadata
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from mkdocs.config import load_config
@@ -174,3 +175,21 @@ def test_private_annotations_defaults_and_bases_are_shown_as_what_they_stand_for
     assert where.annotation is None  # Unpack[_Where] has no public reading: left out
     # A constant documented by `#:` comments gets them as its docstring.
     assert package["http.app.MAX_EVENT_BYTES"].docstring.value.startswith("The largest ``POST /event`` body")
+
+
+def test_vendored_mermaid_is_the_npm_file_named_in_the_hook() -> None:
+    mermaid = load_hook("site").MERMAID
+    script = ROOT / "docs" / mermaid["path"]
+    assert hashlib.sha256(script.read_bytes()).hexdigest() == mermaid["sha256"]
+    assert mermaid["package"].split("@")[1] in script.read_text(encoding="utf-8")[-200_000:]
+    assert "MIT License" in (script.parent / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_only_pages_with_a_diagram_load_mermaid() -> None:
+    site = load_hook("site")
+    page = SimpleNamespace(url="guides/redis-streams/")
+    drawn = site.on_post_page('<html><head></head><body><pre class="mermaid"><code>a</code></pre></body></html>', page,
+                              config=None)
+    assert '<script src="../../assets/vendor/mermaid/mermaid.min.js"></script>\n</head>' in drawn
+    plain = "<html><head></head><body><p>no diagram</p></body></html>"
+    assert site.on_post_page(plain, page, config=None) == plain

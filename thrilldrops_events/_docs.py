@@ -130,19 +130,32 @@ def page_path(event_type: EventType | str) -> str:
     return f"{EVENTS_DIR}/{EventType(event_type).value}.md"
 
 
-def _cell(text: str) -> str:
-    """Make text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
+#: Where a rule is explained at length, by kind (relative to the event pages).
+_RULE_LINKS = {"money": "../../guides/money.md", "signed_money": "../../guides/money.md"}
 
 
-def _field_table(specs: tuple[_fields.FieldSpec, ...]) -> list[str]:
-    lines = ["| Field | Type | Nullable | Rule | Description |", "| --- | --- | --- | --- | --- |"]
+def rule_anchor(kind: str) -> str:
+    """The anchor of a kind's rule on the generated pages."""
+    return f"rule-{kind.replace('_', '-')}"
+
+
+def _field_list(specs: tuple[_fields.FieldSpec, ...]) -> list[str]:
+    """One entry per field: its name, then its kind (linked to the kind's rule), wire type and nullability."""
+    lines = []
     for spec in specs:
-        wire = _wire_type(spec.constraints)
-        nullable = "yes: may be `null` or absent" if spec.nullable else "no"
-        kind = f"{_cell(wire)} (`{spec.kind}`)"
-        cells = [f"`{spec.name}`", kind, nullable, _cell(spec.rule), _cell(spec.description)]
-        lines.append(f"| {' | '.join(cells)} |")
+        presence = "may be `null` or absent" if spec.nullable else "required"
+        kind = f"[{spec.kind.replace('_', ' ')}](#{rule_anchor(spec.kind)})"
+        lines += [f"`{spec.name}`", f":   {kind} · {_wire_type(spec.constraints)} · {presence}", "",
+                  f"    {' '.join(spec.description.split())}", ""]
+    return lines
+
+
+def _rule_list(specs: tuple[_fields.FieldSpec, ...]) -> list[str]:
+    """The rule of each kind of field used, stated once."""
+    lines = ["## Rules", "", "Each kind of field has one rule, the same in every event:", ""]
+    for kind, spec in {spec.kind: spec for spec in specs}.items():
+        more = f" See [Money and precision]({_RULE_LINKS[kind]})." if kind in _RULE_LINKS else ""
+        lines += [f'<span id="{rule_anchor(kind)}"></span>{kind.replace("_", " ")}', f":   {spec.rule}{more}", ""]
     return lines
 
 
@@ -189,8 +202,7 @@ def render_event_page(
         f"On the wire the payload is the object under `event_type.{name}` in the envelope. "
         "Nullable fields may be sent as `null` or left out; the library always writes them.",
         "",
-        *_field_table(_fields.payload_fields(kind)),
-        "",
+        *_field_list(_fields.payload_fields(kind)),
         "Unknown fields are kept and written back out unchanged; `strict=True` refuses them.",
         "",
         "## Example",
@@ -206,6 +218,7 @@ def render_event_page(
         "",
         *_schema_lines(name, schema_link, strict_schema_link),
         "",
+        *_rule_list(_fields.payload_fields(kind)),
     ]
     return "\n".join(lines)
 
@@ -262,27 +275,27 @@ def render_events_index(*, schema_links: dict[str, str] | None = None) -> str:
         "",
         "## The envelope",
         "",
-        *_field_table(_fields.ENVELOPE_FIELDS),
-        "| `event_type` | object | no | Exactly one key, one of the variant names below. "
-        "| The payload under its variant name. |",
+        *_field_list(_fields.ENVELOPE_FIELDS),
+        "`event_type`",
+        ":   object · required",
+        "",
+        "    The payload under its variant name: exactly one key, one of the event types below.",
         "",
         "## The events",
         "",
-        "| Event | Python | Origin | What happened |",
-        "| --- | --- | --- | --- |",
     ]
     for kind in EventType:
         model = PAYLOAD_MODELS[kind]
         summary = inspect.cleandoc(model.__doc__ or "").split("\n", 1)[0]
-        origin = "internal (Redis stream)" if kind.is_internal else "external (`POST /event`)"
-        lines.append(f"| [`{kind.value}`]({kind.value}.md) | `{model.__name__}` | {origin} | {_cell(summary)} |")
+        origin = "internal, read from a Redis stream" if kind.is_internal else "external, sent to `POST /event`"
+        lines += [f"[`{kind.value}`]({kind.value}.md)", f":   {summary} Python: `{model.__name__}`; {origin}.", ""]
     links = schema_links or {}
     documents = {
         "envelope.json": "JSON Schema 2020-12 of the whole `POST /event` body, every payload included",
-        "asyncapi.json": "AsyncAPI 3.0 document of the HTTP endpoint and the Redis stream",
+        "asyncapi.json": "AsyncAPI 3.1 document of the HTTP endpoint and the Redis stream",
     }
     published = [f"- [`schemas/{file}`]({links[file]}): {what}." for file, what in documents.items() if file in links]
     if published:
-        lines += ["", "## Machine-readable contract", "", *published]
-    lines.append("")
+        lines += ["## Machine-readable contract", "", *published, ""]
+    lines += _rule_list(_fields.ENVELOPE_FIELDS)
     return "\n".join(lines)
