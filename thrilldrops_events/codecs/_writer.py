@@ -8,8 +8,10 @@ from enum import Enum
 from typing import Any
 
 from thrilldrops_events._fields import payload_fields
+from thrilldrops_events._numbers import number_problem
 from thrilldrops_events._problems import single
-from thrilldrops_events.codecs._exact import MAX_DEPTH, JsonNumber
+from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate, path_text
+from thrilldrops_events.codecs._exact import MAX_DEPTH
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.events import EventPayload
 
@@ -33,42 +35,77 @@ def plain(value: Any, money_as_str: bool, depth: int) -> Any:
 ENCODE_STR = json.encoder.encode_basestring_ascii
 
 
-def write(value: Any, money_as_number: bool, out: list[str]) -> None:
+def write(value: Any, money_as_number: bool, out: list[str], path: str = "") -> None:
+    """Append the exact JSON of ``value`` (the wire form, as [plain][] gives it) to ``out``.
+
+    A ``JsonNumber`` is written as a JSON number; another ``Decimal`` (money) as a number with
+    ``money_as_number``, else as a string. The readers refuse every value this cannot write, so the
+    ``EventValidationError`` here only meets models built without validation (``model_construct``).
+
+    Args:
+        value: What to write.
+        money_as_number: Whether a plain ``Decimal`` is written as a JSON number.
+        out: The pieces of text written so far.
+        path: The JSON path of ``value``, for the error.
+
+    Raises:
+        EventValidationError: With the path of the first value that is not JSON (a huge integer, NaN, a lone
+            surrogate, a key that is not a string, another type), or nests too deeply.
+    """
+    where: list[object] = []
+    try:
+        _write(value, money_as_number, out, where)
+    except (ValueError, RecursionError) as error:
+        full = ".".join(filter(None, [path, *(path_text(part) for part in where)]))
+        if isinstance(error, RecursionError):
+            raise single(full, f"nested more than {MAX_DEPTH} levels deep", "too_deep") from None
+        raise single(full, str(error), "not_serializable") from None
+
+
+def _write(value: Any, money_as_number: bool, out: list[str], where: list[object]) -> None:
+    if len(where) > 2 * MAX_DEPTH:
+        raise RecursionError
     kind = type(value)
     if kind is str:
+        if not value.isascii() and lone_surrogate(value) >= 0:
+            raise ValueError(f"cannot be written as JSON: a string that {LONE_SURROGATE_MESSAGE}")
         out.append(ENCODE_STR(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif kind is int or kind is JsonNumber:
-        out.append(str(value))
-    elif kind is Decimal:
-        out.append(str(value) if money_as_number else f'"{value}"')
+    elif value is None or value is True or value is False:
+        out.append("null" if value is None else "true" if value else "false")
+    elif kind is int or isinstance(value, Decimal):
+        if number_problem(value) is not None:
+            raise ValueError(f"cannot be written as JSON: {number_problem(value)}")
+        text = str(value)
+        out.append(text if kind is not Decimal or money_as_number else f'"{text}"')
     elif kind is dict:
         out.append("{")
-        first = True
-        for key, item in value.items():
-            if not first:
-                out.append(",")
-            first = False
-            out.append(ENCODE_STR(str(key)))
+        for index, (key, item) in enumerate(value.items()):
+            where.append(key)
+            if type(key) is not str:
+                raise ValueError("cannot be written as JSON: an object key that is not a string")
+            _write(key, False, out if not index else _comma(out), where)
             out.append(":")
-            write(item, money_as_number, out)
+            _write(item, money_as_number, out, where)
+            where.pop()
         out.append("}")
-    elif kind is list:
+    elif kind is list or kind is tuple:
         out.append("[")
         for index, item in enumerate(value):
-            if index:
-                out.append(",")
-            write(item, money_as_number, out)
+            where.append(index)
+            _write(item, money_as_number, out if not index else _comma(out), where)
+            where.pop()
         out.append("]")
+    elif isinstance(value, Enum):
+        _write(value.value, money_as_number, out, where)
     elif kind is float and value - value == 0:  # finite: written as the JSON number reads back (1E+308)
         out.append(str(Decimal(repr(value))))
     else:
-        raise single("", f"cannot write a value of type {kind.__name__} as JSON", "not_serializable")
+        raise ValueError(f"cannot be written as JSON: a value of type {kind.__name__}")
+
+
+def _comma(out: list[str]) -> list[str]:
+    out.append(",")
+    return out
 
 
 # The money fields of each payload model, as the JSON keys the native serializer writes.

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, NamedTuple, Union
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticSerializationError
 
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
@@ -232,11 +233,19 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
     Args:
         obj: What to write.
         money: ``"string"`` (default) writes ``"25.00"``; ``"number"`` writes ``25.00``. Both are exact.
+
+    Raises:
+        EventValidationError: Only for a model built without validation (``model_construct``) that holds a
+            value no reader would have accepted (NaN, a lone surrogate, a huge integer...).
     """
     payload = obj.payload if isinstance(obj, Envelope) else obj
     if not obj.__pydantic_extra__ and not payload.__pydantic_extra__:
         # No unknown fields: pydantic's native serializer writes the payload (money as strings).
-        body = payload.__pydantic_serializer__.to_json(payload, context=WIRE_CONTEXT)
+        try:
+            body = payload.__pydantic_serializer__.to_json(payload, context=WIRE_CONTEXT)
+        except PydanticSerializationError:  # only a model built without validation (model_construct) gets here
+            raise single("", "cannot be written as JSON: a field holds a value its type does not allow",
+                         "not_serializable") from None
         if money == "number":
             body = unquote_money(payload, body)
         if payload is obj:

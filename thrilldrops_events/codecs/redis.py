@@ -28,18 +28,16 @@ mode (the default), fields the layout does not know are kept as unknown envelope
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from thrilldrops_events._problems import from_validation_error, single, unknown_variant
 from thrilldrops_events._unknown import check_unknown_fields
-from thrilldrops_events.codecs._exact import MAX_DEPTH, JsonNumber, adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._writer import write
 from thrilldrops_events.codecs.json import MoneyFormat, decode_payload
 from thrilldrops_events.codecs.json import encode as _encode_json
 from thrilldrops_events.enums import EventType
@@ -83,43 +81,6 @@ _HEADER_VALIDATOR = _Header.__pydantic_validator__
 _ENVELOPE_VALIDATOR = Envelope.__pydantic_validator__
 
 
-_ENCODE_STR = json.encoder.encode_basestring_ascii
-
-
-def _write_json(value: Any, out: list[str], depth: int, path: str) -> None:
-    """Write unknown-field values as the JSON codec does: exact numbers as numbers, ``Decimal`` as strings."""
-    if depth > 2 * MAX_DEPTH:
-        raise single(path, f"nested more than {MAX_DEPTH} levels deep", "too_deep")
-    kind = type(value)
-    if kind is str:
-        out.append(_ENCODE_STR(value))
-    elif value is None or value is True or value is False:
-        out.append("null" if value is None else "true" if value else "false")
-    elif kind is int or kind is JsonNumber:
-        out.append(str(value))
-    elif isinstance(value, Enum):
-        _write_json(value.value, out, depth + 1, path)
-    elif kind is Decimal:
-        out.append(f'"{value}"')
-    elif kind is dict:
-        out.append("{")
-        for index, (key, item) in enumerate(value.items()):
-            out.append(("," if index else "") + _ENCODE_STR(str(key)) + ":")
-            _write_json(item, out, depth + 1, f"{path}.{key}")
-        out.append("}")
-    elif kind is list or kind is tuple:
-        out.append("[")
-        for index, item in enumerate(value):
-            if index:
-                out.append(",")
-            _write_json(item, out, depth + 1, f"{path}.{index}")
-        out.append("]")
-    elif kind is float and value - value == 0:  # finite: written as the JSON number reads back (1E+308)
-        out.append(str(Decimal(repr(value))))
-    else:
-        raise single(path, f"cannot write a value of type {kind.__name__} as JSON", "not_serializable")
-
-
 def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, str]:
     """Write an envelope as the field map of one stream entry (see the module docs for the layout).
 
@@ -152,7 +113,7 @@ def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, st
                 raise single(f"extra.{name}", f"unknown field {name!r} clashes with an envelope field",
                              "reserved_field")
         out: list[str] = []
-        _write_json(extra, out, 0, "extra")
+        write(extra, False, out, "extra")
         fields["extra"] = "".join(out)
     return fields
 

@@ -1,0 +1,94 @@
+"""The writers: one exact writer for every codec; what no reader accepts is refused with a path, never written.
+
+Only a model built without validation (``model_construct``) can hold such values; the readers and the
+constructors refuse them first (tests/test_unknown_fields.py).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from thrilldrops_events import Deposit, Envelope, EventValidationError, PlayerLogin, PlayerLogout, parse_event, to_json
+from thrilldrops_events.codecs import cloudevents
+from thrilldrops_events.codecs import redis as stream_codec
+from thrilldrops_events.codecs._exact import JsonNumber
+
+
+def smuggled(**extra: Any) -> Envelope:
+    payload = PlayerLogout(channel_type="MobileWeb")
+    return Envelope.model_construct(operator_id="o", brand_id="b", player_id="p", timestamp=1, payload=payload,
+                                    **extra)
+
+
+@pytest.mark.parametrize(
+    ("extra", "path", "kind"),
+    [
+        ({"n": 10**5000}, "n", "not_serializable"),
+        ({"n": JsonNumber("NaN")}, "n", "not_serializable"),
+        ({"n": [Decimal("Infinity")]}, "n.0", "not_serializable"),
+        ({"n": {"a": float("nan")}}, "n.a", "not_serializable"),
+        ({"n": {"k\ud800": 1}}, "n.k\\ud800", "not_serializable"),
+        ({"n": ["\udfff"]}, "n.0", "not_serializable"),
+        ({"n": {1: 2}}, "n.1", "not_serializable"),
+        ({"n": {1, 2}}, "n", "not_serializable"),
+    ],
+    ids=lambda value: value if isinstance(value, str) and value.isascii() else type(value).__name__,
+)
+def test_every_writer_refuses_what_no_reader_accepts(extra: dict[str, Any], path: str, kind: str) -> None:
+    envelope = smuggled(**extra)
+    writers = [lambda: to_json(envelope), lambda: to_json(envelope, money="number"),
+               lambda: stream_codec.encode(envelope)]
+    for write in writers:
+        with pytest.raises(EventValidationError) as info:
+            write()
+        (problem,) = info.value.problems
+        assert problem.path.endswith(path) and problem.kind == kind
+        str(info.value).encode("utf-8")
+    if extra == {"n": [Decimal("Infinity")]}:  # the CloudEvents form goes through to_dict: a plain Decimal
+        assert cloudevents.decode(cloudevents.encode(envelope)).model_extra == {"n": ["Infinity"]}  # is a string
+    else:
+        with pytest.raises(EventValidationError) as info:
+            cloudevents.encode(envelope)
+        assert info.value.problems[0].path.endswith(path)
+
+
+def test_nesting_beyond_the_limit_is_refused_not_a_recursion_error() -> None:
+    deep: Any = 1
+    for _ in range(5_000):
+        deep = [deep]
+    with pytest.raises(EventValidationError) as info:
+        to_json(smuggled(n=deep))
+    assert [p.kind for p in info.value.problems] == ["too_deep"]
+
+
+def test_a_known_field_holding_what_its_type_refuses_is_refused() -> None:
+    login = PlayerLogin.model_construct(channel_type="MobileWeb", currency="E\ud800")
+    with pytest.raises(EventValidationError) as info:
+        to_json(login)
+    assert [p.kind for p in info.value.problems] == ["not_serializable"]
+    deposit = Deposit.model_construct(method_id="m", currency="EUR", amount=Decimal("NaN"), balance_after=None)
+    with pytest.raises(EventValidationError):
+        to_json(Envelope.model_construct(operator_id="o", brand_id="b", player_id="p", timestamp=1,
+                                         payload=deposit, note=1), money="number")
+
+
+@pytest.mark.parametrize("value", [1.5, -0.0, 1e308, 5e-324, 0.1, 123456789.0])
+def test_a_float_is_written_as_the_number_it_reads_back_as(value: float) -> None:
+    envelope = parse_event({**json.loads(to_json(smuggled())), "n": value})
+    written = to_json(envelope)
+    again = parse_event(written)
+    assert to_json(again) == written
+    assert again.model_extra["n"] == Decimal(repr(value))  # type: ignore[index]
+    assert stream_codec.decode(stream_codec.encode(envelope)) == again
+
+
+def test_the_stream_codec_and_the_json_codec_write_unknown_fields_alike() -> None:
+    text = ('{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":{"PlayerLogout":'
+            '{"channel_type":"MobileWeb"}},"n":[1.50,{"a":"\\u00e9"},null,true,-0.0,12345678901234567890]}')
+    envelope = parse_event(text)
+    assert to_json(envelope).decode() == text
+    assert stream_codec.encode(envelope)["extra"] == "{" + text[text.index('"n":') :]
