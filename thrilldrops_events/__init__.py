@@ -1,6 +1,6 @@
 """thrilldrops-events: the typed, exact, validated ThrillDrops player events."""
 
-from thrilldrops_events.campaigns import Campaign, CampaignSet, Explanation
+from thrilldrops_events.campaigns import Campaign, CampaignChange, CampaignSet, ConfigDiff, Explanation, SetStats
 from thrilldrops_events.codecs.json import MoneyFormat, ParsedLine, to_dict
 from thrilldrops_events.codecs.json import decode as parse_event
 from thrilldrops_events.codecs.json import decode_lines as parse_events
@@ -48,6 +48,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Campaign",
+    "CampaignChange",
     "CampaignConfigError",
     "CampaignError",
     "CampaignSet",
@@ -58,6 +59,7 @@ __all__ = [
     "ConditionLimitError",
     "ConditionSyntaxError",
     "ConditionTypeError",
+    "ConfigDiff",
     "CountryCode",
     "CurrencyCode",
     "Deposit",
@@ -75,6 +77,7 @@ __all__ = [
     "PlayerLogin",
     "PlayerLogout",
     "Problem",
+    "SetStats",
     "SignedMoney",
     "ThrillDropsError",
     "ThrillPotsOptInEvent",

@@ -244,7 +244,8 @@ class CampaignError(ThrillDropsError, ValueError):
 
     Attributes:
         campaign_id: The campaign id concerned, or ``None``.
-        kind: ``duplicate_id``, ``unknown_id``, ``invalid_id``, ``invalid_scope``, or ``invalid_config``
+        kind: ``duplicate_id``, ``unknown_id``, ``invalid_id``, ``invalid_scope``, ``invalid_name``,
+            ``invalid_tags``, ``invalid_window``, ``invalid_field`` (an engine field), or ``invalid_config``
             (for [CampaignConfigError][thrilldrops_events.CampaignConfigError]).
     """
 

@@ -28,12 +28,30 @@ OPERATORS = ["op-1", "op-2"]
 BRANDS = ["b-1", "b-2", "b-3"]
 
 
+@dataclass(frozen=True)
+class Row:
+    """One campaign to add: its id, event type, condition tree, scope and active window."""
+
+    id: str
+    event_type: EventType
+    node: Any
+    operator_id: str | None
+    brand_id: str | None
+    active_from: int | None = None
+    active_until: int | None = None
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of ``CampaignSet.add`` for this row."""
+        return {"operator_id": self.operator_id, "brand_id": self.brand_id, "active_from": self.active_from,
+                "active_until": self.active_until}
+
+
 @dataclass
 class World:
-    """Envelopes, and campaign rows ``(id, event_type, node, operator_id, brand_id)``."""
+    """Envelopes, and the campaigns aimed at them."""
 
     envelopes: list[Envelope]
-    campaigns: list[tuple[str, EventType, Any, str | None, str | None]]
+    campaigns: list[Row]
 
 
 def _literal(draw: st.DrawFn, value: Any, spec: FieldSpec) -> Any:
@@ -167,7 +185,31 @@ def condition_for(draw: st.DrawFn, event_type: EventType, samples: list[Envelope
         clauses.append(draw(conditions(event_type, context=CONTEXT, max_depth=2)))
     if kind == 3:
         clauses[0] = n.Not(clauses[0])
+    if kind == 4:
+        clauses.extend(draw(_tier(event_type, samples)))
+    if kind == 5 and len(clauses) >= 2:  # a top-level or of conjunctions
+        half = len(clauses) // 2
+        return n.Or((n.And(tuple(clauses[:half])) if half > 1 else clauses[0],
+                     n.And(tuple(clauses[half:])) if len(clauses) - half > 1 else clauses[-1]))
     return clauses[0] if len(clauses) == 1 else n.And(tuple(clauses))
+
+
+@st.composite
+def _tier(draw: st.DrawFn, event_type: EventType, samples: list[Envelope]) -> list[Any]:
+    """Two bounds on one money field (a tier), or an hour window, around the values the samples hold."""
+    money = [spec for spec in payload_fields(event_type) if spec.kind in ("money", "signed_money")]
+    if not money or draw(st.booleans()):
+        clock = n.Call("hour", (n.FieldRef("event", "timestamp"), n.String(draw(st.sampled_from(_ZONES)))))
+        start = draw(st.integers(0, 23))
+        return [n.Compare(">=", clock, n.Number(Decimal(start))),
+                n.Compare(draw(st.sampled_from(["<", "<="])), clock, n.Number(Decimal(draw(st.integers(start, 24)))))]
+    spec = draw(st.sampled_from(money))
+    held = [getattr(sample.payload, spec.name) for sample in samples if getattr(sample.payload, spec.name) is not None]
+    low = draw(st.sampled_from(held)) if held and draw(st.booleans()) else draw(st.decimals(0, 100, places=2))
+    high = low + draw(st.sampled_from([Decimal(0), Decimal("0.01"), Decimal(1), Decimal(50)]))
+    ref = n.FieldRef("payload", spec.name)
+    return [n.Compare(draw(st.sampled_from([">", ">="])), ref, n.Number(low)),
+            n.Compare(draw(st.sampled_from(["<", "<="])), ref, n.Number(high))]
 
 
 @st.composite
@@ -186,10 +228,82 @@ def worlds(draw: st.DrawFn, max_campaigns: int = 12) -> World:
         node = draw(condition_for(event_type, of_type))
         operator_id = draw(st.one_of(st.none(), st.sampled_from(OPERATORS)))
         brand_id = draw(st.one_of(st.none(), st.sampled_from(BRANDS)))
-        campaigns.append((f"c{number}", event_type, node, operator_id, brand_id))
+        window = draw(_window([sample.timestamp for sample in samples]))
+        campaigns.append(Row(f"c{number}", event_type, node, operator_id, brand_id, *window))
     return World(samples, campaigns)
+
+
+#: The last second an envelope's timestamp may hold, plus one.
+_LAST_SECOND = 253_402_300_800
+
+
+@st.composite
+def _window(draw: st.DrawFn, moments: list[int]) -> tuple[int | None, int | None]:
+    """An active window, mostly none, else with ends at, just around or away from the samples' timestamps."""
+    if draw(st.integers(0, 3)):
+        return None, None
+    ends: list[int | None] = []
+    for _ in range(2):
+        if draw(st.booleans()):
+            ends.append(None)
+        else:
+            moment = draw(st.sampled_from(moments)) + draw(st.sampled_from([-1, 0, 1, 3600]))
+            ends.append(min(max(0, moment), _LAST_SECOND))
+    start, end = ends
+    if start is not None and end is not None:
+        start, end = min(start, end), max(start, end)
+        if start == end:  # an empty window is refused: widen it by a second
+            start, end = (start - 1, end) if start else (start, end + 1)
+    return start, end
 
 
 def contexts() -> st.SearchStrategy[dict[str, Any] | None]:
     """Context values for :data:`CONTEXT`, or none at all (an error when a campaign in scope reads one)."""
     return st.one_of(st.none(), context_values(CONTEXT))
+
+
+@st.composite
+def dense_worlds(draw: st.DrawFn, max_campaigns: int = 80) -> World:
+    """Many campaigns over few operands, so that the index forms look-up tables and range families and moves
+    branches between them as it grows and shrinks."""
+    samples = []
+    for _ in range(draw(st.integers(2, 4))):
+        envelope = draw(envelopes(EventType.TRANSACTION))
+        scope = {"operator_id": draw(st.sampled_from(OPERATORS)), "brand_id": draw(st.sampled_from(BRANDS))}
+        samples.append(envelope.model_copy(update=scope))
+    games = sorted({sample.payload.game_id for sample in samples} | {"g-1", "g-2"})
+    providers = sorted({sample.payload.provider_id for sample in samples} | {"p-1"})
+    stamp = n.FieldRef("event", "timestamp")
+    hour = n.Call("hour", (stamp, n.String(draw(st.sampled_from(_ZONES)))))
+    campaigns = []
+    for number in range(draw(st.integers(10, max_campaigns))):
+        parts: list[Any] = []
+        money = draw(st.sampled_from(["real_bet", "game_bet", "bonus_bet"]))
+        threshold = draw(st.sampled_from([sample.payload.real_bet for sample in samples] + [Decimal(0),
+                                                                                             Decimal("1.5")]))
+        parts.append(n.Compare(draw(st.sampled_from([">=", ">", "<", "<="])), n.FieldRef("payload", money),
+                               n.Number(threshold)))
+        if draw(st.booleans()):
+            parts.append(n.Compare("<", n.FieldRef("payload", money), n.Number(threshold + draw(st.sampled_from(
+                [Decimal(0), Decimal(1), Decimal(100)])))))
+        for _ in range(draw(st.integers(0, 3))):
+            choice = draw(st.integers(0, 4))
+            if choice == 0:
+                keys = draw(st.lists(st.sampled_from(games), min_size=1, max_size=3, unique=True))
+                parts.append(n.In(n.FieldRef("payload", "game_id"), n.ListLiteral(tuple(n.String(k) for k in keys))))
+            elif choice == 1:
+                parts.append(n.Compare(draw(st.sampled_from(["==", "!="])), n.FieldRef("payload", "provider_id"),
+                                       n.String(draw(st.sampled_from(providers)))))
+            elif choice == 2:
+                hours = draw(st.lists(st.integers(0, 23), min_size=1, max_size=12, unique=True))
+                parts.append(n.In(hour, n.ListLiteral(tuple(n.Number(Decimal(h)) for h in hours))))
+            elif choice == 3:
+                parts.append(draw(st.sampled_from([n.FieldRef("payload", "is_free_spin"),
+                                                   n.Not(n.FieldRef("payload", "round_finished"))])))
+            else:
+                parts.append(n.In(n.FieldRef("payload", "currency"), n.ListLiteral(
+                    (n.String(draw(st.sampled_from(["EUR", "USD", "SEK"]))),)), negated=draw(st.booleans())))
+        node = parts[0] if len(parts) == 1 else n.And(tuple(parts))
+        operator_id = draw(st.one_of(st.none(), st.sampled_from(OPERATORS)))
+        campaigns.append(Row(f"d{number}", EventType.TRANSACTION, node, operator_id, None))
+    return World(samples, campaigns)

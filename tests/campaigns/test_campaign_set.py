@@ -347,6 +347,8 @@ def test_explain_renders_each_sub_condition_with_its_value() -> None:
         "campaign 'welcome-drop' (Deposit, brand b-7): false",
         "  event type is Deposit: true  (event type = Deposit)",
         '  event.brand_id == "b-7": true  (event.brand_id = "b-7")',
+        "  index: true",
+        "    check: amount >= 20: true  (amount = 25.00)",
         "  all of: false",
         "    amount >= 20: true  (amount = 25.00)",
         "    any of: false",
@@ -356,7 +358,7 @@ def test_explain_renders_each_sub_condition_with_its_value() -> None:
     ])
     assert explanation.render(indent="    ").splitlines()[1].startswith("    event type")
     assert repr(explanation) == (
-        "<Explanation \"campaign 'welcome-drop' (Deposit, brand b-7)\": False (3 sub-conditions)>"
+        "<Explanation \"campaign 'welcome-drop' (Deposit, brand b-7)\": False (4 sub-conditions)>"
     )
     condition = explanation.children[-1]
     assert [child.text for child in condition.children] == ["amount >= 20", "any of"]
@@ -409,3 +411,51 @@ def test_explain_shows_timestamps_with_their_time() -> None:
     campaigns = CampaignSet()
     campaigns.add("c", "Deposit", 'event.timestamp >= "2026-05-01T00:00:00Z"')
     assert "(event.timestamp = 1777852800 (2026-05-04T00:00:00Z))" in str(campaigns.explain("c", deposit()))
+
+
+def test_explain_says_which_indexed_atom_rules_a_campaign_out() -> None:
+    campaigns = CampaignSet()
+    for number in range(8):  # enough campaigns on currency for the index to look it up
+        campaigns.add(f"c{number}", "Deposit", f'currency == "C{number}" and amount >= {number}')
+    campaigns.add("vip", "Deposit", 'currency == "EUR" and amount >= 100 and method_id != "pix"')
+    lines = str(campaigns.explain("vip", deposit("25.00"))).splitlines()
+    assert lines[2:6] == [
+        "  index, ruled out by amount >= 100: false",
+        '    look-up: currency == "EUR": true  (currency = "EUR")',
+        "    check: amount >= 100: false  (amount = 25.00)",
+        '    rejection: method_id != "pix": true  (method_id = "visa")',
+    ]
+    lines = str(campaigns.explain("vip", deposit("25.00", "USD"))).splitlines()
+    assert lines[2] == '  index, ruled out by currency == "EUR": false'
+    assert campaigns.explain("vip", deposit("125.00")).children[1].text == "index"
+
+
+def test_explain_shows_each_branch_and_the_active_window() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("either", "Deposit", 'amount >= 100 or currency == "EUR"', active_from=MONDAY + 60)
+    explanation = campaigns.explain("either", deposit())
+    assert not explanation.matched
+    lines = str(explanation).splitlines()
+    assert "  active from 2026-05-04T00:01:00Z: false  (event.timestamp = 1777852800 (2026-05-04T00:00:00Z))" in lines
+    assert "  index, branch 1 of 2, ruled out by amount >= 100: false" in lines
+    assert "  index, branch 2 of 2, ruled out by active from 2026-05-04T00:01:00Z: false" in lines
+    assert campaigns.explain("either", deposit(timestamp=MONDAY + 60)).matched
+
+
+def test_stats_describe_the_index_and_a_sample() -> None:
+    campaigns = CampaignSet()
+    for number in range(30):
+        campaigns.add(f"c{number}", "Deposit", f'method_id in ["m{number % 5}", "visa"] and amount >= {number}',
+                      brand_id="b-7" if number % 2 else None)
+    campaigns.add("either", "Deposit", 'amount > 1000 or currency != "EUR"')
+    stats = campaigns.stats([deposit(), deposit("3.00", method_id="m1"), login()])
+    assert (stats.campaigns, stats.branches, stats.indexes) == (31, 32, 2)
+    assert stats.lookup_keys >= 12 and stats.rejection_keys == 1 and stats.nodes > 2
+    assert stats.largest[0].operand == "method_id" and stats.largest[0].key == "visa"
+    assert stats.largest[0].branches == 15
+    assert stats.events == 3
+    assert stats.matched == pytest.approx((len(campaigns.match(deposit())) + len(
+        campaigns.match(deposit("3.00", method_id="m1")))) / 3)
+    assert 0 < stats.share_checked < 1
+    assert stats.in_scope == pytest.approx((32 + 32) / 3)
+    assert CampaignSet().stats().share_checked == 0.0

@@ -3,7 +3,7 @@
 Every match must see the set as it was between two changes: campaigns that are always in the set
 are always found, a campaign being moved from one scope to another (one ``replace``) is found
 exactly once, campaigns that never match or were never added are never returned, and the order
-is the set's order. No match may raise.
+is the set's order. No match may raise, and a batch of changes is seen whole or not at all.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from thrilldrops_events import CampaignSet, Deposit, Envelope
+from thrilldrops_events import CampaignChange, CampaignSet, Deposit, Envelope
 
 ENVELOPE = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-1", timestamp=1777852800,
                     payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.00")))
@@ -141,3 +141,49 @@ def test_iteration_and_reads_are_safe_while_writing() -> None:
         thread.join(timeout=120)
     assert failures == []
     assert len(campaigns) == len(STABLE) + 5
+
+
+@pytest.mark.usefixtures("fast_switching")
+def test_batches_are_seen_whole_by_concurrent_matches() -> None:
+    """A batch that swaps one campaign for another (and moves a third) is never seen half applied."""
+    campaigns = CampaignSet()
+    campaigns.add("left", "Deposit", "amount >= 0", operator_id="op-1")
+    campaigns.add("mover", "Deposit", "amount > 1", brand_id="b-7")
+    for campaign_id in STABLE:
+        campaigns.add(campaign_id, "Deposit", 'currency == "EUR" and amount > 1', **SCOPES[int(campaign_id[7:]) % 4])
+    done = threading.Event()
+    failures: list[str] = []
+    seen = [0] * READERS
+
+    def writer() -> None:
+        try:
+            for number in range(WRITES):
+                old, new = ("left", "right") if number % 2 == 0 else ("right", "left")
+                campaigns.apply([
+                    CampaignChange.remove(old),
+                    CampaignChange.add(new, "Deposit", f"amount >= {number % 5}", **SCOPES[number % 4]),
+                    CampaignChange.replace("mover", "Deposit", "amount > 1", **SCOPES[(number + 1) % 4]),
+                ])
+        except Exception as error:  # pragma: no cover - reported below
+            failures.append(f"writer: {error!r}")
+        finally:
+            done.set()
+
+    def reader(index: int) -> None:
+        while not done.is_set() or seen[index] < 50:
+            found = campaigns.match(ENVELOPE)
+            seen[index] += 1
+            sides = [campaign_id for campaign_id in found if campaign_id in ("left", "right")]
+            if len(sides) != 1 or found.count("mover") != 1 or not set(STABLE) <= set(found):
+                failures.append(f"reader saw {found}")
+                return
+
+    threads = [threading.Thread(target=writer)] + [threading.Thread(target=reader, args=(i,)) for i in range(READERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert failures == []
+    assert all(count >= 50 for count in seen)
+    assert campaigns.match(ENVELOPE) == campaigns.match_naive(ENVELOPE)

@@ -1,10 +1,12 @@
 """``CampaignSet.match`` gives exactly the answer of evaluating every campaign's condition in turn.
 
 Proved on Hypothesis-made campaign sets and events: conditions built from the values the events
-hold (equality, ``in``, null tests and ranges on payload and envelope fields, numbers written with
-other scales, timestamps as ISO date-times, channels by name), random well-typed conditions,
-nullable fields, unknown fields, context values (present, absent, null), and the set changed by
-removals and replacements after it was built.
+hold (equality, ``in``, ``not in``, ``!=``, null tests, one- and two-sided ranges on payload and
+envelope fields, hour windows and other derived values, numbers written with other scales,
+timestamps as ISO date-times, channels by name), top-level ``or`` split into branches, random
+well-typed conditions, nullable fields, unknown fields, context values (present, absent, null),
+active windows around the events' timestamps, and the set changed afterwards by single changes,
+atomic batches and reloads of its configuration.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thrilldrops_events import CampaignSet, ConditionEvaluationError, Envelope, condition_to_json
+from thrilldrops_events import CampaignChange, CampaignSet, ConditionEvaluationError, Envelope, condition_to_json
 from thrilldrops_events.conditions.nodes import Node
 
-from .strategies import CONTEXT, World, contexts, worlds
+from .strategies import CONTEXT, Row, World, contexts, dense_worlds, worlds
 
 
 def _outcome(match: Any, envelope: Envelope, ctx: dict[str, Any] | None) -> Any:
@@ -41,43 +43,95 @@ def _check(campaigns: CampaignSet, world: World, data: st.DataObject) -> None:
                 assert campaigns.explain(campaign.id, envelope, ctx=ctx).matched is (campaign.id in expected)
 
 
+def _filled(world: World, data: st.DataObject) -> CampaignSet:
+    campaigns = CampaignSet(context=CONTEXT)
+    for row in world.campaigns:
+        campaigns.add(row.id, row.event_type, _source(row.node, data.draw(st.integers(0, 1))), **row.options())
+    return campaigns
+
+
 @settings(max_examples=150)
 @given(worlds(), st.data())
 def test_match_equals_the_naive_loop(world: World, data: st.DataObject) -> None:
-    campaigns = CampaignSet(context=CONTEXT)
-    for campaign_id, event_type, node, operator_id, brand_id in world.campaigns:
-        campaigns.add(campaign_id, event_type, _source(node, data.draw(st.integers(0, 1))),
-                      operator_id=operator_id, brand_id=brand_id)
-    _check(campaigns, world, data)
+    _check(_filled(world, data), world, data)
+
+
+def _change(row: Row, kind: str) -> CampaignChange:
+    if kind == "remove":
+        return CampaignChange.remove(row.id)
+    make = CampaignChange.add if kind == "add" else CampaignChange.replace
+    return make(row.id, row.event_type, row.node.text, **row.options())
 
 
 @settings(max_examples=60)
 @given(worlds(max_campaigns=10), st.data())
 def test_match_equals_the_naive_loop_after_removals_and_replacements(world: World, data: st.DataObject) -> None:
     rows = world.campaigns
-    campaigns = CampaignSet(context=CONTEXT)
-    for campaign_id, event_type, node, operator_id, brand_id in rows:
-        campaigns.add(campaign_id, event_type, node.text, operator_id=operator_id, brand_id=brand_id)
+    campaigns = _filled(world, data)
     for _ in range(data.draw(st.integers(1, 6))):
-        campaign_id, _, _, _, _ = data.draw(st.sampled_from(rows))
+        row = data.draw(st.sampled_from(rows))
         action = data.draw(st.integers(0, 2))
-        if action == 0 and campaign_id in campaigns:
-            campaigns.remove(campaign_id)
+        if action == 0 and row.id in campaigns:
+            campaigns.remove(row.id)
         elif action == 1:
-            _, event_type, node, operator_id, brand_id = data.draw(st.sampled_from(rows))
-            if campaign_id in campaigns:
-                campaigns.replace(campaign_id, event_type, node.text, operator_id=operator_id, brand_id=brand_id)
-            else:
-                campaigns.add(campaign_id, event_type, node.text, operator_id=operator_id, brand_id=brand_id)
+            other = data.draw(st.sampled_from(rows))
+            moved = Row(row.id, other.event_type, other.node, other.operator_id, other.brand_id, other.active_from,
+                        other.active_until)
+            kind = "replace" if row.id in campaigns else "add"
+            campaigns.apply([_change(moved, kind)])
         _check(campaigns, world, data)
+
+
+@settings(max_examples=60)
+@given(worlds(max_campaigns=12), st.data())
+def test_match_equals_the_naive_loop_after_batches_and_reloads(world: World, data: st.DataObject) -> None:
+    rows = world.campaigns
+    campaigns = CampaignSet(context=CONTEXT)
+    present: set[str] = set()
+    changes = []
+    for _ in range(data.draw(st.integers(1, 12))):  # one batch, each change checked against the ones before
+        row = data.draw(st.sampled_from(rows))
+        other = data.draw(st.sampled_from(rows))
+        if row.id not in present:
+            changes.append(_change(row, "add"))
+            present.add(row.id)
+        elif data.draw(st.booleans()):
+            changes.append(_change(Row(row.id, other.event_type, other.node, other.operator_id, other.brand_id,
+                                       other.active_from, other.active_until), "replace"))
+        else:
+            changes.append(_change(row, "remove"))
+            present.discard(row.id)
+    campaigns.apply(changes)
+    assert {campaign.id for campaign in campaigns} == present
+    _check(campaigns, world, data)
+    kept = data.draw(st.lists(st.sampled_from(rows), unique_by=lambda row: row.id))
+    config = [{"id": row.id, "event_type": row.event_type.value, "condition": row.node.text,
+               **{key: value for key, value in row.options().items() if value is not None}} for row in kept]
+    diff = campaigns.reload(config)
+    assert sorted(campaign.id for campaign in campaigns) == sorted(row.id for row in kept)
+    assert set(diff.removed) == present - {row.id for row in kept}
+    _check(campaigns, world, data)
 
 
 @settings(max_examples=40)
 @given(worlds(max_campaigns=30), st.data())
 def test_match_equals_the_naive_loop_on_larger_sets(world: World, data: st.DataObject) -> None:
-    campaigns = CampaignSet(context=CONTEXT)
-    for campaign_id, event_type, node, operator_id, brand_id in world.campaigns:
-        campaigns.add(campaign_id, event_type, node.text, operator_id=operator_id, brand_id=brand_id)
+    campaigns = _filled(world, data)
     for envelope in world.envelopes:
         ctx = data.draw(contexts())
         assert _outcome(campaigns.match, envelope, ctx) == _outcome(campaigns.match_naive, envelope, ctx)
+
+
+@settings(max_examples=25, deadline=None)
+@given(dense_worlds(), st.data())
+def test_match_equals_the_naive_loop_while_the_index_reorganises(world: World, data: st.DataObject) -> None:
+    """Dozens of campaigns over few operands: tables and families form, take branches from each other, empty."""
+    campaigns = CampaignSet()
+    for row in world.campaigns:
+        campaigns.add(row.id, row.event_type, row.node.text, **row.options())
+        if data.draw(st.integers(0, 7)) == 0:
+            _check(campaigns, world, data)
+    _check(campaigns, world, data)
+    for row in data.draw(st.permutations(world.campaigns))[: len(world.campaigns) // 2]:
+        campaigns.remove(row.id)
+    _check(campaigns, world, data)

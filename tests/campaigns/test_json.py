@@ -76,8 +76,8 @@ def test_from_json_passes_functions_and_context_on() -> None:
 @given(worlds(), st.data())
 def test_round_trip_keeps_campaigns_order_and_answers(world: World, data: st.DataObject) -> None:
     campaigns = CampaignSet(context=CONTEXT)
-    for campaign_id, event_type, node, operator_id, brand_id in world.campaigns:
-        campaigns.add(campaign_id, event_type, condition_to_json(node), operator_id=operator_id, brand_id=brand_id)
+    for row in world.campaigns:
+        campaigns.add(row.id, row.event_type, condition_to_json(row.node), **row.options())
     saved = json.dumps(campaigns.to_json())
     loaded = CampaignSet.from_json(saved, context=CONTEXT)
     assert list(loaded) == list(campaigns)
@@ -146,3 +146,109 @@ def test_a_document_that_is_not_a_list_is_one_problem(data: Any, kind: str) -> N
 def test_an_empty_list_is_an_empty_set() -> None:
     assert len(CampaignSet.from_json([])) == 0
     assert CampaignSet().to_json() == []
+
+
+def test_names_tags_windows_and_engine_fields_are_kept_and_written_back() -> None:
+    entry = {"id": "welcome", "event_type": "Deposit", "operator_id": None, "brand_id": "b-7",
+             "condition": "amount >= 20", "name": "Welcome drop", "tags": ["onboarding", "eu"],
+             "active_from": 1777852800, "active_until": 1780444800,
+             "reward": {"drops": 5, "pool": ["a", "b"]}, "priority": 3, "budget": None}
+    campaigns = CampaignSet.from_json([entry])
+    campaign = campaigns.get("welcome")
+    assert campaign is not None
+    assert (campaign.name, campaign.tags, campaign.active_from, campaign.active_until) == (
+        "Welcome drop", ("onboarding", "eu"), 1777852800, 1780444800)
+    assert dict(campaign.extra) == {"reward": {"drops": 5, "pool": ["a", "b"]}, "priority": 3, "budget": None}
+    written = campaigns.to_json()[0]
+    assert written["condition"] == {"version": 1, "condition": {"op": ">=", "args": [{"field": "amount"},
+                                                                                    {"number": "20"}]}}
+    assert {key: value for key, value in written.items() if key != "condition"} == {
+        key: value for key, value in entry.items() if key != "condition"}
+    again = CampaignSet.from_json(json.dumps(campaigns.to_json()))
+    assert list(again) == list(campaigns)
+    assert json.dumps(again.to_json()) == json.dumps(campaigns.to_json())
+    with pytest.raises(TypeError):
+        campaign.extra["priority"] = 4  # type: ignore[index]
+
+
+def test_the_window_is_checked_by_match() -> None:
+    campaigns = CampaignSet.from_json([
+        {"id": "may", "event_type": "Deposit", "condition": "amount >= 1", "active_from": 1777852800,
+         "active_until": 1777852801},
+        {"id": "later", "event_type": "Deposit", "condition": "amount >= 1", "active_from": 1777852801},
+        {"id": "before", "event_type": "Deposit", "condition": "amount >= 1", "active_until": 1777852800},
+    ])
+    assert campaigns.match(ENVELOPE) == campaigns.match_naive(ENVELOPE) == ["may"]
+    later = ENVELOPE.model_copy(update={"timestamp": 1777852801})
+    assert campaigns.match(later) == ["later"]
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("entry", "path", "kind"),
+    [
+        ({"brand": "b-7"}, "0.brand", "unknown_key"),
+        ({"operatorId": "op-1"}, "0.operatorId", "unknown_key"),
+        ({"active_till": 5}, "0.active_till", "unknown_key"),
+        ({"name": ""}, "0.name", "invalid_name"),
+        ({"name": 5}, "0.name", "invalid_name"),
+        ({"tags": "vip"}, "0.tags", "invalid_tags"),
+        ({"tags": ["vip", 3]}, "0.tags", "invalid_tags"),
+        ({"active_from": -1}, "0.active_from", "invalid_window"),
+        ({"active_from": 1.5}, "0.active_from", "invalid_window"),
+        ({"active_from": True}, "0.active_from", "invalid_window"),
+        ({"active_from": 10, "active_until": 10}, "0.active_until", "invalid_window"),
+        ({"reward": {1: "x"}}, "0.reward", "invalid_field"),
+        ({"reward": {"deep": _nested(40)}}, "0.reward", "invalid_field"),
+        ({"reward": {"when": object()}}, "0.reward", "invalid_field"),
+    ],
+)
+def test_bad_optional_fields_are_reported(entry: dict[str, Any], path: str, kind: str) -> None:
+    with pytest.raises(CampaignConfigError) as caught:
+        CampaignSet.from_json([{"id": "c", "event_type": "Deposit", "condition": "amount >= 1", **entry}])
+    assert [(problem.path, problem.kind) for problem in caught.value.problems] == [(path, kind)]
+    assert caught.value.campaign_ids == ("c",)
+
+
+def test_add_checks_the_optional_fields_as_the_loader_does() -> None:
+    campaigns = CampaignSet()
+    for options, kind in [({"name": ""}, "invalid_name"), ({"tags": ["ok", ""]}, "invalid_tags"),
+                          ({"active_from": 5, "active_until": 4}, "invalid_window"),
+                          ({"extra": {"brand": "b-7"}}, "invalid_field"), ({"extra": {"id": "x"}}, "invalid_field"),
+                          ({"extra": {"when": {1, 2}}}, "invalid_field")]:
+        with pytest.raises(CampaignError) as caught:
+            campaigns.add("c", "Deposit", "amount >= 1", **options)
+        assert caught.value.kind == kind, options
+    assert len(campaigns) == 0
+
+
+def test_reload_applies_a_configuration_as_a_diff() -> None:
+    config: list[dict[str, Any]] = [
+        {"id": "a", "event_type": "Deposit", "condition": "amount >= 20"},
+        {"id": "b", "event_type": "Deposit", "condition": "amount >= 30", "reward": 5},
+        {"id": "c", "event_type": "Deposit", "condition": "amount >= 40"},
+    ]
+    campaigns = CampaignSet.from_json(config)
+    a_before = campaigns.get("a")
+    config[1] = {**config[1], "reward": 6}
+    new = [config[1], {"id": "d", "event_type": "Deposit", "condition": "amount>=1"}, config[0]]
+    preview = campaigns.diff(new)
+    assert (preview.added, preview.replaced, preview.removed, preview.unchanged) == (("d",), ("b",), ("c",), ("a",))
+    assert [(change.kind, change.campaign_id) for change in preview.changes] == [
+        ("remove", "c"), ("replace", "b"), ("add", "d")]
+    assert [c.id for c in campaigns] == ["a", "b", "c"]  # diff changes nothing
+    assert campaigns.reload(new) == preview
+    assert [c.id for c in campaigns] == ["a", "b", "d"]  # kept places; new ones last
+    assert campaigns.get("a") is a_before  # untouched
+    assert campaigns.get("b").extra["reward"] == 6  # type: ignore[union-attr]
+    assert not campaigns.reload(new)  # nothing left to change
+    assert campaigns.reload(campaigns.to_json()).unchanged == ("a", "b", "d")  # the JSON form, parsed again
+    with pytest.raises(CampaignConfigError):
+        campaigns.reload([*new, {"id": "e", "event_type": "Deposit", "condition": "amout >= 1"}])
+    assert [c.id for c in campaigns] == ["a", "b", "d"]  # a bad configuration changes nothing

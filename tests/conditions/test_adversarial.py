@@ -17,8 +17,15 @@ back-office account or the UI. Such input may try to:
 * deceive a reviewer: Unicode look-alikes (Cyrillic letters, full-width operators) and invisible or
   direction-changing characters.
 
-Every case below must end in a ``ConditionError`` subclass or in the correct result. Speed is
-measured in ``benchmarks/``, not here; a hang would show as a stuck test run.
+The same input reaches a ``CampaignSet`` (one campaign or thousands, added one by one or loaded as
+a JSON configuration written by hand or by a tool), which adds its own threats: one condition text
+repeated by thousands of campaigns, ``in`` lists of thousands of values the index files a campaign
+under, conditions as deep as the limits allow, and hostile configuration documents (not JSON,
+nested 100,000 deep, entries of every wrong type, engine fields that are not JSON values).
+
+Every case below must end in a ``ConditionError`` subclass (or a ``CampaignError`` for a campaign
+set) or in the correct result. Speed is measured in ``benchmarks/``, not here; a hang would show as a
+stuck test run.
 """
 
 from __future__ import annotations
@@ -33,11 +40,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from thrilldrops_events import (
+    CampaignConfigError,
+    CampaignSet,
     ConditionEvaluationError,
     ConditionLimitError,
     ConditionSyntaxError,
     ConditionTypeError,
     Deposit,
+    Envelope,
     FunctionRegistry,
     PlayerLogin,
     ThrillDropsError,
@@ -46,6 +56,7 @@ from thrilldrops_events import (
     parse_condition,
 )
 from thrilldrops_events.conditions import Limits
+from thrilldrops_events.conditions.closures import evaluate_closure
 from thrilldrops_events.conditions.nodes import Negate, Node
 from thrilldrops_events.conditions.printer import quote
 
@@ -85,6 +96,7 @@ def test_deep_but_allowed_conditions_compile_and_agree() -> None:
         condition = compile_condition(text, "Deposit", limits=ROOMY)
         assert condition.node.depth >= 3_000 or text.startswith("(")  # parentheses leave no node
         assert condition(DEPOSIT) is condition.evaluate_reference(DEPOSIT) is True
+        assert evaluate_closure(condition.checked, DEPOSIT) is True
 
 
 def test_deep_trees_hash_compare_and_print_without_recursion() -> None:
@@ -361,3 +373,86 @@ def test_any_string_literal_against_any_field_is_a_clean_error_or_a_condition(fi
     source = f"{field} in [{literal}]" if op == "in" else f"{field} {op} {literal}"
     with contextlib.suppress(ThrillDropsError):  # anything else (InvalidOperation, KeyError...) fails the test
         compile_condition(source, "Deposit")
+
+
+# ---------------------------------------------------------------------------------------------- campaign sets
+
+ENVELOPE = Envelope(operator_id="op-1", brand_id="brand-7", player_id="p-1", timestamp=1777852800, payload=DEPOSIT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not " * 3_000 + "amount > 1",
+        "amount" + " + 1" * 4_000 + " > 5",
+        "-" * 3_000 + "amount < 0",
+        "(" * 4_000 + "amount > 1" + ")" * 4_000,
+        " or ".join(f"amount == {n}" for n in range(3_000)),
+        " and ".join(f"(amount > {n} or currency == \"X{n}\")" for n in range(2_000)),
+        "abs(" * 3_000 + "amount" + ")" * 3_000 + " == 25",
+    ],
+)
+def test_campaign_sets_index_conditions_as_deep_as_the_limits_allow(text: str) -> None:
+    campaigns = CampaignSet(limits=ROOMY)
+    campaigns.add("deep", "Deposit", text)
+    campaigns.add("plain", "Deposit", "amount > 1")
+    assert campaigns.match(ENVELOPE) == campaigns.match_naive(ENVELOPE)
+    assert campaigns.explain("deep", ENVELOPE).matched is ("deep" in campaigns.match(ENVELOPE))
+    campaigns.replace("deep", "Deposit", text)
+    assert campaigns.remove("deep").id == "deep"
+    assert campaigns.match(ENVELOPE) == ["plain"]
+
+
+def test_campaign_sets_refuse_hostile_conditions_cleanly() -> None:
+    campaigns = CampaignSet()
+    for text in ("(" * 100_000 + "true" + ")" * 100_000, "amount.__class__ == 1", 'eval("1") == 1',
+                 "amount > 1e99999", 'currency == "' + "x" * 2_000 + '"'):
+        with pytest.raises(ThrillDropsError):
+            campaigns.add("bad", "Deposit", text)
+    assert len(campaigns) == 0
+
+
+def test_campaign_sets_with_huge_in_lists() -> None:
+    campaigns = CampaignSet(limits=ROOMY)
+    methods = ", ".join(f'"m{index}"' for index in range(50_000))
+    campaigns.add("wide", "Deposit", f"method_id in [{methods}, \"visa\"] and amount > 1")
+    campaigns.add("wide-not", "Deposit", f"method_id not in [{methods}]")
+    campaigns.add("numbers", "Deposit", "amount in [" + ", ".join(str(n) for n in range(20_000)) + "]")
+    assert campaigns.match(ENVELOPE) == campaigns.match_naive(ENVELOPE) == ["wide", "wide-not", "numbers"]
+    campaigns.remove("wide")
+    assert campaigns.match(ENVELOPE) == ["wide-not", "numbers"]
+
+
+def test_many_campaigns_with_the_same_condition_text() -> None:
+    text = 'amount >= 20 and currency == "EUR" and hour(event.timestamp, "Europe/Malta") in [0, 1, 2]'
+    campaigns = CampaignSet.from_json([{"id": f"c{n}", "event_type": "Deposit", "condition": text}
+                                       for n in range(3_000)])
+    first = campaigns.get("c0")
+    assert first is not None and all(campaign.node is first.node for campaign in campaigns)  # checked once
+    assert campaigns.match(ENVELOPE) == [f"c{n}" for n in range(3_000)]
+    for n in range(0, 3_000, 2):
+        campaigns.remove(f"c{n}")
+    assert campaigns.match(ENVELOPE) == [f"c{n}" for n in range(1, 3_000, 2)]
+
+
+@pytest.mark.parametrize(
+    ("document", "kind"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "json_invalid"),
+        (b"\xff\xfe[", "json_invalid"),
+        ('{"id": "a"}', "not_a_list"),
+        ("null", "not_a_list"),
+        ([None, 3, "x", []], "not_an_object"),
+        ([{"id": "a", "event_type": "Deposit", "condition": "amount > 1", "reward": {"k": {1, 2}}}], "invalid_field"),
+        ([{"id": "a", "event_type": "Deposit", "condition": {"version": 1, "condition": {"op": "??"}}}],
+         "condition_syntax"),
+        ([{"id": "a", "event_type": "Deposit", "condition": ["amount > 1"]}], "condition_syntax"),
+        ([{"id": "a", "event_type": "Deposit", "condition": "amount > 1", 7: "x"}], "invalid_field"),
+        ([{"id": "a" * 10_000, "event_type": "Deposit" * 1_000, "condition": "x" * 200_000}], "unknown_event_type"),
+    ],
+)
+def test_hostile_campaign_configurations(document: Any, kind: str) -> None:
+    with pytest.raises(CampaignConfigError) as caught:
+        CampaignSet.from_json(document)
+    assert kind in {problem.kind for problem in caught.value.problems}
+    assert len(str(caught.value)) < 20_000

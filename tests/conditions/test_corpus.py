@@ -1,4 +1,4 @@
-"""The hand-written corpus, run against the reference evaluator and the compiled form alike."""
+"""The hand-written corpus, run against the reference, compiled and closure evaluators alike."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from thrilldrops_events import (
     Envelope,
     compile_condition,
 )
+from thrilldrops_events.conditions.closures import evaluate_closure
 
 from .corpus import CASES
 from .events import CONTEXT, CTX, CTX_NULL_VIP, EVENTS
@@ -59,10 +60,13 @@ def test_case(case: tuple[Any, ...]) -> None:
             condition(event, ctx=ctx)
         with pytest.raises(error, match=re.escape(fragment)):
             condition.evaluate_reference(event, ctx=ctx)
+        with pytest.raises(error, match=re.escape(fragment)):
+            evaluate_closure(condition.checked, event, ctx=ctx)
         return
     condition = compile_condition(text, _event_type(event), context=CONTEXT)
     assert condition.evaluate_reference(event, ctx=ctx) is expected, "reference evaluator"
     assert condition(event, ctx=ctx) is expected, "compiled form"
+    assert evaluate_closure(condition.checked, event, ctx=ctx) is expected, "closure evaluator"
     # the same condition read back from its JSON form and its canonical text means the same
     assert compile_condition(condition.to_json(), _event_type(event), context=CONTEXT)(event, ctx=ctx) is expected
     assert compile_condition(condition.text, _event_type(event), context=CONTEXT)(event, ctx=ctx) is expected

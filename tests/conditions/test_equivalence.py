@@ -1,4 +1,4 @@
-"""The compiled form equals the reference evaluator on Hypothesis-made conditions and events."""
+"""The compiled form and the closure evaluator equal the reference evaluator on Hypothesis-made conditions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from thrilldrops_events import EventType, compile_condition, condition_from_json, condition_to_json
+from thrilldrops_events.conditions.closures import evaluate_closure
 from thrilldrops_events.testing import conditions, context_values, envelopes
 
 CONTEXT = {"vip": "number?", "segment": "string", "since": "timestamp"}
@@ -22,8 +23,10 @@ def test_compiled_equals_reference(data: st.DataObject) -> None:
     ctx: dict[str, Any] = data.draw(context_values(CONTEXT))
     expected = condition.evaluate_reference(envelope, ctx=ctx)
     assert condition(envelope, ctx=ctx) is expected
+    assert evaluate_closure(condition.checked, envelope, ctx=ctx) is expected
     if not condition.needs_envelope:
         assert condition(envelope.payload, ctx=ctx) is expected
+        assert evaluate_closure(condition.checked, envelope.payload, ctx=ctx) is expected
 
 
 @given(st.data())

@@ -1,9 +1,11 @@
-"""Why a campaign does or does not match an event: a tree of sub-conditions with their values.
+"""Why a campaign does or does not match an event: the index's decisions and every sub-condition's value.
 
-The values come from the condition language's reference evaluator, run once over the whole
-condition while recording the value of every node it reaches; sub-conditions that ``and``/``or``
-skipped (short-circuit) are then evaluated on their own, so every line shows a value. Conditions
-are pure, so a value is the same whether or not the condition itself needed it.
+The index part says, for each branch of the campaign, what the index decided in the order it
+decides it (look-ups, a range, checks, complement postings), and which atom ruled the branch out.
+The condition part comes from the reference evaluator, traced (its public ``trace`` hook): every
+node it reached with its value; the sub-conditions that ``and``/``or`` skipped are then evaluated
+on their own (``evaluate_node``), so every line shows a value. Conditions are pure, so a value is
+the same whether or not the condition itself needed it.
 
 Every walk here is iterative, so a condition as deep as its limits allow explains and renders
 without touching Python's recursion limit.
@@ -11,57 +13,42 @@ without touching Python's recursion limit.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from thrilldrops_events.conditions._walk import postorder, trampoline
-from thrilldrops_events.conditions.closures import type_of
-from thrilldrops_events.conditions.nodes import (
-    And,
-    Boolean,
-    Call,
-    Compare,
-    FieldRef,
-    In,
-    IsNull,
-    ListLiteral,
-    Node,
-    Not,
-    Null,
-    Number,
-    Or,
-    String,
-)
-from thrilldrops_events.conditions.printer import quote
-from thrilldrops_events.conditions.runtime import read_context, unwrap
+from thrilldrops_events.campaigns._atoms import TIMESTAMP
+from thrilldrops_events.campaigns._filing import located
+from thrilldrops_events.campaigns._operands import Operand
+from thrilldrops_events.campaigns._scope_index import Placement, ScopeIndex
+from thrilldrops_events.campaigns._store import BRANCH_BITS, Record
+from thrilldrops_events.campaigns.campaign import Campaign, Compiler
+from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions._node import quote
+from thrilldrops_events.conditions._walk import postorder
+from thrilldrops_events.conditions.checked import CheckedCondition
+from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.conditions.reference import evaluate_node, evaluate_reference
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import ConditionEvaluationError
-
-if TYPE_CHECKING:
-    from thrilldrops_events.campaigns.campaign_set import Campaign
-    from thrilldrops_events.conditions import CheckedCondition
-
-# Adapter: the conditions package has no public "evaluate this sub-node" entry point, so the
-# explanation builds on its reference evaluator's node-by-node walk (a private class).
-from thrilldrops_events.conditions.reference import _Evaluator
 
 __all__ = ["Explanation", "explain_campaign"]
 
 _LABEL_LENGTH = 120
-_LITERALS = (Number, String, Boolean, Null, ListLiteral)
+_LITERALS = (n.Number, n.String, n.Boolean, n.Null, n.ListLiteral)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Explanation:
     """One line of an explanation: what was tested, whether it held, and the lines under it.
 
-    The root is the campaign itself; under it come the event type and scope checks and the
-    condition, split into its sub-conditions (``all of`` for ``and``, ``any of`` for ``or``).
-    ``str(explanation)`` (or :meth:`render`) gives the tree as indented text.
+    The root is the campaign itself; under it come the event type, scope and active-window checks,
+    the index's decisions (``index: ...``) and the condition, split into its sub-conditions
+    (``all of`` for ``and``, ``any of`` for ``or``). ``str(explanation)`` (or ``render``) gives the
+    tree as indented text.
 
     Attributes:
         text: What was tested, as condition text (shortened past 120 characters).
@@ -101,26 +88,15 @@ class Explanation:
         return f"<Explanation {self.text[:60]!r}: {self.value} ({count} sub-condition{'s' if count != 1 else ''})>"
 
 
-class _Recorder(_Evaluator):
-    """The reference evaluator, remembering the value of every node it evaluates."""
-
-    def __init__(self, checked: CheckedCondition, payload: Any, envelope: Any, ctx: Mapping[str, Any]) -> None:
-        super().__init__(checked, payload, envelope, ctx)
-        self.values: dict[int, Any] = {}
-
-    def run(self, node: Node) -> Generator[Any, Any, Any]:
-        value = yield from super().run(node)
-        self.values[id(node)] = value
-        return value
-
-    def value_of(self, node: Node) -> Any:
-        if id(node) not in self.values:
-            trampoline(self.run(node))
-        return self.values[id(node)]
-
-
 def _label(text: str) -> str:
     return text if len(text) <= _LABEL_LENGTH else text[: _LABEL_LENGTH - 3] + "..."
+
+
+def _moment(value: int) -> str:
+    try:
+        return datetime.fromtimestamp(value, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError, OSError):
+        return str(value)
 
 
 def _shown(value: Any, base: str) -> str:
@@ -134,56 +110,109 @@ def _shown(value: Any, base: str) -> str:
     if isinstance(value, str):
         return _label(quote(value))
     if base == "timestamp" and isinstance(value, int):
-        try:
-            moment = datetime.fromtimestamp(value, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        except (OverflowError, ValueError, OSError):
-            return str(value)
-        return f"{value} ({moment})"
+        moment = _moment(value)
+        return f"{value} ({moment})" if moment != str(value) else moment
     if isinstance(value, Decimal):
         return str(value)
     return _label(str(value))
 
 
+def _base(checked: CheckedCondition, node: Node) -> str:
+    if node == TIMESTAMP:
+        return "timestamp"
+    try:
+        return checked.type_of(node).base
+    except KeyError:  # pragma: no cover - an operand is a node of the condition
+        return ""
+
+
 def _operands(node: Node) -> tuple[Node, ...]:
-    kind = type(node)
-    if kind is Compare or kind is Call:
-        return node.children
-    if kind is In or kind is IsNull:
-        return (node.operand,)  # type: ignore[attr-defined]
+    match node:
+        case n.Compare() | n.Call():
+            return node.children
+        case n.In(operand) | n.IsNull(operand):
+            return (operand,)
     return ()
 
 
-def _condition_tree(checked: CheckedCondition, recorder: _Recorder) -> Explanation:
+def _condition_tree(checked: CheckedCondition, event: Any, ctx: Mapping[str, Any] | None) -> Explanation:
+    values: dict[int, Any] = {}
+    evaluate_reference(checked, event, ctx, trace=lambda node, value: values.__setitem__(id(node), value))
+
+    def value_of(node: Node) -> Any:
+        if id(node) not in values:
+            values[id(node)] = evaluate_node(checked, node, event, ctx)
+        return values[id(node)]
+
     built: dict[int, Explanation] = {}
     for node in postorder(checked.node):
-        kind = type(node)
-        if kind in _LITERALS and kind is not Boolean:
+        if isinstance(node, _LITERALS) and not isinstance(node, n.Boolean):
             continue
-        try:
-            base = type_of(checked, node).base
-        except KeyError:  # a list's items have no type of their own
+        if _base(checked, node) != "bool":
             continue
-        if base != "bool":
-            continue
-        value = bool(recorder.value_of(node))
-        if kind is And or kind is Or or kind is Not:
-            text = "all of" if kind is And else "any of" if kind is Or else "not"
-            children = tuple(built.pop(id(child)) for child in node.children)
-            built[id(node)] = Explanation(text, value, children)
-            continue
-        operands = tuple(
-            (_label(operand.text), _shown(recorder.value_of(operand), type_of(checked, operand).base))
-            for operand in _operands(node)
-            if not isinstance(operand, _LITERALS)
-        )
-        if kind is FieldRef:
-            operands = ()
+        value = bool(value_of(node))
+        match node:
+            case n.And() | n.Or() | n.Not():
+                text = "all of" if isinstance(node, n.And) else "any of" if isinstance(node, n.Or) else "not"
+                built[id(node)] = Explanation(text, value, tuple(built.pop(id(child)) for child in node.children))
+                continue
+            case n.FieldRef():
+                operands: tuple[tuple[str, str], ...] = ()
+            case _:
+                operands = tuple((_label(operand.text), _shown(value_of(operand), _base(checked, operand)))
+                                 for operand in _operands(node) if not isinstance(operand, _LITERALS))
         built[id(node)] = Explanation(_label(node.text), value, (), operands)
     return built[id(checked.node)]
 
 
-def explain_campaign(campaign: Campaign, envelope: Envelope, ctx: Mapping[str, Any] | None) -> Explanation:
-    """Explain whether ``campaign`` matches ``envelope`` (with context values ``ctx``)."""
+def _atom_text(clauses: tuple[Node, ...], campaign: Campaign) -> str:
+    if clauses:
+        return _label(" and ".join(clause.text for clause in clauses))
+    parts = [f"from {_moment(campaign.active_from)}" if campaign.active_from is not None else "",
+             f"until {_moment(campaign.active_until)}" if campaign.active_until is not None else ""]
+    return "active " + " ".join(part for part in parts if part)
+
+
+def _index_lines(record: Record, index: ScopeIndex | None, envelope: Envelope,
+                 checked: CheckedCondition) -> list[Explanation]:
+    """One line per branch: what the index decides for it, in order, and the atom that rules it out."""
+    placements: dict[int, Placement] = {p.pending.item[0] & ((1 << BRANCH_BITS) - 1): p for p in record.placements}
+    count = len(record.branches)
+    values: dict[int, Any] = {}
+
+    def value_of(operand: Operand) -> Any:
+        if id(operand) not in values:
+            values[id(operand)] = operand.read(envelope)
+        return values[id(operand)]
+
+    lines = []
+    for number in range(count):
+        head = "index" if count == 1 else f"index, branch {number + 1} of {count}"
+        placement = placements.get(number)
+        if placement is None or index is None:
+            lines.append(Explanation(f"{head}: never holds (its parts contradict each other)", False))
+            continue
+        steps = located(index.root, placement.pending, value_of)
+        decided = {id(atom) for _, atom, _ in steps}
+        left = [(atom, operand) for atom, operand in placement.atoms if id(atom) not in decided]
+        left.sort(key=lambda pair: (("set", "range", "not_set").index(pair[0].kind), pair[0].share))  # checks' order
+        steps += [("rejection" if atom.kind == "not_set" else "check", atom, operand) for atom, operand in left]
+        children = []
+        for role, atom, operand in steps:
+            value = value_of(operand)
+            shown = _shown(value, _base(checked, atom.operand))
+            children.append(Explanation(f"{role}: {_atom_text(atom.clauses, record.campaign)}", atom.holds(value),
+                                        operands=((_label(atom.operand.text), shown),)))
+        first_false = next((child for child in children if not child.value), None)
+        text = head if first_false is None else f"{head}, ruled out by {first_false.text.split(': ', 1)[1]}"
+        lines.append(Explanation(text, first_false is None, tuple(children)))
+    return lines
+
+
+def explain_campaign(record: Record, index: ScopeIndex | None, envelope: Envelope, ctx: Mapping[str, Any] | None,
+                     compiler: Compiler) -> Explanation:
+    """Explain whether a filed campaign matches ``envelope`` (with context values ``ctx``)."""
+    campaign = record.campaign
     scope = []
     if campaign.operator_id is not None:
         scope.append(f"operator {campaign.operator_id}")
@@ -202,15 +231,15 @@ def explain_campaign(campaign: Campaign, envelope: Envelope, ctx: Mapping[str, A
             actual = getattr(envelope, name)
             lines.append(Explanation(f"event.{name} == {quote(wanted)}", actual == wanted,
                                      operands=((f"event.{name}", quote(actual)),)))
-    checked = campaign.condition.checked
-    payload, unwrapped = unwrap(envelope, checked.event_type, checked.needs_envelope)
-    names = checked.context_names
+    if campaign.active_from is not None or campaign.active_until is not None:
+        lines.append(Explanation(_atom_text((), campaign), campaign.active_at(envelope.timestamp),
+                                 operands=(("event.timestamp", _shown(envelope.timestamp, "timestamp")),)))
+    checked = compiler.check(campaign.node, campaign.event_type)
     try:
-        values = dict(zip(names, read_context(ctx, names, checked.context), strict=True))
+        condition = _condition_tree(checked, envelope, ctx)
     except ConditionEvaluationError as error:
-        if all(line.value for line in lines):  # in scope: match would raise this too
+        if all(line.value for line in lines):  # in scope and active: match would raise this too
             raise
-        lines.append(Explanation(f"condition not evaluated: {error.message}", False))
-    else:
-        lines.append(_condition_tree(checked, _Recorder(checked, payload, unwrapped, values)))
-    return Explanation(head, all(line.value for line in lines), tuple(lines))
+        condition = Explanation(f"condition not evaluated: {error.message}", False)
+    value = all(line.value for line in lines) and condition.value
+    return Explanation(head, value, (*lines, *_index_lines(record, index, envelope, checked), condition))

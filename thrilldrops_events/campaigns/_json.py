@@ -3,30 +3,39 @@
 The JSON form of a campaign set is a list of objects::
 
     [{"id": "welcome-drop", "event_type": "Deposit", "operator_id": null, "brand_id": "b-7",
-      "condition": {"version": 1, "condition": {"op": ">=", "args": [{"field": "amount"}, {"number": "20"}]}}}]
+      "condition": {"version": 1, "condition": {"op": ">=", "args": [{"field": "amount"}, {"number": "20"}]}},
+      "name": "Welcome drop", "tags": ["onboarding"], "active_from": 1777852800, "reward": {"drops": 5}}]
 
 ``condition`` is the condition language's JSON form, or condition text (handy in hand-written
-configuration). ``operator_id`` and ``brand_id`` may be left out. Other keys are refused: a
-misspelt ``"brand"`` must not silently turn a brand's campaign into a global one.
+configuration). ``operator_id``, ``brand_id``, ``name``, ``tags``, ``active_from`` and
+``active_until`` may be left out. Any other key is the engine's own field, kept and written back
+as it is, except a key close to one that changes what a campaign matches (``brand`` for
+``brand_id``): a misspelling there would silently widen a campaign, so it is refused.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from thrilldrops_events._suggest import closest
+from thrilldrops_events.campaigns.campaign import (
+    KEYS,
+    MATCHING_KEYS,
+    extra_problem,
+    id_problem,
+    name_problem,
+    scope_problem,
+    tags_problem,
+    window_problem,
+)
 from thrilldrops_events.enums import EventType
-from thrilldrops_events.errors import CampaignConfigError, ConditionError, Problem
+from thrilldrops_events.errors import CampaignConfigError, CampaignError, ConditionError, Problem
 
-if TYPE_CHECKING:
-    from thrilldrops_events.campaigns.campaign_set import Campaign
+__all__ = ["entry_fields", "read_campaigns"]
 
-__all__ = ["KEYS", "id_problem", "read_campaigns", "scope_problem"]
-
-#: The keys of a campaign's JSON form.
-KEYS = ("id", "event_type", "operator_id", "brand_id", "condition")
+T = TypeVar("T")
 _REQUIRED = ("id", "event_type", "condition")
 _KINDS = {
     "ConditionSyntaxError": "condition_syntax",
@@ -34,22 +43,10 @@ _KINDS = {
     "ConditionLimitError": "condition_limit",
 }
 
-Compile = Callable[[Any, Any, Any, Any, Any], "Campaign"]
 
-
-def id_problem(value: object) -> str | None:
-    """What is wrong with a campaign id, or ``None``."""
-    if isinstance(value, str) and value and value.strip() == value:
-        return None
-    return f"a campaign id is a non-empty string without surrounding whitespace, not {_shown(value)}"
-
-
-def scope_problem(name: str, value: object) -> str | None:
-    """What is wrong with an ``operator_id`` or ``brand_id`` scope, or ``None``."""
-    if value is None or (isinstance(value, str) and value and value.strip() == value and len(value) <= 255):
-        return None
-    return (f"{name} is an envelope identifier (a non-empty string without surrounding whitespace, "
-            f"at most 255 characters) or null, not {_shown(value)}")
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _event_type_problem(value: object) -> str | None:
@@ -59,11 +56,6 @@ def _event_type_problem(value: object) -> str | None:
     close = closest(value, names)
     hint = f"; did you mean {close!r}?" if close else f" (one of {', '.join(names)})"
     return f"unknown event type {_shown(value)}{hint}"
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _entries(data: Any) -> list[Any]:
@@ -87,12 +79,58 @@ def _condition_message(error: ConditionError) -> str:
     return error.message
 
 
-def read_campaigns(data: Any, compile_campaign: Compile) -> list[Campaign]:
-    """Check and compile every entry of ``data``; raise one error naming every bad entry.
+def entry_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments of ``CampaignSet.add`` that a (checked) entry gives: known keys, and the rest as ``extra``."""
+    return {
+        "campaign_id": entry["id"],
+        "event_type": entry["event_type"],
+        "condition": entry["condition"],
+        "operator_id": entry.get("operator_id"),
+        "brand_id": entry.get("brand_id"),
+        "name": entry.get("name"),
+        "tags": tuple(entry.get("tags", ())),
+        "active_from": entry.get("active_from"),
+        "active_until": entry.get("active_until"),
+        "extra": {key: value for key, value in entry.items() if key not in KEYS},
+    }
+
+
+def _key_problems(entry: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """``(key, message, kind)`` for each key of an entry that is missing, misspelt or malformed."""
+    found: list[tuple[str, str, str]] = []
+    for key, value in entry.items():
+        if key in KEYS:
+            continue
+        close = closest(key, MATCHING_KEYS) if isinstance(key, str) else None
+        if close is not None:
+            found.append((str(key), f"unknown key {key!r}; did you mean {close!r}? (other keys are kept as the "
+                                    "engine's own fields, but not one so close to a key that changes what a "
+                                    "campaign matches)", "unknown_key"))
+            continue
+        problem = extra_problem(key, value)
+        if problem is not None:
+            found.append((str(key), problem, "invalid_field"))
+    found.extend((key, f"{key} is missing", "missing") for key in _REQUIRED if key not in entry)
+    checks = [("id", id_problem(entry["id"]) if "id" in entry else None, "invalid_id"),
+              ("event_type", _event_type_problem(entry["event_type"]) if "event_type" in entry else None,
+               "unknown_event_type"),
+              ("name", name_problem(entry.get("name")), "invalid_name"),
+              ("tags", tags_problem(entry["tags"]) if "tags" in entry else None, "invalid_tags")]
+    checks.extend((name, scope_problem(name, entry.get(name)), "invalid_scope") for name in ("operator_id", "brand_id"))
+    window = window_problem(entry.get("active_from"), entry.get("active_until"))
+    if window is not None:
+        checks.append((window[0], window[1], "invalid_window"))
+    found.extend((key, message, kind) for key, message, kind in checks if message is not None)
+    return found
+
+
+def read_campaigns(data: Any, prepare: Callable[[dict[str, Any]], T]) -> list[T]:
+    """Check and prepare every entry of ``data``; raise one error naming every bad entry.
 
     Args:
         data: A list of campaign objects, or JSON text (``str`` or ``bytes``) holding one.
-        compile_campaign: ``(id, event_type, condition, operator_id, brand_id) -> Campaign``.
+        prepare: Called with the :func:`entry_fields` of each well-formed entry; may raise a
+            ``ConditionError`` or a ``CampaignError``, reported as a problem of that entry.
 
     Raises:
         CampaignConfigError: With one problem per bad entry (or key), each path starting with the
@@ -101,7 +139,7 @@ def read_campaigns(data: Any, compile_campaign: Compile) -> list[Campaign]:
     entries = _entries(data)
     problems: list[Problem] = []
     ids: list[str | None] = []
-    campaigns: list[Campaign] = []
+    prepared: list[T] = []
     first_index: dict[str, int] = {}
 
     def report(index: int, key: str, campaign_id: str | None, message: str, kind: str) -> None:
@@ -114,40 +152,24 @@ def read_campaigns(data: Any, compile_campaign: Compile) -> list[Campaign]:
             report(index, "", None, f"a campaign is an object, not {type(entry).__name__}", "not_an_object")
             continue
         raw_id = entry.get("id")
-        campaign_id = raw_id if isinstance(raw_id, str) and raw_id and raw_id.strip() == raw_id else None
-        before = len(problems)
-        for key in entry:
-            if key not in KEYS:
-                report(index, str(key), campaign_id, f"unknown key {key!r} (a campaign has {', '.join(KEYS)})",
-                       "unknown_key")
-        for key in _REQUIRED:
-            if key not in entry:
-                report(index, key, campaign_id, f"{key} is missing", "missing")
-        checks = [("id", id_problem(raw_id) if "id" in entry else None, "invalid_id"),
-                  ("event_type", _event_type_problem(entry["event_type"]) if "event_type" in entry else None,
-                   "unknown_event_type")]
-        for name in ("operator_id", "brand_id"):
-            checks.append((name, scope_problem(name, entry.get(name)), "invalid_scope"))
-        for key, message, kind in checks:
-            if message is not None:
-                report(index, key, campaign_id, message, kind)
+        campaign_id = raw_id if id_problem(raw_id) is None else None
+        found = _key_problems(entry)
         if campaign_id is not None:
             if campaign_id in first_index:
-                report(index, "id", campaign_id, f"duplicate id (entry {first_index[campaign_id]} has it too)",
-                       "duplicate_id")
+                found.append(("id", f"duplicate id (entry {first_index[campaign_id]} has it too)", "duplicate_id"))
             else:
                 first_index[campaign_id] = index
-        if len(problems) > before:
+        for key, message, kind in found:
+            report(index, key, campaign_id, message, kind)
+        if found:
             continue
         try:
-            campaign = compile_campaign(
-                raw_id, entry["event_type"], entry["condition"], entry.get("operator_id"), entry.get("brand_id")
-            )
+            prepared.append(prepare(entry_fields(entry)))
         except ConditionError as error:
-            kind = _KINDS.get(type(error).__name__, "condition")
-            report(index, "condition", campaign_id, _condition_message(error), kind)
-        else:
-            campaigns.append(campaign)
+            report(index, "condition", campaign_id, _condition_message(error), _KINDS.get(type(error).__name__,
+                                                                                           "condition"))
+        except CampaignError as error:
+            report(index, "", campaign_id, str(error), error.kind)
     if problems:
         raise CampaignConfigError(problems, ids)
-    return campaigns
+    return prepared

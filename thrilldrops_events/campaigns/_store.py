@@ -1,142 +1,159 @@
-"""The writer's side of a campaign set: clause interning, filing, and publishing views.
+"""The writer's side of a campaign set: records, filing, and publishing whole snapshots.
 
-A :class:`Store` turns compiled campaigns into index entries (interning their clauses, so equal
-clauses of an event type are one object), files them in the views of their scope
-(:class:`~thrilldrops_events.campaigns._index.TypeIndex`), and publishes the views as one new mapping,
-swapped in with a single assignment. Only the campaign set's writer calls it, holding the set's lock;
-a match only ever reads :attr:`Store.views`.
+The published state is :attr:`Store.views`, ``{event type: {(operator_id, brand_id): ScopeIndex}}``:
+one index per scope that has campaigns, so a change touches the one index of its campaign's scope
+(a global campaign is not copied into every brand's index). A :class:`Batch` applies any number of
+changes to copies of the indexes they touch and publishes them with one assignment, so every match
+sees the set as it was before the batch or after it. Only the set's writer (holding its lock) uses
+a batch; a match only reads ``views``.
 """
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Iterator, Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from thrilldrops_events.campaigns._clauses import Clause, clauses_of, discriminators, lookup_of
-from thrilldrops_events.campaigns._index import Bucket, Entry, Scope, TypeIndex
-from thrilldrops_events.conditions import CompiledCondition, FunctionRegistry, Limits, compile_condition
-from thrilldrops_events.conditions.closures import SharedValue, Test, simple_test
-from thrilldrops_events.conditions.functions import BUILTINS
-from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.campaigns._atoms import Branch, branches_of
+from thrilldrops_events.campaigns._operands import Operand, Operands, Residual, check
+from thrilldrops_events.campaigns._pending import Pending
+from thrilldrops_events.campaigns._scope_index import Placement, ScopeIndex
+from thrilldrops_events.campaigns.campaign import Campaign
+from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.enums import EventType
 
-if TYPE_CHECKING:
-    from thrilldrops_events.campaigns.campaign_set import Campaign
+__all__ = ["BRANCH_BITS", "Batch", "Record", "Scope", "Store"]
 
-__all__ = ["Store"]
+#: A campaign's scope, or an index's key: ``(operator_id, brand_id)``, ``None`` meaning any.
+Scope = tuple["str | None", "str | None"]
+#: Bits of an item's key that number the branch (the rest is the campaign's place in the order).
+BRANCH_BITS = 5
 
-#: Which views a change touched, per event type.
-Touched = dict[EventType, list[Scope]]
+Views = dict[EventType, dict[Scope, ScopeIndex]]
+
+
+@dataclass(frozen=True, eq=False)
+class Record:
+    """A campaign as the set holds it: its place in the order and where each branch is filed."""
+
+    campaign: Campaign
+    seq: int
+    branches: tuple[Branch, ...]
+    placements: tuple[Placement, ...]
+    uses: tuple[Operand | Residual, ...]
+    context: Mapping[str, Any]
+    source: Any = None
 
 
 class Store:
-    """Index entries, clauses and views of one campaign set.
+    """Records, shared operands and the published views of one campaign set."""
 
-    Args:
-        functions: The set's function registry, to compile clauses that need their own condition.
-        context: The set's declared context values.
-        limits: The set's condition limits.
+    def __init__(self) -> None:
+        self.views: Views = {}
+        self.records: dict[str, Record] = {}
+        self.operands = Operands()
+        self.next_seq = 0
 
-    Attributes:
-        views: The published views: ``{event type: {(operator_id, brand_id): Bucket}}``. Replaced
-            whole by :meth:`publish`, never changed in place.
-    """
+    def batch(self) -> Batch:
+        """A batch of changes on copies of the published views (publish it to apply them)."""
+        return Batch(self)
 
-    def __init__(
-        self, functions: FunctionRegistry | None, context: Mapping[str, Any] | None, limits: Limits | None
-    ) -> None:
-        self._functions = functions
-        self._context = context
-        self._limits = limits
-        self.views: dict[EventType, dict[Scope, Bucket]] = {}
-        self.clauses: dict[tuple[EventType, Node], Clause] = {}
-        self.indexes: dict[EventType, TypeIndex] = {}
-        # built-in calls shared by clauses; an entry goes when the last clause using it does
-        self._shared: weakref.WeakValueDictionary[tuple[EventType, Node], SharedValue] = weakref.WeakValueDictionary()
 
-    def entry(self, campaign: Campaign, seq: int) -> Entry:
-        """The index entry of a campaign, its clauses interned."""
-        compiled = campaign.condition
-        clauses = tuple(self._intern(campaign.event_type, node, compiled) for node in clauses_of(compiled.node))
-        checked = compiled.checked
-        reorder = all(BUILTINS.get(name) is spec for name, spec in checked.functions.items())
-        return Entry(seq, campaign.id, clauses, dict(checked.context), discriminators(checked), reorder)
+class Batch:
+    """Changes to a store, made on copies and published at once."""
 
-    def _intern(self, event_type: EventType, node: Node, whole: CompiledCondition) -> Clause:
-        clause = self.clauses.get((event_type, node))
-        if clause is None:
-            shared = _Shared(self._shared, event_type)
-            simple = simple_test(whole.checked, node, shared)
-            if simple is not None:
-                clause = Clause(node, simple, lookup=lookup_of(whole.checked, node, shared))
-            elif node is whole.node:
-                clause = Clause(node, whole)
-            else:
-                functions, context, limits = self._functions, self._context, self._limits
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.views: Views = dict(store.views)
+        self._copied: set[EventType] = set()
+        self.added: dict[str, Record] = {}
+        self.removed: dict[str, Record] = {}
 
-                def make(sub: Node, event_type: EventType = event_type) -> Test:
-                    return compile_condition(sub, event_type, functions=functions, context=context, limits=limits)
+    def _indexes(self, event_type: EventType) -> dict[Scope, ScopeIndex]:
+        if event_type not in self._copied:
+            self.views[event_type] = dict(self.views.get(event_type, {}))
+            self._copied.add(event_type)
+        return self.views[event_type]
 
-                clause = Clause(node, make=make)
-            self.clauses[(event_type, node)] = clause
-        clause.users += 1
-        return clause
+    def current(self, campaign_id: str) -> Record | None:
+        """The record of a campaign as the batch leaves it so far."""
+        if campaign_id in self.added:
+            return self.added[campaign_id]
+        if campaign_id in self.removed:
+            return None
+        return self.store.records.get(campaign_id)
 
-    def file(self, campaign: Campaign, entry: Entry, touched: Touched) -> None:
-        """File an entry in the views of its campaign's scope (publish afterwards)."""
-        index = self.indexes.get(campaign.event_type)
-        if index is None:
-            index = self.indexes[campaign.event_type] = TypeIndex()
+    def add(self, campaign: Campaign, checked: CheckedCondition, seq: int | None = None, source: Any = None
+            ) -> Record:
+        """File a campaign (a new one goes last in the order; ``seq`` keeps a replaced one's place).
+
+        ``source`` is its condition as it was given, kept to tell an unchanged entry when reloading.
+        """
+        store = self.store
+        if seq is None:
+            seq = store.next_seq
+            store.next_seq += 1
+        event_type = campaign.event_type
+        window = (campaign.active_from, campaign.active_until)
+        branches = branches_of(checked, window)
+        indexes = self._indexes(event_type)
         scope = (campaign.operator_id, campaign.brand_id)
-        touched.setdefault(campaign.event_type, []).extend(index.add(scope, entry))
+        index = indexes.get(scope) or ScopeIndex()
+        placements: list[Placement] = []
+        uses: list[Operand | Residual] = []
+        for number, branch in enumerate(branches):
+            if not branch.possible:
+                continue
+            item = (seq << BRANCH_BITS | number, campaign.id)
+            operands = [store.operands.operand(event_type, checked, atom.operand) for atom in branch.atoms]
+            residuals = [store.operands.residual(event_type, checked, node) for node in branch.residual]
+            uses.extend(operands)
+            uses.extend(residuals)
+            placement = _placement(branch, item, operands, residuals)
+            index = index.filed(placement, True)
+            placements.append(placement)
+        index = index.with_campaign(seq, len(placements), window, dict(checked.context), True)
+        indexes[scope] = index
+        record = Record(campaign, seq, branches, tuple(placements), tuple(uses), dict(checked.context), source)
+        self.removed.pop(campaign.id, None)
+        self.added[campaign.id] = record
+        return record
 
-    def unfile(self, campaign: Campaign, entry: Entry, touched: Touched) -> None:
-        """Take an entry out of its views and release its clauses (publish afterwards)."""
-        for clause in entry.clauses:
-            clause.users -= 1
-            if clause.users == 0:
-                del self.clauses[(campaign.event_type, clause.node)]
+    def remove(self, record: Record) -> None:
+        """Take a campaign's branches out of its index and release what they used."""
+        campaign = record.campaign
+        event_type = campaign.event_type
+        indexes = self._indexes(event_type)
         scope = (campaign.operator_id, campaign.brand_id)
-        touched.setdefault(campaign.event_type, []).extend(self.indexes[campaign.event_type].remove(scope, entry))
+        index = indexes[scope]
+        for placement in record.placements:
+            index = index.filed(placement, False)
+        window = (campaign.active_from, campaign.active_until)
+        index = index.with_campaign(record.seq, len(record.placements), window, dict(record.context), False)
+        if index.campaigns:
+            indexes[scope] = index
+        else:
+            del indexes[scope]
+        for use in record.uses:
+            self.store.operands.release(event_type, use)
+        if self.added.pop(campaign.id, None) is None:
+            self.removed[campaign.id] = record
 
-    def publish(self, touched: Touched) -> None:
-        """Publish the new views touched, with one reference swap."""
-        views = dict(self.views)
-        for event_type, scopes in touched.items():
-            index = self.indexes[event_type]
-            current = dict(views.get(event_type, {}))
-            for view, bucket in index.publish(dict.fromkeys(scopes)).items():
-                if bucket is None:
-                    current.pop(view, None)
-                else:
-                    current[view] = bucket
-            if current:
-                views[event_type] = current
-            else:
-                views.pop(event_type, None)
-                del self.indexes[event_type]
-        self.views = views
+    def publish(self) -> None:
+        """Make the batch's views the set's (one assignment), then its records."""
+        store = self.store
+        store.views = {event_type: indexes for event_type, indexes in self.views.items() if indexes}
+        for campaign_id in self.removed:
+            store.records.pop(campaign_id, None)
+        store.records.update(self.added)
 
 
-class _Shared(MutableMapping[Node, SharedValue]):
-    """The shared calls of one event type: a view of the store's table keyed by node alone."""
-
-    def __init__(self, table: MutableMapping[tuple[EventType, Node], SharedValue], event_type: EventType) -> None:
-        self._table = table
-        self._event_type = event_type
-
-    def __getitem__(self, node: Node) -> SharedValue:
-        return self._table[(self._event_type, node)]
-
-    def __setitem__(self, node: Node, value: SharedValue) -> None:
-        self._table[(self._event_type, node)] = value
-
-    def __delitem__(self, node: Node) -> None:  # pragma: no cover - entries go by themselves
-        del self._table[(self._event_type, node)]
-
-    def __iter__(self) -> Iterator[Node]:  # pragma: no cover - not needed by the index
-        return (node for kind, node in list(self._table) if kind is self._event_type)
-
-    def __len__(self) -> int:  # pragma: no cover - not needed by the index
-        return sum(1 for _ in self)
+def _placement(branch: Branch, item: tuple[int, str], operands: list[Operand], residuals: list[Residual]
+               ) -> Placement:
+    pairs = tuple(zip(branch.atoms, operands, strict=True))
+    tests = {id(atom): check(atom, operand.read) for atom, operand in pairs if atom.kind != "not_set"}
+    by_share = sorted(pairs, key=lambda pair: pair[0].share)
+    pending = Pending(item, tuple(pair for pair in by_share if pair[0].kind == "set"),
+                      tuple(pair for pair in by_share if pair[0].kind == "range"), tuple(residuals), tests)
+    negatives = tuple((operand, tuple(atom.keys)) for atom, operand in pairs if atom.kind == "not_set")
+    return Placement(pending, negatives, pairs)

@@ -1,0 +1,318 @@
+"""A campaign's condition as the index sees it: branches of atoms about operands, and what is left.
+
+A condition whose top level is an ``or`` is split into its *branches* (up to :data:`MAX_BRANCHES`;
+the campaign matches when one of them holds); any other condition is one branch. A branch is the
+``and`` of its clauses. Each clause about a *pure operand* (an expression that reads only the event:
+a field, a built-in call such as ``hour(event.timestamp, "Europe/Malta")``, arithmetic) and literals
+becomes an :class:`Atom`, and the atoms of one operand are merged into one:
+
+* ``set``: the operand's value is one of ``keys`` (``==``, ``in``, ``is null``, a boolean operand,
+  and an interval on an operand of few values, such as an hour or a weekday);
+* ``not_set``: its value is none of ``keys`` (``!=``, ``not in``, ``is not null``);
+* ``range``: its value lies between ``low`` and ``high`` (``< <= > >=``, tiers with both bounds).
+
+Everything else (context values, registered functions, comparisons of two expressions, nested
+``or``) is *residual*: evaluated by closure once the atoms hold.
+
+Why an atom equals its clause: the operand's value and the literal (coerced exactly as the
+evaluators coerce it) compare with Python's operators in both, values that compare equal hash
+equal (``Decimal("20") == Decimal("20.00") == 20``), and ``null`` follows the language: it equals
+only ``null``, is in no list, and fails every ordering. Pure operands never raise, so atoms may be
+decided in any order, before the residual clauses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from thrilldrops_events._fields import payload_fields
+from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions.checked import CheckedCondition
+from thrilldrops_events.conditions.closures import is_pure
+from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.conditions.runtime import coerce_literal
+from thrilldrops_events.enums import ChannelType
+
+__all__ = ["MAX_BRANCHES", "TIMESTAMP", "Atom", "Bound", "Branch", "branches_of", "conjuncts"]
+
+#: The most branches a top-level ``or`` is split into; a wider one is one residual clause.
+MAX_BRANCHES = 16
+
+#: One end of a range: ``(value, inclusive)``.
+Bound = tuple[Any, bool]
+
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_NEGATED = {"==": "!=", "!=": "=="}
+_SCALARS = (n.Number, n.String, n.Boolean, n.Null)
+#: The event's timestamp, which an active window bounds.
+TIMESTAMP = n.FieldRef("event", "timestamp")
+
+#: The values some operands can take, all of them (intervals on these become sets).
+_HOURS = frozenset(range(24))
+_WEEKDAYS = frozenset(range(1, 8))
+_CHANNELS = frozenset(ChannelType)
+_BOOLS = frozenset({True, False})
+#: A rough number of distinct values per kind of operand, to guess how often an atom holds.
+_SPREAD = {"identifier": 500, "currency": 20, "country": 40, "string": 100, "number": 1000, "timestamp": 100_000,
+           "date": 365, "channel": 4, "bool": 2}
+
+
+@dataclass(frozen=True, eq=False)
+class Atom:
+    """What one branch requires of one operand.
+
+    Attributes:
+        operand: The pure expression (a node of the condition).
+        kind: ``"set"``, ``"not_set"`` or ``"range"``.
+        keys: The values of a set or not-set atom (``None`` stands for ``null``).
+        low: The lower bound of a range, or ``None``.
+        high: The upper bound of a range, or ``None``.
+        clauses: The clauses it was made from, in the condition's order.
+        share: A rough guess of how often it holds (0 to 1), to order the index's choices.
+    """
+
+    operand: Node
+    kind: str
+    keys: frozenset[Any] = frozenset()
+    low: Bound | None = None
+    high: Bound | None = None
+    clauses: tuple[Node, ...] = ()
+    share: float = 0.5
+
+    def holds(self, value: Any) -> bool:
+        """Whether the operand's value satisfies the atom."""
+        if self.kind == "set":
+            return value in self.keys
+        if self.kind == "not_set":
+            return value not in self.keys
+        return value is not None and _within(value, self.low, self.high)
+
+
+@dataclass(frozen=True, eq=False)
+class Branch:
+    """One branch: its atoms (at most a set, or a range and a not-set, per operand) and its residual clauses.
+
+    ``possible`` is false when its atoms contradict each other (``amount > 5 and amount < 2``).
+    """
+
+    atoms: tuple[Atom, ...]
+    residual: tuple[Node, ...]
+    possible: bool = True
+
+
+def _within(value: Any, low: Bound | None, high: Bound | None) -> bool:
+    if low is not None and not (value >= low[0] if low[1] else value > low[0]):
+        return False
+    return high is None or (value <= high[0] if high[1] else value < high[0])
+
+
+def conjuncts(node: Node) -> list[Node]:
+    """The clauses of an ``and`` (nested ones flattened, ``true`` dropped), in order; else the node itself."""
+    out: list[Node] = []
+    stack = [node]
+    while stack:
+        match stack.pop():
+            case n.And(operands):
+                stack.extend(reversed(operands))
+            case n.Boolean(True):
+                pass
+            case other:
+                out.append(other)
+    return out
+
+
+def _disjuncts(node: Node) -> list[Node]:
+    out: list[Node] = []
+    stack = [node]
+    while stack:
+        match stack.pop():
+            case n.Or(operands):
+                stack.extend(reversed(operands))
+            case other:
+                out.append(other)
+    return out
+
+
+class _Reader:
+    """Turns the clauses of one checked condition into atoms."""
+
+    def __init__(self, checked: CheckedCondition) -> None:
+        self.checked = checked
+        self.kinds = {spec.name: spec.kind for spec in payload_fields(checked.event_type)}
+
+    def operand(self, node: Node) -> bool:
+        """Whether ``node`` can be an atom's operand: a pure expression that is not a literal."""
+        if isinstance(node, (*_SCALARS, n.ListLiteral)):
+            return False
+        return self.checked.type_of(node).base != "list" and is_pure(self.checked, node)
+
+    def atom(self, clause: Node) -> Atom | None:
+        """The atom a clause is, or ``None`` when it is residual."""
+        negated = False
+        while isinstance(clause, n.Not) and isinstance(clause.operand, n.Not):  # not not x: x, as a condition
+            clause = clause.operand.operand
+        if isinstance(clause, n.Not):
+            negated, clause = True, clause.operand
+        match clause:
+            case n.In(operand, items, flag) if self.operand(operand):
+                target = self.checked.type_of(operand)
+                keys = frozenset(coerce_literal(item.value, target) for item in items.items)
+                return self.make(operand, "not_set" if flag != negated else "set", keys, clause)
+            case n.IsNull(operand, flag) if self.operand(operand):
+                return self.make(operand, "not_set" if flag != negated else "set", frozenset({None}), clause)
+            case n.Compare(op, left, right):
+                return self.comparison(_NEGATED.get(op, "") if negated else op, left, right, clause)
+            case n.Or() if not negated:
+                return self.union(clause)
+            case _ if self.operand(clause) and self.checked.type_of(clause).base == "bool":
+                # a boolean operand (a field, starts_with(...)): true, or false and null under not
+                keys = frozenset({False, None}) if negated else frozenset({True})
+                return self.make(clause, "set", keys, clause)
+        return None
+
+    def comparison(self, op: str, left: Node, right: Node, clause: Node) -> Atom | None:
+        if not op:  # not (a < b) is true for null too: no range says so
+            return None
+        if isinstance(left, _SCALARS) and not isinstance(right, _SCALARS):
+            op, left, right = _FLIPPED[op], right, left
+        if not isinstance(right, _SCALARS) or not self.operand(left):
+            return None
+        value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.checked.type_of(left))
+        if op == "==":
+            return self.make(left, "set", frozenset({value}), clause)
+        if op == "!=":
+            return self.make(left, "not_set", frozenset({value}), clause)
+        if value is None:  # pragma: no cover - the checker refuses orderings with null
+            return None
+        bound = (value, op in ("<=", ">="))
+        low, high = (bound, None) if op in (">", ">=") else (None, bound)
+        return Atom(left, "range", low=low, high=high, clauses=(clause,))
+
+    def union(self, clause: Node) -> Atom | None:
+        """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
+        parts = [self.atom(part) for part in _disjuncts(clause)]
+        first = parts[0]
+        if first is None or any(p is None or p.kind != "set" or p.operand != first.operand for p in parts):
+            return None
+        keys = frozenset().union(*(p.keys for p in parts if p is not None))
+        return self.make(first.operand, "set", keys, clause)
+
+    def make(self, operand: Node, kind: str, keys: frozenset[Any], clause: Node) -> Atom:
+        return Atom(operand, kind, keys=keys, clauses=(clause,))
+
+    def spread(self, operand: Node) -> int:
+        """A rough number of distinct values the operand takes."""
+        domain = self.domain(operand)
+        if domain is not None:
+            return len(domain)
+        match operand:
+            case n.FieldRef("payload", name) if name in self.kinds:
+                return _SPREAD.get(self.kinds[name], 100)
+            case n.FieldRef("event", "timestamp"):
+                return _SPREAD["timestamp"]
+            case n.FieldRef("event"):
+                return _SPREAD["identifier"]
+        return _SPREAD.get(self.checked.type_of(operand).base, 100)
+
+    def domain(self, operand: Node) -> frozenset[Any] | None:
+        """Every value the operand can take, when they are few (``null`` included if it can be null)."""
+        if operand == TIMESTAMP:  # perhaps not in the tree (an active window)
+            return None
+        kind = self.checked.type_of(operand)
+        values: frozenset[Any]
+        match operand:
+            case n.Call("hour"):
+                values = _HOURS
+            case n.Call("weekday"):
+                values = _WEEKDAYS
+            case _ if kind.base == "bool":
+                values = _BOOLS
+            case _ if kind.base == "channel":
+                values = _CHANNELS
+            case _:
+                return None
+        return values | {None} if kind.nullable else values
+
+
+def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom], bool]:
+    """The atoms of one operand merged: one set, or a range and a not-set; and whether they can hold at all."""
+    clauses = tuple(clause for atom in atoms for clause in atom.clauses)
+    sets = [atom.keys for atom in atoms if atom.kind == "set"]
+    excluded = frozenset().union(*(atom.keys for atom in atoms if atom.kind == "not_set"))
+    low = high = None
+    for atom in atoms:
+        if atom.low is not None and (low is None or _tighter_low(atom.low, low)):
+            low = atom.low
+        if atom.high is not None and (high is None or _tighter_high(atom.high, high)):
+            high = atom.high
+    ranged = low is not None or high is not None
+    if low is not None and high is not None and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
+        return [], False
+    domain = reader.domain(operand)
+    if not sets and domain is not None and (ranged or excluded):
+        sets = [domain]
+    if sets:
+        keys = frozenset.intersection(*sets) - excluded
+        if ranged:
+            keys = frozenset(key for key in keys if key is not None and _within(key, low, high))
+        share = min(1.0, len(keys) / reader.spread(operand))
+        return [Atom(operand, "set", keys=keys, clauses=clauses, share=share)], bool(keys)
+    out = []
+    if ranged:
+        share = 0.3 if low is not None and high is not None else 0.5
+        if operand == TIMESTAMP:  # active windows and date ranges: events mostly fall inside
+            share = 0.9
+        out.append(Atom(operand, "range", low=low, high=high, clauses=clauses, share=share))
+    if excluded:
+        share = max(0.0, 1.0 - len(excluded) / reader.spread(operand))
+        out.append(Atom(operand, "not_set", keys=excluded, clauses=clauses, share=share))
+    return out, True
+
+
+def _tighter_low(a: Bound, b: Bound) -> bool:
+    return bool(a[0] > b[0] or (a[0] == b[0] and not a[1] and b[1]))
+
+
+def _tighter_high(a: Bound, b: Bound) -> bool:
+    return bool(a[0] < b[0] or (a[0] == b[0] and not a[1] and b[1]))
+
+
+def _branch(reader: _Reader, clauses: Iterable[Node], window: Atom | None) -> Branch:
+    by_operand: dict[Node, list[Atom]] = {} if window is None else {TIMESTAMP: [window]}
+    residual: list[Node] = []
+    possible = True
+    for clause in clauses:
+        if isinstance(clause, n.Boolean):  # false (true was dropped)
+            possible = False
+            continue
+        atom = reader.atom(clause)
+        if atom is None:
+            residual.append(clause)
+        else:
+            by_operand.setdefault(atom.operand, []).append(atom)
+    atoms: list[Atom] = []
+    for operand, found in by_operand.items():
+        merged, holds = _merge(reader, operand, found)
+        atoms.extend(merged)
+        possible = possible and holds
+    return Branch(tuple(atoms), tuple(residual), possible)
+
+
+def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None] = (None, None)
+                ) -> tuple[Branch, ...]:
+    """The branches of a checked condition, each the ``and`` of its atoms and residual clauses.
+
+    ``window`` is a campaign's active window, ``(active_from, active_until)`` in Unix seconds (either
+    may be ``None``): a range atom on ``event.timestamp`` added to every branch, from inclusive, until
+    exclusive.
+    """
+    reader = _Reader(checked)
+    start, end = window
+    bounds = Atom(TIMESTAMP, "range", low=None if start is None else (start, True),
+                  high=None if end is None else (end, False)) if window != (None, None) else None
+    parts = _disjuncts(checked.node) if isinstance(checked.node, n.Or) else [checked.node]
+    if len(parts) > MAX_BRANCHES:
+        parts = [checked.node]
+    return tuple(_branch(reader, conjuncts(part), bounds) for part in parts)

@@ -1,0 +1,219 @@
+"""Changes to a campaign set: checked first, then made together in one batch.
+
+[CampaignChange][thrilldrops_events.CampaignChange] objects are *prepared* outside the set's lock
+(fields checked, condition parsed and type-checked; identical condition texts are checked once),
+then *applied* under it: ids are checked against the set as the earlier changes leave it, and
+only then is anything filed, so a batch with one bad change changes nothing. Reloading a
+configuration is a diff against the set: entries equal to their campaign are not even parsed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from thrilldrops_events._suggest import closest
+from thrilldrops_events.campaigns._json import read_campaigns
+from thrilldrops_events.campaigns._store import Store
+from thrilldrops_events.campaigns.campaign import (
+    KEYS,
+    MATCHING_KEYS,
+    Campaign,
+    Compiler,
+    extra_problem,
+    id_problem,
+    name_problem,
+    scope_problem,
+    tags_problem,
+    window_problem,
+)
+from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff
+from thrilldrops_events.conditions.checked import CheckedCondition
+from thrilldrops_events.conditions.condition import CompiledCondition
+from thrilldrops_events.errors import CampaignError
+
+__all__ = ["Prepared", "Writer"]
+
+#: How many checked condition texts a set remembers, so that identical texts are checked once.
+_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """A change, checked: the new campaign (for ``add`` and ``replace``) with its checked condition."""
+
+    kind: str
+    campaign_id: str
+    campaign: Campaign | None = None
+    checked: CheckedCondition | None = None
+    source: Any = None
+
+
+def _field_problem(fields: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(kind, message)`` for the first malformed field of an ``add`` or ``replace``, or ``None``."""
+    for name in ("operator_id", "brand_id"):
+        problem = scope_problem(name, fields.get(name))
+        if problem is not None:
+            return "invalid_scope", problem
+    problem = name_problem(fields.get("name"))
+    if problem is not None:
+        return "invalid_name", problem
+    problem = tags_problem(fields.get("tags", ()))
+    if problem is not None:
+        return "invalid_tags", problem
+    window = window_problem(fields.get("active_from"), fields.get("active_until"))
+    if window is not None:
+        return "invalid_window", window[1]
+    extra = fields.get("extra") or {}
+    if not isinstance(extra, Mapping):
+        return "invalid_field", f"extra is a mapping of field names to JSON values, not {type(extra).__name__}"
+    for key, value in extra.items():
+        if key in KEYS or (isinstance(key, str) and closest(key, MATCHING_KEYS) is not None):
+            return "invalid_field", f"{key!r} cannot be an engine field: it is, or is close to, a campaign key"
+        problem = extra_problem(key, value)
+        if problem is not None:
+            return "invalid_field", problem
+    return None
+
+
+class Writer:
+    """Prepares and applies changes to one set's store; ``apply`` and ``diff`` run under the set's lock."""
+
+    def __init__(self, compiler: Compiler) -> None:
+        self.compiler = compiler
+        self.store = Store()
+        self._checked: dict[tuple[Any, str], CheckedCondition] = {}
+
+    def _check(self, source: Any, event_type: Any) -> CheckedCondition:
+        if not isinstance(source, str):
+            return self.compiler.check(source, event_type)
+        key = (event_type, source)
+        checked = self._checked.get(key)
+        if checked is None:
+            checked = self.compiler.check(source, event_type)
+            if len(self._checked) >= _CACHE_SIZE:
+                del self._checked[next(iter(self._checked))]
+            self._checked[key] = checked
+        return checked
+
+    def prepare(self, change: CampaignChange) -> Prepared:
+        """Check a change's fields and condition (not its id against the set: that is done when applied).
+
+        Raises:
+            CampaignError: A malformed id or field.
+            ConditionError: The condition's own error.
+        """
+        if change.kind == "remove":  # any id the set does not hold is unknown
+            return Prepared("remove", change.campaign_id)
+        problem = id_problem(change.campaign_id)
+        if problem is not None:
+            raise CampaignError(problem, kind="invalid_id")
+        fields = change.fields
+        found = _field_problem(fields)
+        if found is not None:
+            kind, message = found
+            raise CampaignError(f"campaign {change.campaign_id!r}: {message}", campaign_id=change.campaign_id,
+                                kind=kind)
+        source = fields["condition"]
+        checked = self._check(source.node if isinstance(source, CompiledCondition) else source, fields["event_type"])
+        campaign = Campaign._lazy(
+            checked.node, self.compiler, id=change.campaign_id, event_type=checked.event_type,
+            operator_id=fields.get("operator_id"), brand_id=fields.get("brand_id"), name=fields.get("name"),
+            tags=tuple(fields.get("tags", ())), active_from=fields.get("active_from"),
+            active_until=fields.get("active_until"), _extra=dict(fields.get("extra") or {}),
+        )
+        return Prepared(change.kind, change.campaign_id, campaign, checked, source)
+
+    def _validate(self, prepared: list[Prepared]) -> None:
+        """Check every id against the set as the changes before it leave it; raise before anything changes."""
+        present: dict[str, bool] = {}
+        for change in prepared:
+            campaign_id = change.campaign_id
+            if not isinstance(campaign_id, str):
+                raise CampaignError(f"no campaign {campaign_id!r} in the set", kind="unknown_id")
+            held = present.get(campaign_id, campaign_id in self.store.records)
+            if change.kind == "add" and held:
+                raise CampaignError(f"campaign {campaign_id!r} is already in the set", campaign_id=campaign_id,
+                                    kind="duplicate_id")
+            if change.kind != "add" and not held:
+                raise CampaignError(f"no campaign {campaign_id!r} in the set", campaign_id=campaign_id,
+                                    kind="unknown_id")
+            present[campaign_id] = change.kind != "remove"
+
+    def apply(self, prepared: list[Prepared]) -> list[Campaign]:
+        """Make prepared changes in one batch; the campaign each added, replaced (the new one) or removed."""
+        self._validate(prepared)
+        batch = self.store.batch()
+        out: list[Campaign] = []
+        for change in prepared:
+            current = batch.current(change.campaign_id)
+            seq = None
+            if current is not None:
+                batch.remove(current)
+                seq = current.seq
+            if change.campaign is None:
+                assert current is not None
+                out.append(current.campaign)
+                continue
+            assert change.checked is not None
+            batch.add(change.campaign, change.checked, seq, change.source)
+            out.append(change.campaign)
+        batch.publish()
+        return out
+
+    def diff(self, data: Iterable[Mapping[str, Any]] | str | bytes) -> tuple[ConfigDiff, list[Prepared]]:
+        """What makes the set hold exactly the configuration's campaigns, and those changes prepared."""
+        records = self.store.records
+        unchanged: list[str] = []
+
+        def prepare(fields: dict[str, Any]) -> Prepared | None:
+            campaign_id = fields.pop("campaign_id")
+            record = records.get(campaign_id)
+            if record is not None and _same(record.campaign, record.source, fields):
+                unchanged.append(campaign_id)
+                return None
+            return self.prepare(CampaignChange("replace" if record is not None else "add", campaign_id, fields))
+
+        changes = [change for change in read_campaigns(data, prepare) if change is not None]
+        kept = {change.campaign_id for change in changes} | set(unchanged)
+        removals = [Prepared("remove", campaign_id) for campaign_id, record in
+                    sorted(records.items(), key=lambda pair: pair[1].seq) if campaign_id not in kept]
+        replaced = [change for change in changes if change.kind == "replace" and change.campaign is not None]
+        for change in replaced:  # a replacement equal to its campaign is no change
+            assert change.campaign is not None
+            if change.campaign == records[change.campaign_id].campaign:
+                unchanged.append(change.campaign_id)
+        changes = [change for change in changes if change.campaign_id not in unchanged]
+        prepared = removals + changes
+        diff = ConfigDiff(
+            changes=tuple(_public(change) for change in prepared),
+            added=tuple(change.campaign_id for change in changes if change.kind == "add"),
+            replaced=tuple(change.campaign_id for change in changes if change.kind == "replace"),
+            removed=tuple(change.campaign_id for change in removals),
+            unchanged=tuple(unchanged),
+        )
+        return diff, prepared
+
+
+def _same(campaign: Campaign, source: Any, fields: Mapping[str, Any]) -> bool:
+    """Whether an entry's fields say exactly what ``campaign`` is, its condition given as it was before."""
+    return (
+        fields["condition"] == source
+        and fields["event_type"] in (campaign.event_type, campaign.event_type.value)
+        and all(fields.get(name) == getattr(campaign, name) for name in
+                ("operator_id", "brand_id", "name", "active_from", "active_until"))
+        and tuple(fields.get("tags", ())) == campaign.tags
+        and dict(fields.get("extra") or {}) == dict(campaign.extra)
+    )
+
+
+def _public(change: Prepared) -> CampaignChange:
+    campaign = change.campaign
+    if campaign is None:
+        return CampaignChange.remove(change.campaign_id)
+    fields = {"event_type": campaign.event_type, "condition": change.source, "operator_id": campaign.operator_id,
+              "brand_id": campaign.brand_id, "name": campaign.name, "tags": campaign.tags,
+              "active_from": campaign.active_from, "active_until": campaign.active_until,
+              "extra": dict(campaign.extra)}
+    return CampaignChange(change.kind, change.campaign_id, fields)

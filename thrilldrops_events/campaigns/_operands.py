@@ -1,0 +1,175 @@
+"""What the index reads from an event: operands (fields and derived values) and residual clauses.
+
+An :class:`Operand` is one pure expression of an event type, shared by every campaign of the set
+that reads it: a field is read directly; a derived value (``hour(event.timestamp, "Europe/Malta")``,
+``lower(currency)``, ``real_bet + bonus_bet``) is computed by the closure evaluator once per event,
+however many campaigns compare it with different values. A :class:`Residual` is a clause the index
+cannot decide by look-up; it is evaluated once per event for every campaign that holds it, and
+only for the campaigns whose atoms all hold. :func:`check` turns an atom into a test for the
+campaigns that reach it without the index having decided it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from thrilldrops_events.campaigns._atoms import Atom
+from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions.checked import CheckedCondition
+from thrilldrops_events.conditions.closures import Closure, closure_of
+from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.enums import EventType
+
+__all__ = ["Check", "MatchState", "Operand", "Operands", "Read", "Residual", "check"]
+
+#: How an operand is read from an envelope.
+Read = Callable[[Any], Any]
+#: A test of one campaign branch that the index did not decide: ``check(envelope, state) -> bool``.
+Check = Callable[[Any, "MatchState"], bool]
+
+_NO_CONTEXT: Mapping[str, Any] = {}
+
+
+class MatchState:
+    """What one match carries besides the envelope: the context values, and the residual clauses' values."""
+
+    __slots__ = ("ctx", "memo")
+
+    def __init__(self, ctx: dict[str, Any]) -> None:
+        self.ctx = ctx
+        self.memo: dict[Residual, bool] = {}
+
+
+class _Derived:
+    """A derived value, computed once per envelope (envelopes are frozen, so one is known by its identity).
+
+    The last result is kept with its envelope as one tuple, replaced whole, so threads never see half of it.
+    """
+
+    __slots__ = ("_cache", "_closure")
+
+    def __init__(self, closure: Closure) -> None:
+        self._closure = closure
+        self._cache: tuple[Any, Any] = (None, None)
+
+    def __call__(self, envelope: Any) -> Any:
+        cache = self._cache
+        if cache[0] is envelope:
+            return cache[1]
+        value = self._closure(envelope.payload, envelope, _NO_CONTEXT)
+        self._cache = (envelope, value)
+        return value
+
+
+class Operand:
+    """One pure expression of an event type, shared by the campaigns that read it.
+
+    Attributes:
+        node: The expression.
+        read: ``read(envelope)`` gives its value for an event.
+        derived: Whether it is computed (a call, arithmetic) rather than a field read.
+        users: How many atoms of the set use it.
+    """
+
+    __slots__ = ("derived", "node", "read", "users")
+
+    def __init__(self, node: Node, read: Read) -> None:
+        self.node = node
+        self.read = read
+        self.users = 0
+        self.derived = not isinstance(node, n.FieldRef)
+
+    def __repr__(self) -> str:
+        return f"<Operand {self.node.text[:60]}>"
+
+
+class Residual:
+    """A clause the index cannot decide, shared by the campaigns that hold it; evaluated once per event."""
+
+    __slots__ = ("closure", "node", "users")
+
+    def __init__(self, node: Node, closure: Closure) -> None:
+        self.node = node
+        self.closure = closure
+        self.users = 0
+
+    def __call__(self, envelope: Any, state: MatchState) -> bool:
+        """Its value for ``envelope`` (computed at most once per match)."""
+        memo = state.memo
+        held = memo.get(self)
+        if held is None:
+            held = memo[self] = bool(self.closure(envelope.payload, envelope, state.ctx))
+        return held
+
+    def __repr__(self) -> str:
+        return f"<Residual {self.node.text[:60]}>"
+
+
+def _reader(checked: CheckedCondition, node: Node) -> Read:
+    match node:
+        case n.FieldRef("payload", name):
+            return operator.attrgetter(f"payload.{name}")
+        case n.FieldRef("event", name):
+            return operator.attrgetter(name)
+    return _Derived(closure_of(checked, node))
+
+
+class Operands:
+    """The operands and residual clauses of one campaign set, per event type, counted by their users."""
+
+    def __init__(self) -> None:
+        self._operands: dict[tuple[EventType, Node], Operand] = {}
+        self._residuals: dict[tuple[EventType, Node], Residual] = {}
+
+    def operand(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Operand:
+        """The shared operand for ``node`` (a pure expression of ``checked``), counting one more user."""
+        found = self._operands.get((event_type, node))
+        if found is None:
+            found = self._operands[(event_type, node)] = Operand(node, _reader(checked, node))
+        found.users += 1
+        return found
+
+    def residual(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Residual:
+        """The shared residual clause for ``node``, counting one more user."""
+        found = self._residuals.get((event_type, node))
+        if found is None:
+            found = self._residuals[(event_type, node)] = Residual(node, closure_of(checked, node))
+        found.users += 1
+        return found
+
+    def release(self, event_type: EventType, item: Operand | Residual) -> None:
+        """One user fewer; forgotten at none."""
+        item.users -= 1
+        if item.users <= 0:
+            table: dict[tuple[EventType, Node], Any] = (
+                self._operands if isinstance(item, Operand) else self._residuals
+            )
+            table.pop((event_type, item.node), None)
+
+    def __len__(self) -> int:
+        return len(self._operands) + len(self._residuals)
+
+
+def check(atom: Atom, read: Read) -> Check:
+    """A test of ``atom`` for one campaign branch, reading its operand with ``read``."""
+    if atom.kind == "set":
+        keys = atom.keys
+        return lambda envelope, state: read(envelope) in keys
+    if atom.kind == "not_set":
+        excluded = atom.keys
+        return lambda envelope, state: read(envelope) not in excluded
+    low, high = atom.low, atom.high
+    if high is None and low is not None:
+        floor, inclusive = low
+        if inclusive:
+            return lambda envelope, state: (value := read(envelope)) is not None and value >= floor
+        return lambda envelope, state: (value := read(envelope)) is not None and value > floor
+    if low is None and high is not None:
+        ceiling, inclusive = high
+        if inclusive:
+            return lambda envelope, state: (value := read(envelope)) is not None and value <= ceiling
+        return lambda envelope, state: (value := read(envelope)) is not None and value < ceiling
+    holds = atom.holds
+    return lambda envelope, state: holds(read(envelope))

@@ -1,0 +1,307 @@
+"""One campaign: what triggers it (event type, condition, scope, active window) and what it carries.
+
+A [Campaign][thrilldrops_events.Campaign] is a frozen record, compared by value. Besides what the
+index matches on, it keeps a name, tags and any fields a campaign engine stores with it (rewards,
+budgets, priorities): they are written back with the campaign and never interpreted. The field
+checks here are shared by ``CampaignSet.add`` and the JSON loader, so both say the same thing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from thrilldrops_events.conditions.checked import CheckedCondition
+from thrilldrops_events.conditions.checker import check_condition
+from thrilldrops_events.conditions.condition import CompiledCondition, compile_checked
+from thrilldrops_events.conditions.functions import FunctionRegistry
+from thrilldrops_events.conditions.jsonform import condition_to_json, read_with_paths
+from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
+from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.conditions.parser import parse_with_spans
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import ConditionSyntaxError
+
+__all__ = [
+    "KEYS",
+    "MATCHING_KEYS",
+    "Campaign",
+    "Compiler",
+    "extra_problem",
+    "id_problem",
+    "name_problem",
+    "scope_problem",
+    "tags_problem",
+    "window_problem",
+]
+
+#: The keys of a campaign's JSON form that the set reads; any other key is an engine field.
+KEYS = ("id", "name", "event_type", "operator_id", "brand_id", "active_from", "active_until", "tags", "condition")
+#: The optional keys that change what a campaign matches: an unknown key close to one is refused as a misspelling.
+MATCHING_KEYS = ("event_type", "operator_id", "brand_id", "active_from", "active_until")
+
+_MAX_NAME = 1000
+_MAX_TAG = 255
+_MAX_TAGS = 1000
+_MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z
+_MAX_EXTRA_DEPTH = 32
+_MAX_EXTRA_ITEMS = 10_000
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def id_problem(value: object) -> str | None:
+    """What is wrong with a campaign id, or ``None``."""
+    if isinstance(value, str) and value and value.strip() == value:
+        return None
+    return f"a campaign id is a non-empty string without surrounding whitespace, not {_shown(value)}"
+
+
+def scope_problem(name: str, value: object) -> str | None:
+    """What is wrong with an ``operator_id`` or ``brand_id`` scope, or ``None``."""
+    if value is None or (isinstance(value, str) and value and value.strip() == value and len(value) <= 255):
+        return None
+    return (f"{name} is an envelope identifier (a non-empty string without surrounding whitespace, "
+            f"at most 255 characters) or null, not {_shown(value)}")
+
+
+def name_problem(value: object) -> str | None:
+    """What is wrong with a campaign's name, or ``None``."""
+    if value is None or (isinstance(value, str) and 0 < len(value) <= _MAX_NAME):
+        return None
+    return f"name is a non-empty string of at most {_MAX_NAME} characters or null, not {_shown(value)}"
+
+
+def tags_problem(value: object) -> str | None:
+    """What is wrong with a campaign's tags, or ``None``."""
+    if isinstance(value, (list, tuple)) and len(value) <= _MAX_TAGS and all(
+        isinstance(tag, str) and 0 < len(tag) <= _MAX_TAG for tag in value
+    ):
+        return None
+    return f"tags are a list of at most {_MAX_TAGS} non-empty strings of at most {_MAX_TAG} characters"
+
+
+def window_problem(start: object, end: object) -> tuple[str, str] | None:
+    """What is wrong with an active window, as ``(key, message)``, or ``None``."""
+    for key, value in (("active_from", start), ("active_until", end)):
+        if value is not None and (type(value) is not int or not 0 <= value <= _MAX_TIMESTAMP + 1):
+            return key, f"{key} is Unix seconds (an integer from 0) or null, not {_shown(value)}"
+    if isinstance(start, int) and isinstance(end, int) and start >= end:
+        return "active_until", f"active_until ({end}) must be later than active_from ({start})"
+    return None
+
+
+def extra_problem(key: object, value: object) -> str | None:
+    """What is wrong with an engine field (a JSON value, kept as it is), or ``None``."""
+    if not isinstance(key, str):
+        return f"field names are strings, not {_shown(key)}"
+    items = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        items += 1
+        if depth > _MAX_EXTRA_DEPTH or items > _MAX_EXTRA_ITEMS:
+            return f"{key} is larger than a campaign field may be (depth {_MAX_EXTRA_DEPTH}, {_MAX_EXTRA_ITEMS} values)"
+        if isinstance(item, Mapping):
+            if not all(isinstance(name, str) for name in item):
+                return f"{key} holds an object whose keys are not all strings"
+            stack.extend((member, depth + 1) for member in item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend((member, depth + 1) for member in item)
+        elif not (item is None or isinstance(item, (str, bool, int, float))):
+            return f"{key} holds {type(item).__name__}, which is not a JSON value"
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Compiler:
+    """How a set compiles its conditions: its functions, context declarations and limits."""
+
+    functions: FunctionRegistry | None = None
+    context: Mapping[str, Any] | None = None
+    limits: Limits | None = None
+
+    def check(self, source: str | Mapping[str, Any] | Node, event_type: EventType | str) -> CheckedCondition:
+        """Parse and check a condition for ``event_type`` with these options (what ``compile_condition`` does first).
+
+        Raises:
+            ConditionError: Its syntax, type or limit error.
+        """
+        limits = self.limits or DEFAULT_LIMITS
+        options: dict[str, Any] = {"functions": self.functions, "context": self.context, "limits": limits}
+        if isinstance(source, str):
+            node, spans = parse_with_spans(source, limits)
+            return check_condition(node, event_type, source=source, spans=spans, **options)
+        if isinstance(source, Mapping):
+            node, paths = read_with_paths(source, limits)
+            return check_condition(node, event_type, paths=paths, **options)
+        if isinstance(source, Node):
+            return check_condition(source, event_type, **options)
+        raise ConditionSyntaxError(
+            f"a condition is text, its JSON form (a dict) or a parsed tree, not {type(source).__name__}"
+        )
+
+    def compile(self, node: Node, event_type: EventType | str) -> CompiledCondition:
+        """Check and compile a condition tree for ``event_type`` with these options."""
+        return compile_checked(self.check(node, event_type))
+
+
+_DEFAULT = Compiler()
+
+
+class Campaign:
+    """One campaign: its id, what triggers it, and what it carries. Frozen, and compared by value.
+
+    Attributes:
+        id: The campaign's id, unique in its set.
+        event_type: The event type that can trigger it.
+        operator_id: Only events of this operator trigger it (``None``: any operator).
+        brand_id: Only events of this brand trigger it (``None``: any brand).
+        name: A name for people, or ``None``.
+        tags: Tags, in order (kept, not interpreted).
+        active_from: Events before this moment (Unix seconds) do not trigger it (``None``: no start).
+        active_until: Events from this moment on do not trigger it (``None``: no end).
+    """
+
+    __slots__ = ("_compiled", "_compiler", "_extra", "_node", "active_from", "active_until", "brand_id",
+                 "event_type", "id", "name", "operator_id", "tags")
+
+    id: str
+    event_type: EventType
+    operator_id: str | None
+    brand_id: str | None
+    name: str | None
+    tags: tuple[str, ...]
+    active_from: int | None
+    active_until: int | None
+    _compiled: CompiledCondition | None
+    _compiler: Compiler
+    _extra: dict[str, Any]
+    _node: Node
+
+    def __init__(
+        self,
+        id: str,
+        event_type: EventType,
+        condition: CompiledCondition,
+        operator_id: str | None = None,
+        brand_id: str | None = None,
+        *,
+        name: str | None = None,
+        tags: tuple[str, ...] = (),
+        active_from: int | None = None,
+        active_until: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        fields = {"id": id, "event_type": EventType(event_type), "operator_id": operator_id, "brand_id": brand_id,
+                  "name": name, "tags": tuple(tags), "active_from": active_from, "active_until": active_until,
+                  "_extra": dict(extra or {}), "_node": condition.node, "_compiled": condition,
+                  "_compiler": _DEFAULT}
+        for key, value in fields.items():
+            object.__setattr__(self, key, value)
+
+    @classmethod
+    def _lazy(cls, node: Node, compiler: Compiler, **fields: Any) -> Campaign:
+        """A campaign whose condition is compiled when first asked for (a set holds many, and rarely calls them)."""
+        campaign = cls.__new__(cls)
+        setter = object.__setattr__
+        for key, value in fields.items():
+            setter(campaign, key, value)
+        setter(campaign, "_node", node)
+        setter(campaign, "_compiler", compiler)
+        setter(campaign, "_compiled", None)
+        return campaign
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+    @property
+    def condition(self) -> CompiledCondition:
+        """The compiled condition (call it on an event; ``.text`` is its canonical text)."""
+        compiled: CompiledCondition | None = self._compiled
+        if compiled is None:
+            compiled = self._compiler.compile(self._node, self.event_type)
+            object.__setattr__(self, "_compiled", compiled)
+        return compiled
+
+    @property
+    def node(self) -> Node:
+        """The condition's tree."""
+        return self._node
+
+    @property
+    def text(self) -> str:
+        """The canonical text of the condition."""
+        return self._node.text
+
+    @property
+    def extra(self) -> Mapping[str, Any]:
+        """The engine's own fields, kept as they were given (read-only)."""
+        return MappingProxyType(self._extra)
+
+    def in_scope(self, envelope: Envelope) -> bool:
+        """Whether ``envelope`` is of this campaign's event type, operator and brand (its condition aside)."""
+        return (
+            envelope.payload.event_type is self.event_type
+            and (self.operator_id is None or self.operator_id == envelope.operator_id)
+            and (self.brand_id is None or self.brand_id == envelope.brand_id)
+        )
+
+    def active_at(self, timestamp: int) -> bool:
+        """Whether the campaign is active at ``timestamp`` (from ``active_from`` on, before ``active_until``)."""
+        return (self.active_from is None or timestamp >= self.active_from) and (
+            self.active_until is None or timestamp < self.active_until
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The campaign's JSON form.
+
+        ``{"id", "event_type", "operator_id", "brand_id", "condition"}``, the condition in the
+        language's JSON form (``{"version": 1, "condition": {...}}``); then ``name``, ``tags``,
+        ``active_from`` and ``active_until`` when set, and the engine's own fields.
+        """
+        out: dict[str, Any] = {
+            "id": self.id,
+            "event_type": self.event_type.value,
+            "operator_id": self.operator_id,
+            "brand_id": self.brand_id,
+            "condition": condition_to_json(self._node),
+        }
+        for key in ("name", "active_from", "active_until"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.tags:
+            out["tags"] = list(self.tags)
+        out.update(self._extra)
+        return out
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.id, self.event_type, self._node, self.operator_id, self.brand_id, self.name, self.tags,
+                self.active_from, self.active_until)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Campaign):
+            return NotImplemented
+        return self._key() == other._key() and self._extra == other._extra
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        text = self.text if len(self.text) <= 120 else self.text[:120] + "..."
+        scope = "".join(
+            f", {name}={getattr(self, name)!r}"
+            for name in ("operator_id", "brand_id", "name", "active_from", "active_until")
+            if getattr(self, name) is not None
+        )
+        tags = f", tags={list(self.tags)!r}" if self.tags else ""
+        return f"Campaign({self.id!r}, {self.event_type.value}, {text!r}{scope}{tags})"

@@ -1,0 +1,106 @@
+"""Changes to a campaign set, applied together, and what reloading a configuration changes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.enums import EventType
+
+__all__ = ["CampaignChange", "ConfigDiff"]
+
+
+@dataclass(frozen=True)
+class CampaignChange:
+    """One change to a campaign set: add a campaign, replace one, or remove one.
+
+    Make them with [add][thrilldrops_events.CampaignChange.add],
+    [replace][thrilldrops_events.CampaignChange.replace] and
+    [remove][thrilldrops_events.CampaignChange.remove], and hand a list of them to
+    [CampaignSet.apply][thrilldrops_events.CampaignSet.apply], which makes them all or none.
+
+    Attributes:
+        kind: ``"add"``, ``"replace"`` or ``"remove"``.
+        campaign_id: The campaign concerned.
+        fields: For ``add`` and ``replace``: ``event_type``, ``condition`` and the optional fields.
+
+    Examples:
+        >>> from thrilldrops_events import CampaignChange
+        >>> CampaignChange.add("welcome-drop", "Deposit", "amount >= 20", brand_id="b-7").kind
+        'add'
+        >>> CampaignChange.remove("welcome-drop")
+        CampaignChange(kind='remove', campaign_id='welcome-drop', fields={})
+    """
+
+    kind: str
+    campaign_id: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def add(
+        cls,
+        campaign_id: str,
+        event_type: EventType | str,
+        condition: str | Mapping[str, Any] | Node,
+        *,
+        operator_id: str | None = None,
+        brand_id: str | None = None,
+        name: str | None = None,
+        tags: tuple[str, ...] | list[str] = (),
+        active_from: int | None = None,
+        active_until: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> CampaignChange:
+        """Add a campaign (the arguments of ``CampaignSet.add``)."""
+        return cls("add", campaign_id, _fields(locals()))
+
+    @classmethod
+    def replace(
+        cls,
+        campaign_id: str,
+        event_type: EventType | str,
+        condition: str | Mapping[str, Any] | Node,
+        *,
+        operator_id: str | None = None,
+        brand_id: str | None = None,
+        name: str | None = None,
+        tags: tuple[str, ...] | list[str] = (),
+        active_from: int | None = None,
+        active_until: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> CampaignChange:
+        """Replace a campaign, keeping its place (the arguments of ``CampaignSet.replace``)."""
+        return cls("replace", campaign_id, _fields(locals()))
+
+    @classmethod
+    def remove(cls, campaign_id: str) -> CampaignChange:
+        """Remove a campaign."""
+        return cls("remove", campaign_id)
+
+
+def _fields(arguments: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in arguments.items() if key not in ("cls", "campaign_id")}
+
+
+@dataclass(frozen=True)
+class ConfigDiff:
+    """What reloading a configuration changes: the changes, and the ids each kind of change concerns.
+
+    Attributes:
+        changes: The changes, removals first, then replacements and additions in the configuration's order.
+        added: Ids of campaigns the configuration adds.
+        replaced: Ids of campaigns whose configuration changed.
+        removed: Ids of campaigns the configuration no longer holds.
+        unchanged: Ids of campaigns left as they are.
+    """
+
+    changes: tuple[CampaignChange, ...]
+    added: tuple[str, ...]
+    replaced: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
