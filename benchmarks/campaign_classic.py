@@ -1,36 +1,20 @@
-"""Match events against N campaigns: CampaignSet beside the loop a user would write over compiled conditions.
+"""The classic campaign population of bench_campaigns.py: realistic templates, few matches per event.
 
-Run: python benchmarks/bench_campaigns.py [--quick] [--sizes 10,100,1000,10000] [--events N] [--seed S]
-
-For each N, the same seeded generator makes N campaigns spread over the eight event types and the
-20 brands of four operators (most scoped to one brand, some to a whole operator, a few global),
-with conditions drawn from realistic templates: equality, ranges, ``in`` lists, null tests, time
-helpers and a few complex ones with ``or`` and arithmetic. A seeded stream of envelopes built with
-the real models (mostly transactions, as in production) is matched by:
-
-  naive loop      for every campaign: same event type? in scope? then call its compiled condition
-                  (what a user writes with compile_condition alone; the reference behaviour)
-  CampaignSet     CampaignSet.match on the set loaded at start-up with CampaignSet.from_json
-  (built by add)  CampaignSet.match on the same campaigns added one at a time with add()
-
-The two sets hold the same index; the one built by add() is a little slower at large N on a busy
-machine because its index was allocated piecemeal among everything else the build allocated.
-Every contender is checked to return the same ids for every event before anything is timed.
+N campaigns spread over the eight event types and the 20 brands of four operators (most scoped to one
+brand, some to a whole operator, a few global), with conditions drawn from realistic templates:
+equality, ranges, ``in`` lists, null tests, time helpers and a few complex ones with ``or`` and
+arithmetic; and a seeded stream of envelopes built with the real models (mostly transactions).
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
 import random
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from thrilldrops_events import (
-    CampaignSet,
     ChannelType,
     Deposit,
     Envelope,
@@ -298,43 +282,6 @@ def generate_events(count: int, seed: int = 11) -> list[Envelope]:
     return out
 
 
-# --- the contenders ------------------------------------------------------------------------------------------------
-
-
-class NaiveLoop:
-    """What a user writes with compile_condition alone: check type and scope, then call each condition.
-
-    It uses the very conditions the set compiled (``campaign.condition`` is a ``compile_condition`` result).
-    """
-
-    def __init__(self, campaigns: CampaignSet) -> None:
-        self.rows = [
-            (campaign.id, campaign.event_type, campaign.operator_id, campaign.brand_id, campaign.condition)
-            for campaign in campaigns
-        ]
-
-    def match(self, envelope: Envelope) -> list[str]:
-        event_type = envelope.payload.event_type
-        operator_id = envelope.operator_id
-        brand_id = envelope.brand_id
-        return [
-            campaign_id
-            for campaign_id, kind, operator, brand, condition in self.rows
-            if kind is event_type
-            and (operator is None or operator == operator_id)
-            and (brand is None or brand == brand_id)
-            and condition(envelope)
-        ]
-
-
-def build_set(specs: Sequence[CampaignSpec]) -> CampaignSet:
-    """The campaigns added one at a time, as a live campaign engine adds them."""
-    campaigns = CampaignSet()
-    for spec in specs:
-        campaigns.add(spec.id, spec.event_type, spec.text, operator_id=spec.operator_id, brand_id=spec.brand_id)
-    return campaigns
-
-
 def config(specs: Sequence[CampaignSpec]) -> list[dict[str, Any]]:
     """The campaigns as a configuration file holds them (conditions as text, as people write them)."""
     return [
@@ -342,85 +289,3 @@ def config(specs: Sequence[CampaignSpec]) -> list[dict[str, Any]]:
          "brand_id": spec.brand_id, "condition": spec.text}
         for spec in specs
     ]
-
-
-def per_call_us(contenders: Sequence[Callable[[Envelope], list[str]]], events: Sequence[Envelope], budget: float
-                ) -> list[float]:
-    """Microseconds per call of each contender: the best of several rounds over the whole stream.
-
-    Rounds cycle through all contenders (every size, naive and CampaignSet), so that load from
-    other processes on the machine, which comes and goes, hits them alike; the best round of each
-    is kept, the usual estimate of its undisturbed speed. At least three rounds, more while the
-    time budget lasts.
-    """
-    best = [float("inf")] * len(contenders)
-    spent = 0.0
-    rounds = 0
-    gc.collect()
-    gc.disable()
-    try:
-        while rounds < 3 or (spent < budget and rounds < 30):
-            for index, match in enumerate(contenders):
-                started = time.perf_counter()
-                for envelope in events:
-                    match(envelope)
-                elapsed = time.perf_counter() - started
-                spent += elapsed
-                best[index] = min(best[index], elapsed / len(events) * 1e6)
-            rounds += 1
-    finally:
-        gc.enable()
-    return best
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a short run (CI smoke test)")
-    parser.add_argument("--sizes", default=None, help="comma-separated campaign counts (default 10,100,1000,10000;"
-                        " quick 10,100,1000)")
-    parser.add_argument("--events", type=int, default=None, help="events in the stream (default 1000, quick 200)")
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    sizes = [int(size) for size in (args.sizes or ("10,100,1000" if args.quick else "10,100,1000,10000")).split(",")]
-    events = generate_events(args.events or (200 if args.quick else 1000), seed=args.seed + 4)
-    budget = 1.0 if args.quick else 12.0
-
-    rows = []
-    for size in sizes:
-        specs = generate_campaigns(size, seed=args.seed)
-        started = time.perf_counter()
-        campaigns = CampaignSet.from_json(config(specs))
-        build_ms = (time.perf_counter() - started) * 1e3
-        started = time.perf_counter()
-        added = build_set(specs)
-        add_ms = (time.perf_counter() - started) * 1e3
-        naive = NaiveLoop(campaigns)
-        matched = 0
-        for envelope in events:
-            expected = naive.match(envelope)
-            for contender in (campaigns, added):
-                got = contender.match(envelope)
-                if got != expected:
-                    print(f"MISMATCH at N={size}: {got} != {expected} for {envelope!r}")
-                    return 1
-            matched += len(got)
-        rows.append((size, build_ms, add_ms, matched / len(events), (naive.match, campaigns.match, added.match)))
-    timings = per_call_us([match for *_, matches in rows for match in matches], events, budget)
-
-    print(f"{len(events)} events, mostly transactions; campaigns over 8 event types, 4 operators, 20 brands;")
-    print("same answers from every contender on every event; µs per match, best of several interleaved rounds")
-    print(f"{'N':>6} {'from_json ms':>12} {'add() ms':>9} {'matches':>7} {'naive µs':>9} {'CampaignSet µs':>14}"
-          f" {'speed-up':>8} {'growth':>7} {'built by add() µs':>17} {'speed-up':>8} {'growth':>7}")
-    previous: list[float] = []
-    for index, (size, build_ms, add_ms, matches, _) in enumerate(rows):
-        naive_us, set_us, added_us = timings[3 * index : 3 * index + 3]
-        growth = [f"x{set_us / previous[0]:.2f}", f"x{added_us / previous[1]:.2f}"] if previous else ["", ""]
-        previous = [set_us, added_us]
-        print(f"{size:>6} {build_ms:>12.0f} {add_ms:>9.0f} {matches:>7.2f} {naive_us:>9.2f} {set_us:>14.2f}"
-              f" {naive_us / set_us:>7.1f}x {growth[0]:>7} {added_us:>17.2f} {naive_us / added_us:>7.1f}x"
-              f" {growth[1]:>7}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,218 @@
+"""Match events against N campaigns: CampaignSet beside the loop a user would write over compiled conditions.
+
+Run: python benchmarks/bench_campaigns.py [--quick] [--populations hard,classic] [--sizes 1000,10000,100000]
+                                          [--events N] [--naive-events N] [--changes N]
+
+Populations (campaign_populations.py and campaign_classic.py): ``hard`` (3 operators, 20 brands, scopes
+70/20/10, log-normal thresholds, tiers, 50-game lists, hour and weekday windows, not-in, top-level or,
+arithmetic, dozens of matches per event), its harder variants ``wide``, ``zones`` and ``weak``, and the
+``classic`` templates. For each population and N, one table row:
+
+  naive loop      for every campaign: same event type? in scope? then call its compiled condition
+                  (what a user writes with compile_condition alone; the reference answer), timed on
+                  a sample of the events
+  CampaignSet     CampaignSet.match on the set loaded at start-up with CampaignSet.from_json
+
+with the time to build the set from JSON and by N add() calls, and (at 10,000 campaigns) the memory
+the set holds (tracemalloc). Every match is checked against the naive loop before anything is timed.
+Then, in a set of the largest N, the latency of one add, remove and replace (condition checking
+included) of campaigns of each scope: p50, p99 and the largest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import campaign_classic
+from campaign_populations import POPULATIONS, campaign_config, event_stream
+
+from thrilldrops_events import CampaignSet, Envelope
+
+Config = list[dict[str, Any]]
+
+
+def population(name: str, count: int, seed: int) -> Config:
+    """The configuration of ``count`` campaigns of a population."""
+    if name == "classic":
+        return campaign_classic.config(campaign_classic.generate_campaigns(count, seed=seed))
+    return campaign_config(POPULATIONS[name], count, seed=seed)
+
+
+def events_of(name: str, count: int, seed: int) -> list[Envelope]:
+    """The event stream matched against a population."""
+    if name == "classic":
+        return campaign_classic.generate_events(count, seed=seed)
+    return event_stream(count, seed=seed)
+
+
+class NaiveLoop:
+    """What a user writes with compile_condition alone: check type, scope and window, then call each condition.
+
+    It uses the very conditions the set compiles (``campaign.condition``, a ``compile_condition`` result).
+    """
+
+    def __init__(self, campaigns: CampaignSet) -> None:
+        self.rows = [(c.id, c.event_type, c.operator_id, c.brand_id, c.active_from, c.active_until, c.condition)
+                     for c in campaigns]
+
+    def match(self, envelope: Envelope) -> list[str]:
+        event_type = envelope.payload.event_type
+        operator_id = envelope.operator_id
+        brand_id = envelope.brand_id
+        moment = envelope.timestamp
+        return [
+            campaign_id
+            for campaign_id, kind, operator, brand, start, end, condition in self.rows
+            if kind is event_type
+            and (operator is None or operator == operator_id)
+            and (brand is None or brand == brand_id)
+            and (start is None or moment >= start)
+            and (end is None or moment < end)
+            and condition(envelope)
+        ]
+
+
+def best_us(contenders: Sequence[tuple[Callable[[Envelope], Any], Sequence[Envelope]]], budget: float) -> list[float]:
+    """Microseconds per call of each contender on its events: the best of interleaved rounds (at least three)."""
+    best = [float("inf")] * len(contenders)
+    spent = 0.0
+    rounds = 0
+    gc.collect()
+    gc.disable()
+    try:
+        while rounds < 3 or (spent < budget and rounds < 20):
+            for index, (match, events) in enumerate(contenders):
+                started = time.perf_counter()
+                for envelope in events:
+                    match(envelope)
+                elapsed = time.perf_counter() - started
+                spent += elapsed
+                best[index] = min(best[index], elapsed / len(events) * 1e6)
+            rounds += 1
+    finally:
+        gc.enable()
+    return best
+
+
+def memory_mib(config: Config) -> float:
+    """What a set built from ``config`` holds, in MiB (tracemalloc, after a collection)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        campaigns = CampaignSet.from_json(config)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    del campaigns
+    return held / 2**20
+
+
+def build(config: Config) -> tuple[CampaignSet, float, float]:
+    """The set loaded with from_json, and the seconds from_json and N add() calls took."""
+    started = time.perf_counter()
+    loaded = CampaignSet.from_json(config)
+    from_json = time.perf_counter() - started
+    added = CampaignSet()
+    started = time.perf_counter()
+    for entry in config:
+        options = {key: entry[key] for key in ("operator_id", "brand_id") if entry.get(key) is not None}
+        added.add(entry["id"], entry["event_type"], entry["condition"], **options)
+    return loaded, from_json, time.perf_counter() - started
+
+
+def change_latencies(campaigns: CampaignSet, config: Config, fresh: Config, count: int) -> list[tuple[str, ...]]:
+    """Rows of p50/p99/max milliseconds of one add, replace and remove, per scope, in ``campaigns``."""
+    rng = random.Random(5)
+    scopes = {"brand": lambda e: e.get("brand_id") is not None, "operator": lambda e: e.get("operator_id")
+              is not None and e.get("brand_id") is None, "global": lambda e: e.get("operator_id") is None
+              and e.get("brand_id") is None}
+    rows = []
+    for scope, wanted in scopes.items():
+        existing = [entry for entry in config if wanted(entry) and entry["id"] in campaigns]
+        new = [entry for entry in fresh if wanted(entry)][:count]
+        times: dict[str, list[float]] = {"add": [], "replace": [], "remove": []}
+        for entry, other in zip(new, rng.sample(existing, len(new)), strict=False):
+            options = {key: entry[key] for key in ("operator_id", "brand_id") if entry.get(key) is not None}
+            started = time.perf_counter()
+            campaigns.add(entry["id"], entry["event_type"], entry["condition"], **options)
+            middle = time.perf_counter()
+            campaigns.replace(other["id"], entry["event_type"], entry["condition"], **options)
+            late = time.perf_counter()
+            campaigns.remove(entry["id"])
+            ended = time.perf_counter()
+            for kind, seconds in (("add", middle - started), ("replace", late - middle), ("remove", ended - late)):
+                times[kind].append(seconds * 1e3)
+        for kind, values in times.items():
+            values.sort()
+            p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+            rows.append((scope, kind, f"{statistics.median(values):.3f}", f"{p99:.3f}", f"{values[-1]:.3f}",
+                         str(len(values))))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a short run: 1,000 and 10,000 campaigns, hard only")
+    parser.add_argument("--populations", default=None, help="comma-separated (default hard,wide,zones,weak,classic)")
+    parser.add_argument("--sizes", default=None, help="comma-separated campaign counts (default 1000,10000,100000)")
+    parser.add_argument("--events", type=int, default=None, help="events matched (default 1000, quick 300)")
+    parser.add_argument("--naive-events", type=int, default=None, help="events the naive loop is timed on (100)")
+    parser.add_argument("--changes", type=int, default=200, help="changes timed per kind and scope")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    names = (args.populations or ("hard" if args.quick else "hard,wide,zones,weak,classic")).split(",")
+    sizes = [int(size) for size in (args.sizes or ("1000,10000" if args.quick else "1000,10000,100000")).split(",")]
+    event_count = args.events or (300 if args.quick else 1000)
+    naive_count = args.naive_events or 100
+    table: list[tuple[str, ...]] = []
+    for name in names:
+        events = events_of(name, event_count, args.seed + 4)
+        previous = None
+        for size in sizes:
+            config = population(name, size, args.seed)
+            campaigns, from_json, by_add = build(config)
+            naive = NaiveLoop(campaigns)
+            sample = events[:naive_count]
+            for envelope in sample:
+                if campaigns.match(envelope) != naive.match(envelope):
+                    print(f"MISMATCH in {name} at N={size} for {envelope!r}")
+                    return 1
+            matched = sum(len(campaigns.match(envelope)) for envelope in events) / len(events)
+            naive_us, set_us = best_us([(naive.match, sample), (campaigns.match, events)], 10.0 if size < 100_000
+                                       else 30.0)
+            growth = f"x{set_us / previous:.2f}" if previous else ""
+            previous = set_us
+            mib = f"{memory_mib(config):.1f}" if size == 10_000 else ""
+            table.append((name, f"{size:,}", f"{matched:.1f}", f"{naive_us:,.0f}", f"{set_us:,.1f}",
+                          f"{naive_us / set_us:,.1f}x", growth, f"{from_json:.2f}", f"{by_add:.2f}", mib))
+            del campaigns, naive
+    largest = max(sizes)
+    config = population(names[0], largest, args.seed)
+    fresh = [{**entry, "id": f"new-{entry['id']}"} for entry in population(names[0], largest, args.seed + 1)]
+    changes = change_latencies(CampaignSet.from_json(config), config, fresh, args.changes)
+    print(f"{event_count} events per population (naive loop timed on {naive_count}); µs per match, best of "
+          "interleaved rounds; build in seconds; memory of a 10,000 set in MiB (tracemalloc)")
+    head = ("population", "N", "matches", "naive µs", "match µs", "speed-up", "growth", "from_json s", "add() s",
+            "MiB")
+    widths = [max(len(row[i]) for row in [head, *table]) for i in range(len(head))]
+    for row in [head, *table]:
+        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
+    print(f"\none change in a set of {largest:,} {names[0]} campaigns (condition checked), milliseconds")
+    head = ("scope", "change", "p50 ms", "p99 ms", "max ms", "changes")
+    widths = [max(len(row[i]) for row in [head, *changes]) for i in range(len(head))]
+    for row in [head, *changes]:
+        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
