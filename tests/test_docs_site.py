@@ -7,8 +7,11 @@ import hashlib
 import importlib
 import importlib.util
 import logging
+import os
 import pkgutil
 import re
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -28,6 +31,7 @@ def load_hook(name: str) -> ModuleType:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as mkdocs loads hooks: dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -193,3 +197,70 @@ def test_only_pages_with_a_diagram_load_mermaid() -> None:
     assert '<script src="../../assets/vendor/mermaid/mermaid.min.js"></script>\n</head>' in drawn
     plain = "<html><head></head><body><p>no diagram</p></body></html>"
     assert site.on_post_page(plain, page, config=None) == plain
+
+
+# --- tables that fit a phone, and bar charts of the benchmark tables ----------------------------------------
+
+
+def test_every_cell_is_labelled_with_its_column() -> None:
+    tables = load_hook("tables")
+    page = ("<p>x</p><table><thead><tr><th>Field</th><th><code>µs</code> &amp; more</th></tr></thead><tbody>"
+            '<tr><td>amount</td><td align="right">1.5</td></tr><tr><td>currency</td><td>2</td></tr></tbody></table>')
+    labelled = tables.on_page_content(page)
+    assert labelled.count('data-label="Field"') == 2
+    assert '<td align="right" data-label="µs &amp; more">1.5</td>' in labelled
+    assert tables.on_page_content("<table><tr><td>no header</td></tr></table>") == (
+        "<table><tr><td>no header</td></tr></table>"
+    )
+
+
+_BENCH = """Some text.
+
+<!-- bar chart: Parsing, µs (lower is better); columns: Money as strings | Money as numbers -->
+
+| Contender | Exact | Money as strings | Money as numbers |
+| --- | --- | ---: | ---: |
+| `orjson.loads` | no | 1.43 | 0.83 |
+| **`parse_event`** | yes | **7.75** | **1,384.5** |
+
+After.
+"""
+
+
+def test_a_marked_table_is_drawn_from_its_own_figures() -> None:
+    charts = load_hook("charts")
+    page = charts.on_page_markdown(_BENCH, page=None)
+    table, rest = page.split('<figure class="bar-chart">', 1)
+    assert table.rstrip().endswith("| **`parse_event`** | yes | **7.75** | **1,384.5** |")
+    assert "<title>parse_event, Money as numbers: 1,384</title>" in rest
+    assert "<title>orjson.loads, Money as strings: 1.43</title>" in rest
+    widths = {title: float(width) for width, title in re.findall(r'width="([\d.]+)"[^>]*><title>([^<]*)<', rest)}
+    # Bars in the ratio of their figures.
+    ratio = widths["parse_event, Money as numbers: 1,384"] / widths["parse_event, Money as strings: 7.75"]
+    assert ratio == pytest.approx(1384.5 / 7.75, rel=0.03)
+    chart = charts.read_chart("t", "Money as numbers", _BENCH.split("\n\n")[2] + "\n", "Contender | Exact")
+    assert chart.rows[1][0] == "parse_event · yes"
+
+
+def test_a_chart_of_a_column_the_table_lacks_fails_the_build() -> None:
+    from mkdocs.exceptions import PluginError
+
+    charts = load_hook("charts")
+    with pytest.raises(PluginError, match="no column"):
+        charts.on_page_markdown(_BENCH.replace("Money as numbers -->", "Money as words -->"), page=None)
+    with pytest.raises(PluginError, match="is not a number"):
+        charts.on_page_markdown(_BENCH.replace("| 0.83 |", "| n/a |"), page=None)
+
+
+def test_the_browser_test_fails_without_a_browser_when_one_is_required(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("THRILLDROPS_SKIP_HEAVY", "THRILLDROPS_REQUIRE_BROWSER")}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-x",
+               "tests/test_docs_browser.py::test_every_field_is_on_its_event_page"]
+    missing = {**env, "THRILLDROPS_CHROMIUM": str(tmp_path / "no-chromium")}
+    skipped = subprocess.run(command, cwd=ROOT, env=missing, capture_output=True, text=True, check=False)
+    assert skipped.returncode == 0
+    assert "skipped" in skipped.stdout
+    required = {**missing, "THRILLDROPS_REQUIRE_BROWSER": "1"}
+    failed = subprocess.run(command, cwd=ROOT, env=required, capture_output=True, text=True, check=False)
+    assert failed.returncode == 1
+    assert "THRILLDROPS_REQUIRE_BROWSER=1 but no Chromium at" in failed.stdout

@@ -26,6 +26,7 @@ __all__ = [
     "example_envelope",
     "page_path",
     "render_event_page",
+    "render_condition_fields",
     "render_events_index",
 ]
 
@@ -299,3 +300,33 @@ def render_events_index(*, schema_links: dict[str, str] | None = None) -> str:
         lines += ["## Machine-readable contract", "", *published, ""]
     lines += _rule_list(_fields.ENVELOPE_FIELDS)
     return "\n".join(lines)
+
+
+# What each kind of field is to a campaign manager writing a condition, in plain words.
+_CONDITION_TYPES: dict[str, str] = {
+    "identifier": "text",
+    "currency": "text: a currency code, such as EUR",
+    "country": "text: a two-letter country code, such as DE",
+    "money": "number: an exact amount, 0 or more",
+    "signed_money": "number: an exact amount, may be below 0",
+    "bool": "true or false",
+    "channel": "one of " + ", ".join(_fields.KIND_CONSTRAINTS["channel"].values or ()),
+    "timestamp": "date and time",
+}
+
+
+def _condition_row(event: str, name: str, spec: _fields.FieldSpec) -> str:
+    if spec.constraints.condition_type is None:
+        kind, empty = "cannot be used: it is secret", "-"
+    else:
+        kind, empty = _CONDITION_TYPES[spec.kind], "yes" if spec.nullable else "no"
+    return f"| {event} | `{name}` | {kind} | {empty} |"
+
+
+def render_condition_fields() -> str:
+    """The fields a campaign condition can use, per event type, as one Markdown table, from the models."""
+    lines = ["| Event type | Field | Type | Can be empty |", "| --- | --- | --- | --- |"]
+    lines += [_condition_row("every event", f"event.{spec.name}", spec) for spec in _fields.ENVELOPE_FIELDS]
+    for kind in EventType:
+        lines += [_condition_row(kind.value, spec.name, spec) for spec in _fields.payload_fields(kind)]
+    return "\n".join(lines) + "\n"

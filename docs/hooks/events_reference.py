@@ -5,8 +5,10 @@
   models; and adds every file of the repository's ``schemas/`` directory to the site under
   ``schemas/`` so the pages can link to them and readers can download them. A missing ``schemas/``
   directory is tolerated: the pages then say the schema has not been generated.
-* ``on_page_markdown`` names, as the page's ``edit_path``, the module that defines the event's model, so
-  that "edit this page" opens the source the page is generated from (``docs/hooks/site.py`` builds the link).
+* ``on_page_markdown`` puts, in place of ``FIELDS_MARKER`` on the campaign managers' page, the table of
+  the fields a condition can use per event type (``render_condition_fields``, from the models); and it
+  names, as an event page's ``edit_path``, the module that defines the event's model, so that "edit this
+  page" opens the source the page is generated from (``docs/hooks/site.py`` builds the link).
 * ``on_config`` lists the page of every event type in the nav, after the overview (from the registry
   of event types, so a new event type gets its page and its nav entry with no edit here), and drops
   from the nav the pages listed in ``PENDING_PAGES`` that do not exist yet
@@ -21,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from thrilldrops_events._docs import page_path, render_event_page, render_events_index
+from thrilldrops_events._docs import page_path, render_condition_fields, render_event_page, render_events_index
 from thrilldrops_events.enums import EventType
 
 log = logging.getLogger("mkdocs.hooks.events_reference")
@@ -34,6 +37,9 @@ log = logging.getLogger("mkdocs.hooks.events_reference")
 PENDING_PAGES: frozenset[str] = frozenset()
 
 SCHEMAS_DIR = "schemas"
+#: The campaign managers' page, and the marker on it that the table of the fields replaces.
+MANAGERS_PAGE = "guides/campaign-managers.md"
+FIELDS_MARKER = "<!-- fields: generated when the site is built -->"
 #: The event reference's overview page; the nav entries of the event pages follow it (see ``on_config``).
 EVENTS_INDEX = "reference/events/index.md"
 
@@ -113,7 +119,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
-    """Name the module of the event's model as the page's source, for its edit link."""
+    """Fill in the fields of the managers' page; name the module of an event's model as its page's source."""
+    if page.file.src_uri == MANAGERS_PAGE:
+        if FIELDS_MARKER not in markdown:
+            raise PluginError(f"{MANAGERS_PAGE} has lost its marker {FIELDS_MARKER!r}")
+        return markdown.replace(FIELDS_MARKER, render_condition_fields())
     for kind in EventType:
         if page.file.src_uri == page_path(kind):
             source = inspect.getsourcefile(kind.model)
