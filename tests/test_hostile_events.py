@@ -190,3 +190,11 @@ def test_parse_payload_refuses_the_same_bombs() -> None:
     for amount in (HUGE, "1e999999999", "1E-999999999"):
         with pytest.raises(EventValidationError):
             parse_payload("Deposit", '{"method_id":"v","currency":"EUR","amount":AMOUNT}'.replace("AMOUNT", amount))
+
+
+@pytest.mark.parametrize("hidden", ["Infinity", "NaN", "1e1000000000000000000", "1" * 150])
+def test_a_refused_value_hidden_under_a_duplicated_key_is_refused_on_every_route(hidden: str) -> None:
+    """The native parser keeps only the last value of a duplicated key; the verdict must not depend on it."""
+    text = (ENVELOPE % 1).replace('{"operator_id"', '{"x":' + hidden + ',"x":1,"operator_id"')
+    verdicts = {verdict(source) for source in text_routes(text)}
+    assert len(verdicts) == 1 and not isinstance(verdicts.pop(), bytes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
 
@@ -20,10 +21,13 @@ def main() -> None:
     for line in sys.stdin:
         kind, seed, start, stop = line.split()
         for index in range(int(start), int(stop)):
-            if kind == "event":
-                problem, seconds = check_event(*event_case(int(seed), index))
-            else:
-                problem, seconds = check_condition(*condition_case(int(seed), index))
+            case: Any = event_case(int(seed), index) if kind == "event" else condition_case(int(seed), index)
+            check: Any = check_event if kind == "event" else check_condition
+            problem, seconds = check(*case)
+            for _ in range(2):  # a slow answer is measured again: a defect is slow every time, a busy machine not
+                if problem or seconds <= 0.1:
+                    break
+                seconds = min(seconds, check(*case)[1])
             text = (problem or "").replace("\t", " ").replace("\n", " ")
             out.write(f"{index}\t{seconds * 1000:.3f}\t{text}\n")
             out.flush()

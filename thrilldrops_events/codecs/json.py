@@ -15,6 +15,7 @@ they were read).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, NamedTuple, Union
 
@@ -111,11 +112,24 @@ def _money_as_numbers(raw: bytes | str) -> bool:
 _FAST_ROUTE_MAX_BYTES = 1 << 16
 
 
+# What the native parser reads but the exact reader refuses: NaN and Infinity, a run of 100 digits, an exponent of
+# 18 digits. The native parser keeps only the last value of a duplicated key, so such a value hidden under a
+# duplicate would go unseen: a document that may hold one takes the exact route (a look at the bytes, in C).
+_BEYOND_EXACT = re.compile(r"NaN|Infinity|[0-9]{100}|[eE][+-]?[0-9]{18}")
+_BEYOND_EXACT_BYTES = re.compile(_BEYOND_EXACT.pattern.encode())
+
+
+def _beyond_exact(raw: bytes | str) -> bool:
+    if isinstance(raw, str):
+        return _BEYOND_EXACT.search(raw) is not None
+    return _BEYOND_EXACT_BYTES.search(raw) is not None
+
+
 def _fast(validator: Any, raw: object, strict: bool) -> Any | None:
     """Try the native route; ``None`` means: use the exact route."""
     if strict or type(raw) not in (bytes, str) or len(raw) > _FAST_ROUTE_MAX_BYTES:  # type: ignore[arg-type]
         return None
-    if _money_as_numbers(raw):  # type: ignore[arg-type]
+    if _money_as_numbers(raw) or _beyond_exact(raw):  # type: ignore[arg-type]
         return None
     try:
         return validator.validate_json(raw)
