@@ -264,3 +264,15 @@ def test_the_browser_test_fails_without_a_browser_when_one_is_required(tmp_path:
     failed = subprocess.run(command, cwd=ROOT, env=required, capture_output=True, text=True, check=False)
     assert failed.returncode == 1
     assert "THRILLDROPS_REQUIRE_BROWSER=1 but no Chromium at" in failed.stdout
+
+
+def test_no_sphinx_role_in_the_source() -> None:
+    """Docstrings and comments write cross-references mkdocstrings renders, private modules included."""
+    role = re.compile(r":(?:py:)?(?:func|class|mod|meth|data|attr|exc|obj|const):`")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted([*(ROOT / "thrilldrops_events").rglob("*.py"), *HOOKS.glob("*.py")])
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if role.search(line)
+    ]
+    assert found == [], "write [name][thrilldrops_events.name] (or ``name`` for a private one) instead"

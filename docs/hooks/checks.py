@@ -4,7 +4,8 @@
 what a reader would trip over:
 
 * an empty page (a title and nothing else);
-* a Sphinx role shown raw (``:func:`name```): mkdocstrings renders only ``[name][thrilldrops_events.name]``;
+* a Sphinx role shown raw (``func``, ``class`` and the like, between colons): mkdocstrings renders only
+  ``[name][thrilldrops_events.name]``;
 * a squashed example: ``>>>`` lines read as Markdown quotes (a docstring section mkdocstrings does not
   know, such as ``Example:`` instead of ``Examples:``, renders its ``>>>`` lines as nested quote bars);
 * on the pages of the Python API, a private name (``_fields``, ``thrilldrops_events._kinds``), which a

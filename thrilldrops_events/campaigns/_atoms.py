@@ -1,10 +1,10 @@
 """A campaign's condition as the index sees it: branches of atoms about operands, and what is left.
 
-A condition whose top level is an ``or`` is split into its *branches* (up to :data:`MAX_BRANCHES`;
+A condition whose top level is an ``or`` is split into its *branches* (up to ``MAX_BRANCHES``;
 the campaign matches when one of them holds); any other condition is one branch. A branch is the
 ``and`` of its clauses. Each clause about a *pure operand* (an expression that reads only the event:
 a field, a built-in call such as ``hour(event.timestamp, "Europe/Malta")``, arithmetic) and literals
-becomes an :class:`Atom`, and the atoms of one operand are merged into one:
+becomes an ``Atom``, and the atoms of one operand are merged into one:
 
 * ``set``: the operand's value is one of ``keys`` (``==``, ``in``, ``is null``, a boolean operand,
   and an interval on an operand of few values, such as an hour or a weekday);

@@ -12,7 +12,7 @@ index). At each node it goes, in this order of preference:
 Each node keeps its *pressure*: per operand, how many checks per event a look-up table on it would
 save among the branches it checks (entries, and family members with set atoms left). When a table
 would save more than it costs, the branches are moved into one (like a BE-Tree's leaf split), and
-when a node holds more than :data:`CAPACITY` entries, those sharing a range operand are moved into a
+when a node holds more than ``CAPACITY`` entries, those sharing a range operand are moved into a
 family. So an operand gets a table where enough branches use it, and a small index reads few
 operands while a large one decides more by look-up. Every step is bounded by the size of one node;
 nothing is ever re-filed as a whole. Removal finds the branch where its atoms say it can be.

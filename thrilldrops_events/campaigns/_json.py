@@ -129,7 +129,7 @@ def read_campaigns(data: Any, prepare: Callable[[dict[str, Any]], T]) -> list[T]
 
     Args:
         data: A list of campaign objects, or JSON text (``str`` or ``bytes``) holding one.
-        prepare: Called with the :func:`entry_fields` of each well-formed entry; may raise a
+        prepare: Called with the ``entry_fields`` of each well-formed entry; may raise a
             ``ConditionError`` or a ``CampaignError``, reported as a problem of that entry.
 
     Raises:

@@ -2,7 +2,7 @@
 
 An event of operator ``o`` and brand ``b`` is in scope of the campaigns of ``(o, b)``, ``(o, any)``,
 ``(any, b)`` and ``(any, any)``: four look-ups of an index, each walked by
-:func:`~thrilldrops_events.campaigns._scope_index.collect`. The published views are read once, so
+``collect``. The published views are read once, so
 the match works on one snapshot however the set changes meanwhile.
 """
 

@@ -1,8 +1,8 @@
 """The immutable pieces of a campaign index: nodes, look-up tables and range families.
 
-A :class:`Node` holds the campaign branches that reach it: ``done`` (nothing left to decide: returned
+A ``Node`` holds the campaign branches that reach it: ``done`` (nothing left to decide: returned
 as they are), ``entries`` (checks left, tested one by one), look-up ``tables`` that lead to deeper
-nodes by the value of one operand, and range ``families``. A :class:`Family` keeps the branches that
+nodes by the value of one operand, and range ``families``. A ``Family`` keeps the branches that
 bound one operand in sorted lists (*runs*): one bisection finds every branch whose bound the event's
 value passes, a prefix of the lower bounds or a suffix of the upper ones.
 

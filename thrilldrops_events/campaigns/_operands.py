@@ -1,11 +1,11 @@
 """What the index reads from an event: operands (fields and derived values) and residual clauses.
 
-An :class:`Operand` is one pure expression of an event type, shared by every campaign of the set
+An ``Operand`` is one pure expression of an event type, shared by every campaign of the set
 that reads it: a field is read directly; a derived value (``hour(event.timestamp, "Europe/Malta")``,
 ``lower(currency)``, ``real_bet + bonus_bet``) is computed by the closure evaluator once per event,
-however many campaigns compare it with different values. A :class:`Residual` is a clause the index
+however many campaigns compare it with different values. A ``Residual`` is a clause the index
 cannot decide by look-up; it is evaluated once per event for every campaign that holds it, and
-only for the campaigns whose atoms all hold. :func:`check` turns an atom into a test for the
+only for the campaigns whose atoms all hold. ``check`` turns an atom into a test for the
 campaigns that reach it without the index having decided it.
 """
 

@@ -1,8 +1,8 @@
 """The writer's side of a campaign set: records, filing, and publishing whole snapshots.
 
-The published state is :attr:`Store.views`, ``{event type: {(operator_id, brand_id): ScopeIndex}}``:
+The published state is ``Store.views``, ``{event type: {(operator_id, brand_id): ScopeIndex}}``:
 one index per scope that has campaigns, so a change touches the one index of its campaign's scope
-(a global campaign is not copied into every brand's index). A :class:`Batch` applies any number of
+(a global campaign is not copied into every brand's index). A ``Batch`` applies any number of
 changes to copies of the indexes they touch and publishes them with one assignment, so every match
 sees the set as it was before the batch or after it. Only the set's writer (holding its lock) uses
 a batch; a match only reads ``views``.
