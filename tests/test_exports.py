@@ -47,13 +47,13 @@ def test_optional_extras_are_declared() -> None:
     assert any("metrics" in dep for dep in extras["all"])  # and so in dev, which takes all
 
 
-def test_runtime_dependencies_are_pydantic_and_typing_extensions_only() -> None:
+def test_runtime_dependencies_are_pydantic_typing_extensions_and_msgspec_only() -> None:
     text = (Path(__file__).parents[1] / "pyproject.toml").read_text()
     if tomllib is None:
         return
     deps = tomllib.loads(text)["project"]["dependencies"]
     names = sorted(dep.split(">")[0].split("=")[0].split("<")[0].strip() for dep in deps)
-    assert names == ["pydantic", "typing-extensions"]
+    assert names == ["msgspec", "pydantic", "typing-extensions"]
 
 
 def test_core_import_does_not_import_optional_extras() -> None:

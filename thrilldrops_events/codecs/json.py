@@ -2,11 +2,12 @@
 
 Reading is exact: a JSON number never passes through ``float``. Two routes give the same result:
 
-* the **fast route** hands the bytes to pydantic's native JSON validator; it accepts only documents
-  whose money is written as plain decimal strings (``"25.00"``) and whose unknown fields hold no
-  fractional numbers, which is what producers built on this library send;
+* the **fast route** (``_fast.py``) decodes the bytes with msgspec structs generated from the contract
+  table, money exactly in either form, checks in C what msgspec can and the rest after decoding, and
+  builds the models directly; it reads every valid event of usual size, in both modes;
 * the **exact route** reads everything else with ``json.loads(parse_float=Decimal)`` and validates
-  the result. It is also the only route that reports errors, so a message never depends on the route.
+  the result with pydantic. It is also the only route that reports errors, so a message never depends
+  on the route.
 
 Writing uses pydantic's native serializer for the common case (money as strings, no unknown
 fields) and a small exact writer otherwise (money as JSON numbers, unknown fields written back as
@@ -24,13 +25,9 @@ from pydantic_core import PydanticSerializationError
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
 from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload
-from thrilldrops_events.codecs._exact import (
-    MAX_DEPTH,
-    adopt_unknown_fields,
-    loads_exact,
-    needs_exact_route,
-)
-from thrilldrops_events.codecs._wire import WIRE, envelope_from_wire, new_envelope, payload_of
+from thrilldrops_events.codecs._exact import MAX_DEPTH, adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._fast import FastReader
+from thrilldrops_events.codecs._wire import WIRE, envelope_from_wire, payload_of
 from thrilldrops_events.codecs._writer import ENCODE_STR, plain, unquote_money, write
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -57,17 +54,6 @@ RawJson = Union[bytes, bytearray, memoryview, str]  # noqa: UP007 - a runtime al
 _TEXT_TYPES = (bytes, bytearray, memoryview, str)
 
 
-def _lost_precision(model: BaseModel, depth: int) -> bool:
-    """Whether the fast route read unknown fields it must not decide on: a fraction as ``float``, or deep nesting.
-
-    Args:
-        model: A model the fast route produced.
-        depth: How deep the model's object sits in the document.
-    """
-    extra = model.__pydantic_extra__
-    return bool(extra) and needs_exact_route(extra, depth)
-
-
 def _validate_mapping(validator: Any, data: object, strict: bool, model: type[EventPayload] | None = None) -> Any:
     """Validate a mapping: the envelope's wire form, or with ``model`` a payload of that type."""
     if not isinstance(data, Mapping):
@@ -86,54 +72,13 @@ def _validate_mapping(validator: Any, data: object, strict: bool, model: type[Ev
         raise single("", f"nested more than {MAX_DEPTH} levels deep", "too_deep") from None
 
 
-# Where money first appears in a document; a digit after it means money is written as JSON numbers.
-_MONEY_KEYS = (b'_bet":', b'amount":')
-_MONEY_KEYS_STR = tuple(key.decode() for key in _MONEY_KEYS)
-
-
-def _money_as_numbers(raw: bytes | str) -> bool:
-    """A cheap guess whether the document writes money as JSON numbers, which only the exact route reads.
-
-    The guess only picks a route; both routes give the same result.
-    """
-    text = type(raw) is str
-    for key in _MONEY_KEYS_STR if text else _MONEY_KEYS:
-        found = raw.find(key)  # type: ignore[arg-type]
-        if found >= 0:
-            end = found + len(key)
-            value: Any = raw[end : end + 2].lstrip()[:1]
-            return bool(value) and value in ("-0123456789" if text else b"-0123456789")
-    return False
-
-
 # The largest document the fast route tries: real events are a few hundred bytes, and a larger one is read
-# once, exactly, rather than tried natively first (which could cost as much again before it falls back).
+# once, exactly, rather than tried fast first (which could cost as much again before it falls back).
 _FAST_ROUTE_MAX_BYTES = 1 << 16
 
-
-# What the native parser reads but the exact reader refuses: NaN and Infinity, a run of 100 digits, an exponent of
-# 18 digits. The native parser keeps only the last value of a duplicated key, so such a value hidden under a
-# duplicate would go unseen: a document that may hold one (NaN, Infinity, or 18 digits in a row anywhere, even
-# in a string) takes the exact route. The look costs a few C-level scans of the bytes.
-_DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
-_LONG_RUN = b"0" * 18
-
-
-def _beyond_exact(raw: bytes | str) -> bool:
-    data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
-    return b"NaN" in data or b"Infinity" in data or _LONG_RUN in data.translate(_DIGITS_AS_ZEROS)
-
-
-def _fast(validator: Any, raw: object, strict: bool) -> Any | None:
-    """Try the native route; ``None`` means: use the exact route."""
-    if strict or type(raw) not in (bytes, str) or len(raw) > _FAST_ROUTE_MAX_BYTES:  # type: ignore[arg-type]
-        return None
-    if _money_as_numbers(raw) or _beyond_exact(raw):  # type: ignore[arg-type]
-        return None
-    try:
-        return validator.validate_json(raw)
-    except ValidationError:
-        return None
+# The fast reader: msgspec structs generated from the contract table (see codecs/_fast.py).
+_FAST = FastReader()
+_FAST_TYPES = (bytes, str, bytearray)
 
 
 def _adopt(model: BaseModel, depth: int, path: str, mark: bool) -> None:
@@ -153,16 +98,17 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
         EventValidationError: With every problem found, each with its JSON path. Malformed JSON, a
             non-object body, an unknown or missing variant and two variant keys are reported the same way.
     """
+    if isinstance(raw, _FAST_TYPES) and len(raw) <= _FAST_ROUTE_MAX_BYTES:
+        envelope = _FAST.envelope(raw, strict)
+        if envelope is not None:
+            return envelope
+    return _decode_exact(raw, strict)
+
+
+def _decode_exact(raw: RawJson | Mapping[str, Any], strict: bool) -> Envelope:
+    """The exact route of :func:`decode`: ``json.loads(parse_float=Decimal)``, then pydantic validates."""
     from_text = isinstance(raw, _TEXT_TYPES)
     if from_text:
-        wire = _fast(WIRE, raw, strict)
-        if wire is not None:
-            extra = wire.__pydantic_extra__
-            payload = payload_of(wire)
-            if not extra and not payload.__pydantic_extra__:
-                return new_envelope(wire, payload, None)
-            if not _lost_precision(wire, 0) and not _lost_precision(payload, PAYLOAD_DEPTH):
-                return envelope_from_wire(wire)
         raw = loads_exact(raw)  # type: ignore[arg-type]
     wire = _validate_mapping(WIRE, raw, strict)
     _adopt(wire, 0, "", from_text)
@@ -180,14 +126,19 @@ def decode_payload(
         EventValidationError: With every problem found; an unknown event type is one too.
     """
     model = payload_model(event_type)
-    validator = model.__pydantic_validator__
+    if isinstance(raw, _FAST_TYPES) and len(raw) <= _FAST_ROUTE_MAX_BYTES:
+        payload = _FAST.payload(model.event_type, raw, strict)
+        if payload is not None:
+            return payload
+    return _decode_payload_exact(model, raw, strict)
+
+
+def _decode_payload_exact(model: type[EventPayload], raw: RawJson | Mapping[str, Any], strict: bool) -> EventPayload:
+    """The exact route of :func:`decode_payload`."""
     from_text = isinstance(raw, _TEXT_TYPES)
     if from_text:
-        payload = _fast(validator, raw, strict)
-        if payload is not None and not _lost_precision(payload, PAYLOAD_DEPTH):
-            return payload  # type: ignore[no-any-return]
         raw = loads_exact(raw)  # type: ignore[arg-type]
-    payload = _validate_mapping(validator, raw, strict, model)
+    payload = _validate_mapping(model.__pydantic_validator__, raw, strict, model)
     _adopt(payload, PAYLOAD_DEPTH, "", from_text)
     return payload  # type: ignore[no-any-return]
 

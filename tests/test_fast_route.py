@@ -1,0 +1,192 @@
+"""One truth, two readers: whatever the fast reader accepts, the exact reader accepts and reads the same.
+
+The fast reader (msgspec structs from the contract table, the models built directly) and the exact reader
+(``json.loads(parse_float=Decimal)``, then pydantic) are given the same bytes: valid events with money as
+strings, as JSON numbers and mixed per value, with and without unknown fields; invalid events; and
+byte-level mutations of valid ones; in both modes. Whenever the fast reader accepts, the exact reader
+accepts too and gives an equal event, written to the same bytes (so a ``Decimal``'s scale counts); whenever
+the exact reader refuses, the fast reader has refused (``None``: it leaves the verdict to the exact reader).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from thrilldrops_events import Envelope, EventPayload, EventValidationError, parse_event, to_json
+from thrilldrops_events.codecs import json as codec
+from thrilldrops_events.codecs._exact import JsonNumber
+from thrilldrops_events.codecs.json import to_dict
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.testing import envelopes, invalid_envelopes
+
+FAST = codec._FAST
+
+
+def _exact(raw: bytes, strict: bool) -> Envelope | None:
+    try:
+        return codec._decode_exact(raw, strict)
+    except EventValidationError:
+        return None
+
+
+def _same(fast: Envelope | EventPayload, exact: Envelope | EventPayload) -> None:
+    assert fast == exact
+    assert to_json(fast) == to_json(exact)
+    assert to_json(fast, money="number") == to_json(exact, money="number")
+    assert fast.model_fields_set == exact.model_fields_set
+    for mine, theirs in ((fast, exact), (getattr(fast, "payload", fast), getattr(exact, "payload", exact))):
+        assert type(mine) is type(theirs)
+        assert mine.__dict__ == theirs.__dict__ and list(mine.__dict__) == list(theirs.__dict__)
+        assert [type(v) for v in mine.__dict__.values()] == [type(v) for v in theirs.__dict__.values()]
+        assert mine.model_extra == theirs.model_extra and list(mine.model_extra or ()) == list(theirs.model_extra or ())
+        assert mine.model_fields_set == theirs.model_fields_set
+
+
+def check_one_truth(raw: bytes) -> None:
+    for strict in (False, True):
+        exact = _exact(raw, strict)
+        fast = FAST.envelope(raw, strict)
+        if fast is None:
+            continue
+        assert exact is not None, f"the fast reader accepted what the exact reader refuses (strict={strict}): {raw!r}"
+        _same(fast, exact)
+        assert parse_event(raw, strict=strict) == exact
+
+
+def _write(value: Any, numbers: st.DataObject, out: list[str]) -> None:
+    """JSON text of a wire form, each money value as a string or a JSON number as drawn."""
+    if isinstance(value, dict):
+        out.append("{")
+        for index, (key, item) in enumerate(value.items()):
+            out.append(("," if index else "") + json.dumps(key) + ":")
+            _write(item, numbers, out)
+        out.append("}")
+    elif isinstance(value, list):
+        out.append("[")
+        for index, item in enumerate(value):
+            out.append("," if index else "")
+            _write(item, numbers, out)
+        out.append("]")
+    elif isinstance(value, JsonNumber):
+        out.append(str(value))
+    elif isinstance(value, Decimal):
+        out.append(str(value) if numbers.draw(st.booleans(), label="as number") else f'"{value}"')
+    else:
+        out.append(json.dumps(value))
+
+
+def written(envelope: Envelope, data: st.DataObject) -> bytes:
+    """The envelope as JSON, money as strings, as numbers or mixed per value."""
+    form = data.draw(st.sampled_from(["string", "number", "mixed"]), label="money")
+    if form != "mixed":
+        return to_json(envelope, money=form)
+    out: list[str] = []
+    _write(to_dict(envelope, money="decimal"), data, out)
+    return "".join(out).encode()
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(envelopes(unknown_fields=True), st.data())
+def test_valid_events_are_read_the_same_by_both(envelope: Envelope, data: st.DataObject) -> None:
+    raw = written(envelope, data)
+    check_one_truth(raw)
+    if not envelope.model_extra and not envelope.payload.model_extra:
+        assert FAST.envelope(raw, True) is not None  # the fast reader reads every valid event of usual size
+
+
+@given(invalid_envelopes())
+def test_invalid_events_are_refused_by_both(invalid: Any) -> None:
+    raw = json.dumps(invalid.data).encode()
+    check_one_truth(raw)
+    assert FAST.envelope(raw, False) is None and FAST.envelope(raw, True) is None
+
+
+_NOISE = [b" ", b"-", b"+", b".", b"0", b"1", b"9", b"e", b"E", b'"', b"\\", b"{", b"}", b"[", b"]", b",", b":",
+          b"null", b"true", b"\\u0000", b"\\ud83d", b"\\u00a0", b"\xc3\xa9", b"\xff", b"\xed\xa0\x80", b"\x1c", b"\t",
+          b"1e999999999", b"00", b"-0", b"_", b"NaN", b'"x":1,', b"\\n"]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=300)
+@given(envelopes(unknown_fields=True), st.data())
+def test_mutated_events_get_one_verdict(envelope: Envelope, data: st.DataObject) -> None:
+    raw = bytearray(written(envelope, data))
+    for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+        at = data.draw(st.integers(0, len(raw)), label="at")
+        op = data.draw(st.sampled_from(["insert", "replace", "delete"]), label="op")
+        noise = data.draw(st.sampled_from(_NOISE), label="noise")
+        if op == "insert":
+            raw[at:at] = noise
+        elif op == "replace":
+            raw[at : at + len(noise)] = noise
+        else:
+            del raw[at : at + data.draw(st.integers(1, 4), label="length")]
+    check_one_truth(bytes(raw))
+
+
+_BASE = ('{"operator_id":"op-1","brand_id":"brand-7","player_id":"p-42","timestamp":1777852800,'
+         '"event_type":{"Deposit":{"method_id":"visa","currency":"EUR","amount":AMOUNT,"balance_after":BALANCE}}}')
+
+
+@pytest.mark.parametrize("amount", ['"25.00"', "25.00", "25", "0", "-0", '"-0"', "-0.00", '"-0.00"', '"007.50"', "1E-8",
+                                    '"1E-8"', "1e3", '"1E+3"', '" 1"', '"1_000"', '"+1"', '".5"', '"5."', '"NaN"',
+                                    "99999999999999999999.999999999999999999", "100000000000000000000",
+                                    '"0.0000000000000000001"', "0.1000000000000000055511151231257827", "true",
+                                    "1e999999999", "1" * 150, '"' + "0" * 70 + "1" + '"', "-1", '"-1"', "[]"])
+@pytest.mark.parametrize("balance", ["null", '"-12.50"', "-12.50", "-0", '"-0.00"', "-0.0", "-100000000000000000000",
+                                     '"-1E-8"', '"--1"'])
+def test_money_edges(amount: str, balance: str) -> None:
+    check_one_truth(_BASE.replace("AMOUNT", amount).replace("BALANCE", balance).encode())
+
+
+@pytest.mark.parametrize("document", [
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"p-42"', '"p-\\ud83d"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"p-42"', '"p-\\ud83d\\ude00"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"p-42"', '"p-42\\u2028"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"p-42"', '"\\u001cp"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"p-42"', '"p\\u0000"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"EUR"', '"E\\u0055R"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"visa"', '"' + "v" * 256 + '"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace("1777852800", "1777852800000"),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace("1777852800", '"1777852800"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace("1777852800", "1777852800.0"),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace("1777852800", "-0"),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"amount"', '"x":1e999999999,"amount"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"amount"', '"x":' + "9" * 101 + ',"amount"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"amount"', '"x":' + "[" * 70 + "]" * 70
+                                                                      + ',"amount"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"brand_id"', '"payload":1,"brand_id"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"brand_id"', '"x":0.10,"brand_id"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"amount"', '"amount":"2","amount"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('{"Deposit"', '{"Deposit":null,"Deposit"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"method_id"', '"method\\u005fid"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace('"Deposit"', '"Withdrawal"'),
+    _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace(',"balance_after":null', ""),
+    "\ufeff" + _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null"),
+    " \n" + _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null") + "\r\n ",
+])
+def test_structure_edges(document: str) -> None:
+    check_one_truth(document.encode("utf-8"))
+    check_one_truth(document.encode("utf-16"))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(list(EventType)).flatmap(lambda e: envelopes(e, unknown_fields=True)), st.data())
+@example(envelope=parse_event(_BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null")), data=None)
+def test_payloads_are_read_the_same_by_both(envelope: Envelope, data: st.DataObject | None) -> None:
+    payload = envelope.payload
+    raw = to_json(payload) if data is None else to_json(payload, money=data.draw(st.sampled_from(["string", "number"])))
+    for strict in (False, True):
+        fast = FAST.payload(payload.event_type, raw, strict)
+        try:
+            exact = codec._decode_payload_exact(type(payload), raw, strict)
+        except EventValidationError:
+            assert fast is None
+            continue
+        if fast is not None:
+            _same(fast, exact)

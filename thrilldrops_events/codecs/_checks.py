@@ -1,0 +1,93 @@
+r"""What the fast decoder checks after msgspec, from the contract table.
+
+msgspec checks JSON types, lengths, bounds and allowed values in C (see ``_structs``); the rules it
+cannot state exactly are checked here, on the decoded values:
+
+* money: msgspec hands over a JSON number with a fraction or exponent as its text (a :class:`NumberText`,
+  from its float hook), a JSON integer as an ``int`` and a decimal string as the ``str``, so no number
+  ever passes through a float. The plain, bounded form (no exponent, at most 20 digits before the point
+  and 18 after, no leading zeros) is converted here, where a string and a JSON number of the same text
+  are the same amount; any other form goes through the exact reader's own conversion;
+* an identifier's first and last characters (no Unicode White_Space);
+* a currency's alphabet (the table's pattern).
+
+Values of one kind are checked together where that is cheaper (their texts joined by ``\x00``, which
+no rule accepts), always at least as strictly as one by one. Anything not accepted raises
+:class:`NotFast`: the exact reader then gives the verdict, and the error if any.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import repeat
+from typing import Any
+
+from thrilldrops_events._kinds import KIND_CONSTRAINTS, MONEY_MAX_INTEGER_DIGITS, MONEY_MAX_SCALE
+from thrilldrops_events._numbers import read_float
+from thrilldrops_events.types import parse_money
+
+__all__ = ["NotFast", "NumberText", "amounts", "currency_ok", "identifiers_ok", "money"]
+
+
+class NotFast(Exception):
+    """The fast decoder cannot accept the document exactly as the exact reader would: the exact reader decides."""
+
+
+
+
+def identifiers_ok(texts: tuple[str, ...]) -> bool:
+    """Whether no identifier starts or ends with whitespace (the table's ``edge_excluded``), checked at once.
+
+    Python's ``str.strip`` removes every Unicode White_Space character and a few more (such as U+001C),
+    so it is only stricter than the rule: an identifier it would change goes to the exact reader.
+    """
+    return tuple(map(str.strip, texts)) == texts
+
+
+_CURRENCY_PATTERN = KIND_CONSTRAINTS["currency"].pattern or "^$"
+#: Whether a string is a currency code: the table's pattern, matched in full.
+currency_ok = re.compile(_CURRENCY_PATTERN[1:-1]).fullmatch
+
+_INTEGER = f"(?:0|[1-9][0-9]{{0,{MONEY_MAX_INTEGER_DIGITS - 1}}})"
+_FRACTION = f"\\.[0-9]{{1,{MONEY_MAX_SCALE}}}"
+_PLAIN_MONEY = re.compile(f"{_INTEGER}(?:{_FRACTION})?").fullmatch
+_PLAIN_SIGNED_MONEY = re.compile(f"-?{_INTEGER}(?:{_FRACTION})?").fullmatch
+_LIMIT = 10**MONEY_MAX_INTEGER_DIGITS
+_PLAIN_MONEY_JOINED = re.compile(f"{_INTEGER}(?:{_FRACTION})?(?:\x00{_INTEGER}(?:{_FRACTION})?)*").fullmatch
+
+
+class NumberText(str):
+    """The text of a JSON number with a fraction or exponent, as msgspec hands it over (its float hook)."""
+
+    __slots__ = ()
+
+
+def money(value: object, signed: bool) -> Decimal:
+    """The ``Decimal`` of one decoded money value, exactly as the exact reader gives it, or an exception.
+
+    The plain form is converted here; any other is given to the exact reader's own conversion
+    (``parse_money``, after ``read_float`` for a JSON number), which raises what it refuses.
+    """
+    if isinstance(value, str):
+        if (_PLAIN_SIGNED_MONEY if signed else _PLAIN_MONEY)(value) is not None:
+            number = Decimal(value)  # exact, whatever the thread's context: plain digits within the bounds
+            return number.copy_abs() if signed and not number else number  # a negative zero is zero
+        return parse_money(read_float(value) if type(value) is NumberText else value, signed=signed)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if -_LIMIT < value < _LIMIT and (signed or value >= 0):
+            return Decimal(value)
+        return parse_money(value, signed=signed)
+    raise NotFast
+
+
+def amounts(values: tuple[Any, ...]) -> Iterator[Decimal]:
+    """The ``Decimal`` of each of several required amounts (>= 0), as :func:`money` gives them, checked at once."""
+    try:
+        joined = "\x00".join(values)
+    except TypeError:  # a JSON integer among them
+        return map(money, values, repeat(False))
+    if _PLAIN_MONEY_JOINED(joined) is None:
+        return map(money, values, repeat(False))
+    return map(Decimal, values)  # exact, whatever the thread's context: plain digits within the bounds

@@ -1,0 +1,147 @@
+"""The fast exact reader: msgspec decodes and checks, then the models are built directly, without re-validation.
+
+msgspec reads the JSON with typed structs generated from the contract table (``_structs``): JSON numbers
+for money become exact ``Decimal`` values through the float hook, never floats, and lengths, bounds,
+allowed values, JSON types and unknown fields are checked in C. The few rules msgspec cannot state are
+checked after decoding (``_checks``). Then the payload model and the envelope are made the way pydantic's
+``model_construct`` makes them, minus its overhead: every value has been checked already.
+
+Unknown fields: in strict mode a document holding any goes to the exact reader, which refuses it with
+its paths. In lenient mode the document is decoded a second time, untyped (with the same exact number
+hook), to collect them; they are checked as the exact reader checks them (bounded integers, nesting,
+the number of values) and their fractional numbers become ``JsonNumber`` values.
+
+Whatever this reader cannot accept exactly, it leaves to the exact reader (``None``), which is the only
+one that reports errors: a message never depends on the route. The test suite proves that whenever this
+reader accepts a document, the exact reader accepts it too and gives the same event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from msgspec import UNSET
+
+from thrilldrops_events._fields import payload_fields
+from thrilldrops_events._numbers import MAX_NUMBER_DIGITS, read_float
+from thrilldrops_events._unknown import PAYLOAD_DEPTH
+from thrilldrops_events.codecs._builders import builder, new_model
+from thrilldrops_events.codecs._checks import NotFast, NumberText
+from thrilldrops_events.codecs._exact import adopt_unknown_fields, needs_exact_route
+from thrilldrops_events.codecs._structs import ENVELOPE_NAMES, envelope_structs, payload_struct
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.events import EventPayload
+
+__all__ = ["FastReader"]
+
+# What makes the fast reader give way to the exact one; every other exception is a bug and propagates.
+_GIVE_WAY = (msgspec.MsgspecError, NotFast, ArithmeticError, ValueError, RecursionError)
+
+_ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
+
+# msgspec converts integers of up to 4,300 digits before any check, in time that grows with the square of
+# their length (80 µs for 4,000 digits); the exact reader refuses more than MAX_NUMBER_DIGITS unread. A
+# document that could hold several such integers is looked at first (digits mapped to "0", then one
+# search), and left to the exact reader if it holds a longer run of digits than that, so that no document
+# costs the fast reader much more than the exact one.
+_SHORT_DOCUMENT = 4096
+_LONG_RUN = "0" * (MAX_NUMBER_DIGITS + 1)
+_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+_BYTE_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+
+
+def _long_digit_run(raw: bytes | bytearray | str) -> bool:
+    """Whether a long document holds more than ``MAX_NUMBER_DIGITS`` digits in a row (anywhere, strings too)."""
+    if len(raw) <= _SHORT_DOCUMENT:
+        return False
+    if isinstance(raw, str):
+        return _LONG_RUN in raw.translate(_DIGITS_TO_ZERO)
+    return _LONG_RUN.encode() in raw.translate(_BYTE_DIGITS_TO_ZERO)
+_ENVELOPE_KEYS = frozenset(ENVELOPE_NAMES)
+
+
+def _unknown(tree: object, known: frozenset[str], depth: int, path: str) -> dict[str, Any]:
+    """The unknown fields of an object of the untyped tree, checked as the exact reader checks them."""
+    if not isinstance(tree, dict):
+        raise NotFast
+    extra = {key: value for key, value in tree.items() if key not in known}
+    if extra:
+        if needs_exact_route(extra, depth):  # an integer of more than 100 digits, too deep, too many values
+            raise NotFast
+        adopt_unknown_fields(extra, depth, path, mark=True)  # fractional numbers become JsonNumber
+    return extra
+
+
+class FastReader:
+    """The fast reader of envelopes and payloads (one per process, built when the JSON codec is imported)."""
+
+    def __init__(self) -> None:
+        forbid, skip = envelope_structs()
+        self.variants = forbid.variants
+        self.builders = {member.value: builder(member)[0] for member in EventType}
+        self.names = {member.value: frozenset(spec.name for spec in payload_fields(member)) for member in EventType}
+        # Money's JSON numbers arrive as their text (see _checks); unknown fields' as exact Decimals.
+        options: dict[str, Any] = {"strict": True, "float_hook": NumberText}
+        self.envelope_forbid = msgspec.json.Decoder(forbid.envelope, **options)
+        self.envelope_skip = msgspec.json.Decoder(skip.envelope, **options)
+        self.tree = msgspec.json.Decoder(float_hook=read_float)
+        self.payload_forbid = {m.value: msgspec.json.Decoder(payload_struct(m, forbid=True), **options)
+                               for m in EventType}
+        self.payload_skip = {m.value: msgspec.json.Decoder(payload_struct(m, forbid=False), **options)
+                             for m in EventType}
+
+    def envelope(self, raw: bytes | bytearray | str, strict: bool) -> Envelope | None:
+        """The envelope, or ``None`` if the exact reader must decide."""
+        if _long_digit_run(raw):
+            return None
+        try:
+            try:
+                return self._build(self.envelope_forbid.decode(raw), None, strict)
+            except msgspec.ValidationError as error:
+                if strict or "unknown field" not in str(error):
+                    return None
+            return self._build(self.envelope_skip.decode(raw), self.tree.decode(raw), strict)
+        except _GIVE_WAY:
+            return None
+
+    def _build(self, wire: Any, tree: Any, strict: bool) -> Envelope:
+        """The envelope of a decoded struct; ``tree`` is the untyped document when it has unknown fields."""
+        variants = msgspec.structs.astuple(wire.event_type)
+        found = [(name, value) for name, value in zip(self.variants, variants, strict=True) if value is not UNSET]
+        if len(found) != 1:
+            raise NotFast
+        ((name, struct),) = found
+        extra: dict[str, Any] = {}
+        payload_extra: dict[str, Any] | None = None if strict else {}
+        if tree is not None:
+            extra = _unknown(tree, _ENVELOPE_KEYS, 0, "")
+            if "payload" in extra:  # a reserved name: the exact reader refuses it
+                raise NotFast
+            payload_extra = _unknown(tree["event_type"][name], self.names[name], PAYLOAD_DEPTH, f"event_type.{name}")
+        ids = (wire.operator_id, wire.brand_id, wire.player_id)
+        payload = self.builders[name](struct, payload_extra, ids)
+        values = {"operator_id": ids[0], "brand_id": ids[1], "player_id": ids[2], "timestamp": wire.timestamp,
+                  "payload": payload}
+        envelope: Envelope = new_model(Envelope, values, _ENVELOPE_FIELDS_SET, extra)
+        return envelope
+
+    def payload(self, event_type: EventType, raw: bytes | bytearray | str, strict: bool) -> EventPayload | None:
+        """One payload of the given type, or ``None`` if the exact reader must decide."""
+        if _long_digit_run(raw):
+            return None
+        name = event_type.value
+        try:
+            try:
+                struct = self.payload_forbid[name].decode(raw)
+                extra: dict[str, Any] | None = None if strict else {}
+            except msgspec.ValidationError as error:
+                if strict or "unknown field" not in str(error):
+                    return None
+                struct = self.payload_skip[name].decode(raw)
+                extra = _unknown(self.tree.decode(raw), self.names[name], PAYLOAD_DEPTH, "")
+            return self.builders[name](struct, extra, ())
+        except _GIVE_WAY:
+            return None
+
