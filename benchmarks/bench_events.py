@@ -1,226 +1,161 @@
-"""Parse and write mixed envelopes: thrilldrops-events beside what a user would write instead.
+"""Parse, validate and write events: thrilldrops-events beside what a user would write instead, in one run.
 
-Run: python benchmarks/bench_events.py [--quick] [--events N]
+Run: python benchmarks/bench_events.py [--quick] [--events N] [--rounds R] [--validate-lines N] [--unknown SHARE]
 
-Contenders, all on the same bytes in the same run:
-  orjson.loads                 the floor: JSON to dicts, no validation, floats for numbers (inexact)
-  msgspec structs              typed msgspec Structs for the eight schemas, Decimal fields (exact)
-  pydantic union (by hand)     pydantic models + a smart Union of one-key wrappers, validate_json (INEXACT numbers)
-  pydantic exact (by hand)     the same models via json.loads(parse_float=Decimal) + validate_python (exact)
-  thrilldrops parse_event      this library (exact, validated, unknown fields kept)
-Two inputs: money as decimal strings (the processor's own style) and money as JSON numbers.
+The population is benchmarks/_workload.py: every event type in the proportions of real traffic, realistic
+identifiers, 10% of events with unknown fields, written three ways (money as decimal strings, as JSON
+numbers, and mixed per value). Contenders, on the same bytes:
+
+  orjson.loads                 the floor: JSON to dicts, no validation, numbers as floats (inexact)
+  msgspec structs              typed msgspec Structs for the eight schemas, Decimal fields (exact, no rules)
+  pydantic union (by hand)     pydantic models + a union of one-key wrappers, validate_json (INEXACT numbers)
+  pydantic exact (by hand)     the same models via json.loads(parse_float=Decimal) + validate_python
+  parse_event                  this library: exact, every rule of the contract, unknown fields kept
+
+The contenders take turns, R rounds; each figure is the best round, each ratio the median of the
+per-round ratios. Then the validate command on a file of N lines beside a loop of orjson.loads over it,
+each in a fresh process (time and peak memory); then memory per parsed envelope and import time.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import json
+import statistics
 import time
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
-import msgspec
 import orjson
-from pydantic import BaseModel, ConfigDict
+from _footprint import import_times, memory_per_envelope, validate_file
+from _hand import HandEnvelope, hand_exact, msgspec_parse
+from _workload import FORMS, make_envelopes, write
 
 from thrilldrops_events import Envelope, parse_event, to_json
 
 ROOT = Path(__file__).parents[1]
 
 
-# --- what a user would write by hand with pydantic ------------------------------------------------------------------
-class _M(BaseModel):
-    model_config = ConfigDict(frozen=True)
+def _round(fn: Callable[[Any], Any], items: list[Any]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    for item in items:
+        fn(item)
+    return (time.perf_counter() - start) / len(items) * 1e6
 
 
-class PlayerLogin(_M):
-    channel_type: str
-    currency: str
-    country: Optional[str] = None  # noqa: UP045
-    jurisdiction: Optional[str] = None  # noqa: UP045
-    session_token: Optional[str] = None  # noqa: UP045
+def race(contenders: dict[str, Callable[[Any], Any]], items: list[Any], rounds: int) -> dict[str, list[float]]:
+    """µs per item of each contender, per round, the contenders taking turns within each round."""
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, fn in contenders.items():
+            times[name].append(_round(fn, items))
+    return times
 
 
-class PlayerLogout(_M):
-    channel_type: str
+def ratio(times: dict[str, list[float]], name: str, base: str) -> float:
+    return statistics.median(a / b for a, b in zip(times[name], times[base], strict=True))
 
 
-class Transaction(_M):
-    provider_id: str
-    game_id: str
-    gameround_id: str
-    bet_transaction_id: Optional[str] = None  # noqa: UP045
-    currency: str
-    game_bet: Decimal
-    bonus_bet: Decimal
-    real_bet: Decimal
-    jackpot_bet: Decimal
-    win_transaction_id: Optional[str] = None  # noqa: UP045
-    game_win: Decimal
-    jackpot_win: Decimal
-    is_free_spin: bool
-    round_finished: bool
+def _parsing(envelopes: list[Envelope], rounds: int) -> dict[str, float]:
+    """The parsing table; returns the ratios the targets are about."""
+    contenders: dict[str, Callable[[bytes], Any]] = {
+        "orjson.loads (floor, no validation)": orjson.loads,
+        "msgspec structs (Decimal, no rules)": msgspec_parse,
+        "pydantic union by hand (INEXACT)": HandEnvelope.model_validate_json,
+        "pydantic by hand, exact (json.loads)": hand_exact,
+        "parse_event": parse_event,
+    }
+    print(f"Parsing {len(envelopes):,} envelopes, µs per event (best of {rounds} rounds); ratios are medians\n")
+    print(f"{'contender':<40}" + "".join(f"{form:>12}" for form in FORMS))
+    targets: dict[str, float] = {}
+    table: dict[str, list[str]] = {name: [] for name in contenders}
+    for form in FORMS:
+        times = race(contenders, write(envelopes, form), rounds)
+        for name in contenders:
+            table[name].append(f"{min(times[name]):>12.2f}")
+        targets[f"parse_event / orjson.loads, money {form}"] = ratio(times, "parse_event", next(iter(contenders)))
+        targets[f"parse_event / pydantic union, money {form}"] = ratio(times, "parse_event",
+                                                                       "pydantic union by hand (INEXACT)")
+    for name, cells in table.items():
+        print(f"{name:<40}" + "".join(cells))
+    known = [e for e in envelopes if not e.model_extra and not e.payload.model_extra]
+    lines = write(known, "mixed")
+    modes = race({"lenient": parse_event, "strict": lambda raw: parse_event(raw, strict=True)}, lines, rounds)
+    print(f"\nThe {len(known):,} events without unknown fields, money mixed: lenient {min(modes['lenient']):.2f} µs, "
+          f"strict {min(modes['strict']):.2f} µs")
+    targets["parse_event strict / lenient, valid events"] = ratio(modes, "strict", "lenient")
+    return targets
 
 
-class Deposit(_M):
-    method_id: str
-    currency: str
-    amount: Decimal
-    balance_after: Optional[Decimal] = None  # noqa: UP045
+def _writing(envelopes: list[Envelope], rounds: int) -> dict[str, float]:
+    lines = write(envelopes, "string")
+    hand = [HandEnvelope.model_validate_json(raw) for raw in lines]
+    plain = [orjson.loads(raw) for raw in lines]
+    contenders: dict[str, tuple[Callable[[Any], Any], list[Any]]] = {
+        "orjson.dumps of dicts (floor)": (orjson.dumps, plain),
+        "pydantic model_dump_json (models by hand)": (lambda m: m.model_dump_json(), hand),
+        "pydantic model_dump_json (Envelope)": (lambda e: e.model_dump_json(), envelopes),
+        "to_json (money as strings)": (to_json, envelopes),
+        "to_json(money='number')": (lambda e: to_json(e, money="number"), envelopes),
+    }
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, (fn, items) in contenders.items():
+            times[name].append(_round(fn, items))
+    print(f"\nWriting {len(envelopes):,} envelopes, µs per event (best of {rounds} rounds)\n")
+    for name in contenders:
+        print(f"{name:<44}{min(times[name]):>8.2f}")
+    return {"to_json / model_dump_json (Envelope)": ratio(times, "to_json (money as strings)",
+                                                          "pydantic model_dump_json (Envelope)"),
+            "to_json / model_dump_json (models by hand)": ratio(times, "to_json (money as strings)",
+                                                                "pydantic model_dump_json (models by hand)")}
 
 
-class Withdrawal(Deposit):
-    pass
+def _validate(envelopes: list[Envelope], lines: int) -> dict[str, float]:
+    found = validate_file(write(envelopes, "mixed"), lines)
+    print(f"\nthrilldrops-events validate on {lines:,} lines (money mixed, 10% unknown fields), fresh processes\n")
+    for name, (seconds, peak) in found.items():
+        print(f"{name:<44}{seconds:>8.2f} s{peak:>10.0f} MiB peak")
+    return {"validate / orjson.loads loop": found["thrilldrops-events validate"][0] / found["orjson.loads loop"][0],
+            "validate peak memory, N lines / N/10 lines": found["thrilldrops-events validate"][1]
+            / found["thrilldrops-events validate, a tenth of the lines"][1]}
 
 
-class ThrillPotsWinEvent(_M):
-    jackpot_id: str
-    instance_id: str
-    pot_id: str
-    player_brand_id: str
-    player_id: str
-    currency: str
-    amount: Decimal
-    game_id: Optional[str] = None  # noqa: UP045
-    contribution: Optional[Decimal] = None  # noqa: UP045
-    contribution_currency: Optional[str] = None  # noqa: UP045
-    payout_type: Optional[str] = None  # noqa: UP045
-
-
-class ThrillPotsRaffleWinEvent(_M):
-    raffle_id: str
-    instance_id: str
-    prize_id: str
-    player_brand_id: str
-    player_id: str
-    currency: str
-    amount: Decimal
-
-
-class ThrillPotsOptInEvent(_M):
-    player_brand_id: str
-    player_id: str
-    jackpot_id: str
-    currency: str
-    contribution: Optional[Decimal] = None  # noqa: UP045
-
-
-_MODELS = [PlayerLogin, PlayerLogout, Transaction, Deposit, Withdrawal, ThrillPotsWinEvent, ThrillPotsRaffleWinEvent,
-           ThrillPotsOptInEvent]
-_WRAPPERS = [type(f"{m.__name__}W", (_M,), {"__annotations__": {m.__name__: m}}) for m in _MODELS]
-_WRAPPERS[4] = type("WithdrawalW", (_M,), {"__annotations__": {"Withdrawal": Withdrawal}})
-
-
-class HandEnvelope(_M):
-    operator_id: str
-    brand_id: str
-    player_id: str
-    timestamp: int
-    event_type: Union[tuple(_WRAPPERS)]  # type: ignore[valid-type]  # noqa: UP007
-
-
-# --- msgspec -------------------------------------------------------------------------------------------------------
-def _struct(model: type[BaseModel]) -> type[msgspec.Struct]:
-    fields: list[Any] = []
-    for name, info in model.model_fields.items():
-        annotation = info.annotation
-        fields.append((name, annotation, None) if not info.is_required() else (name, annotation))
-    required = [f for f in fields if len(f) == 2]
-    optional = [f for f in fields if len(f) == 3]
-    return msgspec.defstruct(f"S{model.__name__}", required + optional, frozen=True)
-
-
-_STRUCTS = {m.__name__: _struct(m) for m in _MODELS}
-_STRUCT_DECODERS = {name: msgspec.json.Decoder(s) for name, s in _STRUCTS.items()}
-
-
-class SEnvelope(msgspec.Struct, frozen=True):
-    operator_id: str
-    brand_id: str
-    player_id: str
-    timestamp: int
-    event_type: dict[str, msgspec.Raw]
-
-
-_SENV = msgspec.json.Decoder(SEnvelope)
-
-
-def msgspec_parse(raw: bytes) -> Any:
-    env = _SENV.decode(raw)
-    ((name, body),) = env.event_type.items()
-    return env, _STRUCT_DECODERS[name].decode(body)
-
-
-def hand_exact(raw: bytes) -> Any:
-    return HandEnvelope.model_validate(json.loads(raw, parse_float=Decimal))
-
-
-# --- the run -------------------------------------------------------------------------------------------------------
-def load(n: int, money: str) -> list[bytes]:
-    lines = (ROOT / "examples" / "events.ndjson").read_bytes().splitlines()
-    if money == "number":
-        lines = [to_json(parse_event(line), money="number") for line in lines]
-    return [lines[i % len(lines)] for i in range(n)]
-
-
-def per_event(fn: Callable[[Any], Any], items: list[Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        for item in items:
-            fn(item)
-        times.append((time.perf_counter() - start) / len(items) * 1e6)
-    return min(times)
+# The acceptance target of each ratio, by the start of its name.
+_TARGETS = {"parse_event / orjson.loads": 4.0, "parse_event / pydantic union": 0.7, "parse_event strict": 1.2,
+            "to_json": 0.5, "validate / orjson": 6.0, "validate peak memory": 1.2, "import": 1.3}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="10,000 events, one repeat")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--validate-lines", type=int, default=1_000_000)
+    parser.add_argument("--unknown", type=float, default=0.10, help="share of events with unknown fields")
+    parser.add_argument("--quick", action="store_true", help="2,000 events, 2 rounds, 20,000 lines")
     args = parser.parse_args()
-    n, repeat = (10_000, 1) if args.quick else (args.events, args.repeat)
-
-    print(f"Parsing {n:,} mixed envelopes (µs per event, best of {repeat}); lower is better\n")
-    print(f"{'contender':<34}{'exact':>7}{'money as strings':>19}{'money as numbers':>19}")
-    rows: list[tuple[str, str, Callable[[bytes], Any]]] = [
-        ("orjson.loads (floor, no validation)", "no", orjson.loads),
-        ("msgspec structs (Decimal fields)", "yes", msgspec_parse),
-        ("pydantic union by hand (validate_json)", "NO", HandEnvelope.model_validate_json),
-        ("pydantic by hand, exact (json.loads)", "yes", hand_exact),
-        ("thrilldrops parse_event", "yes", parse_event),
-    ]
-    data = {money: load(n, money) for money in ("string", "number")}
-    results: dict[str, tuple[float, float]] = {}
-    for name, exact, fn in rows:
-        s = per_event(fn, data["string"], repeat)
-        num = per_event(fn, data["number"], repeat)
-        results[name] = (s, num)
-        print(f"{name:<34}{exact:>7}{s:>19.2f}{num:>19.2f}")
-
-    envelopes: list[Envelope] = [parse_event(raw) for raw in data["string"]]
-    hand = [HandEnvelope.model_validate_json(raw) for raw in data["string"]]
-    plain = [orjson.loads(raw) for raw in data["string"]]
-    structs = [msgspec_parse(raw) for raw in data["string"]]
-    print(f"\nWriting {n:,} envelopes (µs per event, best of {repeat})\n")
-    print(f"{'contender':<42}{'µs':>8}")
-    writers: list[tuple[str, Callable[[Any], Any], list[Any]]] = [
-        ("orjson.dumps of dicts (floor)", orjson.dumps, plain),
-        ("msgspec.json.encode (structs)", lambda p: msgspec.json.encode(p[1]), structs),
-        ("pydantic model_dump_json (by hand)", lambda m: m.__pydantic_serializer__.to_json(m), hand),
-        ("thrilldrops to_json (money as strings)", to_json, envelopes),
-        ("thrilldrops to_json(money='number')", lambda e: to_json(e, money="number"), envelopes),
-    ]
-    for name, fn, items in writers:
-        print(f"{name:<42}{per_event(fn, items, repeat):>8.2f}")
-    ours = results["thrilldrops parse_event"]
-    hand_inexact = results["pydantic union by hand (validate_json)"]
-    print(f"\nparse_event / inexact pydantic union: {ours[0] / hand_inexact[0]:.2f}x (strings), "
-          f"{ours[1] / hand_inexact[1]:.2f}x (numbers)")
+    if args.quick:
+        args.events, args.rounds, args.validate_lines = 2_000, 2, 20_000
+    envelopes = make_envelopes(args.events, unknown=args.unknown)
+    targets = {**_parsing(envelopes, args.rounds), **_writing(envelopes, args.rounds),
+               **_validate(envelopes, args.validate_lines)}
+    examples = (ROOT / "examples" / "events.ndjson").read_bytes().splitlines()
+    memory = memory_per_envelope(examples)
+    print(f"\nMemory per parsed envelope (tracemalloc, the {len(examples)} examples): "
+          + ", ".join(f"{name} {size:,.0f} B" for name, size in memory.items()))
+    imports = import_times()
+    print("Import time (median of fresh processes): "
+          + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in imports.items()))
+    targets["import thrilldrops_events / from pydantic import BaseModel"] = (
+        imports["import thrilldrops_events"] / imports["from pydantic import BaseModel"])
+    print("\nTargets\n")
+    for name, value in targets.items():
+        limit = next(limit for key, limit in _TARGETS.items() if name.startswith(key))
+        print(f"{name:<62}{value:>7.2f}x  (at most {limit}x: {'met' if value <= limit else 'MISSED'})")
+    print(f"{'memory per parsed envelope (fast route)':<62}{memory['parse_event']:>7.0f} B  "
+          f"(at most 1,536 B: {'met' if memory['parse_event'] <= 1536 else 'MISSED'})")
 
 
 if __name__ == "__main__":

@@ -190,3 +190,24 @@ def test_payloads_are_read_the_same_by_both(envelope: Envelope, data: st.DataObj
             continue
         if fast is not None:
             _same(fast, exact)
+
+
+def test_the_builders_source_is_documented_as_generated() -> None:
+    from thrilldrops_events.codecs import _builders
+
+    source = _builders.builder(EventType.DEPOSIT)[1]
+    documented = "\n".join(line[4:] for line in (_builders.__doc__ or "").split("::\n\n", 1)[1].splitlines())
+    assert source.strip() == documented.strip()
+
+
+def test_copies_get_a_fields_set_of_their_own() -> None:
+    import copy
+
+    envelope = parse_event(_BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null"))
+    assert isinstance(envelope.model_fields_set, frozenset)
+    copies = (envelope.model_copy(update={"player_id": "p-43"}), copy.deepcopy(envelope).model_copy(update={"x": 1}))
+    for copied in copies:
+        assert "player_id" in copied.model_fields_set and copied.player_id in ("p-43", "p-42")
+    assert envelope.model_fields_set == frozenset({"operator_id", "brand_id", "player_id", "timestamp", "payload"})
+    payload = envelope.payload.model_copy(update={"balance_after": Decimal(1)})
+    assert "balance_after" in payload.model_fields_set

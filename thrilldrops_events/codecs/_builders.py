@@ -14,12 +14,12 @@ The generated function of a ``Deposit`` reads, for instance::
         if v['balance_after'] is UNSET:
             v['balance_after'] = None
             absent += ('balance_after',)
-        texts = (*ids, v['method_id'])
+        texts = (*ids, v['method_id'], )
         if tuple(map(strip, texts)) != texts:
-            raise NotFast
+            raise ValueError(LEFT)
         if currency_ok(v['currency']) is None:
-            raise NotFast
-        (v['amount'],) = amounts((v['amount'],))
+            raise ValueError(LEFT)
+        (v['amount'], ) = amounts((v['amount'], ))
         if v['balance_after'] is not None:
             v['balance_after'] = money(v['balance_after'], True)
         return new(v, absent, extra)
@@ -35,7 +35,7 @@ from msgspec import UNSET
 from pydantic import SecretStr
 
 from thrilldrops_events._fields import FieldSpec, payload_fields
-from thrilldrops_events.codecs._checks import NotFast, amounts, currency_ok, money
+from thrilldrops_events.codecs._checks import LEFT_TO_THE_EXACT_READER, amounts, currency_ok, money
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.events import EventPayload
 
@@ -43,7 +43,7 @@ __all__ = ["Builder", "builder", "new_model"]
 
 #: ``build(struct, extra, ids)``: the payload model of a decoded struct, its unknown fields (``None`` in strict
 #: mode, as pydantic leaves them when it refuses them) and the envelope's identifiers (checked with the
-#: payload's); raises ``NotFast`` if the exact reader must decide.
+#: payload's); raises ``ValueError`` if the exact reader must decide.
 Builder = Callable[[msgspec.Struct, "dict[str, Any] | None", tuple[str, ...]], EventPayload]
 
 _new = object.__new__
@@ -75,10 +75,10 @@ def _lines(specs: tuple[FieldSpec, ...]) -> list[str]:
     lines.append(f"    texts = (*ids, {''.join(f'v[{s.name!r}], ' for s in required)})")
     for spec in (s for s in specs if s.kind == "identifier" and s.nullable):
         lines += [f"    if v[{spec.name!r}] is not None:", f"        texts += (v[{spec.name!r}],)"]
-    lines += ["    if tuple(map(strip, texts)) != texts:", "        raise NotFast"]
+    lines += ["    if tuple(map(strip, texts)) != texts:", "        raise ValueError(LEFT)"]
     for spec in (s for s in specs if s.kind == "currency"):
         present = f"v[{spec.name!r}] is not None and " if spec.nullable else ""
-        lines += [f"    if {present}currency_ok(v[{spec.name!r}]) is None:", "        raise NotFast"]
+        lines += [f"    if {present}currency_ok(v[{spec.name!r}]) is None:", "        raise ValueError(LEFT)"]
     money_specs = [s for s in specs if s.constraints.integer_digits is not None]
     together = [s for s in money_specs if not (s.nullable or s.constraints.signed)]
     if together:
@@ -110,9 +110,9 @@ def builder(event_type: EventType) -> tuple[Builder, str]:
 
     source = "\n".join(["def build(struct, extra, ids):", *_lines(specs)]) + "\n"
     namespace: dict[str, Any] = {
-        "__builtins__": {"tuple": tuple, "map": map}, "asdict": msgspec.structs.asdict, "UNSET": UNSET,
-        "strip": str.strip, "NotFast": NotFast, "currency_ok": currency_ok, "amounts": amounts, "money": money,
-        "SecretStr": SecretStr, "new": new,
+        "__builtins__": {"tuple": tuple, "map": map, "ValueError": ValueError}, "asdict": msgspec.structs.asdict,
+        "UNSET": UNSET, "strip": str.strip, "LEFT": LEFT_TO_THE_EXACT_READER, "currency_ok": currency_ok,
+        "amounts": amounts, "money": money, "SecretStr": SecretStr, "new": new,
     }
     exec(compile(source, f"<builder of {event_type.value}>", "exec", dont_inherit=True), namespace)
     build: Builder = namespace["build"]

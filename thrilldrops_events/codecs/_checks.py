@@ -13,7 +13,7 @@ cannot state exactly are checked here, on the decoded values:
 
 Values of one kind are checked together where that is cheaper (their texts joined by ``\x00``, which
 no rule accepts), always at least as strictly as one by one. Anything not accepted raises
-:class:`NotFast`: the exact reader then gives the verdict, and the error if any.
+a ``ValueError``: the exact reader then gives the verdict, and the error if any.
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ from thrilldrops_events._kinds import KIND_CONSTRAINTS, MONEY_MAX_INTEGER_DIGITS
 from thrilldrops_events._numbers import read_float
 from thrilldrops_events.types import parse_money
 
-__all__ = ["NotFast", "NumberText", "amounts", "currency_ok", "identifiers_ok", "money"]
+__all__ = ["LEFT_TO_THE_EXACT_READER", "NumberText", "amounts", "currency_ok", "identifiers_ok", "money"]
 
-
-class NotFast(Exception):
-    """The fast decoder cannot accept the document exactly as the exact reader would: the exact reader decides."""
+#: Why the fast reader gives way: the message of the ``ValueError`` it raises within itself, never outside it.
+LEFT_TO_THE_EXACT_READER = "left to the exact reader"
 
 
 
@@ -79,7 +78,7 @@ def money(value: object, signed: bool) -> Decimal:
         if -_LIMIT < value < _LIMIT and (signed or value >= 0):
             return Decimal(value)
         return parse_money(value, signed=signed)
-    raise NotFast
+    raise ValueError(LEFT_TO_THE_EXACT_READER)
 
 
 def amounts(values: tuple[Any, ...]) -> Iterator[Decimal]:

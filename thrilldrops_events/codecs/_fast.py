@@ -27,7 +27,7 @@ from thrilldrops_events._fields import payload_fields
 from thrilldrops_events._numbers import MAX_NUMBER_DIGITS, read_float
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
 from thrilldrops_events.codecs._builders import builder, new_model
-from thrilldrops_events.codecs._checks import NotFast, NumberText
+from thrilldrops_events.codecs._checks import LEFT_TO_THE_EXACT_READER, NumberText
 from thrilldrops_events.codecs._exact import adopt_unknown_fields, needs_exact_route
 from thrilldrops_events.codecs._structs import ENVELOPE_NAMES, envelope_structs, payload_struct
 from thrilldrops_events.enums import EventType
@@ -37,7 +37,7 @@ from thrilldrops_events.events import EventPayload
 __all__ = ["FastReader"]
 
 # What makes the fast reader give way to the exact one; every other exception is a bug and propagates.
-_GIVE_WAY = (msgspec.MsgspecError, NotFast, ArithmeticError, ValueError, RecursionError)
+_GIVE_WAY = (msgspec.MsgspecError, ArithmeticError, ValueError, RecursionError)
 
 _ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
 
@@ -65,11 +65,11 @@ _ENVELOPE_KEYS = frozenset(ENVELOPE_NAMES)
 def _unknown(tree: object, known: frozenset[str], depth: int, path: str) -> dict[str, Any]:
     """The unknown fields of an object of the untyped tree, checked as the exact reader checks them."""
     if not isinstance(tree, dict):
-        raise NotFast
+        raise ValueError(LEFT_TO_THE_EXACT_READER)
     extra = {key: value for key, value in tree.items() if key not in known}
     if extra:
         if needs_exact_route(extra, depth):  # an integer of more than 100 digits, too deep, too many values
-            raise NotFast
+            raise ValueError(LEFT_TO_THE_EXACT_READER)
         adopt_unknown_fields(extra, depth, path, mark=True)  # fractional numbers become JsonNumber
     return extra
 
@@ -111,14 +111,14 @@ class FastReader:
         variants = msgspec.structs.astuple(wire.event_type)
         found = [(name, value) for name, value in zip(self.variants, variants, strict=True) if value is not UNSET]
         if len(found) != 1:
-            raise NotFast
+            raise ValueError(LEFT_TO_THE_EXACT_READER)
         ((name, struct),) = found
         extra: dict[str, Any] = {}
         payload_extra: dict[str, Any] | None = None if strict else {}
         if tree is not None:
             extra = _unknown(tree, _ENVELOPE_KEYS, 0, "")
             if "payload" in extra:  # a reserved name: the exact reader refuses it
-                raise NotFast
+                raise ValueError(LEFT_TO_THE_EXACT_READER)
             payload_extra = _unknown(tree["event_type"][name], self.names[name], PAYLOAD_DEPTH, f"event_type.{name}")
         ids = (wire.operator_id, wire.brand_id, wire.player_id)
         payload = self.builders[name](struct, payload_extra, ids)

@@ -101,6 +101,18 @@ class ContractModel(BaseModel):
         if extra:
             check_unknown_fields(extra, self.unknown_fields_depth, "")
 
+    def __copy__(self) -> Self:
+        """A shallow copy, with a fields-set of its own (readers share one ``frozenset`` between events)."""
+        copied = super().__copy__()
+        object.__setattr__(copied, "__pydantic_fields_set__", set(copied.__pydantic_fields_set__))
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        """A deep copy, with a fields-set of its own (see ``__copy__``)."""
+        copied = super().__deepcopy__(memo)
+        object.__setattr__(copied, "__pydantic_fields_set__", set(copied.__pydantic_fields_set__))
+        return copied
+
     # Validation of nested models must not go through this __init__ (pydantic would then wrap our error
     # and call Python code on the hot path): mark it as pydantic's own, as BaseModel.__init__ is marked.
     __init__.__dict__["__pydantic_base_init__"] = True
