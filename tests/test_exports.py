@@ -18,6 +18,9 @@ def test_all_is_sorted() -> None:
 
 
 def test_all_matches_namespace() -> None:
+    for name in thrilldrops_events.__all__:  # the names imported when first used are imported now
+        assert hasattr(thrilldrops_events, name), name
+    assert sorted(set(dir(thrilldrops_events)) & set(thrilldrops_events.__all__)) == sorted(thrilldrops_events.__all__)
     public = {name for name in vars(thrilldrops_events) if not name.startswith("_")}
     # submodules appear in the namespace once imported; they are reached by their module path
     modules = {name for name in public if type(getattr(thrilldrops_events, name)).__name__ == "module"}

@@ -25,7 +25,7 @@ from thrilldrops_events.codecs.json import to_dict
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.testing import envelopes, invalid_envelopes
 
-FAST = codec._FAST
+FAST = codec.fast_reader()
 
 
 def _exact(raw: bytes, strict: bool) -> Envelope | None:

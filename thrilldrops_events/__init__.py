@@ -1,21 +1,20 @@
-"""thrilldrops-events: the typed, exact, validated ThrillDrops player events."""
+"""thrilldrops-events: the typed, exact, validated ThrillDrops player events.
 
-from thrilldrops_events.campaigns import Campaign, CampaignChange, CampaignSet, ConfigDiff, Explanation, SetStats
+The events, their codecs and errors are imported with the package; the condition language, campaign
+sets and de-duplication keys when first used (``thrilldrops_events.CampaignSet`` imports them then),
+so that reading events does not pay for them. Every name is importable from here either way.
+"""
+
+from types import ModuleType as _ModuleType
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 from thrilldrops_events.codecs.json import MoneyFormat, ParsedLine, to_dict
 from thrilldrops_events.codecs.json import decode as parse_event
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.codecs.json import decode_payload as parse_payload
 from thrilldrops_events.codecs.json import encode as to_json
 from thrilldrops_events.codecs.json import encode_lines as to_ndjson
-from thrilldrops_events.conditions import (
-    CompiledCondition,
-    FunctionRegistry,
-    compile_condition,
-    condition_from_json,
-    condition_to_json,
-    parse_condition,
-)
-from thrilldrops_events.dedup import dedup_key
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import (
@@ -44,7 +43,51 @@ from thrilldrops_events.events import (
 )
 from thrilldrops_events.types import CountryCode, CurrencyCode, Identifier, Money, SignedMoney, Timestamp
 
+if _TYPE_CHECKING:
+    from thrilldrops_events.campaigns import Campaign, CampaignChange, CampaignSet, ConfigDiff, Explanation, SetStats
+    from thrilldrops_events.conditions import (
+        CompiledCondition,
+        FunctionRegistry,
+        compile_condition,
+        condition_from_json,
+        condition_to_json,
+        parse_condition,
+    )
+    from thrilldrops_events.dedup import dedup_key
+
 __version__ = "0.1.0"
+
+# The names imported when first used, by the module that defines them.
+_CAMPAIGNS = ("Campaign", "CampaignChange", "CampaignSet", "ConfigDiff", "Explanation", "SetStats")
+_CONDITIONS = ("CompiledCondition", "FunctionRegistry", "compile_condition", "condition_from_json",
+               "condition_to_json", "parse_condition")
+
+
+def _module_of(name: str) -> _ModuleType:
+    if name in _CAMPAIGNS:
+        from thrilldrops_events import campaigns
+
+        return campaigns
+    if name in _CONDITIONS:
+        from thrilldrops_events import conditions
+
+        return conditions
+    if name == "dedup_key":
+        from thrilldrops_events import dedup
+
+        return dedup
+    raise AttributeError(f"module 'thrilldrops_events' has no attribute {name!r}")
+
+
+def __getattr__(name: str) -> _Any:
+    """Import a name of the condition language, campaign sets or de-duplication when first used."""
+    value = getattr(_module_of(name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 __all__ = [
     "Campaign",

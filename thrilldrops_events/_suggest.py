@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 __all__ = ["CUTOFF", "closest"]
@@ -27,5 +26,7 @@ def closest(word: object, known: Iterable[str]) -> str | None:
     for name in names:
         if name.casefold() == folded:
             return name
+    import difflib  # only when a name is mistyped: not on the way of every import
+
     close = difflib.get_close_matches(word, names, n=1, cutoff=CUTOFF)
     return close[0] if close else None

@@ -58,7 +58,7 @@ class Envelope(ContractModel):
         <EventType.DEPOSIT: 'Deposit'>
     """
 
-    model_config = ConfigDict(frozen=True, extra="allow", hide_input_in_errors=True)
+    model_config = ConfigDict(frozen=True, extra="allow", hide_input_in_errors=True, defer_build=True)
     _json_reader: ClassVar[str] = "envelope"
 
     operator_id: Identifier = Field(description="The casino operator the event belongs to.")

@@ -71,7 +71,7 @@ def money(value: object, signed: bool) -> Decimal:
     """
     if isinstance(value, str):
         if (_PLAIN_SIGNED_MONEY if signed else _PLAIN_MONEY)(value) is not None:
-            number = Decimal(value)  # exact, whatever the thread's context: plain digits within the bounds
+            number = _decimal(value)
             return number.copy_abs() if signed and not number else number  # a negative zero is zero
         return parse_money(read_float(value) if type(value) is NumberText else value, signed=signed)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -89,4 +89,15 @@ def amounts(values: tuple[Any, ...]) -> Iterator[Decimal]:
         return map(money, values, repeat(False))
     if _PLAIN_MONEY_JOINED(joined) is None:
         return map(money, values, repeat(False))
-    return map(Decimal, values)  # exact, whatever the thread's context: plain digits within the bounds
+    return map(_ZEROS.get, values, map(Decimal, values))  # exact, whatever the thread's context
+
+
+# Zero is the most frequent amount (a losing round's win, most jackpot bets): one immutable Decimal per
+# scale serves every event, saving its 104 bytes in each event kept.
+_ZEROS: dict[str, Decimal] = {text: Decimal(text) for text in ("0", *(f"0.{'0' * k}" for k in range(1, 19)))}
+
+
+def _decimal(text: str) -> Decimal:
+    """The ``Decimal`` of a plain amount's text: exact, whatever the thread's context; zero shared."""
+    number = _ZEROS.get(text)
+    return Decimal(text) if number is None else number

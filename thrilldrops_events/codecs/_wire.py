@@ -16,7 +16,7 @@ __all__ = ["WIRE", "WireEnvelope", "envelope_from_wire", "new_envelope", "payloa
 
 
 class _VariantsBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True, defer_build=True)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> _VariantsBase:
@@ -42,7 +42,7 @@ _Variants: type[_VariantsBase] = create_model(  # type: ignore[call-overload]
 class WireEnvelope(BaseModel):
     """The envelope exactly as it is on the wire; converted to ``Envelope`` once valid."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="allow", frozen=True, hide_input_in_errors=True, defer_build=True)
 
     operator_id: Identifier
     brand_id: Identifier

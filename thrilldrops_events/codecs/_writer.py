@@ -7,15 +7,12 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from thrilldrops_events._fields import payload_fields
 from thrilldrops_events._numbers import number_problem
 from thrilldrops_events._problems import single
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate, path_text
 from thrilldrops_events.codecs._exact import MAX_DEPTH
-from thrilldrops_events.enums import EventType
-from thrilldrops_events.events import EventPayload
 
-__all__ = ["ENCODE_STR", "plain", "unquote_money", "write"]
+__all__ = ["ENCODE_STR", "plain", "write"]
 
 def plain(value: Any, money_as_str: bool, depth: int) -> Any:
     if depth > 2 * MAX_DEPTH:
@@ -106,25 +103,3 @@ def _write(value: Any, money_as_number: bool, out: list[str], where: list[object
 def _comma(out: list[str]) -> list[str]:
     out.append(",")
     return out
-
-
-# The money fields of each payload model, as the JSON keys the native serializer writes.
-_MONEY_KEYS_OF = {
-    event_type: tuple((spec.name, f'"{spec.name}":'.encode()) for spec in payload_fields(event_type)
-                      if spec.kind in ("money", "signed_money"))
-    for event_type in EventType
-}
-
-
-def unquote_money(payload: EventPayload, body: bytes) -> bytes:
-    """Turn the payload's money strings into JSON numbers in its natively written JSON.
-
-    Without unknown fields a key occurs once, and a quote inside a string is escaped, so
-    ``"amount":"25.00"`` can only be the money field itself.
-    """
-    for name, key in _MONEY_KEYS_OF[payload.event_type]:
-        value = getattr(payload, name)
-        if value is not None:
-            text = str(value).encode()
-            body = body.replace(b"%s\"%s\"" % (key, text), key + text, 1)
-    return body

@@ -17,24 +17,26 @@ they were read).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Literal, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Union
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import PydanticSerializationError
+import msgspec
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
 from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload
 from thrilldrops_events.codecs._exact import MAX_DEPTH, adopt_unknown_fields, loads_exact
-from thrilldrops_events.codecs._fast import FastReader
 from thrilldrops_events.codecs._wire import WIRE, envelope_from_wire, payload_of
-from thrilldrops_events.codecs._writer import ENCODE_STR, plain, unquote_money, write
+from thrilldrops_events.codecs._writer import ENCODE_STR, plain, write
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError
 from thrilldrops_events.events import EventPayload, payload_model
 from thrilldrops_events.events._base import install_json_readers
 from thrilldrops_events.types import STRICT_CONTEXT, WIRE_CONTEXT
+
+if TYPE_CHECKING:
+    from thrilldrops_events.codecs._fast import FastReader
 
 __all__ = [
     "MoneyFormat",
@@ -76,9 +78,17 @@ def _validate_mapping(validator: Any, data: object, strict: bool, model: type[Ev
 # once, exactly, rather than tried fast first (which could cost as much again before it falls back).
 _FAST_ROUTE_MAX_BYTES = 1 << 16
 
-# The fast reader: msgspec structs generated from the contract table (see codecs/_fast.py).
-_FAST = FastReader()
 _FAST_TYPES = (bytes, str, bytearray)
+_FAST: list[FastReader] = []
+
+
+def fast_reader() -> FastReader:
+    """The fast reader (msgspec structs generated from the contract table, see ``_fast.py``), built on first use."""
+    if not _FAST:
+        from thrilldrops_events.codecs._fast import FastReader
+
+        _FAST.append(FastReader())
+    return _FAST[0]
 
 
 def _adopt(model: BaseModel, depth: int, path: str, mark: bool) -> None:
@@ -92,14 +102,14 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
 
     Args:
         raw: The ``POST /event`` body.
-        strict: Refuse unknown fields, and strings or numbers where booleans or integers are due.
+        strict: Refuse unknown fields (the other rules of the contract are the same in both modes).
 
     Raises:
         EventValidationError: With every problem found, each with its JSON path. Malformed JSON, a
             non-object body, an unknown or missing variant and two variant keys are reported the same way.
     """
     if isinstance(raw, _FAST_TYPES) and len(raw) <= _FAST_ROUTE_MAX_BYTES:
-        envelope = _FAST.envelope(raw, strict)
+        envelope = (_FAST[0] if _FAST else fast_reader()).envelope(raw, strict)
         if envelope is not None:
             return envelope
     return _decode_exact(raw, strict)
@@ -127,7 +137,7 @@ def decode_payload(
     """
     model = payload_model(event_type)
     if isinstance(raw, _FAST_TYPES) and len(raw) <= _FAST_ROUTE_MAX_BYTES:
-        payload = _FAST.payload(model.event_type, raw, strict)
+        payload = (_FAST[0] if _FAST else fast_reader()).payload(model.event_type, raw, strict)
         if payload is not None:
             return payload
     return _decode_payload_exact(model, raw, strict)
@@ -191,6 +201,35 @@ def to_dict(obj: Envelope | EventPayload, *, money: Literal["string", "decimal"]
     return converted
 
 
+def _reveal(value: object) -> str:
+    """What msgspec writes for a session token: the secret itself (the wire writers alone write it)."""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    raise TypeError(f"cannot write a value of type {type(value).__name__} as JSON")
+
+
+# The writers of events without unknown fields: money as decimal strings, or as JSON numbers (str(Decimal),
+# exact either way), strings in UTF-8 with the escapes pydantic's writer uses, a session token in full.
+_STRING_ENCODER = msgspec.json.Encoder(enc_hook=_reveal)
+_NUMBER_ENCODER = msgspec.json.Encoder(enc_hook=_reveal, decimal_format="number")
+
+
+def _encode_fields(obj: Envelope | EventPayload, payload: EventPayload, encoder: msgspec.json.Encoder) -> bytes:
+    """An event without unknown fields: msgspec writes the fields' values (money as Decimal strings or numbers)."""
+    values = payload.__dict__
+    if not isinstance(obj, Envelope):
+        return encoder.encode(values)
+    ids = (obj.operator_id, obj.brand_id, obj.player_id)
+    if "".join(ids).isascii():  # then written as json's ASCII escapes write them
+        return encoder.encode({"operator_id": ids[0], "brand_id": ids[1], "player_id": ids[2],
+                               "timestamp": obj.timestamp, "event_type": {payload.event_type.value: values}})
+    return b"".join((
+        b'{"operator_id":', ENCODE_STR(ids[0]).encode(), b',"brand_id":', ENCODE_STR(ids[1]).encode(),
+        b',"player_id":', ENCODE_STR(ids[2]).encode(), b',"timestamp":', str(obj.timestamp).encode(),
+        b',"event_type":{"', payload.event_type.value.encode(), b'":', encoder.encode(values), b"}}",
+    ))
+
+
 def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> bytes:
     """Write an envelope (wire form) or a payload as compact UTF-8 JSON.
 
@@ -204,24 +243,13 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
     """
     payload = obj.payload if isinstance(obj, Envelope) else obj
     if not obj.__pydantic_extra__ and not payload.__pydantic_extra__:
-        # No unknown fields: pydantic's native serializer writes the payload (money as strings).
+        # No unknown fields: msgspec writes the fields' values (money as Decimal strings or numbers).
+        encoder = _NUMBER_ENCODER if money == "number" else _STRING_ENCODER
         try:
-            body = payload.__pydantic_serializer__.to_json(payload, context=WIRE_CONTEXT)
-        except PydanticSerializationError:  # only a model built without validation (model_construct) gets here
+            return _encode_fields(obj, payload, encoder)
+        except (msgspec.EncodeError, TypeError, ValueError):  # a model built without validation (model_construct)
             raise single("", "cannot be written as JSON: a field holds a value its type does not allow",
                          "not_serializable") from None
-        if money == "number":
-            body = unquote_money(payload, body)
-        if payload is obj:
-            return body
-        envelope: Envelope = obj  # type: ignore[assignment]
-        return b"".join((
-            b'{"operator_id":', ENCODE_STR(envelope.operator_id).encode(),
-            b',"brand_id":', ENCODE_STR(envelope.brand_id).encode(),
-            b',"player_id":', ENCODE_STR(envelope.player_id).encode(),
-            b',"timestamp":', str(envelope.timestamp).encode(),
-            b',"event_type":{"', payload.event_type.value.encode(), b'":', body, b"}}",
-        ))
     out: list[str] = []
     write(to_dict(obj, money="decimal"), money == "number", out)
     return "".join(out).encode()

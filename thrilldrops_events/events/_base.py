@@ -79,6 +79,8 @@ class ContractModel(BaseModel):
     value the library can write back (see ``thrilldrops_events._unknown``).
     """
 
+    model_config = ConfigDict(defer_build=True)  # validators are built on first use, not on import
+
     #: Which of the JSON codec's readers reads this model: ``"envelope"`` or ``"payload"``.
     _json_reader: ClassVar[str]
     #: How deep the model's object sits in an envelope, for the nesting limit of its unknown fields.
@@ -149,6 +151,7 @@ class EventPayload(ContractModel):
         hide_input_in_errors=True,
         use_enum_values=False,
         validate_default=False,
+        defer_build=True,  # validators are built on first use, not when the package is imported
     )
 
     #: The wire variant name of this payload model.
