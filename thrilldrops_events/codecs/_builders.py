@@ -32,7 +32,7 @@ from typing import Any
 
 import msgspec
 from msgspec import UNSET
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from thrilldrops_events._fields import FieldSpec, payload_fields
 from thrilldrops_events.codecs._checks import LEFT_TO_THE_EXACT_READER, amounts, currency_ok, money
@@ -48,6 +48,10 @@ Builder = Callable[[msgspec.Struct, "dict[str, Any] | None", tuple[str, ...]], E
 
 _new = object.__new__
 _set = object.__setattr__
+# pydantic's slots, set through their descriptors: cheaper than a setattr by name.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def new_model(model: type[Any], values: dict[str, Any], fields_set: frozenset[str],
@@ -58,9 +62,9 @@ def new_model(model: type[Any], values: dict[str, Any], fields_set: frozenset[st
     """
     instance = _new(model)
     _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", fields_set)
-    _set(instance, "__pydantic_extra__", extra)
-    _set(instance, "__pydantic_private__", None)
+    _set_fields_set(instance, fields_set)
+    _set_extra(instance, extra)
+    _set_private(instance, None)
     return instance
 
 
