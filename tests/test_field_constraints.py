@@ -165,3 +165,63 @@ def test_the_docs_rule_column_is_the_tables() -> None:
             assert f"`{spec.name}`\n:   [{spec.kind.replace('_', ' ')}](#rule-{spec.kind.replace('_', '-')})" in page
             assert f'<span id="rule-{spec.kind.replace("_", "-")}"></span>' in rules
             assert f":   {' '.join(spec.constraints.rule.split())}" in rules
+
+
+# -- the fast reader ---------------------------------------------------------------------------------------------
+
+
+def _msgspec_types() -> list[tuple[FieldSpec, Any]]:
+    import msgspec
+
+    from thrilldrops_events.codecs._structs import payload_struct
+
+    found = []
+    for event_type in EventType:
+        info = msgspec.inspect.type_info(payload_struct(event_type, forbid=True))
+        assert isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields
+        specs = {spec.name: spec for spec in payload_fields(event_type)}
+        assert [field.name for field in info.fields] == list(specs)  # the model's fields, in its order
+        for field in info.fields:
+            kind = field.type
+            if isinstance(kind, msgspec.inspect.UnionType):  # nullable: the value's type or null (or absent)
+                (kind,) = [t for t in kind.types if not isinstance(t, msgspec.inspect.NoneType)]
+                assert specs[field.name].nullable
+            found.append((specs[field.name], kind))
+    return found
+
+
+def test_the_fast_readers_types_are_the_tables() -> None:
+    import msgspec
+
+    for spec, kind in _msgspec_types():
+        limits = spec.constraints
+        match kind:
+            case msgspec.inspect.StrType():
+                assert (kind.min_length or 0, kind.max_length) == (limits.min_length or 0, limits.max_length)
+            case msgspec.inspect.LiteralType():
+                assert kind.values == limits.values
+            case msgspec.inspect.EnumType():
+                assert tuple(member.value for member in kind.cls) == limits.values
+            case msgspec.inspect.IntType():
+                assert (kind.ge, kind.le) == (limits.minimum, limits.maximum)
+            case msgspec.inspect.BoolType():
+                assert limits.json_types == ("boolean",)
+            case msgspec.inspect.AnyType():  # money: read from its text after decoding
+                assert limits.integer_digits is not None
+            case _:  # pragma: no cover - a kind the fast reader does not know
+                raise AssertionError((spec, kind))
+
+
+@pytest.mark.parametrize("kind", ["identifier", "currency"])
+def test_the_fast_readers_string_checks_are_the_tables_pattern(kind: str) -> None:
+    """Every code point at an identifier's ends, in a currency: the fast reader accepts only what the pattern does."""
+    from thrilldrops_events.codecs._checks import currency_ok, identifiers_ok
+
+    pattern = re.compile(KIND_CONSTRAINTS[kind].pattern or "")
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        for text in (f"a{chr(code)}", f"{chr(code)}a") if kind == "identifier" else (f"E{chr(code)}R",):
+            fast = identifiers_ok((text,)) if kind == "identifier" else currency_ok(text) is not None
+            if fast:  # the fast reader may leave more to the exact reader, never accept more
+                assert pattern.fullmatch(text), (kind, hex(code))

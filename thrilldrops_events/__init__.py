@@ -1,20 +1,15 @@
 """thrilldrops-events: the typed, exact, validated ThrillDrops player events.
 
-The events, their codecs and errors are imported with the package; the condition language, campaign
-sets and de-duplication keys when first used (``thrilldrops_events.CampaignSet`` imports them then),
-so that reading events does not pay for them. Every name is importable from here either way.
+The models, their types and errors are imported with the package; the JSON codec, the condition
+language, campaign sets and de-duplication keys when first used (``thrilldrops_events.parse_event``
+imports the codec then), so that importing the package costs little more than importing pydantic.
+Every name is importable from here either way, with its type.
 """
 
 from types import ModuleType as _ModuleType
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
-from thrilldrops_events.codecs.json import MoneyFormat, ParsedLine, to_dict
-from thrilldrops_events.codecs.json import decode as parse_event
-from thrilldrops_events.codecs.json import decode_lines as parse_events
-from thrilldrops_events.codecs.json import decode_payload as parse_payload
-from thrilldrops_events.codecs.json import encode as to_json
-from thrilldrops_events.codecs.json import encode_lines as to_ndjson
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import (
@@ -41,10 +36,17 @@ from thrilldrops_events.events import (
     Transaction,
     Withdrawal,
 )
+from thrilldrops_events.events._base import install_json_readers as _install_json_readers
 from thrilldrops_events.types import CountryCode, CurrencyCode, Identifier, Money, SignedMoney, Timestamp
 
 if _TYPE_CHECKING:
     from thrilldrops_events.campaigns import Campaign, CampaignChange, CampaignSet, ConfigDiff, Explanation, SetStats
+    from thrilldrops_events.codecs.json import MoneyFormat, ParsedLine, to_dict
+    from thrilldrops_events.codecs.json import decode as parse_event
+    from thrilldrops_events.codecs.json import decode_lines as parse_events
+    from thrilldrops_events.codecs.json import decode_payload as parse_payload
+    from thrilldrops_events.codecs.json import encode as to_json
+    from thrilldrops_events.codecs.json import encode_lines as to_ndjson
     from thrilldrops_events.conditions import (
         CompiledCondition,
         FunctionRegistry,
@@ -57,13 +59,20 @@ if _TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-# The names imported when first used, by the module that defines them.
+# The names imported when first used, by the module that defines them (the codec's under other names).
+_CODEC = {"MoneyFormat": "MoneyFormat", "ParsedLine": "ParsedLine", "to_dict": "to_dict", "parse_event": "decode",
+          "parse_events": "decode_lines", "parse_payload": "decode_payload", "to_json": "encode",
+          "to_ndjson": "encode_lines"}
 _CAMPAIGNS = ("Campaign", "CampaignChange", "CampaignSet", "ConfigDiff", "Explanation", "SetStats")
 _CONDITIONS = ("CompiledCondition", "FunctionRegistry", "compile_condition", "condition_from_json",
                "condition_to_json", "parse_condition")
 
 
 def _module_of(name: str) -> _ModuleType:
+    if name in _CODEC:
+        from thrilldrops_events.codecs import json
+
+        return json
     if name in _CAMPAIGNS:
         from thrilldrops_events import campaigns
 
@@ -80,10 +89,26 @@ def _module_of(name: str) -> _ModuleType:
 
 
 def __getattr__(name: str) -> _Any:
-    """Import a name of the condition language, campaign sets or de-duplication when first used."""
-    value = getattr(_module_of(name), name)
+    """Import a name of the JSON codec, the condition language, campaign sets or de-duplication when first used."""
+    value = getattr(_module_of(name), _CODEC.get(name, name))
     globals()[name] = value
     return value
+
+
+def _read_envelope(model: type, data: _Any, *, strict: bool) -> _Any:
+    from thrilldrops_events.codecs import json
+
+    return json.decode(data, strict=strict)
+
+
+def _read_payload(model: _Any, data: _Any, *, strict: bool) -> _Any:
+    from thrilldrops_events.codecs import json
+
+    return json.decode_payload(model.event_type, data, strict=strict)
+
+
+# The models' model_validate_json reads through the JSON codec (models never import a codec), loaded then.
+_install_json_readers(envelope=_read_envelope, payload=_read_payload)
 
 
 def __dir__() -> list[str]:

@@ -18,7 +18,7 @@ from typing_extensions import Self
 
 from thrilldrops_events._problems import single
 from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload, Payload
-from thrilldrops_events.events._base import ContractModel, EventType
+from thrilldrops_events.events._base import ContractModel, EventType, build_when_used
 from thrilldrops_events.types import Identifier, Timestamp, utc_datetime
 
 __all__ = ["Envelope"]
@@ -111,3 +111,6 @@ class Envelope(ContractModel):
             else:
                 wire[key] = value
         return wire
+
+
+build_when_used(Envelope)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Union
 
 from thrilldrops_events._problems import unknown_variant
-from thrilldrops_events.events._base import EventPayload, EventType
+from thrilldrops_events.events._base import EventPayload, EventType, build_when_used
 from thrilldrops_events.events.external import Deposit, PlayerLogin, PlayerLogout, Transaction, Withdrawal
 from thrilldrops_events.events.internal import ThrillPotsOptInEvent, ThrillPotsRaffleWinEvent, ThrillPotsWinEvent
 
@@ -30,6 +30,7 @@ __all__ = [
 
 #: Every payload model, in the order of [EventType][thrilldrops_events.EventType] (every member has one).
 PAYLOAD_MODELS: dict[EventType, type[EventPayload]] = {member: member.model for member in EventType}
+build_when_used(*PAYLOAD_MODELS.values())
 
 if TYPE_CHECKING:
     # Type checkers cannot read the registry: they see this union, which a test keeps equal to it.

@@ -26,7 +26,7 @@ from thrilldrops_events._problems import from_validation_error, set_variants
 from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields
 from thrilldrops_events.types import hide_unknown_secrets
 
-__all__ = ["ChannelType", "EventPayload", "EventType", "install_json_readers"]
+__all__ = ["ChannelType", "EventPayload", "EventType", "build_when_used", "install_json_readers"]
 
 
 class EventType(_WireEnum):
@@ -70,6 +70,17 @@ _JSON_READERS: dict[str, Callable[..., Any]] = {}
 def install_json_readers(*, envelope: Callable[..., Any], payload: Callable[..., Any]) -> None:
     """Give the models the JSON codec's exact readers (called once, by ``thrilldrops_events.codecs.json``)."""
     _JSON_READERS.update(envelope=envelope, payload=payload)
+
+
+def build_when_used(*models: type[BaseModel]) -> None:
+    """Let other schemas that use these models (a FastAPI parameter, a ``TypeAdapter``) build them at once.
+
+    The models are defined with ``defer_build`` so that importing them does not build their validators; the
+    setting is then dropped, or a ``TypeAdapter`` wrapping a model would defer building too, and build it
+    later outside the warning filters of the code that made it (FastAPI's, for instance).
+    """
+    for model in models:
+        model.model_config["defer_build"] = False
 
 
 class ContractModel(BaseModel):
