@@ -211,3 +211,16 @@ def test_copies_get_a_fields_set_of_their_own() -> None:
     assert envelope.model_fields_set == frozenset({"operator_id", "brand_id", "player_id", "timestamp", "payload"})
     payload = envelope.payload.model_copy(update={"balance_after": Decimal(1)})
     assert "balance_after" in payload.model_fields_set
+
+
+@pytest.mark.parametrize("hidden", ["1e999999999999999999999", "9" * 101, "0." + "1" * 120, "1E-9999999999999999999"])
+@pytest.mark.parametrize("where", ["amount", "method_id", "timestamp", "x"])
+def test_a_value_hidden_under_a_duplicated_key_gets_the_exact_readers_verdict(hidden: str, where: str) -> None:
+    """msgspec keeps a duplicated key's last value only; the exact reader parses every number, so it decides."""
+    document = _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null")
+    key = f'"{where}":'
+    document = document.replace(key, f"{key}{hidden},{key}", 1) if key in document else document.replace(
+        '"brand_id":', f'"x":{hidden},"x":1,"brand_id":')
+    check_one_truth(document.encode())
+    with pytest.raises(EventValidationError):
+        parse_event(document)

@@ -24,7 +24,7 @@ import msgspec
 from msgspec import UNSET
 
 from thrilldrops_events._fields import payload_fields
-from thrilldrops_events._numbers import MAX_NUMBER_DIGITS, read_float
+from thrilldrops_events._numbers import read_float
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
 from thrilldrops_events.codecs._builders import builder, new_model
 from thrilldrops_events.codecs._checks import LEFT_TO_THE_EXACT_READER, NumberText
@@ -40,26 +40,21 @@ __all__ = ["FastReader"]
 _GIVE_WAY = (msgspec.MsgspecError, ArithmeticError, ValueError, RecursionError)
 
 _ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
-
-# msgspec converts integers of up to 4,300 digits before any check, in time that grows with the square of
-# their length (80 µs for 4,000 digits); the exact reader refuses more than MAX_NUMBER_DIGITS unread. A
-# document that could hold several such integers is looked at first (digits mapped to "0", then one
-# search), and left to the exact reader if it holds a longer run of digits than that, so that no document
-# costs the fast reader much more than the exact one.
-_SHORT_DOCUMENT = 4096
-_LONG_RUN = "0" * (MAX_NUMBER_DIGITS + 1)
-_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
-_BYTE_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-
-
-def _long_digit_run(raw: bytes | bytearray | str) -> bool:
-    """Whether a long document holds more than ``MAX_NUMBER_DIGITS`` digits in a row (anywhere, strings too)."""
-    if len(raw) <= _SHORT_DOCUMENT:
-        return False
-    if isinstance(raw, str):
-        return _LONG_RUN in raw.translate(_DIGITS_TO_ZERO)
-    return _LONG_RUN.encode() in raw.translate(_BYTE_DIGITS_TO_ZERO)
 _ENVELOPE_KEYS = frozenset(ENVELOPE_NAMES)
+
+# msgspec keeps only the last value of a duplicated key, and reads numbers it keeps as their text: the exact
+# reader parses and bounds every number, duplicated or not. A number it refuses (more than 100 digits, an
+# exponent of 18 digits or more) holds a run of 18 digits, so a document with such a run anywhere (even in a
+# string) goes to the exact reader, which gives the verdict. It also spares msgspec integers of thousands of
+# digits, which it would convert (in time that grows with the square of their length) before any check.
+_DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_RUN = b"0" * 18
+
+
+def _beyond_fast(raw: bytes | bytearray | str) -> bool:
+    """Whether the document holds a run of 18 digits: left to the exact reader (see above)."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    return _LONG_RUN in data.translate(_DIGITS_AS_ZEROS)
 
 
 def _unknown(tree: object, known: frozenset[str], depth: int, path: str) -> dict[str, Any]:
@@ -94,7 +89,7 @@ class FastReader:
 
     def envelope(self, raw: bytes | bytearray | str, strict: bool) -> Envelope | None:
         """The envelope, or ``None`` if the exact reader must decide."""
-        if _long_digit_run(raw):
+        if _beyond_fast(raw):
             return None
         try:
             try:
@@ -129,7 +124,7 @@ class FastReader:
 
     def payload(self, event_type: EventType, raw: bytes | bytearray | str, strict: bool) -> EventPayload | None:
         """One payload of the given type, or ``None`` if the exact reader must decide."""
-        if _long_digit_run(raw):
+        if _beyond_fast(raw):
             return None
         name = event_type.value
         try:
