@@ -3,7 +3,7 @@ r"""What the fast decoder checks after msgspec, from the contract table.
 msgspec checks JSON types, lengths, bounds and allowed values in C (see ``_structs``); the rules it
 cannot state exactly are checked here, on the decoded values:
 
-* money: msgspec hands over a JSON number with a fraction or exponent as its text (a :class:`NumberText`,
+* money: msgspec hands over a JSON number with a fraction or exponent as its text (a ``NumberText``,
   from its float hook), a JSON integer as an ``int`` and a decimal string as the ``str``, so no number
   ever passes through a float. The plain, bounded form (no exponent, at most 20 digits before the point
   and 18 after, no leading zeros) is converted here, where a string and a JSON number of the same text
@@ -82,7 +82,7 @@ def money(value: object, signed: bool) -> Decimal:
 
 
 def amounts(values: tuple[Any, ...]) -> Iterator[Decimal]:
-    """The ``Decimal`` of each of several required amounts (>= 0), as :func:`money` gives them, checked at once."""
+    """The ``Decimal`` of each of several required amounts (>= 0), as ``money`` gives them, checked at once."""
     try:
         joined = "\x00".join(values)
     except TypeError:  # a JSON integer among them

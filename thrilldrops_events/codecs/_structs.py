@@ -3,7 +3,7 @@
 Each kind of field becomes the msgspec type that checks in C what msgspec can check exactly: string
 lengths, integer bounds, the allowed values of countries and channels, JSON types (``strict=True``, so
 no ``"true"`` for a boolean and no ``1.0`` for a timestamp), and unknown fields (``forbid_unknown_fields``).
-What msgspec cannot say exactly is left to :mod:`thrilldrops_events.codecs._checks`, after decoding:
+What msgspec cannot say exactly is left to ``thrilldrops_events.codecs._checks``, after decoding:
 money (kept as the JSON value, see there), the whitespace rule of identifiers and the alphabet of
 currencies.
 

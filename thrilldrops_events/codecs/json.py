@@ -116,7 +116,7 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
 
 
 def _decode_exact(raw: RawJson | Mapping[str, Any], strict: bool) -> Envelope:
-    """The exact route of :func:`decode`: ``json.loads(parse_float=Decimal)``, then pydantic validates."""
+    """The exact route of ``decode``: ``json.loads(parse_float=Decimal)``, then pydantic validates."""
     from_text = isinstance(raw, _TEXT_TYPES)
     if from_text:
         raw = loads_exact(raw)  # type: ignore[arg-type]
@@ -144,7 +144,7 @@ def decode_payload(
 
 
 def _decode_payload_exact(model: type[EventPayload], raw: RawJson | Mapping[str, Any], strict: bool) -> EventPayload:
-    """The exact route of :func:`decode_payload`."""
+    """The exact route of ``decode_payload``."""
     from_text = isinstance(raw, _TEXT_TYPES)
     if from_text:
         raw = loads_exact(raw)  # type: ignore[arg-type]
