@@ -19,7 +19,6 @@ a ``ValueError``: the exact reader then gives the verdict, and the error if any.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from itertools import repeat
 from typing import Any
@@ -28,7 +27,8 @@ from thrilldrops_events._kinds import KIND_CONSTRAINTS, MONEY_MAX_INTEGER_DIGITS
 from thrilldrops_events._numbers import read_float
 from thrilldrops_events.types import parse_money
 
-__all__ = ["LEFT_TO_THE_EXACT_READER", "NumberText", "amounts", "currency_ok", "identifiers_ok", "money"]
+__all__ = ["LEFT_TO_THE_EXACT_READER", "TEXTS", "TEXTS_KEPT", "NumberText", "amounts", "currency_ok", "identifiers_ok",
+           "money"]
 
 #: Why the fast reader gives way: the message of the ``ValueError`` it raises within itself, never outside it.
 LEFT_TO_THE_EXACT_READER = "left to the exact reader"
@@ -66,13 +66,19 @@ class NumberText(str):
 def money(value: object, signed: bool) -> Decimal:
     """The ``Decimal`` of one decoded money value, exactly as the exact reader gives it, or an exception.
 
-    The plain form is converted here; any other is given to the exact reader's own conversion
-    (``parse_money``, after ``read_float`` for a JSON number), which raises what it refuses.
+    A text read before is taken from the amounts read lately; the plain form is converted here; any
+    other is given to the exact reader's own conversion (``parse_money``, after ``read_float`` for a JSON
+    number), which raises what it refuses.
     """
     if isinstance(value, str):
-        if (_PLAIN_SIGNED_MONEY if signed else _PLAIN_MONEY)(value) is not None:
-            number = _decimal(value)
-            return number.copy_abs() if signed and not number else number  # a negative zero is zero
+        number = _AMOUNTS.get(value)
+        if number is not None:
+            return number
+        if _PLAIN_MONEY(value) is not None:
+            return _remember(value)
+        if signed and _PLAIN_SIGNED_MONEY(value) is not None:
+            number = Decimal(value)  # exact, whatever the thread's context: plain digits within the bounds
+            return number if number else number.copy_abs()  # a negative zero is zero, its scale kept
         return parse_money(read_float(value) if type(value) is NumberText else value, signed=signed)
     if isinstance(value, int) and not isinstance(value, bool):
         if -_LIMIT < value < _LIMIT and (signed or value >= 0):
@@ -81,23 +87,45 @@ def money(value: object, signed: bool) -> Decimal:
     raise ValueError(LEFT_TO_THE_EXACT_READER)
 
 
-def amounts(values: tuple[Any, ...]) -> Iterator[Decimal]:
-    """The ``Decimal`` of each of several required amounts (>= 0), as ``money`` gives them, checked at once."""
+def amounts(values: tuple[Any, ...]) -> tuple[Decimal, ...]:
+    """The ``Decimal`` of each of several required amounts (>= 0), as ``money`` gives them."""
+    try:
+        return tuple(map(_AMOUNTS.__getitem__, values))  # every text read before: checked then
+    except KeyError:
+        pass
+    except TypeError:  # an array or an object: not money
+        raise ValueError(LEFT_TO_THE_EXACT_READER) from None
     try:
         joined = "\x00".join(values)
     except TypeError:  # a JSON integer among them
-        return map(money, values, repeat(False))
+        return tuple(map(money, values, repeat(False)))
     if _PLAIN_MONEY_JOINED(joined) is None:
-        return map(money, values, repeat(False))
-    return map(_ZEROS.get, values, map(Decimal, values))  # exact, whatever the thread's context
+        return tuple(map(money, values, repeat(False)))
+    return tuple(map(_remember, values))
 
 
-# Zero is the most frequent amount (a losing round's win, most jackpot bets): one immutable Decimal per
-# scale serves every event, saving its 104 bytes in each event kept.
+# The plain amounts read lately, by their text: a text read again is neither checked nor converted again, and
+# one immutable Decimal serves every event with that amount (the same few, 0.00, 1.00, 0.20, recur in most
+# events). A plain text means the same amount as a string or as a JSON number. Bounded: emptied when full,
+# but zero of every scale, the most frequent amount of all, is always there.
 _ZEROS: dict[str, Decimal] = {text: Decimal(text) for text in ("0", *(f"0.{'0' * k}" for k in range(1, 19)))}
+_AMOUNTS: dict[str, Decimal] = dict(_ZEROS)
+_AMOUNTS_KEPT = 2048
 
 
-def _decimal(text: str) -> Decimal:
-    """The ``Decimal`` of a plain amount's text: exact, whatever the thread's context; zero shared."""
-    number = _ZEROS.get(text)
-    return Decimal(text) if number is None else number
+#: Texts that recur in most events (currency codes, operators, brands), one ``str`` shared by all the events
+#: that hold it (``TEXTS.setdefault(text, text)``); emptied by the reader when it holds more than ``TEXTS_KEPT``.
+TEXTS: dict[str, str] = {}
+TEXTS_KEPT = 4096
+
+
+def _remember(text: str) -> Decimal:
+    """The ``Decimal`` of a plain amount's text (checked), remembered for the next time it is read."""
+    number = _AMOUNTS.get(text)
+    if number is None:
+        number = Decimal(text)  # exact, whatever the thread's context: plain digits within the bounds
+        if len(_AMOUNTS) >= _AMOUNTS_KEPT:
+            _AMOUNTS.clear()
+            _AMOUNTS.update(_ZEROS)
+        _AMOUNTS[str(text)] = number  # a NumberText is kept as the str it equals
+    return number

@@ -7,13 +7,14 @@ What msgspec cannot say exactly is left to ``thrilldrops_events.codecs._checks``
 money (kept as the JSON value, see there), the whitespace rule of identifiers and the alphabet of
 currencies.
 
-Each payload has two structs: one refusing unknown fields, one skipping them (the lenient reader
-collects them separately). A nullable field absent from the document decodes to ``UNSET``, so the
-models learn which fields were set, as pydantic would tell them.
+The envelope and each payload have two structs: one refusing unknown fields, one skipping them (the
+lenient reader collects them separately). A nullable field absent from the document decodes to
+``UNSET``, so the models learn which fields were set, as pydantic would tell them.
 """
 
 from __future__ import annotations
 
+from types import GenericAlias
 from typing import Annotated, Any, Literal, Union
 
 import msgspec
@@ -23,7 +24,7 @@ from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, KindConstrain
 from thrilldrops_events._kinds import ChannelType
 from thrilldrops_events.enums import EventType
 
-__all__ = ["ENVELOPE_NAMES", "EnvelopeStructs", "envelope_structs", "kind_type", "payload_struct"]
+__all__ = ["ENVELOPE_NAMES", "envelope_struct", "kind_type", "payload_struct"]
 
 #: The envelope's wire keys.
 ENVELOPE_NAMES: tuple[str, ...] = (*(spec.name for spec in ENVELOPE_FIELDS), "event_type")
@@ -62,28 +63,13 @@ def payload_struct(event_type: EventType, *, forbid: bool) -> type[msgspec.Struc
                              frozen=True)
 
 
-class EnvelopeStructs:
-    """The envelope struct of one mode and the payload struct of each variant in it.
+def envelope_struct(*, forbid: bool) -> type[msgspec.Struct]:
+    """The struct of the envelope: its fields, and ``event_type`` as a map of variant name to the payload's JSON.
 
-    Attributes:
-        envelope: The envelope's struct; its ``event_type`` is a struct with one optional field per variant.
-        variants: The variant names, in the order of the ``event_type`` struct's fields.
+    Only the variant names are allowed as keys (an unknown event type is never skipped); the payload is
+    decoded with its own struct once its type is known.
     """
-
-    def __init__(self, *, forbid: bool) -> None:
-        self.variants = tuple(member.value for member in EventType)
-        payloads = {member.value: payload_struct(member, forbid=forbid) for member in EventType}
-        event_type = msgspec.defstruct(
-            "VariantsStruct", [(name, Union[payloads[name], UnsetType], UNSET) for name in self.variants],  # noqa: UP007
-            kw_only=True, forbid_unknown_fields=True, frozen=True,  # an unknown variant is never skipped
-        )
-        fields: list[Any] = [_field(spec) for spec in ENVELOPE_FIELDS]
-        self.envelope: type[msgspec.Struct] = msgspec.defstruct(
-            "EnvelopeStruct", [*fields, ("event_type", event_type)], kw_only=True, forbid_unknown_fields=forbid,
-            frozen=True,
-        )
-
-
-def envelope_structs() -> tuple[EnvelopeStructs, EnvelopeStructs]:
-    """The structs refusing unknown fields, and those skipping them (``event_type`` refuses unknown variants)."""
-    return EnvelopeStructs(forbid=True), EnvelopeStructs(forbid=False)
+    fields: list[Any] = [_field(spec) for spec in ENVELOPE_FIELDS]
+    variants = GenericAlias(dict, (Literal[tuple(member.value for member in EventType)], msgspec.Raw))
+    return msgspec.defstruct("EnvelopeStruct", [*fields, ("event_type", variants)], kw_only=True,
+                             forbid_unknown_fields=forbid, frozen=True)
