@@ -20,14 +20,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Union
 
 import msgspec
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
 from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload
 from thrilldrops_events.codecs._exact import MAX_DEPTH, adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._fast_writer import encode_fields, encode_with_unknown
 from thrilldrops_events.codecs._wire import WIRE, envelope_from_wire, payload_of
-from thrilldrops_events.codecs._writer import ENCODE_STR, plain, write
+from thrilldrops_events.codecs._writer import plain, write
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError
@@ -201,35 +202,6 @@ def to_dict(obj: Envelope | EventPayload, *, money: Literal["string", "decimal"]
     return converted
 
 
-def _reveal(value: object) -> str:
-    """What msgspec writes for a session token: the secret itself (the wire writers alone write it)."""
-    if isinstance(value, SecretStr):
-        return value.get_secret_value()
-    raise TypeError(f"cannot write a value of type {type(value).__name__} as JSON")
-
-
-# The writers of events without unknown fields: money as decimal strings, or as JSON numbers (str(Decimal),
-# exact either way), strings in UTF-8 with the escapes pydantic's writer uses, a session token in full.
-_STRING_ENCODER = msgspec.json.Encoder(enc_hook=_reveal)
-_NUMBER_ENCODER = msgspec.json.Encoder(enc_hook=_reveal, decimal_format="number")
-
-
-def _encode_fields(obj: Envelope | EventPayload, payload: EventPayload, encoder: msgspec.json.Encoder) -> bytes:
-    """An event without unknown fields: msgspec writes the fields' values (money as Decimal strings or numbers)."""
-    values = payload.__dict__
-    if not isinstance(obj, Envelope):
-        return encoder.encode(values)
-    ids = (obj.operator_id, obj.brand_id, obj.player_id)
-    if "".join(ids).isascii():  # then written as json's ASCII escapes write them
-        return encoder.encode({"operator_id": ids[0], "brand_id": ids[1], "player_id": ids[2],
-                               "timestamp": obj.timestamp, "event_type": {payload.event_type.value: values}})
-    return b"".join((
-        b'{"operator_id":', ENCODE_STR(ids[0]).encode(), b',"brand_id":', ENCODE_STR(ids[1]).encode(),
-        b',"player_id":', ENCODE_STR(ids[2]).encode(), b',"timestamp":', str(obj.timestamp).encode(),
-        b',"event_type":{"', payload.event_type.value.encode(), b'":', encoder.encode(values), b"}}",
-    ))
-
-
 def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> bytes:
     """Write an envelope (wire form) or a payload as compact UTF-8 JSON.
 
@@ -242,14 +214,16 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
             value no reader would have accepted (NaN, a lone surrogate, a huge integer...).
     """
     payload = obj.payload if isinstance(obj, Envelope) else obj
+    number = money == "number"
     if not obj.__pydantic_extra__ and not payload.__pydantic_extra__:
-        # No unknown fields: msgspec writes the fields' values (money as Decimal strings or numbers).
-        encoder = _NUMBER_ENCODER if money == "number" else _STRING_ENCODER
-        try:
-            return _encode_fields(obj, payload, encoder)
+        try:  # msgspec writes the fields' values (see _fast_writer)
+            return encode_fields(obj, payload, number)
         except (msgspec.EncodeError, TypeError, ValueError):  # a model built without validation (model_construct)
             raise single("", "cannot be written as JSON: a field holds a value its type does not allow",
                          "not_serializable") from None
+    written = encode_with_unknown(obj, payload, number)
+    if written is not None:
+        return written
     out: list[str] = []
     write(to_dict(obj, money="decimal"), money == "number", out)
     return "".join(out).encode()
