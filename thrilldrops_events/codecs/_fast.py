@@ -18,16 +18,17 @@ reader accepts a document, the exact reader accepts it too and gives the same ev
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import msgspec
 
 from thrilldrops_events._fields import payload_fields
-from thrilldrops_events._numbers import read_float
-from thrilldrops_events._unknown import PAYLOAD_DEPTH
+from thrilldrops_events._numbers import MAX_NUMBER_DIGITS, read_float
+from thrilldrops_events._unknown import MAX_DEPTH, MAX_UNKNOWN_VALUES, PAYLOAD_DEPTH
 from thrilldrops_events.codecs._builders import builder, new_model
 from thrilldrops_events.codecs._checks import LEFT_TO_THE_EXACT_READER, TEXTS, TEXTS_KEPT, NumberText
-from thrilldrops_events.codecs._exact import adopt_unknown_fields, needs_exact_route
+from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.codecs._structs import ENVELOPE_NAMES, envelope_struct, payload_struct
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -39,113 +40,145 @@ __all__ = ["FastReader"]
 _GIVE_WAY = (msgspec.MsgspecError, ArithmeticError, ValueError, RecursionError)
 
 _ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
+_INTEGER_LIMIT = 10**MAX_NUMBER_DIGITS
 _ENVELOPE_KEYS = frozenset(ENVELOPE_NAMES)
 
-# msgspec keeps only the last value of a duplicated key, and reads numbers it keeps as their text: the exact
-# reader parses and bounds every number, duplicated or not. A document without unknown fields holds exactly
-# one colon per key of the event (msgspec refused any other key), unless a key is duplicated or a string holds
-# a colon; only then is a value the exact reader refuses looked for. Such a value (a number of more than 100
-# digits, an exponent of 18 digits or more) holds a run of 18 digits, so a document with such a run anywhere
-# (even in a string) goes to the exact reader, which gives the verdict. The same look is taken at every
-# document with unknown fields, and it spares msgspec integers of thousands of digits, which it would convert
-# (in time that grows with the square of their length) before any check.
+# msgspec keeps only the last value of a duplicated key, and reads numbers it keeps as their text; the exact
+# reader parses and bounds every number, duplicated or not. A document holds one colon per key, unless a key
+# is duplicated or a string holds a colon: the colons of a document are counted against the keys read, and
+# only when they differ is a value the exact reader refuses looked for. Such a value (a number of more than
+# 100 digits, an exponent of 18 digits or more) holds a run of 18 digits, so a document with such a run
+# anywhere (even in a string) goes to the exact reader, which gives the verdict. A long document is looked
+# at first: msgspec would convert integers of thousands of digits (in time that grows with the square of
+# their length) before any check.
 _DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
 _LONG_RUN = b"0" * 18
+_LONG_DOCUMENT = 4096
 # The keys of an envelope besides its payload's: operator_id, brand_id, player_id, timestamp, event_type, the variant.
 _ENVELOPE_KEY_COUNT = len(ENVELOPE_NAMES) + 1
 
 
-def _beyond_fast(raw: bytes | bytearray | str, keys: int | None = None) -> bool:
-    """Whether the document may hide a value the exact reader refuses (see above); ``keys``: how many it has."""
-    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
-    if keys is not None and data.count(b":") == keys:
-        return False
+def _bytes(raw: bytes | bytearray | str) -> bytes | bytearray:
+    return raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+
+
+def _long_run(data: bytes | bytearray) -> bool:
+    """Whether the document holds a run of 18 digits, where a number the exact reader refuses could be."""
     return _LONG_RUN in data.translate(_DIGITS_AS_ZEROS)
 
 
-def _unknown(tree: object, known: frozenset[str], depth: int, path: str) -> dict[str, Any]:
-    """The unknown fields of an object of the untyped tree, checked as the exact reader checks them."""
+def _unknown(tree: object, known: frozenset[str], depth: int) -> tuple[dict[str, Any], int]:
+    """The unknown fields of an object of the untyped tree, checked and marked as the exact reader does.
+
+    One bounded walk, without recursion: nesting at most ``MAX_DEPTH`` deep, at most ``MAX_UNKNOWN_VALUES``
+    values, integers of at most 100 digits (the exact reader refuses each of these, so the document is left
+    to it); a fractional number (an exact ``Decimal`` from ``read_float``) becomes a ``JsonNumber``, written
+    back as a number. msgspec has refused lone surrogates and text that is not UTF-8 already.
+
+    Returns:
+        The unknown fields, and how many keys their objects hold (for the count of keys in the document).
+    """
     if not isinstance(tree, dict):
         raise ValueError(LEFT_TO_THE_EXACT_READER)
     extra = {key: value for key, value in tree.items() if key not in known}
-    if extra:
-        if needs_exact_route(extra, depth):  # an integer of more than 100 digits, too deep, too many values
+    stack: list[tuple[Any, int]] = [(extra, depth)]
+    budget, keys = MAX_UNKNOWN_VALUES, 0
+    while stack:
+        container, level = stack.pop()
+        budget -= len(container)
+        if level >= MAX_DEPTH or budget < 0:
             raise ValueError(LEFT_TO_THE_EXACT_READER)
-        adopt_unknown_fields(extra, depth, path, mark=True)  # fractional numbers become JsonNumber
-    return extra
+        is_dict = type(container) is dict
+        if is_dict and container is not extra:
+            keys += len(container)
+        for key, item in container.items() if is_dict else enumerate(container):
+            kind = type(item)
+            if kind is dict or kind is list:
+                stack.append((item, level + 1))
+            elif kind is Decimal:
+                container[key] = JsonNumber(item)
+            elif kind is int and not -_INTEGER_LIMIT < item < _INTEGER_LIMIT:
+                raise ValueError(LEFT_TO_THE_EXACT_READER)
+    return extra, keys
 
 
 class FastReader:
-    """The fast reader of envelopes and payloads (one per process, built when the JSON codec is first used)."""
+    """The fast reader of envelopes and payloads (one per process, built when the JSON codec is first used).
+
+    Strict mode decodes with structs that refuse unknown fields; lenient mode with structs that skip them,
+    and when the document holds more colons than the keys read, decodes it again, untyped, to keep them.
+    """
 
     def __init__(self) -> None:
         self.builders = {member.value: builder(member)[0] for member in EventType}
         self.names = {member.value: frozenset(spec.name for spec in payload_fields(member)) for member in EventType}
         # Money's JSON numbers arrive as their text (see _checks); unknown fields' as exact Decimals.
         options: dict[str, Any] = {"strict": True, "float_hook": NumberText}
-        self.envelope_forbid = msgspec.json.Decoder(envelope_struct(forbid=True), **options)
-        self.envelope_skip = msgspec.json.Decoder(envelope_struct(forbid=False), **options)
+        self.envelopes = {strict: msgspec.json.Decoder(envelope_struct(forbid=strict), **options)
+                          for strict in (False, True)}
+        self.payloads = {strict: {m.value: msgspec.json.Decoder(payload_struct(m, forbid=strict), **options)
+                                  for m in EventType} for strict in (False, True)}
         self.tree = msgspec.json.Decoder(float_hook=read_float)
-        self.payload_forbid = {m.value: msgspec.json.Decoder(payload_struct(m, forbid=True), **options)
-                               for m in EventType}
-        self.payload_skip = {m.value: msgspec.json.Decoder(payload_struct(m, forbid=False), **options)
-                             for m in EventType}
 
     def envelope(self, raw: bytes | bytearray | str, strict: bool) -> Envelope | None:
         """The envelope, or ``None`` if the exact reader must decide."""
-        tree: Any = None
+        data = _bytes(raw)
+        if len(data) > _LONG_DOCUMENT and _long_run(data):
+            return None
         try:
-            try:
-                wire = self.envelope_forbid.decode(raw)
-            except msgspec.ValidationError as error:
-                if strict or "unknown field" not in str(error) or _beyond_fast(raw):
-                    return None
-                wire, tree = self.envelope_skip.decode(raw), self.tree.decode(raw)
+            wire = self.envelopes[strict].decode(data)
             ((name, body),) = wire.event_type.items()
             if len(TEXTS) > TEXTS_KEPT:
                 TEXTS.clear()
             operator, brand = wire.operator_id, wire.brand_id
             ids = (TEXTS.setdefault(operator, operator), TEXTS.setdefault(brand, brand), wire.player_id)
-            extra: dict[str, Any] = {}
-            if tree is None:
-                try:
-                    payload = self.builders[name](self.payload_forbid[name].decode(body), None if strict else {}, ids)
-                except msgspec.ValidationError as error:
-                    if strict or "unknown field" not in str(error) or _beyond_fast(raw):
-                        return None
-                    tree = self.tree.decode(raw)
-            else:
-                extra = _unknown(tree, _ENVELOPE_KEYS, 0, "")
-                if "payload" in extra:  # a reserved name: the exact reader refuses it
-                    return None
-            if tree is not None:
-                payload = self._with_unknown(name, body, tree["event_type"][name], ids)
+            payload = self.builders[name](self.payloads[strict][name].decode(body), None if strict else {}, ids)
             values = {"operator_id": ids[0], "brand_id": ids[1], "player_id": ids[2], "timestamp": wire.timestamp,
                       "payload": payload}
-            envelope: Envelope = new_model(Envelope, values, _ENVELOPE_FIELDS_SET, extra)
+            envelope: Envelope = new_model(Envelope, values, _ENVELOPE_FIELDS_SET, {})
+            colons = data.count(b":")
+            if colons == _ENVELOPE_KEY_COUNT + len(payload.__pydantic_fields_set__):
+                return envelope
+            if not strict:  # unknown fields, a duplicated key or a colon in a string: look at every key
+                tree = self.tree.decode(data)
+                extra, keys = _unknown(tree, _ENVELOPE_KEYS, 0)
+                if "payload" in extra:  # a reserved name: the exact reader refuses it
+                    return None
+                payload_tree = tree["event_type"][name]
+                payload_extra, payload_keys = _unknown(payload_tree, self.names[name], PAYLOAD_DEPTH)
+                if extra:  # the envelope's fields set stays its five fields, as the exact reader makes it
+                    object.__setattr__(envelope, "__pydantic_extra__", extra)
+                _adopt(payload, payload_extra)
+                if colons == len(tree) + 1 + len(payload_tree) + keys + payload_keys:
+                    return envelope
         except _GIVE_WAY:
             return None
-        if tree is None and _beyond_fast(raw, _ENVELOPE_KEY_COUNT + len(payload.__pydantic_fields_set__)):
-            return None
-        return envelope
-
-    def _with_unknown(self, name: str, body: Any, tree: object, ids: tuple[str, ...]) -> EventPayload:
-        """A payload of an envelope that has unknown fields (its own, the envelope's or both)."""
-        extra = _unknown(tree, self.names[name], PAYLOAD_DEPTH, f"event_type.{name}")
-        return self.builders[name](self.payload_skip[name].decode(body), extra, ids)
+        return None if _long_run(data) else envelope
 
     def payload(self, event_type: EventType, raw: bytes | bytearray | str, strict: bool) -> EventPayload | None:
         """One payload of the given type, or ``None`` if the exact reader must decide."""
+        data = _bytes(raw)
+        if len(data) > _LONG_DOCUMENT and _long_run(data):
+            return None
         name = event_type.value
         try:
-            try:
-                payload = self.builders[name](self.payload_forbid[name].decode(raw), None if strict else {}, ())
-            except msgspec.ValidationError as error:
-                if strict or "unknown field" not in str(error) or _beyond_fast(raw):
-                    return None
-                struct = self.payload_skip[name].decode(raw)
-                return self.builders[name](struct, _unknown(self.tree.decode(raw), self.names[name], PAYLOAD_DEPTH,
-                                                            ""), ())
-            return None if _beyond_fast(raw, len(payload.__pydantic_fields_set__)) else payload
+            payload = self.builders[name](self.payloads[strict][name].decode(data), None if strict else {}, ())
+            colons = data.count(b":")
+            if colons == len(payload.__pydantic_fields_set__):
+                return payload
+            if not strict:
+                tree = self.tree.decode(data)
+                extra, keys = _unknown(tree, self.names[name], PAYLOAD_DEPTH)
+                _adopt(payload, extra)
+                if colons == len(tree) + keys:
+                    return payload
         except _GIVE_WAY:
             return None
+        return None if _long_run(data) else payload
+
+
+def _adopt(model: EventPayload, extra: dict[str, Any]) -> None:
+    """Give a payload read without its unknown fields those fields (pydantic counts them as set too)."""
+    if extra:
+        object.__setattr__(model, "__pydantic_extra__", extra)
+        object.__setattr__(model, "__pydantic_fields_set__", model.__pydantic_fields_set__.union(extra))
