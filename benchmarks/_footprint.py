@@ -14,13 +14,14 @@ __all__ = ["import_times", "memory_per_envelope", "validate_file"]
 
 # Runs a command in this process, then reports its wall-clock time and peak memory on stderr's last line.
 _MEASURED = """
-import resource, sys, time, runpy
+import sys, time, runpy
 start = time.perf_counter()
 try:
     {body}
 except SystemExit:
     pass
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# The peak resident memory of this process since it started (VmHWM; ru_maxrss may count the parent's).
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024
 print(f"{{time.perf_counter() - start}} {{peak}}", file=sys.stderr)
 """
 _VALIDATE = "sys.argv = ['thrilldrops-events', 'validate', {path!r}]; runpy.run_module('thrilldrops_events', " \

@@ -13,8 +13,12 @@ from typing import IO, Any
 from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.errors import EventValidationError, Problem
+from thrilldrops_events.events import EventPayload
 
 _CHUNK = 1 << 16
+
+# One item read: its line, and the payload model of a valid event or the error of an invalid one.
+_Item = tuple[int, "type[EventPayload] | None", "EventValidationError | None"]
 
 
 def register(subparsers: Any) -> None:
@@ -43,13 +47,13 @@ def run(args: argparse.Namespace) -> int:
         return _report(_items(stream, strict=args.strict), as_json=args.format == "json")
 
 
-def _report(items: Iterator[tuple[int, str | None, EventValidationError | None]], *, as_json: bool) -> int:
-    by_type: Counter[str] = Counter()
+def _report(items: Iterator[_Item], *, as_json: bool) -> int:
+    by_type: Counter[Any] = Counter()
     invalid = 0
     out = sys.stdout
     for line, event_type, error in items:
         if error is None:
-            by_type[event_type or "?"] += 1
+            by_type[event_type] += 1  # the payload model, named by its event type below
             continue
         invalid += 1
         if as_json:
@@ -58,6 +62,7 @@ def _report(items: Iterator[tuple[int, str | None, EventValidationError | None]]
         else:
             for problem in error.problems:
                 out.write(f"line {line}: {problem}\n")
+    by_type = Counter({model.event_type.value: count for model, count in by_type.items()})
     valid = sum(by_type.values())
     if as_json:
         out.write(json.dumps({"summary": {"valid": valid, "invalid": invalid, "by_event_type": dict(by_type)}}) + "\n")
@@ -68,7 +73,7 @@ def _report(items: Iterator[tuple[int, str | None, EventValidationError | None]]
     return 1 if invalid else 0
 
 
-def _items(stream: IO[bytes], *, strict: bool) -> Iterator[tuple[int, str | None, EventValidationError | None]]:
+def _items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
     first = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
     if first.lstrip()[:1] == b"[":
         yield from _array_items(stream, strict=strict)
@@ -76,15 +81,15 @@ def _items(stream: IO[bytes], *, strict: bool) -> Iterator[tuple[int, str | None
         yield from _line_items(stream, strict=strict)
 
 
-def _check(raw: Any, line: int, strict: bool) -> tuple[int, str | None, EventValidationError | None]:
+def _check(raw: Any, line: int, strict: bool) -> _Item:
     try:
         envelope = decode(raw, strict=strict)
     except EventValidationError as error:
         return line, None, error.with_line(line)
-    return line, envelope.event_type.value, None
+    return line, type(envelope.payload), None
 
 
-def _line_items(stream: IO[bytes], *, strict: bool) -> Iterator[tuple[int, str | None, EventValidationError | None]]:
+def _line_items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
     number = 0
     while True:
         line = stream.readline(MAX_EVENT_BYTES + 2)
@@ -97,8 +102,13 @@ def _line_items(stream: IO[bytes], *, strict: bool) -> Iterator[tuple[int, str |
             problem = Problem("", f"line is longer than {MAX_EVENT_BYTES} bytes", "too_large")
             yield number, None, EventValidationError([problem], line=number)
             continue
-        if line.strip():
-            yield _check(line.rstrip(b"\r\n"), number, strict)
+        if not line.isspace():
+            try:
+                envelope = decode(line.rstrip(b"\r\n"), strict=strict)
+            except EventValidationError as error:
+                yield number, None, error.with_line(number)
+            else:
+                yield number, type(envelope.payload), None
 
 
 # Finds where an item ends without converting its numbers (used once an item's number was refused).
@@ -210,7 +220,7 @@ class _ArrayReader:
                 raise self._malformed("expected ',' or ']' after an item")
 
 
-def _array_items(stream: IO[bytes], *, strict: bool) -> Iterator[tuple[int, str | None, EventValidationError | None]]:
+def _array_items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
     reader = _ArrayReader(stream)
     try:
         for line, value in reader.items():
