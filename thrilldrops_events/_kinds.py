@@ -2,9 +2,10 @@
 
 Each kind (identifier, currency, money...) states its JSON types, pattern, lengths, bounds, allowed
 values, money limits and its rule in words. Every engine that checks or describes events derives from
-this table instead of restating it: the pydantic field types (``types.py``), the JSON Schemas and
-TypeScript declarations (``schema/``), the Hypothesis strategies (``testing/``), the condition
-checker's types and the docs' rule column. The test suite checks that each of them agrees with it.
+this table instead of restating it: the pydantic field types (``types.py``), the fast JSON reader's
+msgspec structs and checks (``codecs/``), the JSON Schemas and TypeScript declarations (``schema/``),
+the Hypothesis strategies (``testing/``), the condition checker's types and the docs' rule column. The
+test suite checks that each of them agrees with it.
 
 The patterns are written for every regular-expression engine alike (ECMA-262, Rust, Python, Java,
 Go RE2): no look-around, whitespace spelt as literal characters rather than a class escape. They are anchored
