@@ -42,7 +42,8 @@ def test_the_models_import_no_codec_and_the_leaves_no_model() -> None:
             assert codecs == [], f"{module} imports {codecs}"
     assert graph["thrilldrops_events.errors"] == set()
     leaves = {f"thrilldrops_events.{name}"
-              for name in ("errors", "types", "_kinds", "_countries", "_suggest", "_text", "_numbers", "_unknown")}
+              for name in ("errors", "types", "_kinds", "_readers", "_countries", "_suggest", "_text", "_numbers",
+                           "_unknown")}
     leaves.add("thrilldrops_events._problems")
     for leaf in leaves:
         assert graph[leaf] <= leaves, (leaf, graph[leaf] - leaves)

@@ -1,43 +1,16 @@
 """thrilldrops-events: the typed, exact, validated ThrillDrops player events.
 
-The models, their types and errors are imported with the package; the JSON codec, the condition
-language, campaign sets and de-duplication keys when first used (``thrilldrops_events.parse_event``
-imports the codec then), so that importing the package costs little more than importing pydantic.
-Every name is importable from here either way, with its type.
+Every public name is importable from here, with its type, and is loaded when first used: importing the
+package itself loads almost nothing, and ``from thrilldrops_events import Envelope, parse_event`` loads the
+models and the JSON codec, not the condition language or campaign sets.
 """
 
+from importlib import import_module as _import_module
 from types import ModuleType as _ModuleType
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
-from thrilldrops_events.enums import ChannelType, EventType
-from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import (
-    CampaignConfigError,
-    CampaignError,
-    ConditionError,
-    ConditionEvaluationError,
-    ConditionLimitError,
-    ConditionSyntaxError,
-    ConditionTypeError,
-    EventValidationError,
-    Problem,
-    ThrillDropsError,
-)
-from thrilldrops_events.events import (
-    Deposit,
-    EventPayload,
-    Payload,
-    PlayerLogin,
-    PlayerLogout,
-    ThrillPotsOptInEvent,
-    ThrillPotsRaffleWinEvent,
-    ThrillPotsWinEvent,
-    Transaction,
-    Withdrawal,
-)
-from thrilldrops_events.events._base import install_json_readers as _install_json_readers
-from thrilldrops_events.types import CountryCode, CurrencyCode, Identifier, Money, SignedMoney, Timestamp
+from thrilldrops_events._readers import install_json_readers as _install_json_readers
 
 if _TYPE_CHECKING:
     from thrilldrops_events.campaigns import Campaign, CampaignChange, CampaignSet, ConfigDiff, Explanation, SetStats
@@ -56,40 +29,96 @@ if _TYPE_CHECKING:
         parse_condition,
     )
     from thrilldrops_events.dedup import dedup_key
+    from thrilldrops_events.enums import ChannelType, EventType
+    from thrilldrops_events.envelope import Envelope
+    from thrilldrops_events.errors import (
+        CampaignConfigError,
+        CampaignError,
+        ConditionError,
+        ConditionEvaluationError,
+        ConditionLimitError,
+        ConditionSyntaxError,
+        ConditionTypeError,
+        EventValidationError,
+        Problem,
+        ThrillDropsError,
+    )
+    from thrilldrops_events.events import (
+        Deposit,
+        EventPayload,
+        Payload,
+        PlayerLogin,
+        PlayerLogout,
+        ThrillPotsOptInEvent,
+        ThrillPotsRaffleWinEvent,
+        ThrillPotsWinEvent,
+        Transaction,
+        Withdrawal,
+    )
+    from thrilldrops_events.types import CountryCode, CurrencyCode, Identifier, Money, SignedMoney, Timestamp
 
 __version__ = "0.1.0"
 
-# The names imported when first used, by the module that defines them (the codec's under other names).
+# The JSON codec's names, under the codec's own names.
 _CODEC = {"MoneyFormat": "MoneyFormat", "ParsedLine": "ParsedLine", "to_dict": "to_dict", "parse_event": "decode",
           "parse_events": "decode_lines", "parse_payload": "decode_payload", "to_json": "encode",
           "to_ndjson": "encode_lines"}
-_CAMPAIGNS = ("Campaign", "CampaignChange", "CampaignSet", "ConfigDiff", "Explanation", "SetStats")
-_CONDITIONS = ("CompiledCondition", "FunctionRegistry", "compile_condition", "condition_from_json",
-               "condition_to_json", "parse_condition")
+# The other names, by the module that defines them.
+_MODULES = {
+    "campaigns": ("Campaign", "CampaignChange", "CampaignSet", "ConfigDiff", "Explanation", "SetStats"),
+    "conditions": ("CompiledCondition", "FunctionRegistry", "compile_condition", "condition_from_json",
+                   "condition_to_json", "parse_condition"),
+    "dedup": ("dedup_key",),
+    "enums": ("ChannelType", "EventType"),
+    "envelope": ("Envelope",),
+    "errors": ("CampaignConfigError", "CampaignError", "ConditionError", "ConditionEvaluationError",
+               "ConditionLimitError", "ConditionSyntaxError", "ConditionTypeError", "EventValidationError", "Problem",
+               "ThrillDropsError"),
+    "events": ("Deposit", "EventPayload", "Payload", "PlayerLogin", "PlayerLogout", "ThrillPotsOptInEvent",
+               "ThrillPotsRaffleWinEvent", "ThrillPotsWinEvent", "Transaction", "Withdrawal"),
+    "types": ("CountryCode", "CurrencyCode", "Identifier", "Money", "SignedMoney", "Timestamp"),
+}
+_MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
 
 
 def _module_of(name: str) -> _ModuleType:
-    if name in _CODEC:
+    """The module defining a public name."""
+    module = "codecs.json" if name in _CODEC else _MODULE_OF.get(name)
+    if module == "codecs.json":
         from thrilldrops_events.codecs import json
 
         return json
-    if name in _CAMPAIGNS:
+    if module == "campaigns":
         from thrilldrops_events import campaigns
 
         return campaigns
-    if name in _CONDITIONS:
+    if module == "conditions":
         from thrilldrops_events import conditions
 
         return conditions
-    if name == "dedup_key":
+    if module == "dedup":
         from thrilldrops_events import dedup
 
         return dedup
+    if module == "errors":
+        from thrilldrops_events import errors
+
+        return errors
+    if module == "types":
+        from thrilldrops_events import types
+
+        return types
+    if module == "enums" or module == "envelope" or module == "events":
+        from thrilldrops_events import enums, envelope, events
+
+        return {"enums": enums, "envelope": envelope, "events": events}[module]
     raise AttributeError(f"module 'thrilldrops_events' has no attribute {name!r}")
 
 
 def __getattr__(name: str) -> _Any:
-    """Import a name of the JSON codec, the condition language, campaign sets or de-duplication when first used."""
+    """Load a public name, or a subpackage the package used to load with itself, when first used."""
+    if name in _MODULES or name == "codecs":  # ``thrilldrops_events.events`` without importing it first
+        return _import_module(f"thrilldrops_events.{name}")
     value = getattr(_module_of(name), _CODEC.get(name, name))
     globals()[name] = value
     return value
@@ -113,6 +142,7 @@ _install_json_readers(envelope=_read_envelope, payload=_read_payload)
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "Campaign",

@@ -15,7 +15,7 @@ imported (``install_json_readers``), for ``model_validate_json``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -23,6 +23,7 @@ from typing_extensions import Self
 
 from thrilldrops_events._kinds import ChannelType, _WireEnum
 from thrilldrops_events._problems import from_validation_error, set_variants
+from thrilldrops_events._readers import JSON_READERS, install_json_readers
 from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields
 from thrilldrops_events.types import hide_unknown_secrets
 
@@ -62,15 +63,6 @@ set_variants(member.value for member in EventType)
 
 # The registry's other half: each event type's model, filled in as the model classes are defined.
 _MODELS: dict[EventType, type[EventPayload]] = {}
-
-# The JSON codec's exact readers of envelopes and of payloads, ``reader(model, json_data, strict=...)``.
-_JSON_READERS: dict[str, Callable[..., Any]] = {}
-
-
-def install_json_readers(*, envelope: Callable[..., Any], payload: Callable[..., Any]) -> None:
-    """Give the models the JSON codec's exact readers (called once, by ``thrilldrops_events.codecs.json``)."""
-    _JSON_READERS.update(envelope=envelope, payload=payload)
-
 
 def build_when_used(*models: type[BaseModel]) -> None:
     """Let other schemas that use these models (a FastAPI parameter, a ``TypeAdapter``) build them at once.
@@ -143,7 +135,7 @@ class ContractModel(BaseModel):
             EventValidationError: With every problem found.
         """
         try:
-            reader = _JSON_READERS[cls._json_reader]
+            reader = JSON_READERS[cls._json_reader]
         except KeyError:  # pragma: no cover - the package imports the codec with itself
             raise RuntimeError("the JSON codec (thrilldrops_events.codecs.json) is not loaded") from None
         return cast(Self, reader(cls, json_data, strict=bool(strict)))
