@@ -68,3 +68,20 @@ def test_core_import_does_not_import_optional_extras() -> None:
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_importing_the_package_loads_almost_nothing_and_every_path_still_works() -> None:
+    import subprocess
+
+    code = (
+        "import sys, thrilldrops_events as t;"
+        "loaded = sorted(m for m in sys.modules if m.startswith('thrilldrops_events'));"
+        "assert loaded == ['thrilldrops_events', 'thrilldrops_events._readers'], loaded;"
+        "assert 'pydantic' not in sys.modules;"
+        "from thrilldrops_events.events import Deposit;"
+        "assert Deposit.model_validate_json(b'{\"method_id\":\"v\",\"currency\":\"EUR\",\"amount\":1.50}').amount"
+        "    == __import__('decimal').Decimal('1.50');"
+        "assert t.codecs.json.decode is t.parse_event and t.types.Money is t.Money and t.events.Deposit is Deposit;"
+        "assert 'thrilldrops_events.campaigns' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

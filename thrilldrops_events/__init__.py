@@ -117,8 +117,11 @@ def _module_of(name: str) -> _ModuleType:
 
 def __getattr__(name: str) -> _Any:
     """Load a public name, or a subpackage the package used to load with itself, when first used."""
-    if name in _MODULES or name == "codecs":  # ``thrilldrops_events.events`` without importing it first
+    if name in _MODULES:  # ``thrilldrops_events.events`` without importing it first
         return _import_module(f"thrilldrops_events.{name}")
+    if name == "codecs":  # and ``thrilldrops_events.codecs.json``, which the package used to load with itself
+        _import_module("thrilldrops_events.codecs.json")
+        return _import_module("thrilldrops_events.codecs")
     value = getattr(_module_of(name), _CODEC.get(name, name))
     globals()[name] = value
     return value
