@@ -33,15 +33,12 @@ Three forms are offered: the structured JSON bytes ([encode][thrilldrops_events.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 try:
     from cloudevents.core.v1.event import CloudEvent
@@ -50,10 +47,14 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
         "thrilldrops_events.codecs.cloudevents needs the CloudEvents SDK: pip install 'thrilldrops-events[cloudevents]'"
     ) from error
 
-from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._cloudevents_read import EPOCH as _EPOCH
+from thrilldrops_events.codecs._cloudevents_read import EXTRA_ATTRIBUTE, TYPE_PREFIX
+from thrilldrops_events.codecs._cloudevents_read import SPECVERSION as _SPECVERSION
+from thrilldrops_events.codecs._cloudevents_read import parse as _parse
+from thrilldrops_events.codecs._cloudevents_read import read as _read
+from thrilldrops_events.codecs._exact import loads_exact
 from thrilldrops_events.codecs._writer import write
-from thrilldrops_events.codecs.json import decode as _decode_envelope
-from thrilldrops_events.codecs.json import decode_payload, to_dict
+from thrilldrops_events.codecs.json import to_dict
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError, Problem
@@ -73,25 +74,10 @@ __all__ = [
     "to_sdk_event",
 ]
 
-#: The prefix of every ``type``: ``com.thrilldrops.events.Deposit``.
-TYPE_PREFIX = "com.thrilldrops.events."
 #: The default start of ``source``, before ``/operators/<operator_id>/brands/<brand_id>``.
 DEFAULT_SOURCE_PREFIX = "/thrilldrops"
-#: The extension attribute holding the envelope's unknown fields (JSON text).
-EXTRA_ATTRIBUTE = "thrilldropsextra"
 #: The media type of a structured-mode JSON CloudEvent.
 CONTENT_TYPE = "application/cloudevents+json"
-
-_SPECVERSION = "1.0"
-_JSON_TYPE = re.compile(r"^(?:application|text)/(?:[A-Za-z0-9.+-]+\+)?json(?:\s*;.*)?$")
-_SOURCE = re.compile(r"^(?P<prefix>.*)/operators/(?P<operator>[^/]+)/brands/(?P<brand>[^/]+)$", re.DOTALL)
-_TIME = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
-)
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_VARIANTS = {f"{TYPE_PREFIX}{e.value}": e for e in EventType}
-# Where a problem found in the rebuilt envelope shows in the CloudEvent.
-_ATTRIBUTE_OF = {"operator_id": "source", "brand_id": "source", "player_id": "subject", "timestamp": "time"}
 
 
 def cloudevent_type(event_type: EventType | str) -> str:
@@ -273,164 +259,3 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
         raise _problem("", f"a CloudEvent must be a mapping or an SDK CloudEvent, not {type(event).__name__}",
                        "not_a_cloudevent")
     return _read(dict(event), strict=strict, exact=False)
-
-
-_MISSING = object()
-
-
-def _parse(raw: Any, path: str, problems: list[Problem]) -> Any:
-    try:
-        return loads_exact(raw)
-    except EventValidationError as error:
-        problems.extend(Problem(path, p.message, p.kind) for p in error.problems)
-        return _MISSING
-
-
-def _timestamp(value: Any, problems: list[Problem]) -> int | None:
-    if isinstance(value, datetime):
-        when = value
-    elif isinstance(value, str):
-        match = _TIME.match(value)
-        try:
-            if match is None:
-                raise ValueError
-            year, month, day, hour, minute, second = (int(match[i]) for i in range(1, 7))
-            if match[7]:
-                zone = timezone.utc
-            else:
-                offset = timedelta(hours=int(match[9]), minutes=int(match[10]))
-                zone = timezone(-offset if match[8] == "-" else offset)
-            when = datetime(year, month, day, hour, minute, second, tzinfo=zone)
-        except ValueError:
-            problems.append(Problem("time", "must be an RFC 3339 time such as 2026-05-04T00:00:00Z", "time_syntax"))
-            return None
-    else:
-        problems.append(Problem("time", "required attribute is missing" if value is _MISSING else
-                                "must be an RFC 3339 time string", "missing" if value is _MISSING else "time_type"))
-        return None
-    if when.tzinfo is None or when.utcoffset() is None:
-        problems.append(Problem("time", "must have a time zone (such as Z)", "naive_datetime"))
-        return None
-    delta = when - _EPOCH
-    return delta.days * 86400 + delta.seconds
-
-
-def _scope(source: Any, problems: list[Problem]) -> tuple[str, str] | None:
-    match = _SOURCE.match(source) if isinstance(source, str) else None
-    if match is None:
-        problems.append(Problem("source", "must end with /operators/<operator_id>/brands/<brand_id>"
-                                if source is not _MISSING else "required attribute is missing",
-                                "source_syntax" if source is not _MISSING else "missing"))
-        return None
-    try:
-        return (unquote(match["operator"], errors="strict"), unquote(match["brand"], errors="strict"))
-    except UnicodeDecodeError:
-        problems.append(Problem("source", "holds percent-encoded bytes that are not UTF-8", "source_syntax"))
-        return None
-
-
-def _variant(document: dict[str, Any], problems: list[Problem]) -> EventType | None:
-    if document.get("specversion", _MISSING) != _SPECVERSION:
-        problems.append(Problem("specversion", f"must be {_SPECVERSION!r}", "specversion"))
-    kind = document.get("type", _MISSING)
-    variant = _VARIANTS.get(kind) if isinstance(kind, str) else None
-    if variant is None:
-        problems.append(Problem("type", f"must be a ThrillDrops event type, {TYPE_PREFIX}<Variant> with one of "
-                                f"{', '.join(e.value for e in EventType)}", "unknown_variant"))
-    content_type = document.get("datacontenttype", "application/json")
-    if not (isinstance(content_type, str) and _JSON_TYPE.match(content_type)):
-        problems.append(Problem("datacontenttype", "must be application/json", "content_type"))
-    return variant
-
-
-def _read(document: dict[str, Any], *, strict: bool, exact: bool) -> Envelope:
-    problems: list[Problem] = []
-    variant = _variant(document, problems)
-    scope = _scope(document.get("source", _MISSING), problems)
-    timestamp = _timestamp(document.get("time", _MISSING), problems)
-    subject = document.get("subject", _MISSING)
-    if subject is _MISSING:
-        problems.append(Problem("subject", "required attribute is missing (the player id)", "missing"))
-    data = _data(document, problems)
-    extra = _extra(document.get(EXTRA_ATTRIBUTE, _MISSING), problems)
-    if exact and data is not None:
-        try:  # numbers read exactly stay JSON numbers in unknown fields; nesting is bounded
-            adopt_unknown_fields(data, 2, "data", mark=True)
-        except EventValidationError as error:
-            problems.extend(error.problems)
-    if problems or variant is None or scope is None or timestamp is None or data is None:
-        if variant is not None and data is not None:  # report the payload's problems too, all at once
-            try:
-                decode_payload(variant, data, strict=strict)
-            except EventValidationError as error:
-                problems.extend(Problem(f"data.{p.path}" if p.path else "data", p.message, p.kind)
-                                for p in error.problems)
-        raise EventValidationError(problems)
-    wire = {"operator_id": scope[0], "brand_id": scope[1], "player_id": subject, "timestamp": timestamp, **extra,
-            "event_type": {variant.value: data}}
-    try:
-        return _decode_envelope(wire, strict=strict)
-    except EventValidationError as error:
-        raise EventValidationError([_moved(p, variant) for p in error.problems]) from None
-
-
-def _data(document: dict[str, Any], problems: list[Problem]) -> dict[str, Any] | None:
-    """The payload, from ``data`` or ``data_base64``; ``None`` once a problem is recorded."""
-    data = document.get("data")
-    if data is None:
-        if "data_base64" not in document:
-            problems.append(Problem("data", "required: the payload", "missing"))
-            return None
-        data = _base64_data(document["data_base64"], problems)
-        if data is _MISSING:
-            return None
-    if not isinstance(data, dict):
-        problems.append(Problem("data", "must be a JSON object (the payload)", "not_an_object"))
-        return None
-    return data
-
-
-def _base64_data(value: Any, problems: list[Problem]) -> Any:
-    try:
-        raw = base64.b64decode(value, validate=True) if isinstance(value, str) else None
-    except (binascii.Error, ValueError):
-        raw = None
-    if raw is None:
-        problems.append(Problem("data_base64", "must be base64 text", "base64_invalid"))
-        return _MISSING
-    return _parse(raw, "data_base64", problems)
-
-
-def _extra(value: Any, problems: list[Problem]) -> dict[str, Any]:
-    """The unknown envelope fields carried by the extension attribute (JSON text, read exactly)."""
-    if value is _MISSING:
-        return {}
-    parsed = _parse(value, EXTRA_ATTRIBUTE, problems) if isinstance(value, str) else None
-    if parsed is _MISSING:
-        return {}
-    if not isinstance(parsed, dict):
-        problems.append(Problem(EXTRA_ATTRIBUTE, "must be the text of a JSON object (the unknown envelope fields)",
-                                "not_an_object"))
-        return {}
-    for name in sorted(set(parsed) & {"operator_id", "brand_id", "player_id", "timestamp", "event_type"}):
-        problems.append(Problem(f"{EXTRA_ATTRIBUTE}.{name}", "clashes with an envelope field", "reserved_field"))
-    try:
-        adopt_unknown_fields(parsed, 0, EXTRA_ATTRIBUTE, mark=True)
-    except EventValidationError as error:
-        problems.extend(error.problems)
-        return {}
-    return parsed
-
-
-def _moved(problem: Problem, variant: EventType) -> Problem:
-    """Where a problem of the rebuilt envelope shows in the CloudEvent."""
-    path = problem.path
-    head, _, rest = path.partition(".")
-    if head in _ATTRIBUTE_OF and not rest:
-        return Problem(_ATTRIBUTE_OF[head], f"{head}: {problem.message}", problem.kind)
-    prefix = f"event_type.{variant.value}"
-    if path == prefix or path.startswith(prefix + "."):
-        return Problem("data" + path[len(prefix):], problem.message, problem.kind)
-    if path:
-        return Problem(f"{EXTRA_ATTRIBUTE}.{path}", problem.message, problem.kind)
-    return problem
