@@ -163,6 +163,13 @@ class _Receiver:
             return self.unavailable(ConnectionError("Redis is unavailable"))
         return Response(b'{"status":"ok"}', 200, media_type="application/json")
 
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        """The app's life: the stream's connection is closed when the app stops."""
+        yield
+        if self.sink is not None:
+            await self.sink.aclose()
+
 
 async def _http_problem(request: Request, error: Exception) -> Response:
     """``404``, ``405`` and the other errors Starlette raises, as problem details."""
@@ -212,15 +219,8 @@ def event_app(
         >>> app = event_app(print)  # doctest: +SKIP
         >>> uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
     """
-    sink = None
-    if stream is not None:
-        if redis is None:
-            raise ValueError("event_app(stream=...) needs redis=: a redis.asyncio.Redis client or a redis:// URL")
-        from thrilldrops_events.http._stream_sink import StreamSink  # needs redis-py, so only when asked for
-
-        sink = StreamSink(stream, redis, maxlen=maxlen)
-    receiver = _Receiver(handler, sink, strict=strict, max_event_bytes=max_event_bytes,
-                         max_batch_bytes=max_batch_bytes, retry_after=retry_after)
+    receiver = _Receiver(handler, _stream_sink(stream, redis, maxlen), strict=strict,
+                         max_event_bytes=max_event_bytes, max_batch_bytes=max_batch_bytes, retry_after=retry_after)
     routes: list[BaseRoute] = [
         Route("/event", receiver.event, methods=["POST"]),
         Route("/events", receiver.events, methods=["POST"]),
@@ -228,11 +228,15 @@ def event_app(
     ]
     if conditions:
         routes += condition_routes(strict=strict, max_bytes=max_batch_bytes)
+    return Starlette(routes=routes, exception_handlers={HTTPException: _http_problem}, lifespan=receiver.lifespan)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        if sink is not None:
-            await sink.aclose()
 
-    return Starlette(routes=routes, exception_handlers={HTTPException: _http_problem}, lifespan=lifespan)
+def _stream_sink(stream: str | None, redis: Any, maxlen: int | None) -> Any:
+    """Where accepted events are published: ``None`` without a stream."""
+    if stream is None:
+        return None
+    if redis is None:
+        raise ValueError("event_app(stream=...) needs redis=: a redis.asyncio.Redis client or a redis:// URL")
+    from thrilldrops_events.http._stream_sink import StreamSink  # needs redis-py, so only when asked for
+
+    return StreamSink(stream, redis, maxlen=maxlen)
