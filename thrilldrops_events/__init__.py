@@ -81,38 +81,18 @@ _MODULES = {
 _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
 
 
+# The models and their registry load together.
+_MODELS = ("enums", "envelope", "events")
+
+
 def _module_of(name: str) -> _ModuleType:
     """The module defining a public name."""
     module = "codecs.json" if name in _CODEC else _MODULE_OF.get(name)
-    if module == "codecs.json":
-        from thrilldrops_events.codecs import json
-
-        return json
-    if module == "campaigns":
-        from thrilldrops_events import campaigns
-
-        return campaigns
-    if module == "conditions":
-        from thrilldrops_events import conditions
-
-        return conditions
-    if module == "dedup":
-        from thrilldrops_events import dedup
-
-        return dedup
-    if module == "errors":
-        from thrilldrops_events import errors
-
-        return errors
-    if module == "types":
-        from thrilldrops_events import types
-
-        return types
-    if module == "enums" or module == "envelope" or module == "events":
-        from thrilldrops_events import enums, envelope, events
-
-        return {"enums": enums, "envelope": envelope, "events": events}[module]
-    raise AttributeError(f"module 'thrilldrops_events' has no attribute {name!r}")
+    if module is None:
+        raise AttributeError(f"module 'thrilldrops_events' has no attribute {name!r}")
+    for other in _MODELS if module in _MODELS else ():
+        _import_module(f"thrilldrops_events.{other}")
+    return _import_module(f"thrilldrops_events.{module}")
 
 
 def __getattr__(name: str) -> _Any:
