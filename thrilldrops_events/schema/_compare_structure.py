@@ -43,19 +43,11 @@ def compare_objects(walker: Walker, old: dict[str, Any], new: dict[str, Any], lo
             elif name in old_req and name not in new_req:
                 walker.add(where, "field_now_optional", Effect.WIDENED, "required field became optional", invert)
         elif name in new_props:
-            kind = "field_added_required" if name in new_req else "field_added_optional"
-            effect, note = _declared(walker, old.get("additionalProperties", True), new_props[name], where, invert,
-                                     required=name in new_req, old_side=True)
-            if patterns:
-                effect, note = Effect.CHANGED, _PATTERNS
-            walker.add(where, kind, effect, kind.split("_")[-1] + " field added" + note, invert)
+            _one_side(walker, old, new_props[name], where, invert, required=name in new_req, added=True,
+                      patterns=patterns)
         else:
-            kind = "field_removed_required" if name in old_req else "field_removed_optional"
-            effect, note = _declared(walker, new.get("additionalProperties", True), old_props[name], where, invert,
-                                     required=name in old_req, old_side=False)
-            if patterns:
-                effect, note = Effect.CHANGED, _PATTERNS
-            walker.add(where, kind, effect, kind.split("_")[-1] + " field removed" + note, invert)
+            _one_side(walker, new, old_props[name], where, invert, required=name in old_req, added=False,
+                      patterns=patterns)
     declared = set(old_props) | set(new_props)
     for name in sorted((new_req - old_req) - declared):
         walker.add(location, "field_now_required", Effect.NARROWED, f"{name} became required", invert)
@@ -69,6 +61,18 @@ def compare_objects(walker: Walker, old: dict[str, Any], new: dict[str, Any], lo
             walker.add(location, "unknown_fields_allowed", Effect.WIDENED, "unknown fields are now allowed", invert)
     else:
         walker.compare(before, after, f"{location}<additionalProperties>", invert)
+
+
+def _one_side(walker: Walker, other: dict[str, Any], schema: Any, where: str, invert: bool, *, required: bool,
+              added: bool, patterns: bool) -> None:
+    """A property declared on one side only: added (``other`` is the old schema) or removed (the new one)."""
+    change = "added" if added else "removed"
+    kind = f"field_{change}_{'required' if required else 'optional'}"
+    effect, note = _declared(walker, other.get("additionalProperties", True), schema, where, invert,
+                             required=required, old_side=added)
+    if patterns:
+        effect, note = Effect.CHANGED, _PATTERNS
+    walker.add(where, kind, effect, f"{kind.split('_')[-1]} field {change}{note}", invert)
 
 
 def _declared(walker: Walker, other: Any, schema: Any, where: str, invert: bool, *, required: bool,
