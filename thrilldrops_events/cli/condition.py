@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import Any
 
+from thrilldrops_events.cli._command import add_actions, add_command, fail, open_input
 from thrilldrops_events.codecs._exact import loads_exact
 from thrilldrops_events.codecs.json import decode_lines
 from thrilldrops_events.conditions import CompiledCondition, compile_condition
@@ -17,24 +18,23 @@ from thrilldrops_events.errors import ConditionError, ConditionEvaluationError, 
 
 def register(subparsers: Any) -> None:
     """Add the ``condition`` subcommand group (``check`` and ``eval``)."""
-    parser = subparsers.add_parser(
-        "condition",
+    parser = add_command(
+        subparsers, "condition", None,
         help="check a campaign condition, or count the events of a file it matches",
         description="Check a campaign condition against an event type's schema, or evaluate it on a file of "
         "events. TEXT is the condition text, or its JSON form (a JSON object), or - to read it from standard input.",
     )
-    commands = parser.add_subparsers(dest="condition_command", required=True, metavar="COMMAND")
-    check = commands.add_parser(
-        "check",
+    commands = add_actions(parser, "condition_command", "COMMAND")
+    check = add_command(
+        commands, "check", run_check,
         help="print the canonical form of a condition, or what is wrong with it",
         description="Print the canonical text of a condition (or its JSON form with --json); on an error, print "
         "it with a caret under the problem and exit 1.",
     )
     _common(check)
     check.add_argument("--json", action="store_true", help="print the JSON form instead of the canonical text")
-    check.set_defaults(handler=run_check)
-    evaluate = commands.add_parser(
-        "eval",
+    evaluate = add_command(
+        commands, "eval", run_eval,
         help="count the events of an NDJSON file that a condition matches",
         description="Evaluate a condition on every event of its type in an NDJSON file of envelopes and report how "
         "many match. Events of other types are counted apart; invalid lines are counted and skipped.",
@@ -48,7 +48,6 @@ def register(subparsers: Any) -> None:
         metavar="NAME=VALUE",
         help="a context value (a JSON value; anything else is taken as a string); repeatable",
     )
-    evaluate.set_defaults(handler=run_eval)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -98,9 +97,9 @@ def _compile(args: argparse.Namespace) -> CompiledCondition | None:
         context = _pairs(args.context, "--context")
         return compile_condition(_source(args.text), args.event, context=context or None)
     except ConditionError as error:
-        print(f"thrilldrops-events: invalid condition: {error}", file=sys.stderr)
+        fail(f"invalid condition: {error}")
     except ValueError as error:
-        print(f"thrilldrops-events: {error}", file=sys.stderr)
+        fail(str(error))
     return None
 
 
@@ -130,10 +129,9 @@ def run_eval(args: argparse.Namespace) -> int:
         return 1
     ctx = {name: _context_value(value) for name, value in _pairs(args.ctx, "--ctx").items()}
     try:
-        stream: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+        stream = open_input(args.file)
     except OSError as error:
-        print(f"thrilldrops-events: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-        return 2
+        return fail(f"cannot read {args.file}: {error.strerror}")
     matched = considered = others = invalid = 0
     with stream:
         for parsed in decode_lines(stream):
@@ -147,8 +145,7 @@ def run_eval(args: argparse.Namespace) -> int:
             try:
                 matched += condition(parsed.event, ctx=ctx)
             except ConditionEvaluationError as error:
-                print(f"thrilldrops-events: line {parsed.line}: {error}", file=sys.stderr)
-                return 1
+                return fail(f"line {parsed.line}: {error}", 1)
     name = condition.event_type.value
     print(f"{matched} of {considered} {name} events match")
     print(f"({others} events of other types, {invalid} invalid lines skipped)")

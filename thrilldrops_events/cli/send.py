@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from typing import IO, Any
 
+from thrilldrops_events.cli._command import add_command, fail, open_input
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventRejectedError
@@ -15,8 +16,8 @@ from thrilldrops_events.errors import EventRejectedError
 
 def register(subparsers: Any) -> None:
     """Add the ``send`` subcommand."""
-    parser = subparsers.add_parser(
-        "send",
+    parser = add_command(
+        subparsers, "send", run,
         help="send a file of envelopes (NDJSON) to a POST /event receiver",
         description="Send every envelope of an NDJSON file to URL/event, several at a time, retrying connection "
         "errors, 429 and 5xx answers. Shows progress on a terminal, then every event not accepted with its "
@@ -29,7 +30,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each answer (default: 10)")
     parser.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
                         help="an extra request header, such as 'Authorization: Bearer ...'; repeatable")
-    parser.set_defaults(handler=run)
 
 
 class _Tally:
@@ -80,19 +80,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         from thrilldrops_events.http import EventClient  # the optional extra, only when asked for
     except ImportError as error:
-        print(f"thrilldrops-events: {error}", file=sys.stderr)
-        return 2
+        return fail(str(error))
     try:
         headers = _headers(args.header)
         total = _count_lines(args.file)
-        stream: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+        stream = open_input(args.file)
         client = EventClient(args.url, headers=headers, timeout=args.timeout, retries=args.retries)
     except OSError as error:
-        print(f"thrilldrops-events: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-        return 2
+        return fail(f"cannot read {args.file}: {error.strerror}")
     except ValueError as error:
-        print(f"thrilldrops-events: {error}", file=sys.stderr)
-        return 2
+        return fail(str(error))
     tally = _Tally(total, sys.stderr if sys.stderr.isatty() else None)
     line_of: list[int] = []
     not_sent: list[str] = []

@@ -7,13 +7,15 @@ import re
 import sys
 from typing import Any
 
+from thrilldrops_events.cli._command import add_command, add_strict, fail
+
 _DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def register(subparsers: Any) -> None:
     """Add the ``serve`` subcommand."""
-    parser = subparsers.add_parser(
-        "serve",
+    parser = add_command(
+        subparsers, "serve", run,
         help="receive events over HTTP (POST /event) and hand them to a Redis stream",
         description="Serve the event receiver with uvicorn: POST /event, POST /events (NDJSON), GET /health, "
         "POST /conditions/check and POST /conditions/eval. With --stream, accepted events are published to a "
@@ -21,12 +23,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
-    parser.add_argument("--strict", action="store_true", help="refuse unknown fields (in the envelope and in payloads)")
+    add_strict(parser)
     parser.add_argument("--redis", metavar="URL", help=f"the Redis server of --stream (default: {_DEFAULT_REDIS})")
     parser.add_argument("--stream", metavar="NAME", help="publish accepted events to this Redis stream")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
                         help="uvicorn's log level (default: info)")
-    parser.set_defaults(handler=run)
 
 
 def _redacted(url: str) -> str:
@@ -37,8 +38,7 @@ def _redacted(url: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted; returns the exit code (2 if the extra is missing or the address is taken)."""
     if args.redis is not None and args.stream is None:
-        print("thrilldrops-events: --redis needs --stream NAME", file=sys.stderr)
-        return 2
+        return fail("--redis needs --stream NAME")
     try:
         from thrilldrops_events.http import event_app  # the optional extra, only when asked for
         from thrilldrops_events.http.server import base_url, bind, serve
@@ -47,13 +47,11 @@ def run(args: argparse.Namespace) -> int:
         app = event_app(stream=args.stream,
                         redis=redis_url if args.stream else None, strict=args.strict)
     except ImportError as error:
-        print(f"thrilldrops-events: {error}", file=sys.stderr)
-        return 2
+        return fail(str(error))
     try:
         sock = bind(args.host, args.port)
     except OSError as error:
-        print(f"thrilldrops-events: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
-        return 2
+        return fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
     where = f"; accepted events go to Redis stream {args.stream!r} at {_redacted(redis_url)}" if args.stream else ""
     print(f"thrilldrops-events: serving {base_url(sock)}{where}", file=sys.stderr, flush=True)
     serve(app, sock, log_level=args.log_level, access_log=args.log_level in ("info", "debug"))

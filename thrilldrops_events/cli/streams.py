@@ -9,30 +9,31 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from thrilldrops_events.cli._command import add_actions, add_command, add_format
+
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
 _DEFAULT_URL = "redis://127.0.0.1:6379/0"
 
 
 def register(subparsers: Any) -> None:
     """Add the ``streams`` subcommand and its ``info``, ``replay-dead-letters`` and ``trim`` actions."""
-    parser = subparsers.add_parser(
-        "streams",
+    parser = add_command(
+        subparsers, "streams", None,
         help="look at a Redis stream, replay its dead letters, trim it safely",
         description="Operate the Redis streams that thrilldrops-events consumers read (needs the redis extra). "
         f"The server is given by --url, or the REDIS_URL environment variable, or {_DEFAULT_URL}.",
     )
-    actions = parser.add_subparsers(dest="streams_command", required=True, metavar="ACTION")
+    actions = add_actions(parser, "streams_command")
 
-    info = actions.add_parser(
-        "info", help="the stream's groups, consumers, pending entries, lag and dead letters",
+    info = add_command(
+        actions, "info", run_info, help="the stream's groups, consumers, pending entries, lag and dead letters",
         description="Show the stream's length, each consumer group with its consumers, pending entries and "
         "lag, and how many entries wait in the dead-letter stream.")
     _common(info)
-    info.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
-    info.set_defaults(handler=run_info)
+    add_format(info)
 
-    replay = actions.add_parser(
-        "replay-dead-letters", help="put dead letters back on their stream",
+    replay = add_command(
+        actions, "replay-dead-letters", run_replay, help="put dead letters back on their stream",
         description="Add the original fields of each dead letter that came from STREAM back onto it (with a new "
         "id), oldest first, and delete the dead letter. Use it once the cause is fixed.")
     _common(replay)
@@ -40,10 +41,9 @@ def register(subparsers: Any) -> None:
                         help="replay only dead letters of this reason")
     replay.add_argument("--count", type=int, help="replay at most this many")
     replay.add_argument("--dry-run", action="store_true", help="only list what would be replayed")
-    replay.set_defaults(handler=run_replay)
 
-    trim = actions.add_parser(
-        "trim", help="trim the stream without deleting entries a consumer group still needs",
+    trim = add_command(
+        actions, "trim", run_trim, help="trim the stream without deleting entries a consumer group still needs",
         description="Delete the oldest entries, but never one that a consumer group has pending or has not "
         "read yet: the trim stops short of what was asked if a group still needs older entries.")
     _common(trim)
@@ -51,7 +51,6 @@ def register(subparsers: Any) -> None:
     limit.add_argument("--maxlen", type=int, help="keep at most this many of the newest entries")
     limit.add_argument("--minid", help="delete the entries older than this id")
     trim.add_argument("--approximate", action="store_true", help="let Redis keep a few more entries (cheaper)")
-    trim.set_defaults(handler=run_trim)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

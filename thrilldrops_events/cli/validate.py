@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
+from thrilldrops_events.cli._command import add_command, add_format, add_strict, fail, open_input
 from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.errors import EventValidationError, Problem
@@ -23,26 +24,24 @@ _Item = tuple[int, "type[EventPayload] | None", "EventValidationError | None"]
 
 def register(subparsers: Any) -> None:
     """Add the ``validate`` subcommand."""
-    parser = subparsers.add_parser(
-        "validate",
+    parser = add_command(
+        subparsers, "validate", run,
         help="validate a file of envelopes (NDJSON or a JSON array)",
         description="Validate envelopes from an NDJSON file or a JSON array, one by one, in constant memory. "
         "Prints every bad event with its line number, JSON path and message, then a summary; "
         "exits 1 if any event is invalid.",
     )
     parser.add_argument("file", help="the file to read, or - for standard input")
-    parser.add_argument("--strict", action="store_true", help="refuse unknown fields (in the envelope and in payloads)")
-    parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
-    parser.set_defaults(handler=run)
+    add_strict(parser)
+    add_format(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate the file named by ``args.file`` and report; returns the exit code."""
     try:
-        stream: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+        stream = open_input(args.file)
     except OSError as error:
-        print(f"thrilldrops-events: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-        return 2
+        return fail(f"cannot read {args.file}: {error.strerror}")
     with stream:
         return _report(_items(stream, strict=args.strict), as_json=args.format == "json")
 
