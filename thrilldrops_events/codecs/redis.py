@@ -24,6 +24,12 @@ Any producer can write such an entry without this library::
 keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text. In lenient
 mode (the default), fields the layout does not know are kept as unknown envelope fields holding the field's text;
 ``strict=True`` refuses them, and refuses ``extra``.
+
+Reading takes one of two routes with the same result, as the JSON codec does. The **fast route** reads the
+common entry (redis-py's ``bytes``, exactly the fields of the layout, ``extra`` absent): the envelope fields
+are checked with a msgspec struct generated from the contract table, the payload by the JSON codec's fast
+reader, and the envelope is built without validating again. Everything else, and every entry the fast route
+does not accept, goes to the **exact route** (pydantic), the only one that reports errors.
 """
 
 from __future__ import annotations
@@ -32,13 +38,18 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from thrilldrops_events._fields import ENVELOPE_FIELDS
 from thrilldrops_events._problems import from_validation_error, single, unknown_variant
 from thrilldrops_events._unknown import check_unknown_fields
+from thrilldrops_events.codecs._builders import new_model
+from thrilldrops_events.codecs._checks import identifiers_ok
 from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._structs import kind_type
 from thrilldrops_events.codecs._writer import write
-from thrilldrops_events.codecs.json import MoneyFormat, decode_payload
+from thrilldrops_events.codecs.json import MoneyFormat, decode_payload, fast_reader
 from thrilldrops_events.codecs.json import encode as _encode_json
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -79,6 +90,18 @@ class _Header(BaseModel):
 
 _HEADER_VALIDATOR = _Header.__pydantic_validator__
 _ENVELOPE_VALIDATOR = Envelope.__pydantic_validator__
+
+# The fast route (see the module docs). The envelope fields, as a tuple, checked in C by a struct generated from
+# the contract table (lengths, bounds); the whitespace rule of identifiers is checked with ``identifiers_ok``.
+_FastHeader = msgspec.defstruct("StreamHeader", [(spec.name, kind_type(spec.constraints)) for spec in ENVELOPE_FIELDS],
+                                array_like=True, frozen=True)
+_FAST_LAYOUTS = (frozenset(name.encode() for name in FIELDS if name != "extra"),
+                 frozenset(name.encode() for name in FIELDS if name not in ("extra", "format")))
+_FAST_VARIANTS = {e.value.encode(): e for e in EventType}
+_FAST_GIVE_WAY = (msgspec.ValidationError, UnicodeDecodeError)
+_FAST_PAYLOAD_MAX_BYTES = 1 << 16  # a larger payload is read once, by the exact route
+_ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
+_MAX_TIMESTAMP_DIGITS = 20
 
 
 def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, str]:
@@ -264,6 +287,34 @@ def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> 
     return extra
 
 
+def _decode_fast(fields: StreamFields, strict: bool) -> Envelope | None:
+    """The fast route of ``decode``: the envelope, or ``None`` if the exact route must decide."""
+    if type(fields) is not dict or (fields.keys() != _FAST_LAYOUTS[0] and fields.keys() != _FAST_LAYOUTS[1]):
+        return None
+    variant = _FAST_VARIANTS.get(fields[b"event_type"])
+    stamp = fields[b"timestamp"]
+    if (variant is None or fields.get(b"format", b"1") != b"1" or type(stamp) is not bytes or not stamp.isdigit()
+            or len(stamp) > _MAX_TIMESTAMP_DIGITS):
+        return None
+    try:
+        ids = (fields[b"operator_id"].decode(), fields[b"brand_id"].decode(), fields[b"player_id"].decode())
+        msgspec.convert((*ids, int(stamp)), _FastHeader)
+        if not identifiers_ok(ids):
+            return None
+    except (AttributeError, *_FAST_GIVE_WAY):  # AttributeError: a value that is not bytes
+        return None
+    raw = fields[b"payload"]
+    if type(raw) is not bytes or len(raw) > _FAST_PAYLOAD_MAX_BYTES:
+        return None
+    payload = fast_reader().payload(variant, raw, strict)
+    if payload is None:
+        return None
+    values = {"operator_id": ids[0], "brand_id": ids[1], "player_id": ids[2], "timestamp": int(stamp),
+              "payload": payload}
+    envelope: Envelope = new_model(Envelope, values, _ENVELOPE_FIELDS_SET, {})
+    return envelope
+
+
 def decode(fields: StreamFields, *, strict: bool = False) -> Envelope:
     """Read one envelope from the field map of a stream entry.
 
@@ -282,6 +333,14 @@ def decode(fields: StreamFields, *, strict: bool = False) -> Envelope:
             UTF-8, malformed JSON, an unknown variant, a wrong type and an unsupported ``format`` are
             all reported this way. Messages never repeat field values.
     """
+    envelope = _decode_fast(fields, strict)
+    if envelope is not None:
+        return envelope
+    return _decode_exact(fields, strict)
+
+
+def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
+    """The exact route of ``decode``: every field read and checked, the envelope validated by pydantic."""
     if not isinstance(fields, Mapping):
         raise single("", f"a stream entry must be a mapping of field names to values, not {type(fields).__name__}",
                      "not_a_mapping")
@@ -304,6 +363,8 @@ def decode(fields: StreamFields, *, strict: bool = False) -> Envelope:
         try:  # one validation checks the envelope fields and builds the envelope
             envelope: Envelope = _ENVELOPE_VALIDATOR.validate_python({**header, **extra, "payload": payload},
                                                                      context=context)
+            if extra:  # the fields set holds the envelope's own five fields, as parse_event makes it
+                object.__setattr__(envelope, "__pydantic_fields_set__", set(_ENVELOPE_FIELDS_SET))
             return envelope
         except ValidationError as error:
             header_problems = _header_problems(error, broken)
