@@ -255,6 +255,14 @@ def test_the_sdk_reads_money_numbers_as_floats_which_are_refused() -> None:
     assert str(ce.decode(JSONFormat().write(event)).payload.amount) == "10.5"  # type: ignore[union-attr]
 
 
+def test_sdk_data_that_is_not_json_is_reported_as_such() -> None:
+    attributes = ce.to_sdk_event(example_envelope("Deposit")).get_attributes()
+    with pytest.raises(EventValidationError) as error:
+        ce.from_cloudevent(CloudEvent(dict(attributes), b'{"amount": '))
+    assert _problems(error) == {"data": "json_invalid"}
+    assert "(the payload)" not in str(error.value)
+
+
 def test_the_v1_style_api_too() -> None:
     envelope = example_envelope("ThrillPotsWinEvent")
     old_style = v1_http.from_json(ce.encode(envelope))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote
@@ -105,9 +106,13 @@ def _variant(document: dict[str, Any], problems: list[Problem]) -> EventType | N
     return variant
 
 
-def read(document: dict[str, Any], *, strict: bool, exact: bool) -> Envelope:
-    """The envelope of a structured CloudEvent's attributes and data, or every problem found in them."""
-    problems: list[Problem] = []
+def read(document: dict[str, Any], *, strict: bool, exact: bool, found: Sequence[Problem] = ()) -> Envelope:
+    """The envelope of a structured CloudEvent's attributes and data, or every problem found in them.
+
+    ``found`` holds the problems the caller found already (such as ``data`` that is not JSON, which
+    ``parse`` then marks as missing).
+    """
+    problems = list(found)
     variant = _variant(document, problems)
     scope = _scope(document.get("source", _MISSING), problems)
     timestamp = _timestamp(document.get("time", _MISSING), problems)
@@ -140,6 +145,8 @@ def read(document: dict[str, Any], *, strict: bool, exact: bool) -> Envelope:
 def _data(document: dict[str, Any], problems: list[Problem]) -> dict[str, Any] | None:
     """The payload, from ``data`` or ``data_base64``; ``None`` once a problem is recorded."""
     data = document.get("data")
+    if data is _MISSING:  # not JSON, and already reported
+        return None
     if data is None:
         if "data_base64" not in document:
             problems.append(Problem("data", "required: the payload", "missing"))

@@ -251,10 +251,11 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
     if hasattr(event, "get_attributes") and hasattr(event, "get_data"):
         document = dict(event.get_attributes())
         data = event.get_data()
+        problems: list[Problem] = []
         if isinstance(data, (bytes, bytearray, memoryview, str)):
-            data = _parse(data, "data", [])
+            data = _parse(data, "data", problems)
         document["data"] = data
-        return _read(document, strict=strict, exact=False)
+        return _read(document, strict=strict, exact=False, found=problems)
     if not isinstance(event, Mapping):
         raise _problem("", f"a CloudEvent must be a mapping or an SDK CloudEvent, not {type(event).__name__}",
                        "not_a_cloudevent")
