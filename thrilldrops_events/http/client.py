@@ -3,6 +3,10 @@
 A retried event may arrive twice: if an answer is lost (a timeout after the server stored the
 event), the client cannot tell and sends it again. The envelope carries no event id, so receivers
 that must not count an event twice de-duplicate on [dedup_key][thrilldrops_events.dedup_key].
+
+The two clients are twins: what they decide is shared (``_Settings``, and ``_delivery.Delivery``, which
+decides each retry and its wait without doing any I/O); each only does its own kind of I/O, blocking or
+awaited, so their constructors and their ``_deliver`` loops are written twice on purpose.
 """
 
 from __future__ import annotations
