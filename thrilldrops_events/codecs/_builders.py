@@ -1,8 +1,9 @@
-"""The fast decoder's builders: one generated Python function per event type, from the field view.
+"""The fast decoder's builders and envelope readers: Python functions generated per event type from the field view.
 
 A builder takes the payload's decoded struct, checks what msgspec could not (``_checks``), and makes the
-payload model directly, the way pydantic's ``model_construct`` does minus its overhead. It is written
-out field by field, from the fields of the model and the constraints of their kinds, so that no loop,
+payload model directly, the way pydantic's ``model_construct`` does minus its overhead; an envelope reader
+does the same with the envelope's fields too, checked with the payload's, then makes the envelope. Each is
+written out field by field, from the fields of the model and the constraints of their kinds, so that no loop,
 lookup or call is spent on a field that needs nothing. The source only ever names the model's own
 fields (written with ``repr``) and the helpers below: nothing from a document reaches it.
 
@@ -17,15 +18,17 @@ The generated function of a ``Deposit`` reads, for instance::
         texts = (*ids, v_method_id, )
         if tuple(map(strip, texts)) != texts:
             raise ValueError(LEFT)
-        if currency_ok(v_currency) is None:
-            raise ValueError(LEFT)
-        v_currency = share(v_currency, v_currency)
-        (v_amount, ) = amounts((v_amount, ))
+        v_currency = CURRENCY(v_currency) or currency(v_currency)
+        try:
+            v_amount = AMOUNT(v_amount)
+        except (KeyError, TypeError):
+            v_amount, = amounts((v_amount, ))
         if v_balance_after is not None:
-            v_balance_after = money(v_balance_after, True)
-        fields_set = FIELDS_SETS.get(absent)
-        if fields_set is None:
-            fields_set = fields_set_of(absent)
+            try:
+                v_balance_after = AMOUNT(v_balance_after)
+            except (KeyError, TypeError):
+                v_balance_after = money(v_balance_after, True)
+        fields_set = fields_set_of(absent) if absent else ALL
         if extra:  # pydantic counts unknown fields as set too
             fields_set = fields_set.union(extra)
         payload = new(MODEL)
@@ -50,17 +53,33 @@ import msgspec
 from msgspec import UNSET
 from pydantic import BaseModel, SecretStr
 
-from thrilldrops_events._fields import FieldSpec, payload_fields
-from thrilldrops_events.codecs._checks import LEFT_TO_THE_EXACT_READER, TEXTS, amounts, currency_ok, money
+from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
+from thrilldrops_events.codecs._checks import (
+    AMOUNT,
+    CURRENCY,
+    LEFT_TO_THE_EXACT_READER,
+    TEXTS,
+    amounts,
+    currency,
+    money,
+)
 from thrilldrops_events.enums import EventType
+from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import EventPayload
 
-__all__ = ["Builder", "builder", "new_model"]
+__all__ = ["Builder", "EnvelopeReader", "builder", "envelope_reader", "new_model"]
 
 #: ``build(struct, extra, ids)``: the payload model of a decoded struct, its unknown fields (``None`` in strict
 #: mode, as pydantic leaves them when it refuses them) and the envelope's identifiers (checked with the
 #: payload's); raises ``ValueError`` if the exact reader must decide.
 Builder = Callable[[msgspec.Struct, "dict[str, Any] | None", tuple[str, ...]], EventPayload]
+#: ``read(wire, struct, extra)``: the envelope of a decoded envelope struct and its payload's struct, the
+#: payload's unknown fields as for a ``Builder``; raises ``ValueError`` if the exact reader must decide.
+EnvelopeReader = Callable[[msgspec.Struct, msgspec.Struct, "dict[str, Any] | None"], Envelope]
+
+_ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
+# The envelope's texts that recur in most events, one ``str`` shared by all the events that hold them.
+_SHARED = ("operator_id", "brand_id")
 
 _new = object.__new__
 # pydantic's slots, set through their descriptors: cheaper than a setattr by name.
@@ -84,47 +103,71 @@ def new_model(model: type[Any], values: dict[str, Any], fields_set: frozenset[st
     return instance
 
 
-def _lines(specs: tuple[FieldSpec, ...]) -> list[str]:
-    """The body of a builder: the checks and conversions of each field, in the order of the model.
+def _lines(specs: tuple[FieldSpec, ...], texts: str) -> list[str]:
+    """The checks and conversions of each field, in the order of the model, and the payload made of them.
 
-    Each field's value is a local variable, ``v_`` and its name.
+    Each field's value is a local variable, ``v_`` and its name; ``texts`` opens the tuple of the identifiers
+    to check (the envelope's, given with the payload's).
     """
     local = {spec.name: f"v_{spec.name}" for spec in specs}
-    lines = [f"    {''.join(f'{local[s.name]}, ' for s in specs)}= astuple(struct)", "    absent = ()"]
-    for spec in (s for s in specs if s.nullable):
+    lines = [f"    {''.join(f'{local[s.name]}, ' for s in specs)}= astuple(struct)"]
+    nullable = [s for s in specs if s.nullable]
+    lines += ["    absent = ()"] if nullable else []
+    for spec in nullable:
         lines += [f"    if {local[spec.name]} is UNSET:", f"        {local[spec.name]} = None",
                   f"        absent += ({spec.name!r},)"]
     required = "".join(f"{local[s.name]}, " for s in specs if s.kind == "identifier" and not s.nullable)
-    lines.append(f"    texts = (*ids, {required})")
-    for spec in (s for s in specs if s.kind == "identifier" and s.nullable):
+    lines.append(f"    texts = ({texts}{required})")
+    for spec in (s for s in nullable if s.kind == "identifier"):
         lines += [f"    if {local[spec.name]} is not None:", f"        texts += ({local[spec.name]},)"]
     lines += ["    if tuple(map(strip, texts)) != texts:", "        raise ValueError(LEFT)"]
     for spec in (s for s in specs if s.kind == "currency"):
-        value = local[spec.name]
-        present = f"{value} is not None and " if spec.nullable else ""
-        lines += [f"    if {present}currency_ok({value}) is None:", "        raise ValueError(LEFT)",
-                  f"    {value} = share({value}, {value})"]
+        value, indent = local[spec.name], "        " if spec.nullable else "    "
+        lines += [f"    if {value} is not None:"] if spec.nullable else []
+        lines += [f"{indent}{value} = CURRENCY({value}) or currency({value})"]
     money_specs = [s for s in specs if s.constraints.integer_digits is not None]
     together = [s for s in money_specs if not (s.nullable or s.constraints.signed)]
-    if together:
+    if together:  # the amounts read lately in one C call each; any other value through ``amounts``
         targets = "".join(f"{local[s.name]}, " for s in together)
-        lines.append(f"    ({targets}) = amounts(({targets}))")
+        one = local[together[0].name]
+        read = f"{one} = AMOUNT({one})" if len(together) == 1 else f"{targets}= map(AMOUNT, ({targets}))"
+        lines += ["    try:", f"        {read}", "    except (KeyError, TypeError):",
+                  f"        {targets}= amounts(({targets}))"]
     for spec in (s for s in money_specs if s not in together):
         value = local[spec.name]
-        lines += [f"    if {value} is not None:", f"        {value} = money({value}, {spec.constraints.signed!r})"]
+        lines += [f"    if {value} is not None:", "        try:", f"            {value} = AMOUNT({value})",
+                  "        except (KeyError, TypeError):",
+                  f"            {value} = money({value}, {spec.constraints.signed!r})"]
     for spec in (s for s in specs if s.kind == "secret"):
         value = local[spec.name]
         lines += [f"    if {value} is not None:", f"        {value} = SecretStr({value})"]
+    fields_set = "fields_set_of(absent) if absent else ALL" if nullable else "ALL"
     values = [f"        {spec.name!r}: {local[spec.name]}," for spec in specs]
-    return [*lines, "    fields_set = FIELDS_SETS.get(absent)", "    if fields_set is None:",
-            "        fields_set = fields_set_of(absent)", "    if extra:  # pydantic counts unknown fields as set too",
+    return [*lines, f"    fields_set = {fields_set}", "    if extra:  # pydantic counts unknown fields as set too",
             "        fields_set = fields_set.union(extra)", "    payload = new(MODEL)",
             "    set_dict(payload, {", *values, "    })", "    set_fields_set(payload, fields_set)",
-            "    set_extra(payload, extra)", "    set_private(payload, None)", "    return payload"]
+            "    set_extra(payload, extra)", "    set_private(payload, None)"]
 
 
-def builder(event_type: EventType) -> tuple[Builder, str]:
-    """Generate the builder of an event type's payload; returns it and its source (for inspection)."""
+def _envelope_lines(specs: tuple[FieldSpec, ...]) -> list[str]:
+    """The body of an envelope reader: the envelope's fields, the payload's (``_lines``), then the envelope.
+
+    The envelope's values are the local variables ``e_`` and their names (a payload may have a field of the
+    same name, such as ``player_id``).
+    """
+    names = [spec.name for spec in ENVELOPE_FIELDS]
+    if any(spec.nullable for spec in ENVELOPE_FIELDS) or [*names, "payload"] != list(Envelope.model_fields):
+        raise TypeError("the envelope reader expects the envelope's fields, none nullable, then the payload")
+    ids = "".join(f"e_{spec.name}, " for spec in ENVELOPE_FIELDS if spec.kind == "identifier")
+    shared = {name: f"share(e_{name}, e_{name})" for name in _SHARED}
+    values = [f"        {name!r}: {shared.get(name, f'e_{name}')}," for name in names]
+    return [f"    {''.join(f'e_{name}, ' for name in names)}_ = astuple(wire)", *_lines(specs, ids),
+            "    envelope = new(ENVELOPE)", "    set_dict(envelope, {", *values, "        'payload': payload,",
+            "    })", "    set_fields_set(envelope, ENVELOPE_FIELDS_SET)", "    set_extra(envelope, {})",
+            "    set_private(envelope, None)", "    return envelope"]
+
+
+def _compile(event_type: EventType, source: str, name: str) -> Any:
     specs = payload_fields(event_type)
     names = frozenset(spec.name for spec in specs)
     fields_sets: dict[tuple[str, ...], frozenset[str]] = {(): names}
@@ -133,15 +176,30 @@ def builder(event_type: EventType) -> tuple[Builder, str]:
         """The fields set when ``absent`` are absent: one frozenset shared by every such payload (models are frozen)."""
         return fields_sets.setdefault(absent, names.difference(absent))
 
-    source = "\n".join(["def build(struct, extra, ids):", *_lines(specs)]) + "\n"
     namespace: dict[str, Any] = {
-        "__builtins__": {"tuple": tuple, "map": map, "ValueError": ValueError}, "astuple": msgspec.structs.astuple,
-        "UNSET": UNSET, "strip": str.strip, "LEFT": LEFT_TO_THE_EXACT_READER, "currency_ok": currency_ok,
-        "share": TEXTS.setdefault, "amounts": amounts, "money": money, "SecretStr": SecretStr,
-        "MODEL": event_type.model, "new": _new,
-        "FIELDS_SETS": fields_sets, "fields_set_of": fields_set_of, "set_dict": _set_dict,
-        "set_fields_set": _set_fields_set, "set_extra": _set_extra, "set_private": _set_private,
+        "__builtins__": {"tuple": tuple, "map": map, "ValueError": ValueError, "KeyError": KeyError,
+                         "TypeError": TypeError},
+        "astuple": msgspec.structs.astuple, "UNSET": UNSET, "strip": str.strip, "LEFT": LEFT_TO_THE_EXACT_READER,
+        "CURRENCY": CURRENCY, "currency": currency, "AMOUNT": AMOUNT, "amounts": amounts, "money": money,
+        "SecretStr": SecretStr, "share": TEXTS.setdefault, "MODEL": event_type.model, "ENVELOPE": Envelope,
+        "ALL": names, "fields_set_of": fields_set_of, "ENVELOPE_FIELDS_SET": _ENVELOPE_FIELDS_SET, "new": _new,
+        "set_dict": _set_dict, "set_fields_set": _set_fields_set, "set_extra": _set_extra, "set_private": _set_private,
     }
-    exec(compile(source, f"<builder of {event_type.value}>", "exec", dont_inherit=True), namespace)
-    build: Builder = namespace["build"]
+    exec(compile(source, f"<{name} of {event_type.value}>", "exec", dont_inherit=True), namespace)
+    return namespace[name]
+
+
+def builder(event_type: EventType) -> tuple[Builder, str]:
+    """Generate the builder of an event type's payload; returns it and its source (for inspection)."""
+    lines = _lines(payload_fields(event_type), "*ids, ")
+    source = "\n".join(["def build(struct, extra, ids):", *lines, "    return payload"]) + "\n"
+    build: Builder = _compile(event_type, source, "build")
     return build, source
+
+
+def envelope_reader(event_type: EventType) -> tuple[EnvelopeReader, str]:
+    """Generate the reader of an envelope holding an event type's payload; returns it and its source."""
+    lines = _envelope_lines(payload_fields(event_type))
+    source = "\n".join(["def read(wire, struct, extra):", *lines]) + "\n"
+    read: EnvelopeReader = _compile(event_type, source, "read")
+    return read, source

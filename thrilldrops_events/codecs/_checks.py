@@ -3,13 +3,15 @@ r"""What the fast decoder checks after msgspec, from the contract table.
 msgspec checks JSON types, lengths, bounds and allowed values in C (see ``_structs``); the rules it
 cannot state exactly are checked here, on the decoded values:
 
-* money: msgspec hands over a JSON number with a fraction or exponent as its text (a ``NumberText``,
-  from its float hook), a JSON integer as an ``int`` and a decimal string as the ``str``, so no number
-  ever passes through a float. The plain, bounded form (no exponent, at most 20 digits before the point
-  and 18 after, no leading zeros) is converted here, where a string and a JSON number of the same text
-  are the same amount; any other form goes through the exact reader's own conversion;
+* money: msgspec hands over a JSON number with a fraction or exponent as its text (a ``str``, from its
+  float hook), a JSON integer as an ``int`` and a decimal string as the ``str``, so no number ever passes
+  through a float. The plain, bounded form (no exponent, at most 20 digits before the point and 18 after,
+  no leading zeros) means the same amount as a string and as a JSON number, and is converted here (each
+  text once: the amounts read lately are kept by their text). Another text is converted here only where
+  the exact reader reads it the same way as a string and as a JSON number (the grammar of a money string,
+  at most ``MONEY_MAX_TEXT`` characters, an exponent a ``Decimal`` holds); otherwise the exact reader decides;
 * an identifier's first and last characters (no Unicode White_Space);
-* a currency's alphabet (the table's pattern).
+* a currency's alphabet (the table's pattern; the codes read lately are kept).
 
 Values of one kind are checked together where that is cheaper (their texts joined by ``\x00``, which
 no rule accepts), always at least as strictly as one by one. Anything not accepted raises
@@ -23,12 +25,12 @@ from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
-from thrilldrops_events._kinds import KIND_CONSTRAINTS, MONEY_MAX_INTEGER_DIGITS, MONEY_MAX_SCALE
+from thrilldrops_events._kinds import KIND_CONSTRAINTS, MONEY_MAX_INTEGER_DIGITS, MONEY_MAX_SCALE, MONEY_MAX_TEXT
 from thrilldrops_events._numbers import read_float
 from thrilldrops_events.types import parse_money
 
-__all__ = ["LEFT_TO_THE_EXACT_READER", "TEXTS", "TEXTS_KEPT", "NumberText", "amounts", "currency_ok", "identifiers_ok",
-           "money"]
+__all__ = ["AMOUNT", "CURRENCY", "LEFT_TO_THE_EXACT_READER", "MONEY_TEXT", "TEXTS", "TEXTS_KEPT", "amounts", "currency",
+           "currency_ok", "identifiers_ok", "money"]
 
 #: Why the fast reader gives way: the message of the ``ValueError`` it raises within itself, never outside it.
 LEFT_TO_THE_EXACT_READER = "left to the exact reader"
@@ -49,6 +51,16 @@ _CURRENCY_PATTERN = KIND_CONSTRAINTS["currency"].pattern or "^$"
 #: Whether a string is a currency code: the table's pattern, matched in full.
 currency_ok = re.compile(_CURRENCY_PATTERN[1:-1]).fullmatch
 
+
+def currency(text: str) -> str:
+    """A currency code not read lately: checked, then kept (shared) for the next time it is read."""
+    if currency_ok(text) is None:
+        raise ValueError(LEFT_TO_THE_EXACT_READER)
+    if len(_CURRENCIES) >= _CURRENCIES_KEPT:
+        _CURRENCIES.clear()
+    shared = _CURRENCIES[text] = TEXTS.setdefault(text, text)
+    return shared
+
 _INTEGER = f"(?:0|[1-9][0-9]{{0,{MONEY_MAX_INTEGER_DIGITS - 1}}})"
 _FRACTION = f"\\.[0-9]{{1,{MONEY_MAX_SCALE}}}"
 _PLAIN_MONEY = re.compile(f"{_INTEGER}(?:{_FRACTION})?").fullmatch
@@ -57,20 +69,18 @@ _LIMIT = 10**MONEY_MAX_INTEGER_DIGITS
 _PLAIN_MONEY_JOINED = re.compile(f"{_INTEGER}(?:{_FRACTION})?(?:\x00{_INTEGER}(?:{_FRACTION})?)*").fullmatch
 
 
-class NumberText(str):
-    """The text of a JSON number with a fraction or exponent, as msgspec hands it over (its float hook)."""
-
-    __slots__ = ()
+#: The grammar of a money string, as the exact reader has it (``types``): a JSON number, optionally signed,
+#: leading zeros tolerated. Every JSON number matches it.
+MONEY_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?").fullmatch
 
 
 def money(value: object, signed: bool) -> Decimal:
     """The ``Decimal`` of one decoded money value, exactly as the exact reader gives it, or an exception.
 
-    A text read before is taken from the amounts read lately; the plain form is converted here; any
-    other is given to the exact reader's own conversion (``parse_money``, after ``read_float`` for a JSON
-    number), which raises what it refuses.
+    A text read before is taken from the amounts read lately; the plain form is converted here; another
+    text only where the exact reader reads it alike as a string and as a JSON number (see the module).
     """
-    if isinstance(value, str):
+    if type(value) is str:
         number = _AMOUNTS.get(value)
         if number is not None:
             return number
@@ -79,12 +89,24 @@ def money(value: object, signed: bool) -> Decimal:
         if signed and _PLAIN_SIGNED_MONEY(value) is not None:
             number = Decimal(value)  # exact, whatever the thread's context: plain digits within the bounds
             return number if number else number.copy_abs()  # a negative zero is zero, its scale kept
-        return parse_money(read_float(value) if type(value) is NumberText else value, signed=signed)
-    if isinstance(value, int) and not isinstance(value, bool):
+        return _other_money(value, signed)
+    if type(value) is int:
         if -_LIMIT < value < _LIMIT and (signed or value >= 0):
             return Decimal(value)
         return parse_money(value, signed=signed)
     raise ValueError(LEFT_TO_THE_EXACT_READER)
+
+
+def _other_money(text: str, signed: bool) -> Decimal:
+    """A money text not in the plain form, read where the exact reader reads it alike as a string and as a number.
+
+    Both forms are then converted with ``create_decimal`` in the library's context and bounded alike. A
+    longer text, or an exponent no ``Decimal`` holds, is read differently in the two forms (a string of more
+    than ``MONEY_MAX_TEXT`` characters is refused unread), so the exact reader decides.
+    """
+    if len(text) > MONEY_MAX_TEXT or MONEY_TEXT(text) is None:
+        raise ValueError(LEFT_TO_THE_EXACT_READER)
+    return parse_money(read_float(text), signed=signed)
 
 
 def amounts(values: tuple[Any, ...]) -> tuple[Decimal, ...]:
@@ -111,12 +133,20 @@ def amounts(values: tuple[Any, ...]) -> tuple[Decimal, ...]:
 _ZEROS: dict[str, Decimal] = {text: Decimal(text) for text in ("0", *(f"0.{'0' * k}" for k in range(1, 19)))}
 _AMOUNTS: dict[str, Decimal] = dict(_ZEROS)
 _AMOUNTS_KEPT = 2048
+#: The ``Decimal`` of a plain amount's text read lately (``KeyError`` for any other value): one C call.
+AMOUNT = _AMOUNTS.__getitem__
 
 
 #: Texts that recur in most events (currency codes, operators, brands), one ``str`` shared by all the events
 #: that hold it (``TEXTS.setdefault(text, text)``); emptied by the reader when it holds more than ``TEXTS_KEPT``.
 TEXTS: dict[str, str] = {}
 TEXTS_KEPT = 4096
+
+# The currency codes read lately, each the shared text (checked when first read); bounded like the rest.
+_CURRENCIES: dict[str, str] = {}
+_CURRENCIES_KEPT = 1024
+#: The currency code read lately that a text is, or ``None``: one C call.
+CURRENCY = _CURRENCIES.get
 
 
 def _remember(text: str) -> Decimal:
@@ -127,5 +157,5 @@ def _remember(text: str) -> Decimal:
         if len(_AMOUNTS) >= _AMOUNTS_KEPT:
             _AMOUNTS.clear()
             _AMOUNTS.update(_ZEROS)
-        _AMOUNTS[str(text)] = number  # a NumberText is kept as the str it equals
+        _AMOUNTS[text] = number
     return number

@@ -1,9 +1,10 @@
 """The fast exact reader: msgspec decodes and checks, then the models are built directly, without re-validation.
 
-msgspec reads the JSON with typed structs generated from the contract table (``_structs``): JSON numbers
-for money become exact ``Decimal`` values through the float hook, never floats, and lengths, bounds,
-allowed values, JSON types and unknown fields are checked in C. The few rules msgspec cannot state are
-checked after decoding (``_checks``). Then the payload model and the envelope are made the way pydantic's
+msgspec reads the whole document in one decode with typed structs generated from the contract table
+(``_structs``): JSON numbers for money arrive as their text through the float hook, never as floats, and
+lengths, bounds, allowed values, JSON types and unknown fields are checked in C. The few rules msgspec
+cannot state are checked after decoding (``_checks``), by a reader generated per event type
+(``_builders``), which then makes the payload model and the envelope the way pydantic's
 ``model_construct`` makes them, minus its overhead: every value has been checked already.
 
 Unknown fields: in strict mode a document holding any goes to the exact reader, which refuses it with
@@ -18,16 +19,19 @@ reader accepts a document, the exact reader accepts it too and gives the same ev
 
 from __future__ import annotations
 
+import functools
+import operator
 from decimal import Decimal
 from typing import Any
 
 import msgspec
+from msgspec import UNSET
 
 from thrilldrops_events._fields import payload_fields
 from thrilldrops_events._numbers import MAX_NUMBER_DIGITS, read_float
 from thrilldrops_events._unknown import MAX_DEPTH, MAX_UNKNOWN_VALUES, PAYLOAD_DEPTH
-from thrilldrops_events.codecs._builders import builder, new_model
-from thrilldrops_events.codecs._checks import LEFT_TO_THE_EXACT_READER, TEXTS, TEXTS_KEPT, NumberText
+from thrilldrops_events.codecs._builders import builder, envelope_reader
+from thrilldrops_events.codecs._checks import LEFT_TO_THE_EXACT_READER, TEXTS, TEXTS_KEPT
 from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.codecs._structs import ENVELOPE_NAMES, envelope_struct, payload_struct
 from thrilldrops_events.enums import EventType
@@ -39,7 +43,8 @@ __all__ = ["FastReader"]
 # What makes the fast reader give way to the exact one; every other exception is a bug and propagates.
 _GIVE_WAY = (msgspec.MsgspecError, ArithmeticError, ValueError, RecursionError)
 
-_ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
+# Whether a variant of the decoded ``event_type`` is given (not ``UNSET``): one C call each.
+_GIVEN = functools.partial(operator.is_not, UNSET)
 _INTEGER_LIMIT = 10**MAX_NUMBER_DIGITS
 _ENVELOPE_KEYS = frozenset(ENVELOPE_NAMES)
 
@@ -56,6 +61,9 @@ _LONG_RUN = b"0" * 18
 _LONG_DOCUMENT = 4096
 # The keys of an envelope besides its payload's: operator_id, brand_id, player_id, timestamp, event_type, the variant.
 _ENVELOPE_KEY_COUNT = len(ENVELOPE_NAMES) + 1
+
+
+astuple = msgspec.structs.astuple
 
 
 def _bytes(raw: bytes | bytearray | str) -> bytes | bytearray:
@@ -113,9 +121,12 @@ class FastReader:
         self.builders = {member.value: builder(member)[0] for member in EventType}
         self.names = {member.value: frozenset(spec.name for spec in payload_fields(member)) for member in EventType}
         # Money's JSON numbers arrive as their text (see _checks); unknown fields' as exact Decimals.
-        options: dict[str, Any] = {"strict": True, "float_hook": NumberText}
+        options: dict[str, Any] = {"strict": True, "float_hook": str}
         self.envelopes = {strict: msgspec.json.Decoder(envelope_struct(forbid=strict), **options)
                           for strict in (False, True)}
+        readers = {member: envelope_reader(member)[0] for member in EventType}
+        self.readers = {payload_struct(member, forbid=strict): read for member, read in readers.items()
+                        for strict in (False, True)}
         self.payloads = {strict: {m.value: msgspec.json.Decoder(payload_struct(m, forbid=strict), **options)
                                   for m in EventType} for strict in (False, True)}
         self.tree = msgspec.json.Decoder(float_hook=read_float)
@@ -127,20 +138,16 @@ class FastReader:
             return None
         try:
             wire = self.envelopes[strict].decode(data)
-            ((name, body),) = wire.event_type.items()
+            (struct,) = filter(_GIVEN, astuple(wire.event_type))  # exactly one variant
             if len(TEXTS) > TEXTS_KEPT:
                 TEXTS.clear()
-            operator, brand = wire.operator_id, wire.brand_id
-            ids = (TEXTS.setdefault(operator, operator), TEXTS.setdefault(brand, brand), wire.player_id)
-            payload = self.builders[name](self.payloads[strict][name].decode(body), None if strict else {}, ids)
-            values = {"operator_id": ids[0], "brand_id": ids[1], "player_id": ids[2], "timestamp": wire.timestamp,
-                      "payload": payload}
-            envelope: Envelope = new_model(Envelope, values, _ENVELOPE_FIELDS_SET, {})
+            envelope: Envelope = self.readers[type(struct)](wire, struct, None if strict else {})
+            payload = envelope.payload
             colons = data.count(b":")
             if colons == _ENVELOPE_KEY_COUNT + len(payload.__pydantic_fields_set__):
                 return envelope
             if not strict:  # unknown fields, a duplicated key or a colon in a string: look at every key
-                tree = self.tree.decode(data)
+                tree, name = self.tree.decode(data), payload.event_type.value
                 extra, keys = _unknown(tree, _ENVELOPE_KEYS, 0)
                 if "payload" in extra:  # a reserved name: the exact reader refuses it
                     return None

@@ -8,13 +8,14 @@ money (kept as the JSON value, see there), the whitespace rule of identifiers an
 currencies.
 
 The envelope and each payload have two structs: one refusing unknown fields, one skipping them (the
-lenient reader collects them separately). A nullable field absent from the document decodes to
-``UNSET``, so the models learn which fields were set, as pydantic would tell them.
+lenient reader collects them separately). The envelope's ``event_type`` is a struct of the variants, each
+the payload's struct, so one decode reads the whole document. A nullable field absent from the document
+decodes to ``UNSET``, so the models learn which fields were set, as pydantic would tell them.
 """
 
 from __future__ import annotations
 
-from types import GenericAlias
+import functools
 from typing import Annotated, Any, Literal, Union
 
 import msgspec
@@ -56,20 +57,24 @@ def _field(spec: FieldSpec) -> tuple[str, Any] | tuple[str, Any, Any]:
     return spec.name, value
 
 
+@functools.cache
 def payload_struct(event_type: EventType, *, forbid: bool) -> type[msgspec.Struct]:
-    """The struct of one payload, its fields in the model's order."""
+    """The struct of one payload, its fields in the model's order (one class per event type and mode)."""
     fields = [_field(spec) for spec in payload_fields(event_type)]
     return msgspec.defstruct(f"{event_type.value}Struct", fields, kw_only=True, forbid_unknown_fields=forbid,
                              frozen=True)
 
 
 def envelope_struct(*, forbid: bool) -> type[msgspec.Struct]:
-    """The struct of the envelope: its fields, and ``event_type`` as a map of variant name to the payload's JSON.
+    """The struct of the envelope: its fields, and ``event_type`` as a struct of the variants.
 
-    Only the variant names are allowed as keys (an unknown event type is never skipped); the payload is
-    decoded with its own struct once its type is known.
+    Each variant is its payload's struct, absent (``UNSET``) unless given, never ``null``. The variants'
+    struct refuses unknown keys in both modes: an unknown event type is never skipped. Which variant a
+    document holds (exactly one) is checked after decoding.
     """
     fields: list[Any] = [_field(spec) for spec in ENVELOPE_FIELDS]
-    variants = GenericAlias(dict, (Literal[tuple(member.value for member in EventType)], msgspec.Raw))
-    return msgspec.defstruct("EnvelopeStruct", [*fields, ("event_type", variants)], kw_only=True,
+    variants = [(member.value, Union[payload_struct(member, forbid=forbid), UnsetType], UNSET)  # noqa: UP007
+                for member in EventType]
+    event_type = msgspec.defstruct("EventTypeStruct", variants, kw_only=True, forbid_unknown_fields=True, frozen=True)
+    return msgspec.defstruct("EnvelopeStruct", [*fields, ("event_type", event_type)], kw_only=True,
                              forbid_unknown_fields=forbid, frozen=True)
