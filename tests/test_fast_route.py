@@ -137,11 +137,52 @@ _BASE = ('{"operator_id":"op-1","brand_id":"brand-7","player_id":"p-42","timesta
                                     '"1E-8"', "1e3", '"1E+3"', '" 1"', '"1_000"', '"+1"', '".5"', '"5."', '"NaN"',
                                     "99999999999999999999.999999999999999999", "100000000000000000000",
                                     '"0.0000000000000000001"', "0.1000000000000000055511151231257827", "true",
-                                    "1e999999999", "1" * 150, '"' + "0" * 70 + "1" + '"', "-1", '"-1"', "[]"])
+                                    "1e999999999", "1" * 150, '"' + "0" * 70 + "1" + '"', "-1", '"-1"', "[]",
+                                    "0e99999999999999999999", '"0e99999999999999999999"', "1E-7", '"0.5e1"', "5E+0",
+                                    "0." + "0" * 60 + "1e60", '"0.' + "0" * 60 + '1e60"', "{}", "null", "1E-19",
+                                    '"1e-18"', "0E-19", '"0.000000000000000000"'])
 @pytest.mark.parametrize("balance", ["null", '"-12.50"', "-12.50", "-0", '"-0.00"', "-0.0", "-100000000000000000000",
                                      '"-1E-8"', '"--1"'])
 def test_money_edges(amount: str, balance: str) -> None:
     check_one_truth(_BASE.replace("AMOUNT", amount).replace("BALANCE", balance).encode())
+
+
+@pytest.mark.parametrize(("amount", "balance", "read"), [
+    ("1E-7", "-0.00", ("1E-7", "0.00")), ('"1E-7"', '"-12.5E-1"', ("1E-7", "-1.25")),
+    ('"007.50"', "5E+0", ("7.50", "5")), ("0", '"-0"', ("0", "0")), ("25", "-3", ("25", "-3")),
+])
+def test_money_in_other_forms_is_read_by_the_fast_reader(amount: str, balance: str, read: tuple[str, str]) -> None:
+    document = _BASE.replace("AMOUNT", amount).replace("BALANCE", balance).encode()
+    check_one_truth(document)
+    for strict in (False, True):
+        envelope = FAST.envelope(document, strict)
+        assert envelope is not None
+        assert (str(envelope.payload.amount), str(envelope.payload.balance_after)) == read
+
+
+_DIGITS = st.text("0123456789", min_size=1, max_size=24)
+
+
+@st.composite
+def money_texts(draw: st.DrawFn) -> str:
+    """A money value as written in a document: a JSON number or a string, plain or in another form (leading zeros,
+    exponents small and huge, signs, whitespace, underscores), so that every route of the fast reader is taken."""
+    text = draw(st.sampled_from(["", "-", "+", " "])) + draw(_DIGITS)
+    if draw(st.booleans()):
+        text += "." + draw(_DIGITS)
+    if draw(st.booleans()):
+        exponent = draw(st.integers(-40, 40) | st.sampled_from([10**18, -(10**18), 10**20, 999999999]))
+        text += draw(st.sampled_from(["e", "E"])) + draw(st.sampled_from(["", "+"])) * (exponent >= 0) + str(exponent)
+    text += draw(st.sampled_from(["", "", "_0", " "]))
+    return json.dumps(text) if draw(st.booleans()) else text
+
+
+@settings(max_examples=300)
+@given(money_texts(), money_texts())
+def test_money_in_any_form_gets_one_verdict(amount: str, balance: str) -> None:
+    """Plain amounts, amounts read before (as a string or as a number) and every other form: one truth."""
+    check_one_truth(_BASE.replace("AMOUNT", amount).replace("BALANCE", balance).encode())
+    check_one_truth(_BASE.replace("AMOUNT", amount).replace("BALANCE", amount).encode())
 
 
 @pytest.mark.parametrize("document", [
