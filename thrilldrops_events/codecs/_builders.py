@@ -21,13 +21,10 @@ The generated function of a ``Deposit`` reads, for instance::
         v_currency = CURRENCY(v_currency) or currency(v_currency)
         try:
             v_amount = AMOUNT(v_amount)
-        except (KeyError, TypeError):
-            v_amount, = amounts((v_amount, ))
-        if v_balance_after is not None:
-            try:
-                v_balance_after = AMOUNT(v_balance_after)
-            except (KeyError, TypeError):
+            if v_balance_after is not None:
                 v_balance_after = money(v_balance_after, True)
+        except TypeError:  # an array or an object: not money
+            raise ValueError(LEFT)
         fields_set = fields_set_of(absent) if absent else ALL
         if extra:  # pydantic counts unknown fields as set too
             fields_set = fields_set.union(extra)
@@ -59,7 +56,6 @@ from thrilldrops_events.codecs._checks import (
     CURRENCY,
     LEFT_TO_THE_EXACT_READER,
     TEXTS,
-    amounts,
     currency,
     money,
 )
@@ -73,9 +69,10 @@ __all__ = ["Builder", "EnvelopeReader", "builder", "envelope_reader", "new_model
 #: mode, as pydantic leaves them when it refuses them) and the envelope's identifiers (checked with the
 #: payload's); raises ``ValueError`` if the exact reader must decide.
 Builder = Callable[[msgspec.Struct, "dict[str, Any] | None", tuple[str, ...]], EventPayload]
-#: ``read(wire, struct, extra)``: the envelope of a decoded envelope struct and its payload's struct, the
-#: payload's unknown fields as for a ``Builder``; raises ``ValueError`` if the exact reader must decide.
-EnvelopeReader = Callable[[msgspec.Struct, msgspec.Struct, "dict[str, Any] | None"], Envelope]
+#: ``read(wire, struct, extra, plain)``: the envelope of a decoded envelope struct and its payload's struct, the
+#: payload's unknown fields as for a ``Builder``, ``plain`` when no string of the document can hold whitespace
+#: (its identifiers are not looked at then); raises ``ValueError`` if the exact reader must decide.
+EnvelopeReader = Callable[[msgspec.Struct, msgspec.Struct, "dict[str, Any] | None", bool], Envelope]
 
 _ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
 # The envelope's texts that recur in most events, one ``str`` shared by all the events that hold them.
@@ -103,11 +100,41 @@ def new_model(model: type[Any], values: dict[str, Any], fields_set: frozenset[st
     return instance
 
 
-def _lines(specs: tuple[FieldSpec, ...], texts: str) -> list[str]:
+def _money_lines(specs: list[FieldSpec]) -> list[str]:
+    """The ``Decimal`` of each amount: the required ones (>= 0) in one map, then the others one by one."""
+    if not specs:
+        return []
+    together = [s for s in specs if not (s.nullable or s.constraints.signed)]
+    targets = "".join(f"v_{s.name}, " for s in together)
+    one = f"v_{together[0].name} = AMOUNT(v_{together[0].name})" if len(together) == 1 else ""
+    lines = [f"        {one or f'{targets}= map(AMOUNT, ({targets}))'}"] if together else []
+    for spec in (s for s in specs if s not in together):
+        value = f"v_{spec.name}"
+        convert = f"money({value}, True)" if spec.constraints.signed else f"AMOUNT({value})"
+        lines += [f"        if {value} is not None:", f"            {value} = {convert}"]
+    return ["    try:", *lines, "    except TypeError:  # an array or an object: not money",
+            "        raise ValueError(LEFT)"]
+
+
+def _identifier_lines(specs: tuple[FieldSpec, ...], texts: str, gated: bool) -> list[str]:
+    """The whitespace check of the identifiers, all at once; ``texts`` opens their tuple (the envelope's).
+
+    ``gated``: only when the document may hold whitespace in a string at all (``plain`` is false, see ``_fast``).
+    """
+    indent = "        " if gated else "    "
+    required = "".join(f"v_{s.name}, " for s in specs if s.kind == "identifier" and not s.nullable)
+    lines = [f"{indent}texts = ({texts}{required})"]
+    for spec in (s for s in specs if s.kind == "identifier" and s.nullable):
+        lines += [f"{indent}if v_{spec.name} is not None:", f"{indent}    texts += (v_{spec.name},)"]
+    lines += [f"{indent}if tuple(map(strip, texts)) != texts:", f"{indent}    raise ValueError(LEFT)"]
+    return ["    if not plain:", *lines] if gated else lines
+
+
+def _lines(specs: tuple[FieldSpec, ...], texts: str, *, gated: bool = False) -> list[str]:
     """The checks and conversions of each field, in the order of the model, and the payload made of them.
 
-    Each field's value is a local variable, ``v_`` and its name; ``texts`` opens the tuple of the identifiers
-    to check (the envelope's, given with the payload's).
+    Each field's value is a local variable, ``v_`` and its name; ``texts`` and ``gated`` are as for
+    ``_identifier_lines``.
     """
     local = {spec.name: f"v_{spec.name}" for spec in specs}
     lines = [f"    {''.join(f'{local[s.name]}, ' for s in specs)}= astuple(struct)"]
@@ -116,28 +143,12 @@ def _lines(specs: tuple[FieldSpec, ...], texts: str) -> list[str]:
     for spec in nullable:
         lines += [f"    if {local[spec.name]} is UNSET:", f"        {local[spec.name]} = None",
                   f"        absent += ({spec.name!r},)"]
-    required = "".join(f"{local[s.name]}, " for s in specs if s.kind == "identifier" and not s.nullable)
-    lines.append(f"    texts = ({texts}{required})")
-    for spec in (s for s in nullable if s.kind == "identifier"):
-        lines += [f"    if {local[spec.name]} is not None:", f"        texts += ({local[spec.name]},)"]
-    lines += ["    if tuple(map(strip, texts)) != texts:", "        raise ValueError(LEFT)"]
+    lines += _identifier_lines(specs, texts, gated)
     for spec in (s for s in specs if s.kind == "currency"):
         value, indent = local[spec.name], "        " if spec.nullable else "    "
         lines += [f"    if {value} is not None:"] if spec.nullable else []
         lines += [f"{indent}{value} = CURRENCY({value}) or currency({value})"]
-    money_specs = [s for s in specs if s.constraints.integer_digits is not None]
-    together = [s for s in money_specs if not (s.nullable or s.constraints.signed)]
-    if together:  # the amounts read lately in one C call each; any other value through ``amounts``
-        targets = "".join(f"{local[s.name]}, " for s in together)
-        one = local[together[0].name]
-        read = f"{one} = AMOUNT({one})" if len(together) == 1 else f"{targets}= map(AMOUNT, ({targets}))"
-        lines += ["    try:", f"        {read}", "    except (KeyError, TypeError):",
-                  f"        {targets}= amounts(({targets}))"]
-    for spec in (s for s in money_specs if s not in together):
-        value = local[spec.name]
-        lines += [f"    if {value} is not None:", "        try:", f"            {value} = AMOUNT({value})",
-                  "        except (KeyError, TypeError):",
-                  f"            {value} = money({value}, {spec.constraints.signed!r})"]
+    lines += _money_lines([s for s in specs if s.constraints.integer_digits is not None])
     for spec in (s for s in specs if s.kind == "secret"):
         value = local[spec.name]
         lines += [f"    if {value} is not None:", f"        {value} = SecretStr({value})"]
@@ -161,7 +172,7 @@ def _envelope_lines(specs: tuple[FieldSpec, ...]) -> list[str]:
     ids = "".join(f"e_{spec.name}, " for spec in ENVELOPE_FIELDS if spec.kind == "identifier")
     shared = {name: f"share(e_{name}, e_{name})" for name in _SHARED}
     values = [f"        {name!r}: {shared.get(name, f'e_{name}')}," for name in names]
-    return [f"    {''.join(f'e_{name}, ' for name in names)}_ = astuple(wire)", *_lines(specs, ids),
+    return [f"    {''.join(f'e_{name}, ' for name in names)}_ = astuple(wire)", *_lines(specs, ids, gated=True),
             "    envelope = new(ENVELOPE)", "    set_dict(envelope, {", *values, "        'payload': payload,",
             "    })", "    set_fields_set(envelope, ENVELOPE_FIELDS_SET)", "    set_extra(envelope, {})",
             "    set_private(envelope, None)", "    return envelope"]
@@ -177,10 +188,9 @@ def _compile(event_type: EventType, source: str, name: str) -> Any:
         return fields_sets.setdefault(absent, names.difference(absent))
 
     namespace: dict[str, Any] = {
-        "__builtins__": {"tuple": tuple, "map": map, "ValueError": ValueError, "KeyError": KeyError,
-                         "TypeError": TypeError},
+        "__builtins__": {"tuple": tuple, "map": map, "ValueError": ValueError, "TypeError": TypeError},
         "astuple": msgspec.structs.astuple, "UNSET": UNSET, "strip": str.strip, "LEFT": LEFT_TO_THE_EXACT_READER,
-        "CURRENCY": CURRENCY, "currency": currency, "AMOUNT": AMOUNT, "amounts": amounts, "money": money,
+        "CURRENCY": CURRENCY, "currency": currency, "AMOUNT": AMOUNT, "money": money,
         "SecretStr": SecretStr, "share": TEXTS.setdefault, "MODEL": event_type.model, "ENVELOPE": Envelope,
         "ALL": names, "fields_set_of": fields_set_of, "ENVELOPE_FIELDS_SET": _ENVELOPE_FIELDS_SET, "new": _new,
         "set_dict": _set_dict, "set_fields_set": _set_fields_set, "set_extra": _set_extra, "set_private": _set_private,
@@ -200,6 +210,6 @@ def builder(event_type: EventType) -> tuple[Builder, str]:
 def envelope_reader(event_type: EventType) -> tuple[EnvelopeReader, str]:
     """Generate the reader of an envelope holding an event type's payload; returns it and its source."""
     lines = _envelope_lines(payload_fields(event_type))
-    source = "\n".join(["def read(wire, struct, extra):", *lines]) + "\n"
+    source = "\n".join(["def read(wire, struct, extra, plain):", *lines]) + "\n"
     read: EnvelopeReader = _compile(event_type, source, "read")
     return read, source

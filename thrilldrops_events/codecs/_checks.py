@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from itertools import repeat
-from typing import Any
 
 from thrilldrops_events._kinds import KIND_CONSTRAINTS, MONEY_MAX_INTEGER_DIGITS, MONEY_MAX_SCALE, MONEY_MAX_TEXT
 from thrilldrops_events._numbers import read_float
 from thrilldrops_events.types import parse_money
 
-__all__ = ["AMOUNT", "CURRENCY", "LEFT_TO_THE_EXACT_READER", "MONEY_TEXT", "TEXTS", "TEXTS_KEPT", "amounts", "currency",
+__all__ = ["AMOUNT", "CURRENCY", "LEFT_TO_THE_EXACT_READER", "MONEY_TEXT", "TEXTS", "TEXTS_KEPT", "currency",
            "currency_ok", "identifiers_ok", "money"]
 
 #: Why the fast reader gives way: the message of the ``ValueError`` it raises within itself, never outside it.
@@ -66,7 +64,6 @@ _FRACTION = f"\\.[0-9]{{1,{MONEY_MAX_SCALE}}}"
 _PLAIN_MONEY = re.compile(f"{_INTEGER}(?:{_FRACTION})?").fullmatch
 _PLAIN_SIGNED_MONEY = re.compile(f"-?{_INTEGER}(?:{_FRACTION})?").fullmatch
 _LIMIT = 10**MONEY_MAX_INTEGER_DIGITS
-_PLAIN_MONEY_JOINED = re.compile(f"{_INTEGER}(?:{_FRACTION})?(?:\x00{_INTEGER}(?:{_FRACTION})?)*").fullmatch
 
 
 #: The grammar of a money string, as the exact reader has it (``types``): a JSON number, optionally signed,
@@ -109,31 +106,26 @@ def _other_money(text: str, signed: bool) -> Decimal:
     return parse_money(read_float(text), signed=signed)
 
 
-def amounts(values: tuple[Any, ...]) -> tuple[Decimal, ...]:
-    """The ``Decimal`` of each of several required amounts (>= 0), as ``money`` gives them."""
-    try:
-        return tuple(map(_AMOUNTS.__getitem__, values))  # every text read before: checked then
-    except KeyError:
-        pass
-    except TypeError:  # an array or an object: not money
-        raise ValueError(LEFT_TO_THE_EXACT_READER) from None
-    try:
-        joined = "\x00".join(values)
-    except TypeError:  # a JSON integer among them
-        return tuple(map(money, values, repeat(False)))
-    if _PLAIN_MONEY_JOINED(joined) is None:
-        return tuple(map(money, values, repeat(False)))
-    return tuple(map(_remember, values))
+class _Amounts(dict[str, Decimal]):
+    """The plain amounts read lately, by their text, and the ``Decimal`` of any other value when looked up.
+
+    A text read again is neither checked nor converted again (a hit is one C call), and one immutable
+    ``Decimal`` serves every event with that amount (the same few, 0.00, 1.00, 0.20, recur in most events).
+    A plain text means the same amount as a string or as a JSON number. Bounded: emptied when full, but zero
+    of every scale, the most frequent amount of all, is always there. Only plain texts are kept (an ``int``
+    never: ``True`` would find ``1``).
+    """
+
+    def __missing__(self, value: object) -> Decimal:
+        """An amount (>= 0) not read lately, as ``money`` gives it (``ValueError`` if not accepted)."""
+        return money(value, False)
 
 
-# The plain amounts read lately, by their text: a text read again is neither checked nor converted again, and
-# one immutable Decimal serves every event with that amount (the same few, 0.00, 1.00, 0.20, recur in most
-# events). A plain text means the same amount as a string or as a JSON number. Bounded: emptied when full,
-# but zero of every scale, the most frequent amount of all, is always there.
 _ZEROS: dict[str, Decimal] = {text: Decimal(text) for text in ("0", *(f"0.{'0' * k}" for k in range(1, 19)))}
-_AMOUNTS: dict[str, Decimal] = dict(_ZEROS)
-_AMOUNTS_KEPT = 2048
-#: The ``Decimal`` of a plain amount's text read lately (``KeyError`` for any other value): one C call.
+_AMOUNTS = _Amounts(_ZEROS)
+_AMOUNTS_KEPT = 4096
+#: The ``Decimal`` of an amount (>= 0): one C call for a text read lately; ``ValueError`` if the fast reader
+#: does not accept it, ``TypeError`` for an array or an object.
 AMOUNT = _AMOUNTS.__getitem__
 
 
@@ -155,7 +147,7 @@ def _remember(text: str) -> Decimal:
     if number is None:
         number = Decimal(text)  # exact, whatever the thread's context: plain digits within the bounds
         if len(_AMOUNTS) >= _AMOUNTS_KEPT:
-            _AMOUNTS.clear()
-            _AMOUNTS.update(_ZEROS)
+            dict.clear(_AMOUNTS)
+            dict.update(_AMOUNTS, _ZEROS)
         _AMOUNTS[text] = number
     return number

@@ -19,8 +19,6 @@ reader accepts a document, the exact reader accepts it too and gives the same ev
 
 from __future__ import annotations
 
-import functools
-import operator
 from decimal import Decimal
 from typing import Any
 
@@ -43,8 +41,8 @@ __all__ = ["FastReader"]
 # What makes the fast reader give way to the exact one; every other exception is a bug and propagates.
 _GIVE_WAY = (msgspec.MsgspecError, ArithmeticError, ValueError, RecursionError)
 
-# Whether a variant of the decoded ``event_type`` is given (not ``UNSET``): one C call each.
-_GIVEN = functools.partial(operator.is_not, UNSET)
+# How many variants of the decoded ``event_type`` an envelope leaves absent (``UNSET``): all but one.
+_OTHER_VARIANTS = len(EventType) - 1
 _INTEGER_LIMIT = 10**MAX_NUMBER_DIGITS
 _ENVELOPE_KEYS = frozenset(ENVELOPE_NAMES)
 
@@ -133,15 +131,22 @@ class FastReader:
 
     def envelope(self, raw: bytes | bytearray | str, strict: bool) -> Envelope | None:
         """The envelope, or ``None`` if the exact reader must decide."""
-        data = _bytes(raw)
+        data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
         if len(data) > _LONG_DOCUMENT and _long_run(data):
             return None
         try:
             wire = self.envelopes[strict].decode(data)
-            (struct,) = filter(_GIVEN, astuple(wire.event_type))  # exactly one variant
+            variants = astuple(wire.event_type)
+            if variants.count(UNSET) != _OTHER_VARIANTS:  # exactly one variant
+                return None
+            for struct in variants:
+                if struct is not UNSET:
+                    break
             if len(TEXTS) > TEXTS_KEPT:
                 TEXTS.clear()
-            envelope: Envelope = self.readers[type(struct)](wire, struct, None if strict else {})
+            # JSON text that is ASCII, without a space or an escape, holds no whitespace in any string.
+            plain = data.isascii() and b" " not in data and b"\\" not in data
+            envelope: Envelope = self.readers[type(struct)](wire, struct, None if strict else {}, plain)
             payload = envelope.payload
             colons = data.count(b":")
             if colons == _ENVELOPE_KEY_COUNT + len(payload.__pydantic_fields_set__):
