@@ -8,9 +8,9 @@ cannot state are checked after decoding (``_checks``), by a reader generated per
 ``model_construct`` makes them, minus its overhead: every value has been checked already.
 
 Unknown fields: in strict mode a document holding any goes to the exact reader, which refuses it with
-its paths. In lenient mode the document is decoded a second time, untyped (with the same exact number
-hook), to collect them; they are checked as the exact reader checks them (bounded integers, nesting,
-the number of values) and their fractional numbers become ``JsonNumber`` values.
+its paths. In lenient mode the document is decoded a second time, untyped (fractional numbers become
+``JsonNumber`` values, exactly), to collect them; they are checked as the exact reader checks them
+(bounded numbers, nesting, the number of values).
 
 Whatever this reader cannot accept exactly, it leaves to the exact reader (``None``), which is the only
 one that reports errors: a message never depends on the route. The test suite proves that whenever this
@@ -19,14 +19,13 @@ reader accepts a document, the exact reader accepts it too and gives the same ev
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import msgspec
 from msgspec import UNSET
 
 from thrilldrops_events._fields import payload_fields
-from thrilldrops_events._numbers import MAX_NUMBER_DIGITS, read_float
+from thrilldrops_events._numbers import MAX_NUMBER_DIGITS
 from thrilldrops_events._unknown import MAX_DEPTH, MAX_UNKNOWN_VALUES, PAYLOAD_DEPTH
 from thrilldrops_events.codecs._builders import builder, envelope_reader
 from thrilldrops_events.codecs._checks import LEFT_TO_THE_EXACT_READER, TEXTS, TEXTS_KEPT
@@ -48,12 +47,12 @@ _ENVELOPE_KEYS = frozenset(ENVELOPE_NAMES)
 
 # msgspec keeps only the last value of a duplicated key, and reads numbers it keeps as their text; the exact
 # reader parses and bounds every number, duplicated or not. A document holds one colon per key, unless a key
-# is duplicated or a string holds a colon: the colons of a document are counted against the keys read, and
-# only when they differ is a value the exact reader refuses looked for. Such a value (a number of more than
-# 100 digits, an exponent of 18 digits or more) holds a run of 18 digits, so a document with such a run
-# anywhere (even in a string) goes to the exact reader, which gives the verdict. A long document is looked
-# at first: msgspec would convert integers of thousands of digits (in time that grows with the square of
-# their length) before any check.
+# is duplicated, a string holds a colon or an unknown field is skipped: the colons of a document are counted
+# against the keys read, and only when they differ is a value the exact reader refuses looked for. Such a
+# value (a number of more than 100 digits, an exponent of 18 digits or more) holds a run of 18 digits, so a
+# document with such a run anywhere (even in a string) goes to the exact reader, which gives the verdict. A
+# long document is looked at first: msgspec would convert integers of thousands of digits (in time that grows
+# with the square of their length) before any check.
 _DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
 _LONG_RUN = b"0" * 18
 _LONG_DOCUMENT = 4096
@@ -73,39 +72,33 @@ def _long_run(data: bytes | bytearray) -> bool:
     return _LONG_RUN in data.translate(_DIGITS_AS_ZEROS)
 
 
-def _unknown(tree: object, known: frozenset[str], depth: int) -> tuple[dict[str, Any], int]:
-    """The unknown fields of an object of the untyped tree, checked and marked as the exact reader does.
+def _unknown(tree: object, known: frozenset[str], depth: int) -> dict[str, Any]:
+    """The unknown fields of an object of the untyped tree, checked as the exact reader checks them.
 
     One bounded walk, without recursion: nesting at most ``MAX_DEPTH`` deep, at most ``MAX_UNKNOWN_VALUES``
     values, integers of at most 100 digits (the exact reader refuses each of these, so the document is left
-    to it); a fractional number (an exact ``Decimal`` from ``read_float``) becomes a ``JsonNumber``, written
-    back as a number. msgspec has refused lone surrogates and text that is not UTF-8 already.
-
-    Returns:
-        The unknown fields, and how many keys their objects hold (for the count of keys in the document).
+    to it). A fractional number is a ``JsonNumber`` already (the tree's float hook), written back as a number;
+    one the exact reader refuses (more than 100 digits, an exponent no ``Decimal`` holds) holds a run of 18
+    digits, and such a document is left to the exact reader before anything read here is returned.
+    msgspec has refused lone surrogates and text that is not UTF-8 already.
     """
     if not isinstance(tree, dict):
         raise ValueError(LEFT_TO_THE_EXACT_READER)
     extra = {key: value for key, value in tree.items() if key not in known}
     stack: list[tuple[Any, int]] = [(extra, depth)]
-    budget, keys = MAX_UNKNOWN_VALUES, 0
+    budget = MAX_UNKNOWN_VALUES
     while stack:
         container, level = stack.pop()
         budget -= len(container)
         if level >= MAX_DEPTH or budget < 0:
             raise ValueError(LEFT_TO_THE_EXACT_READER)
-        is_dict = type(container) is dict
-        if is_dict and container is not extra:
-            keys += len(container)
-        for key, item in container.items() if is_dict else enumerate(container):
+        for item in container.values() if type(container) is dict else container:
             kind = type(item)
             if kind is dict or kind is list:
                 stack.append((item, level + 1))
-            elif kind is Decimal:
-                container[key] = JsonNumber(item)
             elif kind is int and not -_INTEGER_LIMIT < item < _INTEGER_LIMIT:
                 raise ValueError(LEFT_TO_THE_EXACT_READER)
-    return extra, keys
+    return extra
 
 
 class FastReader:
@@ -118,7 +111,8 @@ class FastReader:
     def __init__(self) -> None:
         self.builders = {member.value: builder(member)[0] for member in EventType}
         self.names = {member.value: frozenset(spec.name for spec in payload_fields(member)) for member in EventType}
-        # Money's JSON numbers arrive as their text (see _checks); unknown fields' as exact Decimals.
+        self.variants = {member.model: (member.value, self.names[member.value]) for member in EventType}
+        # Money's JSON numbers arrive as their text (see _checks); unknown fields' as exact JsonNumbers.
         options: dict[str, Any] = {"strict": True, "float_hook": str}
         self.envelopes = {strict: msgspec.json.Decoder(envelope_struct(forbid=strict), **options)
                           for strict in (False, True)}
@@ -127,7 +121,7 @@ class FastReader:
                         for strict in (False, True)}
         self.payloads = {strict: {m.value: msgspec.json.Decoder(payload_struct(m, forbid=strict), **options)
                                   for m in EventType} for strict in (False, True)}
-        self.tree = msgspec.json.Decoder(float_hook=read_float)
+        self.tree = msgspec.json.Decoder(float_hook=JsonNumber)
 
     def envelope(self, raw: bytes | bytearray | str, strict: bool) -> Envelope | None:
         """The envelope, or ``None`` if the exact reader must decide."""
@@ -152,17 +146,13 @@ class FastReader:
             if colons == _ENVELOPE_KEY_COUNT + len(payload.__pydantic_fields_set__):
                 return envelope
             if not strict:  # unknown fields, a duplicated key or a colon in a string: look at every key
-                tree, name = self.tree.decode(data), payload.event_type.value
-                extra, keys = _unknown(tree, _ENVELOPE_KEYS, 0)
+                tree, (name, names) = self.tree.decode(data), self.variants[type(payload)]
+                extra = _unknown(tree, _ENVELOPE_KEYS, 0)
                 if "payload" in extra:  # a reserved name: the exact reader refuses it
                     return None
-                payload_tree = tree["event_type"][name]
-                payload_extra, payload_keys = _unknown(payload_tree, self.names[name], PAYLOAD_DEPTH)
+                _adopt(payload, _unknown(tree["event_type"][name], names, PAYLOAD_DEPTH))
                 if extra:  # the envelope's fields set stays its five fields, as the exact reader makes it
                     object.__setattr__(envelope, "__pydantic_extra__", extra)
-                _adopt(payload, payload_extra)
-                if colons == len(tree) + 1 + len(payload_tree) + keys + payload_keys:
-                    return envelope
         except _GIVE_WAY:
             return None
         return None if _long_run(data) else envelope
@@ -179,11 +169,7 @@ class FastReader:
             if colons == len(payload.__pydantic_fields_set__):
                 return payload
             if not strict:
-                tree = self.tree.decode(data)
-                extra, keys = _unknown(tree, self.names[name], PAYLOAD_DEPTH)
-                _adopt(payload, extra)
-                if colons == len(tree) + keys:
-                    return payload
+                _adopt(payload, _unknown(self.tree.decode(data), self.names[name], PAYLOAD_DEPTH))
         except _GIVE_WAY:
             return None
         return None if _long_run(data) else payload
