@@ -90,8 +90,9 @@ def _module_of(name: str) -> _ModuleType:
     module = "codecs.json" if name in _CODEC else _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module 'thrilldrops_events' has no attribute {name!r}")
-    for other in _MODELS if module in _MODELS else ():
-        _import_module(f"thrilldrops_events.{other}")
+    if module in _MODELS:
+        for other in _MODELS:
+            _import_module(f"thrilldrops_events.{other}")
     return _import_module(f"thrilldrops_events.{module}")
 
 
