@@ -6,6 +6,10 @@ current directory. Printed output is written pytest-examples style: the lines pr
 
 A ``bash`` block holding a single ``thrilldrops-events ...`` command, followed directly by a ``text``
 block, shows that command's output: the command is run (in process) and its output compared too.
+
+Pages fit code in 88 columns: a longer line, of output or of a command, is wrapped with a ``\\`` at
+the end of each part but the last (as a shell continues a command); the comparison joins the parts
+again, dropping the indentation of the part that follows.
 """
 
 from __future__ import annotations
@@ -73,6 +77,23 @@ def blocks(page: Path) -> Iterator[Block]:
         body = [line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[start:end]]
         yield Block(page, start + 1, language, "\n".join(body) + "\n", end + 1)
         index = end + 1
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Join the lines a page wraps to fit its column: a line ending in ``\\`` goes on with the next one.
+
+    Examples:
+        >>> unwrap(["must be one of 'DesktopWeb', \\", "    'MobileWeb' (case-sensitive)", "done"])
+        ["must be one of 'DesktopWeb', 'MobileWeb' (case-sensitive)", 'done']
+    """
+    joined: list[str] = []
+    carry: str | None = None
+    for line in lines:
+        text = line if carry is None else carry + line.lstrip()
+        carry = text[:-1] if text.endswith("\\") else None
+        if carry is None:
+            joined.append(text)
+    return joined if carry is None else [*joined, carry + "\\"]
 
 
 def python_blocks(page: Path) -> list[Block]:
@@ -157,7 +178,7 @@ def run_block(block: Block, namespace: dict[str, Any]) -> None:
         if not item.called:
             pytest.fail(f"{block.where}: the print(...) before line {shown_at} never ran, but '#>' output is shown")
         actual = [line.rstrip() for line in "".join(item.printed).rstrip("\n").split("\n")]
-        wanted = [line.rstrip() for line in item.lines]
+        wanted = unwrap([line.rstrip() for line in item.lines])
         if actual != wanted:
             got = "\n".join(f"#> {line}".rstrip() for line in actual)
             want = "\n".join(f"#> {line}".rstrip() for line in wanted)
@@ -176,7 +197,7 @@ def cli_examples(page: Path) -> list[tuple[Block, Block]]:
         if (
             command.language in ("bash", "console", "shell")
             and output.language == "text"
-            and len(command.source.strip().splitlines()) == 1
+            and len(unwrap(command.source.strip().splitlines())) == 1
             and words[:1] == ["thrilldrops-events"]
             and not any(line.strip() for line in between)
         ):
@@ -186,7 +207,8 @@ def cli_examples(page: Path) -> list[tuple[Block, Block]]:
 
 def run_cli_example(command: Block, output: Block) -> None:
     """Run the command in process and compare what it writes with the text block."""
-    argv = shlex.split(command.source.strip())[1:]
+    (command_line,) = unwrap(command.source.strip().splitlines())
+    argv = shlex.split(command_line)[1:]
     stdout, stderr = io.StringIO(), io.StringIO()
     # COLUMNS: argparse wraps help text to the terminal width; the pages show it at 80 columns.
     # SystemExit: argparse's --help and usage errors.
@@ -198,13 +220,13 @@ def run_cli_example(command: Block, output: Block) -> None:
     ):
         main(argv)
     actual = [line.rstrip() for line in (stdout.getvalue() + stderr.getvalue()).rstrip("\n").split("\n")]
-    wanted = [line.rstrip() for line in output.source.rstrip("\n").split("\n")]
+    wanted = unwrap([line.rstrip() for line in output.source.rstrip("\n").split("\n")])
     if "--help" in argv or "-h" in argv:
         # argparse lays out help differently across Python versions (3.13 aligns subcommands anew):
         # help is compared word for word, all other output line for line.
         actual, wanted = [" ".join(" ".join(actual).split())], [" ".join(" ".join(wanted).split())]
     if actual != wanted:
-        pytest.fail(f"{output.where}: the output shown for `{command.source.strip()}` differs from what it prints.\n"
+        pytest.fail(f"{output.where}: the output shown for `{command_line}` differs from what it prints.\n"
                     "--- shown in the page:\n" + "\n".join(wanted) + "\n--- printed:\n" + "\n".join(actual))
 
 
