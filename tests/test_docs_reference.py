@@ -190,6 +190,9 @@ def _site(tmp_path: Path, *, schemas: bool) -> Path:
     (project / "docs" / "index.md").write_text("# Home\n\nSee [the events](reference/events/index.md).\n")
     (project / "docs" / "guides").mkdir()
     (project / "docs" / "guides" / "conditions.md").write_text("# Conditions\n")  # linked from every event page
+    # linked from every event page, with its marker for the table of fields
+    managers = "# Managers\n\n<!-- fields: generated when the site is built -->\n"
+    (project / "docs" / "guides" / "campaign-managers.md").write_text(managers)
     (project / "docs" / "guides" / "money.md").write_text("# Money\n")  # linked from the rules of money
     if schemas:
         (project / "schemas" / "strict").mkdir(parents=True)

@@ -235,7 +235,8 @@ def _condition_lines(kind: EventType) -> list[str]:
         example_condition(kind),
         "```",
         "",
-        "See [Writing campaign conditions](../../guides/conditions.md).",
+        "See [Conditions for campaign managers](../../guides/campaign-managers.md) and "
+        "[Campaign conditions in Python](../../guides/conditions.md).",
         "",
     ]
 
