@@ -4,7 +4,8 @@ The site is built once (``mkdocs build --strict``, which also runs the page chec
 ``docs/hooks/checks.py``), served on a loopback port, and every page is opened in Debian's Chromium,
 driven by Playwright, at 390 x 844 px: every table fits its column (its scroll width is no wider than
 the content's), every Mermaid diagram is drawn as an SVG from the site's own mermaid.js (no request
-leaves the machine), and every field of every event is on its event's page.
+leaves the machine), and every field of every event is on its event's page. The built pages' code,
+the API reference's docstring examples included, fits 88 columns.
 
 Without Chromium the tests skip, unless ``THRILLDROPS_REQUIRE_BROWSER=1`` (set by CI) turns that into a
 failure. They are heavy: CI runs them once, with the newest Python.
@@ -13,8 +14,10 @@ failure. They are heavy: CI runs them once, with the newest Python.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -164,6 +167,18 @@ def test_every_field_is_on_its_event_page(browser_page: Any, base_url: str, even
     for spec in _fields.payload_fields(event_type):
         assert spec.name in shown
         assert " ".join(spec.description.split()) in " ".join(shown.split())
+
+
+def test_built_code_fits_88_columns(site: Path) -> None:
+    """What mkdocs generates (docstring examples, event pages, snippets) fits, as the sources do."""
+    wide = []
+    for path in pages(site):
+        built = (site / path / "index.html").read_text(encoding="utf-8")
+        article = built.split("<article", 1)[-1].split("</article>", 1)[0]
+        for code in re.findall(r"<pre[^>]*>(.*?)</pre>", article, re.DOTALL):
+            text = html.unescape(re.sub(r"<[^>]+>", "", code))
+            wide += [f"{path or 'home'}: {line[:60]}..." for line in text.splitlines() if len(line) > 88]
+    assert wide == [], "code lines wider than 88 columns on the built site:\n" + "\n".join(wide)
 
 
 def test_pending_problems_still_occur(site: Path) -> None:

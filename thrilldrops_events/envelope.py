@@ -52,8 +52,9 @@ class Envelope(ContractModel):
     Examples:
         >>> from decimal import Decimal
         >>> from thrilldrops_events import Deposit, Envelope
-        >>> env = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-42", timestamp=1777852800,
-        ...                payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.00")))
+        >>> deposit = Deposit(method_id="visa", currency="EUR", amount=Decimal("25.00"))
+        >>> env = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-42",
+        ...                timestamp=1777852800, payload=deposit)
         >>> env.event_type
         <EventType.DEPOSIT: 'Deposit'>
     """

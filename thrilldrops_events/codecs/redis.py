@@ -17,8 +17,9 @@ field           value
 
 Any producer can write such an entry without this library::
 
-    XADD events * format 1 event_type Deposit operator_id op-1 brand_id brand-7 player_id p-000042
-        timestamp 1777852800 payload '{"method_id":"visa","currency":"EUR","amount":"25.00","balance_after":null}'
+    XADD events * format 1 event_type Deposit
+      operator_id op-1 brand_id brand-7 player_id p-000042 timestamp 1777852800
+      payload '{"method_id":"visa","currency":"EUR","amount":"25.00","balance_after":null}'
 
 [decode][thrilldrops_events.codecs.redis.decode] takes the field map exactly as redis-py returns it, with ``bytes``
 keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text. In lenient

@@ -191,10 +191,16 @@ def evaluate_reference(
         >>> checked = compile_condition('amount >= 30 and currency == "EUR"', "Deposit").checked
         >>> deposit = Deposit(method_id="visa", currency="EUR", amount="25")
         >>> seen = []
-        >>> evaluate_reference(checked, deposit, trace=lambda node, value: seen.append(f"{node} -> {value}"))
+        >>> def record(node, value):
+        ...     seen.append(f"{node} -> {value}")
+        >>> evaluate_reference(checked, deposit, trace=record)
         False
-        >>> seen  # `and` stopped at its first operand
-        ['amount -> 25', '30 -> 30', 'amount >= 30 -> False', 'amount >= 30 and currency == "EUR" -> False']
+        >>> for line in seen:  # `and` stopped at its first operand
+        ...     print(line)
+        amount -> 25
+        30 -> 30
+        amount >= 30 -> False
+        amount >= 30 and currency == "EUR" -> False
     """
     result = trampoline(_evaluator(checked, event, ctx, trace).run(checked.node))
     if type(result) is not bool:  # pragma: no cover - the checker guarantees a boolean
@@ -232,7 +238,8 @@ def evaluate_node(
         >>> from thrilldrops_events.conditions import evaluate_node
         >>> checked = compile_condition('amount >= 30 and currency == "EUR"', "Deposit").checked
         >>> deposit = Deposit(method_id="visa", currency="EUR", amount="25")
-        >>> evaluate_node(checked, checked.node.children[1], deposit)  # the operand `and` skipped
+        >>> skipped = checked.node.children[1]  # the operand `and` skipped
+        >>> evaluate_node(checked, skipped, deposit)
         True
     """
     checked.type_of(node)  # a node of another tree has no type here: KeyError

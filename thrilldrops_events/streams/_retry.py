@@ -35,10 +35,11 @@ class RetryPolicy:
         StreamConfigError: If a setting is impossible.
 
     Examples:
-        >>> policy = RetryPolicy(first_delay_ms=500, multiplier=2, max_delay_ms=5000, give_up_on=(KeyError,))
+        >>> policy = RetryPolicy(first_delay_ms=500, multiplier=2, max_delay_ms=5000,
+        ...                      give_up_on=(KeyError,))
         >>> [policy.delay_ms(attempt, cap=60_000) for attempt in (1, 2, 3, 4, 5)]
         [500, 1000, 2000, 4000, 5000]
-        >>> policy.retries(ConnectionError("db down")), policy.retries(KeyError("no such campaign"))
+        >>> policy.retries(ConnectionError("db down")), policy.retries(KeyError("campaign"))
         (True, False)
     """
 

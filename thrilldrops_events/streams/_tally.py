@@ -41,7 +41,7 @@ class Outcome:
 
     Examples:
         >>> seen = []
-        >>> hook = seen.append  # any callable taking one Outcome; StreamConsumer(..., metrics=hook)
+        >>> hook = seen.append  # StreamConsumer(..., metrics=hook) takes any such callable
         >>> hook(Outcome("handled", "events", "campaigns", "engine-1", count=1, seconds=0.002))
         >>> seen[0].kind, seen[0].count
         ('handled', 1)

@@ -50,9 +50,9 @@ class PrometheusMetrics:
         >>> from thrilldrops_events.streams import Outcome
         >>> registry = CollectorRegistry()
         >>> metrics = PrometheusMetrics(registry)
-        >>> metrics(Outcome("handled", "events", "campaigns", "engine-1", count=3, seconds=0.004))
-        >>> registry.get_sample_value("thrilldrops_stream_entries_total",
-        ...                           {"stream": "events", "group": "campaigns", "outcome": "handled"})
+        >>> metrics(Outcome("handled", "events", "campaigns", "e-1", count=3, seconds=0.004))
+        >>> labels = {"stream": "events", "group": "campaigns", "outcome": "handled"}
+        >>> registry.get_sample_value("thrilldrops_stream_entries_total", labels)
         3.0
     """
 
