@@ -30,20 +30,3 @@ def test_every_builtin_function_is_documented_as_it_is() -> None:
     for spec in BUILTINS:
         assert f"| `{spec.signature}` | {spec.description} |" in PAGE, spec.name
 
-
-GUIDE = (Path(__file__).parents[2] / "docs" / "guides" / "conditions.md").read_text(encoding="utf-8")
-
-
-def test_every_condition_in_the_guides_tables_compiles() -> None:
-    from thrilldrops_events import compile_condition
-
-    rows = re.findall(r"^\| [^|]+ \| `([^`]+)` \| (\w+) \|$", GUIDE, re.MULTILINE)
-    assert len(rows) >= 12
-    for text, event_type in rows:
-        compile_condition(text, "Deposit" if event_type == "any" else event_type)
-    section = GUIDE[GUIDE.index("## Functions") : GUIDE.index("## Context values")]
-    examples = re.findall(r"\| `([^`|]+)` \|$", section, re.MULTILINE)
-    assert len(examples) == 6
-    event_types = ["Deposit", "Transaction", "PlayerLogin", "Transaction", "Deposit", "Deposit"]
-    for example, event_type in zip(examples, event_types, strict=True):
-        compile_condition(example, event_type)
