@@ -5,7 +5,8 @@ The site is built once (``mkdocs build --strict``, which also runs the page chec
 driven by Playwright, at 390 x 844 px: every table fits its column (its scroll width is no wider than
 the content's), every Mermaid diagram is drawn as an SVG from the site's own mermaid.js (no request
 leaves the machine), and every field of every event is on its event's page. The built pages' code,
-the API reference's docstring examples included, fits 88 columns.
+the API reference's docstring examples included, fits 88 columns, and on a 1400 x 1000 desktop
+screen 88 columns fit the column, so no code is cut off there.
 
 Without Chromium the tests skip, unless ``THRILLDROPS_REQUIRE_BROWSER=1`` (set by CI) turns that into a
 failure. They are heavy: CI runs them once, with the newest Python.
@@ -36,6 +37,7 @@ CHROMIUM = os.environ.get("THRILLDROPS_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1400, "height": 1000}
 
 
 def _browser_missing() -> str | None:
@@ -179,6 +181,23 @@ def test_built_code_fits_88_columns(site: Path) -> None:
             text = html.unescape(re.sub(r"<[^>]+>", "", code))
             wide += [f"{path or 'home'}: {line[:60]}..." for line in text.splitlines() if len(line) > 88]
     assert wide == [], "code lines wider than 88 columns on the built site:\n" + "\n".join(wide)
+
+
+_CODE = """() => [...document.querySelectorAll("article pre > code")]
+    .filter(code => code.scrollWidth > code.clientWidth + 1)
+    .map(code => `${code.scrollWidth} px in ${code.clientWidth} px: ${code.innerText.slice(0, 50)}`)"""
+
+
+def test_code_fits_the_column_on_a_desktop(browser_page: Any, site: Path, base_url: str) -> None:
+    cut: list[str] = []
+    browser_page.set_viewport_size(DESKTOP)
+    try:
+        for path in pages(site):
+            browser_page.goto(base_url + path, wait_until="load")
+            cut += [f"{path or 'home'}: {block}" for block in browser_page.evaluate(_CODE)]
+    finally:
+        browser_page.set_viewport_size(PHONE)
+    assert cut == [], "code wider than its column at 1400 px:\n" + "\n".join(cut)
 
 
 def test_pending_problems_still_occur(site: Path) -> None:
