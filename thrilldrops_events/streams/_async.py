@@ -19,7 +19,7 @@ from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 
 from thrilldrops_events.streams._alink import AsyncLink
 from thrilldrops_events.streams._front import ConsumerFront, group_info
-from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, Run, Send, Start, Wait
+from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, Run, Start, Wait
 from thrilldrops_events.streams._records import GroupInfo
 from thrilldrops_events.streams._retry import RetryPolicy
 from thrilldrops_events.streams._tally import MetricsHook
@@ -133,9 +133,9 @@ class AsyncStreamConsumer(ConsumerFront):
             await link.close()
 
     async def _execute(self, operation: Operation, link: AsyncLink) -> Any:
-        if isinstance(operation, Send):
-            await link.send(operation.commands)
-        elif isinstance(operation, Start):
+        if isinstance(operation, Start):
+            if operation.writes:
+                await link.send(operation.writes)
             task = asyncio.ensure_future(self._call(operation))
             self._running.add(task)
         elif isinstance(operation, Wait):

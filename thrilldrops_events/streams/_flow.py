@@ -31,7 +31,7 @@ from thrilldrops_events.codecs.redis import decode
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError
 from thrilldrops_events.streams._deliveries import Delivery, DeliveryContext
-from thrilldrops_events.streams._ops import Command, Finished, Operation, Run, Send, Start, Steps, Wait
+from thrilldrops_events.streams._ops import Command, Finished, Operation, Run, Start, Steps, Wait
 from thrilldrops_events.streams._records import dead_letter_fields
 from thrilldrops_events.streams._replies import group_missing, temporary, text
 from thrilldrops_events.streams._settings import Settings
@@ -85,7 +85,7 @@ class EntryFlow:
         self._acks: list[str] = []  # to acknowledge, not yet written
         self._writes: list[Command] = []  # other writes owed: stamps, retry schedules
         self._unconfirmed: list[str] = []  # acknowledgements written, replies not read yet
-        self._sent = 0  # commands written with Send whose replies are not read yet
+        self._sent = 0  # commands written before a handler call (Start.writes) whose replies are not read yet
         self._failures: OrderedDict[str, _Failure] = OrderedDict()
         self._tokens = count(1)
         self._full_warned_at = float("-inf")
@@ -123,12 +123,11 @@ class EntryFlow:
             raise error
         return replies[earlier:]
 
-    def send_owed(self) -> Steps:
-        """Write what is owed now, without waiting for the replies."""
+    def _start(self, deliveries: tuple[Delivery, ...], batch: bool) -> Start:
+        """A handler call, preceded by the writes owed now (written without waiting for their replies)."""
         owed = self._owed()
-        if owed:
-            yield Send(owed)
-            self._sent += len(owed)
+        self._sent += len(owed)
+        return Start(next(self._tokens), deliveries, batch, owed)
 
     def connection_lost(self) -> None:
         """Acknowledgements in doubt are owed again (``XACK`` may be repeated); stamps and schedules are dropped."""
@@ -247,8 +246,7 @@ class EntryFlow:
             if self._stopping():
                 return  # the rest stay pending, untried
             self._stamp(item.attempt, item.entry_id)
-            yield from self.send_owed()  # the stamp, and the acknowledgement of the entry before
-            yield Start(next(self._tokens), (self._context(item),), False)
+            yield self._start((self._context(item),), False)  # after the stamp, and the entry before's ack
             finished: Finished = yield Wait()
             if finished.raised is None:
                 self._handled([item], finished.seconds)
@@ -277,10 +275,9 @@ class EntryFlow:
                 continue
             del waiting[index]
             self._stamp(item.attempt, item.entry_id)
-            yield from self.send_owed()  # the stamp, and the acknowledgements of what was handled so far
-            token = next(self._tokens)
-            yield Start(token, (self._context(item),), False)
-            running[token] = item
+            start = self._start((self._context(item),), False)  # after the stamp and the acks owed so far
+            yield start
+            running[start.token] = item
             busy.add(player)
 
     def _deliver_batch(self, ready: list[_Ready]) -> Steps:
@@ -289,8 +286,7 @@ class EntryFlow:
             return
         for attempt in sorted({item.attempt for item in ready}):
             self._stamp(attempt, *(item.entry_id for item in ready if item.attempt == attempt))
-        yield from self.send_owed()
-        yield Start(next(self._tokens), tuple(self._context(item) for item in ready), True)
+        yield self._start(tuple(self._context(item) for item in ready), True)
         finished: Finished = yield Wait()
         failures = self._batch_failures(ready, finished)
         handled = [item for item in ready if item.entry_id not in failures]

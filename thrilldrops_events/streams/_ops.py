@@ -12,7 +12,7 @@ from typing import Any
 
 from thrilldrops_events.streams._deliveries import Delivery
 
-__all__ = ["Command", "Finished", "Operation", "Pause", "Reset", "Run", "Send", "Start", "Steps", "Wait"]
+__all__ = ["Command", "Finished", "Operation", "Pause", "Reset", "Run", "Start", "Steps", "Wait"]
 
 #: A raw Redis command: its name and arguments.
 Command = tuple[Any, ...]
@@ -22,7 +22,7 @@ Command = tuple[Any, ...]
 class Run:
     """Send the commands in one round trip and send back their replies, in order.
 
-    The replies of commands written earlier with ``Send`` are read first; if any reply is an
+    The replies of commands written earlier (``Start.writes``) are read first; if any reply is an
     error, the first one is raised once all replies have been read.
     """
 
@@ -30,19 +30,18 @@ class Run:
 
 
 @dataclass(frozen=True, slots=True)
-class Send:
-    """Write the commands on the connection now and go on at once; the next ``Run`` reads their replies."""
-
-    commands: tuple[Command, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Start:
-    """Start the user's handler on these deliveries (one, or a batch); ``Wait`` reports how it ended."""
+    """Write ``writes`` on the connection, then start the user's handler on these deliveries (one, or a batch).
+
+    The writes (stamps, acknowledgements) go out before the handler starts, without waiting for their
+    replies, which the next ``Run`` reads; if writing fails, the handler is not started. ``Wait``
+    reports how the call ended.
+    """
 
     token: int
     deliveries: tuple[Delivery, ...]
     batch: bool
+    writes: tuple[Command, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,5 +71,5 @@ class Reset:
     """Drop the connection (after an error); the next command opens a new one, on the node now serving the stream."""
 
 
-Operation = Run | Send | Start | Wait | Pause | Reset
+Operation = Run | Start | Wait | Pause | Reset
 Steps = Generator[Operation, Any, None]

@@ -23,14 +23,38 @@ def _bytes(argument: object) -> bytes:
     return str(argument).encode()
 
 
-def pack(commands: Iterable[Command]) -> bytes:
-    """The commands as one RESP byte string (arrays of bulk strings), ready to write on a connection."""
+def _bulk(argument: str, remember: bool) -> bytes:
+    data = argument.encode()
+    piece = b"$%d\r\n%b\r\n" % (len(data), data)
+    if remember and len(data) <= _KEPT_LENGTH:
+        if len(_BULKS) >= _BULKS_KEPT:
+            _BULKS.clear()
+        _BULKS[argument] = piece
+    return piece
+
+
+# The bulk strings of short texts in the writes before each handler call: the stream, group and consumer names
+# and the command names recur in every one, and an entry's id in its stamp and then its acknowledgement.
+# Bounded: emptied when full. The entries a publisher writes are all different, so it keeps none of them.
+_BULKS: dict[str, bytes] = {}
+_BULKS_KEPT = 4096
+_KEPT_LENGTH = 64
+
+
+def pack(commands: Iterable[Command], *, remember: bool = False) -> bytes:
+    """The commands as one RESP byte string (arrays of bulk strings), ready to write on a connection.
+
+    With ``remember``, short texts are kept for the next commands (the writes before each handler call).
+    """
     out: list[bytes] = []
     append = out.append
+    known = _BULKS.get
     for command in commands:
         append(b"*%d\r\n" % len(command))
         for argument in command:
-            kind = type(argument)
-            data = argument if kind is bytes else argument.encode() if kind is str else _bytes(argument)
-            append(b"$%d\r\n%b\r\n" % (len(data), data))
+            if type(argument) is str:
+                append(known(argument) or _bulk(argument, remember))
+            else:
+                data = argument if type(argument) is bytes else _bytes(argument)
+                append(b"$%d\r\n%b\r\n" % (len(data), data))
     return b"".join(out)

@@ -17,7 +17,7 @@ from redis.cluster import RedisCluster
 
 from thrilldrops_events.streams._front import ConsumerFront, group_info
 from thrilldrops_events.streams._link import Link
-from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, Run, Send, Start, Wait
+from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, Run, Start, Wait
 from thrilldrops_events.streams._records import GroupInfo
 from thrilldrops_events.streams._retry import RetryPolicy
 from thrilldrops_events.streams._tally import MetricsHook
@@ -158,9 +158,9 @@ class StreamConsumer(ConsumerFront):
             link.close()
 
     def _execute(self, operation: Operation, link: Link) -> Any:
-        if isinstance(operation, Send):
-            link.send(operation.commands)
-        elif isinstance(operation, Start):
+        if isinstance(operation, Start):
+            if operation.writes:
+                link.send(operation.writes)
             self._finished.append(self._call(operation))
         elif isinstance(operation, Wait):
             return self._finished.popleft()
