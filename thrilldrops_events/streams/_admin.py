@@ -14,7 +14,7 @@ from thrilldrops_events.errors import EventValidationError, StreamConfigError
 from thrilldrops_events.streams._front import group_info
 from thrilldrops_events.streams._keys import dead_letter_key
 from thrilldrops_events.streams._records import DeadLetter, GroupInfo, parse_dead_letter
-from thrilldrops_events.streams._replies import text
+from thrilldrops_events.streams._replies import stream_missing, text
 
 __all__ = ["ConsumerInfo", "RedisError", "Replayed", "StreamInfo", "TrimResult", "connect", "replay_dead_letters",
            "stream_info", "trim"]
@@ -43,10 +43,6 @@ def _format(entry_id: EntryId) -> str:
 def connect(url: str, *, cluster: bool = False) -> redis.Redis | RedisCluster:
     """A client for a ``redis://`` (or ``rediss://``, ``unix://``) URL; a cluster client if ``cluster``."""
     return RedisCluster.from_url(url) if cluster else redis.Redis.from_url(url)
-
-
-def _no_such_key(error: redis.ResponseError) -> bool:
-    return "no such key" in str(error).lower()
 
 
 @dataclass(frozen=True)
@@ -107,7 +103,7 @@ def stream_info(client: redis.Redis | RedisCluster, stream: str, *,
     try:
         rows = redis_.xinfo_groups(stream)
     except redis.ResponseError as error:
-        if not _no_such_key(error):
+        if not stream_missing(error):
             raise
         return StreamInfo(stream, 0, None, None, (), {}, dead_letters_key, dead_letters)
     names = [text({text(key): value for key, value in row.items()}["name"]) for row in rows]
@@ -213,7 +209,7 @@ def trim(client: redis.Redis | RedisCluster, stream: str, *, maxlen: int | None 
     try:
         safe, holder = _safe_boundary(redis_, stream)
     except redis.ResponseError as error:
-        if not _no_such_key(error):
+        if not stream_missing(error):
             raise
         return TrimResult(0, None, None)
     wanted = wanted_minid if maxlen is None else _maxlen_cut(redis_, stream, maxlen, safe)

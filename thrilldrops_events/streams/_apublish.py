@@ -1,9 +1,11 @@
-"""Publishing events to a stream with the asyncio redis-py client: the twin of ``_publish``, awaited."""
+"""Publishing events to a stream with the asyncio redis-py client: the twin of ``_publish``, awaited.
+
+What the twins share is in ``_publishing``; see ``_publish`` for what stays written twice, and why.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterable
 from typing import Any, Literal, overload
 
@@ -13,10 +15,10 @@ from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import StreamBackpressureError
 from thrilldrops_events.streams._alink import AsyncLink
 from thrilldrops_events.streams._front import group_info
-from thrilldrops_events.streams._publishing import PublishOptions, chunks, new_ids, options, publish_commands
+from thrilldrops_events.streams._publishing import LagWatch, PublishOptions, chunks, new_ids, options, publish_commands
+from thrilldrops_events.streams._replies import stream_missing
 
 __all__ = ["publish_async", "publish_many_async"]
 
@@ -48,19 +50,15 @@ async def _lag(client: Any, stream: str, group: str) -> int | None:
     try:
         info = group_info(await client.xinfo_groups(stream), group)
     except redis.ResponseError as error:
-        if "no such key" in str(error).lower():
+        if stream_missing(error):
             return None
         raise
     return None if info is None else info.lag
 
 
 async def _wait_for_consumers(client: Any, stream: str, settings: PublishOptions, published: int) -> None:
-    if settings.max_lag is None or settings.lag_group is None:
-        return
-    deadline = None if settings.lag_timeout_s is None else time.monotonic() + settings.lag_timeout_s
-    while (lag := await _lag(client, stream, settings.lag_group)) is not None and lag > settings.max_lag:
-        if deadline is not None and time.monotonic() >= deadline:
-            raise StreamBackpressureError(settings.lag_group, lag, published)
+    watch = LagWatch.before_chunk(settings, published)
+    while watch is not None and watch.waiting(await _lag(client, stream, watch.group)):
         await asyncio.sleep(settings.lag_check_s)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams._core import ConsumerCore
+from thrilldrops_events.streams._ops import Start
 from thrilldrops_events.streams._records import ConsumerStats, GroupInfo
 from thrilldrops_events.streams._replies import text
 from thrilldrops_events.streams._settings import Settings, make_settings
@@ -43,6 +44,15 @@ class ConsumerFront:
             raise StreamConfigError("metrics must be callable (it is called with each Outcome)")
         self._core = ConsumerCore(self._settings, metrics=metrics)
         self._handler = handler
+
+    def _invoke(self, start: Start) -> object:
+        """Call the handler as its mode asks, and return what it returned (an awaitable, for a coroutine function)."""
+        if start.batch:
+            return self._handler(list(start.deliveries))
+        delivery = start.deliveries[0]
+        if self._settings.mode == "context":
+            return self._handler(delivery.envelope, delivery.context)
+        return self._handler(delivery.envelope)
 
     @property
     def stream(self) -> str:

@@ -1,6 +1,8 @@
 """Publishing events to a stream with the blocking redis-py client (``redis.Redis`` or ``RedisCluster``).
 
-Twin of ``_apublish`` (asyncio): the same steps, awaited; what they share is in ``_publishing``.
+Twin of ``_apublish`` (asyncio): the same steps, awaited; what they share is in ``_publishing`` (options,
+chunks, commands, replies, the backpressure decision). The signatures and the loops over the chunks stay
+written twice, since they differ only where one awaits.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from redis.cluster import RedisCluster
 
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import StreamBackpressureError
 from thrilldrops_events.streams._front import group_info
 from thrilldrops_events.streams._link import Link
-from thrilldrops_events.streams._publishing import PublishOptions, chunks, new_ids, options, publish_commands
+from thrilldrops_events.streams._publishing import LagWatch, PublishOptions, chunks, new_ids, options, publish_commands
+from thrilldrops_events.streams._replies import stream_missing
 
 __all__ = ["publish", "publish_many"]
 
@@ -66,20 +68,16 @@ def _lag(client: Any, stream: str, group: str) -> int | None:
     try:
         info = group_info(client.xinfo_groups(stream), group)
     except redis.ResponseError as error:
-        if "no such key" in str(error).lower():
+        if stream_missing(error):
             return None
         raise
     return None if info is None else info.lag
 
 
 def _wait_for_consumers(client: Any, stream: str, settings: PublishOptions, published: int) -> None:
-    """Wait while the group's lag is above ``max_lag`` (a missing group, or an unknown lag, never waits)."""
-    if settings.max_lag is None or settings.lag_group is None:
-        return
-    deadline = None if settings.lag_timeout_s is None else time.monotonic() + settings.lag_timeout_s
-    while (lag := _lag(client, stream, settings.lag_group)) is not None and lag > settings.max_lag:
-        if deadline is not None and time.monotonic() >= deadline:
-            raise StreamBackpressureError(settings.lag_group, lag, published)
+    """Wait while the group's lag is above ``max_lag`` (see ``LagWatch``)."""
+    watch = LagWatch.before_chunk(settings, published)
+    while watch is not None and watch.waiting(_lag(client, stream, watch.group)):
         time.sleep(settings.lag_check_s)
 
 

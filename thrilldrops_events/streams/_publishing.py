@@ -7,6 +7,7 @@ the client's pool, on the cluster node that serves the stream), followed, for a 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +16,11 @@ from redis.exceptions import ResponseError
 
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import StreamConfigError, StreamDurabilityError
+from thrilldrops_events.errors import StreamBackpressureError, StreamConfigError, StreamDurabilityError
 from thrilldrops_events.streams._ops import Command
 from thrilldrops_events.streams._replies import text
 
-__all__ = ["PublishOptions", "chunks", "new_ids", "options", "publish_commands"]
+__all__ = ["LagWatch", "PublishOptions", "chunks", "new_ids", "options", "publish_commands"]
 
 
 def _whole(label: str, value: object, least: int) -> int:
@@ -73,6 +74,36 @@ def _seconds(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
         raise StreamConfigError("lag_timeout_s must be a number of seconds >= 0")
     return float(value)
+
+
+@dataclass
+class LagWatch:
+    """Backpressure before one chunk: whether to wait (again) for the group's consumers, until when."""
+
+    group: str  # the group whose lag is watched
+    limit: int  # max_lag
+    published: int  # events published so far (for the error)
+    deadline: float | None
+
+    @classmethod
+    def before_chunk(cls, settings: PublishOptions, published: int) -> LagWatch | None:
+        """The watch for the next chunk, or ``None`` without backpressure."""
+        if settings.max_lag is None or settings.lag_group is None:
+            return None
+        deadline = None if settings.lag_timeout_s is None else time.monotonic() + settings.lag_timeout_s
+        return cls(settings.lag_group, settings.max_lag, published, deadline)
+
+    def waiting(self, lag: int | None) -> bool:
+        """Whether to wait with the group's lag now (a missing group, or an unknown lag, never waits).
+
+        Raises:
+            StreamBackpressureError: If the lag is still too high once ``lag_timeout_s`` has passed.
+        """
+        if lag is None or lag <= self.limit:
+            return False
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise StreamBackpressureError(self.group, lag, self.published)
+        return True
 
 
 def chunks(envelopes: Iterable[Envelope], size: int) -> Iterator[list[dict[str, str]]]:

@@ -32,6 +32,7 @@ __all__ = [
     "pending_rows",
     "range_fields",
     "read_entries",
+    "stream_missing",
     "temporary",
     "text",
 ]
@@ -60,6 +61,11 @@ def group_missing(error: ResponseError) -> bool:
     """Whether the error says the consumer group (or its stream) does not exist."""
     message = str(error)
     return message.startswith("NOGROUP") or "no longer exists" in message
+
+
+def stream_missing(error: ResponseError) -> bool:
+    """Whether the error says the stream does not exist (``XINFO`` on a missing key)."""
+    return "no such key" in str(error).lower()
 
 
 def text(value: object) -> str:

@@ -2,6 +2,8 @@
 
 The sync and asyncio consumers are twins: each only executes the operations the shared core
 (``_core``, ``_flow``) yields, with its own kind of I/O; its twin is ``_async.AsyncStreamConsumer``.
+What they share is in ``_front`` (settings, views, the handler's call); their signatures and the loops
+that drive the core stay written twice, since they differ only where one awaits.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from thrilldrops_events.streams._front import ConsumerFront, group_info
 from thrilldrops_events.streams._link import Link
 from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, Run, Start, Wait
 from thrilldrops_events.streams._records import GroupInfo
+from thrilldrops_events.streams._replies import stream_missing
 from thrilldrops_events.streams._retry import RetryPolicy
 from thrilldrops_events.streams._tally import MetricsHook
 
@@ -126,7 +129,7 @@ class StreamConsumer(ConsumerFront):
         try:
             return group_info(self._client.xinfo_groups(self.stream), self.group)
         except redis.ResponseError as error:
-            if "no such key" in str(error).lower():
+            if stream_missing(error):
                 return None
             raise
 
@@ -177,12 +180,7 @@ class StreamConsumer(ConsumerFront):
         raised: BaseException | None = None
         returned: object = None
         try:
-            if start.batch:
-                returned = self._handler(list(start.deliveries))
-            elif self._settings.mode == "context":
-                self._handler(start.deliveries[0].envelope, start.deliveries[0].context)
-            else:
-                self._handler(start.deliveries[0].envelope)
+            returned = self._invoke(start)
         except Exception as failure:
             raised = failure
         return Finished(start.token, raised, returned, time.perf_counter() - began)
