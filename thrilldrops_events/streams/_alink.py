@@ -80,7 +80,7 @@ class AsyncLink:
         """Write ``commands`` now; their replies are read by the next ``run``."""
         connection = await self._open()
         try:
-            await connection.send_packed_command([pack(commands, remember=True)], check_health=False)
+            await connection.send_packed_command([pack(commands)], check_health=False)
         except BaseException:
             await self.reset()
             raise

@@ -90,7 +90,7 @@ class Link:
         """Write ``commands`` now; their replies are read by the next ``run``."""
         connection = self._open()
         try:
-            connection.send_packed_command([pack(commands, remember=True)], check_health=False)
+            connection.send_packed_command([pack(commands)], check_health=False)
         except BaseException:
             self.reset()
             raise

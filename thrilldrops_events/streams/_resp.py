@@ -23,29 +23,26 @@ def _bytes(argument: object) -> bytes:
     return str(argument).encode()
 
 
-def _bulk(argument: str, remember: bool) -> bytes:
+def _bulk(argument: str) -> bytes:
     data = argument.encode()
     piece = b"$%d\r\n%b\r\n" % (len(data), data)
-    if remember and len(data) <= _KEPT_LENGTH:
+    if len(data) <= _KEPT_LENGTH:
         if len(_BULKS) >= _BULKS_KEPT:
             _BULKS.clear()
         _BULKS[argument] = piece
     return piece
 
 
-# The bulk strings of short texts in the writes before each handler call: the stream, group and consumer names
-# and the command names recur in every one, and an entry's id in its stamp and then its acknowledgement.
-# Bounded: emptied when full. The entries a publisher writes are all different, so it keeps none of them.
+# The bulk strings of short texts written lately. Most recur: command, stream, group and consumer names in
+# every command, an entry's id in its stamp and then its acknowledgement, and in the entries a publisher
+# writes, the field names, the format, event types, operators and brands. Bounded: emptied when full.
 _BULKS: dict[str, bytes] = {}
-_BULKS_KEPT = 4096
+_BULKS_KEPT = 1024
 _KEPT_LENGTH = 64
 
 
-def pack(commands: Iterable[Command], *, remember: bool = False) -> bytes:
-    """The commands as one RESP byte string (arrays of bulk strings), ready to write on a connection.
-
-    With ``remember``, short texts are kept for the next commands (the writes before each handler call).
-    """
+def pack(commands: Iterable[Command]) -> bytes:
+    """The commands as one RESP byte string (arrays of bulk strings), ready to write on a connection."""
     out: list[bytes] = []
     append = out.append
     known = _BULKS.get
@@ -53,7 +50,7 @@ def pack(commands: Iterable[Command], *, remember: bool = False) -> bytes:
         append(b"*%d\r\n" % len(command))
         for argument in command:
             if type(argument) is str:
-                append(known(argument) or _bulk(argument, remember))
+                append(known(argument) or _bulk(argument))
             else:
                 data = argument if type(argument) is bytes else _bytes(argument)
                 append(b"$%d\r\n%b\r\n" % (len(data), data))
