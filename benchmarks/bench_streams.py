@@ -15,8 +15,10 @@ fresh stream, publishing in pipelines of 1000 and reading in batches of 100:
   thrilldrops batch the same with a batch handler (batch=True): one handler call and one XACK per batch
 
 The paths take turns, R rounds. Rates are each path's best round; ratios against raw redis-py are the
-median of the per-round ratios, in wall-clock time and in CPU time (this process and redis-server).
-End to end = N / (publish + consume time).
+median of the per-round ratios: end to end and consuming alone in wall-clock time, and end to end in
+CPU time (this process and redis-server). End to end = N / (publish + consume time). The header says
+which reply parser redis-py uses (hiredis if installed, else its own Python one, which every path
+shares) and the machine's load average before and after the run.
 """
 
 from __future__ import annotations
@@ -241,6 +243,17 @@ def median_ratio(rounds: list[dict[str, Figures]], name: str, cost: Callable[[Fi
     return statistics.median(cost(one["raw redis-py"]) / cost(one[name]) for one in rounds)
 
 
+def reply_parser() -> str:
+    """The parser redis-py reads replies with: hiredis when it is installed, else its own, in Python."""
+    from redis.utils import HIREDIS_AVAILABLE
+
+    return "hiredis" if HIREDIS_AVAILABLE else "Python (no hiredis)"
+
+
+def load() -> str:
+    return "/".join(f"{figure:.1f}" for figure in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 events, one run per path (CI smoke test)")
@@ -250,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     count = min(args.events or (2_000 if args.quick else 20_000), 200_000)
     repeat = max(1, min(args.repeat or (1 if args.quick else 5), 20))
 
+    load_before = load()
     events = make_events(count)
     fields = [stream_codec.encode(event) for event in events]
     size = sum(len(k) + len(v) for entry in fields for k, v in entry.items()) / count
@@ -264,17 +278,20 @@ def main(argv: list[str] | None = None) -> int:
             stop_server(process)
 
     print(f"{count:,} mixed events (8 types, {size:.0f} bytes of fields each), {repeat} rounds; redis-server "
-          f"{server_version} on 127.0.0.1, redis-py {redis.__version__}, Python {sys.version.split()[0]}")
+          f"{server_version} on 127.0.0.1, redis-py {redis.__version__} (reply parser: {reply_parser()}), "
+          f"Python {sys.version.split()[0]}; load average (1/5/15 min) {load_before} before, {load()} after")
     print()
-    print(f"{'path':<19}{'publish ev/s':>14}{'consume ev/s':>14}{'end to end ev/s':>17}{'vs raw':>8}"
+    print(f"{'path':<19}{'publish ev/s':>14}{'consume ev/s':>14}{'vs raw':>8}{'end to end ev/s':>17}{'vs raw':>8}"
           f"{'ev per CPU s':>14}{'vs raw':>8}")
     wall: Callable[[Figures], float] = lambda figures: figures[0] + figures[1]  # noqa: E731
     cpu: Callable[[Figures], float] = lambda figures: figures[2]  # noqa: E731
+    consume: Callable[[Figures], float] = lambda figures: figures[1]  # noqa: E731
     ratios = {}
     for name in PATHS:
         best = [min(one[name][index] for one in rounds) for index in range(3)]
         ratios[name] = (median_ratio(rounds, name, wall), median_ratio(rounds, name, cpu))
-        print(f"{name:<19}{count / best[0]:>14,.0f}{count / best[1]:>14,.0f}{count / (best[0] + best[1]):>17,.0f}"
+        print(f"{name:<19}{count / best[0]:>14,.0f}{count / best[1]:>14,.0f}"
+              f"{median_ratio(rounds, name, consume):>7.2f}x{count / (best[0] + best[1]):>17,.0f}"
               f"{ratios[name][0]:>7.2f}x{count / best[2]:>14,.0f}{ratios[name][1]:>7.2f}x")
     print()
     print(f"end to end, with full validation, against raw redis-py: one-entry handler {ratios['thrilldrops'][0]:.2f}x "
