@@ -1,0 +1,338 @@
+"""The condition checker as it was before the faster one: the reference the equivalence tests compare with."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from thrilldrops_events._fields import ENVELOPE_FIELDS, KIND_CONSTRAINTS, payload_fields
+from thrilldrops_events._suggest import closest
+from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions._walk import fold
+from thrilldrops_events.conditions.checked import CheckedCondition, declarations, event_type_of, unknown_field
+from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec
+from thrilldrops_events.conditions.lexer import NUMBER_TEXT, check_string_length, read_number
+from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
+from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.conditions.runtime import parse_date, parse_datetime
+from thrilldrops_events.conditions.valuetypes import (
+    BOOL,
+    KIND_TYPES,
+    NULL,
+    NUMBER,
+    STRING,
+    ValueType,
+    list_of,
+)
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.errors import ConditionLimitError, ConditionTypeError
+
+__all__ = ["CheckedCondition", "check_condition"]
+
+_CHANNELS = KIND_CONSTRAINTS["channel"].values or ()
+_LITERAL_TYPES: dict[type[Node], str] = {n.Number: "number", n.String: "string", n.Boolean: "bool"}
+_WORDS: dict[type[Node], str] = {n.Not: "not", n.And: "and", n.Or: "or"}
+
+
+class _Checker:
+    def __init__(
+        self,
+        event_type: EventType,
+        functions: FunctionRegistry,
+        context: dict[str, ValueType],
+        limits: Limits,
+        source: str | None,
+        spans: Mapping[int, tuple[int, int]] | None,
+        paths: Mapping[int, str] | None,
+    ) -> None:
+        self.event_type = event_type
+        self.functions = functions
+        self.declared = context
+        self.limits = limits
+        self.source = source
+        self.spans = spans or {}
+        self.paths = paths or {}
+        specs = payload_fields(event_type)
+        self.payload = {spec.name: spec for spec in specs}
+        self.envelope = {spec.name: spec for spec in ENVELOPE_FIELDS}
+        self.types: dict[int, ValueType] = {}
+        self.fields: dict[str, None] = {}
+        self.context: dict[str, ValueType] = {}
+        self.called: dict[str, FunctionSpec] = {}
+
+    # -- errors ----------------------------------------------------------------------------------
+
+    def where(self, node: Node) -> dict[str, Any]:
+        if id(node) in self.spans:
+            return {"source": self.source, "offset": self.spans[id(node)][0]}
+        if id(node) in self.paths:
+            return {"path": self.paths[id(node)]}
+        return {}
+
+    def fail(self, node: Node, message: str, suggestion: str | None = None) -> ConditionTypeError:
+        if suggestion is not None and "did you mean" not in message:
+            message = f"{message}; did you mean {suggestion}?"
+        return ConditionTypeError(message, suggestion=suggestion, **self.where(node))
+
+    # -- the walk --------------------------------------------------------------------------------
+
+    def combine(self, node: Node, kids: Sequence[ValueType]) -> ValueType:
+        result: ValueType
+        match node:
+            case n.FieldRef():
+                result = self.reference(node)
+            case n.Number(value):
+                read_number(str(value), self.limits, **self.where(node))
+                result = NUMBER
+            case n.String(value):
+                check_string_length(value, self.limits, **self.where(node))
+                result = STRING
+            case n.Compare():
+                result = self.compare(node, kids[0], kids[1])
+            case n.Not() | n.And() | n.Or():
+                word = _WORDS[type(node)]
+                for child, child_type in zip(node.children, kids, strict=True):
+                    self.boolean(child, child_type, word)
+                result = BOOL
+            case n.Boolean():
+                result = BOOL
+            case n.Null():
+                result = NULL
+            case n.ListLiteral():
+                result = self.list_literal(node)
+            case n.In():
+                result = self.membership(node, kids[0], kids[1])
+            case n.IsNull():
+                if kids[0].base == "list":
+                    raise self.fail(node, "a list is never null")
+                result = BOOL
+            case n.Arithmetic():
+                result = self.arithmetic(node, kids[0], kids[1])
+            case n.Negate():
+                if kids[0].base != "number":
+                    raise self.fail(node, f"unary minus needs a number, not {kids[0].spoken}")
+                result = kids[0]
+            case n.Call():
+                result = self.call(node, kids)
+            case _:  # pragma: no cover - every node kind is handled
+                raise TypeError(f"not a condition node: {type(node).__name__}")
+        self.types[id(node)] = result
+        return result
+
+    def list_literal(self, node: n.ListLiteral) -> ValueType:
+        if len(node.items) > self.limits.max_list_length:
+            raise ConditionLimitError(
+                f"list has more than {self.limits.max_list_length:,} items",
+                limit="max_list_length",
+                maximum=self.limits.max_list_length,
+                **self.where(node),
+            )
+        where = self.where(node)
+        for item in node.items:
+            if type(item) is n.String:
+                check_string_length(item.value, self.limits, **where)
+            elif type(item) is n.Number:
+                read_number(str(item.value), self.limits, **where)
+        kinds = {_LITERAL_TYPES[type(item)] for item in node.items}
+        if len(kinds) > 1:
+            raise self.fail(node, f"a list holds items of one type, not a mix of {'s and '.join(sorted(kinds))}s")
+        return list_of(kinds.pop() if kinds else None)
+
+    def reference(self, node: n.FieldRef) -> ValueType:
+        name, scope = node.name, node.scope
+        if scope == "ctx":
+            if name not in self.declared:
+                close = closest(name, self.declared)
+                raise self.fail(
+                    node,
+                    f"ctx.{name} is not declared; declare it when compiling: context={{{name!r}: 'number'}}",
+                    f"ctx.{close}" if close else None,
+                )
+            self.context.setdefault(name, self.declared[name])
+            self.fields.setdefault(node.path)
+            return self.declared[name]
+        table = self.payload if scope == "payload" else self.envelope
+        spec = table.get(name)
+        if spec is None:
+            raise self.unknown(node)
+        if spec.kind == "secret":
+            raise self.fail(node, f"{name} is secret: conditions cannot read it")
+        self.fields.setdefault(node.path)
+        return KIND_TYPES[spec.kind].or_null(spec.nullable)
+
+    def unknown(self, node: n.FieldRef) -> ConditionTypeError:
+        message, suggestion = unknown_field(node, self.event_type, list(self.payload), list(self.envelope),
+                                            [n for n, spec in self.payload.items() if spec.kind != "secret"])
+        return self.fail(node, message, suggestion)
+
+    def boolean(self, node: Node, kind: ValueType, word: str) -> None:
+        if kind.base != "bool":
+            raise self.fail(node, f"{word} needs true or false, and {node.text} is {kind.spoken}")
+        if kind.nullable:
+            raise self.fail(node, f"{node.text} may be null, and {word} needs true or false: write {node.text} == true")
+
+    def literal(self, node: n.String, target: ValueType) -> None:
+        """Check a string literal that is compared with a channel, a date or a timestamp."""
+        value = node.value
+        if target.base == "channel" and value not in _CHANNELS:
+            close = closest(value, _CHANNELS)
+            raise self.fail(node, f"{value!r} is not a channel_type (one of {', '.join(_CHANNELS)})",
+                            f'"{close}"' if close else None)
+        if target.base == "date" and parse_date(value) is None:
+            raise self.fail(node, f"{value!r} is not a date; write dates as \"YYYY-MM-DD\"")
+        if target.base == "timestamp" and parse_datetime(value) is None:
+            raise self.fail(node, f"{value!r} is not a date-time; write \"2026-05-04T18:00:00Z\" (with a zone)")
+
+    def compare(self, node: n.Compare, left: ValueType, right: ValueType) -> ValueType:
+        ordering = node.op not in ("==", "!=")
+        sides = ((node.left, left, node.right, right), (node.right, right, node.left, left))
+        if not ordering and (left.base == "null" or right.base == "null"):
+            if "list" in (left.base, right.base):
+                raise self.fail(node, "a list is never null")
+            return BOOL
+        for this, this_type, other, other_type in sides:
+            base = this_type.base
+            if base == "list":
+                raise self.fail(this, f"a list can only be on the right of in, not of {node.op}")
+            if ordering and base == "null":
+                raise self.fail(this, f"{node.op} with null is always false; test with 'is null' instead")
+            if ordering and base in ("bool", "channel"):
+                raise self.fail(this, f"{this.text} is {this_type.spoken}, which has no order; use == or in")
+            if type(this) is n.String and other_type.base in ("channel", "date", "timestamp"):
+                if ordering and other_type.base == "channel":
+                    raise self.fail(this, f"{other.text} is a channel, which has no order; use == or in")
+                self.literal(this, other_type)
+                return BOOL
+        if ordering and left.base == right.base == "string":
+            raise self.fail(node, "strings have no order (<, <=, >, >=); compare them with == or in")
+        pair = {left.base, right.base}
+        if len(pair) == 1 or pair == {"timestamp", "number"} or (not ordering and pair == {"channel", "string"}):
+            return BOOL
+        raise self.mismatch(node, left, right)
+
+    def mismatch(self, node: n.Compare, left: ValueType, right: ValueType) -> ConditionTypeError:
+        message = f"cannot compare {left.spoken} with {right.spoken}: {node.text}"
+        for this, other_type in ((node.right, left), (node.left, right)):
+            if type(this) is n.String and other_type.base == "number":
+                try:
+                    number = read_number(this.value, self.limits) if NUMBER_TEXT.fullmatch(this.value) else None
+                except ConditionLimitError:
+                    number = None
+                if number is not None:
+                    return self.fail(node, f"{message}; write numbers without quotes", str(number))
+        return self.fail(node, message)
+
+    def membership(self, node: n.In, operand: ValueType, items: ValueType) -> ValueType:
+        base, element = operand.base, items.element
+        if base in ("null", "list"):
+            raise self.fail(node.operand, f"{node.operand.text} is {operand.spoken}, which is never in a list")
+        if element is None:
+            return BOOL
+        fits = {"number": ("number",), "timestamp": ("number", "string"), "string": ("string",),
+                "channel": ("string",), "date": ("string",), "bool": ("bool",)}[base]
+        if element not in fits:
+            raise self.fail(node.items, f"{node.operand.text} is {operand.spoken}, but the list holds {element}s")
+        if element == "string" and base != "string":
+            for item in node.items.items:
+                if isinstance(item, n.String):  # all of them: the list holds strings
+                    self.literal(item, operand)
+        return BOOL
+
+    def arithmetic(self, node: n.Arithmetic, left: ValueType, right: ValueType) -> ValueType:
+        nullable = left.nullable or right.nullable or node.op == "/"  # division by zero gives null
+        if "null" in (left.base, right.base):
+            raise self.fail(node, f"{node.op} with null is always null")
+        if left.base == right.base == "number":
+            return NUMBER.or_null(nullable)
+        if left.base == right.base == "timestamp" and node.op == "-":
+            return NUMBER.or_null(nullable)
+        if "timestamp" in (left.base, right.base):
+            raise self.fail(node, "timestamps can only be subtracted from each other (which gives seconds)")
+        if node.op == "+" and "string" in (left.base, right.base):
+            raise self.fail(node, "+ does not join strings; compare strings with ==, in or starts_with(...)")
+        bad = left if left.base != "number" else right
+        raise self.fail(node, f"{node.op} needs numbers, not {bad.spoken}")
+
+    def call(self, node: n.Call, args: Sequence[ValueType]) -> ValueType:
+        spec = self.functions.get(node.name)
+        if spec is None:
+            close = self.functions.suggest(node.name)
+            raise self.fail(node, f"unknown function {node.name}", close)
+        if not spec.accepts(len(args)):
+            raise self.fail(node, f"wrong number of arguments ({len(args)}) for {spec.signature}")
+        propagates = False
+        literals: list[Any] = []
+        for index, (arg, kind) in enumerate(zip(node.args, args, strict=True)):
+            param = spec.param_for(index)
+            literals.append(arg.value if isinstance(arg, (n.Number, n.String, n.Boolean)) else NOT_LITERAL)
+            if kind.base == "null":
+                if not param.nullable:
+                    raise self.fail(arg, f"{spec.name} with a null argument is always null ({spec.signature})")
+                continue
+            if type(arg) is n.String and param.base in ("channel", "date", "timestamp"):
+                self.literal(arg, param)
+            elif kind.base != param.base and not (param.base == "string" and kind.base == "channel"):
+                raise self.fail(arg, f"argument {index + 1} of {spec.signature} must be {param.spoken}, "
+                                     f"not {kind.spoken}")
+            propagates = propagates or (kind.nullable and not param.nullable)
+        if spec.check is not None:
+            problem = spec.check(literals)
+            if problem is not None:
+                raise self.fail(node, problem)
+        self.called[spec.name] = spec
+        if propagates and spec.returns != BOOL:
+            return spec.returns.or_null()
+        return spec.returns
+
+
+def check_condition(
+    node: Node,
+    event_type: EventType | str,
+    *,
+    functions: FunctionRegistry | None = None,
+    context: Mapping[str, Any] | None = None,
+    limits: Limits | None = None,
+    source: str | None = None,
+    spans: Mapping[int, tuple[int, int]] | None = None,
+    paths: Mapping[int, str] | None = None,
+) -> CheckedCondition:
+    """Type-check a condition tree for one event type.
+
+    Args:
+        node: The tree, from [parse_condition][thrilldrops_events.parse_condition] or the JSON form.
+        event_type: The event type (an ``EventType`` or its name) whose payload the condition reads.
+        functions: The callable functions; the built-ins if omitted.
+        context: The declared context values, ``{"vip_level": "number", "segment": "string?"}``.
+        limits: Size limits; the defaults if omitted.
+        source: The condition text, to report positions (with ``spans``).
+        spans: Where each node came from in ``source`` (from ``parse_with_spans``).
+        paths: Where each node came from in the JSON form (from ``read_with_paths``).
+
+    Raises:
+        ConditionTypeError: On the first problem, with a suggestion where one is close.
+        ConditionLimitError: If the tree is larger than ``limits`` allow.
+    """
+    kind = event_type_of(event_type)
+    limits = limits or DEFAULT_LIMITS
+    if not isinstance(node, Node):
+        raise ConditionTypeError(f"expected a condition node, not {type(node).__name__}")
+    for name, value, maximum in (("max_depth", node.depth, limits.max_depth), ("max_nodes", node.size,
+                                                                                limits.max_nodes)):
+        if value > maximum:
+            message = f"condition exceeds {name} ({value:,} > {maximum:,})"
+            raise ConditionLimitError(message, limit=name, maximum=maximum)
+    checker = _Checker(kind, functions or BUILTINS, declarations(context), limits, source, spans, paths)
+    result = fold(node, checker.combine)
+    if result != BOOL:
+        raise checker.fail(node, f"a condition is true or false, but this is {result.spoken}")
+    return CheckedCondition(
+        node=node,
+        event_type=kind,
+        types=checker.types,
+        fields=tuple(checker.fields),
+        context=checker.context,
+        functions=checker.called,
+        needs_envelope=any(path.startswith("event.") for path in checker.fields),
+        limits=limits,
+    )
+
