@@ -16,7 +16,7 @@ from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
 
-__all__ = ["KEYWORDS", "Token", "check_string_length", "read_number", "tokenize"]
+__all__ = ["KEYWORDS", "Lexeme", "Token", "check_string_length", "read_number", "scan", "tokenize"]
 
 #: The reserved words of the language (lower case only).
 KEYWORDS = frozenset({"and", "or", "not", "in", "is", "null", "true", "false"})
@@ -140,8 +140,36 @@ def _string(text: str, source: str, start: int, limits: Limits) -> str:
     return value
 
 
-def tokenize(source: str, limits: Limits) -> list[Token]:
-    """Split condition text into tokens, ending with an ``end`` token.
+_SPACE = r"[ \t\r\n]*"
+# String literals without escapes, control characters or surrogates (whose value is their body as written).
+_PLAIN_STRING_TEXT = r"""\"[^"\\\x00-\x1f\x7f\ud800-\udfff]*\"|'[^'\\\x00-\x1f\x7f\ud800-\udfff]*'"""
+_PLAIN_ITEM = rf"(?:{_PLAIN_STRING_TEXT}|[0-9]+(?:\.[0-9]+)?)"
+# A list literal of plain strings and plain unsigned numbers, read as one token (its items by ``_LIST_ITEM``).
+_LIST = rf"\[{_SPACE}(?:{_PLAIN_ITEM}{_SPACE}(?:,{_SPACE}{_PLAIN_ITEM}{_SPACE})*,?{_SPACE})?\]"
+_LIST_ITEM = re.compile(r"""\"([^"]*)\"|'([^']*)'|([0-9][0-9.]*)""")
+_TOKENS = rf"""
+    (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)(?P<tail>[A-Za-z0-9_.])?
+    |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+    |(?P<plain>{_PLAIN_STRING_TEXT})
+    |(?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
+    |(?P<op>==|!=|<=|>=|[<>+\-*/()\[\],.])
+    |(?P<end>\Z)
+    |(?P<error>.)
+"""
+#: One token after optional white space; a list literal of plain items is one token.
+_FAST = re.compile(rf"{_SPACE}(?:(?P<list>{_LIST})|{_TOKENS})", re.VERBOSE | re.DOTALL)
+#: The same without list tokens: every bracket, comma and item is a token of its own.
+_EACH = re.compile(rf"{_SPACE}(?:(?P<list>(?!))|{_TOKENS})", re.VERBOSE | re.DOTALL)
+_LIST_GROUP, _NUMBER, _TAIL, _NAME, _PLAIN_STRING, _STRING, _OP, _END = range(1, 9)
+
+#: A token as the parser reads it: ``(kind, value, start, end)``; the kind of an operator or a keyword is its
+#: text, else one of ``name``, ``number`` (whose value is its text, within the limits), ``string``, ``list``
+#: (whose value is its items' lexemes) and ``end``.
+Lexeme = tuple[str, Any, int, int]
+
+
+def scan(source: str, limits: Limits, *, lists: bool = True) -> list[Lexeme]:
+    """Split condition text into lexemes, ending with an ``end`` lexeme; with ``lists``, plain list literals are one.
 
     Raises:
         ConditionSyntaxError: On a character or literal that is not part of the language.
@@ -155,30 +183,80 @@ def tokenize(source: str, limits: Limits) -> list[Token]:
             limit="max_source_length",
             maximum=limits.max_source_length,
         )
-    tokens: list[Token] = []
-    length = len(source)
-    append = tokens.append
-    new = tuple.__new__  # builds the named tuples without the Python-level __new__ of NamedTuple
-    for found in _TOKEN.finditer(source):
-        kind = found.lastgroup
-        if kind == "space":
-            continue
-        text = found.group()
-        position, end = found.span()
-        if kind == "name":
-            append(new(Token, ("keyword" if text in KEYWORDS else "name", text, position, end)))
-        elif kind == "op":
-            append(new(Token, ("op", text, position, end)))
-        elif kind == "number":
-            if end < length and _NUMBER_TAIL.match(source, end):
-                raise _fail("malformed number", source, position)
-            append(Token("number", read_number(text, limits, source=source, offset=position), position, end))
-        elif kind == "string":
-            append(Token("string", _string(text, source, position, limits), position, end))
+    out: list[Lexeme] = []
+    append = out.append
+    longest = limits.max_string_length + 2
+    short = min(limits.max_number_digits, limits.max_number_exponent)
+    for found in (_FAST if lists else _EACH).finditer(source):
+        group = found.lastindex
+        if group == _OP:
+            text = found[group]
+            append((text, text, found.start(group), found.end()))
+        elif group == _NAME:
+            text = found[group]
+            append((text if text in KEYWORDS else "name", text, found.start(group), found.end()))
+        elif group == _PLAIN_STRING:
+            start, end = found.span(group)
+            if end - start > longest:
+                check_string_length(found[group][1:-1], limits, source=source, offset=start)
+            append(("string", found[group][1:-1], start, end))
+        elif group == _NUMBER:
+            start, end = found.span(group)
+            append(("number", _number(found[group], end - start <= short, source, start, limits), start, end))
+        elif group == _LIST_GROUP:
+            start, end = found.span(group)
+            append(("list", _items(source, start, end, limits, longest, short), start, end))
+        elif group == _END:
+            append(("end", None, len(source), len(source)))
+            break
         else:
-            raise _unexpected(source, position)
-    tokens.append(Token("end", None, length, length))
-    return tokens
+            append(_odd(found, group, source, limits))
+    return out
+
+
+def _number(text: str, short: bool, source: str, start: int, limits: Limits) -> str:
+    """The text of a number literal, once it is known to be within the limits."""
+    if not short or "e" in text or "E" in text:
+        read_number(text, limits, source=source, offset=start)
+    return text
+
+
+def _items(source: str, start: int, end: int, limits: Limits, longest: int, short: int) -> list[Lexeme]:
+    items: list[Lexeme] = []
+    for item in _LIST_ITEM.finditer(source, start, end):
+        begin, finish = item.span()
+        text = item[3]
+        if text is None:
+            value = item[1] if item[2] is None else item[2]
+            if finish - begin > longest:
+                check_string_length(value, limits, source=source, offset=begin)
+            items.append(("string", value, begin, finish))
+        else:
+            items.append(("number", _number(text, finish - begin <= short, source, begin, limits), begin, finish))
+    return items
+
+
+def _odd(found: re.Match[str], group: int | None, source: str, limits: Limits) -> Lexeme:
+    """The lexeme of a string with escapes (or the error of a refused one), or the error at ``found``."""
+    if group == _STRING:
+        start = found.start(group)
+        return "string", _string(found[group], source, start, limits), start, found.end()
+    if group == _TAIL:
+        raise _fail("malformed number", source, found.start(_NUMBER))
+    raise _unexpected(source, found.start(group or 0))
+
+
+def tokenize(source: str, limits: Limits) -> list[Token]:
+    """Split condition text into tokens, ending with an ``end`` token.
+
+    Raises:
+        ConditionSyntaxError: On a character or literal that is not part of the language.
+        ConditionLimitError: On text or a literal larger than ``limits`` allow.
+    """
+    kinds = {"name": "name", "number": "number", "string": "string", "end": "end"}
+    return [Token(kinds.get(kind) or ("keyword" if kind in KEYWORDS else "op"),
+                  Decimal(value) if kind == "number" else value, start, end)
+            for kind, value, start, end in scan(source, limits, lists=False)]
 
 
 def _unexpected(source: str, position: int) -> ConditionSyntaxError:

@@ -1,9 +1,12 @@
-"""Condition text to a tree: precedence climbing, without Python recursion.
+"""Condition text to a tree: precedence climbing on an explicit stack, without Python recursion.
 
-The grammar functions are generators run by ``trampoline``,
-so nesting lives in a list rather than on the interpreter's stack; nesting (parentheses, ``not``,
-unary minus, calls) and the depth and size of the tree are checked against the ``Limits`` as
-the tree is built, so 100,000 opening parentheses are refused after the first few hundred.
+The text is split into lexemes first (``lexer.scan``: one regular expression; a list literal of
+plain strings and numbers is one lexeme), so every lexical error is reported before any
+grammatical one. The parser then climbs precedence with the pending constructs (an operator
+waiting for its right side, an open parenthesis, a call reading its arguments) in a list rather
+than on the interpreter's stack; nesting (parentheses, ``not``, unary minus, calls) and the depth
+and size of the tree are checked against the ``Limits`` as the tree is built, so 100,000 opening
+parentheses are refused after the first few hundred.
 
 Precedence, lowest first: ``or``; ``and``; ``not``; comparisons (``== != < <= > >=``, ``in``,
 ``not in``, ``is null``, ``is not null``), which do not chain; ``+ -``; ``* /``; unary ``-``.
@@ -11,266 +14,271 @@ Precedence, lowest first: ``or``; ``and``; ``not``; comparisons (``== != < <= > 
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
+from thrilldrops_events.conditions import _build as build
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._node import ADDITIVE, COMPARISON, MULTIPLICATIVE, NOT, UNARY
-from thrilldrops_events.conditions._walk import trampoline
-from thrilldrops_events.conditions.lexer import KEYWORDS, Token, tokenize
+from thrilldrops_events.conditions._parse_state import ParseState, Spans
+from thrilldrops_events.conditions.lexer import KEYWORDS, Lexeme
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import Node
-from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
 
 __all__ = ["Spans", "parse_condition", "parse_with_spans"]
 
-#: Where each node of a parsed tree came from: ``id(node) -> (start, end)`` offsets in the text.
-Spans = dict[int, tuple[int, int]]
-
-N = TypeVar("N", bound=Node)
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
-_Parse = Generator[Any, Any, Node]
+_LITERALS = frozenset({"string", "number"})
+_ARITHMETIC = {"+": ADDITIVE, "-": ADDITIVE, "*": MULTIPLICATIVE, "/": MULTIPLICATIVE}
+# For each chain: the highest floor that reads it, the floor of its operands, and its node.
+_CHAINS: dict[str, tuple[int, int, type[n.And | n.Or]]] = {"or": (1, 2, n.Or), "and": (2, 3, n.And)}
+# What waits on the stack for an expression: (what, a, b, floor, start, compared), the last three
+# being the state of the expression it belongs to.
+_CHAIN, _ARITH, _COMPARE, _PAREN, _NOT, _NEGATE, _CALL = range(7)
+_Frame = tuple[int, Any, Any, int, int, bool]
 
 
-class _Parser:
-    def __init__(self, source: str, limits: Limits) -> None:
-        self.source = source
-        self.limits = limits
-        self.tokens = tokenize(source, limits)
-        self.index = 0
-        self.nesting = 0
-        self.nodes = 0
-        self.spans: Spans = {}
-
-    # -- helpers ---------------------------------------------------------------------------------
-
-    @property
-    def peek(self) -> Token:
-        return self.tokens[self.index]
-
-    def advance(self) -> Token:
-        token = self.tokens[self.index]
-        self.index += 1
-        return token
-
-    def at(self, kind: str, value: object = None) -> bool:
-        token = self.tokens[self.index]
-        return token.kind == kind and (value is None or token.value == value)
-
-    def error(self, message: str, token: Token | None = None) -> ConditionSyntaxError:
-        token = token or self.peek
-        return ConditionSyntaxError(message, source=self.source, offset=token.start)
-
-    def limit(self, message: str, name: str, token: Token) -> ConditionLimitError:
-        maximum = getattr(self.limits, name)
-        return ConditionLimitError(message, limit=name, maximum=maximum, source=self.source, offset=token.start)
-
-    def expect(self, value: str, what: str) -> Token:
-        if self.at("op", value):
-            return self.advance()
-        raise self.error(f"expected {what}, found {self.describe(self.peek)}")
-
-    @staticmethod
-    def describe(token: Token) -> str:
-        if token.kind == "end":
-            return "the end of the condition"
-        if token.kind == "string":
-            return "a string"
-        if token.kind == "number":
-            return f"the number {token.value}"
-        return f"'{token.value}'"
-
-    def made(self, node: N, start: int, end: int | None = None) -> N:
-        self.nodes += 1
-        if node.depth > self.limits.max_depth:
-            raise self.limit(f"condition is nested more than {self.limits.max_depth} levels deep", "max_depth",
-                             Token("op", None, start, start))
-        if self.nodes > self.limits.max_nodes:
-            raise self.limit(f"condition has more than {self.limits.max_nodes:,} nodes", "max_nodes",
-                             Token("op", None, start, start))
-        self.spans[id(node)] = (start, self.tokens[self.index - 1].end if end is None else end)
-        return node
-
-    def enter(self, token: Token) -> None:
-        self.nesting += 1
-        if self.nesting > self.limits.max_depth:
-            raise self.limit(f"condition is nested more than {self.limits.max_depth} levels deep", "max_depth", token)
-
-    # -- grammar ---------------------------------------------------------------------------------
-
+class _Parser(ParseState):
     def condition(self) -> Node:
-        node = trampoline(self.expression(0))
-        if not self.at("end"):
-            token = self.peek
+        node = self.expression()
+        token = self.tokens[self.index]
+        if token[0] != "end":
             hint = ""
-            if token.kind == "name" and token.value.lower() in KEYWORDS:
-                hint = f"; keywords are lower case: '{token.value.lower()}'"
+            if token[0] == "name" and token[1].lower() in KEYWORDS:
+                hint = f"; keywords are lower case: '{token[1].lower()}'"
             raise self.error(f"expected an operator or the end, found {self.describe(token)}{hint}")
         return node
 
-    def expression(self, floor: int) -> _Parse:
-        start = self.peek.start
-        left: Node = yield (self.prefix, floor)
-        compared = False
+    def expression(self) -> Node:
+        """The whole expression: operands by ``prefix``, operators here, what waits for an operand on ``stack``."""
+        tokens = self.tokens
+        stack: list[_Frame] = []
+        floor = 0
         while True:
-            token = self.peek
-            word = token.value if token.kind in ("keyword", "op") else None
-            if word == "or" and floor <= 1:
-                left = yield (self.chain, left, start, "or", n.Or, 2)
-            elif word == "and" and floor <= 2:
-                left = yield (self.chain, left, start, "and", n.And, 3)
-            elif floor > COMPARISON:
-                if (word in ("+", "-") and floor <= ADDITIVE) or (word in ("*", "/") and floor <= MULTIPLICATIVE):
-                    left = yield (self.arithmetic, left, start)
-                else:
-                    return left
-            elif word in _COMPARISONS or word in ("in", "is") or (word == "not" and self.tokens[self.index + 1].value
-                                                                   == "in"):
-                if compared:
-                    raise self.error("comparisons do not chain; join them with 'and'")
-                compared = True
-                left = yield (self.comparison, left, start)
-            elif word in ("+", "-", "*", "/"):
-                left = yield (self.arithmetic, left, start)
-            else:
-                return left
-
-    def chain(self, left: Node, start: int, word: str, kind: type[n.And | n.Or], floor: int) -> _Parse:
-        operands = [left]
-        while self.at("keyword", word):
-            self.advance()
-            operands.append((yield (self.expression, floor)))
-            if len(operands) > self.limits.max_nodes:
-                raise self.limit(f"condition has more than {self.limits.max_nodes:,} nodes", "max_nodes", self.peek)
-        return self.made(kind(tuple(operands)), start)
-
-    def arithmetic(self, left: Node, start: int) -> _Parse:
-        token = self.advance()
-        op = str(token.value)
-        right = yield (self.expression, (ADDITIVE if op in "+-" else MULTIPLICATIVE) + 1)
-        return self.made(n.Arithmetic(op, left, right), start)
-
-    def comparison(self, left: Node, start: int) -> _Parse:
-        token = self.advance()
-        word = token.value
-        if word == "is":
-            negated = self.at("keyword", "not")
-            if negated:
-                self.advance()
-            if not self.at("keyword", "null"):
-                raise self.error(f"expected 'null' after 'is{' not' if negated else ''}' (is compares with null only)")
-            self.advance()
-            return self.made(n.IsNull(left, negated), start)
-        if word in ("in", "not"):
-            if word == "not":
-                self.advance()
-            if not self.at("op", "["):
-                raise self.error("expected a list such as [\"a\", \"b\"] after 'in'")
-            items = self.list_literal()
-            return self.made(n.In(left, items, word == "not"), start)
-        right = yield (self.expression, ADDITIVE)
-        return self.made(n.Compare(str(word), left, right), start)
-
-    def list_literal(self) -> n.ListLiteral:
-        opening = self.advance()
-        items: list[n.Number | n.String | n.Boolean] = []
-        while not self.at("op", "]"):
-            if items:
-                self.expect(",", "',' or ']' in the list")
-                if self.at("op", "]"):
+            start, compared = tokens[self.index][2], False
+            node = self.prefix(floor, stack)
+            while node is not None:  # None: a construct waits for an expression at self.want
+                kind = tokens[self.index][0]
+                if kind in _CHAINS and floor <= _CHAINS[kind][0]:
+                    self.index += 1
+                    stack.append((_CHAIN, [node], kind, floor, start, compared))
+                    self.want = _CHAINS[kind][1]
                     break
-            token = self.advance()
-            negative = token.kind == "op" and token.value == "-" and self.at("number")
-            if negative:
-                token = self.advance()
-            if token.kind == "number":
-                value: Decimal = token.value
-                items.append(n.Number(value.copy_negate() if negative else value))
-            elif token.kind == "string":
-                items.append(n.String(str(token.value)))
-            elif token.kind == "keyword" and token.value in ("true", "false"):
-                items.append(n.Boolean(token.value == "true"))
-            else:
-                what = "null" if token.value == "null" else self.describe(token)
-                raise self.error(f"list items are number, string or boolean literals, not {what}", token)
-            self.spans[id(items[-1])] = (token.start, token.end)
-            if len(items) > self.limits.max_list_length:
-                raise self.limit(f"list has more than {self.limits.max_list_length:,} items", "max_list_length",
-                                 opening)
-            self.nodes += 1
-        self.advance()
-        return self.made(n.ListLiteral(tuple(items)), opening.start)
+                if floor > COMPARISON and not (kind in _ARITHMETIC and floor <= _ARITHMETIC[kind]):
+                    pass  # above comparisons only tighter arithmetic continues the expression
+                elif kind in _COMPARISONS:
+                    if compared:
+                        raise self.error("comparisons do not chain; join them with 'and'")
+                    right = tokens[self.index + 1]
+                    if right[0] in _LITERALS and tokens[self.index + 2][0] not in _ARITHMETIC:
+                        self.index += 2  # a literal on the right: the comparison is complete
+                        literal = self.string(right[1]) if right[0] == "string" else self.number(right[1])
+                        node = self.made(build.compare(kind, node, self.leaf(literal, right)), start)
+                        compared = True
+                        continue
+                    self.index += 1
+                    stack.append((_COMPARE, kind, node, floor, start, True))
+                    self.want = ADDITIVE
+                    break
+                elif kind == "in" or kind == "is" or (kind == "not" and tokens[self.index + 1][1] == "in"):
+                    if compared:
+                        raise self.error("comparisons do not chain; join them with 'and'")
+                    node, compared = self.test(node, start), True
+                    continue
+                elif kind in _ARITHMETIC:
+                    self.index += 1
+                    stack.append((_ARITH, kind, node, floor, start, compared))
+                    self.want = _ARITHMETIC[kind] + 1
+                    break
+                if not stack:
+                    return node
+                frame = stack.pop()
+                _, _, _, floor, start, compared = frame
+                node = self.resume(frame, node, stack)
+            floor = self.want
 
-    def prefix(self, floor: int) -> _Parse:
-        token = self.advance()
-        kind, value = token.kind, token.value
+    def prefix(self, floor: int, stack: list[_Frame]) -> Node | None:
+        """An operand; ``None`` after pushing a construct that waits for an expression at ``self.want``."""
+        token = self.tokens[self.index]
+        self.index += 1
+        kind, value, start = token[0], token[1], token[2]
+        if kind == "name":
+            return self.reference(token, floor, stack)
         if kind == "number":
-            return self.made(n.Number(value), token.start)
+            return self.leaf(self.number(value), token)
         if kind == "string":
-            return self.made(n.String(str(value)), token.start)
-        if kind == "keyword":
-            if value in ("true", "false"):
-                return self.made(n.Boolean(value == "true"), token.start)
-            if value == "null":
-                return self.made(n.Null(), token.start)
-            if value == "not":
-                if floor > NOT:
-                    raise self.error("'not' needs parentheses here: write (not ...)", token)
-                self.enter(token)
-                operand = yield (self.expression, NOT)
-                self.nesting -= 1
-                return self.made(n.Not(operand), token.start)
-        elif kind == "op":
-            if value == "(":
-                self.enter(token)
-                inner: Node = yield (self.expression, 0)
-                self.expect(")", "')'")
-                self.nesting -= 1
-                return inner
-            if value == "-":
-                if self.at("number"):
-                    number = self.advance()
-                    return self.made(n.Number(number.value.copy_negate()), token.start)
-                self.enter(token)
-                operand = yield (self.expression, UNARY)
-                self.nesting -= 1
-                return self.made(n.Negate(operand), token.start)
-            if value == "[":
-                self.index -= 1
-                return self.list_literal()
-        elif kind == "name":
-            node: Node = yield (self.reference, token)
-            return node
+            return self.leaf(self.string(value), token)
+        if kind == "list":
+            return self.plain_list(token)
+        if kind == "true" or kind == "false":
+            return self.leaf(build.boolean(kind == "true"), token)
+        if kind == "null":
+            return self.leaf(build.null(), token)
+        if kind == "(":
+            self.enter(token)
+            stack.append((_PAREN, None, None, floor, start, False))
+            self.want = 0
+            return None
+        if kind == "not":
+            if floor > NOT:
+                raise self.error("'not' needs parentheses here: write (not ...)", token)
+            self.enter(token)
+            stack.append((_NOT, None, None, floor, start, False))
+            self.want = NOT
+            return None
+        if kind == "-":
+            number = self.tokens[self.index]
+            if number[0] == "number":
+                self.index += 1
+                return self.made(self.number(number[1], negative=True), start)
+            self.enter(token)
+            stack.append((_NEGATE, None, None, floor, start, False))
+            self.want = UNARY
+            return None
+        if kind == "[":
+            self.index -= 1
+            return self.list_literal()
         raise self.error(f"expected a value, found {self.describe(token)}", token)
 
-    def reference(self, token: Token) -> _Parse:
-        name = str(token.value)
-        if self.at("op", "("):
+    def reference(self, token: Lexeme, floor: int, stack: list[_Frame]) -> Node | None:
+        name = token[1]
+        after = self.tokens[self.index][0]
+        if after == "(":
             self.enter(token)
-            self.advance()
-            args: list[Node] = []
-            while not self.at("op", ")"):
-                if args:
-                    self.expect(",", "',' or ')' after a function argument")
-                args.append((yield (self.expression, 0)))
-            self.advance()
-            self.nesting -= 1
-            return self.made(n.Call(name, tuple(args)), token.start)
-        if self.at("op", "."):
-            self.advance()
+            self.index += 1
+            if self.tokens[self.index][0] == ")":
+                self.index += 1
+                self.nesting -= 1
+                return self.made(build.call(name, ()), token[2])
+            stack.append((_CALL, name, [], floor, token[2], False))
+            self.want = 0
+            return None
+        if after == ".":
+            self.index += 1
             if name not in ("event", "ctx"):
                 raise self.error(
                     f"'{name}.' is not a scope: fields are written bare (amount), on the envelope as event.<name>, "
                     "and context values as ctx.<name>",
                     token,
                 )
-            member = self.advance()
-            if member.kind != "name":
+            member = self.tokens[self.index]
+            self.index += 1
+            if member[0] != "name":
                 raise self.error(f"expected a name after '{name}.'", member)
-            return self.made(n.FieldRef(name, str(member.value)), token.start)
-        return self.made(n.FieldRef("payload", name), token.start)
-        yield  # pragma: no cover - makes this a generator
+            return self.made(self.field(name, member[1]), token[2])
+        return self.leaf(self.field("payload", name), token)
+
+    def resume(self, frame: _Frame, node: Node, stack: list[_Frame]) -> Node | None:
+        """Give ``node`` to what waited for it: the construct it completes, or ``None`` when that wants more."""
+        what, first, second, _, start, _ = frame
+        if what == _CHAIN:
+            first.append(node)
+            if len(first) > self.limits.max_nodes:
+                raise self.too_many(self.tokens[self.index][2])
+            if self.tokens[self.index][0] == second:
+                self.index += 1
+                stack.append(frame)
+                self.want = _CHAINS[second][1]
+                return None
+            return self.made(build.chain(_CHAINS[second][2], tuple(first)), start)
+        if what == _COMPARE:
+            return self.made(build.compare(first, second, node), start)
+        if what == _ARITH:
+            return self.made(build.arithmetic(first, second, node), start)
+        if what == _CALL:
+            second.append(node)
+            if self.tokens[self.index][0] != ")":
+                self.expect(",", "',' or ')' after a function argument")
+                stack.append(frame)
+                self.want = 0
+                return None
+            self.index += 1
+        elif what == _PAREN:
+            self.expect(")", "')'")
+        self.nesting -= 1
+        if what == _NOT:
+            return self.made(build.not_(node), start)
+        if what == _NEGATE:
+            return self.made(build.negate(node), start)
+        if what == _CALL:
+            return self.made(build.call(first, tuple(second)), start)
+        return node
+
+    def test(self, left: Node, start: int) -> Node:
+        """``in [...]``, ``not in [...]``, ``is null``, ``is not null`` after ``left``."""
+        word = self.tokens[self.index][0]
+        self.index += 1
+        if word == "is":
+            negated = self.tokens[self.index][0] == "not"
+            if negated:
+                self.index += 1
+            if self.tokens[self.index][0] != "null":
+                raise self.error(f"expected 'null' after 'is{' not' if negated else ''}' (is compares with null only)")
+            self.index += 1
+            return self.made(build.is_null(left, negated), start)
+        if word == "not":
+            self.index += 1
+        token = self.tokens[self.index]
+        if token[0] == "list":
+            self.index += 1
+            items = self.plain_list(token)
+        elif token[0] == "[":
+            items = self.list_literal()
+        else:
+            raise self.error("expected a list such as [\"a\", \"b\"] after 'in'")
+        return self.made(build.member(left, items, word == "not"), start)
+
+    def plain_list(self, token: Lexeme) -> n.ListLiteral:
+        """A list lexeme: plain strings and numbers, already read."""
+        spans = self.spans
+        items: list[n.Number | n.String | n.Boolean] = []
+        append = items.append
+        string, number = self.string, self.number
+        for kind, value, start, end in token[1]:
+            item = string(value) if kind == "string" else number(value)
+            append(item)
+            spans[id(item)] = (start, end)
+        if len(items) > self.limits.max_list_length:
+            raise self.too_long(token[2])
+        self.nodes += len(items)
+        node = build.list_literal(tuple(items))
+        self.made(node, token[2])
+        return node
+
+    def list_literal(self) -> n.ListLiteral:
+        """A list token by token (items with escapes, signs, booleans, or errors)."""
+        tokens = self.tokens
+        opening = tokens[self.index]
+        self.index += 1
+        items: list[n.Number | n.String | n.Boolean] = []
+        while tokens[self.index][0] != "]":
+            if items:
+                self.expect(",", "',' or ']' in the list")
+                if tokens[self.index][0] == "]":
+                    break
+            token = tokens[self.index]
+            self.index += 1
+            negative = token[0] == "-" and tokens[self.index][0] == "number"
+            if negative:
+                token = tokens[self.index]
+                self.index += 1
+            kind = token[0]
+            if kind == "number":
+                items.append(self.number(token[1], negative))
+            elif kind == "string":
+                items.append(self.string(token[1]))
+            elif kind == "true" or kind == "false":
+                items.append(build.boolean(kind == "true"))
+            else:
+                what = "null" if kind == "null" else self.describe(token)
+                raise self.error(f"list items are number, string or boolean literals, not {what}", token)
+            self.spans[id(items[-1])] = (token[2], token[3])
+            if len(items) > self.limits.max_list_length:
+                raise self.too_long(opening[2])
+            self.nodes += 1
+        self.index += 1
+        node = build.list_literal(tuple(items))
+        self.made(node, opening[2])
+        return node
 
 
 def parse_with_spans(source: str, limits: Limits | None = None) -> tuple[Node, Spans]:

@@ -1,0 +1,140 @@
+"""The state of a parse and what every grammar rule uses: errors, spans, limits, shared literal nodes.
+
+The grammar is in ``thrilldrops_events.conditions.parser``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from thrilldrops_events.conditions import _build as build
+from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions.lexer import Lexeme, scan
+from thrilldrops_events.conditions.limits import Limits
+from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
+
+__all__ = ["ParseState", "Spans"]
+
+#: Where each node of a parsed tree came from: ``id(node) -> (start, end)`` offsets in the text.
+Spans = dict[int, tuple[int, int]]
+
+# Literal nodes and payload references already built, by text: nodes are immutable, so conditions share them
+# (within one condition each occurrence is a node of its own, with its own span). Short texts only, and at
+# most ``_INTERNED`` of each kind (the table starts again when full).
+_STRINGS: dict[str, n.String] = {}
+_NUMBERS: dict[str, n.Number] = {}
+_FIELDS: dict[str, n.FieldRef] = {}
+_INTERNED, _SHORT = 20_000, 64
+
+
+def _keep(table: dict[str, Any], key: str, node: Node) -> None:
+    if len(key) <= _SHORT:
+        if len(table) >= _INTERNED:
+            table.clear()
+        table[key] = node
+
+
+class ParseState:
+    """The lexemes of one text, the position in them, and what has been built so far."""
+
+    def __init__(self, source: str, limits: Limits) -> None:
+        self.source = source
+        self.limits = limits
+        self.tokens = scan(source, limits)
+        self.index = 0
+        self.nesting = 0
+        self.nodes = 0
+        self.spans: Spans = {}
+        self.want = 0  # the floor of the expression a prefix construct waits for
+
+    # -- errors ----------------------------------------------------------------------------------
+
+    def error(self, message: str, token: Lexeme | None = None) -> ConditionSyntaxError:
+        token = token or self.tokens[self.index]
+        return ConditionSyntaxError(message, source=self.source, offset=token[2])
+
+    def limit(self, message: str, name: str, offset: int) -> ConditionLimitError:
+        maximum = getattr(self.limits, name)
+        return ConditionLimitError(message, limit=name, maximum=maximum, source=self.source, offset=offset)
+
+    def too_deep(self, offset: int) -> ConditionLimitError:
+        return self.limit(f"condition is nested more than {self.limits.max_depth} levels deep", "max_depth", offset)
+
+    def too_long(self, offset: int) -> ConditionLimitError:
+        maximum = self.limits.max_list_length
+        return self.limit(f"list has more than {maximum:,} items", "max_list_length", offset)
+
+    def too_many(self, offset: int) -> ConditionLimitError:
+        return self.limit(f"condition has more than {self.limits.max_nodes:,} nodes", "max_nodes", offset)
+
+    @staticmethod
+    def describe(token: Lexeme) -> str:
+        kind = token[0]
+        if kind == "end":
+            return "the end of the condition"
+        if kind == "string":
+            return "a string"
+        if kind == "number":
+            return f"the number {Decimal(token[1])}"
+        return "'['" if kind == "list" else f"'{token[1]}'"
+
+    def expect(self, kind: str, what: str) -> None:
+        token = self.tokens[self.index]
+        if token[0] != kind:
+            raise self.error(f"expected {what}, found {self.describe(token)}")
+        self.index += 1
+
+    # -- nodes -----------------------------------------------------------------------------------
+
+    def made(self, node: Node, start: int) -> Node:
+        self.nodes += 1
+        if node._depth > self.limits.max_depth:
+            raise self.too_deep(start)
+        if self.nodes > self.limits.max_nodes:
+            raise self.too_many(start)
+        self.spans[id(node)] = (start, self.tokens[self.index - 1][3])
+        return node
+
+    def leaf(self, node: Node, token: Lexeme) -> Node:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            raise self.too_many(token[2])
+        self.spans[id(node)] = (token[2], token[3])
+        return node
+
+    def string(self, value: str) -> n.String:
+        node = _STRINGS.get(value)
+        if node is None or id(node) in self.spans:
+            fresh = build.string(value)
+            if node is None:
+                _keep(_STRINGS, value, fresh)
+            return fresh
+        return node
+
+    def number(self, text: str, negative: bool = False) -> n.Number:
+        key = "-" + text if negative else text
+        node = _NUMBERS.get(key)
+        if node is None or id(node) in self.spans:
+            value = Decimal(text)
+            fresh = build.number(value.copy_negate() if negative else value)
+            if node is None:
+                _keep(_NUMBERS, key, fresh)
+            return fresh
+        return node
+
+    def field(self, scope: str, name: str) -> n.FieldRef:
+        key = name if scope == "payload" else f"{scope}.{name}"
+        node = _FIELDS.get(key)
+        if node is None or id(node) in self.spans:
+            fresh = build.field(scope, name)
+            if node is None:
+                _keep(_FIELDS, key, fresh)
+            return fresh
+        return node
+
+    def enter(self, token: Lexeme) -> None:
+        self.nesting += 1
+        if self.nesting > self.limits.max_depth:
+            raise self.too_deep(token[2])
