@@ -1,21 +1,21 @@
 """Type-check a condition tree against an event type's schema, its context and its functions.
 
-Only the fields the schema declares (read through ``payload_fields``
-and ``ENVELOPE_FIELDS``) can be read: unknown fields that an event
-happens to carry (``model_extra``) are not addressable, and ``session_token`` is refused because
-it is secret. Every problem is reported at compile time as a
+Only the fields the schema declares (read through ``payload_fields`` and ``ENVELOPE_FIELDS``) can
+be read: unknown fields that an event happens to carry (``model_extra``) are not addressable, and
+``session_token`` is refused because it is secret. Every problem is reported at compile time as a
 [ConditionTypeError][thrilldrops_events.ConditionTypeError], with a did-you-mean suggestion where one is close.
+The walk is iterative, each node's rule found by its class in one look-up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from thrilldrops_events._fields import ENVELOPE_FIELDS, KIND_CONSTRAINTS, payload_fields
+from thrilldrops_events._fields import ENVELOPE_FIELDS, KIND_CONSTRAINTS, FieldSpec, payload_fields
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import nodes as n
-from thrilldrops_events.conditions._walk import fold
 from thrilldrops_events.conditions.checked import CheckedCondition, declarations, event_type_of, unknown_field
 from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec
 from thrilldrops_events.conditions.lexer import NUMBER_TEXT, check_string_length, read_number
@@ -39,6 +39,19 @@ __all__ = ["CheckedCondition", "check_condition"]
 _CHANNELS = KIND_CONSTRAINTS["channel"].values or ()
 _LITERAL_TYPES: dict[type[Node], str] = {n.Number: "number", n.String: "string", n.Boolean: "bool"}
 _WORDS: dict[type[Node], str] = {n.Not: "not", n.And: "and", n.Or: "or"}
+_EVENT_TYPES: dict[str, EventType] = {member.value: member for member in EventType} | {m: m for m in EventType}
+# Per event type: its payload fields and the envelope's, by name.
+_FIELD_TABLES: dict[EventType, tuple[dict[str, FieldSpec], dict[str, FieldSpec]]] = {}
+# The type of a reference to a field of each kind, nullable or not.
+_FIELD_TYPES = {(kind, nullable): value.or_null(nullable) for kind, value in KIND_TYPES.items()
+                for nullable in (False, True)}
+
+
+def _tables(kind: EventType) -> tuple[dict[str, FieldSpec], dict[str, FieldSpec]]:
+    if kind not in _FIELD_TABLES:
+        _FIELD_TABLES[kind] = ({spec.name: spec for spec in payload_fields(kind)},
+                               {spec.name: spec for spec in ENVELOPE_FIELDS})
+    return _FIELD_TABLES[kind]
 
 
 class _Checker:
@@ -56,18 +69,15 @@ class _Checker:
         self.functions = functions
         self.declared = context
         self.limits = limits
+        self.short = min(limits.max_number_digits, limits.max_number_exponent)
         self.source = source
         self.spans = spans or {}
         self.paths = paths or {}
-        specs = payload_fields(event_type)
-        self.payload = {spec.name: spec for spec in specs}
-        self.envelope = {spec.name: spec for spec in ENVELOPE_FIELDS}
+        self.payload, self.envelope = _tables(event_type)
         self.types: dict[int, ValueType] = {}
         self.fields: dict[str, None] = {}
         self.context: dict[str, ValueType] = {}
         self.called: dict[str, FunctionSpec] = {}
-
-    # -- errors ----------------------------------------------------------------------------------
 
     def where(self, node: Node) -> dict[str, Any]:
         if id(node) in self.spans:
@@ -81,66 +91,81 @@ class _Checker:
             message = f"{message}; did you mean {suggestion}?"
         return ConditionTypeError(message, suggestion=suggestion, **self.where(node))
 
-    # -- the walk --------------------------------------------------------------------------------
+    def walk(self, root: Node) -> ValueType:
+        """The type of ``root``, from its children's, bottom up and left to right, without recursion."""
+        order: list[tuple[Node, int]] = []
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node._opaque:  # a list literal: its items are read by its own rule
+                order.append((node, 0))
+            else:
+                children = node.children
+                order.append((node, len(children)))
+                stack.extend(children)
+        values: list[ValueType] = []
+        types = self.types
+        rules = _RULES
+        for node, count in reversed(order):
+            split = len(values) - count
+            result = (rules.get(type(node)) or _rule_for(node))(self, node, values[split:])
+            del values[split:]
+            types[id(node)] = result
+            values.append(result)
+        return values[0]
 
-    def combine(self, node: Node, kids: Sequence[ValueType]) -> ValueType:
-        result: ValueType
-        match node:
-            case n.FieldRef():
-                result = self.reference(node)
-            case n.Number(value):
-                read_number(str(value), self.limits, **self.where(node))
-                result = NUMBER
-            case n.String(value):
-                check_string_length(value, self.limits, **self.where(node))
-                result = STRING
-            case n.Compare():
-                result = self.compare(node, kids[0], kids[1])
-            case n.Not() | n.And() | n.Or():
-                word = _WORDS[type(node)]
-                for child, child_type in zip(node.children, kids, strict=True):
-                    self.boolean(child, child_type, word)
-                result = BOOL
-            case n.Boolean():
-                result = BOOL
-            case n.Null():
-                result = NULL
-            case n.ListLiteral():
-                result = self.list_literal(node)
-            case n.In():
-                result = self.membership(node, kids[0], kids[1])
-            case n.IsNull():
-                if kids[0].base == "list":
-                    raise self.fail(node, "a list is never null")
-                result = BOOL
-            case n.Arithmetic():
-                result = self.arithmetic(node, kids[0], kids[1])
-            case n.Negate():
-                if kids[0].base != "number":
-                    raise self.fail(node, f"unary minus needs a number, not {kids[0].spoken}")
-                result = kids[0]
-            case n.Call():
-                result = self.call(node, kids)
-            case _:  # pragma: no cover - every node kind is handled
-                raise TypeError(f"not a condition node: {type(node).__name__}")
-        self.types[id(node)] = result
-        return result
+    def number(self, node: n.Number, kids: Sequence[ValueType]) -> ValueType:
+        self.measure(node.value, node)
+        return NUMBER
 
-    def list_literal(self, node: n.ListLiteral) -> ValueType:
-        if len(node.items) > self.limits.max_list_length:
+    def measure(self, value: Decimal, node: Node) -> None:
+        """Refuse a number literal beyond the limits (the text of a smaller one cannot be)."""
+        text = str(value)
+        if len(text) > self.short or "E" in text:
+            read_number(text, self.limits, **self.where(node))
+
+    def string(self, node: n.String, kids: Sequence[ValueType]) -> ValueType:
+        if len(node.value) > self.limits.max_string_length:
+            check_string_length(node.value, self.limits, **self.where(node))
+        return STRING
+
+    def logic(self, node: Node, kids: Sequence[ValueType]) -> ValueType:
+        word = _WORDS[type(node)]
+        for child, child_type in zip(node.children, kids, strict=True):
+            if child_type is not BOOL:
+                self.boolean(child, child_type, word)
+        return BOOL
+
+    def is_null(self, node: n.IsNull, kids: Sequence[ValueType]) -> ValueType:
+        if kids[0].base == "list":
+            raise self.fail(node, "a list is never null")
+        return BOOL
+
+    def negate(self, node: n.Negate, kids: Sequence[ValueType]) -> ValueType:
+        if kids[0].base != "number":
+            raise self.fail(node, f"unary minus needs a number, not {kids[0].spoken}")
+        return kids[0]
+
+    def list_literal(self, node: n.ListLiteral, kids: Sequence[ValueType] = ()) -> ValueType:
+        items = node.items
+        if len(items) > self.limits.max_list_length:
             raise ConditionLimitError(
                 f"list has more than {self.limits.max_list_length:,} items",
                 limit="max_list_length",
                 maximum=self.limits.max_list_length,
                 **self.where(node),
             )
-        where = self.where(node)
-        for item in node.items:
-            if type(item) is n.String:
-                check_string_length(item.value, self.limits, **where)
-            elif type(item) is n.Number:
-                read_number(str(item.value), self.limits, **where)
-        kinds = {_LITERAL_TYPES[type(item)] for item in node.items}
+        longest = self.limits.max_string_length
+        classes = set()
+        for item in items:
+            kind = type(item)
+            classes.add(kind)
+            if kind is n.String and isinstance(item, n.String):
+                if len(item.value) > longest:
+                    check_string_length(item.value, self.limits, **self.where(node))
+            elif kind is n.Number and isinstance(item, n.Number):
+                self.measure(item.value, node)
+        kinds = {_LITERAL_TYPES[kind] for kind in classes}
         if len(kinds) > 1:
             raise self.fail(node, f"a list holds items of one type, not a mix of {'s and '.join(sorted(kinds))}s")
         return list_of(kinds.pop() if kinds else None)
@@ -165,7 +190,7 @@ class _Checker:
         if spec.kind == "secret":
             raise self.fail(node, f"{name} is secret: conditions cannot read it")
         self.fields.setdefault(node.path)
-        return KIND_TYPES[spec.kind].or_null(spec.nullable)
+        return _FIELD_TYPES[spec.kind, spec.nullable]
 
     def unknown(self, node: n.FieldRef) -> ConditionTypeError:
         message, suggestion = unknown_field(node, self.event_type, list(self.payload), list(self.envelope),
@@ -292,6 +317,33 @@ class _Checker:
         return spec.returns
 
 
+_Rule = Callable[[_Checker, Any, Sequence[ValueType]], ValueType]
+#: The rule for each kind of node: its type from its children's.
+_RULES: dict[type, _Rule] = {
+    n.FieldRef: lambda checker, node, kids: checker.reference(node),
+    n.Number: _Checker.number,
+    n.String: _Checker.string,
+    n.Compare: lambda checker, node, kids: checker.compare(node, kids[0], kids[1]),
+    **dict.fromkeys((n.Not, n.And, n.Or), _Checker.logic),
+    n.Boolean: lambda checker, node, kids: BOOL,
+    n.Null: lambda checker, node, kids: NULL,
+    n.ListLiteral: _Checker.list_literal,
+    n.In: lambda checker, node, kids: checker.membership(node, kids[0], kids[1]),
+    n.IsNull: _Checker.is_null,
+    n.Arithmetic: lambda checker, node, kids: checker.arithmetic(node, kids[0], kids[1]),
+    n.Negate: _Checker.negate,
+    n.Call: lambda checker, node, kids: checker.call(node, kids),
+}
+
+
+def _rule_for(node: Node) -> _Rule:
+    """The rule of a subclass of a node class."""
+    for klass in type(node).__mro__:
+        if klass in _RULES:
+            return _RULES[klass]
+    raise TypeError(f"not a condition node: {type(node).__name__}")  # pragma: no cover - every node kind is handled
+
+
 def check_condition(
     node: Node,
     event_type: EventType | str,
@@ -319,7 +371,8 @@ def check_condition(
         ConditionTypeError: On the first problem, with a suggestion where one is close.
         ConditionLimitError: If the tree is larger than ``limits`` allow.
     """
-    kind = event_type_of(event_type)
+    kind = _EVENT_TYPES.get(event_type) if isinstance(event_type, str) else None  # members are strs too
+    kind = kind or event_type_of(event_type)
     limits = limits or DEFAULT_LIMITS
     if not isinstance(node, Node):
         raise ConditionTypeError(f"expected a condition node, not {type(node).__name__}")
@@ -329,7 +382,7 @@ def check_condition(
             message = f"condition exceeds {name} ({value:,} > {maximum:,})"
             raise ConditionLimitError(message, limit=name, maximum=maximum)
     checker = _Checker(kind, functions or BUILTINS, declarations(context), limits, source, spans, paths)
-    result = fold(node, checker.combine)
+    result = checker.walk(node)
     if result != BOOL:
         raise checker.fail(node, f"a condition is true or false, but this is {result.spoken}")
     return CheckedCondition(
