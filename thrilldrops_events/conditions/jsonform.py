@@ -26,12 +26,13 @@ huge or cyclic) is refused with an error naming its JSON path. The JSON Schema o
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, describe, lone_surrogate
+from thrilldrops_events.conditions import _build as build
 from thrilldrops_events.conditions import nodes as n
-from thrilldrops_events.conditions._walk import fold, trampoline
+from thrilldrops_events.conditions._walk import fold
 from thrilldrops_events.conditions.jsonform_schema import (
     BINARY_OPS,
     JSON_FORM_VERSION,
@@ -59,8 +60,9 @@ __all__ = [
 
 
 _NUMBER = re.compile(NUMBER_PATTERN)
-_NAME = NAME_PATTERN
-_FIELD = re.compile(rf"(?:(event|ctx)\.)?({_NAME})")
+_NAME = re.compile(NAME_PATTERN)
+_CALL = "call "  # on the reader's stack, a call to f waits as the operator "call f"
+_FIELD = re.compile(rf"(?:(event|ctx)\.)?({NAME_PATTERN})")
 _UNARY, _BINARY, _MEMBERSHIP, _NARY = UNARY_OPS, BINARY_OPS, MEMBERSHIP_OPS, NARY_OPS
 N = TypeVar("N", bound=Node)
 _OPS: dict[type[Node], str] = {n.And: "and", n.Or: "or", n.Not: "not", n.Negate: "neg"}
@@ -134,6 +136,12 @@ class _Reader:
             )
 
     def shape(self, data: Any, path: str, keys: tuple[str, ...]) -> None:
+        if len(data) == len(keys):
+            for key in keys:
+                if key not in data:
+                    break
+            else:
+                return
         extra = [describe(key) for key in data if key not in keys]
         if extra:
             raise self.fail(f"unexpected key {min(extra)} beside {keys[0]!r}", path)
@@ -142,7 +150,31 @@ class _Reader:
                 beside = f" beside {keys[0]!r}" if key != keys[0] else ""
                 raise self.fail(f"missing key {key!r}{beside}", path or key)
 
-    def expression(self, data: Any, path: str, depth: int) -> Generator[Any, Any, Node]:
+    def read(self, data: Any, path: str) -> Node:
+        """The tree of an expression: operators wait on a stack for their arguments, without recursion."""
+        stack: list[tuple[str, list[Any], str, int, list[Node]]] = []
+        node = self.start(data, path, 1, stack)
+        while True:
+            if node is None:  # the operator on top of the stack wants its next argument
+                op, args, where, depth, kids = stack[-1]
+                node = self.start(args[len(kids)], f"{where}.args.{len(kids)}", depth + 1, stack)
+                continue
+            if not stack:
+                return node
+            op, args, where, depth, kids = stack[-1]
+            kids.append(node)
+            if len(kids) < (1 if op in _MEMBERSHIP else len(args)):
+                node = None
+                continue
+            stack.pop()
+            if op in _MEMBERSHIP:
+                items = self.list_literal(args[1], f"{where}.args.1")
+                node = self.mark(build.member(kids[0], items, op == "not in"), where)
+            else:
+                node = self.mark(_operator(op, kids), where)
+
+    def start(self, data: Any, path: str, depth: int, stack: list[Any]) -> Node | None:
+        """The node of a leaf expression, or ``None`` after pushing an operator (or a call) with arguments."""
         if depth > self.limits.max_depth:
             raise ConditionLimitError(
                 f"condition is nested more than {self.limits.max_depth} levels deep",
@@ -150,7 +182,7 @@ class _Reader:
                 maximum=self.limits.max_depth,
                 path=path,
             )
-        if not isinstance(data, Mapping):
+        if not (type(data) is dict or isinstance(data, Mapping)):
             raise self.fail(f"an expression is a JSON object, not {_json_type(data)}", path)
         self.count(path)
         if "op" in data:
@@ -163,22 +195,17 @@ class _Reader:
             if (op in _NARY and len(args) < 2) or (op not in _NARY and len(args) != arity):
                 wanted = "2 or more" if op in _NARY else str(arity)
                 raise self.fail(f"op {op!r} takes {wanted} args, not {len(args)}", f"{path}.args")
-            if op in _MEMBERSHIP:
-                operand = yield (self.expression, args[0], f"{path}.args.0", depth + 1)
-                return self.mark(n.In(operand, self.list_literal(args[1], f"{path}.args.1"), op == "not in"), path)
-            kids: list[Node] = []
-            for index, arg in enumerate(args):
-                kids.append((yield (self.expression, arg, f"{path}.args.{index}", depth + 1)))
-            return self.mark(_operator(op, kids), path)
+            stack.append((op, args, path, depth, []))
+            return None
         if "call" in data:
             self.shape(data, path, ("call", "args"))
             name, args = data["call"], self.arguments(data, path)
-            if not isinstance(name, str) or not re.fullmatch(_NAME, name) or name in KEYWORDS:
+            if not isinstance(name, str) or not _NAME.fullmatch(name) or name in KEYWORDS:
                 raise self.fail(f"function name must be a name such as lower, not {describe(name)}", f"{path}.call")
-            call_args: list[Node] = []
-            for index, arg in enumerate(args):
-                call_args.append((yield (self.expression, arg, f"{path}.args.{index}", depth + 1)))
-            return self.mark(n.Call(name, tuple(call_args)), path)
+            if not args:
+                return self.mark(build.call(name, ()), path)
+            stack.append((_CALL + name, args, path, depth, []))
+            return None
         if "field" in data:
             self.shape(data, path, ("field",))
             text = data["field"]
@@ -186,7 +213,7 @@ class _Reader:
             if match is None or match.group(2) in KEYWORDS:
                 raise self.fail(f"field must be a name, event.<name> or ctx.<name>, not {describe(text)}",
                                 f"{path}.field")
-            return self.mark(n.FieldRef(match.group(1) or "payload", match.group(2)), path)
+            return self.mark(build.field(match.group(1) or "payload", match.group(2)), path)
         if "list" in data:
             return self.mark(self.list_literal(data, path), path)
         literal = self.literal(data, path, allow_null=True)
@@ -208,19 +235,20 @@ class _Reader:
             text = data["number"]
             if not isinstance(text, str) or _NUMBER.fullmatch(text) is None:
                 raise self.fail(f"number is a decimal string such as \"20.50\", not {describe(text)}", f"{path}.number")
-            return n.Number(read_number(text, self.limits, path=f"{path}.number"))
+            return build.number(read_number(text, self.limits, path=f"{path}.number"))
         if "value" in data:
             self.shape(data, path, ("value",))
             value = data["value"]
             if type(value) is str:
                 if lone_surrogate(value) >= 0:
                     raise self.fail(f"string {LONE_SURROGATE_MESSAGE}", f"{path}.value")
-                check_string_length(value, self.limits, path=f"{path}.value")
-                return n.String(value)
+                if len(value) > self.limits.max_string_length:
+                    check_string_length(value, self.limits, path=f"{path}.value")
+                return build.string(value)
             if type(value) is bool:
-                return n.Boolean(value)
+                return build.boolean(value)
             if value is None and allow_null:
-                return n.Null()
+                return build.null()
             hint = '; write numbers as {"number": "20"}' if isinstance(value, (int, float)) else ""
             allowed = "a string, true, false or null" if allow_null else "a string, true or false"
             raise self.fail(f"value is {allowed}, not {_json_type(value)}{hint}", f"{path}.value")
@@ -242,29 +270,38 @@ class _Reader:
             )
         self.count(path, len(items))
         out: list[n.Number | n.String | n.Boolean] = []
+        paths, longest = self.paths, self.limits.max_string_length
         for index, item in enumerate(items):
             where = f"{path}.list.{index}"
-            literal = self.literal(item, where, allow_null=False) if isinstance(item, Mapping) else None
-            if literal is None or isinstance(literal, n.Null):
+            value = item.get("value") if type(item) is dict and len(item) == 1 else None
+            if type(value) is str and len(value) <= longest and (value.isascii() or lone_surrogate(value) < 0):
+                literal: Node | None = build.string(value)  # the common case: {"value": "a string"}
+            else:
+                literal = self.literal(item, where, allow_null=False) if type(item) is dict or isinstance(
+                    item, Mapping) else None
+            if not isinstance(literal, (n.Number, n.String, n.Boolean)):
                 raise self.fail('list items are {"number": "..."} or {"value": ...} (a string or boolean)', where)
-            out.append(self.mark(literal, where))
-        return n.ListLiteral(tuple(out))
+            out.append(literal)
+            paths[id(literal)] = where
+        return build.list_literal(tuple(out))
 
 
 def _operator(op: str, kids: list[Node]) -> Node:
+    if op.startswith(_CALL):
+        return build.call(op[len(_CALL):], tuple(kids))
     if op == "and":
-        return n.And(tuple(kids))
+        return build.chain(n.And, tuple(kids))
     if op == "or":
-        return n.Or(tuple(kids))
+        return build.chain(n.Or, tuple(kids))
     if op == "not":
-        return n.Not(kids[0])
+        return build.not_(kids[0])
     if op == "neg":
-        return n.Negate(kids[0])
+        return build.negate(kids[0])
     if op in ("is null", "is not null"):
-        return n.IsNull(kids[0], op == "is not null")
+        return build.is_null(kids[0], op == "is not null")
     if op in ("+", "-", "*", "/"):
-        return n.Arithmetic(op, kids[0], kids[1])
-    return n.Compare(op, kids[0], kids[1])
+        return build.arithmetic(op, kids[0], kids[1])
+    return build.compare(op, kids[0], kids[1])
 
 
 def _json_type(value: Any) -> str:
@@ -294,7 +331,7 @@ def read_with_paths(document: Mapping[str, Any], limits: Limits | None = None) -
         raise ConditionSyntaxError(
             f"unsupported version {describe(version)}; this library reads version {JSON_FORM_VERSION}", path="version"
         )
-    return trampoline(reader.expression(document["condition"], "condition", 1)), reader.paths
+    return reader.read(document["condition"], "condition"), reader.paths
 
 
 def condition_from_json(document: Mapping[str, Any], *, limits: Limits | None = None) -> Node:
