@@ -47,6 +47,7 @@ class ParseState:
         self.nesting = 0
         self.nodes = 0
         self.spans: Spans = {}
+        self.max_depth, self.max_nodes = limits.max_depth, limits.max_nodes
         self.want = 0  # the floor of the expression a prefix construct waits for
 
     # -- errors ----------------------------------------------------------------------------------
@@ -90,16 +91,16 @@ class ParseState:
 
     def made(self, node: Node, start: int) -> Node:
         self.nodes += 1
-        if node._depth > self.limits.max_depth:
+        if node._depth > self.max_depth:
             raise self.too_deep(start)
-        if self.nodes > self.limits.max_nodes:
+        if self.nodes > self.max_nodes:
             raise self.too_many(start)
         self.spans[id(node)] = (start, self.tokens[self.index - 1][3])
         return node
 
     def leaf(self, node: Node, token: Lexeme) -> Node:
         self.nodes += 1
-        if self.nodes > self.limits.max_nodes:
+        if self.nodes > self.max_nodes:
             raise self.too_many(token[2])
         self.spans[id(node)] = (token[2], token[3])
         return node

@@ -40,11 +40,9 @@ _CHANNELS = KIND_CONSTRAINTS["channel"].values or ()
 _LITERAL_TYPES: dict[type[Node], str] = {n.Number: "number", n.String: "string", n.Boolean: "bool"}
 _WORDS: dict[type[Node], str] = {n.Not: "not", n.And: "and", n.Or: "or"}
 _EVENT_TYPES: dict[str, EventType] = {member.value: member for member in EventType} | {m: m for m in EventType}
-# Per event type: its payload fields and the envelope's, by name.
-_FIELD_TABLES: dict[EventType, tuple[dict[str, FieldSpec], dict[str, FieldSpec]]] = {}
-# The type of a reference to a field of each kind, nullable or not.
-_FIELD_TYPES = {(kind, nullable): value.or_null(nullable) for kind, value in KIND_TYPES.items()
-                for nullable in (False, True)}
+_FIELD_TABLES: dict[EventType, tuple[dict[str, FieldSpec], dict[str, FieldSpec]]] = {}  # payload, envelope
+_FIELD_TYPES = {(kind, nullable): kind_type.or_null(nullable) for kind, kind_type in KIND_TYPES.items()
+                for nullable in (False, True)}  # the type of a reference to a field of each kind
 
 
 def _tables(kind: EventType) -> tuple[dict[str, FieldSpec], dict[str, FieldSpec]]:
@@ -78,6 +76,7 @@ class _Checker:
         self.fields: dict[str, None] = {}
         self.context: dict[str, ValueType] = {}
         self.called: dict[str, FunctionSpec] = {}
+        self.envelope_read = False  # whether it reads event.*
 
     def where(self, node: Node) -> dict[str, Any]:
         if id(node) in self.spans:
@@ -114,15 +113,12 @@ class _Checker:
             values.append(result)
         return values[0]
 
-    def number(self, node: n.Number, kids: Sequence[ValueType]) -> ValueType:
-        self.measure(node.value, node)
-        return NUMBER
-
-    def measure(self, value: Decimal, node: Node) -> None:
+    def measure(self, value: Decimal, node: Node) -> ValueType:
         """Refuse a number literal beyond the limits (the text of a smaller one cannot be)."""
         text = str(value)
         if len(text) > self.short or "E" in text:
             read_number(text, self.limits, **self.where(node))
+        return NUMBER
 
     def string(self, node: n.String, kids: Sequence[ValueType]) -> ValueType:
         if len(node.value) > self.limits.max_string_length:
@@ -155,16 +151,18 @@ class _Checker:
                 maximum=self.limits.max_list_length,
                 **self.where(node),
             )
-        longest = self.limits.max_string_length
-        classes = set()
-        for item in items:
-            kind = type(item)
-            classes.add(kind)
-            if kind is n.String and isinstance(item, n.String):
-                if len(item.value) > longest:
-                    check_string_length(item.value, self.limits, **self.where(node))
-            elif kind is n.Number and isinstance(item, n.Number):
-                self.measure(item.value, node)
+        classes = set(map(type, items))
+        if len(classes) == 1 and n.String in classes:  # strings only: any too long one gives the same error
+            strings = [item.value for item in items if isinstance(item, n.String)]
+            if max(map(len, strings)) > self.limits.max_string_length:
+                check_string_length(max(strings, key=len), self.limits, **self.where(node))
+        else:
+            for item in items:
+                if type(item) is n.String and isinstance(item, n.String):
+                    if len(item.value) > self.limits.max_string_length:
+                        check_string_length(item.value, self.limits, **self.where(node))
+                elif type(item) is n.Number and isinstance(item, n.Number):
+                    self.measure(item.value, node)
         kinds = {_LITERAL_TYPES[kind] for kind in classes}
         if len(kinds) > 1:
             raise self.fail(node, f"a list holds items of one type, not a mix of {'s and '.join(sorted(kinds))}s")
@@ -189,6 +187,8 @@ class _Checker:
             raise self.unknown(node)
         if spec.kind == "secret":
             raise self.fail(node, f"{name} is secret: conditions cannot read it")
+        if scope == "event":
+            self.envelope_read = True
         self.fields.setdefault(node.path)
         return _FIELD_TYPES[spec.kind, spec.nullable]
 
@@ -321,7 +321,7 @@ _Rule = Callable[[_Checker, Any, Sequence[ValueType]], ValueType]
 #: The rule for each kind of node: its type from its children's.
 _RULES: dict[type, _Rule] = {
     n.FieldRef: lambda checker, node, kids: checker.reference(node),
-    n.Number: _Checker.number,
+    n.Number: lambda checker, node, kids: checker.measure(node.value, node),
     n.String: _Checker.string,
     n.Compare: lambda checker, node, kids: checker.compare(node, kids[0], kids[1]),
     **dict.fromkeys((n.Not, n.And, n.Or), _Checker.logic),
@@ -392,7 +392,7 @@ def check_condition(
         fields=tuple(checker.fields),
         context=checker.context,
         functions=checker.called,
-        needs_envelope=any(path.startswith("event.") for path in checker.fields),
+        needs_envelope=checker.envelope_read,
         limits=limits,
     )
 

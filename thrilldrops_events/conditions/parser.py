@@ -19,7 +19,7 @@ from typing import Any
 from thrilldrops_events.conditions import _build as build
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._node import ADDITIVE, COMPARISON, MULTIPLICATIVE, NOT, UNARY
-from thrilldrops_events.conditions._parse_state import ParseState, Spans
+from thrilldrops_events.conditions._parse_state import _FIELDS, _STRINGS, ParseState, Spans
 from thrilldrops_events.conditions.lexer import KEYWORDS, Lexeme
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import Node
@@ -102,6 +102,12 @@ class _Parser(ParseState):
         self.index += 1
         kind, value, start = token[0], token[1], token[2]
         if kind == "name":
+            after = self.tokens[self.index][0]
+            if after != "(" and after != ".":  # a payload field
+                node = _FIELDS.get(value)
+                if node is None or id(node) in self.spans:
+                    node = self.field("payload", value)
+                return self.leaf(node, token)
             return self.reference(token, floor, stack)
         if kind == "number":
             return self.leaf(self.number(value), token)
@@ -232,9 +238,11 @@ class _Parser(ParseState):
         spans = self.spans
         items: list[n.Number | n.String | n.Boolean] = []
         append = items.append
-        string, number = self.string, self.number
+        string, number, strings = self.string, self.number, _STRINGS
         for kind, value, start, end in token[1]:
-            item = string(value) if kind == "string" else number(value)
+            item: n.String | n.Number | None = strings.get(value) if kind == "string" else None
+            if item is None or id(item) in spans:
+                item = string(value) if kind == "string" else number(value)
             append(item)
             spans[id(item)] = (start, end)
         if len(items) > self.limits.max_list_length:
