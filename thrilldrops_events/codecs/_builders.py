@@ -63,7 +63,7 @@ from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import EventPayload
 
-__all__ = ["Builder", "EnvelopeReader", "builder", "envelope_reader", "new_model"]
+__all__ = ["Builder", "EnvelopeReader", "builder", "envelope_reader", "new_model", "set_extra", "set_fields_set"]
 
 #: ``build(struct, extra, ids)``: the payload model of a decoded struct, its unknown fields (``None`` in strict
 #: mode, as pydantic leaves them when it refuses them) and the envelope's identifiers (checked with the
@@ -83,6 +83,8 @@ _new = object.__new__
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+#: Set a model's fields set, or its unknown fields, through pydantic's own slots (the models are frozen).
+set_fields_set, set_extra = _set_fields_set, _set_extra
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 

@@ -117,7 +117,13 @@ class _Amounts(dict[str, Decimal]):
     """
 
     def __missing__(self, value: object) -> Decimal:
-        """An amount (>= 0) not read lately, as ``money`` gives it (``ValueError`` if not accepted)."""
+        """An amount (>= 0) not read lately, as ``money`` gives it (``ValueError`` if not accepted).
+
+        The plain form, the most frequent by far (most amounts of a win or a deposit are read only once), is
+        converted and kept right here.
+        """
+        if type(value) is str and _PLAIN_MONEY(value) is not None:
+            return _remember(value)
         return money(value, False)
 
 
@@ -142,12 +148,10 @@ CURRENCY = _CURRENCIES.get
 
 
 def _remember(text: str) -> Decimal:
-    """The ``Decimal`` of a plain amount's text (checked), remembered for the next time it is read."""
-    number = _AMOUNTS.get(text)
-    if number is None:
-        number = Decimal(text)  # exact, whatever the thread's context: plain digits within the bounds
-        if len(_AMOUNTS) >= _AMOUNTS_KEPT:
-            dict.clear(_AMOUNTS)
-            dict.update(_AMOUNTS, _ZEROS)
-        _AMOUNTS[text] = number
+    """The ``Decimal`` of a plain amount's text (checked, not read lately), remembered for the next time it is read."""
+    number = Decimal(text)  # exact, whatever the thread's context: plain digits within the bounds
+    if len(_AMOUNTS) >= _AMOUNTS_KEPT:
+        _AMOUNTS.clear()
+        _AMOUNTS.update(_ZEROS)
+    _AMOUNTS[text] = number
     return number

@@ -27,7 +27,7 @@ from msgspec import UNSET
 from thrilldrops_events._fields import payload_fields
 from thrilldrops_events._numbers import MAX_NUMBER_DIGITS
 from thrilldrops_events._unknown import MAX_DEPTH, MAX_UNKNOWN_VALUES, PAYLOAD_DEPTH
-from thrilldrops_events.codecs._builders import builder, envelope_reader
+from thrilldrops_events.codecs._builders import builder, envelope_reader, set_extra, set_fields_set
 from thrilldrops_events.codecs._checks import LEFT_TO_THE_EXACT_READER, TEXTS, TEXTS_KEPT
 from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.codecs._structs import ENVELOPE_NAMES, envelope_struct, payload_struct
@@ -85,6 +85,8 @@ def _unknown(tree: object, known: frozenset[str], depth: int) -> dict[str, Any]:
     if not isinstance(tree, dict):
         raise ValueError(LEFT_TO_THE_EXACT_READER)
     extra = {key: value for key, value in tree.items() if key not in known}
+    if not extra:
+        return extra
     stack: list[tuple[Any, int]] = [(extra, depth)]
     budget = MAX_UNKNOWN_VALUES
     while stack:
@@ -152,7 +154,7 @@ class FastReader:
                     return None
                 _adopt(payload, _unknown(tree["event_type"][name], names, PAYLOAD_DEPTH))
                 if extra:  # the envelope's fields set stays its five fields, as the exact reader makes it
-                    object.__setattr__(envelope, "__pydantic_extra__", extra)
+                    set_extra(envelope, extra)
         except _GIVE_WAY:
             return None
         return None if _long_run(data) else envelope
@@ -178,5 +180,5 @@ class FastReader:
 def _adopt(model: EventPayload, extra: dict[str, Any]) -> None:
     """Give a payload read without its unknown fields those fields (pydantic counts them as set too)."""
     if extra:
-        object.__setattr__(model, "__pydantic_extra__", extra)
-        object.__setattr__(model, "__pydantic_fields_set__", model.__pydantic_fields_set__.union(extra))
+        set_extra(model, extra)
+        set_fields_set(model, model.__pydantic_fields_set__.union(extra))
