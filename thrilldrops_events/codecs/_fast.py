@@ -141,7 +141,7 @@ class FastReader:
             if len(TEXTS) > TEXTS_KEPT:
                 TEXTS.clear()
             # JSON text that is ASCII, without a space or an escape, holds no whitespace in any string.
-            plain = data.isascii() and b" " not in data and b"\\" not in data
+            plain = data.isascii() and data.find(b" ") < 0 and data.find(b"\\") < 0  # find: cheaper than in
             envelope: Envelope = self.readers[type(struct)](wire, struct, None if strict else {}, plain)
             payload = envelope.payload
             colons = data.count(b":")
