@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, describe, lone_surrogate
@@ -64,6 +65,7 @@ _NAME = re.compile(NAME_PATTERN)
 _CALL = "call "  # on the reader's stack, a call to f waits as the operator "call f"
 _FIELD = re.compile(rf"(?:(event|ctx)\.)?({NAME_PATTERN})")
 _UNARY, _BINARY, _MEMBERSHIP, _NARY = UNARY_OPS, BINARY_OPS, MEMBERSHIP_OPS, NARY_OPS
+_KNOWN = _UNARY + _BINARY + _MEMBERSHIP + _NARY
 N = TypeVar("N", bound=Node)
 _OPS: dict[type[Node], str] = {n.And: "and", n.Or: "or", n.Not: "not", n.Negate: "neg"}
 
@@ -115,6 +117,7 @@ def condition_to_json(node: Node) -> dict[str, Any]:
 class _Reader:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
+        self.short = min(limits.max_number_digits, limits.max_number_exponent)
         self.nodes = 0
         self.paths: dict[int, str] = {}
 
@@ -184,13 +187,14 @@ class _Reader:
             )
         if not (type(data) is dict or isinstance(data, Mapping)):
             raise self.fail(f"an expression is a JSON object, not {_json_type(data)}", path)
-        self.count(path)
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            self.count(path, 0)
         if "op" in data:
             self.shape(data, path, ("op", "args"))
             op, args = data["op"], self.arguments(data, path)
-            known = _UNARY + _BINARY + _MEMBERSHIP + _NARY
-            if not isinstance(op, str) or op not in known:
-                raise self.fail(f"unknown op {describe(op)}; one of: {', '.join(known)}", f"{path}.op")
+            if not isinstance(op, str) or op not in _KNOWN:
+                raise self.fail(f"unknown op {describe(op)}; one of: {', '.join(_KNOWN)}", f"{path}.op")
             arity = 1 if op in _UNARY else 2
             if (op in _NARY and len(args) < 2) or (op not in _NARY and len(args) != arity):
                 wanted = "2 or more" if op in _NARY else str(arity)
@@ -235,6 +239,8 @@ class _Reader:
             text = data["number"]
             if not isinstance(text, str) or _NUMBER.fullmatch(text) is None:
                 raise self.fail(f"number is a decimal string such as \"20.50\", not {describe(text)}", f"{path}.number")
+            if len(text) <= self.short and "e" not in text and "E" not in text:  # within the limits
+                return build.number(Decimal(text))
             return build.number(read_number(text, self.limits, path=f"{path}.number"))
         if "value" in data:
             self.shape(data, path, ("value",))

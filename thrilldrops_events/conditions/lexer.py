@@ -16,7 +16,7 @@ from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
 
-__all__ = ["KEYWORDS", "Lexeme", "Token", "check_string_length", "read_number", "scan", "tokenize"]
+__all__ = ["KEYWORDS", "LIST_ITEM", "Lexeme", "Token", "check_string_length", "read_number", "scan", "tokenize"]
 
 #: The reserved words of the language (lower case only).
 KEYWORDS = frozenset({"and", "or", "not", "in", "is", "null", "true", "false"})
@@ -144,9 +144,11 @@ _SPACE = r"[ \t\r\n]*"
 # String literals without escapes, control characters or surrogates (whose value is their body as written).
 _PLAIN_STRING_TEXT = r"""\"[^"\\\x00-\x1f\x7f\ud800-\udfff]*\"|'[^'\\\x00-\x1f\x7f\ud800-\udfff]*'"""
 _PLAIN_ITEM = rf"(?:{_PLAIN_STRING_TEXT}|[0-9]+(?:\.[0-9]+)?)"
-# A list literal of plain strings and plain unsigned numbers, read as one token (its items by ``_LIST_ITEM``).
+# A list literal of plain strings and plain unsigned numbers, read as one token (its items by ``LIST_ITEM``).
 _LIST = rf"\[{_SPACE}(?:{_PLAIN_ITEM}{_SPACE}(?:,{_SPACE}{_PLAIN_ITEM}{_SPACE})*,?{_SPACE})?\]"
-_LIST_ITEM = re.compile(r"""\"([^"]*)\"|'([^']*)'|([0-9][0-9.]*)""")
+#: The items of a list lexeme: the body of a string in double quotes (group 1) or single quotes (2), or a number (3).
+LIST_ITEM = re.compile(r"""\"([^"]*)\"|'([^']*)'|([0-9][0-9.]*)""")
+_NUMBER_ITEM = re.compile(r"[\[,][ \t\r\n]*[0-9]")  # a list of plain items holding a number
 _TOKENS = rf"""
     (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)(?P<tail>[A-Za-z0-9_.])?
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
@@ -164,7 +166,7 @@ _LIST_GROUP, _NUMBER, _TAIL, _NAME, _PLAIN_STRING, _STRING, _OP, _END = range(1,
 
 #: A token as the parser reads it: ``(kind, value, start, end)``; the kind of an operator or a keyword is its
 #: text, else one of ``name``, ``number`` (whose value is its text, within the limits), ``string``, ``list``
-#: (whose value is its items' lexemes) and ``end``.
+#: (a list literal of plain items, within the limits, read by ``LIST_ITEM``) and ``end``.
 Lexeme = tuple[str, Any, int, int]
 
 
@@ -205,7 +207,9 @@ def scan(source: str, limits: Limits, *, lists: bool = True) -> list[Lexeme]:
             append(("number", _number(found[group], end - start <= short, source, start, limits), start, end))
         elif group == _LIST_GROUP:
             start, end = found.span(group)
-            append(("list", _items(source, start, end, limits, longest, short), start, end))
+            if end - start - 2 > longest or _NUMBER_ITEM.search(source, start, end):
+                _items(source, start, end, limits, longest, short)  # a literal may exceed the limits
+            append(("list", None, start, end))
         elif group == _END:
             append(("end", None, len(source), len(source)))
             break
@@ -223,7 +227,7 @@ def _number(text: str, short: bool, source: str, start: int, limits: Limits) -> 
 
 def _items(source: str, start: int, end: int, limits: Limits, longest: int, short: int) -> list[Lexeme]:
     items: list[Lexeme] = []
-    for item in _LIST_ITEM.finditer(source, start, end):
+    for item in LIST_ITEM.finditer(source, start, end):
         begin, finish = item.span()
         text = item[3]
         if text is None:

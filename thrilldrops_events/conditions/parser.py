@@ -20,7 +20,7 @@ from thrilldrops_events.conditions import _build as build
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._node import ADDITIVE, COMPARISON, MULTIPLICATIVE, NOT, UNARY
 from thrilldrops_events.conditions._parse_state import _FIELDS, _STRINGS, ParseState, Spans
-from thrilldrops_events.conditions.lexer import KEYWORDS, Lexeme
+from thrilldrops_events.conditions.lexer import KEYWORDS, LIST_ITEM, Lexeme
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import Node
 
@@ -234,17 +234,20 @@ class _Parser(ParseState):
         return self.made(build.member(left, items, word == "not"), start)
 
     def plain_list(self, token: Lexeme) -> n.ListLiteral:
-        """A list lexeme: plain strings and numbers, already read."""
-        spans = self.spans
+        """A list lexeme: plain strings and numbers, already measured."""
+        spans, strings = self.spans, _STRINGS
         items: list[n.Number | n.String | n.Boolean] = []
         append = items.append
-        string, number, strings = self.string, self.number, _STRINGS
-        for kind, value, start, end in token[1]:
-            item: n.String | n.Number | None = strings.get(value) if kind == "string" else None
-            if item is None or id(item) in spans:
-                item = string(value) if kind == "string" else number(value)
+        for found in LIST_ITEM.finditer(self.source, token[2], token[3]):
+            number = found[3]
+            if number is not None:
+                item: n.String | n.Number = self.number(number)
+            else:
+                value = found[1] if found.lastindex == 1 else found[2]
+                shared = strings.get(value)
+                item = self.string(value) if shared is None or id(shared) in spans else shared
             append(item)
-            spans[id(item)] = (start, end)
+            spans[id(item)] = found.span()
         if len(items) > self.limits.max_list_length:
             raise self.too_long(token[2])
         self.nodes += len(items)
