@@ -26,7 +26,7 @@ Spans = dict[int, tuple[int, int]]
 _STRINGS: dict[str, n.String] = {}
 _NUMBERS: dict[str, n.Number] = {}
 _FIELDS: dict[str, n.FieldRef] = {}
-_INTERNED, _SHORT = 20_000, 64
+_INTERNED, _SHORT = 4_096, 64
 
 
 def _keep(table: dict[str, Any], key: str, node: Node) -> None:
