@@ -10,15 +10,16 @@ makes; the tests compare both on every node class.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from decimal import Decimal
 from typing import Any
 
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.nodes import Node
 
-__all__ = ["arithmetic", "boolean", "call", "chain", "compare", "field", "is_null", "list_literal", "member",
-           "negate", "not_", "null", "number", "string"]
+__all__ = ["FIELDS", "STRINGS", "arithmetic", "boolean", "call", "chain", "compare", "field", "is_null",
+           "list_literal", "member", "negate", "not_", "null", "number", "shared_field", "shared_number",
+           "shared_string", "string"]
 
 _new = object.__new__
 
@@ -203,4 +204,58 @@ def call(name: str, args: tuple[Node, ...]) -> n.Call:
         _seal(node, (name,), args)
     else:
         _leaf(node, (name,))
+    return node
+
+
+# ---------------------------------------------------------------------------------------------- shared nodes
+
+#: String literals, number literals (by their text) and references (by their path) already built: nodes are
+#: immutable, so conditions share them; within one condition each occurrence is a node of its own, with its
+#: own position (``seen``: the nodes placed so far). Short texts only, at most ``_KEPT`` of each kind.
+STRINGS: dict[str, n.String] = {}
+NUMBERS: dict[str, n.Number] = {}
+FIELDS: dict[str, n.FieldRef] = {}
+_KEPT, _SHORT = 4_096, 64
+
+
+def _keep(table: dict[str, Any], key: str, node: Node) -> None:
+    if len(key) <= _SHORT:
+        if len(table) >= _KEPT:
+            table.clear()
+        table[key] = node
+
+
+def shared_string(value: str, seen: Container[int]) -> n.String:
+    """``String(value)``: a shared one, unless it is in ``seen`` already."""
+    node = STRINGS.get(value)
+    if node is None or id(node) in seen:
+        fresh = string(value)
+        if node is None:
+            _keep(STRINGS, value, fresh)
+        return fresh
+    return node
+
+
+def shared_number(text: str, seen: Container[int], negative: bool = False) -> n.Number:
+    """``Number(Decimal(text))`` (negated), for the text of a number literal within the limits."""
+    key = "-" + text if negative else text
+    node = NUMBERS.get(key)
+    if node is None or id(node) in seen:
+        value = Decimal(text)
+        fresh = number(value.copy_negate() if negative else value)
+        if node is None:
+            _keep(NUMBERS, key, fresh)
+        return fresh
+    return node
+
+
+def shared_field(scope: str, name: str, seen: Container[int]) -> n.FieldRef:
+    """``FieldRef(scope, name)``: a shared one, unless it is in ``seen`` already."""
+    key = name if scope == "payload" else f"{scope}.{name}"
+    node = FIELDS.get(key)
+    if node is None or id(node) in seen:
+        fresh = field(scope, name)
+        if node is None:
+            _keep(FIELDS, key, fresh)
+        return fresh
     return node

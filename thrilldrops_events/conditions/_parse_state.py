@@ -6,7 +6,6 @@ The grammar is in ``thrilldrops_events.conditions.parser``.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from thrilldrops_events.conditions import _build as build
 from thrilldrops_events.conditions import nodes as n
@@ -19,22 +18,6 @@ __all__ = ["ParseState", "Spans"]
 
 #: Where each node of a parsed tree came from: ``id(node) -> (start, end)`` offsets in the text.
 Spans = dict[int, tuple[int, int]]
-
-# Literal nodes and payload references already built, by text: nodes are immutable, so conditions share them
-# (within one condition each occurrence is a node of its own, with its own span). Short texts only, and at
-# most ``_INTERNED`` of each kind (the table starts again when full).
-_STRINGS: dict[str, n.String] = {}
-_NUMBERS: dict[str, n.Number] = {}
-_FIELDS: dict[str, n.FieldRef] = {}
-_INTERNED, _SHORT = 4_096, 64
-
-
-def _keep(table: dict[str, Any], key: str, node: Node) -> None:
-    if len(key) <= _SHORT:
-        if len(table) >= _INTERNED:
-            table.clear()
-        table[key] = node
-
 
 class ParseState:
     """The lexemes of one text, the position in them, and what has been built so far."""
@@ -106,34 +89,13 @@ class ParseState:
         return node
 
     def string(self, value: str) -> n.String:
-        node = _STRINGS.get(value)
-        if node is None or id(node) in self.spans:
-            fresh = build.string(value)
-            if node is None:
-                _keep(_STRINGS, value, fresh)
-            return fresh
-        return node
+        return build.shared_string(value, self.spans)
 
     def number(self, text: str, negative: bool = False) -> n.Number:
-        key = "-" + text if negative else text
-        node = _NUMBERS.get(key)
-        if node is None or id(node) in self.spans:
-            value = Decimal(text)
-            fresh = build.number(value.copy_negate() if negative else value)
-            if node is None:
-                _keep(_NUMBERS, key, fresh)
-            return fresh
-        return node
+        return build.shared_number(text, self.spans, negative)
 
     def field(self, scope: str, name: str) -> n.FieldRef:
-        key = name if scope == "payload" else f"{scope}.{name}"
-        node = _FIELDS.get(key)
-        if node is None or id(node) in self.spans:
-            fresh = build.field(scope, name)
-            if node is None:
-                _keep(_FIELDS, key, fresh)
-            return fresh
-        return node
+        return build.shared_field(scope, name, self.spans)
 
     def enter(self, token: Lexeme) -> None:
         self.nesting += 1

@@ -19,7 +19,7 @@ from typing import Any
 from thrilldrops_events.conditions import _build as build
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._node import ADDITIVE, COMPARISON, MULTIPLICATIVE, NOT, UNARY
-from thrilldrops_events.conditions._parse_state import _FIELDS, _STRINGS, ParseState, Spans
+from thrilldrops_events.conditions._parse_state import ParseState, Spans
 from thrilldrops_events.conditions.lexer import KEYWORDS, LIST_ITEM, Lexeme
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import Node
@@ -104,7 +104,7 @@ class _Parser(ParseState):
         if kind == "name":
             after = self.tokens[self.index][0]
             if after != "(" and after != ".":  # a payload field
-                node = _FIELDS.get(value)
+                node = build.FIELDS.get(value)
                 if node is None or id(node) in self.spans:
                     node = self.field("payload", value)
                 return self.leaf(node, token)
@@ -235,7 +235,7 @@ class _Parser(ParseState):
 
     def plain_list(self, token: Lexeme) -> n.ListLiteral:
         """A list lexeme: plain strings and numbers, already measured."""
-        spans, strings = self.spans, _STRINGS
+        spans, strings = self.spans, build.STRINGS
         items: list[n.Number | n.String | n.Boolean] = []
         append = items.append
         for found in LIST_ITEM.finditer(self.source, token[2], token[3]):
