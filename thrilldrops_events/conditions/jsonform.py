@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, describe, lone_surrogate
@@ -217,7 +216,7 @@ class _Reader:
             if match is None or match.group(2) in KEYWORDS:
                 raise self.fail(f"field must be a name, event.<name> or ctx.<name>, not {describe(text)}",
                                 f"{path}.field")
-            return self.mark(build.field(match.group(1) or "payload", match.group(2)), path)
+            return self.mark(build.shared_field(match.group(1) or "payload", match.group(2), self.paths), path)
         if "list" in data:
             return self.mark(self.list_literal(data, path), path)
         literal = self.literal(data, path, allow_null=True)
@@ -240,7 +239,7 @@ class _Reader:
             if not isinstance(text, str) or _NUMBER.fullmatch(text) is None:
                 raise self.fail(f"number is a decimal string such as \"20.50\", not {describe(text)}", f"{path}.number")
             if len(text) <= self.short and "e" not in text and "E" not in text:  # within the limits
-                return build.number(Decimal(text))
+                return build.shared_number(text, self.paths)
             return build.number(read_number(text, self.limits, path=f"{path}.number"))
         if "value" in data:
             self.shape(data, path, ("value",))
@@ -250,7 +249,7 @@ class _Reader:
                     raise self.fail(f"string {LONE_SURROGATE_MESSAGE}", f"{path}.value")
                 if len(value) > self.limits.max_string_length:
                     check_string_length(value, self.limits, path=f"{path}.value")
-                return build.string(value)
+                return build.shared_string(value, self.paths)
             if type(value) is bool:
                 return build.boolean(value)
             if value is None and allow_null:
@@ -281,7 +280,7 @@ class _Reader:
             where = f"{path}.list.{index}"
             value = item.get("value") if type(item) is dict and len(item) == 1 else None
             if type(value) is str and len(value) <= longest and (value.isascii() or lone_surrogate(value) < 0):
-                literal: Node | None = build.string(value)  # the common case: {"value": "a string"}
+                literal: Node | None = build.shared_string(value, paths)  # the common case: {"value": "..."}
             else:
                 literal = self.literal(item, where, allow_null=False) if type(item) is dict or isinstance(
                     item, Mapping) else None
