@@ -160,6 +160,25 @@ def test_money_in_other_forms_is_read_by_the_fast_reader(amount: str, balance: s
         assert (str(envelope.payload.amount), str(envelope.payload.balance_after)) == read
 
 
+_SPACES = [" ", "\\u0020", "\\t", "\\u00a0", "\u00a0", "\u3000", "\u2028", "\\u0085", "\\u001c"]
+
+
+@pytest.mark.parametrize("space", _SPACES)
+@pytest.mark.parametrize("where", ['"op-1"', '"brand-7"', '"p-42"', '"visa"'])
+@pytest.mark.parametrize("edge", ["start", "end"])
+def test_an_identifier_edged_with_whitespace_gets_one_verdict(space: str, where: str, edge: str) -> None:
+    """The identifiers are not looked at in a document that is ASCII without a space or an escape: any
+    whitespace, raw or escaped, makes the document other than that, so its identifiers are checked (U+001C,
+    not White_Space, is allowed by the contract, and left to the exact reader by the fast one)."""
+    spaced = f'"{space}{where[1:]}' if edge == "start" else f'{where[:-1]}{space}"'
+    document = _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace(where, spaced, 1).encode()
+    check_one_truth(document)
+    assert FAST.envelope(document, False) is None and FAST.envelope(document, True) is None
+    if space != "\\u001c":
+        with pytest.raises(EventValidationError):
+            parse_event(document)
+
+
 _DIGITS = st.text("0123456789", min_size=1, max_size=24)
 
 
