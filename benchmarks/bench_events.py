@@ -14,7 +14,7 @@ numbers, and mixed per value). Contenders, on the same bytes:
 
 The contenders take turns, R rounds, timed in CPU time; each figure is the best round, each ratio the median of the
 per-round ratios. Then the validate command on a file of N lines beside a loop of orjson.loads over it,
-each in a fresh process (time and peak memory); then memory per parsed envelope and import time.
+each in a fresh process (its CPU time and peak memory); then memory per parsed envelope and import time.
 """
 
 from __future__ import annotations
