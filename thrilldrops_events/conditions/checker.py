@@ -63,14 +63,11 @@ class _Checker:
         spans: Mapping[int, tuple[int, int]] | None,
         paths: Mapping[int, str] | None,
     ) -> None:
-        self.event_type = event_type
-        self.functions = functions
-        self.declared = context
+        self.event_type, self.functions, self.declared = event_type, functions, context
         self.limits = limits
         self.short = min(limits.max_number_digits, limits.max_number_exponent)
         self.source = source
-        self.spans = spans or {}
-        self.paths = paths or {}
+        self.spans, self.paths = spans or {}, paths or {}
         self.payload, self.envelope = _tables(event_type)
         self.types: dict[int, ValueType] = {}
         self.fields: dict[str, None] = {}
@@ -106,9 +103,12 @@ class _Checker:
         types = self.types
         rules = _RULES
         for node, count in reversed(order):
-            split = len(values) - count
-            result = (rules.get(type(node)) or _rule_for(node))(self, node, values[split:])
-            del values[split:]
+            rule = rules.get(type(node)) or _rule_for(node)
+            kids: Sequence[ValueType] = ()
+            if count:  # the values of its children, the last ones found
+                kids = values[-count:]
+                del values[-count:]
+            result = rule(self, node, kids)
             types[id(node)] = result
             values.append(result)
         return values[0]
