@@ -56,9 +56,12 @@ def test_async_consumers_share_the_work_and_dead_letter_poison(redis_server: Red
             assert len({first_id, *ids}) == 600
             poison_id = (await client.xadd("events", {"event_type": "Deposit", "payload": "{}"})).decode()
             clients = [redis_server.async_client() for _ in range(2)]
+            # The failed entry is retried after 50 ms (its retry delay); the entries a consumer has read and not
+            # yet started stay its own (claim_idle_ms is longer than a batch takes, however busy the machine),
+            # so no entry is handled twice and the counts below are exact.
             consumers = [
                 AsyncStreamConsumer(own, "events", "campaigns", handler, consumer=name, batch_size=50, block_ms=100,
-                                    claim_idle_ms=50)
+                                    claim_idle_ms=60_000, retry=RetryPolicy(first_delay_ms=50))
                 for name, own in zip(("a1", "a2"), clients, strict=True)
             ]
             tasks = [asyncio.create_task(consumer.run()) for consumer in consumers]
