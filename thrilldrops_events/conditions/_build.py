@@ -107,11 +107,13 @@ def field(scope: str, name: str) -> n.FieldRef:
 
 
 def list_literal(items: tuple[n.Number | n.String | n.Boolean, ...]) -> n.ListLiteral:
-    """``ListLiteral(items)``."""
+    """``ListLiteral(items)``: its items are literals, leaves of depth 1 and size 1."""
     node = _new(n.ListLiteral)
     _LIST_ITEMS(node, items)
     if items:
-        _seal(node, (), items)
+        _DEPTH(node, 2)
+        _SIZE(node, len(items) + 1)
+        _HASH(node, hash(("ListLiteral", (), tuple([item._hash for item in items]))))
     else:
         _leaf(node, ())
     return node
