@@ -6,12 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thrilldrops_events import CampaignSet, ChannelType, Deposit, Envelope, EventType, compile_condition
 from thrilldrops_events.campaigns._atoms import MAX_BRANCHES, TIMESTAMP, Atom, branches_of
-from thrilldrops_events.campaigns._filing import CAPACITY
-from thrilldrops_events.campaigns._nodes import Node
-from thrilldrops_events.campaigns._scope_index import ScopeIndex
+from thrilldrops_events.campaigns._bounds import MAX_BLOCK, Bounds
+from thrilldrops_events.campaigns._event_index import EventIndex, slots_of
+from thrilldrops_events.campaigns._facets import Facet
 from thrilldrops_events.conditions import Limits
 
 D = Decimal
@@ -109,97 +111,135 @@ def test_an_active_window_is_a_range_on_the_timestamp() -> None:
     assert (window.low, window.high) == ((MONDAY, True), (D(1777900000), False))
 
 
-def _index(campaigns: CampaignSet, event_type: EventType, scope: tuple[str | None, str | None] = (None, None)
-           ) -> ScopeIndex:
-    return campaigns._store.views[event_type][scope]
+def _index(campaigns: CampaignSet, event_type: EventType) -> EventIndex:
+    return campaigns._store.views[event_type]
 
 
-def _nodes(root: Node) -> list[Node]:
-    out, stack = [], [root]
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(child for _, table, _ in node.tables for child in table.values())
-    return out
+def _facet(index: EventIndex, text: str) -> Facet:
+    return next(facet for operand, facet in index.facets.items() if operand.node.text == text)
 
 
-def test_a_table_forms_where_enough_branches_share_an_operand() -> None:
+def _ids(index: EventIndex, bits: int) -> list[str]:
+    return sorted(index.slot(slot)[1] for slot in slots_of(bits))
+
+
+def test_set_atoms_and_scopes_are_postings_of_one_index_per_event_type() -> None:
     campaigns = CampaignSet()
-    campaigns.add("c0", "Transaction", 'game_id in ["g0", "g1"] and real_bet >= 0')
-    campaigns.add("c1", "Transaction", 'game_id in ["g1", "g2"] and real_bet >= 1')
-    root = _index(campaigns, EventType.TRANSACTION).root
-    assert root.tables == () and len(root.entries) == 2  # few: checked one by one
-    for number in range(2, CAPACITY + 2):
-        campaigns.add(f"c{number}", "Transaction",
-                      f'game_id in ["g{number}", "g{number + 1}"] and real_bet >= {number}')
-    root = _index(campaigns, EventType.TRANSACTION).root
-    assert [operand.node.text for _, _, operand in root.tables] == ["game_id"]
-    assert root.entries == ()
-    (_, table, _) = root.tables[0]
-    assert sorted(table) == sorted(f"g{n}" for n in range(CAPACITY + 3))
-    for number in range(CAPACITY + 2):
+    campaigns.add("c0", "Transaction", 'game_id in ["g0", "g1"] and real_bet >= 0', brand_id="b-1")
+    campaigns.add("c1", "Transaction", 'game_id in ["g1", "g2"] and real_bet >= 1', operator_id="op-1")
+    campaigns.add("c2", "Transaction", "real_bet >= 2")
+    index = _index(campaigns, EventType.TRANSACTION)
+    games = _facet(index, "game_id")
+    assert {key: _ids(index, bits) for key, bits in games.accept.items()} == {
+        "g0": ["c0"], "g1": ["c0", "c1"], "g2": ["c1"]}
+    assert _ids(index, games.constrained) == ["c0", "c1"]
+    assert _ids(index, _facet(index, "event.brand_id").accept["b-1"]) == ["c0"]
+    assert _ids(index, _facet(index, "event.operator_id").accept["op-1"]) == ["c1"]
+    assert _facet(index, "event.brand_id").rank == 0 and index.order[0].rank == 0  # the scope comes first
+    assert _ids(index, index.live) == ["c0", "c1", "c2"]
+    for number in range(3):
         campaigns.remove(f"c{number}")
     assert campaigns._store.views == {}
+    assert len(campaigns._store.operands) == 0
 
 
-def test_branches_are_found_in_their_family_by_bisection_and_returned_whole() -> None:
+def test_ranges_are_found_by_bisection_over_sorted_bounds() -> None:
     campaigns = CampaignSet()
     for number, threshold in enumerate(["50", "5", "20.00", "20", "100", "7", "9"]):
         campaigns.add(f"ge{number}", "Deposit", f"amount >= {threshold}")
-    root = _index(campaigns, EventType.DEPOSIT).root
-    (family,) = root.families
-    ((_, bounds, values, checked),) = family.runs
-    assert not checked and bounds == sorted(bounds)
-    assert [campaign_id for _, campaign_id in values] == ["ge1", "ge5", "ge6", "ge2", "ge3", "ge0", "ge4"]
+    campaigns.add("gt20", "Deposit", "amount > 20")
+    campaigns.add("tier", "Deposit", "amount >= 10 and amount < 20")
+    index = _index(campaigns, EventType.DEPOSIT)
+    amount = _facet(index, "amount")
+    entries = amount.lows.entries()
+    assert entries == sorted(entries)
+    assert [index.slot(slot)[1] for _, _, slot in entries] == ["ge1", "ge5", "ge6", "tier", "ge2", "ge3", "gt20",
+                                                                "ge0", "ge4"]
+    assert [index.slot(slot)[1] for _, _, slot in amount.highs.entries()] == ["tier"]
     envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
                         payload=Deposit(method_id="visa", currency="EUR", amount=D("20")))
     assert campaigns.match(envelope) == ["ge1", "ge2", "ge3", "ge5", "ge6"]
 
 
-def test_not_set_atoms_are_complement_postings() -> None:
+def test_not_set_atoms_are_rejection_postings() -> None:
     campaigns = CampaignSet()
     campaigns.add("not-eur", "Deposit", 'currency != "EUR"')
     campaigns.add("not-visa", "Deposit", 'method_id not in ["visa", "pix"] and amount > 1')
     index = _index(campaigns, EventType.DEPOSIT)
-    rejections = {operand.node.text: {key: sorted(cid for _, cid in items) for key, items in table.items()}
-                  for _, table, operand in index.negatives}
+    rejections = {text: {key: _ids(index, bits) for key, bits in _facet(index, text).excluded.items()}
+                  for text in ("currency", "method_id")}
     assert rejections == {"currency": {"EUR": ["not-eur"]}, "method_id": {"visa": ["not-visa"], "pix": ["not-visa"]}}
-    assert index.root.done[0][1] == "not-eur"  # nothing positive to decide: returned, unless ruled out
+    assert index.residual == 0
 
 
-def test_impossible_branches_are_not_filed_and_scopes_have_their_own_index() -> None:
+def test_impossible_branches_have_no_slot_and_freed_slots_are_reused() -> None:
     campaigns = CampaignSet()
     campaigns.add("never", "Deposit", "amount > 5 and amount < 2", brand_id="b-1")
     campaigns.add("pair", "Deposit", "amount > 0", operator_id="op-1", brand_id="b-1")
     campaigns.add("global", "Deposit", "amount > 0")
-    views = campaigns._store.views[EventType.DEPOSIT]
-    assert set(views) == {(None, "b-1"), ("op-1", "b-1"), (None, None)}
-    assert (views[(None, "b-1")].campaigns, views[(None, "b-1")].branches) == (1, 0)
-    campaigns.remove("never")
-    assert set(campaigns._store.views[EventType.DEPOSIT]) == {("op-1", "b-1"), (None, None)}
+    index = _index(campaigns, EventType.DEPOSIT)
+    assert (index.campaigns, index.live.bit_count()) == (3, 2)
     campaigns.remove("pair")
-    campaigns.remove("global")
+    campaigns.add("late", "Deposit", "amount > 1")
+    index = _index(campaigns, EventType.DEPOSIT)
+    assert index.slot(0)[1] == "late"  # the slot "pair" held
+    envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
+                        payload=Deposit(method_id="visa", currency="EUR", amount=D("20")))
+    assert campaigns.match(envelope) == ["global", "late"]  # in the set's order, not the slots'
+    for campaign_id in ("never", "global", "late"):
+        campaigns.remove(campaign_id)
     assert campaigns._store.views == {}
-    assert len(campaigns._store.operands) == 0
 
 
-def test_changes_copy_only_their_path_and_published_nodes_never_change() -> None:
+def test_changes_copy_only_what_they_touch_and_published_indexes_never_change() -> None:
     campaigns = CampaignSet()
     for number in range(40):
         campaigns.add(f"c{number}", "Transaction", f'currency == "C{number % 8}" and real_bet >= {number}',
                       brand_id=f"b-{number % 3}")
-    before = _index(campaigns, EventType.TRANSACTION, (None, "b-0"))
-    untouched = _index(campaigns, EventType.TRANSACTION, (None, "b-1"))
-    shapes = [(node, (node.done, node.entries, node.tables, node.families)) for node in _nodes(before.root)]
-    tables = [(table, dict(table)) for node, _ in shapes for _, table, _ in node.tables]
+    campaigns.add("login", "PlayerLogin", 'country == "MT"')
+    before = _index(campaigns, EventType.TRANSACTION)
+    logins = _index(campaigns, EventType.PLAYER_LOGIN)
+    shapes = {text: (facet, facet.constrained, dict(facet.accept), facet.lows.entries(), facet.every)
+              for text in ("currency", "real_bet", "event.brand_id") for facet in [_facet(before, text)]}
+    live = before.live
     campaigns.add("late", "Transaction", 'currency == "C1" and real_bet >= 3', brand_id="b-0")
     campaigns.remove("c0")
-    assert all((node.done, node.entries, node.tables, node.families) == parts for node, parts in shapes)
-    assert all(table == copy for table, copy in tables)
-    assert _index(campaigns, EventType.TRANSACTION, (None, "b-1")) is untouched
-    after = _index(campaigns, EventType.TRANSACTION, (None, "b-0"))
-    shared = {id(node) for node in _nodes(before.root)} & {id(node) for node in _nodes(after.root)}
-    assert shared  # the tables of other currencies are shared, not copied
+    assert before.live == live
+    for facet, constrained, accept, lows, every in shapes.values():
+        assert (facet.constrained, facet.accept, facet.lows.entries(), facet.every) == (constrained, accept, lows,
+                                                                                        every)
+    assert _index(campaigns, EventType.PLAYER_LOGIN) is logins
+    after = _index(campaigns, EventType.TRANSACTION)
+    assert after is not before and _facet(after, "currency") is not shapes["currency"][0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 12), st.sampled_from([0, 1]), st.booleans()), max_size=400),
+       st.lists(st.integers(-1, 14), min_size=1, max_size=8))
+def test_bounds_give_exactly_the_failing_slots(operations: list[tuple[bool, int, int, bool]],
+                                               values: list[int]) -> None:
+    # many equal bounds, both ranks, numbers of two scales (3 and 3.0): blocks split and merge
+    for lower in (True, False):
+        bounds = Bounds(lower)
+        filed: dict[int, tuple[Any, int]] = {}
+        for slot, (remove, value, rank, scaled) in enumerate(operations):
+            bounds.add(D(value) if scaled else value, rank, slot)
+            filed[slot] = (D(value) if scaled else value, rank)
+            if remove and slot // 2 in filed:  # an earlier one out
+                victim = slot // 2
+                bounds.remove(*filed.pop(victim), victim)
+        bounds.finish()
+        assert sorted(filed.items(), key=lambda pair: (pair[1], pair[0])) == [
+            (slot, (value, rank)) for value, rank, slot in bounds.entries()]
+        assert all(size <= MAX_BLOCK for size in bounds.blocks())
+        for value in values:
+            fail, check = bounds.failing(D(value))
+            assert check.bit_count() <= MAX_BLOCK  # one boundary block at most
+            for slot, (bound, rank) in filed.items():
+                passes = (value > bound or (value == bound and rank == 0)) if lower else (
+                    value < bound or (value == bound and rank == 1))
+                assert (passes and not fail >> slot & 1) or (not passes and (fail >> slot & 1 or check >> slot & 1))
+                assert not (fail >> slot & 1 and check >> slot & 1)
 
 
 def test_deep_conditions_within_the_limits_index_without_recursion() -> None:

@@ -1,7 +1,7 @@
 """Why a campaign does or does not match an event: the index's decisions and every sub-condition's value.
 
-The index part says, for each branch of the campaign, what the index decided in the order it
-decides it (look-ups, a range, checks, complement postings), and which atom ruled the branch out.
+The index part says, for each branch of the campaign, what each facet of the index decides about
+it (look-ups of a value, ranges, rejections), and which atom ruled the branch out.
 The condition part comes from the reference evaluator, traced (its public ``trace`` hook): every
 node it reached with its value; the sub-conditions that ``and``/``or`` skipped are then evaluated
 on their own (``evaluate_node``), so every line shows a value. Conditions are pure, so a value is
@@ -21,10 +21,8 @@ from enum import Enum
 from typing import Any
 
 from thrilldrops_events.campaigns._atoms import TIMESTAMP
-from thrilldrops_events.campaigns._filing import located
 from thrilldrops_events.campaigns._operands import Operand
-from thrilldrops_events.campaigns._scope_index import Placement, ScopeIndex
-from thrilldrops_events.campaigns._store import BRANCH_BITS, Record
+from thrilldrops_events.campaigns._store import Record
 from thrilldrops_events.campaigns.campaign import Campaign, Compiler
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._node import quote
@@ -173,10 +171,12 @@ def _atom_text(clauses: tuple[Node, ...], campaign: Campaign) -> str:
     return "active " + " ".join(part for part in parts if part)
 
 
-def _index_lines(record: Record, index: ScopeIndex | None, envelope: Envelope,
-                 checked: CheckedCondition) -> list[Explanation]:
-    """One line per branch: what the index decides for it, in order, and the atom that rules it out."""
-    placements: dict[int, Placement] = {p.pending.item[0] & ((1 << BRANCH_BITS) - 1): p for p in record.placements}
+_ROLES = {"set": "look-up", "range": "range", "not_set": "rejection"}
+
+
+def _index_lines(record: Record, envelope: Envelope, checked: CheckedCondition) -> list[Explanation]:
+    """One line per branch: each facet that decides it (its clause text and value), and the first that rules it out."""
+    placements = {placement.number: placement for placement in record.placements}
     count = len(record.branches)
     values: dict[int, Any] = {}
 
@@ -189,27 +189,23 @@ def _index_lines(record: Record, index: ScopeIndex | None, envelope: Envelope,
     for number in range(count):
         head = "index" if count == 1 else f"index, branch {number + 1} of {count}"
         placement = placements.get(number)
-        if placement is None or index is None:
+        if placement is None:
             lines.append(Explanation(f"{head}: never holds (its parts contradict each other)", False))
             continue
-        steps = located(index.root, placement.pending, value_of)
-        decided = {id(atom) for _, atom, _ in steps}
-        left = [(atom, operand) for atom, operand in placement.atoms if id(atom) not in decided]
-        left.sort(key=lambda pair: (("set", "range", "not_set").index(pair[0].kind), pair[0].share))  # checks' order
-        steps += [("rejection" if atom.kind == "not_set" else "check", atom, operand) for atom, operand in left]
+        steps = sorted(placement.atoms, key=lambda pair: (list(_ROLES).index(pair[0].kind), pair[0].share))
         children = []
-        for role, atom, operand in steps:
+        for atom, operand in steps:
             value = value_of(operand)
             shown = _shown(value, _base(checked, atom.operand))
-            children.append(Explanation(f"{role}: {_atom_text(atom.clauses, record.campaign)}", atom.holds(value),
-                                        operands=((_label(atom.operand.text), shown),)))
+            children.append(Explanation(f"{_ROLES[atom.kind]}: {_atom_text(atom.clauses, record.campaign)}",
+                                        atom.holds(value), operands=((_label(atom.operand.text), shown),)))
         first_false = next((child for child in children if not child.value), None)
         text = head if first_false is None else f"{head}, ruled out by {first_false.text.split(': ', 1)[1]}"
         lines.append(Explanation(text, first_false is None, tuple(children)))
     return lines
 
 
-def explain_campaign(record: Record, index: ScopeIndex | None, envelope: Envelope, ctx: Mapping[str, Any] | None,
+def explain_campaign(record: Record, envelope: Envelope, ctx: Mapping[str, Any] | None,
                      compiler: Compiler) -> Explanation:
     """Explain whether a filed campaign matches ``envelope`` (with context values ``ctx``)."""
     campaign = record.campaign
@@ -242,4 +238,4 @@ def explain_campaign(record: Record, index: ScopeIndex | None, envelope: Envelop
             raise
         condition = Explanation(f"condition not evaluated: {error.message}", False)
     value = all(line.value for line in lines) and condition.value
-    return Explanation(head, value, (*lines, *_index_lines(record, index, envelope, checked), condition))
+    return Explanation(head, value, (*lines, *_index_lines(record, envelope, checked), condition))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from thrilldrops_events.campaigns._matching import match_views, scopes_of
-from thrilldrops_events.campaigns._nodes import Node, passed
+from thrilldrops_events.campaigns._event_index import EventIndex
+from thrilldrops_events.campaigns._matching import match_views
 from thrilldrops_events.campaigns._store import Store
+from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import ConditionEvaluationError
 
@@ -18,14 +19,16 @@ __all__ = ["Posting", "SetStats", "set_stats"]
 
 @dataclass(frozen=True)
 class Posting:
-    """One look-up posting: the branches filed under one value of one operand, in one scope's index.
+    """One look-up posting: the branches a value of one operand lets through (bits set in one facet).
 
     Attributes:
         event_type: The event type.
-        scope: ``(operator_id, brand_id)`` of the index.
+        scope: Always ``(None, None)``: one index serves every scope, whose operator and brand are
+            facets like any other (their postings have the operand ``event.operator_id`` or
+            ``event.brand_id``).
         operand: The operand looked up, as condition text.
         key: The value, as Python holds it.
-        branches: How many branches are filed under it (at any depth).
+        branches: How many branches are filed under it.
     """
 
     event_type: str
@@ -42,17 +45,18 @@ class SetStats:
     Attributes:
         campaigns: Campaigns in the set.
         branches: Branches filed (a campaign whose condition is a top-level ``or`` has one per part).
-        indexes: Indexes, one per event type and scope with campaigns.
-        nodes: Nodes of all indexes.
-        lookup_keys: Values in look-up tables (a branch filed under 50 games counts 50).
-        range_entries: Bounds in range families.
-        checked_entries: Branches that are checked once reached (they have residual clauses or atoms left).
-        rejection_keys: Values of complement postings.
+        indexes: Indexes, one per event type with campaigns.
+        nodes: Facets of all indexes (one per operand of an event type, the scope's two included).
+        lookup_keys: Values of set atoms' postings (``==``, ``in``, the scope).
+        range_entries: Bounds in range lists (a tier counts two).
+        checked_entries: Branches with residual clauses (checked once every facet lets them through).
+        rejection_keys: Values of not-set atoms' postings (``!=``, ``not in``).
         operands: Distinct operands and residual clauses the set reads.
         largest: The largest look-up postings, largest first (at most ten).
         events: Events in the sample measured.
         in_scope: Per event of the sample, branches of its type and scope, on average.
-        checked: Per event, branches the index had to check (not decided by look-up alone), on average.
+        checked: Per event, branches the index had to check exactly (residual clauses, or a bound in
+            the boundary block of a range list), on average.
         matched: Per event, campaigns matched, on average.
     """
 
@@ -77,82 +81,55 @@ class SetStats:
         return self.checked / self.in_scope if self.in_scope else 0.0
 
 
-def _size(root: Node, counts: dict[str, int], postings: list[tuple[int, str, Any]]) -> int:
-    """Branch placements under ``root``; counts nodes and entries; lists the postings of root's tables."""
-    sizes: dict[int, int] = {}
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if not expanded:
-            stack.append((node, True))
-            stack.extend((child, False) for _, table, _ in node.tables for child in table.values())
-            continue
+def _shape(index: EventIndex, event_type: str, counts: dict[str, int], postings: list[Posting]) -> None:
+    """Count an index's facets, keys and bounds; list its look-up postings."""
+    counts["branches"] += index.live.bit_count()
+    counts["checked_entries"] += index.residual.bit_count()
+    for facet in index.facets.values():
         counts["nodes"] += 1
-        counts["checked_entries"] += len(node.entries)
-        own = len(node.done) + len(node.entries) + sum(len(family) for family in node.families)
-        counts["range_entries"] += sum(len(family) for family in node.families)
-        for _, table, _ in node.tables:
-            counts["lookup_keys"] += len(table)
-            own += sum(sizes[id(child)] for child in table.values())
-        sizes[id(node)] = own
-    for _, table, operand in root.tables:
-        postings.extend((sizes[id(child)], operand.node.text, key) for key, child in table.items())
-    return sizes[id(root)]
+        counts["lookup_keys"] += len(facet.accept)
+        counts["rejection_keys"] += len(facet.excluded)
+        counts["range_entries"] += facet.lows.size + facet.highs.size
+        text = facet.operand.node.text
+        postings.extend(Posting(event_type, (None, None), text, key, bits.bit_count())
+                        for key, bits in facet.accept.items())
 
 
-def _checked(root: Node, envelope: Envelope) -> int:
-    """How many branches a match of ``envelope`` reaches with checks left (the work look-ups did not save)."""
-    total = 0
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        total += len(node.entries)
-        for read, table, _ in node.tables:
-            child = table.get(read(envelope))
-            if child is not None:
-                stack.append(child)
-        for family in node.families:
-            value = family.read(envelope)
-            if value is None:
-                continue
-            for kind, bounds, _, checked in family.runs:
-                if checked:
-                    where = passed(kind, bounds, value)
-                    total += len(range(*where.indices(len(bounds))))
-    return total
+def _sample(views: Mapping[EventType, EventIndex], envelope: Envelope) -> tuple[int, int]:
+    """``(branches of the event's type and scope, branches checked exactly)`` for one event."""
+    index = views.get(envelope.payload.event_type)
+    if index is None:
+        return 0, 0
+    in_scope = index.live
+    for facet in index.order:
+        if facet.rank == 0:
+            in_scope &= ~facet.failing(facet.read(envelope))[0]
+    _, checked = index.candidates(envelope)
+    return in_scope.bit_count(), checked.bit_count()
 
 
 def set_stats(store: Store, sample: Sequence[Envelope]) -> SetStats:
     """Measure a store's index, and matches of the ``sample`` events (with no context values)."""
-    counts = dict.fromkeys(("nodes", "lookup_keys", "range_entries", "checked_entries"), 0)
-    postings: list[tuple[int, str, tuple[str | None, str | None], str, Any]] = []
-    branches = count = rejections = 0
+    counts = dict.fromkeys(("branches", "nodes", "lookup_keys", "range_entries", "checked_entries",
+                            "rejection_keys"), 0)
+    postings: list[Posting] = []
     views = store.views
-    for event_type, by_scope in views.items():
-        for scope, index in by_scope.items():
-            count += 1
-            branches += index.branches
-            rejections += sum(len(table) for _, table, _ in index.negatives)
-            found: list[tuple[int, str, Any]] = []
-            _size(index.root, counts, found)
-            postings.extend((size, event_type.value, scope, text, key) for size, text, key in found)
-    postings.sort(key=lambda row: -row[0])
-    largest = tuple(Posting(event_type, scope, text, key, size) for size, event_type, scope, text, key in postings[:10])
+    for event_type, index in views.items():
+        _shape(index, event_type.value, counts, postings)
+    postings.sort(key=lambda posting: -posting.branches)
     in_scope = checked = matched = 0
     for envelope in sample:
-        indexes = views.get(envelope.payload.event_type, {})
-        for scope in scopes_of(envelope):
-            found_index = indexes.get(scope)
-            if found_index is not None:
-                in_scope += found_index.branches
-                checked += _checked(found_index.root, envelope)
+        scoped, looked = _sample(views, envelope)
+        in_scope += scoped
+        checked += looked
         with contextlib.suppress(ConditionEvaluationError):  # an event whose campaigns need ctx
             matched += len(match_views(views, envelope, None))
     events = len(sample)
     return SetStats(
-        campaigns=len(store.records), branches=branches, indexes=count, nodes=counts["nodes"],
+        campaigns=len(store.records), branches=counts["branches"], indexes=len(views), nodes=counts["nodes"],
         lookup_keys=counts["lookup_keys"], range_entries=counts["range_entries"],
-        checked_entries=counts["checked_entries"], rejection_keys=rejections, operands=len(store.operands),
-        largest=largest, events=events, in_scope=in_scope / events if events else 0.0,
-        checked=checked / events if events else 0.0, matched=matched / events if events else 0.0,
+        checked_entries=counts["checked_entries"], rejection_keys=counts["rejection_keys"],
+        operands=len(store.operands), largest=tuple(postings[:10]), events=events,
+        in_scope=in_scope / events if events else 0.0, checked=checked / events if events else 0.0,
+        matched=matched / events if events else 0.0,
     )

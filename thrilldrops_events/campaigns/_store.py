@@ -1,11 +1,11 @@
 """The writer's side of a campaign set: records, filing, and publishing whole snapshots.
 
-The published state is ``Store.views``, ``{event type: {(operator_id, brand_id): ScopeIndex}}``:
-one index per scope that has campaigns, so a change touches the one index of its campaign's scope
-(a global campaign is not copied into every brand's index). A ``Batch`` applies any number of
-changes to copies of the indexes they touch and publishes them with one assignment, so every match
-sees the set as it was before the batch or after it. Only the set's writer (holding its lock) uses
-a batch; a match only reads ``views``.
+The published state is ``Store.views``, ``{event type: EventIndex}``: one index per event type,
+in which a campaign's scope is two facets (``event.operator_id`` and ``event.brand_id``) like any
+other atom. A ``Batch`` makes any number of changes on drafts of the indexes they touch (which copy
+only the parts they change) and publishes them with one assignment, so every match sees the set as
+it was before the batch or after it. Only the set's writer (holding its lock) uses a batch; a match
+only reads ``views``.
 """
 
 from __future__ import annotations
@@ -14,22 +14,44 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from thrilldrops_events.campaigns._atoms import Branch, branches_of
-from thrilldrops_events.campaigns._operands import Operand, Operands, Residual, check
-from thrilldrops_events.campaigns._pending import Pending
-from thrilldrops_events.campaigns._scope_index import Placement, ScopeIndex
+from thrilldrops_events.campaigns._atoms import Atom, Branch, branches_of
+from thrilldrops_events.campaigns._event_index import EventIndex, Reader
+from thrilldrops_events.campaigns._operands import Check, Operand, Operands, Residual, check
 from thrilldrops_events.campaigns.campaign import Campaign
+from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.enums import EventType
 
-__all__ = ["BRANCH_BITS", "Batch", "Record", "Scope", "Store"]
+__all__ = ["BRANCH_BITS", "OPERATOR", "BRAND", "Batch", "Placement", "Record", "Store"]
 
-#: A campaign's scope, or an index's key: ``(operator_id, brand_id)``, ``None`` meaning any.
-Scope = tuple["str | None", "str | None"]
-#: Bits of an item's key that number the branch (the rest is the campaign's place in the order).
+#: Bits of a slot's order key that number the branch (the rest is the campaign's place in the order).
 BRANCH_BITS = 5
+#: The envelope fields of a campaign's scope, as operands.
+OPERATOR = n.FieldRef("event", "operator_id")
+BRAND = n.FieldRef("event", "brand_id")
+#: Where a facet comes in a match: the scope, then fields, then derived values.
+_SCOPE_RANK, _FIELD_RANK, _DERIVED_RANK = 0, 1, 2
 
-Views = dict[EventType, dict[Scope, ScopeIndex]]
+Views = dict[EventType, EventIndex]
+#: One atom as filed: ``(atom, operand, facet rank)``.
+Filed = tuple[Atom, Operand, int]
+
+
+@dataclass(frozen=True, eq=False)
+class Placement:
+    """One branch as its index holds it.
+
+    Attributes:
+        number: The branch's number in the condition.
+        slot: Its slot in the event type's index.
+        filed: Every atom filed for it, the scope's included.
+        atoms: The atoms of its condition (and active window) with their operands, for explanations.
+    """
+
+    number: int
+    slot: int
+    filed: tuple[Filed, ...]
+    atoms: tuple[tuple[Atom, Operand], ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,25 +77,56 @@ class Store:
         self.next_seq = 0
 
     def batch(self) -> Batch:
-        """A batch of changes on copies of the published views (publish it to apply them)."""
+        """A batch of changes on drafts of the published views (publish it to apply them)."""
         return Batch(self)
 
 
+def _rank(operand: Operand) -> int:
+    if operand.node == OPERATOR or operand.node == BRAND:
+        return _SCOPE_RANK
+    return _DERIVED_RANK if operand.derived else _FIELD_RANK
+
+
+def _reader(campaign: Campaign, context: Mapping[str, Any]) -> Reader | None:
+    if not context:
+        return None
+    return (campaign.operator_id, campaign.brand_id), (campaign.active_from, campaign.active_until), tuple(context)
+
+
+def _with_scope(scope: list[tuple[Atom, Operand]], atoms: list[tuple[Atom, Operand]]) -> tuple[Filed, ...] | None:
+    """A branch's atoms and its scope's, filed; a set atom on a scope field merges with the scope's.
+
+    ``None`` when they have no key in common: the branch never holds in the campaign's scope.
+    """
+    pairs = list(atoms)
+    for atom, operand in scope:
+        position = next((i for i, (mine, owner) in enumerate(pairs) if owner is operand and mine.kind == "set"), None)
+        if position is None:
+            pairs.append((atom, operand))
+            continue
+        mine = pairs[position][0]
+        keys = mine.keys & atom.keys
+        if not keys:
+            return None
+        pairs[position] = (Atom(mine.operand, "set", keys=keys, clauses=mine.clauses, share=mine.share), operand)
+    return tuple((atom, operand, _rank(operand)) for atom, operand in pairs)
+
+
 class Batch:
-    """Changes to a store, made on copies and published at once."""
+    """Changes to a store, made on drafts and published at once."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.views: Views = dict(store.views)
-        self._copied: set[EventType] = set()
+        self.drafts: dict[EventType, EventIndex] = {}
         self.added: dict[str, Record] = {}
         self.removed: dict[str, Record] = {}
 
-    def _indexes(self, event_type: EventType) -> dict[Scope, ScopeIndex]:
-        if event_type not in self._copied:
-            self.views[event_type] = dict(self.views.get(event_type, {}))
-            self._copied.add(event_type)
-        return self.views[event_type]
+    def _draft(self, event_type: EventType) -> EventIndex:
+        draft = self.drafts.get(event_type)
+        if draft is None:
+            published = self.store.views.get(event_type)
+            draft = self.drafts[event_type] = published.draft() if published is not None else EventIndex()
+        return draft
 
     def current(self, campaign_id: str) -> Record | None:
         """The record of a campaign as the batch leaves it so far."""
@@ -82,6 +135,14 @@ class Batch:
         if campaign_id in self.removed:
             return None
         return self.store.records.get(campaign_id)
+
+    def _scope_atoms(self, campaign: Campaign, checked: CheckedCondition) -> list[tuple[Atom, Operand]]:
+        pairs = []
+        for node, value in ((OPERATOR, campaign.operator_id), (BRAND, campaign.brand_id)):
+            if value is not None:
+                operand = self.store.operands.operand(campaign.event_type, checked, node)
+                pairs.append((Atom(node, "set", keys=frozenset({value}), share=0.05), operand))
+        return pairs
 
     def add(self, campaign: Campaign, checked: CheckedCondition, seq: int | None = None, source: Any = None
             ) -> Record:
@@ -96,25 +157,27 @@ class Batch:
         event_type = campaign.event_type
         window = (campaign.active_from, campaign.active_until)
         branches = branches_of(checked, window)
-        indexes = self._indexes(event_type)
-        scope = (campaign.operator_id, campaign.brand_id)
-        index = indexes.get(scope) or ScopeIndex()
-        placements: list[Placement] = []
-        uses: list[Operand | Residual] = []
+        draft = self._draft(event_type)
+        scope = self._scope_atoms(campaign, checked)
+        uses: list[Operand | Residual] = [operand for _, operand in scope]
+        placements = []
         for number, branch in enumerate(branches):
             if not branch.possible:
                 continue
-            item = (seq << BRANCH_BITS | number, campaign.id)
-            operands = [store.operands.operand(event_type, checked, atom.operand) for atom in branch.atoms]
+            atoms = [(atom, store.operands.operand(event_type, checked, atom.operand)) for atom in branch.atoms]
             residuals = [store.operands.residual(event_type, checked, node) for node in branch.residual]
-            uses.extend(operands)
+            uses.extend(operand for _, operand in atoms)
             uses.extend(residuals)
-            placement = _placement(branch, item, operands, residuals)
-            index = index.filed(placement, True)
-            placements.append(placement)
-        index = index.with_campaign(seq, len(placements), window, dict(checked.context), True)
-        indexes[scope] = index
-        record = Record(campaign, seq, branches, tuple(placements), tuple(uses), dict(checked.context), source)
+            filed = _with_scope(scope, atoms)
+            if filed is None:  # the condition's own test of the scope contradicts it
+                continue
+            checks: tuple[Check, ...] = (*(check(atom, operand.read) for atom, operand in atoms
+                                           if atom.kind == "range"), *residuals)
+            slot = draft.file(seq << BRANCH_BITS | number, campaign.id, list(filed), checks, bool(residuals))
+            placements.append(Placement(number, slot, filed, tuple(atoms)))
+        context = dict(checked.context)
+        draft.count(seq, _reader(campaign, context), context, len(placements), True)
+        record = Record(campaign, seq, branches, tuple(placements), tuple(uses), context, source)
         self.removed.pop(campaign.id, None)
         self.added[campaign.id] = record
         return record
@@ -123,17 +186,10 @@ class Batch:
         """Take a campaign's branches out of its index and release what they used."""
         campaign = record.campaign
         event_type = campaign.event_type
-        indexes = self._indexes(event_type)
-        scope = (campaign.operator_id, campaign.brand_id)
-        index = indexes[scope]
+        draft = self._draft(event_type)
         for placement in record.placements:
-            index = index.filed(placement, False)
-        window = (campaign.active_from, campaign.active_until)
-        index = index.with_campaign(record.seq, len(record.placements), window, dict(record.context), False)
-        if index.campaigns:
-            indexes[scope] = index
-        else:
-            del indexes[scope]
+            draft.unfile(placement.slot, list(placement.filed))
+        draft.count(record.seq, _reader(campaign, record.context), record.context, len(record.placements), False)
         for use in record.uses:
             self.store.operands.release(event_type, use)
         if self.added.pop(campaign.id, None) is None:
@@ -142,18 +198,14 @@ class Batch:
     def publish(self) -> None:
         """Make the batch's views the set's (one assignment), then its records."""
         store = self.store
-        store.views = {event_type: indexes for event_type, indexes in self.views.items() if indexes}
+        views = dict(store.views)
+        for event_type, draft in self.drafts.items():
+            draft.finish()
+            if draft.campaigns:
+                views[event_type] = draft
+            else:
+                views.pop(event_type, None)
+        store.views = views
         for campaign_id in self.removed:
             store.records.pop(campaign_id, None)
         store.records.update(self.added)
-
-
-def _placement(branch: Branch, item: tuple[int, str], operands: list[Operand], residuals: list[Residual]
-               ) -> Placement:
-    pairs = tuple(zip(branch.atoms, operands, strict=True))
-    tests = {id(atom): check(atom, operand.read) for atom, operand in pairs if atom.kind != "not_set"}
-    by_share = sorted(pairs, key=lambda pair: pair[0].share)
-    pending = Pending(item, tuple(pair for pair in by_share if pair[0].kind == "set"),
-                      tuple(pair for pair in by_share if pair[0].kind == "range"), tuple(residuals), tests)
-    negatives = tuple((operand, tuple(atom.keys)) for atom, operand in pairs if atom.kind == "not_set")
-    return Placement(pending, negatives, pairs)

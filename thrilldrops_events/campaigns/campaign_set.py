@@ -270,9 +270,7 @@ class CampaignSet:
                                 campaign_id=campaign_id if isinstance(campaign_id, str) else None, kind="unknown_id")
         if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
             raise _not_envelope(envelope)
-        campaign = record.campaign
-        index = self._store.views.get(campaign.event_type, {}).get((campaign.operator_id, campaign.brand_id))
-        return explain_campaign(record, index, envelope, ctx, self._compiler)
+        return explain_campaign(record, envelope, ctx, self._compiler)
 
     def stats(self, sample: Iterable[Envelope] = ()) -> SetStats:
         """The shape of the index: campaigns, branches, nodes, look-up keys, largest postings.

@@ -1,0 +1,264 @@
+"""The index of one event type: a bit (slot) per campaign branch, and one facet per operand.
+
+Every branch of every campaign of the event type has a *slot*, one bit of the Python ints the
+facets hold (the k-index's postings as bit sets: AND, OR and XOR of ints of tens of thousands of
+bits run in C in about a microsecond). A match starts from every live slot and, facet by facet
+(scope first), removes the slots the event's value for that operand rules out, skipping a facet
+none of the remaining candidates has an atom on (its operand is then not even computed), and
+stopping when none remain. The few survivors with something left to decide (a residual clause, or
+a range whose bound fell in a boundary block) are checked exactly; the rest match.
+
+A slot keeps ``(order key, campaign id, checks)``: the key gives the set's order (the campaign's
+place, then the branch), so matched slots are sorted by it and freed slots can be reused at once.
+Slots are kept in chunks of ``CHUNK``, so a change copies one chunk, not the whole table.
+
+An ``EventIndex`` that readers see never changes: a writer works on ``draft()`` (which copies the
+facets and chunks it changes when it first changes them) and publishes it after ``finish()``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from thrilldrops_events.campaigns._atoms import Atom
+from thrilldrops_events.campaigns._facets import Facet
+from thrilldrops_events.campaigns._operands import Check, MatchState, Operand
+from thrilldrops_events.conditions.runtime import read_context
+from thrilldrops_events.errors import ConditionEvaluationError
+
+__all__ = ["CHUNK", "EMPTY_SLOT", "EventIndex", "Reader", "Scope", "Slot", "slots_of"]
+
+T = TypeVar("T")
+
+#: How many slots one chunk of the slot table holds.
+CHUNK = 256
+_SHIFT = CHUNK.bit_length() - 1
+_MASK = CHUNK - 1
+
+#: A campaign's scope: ``(operator_id, brand_id)``, ``None`` meaning any.
+Scope = tuple["str | None", "str | None"]
+#: What a slot holds: ``(order key, campaign id, exact checks)``.
+Slot = tuple[int, str, tuple[Check, ...]]
+#: A campaign reading context values: ``(scope, active window, names)``.
+Reader = tuple[Scope, tuple["int | None", "int | None"], tuple[str, ...]]
+#: What a free slot holds.
+EMPTY_SLOT: Slot = (-1, "", ())
+
+
+def _same(value: T) -> T:
+    return value
+
+
+def slots_of(bits: int) -> list[int]:
+    """The positions of the bits set in ``bits``, highest first."""
+    text = bin(bits)
+    top = len(text) - 1
+    out = []
+    find = text.find
+    where = find("1", 2)
+    while where >= 0:
+        out.append(top - where)
+        where = find("1", where + 1)
+    return out
+
+
+class EventIndex:
+    """The campaigns of one event type (see the module's docstring).
+
+    Attributes:
+        live: Every slot in use.
+        residual: The slots with residual clauses (always checked exactly once their atoms hold).
+        order: The facets, in the order a match visits them.
+        facets: The facets by operand.
+        campaigns: How many campaigns it holds (with or without slots).
+        multi: How many of them have more than one slot.
+        readers: Per campaign key, the context values it reads (for the rules of ``ctx``).
+        context_types: The context values its campaigns read, with their types.
+    """
+
+    __slots__ = ("_chunks", "_copied", "_free", "_next", "campaigns", "context", "context_types", "facets", "live",
+                 "multi", "order", "readers", "residual")
+
+    def __init__(self) -> None:
+        self.live = self.residual = 0
+        self.facets: dict[Operand, Facet] = {}
+        self.order: tuple[Facet, ...] = ()
+        self.campaigns = self.multi = 0
+        self.readers: dict[int, Reader] = {}
+        self.context: dict[str, tuple[Any, int]] = {}
+        self.context_types: dict[str, Any] = {}
+        self._chunks: list[list[Slot]] = []
+        self._free: list[int] = []
+        self._next = 0
+        self._copied: set[int] | None = set()
+
+    # -- the writer's side ----------------------------------------------------------------------
+
+    def draft(self) -> EventIndex:
+        """A copy to change, sharing what it has not changed yet."""
+        other = EventIndex()
+        other.live, other.residual = self.live, self.residual
+        other.facets = dict(self.facets)
+        other.campaigns, other.multi = self.campaigns, self.multi
+        other.readers = self.readers
+        other.context = self.context
+        other._chunks = list(self._chunks)
+        other._free = self._free
+        other._next = self._next
+        return other
+
+    def _mine(self, value: T, copy: Callable[[T], T]) -> T:
+        """``value`` if this draft made it, else a copy of it that this draft owns."""
+        copied = self._copied
+        assert copied is not None, "a published index is not changed"
+        if id(value) not in copied:
+            value = copy(value)
+            copied.add(id(value))
+        return value
+
+    def _facet(self, operand: Operand, rank: int) -> Facet:
+        facet = self.facets.get(operand)
+        facet = self._mine(Facet(operand, rank), _same) if facet is None else self._mine(facet, Facet.copy)
+        self.facets[operand] = facet
+        return facet
+
+    def _set_slot(self, slot: int, value: Slot) -> None:
+        number = slot >> _SHIFT
+        while number >= len(self._chunks):
+            self._chunks.append(self._mine([EMPTY_SLOT] * CHUNK, _same))
+        chunk = self._chunks[number] = self._mine(self._chunks[number], list)
+        chunk[slot & _MASK] = value
+
+    def file(self, key: int, campaign_id: str, pairs: list[tuple[Atom, Operand, int]], checks: tuple[Check, ...],
+             residual: bool) -> int:
+        """Give a branch a slot and file its atoms (``(atom, operand, facet rank)``); its slot."""
+        if self._free:
+            self._free = self._mine(self._free, list)
+            slot = heapq.heappop(self._free)
+        else:
+            slot = self._next
+            self._next += 1
+        self._set_slot(slot, (key, campaign_id, checks))
+        bit = 1 << slot
+        self.live |= bit
+        if residual:
+            self.residual |= bit
+        for facet in {id(operand): self._facet(operand, rank) for _, operand, rank in pairs}.values():
+            facet.count(slot, True)
+        for atom, operand, rank in pairs:
+            self._facet(operand, rank).file(atom, slot, True)
+        return slot
+
+    def unfile(self, slot: int, pairs: list[tuple[Atom, Operand, int]]) -> None:
+        """Take a branch's atoms out and free its slot."""
+        for atom, operand, rank in pairs:
+            self._facet(operand, rank).file(atom, slot, False)
+        for operand in {id(operand): operand for _, operand, _ in pairs}.values():
+            facet = self.facets[operand]
+            facet.count(slot, False)
+            if not facet.slots:
+                del self.facets[operand]
+        bit = ~(1 << slot)
+        self.live &= bit
+        self.residual &= bit
+        self._set_slot(slot, EMPTY_SLOT)
+        self._free = self._mine(self._free, list)
+        heapq.heappush(self._free, slot)
+
+    def count(self, key: int, reader: Reader | None, context: Mapping[str, Any], slots: int, adding: bool) -> None:
+        """Count a campaign in (or out): its slots and the context values it reads."""
+        step = 1 if adding else -1
+        self.campaigns += step
+        self.multi += step if slots > 1 else 0
+        if reader is None:
+            return
+        readers = self.readers = self._mine(self.readers, dict)
+        counts = self.context = self._mine(self.context, dict)
+        for name, kind in context.items():
+            users = counts.get(name, (kind, 0))[1] + step
+            if users:
+                counts[name] = (kind, users)
+            else:
+                del counts[name]
+        if adding:
+            readers[key] = reader
+        else:
+            del readers[key]
+
+    def finish(self) -> None:
+        """Make the draft ready to publish: range lists, the facets' order, the context's types."""
+        copied = self._copied
+        assert copied is not None
+        for facet in self.facets.values():
+            if id(facet) in copied:
+                facet.finish()
+        self.order = tuple(sorted(self.facets.values(), key=lambda facet: (facet.rank, -facet.slots)))
+        self.context_types = {name: kind for name, (kind, _) in self.context.items()}
+        self._copied = None
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def slot(self, slot: int) -> Slot:
+        """What a slot in use holds."""
+        return self._chunks[slot >> _SHIFT][slot & _MASK]
+
+    def read_context(self, ctx: Mapping[str, Any] | None, state: MatchState, envelope: Any) -> None:
+        """Check and convert the context values its campaigns read into ``state.ctx``.
+
+        As in the naive loop, only a campaign in the event's scope and active at its timestamp
+        that reads a value missing from ``ctx`` (or of the wrong type) makes the match fail.
+
+        Raises:
+            ConditionEvaluationError: If such a campaign reads such a value.
+        """
+        names = tuple(self.context)
+        try:
+            state.ctx.update(zip(names, read_context(ctx, names, self.context_types), strict=True))
+        except ConditionEvaluationError:
+            moment, operator_id, brand_id = envelope.timestamp, envelope.operator_id, envelope.brand_id
+            for (operator, brand), (start, end), needed in self.readers.values():
+                if ((operator is None or operator == operator_id) and (brand is None or brand == brand_id)
+                        and (start is None or moment >= start) and (end is None or moment < end)):
+                    state.ctx.update(zip(needed, read_context(ctx, needed, self.context_types), strict=True))
+
+    def candidates(self, envelope: Any, visit: Callable[[Facet], None] | None = None) -> tuple[int, int]:
+        """``(slots whose facets all let the event through, those of them to check exactly)``."""
+        candidates = self.live
+        check = 0
+        for facet in self.order:
+            if not facet.every & candidates:
+                continue
+            if visit is not None:
+                visit(facet)
+            fail, boundary = facet.failing(facet.read(envelope))
+            if fail:
+                candidates &= ~fail
+                if not candidates:
+                    return 0, 0
+            check |= boundary
+        return candidates, (check | self.residual) & candidates
+
+    def match(self, envelope: Any, state: MatchState) -> list[tuple[int, str]]:
+        """The ``(order key, campaign id)`` of the slots ``envelope`` matches, sorted."""
+        candidates, check = self.candidates(envelope)
+        if not candidates:
+            return []
+        found = []
+        chunks = self._chunks
+        if check:
+            for slot in slots_of(check):
+                key, campaign_id, checks = chunks[slot >> _SHIFT][slot & _MASK]
+                for test in checks:
+                    if not test(envelope, state):
+                        break
+                else:
+                    found.append((key, campaign_id))
+            candidates &= ~check
+        if candidates:
+            for slot in slots_of(candidates):
+                key, campaign_id, _ = chunks[slot >> _SHIFT][slot & _MASK]
+                found.append((key, campaign_id))
+        found.sort()
+        return found
