@@ -1,7 +1,7 @@
 """Match events against N campaigns: CampaignSet beside the loop a user would write over compiled conditions.
 
 Run: python benchmarks/bench_campaigns.py [--quick] [--populations hard,classic] [--sizes 1000,10000,100000]
-                                          [--events N] [--naive-events N] [--changes N]
+                                          [--others-at 10000] [--events N] [--naive-events N] [--changes N]
 
 Populations (campaign_populations.py and campaign_classic.py): ``hard`` (3 operators, 20 brands, scopes
 70/20/10, log-normal thresholds, tiers, 50-game lists, hour and weekday windows, not-in, top-level or,
@@ -167,6 +167,8 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=None, help="events matched (default 1000, quick 300)")
     parser.add_argument("--naive-events", type=int, default=None, help="events the naive loop is timed on (100)")
     parser.add_argument("--changes", type=int, default=200, help="changes timed per kind and scope")
+    parser.add_argument("--others-at", default=None,
+                        help="comma-separated campaign counts for the populations after the first (default: --sizes)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     names = (args.populations or ("hard" if args.quick else "hard,wide,zones,weak,classic")).split(",")
@@ -174,10 +176,11 @@ def main() -> int:
     event_count = args.events or (300 if args.quick else 1000)
     naive_count = args.naive_events or 100
     table: list[tuple[str, ...]] = []
+    others = [int(size) for size in args.others_at.split(",")] if args.others_at else sizes
     for name in names:
         events = events_of(name, event_count, args.seed + 4)
         previous = None
-        for size in sizes:
+        for size in sizes if name == names[0] else others:
             config = population(name, size, args.seed)
             campaigns, from_json, by_add = build(config)
             naive = NaiveLoop(campaigns)

@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thrilldrops_events import CampaignSet, ChannelType, Deposit, Envelope, EventType, compile_condition
+from thrilldrops_events import (
+    CampaignChange,
+    CampaignSet,
+    ChannelType,
+    Deposit,
+    Envelope,
+    EventType,
+    Transaction,
+    compile_condition,
+)
 from thrilldrops_events.campaigns._atoms import MAX_BRANCHES, TIMESTAMP, Atom, branches_of
 from thrilldrops_events.campaigns._bounds import MAX_BLOCK, Bounds
 from thrilldrops_events.campaigns._event_index import EventIndex, slots_of
@@ -252,3 +261,42 @@ def test_deep_conditions_within_the_limits_index_without_recursion() -> None:
                         payload=Deposit(method_id="visa", currency="EUR", amount=D("25")))
     assert campaigns.match(envelope) == campaigns.match_naive(envelope) == ["chain", "nots"]
     assert campaigns.explain("chain", envelope).matched
+
+
+def _deposit(amount: str, brand_id: str = "b-1") -> Envelope:
+    return Envelope(operator_id="op-1", brand_id=brand_id, player_id="p", timestamp=MONDAY,
+                    payload=Deposit(method_id="visa", currency="EUR", amount=D(amount)))
+
+
+def test_thousands_of_campaigns_sharing_a_bound_match_as_the_naive_loop() -> None:
+    texts = ["amount >= 20", "amount > 20", "amount <= 20.00", "amount < 20", "amount >= 20.00 and amount < 20.5"]
+    config = [{"id": f"c{number}", "event_type": "Deposit", "condition": texts[number % len(texts)],
+               "brand_id": None if number % 3 else f"b-{number % 2}"} for number in range(3000)]
+    campaigns = CampaignSet.from_json(config)
+    amount = _facet(_index(campaigns, EventType.DEPOSIT), "amount")
+    assert len(amount.lows.blocks()) > 10 and max(amount.lows.blocks()) <= MAX_BLOCK
+    events = [_deposit(amount, brand) for amount in ("19.99", "20", "20.00", "20.01", "20.5", "0")
+              for brand in ("b-0", "b-1")]
+    for envelope in events:
+        assert campaigns.match(envelope) == campaigns.match_naive(envelope)
+    campaigns.apply([CampaignChange.remove(f"c{number}") for number in range(0, 3000, 2)])
+    campaigns.replace("c1", "Deposit", "amount >= 20", brand_id="b-1")
+    for envelope in events:
+        assert campaigns.match(envelope) == campaigns.match_naive(envelope)
+
+
+def test_huge_in_lists_and_many_operands_match_as_the_naive_loop() -> None:
+    games = [f"g{number}" for number in range(5000)]
+    campaigns = CampaignSet()
+    campaigns.add("huge", "Transaction", f"game_id in {games!r}".replace("'", '"'))
+    campaigns.add("huge-not", "Transaction", f"game_id not in {games[::2]!r}".replace("'", '"'))
+    for number in range(60):  # many derived operands: hours in many offsets
+        campaigns.add(f"h{number}", "Transaction",
+                      f"real_bet * {number + 1} >= {number} and hour(event.timestamp) >= {number % 24}")
+    for game in ("g0", "g1", "g4999", "other"):
+        envelope = Envelope(
+            operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY + 3600 * 13,
+            payload=Transaction(provider_id="p", game_id=game, gameround_id="r", currency="EUR", game_bet=D(1),
+                                bonus_bet=D(0), real_bet=D(1), jackpot_bet=D(0), game_win=D(0), jackpot_win=D(0),
+                                is_free_spin=False, round_finished=True))
+        assert campaigns.match(envelope) == campaigns.match_naive(envelope)

@@ -8,8 +8,8 @@ none of the remaining candidates has an atom on (its operand is then not even co
 stopping when none remain. The few survivors with something left to decide (a residual clause, or
 a range whose bound fell in a boundary block) are checked exactly; the rest match.
 
-A slot keeps ``(order key, campaign id, checks)``: the key gives the set's order (the campaign's
-place, then the branch), so matched slots are sorted by it and freed slots can be reused at once.
+A slot keeps its order key, campaign id and exact checks: the key gives the set's order (the
+campaign's place, then the branch), so matched slots are sorted by it and freed slots can be reused at once.
 Slots are kept in chunks of ``CHUNK``, so a change copies one chunk, not the whole table.
 
 An ``EventIndex`` that readers see never changes: a writer works on ``draft()`` (which copies the
@@ -39,12 +39,12 @@ _MASK = CHUNK - 1
 
 #: A campaign's scope: ``(operator_id, brand_id)``, ``None`` meaning any.
 Scope = tuple["str | None", "str | None"]
-#: What a slot holds: ``(order key, campaign id, exact checks)``.
-Slot = tuple[int, str, tuple[Check, ...]]
+#: What a slot holds: ``(order key, campaign id, exact checks, (order key, campaign id))``.
+Slot = tuple[int, str, tuple[Check, ...], tuple[int, str]]
 #: A campaign reading context values: ``(scope, active window, names)``.
 Reader = tuple[Scope, tuple["int | None", "int | None"], tuple[str, ...]]
 #: What a free slot holds.
-EMPTY_SLOT: Slot = (-1, "", ())
+EMPTY_SLOT: Slot = (-1, "", (), (-1, ""))
 
 
 def _same(value: T) -> T:
@@ -140,7 +140,7 @@ class EventIndex:
         else:
             slot = self._next
             self._next += 1
-        self._set_slot(slot, (key, campaign_id, checks))
+        self._set_slot(slot, (key, campaign_id, checks, (key, campaign_id)))
         bit = 1 << slot
         self.live |= bit
         if residual:
@@ -223,15 +223,13 @@ class EventIndex:
                         and (start is None or moment >= start) and (end is None or moment < end)):
                     state.ctx.update(zip(needed, read_context(ctx, needed, self.context_types), strict=True))
 
-    def candidates(self, envelope: Any, visit: Callable[[Facet], None] | None = None) -> tuple[int, int]:
+    def candidates(self, envelope: Any) -> tuple[int, int]:
         """``(slots whose facets all let the event through, those of them to check exactly)``."""
         candidates = self.live
         check = 0
         for facet in self.order:
             if not facet.every & candidates:
                 continue
-            if visit is not None:
-                visit(facet)
             fail, boundary = facet.failing(facet.read(envelope))
             if fail:
                 candidates &= ~fail
@@ -249,16 +247,14 @@ class EventIndex:
         chunks = self._chunks
         if check:
             for slot in slots_of(check):
-                key, campaign_id, checks = chunks[slot >> _SHIFT][slot & _MASK]
+                _, _, checks, item = chunks[slot >> _SHIFT][slot & _MASK]
                 for test in checks:
                     if not test(envelope, state):
                         break
                 else:
-                    found.append((key, campaign_id))
+                    found.append(item)
             candidates &= ~check
         if candidates:
-            for slot in slots_of(candidates):
-                key, campaign_id, _ = chunks[slot >> _SHIFT][slot & _MASK]
-                found.append((key, campaign_id))
+            found += [chunks[slot >> _SHIFT][slot & _MASK][3] for slot in slots_of(candidates)]
         found.sort()
         return found
