@@ -6,9 +6,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from thrilldrops_events._numbers import MAX_NUMBER_DIGITS, read_float, read_int
+from thrilldrops_events._numbers import read_float, read_int
 from thrilldrops_events._problems import single
-from thrilldrops_events._unknown import MAX_DEPTH, MAX_UNKNOWN_VALUES, check_unknown_fields
+from thrilldrops_events._unknown import MAX_DEPTH, check_unknown_fields
 
 __all__ = [
     "DECODER",
@@ -17,13 +17,10 @@ __all__ = [
     "JsonNumber",
     "adopt_unknown_fields",
     "loads_exact",
-    "needs_exact_route",
 ]
 
 #: The largest event document read, in bytes (or characters for ``str`` input).
 MAX_EVENT_BYTES = 1 << 20
-
-_INTEGER_LIMIT = 10**MAX_NUMBER_DIGITS
 
 
 class JsonNumber(Decimal):
@@ -88,31 +85,3 @@ def adopt_unknown_fields(extra: dict[str, Any], depth: int, path: str, *, mark: 
             ``MAX_DEPTH``.
     """
     check_unknown_fields(extra, depth, path, number_type=JsonNumber if mark else None, python=not mark)
-
-
-def needs_exact_route(value: object, depth: int) -> bool:
-    """Whether natively parsed data holds a ``float``, an integer the exact reader refuses, or too much.
-
-    Too much is nesting deeper than ``MAX_DEPTH`` or more values than the unknown fields of one
-    object may hold; the exact route then gives the verdict. A bounded walk, without recursion.
-
-    Args:
-        value: Data the native JSON route produced (unknown fields).
-        depth: How deep ``value`` sits in its document (the root object is at depth 0).
-    """
-    if type(value) is not dict and type(value) is not list:
-        return type(value) is float or (type(value) is int and not -_INTEGER_LIMIT < value < _INTEGER_LIMIT)
-    stack: list[tuple[Any, int]] = [(value, depth)]
-    budget = MAX_UNKNOWN_VALUES
-    while stack:
-        container, level = stack.pop()
-        budget -= len(container)
-        if level >= MAX_DEPTH or budget < 0:
-            return True
-        for child in container.values() if type(container) is dict else container:
-            kind = type(child)
-            if kind is dict or kind is list:
-                stack.append((child, level + 1))
-            elif kind is float or (kind is int and not -_INTEGER_LIMIT < child < _INTEGER_LIMIT):
-                return True
-    return False
