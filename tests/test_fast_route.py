@@ -11,6 +11,7 @@ the exact reader refuses, the fast reader has refused (``None``: it leaves the v
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from thrilldrops_events import Envelope, EventPayload, EventValidationError, parse_event, to_json
+from thrilldrops_events import Deposit, Envelope, EventPayload, EventValidationError, parse_event, to_json
 from thrilldrops_events.codecs import json as codec
 from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.codecs.json import to_dict
@@ -81,8 +82,10 @@ def _write(value: Any, numbers: st.DataObject, out: list[str]) -> None:
         out.append(json.dumps(value))
 
 
-def written(envelope: Envelope, data: st.DataObject) -> bytes:
-    """The envelope as JSON, money as strings, as numbers or mixed per value."""
+def written(envelope: Envelope, data: st.DataObject | None) -> bytes:
+    """The envelope as JSON, money as strings, as numbers or mixed per value (as strings without ``data``)."""
+    if data is None:
+        return to_json(envelope)
     form = data.draw(st.sampled_from(["string", "number", "mixed"]), label="money")
     if form != "mixed":
         return to_json(envelope, money=form)
@@ -91,13 +94,49 @@ def written(envelope: Envelope, data: st.DataObject) -> bytes:
     return "".join(out).encode()
 
 
+def _keys(raw: bytes) -> int:
+    """How many keys a document holds, at any depth, a duplicated key each time it stands."""
+    counted = [0]
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        counted[0] += len(items)
+        return dict(items)
+
+    json.loads(raw, object_pairs_hook=pairs)
+    return counted[0]
+
+
+def left_to_the_exact_reader(raw: bytes) -> bool:
+    """Whether the fast reader leaves a valid event to the exact reader, which then reads it.
+
+    msgspec keeps a duplicated key's last value only, and a number the exact reader refuses holds a run of
+    18 digits. So a valid event holding such a run (anywhere, even in a string) is left to the exact reader
+    when the fast one cannot rule out a duplicated key: when the document is longer than 4096 bytes (looked
+    at before decoding), or when it holds more colons than keys (a colon within a string). Every other valid
+    event of usual size is read by the fast reader.
+    """
+    if re.search(rb"[0-9]{18}", raw) is None:
+        return False
+    return len(raw) > 4096 or raw.count(b":") != _keys(raw)
+
+
+def _deposit(player_id: str, amount: str, method_id: str = "visa") -> Envelope:
+    return Envelope(operator_id="op-1", brand_id="brand-7", player_id=player_id, timestamp=1777852800,
+                    payload=Deposit(method_id=method_id, currency="EUR", amount=Decimal(amount)))
+
+
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(envelopes(unknown_fields=True), st.data())
-def test_valid_events_are_read_the_same_by_both(envelope: Envelope, data: st.DataObject) -> None:
+@example(envelope=_deposit(":", "123456789012345678"), data=None)  # a colon in a string and a run of 18 digits
+@example(envelope=_deposit("p-42", "123456789012345678"), data=None)  # the run alone: read fast
+@example(envelope=_deposit(":", "1.00"), data=None)  # the colon alone: read fast
+@example(envelope=_deposit("a:b", "1.00", method_id="123456789012345678"), data=None)  # the run in a string
+def test_valid_events_are_read_the_same_by_both(envelope: Envelope, data: st.DataObject | None) -> None:
     raw = written(envelope, data)
     check_one_truth(raw)
     if not envelope.model_extra and not envelope.payload.model_extra:
-        assert FAST.envelope(raw, True) is not None  # the fast reader reads every valid event of usual size
+        for strict in (False, True):
+            assert (FAST.envelope(raw, strict) is None) == left_to_the_exact_reader(raw), raw
 
 
 @given(invalid_envelopes())
