@@ -22,13 +22,15 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from typing_extensions import Unpack
+
 from thrilldrops_events.campaigns._changes import Writer
 from thrilldrops_events.campaigns._explain import Explanation, explain_campaign
 from thrilldrops_events.campaigns._json import read_campaigns
 from thrilldrops_events.campaigns._matching import match_views
 from thrilldrops_events.campaigns._stats import SetStats, set_stats
 from thrilldrops_events.campaigns.campaign import Campaign, Compiler
-from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff
+from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff, _Fields
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.conditions.nodes import Node
@@ -84,14 +86,7 @@ class CampaignSet:
         campaign_id: str,
         event_type: EventType | str,
         condition: str | Mapping[str, Any],
-        *,
-        operator_id: str | None = None,
-        brand_id: str | None = None,
-        name: str | None = None,
-        tags: Iterable[str] = (),
-        active_from: int | None = None,
-        active_until: int | None = None,
-        extra: Mapping[str, Any] | None = None,
+        **fields: Unpack[_Fields],
     ) -> Campaign:
         """Add a campaign; its condition is checked now.
 
@@ -99,13 +94,16 @@ class CampaignSet:
             campaign_id: A unique id.
             event_type: The event type that triggers it (an ``EventType`` or its name).
             condition: The condition: text, or its JSON form (a dict).
-            operator_id: Restrict it to events of this operator.
-            brand_id: Restrict it to events of this brand.
-            name: A name for people.
-            tags: Tags (kept, not interpreted).
-            active_from: Events before this moment (Unix seconds) do not trigger it.
-            active_until: Events from this moment on do not trigger it.
-            extra: The engine's own fields (JSON values, kept and written back, not interpreted).
+
+        Keyword Args:
+            operator_id (str | None): Restrict it to events of this operator.
+            brand_id (str | None): Restrict it to events of this brand.
+            name (str | None): A name for people.
+            tags (Iterable[str]): Tags (kept, not interpreted).
+            active_from (int | None): Events before this moment (Unix seconds) do not trigger it.
+            active_until (int | None): Events from this moment on do not trigger it.
+            extra (Mapping[str, Any] | None): The engine's own fields (JSON values, kept and written
+                back, not interpreted).
 
         Returns:
             The campaign added.
@@ -115,10 +113,8 @@ class CampaignSet:
             CampaignError: If the id is already in the set (``kind == "duplicate_id"``), or a field is
                 malformed (``invalid_id``, ``invalid_scope``, ``invalid_window``, ...).
         """
-        change = CampaignChange.add(campaign_id, event_type, condition, operator_id=operator_id, brand_id=brand_id,
-                                    name=name, tags=tuple(tags), active_from=active_from, active_until=active_until,
-                                    extra=extra)
-        return self._apply([change])[0]
+        fields["tags"] = tuple(fields.get("tags", ()))
+        return self._apply([CampaignChange.add(campaign_id, event_type, condition, **fields)])[0]
 
     def remove(self, campaign_id: str) -> Campaign:
         """Remove a campaign and return it.
@@ -134,14 +130,7 @@ class CampaignSet:
         campaign_id: str,
         event_type: EventType | str,
         condition: str | Mapping[str, Any],
-        *,
-        operator_id: str | None = None,
-        brand_id: str | None = None,
-        name: str | None = None,
-        tags: Iterable[str] = (),
-        active_from: int | None = None,
-        active_until: int | None = None,
-        extra: Mapping[str, Any] | None = None,
+        **fields: Unpack[_Fields],
     ) -> Campaign:
         """Replace everything about a campaign but its id at once; it keeps its place in the order.
 
@@ -156,10 +145,8 @@ class CampaignSet:
             CampaignError: If the set holds no campaign with that id (``kind == "unknown_id"``), or a
                 field is malformed.
         """
-        change = CampaignChange.replace(campaign_id, event_type, condition, operator_id=operator_id,
-                                        brand_id=brand_id, name=name, tags=tuple(tags), active_from=active_from,
-                                        active_until=active_until, extra=extra)
-        return self._apply([change])[0]
+        fields["tags"] = tuple(fields.get("tags", ()))
+        return self._apply([CampaignChange.replace(campaign_id, event_type, condition, **fields)])[0]
 
     def apply(self, changes: Iterable[CampaignChange]) -> list[Campaign]:
         """Make many changes at once: all of them, or (if one is wrong) none.

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
+
+from typing_extensions import Unpack
 
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.enums import EventType
 
 __all__ = ["CampaignChange", "ConfigDiff"]
+
+
+class _Fields(TypedDict, total=False):
+    """The optional fields of a campaign: the keywords of ``add`` and ``replace`` (here and on ``CampaignSet``)."""
+
+    operator_id: str | None
+    brand_id: str | None
+    name: str | None
+    tags: Iterable[str]
+    active_from: int | None
+    active_until: int | None
+    extra: Mapping[str, Any] | None
+
+
+# What an ``add`` or ``replace`` leaves out stands for these values.
+_DEFAULTS: dict[str, Any] = {"operator_id": None, "brand_id": None, "name": None, "tags": (), "active_from": None,
+                             "active_until": None, "extra": None}
 
 
 @dataclass(frozen=True)
@@ -39,40 +58,16 @@ class CampaignChange:
     fields: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def add(
-        cls,
-        campaign_id: str,
-        event_type: EventType | str,
-        condition: str | Mapping[str, Any] | Node,
-        *,
-        operator_id: str | None = None,
-        brand_id: str | None = None,
-        name: str | None = None,
-        tags: tuple[str, ...] | list[str] = (),
-        active_from: int | None = None,
-        active_until: int | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> CampaignChange:
+    def add(cls, campaign_id: str, event_type: EventType | str, condition: str | Mapping[str, Any] | Node,
+            **fields: Unpack[_Fields]) -> CampaignChange:
         """Add a campaign (the arguments of ``CampaignSet.add``)."""
-        return cls("add", campaign_id, _fields(locals()))
+        return cls("add", campaign_id, _fields("add", event_type, condition, fields))
 
     @classmethod
-    def replace(
-        cls,
-        campaign_id: str,
-        event_type: EventType | str,
-        condition: str | Mapping[str, Any] | Node,
-        *,
-        operator_id: str | None = None,
-        brand_id: str | None = None,
-        name: str | None = None,
-        tags: tuple[str, ...] | list[str] = (),
-        active_from: int | None = None,
-        active_until: int | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> CampaignChange:
+    def replace(cls, campaign_id: str, event_type: EventType | str, condition: str | Mapping[str, Any] | Node,
+                **fields: Unpack[_Fields]) -> CampaignChange:
         """Replace a campaign, keeping its place (the arguments of ``CampaignSet.replace``)."""
-        return cls("replace", campaign_id, _fields(locals()))
+        return cls("replace", campaign_id, _fields("replace", event_type, condition, fields))
 
     @classmethod
     def remove(cls, campaign_id: str) -> CampaignChange:
@@ -80,8 +75,12 @@ class CampaignChange:
         return cls("remove", campaign_id)
 
 
-def _fields(arguments: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in arguments.items() if key not in ("cls", "campaign_id")}
+def _fields(method: str, event_type: object, condition: object, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an ``add`` or ``replace``: the given optional fields over their defaults, in their order."""
+    for key in given:
+        if key not in _DEFAULTS:
+            raise TypeError(f"{method}() got an unexpected keyword argument {key!r}")
+    return {"event_type": event_type, "condition": condition, **_DEFAULTS, **given}
 
 
 @dataclass(frozen=True)
