@@ -1,7 +1,8 @@
 """The ``thrilldrops-events`` command line (also ``python -m thrilldrops_events``).
 
-Each group of subcommands lives in its own module of this package with a ``register(subparsers)``
-function; this module only assembles them and runs the chosen one.
+Each command (or group of actions) lives in its own module of this package, which declares it as a
+``COMMAND``: its name, help, description and arguments, next to the code that runs it. This module
+registers them all, in the order ``--help`` lists them, and runs the chosen one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from thrilldrops_events.cli import condition, schema, send, serve, streams, vali
 
 __all__ = ["main"]
 
-_COMMAND_MODULES = [validate, schema, condition, streams, serve, send]
+#: Every command, in the order ``--help`` lists them.
+COMMANDS = (validate.COMMAND, schema.COMMAND, condition.COMMAND, streams.COMMAND, serve.COMMAND, send.COMMAND)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in _COMMAND_MODULES:
-        module.register(subparsers)
+    for command in COMMANDS:
+        command.register(subparsers)
     return parser
 
 

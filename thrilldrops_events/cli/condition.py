@@ -8,65 +8,22 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from thrilldrops_events.cli._command import add_actions, add_command, fail, open_input
+from thrilldrops_events.cli._command import Command, arg, fail, open_input
 from thrilldrops_events.codecs._exact import loads_exact
 from thrilldrops_events.codecs.json import decode_lines
 from thrilldrops_events.conditions import CompiledCondition, compile_condition
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import ConditionError, ConditionEvaluationError, EventValidationError
 
-
-def register(subparsers: Any) -> None:
-    """Add the ``condition`` subcommand group (``check`` and ``eval``)."""
-    parser = add_command(
-        subparsers, "condition", None,
-        help="check a campaign condition, or count the events of a file it matches",
-        description="Check a campaign condition against an event type's schema, or evaluate it on a file of "
-        "events. TEXT is the condition text, or its JSON form (a JSON object), or - to read it from standard input.",
-    )
-    commands = add_actions(parser, "condition_command", "COMMAND")
-    check = add_command(
-        commands, "check", run_check,
-        help="print the canonical form of a condition, or what is wrong with it",
-        description="Print the canonical text of a condition (or its JSON form with --json); on an error, print "
-        "it with a caret under the problem and exit 1.",
-    )
-    _common(check)
-    check.add_argument("--json", action="store_true", help="print the JSON form instead of the canonical text")
-    evaluate = add_command(
-        commands, "eval", run_eval,
-        help="count the events of an NDJSON file that a condition matches",
-        description="Evaluate a condition on every event of its type in an NDJSON file of envelopes and report how "
-        "many match. Events of other types are counted apart; invalid lines are counted and skipped.",
-    )
-    _common(evaluate)
-    evaluate.add_argument("file", help="the NDJSON file of envelopes, or - for standard input")
-    evaluate.add_argument(
-        "--ctx",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a context value (a JSON value; anything else is taken as a string); repeatable",
-    )
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("text", metavar="TEXT", help="the condition text, its JSON form, or - for standard input")
-    parser.add_argument(
-        "--event",
-        required=True,
-        choices=[member.value for member in EventType],
-        metavar="EVENT_TYPE",
-        help="the event type the condition is for (Deposit, Transaction, PlayerLogin, ...)",
-    )
-    parser.add_argument(
-        "--context",
-        action="append",
-        default=[],
-        metavar="NAME=TYPE",
+# The arguments of both actions: the condition, its event type and the context it reads.
+_CONDITION = (
+    arg("text", metavar="TEXT", help="the condition text, its JSON form, or - for standard input"),
+    arg("--event", required=True, choices=[member.value for member in EventType], metavar="EVENT_TYPE",
+        help="the event type the condition is for (Deposit, Transaction, PlayerLogin, ...)"),
+    arg("--context", action="append", default=[], metavar="NAME=TYPE",
         help="declare a context value the condition may read (number, string, bool, channel, timestamp, date; "
-        "end with ? for nullable); repeatable",
-    )
+        "end with ? for nullable); repeatable"),
+)
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
@@ -150,3 +107,33 @@ def run_eval(args: argparse.Namespace) -> int:
     print(f"{matched} of {considered} {name} events match")
     print(f"({others} events of other types, {invalid} invalid lines skipped)")
     return 0
+
+
+COMMAND = Command(
+    "condition", "check a campaign condition, or count the events of a file it matches",
+    """Check a campaign condition against an event type's schema, or evaluate it on a file of events. TEXT is
+    the condition text, or its JSON form (a JSON object), or - to read it from standard input.""",
+    dest="condition_command", metavar="COMMAND",
+    actions=(
+        Command(
+            "check", "print the canonical form of a condition, or what is wrong with it",
+            """Print the canonical text of a condition (or its JSON form with --json); on an error, print it with
+            a caret under the problem and exit 1.""",
+            run=run_check,
+            arguments=(*_CONDITION,
+                       arg("--json", action="store_true", help="print the JSON form instead of the canonical text")),
+        ),
+        Command(
+            "eval", "count the events of an NDJSON file that a condition matches",
+            """Evaluate a condition on every event of its type in an NDJSON file of envelopes and report how many
+            match. Events of other types are counted apart; invalid lines are counted and skipped.""",
+            run=run_eval,
+            arguments=(
+                *_CONDITION,
+                arg("file", help="the NDJSON file of envelopes, or - for standard input"),
+                arg("--ctx", action="append", default=[], metavar="NAME=VALUE",
+                    help="a context value (a JSON value; anything else is taken as a string); repeatable"),
+            ),
+        ),
+    ),
+)

@@ -4,46 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
-from thrilldrops_events.cli._command import add_actions, add_command, add_format, fail
+from thrilldrops_events.cli._command import FORMAT, Command, arg, fail
 from thrilldrops_events.schema import write_schemas
 from thrilldrops_events.schema._compat import LEVELS, SchemaSetError, compare_schema_sets, load_schema_set
-
-
-def register(subparsers: Any) -> None:
-    """Add the ``schema`` subcommand and its ``export`` and ``check`` actions."""
-    parser = add_command(
-        subparsers, "schema", None,
-        help="export the published schemas, or check two schema sets",
-        description="Work with the published schemas: JSON Schema 2020-12 per event and for the envelope, "
-        "the AsyncAPI 3.1 document and TypeScript declarations.",
-    )
-    actions = add_actions(parser, "schema_command")
-
-    export = add_command(
-        actions, "export", run_export,
-        help="write the JSON Schemas, the AsyncAPI document and the TypeScript declarations",
-        description="Write every JSON Schema (one per event type and the envelope, in three sets: the consumer "
-        "set, strict/ and producer/), asyncapi.json and the TypeScript declarations typescript/events.d.ts into a "
-        "directory, creating it if needed.",
-    )
-    export.add_argument("--out", default="schemas", metavar="DIR", help="the directory to write (default: schemas)")
-
-    check = add_command(
-        actions, "check", run_check,
-        help="classify the changes between two schema sets as compatible or breaking",
-        description="Compare the JSON Schemas of OLD_DIR (such as a released version) with those of NEW_DIR and "
-        "classify each change in the BACKWARD / FORWARD / FULL vocabulary. Exits 1 if a change breaks the "
-        "chosen level, 2 if a directory cannot be read.",
-    )
-    check.add_argument("old", metavar="OLD_DIR", help="the directory of the old schemas")
-    check.add_argument("new", metavar="NEW_DIR", help="the directory of the new schemas")
-    check.add_argument("--level", choices=LEVELS, default="FULL",
-                       help="the compatibility to require (default: FULL)")
-    add_format(check)
-    check.add_argument("--documentation", action="store_true",
-                       help="also list changes of descriptions, titles and examples")
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -67,3 +31,37 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         print(report.render(args.level, documentation=args.documentation))
     return 1 if report.breaking(args.level) else 0
+
+
+COMMAND = Command(
+    "schema", "export the published schemas, or check two schema sets",
+    """Work with the published schemas: JSON Schema 2020-12 per event and for the envelope, the AsyncAPI 3.1
+    document and TypeScript declarations.""",
+    dest="schema_command",
+    actions=(
+        Command(
+            "export", "write the JSON Schemas, the AsyncAPI document and the TypeScript declarations",
+            """Write every JSON Schema (one per event type and the envelope, in three sets: the consumer set,
+            strict/ and producer/), asyncapi.json and the TypeScript declarations typescript/events.d.ts into a
+            directory, creating it if needed.""",
+            run=run_export,
+            arguments=(arg("--out", default="schemas", metavar="DIR",
+                           help="the directory to write (default: schemas)"),),
+        ),
+        Command(
+            "check", "classify the changes between two schema sets as compatible or breaking",
+            """Compare the JSON Schemas of OLD_DIR (such as a released version) with those of NEW_DIR and classify
+            each change in the BACKWARD / FORWARD / FULL vocabulary. Exits 1 if a change breaks the chosen level,
+            2 if a directory cannot be read.""",
+            run=run_check,
+            arguments=(
+                arg("old", metavar="OLD_DIR", help="the directory of the old schemas"),
+                arg("new", metavar="NEW_DIR", help="the directory of the new schemas"),
+                arg("--level", choices=LEVELS, default="FULL", help="the compatibility to require (default: FULL)"),
+                FORMAT,
+                arg("--documentation", action="store_true",
+                    help="also list changes of descriptions, titles and examples"),
+            ),
+        ),
+    ),
+)

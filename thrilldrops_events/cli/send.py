@@ -8,28 +8,10 @@ import time
 from collections.abc import Iterator
 from typing import IO, Any
 
-from thrilldrops_events.cli._command import add_command, fail, open_input
+from thrilldrops_events.cli._command import Command, arg, fail, open_input
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventRejectedError
-
-
-def register(subparsers: Any) -> None:
-    """Add the ``send`` subcommand."""
-    parser = add_command(
-        subparsers, "send", run,
-        help="send a file of envelopes (NDJSON) to a POST /event receiver",
-        description="Send every envelope of an NDJSON file to URL/event, several at a time, retrying connection "
-        "errors, 429 and 5xx answers. Shows progress on a terminal, then every event not accepted with its "
-        "reasons, and a summary; exits 1 if any event was not accepted. Needs the http extra.",
-    )
-    parser.add_argument("file", help="the NDJSON file to send, or - for standard input")
-    parser.add_argument("--url", required=True, help="the receiver's root URL; events go to URL/event")
-    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight at once (default: 8)")
-    parser.add_argument("--retries", type=int, default=3, help="retries per event (default: 3)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each answer (default: 10)")
-    parser.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
-                        help="an extra request header, such as 'Authorization: Bearer ...'; repeatable")
 
 
 class _Tally:
@@ -121,3 +103,21 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(results) + tally.invalid} events: {tally.accepted} accepted, {tally.rejected} rejected "
           f"({tally.invalid} invalid, not sent), {tally.failed} failed")
     return 0 if tally.accepted == len(results) + tally.invalid else 1
+
+
+COMMAND = Command(
+    "send", "send a file of envelopes (NDJSON) to a POST /event receiver",
+    """Send every envelope of an NDJSON file to URL/event, several at a time, retrying connection errors, 429
+    and 5xx answers. Shows progress on a terminal, then every event not accepted with its reasons, and a
+    summary; exits 1 if any event was not accepted. Needs the http extra.""",
+    run=run,
+    arguments=(
+        arg("file", help="the NDJSON file to send, or - for standard input"),
+        arg("--url", required=True, help="the receiver's root URL; events go to URL/event"),
+        arg("--concurrency", type=int, default=8, help="requests in flight at once (default: 8)"),
+        arg("--retries", type=int, default=3, help="retries per event (default: 3)"),
+        arg("--timeout", type=float, default=10.0, help="seconds to wait for each answer (default: 10)"),
+        arg("--header", action="append", default=[], metavar="'NAME: VALUE'",
+            help="an extra request header, such as 'Authorization: Bearer ...'; repeatable"),
+    ),
+)

@@ -5,29 +5,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from typing import Any
 
-from thrilldrops_events.cli._command import add_command, add_strict, fail
+from thrilldrops_events.cli._command import STRICT, Command, arg, fail
 
 _DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-
-
-def register(subparsers: Any) -> None:
-    """Add the ``serve`` subcommand."""
-    parser = add_command(
-        subparsers, "serve", run,
-        help="receive events over HTTP (POST /event) and hand them to a Redis stream",
-        description="Serve the event receiver with uvicorn: POST /event, POST /events (NDJSON), GET /health, "
-        "POST /conditions/check and POST /conditions/eval. With --stream, accepted events are published to a "
-        "Redis stream and 202 means the entry is stored. Needs the http extra (and redis for --stream).",
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
-    add_strict(parser)
-    parser.add_argument("--redis", metavar="URL", help=f"the Redis server of --stream (default: {_DEFAULT_REDIS})")
-    parser.add_argument("--stream", metavar="NAME", help="publish accepted events to this Redis stream")
-    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
-                        help="uvicorn's log level (default: info)")
 
 
 def _redacted(url: str) -> str:
@@ -56,3 +37,21 @@ def run(args: argparse.Namespace) -> int:
     print(f"thrilldrops-events: serving {base_url(sock)}{where}", file=sys.stderr, flush=True)
     serve(app, sock, log_level=args.log_level, access_log=args.log_level in ("info", "debug"))
     return 0
+
+
+COMMAND = Command(
+    "serve", "receive events over HTTP (POST /event) and hand them to a Redis stream",
+    """Serve the event receiver with uvicorn: POST /event, POST /events (NDJSON), GET /health, POST
+    /conditions/check and POST /conditions/eval. With --stream, accepted events are published to a Redis stream
+    and 202 means the entry is stored. Needs the http extra (and redis for --stream).""",
+    run=run,
+    arguments=(
+        arg("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"),
+        arg("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)"),
+        STRICT,
+        arg("--redis", metavar="URL", help=f"the Redis server of --stream (default: {_DEFAULT_REDIS})"),
+        arg("--stream", metavar="NAME", help="publish accepted events to this Redis stream"),
+        arg("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+            help="uvicorn's log level (default: info)"),
+    ),
+)

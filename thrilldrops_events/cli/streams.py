@@ -9,56 +9,19 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from thrilldrops_events.cli._command import add_actions, add_command, add_format
+from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg
 
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
 _DEFAULT_URL = "redis://127.0.0.1:6379/0"
 
-
-def register(subparsers: Any) -> None:
-    """Add the ``streams`` subcommand and its ``info``, ``replay-dead-letters`` and ``trim`` actions."""
-    parser = add_command(
-        subparsers, "streams", None,
-        help="look at a Redis stream, replay its dead letters, trim it safely",
-        description="Operate the Redis streams that thrilldrops-events consumers read (needs the redis extra). "
-        f"The server is given by --url, or the REDIS_URL environment variable, or {_DEFAULT_URL}.",
-    )
-    actions = add_actions(parser, "streams_command")
-
-    info = add_command(
-        actions, "info", run_info, help="the stream's groups, consumers, pending entries, lag and dead letters",
-        description="Show the stream's length, each consumer group with its consumers, pending entries and "
-        "lag, and how many entries wait in the dead-letter stream.")
-    _common(info)
-    add_format(info)
-
-    replay = add_command(
-        actions, "replay-dead-letters", run_replay, help="put dead letters back on their stream",
-        description="Add the original fields of each dead letter that came from STREAM back onto it (with a new "
-        "id), oldest first, and delete the dead letter. Use it once the cause is fixed.")
-    _common(replay)
-    replay.add_argument("--reason", choices=["invalid", "max_deliveries", "not_retryable"],
-                        help="replay only dead letters of this reason")
-    replay.add_argument("--count", type=int, help="replay at most this many")
-    replay.add_argument("--dry-run", action="store_true", help="only list what would be replayed")
-
-    trim = add_command(
-        actions, "trim", run_trim, help="trim the stream without deleting entries a consumer group still needs",
-        description="Delete the oldest entries, but never one that a consumer group has pending or has not "
-        "read yet: the trim stops short of what was asked if a group still needs older entries.")
-    _common(trim)
-    limit = trim.add_mutually_exclusive_group(required=True)
-    limit.add_argument("--maxlen", type=int, help="keep at most this many of the newest entries")
-    limit.add_argument("--minid", help="delete the entries older than this id")
-    trim.add_argument("--approximate", action="store_true", help="let Redis keep a few more entries (cheaper)")
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("stream", metavar="STREAM", help="the stream's key")
-    parser.add_argument("--url", default=None, help=f"the Redis server (default: $REDIS_URL or {_DEFAULT_URL})")
-    parser.add_argument("--cluster", action="store_true", help="the server is part of a Redis Cluster")
-    parser.add_argument("--dead-letter-stream", metavar="KEY", default=None,
-                        help="the dead-letter stream (default: the consumers' default for STREAM)")
+# The arguments of every action: the stream, and the server it lives on.
+_STREAM = (
+    arg("stream", metavar="STREAM", help="the stream's key"),
+    arg("--url", default=None, help=f"the Redis server (default: $REDIS_URL or {_DEFAULT_URL})"),
+    arg("--cluster", action="store_true", help="the server is part of a Redis Cluster"),
+    arg("--dead-letter-stream", metavar="KEY", default=None,
+        help="the dead-letter stream (default: the consumers' default for STREAM)"),
+)
 
 
 def _guarded(args: argparse.Namespace, action: Any) -> int:
@@ -135,3 +98,44 @@ def run_trim(args: argparse.Namespace) -> int:
                   f"{result.boundary}")
         return 0
     return _guarded(args, action)
+
+
+COMMAND = Command(
+    "streams", "look at a Redis stream, replay its dead letters, trim it safely",
+    "Operate the Redis streams that thrilldrops-events consumers read (needs the redis extra). The server is "
+    f"given by --url, or the REDIS_URL environment variable, or {_DEFAULT_URL}.",
+    dest="streams_command",
+    actions=(
+        Command(
+            "info", "the stream's groups, consumers, pending entries, lag and dead letters",
+            """Show the stream's length, each consumer group with its consumers, pending entries and lag, and how
+            many entries wait in the dead-letter stream.""",
+            run=run_info, arguments=(*_STREAM, FORMAT),
+        ),
+        Command(
+            "replay-dead-letters", "put dead letters back on their stream",
+            """Add the original fields of each dead letter that came from STREAM back onto it (with a new id),
+            oldest first, and delete the dead letter. Use it once the cause is fixed.""",
+            run=run_replay,
+            arguments=(
+                *_STREAM,
+                arg("--reason", choices=["invalid", "max_deliveries", "not_retryable"],
+                    help="replay only dead letters of this reason"),
+                arg("--count", type=int, help="replay at most this many"),
+                arg("--dry-run", action="store_true", help="only list what would be replayed"),
+            ),
+        ),
+        Command(
+            "trim", "trim the stream without deleting entries a consumer group still needs",
+            """Delete the oldest entries, but never one that a consumer group has pending or has not read yet:
+            the trim stops short of what was asked if a group still needs older entries.""",
+            run=run_trim,
+            arguments=(
+                *_STREAM,
+                OneOf((arg("--maxlen", type=int, help="keep at most this many of the newest entries"),
+                       arg("--minid", help="delete the entries older than this id"))),
+                arg("--approximate", action="store_true", help="let Redis keep a few more entries (cheaper)"),
+            ),
+        ),
+    ),
+)

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
-from thrilldrops_events.cli._command import add_command, add_format, add_strict, fail, open_input
+from thrilldrops_events.cli._command import FORMAT, STRICT, Command, arg, fail, open_input
 from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.errors import EventValidationError, Problem
@@ -20,20 +20,6 @@ _CHUNK = 1 << 16
 
 # One item read: its line, and the payload model of a valid event or the error of an invalid one.
 _Item = tuple[int, "type[EventPayload] | None", "EventValidationError | None"]
-
-
-def register(subparsers: Any) -> None:
-    """Add the ``validate`` subcommand."""
-    parser = add_command(
-        subparsers, "validate", run,
-        help="validate a file of envelopes (NDJSON or a JSON array)",
-        description="Validate envelopes from an NDJSON file or a JSON array, one by one, in constant memory. "
-        "Prints every bad event with its line number, JSON path and message, then a summary; "
-        "exits 1 if any event is invalid.",
-    )
-    parser.add_argument("file", help="the file to read, or - for standard input")
-    add_strict(parser)
-    add_format(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -233,3 +219,11 @@ def _array_items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
         else:
             problem = Problem("", f"malformed JSON: {error}", "json_invalid")
         yield reader.line, None, EventValidationError([problem], line=reader.line)
+
+
+COMMAND = Command(
+    "validate", "validate a file of envelopes (NDJSON or a JSON array)",
+    """Validate envelopes from an NDJSON file or a JSON array, one by one, in constant memory. Prints every
+    bad event with its line number, JSON path and message, then a summary; exits 1 if any event is invalid.""",
+    run=run, arguments=(arg("file", help="the file to read, or - for standard input"), STRICT, FORMAT),
+)
