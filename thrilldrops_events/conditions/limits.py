@@ -11,24 +11,11 @@ leads to a ``RecursionError``; the limits exist to keep compile time and memory 
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 from thrilldrops_events.errors import ConditionLimitError
 
 __all__ = ["DEFAULT_LIMITS", "HARD_MAXIMA", "Limits"]
-
-#: The largest value each limit may be configured to (a guard against typos such as ``10**9``).
-HARD_MAXIMA: dict[str, int] = {
-    "max_source_length": 100_000_000,
-    "max_nodes": 1_000_000,
-    "max_depth": 10_000,
-    "max_list_length": 1_000_000,
-    "max_string_length": 1_000_000,
-    "max_number_digits": 100,
-    "max_number_exponent": 1_000,
-}
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -48,22 +35,28 @@ class Limits:
             the default 40, literals lie between ``1e-40`` and ``1e40`` (``1e41`` is refused).
     """
 
-    max_source_length: int = 100_000
-    max_nodes: int = 10_000
-    max_depth: int = 100
-    max_list_length: int = 5_000
-    max_string_length: int = 1_000
-    max_number_digits: int = 40
-    max_number_exponent: int = 40
+    # Each limit with its default and the largest value it may be configured to (a guard against
+    # typos such as ``10**9``).
+    max_source_length: int = field(default=100_000, metadata={"maximum": 100_000_000})
+    max_nodes: int = field(default=10_000, metadata={"maximum": 1_000_000})
+    max_depth: int = field(default=100, metadata={"maximum": 10_000})
+    max_list_length: int = field(default=5_000, metadata={"maximum": 1_000_000})
+    max_string_length: int = field(default=1_000, metadata={"maximum": 1_000_000})
+    max_number_digits: int = field(default=40, metadata={"maximum": 100})
+    max_number_exponent: int = field(default=40, metadata={"maximum": 1_000})
 
     def __post_init__(self) -> None:
-        for item in dataclasses.fields(self):
+        for item in fields(self):
             value = getattr(self, item.name)
-            if type(value) is not int or not 1 <= value <= HARD_MAXIMA[item.name]:
-                maximum = HARD_MAXIMA[item.name]
+            maximum = item.metadata["maximum"]
+            if type(value) is not int or not 1 <= value <= maximum:
                 raise ConditionLimitError(
                     f"Limits.{item.name} must be an int from 1 to {maximum:,}", limit=item.name, maximum=maximum
                 )
+
+
+#: The largest value each limit may be configured to (a guard against typos such as ``10**9``).
+HARD_MAXIMA: dict[str, int] = {item.name: item.metadata["maximum"] for item in fields(Limits)}
 
 
 #: The limits used when none are given.
