@@ -4,9 +4,9 @@ A retried event may arrive twice: if an answer is lost (a timeout after the serv
 event), the client cannot tell and sends it again. The envelope carries no event id, so receivers
 that must not count an event twice de-duplicate on [dedup_key][thrilldrops_events.dedup_key].
 
-The two clients are twins: what they decide is shared (``_Settings``, and ``_delivery.Delivery``, which
-decides each retry and its wait without doing any I/O); each only does its own kind of I/O, blocking or
-awaited, so their constructors and their ``_deliver`` loops are written twice on purpose.
+The two clients share everything but their I/O: the settings and their defaults (``_Settings``, built from
+the same keywords), and every decision (``_delivery.Delivery`` decides each retry and its wait without doing
+any I/O). Each only posts and waits in its own way, blocking or awaited.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypedDict
 
 import httpx
+from typing_extensions import Unpack
 
 from thrilldrops_events import __version__
 from thrilldrops_events.codecs.json import MoneyFormat
@@ -39,11 +40,23 @@ def _check_concurrency(concurrency: int) -> None:
         raise ValueError("concurrency must be an integer >= 1")
 
 
+class _Options(TypedDict, total=False):
+    """The keywords both clients take (their defaults are ``_Settings``'s)."""
+
+    headers: Mapping[str, str] | None
+    timeout: float
+    retries: int
+    backoff: float
+    max_backoff: float
+    money: MoneyFormat
+
+
 class _Settings:
     """What both clients share: the URL, headers, retry policy and money format."""
 
-    def __init__(self, base_url: str, headers: Mapping[str, str] | None, timeout: float, retries: int,
-                 backoff: float, max_backoff: float, money: MoneyFormat) -> None:
+    def __init__(self, base_url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 10.0,
+                 retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0,
+                 money: MoneyFormat = "string") -> None:
         self.policy = RetryPolicy(retries, backoff, max_backoff)
         self.url = str(httpx.URL(base_url.rstrip("/") + "/event"))
         self.headers = {"content-type": "application/json", "user-agent": f"thrilldrops-events/{__version__}",
@@ -66,6 +79,29 @@ class _Settings:
     def delivery(self, index: int) -> Delivery:
         return Delivery(self.url, index, self.policy, self.rng)
 
+    def client(self, transport: httpx.BaseTransport | None) -> httpx.Client:
+        """A blocking httpx client with these settings (through ``transport`` if given)."""
+        return httpx.Client(transport=transport or httpx.HTTPTransport(**self.transport_options), **self.options)
+
+    def async_client(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+        """``client`` for asyncio."""
+        return httpx.AsyncClient(transport=transport or httpx.AsyncHTTPTransport(**self.transport_options),
+                                 **self.options)
+
+    def post(self, http: httpx.Client, body: bytes) -> httpx.Response | httpx.TransportError:
+        """Post ``body`` once: the answer, or the error that stood in for one."""
+        try:
+            return http.post(self.url, content=body, headers=self.headers)
+        except httpx.TransportError as error:
+            return error
+
+    async def apost(self, http: httpx.AsyncClient, body: bytes) -> httpx.Response | httpx.TransportError:
+        """``post``, awaited."""
+        try:
+            return await http.post(self.url, content=body, headers=self.headers)
+        except httpx.TransportError as error:
+            return error
+
 
 def _raise_failure(result: SendResult) -> SendResult:
     if result.error is not None:
@@ -78,14 +114,16 @@ class EventClient:
 
     Args:
         base_url: The receiver's root, such as ``https://thrilldrops.example``; events go to ``/event`` under it.
-        headers: Extra request headers (an ``Authorization`` header, for example).
-        timeout: Seconds to wait for connecting, sending and each answer.
-        retries: How many times an event is sent again after a connection error, a timeout, ``429``
-            or ``5xx`` (``0``: never).
-        backoff: The first wait, in seconds; it doubles with each retry (with jitter).
-        max_backoff: The longest wait; a ``Retry-After`` longer than this ends the retries.
-        money: Write money as JSON strings (default) or numbers.
         transport: An httpx transport, to reach an app without a network (tests) or tune connections.
+
+    Keyword Args:
+        headers (Mapping[str, str] | None): Extra request headers (an ``Authorization`` header, for example).
+        timeout (float): Seconds to wait for connecting, sending and each answer (default 10).
+        retries (int): How many times an event is sent again after a connection error, a timeout, ``429``
+            or ``5xx`` (default 3; ``0``: never).
+        backoff (float): The first wait, in seconds (default 0.5); it doubles with each retry (with jitter).
+        max_backoff (float): The longest wait (default 30); a ``Retry-After`` longer than this ends the retries.
+        money (MoneyFormat): Write money as JSON strings (``"string"``, the default) or numbers.
 
     Examples:
         >>> with EventClient("http://127.0.0.1:8000") as client:  # doctest: +SKIP
@@ -93,18 +131,10 @@ class EventClient:
         202
     """
 
-    def __init__(self, base_url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 10.0,
-                 retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0, money: MoneyFormat = "string",
-                 transport: httpx.BaseTransport | None = None) -> None:
-        self._settings = _Settings(base_url, headers, timeout, retries, backoff, max_backoff, money)
-        settings = self._settings
-        self._http = httpx.Client(transport=transport or httpx.HTTPTransport(**settings.transport_options),
-                                  **settings.options)
-
-    @property
-    def url(self) -> str:
-        """Where events are sent."""
-        return self._settings.url
+    def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None,
+                 **options: Unpack[_Options]) -> None:
+        self._settings = _Settings(base_url, **options)
+        self._http = self._settings.client(transport)
 
     def send(self, envelope: Envelope) -> SendResult:
         """Send one event, retrying as configured.
@@ -119,18 +149,10 @@ class EventClient:
         return _raise_failure(self._deliver(self._settings.body(envelope), 0))
 
     def _deliver(self, body: bytes, index: int) -> SendResult:
-        settings = self._settings
-        delivery = settings.delivery(index)
-        while True:
-            reply: httpx.Response | httpx.TransportError
-            try:
-                reply = self._http.post(settings.url, content=body, headers=settings.headers)
-            except httpx.TransportError as error:
-                reply = error
-            step = delivery.step(reply)
-            if isinstance(step, SendResult):
-                return step
+        delivery = self._settings.delivery(index)
+        while not isinstance(step := delivery.step(self._settings.post(self._http, body)), SendResult):
             time.sleep(step)
+        return step
 
     def send_many(self, events: Iterable[Envelope], *, concurrency: int = 8,
                   on_result: OnResult | None = None) -> list[SendResult]:
@@ -163,6 +185,11 @@ class EventClient:
                 finish_one()
         return results
 
+    @property
+    def url(self) -> str:
+        """Where events are sent."""
+        return self._settings.url
+
     def close(self) -> None:
         """Close the connections."""
         self._http.close()
@@ -182,18 +209,10 @@ class AsyncEventClient:
         ...     results = await client.send_many(envelopes, concurrency=32)
     """
 
-    def __init__(self, base_url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 10.0,
-                 retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0, money: MoneyFormat = "string",
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._settings = _Settings(base_url, headers, timeout, retries, backoff, max_backoff, money)
-        settings = self._settings
-        self._http = httpx.AsyncClient(transport=transport or httpx.AsyncHTTPTransport(**settings.transport_options),
-                                       **settings.options)
-
-    @property
-    def url(self) -> str:
-        """Where events are sent."""
-        return self._settings.url
+    def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None,
+                 **options: Unpack[_Options]) -> None:
+        self._settings = _Settings(base_url, **options)
+        self._http = self._settings.async_client(transport)
 
     async def send(self, envelope: Envelope) -> SendResult:
         """Send one event, retrying as configured.
@@ -205,30 +224,17 @@ class AsyncEventClient:
         return _raise_failure(await self._deliver(self._settings.body(envelope), 0))
 
     async def _deliver(self, body: bytes, index: int) -> SendResult:
-        settings = self._settings
-        delivery = settings.delivery(index)
-        while True:
-            reply: httpx.Response | httpx.TransportError
-            try:
-                reply = await self._http.post(settings.url, content=body, headers=settings.headers)
-            except httpx.TransportError as error:
-                reply = error
-            step = delivery.step(reply)
-            if isinstance(step, SendResult):
-                return step
+        delivery = self._settings.delivery(index)
+        while not isinstance(step := delivery.step(await self._settings.apost(self._http, body)), SendResult):
             await asyncio.sleep(step)
+        return step
 
     async def send_many(self, events: Iterable[Envelope], *, concurrency: int = 8,
                         on_result: OnResult | None = None) -> list[SendResult]:
         """Send many events, ``concurrency`` requests at a time, each retried on its own; never raises for one event.
 
-        Args:
-            events: The events (any iterable; read as sending goes).
-            concurrency: How many requests may be in flight at once.
-            on_result: Called with each result as it is known (for progress displays).
-
-        Returns:
-            One result per event, in the order of the events.
+        The arguments and the results are those of
+        [EventClient.send_many][thrilldrops_events.http.EventClient.send_many].
         """
         _check_concurrency(concurrency)
         settings = self._settings
@@ -251,6 +257,11 @@ class AsyncEventClient:
             await asyncio.gather(*workers, return_exceptions=True)
             raise
         return [results[index] for index in range(len(results))]
+
+    @property
+    def url(self) -> str:
+        """Where events are sent."""
+        return self._settings.url
 
     async def aclose(self) -> None:
         """Close the connections."""
