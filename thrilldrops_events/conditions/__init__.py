@@ -56,11 +56,6 @@ __all__ = [
     "JSON_SCHEMA",
     "CheckedCondition",
     "CompiledCondition",
-    "ConditionError",
-    "ConditionEvaluationError",
-    "ConditionLimitError",
-    "ConditionSyntaxError",
-    "ConditionTypeError",
     "FunctionRegistry",
     "FunctionSpec",
     "Limits",
@@ -77,4 +72,10 @@ __all__ = [
     "json_schema",
     "parse_condition",
     "to_text",
+    # The language's errors, defined with every other error in thrilldrops_events.errors.
+    "ConditionError",
+    "ConditionEvaluationError",
+    "ConditionLimitError",
+    "ConditionSyntaxError",
+    "ConditionTypeError",
 ]
