@@ -24,7 +24,6 @@ decided in any order, before the residual clauses.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from thrilldrops_events._fields import payload_fields
@@ -33,7 +32,7 @@ from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.closures import is_pure
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import coerce_literal
-from thrilldrops_events.enums import ChannelType
+from thrilldrops_events.enums import ChannelType, EventType
 
 __all__ = ["MAX_BRANCHES", "TIMESTAMP", "Atom", "Bound", "Branch", "branches_of", "conjuncts"]
 
@@ -46,6 +45,7 @@ Bound = tuple[Any, bool]
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATED = {"==": "!=", "!=": "=="}
 _SCALARS = (n.Number, n.String, n.Boolean, n.Null)
+_LITERALS = (*_SCALARS, n.ListLiteral)
 #: The event's timestamp, which an active window bounds.
 TIMESTAMP = n.FieldRef("event", "timestamp")
 
@@ -54,14 +54,14 @@ _HOURS = frozenset(range(24))
 _WEEKDAYS = frozenset(range(1, 8))
 _CHANNELS = frozenset(ChannelType)
 _BOOLS = frozenset({True, False})
+_DOMAINS = {"hour": _HOURS, "weekday": _WEEKDAYS, "bool": _BOOLS, "channel": _CHANNELS}
 #: A rough number of distinct values per kind of operand, to guess how often an atom holds.
 _SPREAD = {"identifier": 500, "currency": 20, "country": 40, "string": 100, "number": 1000, "timestamp": 100_000,
            "date": 365, "channel": 4, "bool": 2}
 
 
-@dataclass(frozen=True, eq=False)
 class Atom:
-    """What one branch requires of one operand.
+    """What one branch requires of one operand (treated as immutable once its branch is made).
 
     Attributes:
         operand: The pure expression (a node of the condition).
@@ -73,13 +73,17 @@ class Atom:
         share: A rough guess of how often it holds (0 to 1), to order the index's choices.
     """
 
-    operand: Node
-    kind: str
-    keys: frozenset[Any] = frozenset()
-    low: Bound | None = None
-    high: Bound | None = None
-    clauses: tuple[Node, ...] = ()
-    share: float = 0.5
+    __slots__ = ("clauses", "high", "keys", "kind", "low", "operand", "share")
+
+    def __init__(self, operand: Node, kind: str, keys: frozenset[Any] = frozenset(), low: Bound | None = None,
+                 high: Bound | None = None, clauses: tuple[Node, ...] = (), share: float = 0.5) -> None:
+        self.operand = operand
+        self.kind = kind
+        self.keys = keys
+        self.low = low
+        self.high = high
+        self.clauses = clauses
+        self.share = share
 
     def holds(self, value: Any) -> bool:
         """Whether the operand's value satisfies the atom."""
@@ -89,17 +93,23 @@ class Atom:
             return value not in self.keys
         return value is not None and _within(value, self.low, self.high)
 
+    def __repr__(self) -> str:
+        what = f"{sorted(map(repr, self.keys))}" if self.kind != "range" else f"{self.low}..{self.high}"
+        return f"<Atom {self.operand.text[:60]} {self.kind} {what[:80]}>"
 
-@dataclass(frozen=True, eq=False)
+
 class Branch:
     """One branch: its atoms (at most a set, or a range and a not-set, per operand) and its residual clauses.
 
     ``possible`` is false when its atoms contradict each other (``amount > 5 and amount < 2``).
     """
 
-    atoms: tuple[Atom, ...]
-    residual: tuple[Node, ...]
-    possible: bool = True
+    __slots__ = ("atoms", "possible", "residual")
+
+    def __init__(self, atoms: tuple[Atom, ...], residual: tuple[Node, ...], possible: bool = True) -> None:
+        self.atoms = atoms
+        self.residual = residual
+        self.possible = possible
 
 
 def _within(value: Any, low: Bound | None, high: Bound | None) -> bool:
@@ -135,18 +145,32 @@ def _disjuncts(node: Node) -> list[Node]:
     return out
 
 
+_KINDS: dict[EventType, dict[str, str]] = {}
+
+
+def _kinds(event_type: EventType) -> dict[str, str]:
+    """The kind of each payload field of an event type."""
+    kinds = _KINDS.get(event_type)
+    if kinds is None:
+        kinds = _KINDS[event_type] = {spec.name: spec.kind for spec in payload_fields(event_type)}
+    return kinds
+
+
 class _Reader:
     """Turns the clauses of one checked condition into atoms."""
 
     def __init__(self, checked: CheckedCondition) -> None:
         self.checked = checked
-        self.kinds = {spec.name: spec.kind for spec in payload_fields(checked.event_type)}
+        self.type_of = checked.type_of
+        self.kinds = _kinds(checked.event_type)
 
     def operand(self, node: Node) -> bool:
         """Whether ``node`` can be an atom's operand: a pure expression that is not a literal."""
-        if isinstance(node, (*_SCALARS, n.ListLiteral)):
+        if type(node) is n.FieldRef:  # the common case: a field (never a list) is pure unless a context value
+            return node.scope != "ctx"
+        if isinstance(node, _LITERALS):
             return False
-        return self.checked.type_of(node).base != "list" and is_pure(self.checked, node)
+        return self.type_of(node).base != "list" and is_pure(self.checked, node)
 
     def atom(self, clause: Node) -> Atom | None:
         """The atom a clause is, or ``None`` when it is residual."""
@@ -157,8 +181,11 @@ class _Reader:
             negated, clause = True, clause.operand
         match clause:
             case n.In(operand, items, flag) if self.operand(operand):
-                target = self.checked.type_of(operand)
-                keys = frozenset(coerce_literal(item.value, target) for item in items.items)
+                target = self.type_of(operand)
+                if target.base == "timestamp" or target.base == "channel":  # its string literals are converted
+                    keys = frozenset([coerce_literal(item.value, target) for item in items.items])
+                else:
+                    keys = frozenset([item.value for item in items.items])
                 return self.make(operand, "not_set" if flag != negated else "set", keys, clause)
             case n.IsNull(operand, flag) if self.operand(operand):
                 return self.make(operand, "not_set" if flag != negated else "set", frozenset({None}), clause)
@@ -166,7 +193,7 @@ class _Reader:
                 return self.comparison(_NEGATED.get(op, "") if negated else op, left, right, clause)
             case n.Or() if not negated:
                 return self.union(clause)
-            case _ if self.operand(clause) and self.checked.type_of(clause).base == "bool":
+            case _ if self.operand(clause) and self.type_of(clause).base == "bool":
                 # a boolean operand (a field, starts_with(...)): true, or false and null under not
                 keys = frozenset({False, None}) if negated else frozenset({True})
                 return self.make(clause, "set", keys, clause)
@@ -179,16 +206,16 @@ class _Reader:
             op, left, right = _FLIPPED[op], right, left
         if not isinstance(right, _SCALARS) or not self.operand(left):
             return None
-        value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.checked.type_of(left))
+        value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.type_of(left))
         if op == "==":
-            return self.make(left, "set", frozenset({value}), clause)
+            return Atom(left, "set", frozenset({value}), clauses=(clause,))
         if op == "!=":
-            return self.make(left, "not_set", frozenset({value}), clause)
+            return Atom(left, "not_set", frozenset({value}), clauses=(clause,))
         if value is None:  # pragma: no cover - the checker refuses orderings with null
             return None
-        bound = (value, op in ("<=", ">="))
-        low, high = (bound, None) if op in (">", ">=") else (None, bound)
-        return Atom(left, "range", low=low, high=high, clauses=(clause,))
+        if op == ">=" or op == ">":
+            return Atom(left, "range", low=(value, op == ">="), clauses=(clause,))
+        return Atom(left, "range", high=(value, op == "<="), clauses=(clause,))
 
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
@@ -200,7 +227,7 @@ class _Reader:
         return self.make(first.operand, "set", keys, clause)
 
     def make(self, operand: Node, kind: str, keys: frozenset[Any], clause: Node) -> Atom:
-        return Atom(operand, kind, keys=keys, clauses=(clause,))
+        return Atom(operand, kind, keys, clauses=(clause,))
 
     def spread(self, operand: Node) -> int:
         """A rough number of distinct values the operand takes."""
@@ -214,30 +241,29 @@ class _Reader:
                 return _SPREAD["timestamp"]
             case n.FieldRef("event"):
                 return _SPREAD["identifier"]
-        return _SPREAD.get(self.checked.type_of(operand).base, 100)
+        return _SPREAD.get(self.type_of(operand).base, 100)
 
     def domain(self, operand: Node) -> frozenset[Any] | None:
         """Every value the operand can take, when they are few (``null`` included if it can be null)."""
-        if operand == TIMESTAMP:  # perhaps not in the tree (an active window)
-            return None
-        kind = self.checked.type_of(operand)
         values: frozenset[Any]
-        match operand:
-            case n.Call("hour"):
-                values = _HOURS
-            case n.Call("weekday"):
-                values = _WEEKDAYS
-            case _ if kind.base == "bool":
-                values = _BOOLS
-            case _ if kind.base == "channel":
-                values = _CHANNELS
-            case _:
+        if type(operand) is n.Call and operand.name in _DOMAINS:
+            values = _DOMAINS[operand.name]
+        elif type(operand) is n.FieldRef and operand.scope == "event":  # perhaps not in the tree (a window)
+            return None
+        else:
+            base = self.type_of(operand).base
+            if base != "bool" and base != "channel":
                 return None
-        return values | {None} if kind.nullable else values
+            values = _DOMAINS[base]
+        return values | {None} if self.type_of(operand).nullable else values
 
 
 def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom], bool]:
     """The atoms of one operand merged: one set, or a range and a not-set; and whether they can hold at all."""
+    first = atoms[0]
+    if len(atoms) == 1 and (first.kind == "set" or ((first.low is None or first.high is None)
+                                                    and reader.domain(operand) is None)):
+        return _alone(reader, operand, first)
     clauses = tuple(clause for atom in atoms for clause in atom.clauses)
     sets = [atom.keys for atom in atoms if atom.kind == "set"]
     excluded = frozenset().union(*(atom.keys for atom in atoms if atom.kind == "not_set"))
@@ -269,6 +295,18 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
         share = max(0.0, 1.0 - len(excluded) / reader.spread(operand))
         out.append(Atom(operand, "not_set", keys=excluded, clauses=clauses, share=share))
     return out, True
+
+
+def _alone(reader: _Reader, operand: Node, atom: Atom) -> tuple[list[Atom], bool]:
+    """``_merge`` of one atom that stays as it is (a set, or an operand of many values): its share set."""
+    if atom.kind == "set":
+        atom.share = min(1.0, len(atom.keys) / reader.spread(operand))
+        return [atom], bool(atom.keys)
+    if atom.kind == "not_set":
+        atom.share = max(0.0, 1.0 - len(atom.keys) / reader.spread(operand))
+    else:  # one bound; active windows and date ranges on the timestamp: events mostly fall inside
+        atom.share = 0.9 if operand == TIMESTAMP else 0.5
+    return [atom], True
 
 
 def _tighter_low(a: Bound, b: Bound) -> bool:

@@ -156,6 +156,10 @@ class Node:
             return True
         if not isinstance(other, Node):
             return NotImplemented
+        if self._hash != other._hash or self.__class__ is not other.__class__:
+            return False
+        if self._size == 1:  # a leaf: nothing below it to compare
+            return self._key() == other._key()
         pending: list[tuple[Node, Node]] = [(self, other)]
         while pending:
             a, b = pending.pop()

@@ -257,6 +257,8 @@ def is_pure(checked: CheckedCondition, node: Node) -> bool:
     Built-in functions never raise and have no effects, so a pure expression may be computed once
     per event for many campaigns, early, or not at all, without changing any result.
     """
+    if type(node) is n.FieldRef:
+        return node.scope != "ctx"
     stack = [node]
     while stack:
         match stack.pop():
