@@ -132,6 +132,16 @@ def test_every_bad_entry_is_reported_at_once_with_its_id() -> None:
     assert (copy.problems, copy.campaign_ids, str(copy)) == (error.problems, error.campaign_ids, text)
 
 
+def test_a_problem_of_the_condition_document_itself_has_no_empty_path_in_its_message() -> None:
+    entry = {"id": "doc", "event_type": "Deposit", "condition": {"version": 1, "condition": {"field": "amount"},
+                                                                   "comment": "x"}}
+    with pytest.raises(CampaignConfigError) as caught:
+        CampaignSet.from_json([entry])
+    [problem] = caught.value.problems
+    assert (problem.path, problem.kind) == ("0.condition", "condition_syntax")
+    assert problem.message == "campaign 'doc': unexpected key 'comment' beside 'version'"
+
+
 @pytest.mark.parametrize(
     ("data", "kind"),
     [("{not json", "json_invalid"), (b"[1,", "json_invalid"), ({"id": "a"}, "not_a_list"), (42, "not_a_list"),

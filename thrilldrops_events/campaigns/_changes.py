@@ -5,6 +5,8 @@
 then *applied* under it: ids are checked against the set as the earlier changes leave it, and
 only then is anything filed, so a batch with one bad change changes nothing. Reloading a
 configuration is a diff against the set: entries equal to their campaign are not even parsed again.
+
+A large batch runs with the garbage collector paused (see ``_json.collector_paused``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from thrilldrops_events._suggest import closest
-from thrilldrops_events.campaigns._json import read_campaigns
+from thrilldrops_events.campaigns._json import collector_paused, config_entries, read_campaigns
 from thrilldrops_events.campaigns._store import Store
 from thrilldrops_events.campaigns.campaign import (
     KEYS,
@@ -35,8 +37,6 @@ from thrilldrops_events.errors import CampaignError
 
 __all__ = ["Prepared", "Writer"]
 
-#: How many checked condition texts a set remembers, so that identical texts are checked once.
-_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,20 +82,12 @@ class Writer:
 
     def __init__(self, compiler: Compiler) -> None:
         self.compiler = compiler
-        self.store = Store()
-        self._checked: dict[tuple[Any, str], CheckedCondition] = {}
+        self.store = Store(compiler)
 
     def _check(self, source: Any, event_type: Any) -> CheckedCondition:
-        if not isinstance(source, str):
-            return self.compiler.check(source, event_type)
-        key = (event_type, source)
-        checked = self._checked.get(key)
-        if checked is None:
-            checked = self.compiler.check(source, event_type)
-            if len(self._checked) >= _CACHE_SIZE:
-                del self._checked[next(iter(self._checked))]
-            self._checked[key] = checked
-        return checked
+        if isinstance(source, str):
+            return self.compiler.check_text(source, event_type)
+        return self.compiler.check(source, event_type)
 
     def prepare(self, change: CampaignChange) -> Prepared:
         """Check a change's fields and condition (not its id against the set: that is done when applied).
@@ -118,7 +110,8 @@ class Writer:
         source = fields["condition"]
         checked = self._check(source.node if isinstance(source, CompiledCondition) else source, fields["event_type"])
         campaign = Campaign._lazy(
-            checked.node, self.compiler, id=change.campaign_id, event_type=checked.event_type,
+            source if isinstance(source, str) else checked.node, self.compiler, id=change.campaign_id,
+            event_type=checked.event_type,
             operator_id=fields.get("operator_id"), brand_id=fields.get("brand_id"), name=fields.get("name"),
             tags=tuple(fields.get("tags", ())), active_from=fields.get("active_from"),
             active_until=fields.get("active_until"), _extra=dict(fields.get("extra") or {}),
@@ -144,6 +137,10 @@ class Writer:
     def apply(self, prepared: list[Prepared]) -> list[Campaign]:
         """Make prepared changes in one batch; the campaign each added, replaced (the new one) or removed."""
         self._validate(prepared)
+        with collector_paused(len(prepared)):
+            return self._file(prepared)
+
+    def _file(self, prepared: list[Prepared]) -> list[Campaign]:
         batch = self.store.batch()
         out: list[Campaign] = []
         for change in prepared:
@@ -164,6 +161,11 @@ class Writer:
 
     def diff(self, data: Iterable[Mapping[str, Any]] | str | bytes) -> tuple[ConfigDiff, list[Prepared]]:
         """What makes the set hold exactly the configuration's campaigns, and those changes prepared."""
+        entries = config_entries(data)
+        with collector_paused(len(entries)):
+            return self._diff(entries)
+
+    def _diff(self, data: list[Any]) -> tuple[ConfigDiff, list[Prepared]]:
         records = self.store.records
         unchanged: list[str] = []
 

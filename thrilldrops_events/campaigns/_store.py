@@ -10,19 +10,24 @@ only reads ``views``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar, cast
 
 from thrilldrops_events.campaigns._atoms import Atom, Branch, branches_of
 from thrilldrops_events.campaigns._event_index import EventIndex, Reader
 from thrilldrops_events.campaigns._operands import Check, Operand, Operands, Residual, check
-from thrilldrops_events.campaigns.campaign import Campaign
+from thrilldrops_events.campaigns.campaign import Campaign, Compiler
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.checked import CheckedCondition
+from thrilldrops_events.conditions.functions import BUILTINS, FunctionSpec, with_specs
+from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.enums import EventType
 
-__all__ = ["BRANCH_BITS", "OPERATOR", "BRAND", "Batch", "Placement", "Record", "Store"]
+__all__ = ["BRANCH_BITS", "BRAND", "OPERATOR", "Batch", "Layout", "Placement", "Record", "Store"]
+
+T = TypeVar("T")
 
 #: Bits of a slot's order key that number the branch (the rest is the campaign's place in the order).
 BRANCH_BITS = 5
@@ -31,6 +36,8 @@ OPERATOR = n.FieldRef("event", "operator_id")
 BRAND = n.FieldRef("event", "brand_id")
 #: Where a facet comes in a match: the scope, then fields, then derived values.
 _SCOPE_RANK, _FIELD_RANK, _DERIVED_RANK = 0, 1, 2
+#: The most shared values a store keeps (scope atoms, tuples of functions) before it starts again.
+_SHARED = 4096
 
 Views = dict[EventType, EventIndex]
 #: One atom as filed: ``(atom, operand, facet rank)``.
@@ -55,30 +62,138 @@ class Placement:
 
 
 @dataclass(frozen=True, eq=False)
-class Record:
-    """A campaign as the set holds it: its place in the order and where each branch is filed."""
+class Layout:
+    """How a campaign is filed: its condition's branches, where each placed one is, and what they read.
 
-    campaign: Campaign
-    seq: int
+    Attributes:
+        branches: The branches of its condition (and active window).
+        placements: The branches filed, in order (a branch whose atoms contradict each other, or its
+            scope, is not).
+        uses: Every operand and residual clause it counts as a user of.
+        context: The context values its condition reads, with their types.
+    """
+
     branches: tuple[Branch, ...]
     placements: tuple[Placement, ...]
     uses: tuple[Operand | Residual, ...]
     context: Mapping[str, Any]
-    source: Any = None
+
+
+class Record:
+    """A campaign as the set holds it: its place in the order and the slots of its placed branches.
+
+    What its condition was split into is not kept (atoms, operands, and for a condition given as
+    text even its tree): ``layout()`` works it out again, exactly as it was filed, when the campaign
+    is removed, replaced or explained. ``functions`` are the functions its condition calls, as they
+    were when it was checked, so a function replaced in the registry since changes nothing.
+    """
+
+    __slots__ = ("campaign", "functions", "seq", "slots", "source", "store")
+
+    def __init__(self, store: Store, campaign: Campaign, seq: int, slots: tuple[int, ...],
+                 functions: tuple[FunctionSpec, ...], source: Any = None) -> None:
+        self.store = store
+        self.campaign = campaign
+        self.seq = seq
+        self.slots = slots
+        self.functions = functions
+        self.source = source
+
+    def layout(self) -> Layout:
+        """How the campaign is filed (worked out again from its condition)."""
+        return self.store.layout(self)
+
+    @property
+    def branches(self) -> tuple[Branch, ...]:
+        """The branches of its condition."""
+        return self.layout().branches
+
+    @property
+    def placements(self) -> tuple[Placement, ...]:
+        """Its placed branches."""
+        return self.layout().placements
+
+
+#: A branch to file: its number, its atoms (its scope's merged in) and its residual clauses.
+_Part = tuple[int, list[Atom], tuple[Node, ...]]
 
 
 class Store:
     """Records, shared operands and the published views of one campaign set."""
 
-    def __init__(self) -> None:
+    def __init__(self, compiler: Compiler | None = None) -> None:
         self.views: Views = {}
         self.records: dict[str, Record] = {}
         self.operands = Operands()
         self.next_seq = 0
+        self.compiler = compiler or Compiler()
+        self._shared: dict[Any, Any] = {}
+        self._last: tuple[Record, Layout] | None = None
 
     def batch(self) -> Batch:
         """A batch of changes on drafts of the published views (publish it to apply them)."""
         return Batch(self)
+
+    def share(self, key: Any, make: Callable[[], T]) -> T:
+        """One shared value per ``key`` (scope atoms, tuples of functions), made when first asked for."""
+        found = self._shared.get(key)
+        if found is None:
+            if len(self._shared) >= _SHARED:
+                self._shared.clear()
+            found = self._shared[key] = make()
+        return cast(T, found)
+
+    def checked(self, record: Record) -> CheckedCondition:
+        """A record's condition checked again, with the functions it was checked with when filed."""
+        campaign, compiler = record.campaign, self.compiler
+        registry = compiler.functions or BUILTINS
+        if all(registry.get(spec.name) is spec for spec in record.functions):
+            text = campaign._text
+            if text is not None:
+                return compiler.check_text(text, campaign.event_type)
+            return compiler.check(campaign.node, campaign.event_type)
+        source: str | Node = campaign._text if campaign._text is not None else campaign.node
+        return compiler.check(source, campaign.event_type, with_specs(registry, record.functions))
+
+    def plan(self, campaign: Campaign, checked: CheckedCondition) -> tuple[tuple[Branch, ...], list[_Part]]:
+        """A campaign's branches, and the atoms and residual clauses of each one it places."""
+        branches = branches_of(checked, (campaign.active_from, campaign.active_until))
+        scope = [self.share((node.name, value), partial(_scope_atom, node, value))
+                 for node, value in ((OPERATOR, campaign.operator_id), (BRAND, campaign.brand_id))
+                 if value is not None]
+        parts: list[_Part] = []
+        for number, branch in enumerate(branches):
+            if branch.possible:
+                atoms = _with_scope(scope, branch.atoms)
+                if atoms is not None:  # else the condition's own test of the scope contradicts it
+                    parts.append((number, atoms, branch.residual))
+        return branches, parts
+
+    def layout(self, record: Record) -> Layout:
+        """How a filed campaign is filed, worked out again (the last one asked for is remembered)."""
+        last = self._last
+        if last is not None and last[0] is record:
+            return last[1]
+        campaign, checked = record.campaign, self.checked(record)
+        event_type, operands = campaign.event_type, self.operands
+        branches, parts = self.plan(campaign, checked)
+        assert len(parts) == len(record.slots), "a campaign's condition is filed as it was planned"
+        placements = []
+        uses: list[Operand | Residual] = []
+        for (number, atoms, residual), slot in zip(parts, record.slots, strict=True):
+            filed = tuple((atom, operand, _rank(operand)) for atom in atoms
+                          for operand in (operands.find(event_type, checked, atom.operand),))
+            mine = tuple((atom, operands.find(event_type, checked, atom.operand)) for atom in branches[number].atoms)
+            placements.append(Placement(number, slot, filed, mine))
+            uses.extend(operand for _, operand, _ in filed)
+            uses.extend(operands.find_residual(event_type, checked, node) for node in residual)
+        layout = Layout(branches, tuple(placements), tuple(uses), dict(checked.context))
+        self._last = (record, layout)
+        return layout
+
+
+def _scope_atom(node: Node, value: str) -> Atom:
+    return Atom(node, "set", keys=frozenset({value}), share=0.05)
 
 
 def _rank(operand: Operand) -> int:
@@ -93,23 +208,24 @@ def _reader(campaign: Campaign, context: Mapping[str, Any]) -> Reader | None:
     return (campaign.operator_id, campaign.brand_id), (campaign.active_from, campaign.active_until), tuple(context)
 
 
-def _with_scope(scope: list[tuple[Atom, Operand]], atoms: list[tuple[Atom, Operand]]) -> tuple[Filed, ...] | None:
-    """A branch's atoms and its scope's, filed; a set atom on a scope field merges with the scope's.
+def _with_scope(scope: list[Atom], atoms: tuple[Atom, ...]) -> list[Atom] | None:
+    """A branch's atoms and its scope's; a set atom on a scope field merges with the scope's.
 
     ``None`` when they have no key in common: the branch never holds in the campaign's scope.
     """
-    pairs = list(atoms)
-    for atom, operand in scope:
-        position = next((i for i, (mine, owner) in enumerate(pairs) if owner is operand and mine.kind == "set"), None)
+    out = list(atoms)
+    for atom in scope:
+        position = next((i for i, mine in enumerate(out) if mine.operand.__class__ is n.FieldRef
+                         and mine.kind == "set" and mine.operand == atom.operand), None)
         if position is None:
-            pairs.append((atom, operand))
+            out.append(atom)
             continue
-        mine = pairs[position][0]
+        mine = out[position]
         keys = mine.keys & atom.keys
         if not keys:
             return None
-        pairs[position] = (Atom(mine.operand, "set", keys=keys, clauses=mine.clauses, share=mine.share), operand)
-    return tuple((atom, operand, _rank(operand)) for atom, operand in pairs)
+        out[position] = Atom(mine.operand, "set", keys=keys, clauses=mine.clauses, share=mine.share)
+    return out
 
 
 class Batch:
@@ -136,14 +252,6 @@ class Batch:
             return None
         return self.store.records.get(campaign_id)
 
-    def _scope_atoms(self, campaign: Campaign, checked: CheckedCondition) -> list[tuple[Atom, Operand]]:
-        pairs = []
-        for node, value in ((OPERATOR, campaign.operator_id), (BRAND, campaign.brand_id)):
-            if value is not None:
-                operand = self.store.operands.operand(campaign.event_type, checked, node)
-                pairs.append((Atom(node, "set", keys=frozenset({value}), share=0.05), operand))
-        return pairs
-
     def add(self, campaign: Campaign, checked: CheckedCondition, seq: int | None = None, source: Any = None
             ) -> Record:
         """File a campaign (a new one goes last in the order; ``seq`` keeps a replaced one's place).
@@ -155,29 +263,22 @@ class Batch:
             seq = store.next_seq
             store.next_seq += 1
         event_type = campaign.event_type
-        window = (campaign.active_from, campaign.active_until)
-        branches = branches_of(checked, window)
+        operands = store.operands
         draft = self._draft(event_type)
-        scope = self._scope_atoms(campaign, checked)
-        uses: list[Operand | Residual] = [operand for _, operand in scope]
-        placements = []
-        for number, branch in enumerate(branches):
-            if not branch.possible:
-                continue
-            atoms = [(atom, store.operands.operand(event_type, checked, atom.operand)) for atom in branch.atoms]
-            residuals = [store.operands.residual(event_type, checked, node) for node in branch.residual]
-            uses.extend(operand for _, operand in atoms)
-            uses.extend(residuals)
-            filed = _with_scope(scope, atoms)
-            if filed is None:  # the condition's own test of the scope contradicts it
-                continue
-            checks: tuple[Check, ...] = (*(check(atom, operand.read) for atom, operand in atoms
+        slots = []
+        for number, atoms, residual in store.plan(campaign, checked)[1]:
+            filed = [(atom, operand, _rank(operand)) for atom in atoms
+                     for operand in (operands.operand(event_type, checked, atom.operand),)]
+            residuals = [operands.residual(event_type, checked, node) for node in residual]
+            checks: tuple[Check, ...] = (*(check(atom, operand.read) for atom, operand, _ in filed
                                            if atom.kind == "range"), *residuals)
-            slot = draft.file(seq << BRANCH_BITS | number, campaign.id, list(filed), checks, bool(residuals))
-            placements.append(Placement(number, slot, filed, tuple(atoms)))
-        context = dict(checked.context)
-        draft.count(seq, _reader(campaign, context), context, len(placements), True)
-        record = Record(campaign, seq, branches, tuple(placements), tuple(uses), context, source)
+            slots.append(draft.file(seq << BRANCH_BITS | number, campaign.id, filed, checks, bool(residuals)))
+        context = checked.context
+        draft.count(seq, _reader(campaign, context), context, len(slots), True)
+        functions = tuple(checked.functions.values())
+        if functions:
+            functions = store.share(tuple(map(id, functions)), lambda: functions)
+        record = Record(store, campaign, seq, tuple(slots), functions, source)
         self.removed.pop(campaign.id, None)
         self.added[campaign.id] = record
         return record
@@ -187,10 +288,11 @@ class Batch:
         campaign = record.campaign
         event_type = campaign.event_type
         draft = self._draft(event_type)
-        for placement in record.placements:
+        layout = record.layout()
+        for placement in layout.placements:
             draft.unfile(placement.slot, list(placement.filed))
-        draft.count(record.seq, _reader(campaign, record.context), record.context, len(record.placements), False)
-        for use in record.uses:
+        draft.count(record.seq, _reader(campaign, layout.context), layout.context, len(layout.placements), False)
+        for use in layout.uses:
             self.store.operands.release(event_type, use)
         if self.added.pop(campaign.id, None) is None:
             self.removed[campaign.id] = record

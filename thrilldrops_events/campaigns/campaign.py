@@ -8,6 +8,7 @@ checks here are shared by ``CampaignSet.add`` and the JSON loader, so both say t
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -119,22 +120,37 @@ def extra_problem(key: object, value: object) -> str | None:
     return None
 
 
+#: How many checked condition texts a compiler remembers, so that identical texts are checked once.
+CACHE_SIZE = 512
+
+
 @dataclasses.dataclass(frozen=True)
 class Compiler:
-    """How a set compiles its conditions: its functions, context declarations and limits."""
+    """How a set compiles its conditions: its functions, context declarations and limits.
+
+    It remembers the last ``CACHE_SIZE`` condition texts it checked, so identical texts are parsed
+    and checked once and share one tree.
+    """
 
     functions: FunctionRegistry | None = None
     context: Mapping[str, Any] | None = None
     limits: Limits | None = None
+    _texts: dict[tuple[Any, str], CheckedCondition] = dataclasses.field(
+        default_factory=dict, init=False, compare=False, repr=False)
 
-    def check(self, source: str | Mapping[str, Any] | Node, event_type: EventType | str) -> CheckedCondition:
+    def check(self, source: str | Mapping[str, Any] | Node, event_type: EventType | str,
+              functions: FunctionRegistry | None = None) -> CheckedCondition:
         """Parse and check a condition for ``event_type`` with these options (what ``compile_condition`` does first).
+
+        ``functions`` stands in for the compiler's own registry (to check a condition again with the
+        functions it was first checked with).
 
         Raises:
             ConditionError: Its syntax, type or limit error.
         """
         limits = self.limits or DEFAULT_LIMITS
-        options: dict[str, Any] = {"functions": self.functions, "context": self.context, "limits": limits}
+        options: dict[str, Any] = {"functions": functions or self.functions, "context": self.context,
+                                   "limits": limits}
         if isinstance(source, str):
             node, spans = parse_with_spans(source, limits)
             return check_condition(node, event_type, source=source, spans=spans, **options)
@@ -146,6 +162,18 @@ class Compiler:
         raise ConditionSyntaxError(
             f"a condition is text, its JSON form (a dict) or a parsed tree, not {type(source).__name__}"
         )
+
+    def check_text(self, text: str, event_type: EventType | str) -> CheckedCondition:
+        """``check`` of condition text, remembered: identical texts are checked once and share one tree."""
+        key = (event_type, text)
+        checked = self._texts.get(key)
+        if checked is None:
+            checked = self.check(text, event_type)
+            if len(self._texts) >= CACHE_SIZE:
+                with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
+                    del self._texts[next(iter(self._texts))]
+            self._texts[key] = checked
+        return checked
 
     def compile(self, node: Node, event_type: EventType | str) -> CompiledCondition:
         """Check and compile a condition tree for ``event_type`` with these options."""
@@ -169,7 +197,7 @@ class Campaign:
         active_until: Events from this moment on do not trigger it (``None``: no end).
     """
 
-    __slots__ = ("_compiled", "_compiler", "_extra", "_node", "active_from", "active_until", "brand_id",
+    __slots__ = ("_compiled", "_compiler", "_extra", "_node", "_text", "active_from", "active_until", "brand_id",
                  "event_type", "id", "name", "operator_id", "tags")
 
     id: str
@@ -183,7 +211,8 @@ class Campaign:
     _compiled: CompiledCondition | None
     _compiler: Compiler
     _extra: dict[str, Any]
-    _node: Node
+    _node: Node | None
+    _text: str | None
 
     def __init__(
         self,
@@ -201,19 +230,24 @@ class Campaign:
     ) -> None:
         fields = {"id": id, "event_type": EventType(event_type), "operator_id": operator_id, "brand_id": brand_id,
                   "name": name, "tags": tuple(tags), "active_from": active_from, "active_until": active_until,
-                  "_extra": dict(extra or {}), "_node": condition.node, "_compiled": condition,
+                  "_extra": dict(extra or {}), "_node": condition.node, "_text": None, "_compiled": condition,
                   "_compiler": _DEFAULT}
         for key, value in fields.items():
             object.__setattr__(self, key, value)
 
     @classmethod
-    def _lazy(cls, node: Node, compiler: Compiler, **fields: Any) -> Campaign:
-        """A campaign whose condition is compiled when first asked for (a set holds many, and rarely calls them)."""
+    def _lazy(cls, source: Node | str, compiler: Compiler, **fields: Any) -> Campaign:
+        """A campaign whose condition is compiled when first asked for (a set holds many, and rarely calls them).
+
+        Given as text (already checked by ``compiler``), its tree is not kept either: ``node`` reads
+        the text again through the compiler, which remembers the texts it checked last.
+        """
         campaign = cls.__new__(cls)
         setter = object.__setattr__
         for key, value in fields.items():
             setter(campaign, key, value)
-        setter(campaign, "_node", node)
+        setter(campaign, "_node", None if isinstance(source, str) else source)
+        setter(campaign, "_text", source if isinstance(source, str) else None)
         setter(campaign, "_compiler", compiler)
         setter(campaign, "_compiled", None)
         return campaign
@@ -229,19 +263,26 @@ class Campaign:
         """The compiled condition (call it on an event; ``.text`` is its canonical text)."""
         compiled: CompiledCondition | None = self._compiled
         if compiled is None:
-            compiled = self._compiler.compile(self._node, self.event_type)
+            compiled = self._compiler.compile(self.node, self.event_type)
             object.__setattr__(self, "_compiled", compiled)
         return compiled
 
     @property
     def node(self) -> Node:
         """The condition's tree."""
-        return self._node
+        node = self._node
+        if node is None:
+            compiled = self._compiled
+            if compiled is not None:
+                return compiled.node
+            assert self._text is not None, "a campaign holds its condition's tree or its text"
+            return self._compiler.check_text(self._text, self.event_type).node
+        return node
 
     @property
     def text(self) -> str:
         """The canonical text of the condition."""
-        return self._node.text
+        return self.node.text
 
     @property
     def extra(self) -> Mapping[str, Any]:
@@ -274,7 +315,7 @@ class Campaign:
             "event_type": self.event_type.value,
             "operator_id": self.operator_id,
             "brand_id": self.brand_id,
-            "condition": condition_to_json(self._node),
+            "condition": condition_to_json(self.node),
         }
         for key in ("name", "active_from", "active_until"):
             if getattr(self, key) is not None:
@@ -285,7 +326,7 @@ class Campaign:
         return out
 
     def _key(self) -> tuple[Any, ...]:
-        return (self.id, self.event_type, self._node, self.operator_id, self.brand_id, self.name, self.tags,
+        return (self.id, self.event_type, self.node, self.operator_id, self.brand_id, self.name, self.tags,
                 self.active_from, self.active_until)
 
     def __eq__(self, other: object) -> bool:

@@ -26,7 +26,7 @@ from typing_extensions import Unpack
 
 from thrilldrops_events.campaigns._changes import Writer
 from thrilldrops_events.campaigns._explain import Explanation, explain_campaign
-from thrilldrops_events.campaigns._json import read_campaigns
+from thrilldrops_events.campaigns._json import collector_paused, config_entries, read_campaigns
 from thrilldrops_events.campaigns._matching import match_views
 from thrilldrops_events.campaigns._stats import SetStats, set_stats
 from thrilldrops_events.campaigns.campaign import Campaign, Compiler
@@ -173,9 +173,10 @@ class CampaignSet:
         return self._apply(list(changes))
 
     def _apply(self, changes: list[CampaignChange]) -> list[Campaign]:
-        prepared = [self._writer.prepare(change) for change in changes]  # checked outside the lock
-        with self._lock:
-            return self._writer.apply(prepared)
+        with collector_paused(len(changes)):
+            prepared = [self._writer.prepare(change) for change in changes]  # checked outside the lock
+            with self._lock:
+                return self._writer.apply(prepared)
 
     def diff(self, data: Iterable[Mapping[str, Any]] | str | bytes) -> ConfigDiff:
         """What [reload][thrilldrops_events.CampaignSet.reload] would change, without changing anything.
@@ -199,8 +200,9 @@ class CampaignSet:
         Raises:
             CampaignConfigError: With every bad entry at once; nothing is changed.
         """
-        with self._lock:
-            diff, prepared = self._writer.diff(data)
+        entries = config_entries(data)
+        with self._lock, collector_paused(len(entries)):
+            diff, prepared = self._writer.diff(entries)
             self._writer.apply(prepared)
         return diff
 
@@ -318,10 +320,12 @@ class CampaignSet:
         """
         campaigns = cls(functions=functions, context=context, limits=limits)
         writer = campaigns._writer
-        prepared = read_campaigns(data, lambda fields: writer.prepare(CampaignChange("add", fields.pop("campaign_id"),
-                                                                                      fields)))
-        with campaigns._lock:
-            writer.apply(prepared)
+        entries = config_entries(data)
+        with collector_paused(len(entries)):
+            prepared = read_campaigns(entries, lambda fields: writer.prepare(CampaignChange("add", fields.pop(
+                "campaign_id"), fields)))
+            with campaigns._lock:
+                writer.apply(prepared)
         return campaigns
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -27,7 +27,7 @@ from thrilldrops_events.conditions.valuetypes import ValueType, parse_type
 from thrilldrops_events.enums import ChannelType
 from thrilldrops_events.errors import ConditionEvaluationError, ConditionTypeError
 
-__all__ = ["BUILTINS", "NOT_LITERAL", "FunctionRegistry", "FunctionSpec"]
+__all__ = ["BUILTINS", "NOT_LITERAL", "FunctionRegistry", "FunctionSpec", "with_specs"]
 
 #: Stands for an argument that is not a literal, in the values given to a function's ``check``.
 NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "NOT_LITERAL"})()
@@ -329,3 +329,14 @@ for _spec in (
              "The calendar date, in UTC or in the time zone given.", optional=1, check=_check_zone),
 ):
     BUILTINS._specs[_spec.name] = _spec
+
+
+def with_specs(base: FunctionRegistry, specs: Iterable[FunctionSpec]) -> FunctionRegistry:
+    """A registry holding ``base``'s functions, with ``specs`` in place of those of their names.
+
+    A condition checked again with the very specs it was first checked with types alike, even if
+    ``base`` has since had a function replaced.
+    """
+    registry = FunctionRegistry(builtins=False)
+    registry._specs = {**base._specs, **{spec.name: spec for spec in specs}}
+    return registry
