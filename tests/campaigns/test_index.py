@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -19,8 +20,9 @@ from thrilldrops_events import (
     Transaction,
     compile_condition,
 )
+from thrilldrops_events.campaigns import _event_index
 from thrilldrops_events.campaigns._atoms import MAX_BRANCHES, TIMESTAMP, Atom, branches_of
-from thrilldrops_events.campaigns._bounds import MAX_BLOCK, Bounds
+from thrilldrops_events.campaigns._bounds import GROUP, MAX_BLOCK, Bounds
 from thrilldrops_events.campaigns._event_index import EventIndex, slots_of
 from thrilldrops_events.campaigns._facets import Facet
 from thrilldrops_events.conditions import Limits
@@ -189,9 +191,13 @@ def test_impossible_branches_have_no_slot_and_freed_slots_are_reused() -> None:
     index = _index(campaigns, EventType.DEPOSIT)
     assert (index.campaigns, index.live.bit_count()) == (3, 2)
     campaigns.remove("pair")
+    campaigns.replace("global", "Deposit", "amount > 0 or amount < -5")
     campaigns.add("late", "Deposit", "amount > 1")
     index = _index(campaigns, EventType.DEPOSIT)
-    assert index.slot(0)[1] == "late"  # the slot "pair" held
+    # the replaced campaign keeps its slot and takes the one "pair" held for its second branch; "late"
+    # takes a slot above both, so the slots stay in the set's order
+    assert [index.slot(slot)[1] for slot in range(3)] == ["global", "global", "late"]
+    assert index.disorder == 0
     envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
                         payload=Deposit(method_id="visa", currency="EUR", amount=D("20")))
     assert campaigns.match(envelope) == ["global", "late"]  # in the set's order, not the slots'
@@ -243,7 +249,7 @@ def test_bounds_give_exactly_the_failing_slots(operations: list[tuple[bool, int,
         assert all(size <= MAX_BLOCK for size in bounds.blocks())
         for value in values:
             fail, check = bounds.failing(D(value))
-            assert check.bit_count() <= MAX_BLOCK  # one boundary block at most
+            assert check.bit_count() <= GROUP  # one group of one block at most
             for slot, (bound, rank) in filed.items():
                 passes = (value > bound or (value == bound and rank == 0)) if lower else (
                     value < bound or (value == bound and rank == 1))
@@ -300,3 +306,25 @@ def test_huge_in_lists_and_many_operands_match_as_the_naive_loop() -> None:
                                 bonus_bet=D(0), real_bet=D(1), jackpot_bet=D(0), game_win=D(0), jackpot_win=D(0),
                                 is_free_spin=False, round_finished=True))
         assert campaigns.match(envelope) == campaigns.match_naive(envelope)
+
+
+def test_slots_out_of_order_are_marked_and_matches_keep_the_sets_order() -> None:
+    campaigns = CampaignSet()
+    for number in range(120):
+        campaigns.add(f"c{number:03d}", "Deposit", f"amount > {number % 7}")
+    for number in range(0, 100, 2):
+        campaigns.remove(f"c{number:03d}")
+    index = _index(campaigns, EventType.DEPOSIT)
+    assert index.disorder == 0
+    with mock.patch.object(_event_index, "_SPARE", 0):  # 50 holes are too many: reuse them
+        for number in range(120, 140):
+            campaigns.add(f"c{number:03d}", "Deposit", "amount > 3")
+    index = _index(campaigns, EventType.DEPOSIT)
+    assert index.disorder.bit_count() == 20 and max(slots_of(index.live)) == 119
+    envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
+                        payload=Deposit(method_id="visa", currency="EUR", amount=D("5")))
+    assert campaigns.match(envelope) == campaigns.match_naive(envelope)
+    assert campaigns.match(envelope)[-20:] == [f"c{number}" for number in range(120, 140)]
+    for number in range(120, 140):
+        campaigns.remove(f"c{number:03d}")
+    assert _index(campaigns, EventType.DEPOSIT).disorder == 0

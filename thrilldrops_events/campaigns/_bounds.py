@@ -12,11 +12,14 @@ compare as Python compares them, so ``20 == 20.00``.) The entries are cut into b
 ``MAX_BLOCK``; each block keeps the union of its slots (a Python int used as a bit set), and the
 list keeps, per block, the union of every block beyond it (lower bounds) or before it (upper
 bounds). So one bisection over the blocks' first entries gives every failing slot as one
-precomputed int, except in the one block the probe falls into, whose slots are returned as
-*to check*: the caller checks the few of them that survive every other facet exactly.
+precomputed int, except in the one block the probe falls into. That block also keeps the unions of
+its groups of ``GROUP`` consecutive entries: a second bisection, in the block, gives the groups
+wholly on either side of the probe, and only the slots of the group the probe falls into are
+returned as *to check*: the caller checks the few of them that survive every other facet exactly.
 
 Changes are made on a copy (``copy``) that copies a block only when it first changes it; the
-cumulative unions are recomputed once, by ``finish``, after any number of changes.
+cumulative unions and the changed blocks' group unions are recomputed once, by ``finish``, after
+any number of changes.
 """
 
 from __future__ import annotations
@@ -24,22 +27,30 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from typing import Any
 
-__all__ = ["MAX_BLOCK", "Bounds"]
+__all__ = ["GROUP", "MAX_BLOCK", "Bounds"]
 
 #: The most entries of one block (a block splits in two past it).
 MAX_BLOCK = 128
 #: A block at most this large is merged with a neighbour when both fit in one block.
 _SMALL = MAX_BLOCK // 8
+#: How many consecutive entries of a block share one group union (the most slots a probe leaves to check).
+GROUP = 16
 
 Entry = tuple[Any, int, int]
 
 
 class _Block:
-    __slots__ = ("entries", "union")
+    __slots__ = ("entries", "groups", "union")
 
     def __init__(self, entries: list[Entry], union: int) -> None:
         self.entries = entries
         self.union = union
+        self.groups: tuple[int, ...] = ()
+
+    def group(self) -> None:
+        """Recompute the unions of its groups of ``GROUP`` entries."""
+        entries = self.entries
+        self.groups = tuple(_union(entries[start: start + GROUP]) for start in range(0, len(entries), GROUP))
 
 
 def _union(entries: list[Entry]) -> int:
@@ -147,7 +158,12 @@ class Bounds:
                     return
 
     def finish(self) -> None:
-        """Recompute the cumulative unions; the list is not changed after this."""
+        """Recompute the cumulative unions and the changed blocks' groups; the list is not changed after this."""
+        owned = self._owned
+        assert owned is not None
+        for block in self._blocks:
+            if id(block) in owned:
+                block.group()
         unions = [block.union for block in self._blocks]
         cum = [0] * (len(unions) + 1)
         if self.lower:  # cum[i]: blocks i and beyond
@@ -167,12 +183,21 @@ class Bounds:
         if j == 0:
             return (self._cum[0], 0) if self.lower else (0, 0)
         block = self._blocks[j - 1]
-        mixed = not block.entries[-1] < probe
-        if self.lower:
-            return self._cum[j], block.union if mixed else 0
-        if mixed:
-            return self._cum[j - 1], block.union
-        return self._cum[j], 0
+        entries = block.entries
+        if entries[-1] < probe:  # the whole block is below the probe
+            return self._cum[j], 0
+        where = bisect_right(entries, probe)  # entries[:where] are below it
+        middle, offset = divmod(where, GROUP)
+        groups = block.groups
+        if self.lower:  # the groups beyond the probe's fail
+            fail = self._cum[j]
+            for union in groups[middle + 1:]:
+                fail |= union
+            return (fail | groups[middle], 0) if not offset else (fail, groups[middle])
+        fail = self._cum[j - 1]  # the groups before the probe's fail
+        for union in groups[:middle]:
+            fail |= union
+        return (fail, groups[middle]) if offset else (fail, 0)
 
     def entries(self) -> list[Entry]:
         """Every entry, in order (for statistics and tests)."""

@@ -26,9 +26,4 @@ def match_views(views: Mapping[EventType, EventIndex], envelope: Envelope, ctx: 
     state = MatchState({})
     if index.context:
         index.read_context(ctx, state, envelope)
-    found = index.match(envelope, state)
-    if not found:
-        return []
-    if index.multi:  # a campaign with several branches may have matched by more than one
-        return list(dict.fromkeys([campaign_id for _, campaign_id in found]))
-    return [campaign_id for _, campaign_id in found]
+    return index.match(envelope, state)

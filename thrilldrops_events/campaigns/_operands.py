@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any
+from datetime import datetime, tzinfo
+from typing import Any, Protocol, TypeVar
 
 from thrilldrops_events.campaigns._atoms import Atom
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.closures import Closure, closure_of
 from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.conditions.runtime import utc_hour, utc_weekday
+from thrilldrops_events.conditions.runtime import zone as runtime_zone
 from thrilldrops_events.enums import EventType
 
 __all__ = ["Check", "MatchState", "Operand", "Operands", "Read", "Residual", "check"]
@@ -30,6 +33,13 @@ Read = Callable[[Any], Any]
 Check = Callable[[Any, "MatchState"], bool]
 
 _NO_CONTEXT: Mapping[str, Any] = {}
+
+
+class _Counted(Protocol):
+    users: int
+
+
+U = TypeVar("U", bound=_Counted)
 
 
 class MatchState:
@@ -107,13 +117,41 @@ class Residual:
         return f"<Residual {self.node.text[:60]}>"
 
 
-def _reader(checked: CheckedCondition, node: Node) -> Read:
-    match node:
-        case n.FieldRef("payload", name):
-            return operator.attrgetter(f"payload.{name}")
-        case n.FieldRef("event", name):
-            return operator.attrgetter(name)
-    return _Derived(closure_of(checked, node))
+class _LocalTime:
+    """The local date and time of an envelope's timestamp in one time zone, computed once per envelope.
+
+    Shared by the ``hour`` and ``weekday`` operands of that zone (``None`` out of the calendar's
+    range, as the built-ins give).
+    """
+
+    __slots__ = ("_cache", "_zone")
+
+    def __init__(self, zone: tzinfo) -> None:
+        self._zone = zone
+        self._cache: tuple[Any, datetime | None] = (None, None)
+
+    def __call__(self, envelope: Any) -> datetime | None:
+        cache = self._cache
+        if cache[0] is envelope:
+            return cache[1]
+        try:
+            value: datetime | None = datetime.fromtimestamp(envelope.timestamp, self._zone)
+        except (OverflowError, ValueError, OSError):
+            value = None
+        self._cache = (envelope, value)
+        return value
+
+
+#: The built-in clocks of the timestamp in UTC, read without the evaluator.
+_UTC_CLOCKS: dict[str, Read] = {
+    "hour": lambda envelope: utc_hour(envelope.timestamp),
+    "weekday": lambda envelope: utc_weekday(envelope.timestamp),
+}
+#: The built-in clocks of the timestamp in a named zone, from its local time.
+_ZONED_CLOCKS: dict[str, Callable[[_LocalTime], Read]] = {
+    "hour": lambda local: lambda envelope: None if (moment := local(envelope)) is None else moment.hour,
+    "weekday": lambda local: lambda envelope: None if (moment := local(envelope)) is None else moment.isoweekday(),
+}
 
 
 class Operands:
@@ -122,22 +160,36 @@ class Operands:
     def __init__(self) -> None:
         self._operands: dict[tuple[EventType, Node], Operand] = {}
         self._residuals: dict[tuple[EventType, Node], Residual] = {}
+        self._clocks: dict[str, _LocalTime] = {}
 
     def operand(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Operand:
         """The shared operand for ``node`` (a pure expression of ``checked``), counting one more user."""
-        found = self._operands.get((event_type, node))
-        if found is None:
-            found = self._operands[(event_type, node)] = Operand(node, _reader(checked, node))
-        found.users += 1
-        return found
+        return _counted(self._operands, (event_type, node), lambda: Operand(node, self._reader(checked, node)))
 
     def residual(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Residual:
         """The shared residual clause for ``node``, counting one more user."""
-        found = self._residuals.get((event_type, node))
-        if found is None:
-            found = self._residuals[(event_type, node)] = Residual(node, closure_of(checked, node))
-        found.users += 1
-        return found
+        return _counted(self._residuals, (event_type, node), lambda: Residual(node, closure_of(checked, node)))
+
+    def _reader(self, checked: CheckedCondition, node: Node) -> Read:
+        """How to read a pure expression.
+
+        A field directly; the built-in clocks of the timestamp without the evaluator (one local time
+        per zone and event); anything else by its closure.
+        """
+        match node:
+            case n.FieldRef("payload", name):
+                return operator.attrgetter(f"payload.{name}")
+            case n.FieldRef("event", name):
+                return operator.attrgetter(name)
+            case n.Call(name, (n.FieldRef("event", "timestamp"),)) if name in _UTC_CLOCKS:
+                return _UTC_CLOCKS[name]
+            case n.Call(name, (n.FieldRef("event", "timestamp"), n.String(zone_name))) if name in _ZONED_CLOCKS:
+                local = self._clocks.get(zone_name)
+                if local is None and (zone := runtime_zone(zone_name)) is not None:
+                    local = self._clocks[zone_name] = _LocalTime(zone)
+                if local is not None:
+                    return _ZONED_CLOCKS[name](local)
+        return _Derived(closure_of(checked, node))
 
     def find(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Operand:
         """The shared operand for ``node`` if the set reads it, else a new one it does not hold; counting no user."""
@@ -160,6 +212,15 @@ class Operands:
 
     def __len__(self) -> int:
         return len(self._operands) + len(self._residuals)
+
+
+def _counted(table: dict[tuple[EventType, Node], U], key: tuple[EventType, Node], make: Callable[[], U]) -> U:
+    """The entry of ``table`` at ``key`` (made if missing), counting one more user."""
+    found = table.get(key)
+    if found is None:
+        found = table[key] = make()
+    found.users += 1
+    return found
 
 
 def check(atom: Atom, read: Read) -> Check:
