@@ -39,6 +39,11 @@ T = TypeVar("T")
 CHUNK = 256
 _SHIFT = CHUNK.bit_length() - 1
 _MASK = CHUNK - 1
+#: How many campaign ids one chunk of the id table holds (larger: a match reads them in runs).
+NAMES = 4096
+_NAMES_SHIFT = NAMES.bit_length() - 1
+_NAMES_MASK = NAMES - 1
+_NAMES_MASK_BITS = (1 << NAMES) - 1
 
 #: A campaign's scope: ``(operator_id, brand_id)``, ``None`` meaning any.
 Scope = tuple["str | None", "str | None"]
@@ -60,6 +65,19 @@ Step = tuple[int, Callable[[Any], Any], int, Callable[[Any, int], int], "Callabl
 
 def _same(value: T) -> T:
     return value
+
+
+def _ascending(bits: int) -> list[int]:
+    """The positions of the bits set in ``bits`` (not zero), lowest first."""
+    text = bin(bits)
+    top = len(text) - 1
+    out = []
+    rfind = text.rfind
+    where = rfind("1")
+    while where >= 2:
+        out.append(top - where)
+        where = rfind("1", 2, where)
+    return out
 
 
 def slots_of(bits: int) -> list[int]:
@@ -159,11 +177,13 @@ class EventIndex:
         number = slot >> _SHIFT
         while number >= len(self._chunks):
             self._chunks.append(self._mine([EMPTY_SLOT] * CHUNK, _same))
-            self._names.append(self._mine([""] * CHUNK, _same))
         chunk = self._chunks[number] = self._mine(self._chunks[number], list)
         chunk[slot & _MASK] = value
+        number = slot >> _NAMES_SHIFT
+        while number >= len(self._names):
+            self._names.append(self._mine([""] * NAMES, _same))
         names = self._names[number] = self._mine(self._names[number], list)
-        names[slot & _MASK] = value[1]
+        names[slot & _NAMES_MASK] = value[1]
 
     def _fits(self, slot: int, key: int) -> bool:
         """Whether a branch of order key ``key`` in ``slot`` keeps the ordered slots in order."""
@@ -332,13 +352,18 @@ class EventIndex:
                 candidates ^= bits_of(failed)
                 if not candidates:
                     return []
-        slots = slots_of(candidates)
         if self.disorder & candidates:
-            slots.sort(key=lambda slot: self.slot(slot)[0])
-        else:
-            slots.reverse()
-        names = self._names
-        found = [names[slot >> _SHIFT][slot & _MASK] for slot in slots]
+            slots = sorted(slots_of(candidates), key=lambda slot: self.slot(slot)[0])
+            found = [self.slot(slot)[1] for slot in slots]
+        else:  # the slots' order: the ids of each run of NAMES slots by one map
+            found = []
+            for names in self._names:
+                piece = candidates & _NAMES_MASK_BITS
+                if piece:
+                    found += map(names.__getitem__, _ascending(piece))
+                candidates >>= NAMES
+                if not candidates:
+                    break
         if self.multi and len(found) > 1:  # a campaign with several branches may have matched by more than one
             return list(dict.fromkeys(found))
         return found
