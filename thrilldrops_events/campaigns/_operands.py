@@ -194,7 +194,7 @@ class Operands:
     def find(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Operand:
         """The shared operand for ``node`` if the set reads it, else a new one it does not hold; counting no user."""
         found = self._operands.get((event_type, node))
-        return Operand(node, _reader(checked, node)) if found is None else found
+        return Operand(node, self._reader(checked, node)) if found is None else found
 
     def find_residual(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Residual:
         """The shared residual clause for ``node`` if the set holds it, else a new one; counting no user."""
