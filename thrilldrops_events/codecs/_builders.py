@@ -20,7 +20,8 @@ The generated function of a ``Deposit`` reads, for instance::
             raise ValueError(LEFT)
         v_currency = CURRENCY(v_currency) or currency(v_currency)
         try:
-            v_amount = AMOUNT(v_amount)
+            m = AMOUNT(v_amount)
+            v_amount = amount(v_amount) if m is None else m
             if v_balance_after is not None:
                 v_balance_after = money(v_balance_after, True)
         except TypeError:  # an array or an object: not money
@@ -55,9 +56,11 @@ from thrilldrops_events.codecs._checks import (
     AMOUNT,
     CURRENCY,
     LEFT_TO_THE_EXACT_READER,
-    TEXTS,
+    TEXT,
+    amount,
     currency,
     money,
+    share,
 )
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -103,17 +106,20 @@ def new_model(model: type[Any], values: dict[str, Any], fields_set: frozenset[st
 
 
 def _money_lines(specs: list[FieldSpec]) -> list[str]:
-    """The ``Decimal`` of each amount: the required ones (>= 0) in one map, then the others one by one."""
+    """The ``Decimal`` of each amount: one C call for an amount (>= 0) read lately, else ``amount``.
+
+    A signed amount goes through ``money``.
+    """
     if not specs:
         return []
-    together = [s for s in specs if not (s.nullable or s.constraints.signed)]
-    targets = "".join(f"v_{s.name}, " for s in together)
-    one = f"v_{together[0].name} = AMOUNT(v_{together[0].name})" if len(together) == 1 else ""
-    lines = [f"        {one or f'{targets}= map(AMOUNT, ({targets}))'}"] if together else []
-    for spec in (s for s in specs if s not in together):
-        value = f"v_{spec.name}"
-        convert = f"money({value}, True)" if spec.constraints.signed else f"AMOUNT({value})"
-        lines += [f"        if {value} is not None:", f"            {value} = {convert}"]
+    lines = []
+    for spec in specs:
+        value, indent = f"v_{spec.name}", "            " if spec.nullable else "        "
+        lines += [f"        if {value} is not None:"] if spec.nullable else []
+        if spec.constraints.signed:
+            lines += [f"{indent}{value} = money({value}, True)"]
+        else:
+            lines += [f"{indent}m = AMOUNT({value})", f"{indent}{value} = amount({value}) if m is None else m"]
     return ["    try:", *lines, "    except TypeError:  # an array or an object: not money",
             "        raise ValueError(LEFT)"]
 
@@ -172,7 +178,7 @@ def _envelope_lines(specs: tuple[FieldSpec, ...]) -> list[str]:
     if any(spec.nullable for spec in ENVELOPE_FIELDS) or [*names, "payload"] != list(Envelope.model_fields):
         raise TypeError("the envelope reader expects the envelope's fields, none nullable, then the payload")
     ids = "".join(f"e_{spec.name}, " for spec in ENVELOPE_FIELDS if spec.kind == "identifier")
-    shared = {name: f"share(e_{name}, e_{name})" for name in _SHARED}
+    shared = {name: f"TEXT(e_{name}) or share(e_{name})" for name in _SHARED}
     values = [f"        {name!r}: {shared.get(name, f'e_{name}')}," for name in names]
     return [f"    {''.join(f'e_{name}, ' for name in names)}_ = astuple(wire)", *_lines(specs, ids, gated=True),
             "    envelope = new(ENVELOPE)", "    set_dict(envelope, {", *values, "        'payload': payload,",
@@ -192,8 +198,8 @@ def _compile(event_type: EventType, source: str, name: str) -> Any:
     namespace: dict[str, Any] = {
         "__builtins__": {"tuple": tuple, "map": map, "ValueError": ValueError, "TypeError": TypeError},
         "astuple": msgspec.structs.astuple, "UNSET": UNSET, "strip": str.strip, "LEFT": LEFT_TO_THE_EXACT_READER,
-        "CURRENCY": CURRENCY, "currency": currency, "AMOUNT": AMOUNT, "money": money,
-        "SecretStr": SecretStr, "share": TEXTS.setdefault, "MODEL": event_type.model, "ENVELOPE": Envelope,
+        "CURRENCY": CURRENCY, "currency": currency, "AMOUNT": AMOUNT, "amount": amount, "money": money,
+        "SecretStr": SecretStr, "TEXT": TEXT, "share": share, "MODEL": event_type.model, "ENVELOPE": Envelope,
         "ALL": names, "fields_set_of": fields_set_of, "ENVELOPE_FIELDS_SET": _ENVELOPE_FIELDS_SET, "new": _new,
         "set_dict": _set_dict, "set_fields_set": _set_fields_set, "set_extra": _set_extra, "set_private": _set_private,
     }

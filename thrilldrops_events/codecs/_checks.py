@@ -27,8 +27,8 @@ from thrilldrops_events._kinds import KIND_CONSTRAINTS, MONEY_MAX_INTEGER_DIGITS
 from thrilldrops_events._numbers import read_float
 from thrilldrops_events.types import parse_money
 
-__all__ = ["AMOUNT", "CURRENCY", "LEFT_TO_THE_EXACT_READER", "MONEY_TEXT", "TEXTS", "TEXTS_KEPT", "currency",
-           "currency_ok", "identifiers_ok", "money"]
+__all__ = ["AMOUNT", "CURRENCY", "LEFT_TO_THE_EXACT_READER", "MONEY_TEXT", "TEXT", "TEXTS", "TEXTS_KEPT", "amount",
+           "currency", "currency_ok", "identifiers_ok", "money", "share"]
 
 #: Why the fast reader gives way: the message of the ``ValueError`` it raises within itself, never outside it.
 LEFT_TO_THE_EXACT_READER = "left to the exact reader"
@@ -56,7 +56,7 @@ def currency(text: str) -> str:
         raise ValueError(LEFT_TO_THE_EXACT_READER)
     if len(_CURRENCIES) >= _CURRENCIES_KEPT:
         _CURRENCIES.clear()
-    shared = _CURRENCIES[text] = TEXTS.setdefault(text, text)
+    shared = _CURRENCIES[text] = TEXT(text) or share(text)
     return shared
 
 _INTEGER = f"(?:0|[1-9][0-9]{{0,{MONEY_MAX_INTEGER_DIGITS - 1}}})"
@@ -106,39 +106,43 @@ def _other_money(text: str, signed: bool) -> Decimal:
     return parse_money(read_float(text), signed=signed)
 
 
-class _Amounts(dict[str, Decimal]):
-    """The plain amounts read lately, by their text, and the ``Decimal`` of any other value when looked up.
-
-    A text read again is neither checked nor converted again (a hit is one C call), and one immutable
-    ``Decimal`` serves every event with that amount (the same few, 0.00, 1.00, 0.20, recur in most events).
-    A plain text means the same amount as a string or as a JSON number. Bounded: emptied when full, but zero
-    of every scale, the most frequent amount of all, is always there. Only plain texts are kept (an ``int``
-    never: ``True`` would find ``1``).
-    """
-
-    def __missing__(self, value: object) -> Decimal:
-        """An amount (>= 0) not read lately, as ``money`` gives it (``ValueError`` if not accepted).
-
-        The plain form, the most frequent by far (most amounts of a win or a deposit are read only once), is
-        converted and kept right here.
-        """
-        if type(value) is str and _PLAIN_MONEY(value) is not None:
-            return _remember(value)
-        return money(value, False)
-
-
 _ZEROS: dict[str, Decimal] = {text: Decimal(text) for text in ("0", *(f"0.{'0' * k}" for k in range(1, 19)))}
-_AMOUNTS = _Amounts(_ZEROS)
+# The plain amounts read lately, by their text: a text read again is neither checked nor converted again (a hit
+# is one C call), and one immutable ``Decimal`` serves every event with that amount (the same few, 0.00, 1.00,
+# 0.20, recur in most events). A plain text means the same amount as a string or as a JSON number. Bounded:
+# emptied when full, but zero of every scale, the most frequent amount of all, is always there. Only plain texts
+# are kept (an ``int`` never: ``True`` would find ``1``).
+_AMOUNTS = dict(_ZEROS)
 _AMOUNTS_KEPT = 4096
-#: The ``Decimal`` of an amount (>= 0): one C call for a text read lately; ``ValueError`` if the fast reader
-#: does not accept it, ``TypeError`` for an array or an object.
-AMOUNT = _AMOUNTS.__getitem__
+#: The ``Decimal`` of an amount's text read lately, or ``None`` (then ``amount`` decides): one C call; ``TypeError``
+#: for an array or an object.
+AMOUNT = _AMOUNTS.get
+
+
+def amount(value: object) -> Decimal:
+    """An amount (>= 0) not read lately, as ``money`` gives it (``ValueError`` if not accepted).
+
+    The plain form, the most frequent by far (most amounts of a win or a deposit are read only once), is
+    converted and kept right here.
+    """
+    if type(value) is str and _PLAIN_MONEY(value) is not None:
+        return _remember(value)
+    return money(value, False)
 
 
 #: Texts that recur in most events (currency codes, operators, brands), one ``str`` shared by all the events
-#: that hold it (``TEXTS.setdefault(text, text)``); emptied by the reader when it holds more than ``TEXTS_KEPT``.
+#: that hold it (``TEXT(text) or share(text)``); emptied when it would hold more than ``TEXTS_KEPT``.
 TEXTS: dict[str, str] = {}
 TEXTS_KEPT = 4096
+#: The shared text equal to a text read lately, or ``None``: one C call.
+TEXT = TEXTS.get
+
+
+def share(text: str) -> str:
+    """The shared text equal to ``text``, kept from now on (``TEXTS`` is emptied first when full)."""
+    if len(TEXTS) >= TEXTS_KEPT:
+        TEXTS.clear()
+    return TEXTS.setdefault(text, text)
 
 # The currency codes read lately, each the shared text (checked when first read); bounded like the rest.
 _CURRENCIES: dict[str, str] = {}

@@ -85,11 +85,21 @@ _FAST: list[FastReader] = []
 
 def fast_reader() -> FastReader:
     """The fast reader (msgspec structs generated from the contract table, see ``_fast.py``), built on first use."""
+    global _fast_envelope
     if not _FAST:
         from thrilldrops_events.codecs._fast import FastReader
 
         _FAST.append(FastReader())
+        _fast_envelope = _FAST[0].envelope
     return _FAST[0]
+
+
+def _first_envelope(raw: bytes | bytearray | str, strict: bool) -> Envelope | None:
+    """The fast reader's envelope, the first time: builds the reader, which then reads every envelope directly."""
+    return fast_reader().envelope(raw, strict)
+
+
+_fast_envelope = _first_envelope
 
 
 def _adopt(model: BaseModel, depth: int, path: str, mark: bool) -> None:
@@ -110,7 +120,7 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
             non-object body, an unknown or missing variant and two variant keys are reported the same way.
     """
     if isinstance(raw, _FAST_TYPES) and len(raw) <= _FAST_ROUTE_MAX_BYTES:
-        envelope = (_FAST[0] if _FAST else fast_reader()).envelope(raw, strict)
+        envelope = _fast_envelope(raw, strict)
         if envelope is not None:
             return envelope
     return _decode_exact(raw, strict)
