@@ -24,6 +24,7 @@ decided in any order, before the residual clauses.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from thrilldrops_events._fields import payload_fields
@@ -60,6 +61,7 @@ _SPREAD = {"identifier": 500, "currency": 20, "country": 40, "string": 100, "num
            "date": 365, "channel": 4, "bool": 2}
 
 
+@dataclass(eq=False, repr=False, slots=True)
 class Atom:
     """What one branch requires of one operand (treated as immutable once its branch is made).
 
@@ -73,17 +75,13 @@ class Atom:
         share: A rough guess of how often it holds (0 to 1), to order the index's choices.
     """
 
-    __slots__ = ("clauses", "high", "keys", "kind", "low", "operand", "share")
-
-    def __init__(self, operand: Node, kind: str, keys: frozenset[Any] = frozenset(), low: Bound | None = None,
-                 high: Bound | None = None, clauses: tuple[Node, ...] = (), share: float = 0.5) -> None:
-        self.operand = operand
-        self.kind = kind
-        self.keys = keys
-        self.low = low
-        self.high = high
-        self.clauses = clauses
-        self.share = share
+    operand: Node
+    kind: str
+    keys: frozenset[Any] = frozenset()
+    low: Bound | None = None
+    high: Bound | None = None
+    clauses: tuple[Node, ...] = ()
+    share: float = 0.5
 
     def holds(self, value: Any) -> bool:
         """Whether the operand's value satisfies the atom."""
@@ -98,18 +96,16 @@ class Atom:
         return f"<Atom {self.operand.text[:60]} {self.kind} {what[:80]}>"
 
 
+@dataclass(eq=False, slots=True)
 class Branch:
     """One branch: its atoms (at most a set, or a range and a not-set, per operand) and its residual clauses.
 
     ``possible`` is false when its atoms contradict each other (``amount > 5 and amount < 2``).
     """
 
-    __slots__ = ("atoms", "possible", "residual")
-
-    def __init__(self, atoms: tuple[Atom, ...], residual: tuple[Node, ...], possible: bool = True) -> None:
-        self.atoms = atoms
-        self.residual = residual
-        self.possible = possible
+    atoms: tuple[Atom, ...]
+    residual: tuple[Node, ...]
+    possible: bool = True
 
 
 def _within(value: Any, low: Bound | None, high: Bound | None) -> bool:
@@ -120,28 +116,19 @@ def _within(value: Any, low: Bound | None, high: Bound | None) -> bool:
 
 def conjuncts(node: Node) -> list[Node]:
     """The clauses of an ``and`` (nested ones flattened, ``true`` dropped), in order; else the node itself."""
+    return [clause for clause in _chained(node, n.And) if not (isinstance(clause, n.Boolean) and clause.value)]
+
+
+def _chained(node: Node, chain: type[n.And | n.Or]) -> list[Node]:
+    """The operands of a chain of ``chain`` nodes (nested ones flattened), in order; else the node itself."""
     out: list[Node] = []
     stack = [node]
     while stack:
-        match stack.pop():
-            case n.And(operands):
-                stack.extend(reversed(operands))
-            case n.Boolean(True):
-                pass
-            case other:
-                out.append(other)
-    return out
-
-
-def _disjuncts(node: Node) -> list[Node]:
-    out: list[Node] = []
-    stack = [node]
-    while stack:
-        match stack.pop():
-            case n.Or(operands):
-                stack.extend(reversed(operands))
-            case other:
-                out.append(other)
+        item = stack.pop()
+        if isinstance(item, chain):
+            stack.extend(reversed(item.operands))
+        else:
+            out.append(item)
     return out
 
 
@@ -219,7 +206,7 @@ class _Reader:
 
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
-        parts = [self.atom(part) for part in _disjuncts(clause)]
+        parts = [self.atom(part) for part in _chained(clause, n.Or)]
         first = parts[0]
         if first is None or any(p is None or p.kind != "set" or p.operand != first.operand for p in parts):
             return None
@@ -350,7 +337,7 @@ def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None]
     start, end = window
     bounds = Atom(TIMESTAMP, "range", low=None if start is None else (start, True),
                   high=None if end is None else (end, False)) if window != (None, None) else None
-    parts = _disjuncts(checked.node) if isinstance(checked.node, n.Or) else [checked.node]
+    parts = _chained(checked.node, n.Or) if isinstance(checked.node, n.Or) else [checked.node]
     if len(parts) > MAX_BRANCHES:
         parts = [checked.node]
     return tuple(_branch(reader, conjuncts(part), bounds) for part in parts)

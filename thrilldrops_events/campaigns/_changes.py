@@ -24,11 +24,8 @@ from thrilldrops_events.campaigns.campaign import (
     Campaign,
     Compiler,
     extra_problem,
+    field_problems,
     id_problem,
-    name_problem,
-    scope_problem,
-    tags_problem,
-    window_problem,
 )
 from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff
 from thrilldrops_events.conditions.checked import CheckedCondition
@@ -52,19 +49,10 @@ class Prepared:
 
 def _field_problem(fields: Mapping[str, Any]) -> tuple[str, str] | None:
     """``(kind, message)`` for the first malformed field of an ``add`` or ``replace``, or ``None``."""
-    for name in ("operator_id", "brand_id"):
-        problem = scope_problem(name, fields.get(name))
-        if problem is not None:
-            return "invalid_scope", problem
-    problem = name_problem(fields.get("name"))
-    if problem is not None:
-        return "invalid_name", problem
-    problem = tags_problem(fields.get("tags", ()))
-    if problem is not None:
-        return "invalid_tags", problem
-    window = window_problem(fields.get("active_from"), fields.get("active_until"))
-    if window is not None:
-        return "invalid_window", window[1]
+    problems = field_problems(fields)
+    if problems:
+        _, message, kind = problems[0]
+        return kind, message
     extra = fields.get("extra") or {}
     if not isinstance(extra, Mapping):
         return "invalid_field", f"extra is a mapping of field names to JSON values, not {type(extra).__name__}"

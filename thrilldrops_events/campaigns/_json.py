@@ -22,16 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from thrilldrops_events._suggest import closest
-from thrilldrops_events.campaigns.campaign import (
-    KEYS,
-    MATCHING_KEYS,
-    extra_problem,
-    id_problem,
-    name_problem,
-    scope_problem,
-    tags_problem,
-    window_problem,
-)
+from thrilldrops_events.campaigns.campaign import KEYS, MATCHING_KEYS, extra_problem, field_problems, id_problem
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import CampaignConfigError, CampaignError, ConditionError, Problem
 
@@ -41,6 +32,7 @@ T = TypeVar("T")
 #: The fewest campaigns (entries, changes) of a batch that runs with the garbage collector paused.
 BATCH = 100
 _REQUIRED = ("id", "event_type", "condition")
+_EVENT_TYPES = frozenset(member.value for member in EventType)
 _KINDS = {
     "ConditionSyntaxError": "condition_syntax",
     "ConditionTypeError": "condition_type",
@@ -54,9 +46,9 @@ def _shown(value: object) -> str:
 
 
 def _event_type_problem(value: object) -> str | None:
-    names = [member.value for member in EventType]
-    if isinstance(value, str) and value in names:
+    if isinstance(value, str) and value in _EVENT_TYPES:
         return None
+    names = [member.value for member in EventType]
     close = closest(value, names)
     hint = f"; did you mean {close!r}?" if close else f" (one of {', '.join(names)})"
     return f"unknown event type {_shown(value)}{hint}"
@@ -141,14 +133,9 @@ def _key_problems(entry: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     found.extend((key, f"{key} is missing", "missing") for key in _REQUIRED if key not in entry)
     checks = [("id", id_problem(entry["id"]) if "id" in entry else None, "invalid_id"),
               ("event_type", _event_type_problem(entry["event_type"]) if "event_type" in entry else None,
-               "unknown_event_type"),
-              ("name", name_problem(entry.get("name")), "invalid_name"),
-              ("tags", tags_problem(entry["tags"]) if "tags" in entry else None, "invalid_tags")]
-    checks.extend((name, scope_problem(name, entry.get(name)), "invalid_scope") for name in ("operator_id", "brand_id"))
-    window = window_problem(entry.get("active_from"), entry.get("active_until"))
-    if window is not None:
-        checks.append((window[0], window[1], "invalid_window"))
+               "unknown_event_type")]
     found.extend((key, message, kind) for key, message, kind in checks if message is not None)
+    found.extend(field_problems(entry))
     return found
 
 

@@ -79,6 +79,7 @@ class Layout:
     context: Mapping[str, Any]
 
 
+@dataclass(eq=False, slots=True)
 class Record:
     """A campaign as the set holds it: its place in the order and the slots of its placed branches.
 
@@ -88,16 +89,12 @@ class Record:
     were when it was checked, so a function replaced in the registry since changes nothing.
     """
 
-    __slots__ = ("campaign", "functions", "seq", "slots", "source", "store")
-
-    def __init__(self, store: Store, campaign: Campaign, seq: int, slots: tuple[int, ...],
-                 functions: tuple[FunctionSpec, ...], source: Any = None) -> None:
-        self.store = store
-        self.campaign = campaign
-        self.seq = seq
-        self.slots = slots
-        self.functions = functions
-        self.source = source
+    store: Store
+    campaign: Campaign
+    seq: int
+    slots: tuple[int, ...]
+    functions: tuple[FunctionSpec, ...]
+    source: Any = None
 
     def layout(self) -> Layout:
         """How the campaign is filed (worked out again from its condition)."""

@@ -32,6 +32,7 @@ __all__ = [
     "Campaign",
     "Compiler",
     "extra_problem",
+    "field_problems",
     "id_problem",
     "name_problem",
     "scope_problem",
@@ -96,6 +97,18 @@ def window_problem(start: object, end: object) -> tuple[str, str] | None:
     if isinstance(start, int) and isinstance(end, int) and start >= end:
         return "active_until", f"active_until ({end}) must be later than active_from ({start})"
     return None
+
+
+def field_problems(fields: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """``(key, message, kind)`` for each malformed optional field of a campaign: name, tags, scope, window."""
+    checks = [("name", name_problem(fields.get("name")), "invalid_name"),
+              ("tags", tags_problem(fields.get("tags", ())), "invalid_tags"),
+              *((name, scope_problem(name, fields.get(name)), "invalid_scope") for name in ("operator_id", "brand_id"))]
+    found = [(key, message, kind) for key, message, kind in checks if message is not None]
+    window = window_problem(fields.get("active_from"), fields.get("active_until"))
+    if window is not None:
+        found.append((window[0], window[1], "invalid_window"))
+    return found
 
 
 def extra_problem(key: object, value: object) -> str | None:

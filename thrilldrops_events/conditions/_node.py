@@ -8,6 +8,7 @@ canonical text walk the tree with a list for a stack. The node classes are in
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from thrilldrops_events.errors import ConditionSyntaxError
@@ -138,18 +139,13 @@ class Node:
         """The nesting depth of the tree under this node (1 for a leaf)."""
         return self._depth
 
+    def __hash__(self) -> int:
+        return self._hash
+
     @property
     def size(self) -> int:
         """The number of nodes in the tree under this node, itself included (list items count)."""
         return self._size
-
-    @property
-    def text(self) -> str:
-        """The canonical text of this node."""
-        return fold(self, _text_of)
-
-    def __hash__(self) -> int:
-        return self._hash
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -176,6 +172,11 @@ class Node:
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuild through the constructor, which recomputes the cached hash, depth and size.
         return (type(self), tuple(getattr(self, name) for name in self.__match_args__))
+
+    @property
+    def text(self) -> str:
+        """The canonical text of this node."""
+        return fold(self, _text_of)
 
     def __str__(self) -> str:
         return self.text
@@ -225,10 +226,9 @@ class _Chain(Node):
         return f" {self._word} ".join(parts)
 
 
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Binary(Node):
-    """A node ``left op right`` whose operator is one of the class's ``_operators``."""
-
-    __slots__ = ()
+    """A node ``left op right`` whose operator is one of the class's ``_operators`` (its fields are its subclasses')."""
 
     op: str
     left: Node
@@ -259,7 +259,7 @@ class _Binary(Node):
 
 
 class _Scalar(Node):
-    """A literal holding one value of the class's type, ``_holds`` (a string, a boolean)."""
+    """A literal holding one value of the class's type, ``_holds``: a string (quoted) or a boolean."""
 
     __slots__ = ()
 
@@ -272,6 +272,12 @@ class _Scalar(Node):
 
     def _key(self) -> tuple[Any, ...]:
         return (self.value,)
+
+    def _text(self, texts: Sequence[str]) -> str:
+        value = self.value
+        if type(value) is str:
+            return quote(value)
+        return "true" if value else "false"
 
 
 class _Test(Node):

@@ -88,14 +88,18 @@ def _equality(op: str, left: Closure, right: Closure) -> Closure:
 
 
 def _ordering(op: str, left: Closure, right: Closure) -> Closure:
-    test = _COMPARE[op]
+    return _strict(_COMPARE[op], left, right, False)
 
-    def evaluate(p: Any, e: Any, c: Mapping[str, Any]) -> bool:
+
+def _strict(function: Callable[[Any, Any], Any], left: Closure, right: Closure, null: Any) -> Closure:
+    """``function`` of both sides' values; ``null`` (without reading the right side) when one is null."""
+
+    def evaluate(p: Any, e: Any, c: Mapping[str, Any]) -> Any:
         a = left(p, e, c)
         if a is None:
-            return False
+            return null
         b = right(p, e, c)
-        return b is not None and test(a, b)
+        return null if b is None else function(a, b)
 
     return evaluate
 
@@ -115,16 +119,7 @@ def _is_null(operand: Closure, negated: bool) -> Closure:
 
 
 def _arithmetic(op: str, left: Closure, right: Closure) -> Closure:
-    function = _ARITHMETIC[op]
-
-    def evaluate(p: Any, e: Any, c: Mapping[str, Any]) -> Any:
-        a = left(p, e, c)
-        if a is None:
-            return None
-        b = right(p, e, c)
-        return None if b is None else function(a, b)
-
-    return evaluate
+    return _strict(_ARITHMETIC[op], left, right, None)
 
 
 def _negate(operand: Closure) -> Closure:

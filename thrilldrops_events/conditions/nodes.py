@@ -35,7 +35,6 @@ from thrilldrops_events.conditions._node import (
     _Scalar,
     _Test,
     _Unary,
-    quote,
 )
 
 __all__ = [
@@ -95,9 +94,6 @@ class String(_Scalar):
     value: str
     _holds: ClassVar[type] = str
 
-    def _text(self, texts: Sequence[str]) -> str:
-        return quote(self.value)
-
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Boolean(_Scalar):
@@ -105,9 +101,6 @@ class Boolean(_Scalar):
 
     value: bool
     _holds: ClassVar[type] = bool
-
-    def _text(self, texts: Sequence[str]) -> str:
-        return "true" if self.value else "false"
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -213,9 +206,6 @@ class Or(_Chain):
 class Compare(_Binary):
     """``left op right`` with ``op`` one of ``== != < <= > >=``."""
 
-    op: str
-    left: Node
-    right: Node
     _operators: ClassVar[tuple[str, ...]] = COMPARISON_OPERATORS
     _kind: ClassVar[str] = "comparison"
     _level: ClassVar[int] = COMPARISON
@@ -258,9 +248,6 @@ class IsNull(_Test):
 class Arithmetic(_Binary):
     """``left op right`` with ``op`` one of ``+ - * /``."""
 
-    op: str
-    left: Node
-    right: Node
     _operators: ClassVar[tuple[str, ...]] = ARITHMETIC_OPERATORS
     _kind: ClassVar[str] = "arithmetic"
     _left_associative: ClassVar[bool] = True
