@@ -77,8 +77,10 @@ class Writer:
             return self.compiler.check_text(source, event_type)
         return self.compiler.check(source, event_type)
 
-    def prepare(self, change: CampaignChange) -> Prepared:
+    def prepare(self, change: CampaignChange, read: bool = False) -> Prepared:
         """Check a change's fields and condition (not its id against the set: that is done when applied).
+
+        ``read`` says its id and fields come from an entry the loader has checked already.
 
         Raises:
             CampaignError: A malformed id or field.
@@ -86,11 +88,11 @@ class Writer:
         """
         if change.kind == "remove":  # any id the set does not hold is unknown
             return Prepared("remove", change.campaign_id)
-        problem = id_problem(change.campaign_id)
+        problem = None if read else id_problem(change.campaign_id)
         if problem is not None:
             raise CampaignError(problem, kind="invalid_id")
         fields = change.fields
-        found = _field_problem(fields)
+        found = None if read else _field_problem(fields)
         if found is not None:
             kind, message = found
             raise CampaignError(f"campaign {change.campaign_id!r}: {message}", campaign_id=change.campaign_id,
@@ -163,7 +165,7 @@ class Writer:
             if record is not None and _same(record.campaign, record.source, fields):
                 unchanged.append(campaign_id)
                 return None
-            return self.prepare(CampaignChange("replace" if record is not None else "add", campaign_id, fields))
+            return self.prepare(CampaignChange("replace" if record is not None else "add", campaign_id, fields), True)
 
         changes = [change for change in read_campaigns(data, prepare) if change is not None]
         kept = {change.campaign_id for change in changes} | set(unchanged)

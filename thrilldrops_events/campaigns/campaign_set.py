@@ -323,7 +323,7 @@ class CampaignSet:
         entries = config_entries(data)
         with collector_paused(len(entries)):
             prepared = read_campaigns(entries, lambda fields: writer.prepare(CampaignChange("add", fields.pop(
-                "campaign_id"), fields)))
+                "campaign_id"), fields), read=True))
             with campaigns._lock:
                 writer.apply(prepared)
         return campaigns

@@ -9,6 +9,7 @@ The walk is iterative, each node's rule found by its class in one look-up.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -37,6 +38,7 @@ from thrilldrops_events.errors import ConditionLimitError, ConditionTypeError
 __all__ = ["CheckedCondition", "check_condition"]
 
 _CHANNELS = KIND_CONSTRAINTS["channel"].values or ()
+_VALUE = operator.attrgetter("value")
 _LITERAL_TYPES: dict[type[Node], str] = {n.Number: "number", n.String: "string", n.Boolean: "bool"}
 _WORDS: dict[type[Node], str] = {n.Not: "not", n.And: "and", n.Or: "or"}
 _EVENT_TYPES: dict[str, EventType] = {member.value: member for member in EventType} | {m: m for m in EventType}
@@ -153,8 +155,8 @@ class _Checker:
             )
         classes = set(map(type, items))
         if len(classes) == 1 and n.String in classes:  # strings only: any too long one gives the same error
-            strings = [item.value for item in items if isinstance(item, n.String)]
-            if max(map(len, strings)) > self.limits.max_string_length:
+            if max(map(len, map(_VALUE, items))) > self.limits.max_string_length:
+                strings = [item.value for item in items if isinstance(item, n.String)]
                 check_string_length(max(strings, key=len), self.limits, **self.where(node))
         else:
             for item in items:
