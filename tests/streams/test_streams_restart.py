@@ -27,10 +27,18 @@ def test_server_restart_with_aof_loses_nothing(redis_factory: Callable[..., Redi
     publisher = server.client()
     lock = threading.Lock()
     handled: Counter[str] = Counter()
+    restarted = threading.Event()
 
     def handler(envelope: Envelope) -> None:
         with lock:
             handled[envelope.player_id] += 1
+            total = sum(handled.values())
+        if total >= BEFORE // 3:
+            restarted.wait(timeout=60)  # hold the consumers mid-stream until the server has been killed
+
+    def restarting() -> bool:
+        with lock:
+            return sum(handled.values()) >= BEFORE // 3
 
     # c1's client retries failed commands itself (redis-py's default); c2's does not, so c2's own
     # reconnection logic is what carries it through the restart.
@@ -44,14 +52,16 @@ def test_server_restart_with_aof_loses_nothing(redis_factory: Callable[..., Redi
     threads = [ConsumerThread(consumer) for consumer in consumers]
     try:
         publish_many(publisher, "events", first)
-        wait_until(lambda: sum(c.stats.handled for c in consumers) >= BEFORE // 3)  # mid-stream
+        wait_until(restarting)  # mid-stream: the consumers wait in their handlers
         server.restart(signal.SIGKILL)  # no shutdown save: only the append-only file (fsync always) survives
         with lock:
             handled_at_restart = sum(handled.values())
+        restarted.set()
         publish_many(publisher, "events", second)
         wait_until(lambda: set(handled) == {e.player_id for e in first + second}
                    and publisher.xpending("events", "campaigns")["pending"] == 0)
     finally:
+        restarted.set()
         for thread in threads:
             thread.finish()
 

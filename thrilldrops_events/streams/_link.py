@@ -4,7 +4,8 @@ A consumer sends every command on one connection of its own, taken from the clie
 ``RedisCluster``, the pool of the node that serves the stream's hash slot). It does not go through
 the client's command methods, so redis-py's own retries never hide an outage from it: every one is
 seen, counted and recovered from by the consumer. Replies are read undecoded, whatever the client's
-``decode_responses``.
+``decode_responses``, and by the consumer's own reader (``_reader``), straight off the socket: redis-py
+writes the commands and makes the connection, but never reads from it while the consumer holds it.
 
 ``Link`` has an asyncio twin, ``_alink.AsyncLink``: the same steps, awaited.
 """
@@ -13,20 +14,26 @@ from __future__ import annotations
 
 import inspect
 import logging
+import socket
 from collections.abc import Sequence
 from typing import Any
 
 import redis
 from redis.cluster import RedisCluster
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from thrilldrops_events.streams._ops import Command
+from thrilldrops_events.streams._reader import NEED_MORE, ReplyReader
 from thrilldrops_events.streams._replies import temporary
 from thrilldrops_events.streams._resp import pack
 
 __all__ = ["Link", "take_connection"]
 
 logger = logging.getLogger("thrilldrops_events.streams")
+
+_RECEIVE_SIZE = 1 << 16
 
 
 def _wants_command_name(get_connection: Any) -> bool:
@@ -49,6 +56,8 @@ class Link:
         self._key = key
         self._pool: Any = None
         self._connection: Any = None
+        self._socket: socket.socket | None = None
+        self._reader: ReplyReader | None = None
         self._unread = 0  # commands written by send() whose replies are not read yet
 
     def _open(self) -> Any:
@@ -58,9 +67,35 @@ class Link:
                 node: Any = getattr(client, "get_node_from_key")(self._key)  # noqa: B009 - untyped in redis-py
                 client = client.get_redis_connection(node)
             self._pool = client.connection_pool
-            self._connection = take_connection(self._pool)
+            self._connection = connection = take_connection(self._pool)
+            if connection._sock is None:
+                connection.connect()
+            self._socket = connection._sock
+            self._reader = ReplyReader(connection._parser.parse_error)
             self._unread = 0
         return self._connection
+
+    def _read(self, count: int) -> list[Any]:
+        """The next ``count`` replies, received on the connection's socket and read by the own reader."""
+        reader, sock = self._reader, self._socket
+        assert reader is not None
+        assert sock is not None
+        replies: list[Any] = []
+        while len(replies) < count:
+            reply = reader.reply()
+            if reply is not NEED_MORE:
+                replies.append(reply)
+                continue
+            try:
+                data = sock.recv(_RECEIVE_SIZE)
+            except TimeoutError:
+                raise RedisTimeoutError(f"Timeout reading from the server of {self._key!r}") from None
+            except OSError as error:
+                raise RedisConnectionError(f"Error while reading from the server of {self._key!r}: {error}") from None
+            if not data:
+                raise RedisConnectionError(f"Connection closed by the server of {self._key!r}")
+            reader.feed(data)
+        return replies
 
     def run(self, commands: Sequence[Command]) -> list[Any]:
         """Send ``commands``; read the replies still owed to earlier ``send`` calls, then theirs.
@@ -72,12 +107,7 @@ class Link:
         try:
             if commands:
                 connection.send_packed_command([pack(commands)], check_health=False)
-            replies: list[Any] = []
-            for _ in range(self._unread + len(commands)):
-                try:
-                    replies.append(connection.read_response(disable_decoding=True))
-                except ResponseError as error:
-                    replies.append(error)
+            replies = self._read(self._unread + len(commands))
         except BaseException:
             self.reset()
             raise
@@ -99,6 +129,7 @@ class Link:
     def reset(self) -> None:
         """Drop the connection; a cluster's map of slots is read again, since the stream may have moved."""
         connection, self._connection = self._connection, None
+        self._socket, self._reader = None, None
         self._unread = 0
         if connection is not None:
             connection.disconnect()
@@ -119,4 +150,4 @@ class Link:
             except Exception:
                 return  # run() has dropped the connection
         self._pool.release(self._connection)
-        self._connection = None
+        self._connection = self._socket = self._reader = None
