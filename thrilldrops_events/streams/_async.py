@@ -9,8 +9,8 @@ that drive the core stay written twice, since they differ only where one awaits.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -28,6 +28,8 @@ from thrilldrops_events.streams._retry import RetryPolicy
 from thrilldrops_events.streams._tally import MetricsHook
 
 __all__ = ["AsyncStreamConsumer"]
+
+logger = logging.getLogger("thrilldrops_events.streams")
 
 #: The handler of an [AsyncStreamConsumer][thrilldrops_events.streams.AsyncStreamConsumer]: a coroutine function (or a
 #: plain function) called as ``handler(envelope)``, ``handler(envelope, context)`` or ``handler(deliveries)`` (see
@@ -106,10 +108,14 @@ class AsyncStreamConsumer(ConsumerFront):
     async def run(self) -> None:
         """Consume until stopped; outages are waited out with backoff.
 
-        It returns once [stop][thrilldrops_events.streams.AsyncStreamConsumer.stop] is called.
+        It returns once [stop][thrilldrops_events.streams.AsyncStreamConsumer.stop] is called. Cancelling the
+        task that runs it ends it at once, on every Python version, with ``asyncio.CancelledError``: handler
+        calls in progress are cancelled too, the connection is dropped, and entries not yet acknowledged are
+        delivered again (``stop`` is the clean way out).
 
         Raises:
             redis.ResponseError: For a server error other than a missing group or an outage (such as ``WRONGTYPE``).
+            asyncio.CancelledError: When the task running it is cancelled.
         """
         self._wake = asyncio.Event()
         if self._core.stopping:
@@ -118,6 +124,7 @@ class AsyncStreamConsumer(ConsumerFront):
         steps = self._core.run()
         result: Any = None
         error: BaseException | None = None
+        cancelled = False
         try:
             while True:
                 try:
@@ -129,11 +136,20 @@ class AsyncStreamConsumer(ConsumerFront):
                     result = await self._execute(operation, link)
                 except Exception as failure:  # handed to the core, which recovers or re-raises
                     error = failure
+        except asyncio.CancelledError:
+            cancelled = True
+            raise
         finally:
             steps.close()
             for task in self._running:
                 task.cancel()
-            await link.close()
+            if cancelled:  # drop the connection rather than wait for what it still owes
+                try:
+                    await link.reset(find_node=False)
+                except Exception as failure:  # the cancellation is what the caller must see
+                    logger.debug("could not drop the connection of a cancelled consumer: %s", failure)
+            else:
+                await link.close()
 
     async def _execute(self, operation: Operation, link: AsyncLink) -> Any:
         if isinstance(operation, Start):
@@ -147,8 +163,11 @@ class AsyncStreamConsumer(ConsumerFront):
             return await link.run(operation.commands)
         elif isinstance(operation, Pause):
             assert self._wake is not None
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), operation.seconds)
+            waking = asyncio.ensure_future(self._wake.wait())
+            try:  # not asyncio.wait_for, which may swallow a cancellation on Python 3.10 and 3.11
+                await asyncio.wait({waking}, timeout=operation.seconds)
+            finally:
+                waking.cancel()
         elif isinstance(operation, Reset):
             await link.reset()
         return None

@@ -29,11 +29,12 @@ from thrilldrops_events.streams._reader import NEED_MORE, ReplyReader
 from thrilldrops_events.streams._replies import temporary
 from thrilldrops_events.streams._resp import pack
 
-__all__ = ["Link", "take_connection"]
+__all__ = ["RECEIVE_SIZE", "Link", "take_connection"]
 
 logger = logging.getLogger("thrilldrops_events.streams")
 
-_RECEIVE_SIZE = 1 << 16
+#: How many bytes one read from the socket asks for.
+RECEIVE_SIZE = 1 << 16
 
 
 def _wants_command_name(get_connection: Any) -> bool:
@@ -87,7 +88,7 @@ class Link:
                 replies.append(reply)
                 continue
             try:
-                data = sock.recv(_RECEIVE_SIZE)
+                data = sock.recv(RECEIVE_SIZE)
             except TimeoutError:
                 raise RedisTimeoutError(f"Timeout reading from the server of {self._key!r}") from None
             except OSError as error:
