@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, overload
 
 from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams._core import ConsumerCore
@@ -35,6 +35,28 @@ def group_info(rows: Iterable[Mapping[Any, Any]] | None, group: str) -> GroupInf
     return None
 
 
+class _Setting:
+    """A read-only attribute of a consumer: the text setting of the same name."""
+
+    def __set_name__(self, owner: type[ConsumerFront], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type[ConsumerFront]) -> _Setting: ...
+
+    @overload
+    def __get__(self, instance: ConsumerFront, owner: type[ConsumerFront]) -> str: ...
+
+    def __get__(self, instance: ConsumerFront | None, owner: type[ConsumerFront]) -> _Setting | str:
+        if instance is None:
+            return self
+        value: str = getattr(instance._settings, self._name)
+        return value
+
+    def __set__(self, instance: ConsumerFront, value: object) -> None:
+        raise AttributeError(f"{self._name} is read-only: it is fixed when the consumer is created")
+
+
 class ConsumerFront:
     """What the sync and asyncio consumers share: the settings, the core and its read-only views."""
 
@@ -54,25 +76,17 @@ class ConsumerFront:
             return self._handler(delivery.envelope, delivery.context)
         return self._handler(delivery.envelope)
 
-    @property
-    def stream(self) -> str:
-        """The stream's key."""
-        return self._settings.stream
+    stream = _Setting()
+    """The stream's key."""
 
-    @property
-    def group(self) -> str:
-        """The consumer group's name."""
-        return self._settings.group
+    group = _Setting()
+    """The consumer group's name."""
 
-    @property
-    def consumer(self) -> str:
-        """This consumer's name in the group."""
-        return self._settings.consumer
+    consumer = _Setting()
+    """This consumer's name in the group."""
 
-    @property
-    def dead_letter_stream(self) -> str:
-        """The dead-letter stream's key."""
-        return self._settings.dead_letter_stream
+    dead_letter_stream = _Setting()
+    """The dead-letter stream's key."""
 
     @property
     def stats(self) -> ConsumerStats:
