@@ -16,7 +16,8 @@ fresh stream, publishing in pipelines of 1000 and reading in batches of 100:
 
 The paths take turns, R rounds. Rates are each path's best round; ratios against raw redis-py are the
 median of the per-round ratios: end to end and consuming alone in wall-clock time, and end to end in
-CPU time (this process and redis-server). End to end = N / (publish + consume time). The header says
+CPU time (this process and redis-server). End to end = N / (publish + consume time). The ratios of
+each round, and the worst, follow for the two library paths. The header says
 which reply parser redis-py uses (hiredis if installed, else its own Python one, which every path
 shares) and the machine's load average before and after the run.
 """
@@ -296,6 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"end to end, with full validation, against raw redis-py: one-entry handler {ratios['thrilldrops'][0]:.2f}x "
           f"(target 0.6x), batch handler {ratios['thrilldrops batch'][0]:.2f}x (target 0.8x)")
+    for name in ("thrilldrops", "thrilldrops batch"):
+        rows = [(wall(one["raw redis-py"]) / wall(one[name]), cpu(one["raw redis-py"]) / cpu(one[name]))
+                for one in rounds]
+        print(f"each round, {name} against raw (end to end / CPU): "
+              + ", ".join(f"{end:.2f}/{work:.2f}" for end, work in rows)
+              + f"; worst {min(end for end, _ in rows):.2f}x / {min(work for _, work in rows):.2f}x")
     print("rates: the best round of each path; ratios: the median of the per-round ratios. ev per CPU s: events per")
     print("second of CPU spent by this process and redis-server together (what the work costs, whatever else the")
     print("machine is doing); wall-clock rates move with the machine's load.")
