@@ -91,29 +91,11 @@ class ReplyReader:
                 raise InvalidResponse("Protocol error: an empty type line")
             kind = line[0]
             if kind in _STRINGS:
-                size = _number(line)
-                if size < 0:
-                    value: Any = None
-                    index += 1
-                else:
-                    last = index + 1
-                    if last >= ended:
-                        self._next = index
-                        return NEED_MORE
-                    value = lines[last]
-                    while len(value) < size and last + 1 < ended:  # the string holds CRLF: join its lines again
-                        last += 1
-                        value += _CRLF + lines[last]
-                    if len(value) != size:
-                        if len(value) > size:
-                            raise InvalidResponse("Protocol error: a string is longer than its declared length")
-                        self._next = index
-                        return NEED_MORE
-                    index = last + 1
-                    if kind == _VERBATIM:
-                        value = value[4:]  # the three-letter format and its colon, as redis-py drops them
-                    elif kind == _BULK_ERROR:
-                        value = self._parse_error(value.decode("utf-8", "replace"))
+                read = self._string(kind, line, index, ended)
+                if read is None:
+                    self._next = index
+                    return NEED_MORE
+                value, index = read
             elif kind in _AGGREGATES:
                 size = _number(line)
                 index += 1
@@ -144,6 +126,29 @@ class ReplyReader:
                 if value is not _DROP:
                     self._next = index
                     return value
+
+    def _string(self, kind: int, line: bytes, index: int, ended: int) -> tuple[Any, int] | None:
+        """The string whose type line is at ``index`` and the index after it, or ``None`` if it is incomplete."""
+        size = _number(line)
+        if size < 0:
+            return None, index + 1
+        lines = self._lines
+        last = index + 1
+        if last >= ended:
+            return None
+        value = lines[last]
+        while len(value) < size and last + 1 < ended:  # the string holds CRLF: join its lines again
+            last += 1
+            value += _CRLF + lines[last]
+        if len(value) != size:
+            if len(value) > size:
+                raise InvalidResponse("Protocol error: a string is longer than its declared length")
+            return None
+        if kind == _VERBATIM:
+            return value[4:], last + 1  # the three-letter format and its colon, as redis-py drops them
+        if kind == _BULK_ERROR:
+            return self._parse_error(value.decode("utf-8", "replace")), last + 1
+        return value, last + 1
 
     def _line(self, kind: int, line: bytes) -> Any:
         """The value of a reply that fits on its type line."""
