@@ -113,3 +113,18 @@ def test_a_function_replaced_in_the_registry_does_not_stop_its_campaigns_being_r
     campaigns.remove("b")
     assert campaigns._store.views == {}
     assert len(campaigns._store.operands) == 0
+
+
+def test_a_record_keeps_what_it_filed_without_the_clauses_and_explains_with_them() -> None:
+    campaigns = CampaignSet.from_json([
+        {"id": "a", "event_type": "Deposit", "condition": f"{TEXT} and method_id not in [\"x\"]", "brand_id": "b-7"},
+        {"id": "b", "event_type": "Deposit", "condition": TEXT},
+    ])
+    records = campaigns._store.records.values()
+    filed = [atom for record in records for _, atoms in record.filed for atom in atoms]
+    assert filed and all(not atom.clauses for atom in filed)
+    explanation = str(campaigns.explain("a", ENVELOPE))
+    assert 'look-up: currency in ["EUR", "GBP"]' in explanation
+    assert 'rejection: method_id not in ["x"]' in explanation
+    campaigns.remove("a")
+    assert campaigns.match(ENVELOPE) == ["b"]

@@ -63,7 +63,7 @@ _SPREAD = {"identifier": 500, "currency": 20, "country": 40, "string": 100, "num
 
 @dataclass(eq=False, repr=False, slots=True)
 class Atom:
-    """What one branch requires of one operand (treated as immutable once its branch is made).
+    """What one branch requires of one operand (a record strips the atoms it keeps of their clauses).
 
     Attributes:
         operand: The pure expression (a node of the condition).
@@ -270,6 +270,8 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
         keys = frozenset.intersection(*sets) - excluded
         if ranged:
             keys = frozenset(key for key in keys if key is not None and _within(key, low, high))
+        if domain is not None:  # few values (hours, weekdays): many campaigns share one set
+            keys = _shared(keys)
         share = min(1.0, len(keys) / reader.spread(operand))
         return [Atom(operand, "set", keys=keys, clauses=clauses, share=share)], bool(keys)
     out = []
@@ -282,6 +284,19 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
         share = max(0.0, 1.0 - len(excluded) / reader.spread(operand))
         out.append(Atom(operand, "not_set", keys=excluded, clauses=clauses, share=share))
     return out, True
+
+
+_SETS: dict[frozenset[Any], frozenset[Any]] = {}
+
+
+def _shared(keys: frozenset[Any]) -> frozenset[Any]:
+    """One frozenset per value (the sets of an operand of few values repeat across campaigns)."""
+    found = _SETS.get(keys)
+    if found is None:
+        if len(_SETS) >= 4096:
+            _SETS.clear()
+        found = _SETS[keys] = keys
+    return found
 
 
 def _alone(reader: _Reader, operand: Node, atom: Atom) -> tuple[list[Atom], bool]:

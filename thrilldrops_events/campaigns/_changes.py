@@ -34,6 +34,9 @@ from thrilldrops_events.errors import CampaignError
 
 __all__ = ["Prepared", "Writer"]
 
+#: The engine fields of every campaign that has none (never changed: ``Campaign.extra`` is read-only).
+_NO_EXTRA: dict[str, Any] = {}
+
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,7 +107,8 @@ class Writer:
             event_type=checked.event_type,
             operator_id=fields.get("operator_id"), brand_id=fields.get("brand_id"), name=fields.get("name"),
             tags=tuple(fields.get("tags", ())), active_from=fields.get("active_from"),
-            active_until=fields.get("active_until"), _extra=dict(fields.get("extra") or {}),
+            active_until=fields.get("active_until"),
+            _extra=dict(extra) if (extra := fields.get("extra")) else _NO_EXTRA,
         )
         return Prepared(change.kind, change.campaign_id, campaign, checked, source)
 

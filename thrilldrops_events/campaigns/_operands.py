@@ -196,11 +196,6 @@ class Operands:
         found = self._operands.get((event_type, node))
         return Operand(node, self._reader(checked, node)) if found is None else found
 
-    def find_residual(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Residual:
-        """The shared residual clause for ``node`` if the set holds it, else a new one; counting no user."""
-        found = self._residuals.get((event_type, node))
-        return Residual(node, closure_of(checked, node)) if found is None else found
-
     def release(self, event_type: EventType, item: Operand | Residual) -> None:
         """One user fewer; forgotten at none."""
         item.users -= 1

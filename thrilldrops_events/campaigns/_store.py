@@ -38,6 +38,7 @@ BRAND = n.FieldRef("event", "brand_id")
 _SCOPE_RANK, _FIELD_RANK, _DERIVED_RANK = 0, 1, 2
 #: The most shared values a store keeps (scope atoms, tuples of functions) before it starts again.
 _SHARED = 4096
+_NO_CONTEXT: Mapping[str, Any] = {}
 
 Views = dict[EventType, EventIndex]
 #: One atom as filed: ``(atom, operand, facet rank)``.
@@ -63,38 +64,44 @@ class Placement:
 
 @dataclass(frozen=True, eq=False)
 class Layout:
-    """How a campaign is filed: its condition's branches, where each placed one is, and what they read.
+    """How a campaign is filed: its condition's branches, and where each placed one is.
 
     Attributes:
         branches: The branches of its condition (and active window).
         placements: The branches filed, in order (a branch whose atoms contradict each other, or its
             scope, is not).
-        uses: Every operand and residual clause it counts as a user of.
-        context: The context values its condition reads, with their types.
     """
 
     branches: tuple[Branch, ...]
     placements: tuple[Placement, ...]
-    uses: tuple[Operand | Residual, ...]
-    context: Mapping[str, Any]
 
 
 @dataclass(eq=False, slots=True)
 class Record:
-    """A campaign as the set holds it: its place in the order and the slots of its placed branches.
+    """A campaign as the set holds it: its place in the order and what it filed, to take it out again.
 
-    What its condition was split into is not kept (atoms, operands, and for a condition given as
-    text even its tree): ``layout()`` works it out again, exactly as it was filed, when the campaign
-    is removed, replaced or explained. ``functions`` are the functions its condition calls, as they
-    were when it was checked, so a function replaced in the registry since changes nothing.
+    ``filed`` is, per placed branch, its slot and its atoms as filed, bare (keys and bounds, without
+    the clauses they came from); ``uses`` the operands and residual clauses it counts as a user of:
+    first the operand of each filed atom, in the same order, then the residual clauses.
+    The rest of what its condition was split into is not kept (nor, for a condition given as text,
+    its tree): ``layout()`` works it out again, exactly as it was filed, to explain the campaign.
+    ``functions`` are the functions its condition calls, as they were when it was checked, so a
+    function replaced in the registry since changes nothing.
     """
 
     store: Store
     campaign: Campaign
     seq: int
-    slots: tuple[int, ...]
+    filed: tuple[tuple[int, tuple[Atom, ...]], ...]
+    uses: tuple[Operand | Residual, ...]
+    context: Mapping[str, Any]
     functions: tuple[FunctionSpec, ...]
     source: Any = None
+
+    @property
+    def slots(self) -> tuple[int, ...]:
+        """The slots of its placed branches, in order."""
+        return tuple(slot for slot, _ in self.filed)
 
     def layout(self) -> Layout:
         """How the campaign is filed (worked out again from its condition)."""
@@ -174,19 +181,26 @@ class Store:
         campaign, checked = record.campaign, self.checked(record)
         event_type, operands = campaign.event_type, self.operands
         branches, parts = self.plan(campaign, checked)
-        assert len(parts) == len(record.slots), "a campaign's condition is filed as it was planned"
+        assert len(parts) == len(record.filed), "a campaign's condition is filed as it was planned"
         placements = []
-        uses: list[Operand | Residual] = []
-        for (number, atoms, residual), slot in zip(parts, record.slots, strict=True):
+        for (number, atoms, _), (slot, _) in zip(parts, record.filed, strict=True):
             filed = tuple((atom, operand, _rank(operand)) for atom in atoms
                           for operand in (operands.find(event_type, checked, atom.operand),))
             mine = tuple((atom, operands.find(event_type, checked, atom.operand)) for atom in branches[number].atoms)
             placements.append(Placement(number, slot, filed, mine))
-            uses.extend(operand for _, operand, _ in filed)
-            uses.extend(operands.find_residual(event_type, checked, node) for node in residual)
-        layout = Layout(branches, tuple(placements), tuple(uses), dict(checked.context))
+        layout = Layout(branches, tuple(placements))
         self._last = (record, layout)
         return layout
+
+
+def _bare(atom: Atom, operand: Operand) -> Atom:
+    """The atom as a record keeps it (a new one from ``plan``, stripped in place), so it holds no part of the tree.
+
+    Its keys and bounds stay; its operand becomes the shared operand's node, and its clauses go.
+    """
+    if atom.clauses:
+        atom.operand, atom.clauses = operand.node, ()
+    return atom
 
 
 def _scope_atom(node: Node, value: str) -> Atom:
@@ -262,20 +276,26 @@ class Batch:
         event_type = campaign.event_type
         operands = store.operands
         draft = self._draft(event_type)
-        slots = []
+        placed: list[tuple[int, tuple[Atom, ...]]] = []
+        uses: list[Operand | Residual] = []
+        residuals: list[Operand | Residual] = []
         for number, atoms, residual in store.plan(campaign, checked)[1]:
-            filed = [(atom, operand, _rank(operand)) for atom in atoms
+            filed = [(_bare(atom, operand), operand, _rank(operand)) for atom in atoms
                      for operand in (operands.operand(event_type, checked, atom.operand),)]
-            residuals = [operands.residual(event_type, checked, node) for node in residual]
+            mine = [operands.residual(event_type, checked, node) for node in residual]
             checks: tuple[Check, ...] = (*(check(atom, operand.read) for atom, operand, _ in filed
-                                           if atom.kind == "range"), *residuals)
-            slots.append(draft.file(seq << BRANCH_BITS | number, campaign.id, filed, checks, bool(residuals)))
-        context = checked.context
-        draft.count(seq, _reader(campaign, context), context, len(slots), True)
+                                           if atom.kind == "range"), *mine)
+            slot = draft.file(seq << BRANCH_BITS | number, campaign.id, filed, checks, bool(mine))
+            placed.append((slot, tuple(atom for atom, _, _ in filed)))
+            uses.extend(operand for _, operand, _ in filed)
+            residuals.extend(mine)
+        uses.extend(residuals)
+        context = checked.context or _NO_CONTEXT
+        draft.count(seq, _reader(campaign, context), context, len(placed), True)
         functions = tuple(checked.functions.values())
         if functions:
             functions = store.share(tuple(map(id, functions)), lambda: functions)
-        record = Record(store, campaign, seq, tuple(slots), functions, source)
+        record = Record(store, campaign, seq, tuple(placed), tuple(uses), context, functions, source)
         self.removed.pop(campaign.id, None)
         self.added[campaign.id] = record
         return record
@@ -285,11 +305,12 @@ class Batch:
         campaign = record.campaign
         event_type = campaign.event_type
         draft = self._draft(event_type)
-        layout = record.layout()
-        for placement in layout.placements:
-            draft.unfile(placement.slot, list(placement.filed))
-        draft.count(record.seq, _reader(campaign, layout.context), layout.context, len(layout.placements), False)
-        for use in layout.uses:
+        operands = iter(record.uses)  # the operand of each filed atom, in order
+        for slot, atoms in record.filed:
+            draft.unfile(slot, [(atom, operand, _rank(operand)) for atom, operand in zip(atoms, operands, strict=False)
+                                if isinstance(operand, Operand)])
+        draft.count(record.seq, _reader(campaign, record.context), record.context, len(record.filed), False)
+        for use in record.uses:
             self.store.operands.release(event_type, use)
         if self.added.pop(campaign.id, None) is None:
             self.removed[campaign.id] = record
