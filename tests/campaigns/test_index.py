@@ -328,3 +328,36 @@ def test_slots_out_of_order_are_marked_and_matches_keep_the_sets_order() -> None
     for number in range(120, 140):
         campaigns.remove(f"c{number:03d}")
     assert _index(campaigns, EventType.DEPOSIT).disorder == 0
+
+
+def test_hours_and_weekdays_of_one_zone_share_one_clock_facet() -> None:
+    campaigns = CampaignSet()
+    conditions = {
+        "evening-weekend": ('hour(event.timestamp, "Europe/Malta") >= 18'
+                            ' and weekday(event.timestamp, "Europe/Malta") in [6, 7]'),
+        "malta-morning": 'hour(event.timestamp, "Europe/Malta") in [6, 7, 8]',
+        "odd-hours": 'hour(event.timestamp, "Europe/Malta") in [30, 7.5, 9]',  # 30 and 7.5 never hold
+        "not-monday": 'weekday(event.timestamp, "Europe/Malta") != 1',
+        "utc-night": "hour(event.timestamp) < 4 or weekday(event.timestamp) == 7",
+        "tokyo-noon": 'hour(event.timestamp, "Asia/Tokyo") == 12 and amount > 5',
+        "both-zones": 'hour(event.timestamp, "Asia/Tokyo") == 12 and hour(event.timestamp, "Europe/Malta") == 5',
+    }
+    for campaign_id, condition in conditions.items():
+        campaigns.add(campaign_id, "Deposit", condition)
+    texts = sorted(facet.operand.node.text for facet in _index(campaigns, EventType.DEPOSIT).facets.values())
+    assert texts == ['amount',
+                     'weekday(event.timestamp) * 24 + hour(event.timestamp)',
+                     'weekday(event.timestamp, "Asia/Tokyo") * 24 + hour(event.timestamp, "Asia/Tokyo")',
+                     'weekday(event.timestamp, "Europe/Malta") * 24 + hour(event.timestamp, "Europe/Malta")']
+    # every hour of two weeks around the end of summer time in Malta (27 October 2024)
+    matched: set[str] = set()
+    for moment in range(1729382400, 1729382400 + 14 * 86400, 3600):
+        envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=moment,
+                            payload=Deposit(method_id="visa", currency="EUR", amount=D("20")))
+        found = campaigns.match(envelope)
+        assert found == campaigns.match_naive(envelope)
+        matched.update(found)
+    assert matched == set(conditions)
+    for campaign_id in conditions:
+        campaigns.remove(campaign_id)
+    assert campaigns._store.views == {}

@@ -103,6 +103,22 @@ def bits_of(slots: list[int]) -> int:
     return int.from_bytes(field, "little")
 
 
+def _clocked(pairs: list[tuple[Atom, Operand, int]]) -> list[tuple[Atom, Operand, int]]:
+    """A branch's atoms as filed: set atoms on an hour or a weekday go to their zone's clock, merged per zone."""
+    out = []
+    clocks: dict[int, tuple[Operand, int, frozenset[Any]]] = {}
+    for atom, operand, rank in pairs:
+        clock = operand.clock
+        if clock is None or atom.kind != "set":
+            out.append((atom, operand, rank))
+            continue
+        keys = clock.keys("hour" if operand.read is clock.hour else "weekday", atom.keys)
+        held = clocks.get(id(clock))
+        clocks[id(clock)] = (clock.operand, rank, keys if held is None else held[2] & keys)
+    out.extend((Atom(owner.node, "set", keys=keys, clauses=()), owner, rank) for owner, rank, keys in clocks.values())
+    return out
+
+
 def _step(facet: Facet) -> Step:
     return (facet.every, facet.read, facet.constrained, facet.accept.get,
             facet.excluded.get if facet.excluded else None, facet.ranged, facet.lows, facet.highs)
@@ -218,6 +234,7 @@ class EventIndex:
     def file(self, key: int, campaign_id: str, pairs: list[tuple[Atom, Operand, int]], checks: tuple[Check, ...],
              residual: bool) -> int:
         """Give a branch a slot and file its atoms (``(atom, operand, facet rank)``); its slot."""
+        pairs = _clocked(pairs)
         slot, in_order = self._place(key)
         bit = 1 << slot
         if not in_order:
@@ -234,6 +251,7 @@ class EventIndex:
 
     def unfile(self, slot: int, pairs: list[tuple[Atom, Operand, int]]) -> None:
         """Take a branch's atoms out and free its slot."""
+        pairs = _clocked(pairs)
         for atom, operand, rank in pairs:
             self._facet(operand, rank).file(atom, slot, False)
         for operand in {id(operand): operand for _, operand, _ in pairs}.values():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from thrilldrops_events.campaigns._atoms import Atom
@@ -25,7 +26,7 @@ from thrilldrops_events.conditions.runtime import utc_hour, utc_weekday
 from thrilldrops_events.conditions.runtime import zone as runtime_zone
 from thrilldrops_events.enums import EventType
 
-__all__ = ["Check", "MatchState", "Operand", "Operands", "Read", "Residual", "check"]
+__all__ = ["Check", "Clock", "MatchState", "Operand", "Operands", "Read", "Residual", "check"]
 
 #: How an operand is read from an envelope.
 Read = Callable[[Any], Any]
@@ -81,15 +82,18 @@ class Operand:
         read: ``read(envelope)`` gives its value for an event.
         derived: Whether it is computed (a call, arithmetic) rather than a field read.
         users: How many atoms of the set use it.
+        clock: For ``hour(event.timestamp[, zone])`` and ``weekday(...)``: the zone's clock, on which
+            the index files their atoms (see ``Clock``).
     """
 
-    __slots__ = ("derived", "node", "read", "users")
+    __slots__ = ("clock", "derived", "node", "read", "users")
 
-    def __init__(self, node: Node, read: Read) -> None:
+    def __init__(self, node: Node, read: Read, clock: Clock | None = None) -> None:
         self.node = node
         self.read = read
         self.users = 0
         self.derived = not isinstance(node, n.FieldRef)
+        self.clock = clock
 
     def __repr__(self) -> str:
         return f"<Operand {self.node.text[:60]}>"
@@ -142,16 +146,51 @@ class _LocalTime:
         return value
 
 
-#: The built-in clocks of the timestamp in UTC, read without the evaluator.
-_UTC_CLOCKS: dict[str, Read] = {
-    "hour": lambda envelope: utc_hour(envelope.timestamp),
-    "weekday": lambda envelope: utc_weekday(envelope.timestamp),
-}
-#: The built-in clocks of the timestamp in a named zone, from its local time.
-_ZONED_CLOCKS: dict[str, Callable[[_LocalTime], Read]] = {
-    "hour": lambda local: lambda envelope: None if (moment := local(envelope)) is None else moment.hour,
-    "weekday": lambda local: lambda envelope: None if (moment := local(envelope)) is None else moment.isoweekday(),
-}
+#: The values an hour and a weekday can take (``null`` aside).
+_PARTS = {"hour": frozenset(range(24)), "weekday": frozenset(range(1, 8))}
+
+
+class Clock:
+    """The hour of the week of the timestamp in one zone (or UTC): ``weekday * 24 + hour``, or ``None``.
+
+    The index files a set atom on ``hour(event.timestamp, zone)`` or ``weekday(...)`` as a set atom
+    on the zone's clock (``keys``), and merges the two of one branch into one: a zone's windows cost
+    a match one look-up, not two. Both parts come from one local time, so they are null together.
+
+    Attributes:
+        operand: The clock as an operand (its node: ``weekday(...) * 24 + hour(...)``).
+        hour: Reads the hour.
+        weekday: Reads the weekday.
+    """
+
+    __slots__ = ("hour", "operand", "weekday")
+
+    def __init__(self, zone: tuple[Node, ...], local: _LocalTime | None) -> None:
+        calls = {part: n.Call(part, (n.FieldRef("event", "timestamp"), *zone)) for part in _PARTS}
+        node = n.Arithmetic("+", n.Arithmetic("*", calls["weekday"], n.Number(Decimal(24))), calls["hour"])
+        read: Read
+        self.hour: Read
+        self.weekday: Read
+        if local is None:
+            self.hour = lambda envelope: utc_hour(envelope.timestamp)
+            self.weekday = lambda envelope: utc_weekday(envelope.timestamp)
+            read = lambda envelope: utc_weekday(envelope.timestamp) * 24 + utc_hour(envelope.timestamp)  # noqa: E731
+        else:
+            self.hour = lambda envelope: None if (moment := local(envelope)) is None else moment.hour
+            self.weekday = lambda envelope: None if (moment := local(envelope)) is None else moment.isoweekday()
+            read = lambda envelope: (None if (moment := local(envelope)) is None  # noqa: E731
+                                     else moment.isoweekday() * 24 + moment.hour)
+        self.operand = Operand(node, read)
+
+    @staticmethod
+    def keys(part: str, values: frozenset[Any]) -> frozenset[Any]:
+        """The clock's values at which ``part`` (``"hour"`` or ``"weekday"``) is one of ``values``."""
+        wanted = [int(value) for value in values if value is not None and value in _PARTS[part]]
+        if part == "hour":
+            found = {day * 24 + hour for day in _PARTS["weekday"] for hour in wanted}
+        else:
+            found = {day * 24 + hour for day in wanted for hour in _PARTS["hour"]}
+        return frozenset(found | {None}) if None in values else frozenset(found)
 
 
 class Operands:
@@ -160,41 +199,49 @@ class Operands:
     def __init__(self) -> None:
         self._operands: dict[tuple[EventType, Node], Operand] = {}
         self._residuals: dict[tuple[EventType, Node], Residual] = {}
-        self._clocks: dict[str, _LocalTime] = {}
+        self._clocks: dict[tuple[Node, ...], Clock | None] = {}
 
     def operand(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Operand:
         """The shared operand for ``node`` (a pure expression of ``checked``), counting one more user."""
-        return _counted(self._operands, (event_type, node), lambda: Operand(node, self._reader(checked, node)))
+        return _counted(self._operands, (event_type, node), lambda: self._make(checked, node))
 
     def residual(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Residual:
         """The shared residual clause for ``node``, counting one more user."""
         return _counted(self._residuals, (event_type, node), lambda: Residual(node, closure_of(checked, node)))
 
-    def _reader(self, checked: CheckedCondition, node: Node) -> Read:
-        """How to read a pure expression.
+    def _make(self, checked: CheckedCondition, node: Node) -> Operand:
+        """An operand for a pure expression.
 
-        A field directly; the built-in clocks of the timestamp without the evaluator (one local time
-        per zone and event); anything else by its closure.
+        A field is read directly; the built-in hour and weekday of the timestamp without the evaluator,
+        from one local time per zone and event, with their zone's clock; anything else by its closure.
         """
         match node:
             case n.FieldRef("payload", name):
-                return operator.attrgetter(f"payload.{name}")
+                return Operand(node, operator.attrgetter(f"payload.{name}"))
             case n.FieldRef("event", name):
-                return operator.attrgetter(name)
-            case n.Call(name, (n.FieldRef("event", "timestamp"),)) if name in _UTC_CLOCKS:
-                return _UTC_CLOCKS[name]
-            case n.Call(name, (n.FieldRef("event", "timestamp"), n.String(zone_name))) if name in _ZONED_CLOCKS:
-                local = self._clocks.get(zone_name)
-                if local is None and (zone := runtime_zone(zone_name)) is not None:
-                    local = self._clocks[zone_name] = _LocalTime(zone)
-                if local is not None:
-                    return _ZONED_CLOCKS[name](local)
-        return _Derived(closure_of(checked, node))
+                return Operand(node, operator.attrgetter(name))
+            case n.Call("hour" | "weekday" as part, (n.FieldRef("event", "timestamp"), *zone)):
+                clock = self._clock(tuple(zone))
+                if clock is not None:
+                    return Operand(node, clock.hour if part == "hour" else clock.weekday, clock)
+        return Operand(node, _Derived(closure_of(checked, node)))
+
+    def _clock(self, zone: tuple[Node, ...]) -> Clock | None:
+        """The clock of UTC (no argument) or of a zone named by a string, shared by the set."""
+        if zone not in self._clocks:
+            match zone:
+                case ():
+                    self._clocks[zone] = Clock(zone, None)
+                case (n.String(name),) if (where := runtime_zone(name)) is not None:
+                    self._clocks[zone] = Clock(zone, _LocalTime(where))
+                case _:
+                    self._clocks[zone] = None
+        return self._clocks[zone]
 
     def find(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Operand:
         """The shared operand for ``node`` if the set reads it, else a new one it does not hold; counting no user."""
         found = self._operands.get((event_type, node))
-        return Operand(node, self._reader(checked, node)) if found is None else found
+        return self._make(checked, node) if found is None else found
 
     def release(self, event_type: EventType, item: Operand | Residual) -> None:
         """One user fewer; forgotten at none."""
