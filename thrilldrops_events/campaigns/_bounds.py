@@ -40,17 +40,21 @@ Entry = tuple[Any, int, int]
 
 
 class _Block:
-    __slots__ = ("entries", "groups", "union")
+    __slots__ = ("entries", "groups", "ranks", "union", "values")
 
     def __init__(self, entries: list[Entry], union: int) -> None:
         self.entries = entries
         self.union = union
         self.groups: tuple[int, ...] = ()
+        self.values: list[Any] = []
+        self.ranks: list[int] = []
 
     def group(self) -> None:
-        """Recompute the unions of its groups of ``GROUP`` entries."""
+        """Recompute the unions of its groups of ``GROUP`` entries, and its bounds and ranks as lists."""
         entries = self.entries
         self.groups = tuple(_union(entries[start: start + GROUP]) for start in range(0, len(entries), GROUP))
+        self.values = [bound for bound, _, _ in entries]
+        self.ranks = [rank for _, rank, _ in entries]
 
 
 def _union(entries: list[Entry]) -> int:
@@ -71,13 +75,15 @@ class Bounds:
         size: How many entries it holds.
     """
 
-    __slots__ = ("_blocks", "_cum", "_firsts", "_owned", "lower", "size")
+    __slots__ = ("_blocks", "_cum", "_first_ranks", "_first_values", "_firsts", "_owned", "lower", "size")
 
     def __init__(self, lower: bool) -> None:
         self.lower = lower
         self.size = 0
         self._blocks: list[_Block] = []
         self._firsts: list[Entry] = []
+        self._first_values: list[Any] = []
+        self._first_ranks: list[int] = []
         self._cum: list[int] = [0]
         self._owned: set[int] | None = set()
 
@@ -173,20 +179,27 @@ class Bounds:
             for i, union in enumerate(unions):
                 cum[i + 1] = cum[i] | union
         self._cum = cum
+        self._first_values = [bound for bound, _, _ in self._firsts]
+        self._first_ranks = [rank for _, rank, _ in self._firsts]
         self._owned = None
 
     def failing(self, value: Any) -> tuple[int, int]:
-        """``(slots whose bound value fails, slots of the boundary block to check)``; ``value`` is not null."""
-        probe = (value, 0.5)
-        firsts = self._firsts
-        j = bisect_right(firsts, probe)  # blocks before j start below the probe
+        """``(slots whose bound value fails, slots of the boundary group to check)``; ``value`` is not null."""
+        # bisect the bounds alone (numbers, not tuples); the entries equal to ``value`` of rank 1,
+        # which sort last among the equal ones, are not below the probe ``(value, 0.5)``
+        values, ranks = self._first_values, self._first_ranks
+        j = bisect_right(values, value)  # blocks before j start below the probe
+        while j and ranks[j - 1] and values[j - 1] == value:
+            j -= 1
         if j == 0:
             return (self._cum[0], 0) if self.lower else (0, 0)
         block = self._blocks[j - 1]
-        entries = block.entries
-        if entries[-1] < probe:  # the whole block is below the probe
+        values, ranks = block.values, block.ranks
+        where = bisect_right(values, value)  # entries[:where] are below it
+        while where and ranks[where - 1] and values[where - 1] == value:
+            where -= 1
+        if where == len(values):  # the whole block is below the probe
             return self._cum[j], 0
-        where = bisect_right(entries, probe)  # entries[:where] are below it
         middle, offset = divmod(where, GROUP)
         groups = block.groups
         if self.lower:  # the groups beyond the probe's fail
