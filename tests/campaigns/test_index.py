@@ -361,3 +361,35 @@ def test_hours_and_weekdays_of_one_zone_share_one_clock_facet() -> None:
     for campaign_id in conditions:
         campaigns.remove(campaign_id)
     assert campaigns._store.views == {}
+
+
+def test_a_campaign_matched_by_several_branches_is_named_once() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("three", "Deposit", "amount > 1 or amount > 2 or amount > 3")
+    campaigns.add("one", "Deposit", "amount > 1")
+    campaigns.add("two", "Deposit", "amount > 100 or currency == \"EUR\"")
+    index = _index(campaigns, EventType.DEPOSIT)
+    assert (index.followers.bit_count(), index.scattered, index.extra, index.chained) == (3, 0, 3, True)
+    envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
+                        payload=Deposit(method_id="visa", currency="EUR", amount=D("5")))
+    assert campaigns.match(envelope) == ["three", "one", "two"]
+    # more branches than before: the first keeps its slot, the others go above "two" (scattered, out of order)
+    campaigns.replace("one", "Deposit", "amount > 9 or amount > 4 or amount > 3 or amount > 2")
+    index = _index(campaigns, EventType.DEPOSIT)
+    assert (slots_of(index.scattered), slots_of(index.followers), index.chained) == ([6], [8, 7, 5, 2, 1], True)
+    assert slots_of(index.disorder) == [8, 7, 6]
+    assert campaigns.match(envelope) == campaigns.match_naive(envelope) == ["three", "one", "two"]
+    campaigns.remove("three")
+    assert campaigns.match(envelope) == ["one", "two"]
+    assert slots_of(_index(campaigns, EventType.DEPOSIT).followers) == [8, 7, 5]
+
+
+def test_many_matches_across_runs_of_ids_come_out_in_order() -> None:
+    campaigns = CampaignSet()
+    for number in range(5000):  # two runs of ids, with dense and sparse stretches of matches
+        campaigns.add(f"c{number:04d}", "Deposit", f"amount > {number % 50 if number < 4500 else number}")
+    for amount, expected in ((D("0.5"), 90), (D("25"), 2250), (D("4600"), 4600)):
+        envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
+                            payload=Deposit(method_id="visa", currency="EUR", amount=amount))
+        found = campaigns.match(envelope)
+        assert found == campaigns.match_naive(envelope) and len(found) == expected

@@ -22,6 +22,8 @@ facets and chunks it changes when it first changes them) and publishes it after 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from itertools import accumulate, count
+from operator import add
 from typing import Any, TypeVar
 
 from thrilldrops_events.campaigns._atoms import Atom
@@ -55,6 +57,8 @@ Reader = tuple[Scope, tuple["int | None", "int | None"], tuple[str, ...]]
 EMPTY_SLOT: Slot = (-1, "", ())
 #: Free slots beyond this many (and an eighth of the slots in use) are reused even out of order.
 _SPARE = 64
+#: Above this many bits, ``_ascending`` splits the bits' text rather than searching it bit by bit.
+_DENSE = 24
 #: How many of the slots freed last a new branch tries before the others.
 _RECENT = 16
 #: One facet as a match reads it: ``(every, read, constrained, accept.get, excluded.get or None,
@@ -68,7 +72,14 @@ def _same(value: T) -> T:
 
 
 def _ascending(bits: int) -> list[int]:
-    """The positions of the bits set in ``bits`` (not zero), lowest first."""
+    """The positions of the bits set in ``bits`` (not zero), lowest first.
+
+    Many bits: the lengths of the runs of zeros between them, summed in C; few: one search each.
+    """
+    if bits.bit_count() > _DENSE:
+        runs = bin(bits)[:1:-1].split("1")
+        runs.pop()
+        return list(map(add, accumulate(map(len, runs)), count()))
     text = bin(bits)
     top = len(text) - 1
     out = []
@@ -131,6 +142,12 @@ class EventIndex:
         live: Every slot in use.
         residual: The slots with residual clauses (always checked exactly once their atoms hold).
         disorder: The slots in use whose key does not follow the order of the slots.
+        followers: The slots of a campaign's further branches filed right after (one above) its
+            previous branch's slot.
+        scattered: The slots of a campaign's further branches filed elsewhere.
+        extra: How many slots are further branches of their campaign (those of ``followers`` and
+            ``scattered``, when every campaign's branches were filed one after the other).
+        chained: Whether they are (then repeats of a campaign are found by ``followers``).
         order: The facets, in the order a match visits them.
         plan: The facets of ``order`` as a match reads them.
         facets: The facets by operand.
@@ -140,11 +157,14 @@ class EventIndex:
         context_types: The context values its campaigns read, with their types.
     """
 
-    __slots__ = ("_chunks", "_copied", "_free", "_names", "_next", "_recent", "_spare", "campaigns", "context",
-                 "context_types", "disorder", "facets", "live", "multi", "order", "plan", "readers", "residual")
+    __slots__ = ("_chunks", "_copied", "_free", "_last", "_names", "_next", "_recent", "_spare", "campaigns",
+                 "chained", "context", "context_types", "disorder", "extra", "facets", "followers", "live", "multi",
+                 "order", "plan", "readers", "residual", "scattered")
 
     def __init__(self) -> None:
-        self.live = self.residual = self.disorder = 0
+        self.live = self.residual = self.disorder = self.followers = self.scattered = self.extra = 0
+        self._last: tuple[str, int] = ("", -1)
+        self.chained = True
         self.facets: dict[Operand, Facet] = {}
         self.order: tuple[Facet, ...] = ()
         self.plan: tuple[Step, ...] = ()
@@ -164,6 +184,7 @@ class EventIndex:
         """A copy to change, sharing what it has not changed yet."""
         other = EventIndex()
         other.live, other.residual, other.disorder = self.live, self.residual, self.disorder
+        other.followers, other.scattered, other.extra = self.followers, self.scattered, self.extra
         other.facets = dict(self.facets)
         other.campaigns, other.multi = self.campaigns, self.multi
         other.readers = self.readers
@@ -239,6 +260,13 @@ class EventIndex:
         bit = 1 << slot
         if not in_order:
             self.disorder |= bit
+        last_id, last_slot = self._last
+        if last_id == campaign_id:  # a further branch of the campaign filed just before
+            if slot == last_slot + 1:
+                self.followers |= bit
+            else:
+                self.scattered |= bit
+        self._last = (campaign_id, slot)
         self._set_slot(slot, (key, campaign_id, checks))
         self.live |= bit
         if residual:
@@ -263,6 +291,9 @@ class EventIndex:
         self.live ^= bit
         self.residual ^= self.residual & bit
         self.disorder ^= self.disorder & bit
+        self.followers ^= self.followers & bit
+        self.scattered ^= self.scattered & bit
+        self._last = ("", -1)
         self._set_slot(slot, EMPTY_SLOT)
         self._free |= bit
         self._spare += 1
@@ -273,6 +304,8 @@ class EventIndex:
         step = 1 if adding else -1
         self.campaigns += step
         self.multi += step if slots > 1 else 0
+        self.extra += step * max(0, slots - 1)
+        self._last = ("", -1)
         if reader is None:
             return
         readers = self.readers = self._mine(self.readers, dict)
@@ -297,6 +330,7 @@ class EventIndex:
                 facet.finish()
         self.order = tuple(sorted(self.facets.values(), key=lambda facet: (facet.rank, -facet.slots)))
         self.plan = tuple(_step(facet) for facet in self.order)
+        self.chained = self.extra == self.followers.bit_count() + self.scattered.bit_count()
         self.context_types = {name: kind for name, (kind, _) in self.context.items()}
         self._copied = None
 
@@ -370,6 +404,9 @@ class EventIndex:
                 candidates ^= bits_of(failed)
                 if not candidates:
                     return []
+        by_bits = self.multi and self.chained and not (self.disorder | self.scattered) & candidates
+        if by_bits:
+            candidates ^= self._repeated(candidates)
         if self.disorder & candidates:
             slots = sorted(slots_of(candidates), key=lambda slot: self.slot(slot)[0])
             found = [self.slot(slot)[1] for slot in slots]
@@ -382,6 +419,23 @@ class EventIndex:
                 candidates >>= NAMES
                 if not candidates:
                     break
-        if self.multi and len(found) > 1:  # a campaign with several branches may have matched by more than one
-            return list(dict.fromkeys(found))
+        if self.multi and not by_bits and len(found) > 1:
+            return list(dict.fromkeys(found))  # a campaign with several branches may have matched by more than one
         return found
+
+    def _repeated(self, candidates: int) -> int:
+        """The candidates that are further branches of a campaign with a candidate branch before them.
+
+        Every further branch is a follower (one slot above its previous branch): the slots reached
+        from a candidate through followers are found by shifts, and a follower reached from below is
+        a repeat.
+        """
+        followers = self.followers
+        if not followers & candidates:
+            return 0
+        reach = candidates
+        while True:
+            wider = reach | ((reach << 1) & followers)
+            if wider == reach:
+                return candidates & followers & (reach << 1)
+            reach = wider
