@@ -22,8 +22,9 @@ from thrilldrops_events import (
 )
 from thrilldrops_events.campaigns import _event_index
 from thrilldrops_events.campaigns._atoms import MAX_BRANCHES, TIMESTAMP, Atom, branches_of
+from thrilldrops_events.campaigns._bits import slots_of
 from thrilldrops_events.campaigns._bounds import GROUP, MAX_BLOCK, Bounds
-from thrilldrops_events.campaigns._event_index import EventIndex, slots_of
+from thrilldrops_events.campaigns._event_index import EventIndex
 from thrilldrops_events.campaigns._facets import Facet
 from thrilldrops_events.conditions import Limits
 

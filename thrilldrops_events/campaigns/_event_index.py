@@ -22,18 +22,17 @@ facets and chunks it changes when it first changes them) and publishes it after 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from itertools import accumulate, count
-from operator import add
 from typing import Any, TypeVar
 
 from thrilldrops_events.campaigns._atoms import Atom
+from thrilldrops_events.campaigns._bits import ascending, bits_of, slots_of
 from thrilldrops_events.campaigns._bounds import Bounds
 from thrilldrops_events.campaigns._facets import Facet
-from thrilldrops_events.campaigns._operands import Check, MatchState, Operand
+from thrilldrops_events.campaigns._operands import Check, MatchState, Operand, clocked
 from thrilldrops_events.conditions.runtime import read_context
 from thrilldrops_events.errors import ConditionEvaluationError
 
-__all__ = ["CHUNK", "EMPTY_SLOT", "EventIndex", "Reader", "Scope", "Slot", "Step", "bits_of", "slots_of"]
+__all__ = ["CHUNK", "EMPTY_SLOT", "EventIndex", "Reader", "Scope", "Slot", "Step"]
 
 T = TypeVar("T")
 
@@ -57,8 +56,6 @@ Reader = tuple[Scope, tuple["int | None", "int | None"], tuple[str, ...]]
 EMPTY_SLOT: Slot = (-1, "", ())
 #: Free slots beyond this many (and an eighth of the slots in use) are reused even out of order.
 _SPARE = 64
-#: Above this many bits, ``_ascending`` splits the bits' text rather than searching it bit by bit.
-_DENSE = 24
 #: How many of the slots freed last a new branch tries before the others.
 _RECENT = 16
 #: One facet as a match reads it: ``(every, read, constrained, accept.get, excluded.get or None,
@@ -69,65 +66,6 @@ Step = tuple[int, Callable[[Any], Any], int, Callable[[Any, int], int], "Callabl
 
 def _same(value: T) -> T:
     return value
-
-
-def _ascending(bits: int) -> list[int]:
-    """The positions of the bits set in ``bits`` (not zero), lowest first.
-
-    Many bits: the lengths of the runs of zeros between them, summed in C; few: one search each.
-    """
-    if bits.bit_count() > _DENSE:
-        runs = bin(bits)[:1:-1].split("1")
-        runs.pop()
-        return list(map(add, accumulate(map(len, runs)), count()))
-    text = bin(bits)
-    top = len(text) - 1
-    out = []
-    rfind = text.rfind
-    where = rfind("1")
-    while where >= 2:
-        out.append(top - where)
-        where = rfind("1", 2, where)
-    return out
-
-
-def slots_of(bits: int) -> list[int]:
-    """The positions of the bits set in ``bits``, highest first."""
-    text = bin(bits)
-    top = len(text) - 1
-    out = []
-    find = text.find
-    where = find("1", 2)
-    while where >= 0:
-        out.append(top - where)
-        where = find("1", where + 1)
-    return out
-
-
-def bits_of(slots: list[int]) -> int:
-    """The int whose set bits are ``slots``."""
-    if len(slots) < 4:
-        return sum(1 << slot for slot in set(slots))
-    field = bytearray(max(slots) // 8 + 1)
-    for slot in slots:
-        field[slot >> 3] |= 1 << (slot & 7)
-    return int.from_bytes(field, "little")
-
-
-def _clocked(pairs: list[tuple[Atom, Operand, int]]) -> list[tuple[Atom, Operand, int]]:
-    """A branch's atoms as filed: set atoms on an hour or a weekday go to their zone's clock, merged per zone."""
-    out = []
-    clocks: dict[int, tuple[Operand, int, frozenset[Any]]] = {}
-    for atom, operand, rank in pairs:
-        clock = operand.clock
-        if clock is None or atom.kind != "set":
-            out.append((atom, operand, rank))
-            continue
-        keys = clock.keys("hour" if operand.read is clock.hour else "weekday", atom.keys)
-        held = clocks.get(id(clock))
-        clocks[id(clock)] = (clock.operand, rank, keys if held is None else held[2] & keys)
-    out.extend((Atom(owner.node, "set", keys=keys, clauses=()), owner, rank) for owner, rank, keys in clocks.values())
-    return out
 
 
 def _step(facet: Facet) -> Step:
@@ -255,7 +193,7 @@ class EventIndex:
     def file(self, key: int, campaign_id: str, pairs: list[tuple[Atom, Operand, int]], checks: tuple[Check, ...],
              residual: bool) -> int:
         """Give a branch a slot and file its atoms (``(atom, operand, facet rank)``); its slot."""
-        pairs = _clocked(pairs)
+        pairs = clocked(pairs)
         slot, in_order = self._place(key)
         bit = 1 << slot
         if not in_order:
@@ -279,7 +217,7 @@ class EventIndex:
 
     def unfile(self, slot: int, pairs: list[tuple[Atom, Operand, int]]) -> None:
         """Take a branch's atoms out and free its slot."""
-        pairs = _clocked(pairs)
+        pairs = clocked(pairs)
         for atom, operand, rank in pairs:
             self._facet(operand, rank).file(atom, slot, False)
         for operand in {id(operand): operand for _, operand, _ in pairs}.values():
@@ -415,7 +353,7 @@ class EventIndex:
             for names in self._names:
                 piece = candidates & _NAMES_MASK_BITS
                 if piece:
-                    found += map(names.__getitem__, _ascending(piece))
+                    found += map(names.__getitem__, ascending(piece))
                 candidates >>= NAMES
                 if not candidates:
                     break

@@ -26,7 +26,7 @@ from thrilldrops_events.conditions.runtime import utc_hour, utc_weekday
 from thrilldrops_events.conditions.runtime import zone as runtime_zone
 from thrilldrops_events.enums import EventType
 
-__all__ = ["Check", "Clock", "MatchState", "Operand", "Operands", "Read", "Residual", "check"]
+__all__ = ["Check", "Clock", "MatchState", "Operand", "Operands", "Read", "Residual", "check", "clocked"]
 
 #: How an operand is read from an envelope.
 Read = Callable[[Any], Any]
@@ -286,3 +286,19 @@ def check(atom: Atom, read: Read) -> Check:
         return lambda envelope, state: (value := read(envelope)) is not None and value < ceiling
     holds = atom.holds
     return lambda envelope, state: holds(read(envelope))
+
+
+def clocked(pairs: list[tuple[Atom, Operand, int]]) -> list[tuple[Atom, Operand, int]]:
+    """A branch's atoms as filed: set atoms on an hour or a weekday go to their zone's clock, merged per zone."""
+    out = []
+    clocks: dict[int, tuple[Operand, int, frozenset[Any]]] = {}
+    for atom, operand, rank in pairs:
+        clock = operand.clock
+        if clock is None or atom.kind != "set":
+            out.append((atom, operand, rank))
+            continue
+        keys = clock.keys("hour" if operand.read is clock.hour else "weekday", atom.keys)
+        held = clocks.get(id(clock))
+        clocks[id(clock)] = (clock.operand, rank, keys if held is None else held[2] & keys)
+    out.extend((Atom(owner.node, "set", keys=keys, clauses=()), owner, rank) for owner, rank, keys in clocks.values())
+    return out
