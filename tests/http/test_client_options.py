@@ -24,5 +24,10 @@ def test_both_clients_take_the_same_keywords_and_defaults() -> None:
 
 @pytest.mark.parametrize("client", [EventClient, AsyncEventClient])
 def test_an_unknown_keyword_is_a_type_error(client: type) -> None:
-    with pytest.raises(TypeError, match="unexpected keyword argument 'timout'"):
+    with pytest.raises(TypeError) as raised:
         client("http://127.0.0.1:1", timout=1)
+    assert str(raised.value) == (f"{client.__name__}() got an unexpected keyword argument 'timout'; "
+                                 "did you mean 'timeout'?")
+    with pytest.raises(TypeError) as raised:
+        client("http://127.0.0.1:1", color="blue")
+    assert str(raised.value) == f"{client.__name__}() got an unexpected keyword argument 'color'"

@@ -24,6 +24,7 @@ import httpx
 from typing_extensions import Unpack
 
 from thrilldrops_events import __version__
+from thrilldrops_events._suggest import closest
 from thrilldrops_events.codecs.json import MoneyFormat
 from thrilldrops_events.codecs.json import encode as to_json
 from thrilldrops_events.envelope import Envelope
@@ -49,6 +50,16 @@ class _Options(TypedDict, total=False):
     backoff: float
     max_backoff: float
     money: MoneyFormat
+
+
+def _settings(client: str, base_url: str, options: _Options) -> _Settings:
+    """The settings of ``client`` (its name, for the message of an unknown keyword, with a did-you-mean)."""
+    for name in options:
+        if name not in _Options.__annotations__:
+            hint = closest(name, _Options.__annotations__)
+            raise TypeError(f"{client}() got an unexpected keyword argument {name!r}"
+                            + (f"; did you mean {hint!r}?" if hint else ""))
+    return _Settings(base_url, **options)
 
 
 class _Settings:
@@ -133,7 +144,7 @@ class EventClient:
 
     def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None,
                  **options: Unpack[_Options]) -> None:
-        self._settings = _Settings(base_url, **options)
+        self._settings = _settings("EventClient", base_url, options)
         self._http = self._settings.client(transport)
 
     def send(self, envelope: Envelope) -> SendResult:
@@ -211,7 +222,7 @@ class AsyncEventClient:
 
     def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None,
                  **options: Unpack[_Options]) -> None:
-        self._settings = _Settings(base_url, **options)
+        self._settings = _settings("AsyncEventClient", base_url, options)
         self._http = self._settings.async_client(transport)
 
     async def send(self, envelope: Envelope) -> SendResult:
