@@ -56,11 +56,9 @@ from thrilldrops_events.codecs._checks import (
     AMOUNT,
     CURRENCY,
     LEFT_TO_THE_EXACT_READER,
-    TEXT,
     amount,
     currency,
     money,
-    share,
 )
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -78,8 +76,6 @@ Builder = Callable[[msgspec.Struct, "dict[str, Any] | None", tuple[str, ...]], E
 EnvelopeReader = Callable[[msgspec.Struct, msgspec.Struct, "dict[str, Any] | None", bool], Envelope]
 
 _ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
-# The envelope's texts that recur in most events, one ``str`` shared by all the events that hold them.
-_SHARED = ("operator_id", "brand_id")
 
 _new = object.__new__
 # pydantic's slots, set through their descriptors: cheaper than a setattr by name.
@@ -178,8 +174,7 @@ def _envelope_lines(specs: tuple[FieldSpec, ...]) -> list[str]:
     if any(spec.nullable for spec in ENVELOPE_FIELDS) or [*names, "payload"] != list(Envelope.model_fields):
         raise TypeError("the envelope reader expects the envelope's fields, none nullable, then the payload")
     ids = "".join(f"e_{spec.name}, " for spec in ENVELOPE_FIELDS if spec.kind == "identifier")
-    shared = {name: f"TEXT(e_{name}) or share(e_{name})" for name in _SHARED}
-    values = [f"        {name!r}: {shared.get(name, f'e_{name}')}," for name in names]
+    values = [f"        {name!r}: e_{name}," for name in names]
     return [f"    {''.join(f'e_{name}, ' for name in names)}_ = astuple(wire)", *_lines(specs, ids, gated=True),
             "    envelope = new(ENVELOPE)", "    set_dict(envelope, {", *values, "        'payload': payload,",
             "    })", "    set_fields_set(envelope, ENVELOPE_FIELDS_SET)", "    set_extra(envelope, {})",
@@ -199,7 +194,7 @@ def _compile(event_type: EventType, source: str, name: str) -> Any:
         "__builtins__": {"tuple": tuple, "map": map, "ValueError": ValueError, "TypeError": TypeError},
         "astuple": msgspec.structs.astuple, "UNSET": UNSET, "strip": str.strip, "LEFT": LEFT_TO_THE_EXACT_READER,
         "CURRENCY": CURRENCY, "currency": currency, "AMOUNT": AMOUNT, "amount": amount, "money": money,
-        "SecretStr": SecretStr, "TEXT": TEXT, "share": share, "MODEL": event_type.model, "ENVELOPE": Envelope,
+        "SecretStr": SecretStr, "MODEL": event_type.model, "ENVELOPE": Envelope,
         "ALL": names, "fields_set_of": fields_set_of, "ENVELOPE_FIELDS_SET": _ENVELOPE_FIELDS_SET, "new": _new,
         "set_dict": _set_dict, "set_fields_set": _set_fields_set, "set_extra": _set_extra, "set_private": _set_private,
     }
