@@ -129,7 +129,8 @@ class FastReader:
         self.names = {member.value: frozenset(spec.name for spec in payload_fields(member)) for member in EventType}
         self.variants = {member.model: (member.value, self.names[member.value]) for member in EventType}
         # Money's JSON numbers arrive as their text (see _checks); unknown fields' as bytes, then JsonNumbers.
-        options: dict[str, Any] = {"strict": True, "float_hook": str}
+        # ``str.strip`` hands a number's text over unchanged (it holds no whitespace), cheaper to call than ``str``.
+        options: dict[str, Any] = {"strict": True, "float_hook": str.strip}
         self.envelopes = {strict: msgspec.json.Decoder(envelope_struct(forbid=strict), **options)
                           for strict in (False, True)}
         readers = {member: envelope_reader(member)[0] for member in EventType}
