@@ -161,6 +161,8 @@ class _Reader:
 
     def atom(self, clause: Node) -> Atom | None:
         """The atom a clause is, or ``None`` when it is residual."""
+        if type(clause) is n.Compare:  # the most common clause, read first
+            return self.comparison(clause.op, clause.left, clause.right, clause)
         negated = False
         while isinstance(clause, n.Not) and isinstance(clause.operand, n.Not):  # not not x: x, as a condition
             clause = clause.operand.operand
