@@ -23,7 +23,8 @@ The generated function of a ``Deposit`` reads, for instance::
             m = AMOUNT(v_amount)
             v_amount = amount(v_amount) if m is None else m
             if v_balance_after is not None:
-                v_balance_after = money(v_balance_after, True)
+                m = AMOUNT(v_balance_after)
+                v_balance_after = money(v_balance_after, True) if m is None else m
         except TypeError:  # an array or an object: not money
             raise ValueError(LEFT)
         fields_set = fields_set_of(absent) if absent else ALL
@@ -102,20 +103,18 @@ def new_model(model: type[Any], values: dict[str, Any], fields_set: frozenset[st
 
 
 def _money_lines(specs: list[FieldSpec]) -> list[str]:
-    """The ``Decimal`` of each amount: one C call for an amount (>= 0) read lately, else ``amount``.
+    """The ``Decimal`` of each amount: one C call for an amount (>= 0) read lately, else ``amount`` or ``money``.
 
-    A signed amount goes through ``money``.
+    An amount read lately is a plain one (>= 0), which a signed field accepts too, as the same ``Decimal``.
     """
     if not specs:
         return []
     lines = []
     for spec in specs:
         value, indent = f"v_{spec.name}", "            " if spec.nullable else "        "
+        other = f"money({value}, True)" if spec.constraints.signed else f"amount({value})"
         lines += [f"        if {value} is not None:"] if spec.nullable else []
-        if spec.constraints.signed:
-            lines += [f"{indent}{value} = money({value}, True)"]
-        else:
-            lines += [f"{indent}m = AMOUNT({value})", f"{indent}{value} = amount({value}) if m is None else m"]
+        lines += [f"{indent}m = AMOUNT({value})", f"{indent}{value} = {other} if m is None else m"]
     return ["    try:", *lines, "    except TypeError:  # an array or an object: not money",
             "        raise ValueError(LEFT)"]
 

@@ -27,8 +27,8 @@ from thrilldrops_events._kinds import KIND_CONSTRAINTS, MONEY_MAX_INTEGER_DIGITS
 from thrilldrops_events._numbers import read_float
 from thrilldrops_events.types import parse_money
 
-__all__ = ["AMOUNT", "CURRENCY", "LEFT_TO_THE_EXACT_READER", "MONEY_TEXT", "TEXT", "TEXTS", "TEXTS_KEPT", "amount",
-           "currency", "currency_ok", "identifiers_ok", "money", "share"]
+__all__ = ["AMOUNT", "CURRENCY", "LEFT_TO_THE_EXACT_READER", "MONEY_TEXT", "amount", "currency", "currency_ok",
+           "identifiers_ok", "money"]
 
 #: Why the fast reader gives way: the message of the ``ValueError`` it raises within itself, never outside it.
 LEFT_TO_THE_EXACT_READER = "left to the exact reader"
@@ -56,8 +56,8 @@ def currency(text: str) -> str:
         raise ValueError(LEFT_TO_THE_EXACT_READER)
     if len(_CURRENCIES) >= _CURRENCIES_KEPT:
         _CURRENCIES.clear()
-    shared = _CURRENCIES[text] = TEXT(text) or share(text)
-    return shared
+    _CURRENCIES[text] = text
+    return text
 
 _INTEGER = f"(?:0|[1-9][0-9]{{0,{MONEY_MAX_INTEGER_DIGITS - 1}}})"
 _FRACTION = f"\\.[0-9]{{1,{MONEY_MAX_SCALE}}}"
@@ -130,21 +130,8 @@ def amount(value: object) -> Decimal:
     return money(value, False)
 
 
-#: Texts that recur in most events (currency codes, operators, brands), one ``str`` shared by all the events
-#: that hold it (``TEXT(text) or share(text)``); emptied when it would hold more than ``TEXTS_KEPT``.
-TEXTS: dict[str, str] = {}
-TEXTS_KEPT = 4096
-#: The shared text equal to a text read lately, or ``None``: one C call.
-TEXT = TEXTS.get
-
-
-def share(text: str) -> str:
-    """The shared text equal to ``text``, kept from now on (``TEXTS`` is emptied first when full)."""
-    if len(TEXTS) >= TEXTS_KEPT:
-        TEXTS.clear()
-    return TEXTS.setdefault(text, text)
-
-# The currency codes read lately, each the shared text (checked when first read); bounded like the rest.
+# The currency codes read lately, each the text first read, shared by every event holding it since (checked when
+# first read); emptied when full.
 _CURRENCIES: dict[str, str] = {}
 _CURRENCIES_KEPT = 1024
 #: The currency code read lately that a text is, or ``None``: one C call.
