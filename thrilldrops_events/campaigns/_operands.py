@@ -146,6 +146,23 @@ class _LocalTime:
         return value
 
 
+def _week_hour(where: tzinfo) -> Read:
+    """Reads the hour of the week in ``where`` of an envelope's timestamp directly (a match reads it once).
+
+    ``None`` out of the calendar's range, as the built-ins give.
+    """
+    local = datetime.fromtimestamp
+
+    def read(envelope: Any) -> int | None:
+        try:
+            moment = local(envelope.timestamp, where)
+        except (OverflowError, ValueError, OSError):
+            return None
+        return moment.isoweekday() * 24 + moment.hour
+
+    return read
+
+
 #: The values an hour and a weekday can take (``null`` aside).
 _PARTS = {"hour": frozenset(range(24)), "weekday": frozenset(range(1, 8))}
 
@@ -165,22 +182,21 @@ class Clock:
 
     __slots__ = ("hour", "operand", "weekday")
 
-    def __init__(self, zone: tuple[Node, ...], local: _LocalTime | None) -> None:
+    def __init__(self, zone: tuple[Node, ...], where: tzinfo | None) -> None:
         calls = {part: n.Call(part, (n.FieldRef("event", "timestamp"), *zone)) for part in _PARTS}
         node = n.Arithmetic("+", n.Arithmetic("*", calls["weekday"], n.Number(Decimal(24))), calls["hour"])
-        read: Read
         self.hour: Read
         self.weekday: Read
-        if local is None:
+        if where is None:
             self.hour = lambda envelope: utc_hour(envelope.timestamp)
             self.weekday = lambda envelope: utc_weekday(envelope.timestamp)
-            read = lambda envelope: utc_weekday(envelope.timestamp) * 24 + utc_hour(envelope.timestamp)  # noqa: E731
+            self.operand = Operand(node, lambda envelope: utc_weekday(envelope.timestamp) * 24
+                                   + utc_hour(envelope.timestamp))
         else:
+            local = _LocalTime(where)
             self.hour = lambda envelope: None if (moment := local(envelope)) is None else moment.hour
             self.weekday = lambda envelope: None if (moment := local(envelope)) is None else moment.isoweekday()
-            read = lambda envelope: (None if (moment := local(envelope)) is None  # noqa: E731
-                                     else moment.isoweekday() * 24 + moment.hour)
-        self.operand = Operand(node, read)
+            self.operand = Operand(node, _week_hour(where))
 
     @staticmethod
     def keys(part: str, values: frozenset[Any]) -> frozenset[Any]:
@@ -233,7 +249,7 @@ class Operands:
                 case ():
                     self._clocks[zone] = Clock(zone, None)
                 case (n.String(name),) if (where := runtime_zone(name)) is not None:
-                    self._clocks[zone] = Clock(zone, _LocalTime(where))
+                    self._clocks[zone] = Clock(zone, where)
                 case _:
                     self._clocks[zone] = None
         return self._clocks[zone]
