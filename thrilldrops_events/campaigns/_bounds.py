@@ -75,17 +75,15 @@ class Bounds:
         size: How many entries it holds.
     """
 
-    __slots__ = ("_blocks", "_cum", "_first_ranks", "_first_values", "_firsts", "_owned", "lower", "size")
+    __slots__ = ("_blocks", "_cum", "_firsts", "_owned", "lower", "size")
 
     def __init__(self, lower: bool) -> None:
         self.lower = lower
         self.size = 0
         self._blocks: list[_Block] = []
         self._firsts: list[Entry] = []
-        self._first_values: list[Any] = []
-        self._first_ranks: list[int] = []
         self._cum: list[int] = [0]
-        self._owned: set[int] | None = set()
+        self._owned: dict[int, _Block] | None = {}  # the blocks this copy made, by id
 
     def copy(self) -> Bounds:
         """A copy to change (blocks are copied when first changed); ``finish`` it before publishing."""
@@ -103,7 +101,7 @@ class Bounds:
         if id(block) not in owned:
             block = _Block(list(block.entries), block.union)
             self._blocks[position] = block
-            owned.add(id(block))
+            owned[id(block)] = block
         return block
 
     def add(self, bound: Any, rank: int, slot: int) -> None:
@@ -115,7 +113,7 @@ class Bounds:
             self._blocks.append(block)
             self._firsts.append(entry)
             assert self._owned is not None
-            self._owned.add(id(block))
+            self._owned[id(block)] = block
             return
         position = max(0, bisect_right(self._firsts, entry) - 1)
         block = self._own(position)
@@ -147,7 +145,7 @@ class Bounds:
         half = len(entries) // 2
         left, right = _Block(entries[:half], _union(entries[:half])), _Block(entries[half:], _union(entries[half:]))
         assert self._owned is not None
-        self._owned.update((id(left), id(right)))
+        self._owned.update(((id(left), left), (id(right), right)))
         self._blocks[position: position + 1] = [left, right]
         self._firsts[position: position + 1] = [left.entries[0], right.entries[0]]
 
@@ -158,7 +156,7 @@ class Bounds:
                 if len(a.entries) + len(b.entries) <= MAX_BLOCK // 2:
                     merged = _Block(a.entries + b.entries, a.union | b.union)
                     assert self._owned is not None
-                    self._owned.add(id(merged))
+                    self._owned[id(merged)] = merged
                     self._blocks[first: first + 2] = [merged]
                     self._firsts[first: first + 2] = [merged.entries[0]]
                     return
@@ -167,9 +165,8 @@ class Bounds:
         """Recompute the cumulative unions and the changed blocks' groups; the list is not changed after this."""
         owned = self._owned
         assert owned is not None
-        for block in self._blocks:
-            if id(block) in owned:
-                block.group()
+        for block in owned.values():  # (a block merged away since is grouped for nothing)
+            block.group()
         unions = [block.union for block in self._blocks]
         cum = [0] * (len(unions) + 1)
         if self.lower:  # cum[i]: blocks i and beyond
@@ -179,21 +176,16 @@ class Bounds:
             for i, union in enumerate(unions):
                 cum[i + 1] = cum[i] | union
         self._cum = cum
-        self._first_values = [bound for bound, _, _ in self._firsts]
-        self._first_ranks = [rank for _, rank, _ in self._firsts]
         self._owned = None
 
     def failing(self, value: Any) -> tuple[int, int]:
         """``(slots whose bound value fails, slots of the boundary group to check)``; ``value`` is not null."""
-        # bisect the bounds alone (numbers, not tuples); the entries equal to ``value`` of rank 1,
-        # which sort last among the equal ones, are not below the probe ``(value, 0.5)``
-        values, ranks = self._first_values, self._first_ranks
-        j = bisect_right(values, value)  # blocks before j start below the probe
-        while j and ranks[j - 1] and values[j - 1] == value:
-            j -= 1
+        j = bisect_right(self._firsts, (value, 0.5))  # blocks before j start below the probe
         if j == 0:
             return (self._cum[0], 0) if self.lower else (0, 0)
         block = self._blocks[j - 1]
+        # in the block, bisect the bounds alone (numbers, not tuples); the entries equal to ``value``
+        # of rank 1, which sort last among the equal ones, are not below the probe ``(value, 0.5)``
         values, ranks = block.values, block.ranks
         where = bisect_right(values, value)  # entries[:where] are below it
         while where and ranks[where - 1] and values[where - 1] == value:
