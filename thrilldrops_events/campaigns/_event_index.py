@@ -28,7 +28,7 @@ from thrilldrops_events.campaigns._atoms import Atom
 from thrilldrops_events.campaigns._bits import ascending, bits_of, slots_of
 from thrilldrops_events.campaigns._bounds import Bounds
 from thrilldrops_events.campaigns._facets import Facet
-from thrilldrops_events.campaigns._operands import Check, MatchState, Operand, clocked
+from thrilldrops_events.campaigns._operands import Check, MatchState, Operand
 from thrilldrops_events.conditions.runtime import read_context
 from thrilldrops_events.errors import ConditionEvaluationError
 
@@ -193,7 +193,6 @@ class EventIndex:
     def file(self, key: int, campaign_id: str, pairs: list[tuple[Atom, Operand, int]], checks: tuple[Check, ...],
              residual: bool) -> int:
         """Give a branch a slot and file its atoms (``(atom, operand, facet rank)``); its slot."""
-        pairs = clocked(pairs)
         slot, in_order = self._place(key)
         bit = 1 << slot
         if not in_order:
@@ -217,7 +216,6 @@ class EventIndex:
 
     def unfile(self, slot: int, pairs: list[tuple[Atom, Operand, int]]) -> None:
         """Take a branch's atoms out and free its slot."""
-        pairs = clocked(pairs)
         for atom, operand, rank in pairs:
             self._facet(operand, rank).file(atom, slot, False)
         for operand in {id(operand): operand for _, operand, _ in pairs}.values():

@@ -14,7 +14,6 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
-from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from thrilldrops_events.campaigns._atoms import Atom
@@ -26,7 +25,7 @@ from thrilldrops_events.conditions.runtime import utc_hour, utc_weekday
 from thrilldrops_events.conditions.runtime import zone as runtime_zone
 from thrilldrops_events.enums import EventType
 
-__all__ = ["Check", "Clock", "MatchState", "Operand", "Operands", "Read", "Residual", "check", "clocked"]
+__all__ = ["Check", "Clock", "MatchState", "Operand", "Operands", "Read", "Residual", "check"]
 
 #: How an operand is read from an envelope.
 Read = Callable[[Any], Any]
@@ -82,18 +81,15 @@ class Operand:
         read: ``read(envelope)`` gives its value for an event.
         derived: Whether it is computed (a call, arithmetic) rather than a field read.
         users: How many atoms of the set use it.
-        clock: For ``hour(event.timestamp[, zone])`` and ``weekday(...)``: the zone's clock, on which
-            the index files their atoms (see ``Clock``).
     """
 
-    __slots__ = ("clock", "derived", "node", "read", "users")
+    __slots__ = ("derived", "node", "read", "users")
 
-    def __init__(self, node: Node, read: Read, clock: Clock | None = None) -> None:
+    def __init__(self, node: Node, read: Read) -> None:
         self.node = node
         self.read = read
         self.users = 0
         self.derived = not isinstance(node, n.FieldRef)
-        self.clock = clock
 
     def __repr__(self) -> str:
         return f"<Operand {self.node.text[:60]}>"
@@ -146,67 +142,29 @@ class _LocalTime:
         return value
 
 
-def _week_hour(where: tzinfo) -> Read:
-    """Reads the hour of the week in ``where`` of an envelope's timestamp directly (a match reads it once).
-
-    ``None`` out of the calendar's range, as the built-ins give.
-    """
-    local = datetime.fromtimestamp
-
-    def read(envelope: Any) -> int | None:
-        try:
-            moment = local(envelope.timestamp, where)
-        except (OverflowError, ValueError, OSError):
-            return None
-        return moment.isoweekday() * 24 + moment.hour
-
-    return read
-
-
-#: The values an hour and a weekday can take (``null`` aside).
-_PARTS = {"hour": frozenset(range(24)), "weekday": frozenset(range(1, 8))}
-
-
 class Clock:
-    """The hour of the week of the timestamp in one zone (or UTC): ``weekday * 24 + hour``, or ``None``.
+    """The hour and the weekday of the timestamp in one zone (or UTC), read without the evaluator.
 
-    The index files a set atom on ``hour(event.timestamp, zone)`` or ``weekday(...)`` as a set atom
-    on the zone's clock (``keys``), and merges the two of one branch into one: a zone's windows cost
-    a match one look-up, not two. Both parts come from one local time, so they are null together.
+    Both come from one local time per zone and envelope (``None`` out of the calendar's range, as
+    the built-ins give), shared by every campaign of the set that reads that zone.
 
     Attributes:
-        operand: The clock as an operand (its node: ``weekday(...) * 24 + hour(...)``).
         hour: Reads the hour.
         weekday: Reads the weekday.
     """
 
-    __slots__ = ("hour", "operand", "weekday")
+    __slots__ = ("hour", "weekday")
 
-    def __init__(self, zone: tuple[Node, ...], where: tzinfo | None) -> None:
-        calls = {part: n.Call(part, (n.FieldRef("event", "timestamp"), *zone)) for part in _PARTS}
-        node = n.Arithmetic("+", n.Arithmetic("*", calls["weekday"], n.Number(Decimal(24))), calls["hour"])
+    def __init__(self, where: tzinfo | None) -> None:
         self.hour: Read
         self.weekday: Read
         if where is None:
             self.hour = lambda envelope: utc_hour(envelope.timestamp)
             self.weekday = lambda envelope: utc_weekday(envelope.timestamp)
-            self.operand = Operand(node, lambda envelope: utc_weekday(envelope.timestamp) * 24
-                                   + utc_hour(envelope.timestamp))
         else:
             local = _LocalTime(where)
             self.hour = lambda envelope: None if (moment := local(envelope)) is None else moment.hour
             self.weekday = lambda envelope: None if (moment := local(envelope)) is None else moment.isoweekday()
-            self.operand = Operand(node, _week_hour(where))
-
-    @staticmethod
-    def keys(part: str, values: frozenset[Any]) -> frozenset[Any]:
-        """The clock's values at which ``part`` (``"hour"`` or ``"weekday"``) is one of ``values``."""
-        wanted = [int(value) for value in values if value is not None and value in _PARTS[part]]
-        if part == "hour":
-            found = {day * 24 + hour for day in _PARTS["weekday"] for hour in wanted}
-        else:
-            found = {day * 24 + hour for day in wanted for hour in _PARTS["hour"]}
-        return frozenset(found | {None}) if None in values else frozenset(found)
 
 
 class Operands:
@@ -229,7 +187,7 @@ class Operands:
         """An operand for a pure expression.
 
         A field is read directly; the built-in hour and weekday of the timestamp without the evaluator,
-        from one local time per zone and event, with their zone's clock; anything else by its closure.
+        from one local time per zone and event; anything else by its closure.
         """
         match node:
             case n.FieldRef("payload", name):
@@ -239,7 +197,7 @@ class Operands:
             case n.Call("hour" | "weekday" as part, (n.FieldRef("event", "timestamp"), *zone)):
                 clock = self._clock(tuple(zone))
                 if clock is not None:
-                    return Operand(node, clock.hour if part == "hour" else clock.weekday, clock)
+                    return Operand(node, clock.hour if part == "hour" else clock.weekday)
         return Operand(node, _Derived(closure_of(checked, node)))
 
     def _clock(self, zone: tuple[Node, ...]) -> Clock | None:
@@ -247,9 +205,9 @@ class Operands:
         if zone not in self._clocks:
             match zone:
                 case ():
-                    self._clocks[zone] = Clock(zone, None)
+                    self._clocks[zone] = Clock(None)
                 case (n.String(name),) if (where := runtime_zone(name)) is not None:
-                    self._clocks[zone] = Clock(zone, where)
+                    self._clocks[zone] = Clock(where)
                 case _:
                     self._clocks[zone] = None
         return self._clocks[zone]
@@ -302,19 +260,3 @@ def check(atom: Atom, read: Read) -> Check:
         return lambda envelope, state: (value := read(envelope)) is not None and value < ceiling
     holds = atom.holds
     return lambda envelope, state: holds(read(envelope))
-
-
-def clocked(pairs: list[tuple[Atom, Operand, int]]) -> list[tuple[Atom, Operand, int]]:
-    """A branch's atoms as filed: set atoms on an hour or a weekday go to their zone's clock, merged per zone."""
-    out = []
-    clocks: dict[int, tuple[Operand, int, frozenset[Any]]] = {}
-    for atom, operand, rank in pairs:
-        clock = operand.clock
-        if clock is None or atom.kind != "set":
-            out.append((atom, operand, rank))
-            continue
-        keys = clock.keys("hour" if operand.read is clock.hour else "weekday", atom.keys)
-        held = clocks.get(id(clock))
-        clocks[id(clock)] = (clock.operand, rank, keys if held is None else held[2] & keys)
-    out.extend((Atom(owner.node, "set", keys=keys, clauses=()), owner, rank) for owner, rank, keys in clocks.values())
-    return out
