@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 from decimal import Decimal
 from typing import Any
@@ -100,6 +101,35 @@ def test_campaigns_compare_by_value() -> None:
     assert hash(first) == hash(second)
     assert first != CampaignSet().add("c", "Deposit", "amount >= 21", brand_id="b")
     assert first != "c"
+
+
+def test_campaigns_survive_copy_deepcopy_and_pickle() -> None:
+    loaded = CampaignSet.from_json([{"id": "c", "event_type": "Deposit", "operator_id": "op-1", "brand_id": None,
+                                     "condition": "amount >= 20 and currency == \"EUR\"", "name": "Big",
+                                     "tags": ["vip"], "active_from": 1, "active_until": 2_000_000_000,
+                                     "budget": {"eur": [100, 200]}}])
+    campaign = loaded.get("c")
+    assert campaign is not None
+    assert copy.copy(campaign) is campaign
+    deep = copy.deepcopy(campaign)
+    assert deep == campaign and deep.extra["budget"] is not campaign.extra["budget"]
+    assert deep.to_json() == campaign.to_json()
+    again = pickle.loads(pickle.dumps(campaign))
+    assert again == campaign and again.to_json() == campaign.to_json()
+    assert again.condition(deposit("25.00")) and not again.condition(deposit("19.99"))
+
+
+def test_a_campaign_with_its_sets_own_functions_says_how_to_pickle_it() -> None:
+    functions = FunctionRegistry()
+    functions.register("cents", _cents, params=["number"], returns="number")
+    campaign = CampaignSet(functions=functions).add("c", "Deposit", "cents(amount) >= 2000")
+    with pytest.raises(TypeError, match="own functions, which cannot be pickled: pickle its to_json"):
+        pickle.dumps(campaign)
+    assert copy.deepcopy(campaign).condition(deposit("25.00"))
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount * 100
 
 
 def test_add_accepts_the_json_form() -> None:

@@ -9,6 +9,7 @@ checks here are shared by ``CampaignSet.add`` and the JSON loader, so both say t
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -199,6 +200,9 @@ _DEFAULT = Compiler()
 class Campaign:
     """One campaign: its id, what triggers it, and what it carries. Frozen, and compared by value.
 
+    It can be copied and pickled (a pickle holds its condition's text, read again when first needed),
+    except a campaign of a set with its own functions: pickle its ``to_json()`` instead.
+
     Attributes:
         id: The campaign's id, unique in its set.
         event_type: The event type that can trigger it.
@@ -264,6 +268,25 @@ class Campaign:
         setter(campaign, "_compiler", compiler)
         setter(campaign, "_compiled", None)
         return campaign
+
+    def _fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _FIELDS}
+
+    def __copy__(self) -> Campaign:
+        return self  # frozen: a copy would be equal in every way
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Campaign:
+        fields = self._fields()
+        fields["_extra"] = copy.deepcopy(self._extra, memo)
+        return Campaign._lazy(self.node, self._compiler, **fields)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        compiler = self._compiler
+        if compiler.functions is not None:
+            raise TypeError(f"campaign {self.id!r} belongs to a set with its own functions, which cannot be pickled: "
+                            "pickle its to_json() and load it into a set with those functions")
+        options = None if compiler is _DEFAULT else (None, compiler.context, compiler.limits)
+        return _unpickle, (self.text, options, self._fields())
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -359,3 +382,11 @@ class Campaign:
         )
         tags = f", tags={list(self.tags)!r}" if self.tags else ""
         return f"Campaign({self.id!r}, {self.event_type.value}, {text!r}{scope}{tags})"
+
+
+_FIELDS = ("id", "event_type", "operator_id", "brand_id", "name", "tags", "active_from", "active_until", "_extra")
+
+
+def _unpickle(text: str, options: tuple[Any, ...] | None, fields: dict[str, Any]) -> Campaign:
+    """A pickled campaign again: its condition is read from its text when first asked for."""
+    return Campaign._lazy(text, _DEFAULT if options is None else Compiler(*options), **fields)
