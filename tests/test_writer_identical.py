@@ -58,6 +58,13 @@ _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_si
     lambda text: f"x{text}x")
 
 
+@pytest.mark.parametrize("text", ["x\x7fx", "x\x1fx", "xéx", "x\"\\x"])
+def test_identifiers_with_escaped_characters_are_written_the_same(text: str) -> None:
+    examples = Path(__file__).parents[1] / "examples" / "events.ndjson"
+    envelope = parse_event(examples.read_bytes().splitlines()[0]).model_copy(update={"player_id": text})
+    assert to_json(envelope) == pydantic_writer(envelope, "string")
+
+
 @given(envelopes(), st.sampled_from(["string", "number"]), st.data())
 def test_every_envelope_is_written_the_same(envelope: Envelope, money: Any, data: st.DataObject) -> None:
     if data.draw(st.booleans()):  # identifiers and a session token with control, non-ASCII and escaped characters

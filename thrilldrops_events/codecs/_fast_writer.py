@@ -56,7 +56,8 @@ def encode_fields(obj: Envelope | EventPayload, payload: EventPayload, number: b
     if not isinstance(obj, Envelope):
         return encoder.encode(values)
     ids = (obj.operator_id, obj.brand_id, obj.player_id)
-    if "".join(ids).isascii():  # then msgspec writes them as json's ASCII escapes do
+    joined = "".join(ids)
+    if joined.isascii() and "\x7f" not in joined:  # then msgspec writes them as json's ASCII escapes do
         return encoder.encode({"operator_id": ids[0], "brand_id": ids[1], "player_id": ids[2],
                                "timestamp": obj.timestamp, "event_type": {payload.event_type.value: values}})
     return b"".join((
