@@ -206,9 +206,9 @@ _SPACES = [" ", "\\u0020", "\\t", "\\u00a0", "\u00a0", "\u3000", "\u2028", "\\u0
 @pytest.mark.parametrize("where", ['"op-1"', '"brand-7"', '"p-42"', '"visa"'])
 @pytest.mark.parametrize("edge", ["start", "end"])
 def test_an_identifier_edged_with_whitespace_gets_one_verdict(space: str, where: str, edge: str) -> None:
-    """The identifiers are not looked at in a document that is ASCII without a space or an escape: any
-    whitespace, raw or escaped, makes the document other than that, so its identifiers are checked (U+001C,
-    not White_Space, is allowed by the contract, and left to the exact reader by the fast one)."""
+    """Whitespace at either edge of an identifier, raw or escaped, in the envelope or in the payload, is seen by
+    the fast reader, which leaves the document to the exact reader (U+001C, not White_Space, is allowed by the
+    contract, and left to the exact reader by the fast one)."""
     spaced = f'"{space}{where[1:]}' if edge == "start" else f'{where[:-1]}{space}"'
     document = _BASE.replace("AMOUNT", '"1"').replace("BALANCE", "null").replace(where, spaced, 1).encode()
     check_one_truth(document)

@@ -9,14 +9,13 @@ fields (written with ``repr``) and the helpers below: nothing from a document re
 
 The generated function of a ``Deposit`` reads, for instance::
 
-    def build(struct, extra, ids):
+    def build(struct, extra):
         v_method_id, v_currency, v_amount, v_balance_after, = astuple(struct)
         absent = ()
         if v_balance_after is UNSET:
             v_balance_after = None
             absent += ('balance_after',)
-        texts = (*ids, v_method_id, )
-        if tuple(map(strip, texts)) != texts:
+        if (strip(v_method_id) != v_method_id):
             raise ValueError(LEFT)
         v_currency = CURRENCY(v_currency) or currency(v_currency)
         try:
@@ -27,9 +26,6 @@ The generated function of a ``Deposit`` reads, for instance::
                 v_balance_after = money(v_balance_after, True) if m is None else m
         except TypeError:  # an array or an object: not money
             raise ValueError(LEFT)
-        fields_set = fields_set_of(absent) if absent else ALL
-        if extra:  # pydantic counts unknown fields as set too
-            fields_set = fields_set.union(extra)
         payload = new(MODEL)
         set_dict(payload, {
             'method_id': v_method_id,
@@ -37,7 +33,7 @@ The generated function of a ``Deposit`` reads, for instance::
             'amount': v_amount,
             'balance_after': v_balance_after,
         })
-        set_fields_set(payload, fields_set)
+        set_fields_set(payload, fields_set_of(absent) if absent else ALL)
         set_extra(payload, extra)
         set_private(payload, None)
         return payload
@@ -67,14 +63,14 @@ from thrilldrops_events.events import EventPayload
 
 __all__ = ["Builder", "EnvelopeReader", "builder", "envelope_reader", "new_model", "set_extra", "set_fields_set"]
 
-#: ``build(struct, extra, ids)``: the payload model of a decoded struct, its unknown fields (``None`` in strict
-#: mode, as pydantic leaves them when it refuses them) and the envelope's identifiers (checked with the
-#: payload's); raises ``ValueError`` if the exact reader must decide.
-Builder = Callable[[msgspec.Struct, "dict[str, Any] | None", tuple[str, ...]], EventPayload]
-#: ``read(wire, struct, extra, plain)``: the envelope of a decoded envelope struct and its payload's struct, the
-#: payload's unknown fields as for a ``Builder``, ``plain`` when no string of the document can hold whitespace
-#: (its identifiers are not looked at then); raises ``ValueError`` if the exact reader must decide.
-EnvelopeReader = Callable[[msgspec.Struct, msgspec.Struct, "dict[str, Any] | None", bool], Envelope]
+#: ``build(struct, extra)``: the payload model of a decoded struct, with ``extra`` as its unknown fields (``None``
+#: in strict mode, as pydantic leaves them when it refuses them; an empty ``dict`` in lenient mode, where the
+#: fast reader adopts them afterwards); raises ``ValueError`` if the exact reader must decide.
+Builder = Callable[[msgspec.Struct, "dict[str, Any] | None"], EventPayload]
+#: ``read(wire, struct, extra)``: the envelope of a decoded envelope struct and its payload's struct (``extra`` as
+#: for a ``Builder``), and the number of keys the structs read (see ``_fast``); raises ``ValueError`` if the
+#: exact reader must decide.
+EnvelopeReader = Callable[[msgspec.Struct, msgspec.Struct, "dict[str, Any] | None"], tuple[Envelope, int]]
 
 _ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
 
@@ -119,25 +115,26 @@ def _money_lines(specs: list[FieldSpec]) -> list[str]:
             "        raise ValueError(LEFT)"]
 
 
-def _identifier_lines(specs: tuple[FieldSpec, ...], texts: str, gated: bool) -> list[str]:
-    """The whitespace check of the identifiers, all at once; ``texts`` opens their tuple (the envelope's).
+def _identifier_lines(specs: tuple[FieldSpec, ...], envelope: tuple[str, ...] = ()) -> list[str]:
+    """The whitespace check of the identifiers (``envelope``: the envelope's, checked with the payload's).
 
-    ``gated``: only when the document may hold whitespace in a string at all (``plain`` is false, see ``_fast``).
+    One condition over every identifier, each compared with itself stripped: ``str.strip`` returns the very
+    string when it has nothing to strip, so a comparison costs one C call and no copy.
     """
-    indent = "        " if gated else "    "
-    required = "".join(f"v_{s.name}, " for s in specs if s.kind == "identifier" and not s.nullable)
-    lines = [f"{indent}texts = ({texts}{required})"]
-    for spec in (s for s in specs if s.kind == "identifier" and s.nullable):
-        lines += [f"{indent}if v_{spec.name} is not None:", f"{indent}    texts += (v_{spec.name},)"]
-    lines += [f"{indent}if tuple(map(strip, texts)) != texts:", f"{indent}    raise ValueError(LEFT)"]
-    return ["    if not plain:", *lines] if gated else lines
+    required = [*envelope, *(f"v_{s.name}" for s in specs if s.kind == "identifier" and not s.nullable)]
+    tests = [f"strip({value}) != {value}" for value in required]
+    tests += [f"v_{s.name} is not None and strip(v_{s.name}) != v_{s.name}"
+              for s in specs if s.kind == "identifier" and s.nullable]
+    if not tests:
+        return []
+    lines = [f"    if ({tests[0]}", *(f"            or {test}" for test in tests[1:])]
+    return [*lines[:-1], f"{lines[-1]}):", "        raise ValueError(LEFT)"]
 
 
-def _lines(specs: tuple[FieldSpec, ...], texts: str, *, gated: bool = False) -> list[str]:
+def _lines(specs: tuple[FieldSpec, ...], envelope: tuple[str, ...] = ()) -> list[str]:
     """The checks and conversions of each field, in the order of the model, and the payload made of them.
 
-    Each field's value is a local variable, ``v_`` and its name; ``texts`` and ``gated`` are as for
-    ``_identifier_lines``.
+    Each field's value is a local variable, ``v_`` and its name; ``envelope`` as for ``_identifier_lines``.
     """
     local = {spec.name: f"v_{spec.name}" for spec in specs}
     lines = [f"    {''.join(f'{local[s.name]}, ' for s in specs)}= astuple(struct)"]
@@ -146,7 +143,7 @@ def _lines(specs: tuple[FieldSpec, ...], texts: str, *, gated: bool = False) -> 
     for spec in nullable:
         lines += [f"    if {local[spec.name]} is UNSET:", f"        {local[spec.name]} = None",
                   f"        absent += ({spec.name!r},)"]
-    lines += _identifier_lines(specs, texts, gated)
+    lines += _identifier_lines(specs, envelope)
     for spec in (s for s in specs if s.kind == "currency"):
         value, indent = local[spec.name], "        " if spec.nullable else "    "
         lines += [f"    if {value} is not None:"] if spec.nullable else []
@@ -157,27 +154,29 @@ def _lines(specs: tuple[FieldSpec, ...], texts: str, *, gated: bool = False) -> 
         lines += [f"    if {value} is not None:", f"        {value} = SecretStr({value})"]
     fields_set = "fields_set_of(absent) if absent else ALL" if nullable else "ALL"
     values = [f"        {spec.name!r}: {local[spec.name]}," for spec in specs]
-    return [*lines, f"    fields_set = {fields_set}", "    if extra:  # pydantic counts unknown fields as set too",
-            "        fields_set = fields_set.union(extra)", "    payload = new(MODEL)",
-            "    set_dict(payload, {", *values, "    })", "    set_fields_set(payload, fields_set)",
-            "    set_extra(payload, extra)", "    set_private(payload, None)"]
+    return [*lines, "    payload = new(MODEL)", "    set_dict(payload, {", *values, "    })",
+            f"    set_fields_set(payload, {fields_set})", "    set_extra(payload, extra)",
+            "    set_private(payload, None)"]
 
 
 def _envelope_lines(specs: tuple[FieldSpec, ...]) -> list[str]:
     """The body of an envelope reader: the envelope's fields, the payload's (``_lines``), then the envelope.
 
     The envelope's values are the local variables ``e_`` and their names (a payload may have a field of the
-    same name, such as ``player_id``).
+    same name, such as ``player_id``). It returns the envelope and the number of keys read: the envelope's five,
+    its variant's and the payload's present fields.
     """
     names = [spec.name for spec in ENVELOPE_FIELDS]
     if any(spec.nullable for spec in ENVELOPE_FIELDS) or [*names, "payload"] != list(Envelope.model_fields):
         raise TypeError("the envelope reader expects the envelope's fields, none nullable, then the payload")
-    ids = "".join(f"e_{spec.name}, " for spec in ENVELOPE_FIELDS if spec.kind == "identifier")
+    ids = tuple(f"e_{spec.name}" for spec in ENVELOPE_FIELDS if spec.kind == "identifier")
     values = [f"        {name!r}: e_{name}," for name in names]
-    return [f"    {''.join(f'e_{name}, ' for name in names)}_ = astuple(wire)", *_lines(specs, ids, gated=True),
+    keys = len(names) + 2 + len(specs)  # and event_type, and the variant
+    counted = f"{keys} - len(absent)" if any(spec.nullable for spec in specs) else f"{keys}"
+    return [f"    {''.join(f'e_{name}, ' for name in names)}_ = astuple(wire)", *_lines(specs, ids),
             "    envelope = new(ENVELOPE)", "    set_dict(envelope, {", *values, "        'payload': payload,",
             "    })", "    set_fields_set(envelope, ENVELOPE_FIELDS_SET)", "    set_extra(envelope, {})",
-            "    set_private(envelope, None)", "    return envelope"]
+            "    set_private(envelope, None)", f"    return envelope, {counted}"]
 
 
 def _compile(event_type: EventType, source: str, name: str) -> Any:
@@ -190,7 +189,7 @@ def _compile(event_type: EventType, source: str, name: str) -> Any:
         return fields_sets.setdefault(absent, names.difference(absent))
 
     namespace: dict[str, Any] = {
-        "__builtins__": {"tuple": tuple, "map": map, "ValueError": ValueError, "TypeError": TypeError},
+        "__builtins__": {"len": len, "ValueError": ValueError, "TypeError": TypeError},
         "astuple": msgspec.structs.astuple, "UNSET": UNSET, "strip": str.strip, "LEFT": LEFT_TO_THE_EXACT_READER,
         "CURRENCY": CURRENCY, "currency": currency, "AMOUNT": AMOUNT, "amount": amount, "money": money,
         "SecretStr": SecretStr, "MODEL": event_type.model, "ENVELOPE": Envelope,
@@ -203,8 +202,8 @@ def _compile(event_type: EventType, source: str, name: str) -> Any:
 
 def builder(event_type: EventType) -> tuple[Builder, str]:
     """Generate the builder of an event type's payload; returns it and its source (for inspection)."""
-    lines = _lines(payload_fields(event_type), "*ids, ")
-    source = "\n".join(["def build(struct, extra, ids):", *lines, "    return payload"]) + "\n"
+    lines = _lines(payload_fields(event_type))
+    source = "\n".join(["def build(struct, extra):", *lines, "    return payload"]) + "\n"
     build: Builder = _compile(event_type, source, "build")
     return build, source
 
@@ -212,6 +211,6 @@ def builder(event_type: EventType) -> tuple[Builder, str]:
 def envelope_reader(event_type: EventType) -> tuple[EnvelopeReader, str]:
     """Generate the reader of an envelope holding an event type's payload; returns it and its source."""
     lines = _envelope_lines(payload_fields(event_type))
-    source = "\n".join(["def read(wire, struct, extra, plain):", *lines]) + "\n"
+    source = "\n".join(["def read(wire, struct, extra):", *lines]) + "\n"
     read: EnvelopeReader = _compile(event_type, source, "read")
     return read, source
