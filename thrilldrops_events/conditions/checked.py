@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions._walk import postorder
 from thrilldrops_events.conditions.functions import FunctionSpec
@@ -15,7 +16,7 @@ from thrilldrops_events.conditions.valuetypes import ValueType, parse_type
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import ConditionTypeError
 
-__all__ = ["CheckedCondition", "declarations", "event_type_of", "unknown_field"]
+__all__ = ["CheckedCondition", "declarations", "event_type_of", "field_tables", "unknown_field"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,6 +61,17 @@ class CheckedCondition:
     def context_names(self) -> tuple[str, ...]:
         """The context values it reads, in order of first appearance."""
         return tuple(self.context)
+
+
+_FIELD_TABLES: dict[EventType, tuple[dict[str, FieldSpec], dict[str, FieldSpec]]] = {}
+
+
+def field_tables(kind: EventType) -> tuple[dict[str, FieldSpec], dict[str, FieldSpec]]:
+    """The fields a condition for ``kind`` may read, by name: its payload's, and the envelope's."""
+    if kind not in _FIELD_TABLES:
+        _FIELD_TABLES[kind] = ({spec.name: spec for spec in payload_fields(kind)},
+                               {spec.name: spec for spec in ENVELOPE_FIELDS})
+    return _FIELD_TABLES[kind]
 
 
 def event_type_of(value: EventType | str) -> EventType:

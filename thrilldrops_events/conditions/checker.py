@@ -14,24 +14,22 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from thrilldrops_events._fields import ENVELOPE_FIELDS, KIND_CONSTRAINTS, FieldSpec, payload_fields
+from thrilldrops_events._fields import KIND_CONSTRAINTS
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import nodes as n
-from thrilldrops_events.conditions.checked import CheckedCondition, declarations, event_type_of, unknown_field
+from thrilldrops_events.conditions.checked import (
+    CheckedCondition,
+    declarations,
+    event_type_of,
+    field_tables,
+    unknown_field,
+)
 from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec
 from thrilldrops_events.conditions.lexer import NUMBER_TEXT, check_string_length, read_number
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import parse_date, parse_datetime
-from thrilldrops_events.conditions.valuetypes import (
-    BOOL,
-    KIND_TYPES,
-    NULL,
-    NUMBER,
-    STRING,
-    ValueType,
-    list_of,
-)
+from thrilldrops_events.conditions.valuetypes import BOOL, KIND_TYPES, NULL, NUMBER, STRING, ValueType, list_of
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import ConditionLimitError, ConditionTypeError
 
@@ -42,16 +40,8 @@ _VALUE = operator.attrgetter("value")
 _LITERAL_TYPES: dict[type[Node], str] = {n.Number: "number", n.String: "string", n.Boolean: "bool"}
 _WORDS: dict[type[Node], str] = {n.Not: "not", n.And: "and", n.Or: "or"}
 _EVENT_TYPES: dict[str, EventType] = {member.value: member for member in EventType} | {m: m for m in EventType}
-_FIELD_TABLES: dict[EventType, tuple[dict[str, FieldSpec], dict[str, FieldSpec]]] = {}  # payload, envelope
 _FIELD_TYPES = {(kind, nullable): kind_type.or_null(nullable) for kind, kind_type in KIND_TYPES.items()
                 for nullable in (False, True)}  # the type of a reference to a field of each kind
-
-
-def _tables(kind: EventType) -> tuple[dict[str, FieldSpec], dict[str, FieldSpec]]:
-    if kind not in _FIELD_TABLES:
-        _FIELD_TABLES[kind] = ({spec.name: spec for spec in payload_fields(kind)},
-                               {spec.name: spec for spec in ENVELOPE_FIELDS})
-    return _FIELD_TABLES[kind]
 
 
 class _Checker:
@@ -70,7 +60,7 @@ class _Checker:
         self.short = min(limits.max_number_digits, limits.max_number_exponent)
         self.source = source
         self.spans, self.paths = spans or {}, paths or {}
-        self.payload, self.envelope = _tables(event_type)
+        self.payload, self.envelope = field_tables(event_type)
         self.types: dict[int, ValueType] = {}
         self.fields: dict[str, None] = {}
         self.context: dict[str, ValueType] = {}
