@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from thrilldrops_events.conditions._checked_text import check_text
 from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.checker import check_condition
 from thrilldrops_events.conditions.condition import CompiledCondition, compile_checked
@@ -22,7 +23,6 @@ from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.jsonform import condition_to_json, read_with_paths
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import Node
-from thrilldrops_events.conditions.parser import parse_with_spans
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import ConditionSyntaxError
@@ -166,8 +166,7 @@ class Compiler:
         options: dict[str, Any] = {"functions": functions or self.functions, "context": self.context,
                                    "limits": limits}
         if isinstance(source, str):
-            node, spans = parse_with_spans(source, limits)
-            return check_condition(node, event_type, source=source, spans=spans, **options)
+            return check_text(source, event_type, **options)
         if isinstance(source, Mapping):
             node, paths = read_with_paths(source, limits)
             return check_condition(node, event_type, paths=paths, **options)

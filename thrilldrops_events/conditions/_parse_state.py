@@ -30,6 +30,7 @@ class ParseState:
         self.nesting = 0
         self.nodes = 0
         self.spans: Spans = {}
+        self.order: list[Node] = []  # the nodes made, children first (list items left out)
         self.max_depth, self.max_nodes = limits.max_depth, limits.max_nodes
         self.want = 0  # the floor of the expression a prefix construct waits for
 
@@ -79,6 +80,7 @@ class ParseState:
         if self.nodes > self.max_nodes:
             raise self.too_many(start)
         self.spans[id(node)] = (start, self.tokens[self.index - 1][3])
+        self.order.append(node)
         return node
 
     def leaf(self, node: Node, token: Lexeme) -> Node:
@@ -86,6 +88,7 @@ class ParseState:
         if self.nodes > self.max_nodes:
             raise self.too_many(token[2])
         self.spans[id(node)] = (token[2], token[3])
+        self.order.append(node)
         return node
 
     def string(self, value: str) -> n.String:

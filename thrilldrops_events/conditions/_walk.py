@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from thrilldrops_events.conditions._node import Node, fold
 
-__all__ = ["fold", "postorder", "trampoline"]
+__all__ = ["fold", "parents_first", "postorder", "trampoline"]
 
 T = TypeVar("T")
 
@@ -23,6 +23,18 @@ def postorder(root: Node) -> list[Node]:
         else:
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(node.children))
+    return out
+
+
+def parents_first(root: Node) -> list[Node]:
+    """Every node under ``root`` but list items, parents first and right to left (reversed: children first)."""
+    out: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if not node._opaque:  # a list literal: its items are read by its parent's rule
+            stack.extend(node.children)
     return out
 
 

@@ -10,13 +10,14 @@ The walk is iterative, each node's rule found by its class in one look-up.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from thrilldrops_events._fields import KIND_CONSTRAINTS
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions._walk import parents_first
 from thrilldrops_events.conditions.checked import (
     CheckedCondition,
     declarations,
@@ -37,6 +38,12 @@ __all__ = ["CheckedCondition", "check_condition"]
 
 _CHANNELS = KIND_CONSTRAINTS["channel"].values or ()
 _VALUE = operator.attrgetter("value")
+#: Pairs of types that compare without a word to say: whether they may also be ordered (``<``, ``>=``).
+_PLAIN = {("number", "number"): True, ("timestamp", "number"): True, ("number", "timestamp"): True,
+          ("timestamp", "timestamp"): True, ("string", "string"): False, ("bool", "bool"): False}
+#: The item types a list may hold to be searched for a value of each type.
+_FITS = {"number": ("number",), "timestamp": ("number", "string"), "string": ("string",), "channel": ("string",),
+         "date": ("string",), "bool": ("bool",)}
 _LITERAL_TYPES: dict[type[Node], str] = {n.Number: "number", n.String: "string", n.Boolean: "bool"}
 _WORDS: dict[type[Node], str] = {n.Not: "not", n.And: "and", n.Or: "or"}
 _EVENT_TYPES: dict[str, EventType] = {member.value: member for member in EventType} | {m: m for m in EventType}
@@ -79,28 +86,27 @@ class _Checker:
             message = f"{message}; did you mean {suggestion}?"
         return ConditionTypeError(message, suggestion=suggestion, **self.where(node))
 
-    def walk(self, root: Node) -> ValueType:
-        """The type of ``root``, from its children's, bottom up and left to right, without recursion."""
-        order: list[tuple[Node, int]] = []
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if node._opaque:  # a list literal: its items are read by its own rule
-                order.append((node, 0))
-            else:
-                children = node.children
-                order.append((node, len(children)))
-                stack.extend(children)
+    def walk(self, root: Node, order: Iterable[Node] | None = None) -> ValueType:
+        """The type of ``root``, from its children's, bottom up and left to right, without recursion.
+
+        ``order`` is the tree's nodes children first, left to right, list items left out (as the
+        parser makes them); worked out here if not given.
+        """
+        if order is None:
+            order = reversed(parents_first(root))
         values: list[ValueType] = []
         types = self.types
         rules = _RULES
-        for node, count in reversed(order):
-            rule = rules.get(type(node)) or _rule_for(node)
-            kids: Sequence[ValueType] = ()
-            if count:  # the values of its children, the last ones found
-                kids = values[-count:]
-                del values[-count:]
-            result = rule(self, node, kids)
+        for node in order:
+            rule, arity = rules.get(node.__class__) or _rule_for(node)
+            if arity:  # the values of its children, the last ones found
+                if arity < 0:
+                    arity = len(node.children)
+                kids = values[-arity:]
+                del values[-arity:]
+                result = rule(self, node, kids)
+            else:
+                result = rule(self, node, ())
             types[id(node)] = result
             values.append(result)
         return values[0]
@@ -160,7 +166,7 @@ class _Checker:
             raise self.fail(node, f"a list holds items of one type, not a mix of {'s and '.join(sorted(kinds))}s")
         return list_of(kinds.pop() if kinds else None)
 
-    def reference(self, node: n.FieldRef) -> ValueType:
+    def reference(self, node: n.FieldRef, kids: Sequence[ValueType]) -> ValueType:
         name, scope = node.name, node.scope
         if scope == "ctx":
             if name not in self.declared:
@@ -207,8 +213,11 @@ class _Checker:
         if target.base == "timestamp" and parse_datetime(value) is None:
             raise self.fail(node, f"{value!r} is not a date-time; write \"2026-05-04T18:00:00Z\" (with a zone)")
 
-    def compare(self, node: n.Compare, left: ValueType, right: ValueType) -> ValueType:
+    def compare(self, node: n.Compare, kids: Sequence[ValueType]) -> ValueType:
+        left, right = kids
         ordering = node.op not in ("==", "!=")
+        if _PLAIN.get((left.base, right.base), -1) >= ordering:  # the common case: nothing to say
+            return BOOL
         sides = ((node.left, left, node.right, right), (node.right, right, node.left, left))
         if not ordering and (left.base == "null" or right.base == "null"):
             if "list" in (left.base, right.base):
@@ -246,15 +255,14 @@ class _Checker:
                     return self.fail(node, f"{message}; write numbers without quotes", str(number))
         return self.fail(node, message)
 
-    def membership(self, node: n.In, operand: ValueType, items: ValueType) -> ValueType:
+    def membership(self, node: n.In, kids: Sequence[ValueType]) -> ValueType:
+        operand, items = kids
         base, element = operand.base, items.element
         if base in ("null", "list"):
             raise self.fail(node.operand, f"{node.operand.text} is {operand.spoken}, which is never in a list")
         if element is None:
             return BOOL
-        fits = {"number": ("number",), "timestamp": ("number", "string"), "string": ("string",),
-                "channel": ("string",), "date": ("string",), "bool": ("bool",)}[base]
-        if element not in fits:
+        if element not in _FITS[base]:
             raise self.fail(node.items, f"{node.operand.text} is {operand.spoken}, but the list holds {element}s")
         if element == "string" and base != "string":
             for item in node.items.items:
@@ -262,7 +270,8 @@ class _Checker:
                     self.literal(item, operand)
         return BOOL
 
-    def arithmetic(self, node: n.Arithmetic, left: ValueType, right: ValueType) -> ValueType:
+    def arithmetic(self, node: n.Arithmetic, kids: Sequence[ValueType]) -> ValueType:
+        left, right = kids
         nullable = left.nullable or right.nullable or node.op == "/"  # division by zero gives null
         if "null" in (left.base, right.base):
             raise self.fail(node, f"{node.op} with null is always null")
@@ -309,22 +318,23 @@ class _Checker:
         return spec.returns
 
 
-_Rule = Callable[[_Checker, Any, Sequence[ValueType]], ValueType]
-#: The rule for each kind of node: its type from its children's.
+_Rule = tuple[Callable[[_Checker, Any, Sequence[ValueType]], ValueType], int]
+#: The rule for each kind of node (its type from its children's), and how many children it has (-1: any number).
 _RULES: dict[type, _Rule] = {
-    n.FieldRef: lambda checker, node, kids: checker.reference(node),
-    n.Number: lambda checker, node, kids: checker.measure(node.value, node),
-    n.String: _Checker.string,
-    n.Compare: lambda checker, node, kids: checker.compare(node, kids[0], kids[1]),
-    **dict.fromkeys((n.Not, n.And, n.Or), _Checker.logic),
-    n.Boolean: lambda checker, node, kids: BOOL,
-    n.Null: lambda checker, node, kids: NULL,
-    n.ListLiteral: _Checker.list_literal,
-    n.In: lambda checker, node, kids: checker.membership(node, kids[0], kids[1]),
-    n.IsNull: _Checker.is_null,
-    n.Arithmetic: lambda checker, node, kids: checker.arithmetic(node, kids[0], kids[1]),
-    n.Negate: _Checker.negate,
-    n.Call: lambda checker, node, kids: checker.call(node, kids),
+    n.FieldRef: (_Checker.reference, 0),
+    n.Number: (lambda checker, node, kids: checker.measure(node.value, node), 0),
+    n.String: (_Checker.string, 0),
+    n.Compare: (_Checker.compare, 2),
+    n.Not: (_Checker.logic, 1),
+    **dict.fromkeys((n.And, n.Or), (_Checker.logic, -1)),
+    n.Boolean: (lambda checker, node, kids: BOOL, 0),
+    n.Null: (lambda checker, node, kids: NULL, 0),
+    n.ListLiteral: (_Checker.list_literal, 0),
+    n.In: (_Checker.membership, 2),
+    n.IsNull: (_Checker.is_null, 1),
+    n.Arithmetic: (_Checker.arithmetic, 2),
+    n.Negate: (_Checker.negate, 1),
+    n.Call: (_Checker.call, -1),
 }
 
 
@@ -363,6 +373,14 @@ def check_condition(
         ConditionTypeError: On the first problem, with a suggestion where one is close.
         ConditionLimitError: If the tree is larger than ``limits`` allow.
     """
+    return checked_tree(node, event_type, functions, context, limits, source, spans, paths)
+
+
+def checked_tree(node: Node, event_type: EventType | str, functions: FunctionRegistry | None,
+                 context: Mapping[str, Any] | None, limits: Limits | None, source: str | None,
+                 spans: Mapping[int, tuple[int, int]] | None, paths: Mapping[int, str] | None,
+                 order: Iterable[Node] | None = None) -> CheckedCondition:
+    """``check_condition``, given the tree's nodes in the ``order`` the parser made them if it is known."""
     kind = _EVENT_TYPES.get(event_type) if isinstance(event_type, str) else None  # members are strs too
     kind = kind or event_type_of(event_type)
     limits = limits or DEFAULT_LIMITS
@@ -374,17 +392,9 @@ def check_condition(
             message = f"condition exceeds {name} ({value:,} > {maximum:,})"
             raise ConditionLimitError(message, limit=name, maximum=maximum)
     checker = _Checker(kind, functions or BUILTINS, declarations(context), limits, source, spans, paths)
-    result = checker.walk(node)
+    result = checker.walk(node, order)
     if result != BOOL:
         raise checker.fail(node, f"a condition is true or false, but this is {result.spoken}")
-    return CheckedCondition(
-        node=node,
-        event_type=kind,
-        types=checker.types,
-        fields=tuple(checker.fields),
-        context=checker.context,
-        functions=checker.called,
-        needs_envelope=checker.envelope_read,
-        limits=limits,
-    )
-
+    return CheckedCondition(node=node, event_type=kind, types=checker.types, fields=tuple(checker.fields),
+                            context=checker.context, functions=checker.called, needs_envelope=checker.envelope_read,
+                            limits=limits)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from thrilldrops_events.conditions._checked_text import check_text
 from thrilldrops_events.conditions.checker import CheckedCondition, check_condition
 from thrilldrops_events.conditions.compiler import compile_function
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.jsonform import condition_to_json, read_with_paths
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import Node
-from thrilldrops_events.conditions.parser import parse_with_spans
 from thrilldrops_events.conditions.reference import evaluate_reference
 from thrilldrops_events.conditions.valuetypes import ValueType
 from thrilldrops_events.enums import EventType
@@ -163,8 +163,7 @@ def compile_condition(
     limits = limits or DEFAULT_LIMITS
     options: dict[str, Any] = {"functions": functions, "context": context, "limits": limits}
     if isinstance(source, str):
-        node, spans = parse_with_spans(source, limits)
-        checked = check_condition(node, event_type, source=source, spans=spans, **options)
+        checked = check_text(source, event_type, **options)
     elif isinstance(source, Mapping):
         node, paths = read_with_paths(source, limits)
         checked = check_condition(node, event_type, paths=paths, **options)

@@ -24,7 +24,7 @@ from thrilldrops_events.conditions.lexer import KEYWORDS, LIST_ITEM, Lexeme
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import Node
 
-__all__ = ["Spans", "parse_condition", "parse_with_spans"]
+__all__ = ["Spans", "parse_condition", "parse_in_order", "parse_with_spans"]
 
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 _LITERALS = frozenset({"string", "number"})
@@ -296,6 +296,15 @@ def parse_with_spans(source: str, limits: Limits | None = None) -> tuple[Node, S
     """Parse condition text; also return where each node came from (for error positions)."""
     parser = _Parser(source, limits or DEFAULT_LIMITS)
     return parser.condition(), parser.spans
+
+
+def parse_in_order(source: str, limits: Limits) -> tuple[Node, Spans, list[Node]]:
+    """``parse_with_spans``, and the nodes in the order they were made (the order the checker types them in).
+
+    That is children first, left to right, list items left out.
+    """
+    parser = _Parser(source, limits)
+    return parser.condition(), parser.spans, parser.order
 
 
 def parse_condition(source: str, *, limits: Limits | None = None) -> Node:
