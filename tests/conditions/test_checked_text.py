@@ -17,6 +17,7 @@ from thrilldrops_events.errors import ConditionError
 from thrilldrops_events.testing import condition_trees
 
 from .test_checker_equivalence import CONTEXT, checked_texts, limits
+from .test_parser_equivalence import small_limits, texts
 
 
 def _outcome(check: Any) -> tuple[Any, ...]:
@@ -25,6 +26,8 @@ def _outcome(check: Any) -> tuple[Any, ...]:
     except ConditionError as error:
         return ("error", type(error), str(error), error.message, error.line, error.column,
                 getattr(error, "suggestion", None), getattr(error, "limit", None), getattr(error, "maximum", None))
+    if isinstance(checked, n.Node):
+        return ("tree", checked, [type(item) for item in postorder(checked)])
     return ("checked", checked.node, checked.event_type, [checked.types.get(id(item)) for item in
             postorder(checked.node)], len(checked.types), checked.fields, dict(checked.context),
             dict(checked.functions), checked.needs_envelope, checked.limits)
@@ -47,5 +50,20 @@ def test_check_text_gives_what_parsing_then_checking_gives(case: tuple[str, Even
 def test_the_parser_makes_nodes_children_first_without_list_items(tree: n.Node) -> None:
     node, _, order = parse_in_order(tree.text, Limits())
     assert [id(item) for item in order] == [id(item) for item in reversed(parents_first(node))]
-    items = {id(item) for list_ in postorder(node) if isinstance(list_, n.ListLiteral) for item in list_.items}
-    assert {id(item) for item in postorder(node)} - items == {id(item) for item in order}
+
+
+@settings(max_examples=300)
+@given(texts(), small_limits)
+def test_parsing_in_order_gives_the_tree_or_error_parsing_with_spans_gives(text: str, limit: Limits | None) -> None:
+    expected = _outcome(lambda: parse_with_spans(text, limit)[0])
+    assert _outcome(lambda: parse_in_order(text, limit or Limits())[0]) == expected
+
+
+def test_list_items_are_shared_in_order_and_placed_with_spans() -> None:
+    text = 'a in ["x", "y", "x"] and b in [1, \'x\', 2.50]'
+    in_order, placed = parse_in_order(text, Limits())[0], parse_with_spans(text)[0]
+    assert in_order == placed
+    items = [item for node in postorder(in_order) if isinstance(node, n.ListLiteral) for item in node.items]
+    assert items[0] is items[2] is items[4]
+    items = [item for node in postorder(placed) if isinstance(node, n.ListLiteral) for item in node.items]
+    assert len({id(item) for item in items}) == 6

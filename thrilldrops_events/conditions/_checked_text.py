@@ -13,8 +13,9 @@ from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.checker import checked_tree
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
-from thrilldrops_events.conditions.parser import parse_in_order
+from thrilldrops_events.conditions.parser import parse_in_order, parse_with_spans
 from thrilldrops_events.enums import EventType
+from thrilldrops_events.errors import ConditionError
 
 __all__ = ["check_text"]
 
@@ -30,4 +31,8 @@ def check_text(source: str, event_type: EventType | str, *, functions: FunctionR
     """
     limits = limits or DEFAULT_LIMITS
     node, spans, order = parse_in_order(source, limits)
-    return checked_tree(node, event_type, functions, context, limits, source, spans, None, order)
+    try:
+        return checked_tree(node, event_type, functions, context, limits, source, spans, None, order)
+    except ConditionError:  # its position may be a list item's, which that parse leaves out: read it all again
+        node, spans = parse_with_spans(source, limits)
+        return checked_tree(node, event_type, functions, context, limits, source, spans, None)

@@ -22,8 +22,9 @@ Spans = dict[int, tuple[int, int]]
 class ParseState:
     """The lexemes of one text, the position in them, and what has been built so far."""
 
-    def __init__(self, source: str, limits: Limits) -> None:
+    def __init__(self, source: str, limits: Limits, item_spans: bool = True) -> None:
         self.source = source
+        self.item_spans = item_spans  # else the items of plain lists are shared nodes, without spans
         self.limits = limits
         self.tokens = scan(source, limits)
         self.index = 0

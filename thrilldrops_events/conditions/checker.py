@@ -386,11 +386,10 @@ def checked_tree(node: Node, event_type: EventType | str, functions: FunctionReg
     limits = limits or DEFAULT_LIMITS
     if not isinstance(node, Node):
         raise ConditionTypeError(f"expected a condition node, not {type(node).__name__}")
-    for name, value, maximum in (("max_depth", node.depth, limits.max_depth), ("max_nodes", node.size,
-                                                                                limits.max_nodes)):
-        if value > maximum:
-            message = f"condition exceeds {name} ({value:,} > {maximum:,})"
-            raise ConditionLimitError(message, limit=name, maximum=maximum)
+    if node._depth > limits.max_depth or node._size > limits.max_nodes:
+        name, value, maximum = (("max_depth", node.depth, limits.max_depth) if node.depth > limits.max_depth
+                                else ("max_nodes", node.size, limits.max_nodes))
+        raise ConditionLimitError(f"condition exceeds {name} ({value:,} > {maximum:,})", limit=name, maximum=maximum)
     checker = _Checker(kind, functions or BUILTINS, declarations(context), limits, source, spans, paths)
     result = checker.walk(node, order)
     if result != BOOL:

@@ -16,7 +16,8 @@ from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
 
-__all__ = ["KEYWORDS", "LIST_ITEM", "Lexeme", "Token", "check_string_length", "read_number", "scan", "tokenize"]
+__all__ = ["DOUBLE_QUOTED_ITEM", "KEYWORDS", "LIST_ITEM", "Lexeme", "Token", "check_string_length",
+           "read_number", "scan", "tokenize"]
 
 #: The reserved words of the language (lower case only).
 KEYWORDS = frozenset({"and", "or", "not", "in", "is", "null", "true", "false"})
@@ -149,6 +150,8 @@ _LIST = rf"\[{_SPACE}(?:{_PLAIN_ITEM}{_SPACE}(?:,{_SPACE}{_PLAIN_ITEM}{_SPACE})*
 #: The items of a list lexeme: the body of a string in double quotes (group 1) or single quotes (2), or a number (3).
 LIST_ITEM = re.compile(r"""\"([^"]*)\"|'([^']*)'|([0-9][0-9.]*)""")
 _NUMBER_ITEM = re.compile(r"[\[,][ \t\r\n]*[0-9]")  # a list of plain items holding a number
+#: The body of each item of a list of plain items in double quotes (no number, no single quote in it).
+DOUBLE_QUOTED_ITEM = re.compile(r'"([^"]*)"')
 _TOKENS = rf"""
     (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)(?P<tail>[A-Za-z0-9_.])?
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
@@ -166,7 +169,8 @@ _LIST_GROUP, _NUMBER, _TAIL, _NAME, _PLAIN_STRING, _STRING, _OP, _END = range(1,
 
 #: A token as the parser reads it: ``(kind, value, start, end)``; the kind of an operator or a keyword is its
 #: text, else one of ``name``, ``number`` (whose value is its text, within the limits), ``string``, ``list``
-#: (a list literal of plain items, within the limits, read by ``LIST_ITEM``) and ``end``.
+#: (a list literal of plain items, within the limits, read by ``LIST_ITEM``; its value says whether they are all
+#: strings in double quotes, read by ``DOUBLE_QUOTED_ITEM``) and ``end``.
 Lexeme = tuple[str, Any, int, int]
 
 
@@ -207,9 +211,10 @@ def scan(source: str, limits: Limits, *, lists: bool = True) -> list[Lexeme]:
             append(("number", _number(found[group], end - start <= short, source, start, limits), start, end))
         elif group == _LIST_GROUP:
             start, end = found.span(group)
-            if end - start - 2 > longest or _NUMBER_ITEM.search(source, start, end):
+            numbers = _NUMBER_ITEM.search(source, start, end) is not None
+            if end - start - 2 > longest or numbers:
                 _items(source, start, end, limits, longest, short)  # a literal may exceed the limits
-            append(("list", None, start, end))
+            append(("list", not numbers and source.find("'", start, end) < 0, start, end))
         elif group == _END:
             append(("end", None, len(source), len(source)))
             break

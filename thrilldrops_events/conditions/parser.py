@@ -20,7 +20,7 @@ from thrilldrops_events.conditions import _build as build
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._node import ADDITIVE, COMPARISON, MULTIPLICATIVE, NOT, UNARY
 from thrilldrops_events.conditions._parse_state import ParseState, Spans
-from thrilldrops_events.conditions.lexer import KEYWORDS, LIST_ITEM, Lexeme
+from thrilldrops_events.conditions.lexer import DOUBLE_QUOTED_ITEM, KEYWORDS, LIST_ITEM, Lexeme
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
 from thrilldrops_events.conditions.nodes import Node
 
@@ -235,6 +235,27 @@ class _Parser(ParseState):
 
     def plain_list(self, token: Lexeme) -> n.ListLiteral:
         """A list lexeme: plain strings and numbers, already measured."""
+        items = self.placed_items(token) if self.item_spans else self.shared_items(token)
+        if len(items) > self.limits.max_list_length:
+            raise self.too_long(token[2])
+        self.nodes += len(items)
+        node = build.list_literal(tuple(items))
+        self.made(node, token[2])
+        return node
+
+    def shared_items(self, token: Lexeme) -> list[n.Number | n.String | n.Boolean]:
+        """The items of a list lexeme as shared nodes (read at once, an item may be another list's too)."""
+        source, start, end = self.source, token[2], token[3]
+        strings = build.STRINGS
+        if token[1]:  # strings in double quotes
+            return [strings.get(value) or build.shared_string(value, ())
+                    for value in DOUBLE_QUOTED_ITEM.findall(source, start, end)]
+        return [build.shared_number(number, ()) if number else strings.get(double or single)
+                or build.shared_string(double or single, ()) for double, single, number in
+                LIST_ITEM.findall(source, start, end)]
+
+    def placed_items(self, token: Lexeme) -> list[n.Number | n.String | n.Boolean]:
+        """The items of a list lexeme, each a node of its own in the condition, with its span."""
         spans, strings = self.spans, build.STRINGS
         items: list[n.Number | n.String | n.Boolean] = []
         append = items.append
@@ -248,12 +269,7 @@ class _Parser(ParseState):
                 item = self.string(value) if shared is None or id(shared) in spans else shared
             append(item)
             spans[id(item)] = found.span()
-        if len(items) > self.limits.max_list_length:
-            raise self.too_long(token[2])
-        self.nodes += len(items)
-        node = build.list_literal(tuple(items))
-        self.made(node, token[2])
-        return node
+        return items
 
     def list_literal(self) -> n.ListLiteral:
         """A list token by token (items with escapes, signs, booleans, or errors)."""
@@ -301,9 +317,10 @@ def parse_with_spans(source: str, limits: Limits | None = None) -> tuple[Node, S
 def parse_in_order(source: str, limits: Limits) -> tuple[Node, Spans, list[Node]]:
     """``parse_with_spans``, and the nodes in the order they were made (the order the checker types them in).
 
-    That is children first, left to right, list items left out.
+    That is children first, left to right, list items left out. The items of lists without escapes are
+    shared nodes, without spans (the tree is equal to ``parse_with_spans``'s).
     """
-    parser = _Parser(source, limits)
+    parser = _Parser(source, limits, item_spans=False)
     return parser.condition(), parser.spans, parser.order
 
 
