@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 from thrilldrops_events import EventType
 from thrilldrops_events.conditions import Limits
@@ -28,9 +28,10 @@ def _outcome(check: Any) -> tuple[Any, ...]:
                 getattr(error, "suggestion", None), getattr(error, "limit", None), getattr(error, "maximum", None))
     if isinstance(checked, n.Node):
         return ("tree", checked, [type(item) for item in postorder(checked)])
-    return ("checked", checked.node, checked.event_type, [checked.types.get(id(item)) for item in
-            postorder(checked.node)], len(checked.types), checked.fields, dict(checked.context),
-            dict(checked.functions), checked.needs_envelope, checked.limits)
+    typed = reversed(parents_first(checked.node))  # list items have no type (and may be another node's twin)
+    return ("checked", checked.node, checked.event_type, [checked.types.get(id(item)) for item in typed],
+            len(checked.types), checked.fields, dict(checked.context), dict(checked.functions),
+            checked.needs_envelope, checked.limits)
 
 
 def _parsed_then_checked(text: str, event_type: EventType, limit: Limits | None) -> Any:
@@ -40,6 +41,8 @@ def _parsed_then_checked(text: str, event_type: EventType, limit: Limits | None)
 
 @settings(max_examples=300)
 @given(checked_texts(), limits)
+@example(("0 in [0]", EventType.PLAYER_LOGIN), None)
+@example(("not event.timestamp == abs()", EventType.PLAYER_LOGIN), None)
 def test_check_text_gives_what_parsing_then_checking_gives(case: tuple[str, EventType], limit: Limits | None) -> None:
     text, event_type = case
     expected = _outcome(lambda: _parsed_then_checked(text, event_type, limit))

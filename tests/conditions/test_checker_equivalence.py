@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hypothesis import assume, event, given, settings
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from thrilldrops_events import EventType
@@ -82,6 +82,7 @@ def outcome(check: Any, node: Any, event_type: Any, **options: Any) -> tuple[Any
 
 @settings(max_examples=300)
 @given(checked_texts(), limits, st.booleans())
+@example(("not event.timestamp == abs()", EventType.PLAYER_LOGIN), None, False)  # a call without arguments
 def test_checker_gives_what_the_previous_checker_gave(case: tuple[str, EventType], limit: Limits | None,
                                                       from_json: bool) -> None:
     text, event_type = case

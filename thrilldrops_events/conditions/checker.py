@@ -99,9 +99,9 @@ class _Checker:
         rules = _RULES
         for node in order:
             rule, arity = rules.get(node.__class__) or _rule_for(node)
+            if arity < 0:
+                arity = len(node.children)
             if arity:  # the values of its children, the last ones found
-                if arity < 0:
-                    arity = len(node.children)
                 kids = values[-arity:]
                 del values[-arity:]
                 result = rule(self, node, kids)
