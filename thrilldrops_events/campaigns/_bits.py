@@ -11,40 +11,43 @@ from operator import add
 
 __all__ = ["ascending", "bits_of", "slots_of"]
 
-#: Above this many bits, ``ascending`` splits the bits' text rather than searching it bit by bit.
-_DENSE = 24
+#: Bits sparser than one in this many are found byte by byte (else in the bits' text).
+_SPARSE = 128
+#: Per byte value: 1 if it is not zero (to find the bytes holding bits).
+_NONZERO = bytes([0] + [1] * 255)
+#: Per byte value: the positions of its bits.
+_BYTE_BITS = tuple(tuple(position for position in range(8) if value >> position & 1) for value in range(256))
 
 
 def ascending(bits: int) -> list[int]:
     """The positions of the bits set in ``bits`` (not zero), lowest first.
 
-    Many bits: the lengths of the runs of zeros between them, summed in C; few: one search each.
+    Few bits for their width: the bytes holding them, found by splitting the int's bytes in C, each
+    read through a table; else the lengths of the runs of zeros between them in the bits' text,
+    summed in C.
     """
-    if bits.bit_count() > _DENSE:
-        runs = bin(bits)[:1:-1].split("1")
-        runs.pop()
-        return list(map(add, accumulate(map(len, runs)), count()))
-    text = bin(bits)
-    top = len(text) - 1
-    out = []
-    rfind = text.rfind
-    where = rfind("1")
-    while where >= 2:
-        out.append(top - where)
-        where = rfind("1", 2, where)
-    return out
+    if bits.bit_count() * _SPARSE < bits.bit_length():
+        data = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+        gaps = data.translate(_NONZERO).split(b"\x01")
+        gaps.pop()
+        out: list[int] = []
+        where = -1
+        for run in gaps:
+            where += len(run) + 1
+            base = where << 3
+            out += [base + position for position in _BYTE_BITS[data[where]]]
+        return out
+    runs = bin(bits)[:1:-1].split("1")
+    runs.pop()
+    return list(map(add, accumulate(map(len, runs)), count()))
 
 
 def slots_of(bits: int) -> list[int]:
     """The positions of the bits set in ``bits``, highest first."""
-    text = bin(bits)
-    top = len(text) - 1
-    out = []
-    find = text.find
-    where = find("1", 2)
-    while where >= 0:
-        out.append(top - where)
-        where = find("1", where + 1)
+    if not bits:
+        return []
+    out = ascending(bits)
+    out.reverse()
     return out
 
 

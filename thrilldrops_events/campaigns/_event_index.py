@@ -58,19 +58,21 @@ EMPTY_SLOT: Slot = (-1, "", ())
 _SPARE = 64
 #: How many of the slots freed last a new branch tries before the others.
 _RECENT = 16
-#: One facet as a match reads it: ``(every, read, constrained, accept.get, excluded.get or None,
-#: ranged, lows, highs)`` (see ``Facet``).
-Step = tuple[int, Callable[[Any], Any], int, Callable[[Any, int], int], "Callable[[Any, int], int] | None", int,
-             Bounds, Bounds]
+#: One facet as a match reads it: ``(every, read, free, accept.get, rest)``: ``free`` is the slots in
+#: use without a set atom on it (``None`` if no slot has one), and ``rest`` is ``None`` or, for a
+#: facet with not-set or range atoms, ``(excluded.get or None, ranged, lows, highs)`` (see ``Facet``).
+Step = tuple[int, Callable[[Any], Any], "int | None", Callable[[Any, int], int],
+             "tuple[Callable[[Any, int], int] | None, int, Bounds, Bounds] | None"]
 
 
 def _same(value: T) -> T:
     return value
 
 
-def _step(facet: Facet) -> Step:
-    return (facet.every, facet.read, facet.constrained, facet.accept.get,
-            facet.excluded.get if facet.excluded else None, facet.ranged, facet.lows, facet.highs)
+def _step(facet: Facet, live: int) -> Step:
+    rest = (facet.excluded.get if facet.excluded else None, facet.ranged, facet.lows, facet.highs)
+    return (facet.every, facet.read, live ^ facet.constrained if facet.constrained else None, facet.accept.get,
+            rest if facet.excluded or facet.ranged else None)
 
 
 class EventIndex:
@@ -265,7 +267,7 @@ class EventIndex:
             if id(facet) in copied:
                 facet.finish()
         self.order = tuple(sorted(self.facets.values(), key=lambda facet: (facet.rank, -facet.slots)))
-        self.plan = tuple(_step(facet) for facet in self.order)
+        self.plan = tuple(_step(facet, self.live) for facet in self.order)
         self.chained = self.extra == self.followers.bit_count() + self.scattered.bit_count()
         self.context_types = {name: kind for name, (kind, _) in self.context.items()}
         self._copied = None
@@ -298,27 +300,30 @@ class EventIndex:
     def candidates(self, envelope: Any) -> tuple[int, int]:
         """``(slots whose facets all let the event through, those of them to check exactly)``.
 
-        Each facet removes what it rules out with AND and XOR only (``c ^ (c & fail)``): an AND-NOT
-        of a positive int (``c & ~fail``) costs several times more.
+        A set atom keeps the candidates its value lets through or that have none on the facet
+        (``c & (accept | free)``); the others remove what they rule out with AND and XOR only
+        (``c ^ (c & fail)``): an AND-NOT of a positive int (``c & ~fail``) costs several times more.
         """
         candidates = self.live
         check = 0
-        for every, read, constrained, accept, excluded, ranged, lows, highs in self.plan:
+        for every, read, free, accept, rest in self.plan:
             if not every & candidates:
                 continue
             value = read(envelope)
-            if constrained:
-                candidates ^= candidates & (constrained ^ accept(value, 0))
-            if excluded is not None:
-                candidates ^= candidates & excluded(value, 0)
-            if ranged:
-                if value is None:  # null fails every ordering
-                    candidates ^= candidates & ranged
-                else:
-                    fail, boundary = lows.failing(value)
-                    high, edge = highs.failing(value)
-                    candidates ^= candidates & (fail | high)
-                    check |= boundary | edge
+            if free is not None:
+                candidates &= free | accept(value, 0)
+            if rest is not None:
+                excluded, ranged, lows, highs = rest
+                if excluded is not None:
+                    candidates ^= candidates & excluded(value, 0)
+                if ranged:
+                    if value is None:  # null fails every ordering
+                        candidates ^= candidates & ranged
+                    else:
+                        fail, boundary = lows.failing(value)
+                        high, edge = highs.failing(value)
+                        candidates ^= candidates & (fail | high)
+                        check |= boundary | edge
             if not candidates:
                 return 0, 0
         return candidates, (check | self.residual) & candidates
