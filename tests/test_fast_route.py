@@ -218,6 +218,34 @@ def test_an_identifier_edged_with_whitespace_gets_one_verdict(space: str, where:
             parse_event(document)
 
 
+_ROUND = ('{"operator_id":"op-1","brand_id":"brand-7","player_id":"p-42","timestamp":1777852800,"event_type":'
+          '{"Transaction":{"provider_id":"netent","game_id":"starburst","gameround_id":"r-1",'
+          '"bet_transaction_id":BET,"currency":"EUR","game_bet":"1.00","bonus_bet":"0.00","real_bet":"1.00",'
+          '"jackpot_bet":"0.00","win_transaction_id":WIN,"game_win":"0.00","jackpot_win":"0.00",'
+          '"is_free_spin":false,"round_finished":true}}}')
+
+
+@pytest.mark.parametrize("space", _SPACES)
+@pytest.mark.parametrize("edge", ["start", "end"])
+@pytest.mark.parametrize("field", ["BET", "WIN"])
+def test_a_nullable_identifier_edged_with_whitespace_gets_one_verdict(space: str, edge: str, field: str) -> None:
+    """A nullable identifier is looked at when given, beside another that is null or absent."""
+    spaced = f'"{space}tx-1"' if edge == "start" else f'"tx-1{space}"'
+    other = "WIN" if field == "BET" else "BET"
+    for absent in ('"tx-2"', "null", None):
+        document = _ROUND.replace(field, spaced)
+        if absent is None:
+            key = "bet_transaction_id" if other == "BET" else "win_transaction_id"
+            document = document.replace(f',"{key}":{other}', "")
+        else:
+            document = document.replace(other, absent)
+        check_one_truth(document.encode())
+        assert FAST.envelope(document.encode(), False) is None and FAST.envelope(document.encode(), True) is None
+        fine = document.replace(spaced, '"tx-1"')
+        check_one_truth(fine.encode())
+        assert FAST.envelope(fine.encode(), False) is not None and FAST.envelope(fine.encode(), True) is not None
+
+
 _DIGITS = st.text("0123456789", min_size=1, max_size=24)
 
 
