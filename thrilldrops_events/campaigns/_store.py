@@ -34,6 +34,7 @@ BRANCH_BITS = 5
 #: The envelope fields of a campaign's scope, as operands.
 OPERATOR = n.FieldRef("event", "operator_id")
 BRAND = n.FieldRef("event", "brand_id")
+_SCOPE_NAMES = frozenset({OPERATOR.name, BRAND.name})
 #: Where a facet comes in a match: the scope, then fields, then derived values.
 _SCOPE_RANK, _FIELD_RANK, _DERIVED_RANK = 0, 1, 2
 #: The most shared values a store keeps (scope atoms, tuples of functions) before it starts again.
@@ -208,9 +209,16 @@ def _scope_atom(node: Node, value: str) -> Atom:
 
 
 def _rank(operand: Operand) -> int:
-    if operand.node == OPERATOR or operand.node == BRAND:
+    node = operand.node
+    if type(node) is n.FieldRef and node.scope == "event" and node.name in _SCOPE_NAMES:  # OPERATOR or BRAND
         return _SCOPE_RANK
     return _DERIVED_RANK if operand.derived else _FIELD_RANK
+
+
+def _same_field(node: Node, other: Node) -> bool:
+    """Whether both are references to the same field (``==`` of two references, without the general walk)."""
+    return (type(node) is n.FieldRef and type(other) is n.FieldRef and node.name == other.name
+            and node.scope == other.scope)
 
 
 def _reader(campaign: Campaign, context: Mapping[str, Any]) -> Reader | None:
@@ -226,8 +234,8 @@ def _with_scope(scope: list[Atom], atoms: tuple[Atom, ...]) -> list[Atom] | None
     """
     out = list(atoms)
     for atom in scope:
-        position = next((i for i, mine in enumerate(out) if mine.operand.__class__ is n.FieldRef
-                         and mine.kind == "set" and mine.operand == atom.operand), None)
+        position = next((i for i, mine in enumerate(out) if mine.kind == "set" and _same_field(mine.operand,
+                                                                                              atom.operand)), None)
         if position is None:
             out.append(atom)
             continue
