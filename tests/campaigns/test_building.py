@@ -51,6 +51,30 @@ def test_the_collector_is_paused_for_a_large_batch_only_and_always_resumed() -> 
 
 
 @pytest.mark.usefixtures("collector")
+def test_what_a_large_batch_built_goes_to_the_oldest_generation_at_once() -> None:
+    gc.collect()
+    with collector_paused(BATCH):
+        built = [[n] for n in range(10_000)]
+        assert gc.get_count()[0] >= len(built)
+    assert gc.get_count()[0] < len(built)  # no longer young: the next young collections leave them be
+    assert gc.get_freeze_count() == 0
+    assert all(gc.is_tracked(item) for item in built)
+
+
+@pytest.mark.usefixtures("collector")
+def test_a_program_that_froze_objects_keeps_them_frozen() -> None:
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused(BATCH):
+            built = [[n] for n in range(1_000)]
+        assert gc.get_freeze_count() == frozen and len(built) == 1_000
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.usefixtures("collector")
 def test_large_batches_leave_the_collector_running_even_when_they_fail() -> None:
     entries = [{"id": f"c{n}", "event_type": "Deposit", "condition": f"amount >= {n}"} for n in range(BATCH)]
     campaigns = CampaignSet.from_json(entries)
