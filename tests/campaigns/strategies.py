@@ -17,13 +17,16 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from thrilldrops_events import EventType
+from thrilldrops_events import Deposit, EventType
 from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.testing import conditions, context_values, envelopes, field_values
 
 CONTEXT = {"vip": "number?", "segment": "string"}
+#: A deposit of 25.00 EUR by player p-1 of brand b-7 (operator op-1), at 2026-05-04T00:00:00Z.
+ENVELOPE = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-1", timestamp=1777852800,
+                    payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.00")))
 OPERATORS = ["op-1", "op-2"]
 BRANDS = ["b-1", "b-2", "b-3"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from decimal import Decimal
 
 import pytest
 
@@ -12,15 +11,13 @@ from thrilldrops_events import (
     CampaignChange,
     CampaignConfigError,
     CampaignSet,
-    Deposit,
-    Envelope,
     FunctionRegistry,
     parse_condition,
 )
 from thrilldrops_events.campaigns._json import BATCH, collector_paused
 
-ENVELOPE = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-1", timestamp=1777852800,
-                    payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.00")))
+from .strategies import ENVELOPE
+
 TEXT = 'amount >= 20 and currency in ["EUR", "GBP"] and hour(event.timestamp, "Europe/Malta") < 12'
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,16 +14,11 @@ from thrilldrops_events import (
     CampaignConfigError,
     CampaignError,
     CampaignSet,
-    Deposit,
-    Envelope,
     ThrillDropsError,
     condition_to_json,
 )
 
-from .strategies import CONTEXT, World, contexts, worlds
-
-ENVELOPE = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-1", timestamp=1777852800,
-                    payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.00")))
+from .strategies import CONTEXT, ENVELOPE, World, contexts, worlds
 
 
 def test_to_json_writes_every_campaign_in_order() -> None:
