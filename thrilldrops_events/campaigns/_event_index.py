@@ -162,9 +162,8 @@ class EventIndex:
         names = self._names[number] = self._mine(self._names[number], list)
         names[slot & _NAMES_MASK] = value[1]
 
-    def _fits(self, slot: int, key: int) -> bool:
-        """Whether a branch of order key ``key`` in ``slot`` keeps the ordered slots in order."""
-        ordered = self.live ^ self.disorder
+    def _fits(self, ordered: int, slot: int, key: int) -> bool:
+        """Whether a branch of order key ``key`` in ``slot`` keeps the ordered slots (``ordered``) in order."""
         below = (ordered & ((1 << slot) - 1)).bit_length() - 1
         if below >= 0 and self.slot(below)[0] > key:
             return False
@@ -173,16 +172,19 @@ class EventIndex:
 
     def _place(self, key: int) -> tuple[int, bool]:
         """A slot for a branch of order key ``key``, and whether it keeps the slots in order."""
+        ordered = self.live ^ self.disorder
+        top = ordered.bit_length() - 1
+        last = top < 0 or self.slot(top)[0] < key  # the key comes after every ordered slot's
         for slot in sorted(self._recent):  # a replaced campaign's own slots, most likely
-            if self._fits(slot, key):
+            # after every key, a slot above the top ordered one fits, and no other; else only one below
+            if (slot > top) if last else (slot < top and self._fits(ordered, slot, key)):
                 return self._take(slot), True
         if self._spare > _SPARE + self.live.bit_count() // 8:  # too many holes: the lowest, in order or not
             slot = self._take((self._free & -self._free).bit_length() - 1)
-            return slot, self._fits(slot, key)
-        ordered = self.live ^ self.disorder
+            return slot, self._fits(ordered, slot, key)
         slot = self._next
         self._next += 1
-        return slot, not ordered or self.slot(ordered.bit_length() - 1)[0] < key
+        return slot, last
 
     def _take(self, slot: int) -> int:
         """Take a free slot."""
