@@ -23,6 +23,7 @@ decided in any order, before the residual clauses.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,7 @@ Bound = tuple[Any, bool]
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATED = {"==": "!=", "!=": "=="}
 _SCALARS = (n.Number, n.String, n.Boolean, n.Null)
+_VALUE = operator.attrgetter("value")
 _LITERALS = (*_SCALARS, n.ListLiteral)
 #: The event's timestamp, which an active window bounds.
 TIMESTAMP = n.FieldRef("event", "timestamp")
@@ -174,7 +176,7 @@ class _Reader:
                 if target.base == "timestamp" or target.base == "channel":  # its string literals are converted
                     keys = frozenset([coerce_literal(item.value, target) for item in items.items])
                 else:
-                    keys = frozenset([item.value for item in items.items])
+                    keys = frozenset(map(_VALUE, items.items))
                 return self.make(operand, "not_set" if flag != negated else "set", keys, clause)
             case n.IsNull(operand, flag) if self.operand(operand):
                 return self.make(operand, "not_set" if flag != negated else "set", frozenset({None}), clause)

@@ -10,6 +10,7 @@ makes; the tests compare both on every node class.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Container
 from decimal import Decimal
 from typing import Any
@@ -45,6 +46,7 @@ _UNARY = {cls: _slot(cls, "operand") for cls in (n.Not, n.Negate)}
 _IN = (_slot(n.In, "operand"), _slot(n.In, "items"), _slot(n.In, "negated"))
 _IS_NULL = (_slot(n.IsNull, "operand"), _slot(n.IsNull, "negated"))
 _BOOLEAN_VALUE = _slot(n.Boolean, "value")
+_HASH_OF = operator.attrgetter("_hash")
 
 
 def _leaf(node: Node, key: tuple[Any, ...]) -> None:
@@ -113,7 +115,7 @@ def list_literal(items: tuple[n.Number | n.String | n.Boolean, ...]) -> n.ListLi
     if items:
         _DEPTH(node, 2)
         _SIZE(node, len(items) + 1)
-        _HASH(node, hash(("ListLiteral", (), tuple([item._hash for item in items]))))
+        _HASH(node, hash(("ListLiteral", (), tuple(map(_HASH_OF, items)))))
     else:
         _leaf(node, ())
     return node

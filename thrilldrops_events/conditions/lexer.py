@@ -7,6 +7,7 @@ becoming another name. Literals are measured against the ``Limits`` before they 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -212,7 +213,7 @@ def scan(source: str, limits: Limits, *, lists: bool = True) -> list[Lexeme]:
         elif group == _LIST_GROUP:
             start, end = found.span(group)
             numbers = _NUMBER_ITEM.search(source, start, end) is not None
-            if end - start - 2 > longest or numbers:
+            if numbers or (end - start - 2 > longest and _long_item(longest - 2).search(source, start, end)):
                 _items(source, start, end, limits, longest, short)  # a literal may exceed the limits
             append(("list", not numbers and source.find("'", start, end) < 0, start, end))
         elif group == _END:
@@ -228,6 +229,12 @@ def _number(text: str, short: bool, source: str, start: int, limits: Limits) -> 
     if not short or "e" in text or "E" in text:
         read_number(text, limits, source=source, offset=start)
     return text
+
+
+@functools.lru_cache(maxsize=16)
+def _long_item(longest: int) -> re.Pattern[str]:
+    """Finds a string longer than ``longest`` characters in a list of plain items (or, at times, between two)."""
+    return re.compile(f"\"[^\"]{{{longest + 1},}}\"|'[^']{{{longest + 1},}}'")
 
 
 def _items(source: str, start: int, end: int, limits: Limits, longest: int, short: int) -> list[Lexeme]:

@@ -14,7 +14,7 @@ Precedence, lowest first: ``or``; ``and``; ``not``; comparisons (``== != < <= > 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from thrilldrops_events.conditions import _build as build
 from thrilldrops_events.conditions import nodes as n
@@ -248,8 +248,11 @@ class _Parser(ParseState):
         source, start, end = self.source, token[2], token[3]
         strings = build.STRINGS
         if token[1]:  # strings in double quotes
-            return [strings.get(value) or build.shared_string(value, ())
-                    for value in DOUBLE_QUOTED_ITEM.findall(source, start, end)]
+            values = DOUBLE_QUOTED_ITEM.findall(source, start, end)
+            shared = list(map(strings.get, values))
+            if all(shared):  # every one known already: no None left
+                return cast("list[n.Number | n.String | n.Boolean]", shared)
+            return [node or build.shared_string(value, ()) for node, value in zip(shared, values, strict=True)]
         return [build.shared_number(number, ()) if number else strings.get(double or single)
                 or build.shared_string(double or single, ()) for double, single, number in
                 LIST_ITEM.findall(source, start, end)]
