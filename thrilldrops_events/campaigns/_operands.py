@@ -120,8 +120,8 @@ class Residual:
 class _LocalTime:
     """The local date and time of an envelope's timestamp in one time zone, computed once per envelope.
 
-    Shared by the ``hour`` and ``weekday`` operands of that zone (``None`` out of the calendar's
-    range, as the built-ins give).
+    Its ``hour`` and ``weekday`` read it (``None`` out of the calendar's range, as the built-ins
+    give), each in one call.
     """
 
     __slots__ = ("_cache", "_zone")
@@ -130,16 +130,23 @@ class _LocalTime:
         self._zone = zone
         self._cache: tuple[Any, datetime | None] = (None, None)
 
-    def __call__(self, envelope: Any) -> datetime | None:
-        cache = self._cache
-        if cache[0] is envelope:
-            return cache[1]
+    def _moment(self, envelope: Any) -> datetime | None:
         try:
             value: datetime | None = datetime.fromtimestamp(envelope.timestamp, self._zone)
         except (OverflowError, ValueError, OSError):
             value = None
         self._cache = (envelope, value)
         return value
+
+    def hour(self, envelope: Any) -> int | None:
+        cache = self._cache
+        moment = cache[1] if cache[0] is envelope else self._moment(envelope)
+        return None if moment is None else moment.hour
+
+    def weekday(self, envelope: Any) -> int | None:
+        cache = self._cache
+        moment = cache[1] if cache[0] is envelope else self._moment(envelope)
+        return None if moment is None else moment.isoweekday()
 
 
 class Clock:
@@ -163,8 +170,7 @@ class Clock:
             self.weekday = lambda envelope: utc_weekday(envelope.timestamp)
         else:
             local = _LocalTime(where)
-            self.hour = lambda envelope: None if (moment := local(envelope)) is None else moment.hour
-            self.weekday = lambda envelope: None if (moment := local(envelope)) is None else moment.isoweekday()
+            self.hour, self.weekday = local.hour, local.weekday
 
 
 class Operands:
