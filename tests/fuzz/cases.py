@@ -7,6 +7,7 @@ a description of the broken property; each call of the library is timed, and the
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from pathlib import Path
@@ -144,8 +145,8 @@ def check_event(raw: bytes, strict: bool) -> tuple[str | None, float]:
     try:
         verdicts = {name: _verdict(timer, source, strict) for name, source in
                     [("bytes", raw), ("bytearray", bytearray(raw)), ("memoryview", memoryview(raw))]}
-        try:
-            text = raw.decode("utf-8")
+        try:  # the same document as text: bytes may be UTF-8, -16 or -32, as JSON allows (RFC 8259, 8.1)
+            text = raw.decode(json.detect_encoding(raw))
         except UnicodeDecodeError:
             text = None
         if text is not None:
