@@ -50,10 +50,12 @@ def test_the_collector_is_paused_for_a_large_batch_only_and_always_resumed() -> 
 
 
 def test_what_a_large_batch_built_goes_to_the_oldest_generation_at_once() -> None:
-    # In a fresh interpreter: in the test session, other code (threads of earlier tests) may freeze objects.
+    # In a fresh interpreter, which starts with nothing frozen: CPython 3.12.1 starts with 375 objects in the
+    # permanent generation (the library then rightly leaves them, and skips the move), so they are let go first.
     script = """
 import gc
 from thrilldrops_events.campaigns._json import BATCH, collector_paused
+gc.unfreeze()
 gc.collect()
 with collector_paused(BATCH):
     built = [[n] for n in range(10_000)]

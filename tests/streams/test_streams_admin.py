@@ -19,6 +19,7 @@ from thrilldrops_events.streams import (
     RetryPolicy,
     StreamConfigError,
     StreamConsumer,
+    TrimResult,
     parse_dead_letter,
     publish_many,
     replay_dead_letters,
@@ -60,6 +61,21 @@ def test_trim_stops_below_what_a_group_still_needs(redis_server: RedisServer) ->
     result = trim(client, STREAM, minid=ids[95])
     assert (result.deleted, result.boundary, result.held_by) == (30, ids[60], "B")  # B has not read ids[60:]
     assert client.xlen(STREAM) == 40
+
+
+def test_a_group_with_nothing_pending_holds_the_trim_at_the_first_entry_it_has_not_read(
+        redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    ids = ["5-0", "5-1", "7-0", "7-3", "8-0"]  # the ids a stream gets when the millisecond changes between adds
+    for entry_id in ids:
+        client.xadd(STREAM, {"event": "{}"}, id=entry_id)
+    read_and_ack(client, "B", read=2, acked=2)  # read up to 5-1; the next entry is 7-0, not 5-2
+    assert trim(client, STREAM, maxlen=0) == TrimResult(2, "7-0", "B")
+    assert [entry_id.decode() for entry_id, _ in client.xrange(STREAM)] == ids[2:]
+    client.xreadgroup("B", "B-1", {STREAM: ">"}, count=3)
+    client.xack(STREAM, "B", "7-0", "7-3", "8-0")
+    assert trim(client, STREAM, maxlen=0) == TrimResult(3, "8-1", None)  # all read: the least id above the last
+    assert client.xlen(STREAM) == 0
 
 
 def test_trim_without_groups_does_what_it_is_asked(redis_server: RedisServer) -> None:

@@ -125,6 +125,7 @@ class TrimResult:
     Attributes:
         deleted: Entries deleted.
         boundary: The id trimmed below (``XTRIM MINID``), or ``None`` if there was nothing to trim.
+            Where a group held the trim back, the id of the first entry it still needs.
         held_by: The consumer group whose pending or undelivered entries stopped the trim short of
             what was asked, or ``None`` if it went as far as asked.
     """
@@ -144,10 +145,16 @@ def _safe_boundary(redis_: Any, stream: str) -> tuple[EntryId | None, str | None
         delivered = _parse_id(info["last-delivered-id"])
         oldest = redis_.xpending(stream, name)["min"] if int(info["pending"]) else None
         # the oldest pending entry; or, when none is left (perhaps acknowledged meanwhile), the first not delivered
-        needed = (delivered[0], delivered[1] + 1) if oldest is None else _parse_id(oldest)
+        needed = _after(redis_, stream, delivered) if oldest is None else _parse_id(oldest)
         if safe is None or needed < safe:
             safe, holder = needed, name
     return safe, holder
+
+
+def _after(redis_: Any, stream: str, entry_id: EntryId) -> EntryId:
+    """The id of the entry after ``entry_id`` on the stream, or the least id above it if there is none yet."""
+    found = redis_.xrange(stream, min="(" + _format(entry_id), max="+", count=1)
+    return _parse_id(found[0][0]) if found else (entry_id[0], entry_id[1] + 1)
 
 
 def _maxlen_cut(redis_: Any, stream: str, maxlen: int, safe: EntryId | None) -> EntryId | None:
