@@ -66,7 +66,8 @@ def collector_paused(size: int) -> Iterator[None]:
     What the batch built is then moved to the oldest generation at once (``gc.freeze()`` then
     ``gc.unfreeze()``), rather than walked by the next collections of the young ones on its way
     there: a tenth of the time ``from_json`` took. Not if any object is frozen already (the
-    program's own, or the few hundred CPython 3.12.1 starts with): they stay frozen.
+    program's own, or the few hundred CPython 3.12.1 keeps there after each full collection): they
+    stay frozen.
     """
     if size < BATCH or not gc.isenabled():
         yield
