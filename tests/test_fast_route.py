@@ -365,6 +365,27 @@ def test_copies_get_a_fields_set_of_their_own() -> None:
     assert "balance_after" in payload.model_fields_set
 
 
+def test_models_read_fast_are_the_models_themselves() -> None:
+    import copy
+    import pickle
+
+    from pydantic import ValidationError
+
+    raw = _BASE.replace("AMOUNT", '"25.00"').replace("BALANCE", "null")
+    envelope, exact = FAST.envelope(raw, False), _exact(raw.encode(), False)
+    assert envelope is not None and exact is not None
+    for mine, theirs in ((envelope, exact), (envelope.payload, exact.payload)):
+        assert type(mine).__mro__ == type(theirs).__mro__
+        for frozen in (mine, theirs):  # refused alike: pydantic's own __setattr__ and __delattr__ still hold
+            with pytest.raises(ValidationError, match="frozen"):
+                frozen.currency = "SEK"  # type: ignore[misc,union-attr]
+            with pytest.raises(ValidationError, match="frozen"):
+                del frozen.currency  # type: ignore[misc,union-attr]
+    for again in (pickle.loads(pickle.dumps(envelope)), copy.copy(envelope), copy.deepcopy(envelope)):
+        _same(again, exact)
+    assert envelope.model_dump() == exact.model_dump() and repr(envelope) == repr(exact)
+
+
 @pytest.mark.parametrize("hidden", ["1e999999999999999999999", "9" * 101, "0." + "1" * 120, "1E-9999999999999999999"])
 @pytest.mark.parametrize("where", ["amount", "method_id", "timestamp", "x"])
 def test_a_value_hidden_under_a_duplicated_key_gets_the_exact_readers_verdict(hidden: str, where: str) -> None:

@@ -26,16 +26,17 @@ The generated function of a ``Deposit`` reads, for instance::
                 v_balance_after = money(v_balance_after, True) if m is None else m
         except TypeError:  # an array or an object: not money
             raise ValueError(LEFT)
-        payload = new(MODEL)
-        set_dict(payload, {
+        payload = new(BLANK)
+        payload.__dict__ = {
             'method_id': v_method_id,
             'currency': v_currency,
             'amount': v_amount,
             'balance_after': v_balance_after,
-        })
-        set_fields_set(payload, fields_set_of(absent) if absent else ALL)
-        set_extra(payload, extra)
-        set_private(payload, None)
+        }
+        payload.__pydantic_fields_set__ = fields_set_of(absent) if absent else ALL
+        payload.__pydantic_extra__ = extra
+        payload.__pydantic_private__ = None
+        payload.__class__ = MODEL
         return payload
 """
 
@@ -60,6 +61,7 @@ from thrilldrops_events.codecs._checks import (
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import EventPayload
+from thrilldrops_events.events._base import ContractModel
 
 __all__ = ["Builder", "EnvelopeReader", "builder", "envelope_reader", "new_model", "set_extra", "set_fields_set"]
 
@@ -75,6 +77,22 @@ EnvelopeReader = Callable[[msgspec.Struct, msgspec.Struct, "dict[str, Any] | Non
 _ENVELOPE_FIELDS_SET = frozenset(Envelope.model_fields)
 
 _new = object.__new__
+
+
+class _Blank(ContractModel):
+    """What a generated reader makes a model from: a model of no fields with ``object``'s own attribute stores.
+
+    The models' ``__setattr__`` (pydantic's, refusing to change a frozen model) leaves a reader only the slots'
+    descriptors to call, one call per slot. A ``_Blank`` takes the same values as plain attribute stores (the
+    interpreter's cheapest), then becomes the model by assigning its class: every model has ``_Blank``'s layout
+    (``ContractModel``'s: pydantic's slots, a ``__dict__`` and weak references, none added by a subclass). What
+    it has become is the model as ``model_construct`` makes it, nothing of ``_Blank`` left.
+    """
+
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
+
+
 # pydantic's slots, set through their descriptors: cheaper than a setattr by name.
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
@@ -154,9 +172,14 @@ def _lines(specs: tuple[FieldSpec, ...], envelope: tuple[str, ...] = ()) -> list
         lines += [f"    if {value} is not None:", f"        {value} = SecretStr({value})"]
     fields_set = "fields_set_of(absent) if absent else ALL" if nullable else "ALL"
     values = [f"        {spec.name!r}: {local[spec.name]}," for spec in specs]
-    return [*lines, "    payload = new(MODEL)", "    set_dict(payload, {", *values, "    })",
-            f"    set_fields_set(payload, {fields_set})", "    set_extra(payload, extra)",
-            "    set_private(payload, None)"]
+    return [*lines, *_made("payload", values, fields_set, "extra", "MODEL")]
+
+
+def _made(name: str, values: list[str], fields_set: str, extra: str, model: str) -> list[str]:
+    """The lines making a model of checked values: a ``_Blank`` given pydantic's slots, then the model's class."""
+    return [f"    {name} = new(BLANK)", f"    {name}.__dict__ = {{", *values, "    }",
+            f"    {name}.__pydantic_fields_set__ = {fields_set}", f"    {name}.__pydantic_extra__ = {extra}",
+            f"    {name}.__pydantic_private__ = None", f"    {name}.__class__ = {model}"]
 
 
 def _envelope_lines(specs: tuple[FieldSpec, ...]) -> list[str]:
@@ -174,9 +197,8 @@ def _envelope_lines(specs: tuple[FieldSpec, ...]) -> list[str]:
     keys = len(names) + 2 + len(specs)  # and event_type, and the variant
     counted = f"{keys} - len(absent)" if any(spec.nullable for spec in specs) else f"{keys}"
     return [f"    {''.join(f'e_{name}, ' for name in names)}_ = astuple(wire)", *_lines(specs, ids),
-            "    envelope = new(ENVELOPE)", "    set_dict(envelope, {", *values, "        'payload': payload,",
-            "    })", "    set_fields_set(envelope, ENVELOPE_FIELDS_SET)", "    set_extra(envelope, {})",
-            "    set_private(envelope, None)", f"    return envelope, {counted}"]
+            *_made("envelope", [*values, "        'payload': payload,"], "ENVELOPE_FIELDS_SET", "{}", "ENVELOPE"),
+            f"    return envelope, {counted}"]
 
 
 def _compile(event_type: EventType, source: str, name: str) -> Any:
@@ -194,7 +216,7 @@ def _compile(event_type: EventType, source: str, name: str) -> Any:
         "CURRENCY": CURRENCY, "currency": currency, "AMOUNT": AMOUNT, "amount": amount, "money": money,
         "SecretStr": SecretStr, "MODEL": event_type.model, "ENVELOPE": Envelope,
         "ALL": names, "fields_set_of": fields_set_of, "ENVELOPE_FIELDS_SET": _ENVELOPE_FIELDS_SET, "new": _new,
-        "set_dict": _set_dict, "set_fields_set": _set_fields_set, "set_extra": _set_extra, "set_private": _set_private,
+        "BLANK": _Blank,
     }
     exec(compile(source, f"<{name} of {event_type.value}>", "exec", dont_inherit=True), namespace)
     return namespace[name]
