@@ -34,8 +34,10 @@ def _run(body: str) -> tuple[float, float]:
     """(CPU seconds, peak MiB) of a fresh process running ``body``."""
     done = subprocess.run([sys.executable, "-c", _MEASURED.format(body=body)], stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, check=False)
-    seconds, peak = done.stderr.strip().splitlines()[-1].split()
-    return float(seconds), float(peak)
+    last = (done.stderr.strip().splitlines() or [""])[-1].split()
+    if done.returncode or len(last) != 2:
+        raise RuntimeError(f"the measured process failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    return float(last[0]), float(last[1])
 
 
 def _file(lines: list[bytes], count: int, directory: str) -> str:
