@@ -46,11 +46,16 @@ def population(name: str, count: int, seed: int) -> Config:
     return campaign_config(POPULATIONS[name], count, seed=seed)
 
 
-def events_of(name: str, count: int, seed: int) -> list[Envelope]:
-    """The event stream matched against a population."""
+#: The timestamps of the events: ``(days they span, in time order)``.
+TIMESTAMPS = {"month": (30, False), "year": (365, False), "ordered": (30, True)}
+
+
+def events_of(name: str, count: int, seed: int, timestamps: str = "month") -> list[Envelope]:
+    """The event stream matched against a population (``classic``: its own, over a month)."""
     if name == "classic":
         return campaign_classic.generate_events(count, seed=seed)
-    return event_stream(count, seed=seed)
+    days, ordered = TIMESTAMPS[timestamps]
+    return event_stream(count, seed=seed, days=days, ordered=ordered)
 
 
 class NaiveLoop:
@@ -175,6 +180,8 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=200, help="changes timed per kind and scope")
     parser.add_argument("--others-at", default=None,
                         help="comma-separated campaign counts for the populations after the first (default: --sizes)")
+    parser.add_argument("--timestamps", choices=list(TIMESTAMPS), default="month",
+                        help="event timestamps: random over a month (default) or a year, or a month in time order")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     names = (args.populations or ("hard" if args.quick else "hard,wide,zones,weak,classic")).split(",")
@@ -184,7 +191,7 @@ def main() -> int:
     table: list[tuple[str, ...]] = []
     others = [int(size) for size in args.others_at.split(",")] if args.others_at else sizes
     for name in names:
-        events = events_of(name, event_count, args.seed + 4)
+        events = events_of(name, event_count, args.seed + 4, args.timestamps)
         previous = None
         for size in sizes if name == names[0] else others:
             config = population(name, size, args.seed)
@@ -208,7 +215,8 @@ def main() -> int:
     config = population(names[0], largest, args.seed)
     fresh = [{**entry, "id": f"new-{entry['id']}"} for entry in population(names[0], largest, args.seed + 1)]
     changes = change_latencies(CampaignSet.from_json(config), config, fresh, args.changes)
-    print(f"{event_count} events per population (naive loop timed on {naive_count}); µs per match, best of "
+    print(f"{event_count} events per population, timestamps: {args.timestamps} (naive loop timed on {naive_count}); "
+          "µs per match, best of "
           "interleaved rounds; build in seconds; memory of a 10,000 set in MiB (tracemalloc)")
     head = ("population", "N", "matches", "naive µs", "match µs", "speed-up", "growth", "from_json s", "add() s",
             "MiB")

@@ -328,8 +328,11 @@ def _dumps(value: Any) -> str:
     return json.dumps(value)
 
 
-def event_stream(count: int, seed: int = 11) -> list[Envelope]:
-    """``count`` envelopes read from wire JSON: repeated players and games, a month of timestamps."""
+def event_stream(count: int, seed: int = 11, *, days: int = 30, ordered: bool = False) -> list[Envelope]:
+    """``count`` envelopes read from wire JSON: repeated players and games, timestamps over ``days`` days.
+
+    The timestamps are drawn at random over the span, or, ``ordered``, given out in time order (a live stream).
+    """
     rng = random.Random(seed)
     types = list(EVENT_MIX)
     weights = list(EVENT_MIX.values())
@@ -341,10 +344,13 @@ def event_stream(count: int, seed: int = 11) -> list[Envelope]:
         operator, brand = rng.choice(BRANDS)
         player = _zipf(rng, players, 0.7)
         wire = {"operator_id": operator, "brand_id": brand, "player_id": player,
-                "timestamp": start + rng.randint(0, 30 * 86_400),
+                "timestamp": start + rng.randint(0, days * 86_400),
                 "event_type": {event_type: _payload(rng, event_type, player, brand)}}
-        out.append(decode(_dumps(wire)))
-    return out
+        out.append(wire)
+    if ordered:
+        for wire, moment in zip(out, sorted(wire["timestamp"] for wire in out), strict=True):
+            wire["timestamp"] = moment
+    return [decode(_dumps(wire)) for wire in out]
 
 
 POPULATIONS = {
