@@ -5,8 +5,10 @@ facets hold (the k-index's postings as bit sets: AND, OR and XOR of ints of tens
 bits run in C in about a microsecond). A match starts from every live slot and, facet by facet
 (scope first), removes the slots the event's value for that operand rules out, skipping a facet
 none of the remaining candidates has an atom on (its operand is then not even computed), and
-stopping when none remain. The few survivors with something left to decide (a residual clause, or
-a range whose bound fell in a boundary block) are checked exactly; the rest match.
+stopping when none remain. The facets on the local clock of the timestamp (hour and weekday
+windows) come last, visited as one (``_clocks``). The few survivors with something left to decide
+(a residual clause, or a range whose bound fell in a boundary block) are checked exactly; the rest
+match.
 
 A slot keeps its order key, campaign id and exact checks; the key gives the set's order (the
 campaign's place, then the branch). Slots are given out so that a higher slot has a higher key
@@ -27,6 +29,7 @@ from typing import Any, TypeVar
 from thrilldrops_events.campaigns._atoms import Atom
 from thrilldrops_events.campaigns._bits import ascending, bits_of, slots_of
 from thrilldrops_events.campaigns._bounds import Bounds
+from thrilldrops_events.campaigns._clocks import Clocks
 from thrilldrops_events.campaigns._facets import Facet
 from thrilldrops_events.campaigns._operands import Check, MatchState, Operand
 from thrilldrops_events.conditions.runtime import read_context
@@ -75,6 +78,11 @@ def _step(facet: Facet, live: int) -> Step:
             rest if facet.excluded or facet.ranged else None)
 
 
+def _timed(facet: Facet) -> bool:
+    """Whether a facet has set atoms only, on the hour or the weekday of the timestamp (read by a clock)."""
+    return facet.operand.clock is not None and not facet.excluded and not facet.ranged
+
+
 class EventIndex:
     """The campaigns of one event type (see the module's docstring).
 
@@ -89,7 +97,9 @@ class EventIndex:
             ``scattered``, when every campaign's branches were filed one after the other).
         chained: Whether they are (then repeats of a campaign are found by ``followers``).
         order: The facets, in the order a match visits them.
-        plan: The facets of ``order`` as a match reads them.
+        plan: The facets of ``order`` as a match reads them, but for those of ``clocks``.
+        clocks: The facets with set atoms only on the hour or the weekday of the timestamp, visited
+            as one after the others (``None`` if there are none).
         facets: The facets by operand.
         campaigns: How many campaigns it holds (with or without slots).
         multi: How many of them have more than one slot.
@@ -98,8 +108,8 @@ class EventIndex:
     """
 
     __slots__ = ("_chunks", "_copied", "_free", "_last", "_names", "_next", "_recent", "_spare", "campaigns",
-                 "chained", "context", "context_types", "disorder", "extra", "facets", "followers", "live", "multi",
-                 "order", "plan", "readers", "residual", "scattered")
+                 "chained", "clocks", "context", "context_types", "disorder", "extra", "facets", "followers", "live",
+                 "multi", "order", "plan", "readers", "residual", "scattered")
 
     def __init__(self) -> None:
         self.live = self.residual = self.disorder = self.followers = self.scattered = self.extra = 0
@@ -108,6 +118,7 @@ class EventIndex:
         self.facets: dict[Operand, Facet] = {}
         self.order: tuple[Facet, ...] = ()
         self.plan: tuple[Step, ...] = ()
+        self.clocks: Clocks | None = None
         self.campaigns = self.multi = 0
         self.readers: dict[int, Reader] = {}
         self.context: dict[str, tuple[Any, int]] = {}
@@ -269,7 +280,9 @@ class EventIndex:
             if id(facet) in copied:
                 facet.finish()
         self.order = tuple(sorted(self.facets.values(), key=lambda facet: (facet.rank, -facet.slots)))
-        self.plan = tuple(_step(facet, self.live) for facet in self.order)
+        timed = [facet for facet in self.order if _timed(facet)]
+        self.plan = tuple(_step(facet, self.live) for facet in self.order if not _timed(facet))
+        self.clocks = Clocks(timed, self.live) if timed else None
         self.chained = self.extra == self.followers.bit_count() + self.scattered.bit_count()
         self.context_types = {name: kind for name, (kind, _) in self.context.items()}
         self._copied = None
@@ -326,6 +339,11 @@ class EventIndex:
                         high, edge = highs.failing(value)
                         candidates ^= candidates & (fail | high)
                         check |= boundary | edge
+            if not candidates:
+                return 0, 0
+        clocks = self.clocks
+        if clocks is not None and clocks.every & candidates:
+            candidates = clocks.narrow(envelope, candidates)
             if not candidates:
                 return 0, 0
         return candidates, (check | self.residual) & candidates

@@ -81,15 +81,18 @@ class Operand:
         read: ``read(envelope)`` gives its value for an event.
         derived: Whether it is computed (a call, arithmetic) rather than a field read.
         users: How many atoms of the set use it.
+        clock: For the hour or the weekday of the timestamp read by a ``Clock``, that clock (its value
+            depends on the timestamp alone); else ``None``.
     """
 
-    __slots__ = ("derived", "node", "read", "users")
+    __slots__ = ("clock", "derived", "node", "read", "users")
 
-    def __init__(self, node: Node, read: Read) -> None:
+    def __init__(self, node: Node, read: Read, clock: Clock | None = None) -> None:
         self.node = node
         self.read = read
         self.users = 0
         self.derived = not isinstance(node, n.FieldRef)
+        self.clock = clock
 
     def __repr__(self) -> str:
         return f"<Operand {self.node.text[:60]}>"
@@ -156,13 +159,15 @@ class Clock:
     the built-ins give), shared by every campaign of the set that reads that zone.
 
     Attributes:
+        zone: The time zone (``None``: UTC).
         hour: Reads the hour.
         weekday: Reads the weekday.
     """
 
-    __slots__ = ("hour", "weekday")
+    __slots__ = ("hour", "weekday", "zone")
 
     def __init__(self, where: tzinfo | None) -> None:
+        self.zone = where
         self.hour: Read
         self.weekday: Read
         if where is None:
@@ -203,7 +208,7 @@ class Operands:
             case n.Call("hour" | "weekday" as part, (n.FieldRef("event", "timestamp"), *zone)):
                 clock = self._clock(tuple(zone))
                 if clock is not None:
-                    return Operand(node, clock.hour if part == "hour" else clock.weekday)
+                    return Operand(node, clock.hour if part == "hour" else clock.weekday, clock)
         return Operand(node, _Derived(closure_of(checked, node)))
 
     def _clock(self, zone: tuple[Node, ...]) -> Clock | None:
