@@ -28,7 +28,6 @@ from typing import Any, TypeVar
 
 from thrilldrops_events.campaigns._atoms import Atom
 from thrilldrops_events.campaigns._bits import ascending, bits_of, slots_of
-from thrilldrops_events.campaigns._bounds import Bounds
 from thrilldrops_events.campaigns._clocks import Clocks
 from thrilldrops_events.campaigns._facets import Facet
 from thrilldrops_events.campaigns._operands import Check, MatchState, Operand
@@ -63,9 +62,11 @@ _SPARE = 64
 _RECENT = 16
 #: One facet as a match reads it: ``(every, read, free, accept.get, rest)``: ``free`` is the slots in
 #: use without a set atom on it (``None`` if no slot has one), and ``rest`` is ``None`` or, for a
-#: facet with not-set or range atoms, ``(excluded.get or None, ranged, lows, highs)`` (see ``Facet``).
+#: facet with not-set or range atoms, ``(excluded.get or None, ranged, lows.failing, highs.failing)``
+#: (see ``Facet``; a side without bounds is ``None``).
+Failing = Callable[[Any], tuple[int, int]]
 Step = tuple[int, Callable[[Any], Any], "int | None", Callable[[Any, int], int],
-             "tuple[Callable[[Any, int], int] | None, int, Bounds, Bounds] | None"]
+             "tuple[Callable[[Any, int], int] | None, int, Failing | None, Failing | None] | None"]
 
 
 def _same(value: T) -> T:
@@ -73,7 +74,8 @@ def _same(value: T) -> T:
 
 
 def _step(facet: Facet, live: int) -> Step:
-    rest = (facet.excluded.get if facet.excluded else None, facet.ranged, facet.lows, facet.highs)
+    rest = (facet.excluded.get if facet.excluded else None, facet.ranged,
+            facet.lows.failing if facet.lows.size else None, facet.highs.failing if facet.highs.size else None)
     return (facet.every, facet.read, live ^ facet.constrained if facet.constrained else None, facet.accept.get,
             rest if facet.excluded or facet.ranged else None)
 
@@ -335,10 +337,17 @@ class EventIndex:
                     if value is None:  # null fails every ordering
                         candidates ^= candidates & ranged
                     else:
-                        fail, boundary = lows.failing(value)
-                        high, edge = highs.failing(value)
-                        candidates ^= candidates & (fail | high)
-                        check |= boundary | edge
+                        if lows is None:
+                            assert highs is not None
+                            fail, boundary = highs(value)
+                        else:
+                            fail, boundary = lows(value)
+                            if highs is not None:
+                                high, edge = highs(value)
+                                fail |= high
+                                boundary |= edge
+                        candidates ^= candidates & fail
+                        check |= boundary
             if not candidates:
                 return 0, 0
         clocks = self.clocks
@@ -371,6 +380,8 @@ class EventIndex:
         if self.disorder & candidates:
             slots = sorted(slots_of(candidates), key=lambda slot: self.slot(slot)[0])
             found = [self.slot(slot)[1] for slot in slots]
+        elif len(self._names) == 1:  # the slots' order: the ids by one map
+            found = list(map(self._names[0].__getitem__, ascending(candidates)))
         else:  # the slots' order: the ids of each run of NAMES slots by one map
             found = []
             for names in self._names:
