@@ -51,30 +51,38 @@ class Clocks:
     """The facets of one index on the local clock of the timestamp, with the slots they let through per quarter-hour.
 
     Attributes:
+        facets: The facets.
+        universe: Every slot the facets' steps cover.
         every: The slots with an atom on any of them (visited only when a candidate has one).
     """
 
-    __slots__ = ("_keys", "_limit", "_live", "_seen", "_sets", "_steps", "_zones", "every")
+    __slots__ = ("_keys", "_limit", "_seen", "_sets", "_steps", "_zones", "every", "facets", "universe")
 
-    def __init__(self, facets: Sequence[Facet], live: int) -> None:
-        """Visit ``facets`` (set atoms only, each on a ``Clock``'s hour or weekday) of an index of slots ``live``."""
-        self._steps = tuple((facet.every, facet.read, live ^ facet.constrained, facet.accept.get) for facet in facets)
+    def __init__(self, facets: tuple[Facet, ...], steps: Sequence[tuple[Any, ...]], universe: int) -> None:
+        """Visit ``facets`` (set atoms only, each on a ``Clock``'s hour or weekday).
+
+        Args:
+            facets: The facets.
+            steps: Each facet's step in the index's plan, ``(every, read, free, accept.get, rest)``.
+            universe: Every slot the steps cover (the slots of ``free`` are within it).
+        """
+        self.facets = facets
+        self.universe = universe
+        self._steps = tuple(step[:4] for step in steps)
         every = 0
-        for facet in facets:
-            every |= facet.every
-        self.every = every
-        self._live = live
         zones: dict[int, tzinfo] = {}
         for facet in facets:
+            every |= facet.every
             clock = facet.operand.clock
             assert clock is not None
             if clock.zone is not None:
-                zones.setdefault(id(clock.zone), clock.zone)
+                zones[id(clock.zone)] = clock.zone
+        self.every = every
         self._zones = tuple(zones.values())
         self._keys: dict[int, int | None] = {}  # quarter-hour: the slots let through (None: not exact)
         self._seen: set[int] = set()  # quarter-hours met once
         self._sets: dict[tuple[Any, ...], int] = {}  # the facets' values: the slots let through
-        self._limit = max(_FEWEST, min(_MOST, _BYTES // max(1, (live.bit_length() + 7) >> 3)))
+        self._limit = max(_FEWEST, min(_MOST, _BYTES // max(1, (universe.bit_length() + 7) >> 3)))
 
     def narrow(self, envelope: Any, candidates: int) -> int:
         """The ``candidates`` that every facet lets ``envelope`` through."""
@@ -121,7 +129,7 @@ class Clocks:
             if len(sets) >= self._limit:  # the keys hold the sets dropped: they go too
                 sets.clear()
                 keys.clear()
-            passing = self._live
+            passing = self.universe
             for (_, _, free, accept), value in zip(self._steps, values, strict=True):
                 passing &= free | accept(value, 0)
             sets[values] = passing

@@ -60,8 +60,8 @@ EMPTY_SLOT: Slot = (-1, "", ())
 _SPARE = 64
 #: How many of the slots freed last a new branch tries before the others.
 _RECENT = 16
-#: One facet as a match reads it: ``(every, read, free, accept.get, rest)``: ``free`` is the slots in
-#: use without a set atom on it (``None`` if no slot has one), and ``rest`` is ``None`` or, for a
+#: One facet as a match reads it: ``(every, read, free, accept.get, rest)``: ``free`` is the slots
+#: below the index's capacity without a set atom on it (``None`` if no slot has one), and ``rest`` is ``None`` or, for a
 #: facet with not-set or range atoms, ``(excluded.get or None, ranged, lows.failing, highs.failing)``
 #: (see ``Facet``; a side without bounds is ``None``).
 Failing = Callable[[Any], tuple[int, int]]
@@ -73,16 +73,17 @@ def _same(value: T) -> T:
     return value
 
 
-def _step(facet: Facet, live: int) -> Step:
+def _step(facet: Facet, universe: int) -> Step:
     rest = (facet.excluded.get if facet.excluded else None, facet.ranged,
             facet.lows.failing if facet.lows.size else None, facet.highs.failing if facet.highs.size else None)
-    return (facet.every, facet.read, live ^ facet.constrained if facet.constrained else None, facet.accept.get,
+    return (facet.every, facet.read, universe ^ facet.constrained if facet.constrained else None, facet.accept.get,
             rest if facet.excluded or facet.ranged else None)
 
 
-def _timed(facet: Facet) -> bool:
-    """Whether a facet has set atoms only, on the hour or the weekday of the timestamp (read by a clock)."""
-    return facet.operand.clock is not None and not facet.excluded and not facet.ranged
+def _capacity(slots: int) -> int:
+    """How many slots the facets' steps cover for an index of ``slots`` slots: rounded up, so it changes seldom."""
+    step = max(256, 1 << max(0, slots.bit_length() - 3))
+    return -(-max(slots, 1) // step) * step
 
 
 class EventIndex:
@@ -109,9 +110,9 @@ class EventIndex:
         context_types: The context values its campaigns read, with their types.
     """
 
-    __slots__ = ("_chunks", "_copied", "_free", "_last", "_names", "_next", "_recent", "_spare", "campaigns",
-                 "chained", "clocks", "context", "context_types", "disorder", "extra", "facets", "followers", "live",
-                 "multi", "order", "plan", "readers", "residual", "scattered")
+    __slots__ = ("_cap", "_chunks", "_copied", "_free", "_last", "_names", "_next", "_recent", "_spare", "_steps",
+                 "campaigns", "chained", "clocks", "context", "context_types", "disorder", "extra", "facets",
+                 "followers", "live", "multi", "order", "plan", "readers", "residual", "scattered")
 
     def __init__(self) -> None:
         self.live = self.residual = self.disorder = self.followers = self.scattered = self.extra = 0
@@ -130,6 +131,8 @@ class EventIndex:
         self._free = self._spare = self._next = 0
         self._recent: list[int] = []
         self._copied: set[int] | None = set()
+        self._steps: dict[Facet, Step] = {}
+        self._cap = 0
 
     # -- the writer's side ----------------------------------------------------------------------
 
@@ -146,6 +149,7 @@ class EventIndex:
         other._names = list(self._names)
         other._free, other._spare, other._next = self._free, self._spare, self._next
         other._recent = list(self._recent)
+        other._steps, other._cap, other.clocks = self._steps, self._cap, self.clocks
         return other
 
     def _mine(self, value: T, copy: Callable[[T], T]) -> T:
@@ -282,9 +286,29 @@ class EventIndex:
             if id(facet) in copied:
                 facet.finish()
         self.order = tuple(sorted(self.facets.values(), key=lambda facet: (facet.rank, -facet.slots)))
-        timed = [facet for facet in self.order if _timed(facet)]
-        self.plan = tuple(_step(facet, self.live) for facet in self.order if not _timed(facet))
-        self.clocks = Clocks(timed, self.live) if timed else None
+        # the steps of the facets this draft did not change are the published index's, while the capacity holds
+        cap = _capacity(self._next)
+        universe = (1 << cap) - 1
+        known = self._steps if cap == self._cap else {}
+        steps: dict[Facet, Step] = {}
+        plan: list[Step] = []
+        found: list[Facet] = []
+        for facet in self.order:
+            step = known.get(facet)
+            if step is None:
+                step = _step(facet, universe)
+            steps[facet] = step
+            if facet.operand.clock is not None and not facet.excluded and not facet.ranged:
+                found.append(facet)
+            else:
+                plan.append(step)
+        self._steps, self._cap, self.plan = steps, cap, tuple(plan)
+        timed = tuple(found)
+        clocks = self.clocks
+        if not timed:
+            self.clocks = None
+        elif clocks is None or clocks.facets != timed or clocks.universe != universe:  # else its keys still hold
+            self.clocks = Clocks(timed, [steps[facet] for facet in timed], universe)
         self.chained = self.extra == self.followers.bit_count() + self.scattered.bit_count()
         self.context_types = {name: kind for name, (kind, _) in self.context.items()}
         self._copied = None
