@@ -1,0 +1,129 @@
+"""Hour and weekday windows in several zones, visited as one: ``match`` stays the naive loop's answer.
+
+The slots the windows let through are kept per quarter-hour of the timestamp (filled by the second
+event of a quarter-hour). Proved on Hypothesis-made sets of windows in zones with daylight saving
+time, half- and quarter-hour offsets, an offset of local mean time that is not a whole
+quarter-hour (Monrovia until 1972) and the end of the calendar, with events in the same
+quarter-hour, around offset changes, and the set changed between matches.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from thrilldrops_events import CampaignSet, Envelope, EventType
+from thrilldrops_events.campaigns._clocks import QUARTER
+from thrilldrops_events.codecs.json import decode
+from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.testing import envelopes
+
+_ZONES = ["Europe/Malta", "America/Sao_Paulo", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe",
+          "Africa/Monrovia", "America/St_Johns", "Pacific/Chatham", "Pacific/Kiritimati", "UTC"]
+#: Moments around which events fall: offset changes (Europe, Lord Howe's half-hour one, Monrovia's
+#: change from -0:44:30), a new hour in Monrovia at 00:44:30 UTC, an ordinary day, and the last
+#: second of the calendar.
+_MOMENTS = [1774746000, 1792890000, 1775314800, 63594000, 63592000, 2670, 1777852800, 253402300799]
+_STAMP = n.FieldRef("event", "timestamp")
+
+
+def _number(value: int) -> n.Number:
+    return n.Number(Decimal(value))
+
+
+@st.composite
+def _window(draw: st.DrawFn) -> Any:
+    """One hour or weekday window, in a zone or in UTC."""
+    zone = draw(st.sampled_from([*_ZONES, None]))
+    part = draw(st.sampled_from(["hour", "weekday"]))
+    call = n.Call(part, (_STAMP,) if zone is None else (_STAMP, n.String(zone)))
+    values = range(24) if part == "hour" else range(1, 8)
+    shape = draw(st.integers(0, 2))
+    if shape == 0:
+        chosen = draw(st.lists(st.sampled_from(values), min_size=1, max_size=6, unique=True))
+        return n.In(call, n.ListLiteral(tuple(_number(v) for v in sorted(chosen))), negated=draw(st.booleans()))
+    if shape == 1:
+        low = draw(st.sampled_from(values))
+        high = low + draw(st.integers(1, 8))
+        return n.And((n.Compare(">=", call, _number(low)), n.Compare("<", call, _number(high))))
+    return n.Compare(draw(st.sampled_from(["==", "!=", ">=", "<"])), call, _number(draw(st.sampled_from(values))))
+
+
+@st.composite
+def _condition(draw: st.DrawFn) -> Any:
+    parts = draw(st.lists(_window(), min_size=1, max_size=3))
+    if draw(st.integers(0, 4)) == 0:
+        parts.append(n.Compare(">=", n.FieldRef("payload", "amount"), _number(draw(st.integers(0, 50)))))
+    node = parts[0] if len(parts) == 1 else n.And(tuple(parts))
+    if draw(st.integers(0, 5)) == 0:
+        node = n.Or((node, draw(_window())))
+    return node
+
+
+@st.composite
+def _events(draw: st.DrawFn) -> list[Envelope]:
+    """Events around the moments, several in one quarter-hour (the second fills its key)."""
+    out = []
+    for _ in range(draw(st.integers(1, 6))):
+        moment = draw(st.sampled_from(_MOMENTS))
+        base = min(_MOMENTS[-1], max(0, moment + draw(st.one_of(st.integers(-60, 60),
+                                                                  st.integers(-3 * QUARTER, 3 * QUARTER)))))
+        envelope = draw(envelopes(EventType.DEPOSIT))
+        for offset in draw(st.lists(st.one_of(st.integers(-60, 60), st.integers(-QUARTER, QUARTER)), min_size=1,
+                                    max_size=4)):
+            out.append(envelope.model_copy(update={"timestamp": min(_MOMENTS[-1], max(0, base + offset))}))
+    return out
+
+
+def _check(campaigns: CampaignSet, events: list[Envelope]) -> None:
+    for _ in range(2):  # the first time a quarter-hour is met, then from its key
+        for envelope in events:
+            assert campaigns.match(envelope) == campaigns.match_naive(envelope)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_condition(), min_size=1, max_size=12), _events(), st.data())
+def test_windows_in_many_zones_match_as_the_naive_loop(conditions: list[Any], events: list[Envelope],
+                                                       data: st.DataObject) -> None:
+    campaigns = CampaignSet()
+    for number, node in enumerate(conditions):
+        campaigns.add(f"c{number}", EventType.DEPOSIT, node.text)
+    _check(campaigns, events)
+    for number in data.draw(st.lists(st.integers(0, len(conditions) - 1), max_size=4, unique=True)):
+        if data.draw(st.booleans()):
+            campaigns.remove(f"c{number}")
+        else:
+            campaigns.replace(f"c{number}", EventType.DEPOSIT, data.draw(_condition()).text)
+        _check(campaigns, events)
+    campaigns.add("late", EventType.DEPOSIT, data.draw(_condition()).text)
+    _check(campaigns, events)
+
+
+def _deposit(moment: int) -> Envelope:
+    return decode(json.dumps({"operator_id": "op-1", "brand_id": "b-1", "player_id": "p-1", "timestamp": moment,
+                              "event_type": {"Deposit": {"method_id": "visa", "currency": "EUR", "amount": "10.00",
+                                                         "balance_after": None}}}))
+
+
+def test_a_quarter_hour_keeps_the_windows_answer_unless_an_offset_is_not_whole_quarter_hours() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("evening", EventType.DEPOSIT, 'hour(event.timestamp, "Europe/Malta") >= 18')
+    campaigns.add("monday", EventType.DEPOSIT, 'weekday(event.timestamp, "Asia/Kolkata") == 1')
+    campaigns.add("night", EventType.DEPOSIT, 'hour(event.timestamp, "Africa/Monrovia") in [23, 0]')
+    clocks = campaigns._store.views[EventType.DEPOSIT].clocks
+    assert clocks is not None
+    ordinary = 1777852800 + 17 * 3600  # Monday 2026-05-04 19:00 in Malta, 22:30 in Kolkata
+    change = 1792890000  # Malta's clocks go back at 01:00 UTC on 2026-10-25: the quarter-hours meet there
+    old = 1800  # Monrovia was 44 minutes 30 seconds behind UTC: 23:15:30 on 1969-12-31
+    moments = (ordinary, ordinary + 60, change - 300, change - 200, change + 10, change + 20, old, old + 10)
+    for moment in moments:
+        assert campaigns.match(_deposit(moment)) == campaigns.match_naive(_deposit(moment))
+    keys = clocks._keys
+    assert all(keys[moment // QUARTER] is not None for moment in (ordinary, change - 300, change + 10))
+    assert old // QUARTER in keys and keys[old // QUARTER] is None
+    assert campaigns.match(_deposit(ordinary + 120)) == ["evening", "monday"]
+    assert campaigns.match(_deposit(old + 20)) == ["night"]
