@@ -6,7 +6,7 @@ operations, for every event. What they let through depends on the timestamp alon
 through the local hours and weekdays, so ``Clocks`` visits them as one: the slots they let
 through are kept per quarter-hour of UTC (the key ``timestamp // 900``), shared by the quarter-hours
 that give every facet the same value (a quarter-hour of Monday 10:00 in every zone gives what the
-next Monday's does).
+next Monday's does). The facets' steps are the index's (their free slots within ``universe``).
 
 A quarter-hour is a key only if it is *exact*: every zone's offset from UTC is a multiple of 15
 minutes and the same at its first and last second (so the local hour and weekday are the same all
