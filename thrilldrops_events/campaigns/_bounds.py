@@ -189,13 +189,14 @@ class Bounds:
         size: How many entries it holds.
     """
 
-    __slots__ = ("_blocks", "_changes", "_cum", "_firsts", "_owned", "lower", "size")
+    __slots__ = ("_blocks", "_changes", "_cum", "_firsts", "_owned", "_starts", "lower", "size")
 
     def __init__(self, lower: bool) -> None:
         self.lower = lower
         self.size = 0
         self._blocks: list[_Block] = []
         self._firsts: list[Entry] = []
+        self._starts: list[Any] = []  # the bound of each block's first entry (set by ``finish``)
         self._cum: list[int] | None = [0]  # None: to recompute in ``finish``
         self._owned: dict[int, _Block] | None = {}  # the blocks this copy made, by id
         self._changes = 0
@@ -304,13 +305,17 @@ class Bounds:
                 block.regroup(lower)
         if self._cum is None:
             self._cum = _accumulate([block.total(lower) for block in self._blocks], lower)
+        self._starts = [bound for bound, _, _ in self._firsts]
         self._owned = None
 
     def failing(self, value: Any) -> tuple[int, int]:
         """``(slots whose bound value fails, slots of the boundary group to check)``; ``value`` is not null."""
         cum = self._cum
         assert cum is not None
-        j = bisect_right(self._firsts, (value, 0.5))  # blocks before j start below the probe
+        starts = self._starts
+        j = bisect_right(starts, value)  # blocks before j start below the probe, but for those that start
+        while j and starts[j - 1] == value and self._firsts[j - 1][1]:  # with a bound equal to ``value`` of rank 1
+            j -= 1
         if j == 0:
             return (cum[0], 0) if self.lower else (0, 0)
         block = self._blocks[j - 1]
