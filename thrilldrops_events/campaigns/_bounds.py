@@ -14,7 +14,7 @@ compare as Python compares them, so ``20 == 20.00``.) The entries are cut into *
 failing side is accumulated: a lower list keeps, per block, the union of the slots (a Python int
 used as a bit set) of every block from it on, and, in each block, the union of every group from
 each group on; an upper list keeps the unions of everything before instead. So one bisection over
-the blocks' first entries and one in the block give every failing slot as the OR of two
+the bounds the blocks start with and one in the block give every failing slot as the OR of two
 precomputed ints, except the slots of the one group the probe falls into, returned as *to check*:
 the caller checks the few of them that survive every other facet exactly (a group's slots are the
 XOR of two neighbouring unions, since a slot is filed once).
