@@ -5,17 +5,19 @@ An index holds one facet per zone and part (``hour(event.timestamp, "Europe/Malt
 operations, for every event. What they let through depends on the timestamp alone, and only
 through the local hours and weekdays, so ``Clocks`` visits them as one: the slots they let
 through are kept per quarter-hour of UTC (the key ``timestamp // 900``), shared by the quarter-hours
-that give every facet the same value (a quarter-hour of Monday 10:00 in every zone gives what the
-next Monday's does). The facets' steps are the index's (their free slots within ``universe``).
+that give every zone the same hour and weekday (a quarter-hour of Monday 10:00 in every zone gives
+what the next Monday's does). The facets' steps are the index's (their free slots within ``universe``).
 
 A quarter-hour is a key only if it is *exact*: every zone's offset from UTC is a multiple of 15
 minutes and the same at its first and last second (so the local hour and weekday are the same all
 through it; an offset changes at most once within a quarter-hour), and every value is in the
 calendar's range. Any other (a quarter-hour a zone's offset changes in, an offset of local mean
-time, a timestamp out of range) is visited facet by facet, as is a quarter-hour the first time it
-is met (a stream of events far apart costs what it did; the second event of a quarter-hour fills
-its key). The keys are kept per published index (a new index starts empty) and bounded: past the
-bound they are dropped and filled again.
+time, a timestamp out of range) is visited facet by facet, as is a quarter-hour the first times it
+is met: filling a key costs two local times per zone, so it waits until the quarter-hour has been
+met ``1 + zones // 8`` times (once for fewer than 8 zones, twice for a dozen, 38 times for 300). A
+stream of events far apart costs what it did, and a live stream fills each key within its first
+events. The keys are kept per published index (kept by the next one while the facets are the same)
+and bounded: past the bound they are dropped and filled again.
 """
 
 from __future__ import annotations
@@ -25,26 +27,21 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from thrilldrops_events.campaigns._facets import Facet
+from thrilldrops_events.conditions.runtime import utc_hour, utc_weekday
 
 __all__ = ["QUARTER", "Clocks"]
 
 #: The seconds of one key of the timestamp (a quarter-hour: every zone's offset is a multiple of it).
 QUARTER = 900
 _QUARTER_DELTA = timedelta(seconds=QUARTER)
-#: The most quarter-hours kept (each holds a reference to a shared set).
+#: The most quarter-hours kept (each holds a reference to a shared set), and met without a key.
 _KEYS = 1 << 16
 #: The bytes the distinct sets of slots kept by one index may take (and the fewest and most of them).
 _BYTES = 16 << 20
 _FEWEST, _MOST = 256, 4096
 
-
-class _Moment:
-    """An envelope as a clock reads it: only its timestamp."""
-
-    __slots__ = ("timestamp",)
-
-    def __init__(self, timestamp: int) -> None:
-        self.timestamp = timestamp
+#: The hour and weekday of each zone, then of UTC, in one quarter-hour.
+Clock = tuple[tuple[int, int], ...]
 
 
 class Clocks:
@@ -56,7 +53,8 @@ class Clocks:
         every: The slots with an atom on any of them (visited only when a candidate has one).
     """
 
-    __slots__ = ("_keys", "_limit", "_seen", "_sets", "_steps", "_zones", "every", "facets", "universe")
+    __slots__ = ("_keys", "_limit", "_met", "_patience", "_places", "_sets", "_steps", "_zones", "every", "facets",
+                 "universe")
 
     def __init__(self, facets: tuple[Facet, ...], steps: Sequence[tuple[Any, ...]], universe: int) -> None:
         """Visit ``facets`` (set atoms only, each on a ``Clock``'s hour or weekday).
@@ -70,18 +68,27 @@ class Clocks:
         self.universe = universe
         self._steps = tuple(step[:4] for step in steps)
         every = 0
-        zones: dict[int, tzinfo] = {}
+        zones: dict[int, int] = {}  # a zone's id: its place
+        found: list[tzinfo] = []
+        places: list[tuple[int, int]] = []  # per facet: its zone's place (-1: UTC), then 0 (the hour) or 1
         for facet in facets:
             every |= facet.every
             clock = facet.operand.clock
             assert clock is not None
+            where = -1
             if clock.zone is not None:
-                zones[id(clock.zone)] = clock.zone
+                where = zones.get(id(clock.zone), -1)
+                if where < 0:
+                    where = zones[id(clock.zone)] = len(found)
+                    found.append(clock.zone)
+            places.append((where, 0 if facet.read is clock.hour else 1))
         self.every = every
-        self._zones = tuple(zones.values())
+        self._zones = tuple(found)
+        self._places = tuple(places)
+        self._patience = 1 + len(found) // 8
         self._keys: dict[int, int | None] = {}  # quarter-hour: the slots let through (None: not exact)
-        self._seen: set[int] = set()  # quarter-hours met once
-        self._sets: dict[tuple[Any, ...], int] = {}  # the facets' values: the slots let through
+        self._met: dict[int, int] = {}  # quarter-hours met without a key: how many times
+        self._sets: dict[Clock, int] = {}  # the local hours and weekdays: the slots let through
         self._limit = max(_FEWEST, min(_MOST, _BYTES // max(1, (universe.bit_length() + 7) >> 3)))
 
     def narrow(self, envelope: Any, candidates: int) -> int:
@@ -91,12 +98,16 @@ class Clocks:
         found = keys.get(key)
         if found is not None:
             return candidates & found
-        if key in keys or key not in self._seen:  # not exact, or met for the first time
-            seen = self._seen
-            if len(seen) >= _KEYS:
-                seen.clear()
-            seen.add(key)
+        if key in keys:  # not exact
             return self.visit(envelope, candidates)
+        met = self._met
+        times = met.get(key, 0)
+        if times < self._patience:
+            if len(met) >= _KEYS:
+                met.clear()
+            met[key] = times + 1
+            return self.visit(envelope, candidates)
+        met.pop(key, None)
         passing = self._fill(key)
         return self.visit(envelope, candidates) if passing is None else candidates & passing
 
@@ -114,36 +125,40 @@ class Clocks:
         keys = self._keys
         if len(keys) >= _KEYS:
             keys.clear()
-        start = key * QUARTER
-        if not self._exact(start):
-            keys[key] = None
-            return None
-        moment = _Moment(start)
-        values = tuple(read(moment) for _, read, _, _ in self._steps)
-        if None in values:  # pragma: no cover - out of the calendar's range, which _exact refuses first
+        clock = self._clock(key * QUARTER)
+        if clock is None:
             keys[key] = None
             return None
         sets = self._sets
-        passing = sets.get(values)
+        passing = sets.get(clock)
         if passing is None:
             if len(sets) >= self._limit:  # the keys hold the sets dropped: they go too
                 sets.clear()
                 keys.clear()
             passing = self.universe
-            for (_, _, free, accept), value in zip(self._steps, values, strict=True):
-                passing &= free | accept(value, 0)
-            sets[values] = passing
+            for (_, _, free, accept), (where, part) in zip(self._steps, self._places, strict=True):
+                passing &= free | accept(clock[where][part], 0)
+            sets[clock] = passing
         keys[key] = passing
         return passing
 
-    def _exact(self, start: int) -> bool:
-        """Whether every zone's offset is a multiple of a quarter-hour, the same all through the one from ``start``."""
+    def _clock(self, start: int) -> Clock | None:
+        """The hour and weekday of each zone, then of UTC, all through the quarter-hour from ``start``.
+
+        ``None`` unless every zone's offset is a multiple of a quarter-hour and the same at its
+        first and last second, and its local times are in the calendar's range. The values are
+        those the facets read (``datetime.hour`` and ``isoweekday()``; ``utc_hour``, ``utc_weekday``).
+        """
+        out = []
         for zone in self._zones:
             try:
-                first = datetime.fromtimestamp(start, zone).utcoffset()
+                first = datetime.fromtimestamp(start, zone)
                 last = datetime.fromtimestamp(start + QUARTER - 1, zone).utcoffset()
             except (OverflowError, ValueError, OSError):
-                return False
-            if first is None or first != last or first % _QUARTER_DELTA:
-                return False
-        return True
+                return None
+            offset = first.utcoffset()
+            if offset is None or offset != last or offset % _QUARTER_DELTA:
+                return None
+            out.append((first.hour, first.isoweekday()))
+        out.append((utc_hour(start), utc_weekday(start)))
+        return tuple(out)
