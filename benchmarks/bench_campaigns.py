@@ -47,7 +47,7 @@ def population(name: str, count: int, seed: int) -> Config:
 
 
 #: The timestamps of the events: ``(days they span, in time order)``.
-TIMESTAMPS = {"month": (30, False), "year": (365, False), "ordered": (30, True)}
+TIMESTAMPS = {"month": (30, False), "year": (365, False), "ordered": (30, True), "live": (1, True)}
 
 
 def events_of(name: str, count: int, seed: int, timestamps: str = "month") -> list[Envelope]:
@@ -181,7 +181,8 @@ def main() -> int:
     parser.add_argument("--others-at", default=None,
                         help="comma-separated campaign counts for the populations after the first (default: --sizes)")
     parser.add_argument("--timestamps", choices=list(TIMESTAMPS), default="month",
-                        help="event timestamps: random over a month (default) or a year, or a month in time order")
+                        help="event timestamps: random over a month (default) or a year, or in time order over a month "
+                             "or a day (live)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     names = (args.populations or ("hard" if args.quick else "hard,wide,zones,weak,classic")).split(",")
