@@ -13,11 +13,12 @@ minutes and the same at its first and last second (so the local hour and weekday
 through it; an offset changes at most once within a quarter-hour), and every value is in the
 calendar's range. Any other (a quarter-hour a zone's offset changes in, an offset of local mean
 time, a timestamp out of range) is visited facet by facet, as is a quarter-hour the first times it
-is met: filling a key costs two local times per zone, so it waits until the quarter-hour has been
-met ``1 + zones // 8`` times (once for fewer than 8 zones, twice for a dozen, 38 times for 300). A
-stream of events far apart costs what it did, and a live stream fills each key within its first
-events. The keys are kept per published index (kept by the next one while the facets are the same)
-and bounded: past the bound they are dropped and filled again.
+is met: filling a key costs two local times per zone (about what two visits cost with a dozen
+zones, five with 300), so it waits until the quarter-hour has been met ``2 + zones // 16`` times
+(twice for a dozen zones, 20 times for 300). A stream of events far apart costs what it did, and a
+live stream fills each key within its first events. The keys are kept per published index (kept by
+the next one while the facets are the same) and bounded: past the bound they are dropped and filled
+again.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class Clocks:
         self.every = every
         self._zones = tuple(found)
         self._places = tuple(places)
-        self._patience = 1 + len(found) // 8
+        self._patience = 2 + len(found) // 16
         self._keys: dict[int, int | None] = {}  # quarter-hour: the slots let through (None: not exact)
         self._met: dict[int, int] = {}  # quarter-hours met without a key: how many times
         self._sets: dict[Clock, int] = {}  # the local hours and weekdays: the slots let through
