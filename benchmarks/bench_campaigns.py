@@ -2,6 +2,7 @@
 
 Run: python benchmarks/bench_campaigns.py [--quick] [--populations hard,classic] [--sizes 1000,10000,100000]
                                           [--others-at 10000] [--events N] [--naive-events N] [--changes N]
+                                          [--timestamps month|year|ordered|live]
 
 Populations (campaign_populations.py and campaign_classic.py): ``hard`` (3 operators, 20 brands, scopes
 70/20/10, log-normal thresholds, tiers, 50-game lists, hour and weekday windows, not-in, top-level or,
