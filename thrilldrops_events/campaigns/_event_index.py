@@ -31,6 +31,7 @@ from thrilldrops_events.campaigns._bits import ascending, bits_of, slots_of
 from thrilldrops_events.campaigns._clocks import Clocks
 from thrilldrops_events.campaigns._facets import Facet
 from thrilldrops_events.campaigns._operands import Check, MatchState, Operand
+from thrilldrops_events.campaigns._plan import Step, plan_of
 from thrilldrops_events.conditions.runtime import read_context
 from thrilldrops_events.errors import ConditionEvaluationError
 
@@ -60,30 +61,8 @@ EMPTY_SLOT: Slot = (-1, "", ())
 _SPARE = 64
 #: How many of the slots freed last a new branch tries before the others.
 _RECENT = 16
-#: One facet as a match reads it: ``(every, read, free, accept.get, rest)``: ``free`` is the slots
-#: below the index's capacity without a set atom on it (``None`` if no slot has one), and ``rest`` is ``None`` or, for a
-#: facet with not-set or range atoms, ``(excluded.get or None, ranged, lows.failing, highs.failing)``
-#: (see ``Facet``; a side without bounds is ``None``).
-Failing = Callable[[Any], tuple[int, int]]
-Step = tuple[int, Callable[[Any], Any], "int | None", Callable[[Any, int], int],
-             "tuple[Callable[[Any, int], int] | None, int, Failing | None, Failing | None] | None"]
-
-
 def _same(value: T) -> T:
     return value
-
-
-def _step(facet: Facet, universe: int) -> Step:
-    rest = (facet.excluded.get if facet.excluded else None, facet.ranged,
-            facet.lows.failing if facet.lows.size else None, facet.highs.failing if facet.highs.size else None)
-    return (facet.every, facet.read, universe ^ facet.constrained if facet.constrained else None, facet.accept.get,
-            rest if facet.excluded or facet.ranged else None)
-
-
-def _capacity(slots: int) -> int:
-    """How many slots the facets' steps cover for an index of ``slots`` slots: rounded up, so it changes seldom."""
-    step = max(256, 1 << max(0, slots.bit_length() - 3))
-    return -(-max(slots, 1) // step) * step
 
 
 class EventIndex:
@@ -286,29 +265,8 @@ class EventIndex:
             if id(facet) in copied:
                 facet.finish()
         self.order = tuple(sorted(self.facets.values(), key=lambda facet: (facet.rank, -facet.slots)))
-        # the steps of the facets this draft did not change are the published index's, while the capacity holds
-        cap = _capacity(self._next)
-        universe = (1 << cap) - 1
-        known = self._steps if cap == self._cap else {}
-        steps: dict[Facet, Step] = {}
-        plan: list[Step] = []
-        found: list[Facet] = []
-        for facet in self.order:
-            step = known.get(facet)
-            if step is None:
-                step = _step(facet, universe)
-            steps[facet] = step
-            if facet.operand.clock is not None and not facet.excluded and not facet.ranged:
-                found.append(facet)
-            else:
-                plan.append(step)
-        self._steps, self._cap, self.plan = steps, cap, tuple(plan)
-        timed = tuple(found)
-        clocks = self.clocks
-        if not timed:
-            self.clocks = None
-        elif clocks is None or clocks.facets != timed or clocks.universe != universe:  # else its keys still hold
-            self.clocks = Clocks(timed, [steps[facet] for facet in timed], universe)
+        self._steps, self._cap, self.plan, self.clocks = plan_of(
+            self.order, self._next, (self._steps, self._cap, self.plan, self.clocks))
         self.chained = self.extra == self.followers.bit_count() + self.scattered.bit_count()
         self.context_types = {name: kind for name, (kind, _) in self.context.items()}
         self._copied = None
