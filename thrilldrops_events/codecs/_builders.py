@@ -93,26 +93,24 @@ class _Blank(ContractModel):
     __delattr__ = object.__delattr__
 
 
-# pydantic's slots, set through their descriptors: cheaper than a setattr by name.
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 #: Set a model's fields set, or its unknown fields, through pydantic's own slots (the models are frozen).
-set_fields_set, set_extra = _set_fields_set, _set_extra
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 
 
 def new_model(model: type[Any], values: dict[str, Any], fields_set: frozenset[str],
               extra: dict[str, Any] | None) -> Any:
     """A model of already checked values, made as ``model_construct`` makes it, with a shared fields-set.
 
-    The models are frozen, so one ``frozenset`` serves every instance with the same fields set.
+    The models are frozen, so one ``frozenset`` serves every instance with the same fields set. Made
+    as the generated readers make theirs: a ``_Blank`` given pydantic's slots, then the model's class.
     """
-    instance = _new(model)
-    _set_dict(instance, values)
-    _set_fields_set(instance, fields_set)
-    _set_extra(instance, extra)
-    _set_private(instance, None)
+    instance: Any = _new(_Blank)
+    instance.__dict__ = values
+    instance.__pydantic_fields_set__ = fields_set
+    instance.__pydantic_extra__ = extra
+    instance.__pydantic_private__ = None
+    instance.__class__ = model
     return instance
 
 
