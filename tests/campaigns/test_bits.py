@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thrilldrops_events.campaigns._bits import ascending, bits_of, slots_of
+from thrilldrops_events.campaigns._bits import TABLE, ascending, bits_of, named, slots_of
 
 
 @given(st.sets(st.integers(0, 5000), min_size=1, max_size=60) | st.sets(st.integers(0, 300), min_size=1, max_size=300)
@@ -18,4 +18,22 @@ def test_the_slots_of_a_set_are_its_bits_in_order(slots: set[int]) -> None:
 
 
 def test_no_slots() -> None:
-    assert slots_of(0) == [] and bits_of([]) == 0
+    assert slots_of(0) == [] and bits_of([]) == 0 and named(0, []) == []
+
+
+_SLOTS = 3 * 8 * TABLE  # three tables
+
+
+def _tables() -> list[list[tuple[str, ...]]]:
+    return [[tuple(f"s{(table * TABLE + row) * 8 + bit}" for bit in range(8)) for row in range(TABLE)]
+            for table in range(3)]
+
+
+@given(st.sets(st.integers(0, _SLOTS - 1), min_size=1, max_size=80)
+       | st.sets(st.integers(0, 2000), min_size=1, max_size=1500)  # dense: bytes of several bits
+       | st.sets(st.integers(8 * TABLE - 20, 8 * TABLE + 20), min_size=1))  # across the tables' seam
+def test_named_reads_what_the_tables_hold_for_the_slots_lowest_first(slots: set[int]) -> None:
+    assert named(sum(1 << slot for slot in slots), _TABLES) == [f"s{slot}" for slot in sorted(slots)]
+
+
+_TABLES = _tables()

@@ -1,15 +1,21 @@
 """Sets of slots as Python ints: the positions of their bits, and the int of some positions.
 
 A campaign index keeps sets of slots (one bit each) as ints, whose AND, OR and XOR run in C; these
-helpers read a set's slots out and make a set from slots.
+helpers read a set's slots (or what a table holds for them) out and make a set from slots.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import accumulate, count
-from operator import add
+from operator import add, itemgetter
 
-__all__ = ["ascending", "bits_of", "slots_of"]
+__all__ = ["ROW", "TABLE", "ascending", "bits_of", "named", "slots_of"]
+
+#: How many rows (one per byte of slots: eight slots) one table of ``named`` holds.
+TABLE = 4096
+#: A table's row of free slots.
+ROW: tuple[str, ...] = ("",) * 8
 
 #: Bits sparser than one in this many are found byte by byte (else in the bits' text).
 _SPARSE = 128
@@ -19,6 +25,39 @@ _FEW = 6
 _NONZERO = bytes([0] + [1] * 255)
 #: Per byte value: the positions of its bits.
 _BYTE_BITS = tuple(tuple(position for position in range(8) if value >> position & 1) for value in range(256))
+#: Per byte value: the position of its one bit, or -1 (no bit, or several).
+_ONE_BIT = tuple(positions[0] if len(positions) == 1 else -1 for positions in _BYTE_BITS)
+#: Per byte value of several bits: what picks those positions' items out of a row, in order.
+_PICK: tuple[Callable[[tuple[str, ...]], tuple[str, ...]], ...] = tuple(
+    itemgetter(*positions) if len(positions) > 1 else tuple for positions in _BYTE_BITS)
+
+
+def named(bits: int, tables: list[list[tuple[str, ...]]]) -> list[str]:
+    """What ``tables`` hold for the slots set in ``bits``, lowest slot first.
+
+    Slot ``s`` is ``tables[s // (8 * TABLE)][s // 8 % TABLE][s % 8]``: a row per byte of the int.
+    The bytes holding bits are found by splitting the int's bytes in C; a byte of one bit (most of
+    them, unless the set is dense) gives its row's item at once, one of several an ``itemgetter``'s.
+    """
+    data = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+    out: list[str] = []
+    append = out.append
+    one_bit, pick = _ONE_BIT, _PICK
+    for start in range(0, len(data), TABLE):
+        piece = data[start:start + TABLE] if len(data) > TABLE else data
+        table = tables[start // TABLE]
+        gaps = piece.translate(_NONZERO).split(b"\x01")
+        gaps.pop()  # the zeros after the last byte holding bits
+        where = -1
+        for run in gaps:
+            where += len(run) + 1
+            value = piece[where]
+            bit = one_bit[value]
+            if bit >= 0:
+                append(table[where][bit])
+            else:
+                out += pick[value](table[where])
+    return out
 
 
 def ascending(bits: int) -> list[int]:
@@ -46,18 +85,16 @@ def ascending(bits: int) -> list[int]:
 
 
 def slots_of(bits: int) -> list[int]:
-    """The positions of the bits set in ``bits``, highest first (a few: one by one, from the top)."""
-    if not bits:
-        return []
-    if bits.bit_count() <= _FEW:
-        out: list[int] = []
-        while bits:
-            top = bits.bit_length() - 1
-            out.append(top)
-            bits ^= 1 << top
-        return out
-    out = ascending(bits)
-    out.reverse()
+    """The positions of the bits set in ``bits``, highest first (the first few one by one, from the top)."""
+    out: list[int] = []
+    while bits and len(out) < _FEW:
+        top = bits.bit_length() - 1
+        out.append(top)
+        bits ^= 1 << top
+    if bits:
+        rest = ascending(bits)
+        rest.reverse()
+        out += rest
     return out
 
 

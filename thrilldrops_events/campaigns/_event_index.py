@@ -15,7 +15,8 @@ campaign's place, then the branch). Slots are given out so that a higher slot ha
 wherever possible (a new campaign takes a slot above every other, a replaced one its old slots), so
 the matched slots, read lowest first, are already in the set's order; a slot that could not be
 placed so is marked in ``disorder``, and a match that includes one sorts by the keys. Slots are
-kept in chunks of ``CHUNK``, so a change copies one chunk, not the whole table.
+kept in chunks of ``CHUNK``, and the campaign ids again in tables of rows of eight slots, the
+shape ``named`` reads a match's ids out of; a change copies one chunk and one table, not all.
 
 An ``EventIndex`` that readers see never changes: a writer works on ``draft()`` (which copies the
 facets and chunks it changes when it first changes them) and publishes it after ``finish()``.
@@ -27,7 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from thrilldrops_events.campaigns._atoms import Atom
-from thrilldrops_events.campaigns._bits import ascending, bits_of, slots_of
+from thrilldrops_events.campaigns._bits import ROW, TABLE, bits_of, named, slots_of
 from thrilldrops_events.campaigns._clocks import Clocks
 from thrilldrops_events.campaigns._facets import Facet
 from thrilldrops_events.campaigns._operands import Check, MatchState, Operand
@@ -43,11 +44,9 @@ T = TypeVar("T")
 CHUNK = 256
 _SHIFT = CHUNK.bit_length() - 1
 _MASK = CHUNK - 1
-#: How many campaign ids one chunk of the id table holds (larger: a match reads them in runs).
-NAMES = 4096
-_NAMES_SHIFT = NAMES.bit_length() - 1
-_NAMES_MASK = NAMES - 1
-_NAMES_MASK_BITS = (1 << NAMES) - 1
+#: The campaign ids are kept in tables of ``TABLE`` rows of eight slots (see ``named``).
+_ROWS_SHIFT = (8 * TABLE).bit_length() - 1
+_ROW_MASK = TABLE - 1
 
 #: A campaign's scope: ``(operator_id, brand_id)``, ``None`` meaning any.
 Scope = tuple["str | None", "str | None"]
@@ -89,7 +88,7 @@ class EventIndex:
         context_types: The context values its campaigns read, with their types.
     """
 
-    __slots__ = ("_cap", "_chunks", "_copied", "_free", "_last", "_names", "_next", "_recent", "_spare", "_steps",
+    __slots__ = ("_cap", "_chunks", "_copied", "_free", "_ids", "_last", "_next", "_recent", "_spare", "_steps",
                  "campaigns", "chained", "clocks", "context", "context_types", "disorder", "extra", "facets",
                  "followers", "live", "multi", "order", "plan", "readers", "residual", "scattered")
 
@@ -106,7 +105,7 @@ class EventIndex:
         self.context: dict[str, tuple[Any, int]] = {}
         self.context_types: dict[str, Any] = {}
         self._chunks: list[list[Slot]] = []
-        self._names: list[list[str]] = []
+        self._ids: list[list[tuple[str, ...]]] = []
         self._free = self._spare = self._next = 0
         self._recent: list[int] = []
         self._copied: set[int] | None = set()
@@ -125,7 +124,7 @@ class EventIndex:
         other.readers = self.readers
         other.context = self.context
         other._chunks = list(self._chunks)
-        other._names = list(self._names)
+        other._ids = list(self._ids)
         other._free, other._spare, other._next = self._free, self._spare, self._next
         other._recent = list(self._recent)
         other._steps, other._cap, other.clocks = self._steps, self._cap, self.clocks
@@ -152,11 +151,12 @@ class EventIndex:
             self._chunks.append(self._mine([EMPTY_SLOT] * CHUNK, _same))
         chunk = self._chunks[number] = self._mine(self._chunks[number], list)
         chunk[slot & _MASK] = value
-        number = slot >> _NAMES_SHIFT
-        while number >= len(self._names):
-            self._names.append(self._mine([""] * NAMES, _same))
-        names = self._names[number] = self._mine(self._names[number], list)
-        names[slot & _NAMES_MASK] = value[1]
+        number = slot >> _ROWS_SHIFT
+        while number >= len(self._ids):
+            self._ids.append(self._mine([ROW] * TABLE, _same))
+        ids = self._ids[number] = self._mine(self._ids[number], list)
+        row, bit = ids[slot >> 3 & _ROW_MASK], slot & 7
+        ids[slot >> 3 & _ROW_MASK] = (*row[:bit], value[1], *row[bit + 1:])
 
     def _fits(self, ordered: int, slot: int, key: int) -> bool:
         """Whether a branch of order key ``key`` in ``slot`` keeps the ordered slots (``ordered``) in order."""
@@ -362,17 +362,8 @@ class EventIndex:
         if self.disorder & candidates:
             slots = sorted(slots_of(candidates), key=lambda slot: self.slot(slot)[0])
             found = [self.slot(slot)[1] for slot in slots]
-        elif len(self._names) == 1:  # the slots' order: the ids by one map
-            found = list(map(self._names[0].__getitem__, ascending(candidates)))
-        else:  # the slots' order: the ids of each run of NAMES slots by one map
-            found = []
-            for names in self._names:
-                piece = candidates & _NAMES_MASK_BITS
-                if piece:
-                    found += map(names.__getitem__, ascending(piece))
-                candidates >>= NAMES
-                if not candidates:
-                    break
+        else:  # the slots' order
+            found = named(candidates, self._ids)
         if self.multi and not by_bits and len(found) > 1:
             return list(dict.fromkeys(found))  # a campaign with several branches may have matched by more than one
         return found
