@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thrilldrops_events.campaigns._bits import TABLE, ascending, bits_of, named, slots_of
+from thrilldrops_events.campaigns._bits import TABLE, ascending, bits_of, named, repeats, slots_of
 
 
 @given(st.sets(st.integers(0, 5000), min_size=1, max_size=60) | st.sets(st.integers(0, 300), min_size=1, max_size=300)
@@ -37,3 +37,16 @@ def test_named_reads_what_the_tables_hold_for_the_slots_lowest_first(slots: set[
 
 
 _TABLES = _tables()
+
+
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=60), st.data())
+def test_repeats_are_the_slots_with_a_slot_below_them_in_their_run(runs: list[int], data: st.DataObject) -> None:
+    followers, owner, start = 0, [], 0
+    for number, length in enumerate(runs):
+        for offset in range(length):
+            followers |= (1 << (start + offset)) if offset else 0
+            owner.append(number)
+        start += length
+    slots = data.draw(st.sets(st.integers(0, start - 1)))
+    expected = [slot for slot in slots if any(other < slot and owner[other] == owner[slot] for other in slots)]
+    assert repeats(bits_of(list(slots)), followers) == bits_of(expected)

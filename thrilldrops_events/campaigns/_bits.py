@@ -10,7 +10,7 @@ from collections.abc import Callable
 from itertools import accumulate, count
 from operator import add, itemgetter
 
-__all__ = ["ROW", "TABLE", "ascending", "bits_of", "named", "slots_of"]
+__all__ = ["ROW", "TABLE", "ascending", "bits_of", "named", "repeats", "slots_of"]
 
 #: How many rows (one per byte of slots: eight slots) one table of ``named`` holds.
 TABLE = 4096
@@ -106,3 +106,17 @@ def bits_of(slots: list[int]) -> int:
     for slot in slots:
         field[slot >> 3] |= 1 << (slot & 7)
     return int.from_bytes(field, "little")
+
+
+def repeats(bits: int, followers: int) -> int:
+    """The slots of ``bits`` in ``followers`` with a slot of ``bits`` below them in their run.
+
+    ``followers`` marks the slots that continue a run (a campaign's further branches, each one
+    above the one before; the run's first slot is not marked). Adding ``bits`` (shifted onto the
+    followers above them) to ``followers`` carries from the lowest of them in each run to the run's
+    end, clearing the followers it passes: XOR gives back the followers above it, but where another
+    seed landed, and OR with the seeds fills those in. Seven operations on the ints, whatever the
+    runs' length.
+    """
+    seeds = (bits << 1) & followers
+    return bits & (((followers + seeds) ^ followers) | seeds) & followers

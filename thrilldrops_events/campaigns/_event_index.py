@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from thrilldrops_events.campaigns._atoms import Atom
-from thrilldrops_events.campaigns._bits import ROW, TABLE, bits_of, named, slots_of
+from thrilldrops_events.campaigns._bits import ROW, TABLE, bits_of, named, repeats, slots_of
 from thrilldrops_events.campaigns._clocks import Clocks
 from thrilldrops_events.campaigns._facets import Facet
 from thrilldrops_events.campaigns._operands import Check, MatchState, Operand
@@ -358,7 +358,7 @@ class EventIndex:
                     return []
         by_bits = self.multi and self.chained and not (self.disorder | self.scattered) & candidates
         if by_bits:
-            candidates ^= self._repeated(candidates)
+            candidates ^= repeats(candidates, self.followers)
         if self.disorder & candidates:
             slots = sorted(slots_of(candidates), key=lambda slot: self.slot(slot)[0])
             found = [self.slot(slot)[1] for slot in slots]
@@ -367,20 +367,3 @@ class EventIndex:
         if self.multi and not by_bits and len(found) > 1:
             return list(dict.fromkeys(found))  # a campaign with several branches may have matched by more than one
         return found
-
-    def _repeated(self, candidates: int) -> int:
-        """The candidates that are further branches of a campaign with a candidate branch before them.
-
-        Every further branch is a follower (one slot above its previous branch): the slots reached
-        from a candidate through followers are found by shifts, and a follower reached from below is
-        a repeat.
-        """
-        followers = self.followers
-        if not followers & candidates:
-            return 0
-        reach = candidates
-        while True:
-            wider = reach | ((reach << 1) & followers)
-            if wider == reach:
-                return candidates & followers & (reach << 1)
-            reach = wider
