@@ -34,6 +34,7 @@ from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.closures import is_pure
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import coerce_literal
+from thrilldrops_events.conditions.valuetypes import ValueType
 from thrilldrops_events.enums import ChannelType, EventType
 
 __all__ = ["MAX_BRANCHES", "TIMESTAMP", "Atom", "Bound", "Branch", "branches_of", "conjuncts"]
@@ -47,6 +48,7 @@ Bound = tuple[Any, bool]
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATED = {"==": "!=", "!=": "=="}
 _SCALARS = (n.Number, n.String, n.Boolean, n.Null)
+_PLAIN_SCALARS = frozenset(_SCALARS)  # exactly these classes (subclasses are read by the general rule)
 _VALUE = operator.attrgetter("value")
 _LITERALS = (*_SCALARS, n.ListLiteral)
 #: The event's timestamp, which an active window bounds.
@@ -118,13 +120,18 @@ def _within(value: Any, low: Bound | None, high: Bound | None) -> bool:
 
 def conjuncts(node: Node) -> list[Node]:
     """The clauses of an ``and`` (nested ones flattened, ``true`` dropped), in order; else the node itself."""
-    return [clause for clause in _chained(node, n.And) if not (isinstance(clause, n.Boolean) and clause.value)]
+    clauses = _chained(node, n.And)
+    if all(type(clause) in _PLAIN_CLAUSES for clause in clauses):  # the common case: no literal true to drop
+        return clauses
+    return [clause for clause in clauses if not (isinstance(clause, n.Boolean) and clause.value)]
 
 
 def _chained(node: Node, chain: type[n.And | n.Or]) -> list[Node]:
     """The operands of a chain of ``chain`` nodes (nested ones flattened), in order; else the node itself."""
+    if not isinstance(node, chain):
+        return [node]
     out: list[Node] = []
-    stack = [node]
+    stack: list[Node] = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, chain):
@@ -133,6 +140,11 @@ def _chained(node: Node, chain: type[n.And | n.Or]) -> list[Node]:
             out.append(item)
     return out
 
+
+#: Clause classes that are never a boolean literal (``conjuncts`` drops ``true``).
+_PLAIN_CLAUSES = frozenset({n.Compare, n.In, n.IsNull, n.Not, n.Or, n.FieldRef, n.Call})
+#: The domains of operands that can also be null.
+_NULLABLE_DOMAINS = {name: values | {None} for name, values in _DOMAINS.items()}
 
 _KINDS: dict[EventType, dict[str, str]] = {}
 
@@ -151,7 +163,13 @@ class _Reader:
     def __init__(self, checked: CheckedCondition) -> None:
         self.checked = checked
         self.type_of = checked.type_of
+        self.types = checked.types
         self.kinds = _kinds(checked.event_type)
+
+    def kind(self, node: Node) -> ValueType:
+        """The type of a node of the condition (``type_of``, its common case first)."""
+        found = self.types.get(id(node))
+        return found if found is not None else self.type_of(node)
 
     def operand(self, node: Node) -> bool:
         """Whether ``node`` can be an atom's operand: a pure expression that is not a literal."""
@@ -164,7 +182,10 @@ class _Reader:
     def atom(self, clause: Node) -> Atom | None:
         """The atom a clause is, or ``None`` when it is residual."""
         if type(clause) is n.Compare:  # the most common clause, read first
-            return self.comparison(clause.op, clause.left, clause.right, clause)
+            left, right = clause.left, clause.right
+            if type(left) is n.FieldRef and left.scope != "ctx" and type(right) in _PLAIN_SCALARS:
+                return self.field_comparison(clause.op, left, right, clause)
+            return self.comparison(clause.op, left, right, clause)
         negated = False
         while isinstance(clause, n.Not) and isinstance(clause.operand, n.Not):  # not not x: x, as a condition
             clause = clause.operand.operand
@@ -208,6 +229,21 @@ class _Reader:
             return Atom(left, "range", low=(value, op == ">="), clauses=(clause,))
         return Atom(left, "range", high=(value, op == "<="), clauses=(clause,))
 
+    def field_comparison(self, op: str, left: n.FieldRef, right: Node, clause: Node) -> Atom | None:
+        """``comparison`` of a field (not a context value) with a literal, as it reads it."""
+        value = None if type(right) is n.Null else right.value  # type: ignore[attr-defined]
+        if type(value) is str:
+            value = coerce_literal(value, self.kind(left))
+        if op == "==":
+            return Atom(left, "set", frozenset({value}), clauses=(clause,))
+        if op == "!=":
+            return Atom(left, "not_set", frozenset({value}), clauses=(clause,))
+        if value is None:  # pragma: no cover - the checker refuses orderings with null
+            return None
+        if op == ">=" or op == ">":
+            return Atom(left, "range", low=(value, op == ">="), clauses=(clause,))
+        return Atom(left, "range", high=(value, op == "<="), clauses=(clause,))
+
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
         parts = [self.atom(part) for part in _chained(clause, n.Or)]
@@ -220,11 +256,21 @@ class _Reader:
     def make(self, operand: Node, kind: str, keys: frozenset[Any], clause: Node) -> Atom:
         return Atom(operand, kind, keys, clauses=(clause,))
 
-    def spread(self, operand: Node) -> int:
-        """A rough number of distinct values the operand takes."""
-        domain = self.domain(operand)
+    def spread(self, operand: Node, domain: frozenset[Any] | bool | None = False) -> int:
+        """A rough number of distinct values the operand takes (``domain``: its ``domain``, if known)."""
+        if domain is False:
+            domain = self.domain(operand)
         if domain is not None:
-            return len(domain)
+            return len(domain)  # type: ignore[arg-type]
+        if type(operand) is n.FieldRef:  # the common case, read as the patterns below read it
+            scope = operand.scope
+            if scope == "payload":
+                kind = self.kinds.get(operand.name)
+                if kind is not None:
+                    return _SPREAD.get(kind, 100)
+            elif scope == "event":
+                return _SPREAD["timestamp"] if operand.name == "timestamp" else _SPREAD["identifier"]
+            return _SPREAD.get(self.kind(operand).base, 100)
         match operand:
             case n.FieldRef("payload", name) if name in self.kinds:
                 return _SPREAD.get(self.kinds[name], 100)
@@ -236,25 +282,30 @@ class _Reader:
 
     def domain(self, operand: Node) -> frozenset[Any] | None:
         """Every value the operand can take, when they are few (``null`` included if it can be null)."""
-        values: frozenset[Any]
+        name: str
         if type(operand) is n.Call and operand.name in _DOMAINS:
-            values = _DOMAINS[operand.name]
+            name = operand.name
         elif type(operand) is n.FieldRef and operand.scope == "event":  # perhaps not in the tree (a window)
             return None
         else:
-            base = self.type_of(operand).base
-            if base != "bool" and base != "channel":
+            name = self.kind(operand).base
+            if name != "bool" and name != "channel":
                 return None
-            values = _DOMAINS[base]
-        return values | {None} if self.type_of(operand).nullable else values
+        return _NULLABLE_DOMAINS[name] if self.kind(operand).nullable else _DOMAINS[name]
 
 
 def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom], bool]:
     """The atoms of one operand merged: one set, or a range and a not-set; and whether they can hold at all."""
     first = atoms[0]
-    if len(atoms) == 1 and (first.kind == "set" or ((first.low is None or first.high is None)
-                                                    and reader.domain(operand) is None)):
-        return _alone(reader, operand, first)
+    if len(atoms) == 1:
+        if first.kind == "set":
+            first.share = min(1.0, len(first.keys) / reader.spread(operand))
+            return [first], bool(first.keys)
+        domain = reader.domain(operand)
+        if (first.low is None or first.high is None) and domain is None:
+            return _alone(reader, operand, first, domain)
+    else:
+        domain = reader.domain(operand)
     clauses = tuple(clause for atom in atoms for clause in atom.clauses)
     sets = [atom.keys for atom in atoms if atom.kind == "set"]
     excluded = frozenset().union(*(atom.keys for atom in atoms if atom.kind == "not_set"))
@@ -267,7 +318,6 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
     ranged = low is not None or high is not None
     if low is not None and high is not None and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
         return [], False
-    domain = reader.domain(operand)
     if not sets and domain is not None and (ranged or excluded):
         sets = [domain]
     if sets:
@@ -276,7 +326,7 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
             keys = frozenset(key for key in keys if key is not None and _within(key, low, high))
         if domain is not None:  # few values (hours, weekdays): many campaigns share one set
             keys = _shared(keys)
-        share = min(1.0, len(keys) / reader.spread(operand))
+        share = min(1.0, len(keys) / reader.spread(operand, domain))
         return [Atom(operand, "set", keys=keys, clauses=clauses, share=share)], bool(keys)
     out = []
     if ranged:
@@ -285,7 +335,7 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
             share = 0.9
         out.append(Atom(operand, "range", low=low, high=high, clauses=clauses, share=share))
     if excluded:
-        share = max(0.0, 1.0 - len(excluded) / reader.spread(operand))
+        share = max(0.0, 1.0 - len(excluded) / reader.spread(operand, domain))
         out.append(Atom(operand, "not_set", keys=excluded, clauses=clauses, share=share))
     return out, True
 
@@ -303,13 +353,10 @@ def _shared(keys: frozenset[Any]) -> frozenset[Any]:
     return found
 
 
-def _alone(reader: _Reader, operand: Node, atom: Atom) -> tuple[list[Atom], bool]:
-    """``_merge`` of one atom that stays as it is (a set, or an operand of many values): its share set."""
-    if atom.kind == "set":
-        atom.share = min(1.0, len(atom.keys) / reader.spread(operand))
-        return [atom], bool(atom.keys)
+def _alone(reader: _Reader, operand: Node, atom: Atom, domain: frozenset[Any] | None) -> tuple[list[Atom], bool]:
+    """``_merge`` of one atom that stays as it is (an operand of many values: no ``domain``): its share set."""
     if atom.kind == "not_set":
-        atom.share = max(0.0, 1.0 - len(atom.keys) / reader.spread(operand))
+        atom.share = max(0.0, 1.0 - len(atom.keys) / reader.spread(operand, domain))
     else:  # one bound; active windows and date ranges on the timestamp: events mostly fall inside
         atom.share = 0.9 if operand == TIMESTAMP else 0.5
     return [atom], True
@@ -327,15 +374,20 @@ def _branch(reader: _Reader, clauses: Iterable[Node], window: Atom | None) -> Br
     by_operand: dict[Node, list[Atom]] = {} if window is None else {TIMESTAMP: [window]}
     residual: list[Node] = []
     possible = True
+    read = reader.atom
     for clause in clauses:
         if isinstance(clause, n.Boolean):  # false (true was dropped)
             possible = False
             continue
-        atom = reader.atom(clause)
+        atom = read(clause)
         if atom is None:
             residual.append(clause)
         else:
-            by_operand.setdefault(atom.operand, []).append(atom)
+            found = by_operand.get(atom.operand)
+            if found is None:
+                by_operand[atom.operand] = [atom]
+            else:
+                found.append(atom)
     atoms: list[Atom] = []
     for operand, found in by_operand.items():
         merged, holds = _merge(reader, operand, found)
