@@ -163,13 +163,16 @@ class Store:
     def plan(self, campaign: Campaign, checked: CheckedCondition) -> tuple[tuple[Branch, ...], list[_Part]]:
         """A campaign's branches, and the atoms and residual clauses of each one it places."""
         branches = branches_of(checked, (campaign.active_from, campaign.active_until))
-        scope = [self.share((node.name, value), partial(_scope_atom, node, value))
-                 for node, value in ((OPERATOR, campaign.operator_id), (BRAND, campaign.brand_id))
-                 if value is not None]
+        scope: list[Atom] = []
+        for node, value in ((OPERATOR, campaign.operator_id), (BRAND, campaign.brand_id)):
+            if value is not None:
+                found = self._shared.get((node.name, value))
+                scope.append(found if found is not None else self.share((node.name, value),
+                                                                         partial(_scope_atom, node, value)))
         parts: list[_Part] = []
         for number, branch in enumerate(branches):
             if branch.possible:
-                atoms = _with_scope(scope, branch.atoms)
+                atoms = _with_scope(scope, branch.atoms) if scope else list(branch.atoms)
                 if atoms is not None:  # else the condition's own test of the scope contradicts it
                     parts.append((number, atoms, branch.residual))
         return branches, parts
@@ -234,8 +237,11 @@ def _with_scope(scope: list[Atom], atoms: tuple[Atom, ...]) -> list[Atom] | None
     """
     out = list(atoms)
     for atom in scope:
-        position = next((i for i, mine in enumerate(out) if mine.kind == "set" and _same_field(mine.operand,
-                                                                                              atom.operand)), None)
+        position = None
+        for i, mine in enumerate(out):
+            if mine.kind == "set" and _same_field(mine.operand, atom.operand):
+                position = i
+                break
         if position is None:
             out.append(atom)
             continue
@@ -283,19 +289,24 @@ class Batch:
             store.next_seq += 1
         event_type = campaign.event_type
         operands = store.operands
-        draft = self._draft(event_type)
+        draft = self.drafts.get(event_type) or self._draft(event_type)
         placed: list[tuple[int, tuple[Atom, ...]]] = []
         uses: list[Operand | Residual] = []
         residuals: list[Operand | Residual] = []
+        operand_of, residual_of = operands.operand, operands.residual
         for number, atoms, residual in store.plan(campaign, checked)[1]:
-            filed = [(_bare(atom, operand), operand, _rank(operand)) for atom in atoms
-                     for operand in (operands.operand(event_type, checked, atom.operand),)]
-            mine = [operands.residual(event_type, checked, node) for node in residual]
-            checks: tuple[Check, ...] = (*(check(atom, operand.read) for atom, operand, _ in filed
-                                           if atom.kind == "range"), *mine)
+            filed: list[Filed] = []
+            ranges: list[Check] = []
+            for atom in atoms:
+                operand = operand_of(event_type, checked, atom.operand)
+                filed.append((_bare(atom, operand), operand, _rank(operand)))
+                uses.append(operand)
+                if atom.kind == "range":
+                    ranges.append(check(atom, operand.read))
+            mine = [residual_of(event_type, checked, node) for node in residual] if residual else []
+            checks: tuple[Check, ...] = (*ranges, *mine) if mine else tuple(ranges)
             slot = draft.file(seq << BRANCH_BITS | number, campaign.id, filed, checks, bool(mine))
-            placed.append((slot, tuple(atom for atom, _, _ in filed)))
-            uses.extend(operand for _, operand, _ in filed)
+            placed.append((slot, tuple([atom for atom, _, _ in filed])))
             residuals.extend(mine)
         uses.extend(residuals)
         context = checked.context or _NO_CONTEXT
