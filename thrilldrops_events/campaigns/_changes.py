@@ -39,7 +39,7 @@ _NO_EXTRA: dict[str, Any] = {}
 
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class Prepared:
     """A change, checked: the new campaign (for ``add`` and ``replace``) with its checked condition."""
 

@@ -32,6 +32,7 @@ T = TypeVar("T")
 #: The fewest campaigns (entries, changes) of a batch that runs with the garbage collector paused.
 BATCH = 100
 _REQUIRED = ("id", "event_type", "condition")
+_KEYS = frozenset(KEYS)
 _EVENT_TYPES = frozenset(member.value for member in EventType)
 _KINDS = {
     "ConditionSyntaxError": "condition_syntax",
@@ -120,7 +121,7 @@ def entry_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
         "tags": tuple(entry.get("tags", ())),
         "active_from": entry.get("active_from"),
         "active_until": entry.get("active_until"),
-        "extra": {key: value for key, value in entry.items() if key not in KEYS},
+        "extra": {} if _KEYS.issuperset(entry) else {key: value for key, value in entry.items() if key not in _KEYS},
     }
 
 
@@ -128,7 +129,7 @@ def _key_problems(entry: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """``(key, message, kind)`` for each key of an entry that is missing, misspelt or malformed."""
     found: list[tuple[str, str, str]] = []
     for key, value in entry.items():
-        if key in KEYS:
+        if key in _KEYS:
             continue
         close = closest(key, MATCHING_KEYS) if isinstance(key, str) else None
         if close is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -66,6 +66,11 @@ def id_problem(value: object) -> str | None:
     return f"a campaign id is a non-empty string without surrounding whitespace, not {_shown(value)}"
 
 
+def _plain_scope(value: object) -> bool:
+    """Whether a scope is ``None`` or an identifier that ``scope_problem`` finds nothing wrong with."""
+    return value is None or (type(value) is str and 0 < len(value) <= 255 and value.strip() == value)
+
+
 def scope_problem(name: str, value: object) -> str | None:
     """What is wrong with an ``operator_id`` or ``brand_id`` scope, or ``None``."""
     if value is None or (isinstance(value, str) and value and value.strip() == value and len(value) <= 255):
@@ -102,6 +107,11 @@ def window_problem(start: object, end: object) -> tuple[str, str] | None:
 
 def field_problems(fields: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """``(key, message, kind)`` for each malformed optional field of a campaign: name, tags, scope, window."""
+    get = fields.get
+    tags = get("tags", ())
+    if (get("name") is None and type(tags) in (tuple, list) and not tags and get("active_from") is None
+            and get("active_until") is None and _plain_scope(get("operator_id")) and _plain_scope(get("brand_id"))):
+        return []  # the common case: no name, tags or window, and scopes that are fine
     checks = [("name", name_problem(fields.get("name")), "invalid_name"),
               ("tags", tags_problem(fields.get("tags", ())), "invalid_tags"),
               *((name, scope_problem(name, fields.get(name)), "invalid_scope") for name in ("operator_id", "brand_id"))]
@@ -259,13 +269,14 @@ class Campaign:
         the text again through the compiler, which remembers the texts it checked last.
         """
         campaign = cls.__new__(cls)
-        setter = object.__setattr__
+        setters = _SETTERS
         for key, value in fields.items():
-            setter(campaign, key, value)
-        setter(campaign, "_node", None if isinstance(source, str) else source)
-        setter(campaign, "_text", source if isinstance(source, str) else None)
-        setter(campaign, "_compiler", compiler)
-        setter(campaign, "_compiled", None)
+            setters[key](campaign, value)
+        text = isinstance(source, str)
+        _SET_NODE(campaign, None if text else source)
+        _SET_TEXT(campaign, source if text else None)
+        _SET_COMPILER(campaign, compiler)
+        _SET_COMPILED(campaign, None)
         return campaign
 
     def _fields(self) -> dict[str, Any]:
@@ -384,6 +395,11 @@ class Campaign:
 
 
 _FIELDS = ("id", "event_type", "operator_id", "brand_id", "name", "tags", "active_from", "active_until", "_extra")
+#: The setter of each slot of a campaign (its member descriptor's ``__set__``, which skips ``__setattr__``).
+_SETTERS: dict[str, Callable[[Campaign, Any], None]] = {name: Campaign.__dict__[name].__set__
+                                                         for name in Campaign.__slots__}
+_SET_NODE, _SET_TEXT = _SETTERS["_node"], _SETTERS["_text"]
+_SET_COMPILER, _SET_COMPILED = _SETTERS["_compiler"], _SETTERS["_compiled"]
 
 
 def _unpickle(text: str, options: tuple[Any, ...] | None, fields: dict[str, Any]) -> Campaign:
