@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from thrilldrops_events._fields import KIND_CONSTRAINTS
+from thrilldrops_events._fields import KIND_CONSTRAINTS, FieldSpec
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._walk import parents_first
@@ -68,6 +68,7 @@ class _Checker:
         self.source = source
         self.spans, self.paths = spans or {}, paths or {}
         self.payload, self.envelope = field_tables(event_type)
+        self.readable = _readable(event_type, self.payload)
         self.types: dict[int, ValueType] = {}
         self.fields: dict[str, None] = {}
         self.context: dict[str, ValueType] = {}
@@ -95,21 +96,25 @@ class _Checker:
         if order is None:
             order = reversed(parents_first(root))
         values: list[ValueType] = []
+        append = values.append
         types = self.types
         rules = _RULES
         for node in order:
             rule, arity = rules.get(node.__class__) or _rule_for(node)
-            if arity < 0:
-                arity = len(node.children)
-            if arity:  # the values of its children, the last ones found
+            if arity and (arity > 0 or node.children):  # the values of its children, the last ones found
+                if arity < 0:
+                    arity = len(node.children)
                 kids = values[-arity:]
                 del values[-arity:]
                 result = rule(self, node, kids)
             else:
                 result = rule(self, node, ())
             types[id(node)] = result
-            values.append(result)
+            append(result)
         return values[0]
+
+    def number(self, node: n.Number, kids: Sequence[ValueType]) -> ValueType:
+        return self.measure(node.value, node)
 
     def measure(self, value: Decimal, node: Node) -> ValueType:
         """Refuse a number literal beyond the limits (the text of a smaller one cannot be)."""
@@ -168,6 +173,11 @@ class _Checker:
 
     def reference(self, node: n.FieldRef, kids: Sequence[ValueType]) -> ValueType:
         name, scope = node.name, node.scope
+        if scope == "payload":  # the common case: a readable payload field, read as below
+            found = self.readable.get(name)
+            if found is not None:
+                self.fields.setdefault(name)
+                return found
         if scope == "ctx":
             if name not in self.declared:
                 close = closest(name, self.declared)
@@ -322,7 +332,7 @@ _Rule = tuple[Callable[[_Checker, Any, Sequence[ValueType]], ValueType], int]
 #: The rule for each kind of node (its type from its children's), and how many children it has (-1: any number).
 _RULES: dict[type, _Rule] = {
     n.FieldRef: (_Checker.reference, 0),
-    n.Number: (lambda checker, node, kids: checker.measure(node.value, node), 0),
+    n.Number: (_Checker.number, 0),
     n.String: (_Checker.string, 0),
     n.Compare: (_Checker.compare, 2),
     n.Not: (_Checker.logic, 1),
@@ -336,6 +346,18 @@ _RULES: dict[type, _Rule] = {
     n.Negate: (_Checker.negate, 1),
     n.Call: (_Checker.call, -1),
 }
+
+
+_READABLE: dict[EventType, dict[str, ValueType]] = {}
+
+
+def _readable(event_type: EventType, payload: Mapping[str, FieldSpec]) -> dict[str, ValueType]:
+    """The type of a reference to each payload field of an event type that conditions may read (not a secret)."""
+    found = _READABLE.get(event_type)
+    if found is None:
+        found = _READABLE[event_type] = {name: _FIELD_TYPES[spec.kind, spec.nullable]
+                                         for name, spec in payload.items() if spec.kind != "secret"}
+    return found
 
 
 def _rule_for(node: Node) -> _Rule:
