@@ -27,10 +27,6 @@ from thrilldrops_events.campaigns._operands import Operand
 __all__ = ["Facet"]
 
 
-def _put(table: dict[Any, int], key: Any, bit: int) -> None:
-    table[key] = table.get(key, 0) | bit
-
-
 def _take(table: dict[Any, int], key: Any, bit: int) -> None:
     left = table[key] & ~bit
     if left:
@@ -90,13 +86,20 @@ class Facet:
     def file(self, atom: Atom, slot: int, adding: bool) -> None:
         """File one atom of ``slot`` (or take it out: a slot's atoms on an operand go out together)."""
         bit = 1 << slot
-        if atom.kind == "set":
-            self.constrained = self.constrained | bit if adding else self.constrained & ~bit
-            for key in atom.keys:
-                _put(self.accept, key, bit) if adding else _take(self.accept, key, bit)
-        elif atom.kind == "not_set":
-            for key in atom.keys:
-                _put(self.excluded, key, bit) if adding else _take(self.excluded, key, bit)
+        kind = atom.kind
+        if kind == "set" or kind == "not_set":
+            if kind == "set":
+                self.constrained = self.constrained | bit if adding else self.constrained & ~bit
+                table = self.accept
+            else:
+                table = self.excluded
+            if adding:
+                get = table.get
+                for key in atom.keys:
+                    table[key] = get(key, 0) | bit
+            else:
+                for key in atom.keys:
+                    _take(table, key, bit)
         else:
             self.ranged = self.ranged | bit if adding else self.ranged & ~bit
             for bounds, end, ranks in ((self.lows, atom.low, (1, 0)), (self.highs, atom.high, (0, 1))):
