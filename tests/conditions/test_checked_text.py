@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from hypothesis import example, given, settings
@@ -70,3 +71,10 @@ def test_list_items_are_shared_in_order_and_placed_with_spans() -> None:
     assert items[0] is items[2] is items[4]
     items = [item for node in postorder(placed) if isinstance(node, n.ListLiteral) for item in node.items]
     assert len({id(item) for item in items}) == 6
+
+
+def test_a_checked_condition_has_every_field_its_class_declares() -> None:
+    checked = check_text('amount >= 20 and lower(currency) == "eur"', EventType.DEPOSIT)
+    assert {field.name for field in dataclasses.fields(checked)} == set(vars(checked))
+    assert checked.fields == ("amount", "currency") and checked.needs_envelope is False
+    assert checked.limits == Limits() and set(checked.functions) == {"lower"}

@@ -38,6 +38,7 @@ __all__ = ["CheckedCondition", "check_condition"]
 
 _CHANNELS = KIND_CONSTRAINTS["channel"].values or ()
 _VALUE = operator.attrgetter("value")
+_new = object.__new__
 #: Pairs of types that compare without a word to say: whether they may also be ordered (``<``, ``>=``).
 _PLAIN = {("number", "number"): True, ("timestamp", "number"): True, ("number", "timestamp"): True,
           ("timestamp", "timestamp"): True, ("string", "string"): False, ("bool", "bool"): False}
@@ -414,8 +415,10 @@ def checked_tree(node: Node, event_type: EventType | str, functions: FunctionReg
         raise ConditionLimitError(f"condition exceeds {name} ({value:,} > {maximum:,})", limit=name, maximum=maximum)
     checker = _Checker(kind, functions or BUILTINS, declarations(context), limits, source, spans, paths)
     result = checker.walk(node, order)
-    if result != BOOL:
+    if result is not BOOL and result != BOOL:
         raise checker.fail(node, f"a condition is true or false, but this is {result.spoken}")
-    return CheckedCondition(node=node, event_type=kind, types=checker.types, fields=tuple(checker.fields),
+    checked = _new(CheckedCondition)  # the fields the dataclass's own __init__ sets, set at once
+    checked.__dict__.update(node=node, event_type=kind, types=checker.types, fields=tuple(checker.fields),
                             context=checker.context, functions=checker.called, needs_envelope=checker.envelope_read,
                             limits=limits)
+    return checked

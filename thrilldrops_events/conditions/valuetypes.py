@@ -94,7 +94,12 @@ KIND_TYPES: dict[str, ValueType] = {
 
 def list_of(element: str | None) -> ValueType:
     """The type of a list literal whose items are of base type ``element``."""
-    return ValueType("list", element=element)
+    found = _LISTS.get(element)
+    return ValueType("list", element=element) if found is None else found
+
+
+#: The types of lists of each literal type (types are immutable: lists of one share one).
+_LISTS = {element: ValueType("list", element=element) for element in (None, "number", "string", "bool")}
 
 
 def parse_type(text: object) -> ValueType:
