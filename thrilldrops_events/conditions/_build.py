@@ -80,7 +80,7 @@ def number(value: Decimal) -> n.Number:
     """``Number(value)``, for a finite ``value``."""
     node = _new(n.Number)
     _NUMBER_VALUE(node, value)
-    _leaf(node, (value.as_tuple(),))
+    _leaf(node, (str(value),))
     return node
 
 

@@ -81,7 +81,7 @@ class Number(Node):
         self._seal()
 
     def _key(self) -> tuple[Any, ...]:
-        return (self.value.as_tuple(),)
+        return (str(self.value),)  # sign, digits and exponent, as exactly as as_tuple() (20 and 20.0 differ)
 
     def _text(self, texts: Sequence[str]) -> str:
         return str(self.value)
