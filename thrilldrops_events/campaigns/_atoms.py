@@ -219,30 +219,12 @@ class _Reader:
         if not isinstance(right, _SCALARS) or not self.operand(left):
             return None
         value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.type_of(left))
-        if op == "==":
-            return Atom(left, "set", frozenset({value}), clauses=(clause,))
-        if op == "!=":
-            return Atom(left, "not_set", frozenset({value}), clauses=(clause,))
-        if value is None:  # pragma: no cover - the checker refuses orderings with null
-            return None
-        if op == ">=" or op == ">":
-            return Atom(left, "range", low=(value, op == ">="), clauses=(clause,))
-        return Atom(left, "range", high=(value, op == "<="), clauses=(clause,))
+        return _compared(op, left, value, clause)
 
     def field_comparison(self, op: str, left: n.FieldRef, right: Node, clause: Node) -> Atom | None:
         """``comparison`` of a field (not a context value) with a literal, as it reads it."""
         value = None if type(right) is n.Null else right.value  # type: ignore[attr-defined]
-        if type(value) is str:
-            value = coerce_literal(value, self.kind(left))
-        if op == "==":
-            return Atom(left, "set", frozenset({value}), clauses=(clause,))
-        if op == "!=":
-            return Atom(left, "not_set", frozenset({value}), clauses=(clause,))
-        if value is None:  # pragma: no cover - the checker refuses orderings with null
-            return None
-        if op == ">=" or op == ">":
-            return Atom(left, "range", low=(value, op == ">="), clauses=(clause,))
-        return Atom(left, "range", high=(value, op == "<="), clauses=(clause,))
+        return _compared(op, left, coerce_literal(value, self.kind(left)) if type(value) is str else value, clause)
 
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
@@ -262,15 +244,6 @@ class _Reader:
             domain = self.domain(operand)
         if domain is not None:
             return len(domain)  # type: ignore[arg-type]
-        if type(operand) is n.FieldRef:  # the common case, read as the patterns below read it
-            scope = operand.scope
-            if scope == "payload":
-                kind = self.kinds.get(operand.name)
-                if kind is not None:
-                    return _SPREAD.get(kind, 100)
-            elif scope == "event":
-                return _SPREAD["timestamp"] if operand.name == "timestamp" else _SPREAD["identifier"]
-            return _SPREAD.get(self.kind(operand).base, 100)
         match operand:
             case n.FieldRef("payload", name) if name in self.kinds:
                 return _SPREAD.get(self.kinds[name], 100)
@@ -292,6 +265,19 @@ class _Reader:
             if name != "bool" and name != "channel":
                 return None
         return _NULLABLE_DOMAINS[name] if self.kind(operand).nullable else _DOMAINS[name]
+
+
+def _compared(op: str, operand: Node, value: Any, clause: Node) -> Atom | None:
+    """The atom of ``operand op value`` (the literal's value as compared), or ``None``."""
+    if op == "==":
+        return Atom(operand, "set", frozenset({value}), clauses=(clause,))
+    if op == "!=":
+        return Atom(operand, "not_set", frozenset({value}), clauses=(clause,))
+    if value is None:  # pragma: no cover - the checker refuses orderings with null
+        return None
+    if op == ">=" or op == ">":
+        return Atom(operand, "range", low=(value, op == ">="), clauses=(clause,))
+    return Atom(operand, "range", high=(value, op == "<="), clauses=(clause,))
 
 
 def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom], bool]:
@@ -374,20 +360,15 @@ def _branch(reader: _Reader, clauses: Iterable[Node], window: Atom | None) -> Br
     by_operand: dict[Node, list[Atom]] = {} if window is None else {TIMESTAMP: [window]}
     residual: list[Node] = []
     possible = True
-    read = reader.atom
     for clause in clauses:
         if isinstance(clause, n.Boolean):  # false (true was dropped)
             possible = False
             continue
-        atom = read(clause)
+        atom = reader.atom(clause)
         if atom is None:
             residual.append(clause)
         else:
-            found = by_operand.get(atom.operand)
-            if found is None:
-                by_operand[atom.operand] = [atom]
-            else:
-                found.append(atom)
+            by_operand.setdefault(atom.operand, []).append(atom)
     atoms: list[Atom] = []
     for operand, found in by_operand.items():
         merged, holds = _merge(reader, operand, found)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -66,11 +66,6 @@ def id_problem(value: object) -> str | None:
     return f"a campaign id is a non-empty string without surrounding whitespace, not {_shown(value)}"
 
 
-def _plain_scope(value: object) -> bool:
-    """Whether a scope is ``None`` or an identifier that ``scope_problem`` finds nothing wrong with."""
-    return value is None or (type(value) is str and 0 < len(value) <= 255 and value.strip() == value)
-
-
 def scope_problem(name: str, value: object) -> str | None:
     """What is wrong with an ``operator_id`` or ``brand_id`` scope, or ``None``."""
     if value is None or (isinstance(value, str) and value and value.strip() == value and len(value) <= 255):
@@ -110,7 +105,8 @@ def field_problems(fields: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     get = fields.get
     tags = get("tags", ())
     if (get("name") is None and type(tags) in (tuple, list) and not tags and get("active_from") is None
-            and get("active_until") is None and _plain_scope(get("operator_id")) and _plain_scope(get("brand_id"))):
+            and get("active_until") is None and scope_problem("operator_id", get("operator_id")) is None
+            and scope_problem("brand_id", get("brand_id")) is None):
         return []  # the common case: no name, tags or window, and scopes that are fine
     checks = [("name", name_problem(fields.get("name")), "invalid_name"),
               ("tags", tags_problem(fields.get("tags", ())), "invalid_tags"),
@@ -273,10 +269,10 @@ class Campaign:
         for key, value in fields.items():
             setters[key](campaign, value)
         text = isinstance(source, str)
-        _SET_NODE(campaign, None if text else source)
-        _SET_TEXT(campaign, source if text else None)
-        _SET_COMPILER(campaign, compiler)
-        _SET_COMPILED(campaign, None)
+        setters["_node"](campaign, None if text else source)
+        setters["_text"](campaign, source if text else None)
+        setters["_compiler"](campaign, compiler)
+        setters["_compiled"](campaign, None)
         return campaign
 
     def _fields(self) -> dict[str, Any]:
@@ -396,10 +392,7 @@ class Campaign:
 
 _FIELDS = ("id", "event_type", "operator_id", "brand_id", "name", "tags", "active_from", "active_until", "_extra")
 #: The setter of each slot of a campaign (its member descriptor's ``__set__``, which skips ``__setattr__``).
-_SETTERS: dict[str, Callable[[Campaign, Any], None]] = {name: Campaign.__dict__[name].__set__
-                                                         for name in Campaign.__slots__}
-_SET_NODE, _SET_TEXT = _SETTERS["_node"], _SETTERS["_text"]
-_SET_COMPILER, _SET_COMPILED = _SETTERS["_compiler"], _SETTERS["_compiled"]
+_SETTERS = {name: Campaign.__dict__[name].__set__ for name in Campaign.__slots__}
 
 
 def _unpickle(text: str, options: tuple[Any, ...] | None, fields: dict[str, Any]) -> Campaign:

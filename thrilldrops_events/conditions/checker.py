@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from thrilldrops_events._fields import KIND_CONSTRAINTS, FieldSpec
+from thrilldrops_events._fields import KIND_CONSTRAINTS
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._walk import parents_first
 from thrilldrops_events.conditions.checked import (
     CheckedCondition,
+    checked_condition,
     declarations,
     event_type_of,
     field_tables,
@@ -38,7 +39,6 @@ __all__ = ["CheckedCondition", "check_condition"]
 
 _CHANNELS = KIND_CONSTRAINTS["channel"].values or ()
 _VALUE = operator.attrgetter("value")
-_new = object.__new__
 #: Pairs of types that compare without a word to say: whether they may also be ordered (``<``, ``>=``).
 _PLAIN = {("number", "number"): True, ("timestamp", "number"): True, ("number", "timestamp"): True,
           ("timestamp", "timestamp"): True, ("string", "string"): False, ("bool", "bool"): False}
@@ -69,7 +69,6 @@ class _Checker:
         self.source = source
         self.spans, self.paths = spans or {}, paths or {}
         self.payload, self.envelope = field_tables(event_type)
-        self.readable = _readable(event_type, self.payload)
         self.types: dict[int, ValueType] = {}
         self.fields: dict[str, None] = {}
         self.context: dict[str, ValueType] = {}
@@ -102,9 +101,9 @@ class _Checker:
         rules = _RULES
         for node in order:
             rule, arity = rules.get(node.__class__) or _rule_for(node)
-            if arity and (arity > 0 or node.children):  # the values of its children, the last ones found
-                if arity < 0:
-                    arity = len(node.children)
+            if arity < 0:
+                arity = len(node.children)
+            if arity:  # the values of its children, the last ones found
                 kids = values[-arity:]
                 del values[-arity:]
                 result = rule(self, node, kids)
@@ -113,9 +112,6 @@ class _Checker:
             types[id(node)] = result
             append(result)
         return values[0]
-
-    def number(self, node: n.Number, kids: Sequence[ValueType]) -> ValueType:
-        return self.measure(node.value, node)
 
     def measure(self, value: Decimal, node: Node) -> ValueType:
         """Refuse a number literal beyond the limits (the text of a smaller one cannot be)."""
@@ -174,11 +170,6 @@ class _Checker:
 
     def reference(self, node: n.FieldRef, kids: Sequence[ValueType]) -> ValueType:
         name, scope = node.name, node.scope
-        if scope == "payload":  # the common case: a readable payload field, read as below
-            found = self.readable.get(name)
-            if found is not None:
-                self.fields.setdefault(name)
-                return found
         if scope == "ctx":
             if name not in self.declared:
                 close = closest(name, self.declared)
@@ -333,7 +324,7 @@ _Rule = tuple[Callable[[_Checker, Any, Sequence[ValueType]], ValueType], int]
 #: The rule for each kind of node (its type from its children's), and how many children it has (-1: any number).
 _RULES: dict[type, _Rule] = {
     n.FieldRef: (_Checker.reference, 0),
-    n.Number: (_Checker.number, 0),
+    n.Number: (lambda checker, node, kids: checker.measure(node.value, node), 0),
     n.String: (_Checker.string, 0),
     n.Compare: (_Checker.compare, 2),
     n.Not: (_Checker.logic, 1),
@@ -347,18 +338,6 @@ _RULES: dict[type, _Rule] = {
     n.Negate: (_Checker.negate, 1),
     n.Call: (_Checker.call, -1),
 }
-
-
-_READABLE: dict[EventType, dict[str, ValueType]] = {}
-
-
-def _readable(event_type: EventType, payload: Mapping[str, FieldSpec]) -> dict[str, ValueType]:
-    """The type of a reference to each payload field of an event type that conditions may read (not a secret)."""
-    found = _READABLE.get(event_type)
-    if found is None:
-        found = _READABLE[event_type] = {name: _FIELD_TYPES[spec.kind, spec.nullable]
-                                         for name, spec in payload.items() if spec.kind != "secret"}
-    return found
 
 
 def _rule_for(node: Node) -> _Rule:
@@ -417,8 +396,5 @@ def checked_tree(node: Node, event_type: EventType | str, functions: FunctionReg
     result = checker.walk(node, order)
     if result is not BOOL and result != BOOL:
         raise checker.fail(node, f"a condition is true or false, but this is {result.spoken}")
-    checked = _new(CheckedCondition)  # the fields the dataclass's own __init__ sets, set at once
-    checked.__dict__.update(node=node, event_type=kind, types=checker.types, fields=tuple(checker.fields),
-                            context=checker.context, functions=checker.called, needs_envelope=checker.envelope_read,
-                            limits=limits)
-    return checked
+    return checked_condition(node, kind, checker.types, tuple(checker.fields), checker.context, checker.called,
+                             checker.envelope_read, limits)
