@@ -208,10 +208,13 @@ class EventIndex:
         self.live |= bit
         if residual:
             self.residual |= bit
-        for facet in {id(operand): self._facet(operand, rank) for _, operand, rank in pairs}.values():
-            facet.count(slot, True)
+        facets: dict[int, Facet] = {}
         for atom, operand, rank in pairs:
-            self._facet(operand, rank).file(atom, slot, True)
+            facet = facets.get(id(operand))
+            if facet is None:
+                facet = facets[id(operand)] = self._facet(operand, rank)
+                facet.count(slot, True)
+            facet.file(atom, slot, True)
         return slot
 
     def unfile(self, slot: int, pairs: list[tuple[Atom, Operand, int]]) -> None:
