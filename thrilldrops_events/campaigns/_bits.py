@@ -51,12 +51,11 @@ def named(bits: int, tables: list[list[tuple[str, ...]]]) -> list[str]:
         where = -1
         for run in gaps:
             where += len(run) + 1
-            value = piece[where]
-            bit = one_bit[value]
+            bit = one_bit[piece[where]]
             if bit >= 0:
                 append(table[where][bit])
             else:
-                out += pick[value](table[where])
+                out += pick[piece[where]](table[where])
     return out
 
 
@@ -101,7 +100,10 @@ def slots_of(bits: int) -> list[int]:
 def bits_of(slots: list[int]) -> int:
     """The int whose set bits are ``slots``."""
     if len(slots) < 4:
-        return sum(1 << slot for slot in set(slots))
+        bits = 0
+        for slot in slots:
+            bits |= 1 << slot
+        return bits
     field = bytearray(max(slots) // 8 + 1)
     for slot in slots:
         field[slot >> 3] |= 1 << (slot & 7)
