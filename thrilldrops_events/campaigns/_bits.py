@@ -28,8 +28,8 @@ _BYTE_BITS = tuple(tuple(position for position in range(8) if value >> position 
 #: Per byte value: the position of its one bit, or -1 (no bit, or several).
 _ONE_BIT = tuple(positions[0] if len(positions) == 1 else -1 for positions in _BYTE_BITS)
 #: Per byte value of several bits: what picks those positions' items out of a row, in order.
-_PICK: tuple[Callable[[tuple[str, ...]], tuple[str, ...]], ...] = tuple(
-    itemgetter(*positions) if len(positions) > 1 else tuple for positions in _BYTE_BITS)
+_PICK: dict[int, Callable[[tuple[str, ...]], tuple[str, ...]]] = {
+    value: itemgetter(*positions) for value, positions in enumerate(_BYTE_BITS) if len(positions) > 1}
 
 
 def named(bits: int, tables: list[list[tuple[str, ...]]]) -> list[str]:
