@@ -48,7 +48,6 @@ Bound = tuple[Any, bool]
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATED = {"==": "!=", "!=": "=="}
 _SCALARS = (n.Number, n.String, n.Boolean, n.Null)
-_PLAIN_SCALARS = frozenset(_SCALARS)  # exactly these classes (subclasses are read by the general rule)
 _VALUE = operator.attrgetter("value")
 _LITERALS = (*_SCALARS, n.ListLiteral)
 #: The event's timestamp, which an active window bounds.
@@ -120,10 +119,7 @@ def _within(value: Any, low: Bound | None, high: Bound | None) -> bool:
 
 def conjuncts(node: Node) -> list[Node]:
     """The clauses of an ``and`` (nested ones flattened, ``true`` dropped), in order; else the node itself."""
-    clauses = _chained(node, n.And)
-    if all(type(clause) in _PLAIN_CLAUSES for clause in clauses):  # the common case: no literal true to drop
-        return clauses
-    return [clause for clause in clauses if not (isinstance(clause, n.Boolean) and clause.value)]
+    return [clause for clause in _chained(node, n.And) if not (isinstance(clause, n.Boolean) and clause.value)]
 
 
 def _chained(node: Node, chain: type[n.And | n.Or]) -> list[Node]:
@@ -141,8 +137,6 @@ def _chained(node: Node, chain: type[n.And | n.Or]) -> list[Node]:
     return out
 
 
-#: Clause classes that are never a boolean literal (``conjuncts`` drops ``true``).
-_PLAIN_CLAUSES = frozenset({n.Compare, n.In, n.IsNull, n.Not, n.Or, n.FieldRef, n.Call})
 #: The domains of operands that can also be null.
 _NULLABLE_DOMAINS = {name: values | {None} for name, values in _DOMAINS.items()}
 
@@ -182,10 +176,7 @@ class _Reader:
     def atom(self, clause: Node) -> Atom | None:
         """The atom a clause is, or ``None`` when it is residual."""
         if type(clause) is n.Compare:  # the most common clause, read first
-            left, right = clause.left, clause.right
-            if type(left) is n.FieldRef and left.scope != "ctx" and type(right) in _PLAIN_SCALARS:
-                return self.field_comparison(clause.op, left, right, clause)
-            return self.comparison(clause.op, left, right, clause)
+            return self.comparison(clause.op, clause.left, clause.right, clause)
         negated = False
         while isinstance(clause, n.Not) and isinstance(clause.operand, n.Not):  # not not x: x, as a condition
             clause = clause.operand.operand
@@ -218,13 +209,8 @@ class _Reader:
             op, left, right = _FLIPPED[op], right, left
         if not isinstance(right, _SCALARS) or not self.operand(left):
             return None
-        value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.type_of(left))
+        value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.kind(left))
         return _compared(op, left, value, clause)
-
-    def field_comparison(self, op: str, left: n.FieldRef, right: Node, clause: Node) -> Atom | None:
-        """``comparison`` of a field (not a context value) with a literal, as it reads it."""
-        value = None if type(right) is n.Null else right.value  # type: ignore[attr-defined]
-        return _compared(op, left, coerce_literal(value, self.kind(left)) if type(value) is str else value, clause)
 
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
@@ -238,12 +224,10 @@ class _Reader:
     def make(self, operand: Node, kind: str, keys: frozenset[Any], clause: Node) -> Atom:
         return Atom(operand, kind, keys, clauses=(clause,))
 
-    def spread(self, operand: Node, domain: frozenset[Any] | bool | None = False) -> int:
-        """A rough number of distinct values the operand takes (``domain``: its ``domain``, if known)."""
-        if domain is False:
-            domain = self.domain(operand)
+    def spread(self, operand: Node, domain: frozenset[Any] | None) -> int:
+        """A rough number of distinct values the operand takes (``domain``: its ``domain``)."""
         if domain is not None:
-            return len(domain)  # type: ignore[arg-type]
+            return len(domain)
         match operand:
             case n.FieldRef("payload", name) if name in self.kinds:
                 return _SPREAD.get(self.kinds[name], 100)
@@ -285,7 +269,7 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
     first = atoms[0]
     if len(atoms) == 1:
         if first.kind == "set":
-            first.share = min(1.0, len(first.keys) / reader.spread(operand))
+            first.share = min(1.0, len(first.keys) / reader.spread(operand, reader.domain(operand)))
             return [first], bool(first.keys)
         domain = reader.domain(operand)
         if (first.low is None or first.high is None) and domain is None:

@@ -163,12 +163,9 @@ class Store:
     def plan(self, campaign: Campaign, checked: CheckedCondition) -> tuple[tuple[Branch, ...], list[_Part]]:
         """A campaign's branches, and the atoms and residual clauses of each one it places."""
         branches = branches_of(checked, (campaign.active_from, campaign.active_until))
-        scope: list[Atom] = []
-        for node, value in ((OPERATOR, campaign.operator_id), (BRAND, campaign.brand_id)):
-            if value is not None:
-                found = self._shared.get((node.name, value))
-                scope.append(found if found is not None else self.share((node.name, value),
-                                                                         partial(_scope_atom, node, value)))
+        scope = [self.share((node.name, value), partial(_scope_atom, node, value))
+                 for node, value in ((OPERATOR, campaign.operator_id), (BRAND, campaign.brand_id))
+                 if value is not None]
         parts: list[_Part] = []
         for number, branch in enumerate(branches):
             if branch.possible:
@@ -289,7 +286,7 @@ class Batch:
             store.next_seq += 1
         event_type = campaign.event_type
         operands = store.operands
-        draft = self.drafts.get(event_type) or self._draft(event_type)
+        draft = self._draft(event_type)
         placed: list[tuple[int, tuple[Atom, ...]]] = []
         uses: list[Operand | Residual] = []
         residuals: list[Operand | Residual] = []

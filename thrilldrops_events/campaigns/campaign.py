@@ -102,12 +102,6 @@ def window_problem(start: object, end: object) -> tuple[str, str] | None:
 
 def field_problems(fields: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """``(key, message, kind)`` for each malformed optional field of a campaign: name, tags, scope, window."""
-    get = fields.get
-    tags = get("tags", ())
-    if (get("name") is None and type(tags) in (tuple, list) and not tags and get("active_from") is None
-            and get("active_until") is None and scope_problem("operator_id", get("operator_id")) is None
-            and scope_problem("brand_id", get("brand_id")) is None):
-        return []  # the common case: no name, tags or window, and scopes that are fine
     checks = [("name", name_problem(fields.get("name")), "invalid_name"),
               ("tags", tags_problem(fields.get("tags", ())), "invalid_tags"),
               *((name, scope_problem(name, fields.get(name)), "invalid_scope") for name in ("operator_id", "brand_id"))]

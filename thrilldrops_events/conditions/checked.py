@@ -16,7 +16,7 @@ from thrilldrops_events.conditions.valuetypes import ValueType, parse_type
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import ConditionTypeError
 
-__all__ = ["CheckedCondition", "checked_condition", "declarations", "event_type_of", "field_tables", "unknown_field"]
+__all__ = ["CheckedCondition", "declarations", "event_type_of", "field_tables", "unknown_field"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,16 +72,6 @@ def field_tables(kind: EventType) -> tuple[dict[str, FieldSpec], dict[str, Field
         _FIELD_TABLES[kind] = ({spec.name: spec for spec in payload_fields(kind)},
                                {spec.name: spec for spec in ENVELOPE_FIELDS})
     return _FIELD_TABLES[kind]
-
-
-def checked_condition(node: Node, event_type: EventType, types: Mapping[int, ValueType], fields: tuple[str, ...],
-                      context: Mapping[str, ValueType], functions: Mapping[str, FunctionSpec], needs_envelope: bool,
-                      limits: Limits) -> CheckedCondition:
-    """A ``CheckedCondition`` of what the checker found, its fields set at once (as its ``__init__`` sets them)."""
-    checked = object.__new__(CheckedCondition)
-    checked.__dict__.update(node=node, event_type=event_type, types=types, fields=fields, context=context,
-                            functions=functions, needs_envelope=needs_envelope, limits=limits)
-    return checked
 
 
 def event_type_of(value: EventType | str) -> EventType:

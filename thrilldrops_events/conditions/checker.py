@@ -20,7 +20,6 @@ from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._walk import parents_first
 from thrilldrops_events.conditions.checked import (
     CheckedCondition,
-    checked_condition,
     declarations,
     event_type_of,
     field_tables,
@@ -396,5 +395,6 @@ def checked_tree(node: Node, event_type: EventType | str, functions: FunctionReg
     result = checker.walk(node, order)
     if result is not BOOL and result != BOOL:
         raise checker.fail(node, f"a condition is true or false, but this is {result.spoken}")
-    return checked_condition(node, kind, checker.types, tuple(checker.fields), checker.context, checker.called,
-                             checker.envelope_read, limits)
+    return CheckedCondition(node=node, event_type=kind, types=checker.types, fields=tuple(checker.fields),
+                            context=checker.context, functions=checker.called, needs_envelope=checker.envelope_read,
+                            limits=limits)

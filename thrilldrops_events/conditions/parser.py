@@ -71,8 +71,7 @@ class _Parser(ParseState):
                     right = tokens[self.index + 1]
                     if right[0] in _LITERALS and tokens[self.index + 2][0] not in _ARITHMETIC:
                         self.index += 2  # a literal on the right: the comparison is complete
-                        literal = (build.shared_string(right[1], self.spans) if right[0] == "string"
-                                   else build.shared_number(right[1], self.spans))
+                        literal = self.string(right[1]) if right[0] == "string" else self.number(right[1])
                         node = self.made(build.compare(kind, node, self.leaf(literal, right)), start)
                         compared = True
                         continue
@@ -111,9 +110,9 @@ class _Parser(ParseState):
                 return self.leaf(node, token)
             return self.reference(token, floor, stack)
         if kind == "number":
-            return self.leaf(build.shared_number(value, self.spans), token)
+            return self.leaf(self.number(value), token)
         if kind == "string":
-            return self.leaf(build.shared_string(value, self.spans), token)
+            return self.leaf(self.string(value), token)
         if kind == "list":
             return self.plain_list(token)
         if kind == "true" or kind == "false":
