@@ -144,7 +144,7 @@ def _computed(draw: st.DrawFn, event_type: EventType, samples: list[Envelope]) -
     moment = draw(st.sampled_from([sample.timestamp for sample in samples])) if samples else 0
     zone = draw(st.sampled_from(_ZONES))
     when = datetime.fromtimestamp(moment, timezone.utc)
-    choice = draw(st.integers(0, 4))
+    choice = draw(st.integers(0, 5))
     if choice == 0:
         call = n.Call("hour", (stamp, n.String(zone)) if draw(st.booleans()) else (stamp,))
         op = draw(st.sampled_from(["==", ">=", "<", "in"]))
@@ -166,6 +166,8 @@ def _computed(draw: st.DrawFn, event_type: EventType, samples: list[Envelope]) -
                              draw(st.sampled_from([n.FieldRef("payload", second.name), n.Number(Decimal(2))])))
         bound = n.Number(draw(st.sampled_from([Decimal(0), Decimal("1.5"), Decimal(10)])))
         return n.Compare(draw(st.sampled_from(["==", ">=", "<", "!="])), total, bound)
+    if choice == 4 and numbers:
+        return draw(_scaled(numbers, samples))
     strings = [spec for spec in payload_fields(event_type) if spec.kind in ("identifier", "currency")]
     if not strings:
         return n.Compare(">=", n.Call("hour", (stamp,)), n.Number(Decimal(12)))
@@ -173,6 +175,25 @@ def _computed(draw: st.DrawFn, event_type: EventType, samples: list[Envelope]) -
     held = [getattr(sample.payload, spec.name) for sample in samples] or ["eur"]
     word = draw(st.sampled_from([value.lower() for value in held if isinstance(value, str)] or ["eur"]))
     return n.Compare("==", n.Call("lower", (n.FieldRef("payload", spec.name),)), n.String(word))
+
+
+@st.composite
+def _scaled(draw: st.DrawFn, numbers: list[tuple[str, FieldSpec]], samples: list[Envelope]) -> Any:
+    """``x op y * k`` (either side, either order of the product), ``k`` often a sample's ``x / y``, or near it."""
+    (_, first), (_, second) = draw(st.sampled_from(numbers)), draw(st.sampled_from(numbers))
+    x, y = n.FieldRef("payload", first.name), n.FieldRef("payload", second.name)
+    ks = [Decimal(0), Decimal("1.5"), Decimal("-2")]
+    for sample in samples:
+        top, bottom = getattr(sample.payload, first.name), getattr(sample.payload, second.name)
+        if top is not None and bottom:
+            ratio = Decimal(top) / Decimal(bottom)  # 28 digits: exact for the sample or near it
+            ks += [k for k in (ratio, ratio.quantize(Decimal("0.01")) if abs(ratio) < 10**20 else ratio,
+                               ratio + Decimal("0.01"))
+                   if len(k.as_tuple().digits) <= 30 and abs(k.adjusted()) <= 20]
+    k = n.Number(draw(st.sampled_from(ks)).normalize() if draw(st.booleans()) else draw(st.sampled_from(ks)))
+    product = n.Arithmetic("*", y, k) if draw(st.booleans()) else n.Arithmetic("*", k, y)
+    op = draw(st.sampled_from(["<", "<=", ">", ">="]))
+    return n.Compare(op, x, product) if draw(st.booleans()) else n.Compare(op, product, x)
 
 
 @st.composite
@@ -290,7 +311,7 @@ def dense_worlds(draw: st.DrawFn, max_campaigns: int = 80) -> World:
             parts.append(n.Compare("<", n.FieldRef("payload", money), n.Number(threshold + draw(st.sampled_from(
                 [Decimal(0), Decimal(1), Decimal(100)])))))
         for _ in range(draw(st.integers(0, 3))):
-            choice = draw(st.integers(0, 4))
+            choice = draw(st.integers(0, 5))
             if choice == 0:
                 keys = draw(st.lists(st.sampled_from(games), min_size=1, max_size=3, unique=True))
                 parts.append(n.In(n.FieldRef("payload", "game_id"), n.ListLiteral(tuple(n.String(k) for k in keys))))
@@ -309,4 +330,40 @@ def dense_worlds(draw: st.DrawFn, max_campaigns: int = 80) -> World:
         node = parts[0] if len(parts) == 1 else n.And(tuple(parts))
         operator_id = draw(st.one_of(st.none(), st.sampled_from(OPERATORS)))
         campaigns.append(Row(f"d{number}", EventType.TRANSACTION, node, operator_id, None))
+    return World(samples, campaigns)
+
+
+_FACTORS = [Decimal(0), Decimal("0.01"), Decimal("2.50"), Decimal("-4.00"), Decimal("100"), None]
+
+
+@st.composite
+def scaled_worlds(draw: st.DrawFn, max_campaigns: int = 24) -> World:
+    """Campaigns with scaled comparisons (``x op y * k``) on events whose factors ``y`` are positive, zero,
+    negative or null, and ``k`` at, just off or away from their ratios."""
+    samples = []
+    for _ in range(draw(st.integers(2, 5))):
+        event_type = draw(st.sampled_from([EventType.TRANSACTION, EventType.DEPOSIT]))
+        envelope = draw(envelopes(event_type))
+        name = "game_bet" if event_type is EventType.TRANSACTION else "balance_after"
+        factor = draw(st.sampled_from(_FACTORS))
+        if factor is None and name == "game_bet":
+            factor = Decimal(0)
+        if factor is not None and factor < 0 and name == "game_bet":
+            factor = -factor
+        payload = envelope.payload.model_copy(update={name: factor})
+        samples.append(envelope.model_copy(update={"payload": payload, "operator_id": draw(st.sampled_from(OPERATORS)),
+                                                   "brand_id": draw(st.sampled_from(BRANDS))}))
+    campaigns = []
+    for number in range(draw(st.integers(1, max_campaigns))):
+        event_type = draw(st.sampled_from([EventType.TRANSACTION, EventType.DEPOSIT]))
+        of_type = [sample for sample in samples if sample.payload.event_type is event_type]
+        numbers = [("payload", spec) for spec in payload_fields(event_type) if spec.kind in ("money", "signed_money")]
+        parts = [draw(_scaled(numbers, of_type)) for _ in range(draw(st.integers(1, 3)))]
+        if draw(st.booleans()):
+            parts.append(draw(_clause(event_type, of_type)))
+        node = parts[0] if len(parts) == 1 else n.And(tuple(parts))
+        if draw(st.integers(0, 3)) == 0:
+            node = n.Or((node, draw(_scaled(numbers, of_type))))
+        campaigns.append(Row(f"s{number}", event_type, node, draw(st.one_of(st.none(), st.sampled_from(OPERATORS))),
+                             None))
     return World(samples, campaigns)

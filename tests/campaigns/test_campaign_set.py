@@ -395,6 +395,22 @@ def test_explain_renders_each_sub_condition_with_its_value() -> None:
     assert condition.children[0].operands == (("amount", "25.00"),)
 
 
+def test_explain_names_the_ratio_that_rules_a_scaled_comparison_out() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("high-multiplier", "Deposit", "amount >= balance_after * 3")
+    explanation = campaigns.explain("high-multiplier", deposit("25.00", balance_after="10.00"))
+    assert not explanation.matched
+    assert str(explanation).splitlines()[2:8] == [
+        "  index, branch 1 of 2, ruled out by amount / balance_after >= 3: false",
+        "    range: balance_after > 0: true  (balance_after = 10.00)",
+        "    range: amount / balance_after >= 3: false  (amount / balance_after = 2.5)",
+        "  index, branch 2 of 2, ruled out by balance_after <= 0: false",
+        "    range: balance_after <= 0: false  (balance_after = 10.00)",
+        "  amount >= balance_after * 3: false  (amount = 25.00, balance_after * 3 = 30.00)",
+    ]
+    assert campaigns.explain("high-multiplier", deposit("25.00", balance_after="-10.00")).matched
+
+
 def test_explain_shows_values_that_short_circuit_skipped() -> None:
     campaigns = CampaignSet()
     campaigns.add("c", "Transaction", "real_bet >= 5 and hour(event.timestamp) == 0 and not is_free_spin")

@@ -5,7 +5,8 @@ hold (equality, ``in``, ``not in``, ``!=``, null tests, one- and two-sided range
 envelope fields, hour windows and other derived values, numbers written with other scales,
 timestamps as ISO date-times, channels by name), top-level ``or`` split into branches, random
 well-typed conditions, nullable fields, unknown fields, context values (present, absent, null),
-active windows around the events' timestamps, and the set changed afterwards by single changes,
+active windows around the events' timestamps, scaled comparisons (``x >= y * k``) on factors of
+every sign, and the set changed afterwards by single changes,
 atomic batches and reloads of its configuration.
 """
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from thrilldrops_events import CampaignChange, CampaignSet, ConditionEvaluationError, Envelope, condition_to_json
 from thrilldrops_events.conditions.nodes import Node
 
-from .strategies import CONTEXT, Row, World, contexts, dense_worlds, worlds
+from .strategies import CONTEXT, Row, World, contexts, dense_worlds, scaled_worlds, worlds
 
 
 def _outcome(match: Any, envelope: Envelope, ctx: dict[str, Any] | None) -> Any:
@@ -110,6 +111,17 @@ def test_match_equals_the_naive_loop_after_batches_and_reloads(world: World, dat
     diff = campaigns.reload(config)
     assert sorted(campaign.id for campaign in campaigns) == sorted(row.id for row in kept)
     assert set(diff.removed) == present - {row.id for row in kept}
+    _check(campaigns, world, data)
+
+
+@settings(max_examples=100)
+@given(scaled_worlds(), st.data())
+def test_match_equals_the_naive_loop_on_scaled_comparisons(world: World, data: st.DataObject) -> None:
+    """``x op y * k``, bounded by the ratio ``x / y`` where ``y > 0``: factors of every sign, ``k`` at the ratio."""
+    campaigns = _filled(world, data)
+    _check(campaigns, world, data)
+    for row in data.draw(st.permutations(world.campaigns))[: len(world.campaigns) // 2]:
+        campaigns.remove(row.id)
     _check(campaigns, world, data)
 
 

@@ -85,14 +85,52 @@ def test_booleans_channels_and_what_stays_residual() -> None:
         ("channel_type", "set", frozenset({ChannelType.MobileWeb}))
     ]
     checked = compile_condition(
-        'ctx.vip > 1 and game_win >= game_bet * 10 and not (real_bet > 2) and (is_free_spin or round_finished)',
+        'ctx.vip > 1 and game_win >= game_bet + 10 and not (real_bet > 2) and (is_free_spin or round_finished)',
         "Transaction", context={"vip": "number"},
     ).checked
     (branch,) = branches_of(checked)
     assert branch.atoms == ()
     assert [node.text for node in branch.residual] == [
-        "ctx.vip > 1", "game_win >= game_bet * 10", "not real_bet > 2", "is_free_spin or round_finished",
+        "ctx.vip > 1", "game_win >= game_bet + 10", "not real_bet > 2", "is_free_spin or round_finished",
     ]
+
+
+def _bounds(branch: Any) -> list[tuple[str, Any, Any]]:
+    return [(atom.operand.text, atom.low, atom.high) for atom in branch.atoms]
+
+
+def test_a_scaled_comparison_splits_by_the_sign_of_its_factor() -> None:
+    checked = compile_condition("round_finished and game_win >= game_bet * 37.5", "Transaction").checked
+    positive, other = branches_of(checked)
+    assert _bounds(positive) == [("game_bet", (0, False), None), ("game_win / game_bet", (Decimal("37.5"), True), None),
+                                ("round_finished", None, None)]
+    assert _bounds(other) == [("game_bet", None, (0, True)), ("round_finished", None, None)]
+    assert [node.text for node in positive.residual] == [node.text for node in other.residual] == [
+        "game_win >= game_bet * 37.5"]
+    # either side, either order of the product; strict orderings bounded loosely (the check decides)
+    for text, ratio, low, high in [
+        ("2 * game_bet < real_bet", "real_bet / game_bet", (2, True), None),
+        ("jackpot_win <= game_win * -1.5", "jackpot_win / game_win", None, (Decimal("-1.5"), True)),
+        ("game_bet * 3 > real_bet + bonus_bet", "(real_bet + bonus_bet) / game_bet", None, (3, True)),
+    ]:
+        positive, _ = branches_of(compile_condition(text, "Transaction").checked)
+        assert (ratio, low, high) in _bounds(positive), text
+
+
+def test_scaled_comparisons_the_index_leaves_alone() -> None:
+    wide = Limits(max_number_digits=100)
+    for text in ("game_win >= game_bet * ctx.vip", "game_win >= jackpot_bet * game_bet", "game_win >= 3 * 2",
+                 "game_win >= game_bet * 1." + "1" * 60, "game_win == game_bet * 2", "game_win >= game_bet / 2"):
+        checked = compile_condition(text, "Transaction", context={"vip": "number"}, limits=wide).checked
+        (branch,) = branches_of(checked)
+        assert all("/" not in atom.operand.text for atom in branch.atoms), text
+    # one split per factor: each doubles the branches, up to the bound
+    text = " and ".join(f"game_win >= game_bet * {k}" for k in range(1, 7))
+    positive, _ = branches_of(compile_condition(text, "Transaction").checked)
+    assert _bounds(positive)[1] == ("game_win / game_bet", (6, True), None)  # the tightest
+    factors = ["game_bet", "real_bet", "bonus_bet", "jackpot_bet", "game_win", "jackpot_win"]
+    text = " and ".join(f"game_win >= {factor} * 2" for factor in factors)
+    assert len(branches_of(compile_condition(text, "Transaction").checked)) == MAX_BRANCHES
 
 
 def test_contradictions_make_a_branch_impossible() -> None:

@@ -11,6 +11,16 @@ becomes an ``Atom``, and the atoms of one operand are merged into one:
 * ``not_set``: its value is none of ``keys`` (``!=``, ``not in``, ``is not null``);
 * ``range``: its value lies between ``low`` and ``high`` (``< <= > >=``, tiers with both bounds).
 
+A *scaled comparison*, ``x >= y * k`` (any ordering; ``x`` a pure operand, ``y`` a money field, ``k``
+a number, one per campaign), is residual, but the index bounds it too: where ``y > 0`` it holds
+only if the ratio ``x / y`` (one operand, computed once per event) is at least ``k`` (at most, for
+``<=`` and ``<``), so the branch is split in two by the sign of ``y``: ``y > 0`` with a range atom
+on ``x / y``, and ``y <= 0`` (once per factor ``y``, within ``MAX_BRANCHES``); each keeps the comparison to check
+exactly. The ratio is rounded as
+the language divides (100 digits, to nearest) and ``y * k`` is exact (a money value has at most 38
+digits, ``k`` at most ``SCALE_DIGITS``), so the ratio is at least ``k`` whenever ``x >= y * k``: the
+range rules out only branches that fail, and those at the boundary are settled by the check.
+
 Everything else (context values, registered functions, comparisons of two expressions, nested
 ``or``) is *residual*: evaluated by closure once the atoms hold.
 
@@ -26,6 +36,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from thrilldrops_events._fields import payload_fields
@@ -37,16 +48,26 @@ from thrilldrops_events.conditions.runtime import coerce_literal
 from thrilldrops_events.conditions.valuetypes import ValueType
 from thrilldrops_events.enums import ChannelType, EventType
 
-__all__ = ["MAX_BRANCHES", "TIMESTAMP", "Atom", "Bound", "Branch", "branches_of", "conjuncts"]
+__all__ = ["MAX_BRANCHES", "SCALE_DIGITS", "TIMESTAMP", "Atom", "Bound", "Branch", "branches_of", "conjuncts"]
 
-#: The most branches a top-level ``or`` is split into; a wider one is one residual clause.
+#: The most branches a top-level ``or`` is split into; a wider one is one residual clause. A
+#: campaign's branches split by the sign of a scaled comparison's factor stay within it too.
 MAX_BRANCHES = 16
+#: The most significant digits of a scaled comparison's factor ``k`` that the index bounds.
+SCALE_DIGITS = 60
+#: The field kinds a scaled comparison's ``y`` may have (at most 38 significant digits).
+_MONEY = frozenset({"money", "signed_money"})
+_ZERO = Decimal(0)
+_ZERO_NODE = n.Number(_ZERO)
+#: ``x / y``: a ratio operand (a number, or null).
+_RATIO = ValueType("number", nullable=True)
 
 #: One end of a range: ``(value, inclusive)``.
 Bound = tuple[Any, bool]
 
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATED = {"==": "!=", "!=": "=="}
+_ORDERINGS = frozenset({"<", "<=", ">", ">="})
 _SCALARS = (n.Number, n.String, n.Boolean, n.Null)
 _VALUE = operator.attrgetter("value")
 _LITERALS = (*_SCALARS, n.ListLiteral)
@@ -74,7 +95,8 @@ class Atom:
         keys: The values of a set or not-set atom (``None`` stands for ``null``).
         low: The lower bound of a range, or ``None``.
         high: The upper bound of a range, or ``None``.
-        clauses: The clauses it was made from, in the condition's order.
+        clauses: The clauses it was made from, in the condition's order (for a scaled comparison,
+            what its atoms test: ``y > 0``, ``x / y >= k``).
         share: A rough guess of how often it holds (0 to 1), to order the index's choices.
     """
 
@@ -159,11 +181,16 @@ class _Reader:
         self.type_of = checked.type_of
         self.types = checked.types
         self.kinds = _kinds(checked.event_type)
+        self.ratios: set[Node] = set()
 
     def kind(self, node: Node) -> ValueType:
-        """The type of a node of the condition (``type_of``, its common case first)."""
+        """The type of a node of the condition (``type_of``, its common case first), or of a ratio it made."""
         found = self.types.get(id(node))
-        return found if found is not None else self.type_of(node)
+        if found is not None:
+            return found
+        if type(node) is n.Arithmetic and node.op == "/" and node in self.ratios:
+            return _RATIO
+        return self.type_of(node)
 
     def operand(self, node: Node) -> bool:
         """Whether ``node`` can be an atom's operand: a pure expression that is not a literal."""
@@ -212,6 +239,31 @@ class _Reader:
         value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.kind(left))
         return _compared(op, left, value, clause)
 
+    def scaled(self, clause: Node) -> tuple[Node, Atom] | None:
+        """For a scaled comparison ``x op y * k`` (see the module's docstring): ``y``, and the range on ``x / y``."""
+        if type(clause) is not n.Compare or clause.op not in _ORDERINGS:
+            return None
+        op, left, right = clause.op, clause.left, clause.right
+        if not _product(right):
+            op, left, right = _FLIPPED[op], right, left
+        if not _product(right):
+            return None
+        assert isinstance(right, n.Arithmetic)
+        factor, scale = (right.left, right.right) if type(right.right) is n.Number else (right.right, right.left)
+        if (type(factor) is not n.FieldRef or factor.scope != "payload" or self.kinds.get(factor.name) not in _MONEY
+                or not self.operand(left) or self.kind(left).base != "number"):
+            return None
+        assert isinstance(scale, n.Number)
+        k = coerce_literal(scale.value, self.kind(right))
+        if not isinstance(k, Decimal | int) or len(Decimal(k).as_tuple().digits) > SCALE_DIGITS:
+            return None
+        ratio = n.Arithmetic("/", left, factor)
+        self.ratios.add(ratio)
+        bound = (k, True)  # x > y * k too: the ratio may round to k (the check decides)
+        if op == ">" or op == ">=":
+            return factor, Atom(ratio, "range", low=bound, clauses=(n.Compare(">=", ratio, scale),))
+        return factor, Atom(ratio, "range", high=bound, clauses=(n.Compare("<=", ratio, scale),))
+
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
         parts = [self.atom(part) for part in _chained(clause, n.Or)]
@@ -235,7 +287,7 @@ class _Reader:
                 return _SPREAD["timestamp"]
             case n.FieldRef("event"):
                 return _SPREAD["identifier"]
-        return _SPREAD.get(self.type_of(operand).base, 100)
+        return _SPREAD.get(self.kind(operand).base, 100)
 
     def domain(self, operand: Node) -> frozenset[Any] | None:
         """Every value the operand can take, when they are few (``null`` included if it can be null)."""
@@ -249,6 +301,12 @@ class _Reader:
             if name != "bool" and name != "channel":
                 return None
         return _NULLABLE_DOMAINS[name] if self.kind(operand).nullable else _DOMAINS[name]
+
+
+def _product(node: Node) -> bool:
+    """Whether ``node`` is ``a * k`` or ``k * a`` for a number literal ``k`` and an expression ``a`` that is not one."""
+    return (type(node) is n.Arithmetic and node.op == "*"
+            and (type(node.left) is n.Number) != (type(node.right) is n.Number))
 
 
 def _compared(op: str, operand: Node, value: Any, clause: Node) -> Atom | None:
@@ -340,8 +398,10 @@ def _tighter_high(a: Bound, b: Bound) -> bool:
     return bool(a[0] < b[0] or (a[0] == b[0] and not a[1] and b[1]))
 
 
-def _branch(reader: _Reader, clauses: Iterable[Node], window: Atom | None) -> Branch:
+def _branch(reader: _Reader, clauses: Iterable[Node], window: Atom | None, extra: tuple[Atom, ...] = ()) -> Branch:
     by_operand: dict[Node, list[Atom]] = {} if window is None else {TIMESTAMP: [window]}
+    for made in extra:
+        by_operand.setdefault(made.operand, []).append(made)
     residual: list[Node] = []
     possible = True
     for clause in clauses:
@@ -376,4 +436,22 @@ def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None]
     parts = _chained(checked.node, n.Or) if isinstance(checked.node, n.Or) else [checked.node]
     if len(parts) > MAX_BRANCHES:
         parts = [checked.node]
-    return tuple(_branch(reader, conjuncts(part), bounds) for part in parts)
+    split = [conjuncts(part) for part in parts]
+    room = MAX_BRANCHES - len(parts)  # each factor split on doubles its branch's count
+    out: list[Branch] = []
+    for clauses in split:
+        by_factor: dict[Node, list[Atom]] = {}
+        for clause in clauses:
+            found = reader.scaled(clause)
+            if found is not None:
+                by_factor.setdefault(found[0], []).append(found[1])
+        signs: list[tuple[Atom, ...]] = [()]
+        for factor, ratios in by_factor.items():
+            if room < len(signs):
+                break
+            room -= len(signs)
+            positive = Atom(factor, "range", low=(_ZERO, False), clauses=(n.Compare(">", factor, _ZERO_NODE),))
+            other = Atom(factor, "range", high=(_ZERO, True), clauses=(n.Compare("<=", factor, _ZERO_NODE),))
+            signs = [*((*atoms, positive, *ratios) for atoms in signs), *((*atoms, other) for atoms in signs)]
+        out.extend(_branch(reader, clauses, bounds, atoms) for atoms in signs)
+    return tuple(out)
