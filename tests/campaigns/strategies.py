@@ -162,10 +162,14 @@ def _computed(draw: st.DrawFn, event_type: EventType, samples: list[Envelope]) -
                for spec in group if spec.kind in ("money", "signed_money")]
     if choice == 3 and numbers:
         (_, first), (_, second) = draw(st.sampled_from(numbers)), draw(st.sampled_from(numbers))
+        scale = Decimal(draw(st.sampled_from([2, -2, 100, 3])))
         total = n.Arithmetic(draw(st.sampled_from(["+", "-", "*", "/"])), n.FieldRef("payload", first.name),
-                             draw(st.sampled_from([n.FieldRef("payload", second.name), n.Number(Decimal(2))])))
-        bound = n.Number(draw(st.sampled_from([Decimal(0), Decimal("1.5"), Decimal(10)])))
-        return n.Compare(draw(st.sampled_from(["==", ">=", "<", "!="])), total, bound)
+                             draw(st.sampled_from([n.FieldRef("payload", second.name), n.Number(scale)])))
+        held = [getattr(sample.payload, first.name) for sample in samples]
+        bound = n.Number(draw(st.sampled_from([Decimal(0), Decimal("1.5"), Decimal(10)]
+                                              + [value * scale for value in held
+                                                 if value is not None and len(value.as_tuple().digits) <= 30])))
+        return n.Compare(draw(st.sampled_from(["==", ">=", "<", "!=", ">"])), total, bound)
     if choice == 4 and numbers:
         return draw(_scaled(numbers, samples))
     strings = [spec for spec in payload_fields(event_type) if spec.kind in ("identifier", "currency")]
@@ -333,6 +337,22 @@ def dense_worlds(draw: st.DrawFn, max_campaigns: int = 80) -> World:
     return World(samples, campaigns)
 
 
+@st.composite
+def _multiple(draw: st.DrawFn, numbers: list[tuple[str, FieldSpec]], samples: list[Envelope]) -> Any:
+    """``y * c op v`` (``c * y`` too), ``v`` often a sample's ``y * c`` or near it."""
+    _, spec = draw(st.sampled_from(numbers))
+    y = n.FieldRef("payload", spec.name)
+    c = n.Number(draw(st.sampled_from([Decimal(2), Decimal(-2), Decimal(100), Decimal(3), Decimal("-0.5")])))
+    held = [getattr(sample.payload, spec.name) * c.value for sample in samples
+            if getattr(sample.payload, spec.name) is not None]
+    near = [value for value in (*held, *(value + Decimal("0.01") for value in held))
+            if len(value.as_tuple().digits) <= 30]
+    v = draw(st.sampled_from([Decimal(0), Decimal(1), *near]))
+    product = n.Arithmetic("*", y, c) if draw(st.booleans()) else n.Arithmetic("*", c, y)
+    op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+    return n.Compare(op, product, n.Number(v)) if draw(st.booleans()) else n.Compare(op, n.Number(v), product)
+
+
 _FACTORS = [Decimal(0), Decimal("0.01"), Decimal("2.50"), Decimal("-4.00"), Decimal("100"), None]
 
 
@@ -358,7 +378,8 @@ def scaled_worlds(draw: st.DrawFn, max_campaigns: int = 24) -> World:
         event_type = draw(st.sampled_from([EventType.TRANSACTION, EventType.DEPOSIT]))
         of_type = [sample for sample in samples if sample.payload.event_type is event_type]
         numbers = [("payload", spec) for spec in payload_fields(event_type) if spec.kind in ("money", "signed_money")]
-        parts = [draw(_scaled(numbers, of_type)) for _ in range(draw(st.integers(1, 3)))]
+        parts = [draw(st.one_of(_scaled(numbers, of_type), _multiple(numbers, of_type)))
+                 for _ in range(draw(st.integers(1, 3)))]
         if draw(st.booleans()):
             parts.append(draw(_clause(event_type, of_type)))
         node = parts[0] if len(parts) == 1 else n.And(tuple(parts))

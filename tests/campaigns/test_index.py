@@ -66,7 +66,11 @@ def _shape(atom: Atom) -> Any:
         ('weekday(event.timestamp, "Europe/Malta") in [6, 7] and weekday(event.timestamp, "Europe/Malta") != 7',
          [('weekday(event.timestamp, "Europe/Malta")', "set", {6})]),
         ('lower(currency) == "eur"', [("lower(currency)", "set", {"eur"})]),
-        ("amount * 100 >= 2500", [("amount * 100", "range", ((D(2500), True), None))]),
+        ("amount * 100 >= 2500", [("amount", "range", ((D(25), True), None))]),
+        ("-4 * amount > 10", [("amount", "range", (None, (D("-2.5"), False)))]),
+        ("amount * 100 == 7", [("amount", "set", frozenset({D("0.07")}))]),
+        ("amount * 3 >= 10", [("amount * 3", "range", ((D(10), True), None))]),  # 10 / 3 is not exact
+        ("(amount + 1) * 100 >= 2500", [("(amount + 1) * 100", "range", ((D(2500), True), None))]),
         ('amount > 1 and (currency == "EUR" or currency in ["USD"])',
          [("amount", "range", ((D(1), False), None)), ("currency", "set", {"EUR", "USD"})]),
         ('event.timestamp >= "2026-05-04T00:00:00Z"', [("event.timestamp", "range", ((MONDAY, True), None))]),

@@ -36,7 +36,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact
 from typing import Any
 
 from thrilldrops_events._fields import payload_fields
@@ -58,6 +58,8 @@ SCALE_DIGITS = 60
 #: The field kinds a scaled comparison's ``y`` may have (at most 38 significant digits).
 _MONEY = frozenset({"money", "signed_money"})
 _ZERO = Decimal(0)
+#: Divides exactly or raises ``Inexact`` (``y * c op v`` becomes ``y op v / c``).
+_EXACT = Context(prec=100, traps=[Inexact])
 _ZERO_NODE = n.Number(_ZERO)
 #: ``x / y``: a ratio operand (a number, or null).
 _RATIO = ValueType("number", nullable=True)
@@ -237,7 +239,30 @@ class _Reader:
         if not isinstance(right, _SCALARS) or not self.operand(left):
             return None
         value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.kind(left))
+        if value is not None and _product(left):
+            return self.unscaled(op, left, value, clause)
         return _compared(op, left, value, clause)
+
+    def unscaled(self, op: str, product: Node, value: Any, clause: Node) -> Atom | None:
+        """``y * c op value`` as ``y op value / c`` for a money field ``y``, when ``value / c`` is exact.
+
+        ``y * c`` is exact (``y`` has at most 38 digits, ``c`` at most ``SCALE_DIGITS``), so the two
+        agree; the atom is then on ``y`` itself, the facet its other atoms use.
+        """
+        assert isinstance(product, n.Arithmetic)
+        factor, scale = (product.left, product.right) if type(product.right) is n.Number else (product.right,
+                                                                                                 product.left)
+        assert isinstance(scale, n.Number)
+        c = scale.value
+        if (type(factor) is n.FieldRef and factor.scope == "payload" and self.kinds.get(factor.name) in _MONEY
+                and c and len(Decimal(c).as_tuple().digits) <= SCALE_DIGITS):
+            try:
+                bound = _EXACT.divide(value, c)
+            except Inexact:
+                pass
+            else:
+                return _compared(op if c > 0 else _FLIPPED[op], factor, bound, clause)
+        return _compared(op, product, value, clause)
 
     def scaled(self, clause: Node) -> tuple[Node, Atom] | None:
         """For a scaled comparison ``x op y * k`` (see the module's docstring): ``y``, and the range on ``x / y``."""
