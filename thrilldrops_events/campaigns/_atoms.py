@@ -11,15 +11,17 @@ becomes an ``Atom``, and the atoms of one operand are merged into one:
 * ``not_set``: its value is none of ``keys`` (``!=``, ``not in``, ``is not null``);
 * ``range``: its value lies between ``low`` and ``high`` (``< <= > >=``, tiers with both bounds).
 
-A *scaled comparison*, ``x >= y * k`` (any ordering; ``x`` a pure operand, ``y`` a money field, ``k``
-a number, one per campaign), is residual, but the index bounds it too: where ``y > 0`` it holds
-only if the ratio ``x / y`` (one operand, computed once per event) is at least ``k`` (at most, for
-``<=`` and ``<``), so the branch is split in two by the sign of ``y``: ``y > 0`` with a range atom
-on ``x / y``, and ``y <= 0`` (once per factor ``y``, within ``MAX_BRANCHES``); each keeps the comparison to check
-exactly. The ratio is rounded as
-the language divides (100 digits, to nearest) and ``y * k`` is exact (a money value has at most 38
-digits, ``k`` at most ``SCALE_DIGITS``), so the ratio is at least ``k`` whenever ``x >= y * k``: the
-range rules out only branches that fail, and those at the boundary are settled by the check.
+A money field times a number compared with a number (``amount * 100 >= 2500``) is an atom on the
+field itself when the quotient is exact (``amount >= 25``). A *scaled comparison*, ``x >= y * k``
+(any ordering; ``x`` a pure operand, ``y`` a money field, ``k`` a number, one per campaign), is
+residual, but the index bounds it too: where ``y > 0`` it holds only if the ratio ``x / y`` (one
+operand, computed once per event) is at least ``k`` (at most, for ``<=`` and ``<``), so the branch
+is split in two by the sign of ``y`` (once per field ``y``, within ``MAX_BRANCHES``): ``y > 0`` with
+a range atom on ``x / y``, and ``y <= 0``; both keep the comparison to check exactly. Both rules rest
+on ``y * k`` being exact: a money value has at most 38 digits and ``k`` at most ``SCALE_DIGITS``,
+and the language computes with 100. The ratio is rounded to the nearest 100-digit number, so it
+cannot pass a ``k`` that is itself one: the range rules out only branches that fail, and those at
+the boundary are settled by the check.
 
 Everything else (context values, registered functions, comparisons of two expressions, nested
 ``or``) is *residual*: evaluated by closure once the atoms hold.
@@ -53,9 +55,9 @@ __all__ = ["MAX_BRANCHES", "SCALE_DIGITS", "TIMESTAMP", "Atom", "Bound", "Branch
 #: The most branches a top-level ``or`` is split into; a wider one is one residual clause. A
 #: campaign's branches split by the sign of a scaled comparison's factor stay within it too.
 MAX_BRANCHES = 16
-#: The most significant digits of a scaled comparison's factor ``k`` that the index bounds.
+#: The most significant digits of a number ``k`` in ``y * k`` that the index reads through (see above).
 SCALE_DIGITS = 60
-#: The field kinds a scaled comparison's ``y`` may have (at most 38 significant digits).
+#: The field kinds ``y`` may have in ``y * k`` (at most 38 significant digits).
 _MONEY = frozenset({"money", "signed_money"})
 _ZERO = Decimal(0)
 #: Divides exactly or raises ``Inexact`` (``y * c op v`` becomes ``y op v / c``).
@@ -239,23 +241,19 @@ class _Reader:
         if not isinstance(right, _SCALARS) or not self.operand(left):
             return None
         value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.kind(left))
-        if value is not None and _product(left):
+        if value is not None and type(left) is n.Arithmetic:
             return self.unscaled(op, left, value, clause)
         return _compared(op, left, value, clause)
 
     def unscaled(self, op: str, product: Node, value: Any, clause: Node) -> Atom | None:
         """``y * c op value`` as ``y op value / c`` for a money field ``y``, when ``value / c`` is exact.
 
-        ``y * c`` is exact (``y`` has at most 38 digits, ``c`` at most ``SCALE_DIGITS``), so the two
-        agree; the atom is then on ``y`` itself, the facet its other atoms use.
+        ``y * c`` is exact (see the module's docstring), so the two agree; the atom is then on ``y``
+        itself, the facet its other atoms use.
         """
-        assert isinstance(product, n.Arithmetic)
-        factor, scale = (product.left, product.right) if type(product.right) is n.Number else (product.right,
-                                                                                                 product.left)
-        assert isinstance(scale, n.Number)
-        c = scale.value
-        if (type(factor) is n.FieldRef and factor.scope == "payload" and self.kinds.get(factor.name) in _MONEY
-                and c and len(Decimal(c).as_tuple().digits) <= SCALE_DIGITS):
+        found = self.money_product(product)
+        if found is not None:
+            factor, c = found
             try:
                 bound = _EXACT.divide(value, c)
             except Inexact:
@@ -269,25 +267,30 @@ class _Reader:
         if type(clause) is not n.Compare or clause.op not in _ORDERINGS:
             return None
         op, left, right = clause.op, clause.left, clause.right
-        if not _product(right):
+        found = self.money_product(right)
+        if found is None:
             op, left, right = _FLIPPED[op], right, left
-        if not _product(right):
+            found = self.money_product(right)
+        if found is None or not self.operand(left) or self.kind(left).base != "number":
             return None
-        assert isinstance(right, n.Arithmetic)
-        factor, scale = (right.left, right.right) if type(right.right) is n.Number else (right.right, right.left)
-        if (type(factor) is not n.FieldRef or factor.scope != "payload" or self.kinds.get(factor.name) not in _MONEY
-                or not self.operand(left) or self.kind(left).base != "number"):
-            return None
-        assert isinstance(scale, n.Number)
-        k = coerce_literal(scale.value, self.kind(right))
-        if not isinstance(k, Decimal | int) or len(Decimal(k).as_tuple().digits) > SCALE_DIGITS:
-            return None
+        factor, k = found
         ratio = n.Arithmetic("/", left, factor)
         self.ratios.add(ratio)
         bound = (k, True)  # x > y * k too: the ratio may round to k (the check decides)
         if op == ">" or op == ">=":
-            return factor, Atom(ratio, "range", low=bound, clauses=(n.Compare(">=", ratio, scale),))
-        return factor, Atom(ratio, "range", high=bound, clauses=(n.Compare("<=", ratio, scale),))
+            return factor, Atom(ratio, "range", low=bound, clauses=(n.Compare(">=", ratio, n.Number(k)),))
+        return factor, Atom(ratio, "range", high=bound, clauses=(n.Compare("<=", ratio, n.Number(k)),))
+
+    def money_product(self, node: Node) -> tuple[Node, Decimal] | None:
+        """``(y, k)`` if ``node`` is ``y * k`` or ``k * y`` (a money field; a number but 0, of few digits)."""
+        if type(node) is not n.Arithmetic or node.op != "*":
+            return None
+        factor, scale = (node.left, node.right) if type(node.right) is n.Number else (node.right, node.left)
+        if (type(scale) is not n.Number or type(factor) is not n.FieldRef or factor.scope != "payload"
+                or self.kinds.get(factor.name) not in _MONEY):
+            return None
+        k = scale.value
+        return (factor, k) if k and len(k.as_tuple().digits) <= SCALE_DIGITS else None
 
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
@@ -326,12 +329,6 @@ class _Reader:
             if name != "bool" and name != "channel":
                 return None
         return _NULLABLE_DOMAINS[name] if self.kind(operand).nullable else _DOMAINS[name]
-
-
-def _product(node: Node) -> bool:
-    """Whether ``node`` is ``a * k`` or ``k * a`` for a number literal ``k`` and an expression ``a`` that is not one."""
-    return (type(node) is n.Arithmetic and node.op == "*"
-            and (type(node.left) is n.Number) != (type(node.right) is n.Number))
 
 
 def _compared(op: str, operand: Node, value: Any, clause: Node) -> Atom | None:
