@@ -339,7 +339,7 @@ def dense_worlds(draw: st.DrawFn, max_campaigns: int = 80) -> World:
 
 @st.composite
 def _multiple(draw: st.DrawFn, numbers: list[tuple[str, FieldSpec]], samples: list[Envelope]) -> Any:
-    """``y * c op v`` (``c * y`` too), ``v`` often a sample's ``y * c`` or near it."""
+    """``y * c op v`` (``c * y`` too), ``v`` often a sample's ``y * c`` or near it; or ``y op z`` of two fields."""
     _, spec = draw(st.sampled_from(numbers))
     y = n.FieldRef("payload", spec.name)
     c = n.Number(draw(st.sampled_from([Decimal(2), Decimal(-2), Decimal(100), Decimal(3), Decimal("-0.5")])))
@@ -350,6 +350,9 @@ def _multiple(draw: st.DrawFn, numbers: list[tuple[str, FieldSpec]], samples: li
     v = draw(st.sampled_from([Decimal(0), Decimal(1), *near]))
     product = n.Arithmetic("*", y, c) if draw(st.booleans()) else n.Arithmetic("*", c, y)
     op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+    if draw(st.integers(0, 3)) == 0:  # two fields compared: an ordering is read as their difference
+        _, other = draw(st.sampled_from(numbers))
+        return n.Compare(op, y, n.FieldRef("payload", other.name))
     return n.Compare(op, product, n.Number(v)) if draw(st.booleans()) else n.Compare(op, n.Number(v), product)
 
 

@@ -70,6 +70,8 @@ def _shape(atom: Atom) -> Any:
         ("-4 * amount > 10", [("amount", "range", (None, (D("-2.5"), False)))]),
         ("amount * 100 == 7", [("amount", "set", frozenset({D("0.07")}))]),
         ("amount * 3 >= 10", [("amount * 3", "range", ((D(10), True), None))]),  # 10 / 3 is not exact
+        ("amount > balance_after", [("amount - balance_after", "range", ((D(0), False), None))]),
+        ("balance_after <= amount", [("balance_after - amount", "range", (None, (D(0), True)))]),
         ("(amount + 1) * 100 >= 2500", [("(amount + 1) * 100", "range", ((D(2500), True), None))]),
         ('amount > 1 and (currency == "EUR" or currency in ["USD"])',
          [("amount", "range", ((D(1), False), None)), ("currency", "set", {"EUR", "USD"})]),
@@ -123,6 +125,9 @@ def test_a_scaled_comparison_splits_by_the_sign_of_its_factor() -> None:
 
 def test_scaled_comparisons_the_index_leaves_alone() -> None:
     wide = Limits(max_number_digits=100)
+    for text in ("game_win == game_bet", "game_win != game_bet", "not game_win > game_bet"):  # null == null holds
+        (branch,) = branches_of(compile_condition(text, "Transaction").checked)
+        assert branch.atoms == (), text
     for text in ("game_win >= game_bet * ctx.vip", "game_win >= jackpot_bet * game_bet", "game_win >= 3 * 2",
                  "game_win >= game_bet * 1." + "1" * 60, "game_win == game_bet * 2", "game_win >= game_bet / 2"):
         checked = compile_condition(text, "Transaction", context={"vip": "number"}, limits=wide).checked

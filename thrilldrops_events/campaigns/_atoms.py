@@ -12,16 +12,17 @@ becomes an ``Atom``, and the atoms of one operand are merged into one:
 * ``range``: its value lies between ``low`` and ``high`` (``< <= > >=``, tiers with both bounds).
 
 A money field times a number compared with a number (``amount * 100 >= 2500``) is an atom on the
-field itself when the quotient is exact (``amount >= 25``). A *scaled comparison*, ``x >= y * k``
-(any ordering; ``x`` a pure operand, ``y`` a money field, ``k`` a number, one per campaign), is
-residual, but the index bounds it too: where ``y > 0`` it holds only if the ratio ``x / y`` (one
-operand, computed once per event) is at least ``k`` (at most, for ``<=`` and ``<``), so the branch
-is split in two by the sign of ``y`` (once per field ``y``, within ``MAX_BRANCHES``): ``y > 0`` with
-a range atom on ``x / y``, and ``y <= 0``; both keep the comparison to check exactly. Both rules rest
-on ``y * k`` being exact: a money value has at most 38 digits and ``k`` at most ``SCALE_DIGITS``,
-and the language computes with 100. The ratio is rounded to the nearest 100-digit number, so it
-cannot pass a ``k`` that is itself one: the range rules out only branches that fail, and those at
-the boundary are settled by the check.
+field itself when the quotient is exact (``amount >= 25``), and an ordering of two money fields an
+atom on their difference (``game_win > game_bet`` is ``game_win - game_bet > 0``). A *scaled
+comparison*, ``x >= y * k`` (any ordering; ``x`` a pure operand, ``y`` a money field, ``k`` a number,
+one per campaign), is residual, but the index bounds it too: where ``y > 0`` it holds only if the
+ratio ``x / y`` (one operand, computed once per event) is at least ``k`` (at most, for ``<=`` and
+``<``), so the branch is split in two by the sign of ``y`` (once per field ``y``, within
+``MAX_BRANCHES``): ``y > 0`` with a range atom on ``x / y``, and ``y <= 0``; both keep the comparison
+to check exactly. These rules rest on ``y * k`` and ``x - y`` being exact: a money value has at most
+38 digits, ``k`` at most ``SCALE_DIGITS``, and the language computes with 100. The ratio is rounded
+to the nearest 100-digit number, so it cannot pass a ``k`` that is itself one: the range rules out
+only branches that fail, and those at the boundary are settled by the check.
 
 Everything else (context values, registered functions, comparisons of two expressions, nested
 ``or``) is *residual*: evaluated by closure once the atoms hold.
@@ -63,8 +64,8 @@ _ZERO = Decimal(0)
 #: Divides exactly or raises ``Inexact`` (``y * c op v`` becomes ``y op v / c``).
 _EXACT = Context(prec=100, traps=[Inexact])
 _ZERO_NODE = n.Number(_ZERO)
-#: ``x / y``: a ratio operand (a number, or null).
-_RATIO = ValueType("number", nullable=True)
+#: The type of an operand the index makes (``x / y``, ``x - y``): a number, or null.
+_MADE = ValueType("number", nullable=True)
 
 #: One end of a range: ``(value, inclusive)``.
 Bound = tuple[Any, bool]
@@ -185,15 +186,15 @@ class _Reader:
         self.type_of = checked.type_of
         self.types = checked.types
         self.kinds = _kinds(checked.event_type)
-        self.ratios: set[Node] = set()
+        self.made: set[Node] = set()  # the operands it made: ratios and differences
 
     def kind(self, node: Node) -> ValueType:
-        """The type of a node of the condition (``type_of``, its common case first), or of a ratio it made."""
+        """The type of a node of the condition (``type_of``, its common case first), or of an operand it made."""
         found = self.types.get(id(node))
         if found is not None:
             return found
-        if type(node) is n.Arithmetic and node.op == "/" and node in self.ratios:
-            return _RATIO
+        if type(node) is n.Arithmetic and node in self.made:
+            return _MADE
         return self.type_of(node)
 
     def operand(self, node: Node) -> bool:
@@ -238,7 +239,9 @@ class _Reader:
             return None
         if isinstance(left, _SCALARS) and not isinstance(right, _SCALARS):
             op, left, right = _FLIPPED[op], right, left
-        if not isinstance(right, _SCALARS) or not self.operand(left):
+        if not isinstance(right, _SCALARS):
+            return self.difference(op, left, right, clause)
+        if not self.operand(left):
             return None
         value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.kind(left))
         if value is not None and type(left) is n.Arithmetic:
@@ -275,19 +278,30 @@ class _Reader:
             return None
         factor, k = found
         ratio = n.Arithmetic("/", left, factor)
-        self.ratios.add(ratio)
+        self.made.add(ratio)
         bound = (k, True)  # x > y * k too: the ratio may round to k (the check decides)
         if op == ">" or op == ">=":
             return factor, Atom(ratio, "range", low=bound, clauses=(n.Compare(">=", ratio, n.Number(k)),))
         return factor, Atom(ratio, "range", high=bound, clauses=(n.Compare("<=", ratio, n.Number(k)),))
+
+    def difference(self, op: str, left: Node, right: Node, clause: Node) -> Atom | None:
+        """``x op y`` (an ordering of two money fields) as ``x - y op 0``: exact, and null fails both."""
+        if op not in _ORDERINGS or not (self.money_field(left) and self.money_field(right)):
+            return None
+        gap = n.Arithmetic("-", left, right)
+        self.made.add(gap)
+        return _compared(op, gap, _ZERO, clause)
+
+    def money_field(self, node: Node) -> bool:
+        """Whether ``node`` is a payload field of money (at most 38 significant digits)."""
+        return type(node) is n.FieldRef and node.scope == "payload" and self.kinds.get(node.name) in _MONEY
 
     def money_product(self, node: Node) -> tuple[Node, Decimal] | None:
         """``(y, k)`` if ``node`` is ``y * k`` or ``k * y`` (a money field; a number but 0, of few digits)."""
         if type(node) is not n.Arithmetic or node.op != "*":
             return None
         factor, scale = (node.left, node.right) if type(node.right) is n.Number else (node.right, node.left)
-        if (type(scale) is not n.Number or type(factor) is not n.FieldRef or factor.scope != "payload"
-                or self.kinds.get(factor.name) not in _MONEY):
+        if type(scale) is not n.Number or not self.money_field(factor):
             return None
         k = scale.value
         return (factor, k) if k and len(k.as_tuple().digits) <= SCALE_DIGITS else None
