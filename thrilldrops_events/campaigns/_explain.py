@@ -120,7 +120,7 @@ def _base(checked: CheckedCondition, node: Node) -> str:
         return "timestamp"
     try:
         return checked.type_of(node).base
-    except KeyError:  # pragma: no cover - an operand is a node of the condition
+    except KeyError:  # an operand the index made (``x / y``, ``x - y``) is not a node of the condition
         return ""
 
 
