@@ -11,18 +11,8 @@ becomes an ``Atom``, and the atoms of one operand are merged into one:
 * ``not_set``: its value is none of ``keys`` (``!=``, ``not in``, ``is not null``);
 * ``range``: its value lies between ``low`` and ``high`` (``< <= > >=``, tiers with both bounds).
 
-A money field times a number compared with a number (``amount * 100 >= 2500``) is an atom on the
-field itself when the quotient is exact (``amount >= 25``), and an ordering of two money fields an
-atom on their difference (``game_win > game_bet`` is ``game_win - game_bet > 0``). A *scaled
-comparison*, ``x >= y * k`` (any ordering; ``x`` a pure operand, ``y`` a money field, ``k`` a number,
-one per campaign), is residual, but the index bounds it too: where ``y > 0`` it holds only if the
-ratio ``x / y`` (one operand, computed once per event) is at least ``k`` (at most, for ``<=`` and
-``<``), so the branch is split in two by the sign of ``y`` (once per field ``y``, within
-``MAX_BRANCHES``): ``y > 0`` with a range atom on ``x / y``, and ``y <= 0``; both keep the comparison
-to check exactly. These rules rest on ``y * k`` and ``x - y`` being exact: a money value has at most
-38 digits, ``k`` at most ``SCALE_DIGITS``, and the language computes with 100. The ratio is rounded
-to the nearest 100-digit number, so it cannot pass a ``k`` that is itself one: the range rules out
-only branches that fail, and those at the boundary are settled by the check.
+A money field times a number, an ordering of two money fields and a *scaled comparison*
+(``game_win >= game_bet * 37.5``) become atoms too: ``_scaling`` says how, and why exactly.
 
 Everything else (context values, registered functions, comparisons of two expressions, nested
 ``or``) is *residual*: evaluated by closure once the atoms hold.
@@ -38,11 +28,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Context, Decimal, Inexact
 from typing import Any
 
 from thrilldrops_events._fields import payload_fields
+from thrilldrops_events.campaigns._atom import FLIPPED, TIMESTAMP, Atom, Bound, Branch, compared, within
+from thrilldrops_events.campaigns._scaling import MADE, SCALE_DIGITS, difference, signs, unscaled
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.closures import is_pure
@@ -56,28 +46,11 @@ __all__ = ["MAX_BRANCHES", "SCALE_DIGITS", "TIMESTAMP", "Atom", "Bound", "Branch
 #: The most branches a top-level ``or`` is split into; a wider one is one residual clause. A
 #: campaign's branches split by the sign of a scaled comparison's factor stay within it too.
 MAX_BRANCHES = 16
-#: The most significant digits of a number ``k`` in ``y * k`` that the index reads through (see above).
-SCALE_DIGITS = 60
-#: The field kinds ``y`` may have in ``y * k`` (at most 38 significant digits).
-_MONEY = frozenset({"money", "signed_money"})
-_ZERO = Decimal(0)
-#: Divides exactly or raises ``Inexact`` (``y * c op v`` becomes ``y op v / c``).
-_EXACT = Context(prec=100, traps=[Inexact])
-_ZERO_NODE = n.Number(_ZERO)
-#: The type of an operand the index makes (``x / y``, ``x - y``): a number, or null.
-_MADE = ValueType("number", nullable=True)
 
-#: One end of a range: ``(value, inclusive)``.
-Bound = tuple[Any, bool]
-
-_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATED = {"==": "!=", "!=": "=="}
-_ORDERINGS = frozenset({"<", "<=", ">", ">="})
 _SCALARS = (n.Number, n.String, n.Boolean, n.Null)
 _VALUE = operator.attrgetter("value")
 _LITERALS = (*_SCALARS, n.ListLiteral)
-#: The event's timestamp, which an active window bounds.
-TIMESTAMP = n.FieldRef("event", "timestamp")
 
 #: The values some operands can take, all of them (intervals on these become sets).
 _HOURS = frozenset(range(24))
@@ -88,60 +61,6 @@ _DOMAINS = {"hour": _HOURS, "weekday": _WEEKDAYS, "bool": _BOOLS, "channel": _CH
 #: A rough number of distinct values per kind of operand, to guess how often an atom holds.
 _SPREAD = {"identifier": 500, "currency": 20, "country": 40, "string": 100, "number": 1000, "timestamp": 100_000,
            "date": 365, "channel": 4, "bool": 2}
-
-
-@dataclass(eq=False, repr=False, slots=True)
-class Atom:
-    """What one branch requires of one operand (a record strips the atoms it keeps of their clauses).
-
-    Attributes:
-        operand: The pure expression (a node of the condition).
-        kind: ``"set"``, ``"not_set"`` or ``"range"``.
-        keys: The values of a set or not-set atom (``None`` stands for ``null``).
-        low: The lower bound of a range, or ``None``.
-        high: The upper bound of a range, or ``None``.
-        clauses: The clauses it was made from, in the condition's order (for a scaled comparison,
-            what its atoms test: ``y > 0``, ``x / y >= k``).
-        share: A rough guess of how often it holds (0 to 1), to order the index's choices.
-    """
-
-    operand: Node
-    kind: str
-    keys: frozenset[Any] = frozenset()
-    low: Bound | None = None
-    high: Bound | None = None
-    clauses: tuple[Node, ...] = ()
-    share: float = 0.5
-
-    def holds(self, value: Any) -> bool:
-        """Whether the operand's value satisfies the atom."""
-        if self.kind == "set":
-            return value in self.keys
-        if self.kind == "not_set":
-            return value not in self.keys
-        return value is not None and _within(value, self.low, self.high)
-
-    def __repr__(self) -> str:
-        what = f"{sorted(map(repr, self.keys))}" if self.kind != "range" else f"{self.low}..{self.high}"
-        return f"<Atom {self.operand.text[:60]} {self.kind} {what[:80]}>"
-
-
-@dataclass(eq=False, slots=True)
-class Branch:
-    """One branch: its atoms (at most a set, or a range and a not-set, per operand) and its residual clauses.
-
-    ``possible`` is false when its atoms contradict each other (``amount > 5 and amount < 2``).
-    """
-
-    atoms: tuple[Atom, ...]
-    residual: tuple[Node, ...]
-    possible: bool = True
-
-
-def _within(value: Any, low: Bound | None, high: Bound | None) -> bool:
-    if low is not None and not (value >= low[0] if low[1] else value > low[0]):
-        return False
-    return high is None or (value <= high[0] if high[1] else value < high[0])
 
 
 def conjuncts(node: Node) -> list[Node]:
@@ -194,7 +113,7 @@ class _Reader:
         if found is not None:
             return found
         if type(node) is n.Arithmetic and node in self.made:
-            return _MADE
+            return MADE
         return self.type_of(node)
 
     def operand(self, node: Node) -> bool:
@@ -238,73 +157,15 @@ class _Reader:
         if not op:  # not (a < b) is true for null too: no range says so
             return None
         if isinstance(left, _SCALARS) and not isinstance(right, _SCALARS):
-            op, left, right = _FLIPPED[op], right, left
+            op, left, right = FLIPPED[op], right, left
         if not isinstance(right, _SCALARS):
-            return self.difference(op, left, right, clause)
+            return difference(self, op, left, right, clause)
         if not self.operand(left):
             return None
         value = None if isinstance(right, n.Null) else coerce_literal(right.value, self.kind(left))
         if value is not None and type(left) is n.Arithmetic:
-            return self.unscaled(op, left, value, clause)
-        return _compared(op, left, value, clause)
-
-    def unscaled(self, op: str, product: Node, value: Any, clause: Node) -> Atom | None:
-        """``y * c op value`` as ``y op value / c`` for a money field ``y``, when ``value / c`` is exact.
-
-        ``y * c`` is exact (see the module's docstring), so the two agree; the atom is then on ``y``
-        itself, the facet its other atoms use.
-        """
-        found = self.money_product(product)
-        if found is not None:
-            factor, c = found
-            try:
-                bound = _EXACT.divide(value, c)
-            except Inexact:
-                pass
-            else:
-                return _compared(op if c > 0 else _FLIPPED[op], factor, bound, clause)
-        return _compared(op, product, value, clause)
-
-    def scaled(self, clause: Node) -> tuple[Node, Atom] | None:
-        """For a scaled comparison ``x op y * k`` (see the module's docstring): ``y``, and the range on ``x / y``."""
-        if type(clause) is not n.Compare or clause.op not in _ORDERINGS:
-            return None
-        op, left, right = clause.op, clause.left, clause.right
-        found = self.money_product(right)
-        if found is None:
-            op, left, right = _FLIPPED[op], right, left
-            found = self.money_product(right)
-        if found is None or not self.operand(left) or self.kind(left).base != "number":
-            return None
-        factor, k = found
-        ratio = n.Arithmetic("/", left, factor)
-        self.made.add(ratio)
-        bound = (k, True)  # x > y * k too: the ratio may round to k (the check decides)
-        if op == ">" or op == ">=":
-            return factor, Atom(ratio, "range", low=bound, clauses=(n.Compare(">=", ratio, n.Number(k)),))
-        return factor, Atom(ratio, "range", high=bound, clauses=(n.Compare("<=", ratio, n.Number(k)),))
-
-    def difference(self, op: str, left: Node, right: Node, clause: Node) -> Atom | None:
-        """``x op y`` (an ordering of two money fields) as ``x - y op 0``: exact, and null fails both."""
-        if op not in _ORDERINGS or not (self.money_field(left) and self.money_field(right)):
-            return None
-        gap = n.Arithmetic("-", left, right)
-        self.made.add(gap)
-        return _compared(op, gap, _ZERO, clause)
-
-    def money_field(self, node: Node) -> bool:
-        """Whether ``node`` is a payload field of money (at most 38 significant digits)."""
-        return type(node) is n.FieldRef and node.scope == "payload" and self.kinds.get(node.name) in _MONEY
-
-    def money_product(self, node: Node) -> tuple[Node, Decimal] | None:
-        """``(y, k)`` if ``node`` is ``y * k`` or ``k * y`` (a money field; a number but 0, of few digits)."""
-        if type(node) is not n.Arithmetic or node.op != "*":
-            return None
-        factor, scale = (node.left, node.right) if type(node.right) is n.Number else (node.right, node.left)
-        if type(scale) is not n.Number or not self.money_field(factor):
-            return None
-        k = scale.value
-        return (factor, k) if k and len(k.as_tuple().digits) <= SCALE_DIGITS else None
+            return unscaled(self, op, left, value, clause)
+        return compared(op, left, value, clause)
 
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
@@ -345,19 +206,6 @@ class _Reader:
         return _NULLABLE_DOMAINS[name] if self.kind(operand).nullable else _DOMAINS[name]
 
 
-def _compared(op: str, operand: Node, value: Any, clause: Node) -> Atom | None:
-    """The atom of ``operand op value`` (the literal's value as compared), or ``None``."""
-    if op == "==":
-        return Atom(operand, "set", frozenset({value}), clauses=(clause,))
-    if op == "!=":
-        return Atom(operand, "not_set", frozenset({value}), clauses=(clause,))
-    if value is None:  # pragma: no cover - the checker refuses orderings with null
-        return None
-    if op == ">=" or op == ">":
-        return Atom(operand, "range", low=(value, op == ">="), clauses=(clause,))
-    return Atom(operand, "range", high=(value, op == "<="), clauses=(clause,))
-
-
 def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom], bool]:
     """The atoms of one operand merged: one set, or a range and a not-set; and whether they can hold at all."""
     first = atoms[0]
@@ -387,7 +235,7 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
     if sets:
         keys = frozenset.intersection(*sets) - excluded
         if ranged:
-            keys = frozenset(key for key in keys if key is not None and _within(key, low, high))
+            keys = frozenset(key for key in keys if key is not None and within(key, low, high))
         if domain is not None:  # few values (hours, weekdays): many campaigns share one set
             keys = _shared(keys)
         share = min(1.0, len(keys) / reader.spread(operand, domain))
@@ -476,18 +324,6 @@ def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None]
     room = MAX_BRANCHES - len(parts)  # each factor split on doubles its branch's count
     out: list[Branch] = []
     for clauses in split:
-        by_factor: dict[Node, list[Atom]] = {}
-        for clause in clauses:
-            found = reader.scaled(clause)
-            if found is not None:
-                by_factor.setdefault(found[0], []).append(found[1])
-        signs: list[tuple[Atom, ...]] = [()]
-        for factor, ratios in by_factor.items():
-            if room < len(signs):
-                break
-            room -= len(signs)
-            positive = Atom(factor, "range", low=(_ZERO, False), clauses=(n.Compare(">", factor, _ZERO_NODE),))
-            other = Atom(factor, "range", high=(_ZERO, True), clauses=(n.Compare("<=", factor, _ZERO_NODE),))
-            signs = [*((*atoms, positive, *ratios) for atoms in signs), *((*atoms, other) for atoms in signs)]
-        out.extend(_branch(reader, clauses, bounds, atoms) for atoms in signs)
+        extra, room = signs(reader, clauses, room)
+        out.extend(_branch(reader, clauses, bounds, atoms) for atoms in extra)
     return tuple(out)
