@@ -7,7 +7,8 @@ timestamps as ISO date-times, channels by name), top-level ``or`` split into bra
 well-typed conditions, nullable fields, unknown fields, context values (present, absent, null),
 active windows around the events' timestamps, scaled comparisons (``x >= y * k``) on factors of
 every sign, and the set changed afterwards by single changes,
-atomic batches and reloads of its configuration.
+atomic batches (one that changes a campaign several times does what its changes do in turn) and
+reloads of its configuration.
 """
 
 from __future__ import annotations
@@ -147,3 +148,35 @@ def test_match_equals_the_naive_loop_while_the_index_reorganises(world: World, d
     for row in data.draw(st.permutations(world.campaigns))[: len(world.campaigns) // 2]:
         campaigns.remove(row.id)
     _check(campaigns, world, data)
+
+
+@settings(max_examples=40)
+@given(worlds(max_campaigns=10), st.data())
+def test_a_batch_on_a_filled_set_does_what_its_changes_do_in_turn(world: World, data: st.DataObject) -> None:
+    rows = world.campaigns
+    batched, one_by_one = _filled(world, data), CampaignSet(context=CONTEXT)
+    for campaign in batched:
+        one_by_one.add(campaign.id, campaign.event_type, campaign.node, operator_id=campaign.operator_id,
+                       brand_id=campaign.brand_id, active_from=campaign.active_from,
+                       active_until=campaign.active_until)
+    present = {campaign.id for campaign in batched}
+    changes = []
+    for _ in range(data.draw(st.integers(1, 12))):  # an id may be changed several times in the batch
+        row, other = data.draw(st.sampled_from(rows)), data.draw(st.sampled_from(rows))
+        moved = Row(row.id, other.event_type, other.node, other.operator_id, other.brand_id, other.active_from,
+                    other.active_until)
+        if row.id not in present:
+            changes.append(_change(moved, "add"))
+            present.add(row.id)
+        elif data.draw(st.booleans()):
+            changes.append(_change(moved, "replace"))
+        else:
+            changes.append(_change(row, "remove"))
+            present.discard(row.id)
+    batched.apply(changes)
+    for change in changes:
+        one_by_one.apply([change])
+    assert list(batched) == list(one_by_one)
+    _check(batched, world, data)
+    for envelope in world.envelopes:
+        assert _outcome(batched.match, envelope, None) == _outcome(one_by_one.match, envelope, None)

@@ -18,6 +18,7 @@ from thrilldrops_events import (
     Envelope,
     EventType,
     Transaction,
+    Withdrawal,
     compile_condition,
 )
 from thrilldrops_events.campaigns import _event_index
@@ -420,15 +421,60 @@ def test_a_campaign_matched_by_several_branches_is_named_once() -> None:
     envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
                         payload=Deposit(method_id="visa", currency="EUR", amount=D("5")))
     assert campaigns.match(envelope) == ["three", "one", "two"]
-    # more branches than before: the first keeps its slot, the others go above "two" (scattered, out of order)
+    # more branches than before: the first keeps its slot, the others go above "two" (scattered, out of order;
+    # those right above a scattered one too, as their run does not start at the campaign's first branch)
     campaigns.replace("one", "Deposit", "amount > 9 or amount > 4 or amount > 3 or amount > 2")
     index = _index(campaigns, EventType.DEPOSIT)
-    assert (slots_of(index.scattered), slots_of(index.followers), index.chained) == ([6], [8, 7, 5, 2, 1], True)
+    assert (slots_of(index.scattered), slots_of(index.followers), index.chained) == ([8, 7, 6], [5, 2, 1], True)
     assert slots_of(index.disorder) == [8, 7, 6]
     assert campaigns.match(envelope) == campaigns.match_naive(envelope) == ["three", "one", "two"]
     campaigns.remove("three")
     assert campaigns.match(envelope) == ["one", "two"]
-    assert slots_of(_index(campaigns, EventType.DEPOSIT).followers) == [8, 7, 5]
+    assert slots_of(_index(campaigns, EventType.DEPOSIT).followers) == [5]
+
+
+def test_a_branch_right_above_a_scattered_branch_is_scattered_too() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("x", "PlayerLogin", "true")
+    campaigns.add("b", "Withdrawal", "true")
+    campaigns.add("c", "Withdrawal", "true")
+    campaigns.replace("x", "Withdrawal", 'currency == "SEK"')  # keeps its place: a slot out of order
+    campaigns.remove("c")
+    # first branch in c's slot, the second above x's (scattered), the third right above the second
+    campaigns.add("new", "Withdrawal", "amount > 1 or amount > 100 or amount > 3")
+    index = _index(campaigns, EventType.WITHDRAWAL)
+    assert (slots_of(index.scattered), slots_of(index.followers)) == ([4, 3], [])
+    envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
+                        payload=Withdrawal(method_id="visa", currency="EUR", amount=D("25")))
+    assert campaigns.match(envelope) == campaigns.match_naive(envelope) == ["b", "new"]
+
+
+@pytest.mark.parametrize("changes", [
+    [CampaignChange.replace("x", "Deposit", "amount >= 2"), CampaignChange.remove("x")],
+    [CampaignChange.replace("x", "Deposit", "amount >= 2"), CampaignChange.replace("x", "Deposit", "amount >= 3"),
+     CampaignChange.remove("x")],
+    [CampaignChange.remove("x"), CampaignChange.add("x", "Deposit", "amount >= 2"), CampaignChange.remove("x")],
+    [CampaignChange.replace("x", "Deposit", "amount >= 2"), CampaignChange.remove("x"),
+     CampaignChange.add("x", "Deposit", "amount >= 3")],
+])
+def test_a_batch_that_changes_a_campaign_several_times_does_what_its_changes_do_in_turn(
+        changes: list[CampaignChange]) -> None:
+    batched, one_by_one = CampaignSet(), CampaignSet()
+    for campaigns in (batched, one_by_one):
+        campaigns.add("x", "Deposit", "amount >= 1")
+        campaigns.add("y", "Deposit", "amount >= 1")
+    batched.apply(changes)
+    for change in changes:
+        one_by_one.apply([change])
+    assert list(batched) == list(one_by_one)
+    envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
+                        payload=Deposit(method_id="visa", currency="EUR", amount=D("25")))
+    assert batched.match(envelope) == batched.match_naive(envelope) == one_by_one.match(envelope)
+    for campaigns in (batched, one_by_one):  # and the set goes on working
+        if "x" in campaigns:
+            campaigns.remove("x")
+        campaigns.add("x", "Deposit", "amount >= 4")
+        assert campaigns.match(envelope) == campaigns.match_naive(envelope) == ["y", "x"]
 
 
 def test_many_matches_across_runs_of_ids_come_out_in_order() -> None:

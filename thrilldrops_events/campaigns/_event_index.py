@@ -72,7 +72,7 @@ class EventIndex:
         residual: The slots with residual clauses (always checked exactly once their atoms hold).
         disorder: The slots in use whose key does not follow the order of the slots.
         followers: The slots of a campaign's further branches filed right after (one above) its
-            previous branch's slot.
+            previous branch's slot, in a run that starts at its first branch's slot.
         scattered: The slots of a campaign's further branches filed elsewhere.
         extra: How many slots are further branches of their campaign (those of ``followers`` and
             ``scattered``, when every campaign's branches were filed one after the other).
@@ -199,7 +199,7 @@ class EventIndex:
             self.disorder |= bit
         last_id, last_slot = self._last
         if last_id == campaign_id:  # a further branch of the campaign filed just before
-            if slot == last_slot + 1:
+            if slot == last_slot + 1 and not self.scattered >> last_slot & 1:  # its run starts at its first branch
                 self.followers |= bit
             else:
                 self.scattered |= bit

@@ -312,7 +312,6 @@ class Batch:
         if functions:
             functions = store.share(tuple(map(id, functions)), lambda: functions)
         record = Record(store, campaign, seq, tuple(placed), tuple(uses), context, functions, source)
-        self.removed.pop(campaign.id, None)
         self.added[campaign.id] = record
         return record
 
