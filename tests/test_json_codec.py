@@ -259,6 +259,46 @@ def test_ndjson_from_an_iterable_of_lines_and_blank_lines() -> None:
     assert len(results) == 2 and all(r.error is None for r in results)
 
 
+_LINE_BREAKS_IN_JSON = st.text(
+    alphabet=st.sampled_from(["\u2028", "\u2029", "\x85", "\r", "\x0b", "\x0c", "a", "\u00e9"]), max_size=6
+)
+
+
+@given(st.lists(st.tuples(envelopes(), _LINE_BREAKS_IN_JSON), max_size=4), MONEY_STYLES)
+def test_ndjson_lines_split_on_newline_only(items: list[tuple[Envelope, str]], style: str) -> None:
+    """U+2028, U+2029, U+0085 (written raw by ``to_json``) never split a line, as text or as bytes."""
+    events = []
+    for envelope, text in items:
+        login = {"PlayerLogin": {"channel_type": "MobileWeb", "currency": "EUR", "jurisdiction": f"J{text}J"}}
+        events += [envelope, parse_event({**to_dict(envelope), "event_type": login})]
+    ndjson = to_ndjson(events, money=style)  # type: ignore[arg-type]
+    for data in (ndjson, ndjson.decode(), bytearray(ndjson), memoryview(ndjson)):
+        results = list(parse_events(data))
+        assert [r.line for r in results] == list(range(1, len(events) + 1))
+        assert [r.event for r in results] == events
+
+
+def test_ndjson_bare_carriage_return_is_whitespace_not_a_line_break() -> None:
+    raw = payload_line()
+    spaced = raw.replace(b',"brand_id"', b',\r"brand_id"').replace(b"}}}", b"}}}\r")
+    for data in (spaced + b"\n" + raw + b"\r\n\r\n" + raw, (spaced + b"\r\n" + raw).decode()):
+        results = list(parse_events(data))
+        assert all(r.error is None for r in results), results
+        assert [r.line for r in results] == ([1, 2, 4] if isinstance(data, bytes) else [1, 2])
+
+
+def test_ndjson_blank_lines_are_the_same_for_text_and_bytes() -> None:
+    text = "\n \t\r\n\u2028\n" + payload_line().decode()
+    for data in (text, text.encode()):
+        results = [(r.line, r.error.problems[0].kind if r.error else None) for r in parse_events(data)]
+        assert results == [(3, "json_invalid"), (4, None)]
+
+
+def payload_line() -> bytes:
+    return (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,'
+            b'"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}')
+
+
 def payload_envelopes() -> list[Envelope]:
     raw = (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,'
            b'"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}')

@@ -206,6 +206,16 @@ def test_ndjson_batch_one_result_per_line_and_no_good_line_dropped(http: httpx.C
     assert [to_json(e) for e in recorder.events] == [to_json(parse_event(line)) for line in good]
 
 
+def test_ndjson_batch_lines_end_at_newline_only(http: httpx.Client, recorder: Recorder) -> None:
+    login = ('{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1777852800,"event_type":{"PlayerLogin":'
+             '{"channel_type":"MobileWeb","currency":"EUR","jurisdiction":"MGA\u2028\u2029\u0085x"}}}').encode()
+    spaced = DEPOSIT.replace(b',"brand_id"', b',\r"brand_id"')
+    answer = http.post("/events", content=login + b"\r\n" + spaced + b"\n", headers=NDJSON)
+    results = [json.loads(line) for line in answer.text.split("\n") if line]
+    assert [(r["line"], r["status"]) for r in results] == [(1, "accepted"), (2, "accepted")]
+    assert [to_json(e) for e in recorder.events] == [to_json(parse_event(login)), to_json(parse_event(DEPOSIT))]
+
+
 def test_ndjson_batch_handler_failures_are_per_line(http: httpx.Client, recorder: Recorder) -> None:
     recorder.fail = ConnectionError("down")
     answer = http.post("/events", content=DEPOSIT + b"\n" + DEPOSIT, headers=NDJSON)

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
+from thrilldrops_events._lines import is_blank
 from thrilldrops_events.cli._command import FORMAT, STRICT, Command, arg, fail, open_input
 from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
 from thrilldrops_events.codecs.json import decode
@@ -87,7 +88,7 @@ def _line_items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
             problem = Problem("", f"line is longer than {MAX_EVENT_BYTES} bytes", "too_large")
             yield number, None, EventValidationError([problem], line=number)
             continue
-        if not line.isspace():
+        if not is_blank(line):
             try:
                 envelope = decode(line.rstrip(b"\r\n"), strict=strict)
             except EventValidationError as error:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Union
 import msgspec
 from pydantic import BaseModel, ValidationError
 
+from thrilldrops_events._lines import is_blank, split_lines
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
 from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload
@@ -175,21 +176,23 @@ class ParsedLine(NamedTuple):
 def decode_lines(
     data: RawJson | Iterable[bytes | str], *, strict: bool = False, skip_blank: bool = True
 ) -> Iterator[ParsedLine]:
-    """Read NDJSON lazily, one line at a time; a bad line is reported and reading goes on.
+    r"""Read NDJSON lazily, one line at a time; a bad line is reported and reading goes on.
 
-    Each line gives a [ParsedLine][thrilldrops_events.ParsedLine].
+    Each line gives a [ParsedLine][thrilldrops_events.ParsedLine]. Whole text (``str`` or bytes alike) is
+    cut at ``"\n"`` only: U+2028, U+2029 and U+0085, which JSON strings may hold raw, and a bare ``"\r"``,
+    which is JSON whitespace, never end a line; line numbers count the ``"\n"`` characters.
 
     Args:
-        data: The whole NDJSON text, or any iterable of lines such as an open file.
+        data: The whole NDJSON text, or any iterable of lines such as a file open in binary mode.
         strict: As for ``decode``.
-        skip_blank: Skip lines holding only whitespace (their numbers still count).
+        skip_blank: Skip lines holding only ASCII whitespace (their numbers still count).
     """
     lines: Iterable[bytes | bytearray | str]
     if isinstance(data, memoryview):
         data = data.tobytes()
-    lines = data.splitlines() if isinstance(data, (bytes, bytearray, str)) else data
+    lines = split_lines(data) if isinstance(data, (bytes, bytearray, str)) else data
     for number, line in enumerate(lines, start=1):
-        if skip_blank and not line.strip():
+        if skip_blank and is_blank(line):
             continue
         try:
             event = decode(bytes(line) if isinstance(line, bytearray) else line, strict=strict)
