@@ -217,6 +217,54 @@ def test_huge_input_is_refused_unread() -> None:
     assert info.value.problems[0].kind == "too_large"
 
 
+def _document_of_size(size: int, filler: str = "\u00e9") -> str:
+    """A valid envelope whose UTF-8 form is exactly ``size`` bytes, mostly ``filler`` in an unknown field."""
+    head = ('{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,'
+            '"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}},"note":"')
+    room = size - len(head.encode()) - 2
+    width = len(filler.encode("utf-8", "surrogatepass"))
+    return head + filler * (room // width) + "a" * (room % width) + '"}'
+
+
+@pytest.mark.parametrize("filler", ["\u00e9", "\u20ac", "\U0001f600", "a"])
+def test_size_limit_counts_utf8_bytes_for_every_input_type(filler: str) -> None:
+    """Bytes, text, a bytearray and a memoryview of the same document get the same verdict at the limit."""
+    for size, verdict in ((MAX_EVENT_BYTES, None), (MAX_EVENT_BYTES + 1, "too_large")):
+        text = _document_of_size(size, filler)
+        assert len(text.encode()) == size
+        raw = text.encode()
+        for data in (raw, text, bytearray(raw), memoryview(raw)):
+            assert _verdict(data) == verdict, (type(data), size)
+
+
+def _verdict(data: Any) -> str | None:
+    try:
+        parse_event(data)
+    except EventValidationError as error:
+        return error.problems[0].kind
+    return None
+
+
+def test_size_limit_of_text_with_a_lone_surrogate() -> None:
+    """A lone surrogate counts as its three bytes; under the limit its own error stays."""
+    small = _document_of_size(1000).replace("a", "\ud800", 1)
+    with pytest.raises(EventValidationError) as info:
+        parse_event(small)
+    assert info.value.problems[0].kind == "lone_surrogate"
+    big = _document_of_size(MAX_EVENT_BYTES - 2).replace('"}', '\ud800"}')
+    with pytest.raises(EventValidationError) as info:
+        parse_event(big)
+    assert info.value.problems[0].kind == "too_large"
+
+
+def test_size_limit_of_a_payload_counts_utf8_bytes() -> None:
+    text = '{"channel_type":"MobileWeb","note":"' + "\u00e9" * (MAX_EVENT_BYTES // 2) + '"}'
+    for data in (text, text.encode()):
+        with pytest.raises(EventValidationError) as info:
+            parse_payload("PlayerLogout", data)
+        assert info.value.problems[0].kind == "too_large"
+
+
 def test_huge_string_field_is_a_clear_error() -> None:
     raw = {"operator_id": "x" * 100_000, "brand_id": "b", "player_id": "p", "timestamp": 1,
            "event_type": {"PlayerLogout": {"channel_type": "MobileWeb"}}}

@@ -19,8 +19,19 @@ __all__ = [
     "loads_exact",
 ]
 
-#: The largest event document read, in bytes (or characters for ``str`` input).
+#: The largest event document read, in bytes: the size of its UTF-8 form for ``str`` input.
 MAX_EVENT_BYTES = 1 << 20
+
+
+def _too_large(raw: bytes | bytearray | str) -> bool:
+    """Whether ``raw`` is over ``MAX_EVENT_BYTES``, text counted by its UTF-8 size (encoded only if it may be)."""
+    size = len(raw)
+    if size > MAX_EVENT_BYTES:
+        return True
+    if not isinstance(raw, str) or size * 4 <= MAX_EVENT_BYTES or raw.isascii():
+        return False
+    # A lone surrogate has no UTF-8 form: it counts as its three bytes, and keeps its own error below the limit.
+    return len(raw.encode("utf-8", "surrogatepass")) > MAX_EVENT_BYTES
 
 
 class JsonNumber(Decimal):
@@ -45,13 +56,14 @@ def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
     """Parse JSON text exactly, or raise ``EventValidationError`` (``json_invalid``, ``too_large``, ``too_deep``).
 
     Numbers with a fraction or exponent become ``Decimal``; a number with more than 100 digits or an
-    exponent no ``Decimal`` holds is refused (``number_too_large``). Bytes must be UTF-8 (or another
+    exponent no ``Decimal`` holds is refused (``number_too_large``). A document over ``MAX_EVENT_BYTES`` is
+    refused unread (``too_large``), text measured by its UTF-8 size. Bytes must be UTF-8 (or another
     encoding JSON allows), without encoded surrogates. The nesting of unknown fields is bounded later,
     by ``adopt_unknown_fields``, since known fields have a fixed shape.
     """
     if isinstance(raw, memoryview):
         raw = raw.tobytes()
-    if len(raw) > MAX_EVENT_BYTES:
+    if _too_large(raw):
         raise single("", f"event is larger than {MAX_EVENT_BYTES} bytes", "too_large")
     try:
         if not isinstance(raw, str):
