@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,55 @@ def test_condition_check_with_a_hostile_number_in_the_json_form(number: str) -> 
     assert done.returncode == 1
     assert done.stderr.startswith(b"thrilldrops-events: the JSON form is not valid JSON: a JSON number has")
     assert b"Traceback" not in done.stderr
+
+
+_EVENTS = str(EXAMPLES / "events.ndjson")
+_SEND = ("send", _EVENTS, "--retries", "0")
+MISUSES = [
+    (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "-1"),
+    (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "0"),
+    (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "nan"),
+    (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "inf"),
+    (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "1e400"),
+    (*_SEND, "--url", "http://[::1"),
+    (*_SEND, "--url", "http://127.0.0.1:99999"),
+    (*_SEND, "--url", "http://[::1]x"),
+    (*_SEND, "--url", "http://a/\x7f"),
+    (*_SEND, "--url", "127.0.0.1:9"),
+    ("serve", "--port", "70000"),
+    ("serve", "--port", "-1"),
+]
+
+
+@pytest.mark.parametrize("argv", MISUSES, ids=" ".join)
+def test_a_misused_option_is_a_usage_error_in_one_line(argv: tuple[str, ...]) -> None:
+    done = _run(*argv)
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert "Traceback" not in err and not done.stdout
+    assert err.count("\n") <= 2 and err.splitlines()[-1].startswith("thrilldrops-events"), err
+
+
+@pytest.mark.parametrize("argv", [("condition", "eval", "--event", "Deposit", "--ctx", "x", "amount > 1", _EVENTS),
+                                  ("condition", "eval", "--event", "Deposit", "--ctx", "=1", "amount > 1", _EVENTS),
+                                  ("condition", "eval", "--event", "Deposit", "--context", "x", "amount > 1", _EVENTS),
+                                  ("condition", "check", "--event", "Deposit", "--context", "x", "amount > 1")],
+                         ids=" ".join)
+def test_a_context_that_is_not_name_value_is_reported_in_one_line(argv: tuple[str, ...]) -> None:
+    """A bad ``--ctx`` is reported as a bad ``--context`` is: one line, exit 1 (the condition cannot run)."""
+    done = _run(*argv)
+    assert done.returncode == 1 and not done.stdout
+    assert done.stderr.decode() in ("thrilldrops-events: --ctx must be NAME=VALUE, not 'x'\n",
+                                    "thrilldrops-events: --ctx must be NAME=VALUE, not '=1'\n",
+                                    "thrilldrops-events: --context must be NAME=VALUE, not 'x'\n")
+
+
+@pytest.mark.parametrize("argv", [("validate", "-"), ("condition", "check", "--event", "Deposit", "-"),
+                                  ("condition", "eval", "--event", "Deposit", "amount > 1", "-"),
+                                  ("send", "-", "--url", "http://127.0.0.1:9")], ids=" ".join)
+def test_closed_standard_input_is_a_usage_error(argv: tuple[str, ...]) -> None:
+    done = subprocess.run([sys.executable, "-m", "thrilldrops_events", *argv], stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=120, check=False, preexec_fn=lambda: os.close(0))
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert err == "thrilldrops-events: cannot read -: standard input is closed\n"

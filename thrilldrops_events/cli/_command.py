@@ -9,10 +9,14 @@ failure reported the same way by every command.
 from __future__ import annotations
 
 import argparse
+import errno
+import math
+import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 #: What runs a command: the parsed arguments in, the process exit code out.
 Handler = Callable[[argparse.Namespace], int]
@@ -86,13 +90,82 @@ STRICT = arg("--strict", action="store_true", help="refuse unknown fields (in th
 FORMAT = arg("--format", choices=["text", "json"], default="text", help="output format (default: text)")
 
 
+#: What checks an option's value: ``None`` if it is good, else what is wrong (``--timeout <problem>``).
+Check = Callable[[Any], "str | None"]
+
+
+class _Checked(argparse.Action):
+    """Stores an option's value once ``check`` finds nothing wrong with it."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, *, check: Check, **options: Any) -> None:
+        super().__init__(option_strings, dest, **options)
+        self.check = check
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        problem = self.check(values)
+        if problem is not None:
+            parser.exit(2, f"thrilldrops-events: {option_string or self.dest} {problem}\n")
+        setattr(namespace, self.dest, values)
+
+
+def checked(check: Check) -> dict[str, Any]:
+    """The keywords of ``arg`` for an option whose value ``check`` checks as it is parsed.
+
+    A bad value is a usage error: one line on standard error, exit code 2, as ``fail`` reports it.
+    """
+    return {"action": _Checked, "check": check}
+
+
+def seconds(value: float) -> str | None:
+    """A duration: a finite number of seconds above 0."""
+    return None if math.isfinite(value) and value > 0 else f"must be a finite number of seconds above 0, not {value}"
+
+
+def port(value: int) -> str | None:
+    """A TCP port, 0 to 65535 (0 picks a free one)."""
+    return None if 0 <= value <= 65535 else f"must be a port from 0 to 65535, not {value}"
+
+
+def http_url(text: str) -> str | None:
+    """An ``http://`` or ``https://`` URL with a host (and, if it has one, a valid port), no control characters."""
+    try:
+        if any(char < " " or char == "\x7f" for char in text):
+            raise ValueError("it holds a control character")
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+        after_host = parts.netloc.rpartition("@")[2].rpartition("]")[2]  # what follows an IPv6 address
+        if "]" in parts.netloc and after_host and not re.fullmatch(r":[0-9]*", after_host):
+            raise ValueError(f"invalid port {after_host!r}")
+    except ValueError as error:
+        return f"is not a valid URL ({error}): {text!r}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"must be an http:// or https:// URL with a host, not {text!r}"
+    return None
+
+
 def open_input(path: str) -> IO[bytes]:
     """The file at ``path`` opened for reading bytes, or standard input for ``-``.
 
     Raises:
-        OSError: If the file cannot be opened.
+        OSError: If the file cannot be opened, or standard input is closed.
     """
-    return sys.stdin.buffer if path == "-" else open(path, "rb")  # the caller closes it
+    if path != "-":
+        return open(path, "rb")  # the caller closes it
+    if sys.stdin is None:  # the process was started with its standard input closed
+        raise OSError(errno.EBADF, "standard input is closed")
+    return sys.stdin.buffer
+
+
+def read_standard_input() -> str:
+    """All of standard input, as text.
+
+    Raises:
+        OSError: If standard input is closed or cannot be read.
+    """
+    if sys.stdin is None:
+        raise OSError(errno.EBADF, "standard input is closed")
+    return sys.stdin.read()
 
 
 def fail(message: str, code: int = 2) -> int:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Mapping
 from typing import Any
 
-from thrilldrops_events.cli._command import Command, arg, fail, open_input
+from thrilldrops_events.cli._command import Command, arg, fail, open_input, read_standard_input
 from thrilldrops_events.codecs._exact import loads_exact
 from thrilldrops_events.codecs.json import decode_lines
 from thrilldrops_events.conditions import CompiledCondition, compile_condition
@@ -38,7 +37,7 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
 
 def _source(text: str) -> str | Mapping[str, Any]:
     if text == "-":
-        text = sys.stdin.read()
+        text = read_standard_input()
     if text.lstrip().startswith("{"):
         try:
             document = loads_exact(text)
@@ -49,22 +48,24 @@ def _source(text: str) -> str | Mapping[str, Any]:
     return text
 
 
-def _compile(args: argparse.Namespace) -> CompiledCondition | None:
+def _compile(args: argparse.Namespace) -> CompiledCondition | int:
+    """The compiled condition, or the exit code once the problem is reported."""
     try:
         context = _pairs(args.context, "--context")
         return compile_condition(_source(args.text), args.event, context=context or None)
     except ConditionError as error:
-        fail(f"invalid condition: {error}")
+        return fail(f"invalid condition: {error}", 1)
     except ValueError as error:
-        fail(str(error))
-    return None
+        return fail(str(error), 1)
+    except OSError as error:
+        return fail(f"cannot read -: {error.strerror}")
 
 
 def run_check(args: argparse.Namespace) -> int:
     """Check the condition; print its canonical form (exit 0) or the error (exit 1)."""
     condition = _compile(args)
-    if condition is None:
-        return 1
+    if isinstance(condition, int):
+        return condition
     if args.json:
         print(json.dumps(condition.to_json(), ensure_ascii=False))
     else:
@@ -82,9 +83,12 @@ def _context_value(text: str) -> Any:
 def run_eval(args: argparse.Namespace) -> int:
     """Evaluate the condition on a file of events and report how many of its type match."""
     condition = _compile(args)
-    if condition is None:
-        return 1
-    ctx = {name: _context_value(value) for name, value in _pairs(args.ctx, "--ctx").items()}
+    if isinstance(condition, int):
+        return condition
+    try:  # a bad --ctx is reported as a bad --context is
+        ctx = {name: _context_value(value) for name, value in _pairs(args.ctx, "--ctx").items()}
+    except ValueError as error:
+        return fail(str(error), 1)
     try:
         stream = open_input(args.file)
     except OSError as error:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from typing import IO, Any
 
-from thrilldrops_events.cli._command import Command, arg, fail, open_input
+from thrilldrops_events.cli._command import Command, arg, checked, fail, http_url, open_input, seconds
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventRejectedError
@@ -113,10 +113,11 @@ COMMAND = Command(
     run=run,
     arguments=(
         arg("file", help="the NDJSON file to send, or - for standard input"),
-        arg("--url", required=True, help="the receiver's root URL; events go to URL/event"),
+        arg("--url", required=True, **checked(http_url), help="the receiver's root URL; events go to URL/event"),
         arg("--concurrency", type=int, default=8, help="requests in flight at once (default: 8)"),
         arg("--retries", type=int, default=3, help="retries per event (default: 3)"),
-        arg("--timeout", type=float, default=10.0, help="seconds to wait for each answer (default: 10)"),
+        arg("--timeout", type=float, **checked(seconds), default=10.0,
+            help="seconds to wait for each answer (default: 10)"),
         arg("--header", action="append", default=[], metavar="'NAME: VALUE'",
             help="an extra request header, such as 'Authorization: Bearer ...'; repeatable"),
     ),

@@ -6,7 +6,7 @@ import argparse
 import re
 import sys
 
-from thrilldrops_events.cli._command import STRICT, Command, arg, fail
+from thrilldrops_events.cli._command import STRICT, Command, arg, checked, fail, port
 
 _DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -47,7 +47,7 @@ COMMAND = Command(
     run=run,
     arguments=(
         arg("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"),
-        arg("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)"),
+        arg("--port", type=int, **checked(port), default=8000, help="the port (default: 8000; 0 picks a free one)"),
         STRICT,
         arg("--redis", metavar="URL", help=f"the Redis server of --stream (default: {_DEFAULT_REDIS})"),
         arg("--stream", metavar="NAME", help="publish accepted events to this Redis stream"),
