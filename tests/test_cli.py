@@ -87,6 +87,46 @@ def test_overlong_line_is_reported_and_reading_goes_on(tmp_path: Path, capsys: p
     assert "3 events: 2 valid, 1 invalid" in out
 
 
+def test_array_item_over_the_limit_is_reported_and_reading_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = (EXAMPLES / "events.ndjson").read_text().splitlines()[0]
+    tricky = '"a\\"}]\\\\",{"[":"\\"}"},'  # escaped quotes, brackets and braces inside strings
+    huge = good[:-1] + ',"note":[' + tricky * (MAX_EVENT_BYTES // len(tricky) + 10) + '"end"],\n"n":2}'
+    wide = good[:-1] + ',"note":"' + "\u00e9" * (MAX_EVENT_BYTES // 2 + 1) + '"}'  # fewer characters than bytes
+    path = tmp_path / "big.json"
+    path.write_text("[\n" + ",\n".join([good, huge, good, wide, good, '"' + "x" * (MAX_EVENT_BYTES + 1) + '"', good])
+                    + "\n]\n", encoding="utf-8")
+    assert main(["validate", "--format", "json", str(path)]) == 1
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["line"], [p["kind"] for p in r["problems"]]) for r in records[:-1]] == [
+        (3, ["too_large"]), (6, ["too_large"]), (8, ["too_large"])]
+    assert records[-1]["summary"]["valid"] == 4
+
+
+def test_json_array_with_a_byte_order_mark(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = (EXAMPLES / "events.ndjson").read_text().splitlines()[:3]
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf[" + ",\n".join(lines).encode() + b"]\n")
+    assert main(["validate", str(path)]) == 0
+    assert "3 events: 3 valid, 0 invalid" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("array", [False, True])
+def test_text_output_shows_keys_escaped(tmp_path: Path, array: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads((EXAMPLES / "events.ndjson").read_text().splitlines()[0])
+    data["x\nline 9: forged\r\u2028\u2029\x85\x1b"] = "v"
+    path = tmp_path / "keys.ndjson"
+    path.write_text(("[%s]" if array else "%s\n") % json.dumps(data))
+    assert main(["validate", "--strict", str(path)]) == 1
+    out = capsys.readouterr().out
+    shown = out.split("\n")
+    assert shown[0] == ("line 1: x\\nline 9: forged\\r\\u2028\\u2029\\u0085\\u001b: "
+                        "unknown field (refused in strict mode)")
+    assert shown[1] == "1 events: 0 valid, 1 invalid"
+    assert not any(char in out for char in "\r\u2028\u2029\x85\x1b")
+
+
 def test_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "/nonexistent/events.ndjson"]) == 2
     assert "cannot read" in capsys.readouterr().err

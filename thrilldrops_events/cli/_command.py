@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import math
 import re
 import sys
@@ -166,6 +167,19 @@ def read_standard_input() -> str:
     if sys.stdin is None:
         raise OSError(errno.EBADF, "standard input is closed")
     return sys.stdin.read()
+
+
+# Characters that would end or garble a line of text output, each shown as its JSON escape instead.
+_LINE_BREAKERS = {code: json.dumps(chr(code))[1:-1] for code in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)}
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with its control characters and line separators shown as JSON escapes (``\n``, ``\u2028``).
+
+    Keys and values of an input (an unknown field's name, say) are shown this way in text output, so
+    that they can never forge a line of it.
+    """
+    return text.translate(_LINE_BREAKERS)
 
 
 def fail(message: str, code: int = 2) -> int:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from typing import IO, Any
 
-from thrilldrops_events.cli._command import Command, arg, checked, fail, http_url, open_input, seconds
+from thrilldrops_events.cli._command import Command, arg, checked, fail, http_url, one_line, open_input, seconds
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventRejectedError
@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
             if parsed.error is not None:
                 tally.invalid += 1
                 tally.rejected += 1
-                not_sent.extend(f"line {parsed.line}: not sent: {problem}" for problem in parsed.error.problems)
+                not_sent.extend(f"line {parsed.line}: not sent: {one_line(str(problem))}"
+                                for problem in parsed.error.problems)
             elif parsed.event is not None:
                 line_of.append(parsed.line)
                 yield parsed.event
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(result.error, EventRejectedError):
             print(f"line {line}: rejected ({result.error.status} {result.error.title})")
             for problem in result.error.problems:
-                print(f"line {line}:   {problem}")
+                print(f"line {line}:   {one_line(str(problem))}")
         elif result.error is not None:
             print(f"line {line}: failed: {result.error}")
     print(f"{len(results) + tally.invalid} events: {tally.accepted} accepted, {tally.rejected} rejected "

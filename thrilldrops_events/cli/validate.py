@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import codecs
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
 from thrilldrops_events._lines import is_blank
-from thrilldrops_events.cli._command import FORMAT, STRICT, Command, arg, fail, open_input
+from thrilldrops_events.cli._command import FORMAT, STRICT, Command, arg, fail, one_line, open_input
 from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.errors import EventValidationError, Problem
@@ -47,7 +48,7 @@ def _report(items: Iterator[_Item], *, as_json: bool) -> int:
             out.write(json.dumps({"line": line, "valid": False, "problems": problems}) + "\n")
         else:
             for problem in error.problems:
-                out.write(f"line {line}: {problem}\n")
+                out.write(f"line {line}: {one_line(str(problem))}\n")
     by_type = Counter({model.event_type.value: count for model, count in by_type.items()})
     valid = sum(by_type.values())
     if as_json:
@@ -61,7 +62,7 @@ def _report(items: Iterator[_Item], *, as_json: bool) -> int:
 
 def _items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
     first = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
-    if first.lstrip()[:1] == b"[":
+    if first.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"[":
         yield from _array_items(stream, strict=strict)
     else:
         yield from _line_items(stream, strict=strict)
@@ -100,6 +101,22 @@ def _line_items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
 # Finds where an item ends without converting its numbers (used once an item's number was refused).
 _SKIPPER = json.JSONDecoder(parse_float=len, parse_int=len, parse_constant=len)
 
+# What an item over the size limit is reported as (the message of a document over it, read alone).
+_TOO_LARGE = EventValidationError([Problem("", f"event is larger than {MAX_EVENT_BYTES} bytes", "too_large")])
+
+# What the skipping of an item too large stops at: in a string, its end or an escape; elsewhere, a string
+# or a bracket; after a bare number or literal, what ends it.
+_STRING_STOP = re.compile(r'["\\]')
+_BRACKET = re.compile(r'["\[\]{}]')
+_SCALAR_END = re.compile(r"[,\]\s]")
+
+
+def _utf8_size(text: str, start: int, end: int) -> int:
+    """The UTF-8 size of ``text[start:end]``, encoded only when it may be over ``MAX_EVENT_BYTES``."""
+    if (end - start) * 4 <= MAX_EVENT_BYTES:
+        return end - start
+    return len(text[start:end].encode("utf-8", "surrogatepass"))
+
 
 class _ArrayReader:
     """Reads the items of a top-level JSON array one at a time from a byte stream, in chunks.
@@ -110,7 +127,7 @@ class _ArrayReader:
 
     def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
-        self.text = codecs.getincrementaldecoder("utf-8")(errors="strict")
+        self.text = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")  # a leading BOM is dropped
         self.buffer = ""
         self.position = 0
         self.dropped = 0  # characters dropped from the front of the buffer: the file offset of buffer[0]
@@ -158,21 +175,66 @@ class _ArrayReader:
         return ValueError(f"{message} at line {self.line} column {self.dropped + self.position - self.line_start + 1}")
 
     def _value(self) -> tuple[Any, int]:
-        """The next item and where it ends; an item holding a number the library refuses is that problem."""
+        """The next item and where it ends.
+
+        An item holding a number the library refuses is that problem; one over ``MAX_EVENT_BYTES`` (its
+        UTF-8 size) is ``too_large``, and reading goes on after it, as after a line too long in NDJSON.
+        """
         decoder, refused = DECODER, None
         while True:
             try:
                 value, end = decoder.raw_decode(self.buffer, self.position)
             except json.JSONDecodeError as error:
-                if len(self.buffer) - self.position <= MAX_EVENT_BYTES and self._fill():
-                    continue
-                raise self._malformed(error.msg, error.pos) from None
+                if len(self.buffer) - self.position <= MAX_EVENT_BYTES:
+                    if self._fill():
+                        continue
+                    raise self._malformed(error.msg, error.pos) from None
+                return _TOO_LARGE, self._skip_item()
             except OverflowError as error:  # the item may still be well-formed JSON: find its end, go on
                 decoder, refused = _SKIPPER, error
                 continue
+            if _utf8_size(self.buffer, self.position, end) > MAX_EVENT_BYTES:
+                return _TOO_LARGE, end
             if refused is not None:
                 return EventValidationError([Problem("", str(refused), "number_too_large")]), end
             return value, end
+
+    def _skip_item(self) -> int:
+        """Where the item at the position ends, read on in chunks without keeping what it passes.
+
+        Only strings and brackets are followed (the item is too large to be read anyway); the end of
+        the input before the item closes is malformed input.
+        """
+        index, depth, in_string = self.position + 1, 1, False
+        first = self.buffer[self.position]
+        if first == '"':
+            depth, in_string = 0, True
+        elif first not in "[{":
+            depth = -1  # a bare number or literal: it ends where a delimiter or whitespace starts
+        while True:
+            buffer = self.buffer
+            if depth < 0:
+                found = _SCALAR_END.search(buffer, index)
+                if found:
+                    return found.start()
+            else:
+                found = (_STRING_STOP if in_string else _BRACKET).search(buffer, index)
+                while found:
+                    char, index = found.group(), found.end()
+                    if char == "\\":
+                        index += 1  # the escaped character, which may be in the next chunk
+                    elif char == '"':
+                        in_string = not in_string
+                    else:
+                        depth += 1 if char in "[{" else -1
+                    if depth == 0 and not in_string:
+                        return index
+                    found = (_STRING_STOP if in_string else _BRACKET).search(buffer, index)
+            carry = max(0, index - len(buffer))
+            self._advance(len(buffer))
+            if not self._fill():
+                raise self._malformed("the array is not closed with ]")
+            index = self.position + carry
 
     def items(self) -> Iterator[tuple[int, Any]]:
         """Yield ``(line, value)`` per item; raise ``ValueError`` on malformed input."""
@@ -191,8 +253,9 @@ class _ArrayReader:
                 return
             if char in ",]":
                 raise self._malformed("expected a value" + (" after ','" if after_comma else ""))
+            line = self.line
             value, end = self._value()
-            yield self.line, value
+            yield line, value
             self._advance(end)
             char = self._peek()
             if char == ",":
