@@ -47,7 +47,8 @@ class Envelope(ContractModel):
     """One ThrillDrops event: who it is about, when, and what happened.
 
     Build it from a payload model and read it with [parse_event][thrilldrops_events.parse_event];
-    write it with [to_json][thrilldrops_events.to_json]. Unknown envelope fields are kept.
+    write it with [to_json][thrilldrops_events.to_json]. Unknown envelope fields are kept; one may not be
+    named ``event_type``, the payload's wire name (``reserved_field``).
 
     Examples:
         >>> from decimal import Decimal
@@ -61,6 +62,8 @@ class Envelope(ContractModel):
 
     model_config = ConfigDict(frozen=True, extra="allow", hide_input_in_errors=True, defer_build=True)
     _json_reader: ClassVar[str] = "envelope"
+    # The payload's wire name: an unknown field named so would be written over the payload.
+    _reserved_names: ClassVar[frozenset[str]] = frozenset({"event_type"})
 
     operator_id: Identifier = Field(description="The casino operator the event belongs to.")
     brand_id: Identifier = Field(description="The operator's brand (site) the event belongs to.")

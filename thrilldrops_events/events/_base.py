@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from typing_extensions import Self
 
 from thrilldrops_events._kinds import ChannelType, _WireEnum
-from thrilldrops_events._problems import from_validation_error, set_variants
+from thrilldrops_events._problems import from_validation_error, set_variants, single
 from thrilldrops_events._readers import JSON_READERS, install_json_readers
 from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields
 from thrilldrops_events.types import hide_unknown_secrets
@@ -88,6 +88,8 @@ class ContractModel(BaseModel):
     _json_reader: ClassVar[str]
     #: How deep the model's object sits in an envelope, for the nesting limit of its unknown fields.
     unknown_fields_depth: ClassVar[int] = 0
+    #: Wire names of the model that are not the names of its fields: an unknown field may not take them.
+    _reserved_names: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, /, **data: Any) -> None:
         """Build and validate; raises ``EventValidationError`` listing every invalid field."""
@@ -104,6 +106,8 @@ class ContractModel(BaseModel):
     def _check_unknown_fields(self) -> None:
         extra = self.__pydantic_extra__
         if extra:
+            for name in self._reserved_names.intersection(extra):
+                raise single(name, f"unknown field {name!r} clashes with an envelope field", "reserved_field")
             check_unknown_fields(extra, self.unknown_fields_depth, "")
 
     def __copy__(self) -> Self:
