@@ -10,6 +10,7 @@ In Python the payload is the typed model itself: ``envelope.payload``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
 
@@ -104,6 +105,22 @@ class Envelope(ContractModel):
             payload=payload,
             **extra,
         )
+
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> Self:
+        """Validate an envelope from Python data: its wire form (as ``to_dict`` writes it) or its fields.
+
+        A mapping without a ``payload`` key is the wire form (``event_type: {"<Variant>": {...}}``) and is
+        read as [parse_event][thrilldrops_events.parse_event] reads a ``dict``; ``strict=True`` then refuses
+        unknown fields, as there, and other options are ignored. Otherwise the data are the constructor's
+        arguments (``payload=`` a payload model), validated as the constructor validates them.
+
+        Raises:
+            EventValidationError: With every problem found, each with its path.
+        """
+        if isinstance(obj, Mapping) and "payload" not in obj:
+            return cls._read_wire(obj, strict=bool(options.get("strict")))
+        return super().model_validate(obj, **options)
 
     @model_serializer(mode="wrap")
     def _to_wire(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

@@ -127,6 +127,38 @@ class ContractModel(BaseModel):
     __init__.__dict__["__pydantic_base_init__"] = True
 
     @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> Self:
+        """Validate from Python data (as ``to_dict`` writes a payload; see ``Envelope.model_validate``).
+
+        Unknown fields are checked as the constructor checks them.
+
+        Raises:
+            EventValidationError: With every problem found, each with its path.
+        """
+        try:
+            model = super().model_validate(obj, **options)
+        except ValidationError as error:
+            raise from_validation_error(error) from None
+        model._check_unknown_fields()
+        return model
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, **options: Any) -> Self:
+        """Validate from Python data whose scalars are strings (pydantic's strings mode).
+
+        Unknown fields are checked as the constructor checks them.
+
+        Raises:
+            EventValidationError: With every problem found, each with its path.
+        """
+        try:
+            model = super().model_validate_strings(obj, **options)
+        except ValidationError as error:
+            raise from_validation_error(error) from None
+        model._check_unknown_fields()
+        return model
+
+    @classmethod
     def model_validate_json(
         cls, json_data: str | bytes | bytearray, *, strict: bool | None = None, **_: Any
     ) -> Self:
@@ -138,11 +170,16 @@ class ContractModel(BaseModel):
         Raises:
             EventValidationError: With every problem found.
         """
+        return cls._read_wire(json_data, strict=bool(strict))
+
+    @classmethod
+    def _read_wire(cls, data: Any, *, strict: bool) -> Self:
+        """Read the wire form, JSON text or a parsed mapping, with the JSON codec's exact reader of the model."""
         try:
             reader = JSON_READERS[cls._json_reader]
         except KeyError:  # pragma: no cover - the package imports the codec with itself
             raise RuntimeError("the JSON codec (thrilldrops_events.codecs.json) is not loaded") from None
-        return cast(Self, reader(cls, json_data, strict=bool(strict)))
+        return cast(Self, reader(cls, data, strict=strict))
 
 
 class EventPayload(ContractModel):
@@ -172,17 +209,3 @@ class EventPayload(ContractModel):
         super().__pydantic_init_subclass__(**kwargs)
         if "event_type" in cls.__dict__:
             _MODELS.setdefault(cls.event_type, cls)
-
-    @classmethod
-    def model_validate(cls, obj: Any, **options: Any) -> Self:
-        """Validate a payload from Python data (as ``to_dict`` writes it).
-
-        Raises:
-            EventValidationError: With every problem found, each with its path.
-        """
-        try:
-            payload = super().model_validate(obj, **options)
-        except ValidationError as error:
-            raise from_validation_error(error) from None
-        payload._check_unknown_fields()
-        return payload
