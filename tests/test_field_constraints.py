@@ -29,7 +29,7 @@ def _accepts(kind: str, value: Any) -> bool:
     return True
 
 
-@pytest.mark.parametrize("kind", ["identifier", "currency", "secret"])
+@pytest.mark.parametrize("kind", ["identifier", "text", "currency", "secret"])
 def test_string_lengths_are_the_types_bounds(kind: Any) -> None:
     constraints = KIND_CONSTRAINTS[kind]
     assert constraints.max_length is not None

@@ -306,6 +306,7 @@ def render_events_index(*, schema_links: dict[str, str] | None = None) -> str:
 # What each kind of field is to a campaign manager writing a condition, in plain words.
 _CONDITION_TYPES: dict[str, str] = {
     "identifier": "text",
+    "text": "text",
     "currency": "text: a currency code, such as EUR",
     "country": "text: a two-letter country code, such as DE",
     "money": "number: an exact amount, 0 or more",

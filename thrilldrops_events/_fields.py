@@ -20,6 +20,7 @@ from thrilldrops_events.events import PAYLOAD_MODELS
 from thrilldrops_events.types import (
     CountryCode,
     CurrencyCode,
+    FreeText,
     Identifier,
     Money,
     SessionToken,
@@ -38,6 +39,7 @@ _KINDS: tuple[tuple[Any, FieldKind], ...] = (
     (CurrencyCode, "currency"),
     (CountryCode, "country"),
     (Identifier, "identifier"),
+    (FreeText, "text"),
     (StrictBool, "bool"),
     (ChannelType, "channel"),
     (SessionToken, "secret"),

@@ -39,7 +39,7 @@ __all__ = [
 
 #: The kinds of field in the contract.
 FieldKind = Literal[
-    "identifier", "currency", "country", "money", "signed_money", "bool", "channel", "secret", "timestamp"
+    "identifier", "text", "currency", "country", "money", "signed_money", "bool", "channel", "secret", "timestamp"
 ]
 
 
@@ -67,6 +67,8 @@ CHANNEL_VALUES: tuple[str, ...] = tuple(member.value for member in ChannelType)
 
 #: The most characters of an identifier.
 IDENTIFIER_MAX_LENGTH = 255
+#: The most characters of free text (such as a jurisdiction).
+TEXT_MAX_LENGTH = 255
 #: The fewest and the most characters of a currency code.
 CURRENCY_LENGTHS = (2, 10)
 #: The most digits a money value may have before the decimal point.
@@ -171,6 +173,10 @@ KIND_CONSTRAINTS: dict[FieldKind, KindConstraints] = {
         "identifier", ("string",), f"^[^{WHITESPACE}](?:[\\s\\S]*[^{WHITESPACE}])?$", 1, IDENTIFIER_MAX_LENGTH,
         edge_excluded=WHITESPACE, condition_type="string",
         rule=f"Non-empty string, no leading or trailing whitespace, at most {IDENTIFIER_MAX_LENGTH} characters.",
+    ),
+    "text": KindConstraints(
+        "text", ("string",), max_length=TEXT_MAX_LENGTH, condition_type="string",
+        rule=f"Any string of at most {TEXT_MAX_LENGTH} characters: empty, and spaces anywhere, allowed (free text).",
     ),
     "currency": KindConstraints(
         "currency", ("string",), f"^[A-Za-z0-9]{{{_LOW},{_HIGH}}}$", _LOW, _HIGH, condition_type="string",

@@ -38,6 +38,7 @@ __all__ = [
     "MONEY_MAX_SCALE",
     "CountryCode",
     "CurrencyCode",
+    "FreeText",
     "Identifier",
     "Money",
     "SessionToken",
@@ -47,7 +48,7 @@ __all__ = [
     "parse_money",
 ]
 
-_IDENTIFIER, _CURRENCY = KIND_CONSTRAINTS["identifier"], KIND_CONSTRAINTS["currency"]
+_IDENTIFIER, _TEXT, _CURRENCY = KIND_CONSTRAINTS["identifier"], KIND_CONSTRAINTS["text"], KIND_CONSTRAINTS["currency"]
 _COUNTRY, _SECRET, _TIMESTAMP = KIND_CONSTRAINTS["country"], KIND_CONSTRAINTS["secret"], KIND_CONSTRAINTS["timestamp"]
 _COUNTRY_CODES = frozenset(_COUNTRY.values or ())
 
@@ -228,6 +229,9 @@ Identifier = Annotated[
     str, StringConstraints(min_length=_IDENTIFIER.min_length, max_length=_IDENTIFIER.max_length,
                            pattern=_IDENTIFIER.pattern)
 ]
+
+#: Free text: any string (empty, spaces anywhere) of at most 255 characters; a lone surrogate is refused.
+FreeText = Annotated[str, StringConstraints(max_length=_TEXT.max_length)]
 
 
 # What a JSON reader makes of the loose forms that the contract refuses in every mode: ``"true"`` or ``1``

@@ -69,8 +69,8 @@ export interface PlayerLogin {
   /** The player's country: ISO 3166-1 alpha-2, upper case, an assigned code (UK is accepted). */
   country?: CountryCode | null;
   /**
-   * The player's licensing jurisdiction, free text (for example MGA or UKGC). Rule: Non-empty string, no
-   * leading or trailing whitespace, at most 255 characters.
+   * The player's licensing jurisdiction, free text (for example MGA or UKGC). Rule: Any string of at most 255
+   * characters: empty, and spaces anywhere, allowed (free text).
    */
   jurisdiction?: string | null;
   /**
@@ -395,8 +395,8 @@ export interface ProducerPlayerLogin {
   /** The player's country: ISO 3166-1 alpha-2, upper case, an assigned code (UK is accepted). */
   country?: CountryCode | null;
   /**
-   * The player's licensing jurisdiction, free text (for example MGA or UKGC). Rule: Non-empty string, no
-   * leading or trailing whitespace, at most 255 characters.
+   * The player's licensing jurisdiction, free text (for example MGA or UKGC). Rule: Any string of at most 255
+   * characters: empty, and spaces anywhere, allowed (free text).
    */
   jurisdiction?: string | null;
   /**

@@ -243,6 +243,9 @@ _EVENT_TYPE = ("event_type is a oneOf of single-key objects, one per variant, so
                "it accepts exactly what the object with one of eight properties accepted")
 _MONEY_FORMAT = ("money is described with format decimal, for code generators; validators that do not know the "
                  "format ignore it, and one told of it checks what the pattern beside it already checks")
+_JURISDICTION = ("jurisdiction is free text, as the contract (String | null) and the design say: an empty string "
+                 "and leading or trailing spaces are accepted now, as the library reads them; its length bound stays")
+
 #: Changes since 0.1.0 that the checker counts as breaking, each kind with where it occurs and why it may pass
 #: (docs/guides/schema-evolution.md, "Expected changes"). test_schema_release_equivalence.py shows that the 0.1.0
 #: schemas and today's give every event the same verdict but one: a JSON number of exactly 10^20.
@@ -258,6 +261,9 @@ EXPECTED_SINCE_0_1_0: dict[tuple[str, str], str] = {
     ("now_refused", "<not>"): "the reserved name payload is refused with propertyNames instead of not/required, "
     "which Ajv's strict mode refuses",
     ("now_allowed", "<propertyNames><not>"): "the same change, seen from propertyNames",
+    ("bound_removed", "*jurisdiction"): _JURISDICTION,
+    ("pattern_removed", "*jurisdiction"): _JURISDICTION,
+    ("now_refused", "*jurisdiction<not>"): _JURISDICTION,
     ("pattern_changed", "*"): "money strings: a negative zero (-0, -0.00, what JavaScript's toFixed writes) is "
     "accepted in every amount, as the library reads it (zero, its scale kept); nothing else changes",
 }

@@ -99,7 +99,8 @@ def test_every_invalid_variant_is_rejected_by_both(invalid: InvalidEvent) -> Non
 # Where each kind of field is probed: (event type, path of the field inside the wire envelope).
 TARGETS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "identifier": [("Deposit", ("operator_id",)), ("Deposit", ("event_type", "Deposit", "method_id"))],
-    "nullable_identifier": [("PlayerLogin", ("event_type", "PlayerLogin", "jurisdiction"))],
+    "nullable_identifier": [("Transaction", ("event_type", "Transaction", "bet_transaction_id"))],
+    "text": [("PlayerLogin", ("event_type", "PlayerLogin", "jurisdiction"))],
     "currency": [("Deposit", ("event_type", "Deposit", "currency"))],
     "nullable_currency": [("ThrillPotsWinEvent", ("event_type", "ThrillPotsWinEvent", "contribution_currency"))],
     "country": [("PlayerLogin", ("event_type", "PlayerLogin", "country"))],
@@ -126,6 +127,12 @@ PROBES: dict[str, list[tuple[str, bool]]] = {
         (json.dumps(_EMOJI * 256), False), ("5", False), ("null", False), ("[]", False), ("{}", False),
     ],
     "nullable_identifier": [("null", True), ('"MGA"', True), ('""', False), ('"MGA\\n"', False), ("7", False)],
+    "text": [
+        ("null", True), ('""', True), ('" "', True), ('" Isle of Man"', True), ('"Isle of Man "', True),
+        ('"MGA\\n"', True), ('"\\u3000MGA\\u2028"', True), (json.dumps("x" * 255), True),
+        (json.dumps(_EMOJI * 255), True), (json.dumps("x" * 256), False), (json.dumps(_EMOJI * 256), False),
+        ("7", False), ("true", False), ("[]", False), ("{}", False),
+    ],
     "currency": [
         ('"EUR"', True), ('"mBTC"', True), ('"EU"', True), ('"ABCDEFGHIJ"', True), ('"123"', True),
         ('"E"', False), ('"ABCDEFGHIJK"', False), ('"EUR\\n"', False), ('"EUR\\r\\n"', False),
@@ -189,7 +196,7 @@ for _raw in ("1E-19", "0.0000000000000000001"):
 _SURROGATES = ("a lone surrogate is refused by the library; JSON Schema cannot say so portably (patterns in Go and "
                "Rust do not read \\u escapes), so every schema's description says it")
 for _kind, _raw in (("identifier", '"p-\\ud83d"'), ("identifier", '"\\udc00x"'), ("nullable_identifier", '"MGA\\ud800"'),
-                    ("secret", '"sess-\\ud83d"')):
+                    ("text", '"MGA\\ud800"'), ("secret", '"sess-\\ud83d"')):
     _known(_kind, _raw, (False, True), False, True, _SURROGATES)
 
 _INCLUSIVE = "the bound 10^20 is inclusive, so that validators reading numbers as doubles accept 20 integer digits"

@@ -7,7 +7,16 @@ from typing import ClassVar
 from pydantic import Field
 
 from thrilldrops_events.events._base import ChannelType, EventPayload, EventType
-from thrilldrops_events.types import CountryCode, CurrencyCode, Identifier, Money, SessionToken, SignedMoney, StrictBool
+from thrilldrops_events.types import (
+    CountryCode,
+    CurrencyCode,
+    FreeText,
+    Identifier,
+    Money,
+    SessionToken,
+    SignedMoney,
+    StrictBool,
+)
 
 __all__ = ["Deposit", "PlayerLogin", "PlayerLogout", "Transaction", "Withdrawal"]
 
@@ -28,7 +37,7 @@ class PlayerLogin(EventPayload):
         default=None,
         description="The player's country: ISO 3166-1 alpha-2, upper case, an assigned code (UK is accepted).",
     )
-    jurisdiction: Identifier | None = Field(
+    jurisdiction: FreeText | None = Field(
         default=None, description="The player's licensing jurisdiction, free text (for example MGA or UKGC)."
     )
     session_token: SessionToken | None = Field(

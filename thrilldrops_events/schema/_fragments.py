@@ -84,6 +84,7 @@ def _string_schemas() -> dict[str, tuple[dict[str, Any], str]]:
              "pattern": identifier.pattern, "not": _NO_FINAL_LINE_BREAK},
             "Whitespace means Unicode White_Space, the characters listed in the pattern.",
         ),
+        "text": ({"type": "string", "maxLength": KIND_CONSTRAINTS["text"].max_length}, ""),
         "currency": ({"type": "string", "pattern": currency.pattern, "not": _NO_FINAL_LINE_BREAK}, ""),
         "country": ({"type": "string", "enum": list(KIND_CONSTRAINTS["country"].values or ())}, ""),
         "bool": ({"type": "boolean"}, ""),

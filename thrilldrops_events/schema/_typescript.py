@@ -101,7 +101,7 @@ def _common_types() -> str:
 
 
 _TYPES: dict[FieldKind, str] = {
-    "identifier": "string", "currency": "string", "country": "CountryCode", "bool": "boolean",
+    "identifier": "string", "text": "string", "currency": "string", "country": "CountryCode", "bool": "boolean",
     "channel": "ChannelType", "secret": "string", "timestamp": "number",
 }
 

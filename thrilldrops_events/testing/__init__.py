@@ -114,6 +114,7 @@ _MISSING = object()
 # those just outside the bounds of the contract table (see `_out_of_bounds`).
 _BAD_VALUES: dict[str, list[Any]] = {
     "identifier": [" padded", "padded ", 5, [], {}],
+    "text": [5, True, [], {}],
     "currency": ["E-R", "€UR", 978],
     "country": ["de", "XX", 276],
     "money": ["abc", "NaN", "Infinity", "1E+25", "1E-30", "-1", -1, True, [], "1_000", " 1"],

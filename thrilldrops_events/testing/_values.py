@@ -63,6 +63,9 @@ def field_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
     base: st.SearchStrategy[Any]
     if spec.kind == "identifier":
         base = identifiers().filter(lambda text: len(text) <= (limits.max_length or 0))
+    elif spec.kind == "text":
+        base = st.one_of(st.sampled_from(["MGA", "UKGC", "Isle of Man", " Isle of Man", "Curaçao ", ""]),
+                         st.text(max_size=limits.max_length))
     elif spec.kind == "currency":
         base = st.one_of(st.sampled_from(["EUR", "USD", "GBP", "USDT", "mBTC", "SEK"]),
                          st.from_regex(_unanchored(limits.pattern), fullmatch=True))
