@@ -106,8 +106,9 @@ class ContractModel(BaseModel):
     def _check_unknown_fields(self) -> None:
         extra = self.__pydantic_extra__
         if extra:
-            for name in self._reserved_names.intersection(extra):
-                raise single(name, f"unknown field {name!r} clashes with an envelope field", "reserved_field")
+            for name in self._reserved_names:
+                if name in extra:
+                    raise single(name, f"unknown field {name!r} clashes with an envelope field", "reserved_field")
             check_unknown_fields(extra, self.unknown_fields_depth, "")
 
     def __copy__(self) -> Self:
