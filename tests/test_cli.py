@@ -69,6 +69,24 @@ def test_json_array_input_streams_items(tmp_path: Path, capsys: pytest.CaptureFi
     assert "line 27: operator_id: required field is missing" in out
 
 
+@pytest.mark.parametrize("item", ["123456", "-1.5e30", "true", "null"])
+def test_a_bare_item_across_a_chunk_boundary_is_read_whole(
+        tmp_path: Path, item: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from thrilldrops_events.cli.validate import _CHUNK
+
+    event = (EXAMPLES / "events.ndjson").read_text().splitlines()[0]
+    for cut in range(1, len(item)):  # the item's first ``cut`` characters end a chunk
+        head = "[" + event + ","
+        text = head + " " * (_CHUNK - cut - len(head.encode())) + item + "," + event + "]"
+        assert text.encode().index(item.encode()) == _CHUNK - cut
+        path = tmp_path / "events.json"
+        path.write_text(text)
+        assert main(["validate", str(path)]) == 1
+        out = capsys.readouterr().out
+        assert "3 events: 2 valid, 1 invalid" in out
+        assert "line 1: <document>: must be a JSON object" in out and "malformed" not in out
+
+
 @pytest.mark.parametrize("text", ["[", "[{}", "[1,", "[\xff]", "[" + "[" * 5000 + "]" * 5000 + "]"])
 def test_malformed_arrays_are_reported(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.json"

@@ -193,6 +193,12 @@ class _ArrayReader:
             except OverflowError as error:  # the item may still be well-formed JSON: find its end, go on
                 decoder, refused = _SKIPPER, error
                 continue
+            if not isinstance(value, (dict, list, str)) and _SCALAR_END.search(self.buffer, end) is None:
+                # a bare number or literal may go on in the next chunk (``1.5`` of ``1.5e30``)
+                if len(self.buffer) - self.position > MAX_EVENT_BYTES:
+                    return _TOO_LARGE, self._skip_item()
+                if self._fill():
+                    continue
             if _utf8_size(self.buffer, self.position, end) > MAX_EVENT_BYTES:
                 return _TOO_LARGE, end
             if refused is not None:
