@@ -362,3 +362,10 @@ def test_native_and_general_writers_agree(envelope: Envelope, style: str) -> Non
     general = "".join(out).encode()
     exact = {"parse_float": str, "parse_int": str}
     assert json.loads(native, **exact) == json.loads(general, **exact)
+
+
+def test_a_line_that_is_not_text_is_reported_not_raised() -> None:
+    results = list(parse_events([None, 5, b"", b"{}"]))  # type: ignore[list-item]
+    assert [result.line for result in results] == [1, 2, 4]
+    assert all(result.event is None and result.error is not None for result in results)
+    assert results[0].error is not None and results[0].error.problems[0].kind == "not_an_object"

@@ -192,8 +192,8 @@ def decode_lines(
         data = data.tobytes()
     lines = split_lines(data) if isinstance(data, (bytes, bytearray, str)) else data
     for number, line in enumerate(lines, start=1):
-        if skip_blank and is_blank(line):
-            continue
+        if skip_blank and isinstance(line, (str, bytes, bytearray)) and is_blank(line):
+            continue  # anything else is read as a document (and refused if it is not one)
         try:
             event = decode(bytes(line) if isinstance(line, bytearray) else line, strict=strict)
         except EventValidationError as error:
