@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import decimal
 import json
 from decimal import Decimal
 
 from hypothesis import given
+from hypothesis import strategies as st
 
 from thrilldrops_events import Deposit, Envelope, EventType, PlayerLogin, Transaction, dedup_key, parse_event, to_json
 from thrilldrops_events.codecs import redis as redis_codec
@@ -78,3 +80,48 @@ def test_session_token_is_never_part_of_a_key() -> None:
     login = envelope(PlayerLogin(channel_type="MobileWeb", currency="EUR", session_token=secret))
     assert secret not in dedup_key(login)
     assert dedup_key(login) == dedup_key(envelope(PlayerLogin(channel_type="MobileWeb", currency="EUR")))
+
+
+# Contexts a caller may have set for its own arithmetic; a key never depends on them.
+HOSTILE_CONTEXTS = [
+    decimal.Context(prec=6),
+    decimal.Context(traps=[decimal.Inexact, decimal.Rounded, decimal.InvalidOperation]),
+    decimal.Context(Emax=5, Emin=-5, traps=[decimal.Overflow, decimal.Underflow, decimal.Subnormal]),
+    decimal.Context(capitals=0),
+    decimal.Context(prec=1, rounding=decimal.ROUND_UP, traps=[decimal.Inexact, decimal.Clamped], clamp=1),
+]
+
+
+def deposit_of(amount: Decimal) -> Envelope:
+    return envelope(Deposit(method_id="visa", currency="USDT", amount=amount, balance_after=amount.copy_negate()))
+
+
+# 38 digits, the most money holds: 20 before the point and 18 after it.
+digits_38 = st.integers(10**37, 10**38 - 2)
+money_38_digits = digits_38.map(lambda digits: Decimal(f"{digits}E-18"))  # the constructor is exact
+
+
+@given(digits_38)
+def test_amounts_that_differ_in_the_last_of_38_digits_have_different_keys(digits: int) -> None:
+    amount, other = Decimal(f"{digits}E-18"), Decimal(f"{digits + 1}E-18")
+    key, other_key = dedup_key(deposit_of(amount)), dedup_key(deposit_of(other))
+    assert key != other_key
+    assert Decimal(json.loads(key)[7]) == amount and Decimal(json.loads(other_key)[7]) == other
+
+
+@given(money_38_digits, st.sampled_from(HOSTILE_CONTEXTS))
+def test_the_key_does_not_depend_on_the_callers_decimal_context(amount: Decimal, context: decimal.Context) -> None:
+    expected = dedup_key(deposit_of(amount))
+    with decimal.localcontext(context):
+        assert dedup_key(deposit_of(amount)) == expected
+
+
+def test_keys_of_ordinary_amounts_are_the_same_under_any_context() -> None:
+    amounts = {"25": "25", "25.00": "25", "0": "0", "0.00": "0", "1E+2": "100", "1E-8": "0.00000001",
+               "123.4500": "123.45", "1234567890.13": "1234567890.13"}
+    for context in [decimal.DefaultContext, *HOSTILE_CONTEXTS]:
+        with decimal.localcontext(context):
+            for amount, text in amounts.items():
+                parts = json.loads(dedup_key(deposit_of(Decimal(amount))))
+                assert parts[7] == text
+                assert parts[8] == ("0" if text == "0" else "-" + text)

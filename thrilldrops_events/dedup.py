@@ -8,16 +8,18 @@ or ``SET key 1 NX EX 604800`` in Redis) and skip an event whose key was seen.
 The key is built from the fields that identify the real-world happening, not from the whole
 payload, so that a producer that publishes the same happening twice (a retry, slightly
 differently serialized) is caught as well. Money is compared by value (``25.0`` and ``25.00`` are
-the same); the session token is never part of a key.
+the same), in the library's own decimal context, so a key never depends on the caller's
+(``decimal.getcontext()``); the session token is never part of a key.
 """
 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
 from enum import Enum
 
 from thrilldrops_events._fields import payload_fields
+from thrilldrops_events._numbers import MAX_NUMBER_DIGITS
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import Transaction
 
@@ -42,10 +44,15 @@ _TRANSACTION_WITHOUT_IDS = ("envelope.player_id", "envelope.timestamp", "game_be
                             "round_finished")
 
 
+#: The context money is normalised in: exact for every number an event holds (money has at most 38 digits),
+#: the widest exponent range, and no traps, whatever the caller's own context.
+_KEY_CONTEXT = Context(prec=MAX_NUMBER_DIGITS, rounding=ROUND_HALF_EVEN, Emax=MAX_EMAX, Emin=MIN_EMIN, capitals=1,
+                       clamp=0, flags=[], traps=[])
+
 
 def _part(value: object) -> str | int | bool | None:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")  # by value: 25.0 and 25.00 give "25"
+        return format(value.normalize(_KEY_CONTEXT), "f")  # by value: 25.0 and 25.00 give "25"
     if isinstance(value, Enum):
         return str(value.value)
     if value is None or isinstance(value, (str, int, bool)):
