@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import json
 from decimal import Decimal
 
@@ -10,7 +11,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from thrilldrops_events import EventValidationError, parse_event, parse_payload, to_json
+from thrilldrops_events import (
+    Deposit,
+    Envelope,
+    EventValidationError,
+    parse_event,
+    parse_payload,
+    to_dict,
+    to_json,
+    to_ndjson,
+)
+from thrilldrops_events.codecs import cloudevents
+from thrilldrops_events.codecs import redis as redis_codec
+from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.testing import money
 from thrilldrops_events.types import parse_money
 
@@ -127,3 +140,28 @@ def test_parse_money_never_raises_anything_but_value_error(value: Decimal) -> No
         except ValueError:
             continue
         assert result == value and result.is_finite()
+
+
+def _written_everywhere(envelope: Envelope) -> list[object]:
+    """Every text form the writers give an envelope: JSON both ways, NDJSON, to_dict, a stream entry, a CloudEvent."""
+    return [to_json(envelope), to_json(envelope, money="number"), to_json(envelope.payload),
+            to_json(envelope.payload, money="number"), to_ndjson([envelope]), to_dict(envelope),
+            redis_codec.encode(envelope), redis_codec.encode(envelope, money="number"),
+            cloudevents.encode(envelope, id="1"), cloudevents.event_id(envelope)]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"rate": JsonNumber("1E-9")}, {"rate": JsonNumber("1E-9"), "note": "é"}, {"rate": 1e-9},
+     {"player_id": "é"}],
+    ids=["fields", "unknown-number", "unknown-not-ascii", "unknown-float", "id-not-ascii"],
+)
+def test_writing_never_uses_the_callers_decimal_capitals(extra: dict[str, object]) -> None:
+    ids = {"operator_id": "op-1", "brand_id": "b-7", "player_id": extra.pop("player_id", "p-42")}
+    deposit = Deposit(method_id="visa", currency="EUR", amount=Decimal("1E-8"), balance_after=Decimal("-5E-7"))
+    envelope = parse_event({**to_dict(Envelope(**ids, timestamp=1777852800, payload=deposit)), **extra})
+    expected = _written_everywhere(envelope)
+    assert b"1E-8" in expected[0] and b"5E-7" in expected[0]
+    with decimal.localcontext() as context:
+        context.capitals = 0
+        assert _written_everywhere(envelope) == expected

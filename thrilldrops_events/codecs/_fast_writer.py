@@ -14,16 +14,16 @@ output that is ASCII without DEL (``json`` escapes both). Anything else is left 
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, getcontext, localcontext
 from typing import Any
 
 import msgspec
 from pydantic import SecretStr
 
-from thrilldrops_events._numbers import number_problem
+from thrilldrops_events._numbers import EVENT_DECIMAL_CONTEXT, number_problem
 from thrilldrops_events._unknown import MAX_DEPTH
 from thrilldrops_events.codecs._exact import JsonNumber
-from thrilldrops_events.codecs._writer import ENCODE_STR
+from thrilldrops_events.codecs._writer import ENCODE_STR, decimal_text
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import EventPayload
 
@@ -35,9 +35,13 @@ def _reveal(value: object) -> Any:
     if isinstance(value, SecretStr):
         return value.get_secret_value()
     if isinstance(value, JsonNumber):
-        return msgspec.Raw(str(value).encode())
+        return msgspec.Raw(decimal_text(value).encode())
     raise TypeError(f"cannot write a value of type {type(value).__name__} as JSON")
 
+
+# The context msgspec writes in when the thread's would write an exponent in lower case (str(Decimal) reads only
+# its ``capitals``).
+_WRITING_CONTEXT = EVENT_DECIMAL_CONTEXT.copy()
 
 # Money as decimal strings, or as JSON numbers (str(Decimal), exact either way).
 _STRING_ENCODER = msgspec.json.Encoder(enc_hook=_reveal)
@@ -51,6 +55,13 @@ def encode_fields(obj: Envelope | EventPayload, payload: EventPayload, number: b
         msgspec.EncodeError, TypeError, ValueError: A model built without validation (``model_construct``)
             holds a value its type does not allow.
     """
+    if not getcontext().capitals:  # msgspec writes str(Decimal), which would write 1e-8
+        with localcontext(_WRITING_CONTEXT):
+            return _encode_fields(obj, payload, number)
+    return _encode_fields(obj, payload, number)
+
+
+def _encode_fields(obj: Envelope | EventPayload, payload: EventPayload, number: bool) -> bytes:
     values = payload.__dict__
     encoder = _NUMBER_ENCODER if number else _STRING_ENCODER
     if not isinstance(obj, Envelope):
@@ -91,6 +102,13 @@ def _plain(extra: dict[str, Any] | None) -> bool:
 
 def encode_with_unknown(obj: Envelope | EventPayload, payload: EventPayload, number: bool) -> bytes | None:
     """An event with unknown fields, or ``None`` if the exact writer must write it (see the module docstring)."""
+    if not getcontext().capitals:  # msgspec writes str(Decimal), which would write 1e-8
+        with localcontext(_WRITING_CONTEXT):
+            return _encode_with_unknown(obj, payload, number)
+    return _encode_with_unknown(obj, payload, number)
+
+
+def _encode_with_unknown(obj: Envelope | EventPayload, payload: EventPayload, number: bool) -> bytes | None:
     payload_extra = payload.__pydantic_extra__
     envelope_extra = obj.__pydantic_extra__ if isinstance(obj, Envelope) else None
     if not (_plain(payload_extra) and _plain(envelope_extra)):

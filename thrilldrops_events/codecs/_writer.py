@@ -12,7 +12,18 @@ from thrilldrops_events._problems import single
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate, path_text
 from thrilldrops_events.codecs._exact import MAX_DEPTH
 
-__all__ = ["ENCODE_STR", "plain", "write"]
+__all__ = ["ENCODE_STR", "decimal_text", "plain", "write"]
+
+
+def decimal_text(value: Decimal) -> str:
+    """``str(value)`` as the default decimal context writes it (``1E-8``), whatever the thread's context.
+
+    ``str(Decimal)`` follows the thread's ``capitals`` (``1e-8`` when it is 0); nothing else of the context
+    changes the text, and only an exponent can hold the letter.
+    """
+    text = str(value)
+    return text.replace("e", "E") if "e" in text else text
+
 
 def plain(value: Any, money_as_str: bool, depth: int) -> Any:
     if depth > 2 * MAX_DEPTH:
@@ -23,7 +34,7 @@ def plain(value: Any, money_as_str: bool, depth: int) -> Any:
     if kind is list or kind is tuple:
         return [plain(item, money_as_str, depth + 1) for item in value]
     if kind is Decimal:
-        return str(value) if money_as_str else value
+        return decimal_text(value) if money_as_str else value
     if isinstance(value, Enum):
         return value.value
     return value
@@ -72,7 +83,7 @@ def _write(value: Any, money_as_number: bool, out: list[str], where: list[object
     elif kind is int or isinstance(value, Decimal):
         if number_problem(value) is not None:
             raise ValueError(f"cannot be written as JSON: {number_problem(value)}")
-        text = str(value)
+        text = str(value) if kind is int else decimal_text(value)
         out.append(text if kind is not Decimal or money_as_number else f'"{text}"')
     elif kind is dict:
         out.append("{")
@@ -95,7 +106,7 @@ def _write(value: Any, money_as_number: bool, out: list[str], where: list[object
     elif isinstance(value, Enum):
         _write(value.value, money_as_number, out, where)
     elif kind is float and value - value == 0:  # finite: written as the JSON number reads back (1E+308)
-        out.append(str(Decimal(repr(value))))
+        out.append(decimal_text(Decimal(repr(value))))
     else:
         raise ValueError(f"cannot be written as JSON: a value of type {kind.__name__}")
 
