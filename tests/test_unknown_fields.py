@@ -145,3 +145,42 @@ def test_stream_fields_given_as_text_may_not_hold_lone_surrogates() -> None:
     with pytest.raises(EventValidationError) as info:
         stream_codec.decode({**fields, "note": "a\ud800"})
     assert [(p.path, p.kind) for p in info.value.problems] == [("note", "lone_surrogate")]
+
+
+NUMBERS = ('{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":{"Deposit":'
+           '{"method_id":"visa","currency":"EUR","amount":"25.00","balance_after":null,"rate":1.50,'
+           '"tiers":[0.5,{"cap":1E-9}]}},"fx":{"EURUSD":1.0832,"list":[-0.0,2.50]},"n":3}')
+
+
+@pytest.mark.parametrize("note", ["", "\u00e9"], ids=["ascii", "not-ascii"])
+@pytest.mark.parametrize("money", ["string", "number"])
+def test_decimals_in_unknown_fields_are_written_back_as_json_numbers(note: str, money: Any) -> None:
+    text = NUMBERS.replace('"n":3', f'"n":3,"note":"{note}"') if note else NUMBERS
+    from_text = parse_event(text)
+    document = json.loads(text, parse_float=Decimal)
+    from_dict = parse_event(document)
+    written = to_json(from_text, money=money)
+    assert to_json(from_dict, money=money) == written
+    assert b'"rate":1.50,"tiers":[0.5,{"cap":1E-9}]}},"fx":{"EURUSD":1.0832,"list":[-0.0,2.50]}' in written
+    assert stream_codec.encode(from_dict, money=money) == stream_codec.encode(from_text, money=money)
+    assert to_dict(from_dict) == to_dict(from_text)
+    assert to_dict(from_dict)["fx"]["list"][1] == Decimal("2.50")
+    # the caller's document is left as it was
+    assert type(document["fx"]["list"][1]) is Decimal and document == json.loads(text, parse_float=Decimal)
+
+
+def test_decimals_given_to_the_constructors_are_written_back_as_json_numbers() -> None:
+    payload = PlayerLogout(channel_type="MobileWeb", rate=Decimal("1.50"), tiers=[Decimal("0.5")])
+    envelope = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=1, payload=payload,
+                        fx={"EURUSD": Decimal("1.0832")})
+    assert to_json(payload) == b'{"channel_type":"MobileWeb","rate":1.50,"tiers":[0.5]}'
+    assert to_json(envelope).endswith(b'"rate":1.50,"tiers":[0.5]}},"fx":{"EURUSD":1.0832}}')
+    assert stream_codec.encode(envelope)["extra"] == '{"fx":{"EURUSD":1.0832}}'
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("-Infinity"), Decimal("sNaN")])
+def test_a_decimal_that_is_not_a_json_number_is_still_refused(value: Decimal) -> None:
+    assert problems({**LOGOUT, "fx": {"list": [Decimal("1.5"), value]}}) == [("fx.list.1", "number_not_finite")]
+    with pytest.raises(EventValidationError) as info:
+        PlayerLogout(channel_type="MobileWeb", tiers=[Decimal("0.5"), value])
+    assert [(p.path, p.kind) for p in info.value.problems] == [("tiers.1", "number_not_finite")]

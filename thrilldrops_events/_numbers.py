@@ -16,6 +16,7 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Clamped, Context, Decim
 __all__ = [
     "EVENT_DECIMAL_CONTEXT",
     "MAX_NUMBER_DIGITS",
+    "JsonNumber",
     "number_problem",
     "read_float",
     "read_int",
@@ -35,6 +36,18 @@ EVENT_DECIMAL_CONTEXT = Context(
 )
 
 _INTEGER_LIMIT = 10**MAX_NUMBER_DIGITS
+
+
+class JsonNumber(Decimal):
+    """A JSON number with a fraction or exponent, held exactly in an unknown field.
+
+    It is a ``Decimal`` that remembers it was a JSON number, so it is written back as one (money, a plain
+    ``Decimal``, is written as a string by default). The exact reader makes one of each such number it reads,
+    and the checks of unknown fields one of each ``Decimal`` given as a Python value.
+    """
+
+    __slots__ = ()
+
 _TOO_MANY_DIGITS = f"a JSON number has more than {MAX_NUMBER_DIGITS} significant digits"
 _OUT_OF_RANGE = "a JSON number has an exponent out of range"
 

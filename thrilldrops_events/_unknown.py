@@ -13,6 +13,11 @@ the constructors. It refuses, each with its path:
 
 The walk is iterative, visits each value once and stops at that many values; problems beyond the
 error's limit are only counted.
+
+A ``Decimal`` given as a Python value (what ``json.loads(..., parse_float=Decimal)`` makes of a JSON number)
+is kept as a ``JsonNumber``, as the exact reader keeps the numbers it reads, so that it is written back as the
+JSON number it was, not as a string. The containers holding one are copied for that, never changed: they may
+be the caller's.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from thrilldrops_events._numbers import number_problem
+from thrilldrops_events._numbers import JsonNumber, number_problem
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate, path_text
 from thrilldrops_events.errors import EventValidationError, Problem
 
@@ -96,6 +101,7 @@ def check_unknown_fields(
     report = _Report(path)
     stack: list[tuple[Any, int, Any, Any]] = [(extra, depth, None, None)]
     budget = MAX_UNKNOWN_VALUES
+    decimals = False
     while stack:
         node = stack.pop()
         container, level = node[0], node[1]
@@ -122,8 +128,32 @@ def check_unknown_fields(
                 found = _python_value(item)
                 if found is not None:
                     report.add(node, key, *found)
+                elif kind is not JsonNumber and isinstance(item, Decimal):
+                    decimals = True
     if report.problems or report.omitted:
         raise EventValidationError(report.problems, omitted=report.omitted)
+    if decimals:
+        for key, item in extra.items():
+            extra[key] = _as_json_numbers(item)
+
+
+def _as_json_numbers(item: Any) -> Any:
+    """``item`` with each other ``Decimal`` as a ``JsonNumber``, in copies of the containers that hold one.
+
+    The checks bounded the nesting first, so the recursion is at most ``MAX_DEPTH`` deep.
+    """
+    kind = type(item)
+    if kind is dict:
+        values = {key: _as_json_numbers(value) for key, value in item.items()}
+        return values if any(values[key] is not value for key, value in item.items()) else item
+    if kind is list or kind is tuple:
+        items = [_as_json_numbers(value) for value in item]
+        if all(new is old for new, old in zip(items, item, strict=True)):
+            return item
+        return items if kind is list else tuple(items)
+    if kind is not JsonNumber and isinstance(item, Decimal):
+        return JsonNumber(item)
+    return item
 
 
 def _check_key(report: _Report, node: tuple[Any, ...], key: object) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
-from thrilldrops_events._numbers import read_float, read_int
+from thrilldrops_events._numbers import JsonNumber, read_float, read_int
 from thrilldrops_events._problems import single
 from thrilldrops_events._unknown import MAX_DEPTH, check_unknown_fields
 
@@ -32,15 +31,6 @@ def _too_large(raw: bytes | bytearray | str) -> bool:
         return False
     # A lone surrogate has no UTF-8 form: it counts as its three bytes, and keeps its own error below the limit.
     return len(raw.encode("utf-8", "surrogatepass")) > MAX_EVENT_BYTES
-
-
-class JsonNumber(Decimal):
-    """A JSON number with a fraction or exponent, read exactly from an unknown field.
-
-    It is a ``Decimal`` that remembers it was a JSON number, so it is written back as one.
-    """
-
-    __slots__ = ()
 
 
 def _refuse_constant(name: str) -> Any:
