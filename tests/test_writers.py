@@ -92,3 +92,14 @@ def test_the_stream_codec_and_the_json_codec_write_unknown_fields_alike() -> Non
     envelope = parse_event(text)
     assert to_json(envelope).decode() == text
     assert stream_codec.encode(envelope)["extra"] == "{" + text[text.index('"n":') :]
+
+
+def test_a_copy_changed_without_validation_is_checked_by_reading_its_dict() -> None:
+    from decimal import Decimal
+
+    from thrilldrops_events import Deposit, EventValidationError, parse_payload, to_dict
+
+    changed = Deposit(method_id="visa", currency="EUR", amount="25.00").model_copy(update={"amount": Decimal("NaN")})
+    with pytest.raises(EventValidationError) as caught:
+        parse_payload("Deposit", to_dict(changed))
+    assert caught.value.problems[0].path == "amount"

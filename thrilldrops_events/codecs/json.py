@@ -223,8 +223,10 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
         money: ``"string"`` (default) writes ``"25.00"``; ``"number"`` writes ``25.00``. Both are exact.
 
     Raises:
-        EventValidationError: Only for a model built without validation (``model_construct``) that holds a
-            value no reader would have accepted (NaN, a lone surrogate, a huge integer...).
+        EventValidationError: Only for a model built or changed without validation (``model_construct``,
+            ``model_copy(update=...)``) that holds a value JSON cannot hold (a lone surrogate, an object of
+            another type...). Other values such a model holds are written as they are, even one no reader
+            accepts (a NaN amount): check such a model with ``parse_event(to_dict(model))``.
     """
     payload = obj.payload if isinstance(obj, Envelope) else obj
     number = money == "number"
