@@ -1,0 +1,82 @@
+"""How a campaign set compiles its conditions: its functions, context declarations and limits.
+
+``Compiler`` checks conditions with the set's options and remembers the texts it checked last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from thrilldrops_events.conditions._checked_text import check_text
+from thrilldrops_events.conditions.checked import CheckedCondition
+from thrilldrops_events.conditions.checker import check_condition
+from thrilldrops_events.conditions.condition import CompiledCondition, compile_checked
+from thrilldrops_events.conditions.functions import FunctionRegistry
+from thrilldrops_events.conditions.jsonform import read_with_paths
+from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
+from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.enums import EventType
+from thrilldrops_events.errors import ConditionSyntaxError
+
+__all__ = ["CACHE_SIZE", "Compiler"]
+
+#: How many checked condition texts a compiler remembers, so that identical texts are checked once.
+CACHE_SIZE = 512
+
+
+@dataclasses.dataclass(frozen=True)
+class Compiler:
+    """How a set compiles its conditions: its functions, context declarations and limits.
+
+    It remembers the last ``CACHE_SIZE`` condition texts it checked, so identical texts are parsed
+    and checked once and share one tree.
+    """
+
+    functions: FunctionRegistry | None = None
+    context: Mapping[str, Any] | None = None
+    limits: Limits | None = None
+    _texts: dict[tuple[Any, str], CheckedCondition] = dataclasses.field(
+        default_factory=dict, init=False, compare=False, repr=False)
+
+    def check(self, source: str | Mapping[str, Any] | Node, event_type: EventType | str,
+              functions: FunctionRegistry | None = None) -> CheckedCondition:
+        """Parse and check a condition for ``event_type`` with these options (what ``compile_condition`` does first).
+
+        ``functions`` stands in for the compiler's own registry (to check a condition again with the
+        functions it was first checked with).
+
+        Raises:
+            ConditionError: Its syntax, type or limit error.
+        """
+        limits = self.limits or DEFAULT_LIMITS
+        options: dict[str, Any] = {"functions": functions or self.functions, "context": self.context,
+                                   "limits": limits}
+        if isinstance(source, str):
+            return check_text(source, event_type, **options)
+        if isinstance(source, Mapping):
+            node, paths = read_with_paths(source, limits)
+            return check_condition(node, event_type, paths=paths, **options)
+        if isinstance(source, Node):
+            return check_condition(source, event_type, **options)
+        raise ConditionSyntaxError(
+            f"a condition is text, its JSON form (a dict) or a parsed tree, not {type(source).__name__}"
+        )
+
+    def check_text(self, text: str, event_type: EventType | str) -> CheckedCondition:
+        """``check`` of condition text, remembered: identical texts are checked once and share one tree."""
+        key = (event_type, text)
+        checked = self._texts.get(key)
+        if checked is None:
+            checked = self.check(text, event_type)
+            if len(self._texts) >= CACHE_SIZE:
+                with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
+                    del self._texts[next(iter(self._texts))]
+            self._texts[key] = checked
+        return checked
+
+    def compile(self, node: Node, event_type: EventType | str) -> CompiledCondition:
+        """Check and compile a condition tree for ``event_type`` with these options."""
+        return compile_checked(self.check(node, event_type))
