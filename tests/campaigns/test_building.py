@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from thrilldrops_events import (
     CampaignChange,
     CampaignConfigError,
     CampaignSet,
+    ConditionTypeError,
     FunctionRegistry,
     parse_condition,
 )
@@ -146,6 +148,61 @@ def test_a_function_replaced_in_the_registry_does_not_stop_its_campaigns_being_r
     campaigns.remove("b")
     assert campaigns._store.views == {}
     assert len(campaigns._store.operands) == 0
+
+
+def _agree(campaigns: CampaignSet, ctx: dict[str, object] | None = None) -> list[str]:
+    """``match``, after checking that ``match_naive`` and ``explain`` of every campaign say the same."""
+    found = campaigns.match(ENVELOPE, ctx=ctx)
+    assert campaigns.match_naive(ENVELOPE, ctx=ctx) == found
+    assert [campaign.id for campaign in campaigns if campaigns.explain(campaign.id, ENVELOPE, ctx=ctx).matched] == found
+    return found
+
+
+def test_a_campaign_keeps_the_function_it_was_checked_with_and_one_added_later_gets_the_new_one() -> None:
+    functions = FunctionRegistry()
+    functions.register("is_card", lambda method: method == "visa", params=["string"], returns="bool")
+    campaigns = CampaignSet(functions=functions)
+    campaigns.add("x", "Deposit", "is_card(method_id)")
+    functions.register("is_card", lambda method: method == "mastercard", params=["string"], returns="bool",
+                       replace=True)
+    campaigns.add("y", "Deposit", "is_card(method_id)")
+    campaigns.add("z", "Deposit", "is_card(method_id) or amount > 1000")
+    assert _agree(campaigns) == ["x"]
+    assert campaigns.get("x").condition(ENVELOPE) is True  # type: ignore[union-attr]
+    assert campaigns.get("y").condition(ENVELOPE) is False  # type: ignore[union-attr]
+    campaigns.remove("x")
+    assert _agree(campaigns) == []
+    campaigns.remove("y")
+    campaigns.remove("z")
+    assert len(campaigns._store.operands) == 0
+
+
+def test_a_function_whose_signature_changed_leaves_the_campaigns_checked_before_working() -> None:
+    functions = FunctionRegistry()
+    functions.register("twice", lambda value: value * 2, params=["number"], returns="number")
+    campaigns = CampaignSet(functions=functions)
+    campaigns.add("a", "Deposit", "twice(amount) >= 40")
+    functions.register("twice", lambda text: text + text, params=["string"], returns="string", replace=True)
+    campaigns.add("b", "Deposit", 'twice(currency) == "EUREUR"')
+    assert _agree(campaigns) == ["a", "b"]
+    assert [campaign.text for campaign in campaigns] == ["twice(amount) >= 40", 'twice(currency) == "EUREUR"']
+    with pytest.raises(ConditionTypeError):
+        campaigns.add("c", "Deposit", "twice(amount) >= 40")
+
+
+def test_a_saved_set_is_checked_again_with_the_functions_given_to_from_json() -> None:
+    functions = FunctionRegistry()
+    functions.register("is_card", lambda method: method == "visa", params=["string"], returns="bool")
+    campaigns = CampaignSet(functions=functions)
+    campaigns.add("x", "Deposit", "is_card(method_id)")
+    saved = json.dumps(campaigns.to_json())
+    functions.register("is_card", lambda method: method == "mastercard", params=["string"], returns="bool",
+                       replace=True)
+    assert _agree(CampaignSet.from_json(saved, functions=functions)) == []
+    functions.register("is_card", lambda amount: amount > 1, params=["number"], returns="bool", replace=True)
+    with pytest.raises(CampaignConfigError) as caught:
+        CampaignSet.from_json(saved, functions=functions)
+    assert caught.value.campaign_ids == ("x",)
 
 
 def test_a_record_keeps_what_it_filed_without_the_clauses_and_explains_with_them() -> None:

@@ -1,6 +1,7 @@
 """How a campaign set compiles its conditions: its functions, context declarations and limits.
 
-``Compiler`` checks conditions with the set's options and remembers the texts it checked last.
+``Compiler`` checks conditions with the set's options and remembers the texts it checked last, per
+copy of the function registry they were checked with.
 """
 
 from __future__ import annotations
@@ -32,14 +33,33 @@ class Compiler:
     """How a set compiles its conditions: its functions, context declarations and limits.
 
     It remembers the last ``CACHE_SIZE`` condition texts it checked, so identical texts are parsed
-    and checked once and share one tree.
+    and checked once and share one tree. A text is remembered with the functions it was checked
+    with: once a function is registered or replaced in the registry, texts are checked again.
     """
 
     functions: FunctionRegistry | None = None
     context: Mapping[str, Any] | None = None
     limits: Limits | None = None
-    _texts: dict[tuple[Any, str], CheckedCondition] = dataclasses.field(
+    _texts: dict[tuple[Any, str, FunctionRegistry | None], CheckedCondition] = dataclasses.field(
         default_factory=dict, init=False, compare=False, repr=False)
+    _frozen: list[tuple[int, FunctionRegistry]] = dataclasses.field(
+        default_factory=list, init=False, compare=False, repr=False)
+
+    def registry(self) -> FunctionRegistry | None:
+        """The functions as they are now, frozen: a copy of the registry, made again once it changes.
+
+        ``None`` for the built-ins. A campaign keeps the copy it was checked with, so a function
+        replaced in the registry afterwards changes nothing for it.
+        """
+        functions = self.functions
+        if functions is None:
+            return None
+        frozen = self._frozen
+        current = frozen[0] if frozen else None
+        if current is None or current[0] != functions._changes:
+            current = (functions._changes, functions.copy())
+            frozen[:] = [current]
+        return current[1]
 
     def check(self, source: str | Mapping[str, Any] | Node, event_type: EventType | str,
               functions: FunctionRegistry | None = None) -> CheckedCondition:
@@ -52,7 +72,7 @@ class Compiler:
             ConditionError: Its syntax, type or limit error.
         """
         limits = self.limits or DEFAULT_LIMITS
-        options: dict[str, Any] = {"functions": functions or self.functions, "context": self.context,
+        options: dict[str, Any] = {"functions": functions or self.registry(), "context": self.context,
                                    "limits": limits}
         if isinstance(source, str):
             return check_text(source, event_type, **options)
@@ -65,18 +85,24 @@ class Compiler:
             f"a condition is text, its JSON form (a dict) or a parsed tree, not {type(source).__name__}"
         )
 
-    def check_text(self, text: str, event_type: EventType | str) -> CheckedCondition:
-        """``check`` of condition text, remembered: identical texts are checked once and share one tree."""
-        key = (event_type, text)
+    def check_text(self, text: str, event_type: EventType | str,
+                   functions: FunctionRegistry | None = None) -> CheckedCondition:
+        """``check`` of condition text, remembered: identical texts are checked once and share one tree.
+
+        ``functions`` as for ``check``; a text is remembered per registry it was checked with.
+        """
+        registry = functions or self.registry()
+        key = (event_type, text, registry)
         checked = self._texts.get(key)
         if checked is None:
-            checked = self.check(text, event_type)
+            checked = self.check(text, event_type, registry)
             if len(self._texts) >= CACHE_SIZE:
                 with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
                     del self._texts[next(iter(self._texts))]
             self._texts[key] = checked
         return checked
 
-    def compile(self, node: Node, event_type: EventType | str) -> CompiledCondition:
-        """Check and compile a condition tree for ``event_type`` with these options."""
-        return compile_checked(self.check(node, event_type))
+    def compile(self, node: Node, event_type: EventType | str,
+                functions: FunctionRegistry | None = None) -> CompiledCondition:
+        """Check and compile a condition tree for ``event_type`` with these options (``functions`` as for ``check``)."""
+        return compile_checked(self.check(node, event_type, functions))

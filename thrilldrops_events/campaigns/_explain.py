@@ -230,7 +230,7 @@ def explain_campaign(record: Record, envelope: Envelope, ctx: Mapping[str, Any] 
     if campaign.active_from is not None or campaign.active_until is not None:
         lines.append(Explanation(_atom_text((), campaign), campaign.active_at(envelope.timestamp),
                                  operands=(("event.timestamp", _shown(envelope.timestamp, "timestamp")),)))
-    checked = compiler.check(campaign.node, campaign.event_type)
+    checked = record.store.checked(record)  # with the functions match calls for it
     try:
         condition = _condition_tree(checked, envelope, ctx)
     except ConditionEvaluationError as error:

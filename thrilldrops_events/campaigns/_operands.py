@@ -20,6 +20,7 @@ from thrilldrops_events.campaigns._atoms import Atom
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.closures import Closure, closure_of
+from thrilldrops_events.conditions.functions import BUILTINS
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import utc_hour, utc_weekday
 from thrilldrops_events.conditions.runtime import zone as runtime_zone
@@ -101,12 +102,13 @@ class Operand:
 class Residual:
     """A clause the index cannot decide, shared by the campaigns that hold it; evaluated once per event."""
 
-    __slots__ = ("closure", "node", "users")
+    __slots__ = ("closure", "key", "node", "users")
 
-    def __init__(self, node: Node, closure: Closure) -> None:
+    def __init__(self, node: Node, closure: Closure, key: Any = None) -> None:
         self.node = node
         self.closure = closure
         self.users = 0
+        self.key = node if key is None else key
 
     def __call__(self, envelope: Any, state: MatchState) -> bool:
         """Its value for ``envelope`` (computed at most once per match)."""
@@ -183,7 +185,7 @@ class Operands:
 
     def __init__(self) -> None:
         self._operands: dict[tuple[EventType, Node], Operand] = {}
-        self._residuals: dict[tuple[EventType, Node], Residual] = {}
+        self._residuals: dict[tuple[EventType, Any], Residual] = {}
         self._clocks: dict[tuple[Node, ...], Clock | None] = {}
 
     def operand(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Operand:
@@ -191,8 +193,14 @@ class Operands:
         return _counted(self._operands, (event_type, node), lambda: self._make(checked, node))
 
     def residual(self, event_type: EventType, checked: CheckedCondition, node: Node) -> Residual:
-        """The shared residual clause for ``node``, counting one more user."""
-        return _counted(self._residuals, (event_type, node), lambda: Residual(node, closure_of(checked, node)))
+        """The shared residual clause for ``node``, counting one more user.
+
+        A clause calling registered functions is shared only by campaigns checked with the same ones
+        (a function replaced in the registry since an earlier campaign was added changes nothing for it).
+        """
+        called = _registered(checked, node)
+        key = (node, called) if called else node
+        return _counted(self._residuals, (event_type, key), lambda: Residual(node, closure_of(checked, node), key))
 
     def _make(self, checked: CheckedCondition, node: Node) -> Operand:
         """An operand for a pure expression.
@@ -235,13 +243,27 @@ class Operands:
             table: dict[tuple[EventType, Node], Any] = (
                 self._operands if isinstance(item, Operand) else self._residuals
             )
-            table.pop((event_type, item.node), None)
+            table.pop((event_type, item.node if isinstance(item, Operand) else item.key), None)
 
     def __len__(self) -> int:
         return len(self._operands) + len(self._residuals)
 
 
-def _counted(table: dict[tuple[EventType, Node], U], key: tuple[EventType, Node], make: Callable[[], U]) -> U:
+def _registered(checked: CheckedCondition, node: Node) -> tuple[int, ...]:
+    """The identities of the functions other than the built-ins that ``node`` calls, in order."""
+    found: list[int] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if type(item) is n.Call:
+            spec = checked.functions.get(item.name)
+            if spec is not None and BUILTINS.get(item.name) is not spec:
+                found.append(id(spec))
+        stack.extend(item.children)
+    return tuple(found)
+
+
+def _counted(table: dict[tuple[EventType, Any], U], key: tuple[EventType, Any], make: Callable[[], U]) -> U:
     """The entry of ``table`` at ``key`` (made if missing), counting one more user."""
     found = table.get(key)
     if found is None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from thrilldrops_events.campaigns._compiler import Compiler
 from thrilldrops_events.conditions.condition import CompiledCondition
+from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.jsonform import condition_to_json
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.enums import EventType
@@ -148,8 +149,8 @@ class Campaign:
         active_until: Events from this moment on do not trigger it (``None``: no end).
     """
 
-    __slots__ = ("_compiled", "_compiler", "_extra", "_node", "_text", "active_from", "active_until", "brand_id",
-                 "event_type", "id", "name", "operator_id", "tags")
+    __slots__ = ("_compiled", "_compiler", "_extra", "_functions", "_node", "_text", "active_from", "active_until",
+                 "brand_id", "event_type", "id", "name", "operator_id", "tags")
 
     id: str
     event_type: EventType
@@ -162,6 +163,7 @@ class Campaign:
     _compiled: CompiledCondition | None
     _compiler: Compiler
     _extra: dict[str, Any]
+    _functions: FunctionRegistry | None
     _node: Node | None
     _text: str | None
 
@@ -182,7 +184,7 @@ class Campaign:
         fields = {"id": id, "event_type": EventType(event_type), "operator_id": operator_id, "brand_id": brand_id,
                   "name": name, "tags": tuple(tags), "active_from": active_from, "active_until": active_until,
                   "_extra": dict(extra or {}), "_node": condition.node, "_text": None, "_compiled": condition,
-                  "_compiler": _DEFAULT}
+                  "_compiler": _DEFAULT, "_functions": None}
         for key, value in fields.items():
             object.__setattr__(self, key, value)
 
@@ -191,10 +193,12 @@ class Campaign:
         """A campaign whose condition is compiled when first asked for (a set holds many, and rarely calls them).
 
         Given as text (already checked by ``compiler``), its tree is not kept either: ``node`` reads
-        the text again through the compiler, which remembers the texts it checked last.
+        the text again through the compiler, which remembers the texts it checked last. It keeps the
+        compiler's functions as they are now (``_functions`` in ``fields`` stands in for them).
         """
         campaign = cls.__new__(cls)
         setters = _SETTERS
+        setters["_functions"](campaign, fields.pop("_functions") if "_functions" in fields else compiler.registry())
         for key, value in fields.items():
             setters[key](campaign, value)
         text = isinstance(source, str)
@@ -213,6 +217,7 @@ class Campaign:
     def __deepcopy__(self, memo: dict[int, Any]) -> Campaign:
         fields = self._fields()
         fields["_extra"] = copy.deepcopy(self._extra, memo)
+        fields["_functions"] = self._functions
         return Campaign._lazy(self.node, self._compiler, **fields)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -234,7 +239,7 @@ class Campaign:
         """The compiled condition (call it on an event; ``.text`` is its canonical text)."""
         compiled: CompiledCondition | None = self._compiled
         if compiled is None:
-            compiled = self._compiler.compile(self.node, self.event_type)
+            compiled = self._compiler.compile(self.node, self.event_type, self._functions)
             object.__setattr__(self, "_compiled", compiled)
         return compiled
 
@@ -247,7 +252,7 @@ class Campaign:
             if compiled is not None:
                 return compiled.node
             assert self._text is not None, "a campaign holds its condition's tree or its text"
-            return self._compiler.check_text(self._text, self.event_type).node
+            return self._compiler.check_text(self._text, self.event_type, self._functions).node
         return node
 
     @property

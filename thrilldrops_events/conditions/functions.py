@@ -127,6 +127,7 @@ class FunctionRegistry:
 
     def __init__(self, *, builtins: bool = True) -> None:
         self._specs: dict[str, FunctionSpec] = dict(BUILTINS._specs) if builtins else {}
+        self._changes = 0  # how many functions were registered since it was made (a set notices a replacement)
 
     def register(
         self,
@@ -177,6 +178,7 @@ class FunctionRegistry:
             description, check,
         )
         self._specs[name] = spec
+        self._changes += 1
         return spec
 
     def function(
