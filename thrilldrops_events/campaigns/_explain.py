@@ -13,6 +13,7 @@ without touching Python's recursion limit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -36,6 +37,9 @@ from thrilldrops_events.errors import ConditionEvaluationError
 __all__ = ["Explanation", "explain_campaign"]
 
 _LABEL_LENGTH = 120
+#: Integers up to this many bits (some 3,900 digits) are written out (and cut to a label); longer ones
+#: as their first digits and exponent, as Python writes no integer of more than 4,300 digits as text.
+_LONGEST_BITS = 13_000
 _LITERALS = (n.Number, n.String, n.Boolean, n.Null, n.ListLiteral)
 
 
@@ -90,11 +94,25 @@ def _label(text: str) -> str:
     return text if len(text) <= _LABEL_LENGTH else text[: _LABEL_LENGTH - 3] + "..."
 
 
+def _integer(value: int) -> str:
+    """An integer as text, however large: cut to a label, or beyond ``_LONGEST_BITS`` its first digits and exponent."""
+    if value.bit_length() <= _LONGEST_BITS:
+        return _label(str(value))
+    size = abs(value)
+    exponent = int((size.bit_length() - 1) * math.log10(2))  # 10**exponent <= size, or one too many
+    if 10**exponent > size:
+        exponent -= 1
+    while 10 ** (exponent + 1) <= size:
+        exponent += 1
+    leading = size // 10 ** (exponent - 3)  # four digits
+    return f"{'-' if value < 0 else ''}{leading // 1000}.{leading % 1000:03d}...e{exponent}"
+
+
 def _moment(value: int) -> str:
     try:
         return datetime.fromtimestamp(value, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     except (OverflowError, ValueError, OSError):
-        return str(value)
+        return _integer(value)
 
 
 def _shown(value: Any, base: str) -> str:
@@ -109,9 +127,11 @@ def _shown(value: Any, base: str) -> str:
         return _label(quote(value))
     if base == "timestamp" and isinstance(value, int):
         moment = _moment(value)
-        return f"{value} ({moment})" if moment != str(value) else moment
+        return f"{value} ({moment})" if moment != _integer(value) else moment
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, int):
+        return _integer(value)
     return _label(str(value))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -47,6 +48,8 @@ _MAX_TAGS = 1000
 _MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z
 _MAX_EXTRA_DEPTH = 32
 _MAX_EXTRA_ITEMS = 10_000
+_JSON_DIGITS = 4300  # Python's limit on the digits of an integer written as text (json.dumps writes it so)
+_JSON_INT = 10**_JSON_DIGITS
 
 
 def _shown(value: object) -> str:
@@ -108,7 +111,11 @@ def field_problems(fields: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def extra_problem(key: object, value: object) -> str | None:
-    """What is wrong with an engine field (a JSON value, kept as it is), or ``None``."""
+    """What is wrong with an engine field (a JSON value, kept as it is), or ``None``.
+
+    Only what JSON text can hold: no NaN or infinite float, no integer of more digits than Python
+    writes as text by default (4300), so ``json.dumps`` of the set always succeeds.
+    """
     if not isinstance(key, str):
         return f"field names are strings, not {_shown(key)}"
     items = 0
@@ -126,6 +133,10 @@ def extra_problem(key: object, value: object) -> str | None:
             stack.extend((member, depth + 1) for member in item)
         elif not (item is None or isinstance(item, (str, bool, int, float))):
             return f"{key} holds {type(item).__name__}, which is not a JSON value"
+        elif isinstance(item, float) and not math.isfinite(item):
+            return f"{key} holds {item}, which is not a JSON number"
+        elif isinstance(item, int) and not -_JSON_INT < item < _JSON_INT:
+            return f"{key} holds an integer of more than {_JSON_DIGITS} digits, which JSON text cannot hold here"
     return None
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from thrilldrops_events.campaigns._arguments import changes_of, items_of, tags_of
 from thrilldrops_events.campaigns._changes import Writer
 from thrilldrops_events.campaigns._explain import Explanation, explain_campaign
 from thrilldrops_events.campaigns._json import collector_paused, config_entries, read_campaigns
@@ -31,6 +32,7 @@ from thrilldrops_events.campaigns._matching import match_views
 from thrilldrops_events.campaigns._stats import SetStats, set_stats
 from thrilldrops_events.campaigns.campaign import Campaign, Compiler
 from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff, _Fields
+from thrilldrops_events.conditions._options import check_options, wrong_type
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.conditions.nodes import Node
@@ -55,6 +57,10 @@ class CampaignSet:
             [match][thrilldrops_events.CampaignSet.match] as ``ctx``.
         limits: Size limits for conditions (the language's defaults if omitted).
 
+    Raises:
+        TypeError: If ``functions`` is not a ``FunctionRegistry``, ``context`` not a mapping, or
+            ``limits`` not a ``Limits``.
+
     Thread safety: any number of threads may call ``match``, ``explain`` and read the set while
     another changes it. Changes (``add``, ``remove``, ``replace``, ``apply``, ``reload``) are
     serialised by a lock, made on copies of the parts of the index they touch, and published with
@@ -70,6 +76,7 @@ class CampaignSet:
         context: Mapping[str, Any] | None = None,
         limits: Limits | None = None,
     ) -> None:
+        check_options(functions, context, limits)
         self._compiler = Compiler(functions, dict(context) if context is not None else None, limits)
         self._lock = threading.Lock()
         self._writer = Writer(self._compiler)
@@ -111,9 +118,10 @@ class CampaignSet:
         Raises:
             ConditionError: The condition's own error (syntax, type or limit) if it does not check.
             CampaignError: If the id is already in the set (``kind == "duplicate_id"``), or a field is
-                malformed (``invalid_id``, ``invalid_scope``, ``invalid_window``, ...).
+                malformed (``invalid_id``, ``invalid_scope``, ``invalid_window``, ``invalid_tags`` for
+                tags given as one string, ``invalid_field`` for an engine field that is not JSON, ...).
         """
-        fields["tags"] = tuple(fields.get("tags", ()))
+        fields["tags"] = tags_of(fields.get("tags", ()))
         return self._apply([CampaignChange.add(campaign_id, event_type, condition, **fields)])[0]
 
     def remove(self, campaign_id: str) -> Campaign:
@@ -145,7 +153,7 @@ class CampaignSet:
             CampaignError: If the set holds no campaign with that id (``kind == "unknown_id"``), or a
                 field is malformed.
         """
-        fields["tags"] = tuple(fields.get("tags", ()))
+        fields["tags"] = tags_of(fields.get("tags", ()))
         return self._apply([CampaignChange.replace(campaign_id, event_type, condition, **fields)])[0]
 
     def apply(self, changes: Iterable[CampaignChange]) -> list[Campaign]:
@@ -159,7 +167,10 @@ class CampaignSet:
 
         Raises:
             ConditionError: A condition's own error; nothing is changed.
-            CampaignError: A duplicate or unknown id, or a malformed field; nothing is changed.
+            CampaignError: A duplicate or unknown id, a malformed field, or a malformed change (one not
+                made by ``CampaignChange.add``, ``replace`` or ``remove``: ``kind == "invalid_campaign"``);
+                nothing is changed.
+            TypeError: If ``changes`` is not an iterable of ``CampaignChange``.
 
         Examples:
             >>> from thrilldrops_events import CampaignChange, CampaignSet
@@ -170,7 +181,7 @@ class CampaignSet:
             >>> [campaign.id for campaign in campaigns]
             ['b']
         """
-        return self._apply(list(changes))
+        return self._apply(changes_of(changes))
 
     def _apply(self, changes: list[CampaignChange]) -> list[Campaign]:
         with collector_paused(len(changes)):
@@ -267,13 +278,22 @@ class CampaignSet:
         Args:
             sample: Events to match (with ``ctx=None``) to measure what a match does: how many
                 campaigns in scope each event has, how many the index had to check, how many matched.
+
+        Raises:
+            TypeError: If ``sample`` is not an iterable of ``Envelope``.
         """
-        return set_stats(self._store, list(sample))
+        return set_stats(self._store, items_of(sample, "sample", Envelope))
 
     # -- reading -------------------------------------------------------------------------------
 
     def get(self, campaign_id: str) -> Campaign | None:
-        """The campaign with that id, or ``None``."""
+        """The campaign with that id, or ``None``.
+
+        Raises:
+            TypeError: If ``campaign_id`` is not a string.
+        """
+        if not isinstance(campaign_id, str):
+            raise wrong_type("campaign_id", "a str", campaign_id)
         record = self._store.records.get(campaign_id)
         return record.campaign if record is not None else None
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from thrilldrops_events.conditions._checked_text import check_text
+from thrilldrops_events.conditions._options import check_options
 from thrilldrops_events.conditions.checker import CheckedCondition, check_condition
 from thrilldrops_events.conditions.compiler import compile_function
 from thrilldrops_events.conditions.functions import FunctionRegistry
@@ -159,7 +160,9 @@ def compile_condition(
         ConditionSyntaxError: If the text or JSON form is malformed (with line, column and caret, or JSON path).
         ConditionTypeError: If it does not fit the event schema (with a suggestion where one is close).
         ConditionLimitError: If it is larger than ``limits`` allow.
+        TypeError: If ``functions``, ``context`` or ``limits`` is not of its type.
     """
+    check_options(functions, context, limits)
     limits = limits or DEFAULT_LIMITS
     options: dict[str, Any] = {"functions": functions, "context": context, "limits": limits}
     if isinstance(source, str):

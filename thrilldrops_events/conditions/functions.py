@@ -20,6 +20,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from thrilldrops_events._kinds import TIMESTAMP_MAX
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import runtime
 from thrilldrops_events.conditions.lexer import KEYWORDS
@@ -107,7 +108,10 @@ def _checked_result(spec_name: str, returns: ValueType, implementation: Callable
         if base == "channel" and isinstance(result, ChannelType):
             return result
         if base == "timestamp" and kind is int and result >= 0:
-            return result
+            if result <= TIMESTAMP_MAX:
+                return result
+            raise ConditionEvaluationError(f"function {spec_name} returned a timestamp after 9999-12-31T23:59:59Z, "
+                                           "the last one an event may have")
         if base == "date" and kind is date:
             return result.isoformat()
         raise ConditionEvaluationError(f"function {spec_name} returned {kind.__name__}, not {returns.spoken}")
@@ -162,6 +166,7 @@ class FunctionRegistry:
 
         Raises:
             ConditionTypeError: On a bad name, an unknown type, or a name already taken.
+            TypeError: If ``params`` is not a sequence (a list or a tuple) of types.
         """
         if not isinstance(name, str) or _NAME.fullmatch(name) is None or name in KEYWORDS:
             raise ConditionTypeError(f"function name must be lower case letters, digits and _, not {name!r}")
@@ -169,6 +174,8 @@ class FunctionRegistry:
             raise ConditionTypeError(f"function {name} is already registered; pass replace=True to replace it")
         if not callable(implementation):
             raise ConditionTypeError(f"the implementation of {name} is not callable")
+        if isinstance(params, (str, bytes)) or not isinstance(params, Sequence):
+            raise TypeError(f"params must be a sequence of types, not {type(params).__name__}")
         param_types = tuple(parse_type(p) for p in params)
         if not 0 <= optional <= len(param_types) or (variadic and not param_types):
             raise ConditionTypeError(f"function {name}: optional must be between 0 and the number of params")

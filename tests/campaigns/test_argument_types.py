@@ -1,0 +1,141 @@
+"""Arguments of the wrong type: a TypeError naming the argument, or the set's own error where it has a kind."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from thrilldrops_events import CampaignChange, CampaignConfigError, CampaignError, CampaignSet, FunctionRegistry
+from thrilldrops_events.campaigns._explain import _shown
+from thrilldrops_events.conditions import DEFAULT_LIMITS
+
+from .strategies import ENVELOPE
+
+
+def _set() -> CampaignSet:
+    campaigns = CampaignSet()
+    campaigns.add("a", "Deposit", "amount >= 1")
+    return campaigns
+
+
+@pytest.mark.parametrize(("sample", "message"), [
+    (None, "sample must be an iterable of Envelope, not NoneType"),
+    ([None], "sample must be an iterable of Envelope, not one holding NoneType"),
+    ([ENVELOPE, "x"], "sample must be an iterable of Envelope, not one holding str"),
+])
+def test_stats_names_a_sample_that_is_not_envelopes(sample: Any, message: str) -> None:
+    with pytest.raises(TypeError, match=f"^{message}$"):
+        _set().stats(sample)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    (None, "changes must be an iterable of CampaignChange, not NoneType"),
+    ("abc", "changes must be an iterable of CampaignChange, not str"),
+    ([5], "changes must be an iterable of CampaignChange, not one holding int"),
+])
+def test_apply_names_changes_that_are_not_campaign_changes(changes: Any, message: str) -> None:
+    campaigns = _set()
+    with pytest.raises(TypeError, match=f"^{message}$"):
+        campaigns.apply(changes)
+    assert [campaign.id for campaign in campaigns] == ["a"]
+
+
+@pytest.mark.parametrize("change", [
+    CampaignChange("explode", "a", {}),
+    CampaignChange("add", "b", {}),
+    CampaignChange("replace", "a", {"event_type": "Deposit"}),
+    CampaignChange("add", "b", 5),  # type: ignore[arg-type]
+])
+def test_a_malformed_change_is_a_campaign_error(change: CampaignChange) -> None:
+    campaigns = _set()
+    with pytest.raises(CampaignError) as caught:
+        campaigns.apply([CampaignChange.add("c", "Deposit", "true"), change])
+    assert caught.value.kind == "invalid_campaign"
+    assert caught.value.campaign_id == change.campaign_id
+    assert [campaign.id for campaign in campaigns] == ["a"]
+
+
+def test_get_names_an_id_that_is_not_a_string() -> None:
+    with pytest.raises(TypeError, match=r"^campaign_id must be a str, not list$"):
+        _set().get(["a"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"context": ["a"]}, "context must be a mapping of names to types, not list"),
+    ({"limits": {"max_depth": 3}}, "limits must be a Limits, not dict"),
+    ({"limits": 5}, "limits must be a Limits, not int"),
+    ({"functions": 5}, "functions must be a FunctionRegistry, not int"),
+])
+def test_the_options_of_a_set_are_checked_when_it_is_made(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(TypeError, match=f"^{message}$"):
+        CampaignSet(**options)
+    with pytest.raises(TypeError, match=f"^{message}$"):
+        CampaignSet.from_json([], **options)
+
+
+def test_good_options_are_taken() -> None:
+    campaigns = CampaignSet(functions=FunctionRegistry(), context={"vip": "number"}, limits=DEFAULT_LIMITS)
+    campaigns.add("a", "Deposit", "ctx.vip > 1")
+    assert campaigns.match(ENVELOPE, ctx={"vip": 2}) == ["a"]
+
+
+@pytest.mark.parametrize("method", ["add", "replace"])
+def test_a_string_of_tags_is_refused_as_from_json_refuses_it(method: str) -> None:
+    campaigns = _set()
+    with pytest.raises(CampaignError) as caught:
+        getattr(campaigns, method)("a", "Deposit", "true", tags="vip")
+    with pytest.raises(CampaignConfigError) as loaded:
+        CampaignSet.from_json([{"id": "a", "event_type": "Deposit", "condition": "true", "tags": "vip"}])
+    assert caught.value.kind == "invalid_tags"
+    assert loaded.value.problems[0].kind == "invalid_tags"
+    with pytest.raises(CampaignError) as caught:
+        campaigns.add("b", "Deposit", "true", tags=5)  # type: ignore[arg-type]
+    assert caught.value.kind == "invalid_tags"
+    assert campaigns.get("a").tags == ()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), [1.0, {"x": float("nan")}],
+                                   10 ** 4300, -(10 ** 4300)],
+                         ids=["nan", "inf", "-inf", "nested-nan", "4301-digits", "-4301-digits"])
+def test_an_engine_field_that_json_cannot_write_is_refused(value: Any) -> None:
+    campaigns = _set()
+    with pytest.raises(CampaignError) as caught:
+        campaigns.add("b", "Deposit", "true", extra={"reward": value})
+    assert caught.value.kind == "invalid_field"
+    with pytest.raises(CampaignError) as caught:
+        campaigns.apply([CampaignChange.replace("a", "Deposit", "true", extra={"reward": value})])
+    assert caught.value.kind == "invalid_field"
+    with pytest.raises(CampaignConfigError) as loaded:
+        CampaignSet.from_json([{"id": "b", "event_type": "Deposit", "condition": "true", "reward": value}])
+    assert loaded.value.problems[0].kind == "invalid_field"
+    json.dumps(campaigns.to_json(), allow_nan=False)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_non_standard_number_in_json_text_is_refused(constant: str) -> None:
+    text = f'[{{"id": "b", "event_type": "Deposit", "condition": "true", "reward": {{"x": [{constant}]}}}}]'
+    with pytest.raises(CampaignConfigError) as loaded:
+        CampaignSet.from_json(text)
+    assert [problem.kind for problem in loaded.value.problems] == ["invalid_field"]
+
+
+def test_the_largest_engine_fields_json_can_write_are_kept() -> None:
+    campaigns = _set()
+    value = 10 ** 4300 - 1
+    campaigns.add("b", "Deposit", "true", extra={"reward": value, "share": 1.5e308})
+    assert json.loads(json.dumps(campaigns.to_json()))[1]["reward"] == value
+
+
+@pytest.mark.parametrize(("value", "base", "shown"), [
+    (10 ** 5000, "timestamp", "1.000...e5000"),
+    (-(10 ** 5000) - 1, "number", "-1.000...e5000"),
+    (12345 * 10 ** 4996, "number", "1.234...e5000"),
+    (10 ** 4000 - 1, "number", "9.999...e3999"),
+    (1777852800, "timestamp", "1777852800 (2026-05-04T00:00:00Z)"),
+    (10 ** 12, "timestamp", "1000000000000"),
+    (25, "number", "25"),
+], ids=["1e5000", "-1e5000", "1.2345e5000", "4000-nines", "moment", "after-9999", "small"])
+def test_explain_shows_any_integer_as_bounded_text(value: int, base: str, shown: str) -> None:
+    assert _shown(value, base) == shown

@@ -1,0 +1,52 @@
+"""Options of the wrong type given to the compiler and to a function registry: a TypeError naming them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from thrilldrops_events import (
+    CampaignSet,
+    ConditionEvaluationError,
+    Deposit,
+    Envelope,
+    FunctionRegistry,
+    compile_condition,
+)
+
+ENVELOPE = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-1", timestamp=1777852800,
+                    payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.00")))
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"context": ["a"]}, "context must be a mapping of names to types, not list"),
+    ({"limits": {"max_depth": 3}}, "limits must be a Limits, not dict"),
+    ({"functions": 5}, "functions must be a FunctionRegistry, not int"),
+])
+def test_compiling_names_an_option_of_the_wrong_type(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(TypeError, match=f"^{message}$"):
+        compile_condition("amount > 1", "Deposit", **options)
+
+
+@pytest.mark.parametrize("params", [None, "number", 5])
+def test_register_names_params_that_are_not_a_sequence_of_types(params: Any) -> None:
+    with pytest.raises(TypeError, match=f"^params must be a sequence of types, not {type(params).__name__}$"):
+        FunctionRegistry().register("f", abs, params=params, returns="number")
+
+
+def test_a_timestamp_beyond_the_calendar_returned_by_a_function_is_an_evaluation_error() -> None:
+    functions = FunctionRegistry()
+    functions.register("far", lambda: 10 ** 5000, params=[], returns="timestamp")
+    functions.register("last", lambda: 253402300799, params=[], returns="timestamp")
+    campaigns = CampaignSet(functions=functions)
+    campaigns.add("far", "Deposit", "far() > event.timestamp")
+    campaigns.add("last", "Deposit", "last() > event.timestamp")
+    with pytest.raises(ConditionEvaluationError, match="function far returned a timestamp after 9999-12-31"):
+        campaigns.match(ENVELOPE)
+    explanation = campaigns.explain("last", ENVELOPE)
+    assert explanation.matched
+    assert "9999-12-31T23:59:59Z" in str(explanation)
+    with pytest.raises(ConditionEvaluationError, match="function far returned a timestamp after 9999-12-31"):
+        campaigns.explain("far", ENVELOPE)

@@ -1,0 +1,58 @@
+"""The arguments of a campaign set's public methods, checked where they are given.
+
+A wrong type is a ``TypeError`` naming the argument and what it should be; a malformed change (one
+not made by ``CampaignChange.add``, ``replace`` or ``remove``) a ``CampaignError`` of kind
+``invalid_campaign``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
+
+from thrilldrops_events.campaigns.changes import CampaignChange
+from thrilldrops_events.conditions._options import wrong_type
+from thrilldrops_events.errors import CampaignError
+
+__all__ = ["changes_of", "items_of", "tags_of"]
+
+T = TypeVar("T")
+
+
+def items_of(given: object, name: str, kind: type[T]) -> list[T]:
+    """The items of an iterable argument, each a ``kind``; a string is not taken as an iterable of them."""
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise wrong_type(name, f"an iterable of {kind.__name__}", given)
+    items = list(given)
+    for item in items:
+        if not isinstance(item, kind):
+            raise wrong_type(name, f"an iterable of {kind.__name__}", item, held=True)
+    return items
+
+
+_KINDS = ("add", "replace", "remove")
+
+
+def changes_of(given: object) -> list[CampaignChange]:
+    """The changes given to ``apply``, each made as ``CampaignChange.add``, ``replace`` or ``remove`` make them."""
+    changes = items_of(given, "changes", CampaignChange)
+    for change in changes:
+        fields = change.fields
+        if change.kind not in _KINDS:
+            problem = f"a change is one of {', '.join(_KINDS)}, not {change.kind!r}"
+        elif change.kind != "remove" and not (isinstance(fields, Mapping) and "event_type" in fields
+                                              and "condition" in fields):
+            problem = f"a change {change.kind} has fields holding event_type and condition"
+        else:
+            continue
+        campaign_id = change.campaign_id if isinstance(change.campaign_id, str) else None
+        raise CampaignError(f"campaign {change.campaign_id!r}: {problem}", campaign_id=campaign_id,
+                            kind="invalid_campaign")
+    return changes
+
+
+def tags_of(tags: Iterable[str]) -> Iterable[str]:
+    """The tags given to ``add`` or ``replace`` as a tuple: any iterable but a string (left for the check to refuse)."""
+    if isinstance(tags, Iterable) and not isinstance(tags, (str, bytes, Mapping)):
+        return tuple(tags)
+    return tags
