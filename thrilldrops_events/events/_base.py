@@ -15,7 +15,7 @@ imported (``install_json_readers``), for ``model_validate_json``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -136,12 +136,7 @@ class ContractModel(BaseModel):
         Raises:
             EventValidationError: With every problem found, each with its path.
         """
-        try:
-            model = super().model_validate(obj, **options)
-        except ValidationError as error:
-            raise from_validation_error(error) from None
-        model._check_unknown_fields()
-        return model
+        return cls._validated(super().model_validate, obj, options)
 
     @classmethod
     def model_validate_strings(cls, obj: Any, **options: Any) -> Self:
@@ -152,8 +147,13 @@ class ContractModel(BaseModel):
         Raises:
             EventValidationError: With every problem found, each with its path.
         """
+        return cls._validated(super().model_validate_strings, obj, options)
+
+    @classmethod
+    def _validated(cls, validate: Callable[..., Self], obj: Any, options: dict[str, Any]) -> Self:
+        """``validate(obj, **options)`` (one of pydantic's), its error ours, the unknown fields checked."""
         try:
-            model = super().model_validate_strings(obj, **options)
+            model = validate(obj, **options)
         except ValidationError as error:
             raise from_validation_error(error) from None
         model._check_unknown_fields()
