@@ -245,8 +245,9 @@ class CampaignError(ThrillDropsError, ValueError):
     Attributes:
         campaign_id: The campaign id concerned, or ``None``.
         kind: ``duplicate_id``, ``unknown_id``, ``invalid_id``, ``invalid_scope``, ``invalid_name``,
-            ``invalid_tags``, ``invalid_window``, ``invalid_field`` (an engine field), or ``invalid_config``
-            (for [CampaignConfigError][thrilldrops_events.CampaignConfigError]).
+            ``invalid_tags``, ``invalid_window``, ``invalid_field`` (an engine field), ``invalid_campaign``
+            (a malformed change given to ``apply``: an unknown kind, no event type or condition), or
+            ``invalid_config`` (for [CampaignConfigError][thrilldrops_events.CampaignConfigError]).
     """
 
     def __init__(self, message: str, *, campaign_id: str | None = None, kind: str = "invalid_campaign") -> None:
