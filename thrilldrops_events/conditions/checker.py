@@ -52,16 +52,9 @@ _FIELD_TYPES = {(kind, nullable): kind_type.or_null(nullable) for kind, kind_typ
 
 
 class _Checker:
-    def __init__(
-        self,
-        event_type: EventType,
-        functions: FunctionRegistry,
-        context: dict[str, ValueType],
-        limits: Limits,
-        source: str | None,
-        spans: Mapping[int, tuple[int, int]] | None,
-        paths: Mapping[int, str] | None,
-    ) -> None:
+    def __init__(self, event_type: EventType, functions: FunctionRegistry, context: dict[str, ValueType],
+                 limits: Limits, source: str | None, spans: Mapping[int, tuple[int, int]] | None,
+                 paths: Mapping[int, str] | None) -> None:
         self.event_type, self.functions, self.declared = event_type, functions, context
         self.limits = limits
         self.short = min(limits.max_number_digits, limits.max_number_exponent)
