@@ -14,6 +14,7 @@ from thrilldrops_events import (
     Envelope,
     FunctionRegistry,
     compile_condition,
+    parse_condition,
 )
 
 ENVELOPE = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-1", timestamp=1777852800,
@@ -28,6 +29,18 @@ ENVELOPE = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-1", timesta
 def test_compiling_names_an_option_of_the_wrong_type(options: dict[str, Any], message: str) -> None:
     with pytest.raises(TypeError, match=f"^{message}$"):
         compile_condition("amount > 1", "Deposit", **options)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"context": ["a"]}, "context must be a mapping of names to types, not list"),
+    ({"limits": 5}, "limits must be a Limits, not int"),
+    ({"functions": "f"}, "functions must be a FunctionRegistry, not str"),
+])
+def test_checking_names_an_option_of_the_wrong_type(options: dict[str, Any], message: str) -> None:
+    from thrilldrops_events.conditions import check_condition
+
+    with pytest.raises(TypeError, match=f"^{message}$"):
+        check_condition(parse_condition("amount > 1"), "Deposit", **options)
 
 
 @pytest.mark.parametrize("params", [None, "number", 5])

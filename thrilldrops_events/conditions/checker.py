@@ -17,6 +17,7 @@ from typing import Any
 from thrilldrops_events._fields import KIND_CONSTRAINTS
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions._options import check_options
 from thrilldrops_events.conditions._walk import parents_first
 from thrilldrops_events.conditions.checked import (
     CheckedCondition,
@@ -366,7 +367,9 @@ def check_condition(
     Raises:
         ConditionTypeError: On the first problem, with a suggestion where one is close.
         ConditionLimitError: If the tree is larger than ``limits`` allow.
+        TypeError: If ``functions``, ``context`` or ``limits`` is not of its type.
     """
+    check_options(functions, context, limits)
     return checked_tree(node, event_type, functions, context, limits, source, spans, paths)
 
 
