@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from decimal import Decimal
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import find, given
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from thrilldrops_events import Envelope, EventType, parse_event, to_json
-from thrilldrops_events.testing import envelopes, payloads
+from thrilldrops_events.testing import envelopes, money, payloads
 
 HOOK = "thrilldrops_events._hypothesis:_hypothesis_setup_hook"
 
@@ -67,3 +71,33 @@ def test_payloads_of_a_type_have_that_type(pair: tuple[EventType, object]) -> No
 @given(envelopes())
 def test_envelopes_are_valid(envelope: Envelope) -> None:
     assert parse_event(to_json(envelope), strict=True) == envelope
+
+
+@pytest.mark.parametrize("max_scale", [0, 1, 2, 8])
+@given(data=st.data())
+def test_money_keeps_within_max_scale(max_scale: int, data: st.DataObject) -> None:
+    # the realistic values drawn beside the random ones ("0.00", "0.00000001") obey max_scale too
+    amount = data.draw(money(max_scale=max_scale, signed=data.draw(st.booleans())))
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)
+    assert -exponent <= max_scale, amount
+
+
+def test_money_draws_realistic_values_within_max_scale() -> None:
+    found = find(money(max_scale=2), lambda amount: amount == Decimal("25.50") and str(amount) == "25.50")
+    assert str(found) == "25.50"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"max_scale": -1}, "max_scale=-1 must be between 0 and 18"),
+        ({"max_scale": 19}, "max_scale=19 must be between 0 and 18"),
+        ({"max_scale": 2.0}, "max_scale=2.0 must be an int"),
+        ({"max_scale": True}, "max_scale=True must be an int"),
+        ({"signed": "no"}, "signed='no' must be a bool"),
+    ],
+)
+def test_money_refuses_bad_arguments(arguments: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidArgument, match=re.escape(message)):
+        money(**arguments)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from thrilldrops_events._fields import FieldSpec
 from thrilldrops_events._kinds import KIND_CONSTRAINTS
@@ -29,22 +30,53 @@ def identifiers() -> st.SearchStrategy[str]:
 
 _MONEY = KIND_CONSTRAINTS["money"]
 _INTEGER_DIGITS, _SCALE = _MONEY.integer_digits or 0, _MONEY.scale or 0
+#: Realistic amounts drawn beside the random ones (those within ``max_scale``).
+_COMMON = tuple(map(Decimal, ["0", "0.00", "1", "10.00", "25.50", "0.1", "0.01", "1000000", "0.00000001"]))
 
 
 def money(*, signed: bool = False, max_scale: int = _SCALE) -> st.SearchStrategy[Decimal]:
-    """Valid exact money values: every scale from 0 to 18, up to 20 integer digits, trailing zeros kept."""
+    """Valid exact money values: up to 20 integer digits and ``max_scale`` decimal places, trailing zeros kept.
+
+    Realistic amounts (``0``, ``"0.00"``, ``"25.50"``, ``"0.00000001"``, ...) are drawn beside random
+    ones of every scale from 0 to ``max_scale``; none has more decimal places than ``max_scale``.
+
+    Args:
+        signed: Whether negative amounts are drawn too.
+        max_scale: The most decimal places, from 0 to 18 (the contract's most).
+
+    Raises:
+        hypothesis.errors.InvalidArgument: If an argument is of the wrong type or out of range.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(money(max_scale=2), lambda amount: amount > 100)
+        Decimal('101')
+    """
+    if type(signed) is not bool:
+        raise InvalidArgument(f"signed={signed!r} must be a bool")
+    if type(max_scale) is not int:
+        raise InvalidArgument(f"max_scale={max_scale!r} must be an int")
+    if not 0 <= max_scale <= _SCALE:
+        raise InvalidArgument(f"max_scale={max_scale!r} must be between 0 and {_SCALE}")
 
     def build(scale: int) -> st.SearchStrategy[Decimal]:
         top = 10 ** (_INTEGER_DIGITS + scale)
         digits = st.integers(min_value=-top + 1 if signed else 0, max_value=top - 1)
         return digits.map(lambda n: Decimal(f"{n}E-{scale}"))
 
-    common = st.sampled_from(["0", "0.00", "1", "10.00", "25.50", "0.1", "0.01", "1000000", "0.00000001"]).map(Decimal)
-    exact = st.integers(min_value=0, max_value=min(max_scale, _SCALE)).flatmap(build)
+    common = st.sampled_from([amount for amount in _COMMON if _scale(amount) <= max_scale])
+    exact = st.integers(min_value=0, max_value=max_scale).flatmap(build)
     values = st.one_of(common, exact)
     if signed:
         values = st.one_of(values, common.map(lambda d: -d))
     return values
+
+
+def _scale(amount: Decimal) -> int:
+    """The decimal places of a finite amount."""
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
 
 
 def _unanchored(pattern: str | None) -> str:
