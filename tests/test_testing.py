@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from thrilldrops_events import Envelope, EventType, parse_event, to_json
-from thrilldrops_events.testing import envelopes, money, payloads
+from thrilldrops_events.testing import (
+    condition_trees,
+    conditions,
+    context_values,
+    envelopes,
+    json_values,
+    money,
+    payloads,
+)
 
 HOOK = "thrilldrops_events._hypothesis:_hypothesis_setup_hook"
 
@@ -101,3 +109,21 @@ def test_money_draws_realistic_values_within_max_scale() -> None:
 def test_money_refuses_bad_arguments(arguments: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidArgument, match=re.escape(message)):
         money(**arguments)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: payloads(unknown_fields="yes"), "unknown_fields='yes' must be a bool"),
+        (lambda: envelopes(unknown_fields=None), "unknown_fields=None must be a bool"),
+        (lambda: conditions("Deposit", max_depth="3"), "max_depth='3' must be an int"),
+        (lambda: conditions("Deposit", max_depth=-1), "max_depth=-1 must be at least 0"),
+        (lambda: conditions("Deposit", context=[("vip", "bool")]), "context must be a dict of names to types"),
+        (lambda: context_values({"vip": True}), "context must be a dict of names to types"),
+        (lambda: condition_trees(max_leaves="12"), "max_leaves='12' must be an int"),
+        (lambda: json_values(max_leaves=0), "max_leaves=0 must be at least 1"),
+    ],
+)
+def test_strategies_refuse_bad_arguments(make: Any, message: str) -> None:
+    with pytest.raises(InvalidArgument, match=re.escape(message)):
+        make()

@@ -30,6 +30,7 @@ from thrilldrops_events._fields import ENVELOPE_FIELDS, KIND_CONSTRAINTS, FieldK
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload
+from thrilldrops_events.testing._arguments import check_bool
 from thrilldrops_events.testing._conditions import condition_trees, conditions, context_values
 from thrilldrops_events.testing._values import field_values, json_values, money
 from thrilldrops_events.testing._values import identifiers as identifiers
@@ -65,6 +66,7 @@ def payloads(
         event_type: Restrict to this type; ``None`` draws from every event type.
         unknown_fields: Also add fields the contract does not know (kept in lenient mode).
     """
+    check_bool("unknown_fields", unknown_fields)
     if event_type is None:
         return st.one_of([payloads(e, unknown_fields=unknown_fields) for e in EventType])
     kind = EventType(event_type)
@@ -80,6 +82,7 @@ def envelopes(
     event_type: EventType | str | None = None, *, unknown_fields: bool = False
 ) -> st.SearchStrategy[Envelope]:
     """Valid envelopes around ``payloads``."""
+    check_bool("unknown_fields", unknown_fields)
     header = st.fixed_dictionaries({spec.name: field_values(spec) for spec in ENVELOPE_FIELDS})
     extra = _unknown_fields({s.name for s in ENVELOPE_FIELDS} | {"event_type"}) if unknown_fields else st.just({})
     body = payloads(event_type, unknown_fields=unknown_fields)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
 from thrilldrops_events.enums import ChannelType, EventType
+from thrilldrops_events.testing._arguments import check_context, check_int
 from thrilldrops_events.testing._values import money
 
 __all__ = ["condition_trees", "conditions", "context_values"]
@@ -39,6 +40,7 @@ def condition_trees(*, max_leaves: int = 12) -> st.SearchStrategy[Any]:
 
     For round trips of the text and JSON forms: ``parse_condition(tree.text) == tree``.
     """
+    check_int("max_leaves", max_leaves, 1)
     from thrilldrops_events.conditions import nodes as n
 
     scalars = st.one_of(
@@ -209,12 +211,16 @@ def conditions(
         context: Declared context values (``{"vip": "number?"}``) that conditions may read.
         max_depth: How deeply operators nest, roughly.
     """
+    if context is not None:
+        check_context("context", context)
+    check_int("max_depth", max_depth, 0)
     scope = _scope(event_type, context)
     return _boolean(scope, max_depth)
 
 
 def context_values(context: dict[str, str]) -> st.SearchStrategy[dict[str, Any]]:
     """Values for the declared context values (``None`` for nullable ones, sometimes)."""
+    check_context("context", context)
     from thrilldrops_events.conditions.valuetypes import parse_type
 
     values: dict[str, st.SearchStrategy[Any]] = {}

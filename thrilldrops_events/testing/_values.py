@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 
 from thrilldrops_events._fields import FieldSpec
 from thrilldrops_events._kinds import KIND_CONSTRAINTS
 from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.enums import ChannelType
+from thrilldrops_events.testing._arguments import check_bool, check_int
 
 __all__ = ["field_values", "identifiers", "json_values", "money"]
 
@@ -52,12 +52,8 @@ def money(*, signed: bool = False, max_scale: int = _SCALE) -> st.SearchStrategy
         >>> find(money(max_scale=2), lambda amount: amount > 100)
         Decimal('101')
     """
-    if type(signed) is not bool:
-        raise InvalidArgument(f"signed={signed!r} must be a bool")
-    if type(max_scale) is not int:
-        raise InvalidArgument(f"max_scale={max_scale!r} must be an int")
-    if not 0 <= max_scale <= _SCALE:
-        raise InvalidArgument(f"max_scale={max_scale!r} must be between 0 and {_SCALE}")
+    check_bool("signed", signed)
+    check_int("max_scale", max_scale, 0, _SCALE)
 
     def build(scale: int) -> st.SearchStrategy[Decimal]:
         top = 10 ** (_INTEGER_DIGITS + scale)
@@ -119,6 +115,7 @@ def field_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
 
 def json_values(max_leaves: int = 6) -> st.SearchStrategy[Any]:
     """JSON values as the exact reader returns them: numbers with a fraction are ``Decimal``s, never floats."""
+    check_int("max_leaves", max_leaves, 1)
     numbers = st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
         lambda d: abs(d.adjusted()) < 30
     ).map(lambda d: JsonNumber(d))

@@ -1,0 +1,31 @@
+"""The checks of the strategies' arguments: a wrong one is Hypothesis's ``InvalidArgument``, named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis.errors import InvalidArgument
+
+__all__ = ["check_bool", "check_context", "check_int"]
+
+
+def check_bool(name: str, value: Any) -> None:
+    """Refuse anything but ``True`` or ``False``."""
+    if type(value) is not bool:
+        raise InvalidArgument(f"{name}={value!r} must be a bool")
+
+
+def check_int(name: str, value: Any, lowest: int, highest: int | None = None) -> None:
+    """Refuse anything but an int (not a bool) from ``lowest`` to ``highest``."""
+    if type(value) is not int:
+        raise InvalidArgument(f"{name}={value!r} must be an int")
+    if highest is not None and not lowest <= value <= highest:
+        raise InvalidArgument(f"{name}={value!r} must be between {lowest} and {highest}")
+    if value < lowest:
+        raise InvalidArgument(f"{name}={value!r} must be at least {lowest}")
+
+
+def check_context(name: str, value: Any) -> None:
+    """Refuse anything but a dict of names to declared types (both strings)."""
+    if not isinstance(value, dict) or not all(type(k) is str and type(v) is str for k, v in value.items()):
+        raise InvalidArgument(f"{name} must be a dict of names to types ({{'vip': 'bool'}}), not {value!r}")
