@@ -23,7 +23,7 @@ from hypothesis import given, note
 from pydantic import TypeAdapter, ValidationError
 from schema_helpers import ecma_validator_for, envelope_validator, loads_exact, validator_for
 
-from thrilldrops_events import EventValidationError, parse_event, to_json
+from thrilldrops_events import EventValidationError, parse_event, parse_payload, to_json
 from thrilldrops_events._docs import example_envelope
 from thrilldrops_events.codecs.json import to_dict
 from thrilldrops_events.schema import json_schema
@@ -333,3 +333,38 @@ def test_the_decided_rules_are_stated_in_every_schema() -> None:
         transaction = schema["$defs"]["Transaction"]["properties"]
         assert "in every mode (never a string or a number)" in transaction["is_free_spin"]["description"]
         assert "in every mode (never a string" in schema["properties"]["timestamp"]["description"]
+
+
+# -- the limits JSON Schema cannot express --------------------------------------------------------------------
+
+_LOGOUT = '{"channel_type":"MobileWeb"%s}'
+_ENVELOPE = '{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1%s,"event_type":{"PlayerLogout":%s}}'
+
+
+def _beyond_the_limits() -> dict[str, tuple[str, str]]:
+    """Per limit: (what each description must state, an unknown field over the limit and over it alone)."""
+    from thrilldrops_events._numbers import MAX_NUMBER_DIGITS
+    from thrilldrops_events._unknown import MAX_UNKNOWN_VALUES
+    from thrilldrops_events.codecs._exact import MAX_DEPTH, MAX_EVENT_BYTES
+
+    return {
+        "size": (f"{MAX_EVENT_BYTES} bytes", ',"note":' + json.dumps("x" * MAX_EVENT_BYTES)),
+        "depth": (f"{MAX_DEPTH} levels", ',"note":' + "[" * MAX_DEPTH + "]" * MAX_DEPTH),
+        "number": (f"{MAX_NUMBER_DIGITS} significant digits", ',"note":1' + "0" * MAX_NUMBER_DIGITS),
+        "values": (f"{MAX_UNKNOWN_VALUES:,} values", ',"note":[' + ",".join(["0"] * (MAX_UNKNOWN_VALUES + 1)) + "]"),
+    }
+
+
+@pytest.mark.parametrize("limit", ["size", "depth", "number", "values"])
+def test_every_limit_json_schema_cannot_express_is_stated_where_the_schema_passes_the_event(limit: str) -> None:
+    """The consumer schemas pass an unknown field over a limit that the library refuses: their descriptions say so."""
+    stated, field = _beyond_the_limits()[limit]
+    for raw in (_ENVELOPE % (field, _LOGOUT % ""), _ENVELOPE % ("", _LOGOUT % field)):
+        assert schema_accepts(raw.encode(), strict=False)
+        assert not model_accepts(raw.encode(), strict=False)
+    payload = (_LOGOUT % field).encode()
+    assert validator_for("PlayerLogout.json").is_valid(loads_exact(payload))
+    with pytest.raises(EventValidationError):
+        parse_payload("PlayerLogout", payload)
+    for name in ("envelope.json", "PlayerLogout.json"):
+        assert stated in json_schema(name.removesuffix(".json"))["description"], name

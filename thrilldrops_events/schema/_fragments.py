@@ -15,9 +15,19 @@ from typing import Any, Literal
 
 from thrilldrops_events._fields import KIND_CONSTRAINTS, FieldKind, FieldSpec
 from thrilldrops_events._kinds import LINE_BREAKS
+from thrilldrops_events._numbers import MAX_NUMBER_DIGITS
+from thrilldrops_events._unknown import MAX_UNKNOWN_VALUES, PAYLOAD_DEPTH
 from thrilldrops_events.codecs._exact import MAX_DEPTH, MAX_EVENT_BYTES
 
-__all__ = ["LIMITS_NOTE", "SCHEMA_SETS", "SURROGATE_NOTE", "SchemaSet", "field_description", "value_schema"]
+__all__ = [
+    "LIMITS_NOTE",
+    "PAYLOAD_LIMITS_NOTE",
+    "SCHEMA_SETS",
+    "SURROGATE_NOTE",
+    "SchemaSet",
+    "field_description",
+    "value_schema",
+]
 
 #: The schema sets: ``consumer`` (what the library's lenient reader accepts: money as a decimal string or a
 #: JSON number, unknown fields allowed), ``strict`` (the library's strict mode: unknown fields refused) and
@@ -29,10 +39,23 @@ SCHEMA_SETS: tuple[SchemaSet, ...] = ("consumer", "strict", "producer")
 # explicitly, so that their verdicts agree with ECMA-262 and with the library.
 _NO_FINAL_LINE_BREAK = {"type": "string", "pattern": f"[{LINE_BREAKS}]$"}
 
-#: What every schema's description says about the limits JSON Schema cannot express.
+_LIMITS = "Limits the library enforces and JSON Schema cannot express"
+_NUMBER_LIMIT = (
+    f"no JSON number in it, unknown fields included, has more than {MAX_NUMBER_DIGITS} significant digits or an "
+    "exponent no decimal can hold"
+)
+_VALUES_LIMIT = f"at most {MAX_UNKNOWN_VALUES:,} values (object members and array items, at any depth)"
+#: What the envelope schema's description says about the limits JSON Schema cannot express.
 LIMITS_NOTE = (
-    f"Limits the library enforces and JSON Schema cannot express: an event is at most {MAX_EVENT_BYTES} bytes "
-    f"(1 MiB) of JSON, and unknown fields nest at most {MAX_DEPTH} levels deep."
+    f"{_LIMITS}: an event is at most {MAX_EVENT_BYTES} bytes (1 MiB) of JSON; its objects and arrays, unknown "
+    f"fields included, nest at most {MAX_DEPTH} levels deep, the envelope itself being the first; {_NUMBER_LIMIT}; "
+    f"and the unknown fields of one object (the envelope or the payload) hold {_VALUES_LIMIT}."
+)
+#: What a payload schema's description says about them: a payload is read as the envelope would hold it.
+PAYLOAD_LIMITS_NOTE = (
+    f"{_LIMITS}, a payload being read as its envelope holds it: it is at most {MAX_EVENT_BYTES} bytes (1 MiB) of "
+    f"JSON; its objects and arrays nest at most {MAX_DEPTH - PAYLOAD_DEPTH} levels deep, the payload itself being "
+    f"the first ({MAX_DEPTH} levels in the envelope); {_NUMBER_LIMIT}; and its unknown fields hold {_VALUES_LIMIT}."
 )
 #: What every schema's description says about the strings the library refuses.
 SURROGATE_NOTE = (

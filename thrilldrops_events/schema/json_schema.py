@@ -13,6 +13,7 @@ from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.schema._fragments import (
     LIMITS_NOTE,
+    PAYLOAD_LIMITS_NOTE,
     SCHEMA_SETS,
     SURROGATE_NOTE,
     SchemaSet,
@@ -72,7 +73,7 @@ def _payload_body(event_type: EventType, schema_set: SchemaSet) -> dict[str, Any
     description = (
         f"{summary} The payload of a {event_type.value} event, as it appears under "
         f"event_type.{event_type.value} in the envelope (sent to {where}). Nullable fields may be absent or "
-        f"null. {_SET_NOTES[schema_set]} {SURROGATE_NOTE}"
+        f"null. {_SET_NOTES[schema_set]} {PAYLOAD_LIMITS_NOTE} {SURROGATE_NOTE}"
     )
     return {"title": event_type.value, "description": description,
             **_object_schema(payload_fields(event_type), schema_set)}
