@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator, Draft202012Validator
 from schema_helpers import loads_exact, validator_for
 
-from thrilldrops_events import Envelope, EventType, parse_event
+from thrilldrops_events import Envelope, EventType, EventValidationError, parse_event
 from thrilldrops_events._docs import example_envelope
 from thrilldrops_events.schema import asyncapi_document, json_schema, schema_files
 from thrilldrops_events.schema._asyncapi import CONSUMER_DEFAULTS, STREAM_FIELDS
@@ -169,6 +169,23 @@ def test_every_encoded_stream_entry_validates(envelope: Envelope) -> None:
     if "extra" in entry:
         extra_schema = validator.schema["properties"]["extra"]["contentSchema"]
         assert Draft202012Validator(extra_schema).is_valid(loads_exact(entry["extra"]))
+
+
+@pytest.mark.parametrize("text", ["1777852800", "1777852800\n", "1777852800\r\n", "\n1777852800", "1777852800 ",
+                                  "+1777852800", "1_777_852_800", "\u0661\u0667\u0667"])
+def test_the_entry_timestamp_gets_the_codecs_verdict(text: str) -> None:
+    """Python's `$` also matches before a final line break: the entry's pattern must not let one through."""
+    from thrilldrops_events.codecs import redis as redis_codec
+
+    entry = {**redis_codec.encode(example_envelope(EventType.DEPOSIT)), "timestamp": text}
+    try:
+        redis_codec.decode(entry)
+    except EventValidationError:
+        decoded = False
+    else:
+        decoded = True
+    validator = _payload_validator(DOCUMENT["components"]["messages"]["DepositEntry"])
+    assert validator.is_valid(entry) == decoded
 
 
 def test_consumer_settings_are_the_stream_consumers_defaults() -> None:

@@ -19,6 +19,7 @@ from thrilldrops_events.codecs.redis import FIELDS, FORMAT
 from thrilldrops_events.codecs.redis import encode as encode_entry
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.events import PAYLOAD_MODELS
+from thrilldrops_events.schema._fragments import NO_FINAL_LINE_BREAK
 from thrilldrops_events.schema.json_schema import ENVELOPE, SCHEMA_BASE_URI, json_schema, variant_schema
 
 __all__ = [
@@ -117,6 +118,7 @@ def _entry_schema(event_type: EventType) -> dict[str, Any]:
                 f"{envelope['timestamp']['maximum']} (a 13-digit milliseconds value is refused).",
                 "type": "string",
                 "pattern": "^[0-9]{1,20}$",
+                "not": dict(NO_FINAL_LINE_BREAK),
             },
             "payload": {
                 "description": f"The {name} payload as exact JSON text, money as decimal strings.",

@@ -21,6 +21,7 @@ from thrilldrops_events.codecs._exact import MAX_DEPTH, MAX_EVENT_BYTES
 
 __all__ = [
     "LIMITS_NOTE",
+    "NO_FINAL_LINE_BREAK",
     "PAYLOAD_LIMITS_NOTE",
     "SCHEMA_SETS",
     "SURROGATE_NOTE",
@@ -35,9 +36,9 @@ __all__ = [
 SchemaSet = Literal["consumer", "strict", "producer"]
 SCHEMA_SETS: tuple[SchemaSet, ...] = ("consumer", "strict", "producer")
 
-# Python's and Java's `$` also match before a final line break; this guard refuses such a break
-# explicitly, so that their verdicts agree with ECMA-262 and with the library.
-_NO_FINAL_LINE_BREAK = {"type": "string", "pattern": f"[{LINE_BREAKS}]$"}
+#: Python's and Java's `$` also match before a final line break; this guard (under `not`) refuses such a
+#: break explicitly, so that their verdicts agree with ECMA-262 and with the library.
+NO_FINAL_LINE_BREAK = {"type": "string", "pattern": f"[{LINE_BREAKS}]$"}
 
 _LIMITS = "Limits the library enforces and JSON Schema cannot express"
 _NUMBER_LIMIT = (
@@ -90,7 +91,7 @@ _MONEY_NOTE, _PRODUCER_MONEY_NOTE = _money_notes()
 def _money_schema(*, signed: bool, schema_set: SchemaSet) -> tuple[dict[str, Any], str]:
     limits = KIND_CONSTRAINTS["signed_money" if signed else "money"]
     text = {"format": "decimal", "pattern": limits.pattern, "maxLength": limits.max_text,
-            "not": _NO_FINAL_LINE_BREAK}
+            "not": NO_FINAL_LINE_BREAK}
     example = "-12.50" if signed else "25.00"
     if schema_set == "producer":
         return {"type": "string", **text, "examples": [example]}, _PRODUCER_MONEY_NOTE
@@ -104,11 +105,11 @@ def _string_schemas() -> dict[str, tuple[dict[str, Any], str]]:
     return {
         "identifier": (
             {"type": "string", "minLength": identifier.min_length, "maxLength": identifier.max_length,
-             "pattern": identifier.pattern, "not": _NO_FINAL_LINE_BREAK},
+             "pattern": identifier.pattern, "not": NO_FINAL_LINE_BREAK},
             "Whitespace means Unicode White_Space, the characters listed in the pattern.",
         ),
         "text": ({"type": "string", "maxLength": KIND_CONSTRAINTS["text"].max_length}, ""),
-        "currency": ({"type": "string", "pattern": currency.pattern, "not": _NO_FINAL_LINE_BREAK}, ""),
+        "currency": ({"type": "string", "pattern": currency.pattern, "not": NO_FINAL_LINE_BREAK}, ""),
         "country": ({"type": "string", "enum": list(KIND_CONSTRAINTS["country"].values or ())}, ""),
         "bool": ({"type": "boolean"}, ""),
         "channel": ({"type": "string", "enum": list(KIND_CONSTRAINTS["channel"].values or ())}, ""),
