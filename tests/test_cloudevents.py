@@ -130,6 +130,21 @@ def test_time_with_an_offset_or_a_fraction() -> None:
     assert ce.from_cloudevent({**event, "time": aware}).timestamp == 1777849200
 
 
+@pytest.mark.parametrize("time", ["2026-05-04T00:00:00Z\n", "2026-05-04T00:00:00+02:00\n",
+                                  "\u0662\u0660\u0662\u0666-05-04T00:00:00Z", "2026-05-04T\uff10\uff10:00:00Z",
+                                  "2026-05-04T00:00:00.\u0661Z", "2026-05-04T00:00:00+0\u0662:00"])
+def test_a_time_the_sdk_refuses_as_not_rfc_3339_is_refused(time: str) -> None:
+    """RFC 3339 digits are ASCII and nothing follows the offset: the SDK refuses such a time, and the library too."""
+    event = {**ce.to_cloudevent(example_envelope("PlayerLogout")), "time": time}
+    raw = json.dumps(event).encode()
+    with pytest.raises(ValueError, match=r"only ASCII characters|Time zone offset must be"):
+        http.from_structured_event(http.HTTPMessage({"content-type": ce.CONTENT_TYPE}, raw))
+    for read in (ce.from_cloudevent, ce.decode):
+        with pytest.raises(EventValidationError) as error:
+            read(event if read is ce.from_cloudevent else raw)
+        assert _problems(error) == {"time": "time_syntax"}
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [

@@ -30,8 +30,11 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 _JSON_TYPE = re.compile(r"^(?:application|text)/(?:[A-Za-z0-9.+-]+\+)?json(?:\s*;.*)?$")
 _SOURCE = re.compile(r"^(?P<prefix>.*)/operators/(?P<operator>[^/]+)/brands/(?P<brand>[^/]+)$", re.DOTALL)
+# RFC 3339: ASCII digits only (``\d`` would take any Unicode digit), and nothing after the offset (read with
+# ``fullmatch``: ``$`` would also let a final line break through).
 _TIME = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?"
+    r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))"
 )
 _VARIANTS = {f"{TYPE_PREFIX}{e.value}": e for e in EventType}
 # Where a problem found in the rebuilt envelope shows in the CloudEvent.
@@ -53,7 +56,7 @@ def _timestamp(value: Any, problems: list[Problem]) -> int | None:
     if isinstance(value, datetime):
         when = value
     elif isinstance(value, str):
-        match = _TIME.match(value)
+        match = _TIME.fullmatch(value)
         try:
             if match is None:
                 raise ValueError
