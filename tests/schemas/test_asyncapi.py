@@ -188,6 +188,18 @@ def test_the_entry_timestamp_gets_the_codecs_verdict(text: str) -> None:
     assert validator.is_valid(entry) == decoded
 
 
+def test_an_entry_the_codec_refuses_though_its_fields_pass_is_described() -> None:
+    """A field given both on its own and inside `extra` passes the entry's schema: its description says so."""
+    from thrilldrops_events.codecs import redis as redis_codec
+
+    entry = {**redis_codec.encode(example_envelope(EventType.DEPOSIT)), "note": "x", "extra": '{"note":1}'}
+    with pytest.raises(EventValidationError, match="both on its own and inside extra"):
+        redis_codec.decode(entry)
+    message = DOCUMENT["components"]["messages"]["DepositEntry"]
+    assert _payload_validator(message).is_valid(entry)
+    assert "both on its own and inside extra" in message["payload"]["description"]
+
+
 def test_consumer_settings_are_the_stream_consumers_defaults() -> None:
     from thrilldrops_events.streams import DEAD_LETTER_FIELDS, RetryPolicy, StreamConsumer, dead_letter_key
 

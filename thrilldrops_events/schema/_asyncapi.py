@@ -103,7 +103,8 @@ def _entry_schema(event_type: EventType) -> dict[str, Any]:
         "description": (
             f"One Redis stream entry holding a {name} event: a flat map of text fields (Redis stores every value "
             "as a string). Fields outside the layout are kept as unknown envelope fields holding their text by "
-            "the library's lenient reader, and refused by its strict one."
+            "the library's lenient reader, and refused by its strict one; a field given both on its own and inside "
+            "extra is refused by both."
         ),
         "type": "object",
         "properties": {
