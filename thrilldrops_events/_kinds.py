@@ -132,6 +132,8 @@ class KindConstraints:
         signed: Money: whether a value may be negative (a negative zero is zero for every amount).
         condition_type: The type a campaign condition sees (``None``: conditions cannot read it).
         rule: The rule in words, as the docs and the JSON Schemas state it.
+        producer_rule: The rule as the producer set states it, where it is stricter (money: strings only);
+            ``""`` where it is the same.
     """
 
     kind: FieldKind
@@ -149,6 +151,7 @@ class KindConstraints:
     signed: bool = False
     condition_type: str | None = None
     rule: str = ""
+    producer_rule: str = ""
 
 
 _DIGITS = (f"at most {MONEY_MAX_INTEGER_DIGITS} digits before the point and {MONEY_MAX_SCALE} after; never a float; "
@@ -162,6 +165,7 @@ def _money(kind: FieldKind, *, signed: bool) -> KindConstraints:
         integer_digits=MONEY_MAX_INTEGER_DIGITS, scale=MONEY_MAX_SCALE, condition_type="number",
         minimum=-(10**MONEY_MAX_INTEGER_DIGITS) if signed else 0, maximum=10**MONEY_MAX_INTEGER_DIGITS,
         rule=f"Exact decimal{sign} as a JSON number or a decimal string; {_DIGITS}",
+        producer_rule=f"Exact decimal{sign} as a decimal string, never a JSON number; {_DIGITS}",
     )
 
 

@@ -440,26 +440,26 @@ export interface ProducerTransaction {
    */
   currency: string;
   /**
-   * The total stake of the round, >= 0 (0 for a free spin). Rule: Exact decimal >= 0, as a JSON number or a
-   * decimal string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
+   * The total stake of the round, >= 0 (0 for a free spin). Rule: Exact decimal >= 0, as a decimal string,
+   * never a JSON number; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
    * -0.00) is read as zero, its scale kept.
    */
   game_bet: DecimalString;
   /**
-   * The part of the stake paid from bonus money, >= 0. Rule: Exact decimal >= 0, as a JSON number or a
-   * decimal string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
-   * -0.00) is read as zero, its scale kept.
+   * The part of the stake paid from bonus money, >= 0. Rule: Exact decimal >= 0, as a decimal string, never a
+   * JSON number; at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00)
+   * is read as zero, its scale kept.
    */
   bonus_bet: DecimalString;
   /**
-   * The part of the stake paid from real money, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal
-   * string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is
-   * read as zero, its scale kept.
+   * The part of the stake paid from real money, >= 0. Rule: Exact decimal >= 0, as a decimal string, never a
+   * JSON number; at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00)
+   * is read as zero, its scale kept.
    */
   real_bet: DecimalString;
   /**
-   * The part of the stake contributed to jackpots, >= 0. Rule: Exact decimal >= 0, as a JSON number or a
-   * decimal string; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
+   * The part of the stake contributed to jackpots, >= 0. Rule: Exact decimal >= 0, as a decimal string, never
+   * a JSON number; at most 20 digits before the point and 18 after; never a float; a negative zero (-0,
    * -0.00) is read as zero, its scale kept.
    */
   jackpot_bet: DecimalString;
@@ -469,15 +469,15 @@ export interface ProducerTransaction {
    */
   win_transaction_id?: string | null;
   /**
-   * The amount won in the game, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most
-   * 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
-   * scale kept.
+   * The amount won in the game, >= 0. Rule: Exact decimal >= 0, as a decimal string, never a JSON number; at
+   * most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero,
+   * its scale kept.
    */
   game_win: DecimalString;
   /**
-   * The amount won from jackpots, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at
-   * most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero,
-   * its scale kept.
+   * The amount won from jackpots, >= 0. Rule: Exact decimal >= 0, as a decimal string, never a JSON number;
+   * at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as
+   * zero, its scale kept.
    */
   jackpot_win: DecimalString;
   /** Whether the round was a free spin. Rule: true or false, in every mode (never a string or a number). */
@@ -496,15 +496,15 @@ export interface ProducerDeposit {
   /** The currency of the amount. Rule: 2 to 10 ASCII letters or digits, case kept (EUR, USDT, mBTC). */
   currency: string;
   /**
-   * The amount deposited, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20
-   * digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
+   * The amount deposited, >= 0. Rule: Exact decimal >= 0, as a decimal string, never a JSON number; at most
+   * 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
    * scale kept.
    */
   amount: DecimalString;
   /**
    * The player's balance after the deposit, if known; may be negative. Rule: Exact decimal, may be negative,
-   * as a JSON number or a decimal string; at most 20 digits before the point and 18 after; never a float; a
-   * negative zero (-0, -0.00) is read as zero, its scale kept.
+   * as a decimal string, never a JSON number; at most 20 digits before the point and 18 after; never a float;
+   * a negative zero (-0, -0.00) is read as zero, its scale kept.
    */
   balance_after?: DecimalString | null;
 }
@@ -519,15 +519,15 @@ export interface ProducerWithdrawal {
   /** The currency of the amount. Rule: 2 to 10 ASCII letters or digits, case kept (EUR, USDT, mBTC). */
   currency: string;
   /**
-   * The amount withdrawn, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20
-   * digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
+   * The amount withdrawn, >= 0. Rule: Exact decimal >= 0, as a decimal string, never a JSON number; at most
+   * 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
    * scale kept.
    */
   amount: DecimalString;
   /**
    * The player's balance after the withdrawal, if known; may be negative. Rule: Exact decimal, may be
-   * negative, as a JSON number or a decimal string; at most 20 digits before the point and 18 after; never a
-   * float; a negative zero (-0, -0.00) is read as zero, its scale kept.
+   * negative, as a decimal string, never a JSON number; at most 20 digits before the point and 18 after;
+   * never a float; a negative zero (-0, -0.00) is read as zero, its scale kept.
    */
   balance_after?: DecimalString | null;
 }
@@ -556,9 +556,9 @@ export interface ProducerThrillPotsWinEvent {
   /** The currency of the amount won. Rule: 2 to 10 ASCII letters or digits, case kept (EUR, USDT, mBTC). */
   currency: string;
   /**
-   * The amount won, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20 digits
-   * before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its scale
-   * kept.
+   * The amount won, >= 0. Rule: Exact decimal >= 0, as a decimal string, never a JSON number; at most 20
+   * digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
+   * scale kept.
    */
   amount: DecimalString;
   /**
@@ -567,9 +567,9 @@ export interface ProducerThrillPotsWinEvent {
    */
   game_id?: string | null;
   /**
-   * The winning contribution, >= 0, if known. Rule: Exact decimal >= 0, as a JSON number or a decimal string;
-   * at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as
-   * zero, its scale kept.
+   * The winning contribution, >= 0, if known. Rule: Exact decimal >= 0, as a decimal string, never a JSON
+   * number; at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is
+   * read as zero, its scale kept.
    */
   contribution?: DecimalString | null;
   /**
@@ -608,9 +608,9 @@ export interface ProducerThrillPotsRaffleWinEvent {
   /** The currency of the amount won. Rule: 2 to 10 ASCII letters or digits, case kept (EUR, USDT, mBTC). */
   currency: string;
   /**
-   * The amount won, >= 0. Rule: Exact decimal >= 0, as a JSON number or a decimal string; at most 20 digits
-   * before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its scale
-   * kept.
+   * The amount won, >= 0. Rule: Exact decimal >= 0, as a decimal string, never a JSON number; at most 20
+   * digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as zero, its
+   * scale kept.
    */
   amount: DecimalString;
 }
@@ -632,9 +632,9 @@ export interface ProducerThrillPotsOptInEvent {
   /** The currency of the contribution. Rule: 2 to 10 ASCII letters or digits, case kept (EUR, USDT, mBTC). */
   currency: string;
   /**
-   * The player's contribution, >= 0, if any. Rule: Exact decimal >= 0, as a JSON number or a decimal string;
-   * at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is read as
-   * zero, its scale kept.
+   * The player's contribution, >= 0, if any. Rule: Exact decimal >= 0, as a decimal string, never a JSON
+   * number; at most 20 digits before the point and 18 after; never a float; a negative zero (-0, -0.00) is
+   * read as zero, its scale kept.
    */
   contribution?: DecimalString | null;
 }

@@ -75,3 +75,26 @@ def test_the_producer_set_accepts_nothing_the_strict_model_refuses(kind: str, ra
             assert not producer_accepts(document), "money must be a string"
         else:
             assert producer_accepts(document) == schema_accepts(document, strict=True)
+
+
+def test_money_in_the_producer_set_is_described_as_a_string_only() -> None:
+    """The producer set takes money as strings only: neither its schemas nor its TypeScript types offer numbers."""
+    import re
+
+    from thrilldrops_events.schema import all_json_schemas
+    from thrilldrops_events.schema._typescript import typescript_declarations
+
+    offered = "as a JSON number or a decimal string"
+    described = 0
+    for name, schema in all_json_schemas().items():
+        bodies = [schema, *schema.get("$defs", {}).values()]
+        money = [field["description"] for body in bodies for field in body["properties"].values()
+                 if field.get("format") == "decimal"]
+        assert all((offered in text) != name.startswith("producer/") for text in money), name
+        described += len(money)
+    assert described > 0
+    declarations = typescript_declarations()
+    producer = declarations[declarations.index("export interface ProducerPlayerLogin"):]
+    consumer = declarations[:declarations.index("export interface ProducerPlayerLogin")]
+    assert offered not in producer and re.search(r"\bDecimalString;", producer)
+    assert offered in consumer

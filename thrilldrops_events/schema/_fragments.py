@@ -142,7 +142,12 @@ def _gist(text: str) -> str:
     return re.split(r"[,;:.(]", text, maxsplit=1)[0].strip().lower()
 
 
-def field_description(spec: FieldSpec, note: str = "") -> str:
-    """A field's description: the model's, then the kind's rule unless the model's already states it, then a note."""
+def field_description(spec: FieldSpec, note: str = "", *, producer: bool = False) -> str:
+    """A field's description: the model's, then the kind's rule unless the model's already states it, then a note.
+
+    With ``producer``, the rule is the producer set's where it is stricter (money as decimal strings only).
+    """
     rule = "" if _gist(spec.rule) in spec.description.lower() else spec.rule
+    if rule and producer and spec.constraints.producer_rule:
+        rule = spec.constraints.producer_rule
     return " ".join(part for part in (spec.description, f"Rule: {rule}" if rule else "", note) if part)

@@ -111,7 +111,7 @@ def _field(spec: FieldSpec, *, producer: bool) -> str:
         kind = "DecimalString" if producer else "MoneyValue"
     else:
         kind = _TYPES[spec.kind]
-    text = field_description(spec)
+    text = field_description(spec, producer=producer)
     declaration = f"  {spec.name}?: {kind} | null;\n" if spec.nullable else f"  {spec.name}: {kind};\n"
     return _doc(text, "  ") + declaration
 

@@ -48,7 +48,8 @@ _SET_NOTES: dict[SchemaSet, str] = {
 
 def _field_schema(spec: FieldSpec, schema_set: SchemaSet) -> dict[str, Any]:
     keywords, note = value_schema(spec.kind, schema_set)
-    schema: dict[str, Any] = {"description": field_description(spec, note), **keywords}
+    schema: dict[str, Any] = {"description": field_description(spec, note, producer=schema_set == "producer"),
+                              **keywords}
     if spec.nullable:
         kinds = schema["type"]
         schema["type"] = [*kinds, "null"] if isinstance(kinds, list) else [kinds, "null"]
