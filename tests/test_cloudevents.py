@@ -214,6 +214,22 @@ def test_data_base64_is_read() -> None:
     assert _problems(error) == {"data_base64": "base64_invalid"}
 
 
+def test_data_and_data_base64_together_are_refused() -> None:
+    # the JSON format makes them mutually exclusive; the official SDK refuses such an event too
+    import base64
+
+    event = ce.to_cloudevent(example_envelope("Deposit"))
+    event["data_base64"] = base64.b64encode(json.dumps(event["data"]).encode()).decode()
+    with pytest.raises(EventValidationError) as error:
+        ce.from_cloudevent(event)
+    assert _problems(error) == {"data_base64": "data_conflict"}
+    with pytest.raises(EventValidationError) as error:
+        ce.decode(json.dumps(event).encode())
+    assert _problems(error) == {"data_base64": "data_conflict"}
+    event["data"] = None  # a null data member beside data_base64: the binary data is read, as the SDK does
+    assert ce.from_cloudevent(event) == example_envelope("Deposit")
+
+
 @pytest.mark.parametrize("bad", [None, 5, "event", b"{}"])
 def test_not_a_cloudevent(bad: Any) -> None:
     with pytest.raises(EventValidationError):

@@ -150,6 +150,10 @@ def _data(document: dict[str, Any], problems: list[Problem]) -> dict[str, Any] |
     data = document.get("data")
     if data is _MISSING:  # not JSON, and already reported
         return None
+    if data is not None and "data_base64" in document:  # the JSON format makes them mutually exclusive
+        problems.append(Problem("data_base64", "must not be given beside data: an event carries its data in one "
+                                "or the other", "data_conflict"))
+        return None
     if data is None:
         if "data_base64" not in document:
             problems.append(Problem("data", "required: the payload", "missing"))
