@@ -82,7 +82,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # str.isdigit alone also takes "²" and other scripts' digits
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -94,9 +94,10 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 
 def _document(response: httpx.Response) -> dict[str, Any]:
+    """The answer's JSON object, or ``{}`` if it holds none (malformed, not an object, nested too deeply)."""
     try:
         document = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return document if isinstance(document, dict) else {}
 
