@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import threading
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -114,6 +116,25 @@ def test_a_body_that_is_not_json_is_415(http: httpx.Client, content_type: str | 
 @pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "application/vnd.thrilldrops+json"])
 def test_json_media_types_with_parameters_or_suffix_are_json(http: httpx.Client, content_type: str) -> None:
     assert http.post("/event", content=DEPOSIT, headers={"content-type": content_type}).status_code == 202
+
+
+@pytest.mark.parametrize("path", ["/event", "/events", "/conditions/check"])
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "gzip, identity"])
+def test_a_compressed_body_is_415_not_read_as_json(http: httpx.Client, recorder: Recorder, path: str,
+                                                   coding: str) -> None:
+    body = gzip.compress(DEPOSIT) if coding.startswith("gzip") else zlib.compress(DEPOSIT)
+    answer = http.post(path, content=body, headers={**JSON, "content-encoding": coding})
+    assert answer.status_code == 415
+    assert answer.headers["content-type"] == "application/problem+json"
+    [(where, kind, message)] = problems_of(answer.json())
+    assert (where, kind) == ("", "unsupported_media_type")
+    assert message == f"the body must be sent without a Content-Encoding, not {coding!r}"
+    assert recorder.events == []
+
+
+def test_an_identity_content_encoding_is_no_encoding(http: httpx.Client, recorder: Recorder) -> None:
+    assert http.post("/event", content=DEPOSIT, headers={**JSON, "content-encoding": "Identity"}).status_code == 202
+    assert len(recorder.events) == 1
 
 
 def test_a_body_over_the_limit_is_413_from_its_declared_length(http: httpx.Client, recorder: Recorder) -> None:

@@ -1,4 +1,4 @@
-"""Reading a request body: its media type checked first, its size checked while it arrives.
+"""Reading a request body: its media type (and no compression) checked first, its size checked while it arrives.
 
 A body larger than the limit is refused as soon as that is known: from ``Content-Length`` before a
 byte of it is read, or, for a body sent in chunks, as soon as the bytes read pass the limit. The
@@ -42,18 +42,23 @@ def _header(request: Request, name: bytes) -> bytes | None:
 
 
 def check_media_type(request: Request, accepted: Collection[str]) -> None:
-    """Refuse a body whose ``Content-Type`` is not one of ``accepted`` (``415``).
+    """Refuse a body whose ``Content-Type`` is not one of ``accepted``, or that is compressed (``415``).
+
+    A ``Content-Encoding`` other than ``identity`` (``gzip``, ``deflate``, ``br``...) is refused rather
+    than decompressed: the body is read as it comes, so its size limit is that of the bytes received.
 
     Raises:
         EventValidationError: With one ``unsupported_media_type`` problem.
     """
     declared = (_header(request, b"content-type") or b"").decode("latin-1")
     media_type = declared.split(";", 1)[0].strip().lower()
-    if media_type in accepted or (media_type.startswith("application/") and media_type.endswith("+json")):
-        return
-    shown = f"{media_type!r}" if media_type else "no Content-Type"
-    wanted = " or ".join(sorted(accepted))
-    raise _single(f"the body must be sent as {wanted}, not {shown}", "unsupported_media_type")
+    if not (media_type in accepted or (media_type.startswith("application/") and media_type.endswith("+json"))):
+        shown = f"{media_type!r}" if media_type else "no Content-Type"
+        wanted = " or ".join(sorted(accepted))
+        raise _single(f"the body must be sent as {wanted}, not {shown}", "unsupported_media_type")
+    encoding = (_header(request, b"content-encoding") or b"").decode("latin-1").strip()
+    if any(coding.strip().lower() not in ("", "identity") for coding in encoding.split(",")):
+        raise _single(f"the body must be sent without a Content-Encoding, not {encoding!r}", "unsupported_media_type")
 
 
 def _too_large(limit: int) -> EventValidationError:
