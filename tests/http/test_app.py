@@ -15,6 +15,7 @@ import pytest
 from http_support import EXAMPLES, invalid_examples, problems_of
 
 from thrilldrops_events import Envelope, EventValidationError, parse_event, to_json
+from thrilldrops_events.http import app as app_module
 from thrilldrops_events.http import event_app, serve_in_thread
 
 DEPOSIT = (b'{"operator_id":"op-1","brand_id":"brand-7","player_id":"p-000042","timestamp":1777852800,'
@@ -242,6 +243,34 @@ def test_ndjson_batch_handler_failures_are_per_line(http: httpx.Client, recorder
     answer = http.post("/events", content=DEPOSIT + b"\n" + DEPOSIT, headers=NDJSON)
     assert (answer.status_code, answer.headers["retry-after"]) == (503, "7")
     assert [json.loads(line)["status"] for line in answer.text.splitlines()] == ["unavailable", "unavailable"]
+
+
+def test_a_batch_of_more_lines_than_the_limit_is_413_before_any_is_read() -> None:
+    recorder = Recorder()
+    with serve_in_thread(event_app(recorder, max_batch_lines=3)) as base:
+        at_limit = httpx.post(base + "/events", content=b"\n".join([DEPOSIT, b"", DEPOSIT]) + b"\n", headers=NDJSON)
+        over = httpx.post(base + "/events", content=b"\n".join([DEPOSIT, b"x", b"", b"x"]), headers=NDJSON)
+    assert at_limit.status_code == 200
+    assert len(recorder.events) == 2
+    assert (over.status_code, over.headers["content-type"]) == (413, "application/problem+json")
+    assert problems_of(over.json()) == [("", "too_large", "the batch holds more than 3 lines")]
+    assert len(recorder.events) == 2
+
+
+def test_a_batch_is_read_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[str] = []
+    real = app_module.parse_events
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "parse_events", recording)
+    with serve_in_thread(event_app()) as base:
+        answer = httpx.post(base + "/events", content=DEPOSIT + b"\nx", headers=NDJSON)
+    assert [json.loads(line)["status"] for line in answer.text.splitlines()] == ["accepted", "rejected"]
+    assert len(threads) == 1
+    assert threads[0] != "uvicorn"  # the loop's thread keeps serving other requests meanwhile
 
 
 def test_a_stream_needs_redis_and_a_name() -> None:

@@ -23,7 +23,7 @@ except ImportError as _error:  # pragma: no cover - exercised in a subprocess wi
     ) from _error
 
 from thrilldrops_events.errors import EventDeliveryError, EventRejectedError
-from thrilldrops_events.http.app import MAX_BATCH_BYTES, MAX_EVENT_BYTES, Handler, event_app
+from thrilldrops_events.http.app import MAX_BATCH_BYTES, MAX_BATCH_LINES, MAX_EVENT_BYTES, Handler, event_app
 from thrilldrops_events.http.client import AsyncEventClient, EventClient, SendResult
 from thrilldrops_events.http.server import serve_in_thread
 
@@ -31,6 +31,7 @@ del _httpx, _starlette, _uvicorn
 
 __all__ = [
     "MAX_BATCH_BYTES",
+    "MAX_BATCH_LINES",
     "MAX_EVENT_BYTES",
     "AsyncEventClient",
     "EventClient",

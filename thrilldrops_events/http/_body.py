@@ -13,7 +13,7 @@ from starlette.requests import ClientDisconnect, Request
 
 from thrilldrops_events.errors import EventValidationError, Problem
 
-__all__ = ["JSON_TYPES", "NDJSON_TYPES", "check_media_type", "read_limited"]
+__all__ = ["JSON_TYPES", "NDJSON_TYPES", "check_line_count", "check_media_type", "read_limited"]
 
 #: Media types accepted for one JSON document (``application/*+json`` is accepted too).
 JSON_TYPES = frozenset({"application/json"})
@@ -95,3 +95,14 @@ async def read_limited(request: Request, limit: int) -> bytes:
             chunks.append(chunk)
             return b"".join(chunks)
         chunks.append(chunk)
+
+
+def check_line_count(body: bytes, limit: int) -> None:
+    """Refuse (``413``) an NDJSON body of more than ``limit`` lines, blank ones included (each newline ends one).
+
+    Raises:
+        EventValidationError: With one ``too_large`` problem.
+    """
+    lines = body.count(b"\n") + (not body.endswith(b"\n"))  # a last line without its "\n" counts too
+    if lines > limit:
+        raise _single(f"the batch holds more than {limit} lines", "too_large")

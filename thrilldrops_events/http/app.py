@@ -24,7 +24,7 @@ from thrilldrops_events.codecs.json import decode as parse_event
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError
-from thrilldrops_events.http._body import JSON_TYPES, NDJSON_TYPES, check_media_type, read_limited
+from thrilldrops_events.http._body import JSON_TYPES, NDJSON_TYPES, check_line_count, check_media_type, read_limited
 from thrilldrops_events.http._conditions import condition_routes
 from thrilldrops_events.http._problem_details import (
     PROBLEM_MEDIA_TYPE,
@@ -33,7 +33,7 @@ from thrilldrops_events.http._problem_details import (
     validation_document,
 )
 
-__all__ = ["MAX_BATCH_BYTES", "MAX_EVENT_BYTES", "Handler", "event_app"]
+__all__ = ["MAX_BATCH_BYTES", "MAX_BATCH_LINES", "MAX_EVENT_BYTES", "Handler", "event_app"]
 
 logger = logging.getLogger("thrilldrops_events.http")
 
@@ -41,6 +41,9 @@ logger = logging.getLogger("thrilldrops_events.http")
 MAX_EVENT_BYTES = 1 << 20
 #: The largest ``POST /events`` (NDJSON) body accepted by default, in bytes.
 MAX_BATCH_BYTES = 16 << 20
+#: The most lines (blank ones included) of a ``POST /events`` body accepted by default: each line costs a
+#: result, and a result can be larger than its line.
+MAX_BATCH_LINES = 100_000
 
 #: The handler of accepted events: a plain function or a coroutine function of the ``Envelope``.
 Handler = Callable[[Envelope], Any]
@@ -72,12 +75,13 @@ class _Receiver:
     """The endpoints of one app and the settings they share."""
 
     def __init__(self, handler: Handler | None, sink: Any, *, strict: bool, max_event_bytes: int,
-                 max_batch_bytes: int, retry_after: int) -> None:
+                 max_batch_bytes: int, max_batch_lines: int, retry_after: int) -> None:
         self.call = _as_coroutine(handler)
         self.sink = sink
         self.strict = strict
         self.max_event_bytes = max_event_bytes
         self.max_batch_bytes = max_batch_bytes
+        self.max_batch_lines = max_batch_lines
         self.retry_after = {"Retry-After": str(retry_after)}
 
     def unavailable(self, error: BaseException) -> Response:
@@ -112,24 +116,33 @@ class _Receiver:
         try:
             check_media_type(request, NDJSON_TYPES)
             body = await read_limited(request, self.max_batch_bytes)
+            check_line_count(body, self.max_batch_lines)
         except EventValidationError as error:
             return problem_response(validation_document(error))
         except ClientDisconnect:
             return Response(status_code=400)
-        results: list[dict[str, Any]] = []
-        kept: list[tuple[dict[str, Any], Envelope]] = []
-        for parsed in parse_events(body, strict=self.strict):
-            result: dict[str, Any] = {"line": parsed.line}
-            results.append(result)
-            if parsed.error is not None:
-                result.update(status="rejected", problems=validation_document(parsed.error)["problems"])
-            elif parsed.event is not None and await self._handle_line(result, parsed.event):
-                kept.append((result, parsed.event))
+        # Reading the lines is CPU work: done in a worker thread, so the loop goes on serving other requests.
+        results, valid = await run_in_threadpool(self._read_lines, body)
+        kept = [(result, envelope) for result, envelope in valid if await self._handle_line(result, envelope)]
         await self._store_lines(kept)
-        lines = b"".join(dumps(result) + b"\n" for result in results)
-        if all(result["status"] != "unavailable" for result in results):
+        lines = b"".join(result if isinstance(result, bytes) else dumps(result) + b"\n" for result in results)
+        if all(result["status"] != "unavailable" for result, _ in valid):
             return Response(lines, 200, media_type=_NDJSON)
         return Response(lines, 503, self.retry_after, media_type=_NDJSON)
+
+    def _read_lines(self, body: bytes) -> tuple[list[bytes | dict[str, Any]], list[tuple[dict[str, Any], Envelope]]]:
+        """Each line's result in order, a rejected line's already written; and the valid lines with their results."""
+        results: list[bytes | dict[str, Any]] = []
+        valid: list[tuple[dict[str, Any], Envelope]] = []
+        for parsed in parse_events(body, strict=self.strict):
+            if parsed.error is not None:
+                problems = validation_document(parsed.error)["problems"]
+                results.append(dumps({"line": parsed.line, "status": "rejected", "problems": problems}) + b"\n")
+            elif parsed.event is not None:
+                result: dict[str, Any] = {"line": parsed.line}
+                results.append(result)
+                valid.append((result, parsed.event))
+        return results, valid
 
     async def _handle_line(self, result: dict[str, Any], envelope: Envelope) -> bool:
         """Call the handler for one line; ``True`` if the event is accepted (and still to be stored)."""
@@ -188,6 +201,7 @@ def event_app(
     maxlen: int | None = None,
     max_event_bytes: int = MAX_EVENT_BYTES,
     max_batch_bytes: int = MAX_BATCH_BYTES,
+    max_batch_lines: int = MAX_BATCH_LINES,
     retry_after: int = 1,
     conditions: bool = True,
 ) -> Starlette:
@@ -209,6 +223,8 @@ def event_app(
         maxlen: With ``stream``: trim it to about this many entries.
         max_event_bytes: The largest ``POST /event`` body; larger ones get ``413`` before they are read.
         max_batch_bytes: The largest ``POST /events`` body.
+        max_batch_lines: The most lines of a ``POST /events`` body, blank ones included; more get ``413``
+            before any line is read.
         retry_after: The ``Retry-After`` seconds of a ``503``.
         conditions: Serve ``POST /conditions/check`` and ``POST /conditions/eval``.
 
@@ -220,7 +236,8 @@ def event_app(
         >>> uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
     """
     receiver = _Receiver(handler, _stream_sink(stream, redis, maxlen), strict=strict,
-                         max_event_bytes=max_event_bytes, max_batch_bytes=max_batch_bytes, retry_after=retry_after)
+                         max_event_bytes=max_event_bytes, max_batch_bytes=max_batch_bytes,
+                         max_batch_lines=max_batch_lines, retry_after=retry_after)
     routes: list[BaseRoute] = [
         Route("/event", receiver.event, methods=["POST"]),
         Route("/events", receiver.events, methods=["POST"]),
