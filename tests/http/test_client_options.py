@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 
 import httpx
 import pytest
 
+from thrilldrops_events import Deposit, Envelope
 from thrilldrops_events.http import AsyncEventClient, EventClient
+
+EVENT = Envelope(operator_id="op-1", brand_id="brand-7", player_id="p-1", timestamp=1777852800,
+                 payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.10")))
 
 
 def test_both_clients_take_the_same_keywords_and_defaults() -> None:
@@ -31,3 +36,28 @@ def test_an_unknown_keyword_is_a_type_error(client: type) -> None:
     with pytest.raises(TypeError) as raised:
         client("http://127.0.0.1:1", color="blue")
     assert str(raised.value) == f"{client.__name__}() got an unexpected keyword argument 'color'"
+
+
+@pytest.mark.parametrize("client", [EventClient, AsyncEventClient])
+def test_a_header_given_replaces_the_default_whatever_its_case(client: type) -> None:
+    sent: list[httpx.Headers] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers)
+        return httpx.Response(202)
+
+    given = {"Content-Type": "application/vnd.thrilldrops+json", "USER-AGENT": "wallet/2", "X-Trace": "t-1"}
+    if client is EventClient:
+        with EventClient("http://receiver", transport=httpx.MockTransport(answer), headers=given) as blocking:
+            blocking.send(EVENT)
+    else:
+        async def send() -> None:
+            async with AsyncEventClient("http://receiver", transport=httpx.MockTransport(answer),
+                                        headers=given) as awaited:
+                await awaited.send(EVENT)
+
+        asyncio.run(send())
+    [headers] = sent
+    assert headers.get_list("content-type") == ["application/vnd.thrilldrops+json"]
+    assert headers.get_list("user-agent") == ["wallet/2"]
+    assert headers.get_list("x-trace") == ["t-1"]

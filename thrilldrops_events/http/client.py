@@ -70,8 +70,9 @@ class _Settings:
                  money: MoneyFormat = "string") -> None:
         self.policy = RetryPolicy(retries, backoff, max_backoff)
         self.url = str(httpx.URL(base_url.rstrip("/") + "/event"))
-        self.headers = {"content-type": "application/json", "user-agent": f"thrilldrops-events/{__version__}",
-                        **(headers or {})}
+        self.headers = httpx.Headers({"content-type": "application/json",
+                                      "user-agent": f"thrilldrops-events/{__version__}"})
+        self.headers.update(headers or {})  # a header given replaces the default of that name, whatever its case
         self.options: dict[str, Any] = {"timeout": timeout}
         # Without TCP_NODELAY, a POST written as two packets (head, then body) waits for a delayed ACK:
         # about 40 ms per request on Linux.
@@ -128,7 +129,8 @@ class EventClient:
         transport: An httpx transport, to reach an app without a network (tests) or tune connections.
 
     Keyword Args:
-        headers (Mapping[str, str] | None): Extra request headers (an ``Authorization`` header, for example).
+        headers (Mapping[str, str] | None): Extra request headers (an ``Authorization`` header, for example); one
+            named like a default (``Content-Type``, ``User-Agent``), in any case, replaces it.
         timeout (float): Seconds to wait for connecting, sending and each answer (default 10).
         retries (int): How many times an event is sent again after a connection error, a timeout, ``429``
             or ``5xx`` (default 3; ``0``: never).
