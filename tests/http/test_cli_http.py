@@ -170,3 +170,11 @@ def test_serve_says_when_the_address_is_taken(capsys: pytest.CaptureFixture[str]
         port = taken.getsockname()[1]
         assert main(["serve", "--port", str(port)]) == 2
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("password", ["hunter2@x9", "hunter2:x9", "hunter2#x9", "hunter2/x9"])
+def test_serve_never_shows_the_redis_password(serve: Callable[..., Serve], password: str) -> None:
+    server = serve("--redis", f"redis://app:{password}@127.0.0.1:1/0", "--stream", "events")
+    assert "'events'" in server.first_line
+    assert "hunter2" not in server.first_line and "x9" not in server.first_line
+    assert "//***@127.0.0.1:1/0" in server.first_line

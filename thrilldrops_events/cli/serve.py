@@ -12,8 +12,8 @@ _DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def _redacted(url: str) -> str:
-    """The URL without its password."""
-    return re.sub(r"//([^/@]*)@", "//***@", url)
+    """The URL without its user and password: all from ``//`` to the last ``@`` (a password may hold ``@``)."""
+    return re.sub(r"//.*@", "//***@", url, count=1)
 
 
 def run(args: argparse.Namespace) -> int:
