@@ -61,3 +61,44 @@ def test_a_header_given_replaces_the_default_whatever_its_case(client: type) -> 
     assert headers.get_list("content-type") == ["application/vnd.thrilldrops+json"]
     assert headers.get_list("user-agent") == ["wallet/2"]
     assert headers.get_list("x-trace") == ["t-1"]
+
+
+@pytest.mark.parametrize("client", [EventClient, AsyncEventClient])
+@pytest.mark.parametrize(("base_url", "url"), [
+    ("http://receiver/api?code=k-1", "http://receiver/api/event?code=k-1"),
+    ("https://receiver/api/?code=k-1#top", "https://receiver/api/event?code=k-1"),
+    ("http://receiver/a%2Fb/", "http://receiver/a%2Fb/event"),
+])
+def test_a_query_of_the_base_url_is_kept_after_the_path(client: type, base_url: str, url: str) -> None:
+    made = client(base_url)
+    assert made.url == url
+    if client is AsyncEventClient:
+        asyncio.run(made.aclose())
+    else:
+        made.close()
+
+
+@pytest.mark.parametrize("client", [EventClient, AsyncEventClient])
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    ({"base_url": 8000}, TypeError, "base_url must be a string such as 'http://127.0.0.1:8000', not int"),
+    ({"base_url": None}, TypeError, "base_url must be a string such as 'http://127.0.0.1:8000', not NoneType"),
+    ({"base_url": "127.0.0.1:8000"}, ValueError,
+     "base_url must be an http:// or https:// URL with a host, not '127.0.0.1:8000'"),
+    ({"base_url": "ftp://receiver"}, ValueError,
+     "base_url must be an http:// or https:// URL with a host, not 'ftp://receiver'"),
+    ({"money": "float"}, ValueError, "money must be 'string' or 'number', not 'float'"),
+    ({"money": 1}, TypeError, "money must be 'string' or 'number', not int"),
+    ({"timeout": "5"}, TypeError, "timeout must be a number of seconds, not str"),
+    ({"timeout": 0}, ValueError, "timeout must be a finite number of seconds > 0, not 0"),
+    ({"timeout": float("nan")}, ValueError, "timeout must be a finite number of seconds > 0, not nan"),
+    ({"backoff": "1"}, TypeError, "backoff and max_backoff must be numbers of seconds, not str"),
+    ({"max_backoff": None}, TypeError, "backoff and max_backoff must be numbers of seconds, not NoneType"),
+])
+def test_arguments_of_the_wrong_type_or_value_are_refused_naming_them(
+    client: type, arguments: dict[str, object], error: type[Exception], message: str,
+) -> None:
+    options = dict(arguments)
+    base_url = options.pop("base_url", "http://127.0.0.1:1")
+    with pytest.raises(error) as raised:
+        client(base_url, **options)
+    assert str(raised.value) == message

@@ -63,6 +63,9 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         if not isinstance(self.retries, int) or isinstance(self.retries, bool) or self.retries < 0:
             raise ValueError("retries must be an integer >= 0")
+        for seconds in (self.backoff, self.max_backoff):
+            if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+                raise TypeError(f"backoff and max_backoff must be numbers of seconds, not {type(seconds).__name__}")
         if not self.backoff >= 0 or not self.max_backoff >= 0:
             raise ValueError("backoff and max_backoff must be >= 0 seconds")
 

@@ -12,6 +12,7 @@ any I/O). Each only posts and waits in its own way, blocking or awaited.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import socket
 import time
@@ -19,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypedDict
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from typing_extensions import Unpack
@@ -62,6 +64,29 @@ def _settings(client: str, base_url: str, options: _Options) -> _Settings:
     return _Settings(base_url, **options)
 
 
+def _event_url(base_url: object) -> str:
+    """``/event`` under ``base_url``'s path, its query kept (its fragment, never sent, dropped)."""
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a string such as 'http://127.0.0.1:8000', not {type(base_url).__name__}")
+    try:
+        parts = urlsplit(base_url)
+        url = httpx.URL(urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/event", parts.query, "")))
+    except (ValueError, httpx.InvalidURL):
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"base_url must be an http:// or https:// URL with a host, not {base_url!r}")
+    return str(url)
+
+
+def _check_timeout(timeout: object) -> None:
+    if timeout is None:  # httpx's own "no timeout"
+        return
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
+        raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+    if not 0 < timeout < math.inf:
+        raise ValueError(f"timeout must be a finite number of seconds > 0, not {timeout!r}")
+
+
 class _Settings:
     """What both clients share: the URL, headers, retry policy and money format."""
 
@@ -69,7 +94,12 @@ class _Settings:
                  retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0,
                  money: MoneyFormat = "string") -> None:
         self.policy = RetryPolicy(retries, backoff, max_backoff)
-        self.url = str(httpx.URL(base_url.rstrip("/") + "/event"))
+        self.url = _event_url(base_url)
+        _check_timeout(timeout)
+        if money not in ("string", "number"):
+            shown = repr(money) if isinstance(money, str) else type(money).__name__
+            error = ValueError if isinstance(money, str) else TypeError
+            raise error(f"money must be 'string' or 'number', not {shown}")
         self.headers = httpx.Headers({"content-type": "application/json",
                                       "user-agent": f"thrilldrops-events/{__version__}"})
         self.headers.update(headers or {})  # a header given replaces the default of that name, whatever its case
@@ -125,7 +155,8 @@ class EventClient:
     """Send events to a ``POST /event`` receiver (httpx, blocking; safe to share between threads).
 
     Args:
-        base_url: The receiver's root, such as ``https://thrilldrops.example``; events go to ``/event`` under it.
+        base_url: The receiver's root, an ``http://`` or ``https://`` URL such as ``https://thrilldrops.example``;
+            events go to ``/event`` under its path, its query (``?code=...``) kept.
         transport: An httpx transport, to reach an app without a network (tests) or tune connections.
 
     Keyword Args:
@@ -137,6 +168,11 @@ class EventClient:
         backoff (float): The first wait, in seconds (default 0.5); it doubles with each retry (with jitter).
         max_backoff (float): The longest wait (default 30); a ``Retry-After`` longer than this ends the retries.
         money (MoneyFormat): Write money as JSON strings (``"string"``, the default) or numbers.
+
+    Raises:
+        TypeError: An argument of the wrong type (named in the message).
+        ValueError: A ``base_url`` that is not an http(s) URL, ``money`` other than ``"string"`` or ``"number"``,
+            a ``timeout`` that is not a finite number > 0, negative ``retries`` or backoff.
 
     Examples:
         >>> with EventClient("http://127.0.0.1:8000") as client:  # doctest: +SKIP
