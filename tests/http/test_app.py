@@ -200,6 +200,23 @@ def test_an_async_handler_runs_on_the_event_loop() -> None:
     assert seen == [(parse_event(DEPOSIT), True)]
 
 
+def test_a_plain_function_returning_a_coroutine_has_it_awaited() -> None:
+    stored: list[Envelope] = []
+
+    async def save(envelope: Envelope) -> None:
+        if envelope.player_id == "p-down":
+            raise ConnectionError("the store is down")
+        stored.append(envelope)
+
+    with serve_in_thread(event_app(lambda envelope: save(envelope), retry_after=7)) as base:
+        one = httpx.post(base + "/event", content=DEPOSIT, headers=JSON)
+        batch = httpx.post(base + "/events", content=DEPOSIT + b"\n" + DEPOSIT, headers=NDJSON)
+        down = httpx.post(base + "/event", content=DEPOSIT.replace(b"p-000042", b"p-down"), headers=JSON)
+    assert (one.status_code, batch.status_code) == (202, 200)
+    assert stored == [parse_event(DEPOSIT)] * 3
+    assert (down.status_code, down.headers["retry-after"]) == (503, "7")
+
+
 def test_ndjson_batch_one_result_per_line_and_no_good_line_dropped(http: httpx.Client, recorder: Recorder) -> None:
     good = (EXAMPLES / "events.ndjson").read_bytes().splitlines()[:40]
     bad = invalid_examples()

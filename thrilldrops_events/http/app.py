@@ -66,7 +66,10 @@ def _as_coroutine(handler: Handler | None) -> Callable[[Envelope], Awaitable[Any
         return handler
 
     async def in_thread(envelope: Envelope) -> Any:
-        return await run_in_threadpool(handler, envelope)
+        result = await run_in_threadpool(handler, envelope)
+        if inspect.isawaitable(result):  # a plain function calling a coroutine function (a lambda, a partial...)
+            return await result
+        return result
 
     return in_thread
 
@@ -213,7 +216,8 @@ def event_app(
 
     Args:
         handler: Called with each accepted [Envelope][thrilldrops_events.Envelope]; a plain function
-            (run in a worker thread) or a coroutine function. If it raises ``EventValidationError`` the
+            (run in a worker thread; an awaitable it returns is awaited on the event loop) or a coroutine
+            function. If it raises ``EventValidationError`` the
             answer is ``400`` with its problems; ``ConnectionError`` or ``TimeoutError`` (its own store
             is down) gives ``503`` with ``Retry-After``; anything else ``500``.
         stream: Publish accepted events to this Redis stream (extra ``redis``): ``202`` then means
