@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+import httpx
 import pytest
 from http_support import ServerProcess, invalid_examples
 from starlette.applications import Starlette
@@ -165,6 +167,30 @@ def test_async_client_retries_and_sends_many(server_process: Callable[..., Serve
     assert (first.status, first.attempts) == (202, 3)
     assert [r.index for r in many] == list(range(40)) and all(r.accepted for r in many)
     assert sorted(server.report()["received"]) == sorted(["p-1"] + [f"a-{n}" for n in range(40)])
+
+
+def test_async_send_many_reports_results_in_the_order_of_the_events() -> None:
+    answered: list[str] = []
+
+    async def receive(request: httpx.Request) -> httpx.Response:
+        player = json.loads(request.content)["player_id"]
+        if player == "p-0":  # the first event is answered last, well after the others
+            while len(answered) < 4:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.05)
+        answered.append(player)
+        return httpx.Response(202, json={"status": "accepted"})
+
+    async def main() -> tuple[list[SendResult], list[int]]:
+        seen: list[int] = []
+        async with AsyncEventClient("http://receiver", transport=httpx.MockTransport(receive)) as client:
+            events = [EVENT.model_copy(update={"player_id": f"p-{n}"}) for n in range(5)]
+            results = await client.send_many(events, concurrency=5, on_result=lambda r: seen.append(r.index))
+        return results, seen
+
+    results, seen = asyncio.run(main())
+    assert answered[-1] == "p-0"
+    assert seen == [r.index for r in results] == [0, 1, 2, 3, 4]
 
 
 def test_async_client_connection_refused() -> None:

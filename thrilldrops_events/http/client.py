@@ -289,13 +289,16 @@ class AsyncEventClient:
         settings = self._settings
         pending = iter(enumerate(events))
         results: dict[int, SendResult] = {}
+        reported = 0  # results before this index have been given to on_result
 
         async def worker() -> None:
+            nonlocal reported
             for index, envelope in pending:
-                result = await self._deliver(settings.body(envelope), index)
-                results[index] = result
-                if on_result is not None:
-                    on_result(result)
+                results[index] = await self._deliver(settings.body(envelope), index)
+                while reported in results:  # on_result sees the results in the order of the events
+                    if on_result is not None:
+                        on_result(results[reported])
+                    reported += 1
 
         workers = [asyncio.ensure_future(worker()) for _ in range(concurrency)]
         try:
