@@ -88,6 +88,20 @@ def test_send_reports_every_event_not_accepted(serve: Callable[..., Serve], tmp_
     assert "line 6:   trace_id: unknown field (refused in strict mode)" in out
 
 
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="needs /dev/fd, as a shell's <(...) gives")
+def test_send_reads_a_pipe_given_by_path_once(serve: Callable[..., Serve], capsys: pytest.CaptureFixture[str]) -> None:
+    server = serve()
+    lines = (EXAMPLES / "events.ndjson").read_bytes().splitlines(keepends=True)[:3]
+    read_end, write_end = os.pipe()  # what `send <(cat events.ndjson)` is given: /dev/fd/N, a pipe
+    try:
+        os.write(write_end, b"".join(lines))
+        os.close(write_end)
+        code = main(["send", f"/dev/fd/{read_end}", "--url", server.url])
+    finally:
+        os.close(read_end)
+    assert (code, capsys.readouterr().out) == (0, "3 events: 3 accepted, 0 rejected (0 invalid, not sent), 0 failed\n")
+
+
 def test_send_to_nowhere_fails_after_its_retries(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "three.ndjson"
     path.write_text("\n".join((EXAMPLES / "events.ndjson").read_text().splitlines()[:3]) + "\n")

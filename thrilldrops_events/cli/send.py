@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -41,7 +43,11 @@ class _Tally:
 
 
 def _count_lines(path: str) -> int | None:
-    if path == "-":
+    """The events to send, counted ahead for the progress display; ``None`` unless ``path`` is a regular file.
+
+    A pipe given by its path (``<(...)``, a named pipe) can be read only once: it is never counted.
+    """
+    if path == "-" or not stat.S_ISREG(os.stat(path).st_mode):
         return None
     with open(path, "rb") as lines:
         return sum(1 for line in lines if line.strip())
