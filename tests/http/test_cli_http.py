@@ -192,3 +192,11 @@ def test_serve_never_shows_the_redis_password(serve: Callable[..., Serve], passw
     assert "'events'" in server.first_line
     assert "hunter2" not in server.first_line and "x9" not in server.first_line
     assert "//***@127.0.0.1:1/0" in server.first_line
+
+
+def test_send_refuses_a_header_http_cannot_carry_without_showing_it(capsys: pytest.CaptureFixture[str]) -> None:
+    header = "Authorization: Bearer t0k3n\r\nX-Injected: 1"
+    assert main(["send", str(EXAMPLES / "events.ndjson"), "--url", "http://127.0.0.1:1", "--header", header]) == 2
+    out, err = capsys.readouterr()
+    assert "header 'Authorization' must be printable ASCII text" in err
+    assert "t0k3n" not in out + err

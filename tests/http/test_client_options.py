@@ -102,3 +102,24 @@ def test_arguments_of_the_wrong_type_or_value_are_refused_naming_them(
     with pytest.raises(error) as raised:
         client(base_url, **options)
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("client", [EventClient, AsyncEventClient])
+@pytest.mark.parametrize("value", ["Bearer t0k3n\r\nX-Injected: 1", "Bearer t0k3n\n", "Bearer t0k3n\x00",
+                                   "Bearer t\u00f6k3n"])
+def test_a_header_value_that_http_cannot_carry_is_refused_without_showing_it(client: type, value: str) -> None:
+    with pytest.raises(ValueError) as raised:  # noqa: PT011 - the message is checked below
+        client("http://127.0.0.1:1", headers={"Authorization": value})
+    assert str(raised.value) == ("the value of header 'Authorization' must be printable ASCII text "
+                                 "(it holds a line break, a control character or a non-ASCII character)")
+    assert "k3n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("client", [EventClient, AsyncEventClient])
+def test_a_header_name_or_value_of_the_wrong_type_is_refused(client: type) -> None:
+    with pytest.raises(TypeError) as raised:
+        client("http://127.0.0.1:1", headers={"X-Retries": 3})
+    assert str(raised.value) == "the value of header 'X-Retries' must be a string, not int"
+    with pytest.raises(ValueError) as refused:  # noqa: PT011 - the message is checked below
+        client("http://127.0.0.1:1", headers={"X Trace": "t-1"})
+    assert str(refused.value) == "'X Trace' is not a valid header name"

@@ -72,12 +72,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         headers = _headers(args.header)
         total = _count_lines(args.file)
-        stream = open_input(args.file)
         client = EventClient(args.url, headers=headers, timeout=args.timeout, retries=args.retries)
     except OSError as error:
         return fail(f"cannot read {args.file}: {error.strerror}")
     except ValueError as error:
         return fail(str(error))
+    try:
+        stream = open_input(args.file)
+    except OSError as error:
+        client.close()
+        return fail(f"cannot read {args.file}: {error.strerror}")
     tally = _Tally(total, sys.stderr if sys.stderr.isatty() else None)
     line_of: list[int] = []
     not_sent: list[str] = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import re
 import socket
 import time
 from collections import deque
@@ -87,6 +88,25 @@ def _check_timeout(timeout: object) -> None:
         raise ValueError(f"timeout must be a finite number of seconds > 0, not {timeout!r}")
 
 
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The extra headers, refused now if HTTP cannot carry them (a value is never shown: it may be a secret)."""
+    checked: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise ValueError(f"{name!r} is not a valid header name")
+        if not isinstance(value, str):
+            raise TypeError(f"the value of header {name!r} must be a string, not {type(value).__name__}")
+        if not _HEADER_VALUE.fullmatch(value):
+            raise ValueError(f"the value of header {name!r} must be printable ASCII text "
+                             "(it holds a line break, a control character or a non-ASCII character)")
+        checked[name] = value
+    return checked
+
+
 class _Settings:
     """What both clients share: the URL, headers, retry policy and money format."""
 
@@ -102,7 +122,7 @@ class _Settings:
             raise error(f"money must be 'string' or 'number', not {shown}")
         self.headers = httpx.Headers({"content-type": "application/json",
                                       "user-agent": f"thrilldrops-events/{__version__}"})
-        self.headers.update(headers or {})  # a header given replaces the default of that name, whatever its case
+        self.headers.update(_checked_headers(headers))  # a header given replaces the default of its name, any case
         self.options: dict[str, Any] = {"timeout": timeout}
         # Without TCP_NODELAY, a POST written as two packets (head, then body) waits for a delayed ACK:
         # about 40 ms per request on Linux.
@@ -172,7 +192,8 @@ class EventClient:
     Raises:
         TypeError: An argument of the wrong type (named in the message).
         ValueError: A ``base_url`` that is not an http(s) URL, ``money`` other than ``"string"`` or ``"number"``,
-            a ``timeout`` that is not a finite number > 0, negative ``retries`` or backoff.
+            a ``timeout`` that is not a finite number > 0, negative ``retries`` or backoff, a header name that
+            is not a token or a header value that is not printable ASCII (the value is never shown).
 
     Examples:
         >>> with EventClient("http://127.0.0.1:8000") as client:  # doctest: +SKIP
