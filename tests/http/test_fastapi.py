@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 from typing import Annotated
 
 import httpx
@@ -77,3 +78,10 @@ def test_size_media_type_and_strict_mode() -> None:
     typo = BODY.replace(b'"balance_after":null', b'"x":1')
     answer = _post(app, "/strict", typo)
     assert (answer.status_code, problems_of(answer.json())[0][1]) == (400, "unknown_field")
+
+
+def test_a_compressed_body_is_415() -> None:
+    received: list[Envelope] = []
+    answer = _post(_app(received), "/event", gzip.compress(BODY), {**JSON, "content-encoding": "gzip"})
+    assert (answer.status_code, problems_of(answer.json())[0][1]) == (415, "unsupported_media_type")
+    assert received == []
