@@ -123,3 +123,9 @@ def test_a_header_name_or_value_of_the_wrong_type_is_refused(client: type) -> No
     with pytest.raises(ValueError) as refused:  # noqa: PT011 - the message is checked below
         client("http://127.0.0.1:1", headers={"X Trace": "t-1"})
     assert str(refused.value) == "'X Trace' is not a valid header name"
+    with pytest.raises(TypeError) as raised:
+        client("http://127.0.0.1:1", headers=[("X-Trace", "t-1")])
+    assert str(raised.value) == "headers must be a mapping of header names to values, not list"
+    with pytest.raises(TypeError) as raised:
+        client("http://127.0.0.1:1", headers={b"X-Trace": "t-1"})
+    assert str(raised.value) == "a header name must be a string, not bytes"

@@ -94,9 +94,13 @@ _HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     """The extra headers, refused now if HTTP cannot carry them (a value is never shown: it may be a secret)."""
+    if headers is not None and not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a mapping of header names to values, not {type(headers).__name__}")
     checked: dict[str, str] = {}
     for name, value in (headers or {}).items():
-        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+        if not isinstance(name, str):
+            raise TypeError(f"a header name must be a string, not {type(name).__name__}")
+        if not _HEADER_NAME.fullmatch(name):
             raise ValueError(f"{name!r} is not a valid header name")
         if not isinstance(value, str):
             raise TypeError(f"the value of header {name!r} must be a string, not {type(value).__name__}")
