@@ -224,9 +224,12 @@ class _Parser:
                 if self.at("number"):
                     number = self.advance()
                     return self.made(n.Number(number.value.copy_negate()), token.start)
-                self.enter(token)
+                counted = not self.at("op", "(")  # '-(' nests once: the parenthesis counts
+                if counted:
+                    self.enter(token)
                 operand = yield (self.expression, UNARY)
-                self.nesting -= 1
+                if counted:
+                    self.nesting -= 1
                 return self.made(n.Negate(operand), token.start)
             if value == "[":
                 self.index -= 1

@@ -113,6 +113,8 @@ small_limits = st.one_of(
 @example("x in [123456789]", Limits(max_number_digits=3))
 @example("a ==  5 * b - -c / 2 <= 3", None)
 @example("not not not a or - - 5 == - x", None)
+@example("-(-(-(a))) < 1", Limits(max_depth=5))
+@example("-(a) + -((b))", Limits(max_depth=3))
 def test_parser_gives_what_the_previous_parser_gave(text: str, limits: Limits | None) -> None:
     assert_same(text, limits)
 

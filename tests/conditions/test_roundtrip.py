@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 import jsonschema
+import pytest
 from hypothesis import given
 
-from thrilldrops_events import condition_from_json, condition_to_json, parse_condition
-from thrilldrops_events.conditions import JSON_SCHEMA
+from thrilldrops_events import compile_condition, condition_from_json, condition_to_json, parse_condition
+from thrilldrops_events.conditions import JSON_SCHEMA, Limits
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.testing import condition_trees
 
@@ -48,3 +49,13 @@ def test_json_form_is_valid_against_its_schema(tree: Node) -> None:
 @given(condition_trees(), condition_trees())
 def test_equal_trees_have_equal_texts(first: Node, second: Node) -> None:
     assert (first == second) == (first.text == second.text)
+
+
+@pytest.mark.parametrize("leaf", ["amount", "5", "-5", "abs(amount)", "(amount + 1)"])
+@pytest.mark.parametrize("count", [1, 2, 3, 49, 50, 51, 97])
+def test_the_canonical_text_of_negations_is_within_the_limits_of_its_tree(leaf: str, count: int) -> None:
+    # -(-(-amount)) writes a parenthesis for each minus but the last: it nests as deep as its tree
+    condition = compile_condition("-" * count + leaf + " < 1", "Deposit")
+    assert compile_condition(condition.text, "Deposit").node == condition.node
+    tree = condition.node
+    assert parse_condition(tree.text, limits=Limits(max_depth=tree.depth)) == tree

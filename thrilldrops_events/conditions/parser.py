@@ -136,8 +136,11 @@ class _Parser(ParseState):
             if number[0] == "number":
                 self.index += 1
                 return self.made(self.number(number[1], negative=True), start)
-            self.enter(token)
-            stack.append((_NEGATE, None, None, floor, start, False))
+            # '-(' nests once, as its tree does (-(-(-x)) is the canonical text of three minuses): the '(' counts
+            counted = number[0] != "("
+            if counted:
+                self.enter(token)
+            stack.append((_NEGATE, counted, None, floor, start, False))
             self.want = UNARY
             return None
         if kind == "[":
@@ -200,7 +203,8 @@ class _Parser(ParseState):
             self.index += 1
         elif what == _PAREN:
             self.expect(")", "')'")
-        self.nesting -= 1
+        if what != _NEGATE or first:  # a minus before '(' did not count a level
+            self.nesting -= 1
         if what == _NOT:
             return self.made(build.not_(node), start)
         if what == _NEGATE:
