@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 
 from thrilldrops_events import ConditionTypeError, FunctionRegistry, compile_condition
 from thrilldrops_events.conditions import BUILTINS
+from thrilldrops_events.conditions.closures import evaluate_closure
 
 from .events import EVENTS, PAYLOADS
 
@@ -137,3 +139,20 @@ def test_dates_at_the_end_of_the_calendar_are_null_not_errors() -> None:
     assert both('hour(event.timestamp, "Pacific/Kiritimati") is null', last) is True
     assert both('hour(event.timestamp, "Pacific/Kiritimati") + amount in []', last) is False
     assert both('weekday(event.timestamp, "Pacific/Kiritimati") * 2 is null', last) is True
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("round(amount / 3, 2) == 8.33", True),
+    ("round(amount / 7, 18) == 3.571428571428571429", True),
+    ("round(amount + 0.125, 2) == 25.13", True),
+])
+def test_round_does_not_read_the_threads_decimal_context(text: str, expected: bool) -> None:
+    deposit = PAYLOADS["dep"]
+    condition = compile_condition(text, "Deposit")
+    narrow = decimal.Context(prec=2, rounding=decimal.ROUND_FLOOR, Emin=-1, Emax=1,
+                             traps=[decimal.Inexact, decimal.Rounded, decimal.Subnormal, decimal.Underflow,
+                                    decimal.Clamped, decimal.Overflow, decimal.InvalidOperation])
+    with decimal.localcontext(narrow):
+        assert condition(deposit) is expected
+        assert condition.evaluate_reference(deposit) is expected
+        assert evaluate_closure(condition.checked, deposit) is expected

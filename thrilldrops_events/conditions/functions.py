@@ -232,7 +232,8 @@ MAX_PLACES = 18
 
 
 def _round(value: Any, places: Any = 0) -> Any:
-    whole = places == places.to_integral_value() if isinstance(places, Decimal) else type(places) is int
+    whole = (places == places.to_integral_value(context=runtime.DECIMAL_CONTEXT) if isinstance(places, Decimal)
+             else type(places) is int)
     if not whole:
         return None
     places = int(places)
@@ -243,7 +244,9 @@ def _round(value: Any, places: Any = 0) -> Any:
     if not isinstance(exponent, int) or exponent >= -places:
         return number
     try:
-        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=runtime.DECIMAL_CONTEXT)
+        # the unit 1E-places is built, not computed: no step reads the thread's decimal context
+        unit = Decimal((0, (1,), -places))
+        return number.quantize(unit, rounding=ROUND_HALF_UP, context=runtime.DECIMAL_CONTEXT)
     except InvalidOperation:  # pragma: no cover - more digits than the context holds; not reachable by literals
         return None
 
