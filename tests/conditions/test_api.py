@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+from datetime import datetime, timezone
 from decimal import Decimal
 
 import jsonschema
@@ -33,6 +34,7 @@ from thrilldrops_events.conditions import (
     evaluate_reference,
     json_schema,
 )
+from thrilldrops_events.conditions.closures import evaluate_closure
 from thrilldrops_events.conditions.nodes import And, Compare, FieldRef, Number, String
 
 from .events import EVENTS, PAYLOADS
@@ -172,6 +174,22 @@ def test_evaluation_errors() -> None:
     with pytest.raises(ConditionEvaluationError, match="declared number"):
         with_ctx(PAYLOADS["dep"], ctx={"vip": None})
 
+
+@pytest.mark.parametrize("value", [253402300800, 10**30, datetime(1969, 12, 31, 23, 59, 59, tzinfo=timezone.utc)])
+def test_a_context_timestamp_outside_the_calendar_of_events_is_an_evaluation_error(value: object) -> None:
+    # hour(ctx.t) and hour(ctx.t, "UTC") would disagree on a moment past 9999 (a number, and null)
+    condition = compile_condition('hour(ctx.t) == hour(ctx.t, "UTC")', "Deposit", context={"t": "timestamp"})
+    for evaluate in (condition, condition.evaluate_reference,
+                     lambda event, ctx: evaluate_closure(condition.checked, event, ctx)):
+        with pytest.raises(ConditionEvaluationError, match=r"^ctx\.t must be a timestamp from 1970-01-01T00:00:00Z "
+                                                           r"to 9999-12-31T23:59:59Z"):
+            evaluate(PAYLOADS["dep"], ctx={"t": value})
+
+
+@pytest.mark.parametrize("value", [0, 253402300799, datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)])
+def test_a_context_timestamp_within_the_calendar_of_events_is_read(value: object) -> None:
+    condition = compile_condition('hour(ctx.t) == hour(ctx.t, "UTC")', "Deposit", context={"t": "timestamp"})
+    assert condition(PAYLOADS["dep"], ctx={"t": value}) is True
 
 def test_payload_subclasses_are_accepted() -> None:
     class MyDeposit(thrilldrops_events.Deposit):

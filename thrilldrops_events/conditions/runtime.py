@@ -16,6 +16,7 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, Divis
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from thrilldrops_events._kinds import TIMESTAMP_MAX
 from thrilldrops_events.conditions.valuetypes import ValueType
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
@@ -125,10 +126,14 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
         if isinstance(value, str) and value in ChannelType._value2member_map_:
             return ChannelType(value)
     elif base == "timestamp":
-        if kind is int and value >= 0:
-            return value
+        seconds = value if kind is int and value >= 0 else None
         if isinstance(value, datetime) and value.utcoffset() is not None:
-            return int(value.timestamp() // 1)
+            seconds = int(value.timestamp() // 1)
+        if seconds is not None:
+            if 0 <= seconds <= TIMESTAMP_MAX:
+                return seconds
+            raise ConditionEvaluationError(f"ctx.{name} must be a timestamp from 1970-01-01T00:00:00Z to "
+                                           f"9999-12-31T23:59:59Z, as an event's is")
     elif base == "date":
         if isinstance(value, date) and not isinstance(value, datetime):
             return value.isoformat()
