@@ -156,3 +156,14 @@ def test_round_does_not_read_the_threads_decimal_context(text: str, expected: bo
         assert condition(deposit) is expected
         assert condition.evaluate_reference(deposit) is expected
         assert evaluate_closure(condition.checked, deposit) is expected
+
+
+@pytest.mark.parametrize("name", ["localtime", "posixrules"])
+def test_the_servers_own_time_zone_is_not_a_time_zone_of_conditions(name: str) -> None:
+    # its meaning is the server's configuration, not a place: one condition would mean another thing elsewhere
+    with pytest.raises(ConditionTypeError, match=f"{name!r} is the server's own time zone setting, not a place"):
+        compile_condition(f'hour(event.timestamp, "{name}") >= 18', "Deposit")
+    condition = compile_condition("hour(event.timestamp, ctx.zone) is null", "Deposit", context={"zone": "string"})
+    assert condition(EVENTS["env_dep"], ctx={"zone": name}) is True
+    assert condition.evaluate_reference(EVENTS["env_dep"], ctx={"zone": name}) is True
+    assert evaluate_closure(condition.checked, EVENTS["env_dep"], ctx={"zone": name}) is True

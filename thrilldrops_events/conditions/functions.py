@@ -285,6 +285,8 @@ def _date(timestamp: int, name: str | None = None) -> str | None:
 def _check_zone(values: Sequence[Any]) -> str | None:
     if len(values) < 2 or values[1] is NOT_LITERAL or runtime.zone(values[1]) is not None:
         return None
+    if values[1] in runtime.SERVER_ZONES:
+        return f'{values[1]!r} is the server\'s own time zone setting, not a place; name one such as "Europe/Malta"'
     close = closest(values[1], sorted(zoneinfo.available_timezones()))
     hint = f'did you mean "{close}"?' if close else 'use an IANA name such as "Europe/Malta" or "UTC"'
     return f"unknown time zone {values[1]!r}; {hint}"

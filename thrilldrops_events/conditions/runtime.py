@@ -25,6 +25,7 @@ from thrilldrops_events.events import EventPayload
 
 __all__ = [
     "DECIMAL_CONTEXT",
+    "SERVER_ZONES",
     "coerce_literal",
     "divide",
     "parse_date",
@@ -46,6 +47,8 @@ DECIMAL_CONTEXT = Context(
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(Z|[+-][0-9]{2}:[0-9]{2})")
 _ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,3}")
+#: Files of the time zone database that stand for the server's own setting, not for a place.
+SERVER_ZONES = frozenset({"localtime", "posixrules"})
 
 
 def divide(left: Any, right: Any) -> Any:
@@ -96,8 +99,12 @@ def coerce_literal(value: Any, target: ValueType) -> Any:
 
 @functools.lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo | None:
-    """The IANA time zone of that name, or ``None`` if there is none (never raises)."""
-    if len(name) > 64 or _ZONE_NAME.fullmatch(name) is None:
+    """The IANA time zone of that name, or ``None`` if there is none (never raises).
+
+    ``localtime`` and ``posixrules`` are the server's own setting, whose meaning differs from one
+    machine to another: they are no time zone of a condition.
+    """
+    if len(name) > 64 or _ZONE_NAME.fullmatch(name) is None or name in SERVER_ZONES:
         return None
     try:
         return ZoneInfo(name)
