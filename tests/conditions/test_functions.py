@@ -167,3 +167,5 @@ def test_the_servers_own_time_zone_is_not_a_time_zone_of_conditions(name: str) -
     assert condition(EVENTS["env_dep"], ctx={"zone": name}) is True
     assert condition.evaluate_reference(EVENTS["env_dep"], ctx={"zone": name}) is True
     assert evaluate_closure(condition.checked, EVENTS["env_dep"], ctx={"zone": name}) is True
+    with pytest.raises(ConditionTypeError, match="use an IANA name such as"):  # never suggested either
+        compile_condition(f'hour(event.timestamp, "{name[:-1]}") >= 18', "Deposit")

@@ -287,7 +287,7 @@ def _check_zone(values: Sequence[Any]) -> str | None:
         return None
     if values[1] in runtime.SERVER_ZONES:
         return f'{values[1]!r} is the server\'s own time zone setting, not a place; name one such as "Europe/Malta"'
-    close = closest(values[1], sorted(zoneinfo.available_timezones()))
+    close = closest(values[1], sorted(zoneinfo.available_timezones() - runtime.SERVER_ZONES))
     hint = f'did you mean "{close}"?' if close else 'use an IANA name such as "Europe/Malta" or "UTC"'
     return f"unknown time zone {values[1]!r}; {hint}"
 
