@@ -59,3 +59,12 @@ def test_the_canonical_text_of_negations_is_within_the_limits_of_its_tree(leaf: 
     assert compile_condition(condition.text, "Deposit").node == condition.node
     tree = condition.node
     assert parse_condition(tree.text, limits=Limits(max_depth=tree.depth)) == tree
+
+
+def test_the_canonical_text_of_a_large_json_form_reads_back_with_a_limit_as_long_as_it() -> None:
+    games = [{"value": f"pragmatic-vs20olympgate-{n:04d}"} for n in range(5_000)]
+    document = {"version": 1, "condition": {"op": "in", "args": [{"field": "game_id"}, {"list": games}]}}
+    condition = compile_condition(document, "Transaction")
+    assert len(condition.text) > 140_000 > Limits().max_source_length
+    roomy = Limits(max_source_length=len(condition.text))
+    assert compile_condition(condition.text, "Transaction", limits=roomy).node == condition.node
