@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import enum
 import json
 import pickle
 from datetime import datetime, timezone
@@ -190,6 +191,16 @@ def test_a_context_timestamp_outside_the_calendar_of_events_is_an_evaluation_err
 def test_a_context_timestamp_within_the_calendar_of_events_is_read(value: object) -> None:
     condition = compile_condition('hour(ctx.t) == hour(ctx.t, "UTC")', "Deposit", context={"t": "timestamp"})
     assert condition(PAYLOADS["dep"], ctx={"t": value}) is True
+
+def test_a_context_string_of_a_str_subclass_is_read_as_its_text() -> None:
+    class Segment(str, enum.Enum):  # str() of a member is "Segment.VIP", its text "vip"
+        VIP = "vip"
+
+    condition = compile_condition('ctx.segment == "vip" and ctx.segment in ["vip", "gold"]', "Deposit",
+                                  context={"segment": "string"})
+    for evaluate in (condition, condition.evaluate_reference,
+                     lambda event, ctx: evaluate_closure(condition.checked, event, ctx)):
+        assert evaluate(PAYLOADS["dep"], ctx={"segment": Segment.VIP}) is True
 
 def test_payload_subclasses_are_accepted() -> None:
     class MyDeposit(thrilldrops_events.Deposit):

@@ -125,7 +125,7 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
             return DECIMAL_CONTEXT.plus(number)
     elif base == "string":
         if isinstance(value, str) and not isinstance(value, ChannelType):
-            return str(value)
+            return str.__str__(value)  # its text: str() of a subclass may be another (an enum member's name)
     elif base == "bool":
         if kind is bool:
             return value
@@ -145,7 +145,7 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
         if isinstance(value, date) and not isinstance(value, datetime):
             return value.isoformat()
         if isinstance(value, str) and parse_date(value) is not None:
-            return value
+            return str.__str__(value)
     hint = " (floats are inexact: pass a Decimal or an int)" if kind is float else ""
     raise ConditionEvaluationError(f"ctx.{name} must be {declared.spoken}, not {kind.__name__}{hint}")
 
