@@ -20,6 +20,7 @@ from thrilldrops_events import (
     compile_condition,
 )
 from thrilldrops_events.conditions import Limits
+from thrilldrops_events.conditions.nodes import Boolean, Compare, FieldRef
 
 REFUSED = [
     # (text, event type, error, fragment of the message, why)
@@ -110,6 +111,15 @@ def test_context_types_are_the_declarable_ones(declared: object) -> None:
     with pytest.raises(ConditionTypeError, match="unknown type"):
         compile_condition("ctx.x is null", "Deposit", context={"x": declared})
 
+
+@pytest.mark.parametrize("name", ["true", "null", "and", "in"])
+def test_context_names_are_not_keywords(name: str) -> None:
+    # ctx.true could not be written in text: the canonical text of a tree reading it would not read back
+    reads = Compare("==", FieldRef("ctx", name), Boolean(True))
+    with pytest.raises(ConditionTypeError, match=f"context name {name!r} is a keyword of the language"):
+        compile_condition(reads, "Deposit", context={name: "bool"})
+    with pytest.raises(ConditionTypeError, match=f"context name {name!r} is a keyword of the language"):
+        compile_condition("amount > 1", "Deposit", context={name: "bool"})
 
 def test_limits_are_bounded_themselves() -> None:
     with pytest.raises(ConditionLimitError, match="max_depth"):

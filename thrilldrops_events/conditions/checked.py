@@ -10,6 +10,7 @@ from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_field
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions._walk import postorder
 from thrilldrops_events.conditions.functions import FunctionSpec
+from thrilldrops_events.conditions.lexer import KEYWORDS
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.conditions.nodes import FieldRef, Node
 from thrilldrops_events.conditions.valuetypes import ValueType, parse_type
@@ -91,6 +92,8 @@ def declarations(context: Mapping[str, Any] | None) -> dict[str, ValueType]:
     for name, kind in (context or {}).items():
         if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
             raise ConditionTypeError(f"context name must be an ASCII name such as vip_level, not {name!r}")
+        if name in KEYWORDS:  # ctx.true could not be written in the text form
+            raise ConditionTypeError(f"context name {name!r} is a keyword of the language; choose another")
         declared[name] = parse_type(kind)
     return declared
 
