@@ -146,6 +146,13 @@ def test_trees_pickle_and_copy() -> None:
         assert again.text == tree.text
 
 
+@pytest.mark.parametrize("value", ["\ud800", "ok\udfff", "\udc00\ud83d"])
+def test_a_string_node_holds_no_lone_surrogate(value: str) -> None:
+    # as the text and JSON forms refuse one: its condition would compile, and its text would not read back
+    with pytest.raises(ConditionSyntaxError, match=r"^a String holds a lone surrogate"):
+        String(value)
+    assert String("caf\u00e9 \U0001f3b0").value == "caf\u00e9 \U0001f3b0"
+
 def test_compile_from_a_tree_and_check_on_its_own() -> None:
     tree = And((Compare(">=", FieldRef("payload", "amount"), Number(Decimal(20))),
                 Compare("==", FieldRef("payload", "currency"), String("EUR"))))

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
+from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate
 from thrilldrops_events.errors import ConditionSyntaxError
 
 __all__ = ["ADDITIVE", "AND", "ATOM", "COMPARISON", "MULTIPLICATIVE", "NOT", "OR", "UNARY", "Node", "fold", "quote"]
@@ -268,6 +269,9 @@ class _Scalar(Node):
 
     def __post_init__(self) -> None:
         _require(type(self.value) is self._holds, f"a {type(self).__name__} holds a {self._holds.__name__}")
+        # as the text and JSON forms refuse it: a lone surrogate could not be written back
+        _require(type(self.value) is not str or lone_surrogate(self.value) < 0,
+                 f"a {type(self).__name__} {LONE_SURROGATE_MESSAGE}")
         self._seal()
 
     def _key(self) -> tuple[Any, ...]:
