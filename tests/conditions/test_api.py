@@ -153,6 +153,12 @@ def test_a_string_node_holds_no_lone_surrogate(value: str) -> None:
         String(value)
     assert String("caf\u00e9 \U0001f3b0").value == "caf\u00e9 \U0001f3b0"
 
+def test_a_deep_tree_copies_without_recursion() -> None:
+    deep = Limits(max_depth=2_000)
+    tree = parse_condition("-" * 1_500 + "amount < 1", limits=deep)
+    assert copy.deepcopy(tree) is tree and copy.copy(tree) is tree
+    assert copy.deepcopy({"condition": tree})["condition"] is tree
+
 def test_compile_from_a_tree_and_check_on_its_own() -> None:
     tree = And((Compare(">=", FieldRef("payload", "amount"), Number(Decimal(20))),
                 Compare("==", FieldRef("payload", "currency"), String("EUR"))))

@@ -170,6 +170,12 @@ class Node:
             pending.extend(zip(kids_a, kids_b, strict=True))
         return True
 
+    def __copy__(self) -> Node:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Node:
+        return self  # immutable: and a copy walked down the tree would meet Python's recursion limit
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuild through the constructor, which recomputes the cached hash, depth and size.
         return (type(self), tuple(getattr(self, name) for name in self.__match_args__))
