@@ -169,3 +169,15 @@ def test_the_servers_own_time_zone_is_not_a_time_zone_of_conditions(name: str) -
     assert evaluate_closure(condition.checked, EVENTS["env_dep"], ctx={"zone": name}) is True
     with pytest.raises(ConditionTypeError, match="use an IANA name such as"):  # never suggested either
         compile_condition(f'hour(event.timestamp, "{name[:-1]}") >= 18', "Deposit")
+
+
+def test_a_result_of_more_than_100_digits_is_rounded_as_the_reference_says() -> None:
+    from thrilldrops_events import Transaction
+
+    big = Decimal("99999999999999999999.999999999999999999")  # 38 digits, the most a money value has
+    spin = Transaction(provider_id="p", game_id="g", gameround_id="r", currency="EUR", game_bet=big, real_bet=big,
+                       jackpot_bet=big, bonus_bet=Decimal("0"), game_win=big, jackpot_win=Decimal("0"),
+                       is_free_spin=False, round_finished=True)
+    # a product of two money values is exact; of three it needs 114 digits, and is rounded to 100
+    assert both("game_bet * real_bet + 1e-40 - game_bet * real_bet == 1e-40", spin) is True
+    assert both("game_bet * real_bet * jackpot_bet + 1e-40 / 4 - game_bet * real_bet * jackpot_bet == 0", spin) is True

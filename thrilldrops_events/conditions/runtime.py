@@ -2,8 +2,9 @@
 
 Arithmetic uses ``DECIMAL_CONTEXT``, never the thread's current context: 100 significant
 digits, half-even rounding, and an exponent range so wide that no condition within its limits can
-overflow it. Sums, differences and products of literals and money values are therefore exact;
-a quotient is exact when it terminates within 100 digits. Dividing by zero gives ``null``.
+overflow it. Sums and differences of literals and money values, and products of two, are therefore
+exact; a result of more than 100 digits (a product of three 38-digit amounts) is rounded, and a
+quotient is exact when it terminates within 100 digits. Dividing by zero gives ``null``.
 """
 
 from __future__ import annotations
