@@ -25,6 +25,7 @@ from thrilldrops_events import (
     ThrillDropsError,
     Transaction,
 )
+from thrilldrops_events.conditions import Limits
 
 MONDAY = 1777852800  # 2026-05-04T00:00:00Z
 
@@ -117,6 +118,18 @@ def test_campaigns_survive_copy_deepcopy_and_pickle() -> None:
     again = pickle.loads(pickle.dumps(campaign))
     assert again == campaign and again.to_json() == campaign.to_json()
     assert again.condition(deposit("25.00")) and not again.condition(deposit("19.99"))
+
+
+def test_a_campaign_whose_text_is_longer_than_the_limit_survives_pickle() -> None:
+    # a condition given in JSON form within the limits can have a canonical text longer than max_source_length
+    games = [{"value": f"pragmatic-vs20olympgate-{i:05d}"} for i in range(4_000)]
+    condition = {"version": 1, "condition": {"op": "in", "args": [{"field": "game_id"}, {"list": games}]}}
+    for campaigns in (CampaignSet(), CampaignSet(limits=Limits(max_source_length=50_000))):
+        campaign = campaigns.add("big", "Transaction", condition)
+        assert len(campaign.text) > 100_000
+        again = pickle.loads(pickle.dumps(campaign))
+        assert again == campaign and again.node == campaign.node
+        assert again.to_json() == campaign.to_json()
 
 
 def test_a_campaign_with_its_sets_own_functions_says_how_to_pickle_it() -> None:
@@ -330,6 +343,17 @@ def test_context_values_reach_the_conditions() -> None:
 def test_undeclared_context_is_a_compile_error() -> None:
     with pytest.raises(ConditionTypeError, match=r"ctx\.vip"):
         CampaignSet().add("c", "Deposit", "ctx.vip >= 3")
+
+
+@pytest.mark.parametrize(
+    ("context", "message"),
+    [({"true": "bool"}, "keyword"), ({"1x": "bool"}, "ASCII name"), ({"vip": "nosuch"}, "unknown type 'nosuch'")],
+)
+def test_a_bad_context_declaration_is_refused_when_the_set_is_made(context: dict[str, str], message: str) -> None:
+    with pytest.raises(ConditionTypeError, match=message):
+        CampaignSet(context=context)
+    with pytest.raises(ConditionTypeError, match=message):
+        CampaignSet.from_json([], context=context)
 
 
 def test_match_needs_an_envelope() -> None:

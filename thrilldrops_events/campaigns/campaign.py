@@ -19,6 +19,7 @@ from thrilldrops_events.campaigns._compiler import Compiler
 from thrilldrops_events.conditions.condition import CompiledCondition
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.jsonform import condition_to_json
+from thrilldrops_events.conditions.limits import DEFAULT_LIMITS
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -236,8 +237,12 @@ class Campaign:
         if compiler.functions is not None:
             raise TypeError(f"campaign {self.id!r} belongs to a set with its own functions, which cannot be pickled: "
                             "pickle its to_json() and load it into a set with those functions")
-        options = None if compiler is _DEFAULT else (None, compiler.context, compiler.limits)
-        return _unpickle, (self.text, options, self._fields())
+        text, limits = self.text, compiler.limits or DEFAULT_LIMITS
+        if len(text) > limits.max_source_length:  # a tree given in JSON form may print longer than texts may be
+            limits = dataclasses.replace(limits, max_source_length=len(text))
+        elif compiler is _DEFAULT:
+            return _unpickle, (text, None, self._fields())
+        return _unpickle, (text, (None, compiler.context, limits), self._fields())
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")

@@ -33,6 +33,7 @@ from thrilldrops_events.campaigns._stats import SetStats, set_stats
 from thrilldrops_events.campaigns.campaign import Campaign, Compiler
 from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff, _Fields
 from thrilldrops_events.conditions._options import check_options, wrong_type
+from thrilldrops_events.conditions.checked import declarations
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.conditions.nodes import Node
@@ -60,6 +61,7 @@ class CampaignSet:
     Raises:
         TypeError: If ``functions`` is not a ``FunctionRegistry``, ``context`` not a mapping, or
             ``limits`` not a ``Limits``.
+        ConditionTypeError: If a context declaration is not a name and a type (``{"vip": "number"}``).
 
     Thread safety: any number of threads may call ``match``, ``explain`` and read the set while
     another changes it. Changes (``add``, ``remove``, ``replace``, ``apply``, ``reload``) are
@@ -77,6 +79,7 @@ class CampaignSet:
         limits: Limits | None = None,
     ) -> None:
         check_options(functions, context, limits)
+        declarations(context)  # a bad declaration is refused now, not at the first campaign
         self._compiler = Compiler(functions, dict(context) if context is not None else None, limits)
         self._lock = threading.Lock()
         self._writer = Writer(self._compiler)
