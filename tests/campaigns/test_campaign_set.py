@@ -15,6 +15,7 @@ from thrilldrops_events import (
     CampaignSet,
     ChannelType,
     ConditionEvaluationError,
+    ConditionLimitError,
     ConditionSyntaxError,
     ConditionTypeError,
     Deposit,
@@ -130,6 +131,29 @@ def test_a_campaign_whose_text_is_longer_than_the_limit_survives_pickle() -> Non
         again = pickle.loads(pickle.dumps(campaign))
         assert again == campaign and again.node == campaign.node
         assert again.to_json() == campaign.to_json()
+
+
+def test_a_set_copies_and_pickles_as_a_set_of_its_own() -> None:
+    campaigns = CampaignSet(context={"vip": "number"}, limits=Limits(max_nodes=500))
+    campaigns.add("a", "Deposit", "amount >= 20 and ctx.vip > 1", brand_id="b", tags=["x"], extra={"budget": [1]})
+    campaigns.add("b", "Deposit", "currency == \"EUR\"", active_from=1)
+    for other in (copy.copy(campaigns), copy.deepcopy(campaigns), pickle.loads(pickle.dumps(campaigns))):
+        assert other is not campaigns and other.to_json() == campaigns.to_json()
+        event = deposit("25.00", brand_id="b")
+        assert other.match(event, ctx={"vip": 2}) == campaigns.match(event, ctx={"vip": 2}) == ["a", "b"]
+        other.add("c", "Deposit", "amount > 1")
+        other.remove("a")
+        assert [c.id for c in campaigns] == ["a", "b"] and [c.id for c in other] == ["b", "c"]
+        with pytest.raises(ConditionLimitError, match="more than 500 nodes"):
+            other.add("big", "Deposit", " or ".join(["amount > 1"] * 200))
+    functions = FunctionRegistry()
+    functions.register("cents", _cents, params=["number"], returns="number")
+    own = CampaignSet(functions=functions)
+    own.add("c", "Deposit", "cents(amount) >= 2000")
+    with pytest.raises(TypeError, match=r"own functions cannot be pickled: pickle its to_json\(\)"):
+        pickle.dumps(own)
+    copied = copy.copy(own)
+    assert copied.match(deposit("25.00")) == ["c"] and copied.get("c") == own.get("c")
 
 
 def test_a_campaign_with_its_sets_own_functions_says_how_to_pickle_it() -> None:

@@ -18,6 +18,7 @@ JSON form (``_json``); the architecture page of the docs describes the design.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -315,6 +316,22 @@ class CampaignSet:
     def __repr__(self) -> str:
         return f"<CampaignSet of {len(self)} campaign{'s' if len(self) != 1 else ''}>"
 
+    def __copy__(self) -> CampaignSet:
+        """A set of its own (changing one leaves the other alone), with the same campaigns and options."""
+        return self.__deepcopy__({})
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CampaignSet:
+        compiler = self._compiler
+        return CampaignSet([copy.deepcopy(campaign, memo) for campaign in self], functions=compiler.functions,
+                           context=compiler.context, limits=compiler.limits)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        compiler = self._compiler
+        if compiler.functions is not None:
+            raise TypeError("a campaign set with its own functions cannot be pickled: pickle its to_json() and load "
+                            "it with CampaignSet.from_json(..., functions=...)")
+        return _from_json, (self.to_json(), compiler.context, compiler.limits)
+
     # -- JSON ----------------------------------------------------------------------------------
 
     def to_json(self) -> list[dict[str, Any]]:
@@ -350,6 +367,11 @@ class CampaignSet:
             with campaigns._lock:
                 writer.apply(prepared)
         return campaigns
+
+
+def _from_json(data: list[dict[str, Any]], context: Mapping[str, Any] | None, limits: Limits | None) -> CampaignSet:
+    """A pickled set again."""
+    return CampaignSet.from_json(data, context=context, limits=limits)
 
 
 def _as_change(campaign: Campaign) -> CampaignChange:
