@@ -181,3 +181,14 @@ def test_a_result_of_more_than_100_digits_is_rounded_as_the_reference_says() -> 
     # a product of two money values is exact; of three it needs 114 digits, and is rounded to 100
     assert both("game_bet * real_bet + 1e-40 - game_bet * real_bet == 1e-40", spin) is True
     assert both("game_bet * real_bet * jackpot_bet + 1e-40 / 4 - game_bet * real_bet * jackpot_bet == 0", spin) is True
+
+
+def test_copy_copy_of_a_registry_is_a_registry_of_its_own() -> None:
+    import copy
+
+    registry = FunctionRegistry()
+    registry.register("double", lambda x: x * 2, params=["number"], returns="number")
+    for other in (copy.copy(registry), copy.deepcopy(registry), registry.copy()):
+        other.register("triple", lambda x: x * 3, params=["number"], returns="number")
+        assert "triple" in other and "double" in other
+        assert "triple" not in registry

@@ -213,6 +213,8 @@ class FunctionRegistry:
         clone._specs = dict(self._specs)
         return clone
 
+    __copy__ = copy  # copy.copy(registry) is such a registry too, not one sharing this one's functions
+
     def __contains__(self, name: object) -> bool:
         return name in self._specs
 
