@@ -48,9 +48,11 @@ def money(*, signed: bool = False, max_scale: int = _SCALE) -> st.SearchStrategy
         hypothesis.errors.InvalidArgument: If an argument is of the wrong type or out of range.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(money(max_scale=2), lambda amount: amount > 100)
-        Decimal('101')
+        >>> from hypothesis import given
+        >>> @given(money(max_scale=2))
+        ... def test_cents(amount):
+        ...     assert amount >= 0 and amount == amount.quantize(Decimal("0.01"))
+        >>> test_cents()
     """
     check_bool("signed", signed)
     check_int("max_scale", max_scale, 0, _SCALE)
