@@ -306,3 +306,15 @@ def test_arbitrary_entries_never_crash(fields: dict[Any, Any]) -> None:
         assert problems
     else:
         assert codec.decode(codec.encode(envelope)) == envelope
+
+
+@pytest.mark.parametrize("value", [bytearray(b"Deposit"), {}, [], {"a": 1}])
+def test_an_event_type_of_the_wrong_type_is_named(value: Any) -> None:
+    # The entry has exactly the layout's bytes keys, the common route's shape: an unhashable value
+    # must not escape as a TypeError from the variant look-up.
+    fields: dict[Any, Any] = {**as_bytes(codec.encode(DEPOSIT)), b"event_type": value}
+    if isinstance(value, bytearray):
+        assert codec.decode(fields) == DEPOSIT
+    else:
+        assert paths(fields) == ("event_type",)
+

@@ -292,8 +292,8 @@ def _decode_fast(fields: StreamFields, strict: bool) -> Envelope | None:
     """The fast route of ``decode``: the envelope, or ``None`` if the exact route must decide."""
     if type(fields) is not dict or (fields.keys() != _FAST_LAYOUTS[0] and fields.keys() != _FAST_LAYOUTS[1]):
         return None
-    variant = _FAST_VARIANTS.get(fields[b"event_type"])
-    stamp = fields[b"timestamp"]
+    name, stamp = fields[b"event_type"], fields[b"timestamp"]
+    variant = _FAST_VARIANTS.get(name) if type(name) is bytes else None
     if (variant is None or fields.get(b"format", b"1") != b"1" or type(stamp) is not bytes or not stamp.isdigit()
             or len(stamp) > _MAX_TIMESTAMP_DIGITS):
         return None
