@@ -318,3 +318,11 @@ def test_an_event_type_of_the_wrong_type_is_named(value: Any) -> None:
     else:
         assert paths(fields) == ("event_type",)
 
+
+
+@pytest.mark.parametrize("value", [None, {"operator_id": "o"}, DEPOSIT.payload, "Deposit"])
+def test_encode_refuses_what_is_not_an_envelope(value: Any) -> None:
+    with pytest.raises(EventValidationError) as info:
+        codec.encode(value)
+    assert info.value.problems[0].kind == "not_an_envelope"
+    assert f"expected an Envelope, not {type(value).__name__}" in str(info.value)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from streams_support import ConsumerThread, RedisServer, make_event, make_events, wait_until
 
-from thrilldrops_events import Envelope
+from thrilldrops_events import Envelope, EventValidationError
 from thrilldrops_events.codecs import redis as codec
 from thrilldrops_events.streams import (
     StreamBackpressureError,
@@ -141,6 +141,17 @@ def test_impossible_publishing_options_are_refused(redis_server: RedisServer, op
     with pytest.raises(StreamConfigError):
         publish_many(redis_server.client(), STREAM, make_events(1), **options)
     assert not redis_server.client().exists(STREAM)
+
+
+def test_publishing_what_is_not_an_envelope_is_an_event_validation_error(redis_server: RedisServer) -> None:
+    client = redis_server.client()
+    with pytest.raises(EventValidationError, match="expected an Envelope, not NoneType"):
+        publish(client, STREAM, None)  # type: ignore[arg-type]
+    with pytest.raises(EventValidationError, match="expected an Envelope, not dict"):
+        publish_many(client, STREAM, [{"operator_id": "op-1"}])  # type: ignore[list-item]
+    with pytest.raises(EventValidationError, match="expected an Envelope, not str"):
+        asyncio.run(publish_async(redis_server.async_client(), STREAM, "Deposit"))  # type: ignore[arg-type]
+    assert not client.exists(STREAM)
 
 
 def test_a_durable_publish_without_replicas_says_it_is_not_durable(redis_server: RedisServer) -> None:

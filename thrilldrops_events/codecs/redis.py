@@ -117,9 +117,11 @@ def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, st
         A new ``dict`` of field name to text, ready for ``XADD`` (``client.xadd(stream, fields)``).
 
     Raises:
-        EventValidationError: If an unknown envelope field uses a name the layout reserves, or holds a
-            value that cannot be written as JSON.
+        EventValidationError: If ``envelope`` is not an [Envelope][thrilldrops_events.Envelope], or an unknown
+            envelope field uses a name the layout reserves, or holds a value that cannot be written as JSON.
     """
+    if not isinstance(envelope, Envelope):
+        raise single("", f"expected an Envelope, not {type(envelope).__name__}", "not_an_envelope")
     payload: EventPayload = envelope.payload
     fields = {
         "format": FORMAT,

@@ -58,6 +58,8 @@ def publish(client: redis.Redis | RedisCluster, stream: str, envelope: Envelope,
         StreamDurabilityError: With ``replicas``, if fewer replicas confirmed the entry in time (it
             was written to the master, and its id is in the error).
         StreamConfigError: If an option is impossible.
+        EventValidationError: If an event cannot be written as an entry: it is not an
+            [Envelope][thrilldrops_events.Envelope], or see [encode][thrilldrops_events.codecs.redis.encode].
     """
     settings = options(maxlen=maxlen, approximate=approximate, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms)
@@ -132,6 +134,8 @@ def publish_many(client: redis.Redis | RedisCluster, stream: str, envelopes: Ite
         StreamDurabilityError: With ``replicas``, if a chunk was not confirmed in time.
         StreamBackpressureError: If the lag stayed above ``max_lag`` for longer than ``lag_timeout_s``.
         StreamConfigError: If an option is impossible.
+        EventValidationError: If an event cannot be written as an entry: it is not an
+            [Envelope][thrilldrops_events.Envelope], or see [encode][thrilldrops_events.codecs.redis.encode].
     """
     settings = options(maxlen=maxlen, approximate=approximate, chunk_size=chunk_size, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms, max_lag=max_lag, lag_group=lag_group,
