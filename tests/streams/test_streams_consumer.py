@@ -234,6 +234,41 @@ def test_dead_letter_keeps_original_fields_named_like_its_metadata(redis_server:
     assert letter.fields == {b"dead_letter_reason": b"forged", b"x": b"1"}
 
 
+@pytest.mark.parametrize("own_pending", [False, True])
+def test_an_entry_with_a_field_given_twice_is_dead_lettered_whole(redis_server: RedisServer,
+                                                                  own_pending: bool) -> None:
+    # XADD keeps every field-value pair, repeated names included: the entry is ambiguous, so it is
+    # refused, never read with one of its values, and its dead letter holds every pair.
+    client = redis_server.client()
+    fields = codec.encode(make_event(1, tag="twice"))
+    flat = [part for pair in fields.items() for part in pair]
+    other = json.dumps({**json.loads(fields["payload"]), "amount": "99.00"})
+    if own_pending:  # read by this consumer name before, so delivered again through XPENDING and XRANGE
+        client.xgroup_create(STREAM, GROUP, "0", mkstream=True)
+    entry_id = client.execute_command("XADD", STREAM, "*", *flat, "payload", other).decode()
+    if own_pending:
+        client.xreadgroup(GROUP, "c1", {STREAM: ">"})
+    good = make_event(2, tag="good")
+    publish(client, STREAM, good)
+    seen: list[Envelope] = []
+    consumer = fast_consumer(client, seen.append, consumer="c1")
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.handled + consumer.stats.dead_lettered == 2)
+    assert seen == [good]
+    assert consumer.stats.dead_lettered == 1
+    connection = client.connection_pool.get_connection()
+    try:  # the reply as the server sends it, without redis-py's callback that makes the fields a dict
+        connection.send_command("XRANGE", "{events}:dead-letter", "-", "+")
+        ((_, pairs),) = connection.read_response()
+    finally:
+        client.connection_pool.release(connection)
+    assert pairs[-2 * (len(fields) + 1):] == [part.encode() for part in flat] + [b"payload", other.encode()]
+    (letter,) = dead_letters(client)
+    assert (letter.original_id, letter.reason) == (entry_id, "invalid")
+    assert [(p["path"], p["kind"]) for p in letter.error["problems"]] == [("payload", "duplicate_field")]
+    assert group_pending(client) == 0
+
+
 def test_group_recreated_after_it_was_destroyed(redis_server: RedisServer) -> None:
     client = redis_server.client()
     admin = redis_server.client()

@@ -29,11 +29,11 @@ from redis.exceptions import ResponseError
 
 from thrilldrops_events.codecs.redis import decode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import EventValidationError
+from thrilldrops_events.errors import EventValidationError, Problem
 from thrilldrops_events.streams._deliveries import Delivery, DeliveryContext
 from thrilldrops_events.streams._ops import Command, Finished, Operation, Run, Start, Steps, Wait
 from thrilldrops_events.streams._records import dead_letter_fields
-from thrilldrops_events.streams._replies import group_missing, temporary, text
+from thrilldrops_events.streams._replies import RepeatedFields, group_missing, temporary, text
 from thrilldrops_events.streams._settings import Settings
 from thrilldrops_events.streams._tally import Tally
 
@@ -46,6 +46,7 @@ Item = tuple[str, dict[Any, Any], int]
 
 _MAX_REMEMBERED_FAILURES = 10_000
 _MAX_ERROR_TEXT = 2000
+_MAX_NAME_IN_PROBLEM = 64  # a field name longer than this is cut in a problem's path
 _FULL_WARNING_INTERVAL = 60.0  # seconds between two warnings that the dead-letter stream is full
 
 
@@ -66,6 +67,19 @@ class _Ready:
 class _Failure:
     due: float  # when the retry is due, on the consumer's clock
     error: str  # the last error, for the dead letter if the retries run out
+
+
+def _repeated(fields: RepeatedFields) -> EventValidationError:
+    """The problem of an entry holding some field names more than once: which value is meant is unknown."""
+    seen: set[str] = set()
+    named: list[str] = []
+    for key, _ in fields.pairs:
+        name = text(key)
+        if name in seen and name not in named:
+            named.append(name)
+        seen.add(name)
+    return EventValidationError([Problem(name[:_MAX_NAME_IN_PROBLEM], "field appears more than once in the entry",
+                                         "duplicate_field") for name in named])
 
 
 def _invalid(error: EventValidationError) -> dict[str, Any]:
@@ -173,6 +187,9 @@ class EntryFlow:
                 break
             if not fields:
                 self.trimmed(entry_id)
+                continue
+            if isinstance(fields, RepeatedFields):
+                yield from self._dead_letter(entry_id, fields, attempts, _invalid(_repeated(fields)))
                 continue
             try:
                 envelope = decode(fields, strict=settings.strict)
@@ -367,7 +384,7 @@ class EntryFlow:
         entry = dead_letter_fields(fields, original_id=entry_id, stream=settings.stream, group=settings.group,
                                    consumer=settings.consumer, deliveries=attempts, reason=reason,
                                    error=json.dumps(error, ensure_ascii=False))
-        flat = [part for pair in entry.items() for part in pair]
+        flat = [part for pair in entry for part in pair]
         bound = settings.dead_letter_maxlen
         commands: tuple[Command, ...] = (("XADD", settings.dead_letter_stream, *trim, "*", *flat),)
         if bound is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from thrilldrops_events.errors import EventValidationError, Problem
+from thrilldrops_events.streams._replies import RepeatedFields
 
 __all__ = ["DEAD_LETTER_FIELDS", "ConsumerStats", "DeadLetter", "GroupInfo", "dead_letter_fields",
            "parse_dead_letter"]
@@ -118,18 +119,20 @@ def _name(key: object) -> str:
 
 
 def dead_letter_fields(fields: Mapping[Any, Any], *, original_id: str, stream: str, group: str, consumer: str,
-                       deliveries: int, reason: str, error: str) -> dict[Any, Any]:
-    """The fields of a dead-letter entry: the metadata, then the original fields exactly as they were.
+                       deliveries: int, reason: str, error: str) -> list[tuple[Any, Any]]:
+    """The field-value pairs of a dead-letter entry: the metadata, then the original fields exactly as they were.
 
     An original field named like a metadata field is kept under ``original:<name>``, so nothing is
-    overwritten and nothing dropped.
+    overwritten and nothing dropped; a name the entry held more than once (``RepeatedFields``) is
+    kept as often, with each of its values.
     """
-    entry: dict[Any, Any] = dict(zip(DEAD_LETTER_FIELDS, (original_id, stream, group, consumer, str(deliveries),
-                                                          reason, error), strict=True))
-    for key, value in fields.items():
+    entry: list[tuple[Any, Any]] = list(zip(DEAD_LETTER_FIELDS, (original_id, stream, group, consumer,
+                                                                 str(deliveries), reason, error), strict=True))
+    pairs = fields.pairs if isinstance(fields, RepeatedFields) else fields.items()
+    for key, value in pairs:
         if _name(key) in DEAD_LETTER_FIELDS:
             key = (_ORIGINAL_PREFIX.encode() + key) if isinstance(key, bytes) else _ORIGINAL_PREFIX + _name(key)
-        entry[key] = value
+        entry.append((key, value))
     return entry
 
 

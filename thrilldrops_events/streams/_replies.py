@@ -26,6 +26,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 __all__ = [
     "TEMPORARY_ERRORS",
     "Entry",
+    "RepeatedFields",
     "autoclaimed",
     "group_missing",
     "mapping",
@@ -83,13 +84,28 @@ def mapping(value: Any) -> dict[str, Any]:
     return {text(key): item for key, item in zip(pairs, pairs)}  # noqa: B905 - pairs from one iterator
 
 
+class RepeatedFields(dict[Any, Any]):
+    """The fields of an entry that holds some field name more than once (``XADD`` allows it).
+
+    The ``dict`` keeps the last value of each name; ``pairs`` holds every pair, in the entry's order.
+    """
+
+    pairs: list[tuple[Any, Any]]
+
+
 def _fields(raw: Any) -> dict[Any, Any]:
     if raw is None:
         return {}
     if isinstance(raw, Mapping):
         return dict(raw)
-    pairs = iter(raw)
-    return dict(zip(pairs, pairs))  # noqa: B905 - pairs from one iterator
+    items = iter(raw)
+    pairs = list(zip(items, items))  # noqa: B905 - pairs from one iterator
+    fields = dict(pairs)
+    if len(fields) < len(pairs):
+        repeated = RepeatedFields(fields)
+        repeated.pairs = pairs
+        return repeated
+    return fields
 
 
 def _entry(item: Sequence[Any]) -> Entry:
