@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
@@ -16,13 +17,16 @@ from streams_support import ConsumerThread, RedisServer, make_event, make_events
 from thrilldrops_events import Envelope, PlayerLogin
 from thrilldrops_events.codecs import redis as codec
 from thrilldrops_events.streams import (
+    AsyncStreamConsumer,
     GroupInfo,
     RetryPolicy,
     StreamConfigError,
     StreamConsumer,
     parse_dead_letter,
     publish,
+    publish_async,
     publish_many,
+    publish_many_async,
 )
 
 pytestmark = pytest.mark.redis
@@ -441,6 +445,30 @@ def test_impossible_settings_are_refused(redis_server: RedisServer) -> None:
     with pytest.raises(StreamConfigError):
         publish_many(client, STREAM, [], chunk_size=0)
     assert issubclass(StreamConfigError, ValueError)
+
+
+def test_a_client_of_the_wrong_flavour_is_refused_at_once(redis_server: RedisServer) -> None:
+    # An asyncio client given where a blocking one goes (or the reverse) used to fail only in run() or
+    # in the publish, with an AttributeError or TypeError from inside redis-py and a never-awaited coroutine.
+    blocking, asyncio_client = redis_server.client(), redis_server.async_client()
+    with pytest.raises(StreamConfigError, match=r"not redis\.asyncio\.client\.Redis; for an asyncio client, use "
+                                                r"AsyncStreamConsumer"):
+        StreamConsumer(asyncio_client, STREAM, GROUP, print)
+    with pytest.raises(StreamConfigError, match=r"not redis\.client\.Redis; for a blocking client, use StreamConsumer"):
+        AsyncStreamConsumer(blocking, STREAM, GROUP, print)
+    with pytest.raises(StreamConfigError, match=r"client must be a redis\.Redis or a redis\.cluster\.RedisCluster, "
+                                                r"not builtins\.NoneType$"):
+        StreamConsumer(None, STREAM, GROUP, print)  # type: ignore[arg-type]
+    event = make_event(1)
+    with pytest.raises(StreamConfigError, match="use publish_async"):
+        publish(asyncio_client, STREAM, event)
+    with pytest.raises(StreamConfigError, match="use publish_many_async"):
+        publish_many(asyncio_client, STREAM, [event])
+    with pytest.raises(StreamConfigError, match=r"use publish$"):
+        asyncio.run(publish_async(blocking, STREAM, event))  # type: ignore[arg-type]
+    with pytest.raises(StreamConfigError, match=r"use publish_many$"):
+        asyncio.run(publish_many_async(blocking, STREAM, [event]))  # type: ignore[arg-type]
+    assert not blocking.exists(STREAM)
 
 
 def test_default_consumer_names_are_distinct(redis_server: RedisServer) -> None:

@@ -17,12 +17,16 @@ from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.streams._alink import AsyncLink
 from thrilldrops_events.streams._front import group_info
+from thrilldrops_events.streams._link import check_client
 from thrilldrops_events.streams._publishing import LagWatch, PublishOptions, chunks, new_ids, options, publish_commands
 from thrilldrops_events.streams._replies import stream_missing
 
 __all__ = ["publish_async", "publish_many_async"]
 
 AsyncClient = redis.asyncio.Redis | AsyncRedisCluster
+
+_CLIENTS = (redis.asyncio.Redis, AsyncRedisCluster)
+_EXPECTED = "a redis.asyncio.Redis or a redis.asyncio.cluster.RedisCluster"
 
 
 async def _send(client: AsyncClient, stream: str, chunk: list[dict[str, str]], settings: PublishOptions) -> list[str]:
@@ -43,6 +47,7 @@ async def publish_async(client: AsyncClient, stream: str, envelope: Envelope, *,
     """
     settings = options(maxlen=maxlen, approximate=approximate, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms)
+    check_client(client, _CLIENTS, _EXPECTED, "publish")
     return (await _send(client, stream, [encode(envelope)], settings))[0]
 
 
@@ -91,6 +96,7 @@ async def publish_many_async(client: AsyncClient, stream: str, envelopes: Iterab
     settings = options(maxlen=maxlen, approximate=approximate, chunk_size=chunk_size, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms, max_lag=max_lag, lag_group=lag_group,
                        lag_check_ms=lag_check_ms, lag_timeout_s=lag_timeout_s)
+    check_client(client, _CLIENTS, _EXPECTED, "publish_many")
     redis_: Any = client
     ids: list[str] = []
     published = 0

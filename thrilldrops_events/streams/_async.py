@@ -21,6 +21,7 @@ from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 
 from thrilldrops_events.streams._alink import AsyncLink
 from thrilldrops_events.streams._front import ConsumerFront, group_info
+from thrilldrops_events.streams._link import check_client
 from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, Run, Start, Wait
 from thrilldrops_events.streams._records import GroupInfo
 from thrilldrops_events.streams._replies import stream_missing
@@ -48,7 +49,7 @@ class AsyncStreamConsumer(ConsumerFront):
     ``loop.call_soon_threadsafe(consumer.stop)``).
 
     Raises:
-        StreamConfigError: If a setting is impossible.
+        StreamConfigError: If a setting is impossible, or ``client`` is not an asyncio redis-py client.
     """
 
     def __init__(
@@ -82,6 +83,8 @@ class AsyncStreamConsumer(ConsumerFront):
             group_start_id=group_start_id, strict=strict, context=context, batch=batch, retry=retry,
             concurrency=concurrency,
         )
+        check_client(client, (redis.asyncio.Redis, AsyncRedisCluster),
+                     "a redis.asyncio.Redis or a redis.asyncio.cluster.RedisCluster", "StreamConsumer")
         self._client = client
         self._wake: asyncio.Event | None = None
         self._running: set[asyncio.Task[Finished]] = set()

@@ -24,12 +24,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams._ops import Command
 from thrilldrops_events.streams._reader import NEED_MORE, ReplyReader
 from thrilldrops_events.streams._replies import temporary
 from thrilldrops_events.streams._resp import pack
 
-__all__ = ["RECEIVE_SIZE", "Link", "take_connection"]
+__all__ = ["RECEIVE_SIZE", "Link", "check_client", "take_connection"]
 
 logger = logging.getLogger("thrilldrops_events.streams")
 
@@ -42,6 +43,20 @@ def _wants_command_name(get_connection: Any) -> bool:
     parameters = list(inspect.signature(get_connection).parameters.values())
     return bool(parameters) and parameters[0].default is inspect.Parameter.empty and parameters[0].kind in (
         inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def check_client(client: object, kinds: tuple[type, ...], expected: str, twin: str) -> None:
+    """Refuse a client that is not one of ``kinds`` (``expected`` names them), pointing an asyncio one at ``twin``.
+
+    Raises:
+        StreamConfigError: If ``client`` is of another kind, such as the other flavour of redis-py client.
+    """
+    if isinstance(client, kinds):
+        return
+    kind = type(client)
+    hint = (f"; for an asyncio client, use {twin}" if kind.__module__.startswith("redis.asyncio") else
+            f"; for a blocking client, use {twin}" if kind.__module__.startswith("redis.") else "")
+    raise StreamConfigError(f"client must be {expected}, not {kind.__module__}.{kind.__qualname__}{hint}")
 
 
 def take_connection(pool: Any) -> Any:

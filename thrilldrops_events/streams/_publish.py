@@ -17,11 +17,14 @@ from redis.cluster import RedisCluster
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.streams._front import group_info
-from thrilldrops_events.streams._link import Link
+from thrilldrops_events.streams._link import Link, check_client
 from thrilldrops_events.streams._publishing import LagWatch, PublishOptions, chunks, new_ids, options, publish_commands
 from thrilldrops_events.streams._replies import stream_missing
 
 __all__ = ["publish", "publish_many"]
+
+_CLIENTS = (redis.Redis, RedisCluster)
+_EXPECTED = "a redis.Redis or a redis.cluster.RedisCluster"
 
 
 def _send(client: redis.Redis | RedisCluster, stream: str, chunk: list[dict[str, str]],
@@ -57,12 +60,13 @@ def publish(client: redis.Redis | RedisCluster, stream: str, envelope: Envelope,
     Raises:
         StreamDurabilityError: With ``replicas``, if fewer replicas confirmed the entry in time (it
             was written to the master, and its id is in the error).
-        StreamConfigError: If an option is impossible.
+        StreamConfigError: If an option is impossible, or ``client`` is not a blocking redis-py client.
         EventValidationError: If an event cannot be written as an entry: it is not an
             [Envelope][thrilldrops_events.Envelope], or see [encode][thrilldrops_events.codecs.redis.encode].
     """
     settings = options(maxlen=maxlen, approximate=approximate, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms)
+    check_client(client, _CLIENTS, _EXPECTED, "publish_async")
     return _send(client, stream, [encode(envelope)], settings)[0]
 
 
@@ -133,13 +137,14 @@ def publish_many(client: redis.Redis | RedisCluster, stream: str, envelopes: Ite
     Raises:
         StreamDurabilityError: With ``replicas``, if a chunk was not confirmed in time.
         StreamBackpressureError: If the lag stayed above ``max_lag`` for longer than ``lag_timeout_s``.
-        StreamConfigError: If an option is impossible.
+        StreamConfigError: If an option is impossible, or ``client`` is not a blocking redis-py client.
         EventValidationError: If an event cannot be written as an entry: it is not an
             [Envelope][thrilldrops_events.Envelope], or see [encode][thrilldrops_events.codecs.redis.encode].
     """
     settings = options(maxlen=maxlen, approximate=approximate, chunk_size=chunk_size, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms, max_lag=max_lag, lag_group=lag_group,
                        lag_check_ms=lag_check_ms, lag_timeout_s=lag_timeout_s)
+    check_client(client, _CLIENTS, _EXPECTED, "publish_many_async")
     redis_: Any = client
     ids: list[str] = []
     published = 0

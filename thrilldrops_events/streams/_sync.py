@@ -18,7 +18,7 @@ import redis
 from redis.cluster import RedisCluster
 
 from thrilldrops_events.streams._front import ConsumerFront, group_info
-from thrilldrops_events.streams._link import Link
+from thrilldrops_events.streams._link import Link, check_client
 from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, Run, Start, Wait
 from thrilldrops_events.streams._records import GroupInfo
 from thrilldrops_events.streams._replies import stream_missing
@@ -76,7 +76,7 @@ class StreamConsumer(ConsumerFront):
         metrics: Called with an [Outcome][thrilldrops_events.streams.Outcome] for everything the consumer does.
 
     Raises:
-        StreamConfigError: If a setting is impossible.
+        StreamConfigError: If a setting is impossible, or ``client`` is not a blocking redis-py client.
     """
 
     def __init__(
@@ -108,6 +108,8 @@ class StreamConsumer(ConsumerFront):
             claim_interval_ms=claim_interval_ms, batch_size=batch_size, block_ms=block_ms,
             group_start_id=group_start_id, strict=strict, context=context, batch=batch, retry=retry,
         )
+        check_client(client, (redis.Redis, RedisCluster), "a redis.Redis or a redis.cluster.RedisCluster",
+                     "AsyncStreamConsumer")
         self._client = client
         self._wake = threading.Event()
         self._finished: deque[Finished] = deque()
