@@ -447,6 +447,28 @@ def test_impossible_settings_are_refused(redis_server: RedisServer) -> None:
     assert issubclass(StreamConfigError, ValueError)
 
 
+@pytest.mark.parametrize("start", ["bogus", "-1", "1-", "*", ">", "+", "1.5", None, "18446744073709551616",
+                                   "1-18446744073709551616"])
+def test_a_group_start_id_that_is_not_an_id_is_refused_at_once(redis_server: RedisServer, start: str) -> None:
+    # It used to be accepted, and run() then failed with the server's "Invalid stream ID" ResponseError.
+    with pytest.raises(StreamConfigError, match="group_start_id must be"):
+        StreamConsumer(redis_server.client(), STREAM, GROUP, print, group_start_id=start)
+
+
+@pytest.mark.parametrize("start", ["$", "0", "0-0", "1777852800000", "1777852800000-3", "18446744073709551615-0"])
+def test_every_group_start_id_redis_takes_is_accepted(redis_server: RedisServer, start: str) -> None:
+    client = redis_server.client()
+    consumer = fast_consumer(client, print, group_start_id=start)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.groups_created == 1)
+
+
+@pytest.mark.parametrize("strict", ["yes", 1, None])
+def test_strict_must_be_true_or_false(redis_server: RedisServer, strict: Any) -> None:
+    with pytest.raises(StreamConfigError, match="strict must be True or False"):
+        StreamConsumer(redis_server.client(), STREAM, GROUP, print, strict=strict)
+
+
 def test_a_client_of_the_wrong_flavour_is_refused_at_once(redis_server: RedisServer) -> None:
     # An asyncio client given where a blocking one goes (or the reverse) used to fail only in run() or
     # in the publish, with an AttributeError or TypeError from inside redis-py and a never-awaited coroutine.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ __all__ = ["HandlerMode", "Settings", "default_consumer_name", "make_settings"]
 
 #: How the handler is called: with the event, with the event and its context, or with a batch of deliveries.
 HandlerMode = Literal["event", "context", "batch"]
+
+_ENTRY_ID = re.compile(r"([0-9]{1,20})(?:-([0-9]{1,20}))?")
+_MAX_ID_PART = 2**64 - 1
 
 _numbers = count(1)
 _numbers_lock = threading.Lock()
@@ -62,6 +66,15 @@ def _check_numbers(**numbers: tuple[object, int]) -> None:
             raise StreamConfigError(f"{label} must be an integer >= {least}")
 
 
+def _check_start(group_start_id: object) -> None:
+    """``$``, or a stream entry id (``<ms>`` or ``<ms>-<seq>``, each at most 2**64 - 1), as ``XGROUP CREATE`` takes."""
+    if group_start_id == "$":
+        return
+    match = _ENTRY_ID.fullmatch(group_start_id) if isinstance(group_start_id, str) else None
+    if match is None or any(int(part) > _MAX_ID_PART for part in match.groups() if part is not None):
+        raise StreamConfigError('group_start_id must be "$", "0" or a stream entry id such as "1777852800000-0"')
+
+
 def _mode(context: object, batch: object) -> HandlerMode:
     if not isinstance(context, bool) or not isinstance(batch, bool):
         raise StreamConfigError("context and batch must be True or False")
@@ -86,6 +99,9 @@ def make_settings(*, handler: object, context: object = False, batch: object = F
                    batch_size=(given["batch_size"], 1), block_ms=(given["block_ms"], 1),
                    claim_interval_ms=(given["claim_interval_ms"], 1),
                    dead_letter_maxlen=(given["dead_letter_maxlen"], 1), concurrency=(concurrency, 1))
+    _check_start(given["group_start_id"])
+    if not isinstance(given["strict"], bool):
+        raise StreamConfigError("strict must be True or False")
     mode = _mode(context, batch)
     if mode == "batch" and concurrency != 1:
         raise StreamConfigError("a batch handler takes a whole batch at a time: leave concurrency at 1")
@@ -106,6 +122,6 @@ def make_settings(*, handler: object, context: object = False, batch: object = F
         dead_letter_stream=dead_letter_stream, dead_letter_maxlen=given["dead_letter_maxlen"],
         max_deliveries=given["max_deliveries"], claim_idle_ms=claim_idle_ms,
         claim_interval_ms=given["claim_interval_ms"] or max(claim_idle_ms // 2, 1), batch_size=given["batch_size"],
-        block_ms=given["block_ms"], group_start_id=given["group_start_id"], strict=bool(given["strict"]),
+        block_ms=given["block_ms"], group_start_id=given["group_start_id"], strict=given["strict"],
         retry=policy, mode=mode, concurrency=concurrency,
     )

@@ -65,7 +65,7 @@ class StreamConsumer(ConsumerFront):
         block_ms: How long one read waits for new entries;
             [stop][thrilldrops_events.streams.StreamConsumer.stop] takes effect within it.
         group_start_id: Where a newly created group starts: ``"0"`` (the default) delivers the entries
-            already in the stream too, ``"$"`` only new ones.
+            already in the stream too, ``"$"`` only new ones, an entry id those after it.
         strict: Validate in strict mode (unknown fields refused).
         context: Call ``handler(envelope, context)``, with a
             [DeliveryContext][thrilldrops_events.streams.DeliveryContext].
