@@ -493,6 +493,59 @@ def test_a_client_of_the_wrong_flavour_is_refused_at_once(redis_server: RedisSer
     assert not blocking.exists(STREAM)
 
 
+async def _coroutine_handler(envelope: Envelope) -> None:
+    pass
+
+
+def _generator_handler(envelope: Envelope) -> Any:
+    yield envelope
+
+
+async def _async_generator_handler(envelope: Envelope) -> Any:
+    yield envelope
+
+
+def test_a_handler_whose_body_would_never_run_is_refused_at_once(redis_server: RedisServer) -> None:
+    # Called, such a handler only makes a coroutine or a generator: the entry was acknowledged as handled
+    # while the handler's body never ran.
+    client, asyncio_client = redis_server.client(), redis_server.async_client()
+    with pytest.raises(StreamConfigError, match="handler is a coroutine function: use AsyncStreamConsumer"):
+        StreamConsumer(client, STREAM, GROUP, _coroutine_handler)
+    for handler in (_generator_handler, _async_generator_handler):
+        with pytest.raises(StreamConfigError, match="generator function"):
+            StreamConsumer(client, STREAM, GROUP, handler)
+        with pytest.raises(StreamConfigError, match="generator function"):
+            AsyncStreamConsumer(asyncio_client, STREAM, GROUP, handler)
+    AsyncStreamConsumer(asyncio_client, STREAM, GROUP, _coroutine_handler)  # its own flavour
+
+
+class _AwaitingCall:
+    """A handler object whose ``__call__`` is a coroutine function: callable, but it only makes a coroutine."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def __call__(self, envelope: Envelope) -> None:
+        self.calls += 1  # pragma: no cover - the coroutine is never awaited
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_a_handler_returning_an_awaitable_to_the_blocking_consumer_fails_the_entry(redis_server: RedisServer,
+                                                                                   batch: bool) -> None:
+    client = redis_server.client()
+    entry_id = publish(client, STREAM, make_event(1))
+    handler = _AwaitingCall()
+    wrapped: Any = (lambda deliveries: handler(deliveries[0].envelope)) if batch else handler
+    consumer = fast_consumer(client, wrapped, consumer="c1", max_deliveries=1, batch=batch)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.dead_lettered == 1)
+    assert consumer.stats.handled == 0
+    (letter,) = dead_letters(client)
+    assert (letter.original_id, letter.reason) == (entry_id, "max_deliveries")
+    assert letter.error["last_error"].startswith("TypeError: the handler returned a coroutine")
+    assert group_pending(client) == 0
+
+
 def test_default_consumer_names_are_distinct(redis_server: RedisServer) -> None:
     client = redis_server.client()
     names = {fast_consumer(client, lambda e: None).consumer for _ in range(3)}

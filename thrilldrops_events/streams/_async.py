@@ -26,6 +26,7 @@ from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, R
 from thrilldrops_events.streams._records import GroupInfo
 from thrilldrops_events.streams._replies import stream_missing
 from thrilldrops_events.streams._retry import RetryPolicy
+from thrilldrops_events.streams._settings import check_handler
 from thrilldrops_events.streams._tally import MetricsHook
 
 __all__ = ["AsyncStreamConsumer"]
@@ -85,6 +86,7 @@ class AsyncStreamConsumer(ConsumerFront):
         )
         check_client(client, (redis.asyncio.Redis, AsyncRedisCluster),
                      "a redis.asyncio.Redis or a redis.asyncio.cluster.RedisCluster", "StreamConsumer")
+        check_handler(handler, awaits=True)
         self._client = client
         self._wake: asyncio.Event | None = None
         self._running: set[asyncio.Task[Finished]] = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import socket
@@ -14,7 +15,7 @@ from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams._keys import dead_letter_key
 from thrilldrops_events.streams._retry import RetryPolicy
 
-__all__ = ["HandlerMode", "Settings", "default_consumer_name", "make_settings"]
+__all__ = ["HandlerMode", "Settings", "check_handler", "default_consumer_name", "make_settings"]
 
 #: How the handler is called: with the event, with the event and its context, or with a batch of deliveries.
 HandlerMode = Literal["event", "context", "batch"]
@@ -81,6 +82,22 @@ def _mode(context: object, batch: object) -> HandlerMode:
     if context and batch:
         raise StreamConfigError("a batch handler always gets each delivery's context: pass batch=True alone")
     return "batch" if batch else "context" if context else "event"
+
+
+def check_handler(handler: object, *, awaits: bool) -> None:
+    """Refuse a handler whose body a call would never run.
+
+    That is a generator function, or, when ``awaits`` is false (the blocking consumer), a coroutine function.
+
+    Raises:
+        StreamConfigError: If the handler is such a function.
+    """
+    if inspect.isgeneratorfunction(handler) or inspect.isasyncgenfunction(handler):
+        raise StreamConfigError("handler is a generator function: calling it would only make a generator, and its "
+                                "body would never run")
+    if not awaits and inspect.iscoroutinefunction(handler):
+        raise StreamConfigError("handler is a coroutine function: use AsyncStreamConsumer with a redis.asyncio "
+                                "client, or a plain function")
 
 
 def make_settings(*, handler: object, context: object = False, batch: object = False, concurrency: object = 1,

@@ -8,6 +8,7 @@ that drive the core stay written twice, since they differ only where one awaits.
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from collections import deque
@@ -23,6 +24,7 @@ from thrilldrops_events.streams._ops import Finished, Operation, Pause, Reset, R
 from thrilldrops_events.streams._records import GroupInfo
 from thrilldrops_events.streams._replies import stream_missing
 from thrilldrops_events.streams._retry import RetryPolicy
+from thrilldrops_events.streams._settings import check_handler
 from thrilldrops_events.streams._tally import MetricsHook
 
 __all__ = ["StreamConsumer"]
@@ -31,6 +33,16 @@ __all__ = ["StreamConsumer"]
 #: ``handler(envelope, context)`` with ``context=True``, or ``handler(deliveries)`` with ``batch=True`` (see the
 #: class).
 Handler = Callable[..., object]
+
+
+def _kind(awaitable: object) -> str:
+    return "a coroutine" if inspect.iscoroutine(awaitable) else f"an awaitable ({type(awaitable).__name__})"
+
+
+def _discard(awaitable: object) -> None:
+    """Close a coroutine that will never be awaited, so that Python does not warn about it."""
+    if inspect.iscoroutine(awaitable):
+        awaitable.close()
 
 
 class StreamConsumer(ConsumerFront):
@@ -51,7 +63,9 @@ class StreamConsumer(ConsumerFront):
             ``socket_timeout``, it must exceed ``block_ms``.
         stream: The stream's key.
         group: The consumer group; created (with ``MKSTREAM``) if missing, and again after ``NOGROUP``.
-        handler: Called with each valid [Envelope][thrilldrops_events.Envelope] (see ``context`` and ``batch``).
+        handler: Called with each valid [Envelope][thrilldrops_events.Envelope] (see ``context`` and ``batch``);
+            a plain function (a coroutine function needs
+            [AsyncStreamConsumer][thrilldrops_events.streams.AsyncStreamConsumer]).
         consumer: This consumer's name in the group. Give each process a stable name (a pod name, say)
             so that after a restart it first finishes what it had read; default ``<hostname>-<pid>-<n>``.
         dead_letter_stream: Where invalid and undeliverable entries go; default ``<stream>:dead-letter``.
@@ -110,6 +124,7 @@ class StreamConsumer(ConsumerFront):
         )
         check_client(client, (redis.Redis, RedisCluster), "a redis.Redis or a redis.cluster.RedisCluster",
                      "AsyncStreamConsumer")
+        check_handler(handler, awaits=False)
         self._client = client
         self._wake = threading.Event()
         self._finished: deque[Finished] = deque()
@@ -183,6 +198,10 @@ class StreamConsumer(ConsumerFront):
         returned: object = None
         try:
             returned = self._invoke(start)
+            if inspect.isawaitable(returned):
+                _discard(returned)
+                raise TypeError(f"the handler returned {_kind(returned)}, which this consumer cannot await: nothing "
+                                "was handled (use AsyncStreamConsumer for a coroutine function)")
         except Exception as failure:
             raised = failure
         return Finished(start.token, raised, returned, time.perf_counter() - began)
