@@ -546,6 +546,32 @@ def test_a_handler_returning_an_awaitable_to_the_blocking_consumer_fails_the_ent
     assert group_pending(client) == 0
 
 
+def test_running_one_consumer_twice_at_once_is_refused(redis_server: RedisServer) -> None:
+    # Two loops over one consumer's state used to end both with a ValueError, after entries were handled twice.
+    client = redis_server.client()
+    publish_many(client, STREAM, make_events(20))
+    consumer = fast_consumer(client, lambda envelope: None)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.handled == 20)
+        with pytest.raises(RuntimeError, match="already running"):
+            consumer.run()
+    assert consumer.stats.handled == 20
+    assert group_pending(client) == 0
+
+    async def twice() -> None:
+        async_client = redis_server.async_client()
+        async_consumer = AsyncStreamConsumer(async_client, STREAM, "other", lambda envelope: None, block_ms=50)
+        task = asyncio.ensure_future(async_consumer.run())
+        await asyncio.sleep(0.05)
+        with pytest.raises(RuntimeError, match="already running"):
+            await async_consumer.run()
+        async_consumer.stop()
+        await task
+        await async_client.aclose()
+
+    asyncio.run(twice())
+
+
 def test_default_consumer_names_are_distinct(redis_server: RedisServer) -> None:
     client = redis_server.client()
     names = {fast_consumer(client, lambda e: None).consumer for _ in range(3)}

@@ -121,7 +121,15 @@ class AsyncStreamConsumer(ConsumerFront):
         Raises:
             redis.ResponseError: For a server error other than a missing group or an outage (such as ``WRONGTYPE``).
             asyncio.CancelledError: When the task running it is cancelled.
+            RuntimeError: If the consumer is already running, in another task.
         """
+        self._enter_run()
+        try:
+            await self._consume()
+        finally:
+            self._leave_run()
+
+    async def _consume(self) -> None:
         self._wake = asyncio.Event()
         if self._core.stopping:
             self._wake.set()

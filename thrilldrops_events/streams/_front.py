@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any, overload
 
@@ -66,6 +67,21 @@ class ConsumerFront:
             raise StreamConfigError("metrics must be callable (it is called with each Outcome)")
         self._core = ConsumerCore(self._settings, metrics=metrics)
         self._handler = handler
+        self._running_lock = threading.Lock()
+
+    def _enter_run(self) -> None:
+        """Mark the consumer as running; ``_leave_run`` unmarks it.
+
+        Raises:
+            RuntimeError: If it is running already (in another thread or task): two loops over one
+                consumer's state would mix up its acknowledgements.
+        """
+        if not self._running_lock.acquire(blocking=False):
+            raise RuntimeError("this consumer is already running: run() it once at a time (for more throughput, "
+                               "make one consumer per thread or task, each with its own name)")
+
+    def _leave_run(self) -> None:
+        self._running_lock.release()
 
     def _invoke(self, start: Start) -> object:
         """Call the handler as its mode asks, and return what it returned (an awaitable, for a coroutine function)."""

@@ -157,7 +157,15 @@ class StreamConsumer(ConsumerFront):
 
         Raises:
             redis.ResponseError: For a server error other than a missing group or an outage (such as ``WRONGTYPE``).
+            RuntimeError: If the consumer is already running, in another thread.
         """
+        self._enter_run()
+        try:
+            self._consume()
+        finally:
+            self._leave_run()
+
+    def _consume(self) -> None:
         link = Link(self._client, self.stream)
         steps = self._core.run()
         result: Any = None
