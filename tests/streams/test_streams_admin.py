@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from streams_support import ConsumerThread, RedisServer, make_events, wait_until
 
-from thrilldrops_events import Envelope
+from thrilldrops_events import Envelope, EventValidationError
 from thrilldrops_events.cli import main
 from thrilldrops_events.streams import (
     RetryPolicy,
@@ -150,6 +150,37 @@ def test_dead_letters_replayed_once_their_cause_is_fixed(redis_server: RedisServ
     with ConsumerThread(fixed):
         wait_until(lambda: fixed.stats.handled == 4)
     assert handled == wanted
+
+
+_META = {"dead_letter_id": "1-0", "dead_letter_stream": STREAM, "dead_letter_group": "g", "dead_letter_consumer": "c",
+         "dead_letter_deliveries": "1", "dead_letter_reason": "invalid", "dead_letter_error": "{}"}
+
+
+@pytest.mark.parametrize(("fields", "path"), [
+    ({**_META, "dead_letter_deliveries": "\u00b2"}, "dead_letter_deliveries"),  # str.isdigit says yes, int() no
+    ({**_META, "dead_letter_deliveries": "\u0661"}, "dead_letter_deliveries"),
+    ({**_META, "dead_letter_error": "[" * 100_000 + "]" * 100_000}, "dead_letter_error"),
+    (None, ""),
+    ([("dead_letter_id", "1-0")], ""),
+])
+def test_a_malformed_dead_letter_is_an_event_validation_error(fields: Any, path: str) -> None:
+    with pytest.raises(EventValidationError) as caught:
+        parse_dead_letter("5-0", fields)
+    assert caught.value.paths == (path,)
+
+
+def test_replay_leaves_a_malformed_dead_letter_where_it_is(redis_server: RedisServer,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    client = redis_server.client()
+    forged = client.xadd(DEAD, {**_META, "dead_letter_deliveries": "\u00b2", "x": "1"}).decode()
+    client.xadd(DEAD, {**_META, "dead_letter_error": "[" * 100_000 + "]" * 100_000, "x": "2"})
+    client.xadd(DEAD, {**_META, "x": "3"})
+    with caplog.at_level(logging.WARNING, logger="thrilldrops_events.streams"):
+        replayed = replay_dead_letters(client, STREAM)
+    assert [item.dead_letter.fields for item in replayed] == [{b"x": b"3"}]
+    assert [fields for _, fields in client.xrange(STREAM)] == [{b"x": b"3"}]
+    assert client.xlen(DEAD) == 2
+    assert f"entry {forged} is not a dead letter" in caplog.text
 
 
 def test_the_dead_letter_stream_is_bounded(redis_server: RedisServer, caplog: pytest.LogCaptureFixture) -> None:

@@ -140,8 +140,11 @@ def parse_dead_letter(entry_id: object, fields: Mapping[Any, Any]) -> DeadLetter
     """Read one dead-letter entry, as returned by ``XRANGE`` on the dead-letter stream.
 
     Raises:
-        EventValidationError: If the entry lacks the dead-letter fields or holds malformed ones.
+        EventValidationError: If the entry lacks the dead-letter fields or holds malformed ones, or is not a mapping.
     """
+    if not isinstance(fields, Mapping):
+        raise EventValidationError([Problem("", "a dead-letter entry must be a mapping of field names to values, not "
+                                                f"{type(fields).__name__}", "not_a_mapping")])
     meta: dict[str, str] = {}
     original: dict[Any, Any] = {}
     for key, value in fields.items():
@@ -155,11 +158,11 @@ def parse_dead_letter(entry_id: object, fields: Mapping[Any, Any]) -> DeadLetter
     problems = [Problem(name, "required field is missing", "missing") for name in DEAD_LETTER_FIELDS
                 if name not in meta]
     deliveries = meta.get("dead_letter_deliveries", "0")
-    if not deliveries.isdigit() or len(deliveries) > 18:
+    if not (deliveries.isascii() and deliveries.isdigit()) or len(deliveries) > 18:
         problems.append(Problem("dead_letter_deliveries", "must be a whole number", "int_parsing"))
     try:
         error: object = json.loads(meta.get("dead_letter_error", "{}"))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply for the decoder
         error = None
     if not isinstance(error, dict):
         problems.append(Problem("dead_letter_error", "must be a JSON object", "json_invalid"))
