@@ -17,7 +17,14 @@ from redis.retry import Retry
 from streams_support import ConsumerThread, RedisServer, make_events, wait_until
 
 from thrilldrops_events import Envelope
-from thrilldrops_events.streams import Outcome, RetryPolicy, StreamConsumer, publish_many
+from thrilldrops_events.streams import (
+    AsyncStreamConsumer,
+    Outcome,
+    RetryPolicy,
+    StreamConfigError,
+    StreamConsumer,
+    publish_many,
+)
 from thrilldrops_events.streams.prometheus import PrometheusMetrics
 
 pytestmark = pytest.mark.redis
@@ -95,6 +102,17 @@ def test_a_failing_hook_never_stops_the_consumer(redis_server: RedisServer,
     with ConsumerThread(consumer):
         wait_until(settled(consumer))
     assert "the metrics hook raised" in caplog.text
+
+
+def test_a_coroutine_function_as_hook_is_refused(redis_server: RedisServer) -> None:
+    # The hook is called, never awaited: each outcome only made a coroutine, and none was recorded.
+    async def hook(outcome: Outcome) -> None:
+        pass  # pragma: no cover - never called
+
+    for make in (lambda: StreamConsumer(redis_server.client(), "events", "campaigns", print, metrics=hook),
+                 lambda: AsyncStreamConsumer(redis_server.async_client(), "events", "campaigns", print, metrics=hook)):
+        with pytest.raises(StreamConfigError, match="metrics is a coroutine function"):
+            make()
 
 
 def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any, overload
@@ -65,6 +66,9 @@ class ConsumerFront:
         self._settings: Settings = make_settings(handler=handler, **settings)
         if metrics is not None and not callable(metrics):
             raise StreamConfigError("metrics must be callable (it is called with each Outcome)")
+        if inspect.iscoroutinefunction(metrics):
+            raise StreamConfigError("metrics is a coroutine function: the hook is called, never awaited, so it would "
+                                    "record nothing; make it a plain function")
         self._core = ConsumerCore(self._settings, metrics=metrics)
         self._handler = handler
         self._running_lock = threading.Lock()
