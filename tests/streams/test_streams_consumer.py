@@ -572,6 +572,50 @@ def test_running_one_consumer_twice_at_once_is_refused(redis_server: RedisServer
     asyncio.run(twice())
 
 
+class _Unprintable(Exception):
+    """An exception whose ``str()`` itself fails, as a broken ``__str__`` of some library's error does."""
+
+    def __str__(self) -> str:
+        raise ValueError("__str__ failed")
+
+
+class _UnprintableKey:
+    def __str__(self) -> str:
+        raise ValueError("__str__ failed")
+
+
+class _UnreadableMapping(dict[str, Exception]):
+    def items(self) -> Any:
+        raise RuntimeError("items() failed")
+
+
+@pytest.mark.parametrize("mode", ["raises", "batch value", "batch key", "batch mapping"])
+def test_a_failure_that_cannot_be_printed_never_stops_the_consumer(redis_server: RedisServer, mode: str) -> None:
+    # It used to end run() with the ValueError of the exception's own __str__, leaving the entry pending.
+    client = redis_server.client()
+    entry_id = publish(client, STREAM, make_event(1))
+
+    def handler(deliveries: Any) -> Any:
+        if mode == "raises":
+            raise _Unprintable
+        if mode == "batch value":
+            return {deliveries[0].entry_id: _Unprintable()}
+        if mode == "batch key":
+            return {_UnprintableKey(): ValueError("x")}
+        return _UnreadableMapping(x=ValueError("x"))
+
+    consumer = fast_consumer(client, handler, consumer="c1", max_deliveries=1, batch=mode != "raises")
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.dead_lettered + consumer.stats.handled == 1)
+    assert group_pending(client) == 0
+    if mode == "batch key":  # a key that is no entry of the batch is logged and left out, as any unknown id
+        assert consumer.stats.handled == 1
+        return
+    (letter,) = dead_letters(client)
+    assert (letter.original_id, letter.reason) == (entry_id, "max_deliveries")
+    assert letter.error["last_error"].startswith(("_Unprintable: <str() failed", "TypeError: "))
+
+
 def test_default_consumer_names_are_distinct(redis_server: RedisServer) -> None:
     client = redis_server.client()
     names = {fast_consumer(client, lambda e: None).consumer for _ in range(3)}

@@ -82,6 +82,14 @@ def _repeated(fields: RepeatedFields) -> EventValidationError:
                                          "duplicate_field") for name in named])
 
 
+def _shown(value: object) -> str:
+    """``str(value)``, or a stand-in when its ``__str__`` fails: a handler's error must never stop the consumer."""
+    try:
+        return str(value)
+    except Exception:
+        return "<str() failed>"
+
+
 def _invalid(error: EventValidationError) -> dict[str, Any]:
     problems = [{"path": p.path, "message": p.message, "kind": p.kind} for p in error.problems]
     return {"reason": "invalid", "message": str(error), "problems": problems}
@@ -327,14 +335,19 @@ class EntryFlow:
                               f"not {type(returned).__name__}")
             return {item.entry_id: error for item in ready}
         ids = {item.entry_id for item in ready}
+        try:
+            pairs = list(returned.items())
+        except Exception as failure:
+            error = TypeError(f"the mapping the batch handler returned could not be read ({type(failure).__name__})")
+            return {item.entry_id: error for item in ready}
         failures: dict[str, BaseException] = {}
-        for key, value in returned.items():
-            entry_id = text(key)
+        for key, value in pairs:
+            entry_id = _shown(key) if not isinstance(key, (str, bytes, bytearray, memoryview)) else text(key)
             if entry_id not in ids:
                 logger.warning("stream %r, group %r: the batch handler named entry %s, which was not in its batch",
                                self._settings.stream, self._settings.group, entry_id[:64])
                 continue
-            failures[entry_id] = value if isinstance(value, BaseException) else RuntimeError(str(value))
+            failures[entry_id] = value if isinstance(value, BaseException) else RuntimeError(_shown(value))
         return failures
 
     def _handled(self, items: list[_Ready], seconds: float) -> None:
@@ -345,7 +358,7 @@ class EntryFlow:
 
     def _failed(self, item: _Ready, error: BaseException, seconds: float) -> Steps:
         settings = self._settings
-        description = f"{type(error).__name__}: {error}"[:_MAX_ERROR_TEXT]
+        description = f"{type(error).__name__}: {_shown(error)}"[:_MAX_ERROR_TEXT]
         if not settings.retry.retries(error):
             reason, message = "not_retryable", f"{type(error).__name__} is not retried (RetryPolicy.give_up_on)"
         elif item.attempt >= settings.max_deliveries:
