@@ -107,6 +107,40 @@ def test_cancel_while_the_handler_runs(redis_server: RedisServer) -> None:
     asyncio.run(scenario())
 
 
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_a_handler_cancelled_on_its_own_fails_its_entry_only(redis_server: RedisServer, concurrency: int) -> None:
+    # A CancelledError the handler raises itself (it awaited something that was cancelled) is not a
+    # cancellation of the consumer: it used to end run() with it, as if the consumer's task were cancelled.
+    async def scenario() -> None:
+        client = redis_server.async_client()
+        events = make_events(4)
+        await publish_many_async(client, "events", events)
+        seen: list[str] = []
+
+        async def handler(envelope: Envelope) -> None:
+            if envelope.player_id == events[1].player_id:
+                cancelled = asyncio.get_running_loop().create_future()
+                cancelled.cancel()
+                await cancelled
+            seen.append(envelope.player_id)
+
+        consumer = AsyncStreamConsumer(client, "events", "campaigns", handler, block_ms=100, max_deliveries=2,
+                                       concurrency=concurrency)
+        task = asyncio.ensure_future(consumer.run())
+        await until(holds(lambda: consumer.stats.dead_lettered == 1))
+        assert not task.done()
+        consumer.stop()
+        await task
+        assert sorted(seen) == sorted(event.player_id for index, event in enumerate(events) if index != 1)
+        assert consumer.stats.retried == 1
+        (letter,) = await client.xrange("{events}:dead-letter")
+        assert letter[1][b"dead_letter_reason"] == b"max_deliveries"
+        assert letter[1][b"dead_letter_error"].decode().count("CancelledError") == 1
+        await client.aclose()
+
+    asyncio.run(scenario())
+
+
 def test_cancel_while_waiting_out_an_outage() -> None:
     with socket.socket() as probe:  # a free port where no server listens: every connection is refused
         probe.bind(("127.0.0.1", 0))

@@ -39,6 +39,13 @@ logger = logging.getLogger("thrilldrops_events.streams")
 AsyncHandler = Callable[..., Awaitable[object] | object]
 
 
+def _cancelling() -> bool:
+    """Whether the current task is being cancelled (known from Python 3.11; before, only the consumer's flag tells)."""
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)
+    return bool(cancelling()) if cancelling is not None else False
+
+
 class AsyncStreamConsumer(ConsumerFront):
     """The asyncio flavour of [StreamConsumer][thrilldrops_events.streams.StreamConsumer], with the same behaviour.
 
@@ -90,6 +97,7 @@ class AsyncStreamConsumer(ConsumerFront):
         self._client = client
         self._wake: asyncio.Event | None = None
         self._running: set[asyncio.Task[Finished]] = set()
+        self._closing = False
         self._finished: list[Finished] = []
 
     def stop(self) -> None:
@@ -130,6 +138,7 @@ class AsyncStreamConsumer(ConsumerFront):
             self._leave_run()
 
     async def _consume(self) -> None:
+        self._closing = False
         self._wake = asyncio.Event()
         if self._core.stopping:
             self._wake.set()
@@ -154,6 +163,7 @@ class AsyncStreamConsumer(ConsumerFront):
             raise
         finally:
             steps.close()
+            self._closing = True  # from now on a cancelled handler call is the consumer's own doing
             for task in self._running:
                 task.cancel()
             if cancelled:  # drop the connection rather than wait for what it still owes
@@ -200,6 +210,10 @@ class AsyncStreamConsumer(ConsumerFront):
             returned = self._invoke(start)
             if inspect.isawaitable(returned):
                 returned = await returned
+        except asyncio.CancelledError as failure:
+            if self._closing or _cancelling():
+                raise  # the consumer, or the loop, is cancelling this call
+            raised = failure  # the handler's own (it awaited something cancelled): a failure of its entry
         except Exception as failure:
             raised = failure
         return Finished(start.token, raised, returned, time.perf_counter() - began)
