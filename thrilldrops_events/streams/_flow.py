@@ -29,11 +29,11 @@ from redis.exceptions import ResponseError
 
 from thrilldrops_events.codecs.redis import decode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import EventValidationError, Problem
+from thrilldrops_events.errors import EventValidationError
 from thrilldrops_events.streams._deliveries import Delivery, DeliveryContext
 from thrilldrops_events.streams._ops import Command, Finished, Operation, Run, Start, Steps, Wait
 from thrilldrops_events.streams._records import dead_letter_fields
-from thrilldrops_events.streams._replies import RepeatedFields, group_missing, temporary, text
+from thrilldrops_events.streams._replies import RepeatedFields, group_missing, printable, repeated_problem, temporary
 from thrilldrops_events.streams._settings import Settings
 from thrilldrops_events.streams._tally import Tally
 
@@ -46,7 +46,6 @@ Item = tuple[str, dict[Any, Any], int]
 
 _MAX_REMEMBERED_FAILURES = 10_000
 _MAX_ERROR_TEXT = 2000
-_MAX_NAME_IN_PROBLEM = 64  # a field name longer than this is cut in a problem's path
 _FULL_WARNING_INTERVAL = 60.0  # seconds between two warnings that the dead-letter stream is full
 
 
@@ -67,27 +66,6 @@ class _Ready:
 class _Failure:
     due: float  # when the retry is due, on the consumer's clock
     error: str  # the last error, for the dead letter if the retries run out
-
-
-def _repeated(fields: RepeatedFields) -> EventValidationError:
-    """The problem of an entry holding some field names more than once: which value is meant is unknown."""
-    seen: set[str] = set()
-    named: list[str] = []
-    for key, _ in fields.pairs:
-        name = text(key)
-        if name in seen and name not in named:
-            named.append(name)
-        seen.add(name)
-    return EventValidationError([Problem(name[:_MAX_NAME_IN_PROBLEM], "field appears more than once in the entry",
-                                         "duplicate_field") for name in named])
-
-
-def _shown(value: object) -> str:
-    """``str(value)``, or a stand-in when its ``__str__`` fails: a handler's error must never stop the consumer."""
-    try:
-        return str(value)
-    except Exception:
-        return "<str() failed>"
 
 
 def _invalid(error: EventValidationError) -> dict[str, Any]:
@@ -197,7 +175,7 @@ class EntryFlow:
                 self.trimmed(entry_id)
                 continue
             if isinstance(fields, RepeatedFields):
-                yield from self._dead_letter(entry_id, fields, attempts, _invalid(_repeated(fields)))
+                yield from self._dead_letter(entry_id, fields, attempts, _invalid(repeated_problem(fields)))
                 continue
             try:
                 envelope = decode(fields, strict=settings.strict)
@@ -342,12 +320,12 @@ class EntryFlow:
             return {item.entry_id: error for item in ready}
         failures: dict[str, BaseException] = {}
         for key, value in pairs:
-            entry_id = _shown(key) if not isinstance(key, (str, bytes, bytearray, memoryview)) else text(key)
+            entry_id = printable(key)
             if entry_id not in ids:
                 logger.warning("stream %r, group %r: the batch handler named entry %s, which was not in its batch",
                                self._settings.stream, self._settings.group, entry_id[:64])
                 continue
-            failures[entry_id] = value if isinstance(value, BaseException) else RuntimeError(_shown(value))
+            failures[entry_id] = value if isinstance(value, BaseException) else RuntimeError(printable(value))
         return failures
 
     def _handled(self, items: list[_Ready], seconds: float) -> None:
@@ -358,7 +336,7 @@ class EntryFlow:
 
     def _failed(self, item: _Ready, error: BaseException, seconds: float) -> Steps:
         settings = self._settings
-        description = f"{type(error).__name__}: {_shown(error)}"[:_MAX_ERROR_TEXT]
+        description = f"{type(error).__name__}: {printable(error)}"[:_MAX_ERROR_TEXT]
         if not settings.retry.retries(error):
             reason, message = "not_retryable", f"{type(error).__name__} is not retried (RetryPolicy.give_up_on)"
         elif item.attempt >= settings.max_deliveries:

@@ -23,6 +23,8 @@ from redis.exceptions import (
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from thrilldrops_events.errors import EventValidationError, Problem
+
 __all__ = [
     "TEMPORARY_ERRORS",
     "Entry",
@@ -31,12 +33,16 @@ __all__ = [
     "group_missing",
     "mapping",
     "pending_rows",
+    "printable",
     "range_fields",
     "read_entries",
+    "repeated_problem",
     "stream_missing",
     "temporary",
     "text",
 ]
+
+_MAX_NAME_IN_PROBLEM = 64  # a field name longer than this is cut in a problem's path
 
 #: An entry as the consumer handles it: its id and its fields (empty when its data was trimmed away).
 Entry = tuple[str, dict[Any, Any]]
@@ -76,6 +82,14 @@ def text(value: object) -> str:
     return str(value)
 
 
+def printable(value: object) -> str:
+    """``text(value)``, or a stand-in if its ``__str__`` fails: a handler's error must never stop a consumer."""
+    try:
+        return text(value)
+    except Exception:
+        return "<str() failed>"
+
+
 def mapping(value: Any) -> dict[str, Any]:
     """A RESP3 map or a RESP2 flat list of names and values, as a dict keyed by text."""
     if isinstance(value, Mapping):
@@ -91,6 +105,19 @@ class RepeatedFields(dict[Any, Any]):
     """
 
     pairs: list[tuple[Any, Any]]
+
+
+def repeated_problem(fields: RepeatedFields) -> EventValidationError:
+    """The problem of an entry holding some field names more than once: which value is meant is unknown."""
+    seen: set[str] = set()
+    named: list[str] = []
+    for key, _ in fields.pairs:
+        name = text(key)
+        if name in seen and name not in named:
+            named.append(name)
+        seen.add(name)
+    return EventValidationError([Problem(name[:_MAX_NAME_IN_PROBLEM], "field appears more than once in the entry",
+                                         "duplicate_field") for name in named])
 
 
 def _fields(raw: Any) -> dict[Any, Any]:
