@@ -126,11 +126,11 @@ def _fields(raw: Any) -> dict[Any, Any]:
     if isinstance(raw, Mapping):
         return dict(raw)
     items = iter(raw)
-    pairs = list(zip(items, items))  # noqa: B905 - pairs from one iterator
-    fields = dict(pairs)
-    if len(fields) < len(pairs):
+    fields = dict(zip(items, items))  # noqa: B905 - pairs from one iterator
+    if len(fields) < len(raw) // 2:  # some name is given twice: keep every pair too
+        items = iter(raw)
         repeated = RepeatedFields(fields)
-        repeated.pairs = pairs
+        repeated.pairs = list(zip(items, items))  # noqa: B905 - pairs from one iterator
         return repeated
     return fields
 
