@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import redis.asyncio
 from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from thrilldrops_events.streams._link import RECEIVE_SIZE, take_connection
@@ -148,7 +148,7 @@ class AsyncLink:
             await self.reset(find_node=not isinstance(error, asyncio.CancelledError))
             raise
         self._unread = 0
-        if any(isinstance(reply, ResponseError) and temporary(reply) for reply in replies):
+        if any(isinstance(reply, RedisError) and temporary(reply) for reply in replies):
             await self.reset()  # the stream moved, or the cluster is failing over: find its node again
         return replies
 

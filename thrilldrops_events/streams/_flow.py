@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError
 
 from thrilldrops_events.codecs.redis import decode
 from thrilldrops_events.envelope import Envelope
@@ -108,14 +108,15 @@ class EntryFlow:
         """Run ``commands`` in one round trip, after the writes still owed; return the commands' own replies.
 
         Raises:
-            ResponseError: The first error among the commands' replies, or among the replies to earlier
-                writes (except ``NOGROUP``, which the next read reports anyway).
+            RedisError: The first error among the commands' replies, or among the replies to earlier
+                writes (except ``NOGROUP``, which the next read reports anyway): a ``ResponseError``, or
+                an error redis-py makes a ``ConnectionError`` (``LOADING``, ``NOAUTH``).
         """
         owed = self._owed()
         earlier = self._sent + len(owed)
         replies: list[Any] = yield Run(owed + commands)
         self._sent = 0
-        error = next((reply for index, reply in enumerate(replies) if isinstance(reply, ResponseError)
+        error = next((reply for index, reply in enumerate(replies) if isinstance(reply, RedisError)
                       and (index >= earlier or not group_missing(reply))), None)
         if error is None or not temporary(error):
             self._unconfirmed.clear()  # the acknowledgements were carried out

@@ -21,7 +21,7 @@ from typing import Any
 import redis
 from redis.cluster import RedisCluster
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from thrilldrops_events.errors import StreamConfigError
@@ -128,7 +128,7 @@ class Link:
             self.reset()
             raise
         self._unread = 0
-        if any(isinstance(reply, ResponseError) and temporary(reply) for reply in replies):
+        if any(isinstance(reply, RedisError) and temporary(reply) for reply in replies):
             self.reset()  # the stream moved, or the cluster is failing over: find its node again
         return replies
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError
 
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
@@ -134,10 +134,11 @@ def new_ids(replies: list[Any], settings: PublishOptions) -> list[str]:
     """The new entries' ids, once ``WAIT`` (if asked) says enough replicas have them.
 
     Raises:
-        ResponseError: The first error among the replies (the entries before it were written).
+        RedisError: The first error among the replies (the entries before it were written): a
+            ``ResponseError``, or one redis-py makes a ``ConnectionError`` (``LOADING``, ``NOAUTH``).
         StreamDurabilityError: If fewer replicas than asked confirmed the entries in time.
     """
-    failure = next((reply for reply in replies if isinstance(reply, ResponseError)), None)
+    failure = next((reply for reply in replies if isinstance(reply, RedisError)), None)
     if failure is not None:
         raise failure
     if settings.replicas is None:

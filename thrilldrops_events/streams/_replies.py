@@ -64,7 +64,7 @@ def temporary(error: BaseException) -> bool:
     return isinstance(error, ResponseError) and str(error).startswith(("MOVED ", "ASK ", "CLUSTERDOWN", "TRYAGAIN"))
 
 
-def group_missing(error: ResponseError) -> bool:
+def group_missing(error: BaseException) -> bool:
     """Whether the error says the consumer group (or its stream) does not exist."""
     message = str(error)
     return message.startswith("NOGROUP") or "no longer exists" in message
