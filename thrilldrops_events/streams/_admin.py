@@ -15,6 +15,7 @@ from thrilldrops_events.streams._front import group_info
 from thrilldrops_events.streams._keys import dead_letter_key
 from thrilldrops_events.streams._records import DeadLetter, GroupInfo, parse_dead_letter
 from thrilldrops_events.streams._replies import stream_missing, text
+from thrilldrops_events.streams._whole import whole
 
 __all__ = ["ConsumerInfo", "RedisError", "Replayed", "StreamInfo", "TrimResult", "connect", "replay_dead_letters",
            "stream_info", "trim"]
@@ -209,8 +210,8 @@ def trim(client: redis.Redis | RedisCluster, stream: str, *, maxlen: int | None 
     """
     if (maxlen is None) == (minid is None):
         raise StreamConfigError("give exactly one of maxlen and minid")
-    if maxlen is not None and (not isinstance(maxlen, int) or isinstance(maxlen, bool) or maxlen < 0):
-        raise StreamConfigError("maxlen must be an integer >= 0")
+    if maxlen is not None:
+        whole("maxlen", maxlen, 0)
     wanted_minid = None if minid is None else _parse_id(minid)
     redis_: Any = client
     try:
@@ -284,8 +285,8 @@ def replay_dead_letters(client: redis.Redis | RedisCluster, stream: str, *, dead
     Returns:
         What was replayed (or would be), in order.
     """
-    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 1):
-        raise StreamConfigError("count must be an integer >= 1")
+    if count is not None:
+        whole("count", count, 1)
     redis_: Any = client
     key = dead_letter_stream or dead_letter_key(stream)
     letters = _letters(redis_, key, stream, reason, count)

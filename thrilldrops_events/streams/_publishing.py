@@ -19,14 +19,9 @@ from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import StreamBackpressureError, StreamConfigError, StreamDurabilityError
 from thrilldrops_events.streams._ops import Command
 from thrilldrops_events.streams._replies import text
+from thrilldrops_events.streams._whole import whole
 
 __all__ = ["LagWatch", "PublishOptions", "chunks", "new_ids", "options", "publish_commands"]
-
-
-def _whole(label: str, value: object, least: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < least:
-        raise StreamConfigError(f"{label} must be an integer >= {least}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -57,13 +52,13 @@ def options(*, maxlen: object = None, approximate: object = True, chunk_size: ob
     if lag_group is not None and (not isinstance(lag_group, str) or not lag_group):
         raise StreamConfigError("lag_group must be a non-empty string")
     return PublishOptions(
-        maxlen=None if maxlen is None else _whole("maxlen", maxlen, 0), approximate=bool(approximate),
-        chunk_size=_whole("chunk_size", chunk_size, 1),
-        replicas=None if replicas is None else _whole("replicas", replicas, 1),
-        replica_timeout_ms=_whole("replica_timeout_ms", replica_timeout_ms, 1),
-        max_lag=None if max_lag is None else _whole("max_lag", max_lag, 0),
+        maxlen=None if maxlen is None else whole("maxlen", maxlen, 0), approximate=bool(approximate),
+        chunk_size=whole("chunk_size", chunk_size, 1),
+        replicas=None if replicas is None else whole("replicas", replicas, 1),
+        replica_timeout_ms=whole("replica_timeout_ms", replica_timeout_ms, 1),
+        max_lag=None if max_lag is None else whole("max_lag", max_lag, 0),
         lag_group=lag_group if isinstance(lag_group, str) else None,
-        lag_check_s=_whole("lag_check_ms", lag_check_ms, 1) / 1000,
+        lag_check_s=whole("lag_check_ms", lag_check_ms, 1) / 1000,
         lag_timeout_s=_seconds(lag_timeout_s),
     )
 

@@ -5,13 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from thrilldrops_events.errors import StreamConfigError
+from thrilldrops_events.streams._whole import whole
 
 __all__ = ["RetryPolicy"]
-
-
-def _whole(label: str, value: object, least: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < least:
-        raise StreamConfigError(f"{label} must be an integer >= {least}")
 
 
 @dataclass(frozen=True)
@@ -49,9 +45,9 @@ class RetryPolicy:
     give_up_on: tuple[type[BaseException], ...] = field(default=())
 
     def __post_init__(self) -> None:
-        _whole("first_delay_ms", self.first_delay_ms, 0)
+        whole("first_delay_ms", self.first_delay_ms, 0)
         if self.max_delay_ms is not None:
-            _whole("max_delay_ms", self.max_delay_ms, self.first_delay_ms)
+            whole("max_delay_ms", self.max_delay_ms, self.first_delay_ms)
         multiplier = self.multiplier
         if isinstance(multiplier, bool) or not isinstance(multiplier, (int, float)) or not 1 <= multiplier <= 1000:
             raise StreamConfigError("multiplier must be a number from 1 to 1000")

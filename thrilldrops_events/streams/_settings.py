@@ -14,6 +14,7 @@ from typing import Any, Literal
 from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams._keys import dead_letter_key
 from thrilldrops_events.streams._retry import RetryPolicy
+from thrilldrops_events.streams._whole import whole
 
 __all__ = ["HandlerMode", "Settings", "check_handler", "default_consumer_name", "make_settings"]
 
@@ -63,8 +64,8 @@ def _check_texts(**texts: str | None) -> None:
 
 def _check_numbers(**numbers: tuple[object, int]) -> None:
     for label, (value, least) in numbers.items():
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < least):
-            raise StreamConfigError(f"{label} must be an integer >= {least}")
+        if value is not None:
+            whole(label, value, least)
 
 
 def _check_start(group_start_id: object) -> None:
