@@ -447,6 +447,19 @@ def test_impossible_settings_are_refused(redis_server: RedisServer) -> None:
     assert issubclass(StreamConfigError, ValueError)
 
 
+@pytest.mark.parametrize("option", ["claim_idle_ms", "dead_letter_maxlen", "block_ms", "batch_size", "max_deliveries"])
+def test_a_number_redis_cannot_read_is_refused_at_once(redis_server: RedisServer, option: str) -> None:
+    # Redis reads a signed 64-bit integer: a larger one was accepted, then refused by the server on every run
+    client = redis_server.client()
+    with pytest.raises(StreamConfigError, match=f"{option} must be at most 9223372036854775807"):
+        StreamConsumer(client, STREAM, GROUP, print, **{option: 2**63})
+    with pytest.raises(StreamConfigError, match="maxlen must be at most"):
+        publish_many(client, STREAM, [], maxlen=2**63)
+    with pytest.raises(StreamConfigError, match="first_delay_ms must be at most"):
+        RetryPolicy(first_delay_ms=2**63)
+    assert StreamConsumer(client, STREAM, GROUP, print, claim_idle_ms=2**63 - 1)
+
+
 @pytest.mark.parametrize("start", ["bogus", "-1", "1-", "*", ">", "+", "1.5", None, "18446744073709551616",
                                    "1-18446744073709551616"])
 def test_a_group_start_id_that_is_not_an_id_is_refused_at_once(redis_server: RedisServer, start: str) -> None:
