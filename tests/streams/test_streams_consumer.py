@@ -460,6 +460,18 @@ def test_a_number_redis_cannot_read_is_refused_at_once(redis_server: RedisServer
     assert StreamConsumer(client, STREAM, GROUP, print, claim_idle_ms=2**63 - 1)
 
 
+@pytest.mark.parametrize("stream", ["", b"events", None])
+def test_a_stream_name_a_consumer_refuses_is_refused_by_publish_too(redis_server: RedisServer, stream: Any) -> None:
+    client = redis_server.client()
+    with pytest.raises(StreamConfigError, match="stream must be a non-empty string"):
+        publish_many(client, stream, [])
+    with pytest.raises(StreamConfigError, match="stream must be a non-empty string"):
+        StreamConsumer(client, stream, GROUP, print)
+    with pytest.raises(StreamConfigError, match="group must be a non-empty string"):
+        StreamConsumer(client, STREAM, stream, print)
+    assert client.keys() == []
+
+
 @pytest.mark.parametrize("start", ["bogus", "-1", "1-", "*", ">", "+", "1.5", None, "18446744073709551616",
                                    "1-18446744073709551616"])
 def test_a_group_start_id_that_is_not_an_id_is_refused_at_once(redis_server: RedisServer, start: str) -> None:

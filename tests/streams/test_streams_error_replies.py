@@ -43,4 +43,4 @@ def test_a_round_trip_raises_an_error_reply_of_any_kind(error: RedisError) -> No
 @pytest.mark.parametrize("error", ERRORS)
 def test_a_publish_raises_an_error_reply_of_any_kind(error: RedisError) -> None:
     with pytest.raises(type(error)):
-        new_ids([b"1777852800000-0", error], options())
+        new_ids([b"1777852800000-0", error], options("s"))

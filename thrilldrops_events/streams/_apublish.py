@@ -45,7 +45,7 @@ async def publish_async(client: AsyncClient, stream: str, envelope: Envelope, *,
     Returns:
         The new entry's id.
     """
-    settings = options(maxlen=maxlen, approximate=approximate, replicas=replicas,
+    settings = options(stream, maxlen=maxlen, approximate=approximate, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms)
     check_client(client, _CLIENTS, _EXPECTED, "publish")
     return (await _send(client, stream, [encode(envelope)], settings))[0]
@@ -93,7 +93,7 @@ async def publish_many_async(client: AsyncClient, stream: str, envelopes: Iterab
     Returns:
         The new entries' ids in order, or their number with ``return_ids=False``.
     """
-    settings = options(maxlen=maxlen, approximate=approximate, chunk_size=chunk_size, replicas=replicas,
+    settings = options(stream, maxlen=maxlen, approximate=approximate, chunk_size=chunk_size, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms, max_lag=max_lag, lag_group=lag_group,
                        lag_check_ms=lag_check_ms, lag_timeout_s=lag_timeout_s)
     check_client(client, _CLIENTS, _EXPECTED, "publish_many")

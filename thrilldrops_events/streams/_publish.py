@@ -64,7 +64,7 @@ def publish(client: redis.Redis | RedisCluster, stream: str, envelope: Envelope,
         EventValidationError: If an event cannot be written as an entry: it is not an
             [Envelope][thrilldrops_events.Envelope], or see [encode][thrilldrops_events.codecs.redis.encode].
     """
-    settings = options(maxlen=maxlen, approximate=approximate, replicas=replicas,
+    settings = options(stream, maxlen=maxlen, approximate=approximate, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms)
     check_client(client, _CLIENTS, _EXPECTED, "publish_async")
     return _send(client, stream, [encode(envelope)], settings)[0]
@@ -141,7 +141,7 @@ def publish_many(client: redis.Redis | RedisCluster, stream: str, envelopes: Ite
         EventValidationError: If an event cannot be written as an entry: it is not an
             [Envelope][thrilldrops_events.Envelope], or see [encode][thrilldrops_events.codecs.redis.encode].
     """
-    settings = options(maxlen=maxlen, approximate=approximate, chunk_size=chunk_size, replicas=replicas,
+    settings = options(stream, maxlen=maxlen, approximate=approximate, chunk_size=chunk_size, replicas=replicas,
                        replica_timeout_ms=replica_timeout_ms, max_lag=max_lag, lag_group=lag_group,
                        lag_check_ms=lag_check_ms, lag_timeout_s=lag_timeout_s)
     check_client(client, _CLIENTS, _EXPECTED, "publish_many_async")

@@ -39,14 +39,16 @@ class PublishOptions:
     lag_timeout_s: float | None
 
 
-def options(*, maxlen: object = None, approximate: object = True, chunk_size: object = 1000, replicas: object = None,
-            replica_timeout_ms: object = 1000, max_lag: object = None, lag_group: object = None,
-            lag_check_ms: object = 100, lag_timeout_s: object = None) -> PublishOptions:
-    """Check the publishing options.
+def options(stream: object, *, maxlen: object = None, approximate: object = True, chunk_size: object = 1000,
+            replicas: object = None, replica_timeout_ms: object = 1000, max_lag: object = None,
+            lag_group: object = None, lag_check_ms: object = 100, lag_timeout_s: object = None) -> PublishOptions:
+    """Check the stream's name and the publishing options.
 
     Raises:
         StreamConfigError: If one is impossible.
     """
+    if not isinstance(stream, str) or not stream:  # as a consumer, which reads it, requires
+        raise StreamConfigError("stream must be a non-empty string")
     if (max_lag is None) != (lag_group is None):
         raise StreamConfigError("max_lag and lag_group go together: the lag of which group, up to how much")
     if lag_group is not None and (not isinstance(lag_group, str) or not lag_group):

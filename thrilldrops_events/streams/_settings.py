@@ -111,7 +111,8 @@ def make_settings(*, handler: object, context: object = False, batch: object = F
     if not callable(handler):
         raise StreamConfigError("handler must be callable")
     stream, group, consumer = given["stream"], given["group"], given["consumer"]
-    _check_texts(stream=stream, group=group, consumer=consumer, dead_letter_stream=given["dead_letter_stream"],
+    _check_texts(stream=stream or "", group=group or "")  # required: None is refused as an empty name is
+    _check_texts(consumer=consumer, dead_letter_stream=given["dead_letter_stream"],
                  group_start_id=given["group_start_id"])
     _check_numbers(max_deliveries=(given["max_deliveries"], 1), claim_idle_ms=(given["claim_idle_ms"], 1),
                    batch_size=(given["batch_size"], 1), block_ms=(given["block_ms"], 1),
