@@ -11,11 +11,11 @@ import redis
 from redis.cluster import RedisCluster
 
 from thrilldrops_events.errors import EventValidationError, StreamConfigError
+from thrilldrops_events.streams._checks import whole
 from thrilldrops_events.streams._front import group_info
 from thrilldrops_events.streams._keys import dead_letter_key
 from thrilldrops_events.streams._records import DeadLetter, GroupInfo, parse_dead_letter
 from thrilldrops_events.streams._replies import stream_missing, text
-from thrilldrops_events.streams._whole import whole
 
 __all__ = ["ConsumerInfo", "RedisError", "Replayed", "StreamInfo", "TrimResult", "connect", "replay_dead_letters",
            "stream_info", "trim"]

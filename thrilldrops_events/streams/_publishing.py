@@ -17,9 +17,9 @@ from redis.exceptions import RedisError
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import StreamBackpressureError, StreamConfigError, StreamDurabilityError
+from thrilldrops_events.streams._checks import whole
 from thrilldrops_events.streams._ops import Command
 from thrilldrops_events.streams._replies import text
-from thrilldrops_events.streams._whole import whole
 
 __all__ = ["LagWatch", "PublishOptions", "chunks", "new_ids", "options", "publish_commands"]
 

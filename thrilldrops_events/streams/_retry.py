@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from thrilldrops_events.errors import StreamConfigError
-from thrilldrops_events.streams._whole import whole
+from thrilldrops_events.streams._checks import whole
 
 __all__ = ["RetryPolicy"]
 

@@ -12,9 +12,9 @@ from itertools import count
 from typing import Any, Literal
 
 from thrilldrops_events.errors import StreamConfigError
+from thrilldrops_events.streams._checks import whole
 from thrilldrops_events.streams._keys import dead_letter_key
 from thrilldrops_events.streams._retry import RetryPolicy
-from thrilldrops_events.streams._whole import whole
 
 __all__ = ["HandlerMode", "Settings", "check_handler", "default_consumer_name", "make_settings"]
 

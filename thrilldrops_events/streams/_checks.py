@@ -1,4 +1,4 @@
-"""The check of a stream setting that is a whole number (a count, a length, milliseconds)."""
+"""The checks of stream settings given by a user: whole numbers (counts, lengths, milliseconds)."""
 
 from __future__ import annotations
 
