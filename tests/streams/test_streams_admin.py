@@ -293,3 +293,17 @@ def test_logging_names_the_group_that_held_a_trim_back(redis_server: RedisServer
     read_and_ack(client, "late", read=2, acked=0)
     assert trim(client, STREAM, maxlen=0).held_by == "late"
     assert "group 'late' still needs" in caplog.text
+
+
+@pytest.mark.parametrize("bad", ["", b"events", None])
+def test_a_stream_name_that_is_not_a_non_empty_string_is_refused(redis_server: RedisServer, bad: Any) -> None:
+    client = redis_server.client()
+    calls = [lambda: stream_info(client, bad), lambda: trim(client, bad, maxlen=1),
+             lambda: replay_dead_letters(client, bad)]
+    if bad is not None:  # None is the default dead-letter stream
+        calls += [lambda: stream_info(client, "s", dead_letter_stream=bad),
+                  lambda: replay_dead_letters(client, "s", dead_letter_stream=bad)]
+    for call in calls:
+        with pytest.raises(StreamConfigError, match="must be a non-empty string"):
+            call()
+    assert client.keys() == []

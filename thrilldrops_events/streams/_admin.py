@@ -11,7 +11,7 @@ import redis
 from redis.cluster import RedisCluster
 
 from thrilldrops_events.errors import EventValidationError, StreamConfigError
-from thrilldrops_events.streams._checks import whole
+from thrilldrops_events.streams._checks import nonempty, whole
 from thrilldrops_events.streams._front import group_info
 from thrilldrops_events.streams._keys import dead_letter_key
 from thrilldrops_events.streams._records import DeadLetter, GroupInfo, parse_dead_letter
@@ -27,6 +27,12 @@ logger = logging.getLogger("thrilldrops_events.streams")
 
 _PAGE = 1000
 EntryId = tuple[int, int]
+
+
+def _names(stream: object, dead_letter_stream: object) -> None:
+    nonempty("stream", stream)
+    if dead_letter_stream is not None:
+        nonempty("dead_letter_stream", dead_letter_stream)
 
 
 def _parse_id(value: object) -> EntryId:
@@ -97,7 +103,11 @@ def stream_info(client: redis.Redis | RedisCluster, stream: str, *,
 
     Returns:
         The figures; a stream that does not exist has length ``0`` and no groups.
+
+    Raises:
+        StreamConfigError: If a stream's name is not a non-empty string.
     """
+    _names(stream, dead_letter_stream)
     redis_: Any = client  # redis-py's replies are typed loosely
     dead_letters_key = dead_letter_stream or dead_letter_key(stream)
     dead_letters = int(redis_.xlen(dead_letters_key))
@@ -206,8 +216,10 @@ def trim(client: redis.Redis | RedisCluster, stream: str, *, maxlen: int | None 
         How many entries were deleted, below which id, and which group held the trim back.
 
     Raises:
-        StreamConfigError: Unless exactly one of ``maxlen`` (an integer >= 0) and ``minid`` (an entry id) is given.
+        StreamConfigError: Unless exactly one of ``maxlen`` (an integer >= 0) and ``minid`` (an entry id) is given,
+            or if ``stream`` is not a non-empty string.
     """
+    nonempty("stream", stream)
     if (maxlen is None) == (minid is None):
         raise StreamConfigError("give exactly one of maxlen and minid")
     if maxlen is not None:
@@ -284,7 +296,11 @@ def replay_dead_letters(client: redis.Redis | RedisCluster, stream: str, *, dead
 
     Returns:
         What was replayed (or would be), in order.
+
+    Raises:
+        StreamConfigError: If a stream's name is not a non-empty string, or ``count`` is not an integer >= 1.
     """
+    _names(stream, dead_letter_stream)
     if count is not None:
         whole("count", count, 1)
     redis_: Any = client

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from thrilldrops_events.codecs.redis import encode
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import StreamBackpressureError, StreamConfigError, StreamDurabilityError
-from thrilldrops_events.streams._checks import whole
+from thrilldrops_events.streams._checks import nonempty, whole
 from thrilldrops_events.streams._ops import Command
 from thrilldrops_events.streams._replies import text
 
@@ -47,12 +47,11 @@ def options(stream: object, *, maxlen: object = None, approximate: object = True
     Raises:
         StreamConfigError: If one is impossible.
     """
-    if not isinstance(stream, str) or not stream:  # as a consumer, which reads it, requires
-        raise StreamConfigError("stream must be a non-empty string")
+    nonempty("stream", stream)  # as a consumer, which reads it, requires
     if (max_lag is None) != (lag_group is None):
         raise StreamConfigError("max_lag and lag_group go together: the lag of which group, up to how much")
-    if lag_group is not None and (not isinstance(lag_group, str) or not lag_group):
-        raise StreamConfigError("lag_group must be a non-empty string")
+    if lag_group is not None:
+        nonempty("lag_group", lag_group)
     return PublishOptions(
         maxlen=None if maxlen is None else whole("maxlen", maxlen, 0), approximate=bool(approximate),
         chunk_size=whole("chunk_size", chunk_size, 1),

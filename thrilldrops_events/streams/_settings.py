@@ -12,7 +12,7 @@ from itertools import count
 from typing import Any, Literal
 
 from thrilldrops_events.errors import StreamConfigError
-from thrilldrops_events.streams._checks import whole
+from thrilldrops_events.streams._checks import nonempty, whole
 from thrilldrops_events.streams._keys import dead_letter_key
 from thrilldrops_events.streams._retry import RetryPolicy
 
@@ -58,8 +58,8 @@ class Settings:
 
 def _check_texts(**texts: str | None) -> None:
     for label, value in texts.items():
-        if value is not None and (not isinstance(value, str) or not value):
-            raise StreamConfigError(f"{label} must be a non-empty string")
+        if value is not None:
+            nonempty(label, value)
 
 
 def _check_numbers(**numbers: tuple[object, int]) -> None:
@@ -111,7 +111,8 @@ def make_settings(*, handler: object, context: object = False, batch: object = F
     if not callable(handler):
         raise StreamConfigError("handler must be callable")
     stream, group, consumer = given["stream"], given["group"], given["consumer"]
-    _check_texts(stream=stream or "", group=group or "")  # required: None is refused as an empty name is
+    nonempty("stream", stream)
+    nonempty("group", group)
     _check_texts(consumer=consumer, dead_letter_stream=given["dead_letter_stream"],
                  group_start_id=given["group_start_id"])
     _check_numbers(max_deliveries=(given["max_deliveries"], 1), claim_idle_ms=(given["claim_idle_ms"], 1),
