@@ -268,12 +268,24 @@ def _letters(redis_: Any, key: str, stream: str, reason: str | None, count: int 
                 logger.warning("dead-letter stream %r: entry %s is not a dead letter, left as it is (%s)", key,
                                text(entry_id), "; ".join(error.paths))
                 continue
-            if letter.stream == stream and reason in (None, letter.reason):
-                found.append(letter)
+            if letter.stream != stream or reason not in (None, letter.reason):
+                continue
+            if _repeats_a_field(letter):  # redis-py kept one value per name: the fields read are not the entry's
+                logger.warning("dead-letter stream %r: entry %s holds a field twice, left as it is (replay it by "
+                               "hand, from XRANGE's reply)", key, text(entry_id))
+                continue
+            found.append(letter)
         if len(page) < _PAGE:
             break
         start = "(" + text(page[-1][0])
     return found if count is None else found[:count]
+
+
+def _repeats_a_field(letter: DeadLetter) -> bool:
+    """Whether the entry a dead letter holds was refused for giving a field twice."""
+    problems = letter.error.get("problems") if isinstance(letter.error, Mapping) else None
+    return isinstance(problems, list) and any(
+        isinstance(problem, Mapping) and problem.get("kind") == "duplicate_field" for problem in problems)
 
 
 def replay_dead_letters(client: redis.Redis | RedisCluster, stream: str, *, dead_letter_stream: str | None = None,
