@@ -103,3 +103,23 @@ def test_a_copy_changed_without_validation_is_checked_by_reading_its_dict() -> N
     with pytest.raises(EventValidationError) as caught:
         parse_payload("Deposit", to_dict(changed))
     assert caught.value.problems[0].path == "amount"
+
+
+@pytest.mark.parametrize("money", ["numbers", "float", "decimal", None, 1])
+def test_a_money_format_that_is_not_one_of_the_two_is_refused(money: Any) -> None:
+    # it was written as strings, silently: a producer asking for "numbers" got strings
+    from thrilldrops_events import to_ndjson
+
+    envelope = smuggled()
+    for write in (lambda: to_json(envelope, money=money), lambda: stream_codec.encode(envelope, money=money),
+                  lambda: to_ndjson([], money=money)):
+        with pytest.raises(ValueError, match=f"money must be 'string' or 'number', not {money!r}"):
+            write()
+
+
+@pytest.mark.parametrize("money", ["strings", "number", None])
+def test_to_dict_refuses_a_money_format_that_is_not_one_of_its_two(money: Any) -> None:
+    from thrilldrops_events import to_dict
+
+    with pytest.raises(ValueError, match=f"money must be 'string' or 'decimal', not {money!r}"):
+        to_dict(smuggled(), money=money)

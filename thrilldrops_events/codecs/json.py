@@ -209,9 +209,18 @@ def to_dict(obj: Envelope | EventPayload, *, money: Literal["string", "decimal"]
         obj: An envelope or a payload.
         money: ``"string"`` writes money as decimal strings (JSON-ready); ``"decimal"`` keeps ``Decimal``.
             Unknown fields keep the values they were read with.
+
+    Raises:
+        ValueError: If ``money`` is neither.
     """
+    if money == "string":
+        strings = True
+    elif money == "decimal":
+        strings = False
+    else:
+        raise ValueError(f"money must be 'string' or 'decimal', not {money!r}")
     data = obj.model_dump(mode="python", context=WIRE_CONTEXT)
-    converted: dict[str, Any] = plain(data, money == "string", 0)
+    converted: dict[str, Any] = plain(data, strings, 0)
     return converted
 
 
@@ -223,6 +232,7 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
         money: ``"string"`` (default) writes ``"25.00"``; ``"number"`` writes ``25.00``. Both are exact.
 
     Raises:
+        ValueError: If ``money`` is neither.
         EventValidationError: Only for a model built or changed without validation (``model_construct``,
             ``model_copy(update=...)``) that holds a value JSON cannot hold (a lone surrogate, an object of
             another type...). Other values such a model holds are written as they are, even one no reader
@@ -230,6 +240,8 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
     """
     payload = obj.payload if isinstance(obj, Envelope) else obj
     number = money == "number"
+    if not number and money != "string":
+        raise _bad_money(money)
     if not obj.__pydantic_extra__ and not payload.__pydantic_extra__:
         try:  # msgspec writes the fields' values (see _fast_writer)
             return encode_fields(obj, payload, number)
@@ -240,12 +252,18 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
     if written is not None:
         return written
     out: list[str] = []
-    write(to_dict(obj, money="decimal"), money == "number", out)
+    write(to_dict(obj, money="decimal"), number, out)
     return "".join(out).encode()
+
+
+def _bad_money(money: object) -> ValueError:
+    return ValueError(f"money must be 'string' or 'number', not {money!r}")
 
 
 def encode_lines(objs: Iterable[Envelope | EventPayload], *, money: MoneyFormat = "string") -> bytes:
     """Write many envelopes or payloads as NDJSON: one compact JSON document per line."""
+    if money != "string" and money != "number":
+        raise _bad_money(money)
     return b"".join(encode(obj, money=money) + b"\n" for obj in objs)
 
 

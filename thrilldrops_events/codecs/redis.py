@@ -119,6 +119,7 @@ def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, st
     Raises:
         EventValidationError: If ``envelope`` is not an [Envelope][thrilldrops_events.Envelope], or an unknown
             envelope field uses a name the layout reserves, or holds a value that cannot be written as JSON.
+        ValueError: If ``money`` is neither ``"string"`` nor ``"number"``.
     """
     if not isinstance(envelope, Envelope):
         raise single("", f"expected an Envelope, not {type(envelope).__name__}", "not_an_envelope")
