@@ -123,3 +123,14 @@ def test_to_dict_refuses_a_money_format_that_is_not_one_of_its_two(money: Any) -
 
     with pytest.raises(ValueError, match=f"money must be 'string' or 'decimal', not {money!r}"):
         to_dict(smuggled(), money=money)
+
+
+@pytest.mark.parametrize("junk", [None, "x", {"operator_id": "o"}, 3])
+def test_writing_something_that_is_not_a_model_is_an_event_validation_error(junk: Any) -> None:
+    from thrilldrops_events import dedup_key, to_dict, to_ndjson
+
+    for write in (lambda: to_json(junk), lambda: to_dict(junk), lambda: to_ndjson([smuggled(), junk]),
+                  lambda: dedup_key(junk)):
+        with pytest.raises(EventValidationError, match=f"expected an Envelope.*, not {type(junk).__name__}") as error:
+            write()
+        assert [problem.kind for problem in error.value.problems] == ["not_an_envelope"]

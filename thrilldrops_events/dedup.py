@@ -20,6 +20,7 @@ from enum import Enum
 
 from thrilldrops_events._fields import payload_fields
 from thrilldrops_events._numbers import MAX_NUMBER_DIGITS
+from thrilldrops_events._problems import single
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import Transaction
 
@@ -83,7 +84,12 @@ def dedup_key(envelope: Envelope) -> str:
         '["Deposit","op-1","brand-7","p-42",1777852800,"visa","EUR","25",null]'
 
     Hash it (``hashlib.sha256(key.encode()).hexdigest()``) if you need a fixed length.
+
+    Raises:
+        EventValidationError: If ``envelope`` is not an [Envelope][thrilldrops_events.Envelope].
     """
+    if not isinstance(envelope, Envelope):
+        raise single("", f"expected an Envelope, not {type(envelope).__name__}", "not_an_envelope")
     payload = envelope.payload
     name = payload.event_type.value
     names = KEY_FIELDS.get(name) or _every_field(name)

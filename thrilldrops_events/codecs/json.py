@@ -219,6 +219,8 @@ def to_dict(obj: Envelope | EventPayload, *, money: Literal["string", "decimal"]
         strings = False
     else:
         raise ValueError(f"money must be 'string' or 'decimal', not {money!r}")
+    if not isinstance(obj, (Envelope, EventPayload)):
+        raise _not_a_model(obj)
     data = obj.model_dump(mode="python", context=WIRE_CONTEXT)
     converted: dict[str, Any] = plain(data, strings, 0)
     return converted
@@ -238,7 +240,13 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
             another type...). Other values such a model holds are written as they are, even one no reader
             accepts (a NaN amount): check such a model with ``parse_event(to_dict(model))``.
     """
-    payload = obj.payload if isinstance(obj, Envelope) else obj
+    payload: EventPayload
+    if isinstance(obj, Envelope):
+        payload = obj.payload
+    elif isinstance(obj, EventPayload):
+        payload = obj
+    else:
+        raise _not_a_model(obj)
     number = money == "number"
     if not number and money != "string":
         raise _bad_money(money)
@@ -254,6 +262,10 @@ def encode(obj: Envelope | EventPayload, *, money: MoneyFormat = "string") -> by
     out: list[str] = []
     write(to_dict(obj, money="decimal"), number, out)
     return "".join(out).encode()
+
+
+def _not_a_model(obj: object) -> EventValidationError:
+    return single("", f"expected an Envelope or a payload model, not {type(obj).__name__}", "not_an_envelope")
 
 
 def _bad_money(money: object) -> ValueError:
