@@ -338,3 +338,10 @@ def test_attribute_and_payload_problems_are_reported_together() -> None:
     with pytest.raises(EventValidationError) as error:
         ce.from_cloudevent(event)
     assert _problems(error) == {"source": "source_syntax", "data.amount": "money_syntax"}
+
+
+@pytest.mark.parametrize("junk", [[], None, 3, {"specversion": "1.0"}])
+def test_decode_of_something_that_is_not_json_text_says_so(junk: Any) -> None:
+    with pytest.raises(EventValidationError, match=f"JSON text \\(bytes or str\\), not {type(junk).__name__}") as error:
+        ce.decode(junk)
+    assert _problems(error) == {"": "not_an_object"}

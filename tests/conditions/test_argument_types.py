@@ -63,3 +63,23 @@ def test_a_timestamp_beyond_the_calendar_returned_by_a_function_is_an_evaluation
     assert "9999-12-31T23:59:59Z" in str(explanation)
     with pytest.raises(ConditionEvaluationError, match="function far returned a timestamp after 9999-12-31"):
         campaigns.explain("far", ENVELOPE)
+
+
+@pytest.mark.parametrize("junk", [None, "amount > 1", 3])
+def test_the_lower_level_functions_name_a_checked_condition_of_the_wrong_type(junk: Any) -> None:
+    from thrilldrops_events.conditions import (
+        CompiledCondition,
+        compile_checked,
+        evaluate_node,
+        evaluate_reference,
+        to_text,
+    )
+    from thrilldrops_events.conditions.closures import evaluate_closure
+
+    deposit = compile_condition("amount > 1", "Deposit")
+    for call in (lambda: CompiledCondition(junk), lambda: compile_checked(junk), lambda: evaluate_reference(junk, None),
+                 lambda: evaluate_closure(junk, None), lambda: evaluate_node(junk, deposit.node, None)):
+        with pytest.raises(TypeError, match=f"checked must be a CheckedCondition .*, not {type(junk).__name__}"):
+            call()
+    with pytest.raises(TypeError, match=f"node must be a condition tree .*, not {type(junk).__name__}"):
+        to_text(junk)

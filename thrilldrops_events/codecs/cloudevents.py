@@ -227,6 +227,9 @@ def decode(raw: bytes | bytearray | memoryview | str, *, strict: bool = False) -
         EventValidationError: With every problem found, each at the attribute it concerns (``type``,
             ``source``, ``time``, ``data.amount``...).
     """
+    if not isinstance(raw, (bytes, bytearray, memoryview, str)):
+        raise _problem("", f"a CloudEvent is read from JSON text (bytes or str), not {type(raw).__name__}; "
+                       "from_cloudevent reads a dict", "not_an_object")
     document = loads_exact(raw)
     if not isinstance(document, dict):
         raise _problem("", "a CloudEvent must be a JSON object", "not_an_object")

@@ -20,6 +20,18 @@ def wrong_type(name: str, expected: str, value: object, *, held: bool = False) -
     return TypeError(f"{name} must be {expected}, not {holding}{type(value).__name__}")
 
 
+def check_checked(checked: object) -> None:
+    """Refuse what is not a ``CheckedCondition`` where one is needed.
+
+    Raises:
+        TypeError: Naming the argument ``checked``.
+    """
+    from thrilldrops_events.conditions.checked import CheckedCondition
+
+    if not isinstance(checked, CheckedCondition):
+        raise wrong_type("checked", "a CheckedCondition (from check_condition)", checked)
+
+
 def check_options(functions: object, context: object, limits: object) -> None:
     """Check the types of the options of compiling.
 

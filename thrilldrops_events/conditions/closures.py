@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions._options import check_checked
 from thrilldrops_events.conditions._walk import fold
 from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.functions import BUILTINS, FunctionSpec
@@ -280,7 +281,9 @@ def evaluate_closure(checked: CheckedCondition, event: Any, ctx: Mapping[str, An
 
     Raises:
         ConditionEvaluationError: If the event or the context does not fit the condition.
+        TypeError: If ``checked`` is not a checked condition.
     """
+    check_checked(checked)
     payload, envelope = unwrap(event, checked.event_type, checked.needs_envelope)
     names = checked.context_names
     values = dict(zip(names, read_context(ctx, names, checked.context), strict=True))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from thrilldrops_events.conditions._checked_text import check_text
-from thrilldrops_events.conditions._options import check_options
+from thrilldrops_events.conditions._options import check_checked, check_options
 from thrilldrops_events.conditions.checker import CheckedCondition, check_condition
 from thrilldrops_events.conditions.compiler import compile_function
 from thrilldrops_events.conditions.functions import FunctionRegistry
@@ -46,6 +46,7 @@ class CompiledCondition:
 
     def __new__(cls, checked: CheckedCondition) -> CompiledCondition:
         """Compile a checked condition ([compile_condition][thrilldrops_events.compile_condition] is the usual way)."""
+        check_checked(checked)
         function, source = compile_function(checked)
         # Each compiled condition gets its own subclass whose __call__ *is* the generated function,
         # so that calling a condition costs no wrapper frame between the caller and the generated code.

@@ -22,5 +22,11 @@ def precedence(node: Node) -> int:
 
 
 def to_text(node: Node) -> str:
-    """The canonical text of a condition tree (or of any node in one)."""
+    """The canonical text of a condition tree (or of any node in one).
+
+    Raises:
+        TypeError: If ``node`` is not a node of a condition tree.
+    """
+    if not isinstance(node, Node):
+        raise TypeError(f"node must be a condition tree (a Node), not {type(node).__name__}")
     return node.text

@@ -26,6 +26,7 @@ from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions._options import check_checked
 from thrilldrops_events.conditions._walk import trampoline
 from thrilldrops_events.conditions.checker import CheckedCondition
 from thrilldrops_events.conditions.nodes import Node
@@ -184,6 +185,7 @@ def evaluate_reference(
 
     Raises:
         ConditionEvaluationError: If the event or the context does not fit the condition.
+        TypeError: If ``checked`` is not a checked condition.
 
     Examples:
         >>> from thrilldrops_events import Deposit, compile_condition
@@ -202,6 +204,7 @@ def evaluate_reference(
         amount >= 30 -> False
         amount >= 30 and currency == "EUR" -> False
     """
+    check_checked(checked)
     result = trampoline(_evaluator(checked, event, ctx, trace).run(checked.node))
     if type(result) is not bool:  # pragma: no cover - the checker guarantees a boolean
         raise TypeError(f"condition evaluated to {type(result).__name__}, not bool")
@@ -232,6 +235,7 @@ def evaluate_node(
     Raises:
         ConditionEvaluationError: If the event or the context does not fit the condition.
         KeyError: If ``node`` is not part of the condition.
+        TypeError: If ``checked`` is not a checked condition.
 
     Examples:
         >>> from thrilldrops_events import Deposit, compile_condition
@@ -242,5 +246,6 @@ def evaluate_node(
         >>> evaluate_node(checked, skipped, deposit)
         True
     """
+    check_checked(checked)
     checked.type_of(node)  # a node of another tree has no type here: KeyError
     return trampoline(_evaluator(checked, event, ctx, trace).run(node))
