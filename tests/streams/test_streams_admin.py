@@ -20,6 +20,7 @@ from thrilldrops_events.streams import (
     StreamConfigError,
     StreamConsumer,
     TrimResult,
+    dead_letter_key,
     parse_dead_letter,
     publish_many,
     replay_dead_letters,
@@ -307,3 +308,24 @@ def test_a_stream_name_that_is_not_a_non_empty_string_is_refused(redis_server: R
         with pytest.raises(StreamConfigError, match="must be a non-empty string"):
             call()
     assert client.keys() == []
+
+
+@pytest.mark.parametrize("client", [None, "redis://localhost", object()])
+def test_a_client_that_is_not_a_blocking_redis_client_is_refused(client: Any) -> None:
+    for call in (lambda: stream_info(client, "s"), lambda: trim(client, "s", maxlen=1),
+                 lambda: replay_dead_letters(client, "s")):
+        with pytest.raises(StreamConfigError, match=r"client must be a redis\.Redis or a redis\.cluster\.RedisCluster"):
+            call()
+
+
+def test_an_asyncio_client_is_pointed_at_a_blocking_one() -> None:
+    import redis.asyncio
+
+    with pytest.raises(StreamConfigError, match="use a blocking client"):
+        stream_info(redis.asyncio.Redis(), "s")
+
+
+@pytest.mark.parametrize("stream", [None, "", b"s"])
+def test_dead_letter_key_of_a_name_that_is_not_a_non_empty_string(stream: Any) -> None:
+    with pytest.raises(StreamConfigError, match="stream must be a non-empty string"):
+        dead_letter_key(stream)

@@ -14,6 +14,7 @@ from thrilldrops_events.errors import EventValidationError, StreamConfigError
 from thrilldrops_events.streams._checks import nonempty, whole
 from thrilldrops_events.streams._front import group_info
 from thrilldrops_events.streams._keys import dead_letter_key
+from thrilldrops_events.streams._link import check_client
 from thrilldrops_events.streams._records import DeadLetter, GroupInfo, parse_dead_letter
 from thrilldrops_events.streams._replies import stream_missing, text
 
@@ -29,7 +30,10 @@ _PAGE = 1000
 EntryId = tuple[int, int]
 
 
-def _names(stream: object, dead_letter_stream: object) -> None:
+def _names(client: object, stream: object, dead_letter_stream: object) -> None:
+    """Check a stream function's client and names."""
+    check_client(client, (redis.Redis, RedisCluster), "a redis.Redis or a redis.cluster.RedisCluster",
+                 "a blocking client (stream_info, trim and replay_dead_letters have no asyncio twin)")
     nonempty("stream", stream)
     if dead_letter_stream is not None:
         nonempty("dead_letter_stream", dead_letter_stream)
@@ -105,9 +109,9 @@ def stream_info(client: redis.Redis | RedisCluster, stream: str, *,
         The figures; a stream that does not exist has length ``0`` and no groups.
 
     Raises:
-        StreamConfigError: If a stream's name is not a non-empty string.
+        StreamConfigError: If a stream's name is not a non-empty string, or ``client`` not a blocking redis-py client.
     """
-    _names(stream, dead_letter_stream)
+    _names(client, stream, dead_letter_stream)
     redis_: Any = client  # redis-py's replies are typed loosely
     dead_letters_key = dead_letter_stream or dead_letter_key(stream)
     dead_letters = int(redis_.xlen(dead_letters_key))
@@ -217,9 +221,9 @@ def trim(client: redis.Redis | RedisCluster, stream: str, *, maxlen: int | None 
 
     Raises:
         StreamConfigError: Unless exactly one of ``maxlen`` (an integer >= 0) and ``minid`` (an entry id) is given,
-            or if ``stream`` is not a non-empty string.
+            or if ``stream`` is not a non-empty string, or ``client`` not a blocking redis-py client.
     """
-    nonempty("stream", stream)
+    _names(client, stream, None)
     if (maxlen is None) == (minid is None):
         raise StreamConfigError("give exactly one of maxlen and minid")
     if maxlen is not None:
@@ -310,9 +314,10 @@ def replay_dead_letters(client: redis.Redis | RedisCluster, stream: str, *, dead
         What was replayed (or would be), in order.
 
     Raises:
-        StreamConfigError: If a stream's name is not a non-empty string, or ``count`` is not an integer >= 1.
+        StreamConfigError: If a stream's name is not a non-empty string, ``count`` not an integer >= 1, or
+            ``client`` not a blocking redis-py client.
     """
-    _names(stream, dead_letter_stream)
+    _names(client, stream, dead_letter_stream)
     if count is not None:
         whole("count", count, 1)
     redis_: Any = client

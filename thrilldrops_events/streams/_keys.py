@@ -9,6 +9,7 @@ if not empty) or else by the whole key. A key derived as ``{<stream>}:dead-lette
 from __future__ import annotations
 
 from thrilldrops_events.errors import StreamConfigError
+from thrilldrops_events.streams._checks import nonempty
 
 __all__ = ["dead_letter_key", "hash_tag"]
 
@@ -33,13 +34,14 @@ def dead_letter_key(stream: str) -> str:
     """The default dead-letter stream of ``stream``, on the same hash slot.
 
     Raises:
-        StreamConfigError: If the stream's name holds a ``}`` but no hash tag: no derived name could
-            share its slot, so the dead-letter stream must be named explicitly.
+        StreamConfigError: If the stream's name is not a non-empty string, or holds a ``}`` but no hash
+            tag: no derived name could share its slot, so the dead-letter stream must be named explicitly.
 
     Examples:
         >>> dead_letter_key("td-events"), dead_letter_key("casino:{brand-7}:events")
         ('{td-events}:dead-letter', 'casino:{brand-7}:events:dead-letter')
     """
+    nonempty("stream", stream)
     if hash_tag(stream) is not None:
         return f"{stream}:dead-letter"
     if "}" in stream:
