@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 
 from thrilldrops_events import EventType
@@ -56,6 +57,7 @@ def test_the_parser_makes_nodes_children_first_without_list_items(tree: n.Node) 
     assert [id(item) for item in order] == [id(item) for item in reversed(parents_first(node))]
 
 
+@pytest.mark.heavy  # long fuzzing (or load): CI runs it once, on the newest Python
 @settings(max_examples=300)
 @given(texts(), small_limits)
 def test_parsing_in_order_gives_the_tree_or_error_parsing_with_spans_gives(text: str, limit: Limits | None) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
@@ -80,6 +81,7 @@ def outcome(check: Any, node: Any, event_type: Any, **options: Any) -> tuple[Any
             checked.needs_envelope, checked.limits)
 
 
+@pytest.mark.heavy  # long fuzzing against the previous implementation: once, on the newest Python
 @settings(max_examples=300)
 @given(checked_texts(), limits, st.booleans())
 @example(("not event.timestamp == abs()", EventType.PLAYER_LOGIN), None, False)  # a call without arguments

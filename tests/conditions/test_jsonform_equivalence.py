@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +76,7 @@ def outcome(read: Any, document: Any, limits: Limits | None) -> tuple[Any, ...]:
     return ("tree", node, node.text, [type(item) for item in walk], [paths.get(id(item)) for item in walk])
 
 
+@pytest.mark.heavy  # long fuzzing against the previous implementation: once, on the newest Python
 @settings(max_examples=300)
 @given(documents(), small_limits)
 def test_reader_gives_what_the_previous_reader_gave(document: Any, limits: Limits | None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -103,6 +104,7 @@ small_limits = st.one_of(
 )
 
 
+@pytest.mark.heavy  # long fuzzing against the previous implementation: once, on the newest Python
 @settings(max_examples=300)
 @given(texts(), small_limits)
 @example('a == "x" and b in ["x", "y", "x"] and c in [1, 1.0, 1e2, -0, 2] or f("x", "x")', None)
@@ -124,6 +126,7 @@ def test_parser_agrees_on_noise(text: str, limits: Limits | None) -> None:
     assert_same(text, limits)
 
 
+@pytest.mark.heavy  # long fuzzing against the previous implementation: once, on the newest Python
 @given(texts())
 def test_tokenize_gives_the_previous_tokens(text: str) -> None:
     limits = Limits()

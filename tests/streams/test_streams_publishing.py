@@ -48,6 +48,7 @@ def test_chunks_are_sent_while_the_events_are_still_being_made(redis_server: Red
         e.player_id for e in make_events(1000)]
 
 
+@pytest.mark.heavy  # long fuzzing (or load): CI runs it once, on the newest Python
 def test_a_generator_is_published_in_bounded_memory(redis_server: RedisServer) -> None:
     client = redis_server.client()
     template = make_event(2)
