@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.limits import Limits
 
@@ -26,8 +27,6 @@ def check_checked(checked: object) -> None:
     Raises:
         TypeError: Naming the argument ``checked``.
     """
-    from thrilldrops_events.conditions.checked import CheckedCondition
-
     if not isinstance(checked, CheckedCondition):
         raise wrong_type("checked", "a CheckedCondition (from check_condition)", checked)
 
