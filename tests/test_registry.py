@@ -131,6 +131,7 @@ def _with_a_tenth_event(root: Path) -> Path:
     return copy
 
 
+@pytest.mark.heavy  # run once in CI, on the newest Python: nothing in it depends on the version
 def test_a_tenth_event_type_needs_one_member_and_one_model(tmp_path: Path) -> None:
     copy = _with_a_tenth_event(tmp_path)
     changed = [

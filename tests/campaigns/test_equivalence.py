@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -115,6 +116,7 @@ def test_match_equals_the_naive_loop_after_batches_and_reloads(world: World, dat
     _check(campaigns, world, data)
 
 
+@pytest.mark.heavy  # run once in CI, on the newest Python: nothing in it depends on the version
 @settings(max_examples=100)
 @given(scaled_worlds(), st.data())
 def test_match_equals_the_naive_loop_on_scaled_comparisons(world: World, data: st.DataObject) -> None:
@@ -135,6 +137,7 @@ def test_match_equals_the_naive_loop_on_larger_sets(world: World, data: st.DataO
         assert _outcome(campaigns.match, envelope, ctx) == _outcome(campaigns.match_naive, envelope, ctx)
 
 
+@pytest.mark.heavy  # run once in CI, on the newest Python: nothing in it depends on the version
 @settings(max_examples=25, deadline=None)
 @given(dense_worlds(), st.data())
 def test_match_equals_the_naive_loop_while_the_index_reorganises(world: World, data: st.DataObject) -> None:

@@ -34,6 +34,7 @@ def _node_can_be_hidden() -> None:
         pytest.skip("node sits beside the interpreter; cannot hide it")
 
 
+@pytest.mark.heavy  # run once in CI, on the newest Python: nothing in it depends on the version
 def test_without_node_the_tests_skip_with_an_install_hint() -> None:
     result = _run_without_node(require=False)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -41,6 +42,7 @@ def test_without_node_the_tests_skip_with_an_install_hint() -> None:
     assert "npm ci" in result.stdout and "node is not on PATH" in result.stdout
 
 
+@pytest.mark.heavy  # run once in CI, on the newest Python: nothing in it depends on the version
 def test_without_node_the_tests_fail_when_required() -> None:
     result = _run_without_node(require=True)
     assert result.returncode != 0

@@ -72,6 +72,7 @@ def run_stream_test_without_redis_server(require: bool) -> subprocess.CompletedP
                           cwd=Path(__file__).parents[2])
 
 
+@pytest.mark.heavy  # run once in CI, on the newest Python: nothing in it depends on the version
 def test_without_redis_server_the_stream_tests_skip_with_an_install_hint() -> None:
     if shutil.which("redis-server", path=str(Path(sys.executable).parent)):
         pytest.skip("redis-server sits beside the interpreter; cannot hide it")
@@ -81,6 +82,7 @@ def test_without_redis_server_the_stream_tests_skip_with_an_install_hint() -> No
     assert "apt-get install redis-server" in result.stdout
 
 
+@pytest.mark.heavy  # run once in CI, on the newest Python: nothing in it depends on the version
 def test_without_redis_server_the_stream_tests_fail_when_required() -> None:
     if shutil.which("redis-server", path=str(Path(sys.executable).parent)):
         pytest.skip("redis-server sits beside the interpreter; cannot hide it")
