@@ -21,9 +21,11 @@ from thrilldrops_events.testing import (
     conditions,
     context_values,
     envelopes,
+    invalid_envelopes,
     json_values,
     money,
     payloads,
+    wire_envelopes,
 )
 
 HOOK = "thrilldrops_events._hypothesis:_hypothesis_setup_hook"
@@ -127,3 +129,27 @@ def test_money_refuses_bad_arguments(arguments: dict[str, Any], message: str) ->
 def test_strategies_refuse_bad_arguments(make: Any, message: str) -> None:
     with pytest.raises(InvalidArgument, match=re.escape(message)):
         make()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda value: payloads(value),
+        lambda value: envelopes(value),
+        lambda value: wire_envelopes(value),
+        lambda value: invalid_envelopes(value),
+        lambda value: conditions(value),
+    ],
+)
+@pytest.mark.parametrize("value", ["deposit", "Deposits", 5, [], EventType])
+def test_strategies_refuse_an_unknown_event_type_when_called(make: Any, value: Any) -> None:
+    with pytest.raises(InvalidArgument, match=re.escape(f"event_type={value!r} must be an EventType or its name")):
+        make(value)
+
+
+@pytest.mark.parametrize("declared", ["nope", "number??", 5])
+def test_context_strategies_refuse_an_unknown_type_when_called(declared: Any) -> None:
+    with pytest.raises(InvalidArgument, match="context must be a dict of names to types"):
+        context_values({"vip": declared})
+    with pytest.raises(InvalidArgument, match="context must be a dict of names to types"):
+        conditions("Deposit", context={"vip": declared})

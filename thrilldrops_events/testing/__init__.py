@@ -30,7 +30,7 @@ from thrilldrops_events._fields import ENVELOPE_FIELDS, KIND_CONSTRAINTS, FieldK
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload
-from thrilldrops_events.testing._arguments import check_bool
+from thrilldrops_events.testing._arguments import check_bool, check_event_type
 from thrilldrops_events.testing._conditions import condition_trees, conditions, context_values
 from thrilldrops_events.testing._values import field_values, json_values, money
 from thrilldrops_events.testing._values import identifiers as identifiers
@@ -65,11 +65,15 @@ def payloads(
     Args:
         event_type: Restrict to this type; ``None`` draws from every event type.
         unknown_fields: Also add fields the contract does not know (kept in lenient mode).
+
+    Raises:
+        hypothesis.errors.InvalidArgument: If ``event_type`` is not an ``EventType`` or one of their names, or
+            ``unknown_fields`` is not a bool.
     """
     check_bool("unknown_fields", unknown_fields)
     if event_type is None:
         return st.one_of([payloads(e, unknown_fields=unknown_fields) for e in EventType])
-    kind = EventType(event_type)
+    kind = check_event_type("event_type", event_type)
     model = PAYLOAD_MODELS[kind]
     specs = payload_fields(kind)
     fields = st.fixed_dictionaries({spec.name: field_values(spec) for spec in specs})
@@ -83,6 +87,8 @@ def envelopes(
 ) -> st.SearchStrategy[Envelope]:
     """Valid envelopes around ``payloads``."""
     check_bool("unknown_fields", unknown_fields)
+    if event_type is not None:
+        check_event_type("event_type", event_type)
     header = st.fixed_dictionaries({spec.name: field_values(spec) for spec in ENVELOPE_FIELDS})
     extra = _unknown_fields({s.name for s in ENVELOPE_FIELDS} | {"event_type"}) if unknown_fields else st.just({})
     body = payloads(event_type, unknown_fields=unknown_fields)
@@ -144,12 +150,17 @@ def _out_of_bounds(kind: FieldKind) -> list[Any]:
     return found
 
 
-@st.composite
-def invalid_envelopes(draw: st.DrawFn, event_type: EventType | str | None = None) -> InvalidEvent:
+def invalid_envelopes(event_type: EventType | str | None = None) -> st.SearchStrategy[InvalidEvent]:
     """Wire envelopes with exactly one field broken (a wrong value, a null where none is allowed, or absent)."""
+    return _broken(envelopes(event_type))
+
+
+@st.composite
+def _broken(draw: st.DrawFn, valid: st.SearchStrategy[Envelope]) -> InvalidEvent:
+    """One of ``valid``'s envelopes in its wire form, with exactly one field broken."""
     from thrilldrops_events.codecs.json import to_dict
 
-    envelope = draw(envelopes(event_type))
+    envelope = draw(valid)
     data = to_dict(envelope)
     variant = envelope.event_type.value
     targets: list[tuple[dict[str, Any], FieldSpec, str]] = [(data, spec, spec.name) for spec in ENVELOPE_FIELDS]

@@ -6,7 +6,9 @@ from typing import Any
 
 from hypothesis.errors import InvalidArgument
 
-__all__ = ["check_bool", "check_context", "check_int"]
+from thrilldrops_events.enums import EventType
+
+__all__ = ["check_bool", "check_context", "check_event_type", "check_int"]
 
 
 def check_bool(name: str, value: Any) -> None:
@@ -25,7 +27,25 @@ def check_int(name: str, value: Any, lowest: int, highest: int | None = None) ->
         raise InvalidArgument(f"{name}={value!r} must be at least {lowest}")
 
 
+def check_event_type(name: str, value: Any) -> EventType:
+    """Refuse anything but an ``EventType`` or its exact wire name; return the member."""
+    if isinstance(value, EventType):
+        return value
+    names = [member.value for member in EventType]
+    if isinstance(value, str) and value in names:
+        return EventType(value)
+    raise InvalidArgument(f"{name}={value!r} must be an EventType or its name: one of {', '.join(names)}")
+
+
 def check_context(name: str, value: Any) -> None:
-    """Refuse anything but a dict of names to declared types (both strings)."""
+    """Refuse anything but a dict of names to declared types (both strings), each a type conditions know."""
+    from thrilldrops_events.conditions.valuetypes import parse_type
+    from thrilldrops_events.errors import ConditionError
+
     if not isinstance(value, dict) or not all(type(k) is str and type(v) is str for k, v in value.items()):
         raise InvalidArgument(f"{name} must be a dict of names to types ({{'vip': 'bool'}}), not {value!r}")
+    for declared in value.values():
+        try:
+            parse_type(declared)
+        except ConditionError as error:
+            raise InvalidArgument(f"{name} must be a dict of names to types ({{'vip': 'bool'}}): {error}") from None

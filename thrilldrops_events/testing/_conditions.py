@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
 from thrilldrops_events.enums import ChannelType, EventType
-from thrilldrops_events.testing._arguments import check_context, check_int
+from thrilldrops_events.testing._arguments import check_context, check_event_type, check_int
 from thrilldrops_events.testing._values import money
 
 __all__ = ["condition_trees", "conditions", "context_values"]
@@ -211,10 +211,11 @@ def conditions(
         context: Declared context values (``{"vip": "number?"}``) that conditions may read.
         max_depth: How deeply operators nest, roughly.
     """
+    kind = check_event_type("event_type", event_type)
     if context is not None:
         check_context("context", context)
     check_int("max_depth", max_depth, 0)
-    scope = _scope(event_type, context)
+    scope = _scope(kind, context)
     return _boolean(scope, max_depth)
 
 
