@@ -11,16 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import find, given
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from thrilldrops_events import Envelope, EventType, parse_event, to_json
+from thrilldrops_events import Envelope, EventType, PlayerLogin, parse_event, to_json
+from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
 from thrilldrops_events.testing import (
     condition_trees,
     conditions,
     context_values,
     envelopes,
+    field_values,
     invalid_envelopes,
     json_values,
     money,
@@ -153,3 +155,22 @@ def test_context_strategies_refuse_an_unknown_type_when_called(declared: Any) ->
         context_values({"vip": declared})
     with pytest.raises(InvalidArgument, match="context must be a dict of names to types"):
         conditions("Deposit", context={"vip": declared})
+
+
+@pytest.mark.parametrize(("event_type", "name"), [("Deposit", "method_id"), ("PlayerLogin", "jurisdiction"),
+                                                  ("PlayerLogin", "session_token"), ("Deposit", "player_id")])
+def test_strings_of_the_longest_length_allowed_are_drawn(event_type: str, name: str) -> None:
+    specs = [*payload_fields(event_type), *ENVELOPE_FIELDS]
+    spec = next(spec for spec in specs if spec.name == name)
+    longest = spec.constraints.max_length
+    found = find(field_values(spec), lambda value: value is not None and len(value) == longest,
+                 settings=settings(max_examples=1000, database=None))
+    assert len(found) == longest
+
+
+def test_the_smallest_envelope_is_short_and_readable() -> None:
+    smallest = find(envelopes(EventType.PLAYER_LOGIN), lambda envelope: True, settings=settings(database=None))
+    login = smallest.payload
+    assert isinstance(login, PlayerLogin)
+    texts = [smallest.operator_id, smallest.brand_id, smallest.player_id, login.currency, login.jurisdiction or ""]
+    assert max(map(len, texts)) <= 10, smallest

@@ -15,9 +15,10 @@ from thrilldrops_events.testing._arguments import check_bool, check_int
 
 __all__ = ["field_values", "identifiers", "json_values", "money"]
 
-_REALISTIC_IDS = st.sampled_from(
-    ["op-1", "brand-7", "p-000042", "pragmatic", "gates-of-olympus", "r-9f8e7d", "visa", "skrill", "jp-mega", "pot-1"]
-)
+_REALISTIC_ID_VALUES = [
+    "op-1", "brand-7", "p-000042", "pragmatic", "gates-of-olympus", "r-9f8e7d", "visa", "skrill", "jp-mega", "pot-1"
+]
+_REALISTIC_IDS = st.sampled_from(_REALISTIC_ID_VALUES)
 _UNICODE_IDS = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=24
 ).map(str.strip).filter(bool)
@@ -77,6 +78,15 @@ def _scale(amount: Decimal) -> int:
     return max(0, -exponent)
 
 
+def _longest(limit: int | None) -> list[str]:
+    """Strings of exactly ``limit`` characters, of one, two and four bytes each in UTF-8 (the last, two UTF-16 units).
+
+    A consumer whose column or buffer is sized in bytes, or that counts UTF-16 units, meets what it cannot hold.
+    They follow the realistic values in a ``sampled_from``, so a failing example shrinks to a short value.
+    """
+    return [char * (limit or 0) for char in ("x", "é", "\U0001f600")]
+
+
 def _unanchored(pattern: str | None) -> str:
     """A table pattern for ``st.from_regex(..., fullmatch=True)``: without its ``^`` and ``$``."""
     if pattern is None or not (pattern.startswith("^") and pattern.endswith("$")):  # pragma: no cover
@@ -88,13 +98,17 @@ def field_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
     """Valid values of one field (Python values as a producer passes them), ``None`` where nullable.
 
     Patterns, lengths, bounds and allowed values come from the contract table (the field's constraints).
+    Strings of the longest length allowed (255 characters for an identifier or free text, 4096 for a
+    session token) are drawn beside the realistic and random ones.
     """
     limits = spec.constraints
     base: st.SearchStrategy[Any]
     if spec.kind == "identifier":
-        base = identifiers().filter(lambda text: len(text) <= (limits.max_length or 0))
+        base = st.one_of(st.sampled_from([*_REALISTIC_ID_VALUES, *_longest(limits.max_length)]),
+                         _UNICODE_IDS.filter(lambda text: len(text) <= (limits.max_length or 0)))
     elif spec.kind == "text":
-        base = st.one_of(st.sampled_from(["MGA", "UKGC", "Isle of Man", " Isle of Man", "Curaçao ", ""]),
+        base = st.one_of(st.sampled_from(["MGA", "UKGC", "Isle of Man", " Isle of Man", "Curaçao ", "",
+                                          *_longest(limits.max_length)]),
                          st.text(max_size=limits.max_length))
     elif spec.kind == "currency":
         base = st.one_of(st.sampled_from(["EUR", "USD", "GBP", "USDT", "mBTC", "SEK"]),
@@ -107,7 +121,9 @@ def field_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
     elif spec.kind == "bool":
         base = st.booleans()
     elif spec.kind == "secret":
-        base = st.text(max_size=min(64, limits.max_length or 0))
+        base = st.one_of(st.text(max_size=min(64, limits.max_length or 0)),
+                         st.sampled_from(["sess-3f9a8c", "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl", "", "0",
+                                          *_longest(limits.max_length)]))
     elif spec.kind == "timestamp":
         base = st.integers(min_value=limits.minimum, max_value=limits.maximum)
     else:  # pragma: no cover - a new kind was added to the table
