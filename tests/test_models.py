@@ -155,6 +155,23 @@ def test_envelope_at_builds_from_an_aware_datetime() -> None:
     assert info.value.paths == ("operator_id",)
 
 
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        # a float of Unix seconds cannot hold these fractions: when.timestamp() rounds them up to the next second
+        (datetime(4904, 7, 1, 22, 51, 41, 999_997, tzinfo=timezone.utc), 92603861501),
+        (datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=timezone.utc), 253402300799),
+        (datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=timezone(timedelta(hours=1))), 253402297199),
+        (datetime(2026, 5, 4, 0, 0, 59, 999_999, tzinfo=timezone.utc), 1777852859),
+    ],
+)
+def test_envelope_at_drops_the_fraction_of_a_second_exactly(when: datetime, expected: int) -> None:
+    payload = PlayerLogout(channel_type=ChannelType.MobileWeb)
+    env = Envelope.at(when, payload, operator_id="o", brand_id="b", player_id="p")
+    assert env.timestamp == expected
+    assert env.time == when.replace(microsecond=0)
+
 def test_envelope_payload_must_be_a_model() -> None:
     with pytest.raises(EventValidationError) as info:
         Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=1, payload=DEPOSIT)  # type: ignore[arg-type]
