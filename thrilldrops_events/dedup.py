@@ -71,9 +71,10 @@ def dedup_key(envelope: Envelope) -> str:
 
     The key is a compact JSON array: the event type, ``operator_id``, ``brand_id``, then the fields
     of ``thrilldrops_events.dedup.KEY_FIELDS`` for that type. For example, a transaction is identified by its provider,
-    game round and bet and win transaction ids (with neither id, the player, timestamp, amounts and
-    ``round_finished`` are added); a deposit, which has no id of its own, by its player, timestamp,
-    method, currency, amount and balance.
+    game round and bet and win transaction ids (with neither id, the player, timestamp, ``game_bet``,
+    ``game_win``, ``jackpot_win`` and ``round_finished`` are added); a deposit, which has no id of its
+    own, by its player, timestamp, method, currency, amount and balance. Unknown fields are not part of
+    a key, nor is the session token.
 
     Examples:
         >>> from thrilldrops_events import Deposit, Envelope, dedup_key
