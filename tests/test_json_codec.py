@@ -369,3 +369,26 @@ def test_a_line_that_is_not_text_is_reported_not_raised() -> None:
     assert [result.line for result in results] == [1, 2, 4]
     assert all(result.event is None and result.error is not None for result in results)
     assert results[0].error is not None and results[0].error.problems[0].kind == "not_an_object"
+
+
+_BOM_BODY = (b'{"operator_id":"op-1","brand_id":"brand-7","player_id":"p-42","timestamp":1777852800,'
+             b'"event_type":{"Deposit":{"method_id":"visa","currency":"EUR","amount":25.00,"balance_after":null}}}')
+
+
+@pytest.mark.parametrize("body", [_BOM_BODY, _BOM_BODY.replace(b"25.00", b"1e999999999"), _BOM_BODY[:-1], b""])
+def test_a_leading_byte_order_mark_gets_the_same_verdict_from_bytes_and_text(body: bytes) -> None:
+    marked = b"\xef\xbb\xbf" + body
+
+    def verdict(raw: bytes | str) -> Any:
+        try:
+            return to_json(parse_event(raw))
+        except EventValidationError as error:
+            return error.problems
+
+    assert verdict(marked.decode()) == verdict(marked) == verdict(memoryview(marked))
+    assert verdict(marked.decode()) == verdict(body)
+
+
+def test_a_payload_after_a_byte_order_mark_is_read_from_text_as_from_bytes() -> None:
+    marked = b'\xef\xbb\xbf{"method_id":"visa","currency":"EUR","amount":25.00}'
+    assert parse_payload("Deposit", marked.decode()) == parse_payload("Deposit", marked)

@@ -48,8 +48,9 @@ def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
     Numbers with a fraction or exponent become ``Decimal``; a number with more than 100 digits or an
     exponent no ``Decimal`` holds is refused (``number_too_large``). A document over ``MAX_EVENT_BYTES`` is
     refused unread (``too_large``), text measured by its UTF-8 size. Bytes must be UTF-8 (or another
-    encoding JSON allows), without encoded surrogates. The nesting of unknown fields is bounded later,
-    by ``adopt_unknown_fields``, since known fields have a fixed shape.
+    encoding JSON allows), without encoded surrogates. A leading byte order mark is ignored, in bytes and
+    text alike. The nesting of unknown fields is bounded later, by ``adopt_unknown_fields``, since known
+    fields have a fixed shape.
     """
     if isinstance(raw, memoryview):
         raw = raw.tobytes()
@@ -57,7 +58,9 @@ def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
         raise single("", f"event is larger than {MAX_EVENT_BYTES} bytes", "too_large")
     try:
         if not isinstance(raw, str):
-            raw = raw.decode(json.detect_encoding(raw))
+            raw = raw.decode(json.detect_encoding(raw))  # a leading byte order mark is dropped
+        elif raw.startswith("\ufeff"):
+            raw = raw[1:]  # as from the bytes it was decoded from
         return DECODER.decode(raw)
     except RecursionError:
         raise single("", "JSON is nested too deeply", "too_deep") from None
