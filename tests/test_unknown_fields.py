@@ -184,3 +184,18 @@ def test_a_decimal_that_is_not_a_json_number_is_still_refused(value: Decimal) ->
     with pytest.raises(EventValidationError) as info:
         PlayerLogout(channel_type="MobileWeb", tiers=[Decimal("0.5"), value])
     assert [(p.path, p.kind) for p in info.value.problems] == [("tiers.1", "number_not_finite")]
+
+
+@pytest.mark.parametrize("name", ["a\nb: injected", "a\r\nb", "a\u2028b", "a\x1b[31mb", "a\x85b", "a\u2029b", "a\x00b"])
+def test_an_unknown_fields_name_cannot_forge_a_line_of_the_error_message(name: str) -> None:
+    body = json.dumps({"operator_id": "o", "brand_id": "b", "player_id": "p", "timestamp": 1,
+                       "event_type": {"PlayerLogout": {"channel_type": "MobileWeb", name: 1}}})
+    with pytest.raises(EventValidationError) as info:
+        parse_event(body, strict=True)
+    error = info.value
+    assert error.paths == (f"event_type.PlayerLogout.{name}",)  # the path itself is the name as sent
+    text = str(error)
+    assert len(text.splitlines()) == 2, text
+    assert all(line.isprintable() for line in text.split("\n")), text
+    shown = json.dumps(name)[1:-1]  # each control character and line separator as its JSON escape
+    assert text.splitlines()[1] == f"  event_type.PlayerLogout.{shown}: unknown field (refused in strict mode)"

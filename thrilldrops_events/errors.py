@@ -68,6 +68,12 @@ def _rebuild(cls: type[ThrillDropsError], args: tuple[object, ...], state: dict[
     return error
 
 
+# Characters that would end or garble a line of an error's text, each shown as its JSON escape (``\n``,
+# ``\u2028``) where a path holds one: a key of the input (an unknown field's name) can never forge a line.
+_LINE_BREAKERS = {code: f"\\u{code:04x}" for code in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)}
+_LINE_BREAKERS.update({ord("\b"): "\\b", ord("\t"): "\\t", ord("\n"): "\\n", ord("\f"): "\\f", ord("\r"): "\\r"})
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input.
@@ -85,7 +91,7 @@ class Problem:
     kind: str
 
     def __str__(self) -> str:
-        return f"{self.path or '<document>'}: {self.message}"
+        return f"{self.path.translate(_LINE_BREAKERS) or '<document>'}: {self.message}"
 
 
 class EventValidationError(ThrillDropsError, ValueError):
