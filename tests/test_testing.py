@@ -15,7 +15,7 @@ from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from thrilldrops_events import Envelope, EventType, PlayerLogin, parse_event, to_json
+from thrilldrops_events import Envelope, EventPayload, EventType, PlayerLogin, parse_event, to_json
 from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
 from thrilldrops_events.testing import (
     condition_trees,
@@ -174,3 +174,16 @@ def test_the_smallest_envelope_is_short_and_readable() -> None:
     assert isinstance(login, PlayerLogin)
     texts = [smallest.operator_id, smallest.brand_id, smallest.player_id, login.currency, login.jurisdiction or ""]
     assert max(map(len, texts)) <= 10, smallest
+
+
+def test_from_type_of_the_payloads_base_class_draws_payloads_of_every_type() -> None:
+    drawn: set[EventType] = set()
+
+    @settings(max_examples=200, database=None)
+    @given(st.from_type(EventPayload))
+    def collect(payload: EventPayload) -> None:
+        assert isinstance(payload, EventPayload)
+        drawn.add(payload.event_type)
+
+    collect()
+    assert drawn == set(EventType)

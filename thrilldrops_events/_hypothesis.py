@@ -13,15 +13,18 @@ from typing import Any
 from hypothesis import strategies as st
 
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.events import PAYLOAD_MODELS
+from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload
 
 __all__ = ["_hypothesis_setup_hook"]
+
+_MODELS = frozenset(PAYLOAD_MODELS.values())
 
 
 def _payloads(model: type[Any]) -> st.SearchStrategy[Any]:
     from thrilldrops_events.testing import payloads
 
-    return payloads(model.event_type)
+    # Hypothesis passes the type it was asked for: one of the models, or their base class, which draws them all.
+    return payloads(model.event_type if model in _MODELS else None)
 
 
 def _envelopes(_: type[Any]) -> st.SearchStrategy[Any]:
@@ -32,6 +35,7 @@ def _envelopes(_: type[Any]) -> st.SearchStrategy[Any]:
 
 def _hypothesis_setup_hook() -> None:
     """Register every model with ``st.from_type`` (called by Hypothesis through the entry point)."""
-    for model in PAYLOAD_MODELS.values():
+    models: list[type[EventPayload]] = [*PAYLOAD_MODELS.values(), EventPayload]
+    for model in models:
         st.register_type_strategy(model, _payloads)
     st.register_type_strategy(Envelope, _envelopes)
