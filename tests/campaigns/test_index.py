@@ -102,6 +102,28 @@ def test_booleans_channels_and_what_stays_residual() -> None:
     ]
 
 
+def test_a_formula_under_not_is_residual_and_adds_no_facet() -> None:
+    """A value is looked up (a boolean field, a function call); a formula is checked on the survivors.
+
+    One facet per distinct formula would make every match visit thousands of one-campaign facets.
+    """
+    assert _atoms('not starts_with(method_id, "vi")') == [
+        ('starts_with(method_id, "vi")', "set", frozenset({False, None}))
+    ]
+    (branch,) = branches_of(compile_condition('amount > 1 and not (amount >= 5 and currency == "EUR")',
+                                              "Deposit").checked)
+    assert [atom.operand.text for atom in branch.atoms] == ["amount"]
+    assert [node.text for node in branch.residual] == ['not (amount >= 5 and currency == "EUR")']
+    assert _atoms('(amount >= 5 and currency == "EUR") == false and (amount > 9) in [true]') == []
+    campaigns = CampaignSet()
+    for i in range(200):
+        campaigns.add(f"c{i}", "Deposit", f'amount > 1 and not (amount >= {i} and method_id == "visa")')
+    assert campaigns.stats().nodes == 1  # amount: the 200 formulas are checked, not 200 facets
+    deposit = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
+                       payload=Deposit(method_id="visa", currency="EUR", amount="50"))
+    assert campaigns.match(deposit) == campaigns.match_naive(deposit) == [f"c{i}" for i in range(51, 200)]
+
+
 def _bounds(branch: Any) -> list[tuple[str, Any, Any]]:
     return [(atom.operand.text, atom.low, atom.high) for atom in branch.atoms]
 

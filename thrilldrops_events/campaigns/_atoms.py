@@ -50,7 +50,8 @@ MAX_BRANCHES = 16
 _NEGATED = {"==": "!=", "!=": "=="}
 _SCALARS = (n.Number, n.String, n.Boolean, n.Null)
 _VALUE = operator.attrgetter("value")
-_LITERALS = (*_SCALARS, n.ListLiteral)
+#: Nodes that are never an atom's operand: literals, and formulas (see ``_Reader.operand``).
+_NOT_VALUES = (*_SCALARS, n.ListLiteral, n.And, n.Or, n.Not, n.Compare, n.In, n.IsNull)
 
 #: The values some operands can take, all of them (intervals on these become sets).
 _HOURS = frozenset(range(24))
@@ -117,10 +118,15 @@ class _Reader:
         return self.type_of(node)
 
     def operand(self, node: Node) -> bool:
-        """Whether ``node`` can be an atom's operand: a pure expression that is not a literal."""
+        """Whether ``node`` can be an atom's operand: a pure expression that is a value, not a literal or a formula.
+
+        A formula (``and``, ``or``, ``not``, a comparison or a test) is left to be checked on the
+        campaigns the index lets through: each campaign writes its own, so as an operand each would be
+        a facet of its own that every match visits.
+        """
         if type(node) is n.FieldRef:  # the common case: a field (never a list) is pure unless a context value
             return node.scope != "ctx"
-        if isinstance(node, _LITERALS):
+        if isinstance(node, _NOT_VALUES):
             return False
         return self.type_of(node).base != "list" and is_pure(self.checked, node)
 
@@ -148,7 +154,7 @@ class _Reader:
             case n.Or() if not negated:
                 return self.union(clause)
             case _ if self.operand(clause) and self.type_of(clause).base == "bool":
-                # a boolean operand (a field, starts_with(...)): true, or false and null under not
+                # a boolean value (a field, starts_with(...)): true, or false and null under not
                 keys = frozenset({False, None}) if negated else frozenset({True})
                 return self.make(clause, "set", keys, clause)
         return None
