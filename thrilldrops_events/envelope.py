@@ -11,7 +11,7 @@ In Python the payload is the typed model itself: ``envelope.payload``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
 
 from pydantic import ConfigDict, Discriminator, Field, SerializerFunctionWrapHandler, Tag, model_serializer
@@ -20,12 +20,10 @@ from typing_extensions import Self
 from thrilldrops_events._problems import single
 from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload, Payload
 from thrilldrops_events.events._base import ContractModel, EventType, build_when_used
-from thrilldrops_events.types import Identifier, Timestamp, utc_datetime
+from thrilldrops_events.types import Identifier, Timestamp, unix_seconds, utc_datetime
 
 __all__ = ["Envelope"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_SECOND = timedelta(seconds=1)
 
 
 def _payload_tag(value: Any) -> str | None:
@@ -104,7 +102,7 @@ class Envelope(ContractModel):
             operator_id=operator_id,
             brand_id=brand_id,
             player_id=player_id,
-            timestamp=(when - _EPOCH) // _SECOND,  # exact: a float of seconds would round some fractions up
+            timestamp=unix_seconds(when),
             payload=payload,
             **extra,
         )

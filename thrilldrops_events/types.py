@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Annotated, Any, NoReturn
 
@@ -368,3 +368,15 @@ SessionToken = Annotated[
 def utc_datetime(timestamp: int) -> datetime:
     """Return the aware UTC ``datetime`` of a Unix timestamp in seconds."""
     return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SECOND = timedelta(seconds=1)
+
+
+def unix_seconds(moment: datetime) -> int:
+    """The whole seconds from the epoch to an aware ``datetime``, its fraction dropped (toward the past).
+
+    Counted exactly: ``moment.timestamp()`` is a float, which rounds some moments up a second.
+    """
+    return (moment - _EPOCH) // _SECOND

@@ -200,10 +200,20 @@ def test_a_context_timestamp_outside_the_calendar_of_events_is_an_evaluation_err
             evaluate(PAYLOADS["dep"], ctx={"t": value})
 
 
-@pytest.mark.parametrize("value", [0, 253402300799, datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)])
+@pytest.mark.parametrize("value", [0, 253402300799, datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+                                   datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)])
 def test_a_context_timestamp_within_the_calendar_of_events_is_read(value: object) -> None:
     condition = compile_condition('hour(ctx.t) == hour(ctx.t, "UTC")', "Deposit", context={"t": "timestamp"})
     assert condition(PAYLOADS["dep"], ctx={"t": value}) is True
+
+
+def test_a_context_datetime_drops_its_fraction_of_a_second_exactly() -> None:
+    # a float of seconds (datetime.timestamp()) rounds this moment up to 22:51:42
+    condition = compile_condition('ctx.t == "4904-07-01T22:51:41Z"', "Deposit", context={"t": "timestamp"})
+    moment = datetime(4904, 7, 1, 22, 51, 41, 999997, tzinfo=timezone.utc)
+    for evaluate in (condition, condition.evaluate_reference,
+                     lambda event, ctx: evaluate_closure(condition.checked, event, ctx)):
+        assert evaluate(PAYLOADS["dep"], ctx={"t": moment}) is True
 
 def test_a_context_string_of_a_str_subclass_is_read_as_its_text() -> None:
     class Segment(str, enum.Enum):  # str() of a member is "Segment.VIP", its text "vip"

@@ -20,6 +20,7 @@ from thrilldrops_events.codecs.json import decode_payload
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError, Problem
+from thrilldrops_events.types import unix_seconds
 
 #: The prefix of every ``type``: ``com.thrilldrops.events.Deposit``.
 TYPE_PREFIX = "com.thrilldrops.events."
@@ -77,8 +78,7 @@ def _timestamp(value: Any, problems: list[Problem]) -> int | None:
     if when.tzinfo is None or when.utcoffset() is None:
         problems.append(Problem("time", "must have a time zone (such as Z)", "naive_datetime"))
         return None
-    delta = when - EPOCH
-    return delta.days * 86400 + delta.seconds
+    return unix_seconds(when)
 
 
 def _scope(source: Any, problems: list[Problem]) -> tuple[str, str] | None:

@@ -23,6 +23,7 @@ from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import ConditionEvaluationError
 from thrilldrops_events.events import EventPayload
+from thrilldrops_events.types import unix_seconds
 
 __all__ = [
     "DECIMAL_CONTEXT",
@@ -80,7 +81,7 @@ def parse_datetime(text: str) -> int | None:
         moment = datetime.fromisoformat(f"{day}T{clock}{'+00:00' if offset == 'Z' else offset}")
     except ValueError:
         return None
-    return int(moment.timestamp() // 1)
+    return unix_seconds(moment)
 
 
 def coerce_literal(value: Any, target: ValueType) -> Any:
@@ -136,7 +137,7 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
     elif base == "timestamp":
         seconds = value if kind is int and value >= 0 else None
         if isinstance(value, datetime) and value.utcoffset() is not None:
-            seconds = int(value.timestamp() // 1)
+            seconds = unix_seconds(value)
         if seconds is not None:
             if 0 <= seconds <= TIMESTAMP_MAX:
                 return seconds
