@@ -2,7 +2,7 @@
 
 An ``Operand`` is one pure expression of an event type, shared by every campaign of the set
 that reads it: a field is read directly; a derived value (``hour(event.timestamp, "Europe/Malta")``,
-``lower(currency)``, ``real_bet + bonus_bet``) is computed by the closure evaluator once per event,
+``lower(currency)``, ``real_bet + bonus_bet``) is computed by compiled code once per event,
 however many campaigns compare it with different values. A ``Residual`` is a clause the index
 cannot decide by look-up; it is evaluated once per event for every campaign that holds it, and
 only for the campaigns whose atoms all hold. ``check`` turns an atom into a test for the
@@ -19,7 +19,8 @@ from typing import Any, Protocol, TypeVar
 from thrilldrops_events.campaigns._atoms import Atom
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.checked import CheckedCondition
-from thrilldrops_events.conditions.closures import Closure, closure_of
+from thrilldrops_events.conditions.closures import Closure
+from thrilldrops_events.conditions.compiler import compile_clause
 from thrilldrops_events.conditions.functions import BUILTINS
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import utc_hour, utc_weekday
@@ -200,13 +201,13 @@ class Operands:
         """
         called = _registered(checked, node)
         key = (node, called) if called else node
-        return _counted(self._residuals, (event_type, key), lambda: Residual(node, closure_of(checked, node), key))
+        return _counted(self._residuals, (event_type, key), lambda: Residual(node, compile_clause(checked, node), key))
 
     def _make(self, checked: CheckedCondition, node: Node) -> Operand:
         """An operand for a pure expression.
 
         A field is read directly; the built-in hour and weekday of the timestamp without the evaluator,
-        from one local time per zone and event; anything else by its closure.
+        from one local time per zone and event; anything else by its compiled code.
         """
         match node:
             case n.FieldRef("payload", name):
@@ -217,7 +218,7 @@ class Operands:
                 clock = self._clock(tuple(zone))
                 if clock is not None:
                     return Operand(node, clock.hour if part == "hour" else clock.weekday, clock)
-        return Operand(node, _Derived(closure_of(checked, node)))
+        return Operand(node, _Derived(compile_clause(checked, node)))
 
     def _clock(self, zone: tuple[Node, ...]) -> Clock | None:
         """The clock of UTC (no argument) or of a zone named by a string, shared by the set."""

@@ -28,7 +28,7 @@ from thrilldrops_events.conditions.valuetypes import BOOL
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import PAYLOAD_MODELS
 
-__all__ = ["HOIST_DEPTH", "compile_function"]
+__all__ = ["HOIST_DEPTH", "compile_clause", "compile_function"]
 
 #: The deepest parenthesis nesting left in one generated expression before it is split off.
 HOIST_DEPTH = 40
@@ -58,7 +58,8 @@ class _Generator:
         # Attribute names are taken from the schema, never from the condition text.
         self.attributes = {spec.name: spec.name for spec in payload_fields(checked.event_type)}
         self.envelope_attributes = {spec.name: spec.name for spec in ENVELOPE_FIELDS}
-        self.context_index = {name: index for index, name in enumerate(checked.context_names)}
+        #: The code of each context value: its place in the tuple of them (see ``module``).
+        self.context_code = {name: str(index) for index, name in enumerate(checked.context_names)}
 
     def fresh(self, prefix: str) -> str:
         self.counter += 1
@@ -128,7 +129,7 @@ class _Generator:
 
     def reference(self, node: n.FieldRef) -> str:
         if node.scope == "ctx":
-            return f"c[{self.context_index[node.name]}]"
+            return f"c[{self.context_code[node.name]}]"
         known = self.attributes if node.scope == "payload" else self.envelope_attributes
         spec_name = known[node.name]  # the checker has made sure it is there
         if not spec_name.isidentifier():  # pragma: no cover - schema field names are identifiers
@@ -225,3 +226,21 @@ def compile_function(checked: CheckedCondition) -> tuple[Callable[..., bool], st
     function: Callable[..., bool] = namespace["_condition"]
     return function, source
 
+
+
+def compile_clause(checked: CheckedCondition, node: Node) -> Callable[[Any, Any, Any], Any]:
+    """Compile one sub-expression of a checked condition (a node of ``checked.node``).
+
+    Returns:
+        The function ``(payload, envelope, ctx)`` giving its value, as ``closures.closure_of``
+        does (``ctx`` a mapping of the context values by name), but as generated code.
+    """
+    generator = _Generator(checked)
+    generator.context_code = {name: generator.constant(name) for name in checked.context_names}
+    code, nest = fold(node, generator.combine)
+    body = code if nest <= HOIST_DEPTH else generator.hoist(code)
+    source = "\n".join([*generator.helpers, f"def _clause(p, e, c):\n    return {body}\n"])
+    namespace = generator.namespace
+    exec(compile(source, "<condition>", "exec", dont_inherit=True), namespace)
+    function: Callable[[Any, Any, Any], Any] = namespace["_clause"]
+    return function
