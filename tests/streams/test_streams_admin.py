@@ -329,3 +329,12 @@ def test_an_asyncio_client_is_pointed_at_a_blocking_one() -> None:
 def test_dead_letter_key_of_a_name_that_is_not_a_non_empty_string(stream: Any) -> None:
     with pytest.raises(StreamConfigError, match="stream must be a non-empty string"):
         dead_letter_key(stream)
+
+
+def test_command_line_never_prints_the_password_of_the_url(capsys: pytest.CaptureFixture[str],
+                                                            unused_port: int) -> None:
+    code, _, err = cli(capsys, "streams", "info", STREAM, "--url", f"redis://user:s3cr3t@127.0.0.1:{unused_port}/0")
+    assert code == 1
+    assert "s3cr3t" not in err and "user" not in err
+    assert err.startswith(f"thrilldrops-events streams: Redis error at redis://***@127.0.0.1:{unused_port}/0: ")
+

@@ -145,6 +145,11 @@ def http_url(text: str) -> str | None:
     return None
 
 
+def redacted(url: str) -> str:
+    """The URL without its user and password: all from ``//`` to the last ``@`` (a password may hold ``@``)."""
+    return re.sub(r"//.*@", "//***@", url, count=1)
+
+
 def open_input(path: str) -> IO[bytes]:
     """The file at ``path`` opened for reading bytes, or standard input for ``-``.
 

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 
-from thrilldrops_events.cli._command import STRICT, Command, arg, checked, fail, port
+from thrilldrops_events.cli._command import STRICT, Command, arg, checked, fail, port, redacted
 
 _DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-
-
-def _redacted(url: str) -> str:
-    """The URL without its user and password: all from ``//`` to the last ``@`` (a password may hold ``@``)."""
-    return re.sub(r"//.*@", "//***@", url, count=1)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         sock = bind(args.host, args.port)
     except OSError as error:
         return fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
-    where = f"; accepted events go to Redis stream {args.stream!r} at {_redacted(redis_url)}" if args.stream else ""
+    where = f"; accepted events go to Redis stream {args.stream!r} at {redacted(redis_url)}" if args.stream else ""
     print(f"thrilldrops-events: serving {base_url(sock)}{where}", file=sys.stderr, flush=True)
     serve(app, sock, log_level=args.log_level, access_log=args.log_level in ("info", "debug"))
     return 0

@@ -9,7 +9,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg
+from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, redacted
 
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
 _DEFAULT_URL = "redis://127.0.0.1:6379/0"
@@ -45,7 +45,7 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         print(f"thrilldrops-events streams: {error}", file=sys.stderr)
         return 2
     except _admin.RedisError as error:
-        print(f"thrilldrops-events streams: Redis error at {url}: {error}", file=sys.stderr)
+        print(f"thrilldrops-events streams: Redis error at {redacted(url)}: {error}", file=sys.stderr)
         return 1
     finally:
         client.close()
