@@ -338,3 +338,13 @@ def test_command_line_never_prints_the_password_of_the_url(capsys: pytest.Captur
     assert "s3cr3t" not in err and "user" not in err
     assert err.startswith(f"thrilldrops-events streams: Redis error at redis://***@127.0.0.1:{unused_port}/0: ")
 
+
+@pytest.mark.parametrize("reachable", [True, False])
+def test_command_line_cluster_that_cannot_be_reached_is_a_redis_error(
+        redis_server: RedisServer, capsys: pytest.CaptureFixture[str], unused_port: int, reachable: bool) -> None:
+    """A plain server (cluster support off) or no server at all, given with --cluster: one line, exit 1."""
+    port = redis_server.port if reachable else unused_port
+    code, out, err = cli(capsys, "streams", "info", STREAM, "--cluster", "--url", f"redis://127.0.0.1:{port}/0")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"thrilldrops-events streams: Redis error at redis://127.0.0.1:{port}/0: ")
+    assert err.count("\n") == 1

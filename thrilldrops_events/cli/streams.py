@@ -34,21 +34,37 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         return 2
     url = args.url or os.environ.get("REDIS_URL") or _DEFAULT_URL
     try:
-        client = _admin.connect(url, cluster=args.cluster)
+        client = _admin.connect(url, cluster=args.cluster)  # a cluster client connects at once
     except ValueError as error:  # redis-py refuses a malformed URL with a ValueError
         print(f"thrilldrops-events streams: {error}", file=sys.stderr)
         return 2
+    except Exception as error:
+        if not _from_redis(error):
+            raise
+        return _redis_error(url, error)
     try:
         code: int = action(streams, client)
         return code
     except streams.StreamConfigError as error:
         print(f"thrilldrops-events streams: {error}", file=sys.stderr)
         return 2
-    except _admin.RedisError as error:
-        print(f"thrilldrops-events streams: Redis error at {redacted(url)}: {error}", file=sys.stderr)
-        return 1
+    except Exception as error:
+        if not _from_redis(error):
+            raise
+        return _redis_error(url, error)
     finally:
         client.close()
+
+
+def _from_redis(error: Exception) -> bool:
+    """Whether redis-py raised ``error``: a ``RedisError``, or a ``RedisClusterException`` (which is not one)."""
+    return type(error).__module__.partition(".")[0] == "redis"
+
+
+def _redis_error(url: str, error: Exception) -> int:
+    """Report a Redis error (the URL shown without its password); returns the exit code, 1."""
+    print(f"thrilldrops-events streams: Redis error at {redacted(url)}: {error}", file=sys.stderr)
+    return 1
 
 
 def run_info(args: argparse.Namespace) -> int:
