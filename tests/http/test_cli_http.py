@@ -115,6 +115,45 @@ def test_send_to_nowhere_fails_after_its_retries(tmp_path: Path, capsys: pytest.
     assert out[0].startswith(f"line 1: failed: could not deliver the event to {url}/event after 2 attempts")
 
 
+def test_send_shows_what_a_receiver_answers_on_lines_of_its_own(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A title or a problem holding a line break cannot forge a line of the report."""
+    import http.server
+    import json
+    import threading
+
+    class Forging(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = json.dumps({"title": "Bad\nline 9: forged", "status": 400,
+                               "problems": [{"path": "a", "message": "m\nline 8: forged", "kind": "k"}]}).encode()
+            self.send_response(400)
+            self.send_header("Content-Type", "application/problem+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    path = tmp_path / "one.ndjson"
+    path.write_text((EXAMPLES / "events.ndjson").read_text().splitlines()[0] + "\n")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forging)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        code = main(["send", str(path), "--url", f"http://127.0.0.1:{server.server_port}", "--retries", "0"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "line 1: rejected (400 Bad\\nline 9: forged)",
+        "line 1:   a: m\\nline 8: forged",
+        "1 events: 0 accepted, 1 rejected (0 invalid, not sent), 0 failed",
+    ]
+
+
 def test_send_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["send", "no-such-file.ndjson", "--url", "http://127.0.0.1:9"]) == 2
     assert main(["send", str(EXAMPLES / "events.ndjson"), "--url", "http://x", "--header", "nocolon"]) == 2

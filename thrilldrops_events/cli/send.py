@@ -106,11 +106,11 @@ def run(args: argparse.Namespace) -> int:
     for result in results:
         line = line_of[result.index]
         if isinstance(result.error, EventRejectedError):
-            print(f"line {line}: rejected ({result.error.status} {result.error.title})")
+            print(f"line {line}: rejected ({result.error.status} {one_line(result.error.title)})")
             for problem in result.error.problems:
                 print(f"line {line}:   {one_line(str(problem))}")
         elif result.error is not None:
-            print(f"line {line}: failed: {result.error}")
+            print(f"line {line}: failed: {one_line(str(result.error))}")
     print(f"{len(results) + tally.invalid} events: {tally.accepted} accepted, {tally.rejected} rejected "
           f"({tally.invalid} invalid, not sent), {tally.failed} failed")
     return 0 if tally.accepted == len(results) + tally.invalid else 1
