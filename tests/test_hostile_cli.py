@@ -157,3 +157,14 @@ def test_closed_standard_input_is_a_usage_error(argv: tuple[str, ...]) -> None:
     err = done.stderr.decode()
     assert done.returncode == 2, err
     assert err == "thrilldrops-events: cannot read -: standard input is closed\n"
+
+
+def test_an_empty_out_directory_is_a_usage_error_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """``--out "$DIR"`` with ``DIR`` unset must not scatter the schemas over the current directory."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["schema", "export", "--out", ""])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == "thrilldrops-events: --out must name a directory, not ''\n"
+    assert list(tmp_path.iterdir()) == []

@@ -128,6 +128,11 @@ def port(value: int) -> str | None:
     return None if 0 <= value <= 65535 else f"must be a port from 0 to 65535, not {value}"
 
 
+def directory(text: str) -> str | None:
+    """A directory's path: not empty (an unset shell variable would mean the current directory)."""
+    return None if text else f"must name a directory, not {text!r}"
+
+
 def http_url(text: str) -> str | None:
     """An ``http://`` or ``https://`` URL with a host (and, if it has one, a valid port), no control characters."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from thrilldrops_events.cli._command import FORMAT, Command, arg, fail
+from thrilldrops_events.cli._command import FORMAT, Command, arg, checked, directory, fail
 from thrilldrops_events.schema import write_schemas
 from thrilldrops_events.schema._compat import LEVELS, SchemaSetError, compare_schema_sets, load_schema_set
 
@@ -45,7 +45,7 @@ COMMAND = Command(
             strict/ and producer/), asyncapi.json and the TypeScript declarations typescript/events.d.ts into a
             directory, creating it if needed.""",
             run=run_export,
-            arguments=(arg("--out", default="schemas", metavar="DIR",
+            arguments=(arg("--out", default="schemas", metavar="DIR", **checked(directory),
                            help="the directory to write (default: schemas)"),),
         ),
         Command(
