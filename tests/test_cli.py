@@ -122,6 +122,26 @@ def test_array_item_over_the_limit_is_reported_and_reading_goes_on(
     assert records[-1]["summary"]["valid"] == 4
 
 
+@pytest.mark.parametrize("deep", ["[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000])
+def test_array_item_nested_too_deeply_is_reported_and_reading_goes_on(
+    tmp_path: Path, deep: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a line of NDJSON nested too deeply is: ``too_deep``, then the next items are read."""
+    good = (EXAMPLES / "events.ndjson").read_text().splitlines()[0]
+    path = tmp_path / "deep.json"
+    path.write_text("[\n" + ",\n".join([good, deep, good, good]) + "\n]\n")
+    assert main(["validate", "--format", "json", str(path)]) == 1
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    too_deep = {"path": "", "message": "JSON is nested too deeply", "kind": "too_deep"}
+    assert records == [{"line": 3, "valid": False, "problems": [too_deep]},
+                       {"summary": {"valid": 3, "invalid": 1, "by_event_type": {"PlayerLogin": 3}}}]
+    ndjson = tmp_path / "deep.ndjson"
+    ndjson.write_text("\n".join([good, deep, good, good]) + "\n")
+    assert main(["validate", "--format", "json", str(ndjson)]) == 1
+    records = [{**records[0], "line": 2}, records[1]]
+    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == records
+
+
 def test_json_array_with_a_byte_order_mark(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = (EXAMPLES / "events.ndjson").read_text().splitlines()[:3]
     path = tmp_path / "bom.json"

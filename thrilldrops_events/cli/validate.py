@@ -104,6 +104,9 @@ _SKIPPER = json.JSONDecoder(parse_float=len, parse_int=len, parse_constant=len)
 # What an item over the size limit is reported as (the message of a document over it, read alone).
 _TOO_LARGE = EventValidationError([Problem("", f"event is larger than {MAX_EVENT_BYTES} bytes", "too_large")])
 
+# What an item nested too deeply to be read is reported as (the message of such a document, read alone).
+_TOO_DEEP = EventValidationError([Problem("", "JSON is nested too deeply", "too_deep")])
+
 # What the skipping of an item too large stops at: in a string, its end or an escape; elsewhere, a string
 # or a bracket; after a bare number or literal, what ends it.
 _STRING_STOP = re.compile(r'["\\]')
@@ -178,7 +181,8 @@ class _ArrayReader:
         """The next item and where it ends.
 
         An item holding a number the library refuses is that problem; one over ``MAX_EVENT_BYTES`` (its
-        UTF-8 size) is ``too_large``, and reading goes on after it, as after a line too long in NDJSON.
+        UTF-8 size) is ``too_large``, one nested too deeply to be read is ``too_deep``, and reading goes on
+        after it, as after such a line in NDJSON.
         """
         decoder, refused = DECODER, None
         while True:
@@ -193,6 +197,8 @@ class _ArrayReader:
             except OverflowError as error:  # the item may still be well-formed JSON: find its end, go on
                 decoder, refused = _SKIPPER, error
                 continue
+            except RecursionError:
+                return _TOO_DEEP, self._skip_item()
             if not isinstance(value, (dict, list, str)) and _SCALAR_END.search(self.buffer, end) is None:
                 # a bare number or literal may go on in the next chunk (``1.5`` of ``1.5e30``)
                 if len(self.buffer) - self.position > MAX_EVENT_BYTES:
