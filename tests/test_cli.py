@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -148,6 +149,51 @@ def test_json_array_with_a_byte_order_mark(tmp_path: Path, capsys: pytest.Captur
     path.write_bytes(b"\xef\xbb\xbf[" + ",\n".join(lines).encode() + b"]\n")
     assert main(["validate", str(path)]) == 0
     assert "3 events: 3 valid, 0 invalid" in capsys.readouterr().out
+
+
+class _Trickle(io.RawIOBase):
+    """A pipe whose writer sends one byte at a time: every read returns a single byte."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if not self.data:
+            return 0
+        buffer[0], self.data = self.data[0], self.data[1:]
+        return 1
+
+
+@pytest.mark.parametrize("before", [b"\n", b" " * 70, b"\r\n" * 40 + b"\t", b"\xef\xbb\xbf" + b"\n" * 100],
+                         ids=["newline", "spaces", "crlf", "bom"])
+@pytest.mark.parametrize("trickle", [False, True], ids=["file", "trickle"])
+def test_a_json_array_is_told_apart_after_any_leading_whitespace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: bytes, trickle: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first character that is not whitespace tells an array, however far it is and however the input arrives."""
+    lines = (EXAMPLES / "events.ndjson").read_text().splitlines()[:3]
+    data = before + b"[\n" + ",\n".join(lines).encode() + b"\n]\n"
+    if trickle:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(_Trickle(data))))
+        assert main(["validate", "-"]) == 0
+    else:
+        path = tmp_path / "spaced.json"
+        path.write_bytes(data)
+        assert main(["validate", str(path)]) == 0
+    assert "3 events: 3 valid, 0 invalid" in capsys.readouterr().out
+
+
+def test_a_malformed_array_after_blank_lines_names_its_line(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    lines = (EXAMPLES / "events.ndjson").read_text().splitlines()[:2]
+    path = tmp_path / "spaced.json"
+    path.write_bytes(b"\n" * 100 + b"  [" + ",,".join(lines).encode() + b"]")
+    assert main(["validate", "--format", "json", str(path)]) == 1
+    problem = json.loads(capsys.readouterr().out.splitlines()[-2])["problems"][0]
+    assert problem["message"] == f"malformed JSON: expected a value after ',' at line 101 column {len(lines[0]) + 5}"
 
 
 @pytest.mark.parametrize("array", [False, True])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import io
 import json
 import re
 import sys
@@ -61,11 +62,55 @@ def _report(items: Iterator[_Item], *, as_json: bool) -> int:
 
 
 def _items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
-    first = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
-    if first.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"[":
+    stream, array = _told_apart(stream)
+    if array:
         yield from _array_items(stream, strict=strict)
     else:
         yield from _line_items(stream, strict=strict)
+
+
+def _starts_an_array(head: bytes) -> bool | None:
+    """Whether ``head`` starts a JSON array; ``None`` while it holds only whitespace or part of a byte order mark."""
+    if codecs.BOM_UTF8.startswith(head):
+        return None
+    rest = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    return rest[:1] == b"[" if rest else None
+
+
+def _told_apart(stream: IO[bytes]) -> tuple[IO[bytes], bool]:
+    """Whether the input is a JSON array (its first character past whitespace is ``[``), and what to read it from.
+
+    Whitespace may come first, and a pipe may give it a little at a time: what is read to tell them apart (at
+    most ``MAX_EVENT_BYTES``) is read again, in front of the rest of the stream.
+    """
+    peek = getattr(stream, "peek", None)
+    array = _starts_an_array(peek(64)[:64]) if peek is not None else None
+    if array is not None:
+        return stream, array
+    read = getattr(stream, "read1", stream.read)  # what has arrived, without waiting for a whole chunk
+    head = b""
+    while array is None and len(head) <= MAX_EVENT_BYTES and (chunk := read(_CHUNK)):
+        head += chunk
+        array = _starts_an_array(head)
+    return io.BufferedReader(_Replayed(head, stream), _CHUNK), bool(array)
+
+
+class _Replayed(io.RawIOBase):
+    """The bytes already read from a stream, then the rest of it."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        super().__init__()
+        self.head = head
+        self.stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.head[: len(buffer)] if self.head else self.stream.read(len(buffer))
+        self.head = self.head[len(data) :]
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _check(raw: Any, line: int, strict: bool) -> _Item:
