@@ -168,3 +168,12 @@ def test_an_empty_out_directory_is_a_usage_error_and_writes_nothing(tmp_path: Pa
     assert exit_.value.code == 2
     assert capsys.readouterr().err == "thrilldrops-events: --out must name a directory, not ''\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("condition", [b"amount>=20\r\n",
+                                       b'{"version": 1, "condition": {"op": ">=", "args": [{"field": "amount"}, '
+                                       b'{"number": "20"}]}}'], ids=["text", "json"])
+def test_a_condition_file_with_a_byte_order_mark_is_read_as_without(condition: bytes) -> None:
+    """Windows editors save a condition file with a UTF-8 byte order mark: it is not part of the condition."""
+    done = _run("condition", "check", "--event", "Deposit", "-", stdin=b"\xef\xbb\xbf" + condition)
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"amount >= 20\n", b"")

@@ -169,14 +169,14 @@ def open_input(path: str) -> IO[bytes]:
 
 
 def read_standard_input() -> str:
-    """All of standard input, as text.
+    """All of standard input, as text, without the byte order mark a file saved on Windows may start with.
 
     Raises:
         OSError: If standard input is closed or cannot be read.
     """
     if sys.stdin is None:
         raise OSError(errno.EBADF, "standard input is closed")
-    return sys.stdin.read()
+    return sys.stdin.read().removeprefix("\ufeff")
 
 
 # Characters that would end or garble a line of text output, each shown as its JSON escape instead.
