@@ -177,3 +177,10 @@ def test_a_condition_file_with_a_byte_order_mark_is_read_as_without(condition: b
     """Windows editors save a condition file with a UTF-8 byte order mark: it is not part of the condition."""
     done = _run("condition", "check", "--event", "Deposit", "-", stdin=b"\xef\xbb\xbf" + condition)
     assert (done.returncode, done.stdout, done.stderr) == (0, b"amount >= 20\n", b"")
+
+
+def test_condition_eval_cannot_read_both_the_condition_and_the_events_from_standard_input() -> None:
+    """The condition would take all of standard input, leaving no events: a usage error, not "0 of 0"."""
+    done = _run("condition", "eval", "--event", "Deposit", "-", "-", stdin=b"amount > 1\n" + GOOD.encode() + b"\n")
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr == b"thrilldrops-events: the condition and the events cannot both be read from standard input\n"

@@ -82,6 +82,8 @@ def _context_value(text: str) -> Any:
 
 def run_eval(args: argparse.Namespace) -> int:
     """Evaluate the condition on a file of events and report how many of its type match."""
+    if args.text == "-" and args.file == "-":
+        return fail("the condition and the events cannot both be read from standard input")
     condition = _compile(args)
     if isinstance(condition, int):
         return condition
