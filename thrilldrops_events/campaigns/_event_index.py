@@ -10,13 +10,14 @@ windows) come last, visited as one (``_clocks``). The few survivors with somethi
 (a residual clause, or a range whose bound fell in a boundary block) are checked exactly; the rest
 match.
 
-A slot keeps its order key, campaign id and exact checks; the key gives the set's order (the
-campaign's place, then the branch). Slots are given out so that a higher slot has a higher key
-wherever possible (a new campaign takes a slot above every other, a replaced one its old slots), so
-the matched slots, read lowest first, are already in the set's order; a slot that could not be
-placed so is marked in ``disorder``, and a match that includes one sorts by the keys. Slots are
-kept in chunks of ``CHUNK``, and the campaign ids again in tables of rows of eight slots, the
-shape ``named`` reads a match's ids out of; a change copies one chunk and one table, not all.
+A slot keeps its order key, campaign id and exact checks (of its ranges, for a bound in a boundary
+group, and of its residual clauses); the key gives the set's order (the campaign's place, then the
+branch). Slots are given out so that a higher slot has a higher key wherever possible (a new
+campaign takes a slot above every other, a replaced one its old slots), so the matched slots, read
+lowest first, are already in the set's order; a slot that could not be placed so is marked in
+``disorder``, and a match that includes one sorts by the keys. Slots are kept in chunks of
+``CHUNK``, and the campaign ids again in tables of rows of eight slots, the shape ``named`` reads a
+match's ids out of; a change copies one chunk and one table, not all.
 
 An ``EventIndex`` that readers see never changes: a writer works on ``draft()`` (which copies the
 facets and chunks it changes when it first changes them) and publishes it after ``finish()``.
@@ -50,12 +51,12 @@ _ROW_MASK = TABLE - 1
 
 #: A campaign's scope: ``(operator_id, brand_id)``, ``None`` meaning any.
 Scope = tuple["str | None", "str | None"]
-#: What a slot holds: ``(order key, campaign id, exact checks)``.
-Slot = tuple[int, str, tuple[Check, ...]]
+#: What a slot holds: ``(order key, campaign id, checks of its ranges, its residual clauses)``.
+Slot = tuple[int, str, tuple[Check, ...], tuple[Check, ...]]
 #: A campaign reading context values: ``(scope, active window, names)``.
 Reader = tuple[Scope, tuple["int | None", "int | None"], tuple[str, ...]]
 #: What a free slot holds.
-EMPTY_SLOT: Slot = (-1, "", ())
+EMPTY_SLOT: Slot = (-1, "", (), ())
 #: Free slots beyond this many (and an eighth of the slots in use) are reused even out of order.
 _SPARE = 64
 #: How many of the slots freed last a new branch tries before the others.
@@ -190,9 +191,12 @@ class EventIndex:
             self._recent = [other for other in self._recent if other != slot]
         return slot
 
-    def file(self, key: int, campaign_id: str, pairs: list[tuple[Atom, Operand, int]], checks: tuple[Check, ...],
-             residual: bool) -> int:
-        """Give a branch a slot and file its atoms (``(atom, operand, facet rank)``); its slot."""
+    def file(self, key: int, campaign_id: str, pairs: list[tuple[Atom, Operand, int]], ranges: tuple[Check, ...],
+             residual: tuple[Check, ...]) -> int:
+        """Give a branch a slot and file its atoms (``(atom, operand, facet rank)``); its slot.
+
+        ``ranges`` test its range atoms (for a bound in a boundary group), ``residual`` its residual clauses.
+        """
         slot, in_order = self._place(key)
         bit = 1 << slot
         if not in_order:
@@ -204,7 +208,7 @@ class EventIndex:
             else:
                 self.scattered |= bit
         self._last = (campaign_id, slot)
-        self._set_slot(slot, (key, campaign_id, checks))
+        self._set_slot(slot, (key, campaign_id, ranges, residual))
         self.live |= bit
         if residual:
             self.residual |= bit
@@ -300,7 +304,9 @@ class EventIndex:
                     state.ctx.update(zip(needed, read_context(ctx, needed, self.context_types), strict=True))
 
     def candidates(self, envelope: Any) -> tuple[int, int]:
-        """``(slots whose facets all let the event through, those of them to check exactly)``.
+        """``(slots whose facets all let the event through, those of them whose ranges to check exactly)``.
+
+        The slots with residual clauses (``residual``) among the first are checked too.
 
         A set atom keeps the candidates its value lets through or that have none on the facet
         (``c & (accept | free)``); the others remove what they rule out with AND and XOR only
@@ -340,25 +346,32 @@ class EventIndex:
             candidates = clocks.narrow(envelope, candidates)
             if not candidates:
                 return 0, 0
-        return candidates, (check | self.residual) & candidates
+        return candidates, check & candidates
+
+    def _checked(self, envelope: Any, state: MatchState, candidates: int, checks: int, ranges: bool) -> int:
+        """``candidates`` without the slots of ``checks`` (among them) whose range (or residual) tests fail."""
+        chunks = self._chunks
+        failed = []
+        for slot in slots_of(checks):
+            entry = chunks[slot >> _SHIFT][slot & _MASK]
+            for test in entry[2] if ranges else entry[3]:
+                if not test(envelope, state):
+                    failed.append(slot)
+                    break
+        return candidates ^ bits_of(failed) if failed else candidates
 
     def match(self, envelope: Any, state: MatchState) -> list[str]:
         """The ids of the campaigns ``envelope`` matches, in the set's order, each once."""
-        candidates, check = self.candidates(envelope)
+        candidates, bounded = self.candidates(envelope)
         if not candidates:
             return []
-        if check:
-            chunks = self._chunks
-            failed = []
-            for slot in slots_of(check):
-                for test in chunks[slot >> _SHIFT][slot & _MASK][2]:
-                    if not test(envelope, state):
-                        failed.append(slot)
-                        break
-            if failed:
-                candidates ^= bits_of(failed)
-                if not candidates:
-                    return []
+        if bounded:  # ranges first: they are cheap
+            candidates = self._checked(envelope, state, candidates, bounded, True)
+        residual = self.residual & candidates
+        if residual:
+            candidates = self._checked(envelope, state, candidates, residual, False)
+        if not candidates:
+            return []
         by_bits = self.multi and self.chained and not (self.disorder | self.scattered) & candidates
         if by_bits:
             candidates ^= repeats(candidates, self.followers)

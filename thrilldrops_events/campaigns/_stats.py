@@ -104,8 +104,8 @@ def _sample(views: Mapping[EventType, EventIndex], envelope: Envelope) -> tuple[
     for facet in index.order:
         if facet.rank == 0:
             in_scope &= ~facet.failing(facet.read(envelope))[0]
-    _, checked = index.candidates(envelope)
-    return in_scope.bit_count(), checked.bit_count()
+    candidates, bounded = index.candidates(envelope)
+    return in_scope.bit_count(), (bounded | index.residual & candidates).bit_count()
 
 
 def set_stats(store: Store, sample: Sequence[Envelope]) -> SetStats:

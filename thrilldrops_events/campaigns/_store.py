@@ -301,8 +301,7 @@ class Batch:
                 if atom.kind == "range":
                     ranges.append(check(atom, operand.read))
             mine = [residual_of(event_type, checked, node) for node in residual] if residual else []
-            checks: tuple[Check, ...] = (*ranges, *mine) if mine else tuple(ranges)
-            slot = draft.file(seq << BRANCH_BITS | number, campaign.id, filed, checks, bool(mine))
+            slot = draft.file(seq << BRANCH_BITS | number, campaign.id, filed, tuple(ranges), tuple(mine))
             placed.append((slot, tuple([atom for atom, _, _ in filed])))
             residuals.extend(mine)
         uses.extend(residuals)
