@@ -4,10 +4,12 @@ Run: python benchmarks/bench_campaigns.py [--quick] [--populations hard,classic]
                                           [--others-at 10000] [--events N] [--naive-events N] [--changes N]
                                           [--timestamps month|year|ordered|live]
 
-Populations (campaign_populations.py and campaign_classic.py): ``hard`` (3 operators, 20 brands, scopes
-70/20/10, log-normal thresholds, tiers, 50-game lists, hour and weekday windows, not-in, top-level or,
-arithmetic, dozens of matches per event), its harder variants ``wide``, ``zones`` and ``weak``, and the
-``classic`` templates. For each population and N, one table row:
+Populations (campaign_populations.py, campaign_rich.py and campaign_classic.py): ``hard`` (3 operators,
+20 brands, scopes 70/20/10, log-normal thresholds, tiers, 50-game lists, hour and weekday windows,
+not-in, top-level or, arithmetic, dozens of matches per event), its harder variants ``wide``, ``zones``
+and ``weak``, ``rich`` (built apart from the others: functions, null tests, nested and/or/not, date
+windows in 15 zones, ranges on envelope fields, about a hundred matches per event) and the ``classic``
+templates. For each population and N, one table row:
 
   naive loop      for every campaign: same event type? in scope? then call its compiled condition
                   (what a user writes with compile_condition alone; the reference answer), timed on
@@ -33,6 +35,7 @@ from functools import partial
 from typing import Any
 
 import campaign_classic
+import campaign_rich
 from campaign_populations import POPULATIONS, campaign_config, event_stream
 
 from thrilldrops_events import CampaignSet, Envelope
@@ -44,6 +47,8 @@ def population(name: str, count: int, seed: int) -> Config:
     """The configuration of ``count`` campaigns of a population."""
     if name == "classic":
         return campaign_classic.config(campaign_classic.generate_campaigns(count, seed=seed))
+    if name == "rich":
+        return campaign_rich.gen(count, n_events=0, seed=seed)[0]
     return campaign_config(POPULATIONS[name], count, seed=seed)
 
 
@@ -52,9 +57,11 @@ TIMESTAMPS = {"month": (30, False), "year": (365, False), "ordered": (30, True),
 
 
 def events_of(name: str, count: int, seed: int, timestamps: str = "month") -> list[Envelope]:
-    """The event stream matched against a population (``classic``: its own, over a month)."""
+    """The event stream matched against a population (``classic`` and ``rich``: their own, over a month)."""
     if name == "classic":
         return campaign_classic.generate_events(count, seed=seed)
+    if name == "rich":
+        return campaign_rich.gen(0, n_events=count, seed=seed)[1]
     days, ordered = TIMESTAMPS[timestamps]
     return event_stream(count, seed=seed, days=days, ordered=ordered)
 
@@ -174,7 +181,8 @@ def change_latencies(campaigns: CampaignSet, config: Config, fresh: Config, coun
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run: 1,000 and 10,000 campaigns, hard only")
-    parser.add_argument("--populations", default=None, help="comma-separated (default hard,wide,zones,weak,classic)")
+    parser.add_argument("--populations", default=None,
+                        help="comma-separated (default hard,wide,zones,weak,rich,classic)")
     parser.add_argument("--sizes", default=None, help="comma-separated campaign counts (default 1000,10000,100000)")
     parser.add_argument("--events", type=int, default=None, help="events matched (default 1000, quick 300)")
     parser.add_argument("--naive-events", type=int, default=None, help="events the naive loop is timed on (100)")
@@ -186,7 +194,7 @@ def main() -> int:
                              "or a day (live)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    names = (args.populations or ("hard" if args.quick else "hard,wide,zones,weak,classic")).split(",")
+    names = (args.populations or ("hard" if args.quick else "hard,wide,zones,weak,rich,classic")).split(",")
     sizes = [int(size) for size in (args.sizes or ("1000,10000" if args.quick else "1000,10000,100000")).split(",")]
     event_count = args.events or (300 if args.quick else 1000)
     naive_count = args.naive_events or 100
