@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from decimal import Decimal
 
 from thrilldrops_events import (
@@ -325,40 +326,19 @@ class Gen:
             cl.append(self.c_tier(et))
         if self.on("tiers", 0.2) and NUM[et] and len(cl) == 1 and self.r.random() < 0.5:
             cl.append(self.c_tier(et))
-        if self.on("games", 0.35 if et == "Transaction" else 0.2):
-            x = self.c_games(et)
-            if x:
-                cl.append(x)
-        if self.on("cats", 0.4):
-            cl.append(self.c_cats(et))
-        if self.on("hours", 0.25):
-            cl.append(self.c_hours(et))
-        if self.on("weekdays", 0.2):
-            cl.append(self.c_weekdays(et))
-        if self.on("country", 0.6 if et == "PlayerLogin" else 0):
-            x = self.c_country(et)
-            if x:
-                cl.append(x)
-        if self.on("arith", 0.2):
-            x = self.c_arith(et)
-            if x:
-                cl.append(x)
-        if self.on("nulls", 0.15):
-            x = self.c_nulls(et)
-            if x:
-                cl.append(x)
-        if self.on("funcs", 0.15):
-            cl.append(self.c_funcs(et))
-        if self.on("neq", 0.2):
-            x = self.c_neq(et)
-            if x:
-                cl.append(x)
-        if self.on("nested", 0.12):
-            x = self.c_nested(et)
-            if x:
-                cl.append(x)
-        if self.on("envrange", 0.12):
-            cl.append(self.c_envrange(et, scope_brand))
+        clauses: list[tuple[str, float, Callable[[str], str | None]]] = [
+            ("games", 0.35 if et == "Transaction" else 0.2, self.c_games), ("cats", 0.4, self.c_cats),
+            ("hours", 0.25, self.c_hours), ("weekdays", 0.2, self.c_weekdays),
+            ("country", 0.6 if et == "PlayerLogin" else 0, self.c_country), ("arith", 0.2, self.c_arith),
+            ("nulls", 0.15, self.c_nulls), ("funcs", 0.15, self.c_funcs), ("neq", 0.2, self.c_neq),
+            ("nested", 0.12, self.c_nested),
+            ("envrange", 0.12, lambda event_type: self.c_envrange(event_type, scope_brand)),
+        ]
+        for feature, share, make in clauses:
+            if self.on(feature, share):
+                clause = make(et)
+                if clause:
+                    cl.append(clause)
         if not cl:
             cl.append(self.c_cats(et))
         return " and ".join(cl)
