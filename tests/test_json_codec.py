@@ -237,6 +237,21 @@ def test_size_limit_counts_utf8_bytes_for_every_input_type(filler: str) -> None:
             assert _verdict(data) == verdict, (type(data), size)
 
 
+def test_a_line_at_the_size_limit_is_read_alike_from_whole_text_and_line_by_line(tmp_path: Any) -> None:
+    """A file's lines keep their final newline; it is not part of the line, so not of its size."""
+    line = _document_of_size(MAX_EVENT_BYTES).encode()
+    path = tmp_path / "events.ndjson"
+    path.write_bytes(line + b"\n" + line + b"\n")
+    def verdicts(data: Any) -> list[tuple[int, str | None]]:
+        return [(parsed.line, parsed.error and parsed.error.problems[0].kind) for parsed in codec.decode_lines(data)]
+
+    with path.open("rb") as file:
+        by_line = verdicts(file)
+    whole = verdicts(path.read_bytes())
+    texts = verdicts(path.read_text(encoding="utf-8").splitlines(keepends=True))
+    assert whole == by_line == texts == [(1, None), (2, None)]
+
+
 def _verdict(data: Any) -> str | None:
     try:
         parse_event(data)

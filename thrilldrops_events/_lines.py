@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["is_blank", "split_lines"]
+__all__ = ["is_blank", "split_lines", "without_newline"]
 
 # A line holding only these is blank (skipped, still counted): ASCII whitespace, for text as for bytes.
 _BLANK = " \t\n\r\x0b\x0c"
@@ -29,6 +29,15 @@ def split_lines(data: str | bytes | bytearray) -> Iterator[str | bytes | bytearr
             return
         yield data[start:end]
         start = end + 1
+
+
+def without_newline(line: Any) -> Any:
+    r"""A line as an iterable of lines gives it (a file's, say) without its final ``"\n"``, as ``split_lines`` cuts."""
+    if isinstance(line, str):
+        return line[:-1] if line.endswith("\n") else line
+    if isinstance(line, (bytes, bytearray)) and line.endswith(b"\n"):
+        return line[:-1]
+    return line
 
 
 def is_blank(line: str | bytes | bytearray) -> bool:

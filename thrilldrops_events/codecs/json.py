@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Union
 import msgspec
 from pydantic import BaseModel, ValidationError
 
-from thrilldrops_events._lines import is_blank, split_lines
+from thrilldrops_events._lines import is_blank, split_lines, without_newline
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
 from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload
@@ -180,7 +180,8 @@ def decode_lines(
 
     Each line gives a [ParsedLine][thrilldrops_events.ParsedLine]. Whole text (``str`` or bytes alike) is
     cut at ``"\n"`` only: U+2028, U+2029 and U+0085, which JSON strings may hold raw, and a bare ``"\r"``,
-    which is JSON whitespace, never end a line; line numbers count the ``"\n"`` characters.
+    which is JSON whitespace, never end a line; line numbers count the ``"\n"`` characters. Lines given
+    one by one lose their final ``"\n"`` too, so a line's size limit is the same either way.
 
     Args:
         data: The whole NDJSON text, or any iterable of lines such as a file open in binary mode.
@@ -190,7 +191,7 @@ def decode_lines(
     lines: Iterable[bytes | bytearray | str]
     if isinstance(data, memoryview):
         data = data.tobytes()
-    lines = split_lines(data) if isinstance(data, (bytes, bytearray, str)) else data
+    lines = split_lines(data) if isinstance(data, (bytes, bytearray, str)) else map(without_newline, data)
     for number, line in enumerate(lines, start=1):
         if skip_blank and isinstance(line, (str, bytes, bytearray)) and is_blank(line):
             continue  # anything else is read as a document (and refused if it is not one)
