@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
 
 import httpx
@@ -10,7 +11,7 @@ import pytest
 
 from thrilldrops_events import Deposit, Envelope
 from thrilldrops_events.errors import EventDeliveryError, EventRejectedError
-from thrilldrops_events.http import AsyncEventClient, EventClient
+from thrilldrops_events.http import AsyncEventClient, EventClient, SendResult
 from thrilldrops_events.http._delivery import retry_after_seconds
 
 EVENT = Envelope(operator_id="op-1", brand_id="brand-7", player_id="p-1", timestamp=1777852800,
@@ -57,3 +58,52 @@ def test_a_retry_after_of_superscript_digits_is_ignored_not_raised() -> None:
         [result] = client.send_many([EVENT])
     assert isinstance(result.error, EventDeliveryError)
     assert result.attempts == 2
+
+
+class _Garbled(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that says it is gzip and is not."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"not gzip at all"
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"not gzip at all"
+
+
+def _garbled(status: int, calls: list[int]) -> Callable[[httpx.Request], httpx.Response]:
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(status)
+        return httpx.Response(status, headers={"Content-Encoding": "gzip"}, stream=_Garbled())
+
+    return answer
+
+
+def test_an_accepting_answer_with_an_undecodable_body_is_accepted_once() -> None:
+    calls: list[int] = []
+    with EventClient("http://receiver", transport=httpx.MockTransport(_garbled(202, calls))) as client:
+        result = client.send(EVENT)
+    assert (result.status, result.attempts, result.accepted, calls) == (202, 1, True, [202])
+
+
+@pytest.mark.parametrize(("status", "error", "attempts"), [(400, EventRejectedError, 1), (503, EventDeliveryError, 2)])
+def test_an_undecodable_refusal_is_the_library_s_error(status: int, error: type[Exception], attempts: int) -> None:
+    calls: list[int] = []
+    transport = httpx.MockTransport(_garbled(status, calls))
+    with EventClient("http://receiver", transport=transport, retries=1, backoff=0) as client:
+        with pytest.raises(error):
+            client.send(EVENT)
+        [result] = client.send_many([EVENT])
+    assert (result.status, result.attempts, type(result.error)) == (status, attempts, error)
+
+
+def test_the_async_client_takes_an_undecodable_answer_as_its_status() -> None:
+    calls: list[int] = []
+
+    async def send() -> list[SendResult]:
+        async with AsyncEventClient("http://receiver", transport=httpx.MockTransport(_garbled(503, calls)),
+                                    retries=1, backoff=0) as client:
+            return await client.send_many([EVENT])
+
+    [result] = asyncio.run(send())
+    assert isinstance(result.error, EventDeliveryError)
+    assert (result.status, result.attempts, calls) == (503, 2, [503, 503])

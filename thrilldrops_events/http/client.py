@@ -157,16 +157,41 @@ class _Settings:
     def post(self, http: httpx.Client, body: bytes) -> httpx.Response | httpx.TransportError:
         """Post ``body`` once: the answer, or the error that stood in for one."""
         try:
-            return http.post(self.url, content=body, headers=self.headers)
+            response = http.send(http.build_request("POST", self.url, content=body, headers=self.headers),
+                                 stream=True)
+            try:
+                response.read()
+            except httpx.DecodingError:
+                return _without_body(response)
+            finally:
+                response.close()
         except httpx.TransportError as error:
             return error
+        return response
 
     async def apost(self, http: httpx.AsyncClient, body: bytes) -> httpx.Response | httpx.TransportError:
         """``post``, awaited."""
         try:
-            return await http.post(self.url, content=body, headers=self.headers)
+            response = await http.send(http.build_request("POST", self.url, content=body, headers=self.headers),
+                                       stream=True)
+            try:
+                await response.aread()
+            except httpx.DecodingError:
+                return _without_body(response)
+            finally:
+                await response.aclose()
         except httpx.TransportError as error:
             return error
+        return response
+
+
+def _without_body(response: httpx.Response) -> httpx.Response:
+    """An answer whose body could not be decoded (a ``Content-Encoding`` it does not hold): its status, no body.
+
+    The status alone says what became of the event; a body that cannot be read holds no problems to report.
+    """
+    headers = [(name, value) for name, value in response.headers.multi_items() if name != "content-encoding"]
+    return httpx.Response(response.status_code, headers=headers, content=b"", request=response.request)
 
 
 def _raise_failure(result: SendResult) -> SendResult:
