@@ -153,6 +153,28 @@ def test_dead_letters_replayed_once_their_cause_is_fixed(redis_server: RedisServ
     assert handled == wanted
 
 
+@pytest.mark.parametrize("names", [
+    ("original:dead_letter_id",),
+    ("dead_letter_reason", "original:dead_letter_reason"),
+    ("original:original:dead_letter_error", "original:dead_letter_error", "dead_letter_error"),
+    ("original:", "original:x"),  # not escaped: nothing a dead letter adds is named so
+])
+def test_fields_named_like_a_dead_letter_s_own_come_back_exactly(redis_server: RedisServer,
+                                                                 names: tuple[str, ...]) -> None:
+    client = redis_server.client()
+    fields = {b"event_type": b"Deposit", **{name.encode(): f"value of {name}".encode() for name in names}}
+    entry_id = client.xadd(STREAM, fields).decode()  # no payload: dead-lettered as invalid
+    consumer = dead_lettering_consumer(client)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.dead_lettered == 1)
+    [(dead_id, dead_fields)] = client.xrange(DEAD)
+    letter = parse_dead_letter(dead_id, dead_fields)
+    assert (letter.original_id, letter.reason, letter.fields) == (entry_id, "invalid", fields)
+    [replayed] = replay_dead_letters(client, STREAM)
+    [(_, back)] = client.xrange(STREAM, replayed.entry_id, replayed.entry_id)
+    assert back == fields
+
+
 _META = {"dead_letter_id": "1-0", "dead_letter_stream": STREAM, "dead_letter_group": "g", "dead_letter_consumer": "c",
          "dead_letter_deliveries": "1", "dead_letter_reason": "invalid", "dead_letter_error": "{}"}
 

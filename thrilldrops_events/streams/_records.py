@@ -26,6 +26,17 @@ DEAD_LETTER_FIELDS: tuple[str, ...] = (
 _ORIGINAL_PREFIX = "original:"  # an original field whose name clashes with a metadata field is kept under this
 
 
+def _escaped(name: str) -> bool:
+    """Whether an original field's name is kept under ``original:`` in a dead letter.
+
+    A metadata field's name is, and so, for the escape to be undone exactly, is a name that already reads
+    like an escaped one (``original:dead_letter_id``, ``original:original:dead_letter_id``...).
+    """
+    while name.startswith(_ORIGINAL_PREFIX):
+        name = name[len(_ORIGINAL_PREFIX):]
+    return name in DEAD_LETTER_FIELDS
+
+
 @dataclass(frozen=True)
 class ConsumerStats:
     """What a consumer has done since it was created.
@@ -122,15 +133,15 @@ def dead_letter_fields(fields: Mapping[Any, Any], *, original_id: str, stream: s
                        deliveries: int, reason: str, error: str) -> list[tuple[Any, Any]]:
     """The field-value pairs of a dead-letter entry: the metadata, then the original fields exactly as they were.
 
-    An original field named like a metadata field is kept under ``original:<name>``, so nothing is
-    overwritten and nothing dropped; a name the entry held more than once (``RepeatedFields``) is
-    kept as often, with each of its values.
+    An original field named like a metadata field is kept under ``original:<name>`` (and one named like
+    such an escaped name gets one more ``original:``), so nothing is overwritten, dropped or renamed;
+    a name the entry held more than once (``RepeatedFields``) is kept as often, with each of its values.
     """
     entry: list[tuple[Any, Any]] = list(zip(DEAD_LETTER_FIELDS, (original_id, stream, group, consumer,
                                                                  str(deliveries), reason, error), strict=True))
     pairs = fields.pairs if isinstance(fields, RepeatedFields) else fields.items()
     for key, value in pairs:
-        if _name(key) in DEAD_LETTER_FIELDS:
+        if _escaped(_name(key)):
             key = (_ORIGINAL_PREFIX.encode() + key) if isinstance(key, bytes) else _ORIGINAL_PREFIX + _name(key)
         entry.append((key, value))
     return entry
@@ -151,7 +162,7 @@ def parse_dead_letter(entry_id: object, fields: Mapping[Any, Any]) -> DeadLetter
         name = _name(key)
         if name in DEAD_LETTER_FIELDS:
             meta[name] = _text(value)
-        elif name.startswith(_ORIGINAL_PREFIX) and name[len(_ORIGINAL_PREFIX):] in DEAD_LETTER_FIELDS:
+        elif name.startswith(_ORIGINAL_PREFIX) and _escaped(name):
             original[key[len(_ORIGINAL_PREFIX):] if isinstance(key, (str, bytes)) else key] = value
         else:
             original[key] = value
