@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import socket
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -301,3 +303,60 @@ def test_conditions_routes_can_be_left_out() -> None:
     with serve_in_thread(event_app(conditions=False)) as base:
         answer = httpx.post(base + "/conditions/check", json={"condition": "amount > 1", "event_type": "Deposit"})
     assert answer.status_code == 404
+
+
+def _stalling_post(base: str, path: str, head: bytes, parts: list[bytes]) -> bytes:
+    """Send a request whose body is declared 10 bytes longer than ``parts``; the answer as raw bytes."""
+    host, port = base.removeprefix("http://").split(":")
+    size = sum(map(len, parts)) + 10
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: receiver\r\n" + head
+                     + b"Content-Length: " + str(size).encode() + b"\r\n\r\n")
+        for part in parts:
+            sock.sendall(part)
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            received = sock.recv(65536)
+            if not received:
+                break
+            answer += received
+    return answer
+
+
+@pytest.mark.parametrize(("path", "head"), [
+    ("/event", b"Content-Type: application/json\r\n"),
+    ("/events", b"Content-Type: application/x-ndjson\r\n"),
+    ("/conditions/check", b"Content-Type: application/json\r\n"),
+])
+def test_a_body_that_stops_arriving_is_answered_408_not_waited_for_forever(path: str, head: bytes) -> None:
+    recorder = Recorder()
+    with serve_in_thread(event_app(recorder, body_timeout=0.2)) as base:
+        answer = _stalling_post(base, path, head, [DEPOSIT[:40]])
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert status_line == b"HTTP/1.1 408 Request Timeout"
+    assert b"content-type: application/problem+json" in rest.lower()
+    document = json.loads(rest.partition(b"\r\n\r\n")[2])
+    assert (document["status"], problems_of(document)[0][1]) == (408, "body_timeout")
+    assert recorder.events == []
+
+
+def test_a_body_arriving_slowly_but_steadily_is_read_whole() -> None:
+    recorder = Recorder()
+    body = DEPOSIT
+    parts = [body[start:start + 40] for start in range(0, len(body), 40)]
+    with serve_in_thread(event_app(recorder, body_timeout=5)) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as sock:
+            sock.sendall(b"POST /event HTTP/1.1\r\nHost: receiver\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+            for part in parts:
+                time.sleep(0.05)
+                sock.sendall(part)
+            assert sock.recv(65536).startswith(b"HTTP/1.1 202 ")
+    assert [to_json(event) for event in recorder.events] == [to_json(parse_event(DEPOSIT))]
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("nan"), float("inf"), "30", True])
+def test_body_timeout_must_be_a_finite_number_of_seconds(bad: Any) -> None:
+    with pytest.raises((TypeError, ValueError), match="body_timeout"):
+        event_app(body_timeout=bad)

@@ -2,18 +2,26 @@
 
 A body larger than the limit is refused as soon as that is known: from ``Content-Length`` before a
 byte of it is read, or, for a body sent in chunks, as soon as the bytes read pass the limit. The
-part already read is dropped; the server discards the rest without keeping it.
+part already read is dropped; the server discards the rest without keeping it. A body whose next part
+does not arrive within the timeout (a client that stalled, or sends a byte now and then to hold the
+connection) is refused too, rather than waited for forever.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 
+import anyio
 from starlette.requests import ClientDisconnect, Request
 
 from thrilldrops_events.errors import EventValidationError, Problem
 
-__all__ = ["JSON_TYPES", "NDJSON_TYPES", "check_line_count", "check_media_type", "read_limited"]
+__all__ = ["BODY_TIMEOUT", "JSON_TYPES", "NDJSON_TYPES", "check_body_timeout", "check_line_count", "check_media_type",
+           "read_limited"]
+
+#: The longest wait, in seconds, for the next part of a request body, by default.
+BODY_TIMEOUT = 30.0
 
 #: Media types accepted for one JSON document (``application/*+json`` is accepted too).
 JSON_TYPES = frozenset({"application/json"})
@@ -65,13 +73,29 @@ def _too_large(limit: int) -> EventValidationError:
     return _single(f"the body is larger than {limit} bytes", "too_large")
 
 
-async def read_limited(request: Request, limit: int) -> bytes:
-    """Read the whole body, refusing it (``413``) as soon as it is known to be larger than ``limit`` bytes.
-
-    The body is read from the ASGI ``receive`` channel directly, so nothing else may have read it.
+def check_body_timeout(body_timeout: object) -> float:
+    """The ``body_timeout`` setting, checked: a finite number of seconds above 0.
 
     Raises:
-        EventValidationError: With one ``too_large`` problem.
+        TypeError: If it is not a number.
+        ValueError: If it is not finite and above 0.
+    """
+    if not isinstance(body_timeout, (int, float)) or isinstance(body_timeout, bool):
+        raise TypeError(f"body_timeout must be a number of seconds, not {type(body_timeout).__name__}")
+    if not 0 < body_timeout < math.inf:
+        raise ValueError(f"body_timeout must be a finite number of seconds above 0, not {body_timeout!r}")
+    return float(body_timeout)
+
+
+async def read_limited(request: Request, limit: int, timeout: float = BODY_TIMEOUT) -> bytes:
+    """Read the whole body, refusing it (``413``) as soon as it is known to be larger than ``limit`` bytes.
+
+    The body is read from the ASGI ``receive`` channel directly, so nothing else may have read it. Each
+    part of it must arrive within ``timeout`` seconds of the one before (of the request's head, for
+    the first), or the body is refused (``408``).
+
+    Raises:
+        EventValidationError: With one ``too_large`` or ``body_timeout`` problem.
         starlette.requests.ClientDisconnect: If the client went away.
     """
     declared = _header(request, b"content-length")
@@ -81,7 +105,11 @@ async def read_limited(request: Request, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        with anyio.move_on_after(timeout) as waiting:
+            message = await receive()
+        if waiting.cancelled_caught:
+            chunks.clear()
+            raise _single(f"the body did not arrive: nothing of it for {timeout:g} seconds", "body_timeout")
         if message["type"] != "http.request":
             raise ClientDisconnect()
         chunk: bytes = message.get("body", b"")

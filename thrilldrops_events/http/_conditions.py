@@ -25,7 +25,7 @@ from thrilldrops_events.codecs.json import decode as parse_event
 from thrilldrops_events.conditions import CompiledCondition, compile_condition
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import ConditionError, EventValidationError, Problem
-from thrilldrops_events.http._body import JSON_TYPES, check_media_type, read_limited
+from thrilldrops_events.http._body import BODY_TIMEOUT, JSON_TYPES, check_media_type, read_limited
 from thrilldrops_events.http._problem_details import (
     PROBLEM_MEDIA_TYPE,
     condition_problem,
@@ -153,13 +153,13 @@ def _problem(document: dict[str, Any]) -> Response:
     return Response(dumps(document), document["status"], media_type=PROBLEM_MEDIA_TYPE)
 
 
-def condition_routes(*, strict: bool, max_bytes: int) -> list[BaseRoute]:
-    """The two routes, reading request bodies of at most ``max_bytes`` and events as ``strict`` says."""
+def condition_routes(*, strict: bool, max_bytes: int, body_timeout: float = BODY_TIMEOUT) -> list[BaseRoute]:
+    """The two routes: bodies read by ``read_limited`` (``max_bytes``, ``body_timeout``), events as ``strict`` says."""
 
     async def answer(request: Request, work: Any) -> Response:
         try:
             check_media_type(request, JSON_TYPES)
-            document = _read_request(await read_limited(request, max_bytes))
+            document = _read_request(await read_limited(request, max_bytes, body_timeout))
             return _answer(await run_in_threadpool(work, document))
         except EventValidationError as error:
             return _problem(validation_document(error))

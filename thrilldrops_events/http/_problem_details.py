@@ -29,7 +29,7 @@ __all__ = [
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 #: The problem kinds that are not answered with ``400 Bad Request``.
-_STATUS_OF_KIND = {"too_large": 413, "unsupported_media_type": 415}
+_STATUS_OF_KIND = {"body_timeout": 408, "too_large": 413, "unsupported_media_type": 415}
 
 
 def dumps(document: object) -> bytes:
@@ -74,7 +74,7 @@ def _as_member(problem: Problem) -> dict[str, str]:
 
 
 def status_of(error: EventValidationError) -> int:
-    """The status for an invalid event: ``413`` too large, ``415`` not JSON, ``400`` for anything else."""
+    """The status for an invalid event: ``408`` body too slow, ``413`` too large, ``415`` not JSON, ``400`` else."""
     for problem in error.problems:
         status = _STATUS_OF_KIND.get(problem.kind)
         if status is not None:

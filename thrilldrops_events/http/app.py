@@ -24,7 +24,15 @@ from thrilldrops_events.codecs.json import decode as parse_event
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError
-from thrilldrops_events.http._body import JSON_TYPES, NDJSON_TYPES, check_line_count, check_media_type, read_limited
+from thrilldrops_events.http._body import (
+    BODY_TIMEOUT,
+    JSON_TYPES,
+    NDJSON_TYPES,
+    check_body_timeout,
+    check_line_count,
+    check_media_type,
+    read_limited,
+)
 from thrilldrops_events.http._conditions import condition_routes
 from thrilldrops_events.http._problem_details import (
     PROBLEM_MEDIA_TYPE,
@@ -78,13 +86,14 @@ class _Receiver:
     """The endpoints of one app and the settings they share."""
 
     def __init__(self, handler: Handler | None, sink: Any, *, strict: bool, max_event_bytes: int,
-                 max_batch_bytes: int, max_batch_lines: int, retry_after: int) -> None:
+                 max_batch_bytes: int, max_batch_lines: int, retry_after: int, body_timeout: float) -> None:
         self.call = _as_coroutine(handler)
         self.sink = sink
         self.strict = strict
         self.max_event_bytes = max_event_bytes
         self.max_batch_bytes = max_batch_bytes
         self.max_batch_lines = max_batch_lines
+        self.body_timeout = body_timeout
         self.retry_after = {"Retry-After": str(retry_after)}
 
     def unavailable(self, error: BaseException) -> Response:
@@ -94,7 +103,7 @@ class _Receiver:
     async def event(self, request: Request) -> Response:
         try:
             check_media_type(request, JSON_TYPES)
-            body = await read_limited(request, self.max_event_bytes)
+            body = await read_limited(request, self.max_event_bytes, self.body_timeout)
             envelope = parse_event(body, strict=self.strict)
         except EventValidationError as error:
             return problem_response(validation_document(error))
@@ -118,7 +127,7 @@ class _Receiver:
     async def events(self, request: Request) -> Response:
         try:
             check_media_type(request, NDJSON_TYPES)
-            body = await read_limited(request, self.max_batch_bytes)
+            body = await read_limited(request, self.max_batch_bytes, self.body_timeout)
             check_line_count(body, self.max_batch_lines)
         except EventValidationError as error:
             return problem_response(validation_document(error))
@@ -207,6 +216,7 @@ def event_app(
     max_batch_lines: int = MAX_BATCH_LINES,
     retry_after: int = 1,
     conditions: bool = True,
+    body_timeout: float = BODY_TIMEOUT,
 ) -> Starlette:
     """The ``POST /event`` receiver: an ASGI app (Starlette), to serve with uvicorn or mount into FastAPI.
 
@@ -231,6 +241,8 @@ def event_app(
             before any line is read.
         retry_after: The ``Retry-After`` seconds of a ``503``.
         conditions: Serve ``POST /conditions/check`` and ``POST /conditions/eval``.
+        body_timeout: The longest wait, in seconds, for the next part of a request body (30 by default):
+            a body that stops arriving is answered ``408`` rather than waited for forever.
 
     Returns:
         The app.
@@ -239,16 +251,17 @@ def event_app(
         >>> app = event_app(print)  # doctest: +SKIP
         >>> uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
     """
+    body_timeout = check_body_timeout(body_timeout)
     receiver = _Receiver(handler, _stream_sink(stream, redis, maxlen), strict=strict,
                          max_event_bytes=max_event_bytes, max_batch_bytes=max_batch_bytes,
-                         max_batch_lines=max_batch_lines, retry_after=retry_after)
+                         max_batch_lines=max_batch_lines, retry_after=retry_after, body_timeout=body_timeout)
     routes: list[BaseRoute] = [
         Route("/event", receiver.event, methods=["POST"]),
         Route("/events", receiver.events, methods=["POST"]),
         Route("/health", receiver.health, methods=["GET"]),
     ]
     if conditions:
-        routes += condition_routes(strict=strict, max_bytes=max_batch_bytes)
+        routes += condition_routes(strict=strict, max_bytes=max_batch_bytes, body_timeout=body_timeout)
     return Starlette(routes=routes, exception_handlers={HTTPException: _http_problem}, lifespan=receiver.lifespan)
 
 

@@ -27,14 +27,14 @@ from starlette.responses import Response
 from thrilldrops_events.codecs.json import decode as parse_event
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError
-from thrilldrops_events.http._body import JSON_TYPES, check_media_type, read_limited
+from thrilldrops_events.http._body import BODY_TIMEOUT, JSON_TYPES, check_body_timeout, check_media_type, read_limited
 from thrilldrops_events.http._problem_details import validation_document
 from thrilldrops_events.http.app import MAX_EVENT_BYTES, problem_response
 
 __all__ = ["EventBody", "add_problem_handlers"]
 
 
-def EventBody(*, strict: bool = False, max_bytes: int = MAX_EVENT_BYTES) -> Any:
+def EventBody(*, strict: bool = False, max_bytes: int = MAX_EVENT_BYTES, body_timeout: float = BODY_TIMEOUT) -> Any:
     """Mark a route parameter as the request body read exactly as one envelope.
 
     Use it as ``event: Annotated[Envelope, EventBody()]``. It is a FastAPI dependency: it reads the
@@ -43,10 +43,11 @@ def EventBody(*, strict: bool = False, max_bytes: int = MAX_EVENT_BYTES) -> Any:
     Args:
         strict: Read in strict mode (unknown fields refused).
         max_bytes: The largest body; a larger one is refused before it is read.
+        body_timeout: The longest wait, in seconds, for the next part of the body; then ``408``.
 
     Raises:
-        EventValidationError: For a body that is not a valid envelope (``400``), too large (``413``)
-            or not JSON (``415``): answered as problem details once
+        EventValidationError: For a body that is not a valid envelope (``400``), too large (``413``),
+            not JSON (``415``) or too slow to arrive (``408``): answered as problem details once
             [add_problem_handlers][thrilldrops_events.http.fastapi_body.add_problem_handlers] is installed.
 
     Examples:
@@ -54,10 +55,11 @@ def EventBody(*, strict: bool = False, max_bytes: int = MAX_EVENT_BYTES) -> Any:
         ... async def receive(event: Annotated[Envelope, EventBody()]) -> dict[str, str]:
         ...     return {"status": "accepted"}
     """
+    timeout = check_body_timeout(body_timeout)
 
     async def read_event(request: Request) -> Envelope:
         check_media_type(request, JSON_TYPES)
-        return parse_event(await read_limited(request, max_bytes), strict=strict)
+        return parse_event(await read_limited(request, max_bytes, timeout), strict=strict)
 
     return Depends(read_event)
 
