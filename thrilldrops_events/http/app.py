@@ -262,7 +262,11 @@ def event_app(
     ]
     if conditions:
         routes += condition_routes(strict=strict, max_bytes=max_batch_bytes, body_timeout=body_timeout)
-    return Starlette(routes=routes, exception_handlers={HTTPException: _http_problem}, lifespan=receiver.lifespan)
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_problem}, lifespan=receiver.lifespan)
+    # A path with a slash too many is no route (404 problem details), not a bare 307 redirect to the Host header's
+    # address, which a sender would have to follow with its body and without the problem details of every error.
+    app.router.redirect_slashes = False
+    return app
 
 
 def _stream_sink(stream: str | None, redis: Any, maxlen: int | None) -> Any:
