@@ -20,7 +20,8 @@ from streams_support import RedisServer, make_events, wait_until
 
 from thrilldrops_events import Envelope, to_json
 from thrilldrops_events.codecs.redis import decode as decode_entry
-from thrilldrops_events.http import AsyncEventClient, EventClient, SendResult
+from thrilldrops_events.errors import StreamConfigError
+from thrilldrops_events.http import AsyncEventClient, EventClient, SendResult, event_app
 
 pytestmark = pytest.mark.redis
 STREAM = "thrilldrops:events"
@@ -147,3 +148,8 @@ def test_redis_killed_mid_run_loses_nothing_and_acknowledges_only_what_is_stored
     for result in results:  # a second copy is possible only where an attempt was answered 503 and sent again
         if result.attempts == 1:
             assert counts[to_json(events[result.index])] == 1
+
+
+def test_a_maxlen_that_would_delete_each_event_as_it_is_stored_is_refused_at_once() -> None:
+    with pytest.raises(StreamConfigError, match="maxlen"):
+        event_app(stream=STREAM, redis="redis://127.0.0.1:1/0", maxlen=0)

@@ -137,11 +137,22 @@ def test_publishing_gives_up_when_the_group_never_catches_up(redis_server: Redis
 
 @pytest.mark.parametrize("options", [{"chunk_size": 0}, {"replicas": 0}, {"max_lag": 10}, {"lag_group": "g"},
                                      {"max_lag": -1, "lag_group": "g"}, {"max_lag": 1, "lag_group": ""},
-                                     {"lag_timeout_s": -1.0}, {"replica_timeout_ms": 0}, {"maxlen": -5}])
+                                     {"lag_timeout_s": -1.0}, {"replica_timeout_ms": 0}, {"maxlen": -5},
+                                     {"maxlen": 0}, {"maxlen": 0, "approximate": False}])
 def test_impossible_publishing_options_are_refused(redis_server: RedisServer, options: dict[str, Any]) -> None:
     with pytest.raises(StreamConfigError):
         publish_many(redis_server.client(), STREAM, make_events(1), **options)
     assert not redis_server.client().exists(STREAM)
+
+
+@pytest.mark.parametrize("approximate", [True, False])
+def test_a_publish_never_returns_the_id_of_an_entry_its_own_trim_deleted(redis_server: RedisServer,
+                                                                         approximate: bool) -> None:
+    client = redis_server.client()
+    with pytest.raises(StreamConfigError, match="maxlen"):
+        publish(client, STREAM, make_events(1)[0], maxlen=0, approximate=approximate)
+    entry_id = publish(client, STREAM, make_events(1)[0], maxlen=1, approximate=approximate)
+    assert [entry for entry, _ in client.xrange(STREAM)] == [entry_id.encode()]
 
 
 def test_publishing_what_is_not_an_envelope_is_an_event_validation_error(redis_server: RedisServer) -> None:

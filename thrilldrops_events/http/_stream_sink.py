@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.streams import publish_async, publish_many_async
+from thrilldrops_events.streams._publishing import options
 
 __all__ = ["StreamSink"]
 
@@ -39,6 +40,7 @@ class StreamSink:
     def __init__(self, stream: str, client: Any, *, maxlen: int | None = None, timeout: float = 5.0) -> None:
         if not isinstance(stream, str) or not stream:
             raise ValueError("the stream name must be a non-empty string")
+        options(stream, maxlen=maxlen)  # refused now, not with a 500 for every event
         self.stream = stream
         self.maxlen = maxlen
         self._url = client if isinstance(client, str) else None

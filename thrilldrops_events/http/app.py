@@ -234,7 +234,7 @@ def event_app(
             the entry is stored; if Redis fails the answer is ``503`` and nothing is acknowledged.
         redis: With ``stream``: a ``redis.asyncio.Redis`` client, or a ``redis://`` URL.
         strict: Read events in strict mode (unknown fields refused).
-        maxlen: With ``stream``: trim it to about this many entries.
+        maxlen: With ``stream``: trim it to about this many entries (at least 1).
         max_event_bytes: The largest ``POST /event`` body; larger ones get ``413`` before they are read.
         max_batch_bytes: The largest ``POST /events`` body.
         max_batch_lines: The most lines of a ``POST /events`` body, blank ones included; more get ``413``

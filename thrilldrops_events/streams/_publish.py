@@ -46,7 +46,8 @@ def publish(client: redis.Redis | RedisCluster, stream: str, envelope: Envelope,
         client: A redis-py client: ``redis.Redis`` or ``redis.cluster.RedisCluster``.
         stream: The stream's key.
         envelope: The event.
-        maxlen: Trim the stream to about this many entries (``MAXLEN ~``). Trimming deletes the oldest
+        maxlen: Trim the stream to about this many entries (``MAXLEN ~``), at least 1 (``0`` would delete
+            the entry just added). Trimming deletes the oldest
             entries even if a consumer group has not acknowledged them yet; prefer
             [trim][thrilldrops_events.streams.trim], which never does.
         approximate: Trim with ``~`` (cheap, the default) rather than exactly.

@@ -53,7 +53,8 @@ def options(stream: object, *, maxlen: object = None, approximate: object = True
     if lag_group is not None:
         nonempty("lag_group", lag_group)
     return PublishOptions(
-        maxlen=None if maxlen is None else whole("maxlen", maxlen, 0), approximate=bool(approximate),
+        # At least 1: MAXLEN 0 would delete the very entry XADD just returned the id of.
+        maxlen=None if maxlen is None else whole("maxlen", maxlen, 1), approximate=bool(approximate),
         chunk_size=whole("chunk_size", chunk_size, 1),
         replicas=None if replicas is None else whole("replicas", replicas, 1),
         replica_timeout_ms=whole("replica_timeout_ms", replica_timeout_ms, 1),
