@@ -363,3 +363,25 @@ def test_a_body_arriving_slowly_but_steadily_is_read_whole() -> None:
 def test_body_timeout_must_be_a_finite_number_of_seconds(bad: Any) -> None:
     with pytest.raises((TypeError, ValueError), match="body_timeout"):
         event_app(body_timeout=bad)
+
+
+@pytest.mark.parametrize(("settings", "error"), [
+    ({"retry_after": -1}, ValueError), ({"retry_after": 1.5}, TypeError), ({"retry_after": "1"}, TypeError),
+    ({"retry_after": True}, TypeError), ({"max_event_bytes": 0}, ValueError), ({"max_event_bytes": "5"}, TypeError),
+    ({"max_batch_bytes": None}, TypeError), ({"max_batch_lines": 0}, ValueError), ({"max_batch_lines": 2.0}, TypeError),
+    ({"strict": "no"}, TypeError), ({"conditions": 1}, TypeError), ({"handler": 5}, TypeError),
+])
+def test_impossible_settings_are_refused_when_the_app_is_made(settings: dict[str, Any], error: type[Exception]) -> None:
+    handler = settings.pop("handler", None)
+    name = next(iter(settings), "handler")
+    with pytest.raises(error, match=name):
+        event_app(handler, **settings)
+
+
+def test_the_retry_after_it_is_given_is_the_one_it_sends() -> None:
+    def down(envelope: Envelope) -> None:
+        raise ConnectionError("the store is down")
+
+    with serve_in_thread(event_app(down, retry_after=0)) as base:
+        answer = httpx.post(base + "/event", content=DEPOSIT, headers=JSON)
+    assert (answer.status_code, answer.headers["retry-after"]) == (503, "0")

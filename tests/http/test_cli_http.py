@@ -225,12 +225,29 @@ def test_serve_says_when_the_address_is_taken(capsys: pytest.CaptureFixture[str]
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("password", ["hunter2@x9", "hunter2:x9", "hunter2#x9", "hunter2/x9"])
+@pytest.mark.parametrize("password", ["hunter2@x9", "hunter2:x9", "hunter2%23x9", "hunter2%2Fx9"])
 def test_serve_never_shows_the_redis_password(serve: Callable[..., Serve], password: str) -> None:
     server = serve("--redis", f"redis://app:{password}@127.0.0.1:1/0", "--stream", "events")
     assert "'events'" in server.first_line
     assert "hunter2" not in server.first_line and "x9" not in server.first_line
     assert "//***@127.0.0.1:1/0" in server.first_line
+
+
+@pytest.mark.parametrize("password", ["hunter2#x9", "hunter2/x9"])
+def test_serve_refuses_a_redis_url_redis_py_cannot_read_without_showing_its_password(
+        capsys: pytest.CaptureFixture[str], password: str) -> None:
+    assert main(["serve", "--port", "0", "--redis", f"redis://app:{password}@127.0.0.1:1/0", "--stream", "events"]) == 2
+    out, err = capsys.readouterr()
+    assert "redis-py can read" in err
+    assert "hunter2" not in out + err and "x9" not in out + err
+
+
+@pytest.mark.parametrize(("args", "message"), [(["--stream", ""], "stream name"),
+                                               (["--stream", "s", "--redis", "http://127.0.0.1:1"], "redis://")])
+def test_serve_refuses_a_stream_setting_it_cannot_use(capsys: pytest.CaptureFixture[str], args: list[str],
+                                                      message: str) -> None:
+    assert main(["serve", "--port", "0", *args]) == 2
+    assert message in capsys.readouterr().err
 
 
 def test_send_refuses_a_header_http_cannot_carry_without_showing_it(capsys: pytest.CaptureFixture[str]) -> None:

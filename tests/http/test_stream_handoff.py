@@ -153,3 +153,14 @@ def test_redis_killed_mid_run_loses_nothing_and_acknowledges_only_what_is_stored
 def test_a_maxlen_that_would_delete_each_event_as_it_is_stored_is_refused_at_once() -> None:
     with pytest.raises(StreamConfigError, match="maxlen"):
         event_app(stream=STREAM, redis="redis://127.0.0.1:1/0", maxlen=0)
+
+
+@pytest.mark.parametrize("client", [5, "http://127.0.0.1:6379/0", "127.0.0.1:6379", "redis://:notaport"])
+def test_a_redis_that_is_neither_an_asyncio_client_nor_a_redis_url_is_refused_at_once(client: object) -> None:
+    with pytest.raises(ValueError, match="redis"):
+        event_app(stream=STREAM, redis=client)
+
+
+def test_a_blocking_client_is_refused_at_once_naming_the_asyncio_one(redis_server: RedisServer) -> None:
+    with pytest.raises(StreamConfigError, match=r"redis\.asyncio\.Redis"):
+        event_app(stream=STREAM, redis=redis_server.client())

@@ -11,7 +11,7 @@ _DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve until interrupted; returns the exit code (2 if the extra is missing or the address is taken)."""
+    """Serve until interrupted; returns the exit code (2: the extra missing, a setting unusable, the address taken)."""
     if args.redis is not None and args.stream is None:
         return fail("--redis needs --stream NAME")
     try:
@@ -20,8 +20,8 @@ def run(args: argparse.Namespace) -> int:
 
         redis_url = args.redis or _DEFAULT_REDIS
         app = event_app(stream=args.stream,
-                        redis=redis_url if args.stream else None, strict=args.strict)
-    except ImportError as error:
+                        redis=redis_url if args.stream is not None else None, strict=args.strict)
+    except (ImportError, ValueError) as error:  # ValueError: a --redis URL or --stream name it cannot use
         return fail(str(error))
     try:
         sock = bind(args.host, args.port)

@@ -11,9 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import redis.asyncio
+from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.connection import parse_url
 from redis.exceptions import RedisError
 
 from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams import publish_async, publish_many_async
 from thrilldrops_events.streams._publishing import options
 
@@ -35,12 +38,26 @@ class StreamSink:
         client: A ``redis.asyncio.Redis`` client, or a ``redis://`` URL (the sink then owns the client).
         maxlen: Trim the stream to about this many entries (see ``publish``).
         timeout: Seconds to wait for Redis (connecting, and each command) when the sink makes the client.
+
+    Raises:
+        ValueError: A URL redis-py cannot connect to (not ``redis://``, ``rediss://`` or ``unix://``, a bad port).
+        StreamConfigError: A client that is not an asyncio redis-py client (a blocking one, say).
     """
 
     def __init__(self, stream: str, client: Any, *, maxlen: int | None = None, timeout: float = 5.0) -> None:
         if not isinstance(stream, str) or not stream:
             raise ValueError("the stream name must be a non-empty string")
         options(stream, maxlen=maxlen)  # refused now, not with a 500 for every event
+        if isinstance(client, str):
+            try:
+                parse_url(client)
+            except ValueError:  # its message may quote a part of the URL, such as its password
+                raise ValueError("redis= must be a redis://, rediss:// or unix:// URL that redis-py can read "
+                                 "(a '/' or '#' in a password written %2F or %23)") from None
+        elif not isinstance(client, (redis.asyncio.Redis, RedisCluster)):
+            kind = type(client)
+            raise StreamConfigError("redis= must be a redis.asyncio.Redis or redis.asyncio.cluster.RedisCluster "
+                                    f"client, or a redis:// URL, not {kind.__module__}.{kind.__qualname__}")
         self.stream = stream
         self.maxlen = maxlen
         self._url = client if isinstance(client, str) else None

@@ -204,6 +204,21 @@ async def _http_problem(request: Request, error: Exception) -> Response:
     return problem_response(problem_document(error.status_code, detail), headers)
 
 
+def _whole(name: str, value: object, lowest: int) -> int:
+    """An integer setting, checked: an ``int`` (never a ``bool``) of at least ``lowest``."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
+    if value < lowest:
+        raise ValueError(f"{name} must be an integer >= {lowest}, not {value}")
+    return value
+
+
+def _flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
+    return value
+
+
 def event_app(
     handler: Handler | None = None,
     *,
@@ -247,10 +262,23 @@ def event_app(
     Returns:
         The app.
 
+    Raises:
+        TypeError: A setting of the wrong type (named in the message), or a handler that is not callable.
+        ValueError: A limit below 1, a negative ``retry_after``, a ``body_timeout`` that is not a finite
+            number of seconds above 0, or ``stream`` without ``redis``.
+        StreamConfigError: A ``stream`` name or a ``maxlen`` that publishing refuses.
+
     Examples:
         >>> app = event_app(print)  # doctest: +SKIP
         >>> uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
     """
+    if handler is not None and not callable(handler):
+        raise TypeError(f"handler must be a function of the Envelope, not {type(handler).__name__}")
+    strict, conditions = _flag("strict", strict), _flag("conditions", conditions)
+    max_event_bytes = _whole("max_event_bytes", max_event_bytes, 1)
+    max_batch_bytes = _whole("max_batch_bytes", max_batch_bytes, 1)
+    max_batch_lines = _whole("max_batch_lines", max_batch_lines, 1)
+    retry_after = _whole("retry_after", retry_after, 0)  # Retry-After is a whole number of seconds
     body_timeout = check_body_timeout(body_timeout)
     receiver = _Receiver(handler, _stream_sink(stream, redis, maxlen), strict=strict,
                          max_event_bytes=max_event_bytes, max_batch_bytes=max_batch_bytes,
