@@ -175,6 +175,28 @@ def test_fields_named_like_a_dead_letter_s_own_come_back_exactly(redis_server: R
     assert back == fields
 
 
+def test_a_client_that_decodes_responses_operates_a_stream_holding_bytes_that_are_not_text(
+        redis_server: RedisServer) -> None:
+    raw = redis_server.client()
+    client = redis_server.client(decode_responses=True)
+    garbage = {b"event_type": b"Deposit", b"payload": b"\xff\xfe not UTF-8"}
+    garbage_id = raw.xadd(STREAM, garbage).decode()
+    text_id = raw.xadd(STREAM, {"event_type": "Deposit"}).decode()  # invalid too, but text
+    consumer = dead_lettering_consumer(client)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.dead_lettered == 2)
+    raw.xadd(STREAM, garbage)  # the newest entry, not read by any group yet
+    info = stream_info(client, STREAM)
+    assert (info.length, info.first_id, info.dead_letters) == (3, garbage_id, 2)
+    planned = replay_dead_letters(client, STREAM, dry_run=True)
+    assert [item.dead_letter.original_id for item in planned] == [garbage_id, text_id]
+    assert [item.dead_letter.fields for item in planned] == [garbage, {"event_type": "Deposit"}]  # str when text
+    assert trim(client, STREAM, maxlen=0).deleted == 2  # the entry the group has not read is kept
+    replayed = replay_dead_letters(client, STREAM)
+    assert [fields for _, fields in raw.xrange(STREAM)][1:] == [garbage, {b"event_type": b"Deposit"}]
+    assert len(replayed) == 2 and raw.xlen(DEAD) == 0
+
+
 _META = {"dead_letter_id": "1-0", "dead_letter_stream": STREAM, "dead_letter_group": "g", "dead_letter_consumer": "c",
          "dead_letter_deliveries": "1", "dead_letter_reason": "invalid", "dead_letter_error": "{}"}
 

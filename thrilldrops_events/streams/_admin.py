@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import redis
+from redis.client import NEVER_DECODE
 from redis.cluster import RedisCluster
 
 from thrilldrops_events.errors import EventValidationError, StreamConfigError
@@ -49,6 +51,30 @@ def _parse_id(value: object) -> EntryId:
 
 def _format(entry_id: EntryId) -> str:
     return f"{entry_id[0]}-{entry_id[1]}"
+
+
+def _entries(redis_: Any, key: str, low: str = "-", high: str = "+", count: int | None = None, *,
+             reverse: bool = False) -> list[tuple[Any, dict[Any, Any]]]:
+    """``XRANGE`` (``XREVRANGE`` if ``reverse``), read as bytes whatever the client decodes.
+
+    Entries are written by anyone, so their fields may be bytes that are not text: a client that decodes
+    responses would raise on them. For such a client, each entry whose names and values are all text is
+    given as ``str``, as the client would; one that is not keeps its bytes.
+    """
+    bounds = (high, low) if reverse else (low, high)
+    limit = () if count is None else ("COUNT", count)
+    found = redis_.execute_command("XREVRANGE" if reverse else "XRANGE", key, *bounds, *limit, **{NEVER_DECODE: []})
+    decoding = getattr(redis_, "get_encoder", None)
+    encoder = decoding() if decoding is not None else None
+    if encoder is None or not encoder.decode_responses:
+        return list(found or ())
+    entries: list[tuple[Any, dict[Any, Any]]] = []
+    for entry_id, fields in found or ():
+        with contextlib.suppress(UnicodeDecodeError):  # not text: kept as bytes, exactly as written
+            fields = {encoder.decode(name, force=True): encoder.decode(value, force=True)
+                      for name, value in fields.items()}
+        entries.append((text(entry_id), fields))
+    return entries
 
 
 def connect(url: str, *, cluster: bool = False) -> redis.Redis | RedisCluster:
@@ -128,7 +154,7 @@ def stream_info(client: redis.Redis | RedisCluster, stream: str, *,
         found = [{text(key): value for key, value in row.items()} for row in redis_.xinfo_consumers(stream, name)]
         consumers[name] = tuple(ConsumerInfo(text(row["name"]), int(row["pending"]), int(row["idle"]))
                                 for row in found)
-    first, last = redis_.xrange(stream, count=1), redis_.xrevrange(stream, count=1)
+    first, last = _entries(redis_, stream, count=1), _entries(redis_, stream, count=1, reverse=True)
     return StreamInfo(stream, int(redis_.xlen(stream)), text(first[0][0]) if first else None,
                       text(last[0][0]) if last else None, groups, consumers, dead_letters_key, dead_letters)
 
@@ -168,7 +194,7 @@ def _safe_boundary(redis_: Any, stream: str) -> tuple[EntryId | None, str | None
 
 def _after(redis_: Any, stream: str, entry_id: EntryId) -> EntryId:
     """The id of the entry after ``entry_id`` on the stream, or the least id above it if there is none yet."""
-    found = redis_.xrange(stream, min="(" + _format(entry_id), max="+", count=1)
+    found = _entries(redis_, stream, "(" + _format(entry_id), "+", 1)
     return _parse_id(found[0][0]) if found else (entry_id[0], entry_id[1] + 1)
 
 
@@ -185,7 +211,7 @@ def _maxlen_cut(redis_: Any, stream: str, maxlen: int, safe: EntryId | None) -> 
     start = "-"
     while True:
         wanted = min(_PAGE, excess - seen + 1)
-        page = redis_.xrange(stream, min=start, max="+", count=wanted)
+        page = _entries(redis_, stream, start, "+", wanted)
         for raw_id, _ in page:
             entry_id = _parse_id(raw_id)
             if seen == excess:
@@ -264,7 +290,7 @@ def _letters(redis_: Any, key: str, stream: str, reason: str | None, count: int 
     found: list[DeadLetter] = []
     start = "-"
     while count is None or len(found) < count:
-        page = redis_.xrange(key, min=start, max="+", count=_PAGE)
+        page = _entries(redis_, key, start, "+", _PAGE)
         for entry_id, fields in page:
             try:
                 letter = parse_dead_letter(entry_id, fields)

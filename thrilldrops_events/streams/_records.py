@@ -105,7 +105,8 @@ class DeadLetter:
         error: The error, as a dict: ``reason``, ``message``, and ``problems`` (each with ``path``,
             ``message`` and ``kind``) for an invalid entry, ``last_error`` for a failing handler
             (``None`` when the last try never finished: the process stopped or crashed inside it).
-        fields: The original fields, exactly as they were (``bytes`` unless your client decodes responses).
+        fields: The original fields, exactly as they were (``bytes`` unless your client decodes responses,
+            and then ``bytes`` still for an entry whose fields are not all text).
     """
 
     id: str
