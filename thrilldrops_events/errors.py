@@ -363,7 +363,7 @@ class EventDeliveryError(ThrillDropsError, ConnectionError):
     that de-duplicates with ``dedup_key``.
 
     Attributes:
-        url: Where the event was sent.
+        url: Where the event was sent, without the URL's user, password and query (they may hold secrets).
         attempts: How many requests were made.
         status: The last HTTP status received, or ``None`` if no answer came at all.
         reason: What went wrong on the last attempt, for a person.

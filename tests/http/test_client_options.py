@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from thrilldrops_events import Deposit, Envelope
+from thrilldrops_events.errors import EventDeliveryError
 from thrilldrops_events.http import AsyncEventClient, EventClient
 
 EVENT = Envelope(operator_id="op-1", brand_id="brand-7", player_id="p-1", timestamp=1777852800,
@@ -129,3 +130,24 @@ def test_a_header_name_or_value_of_the_wrong_type_is_refused(client: type) -> No
     with pytest.raises(TypeError) as raised:
         client("http://127.0.0.1:1", headers={b"X-Trace": "t-1"})
     assert str(raised.value) == "a header name must be a string, not bytes"
+
+
+@pytest.mark.parametrize("base_url", ["http://app:s3cr3t@receiver", "http://receiver/api?code=s3cr3t",
+                                      "https://s3cr3t@receiver:8443/?code=s3cr3t&x=1"])
+def test_a_delivery_error_never_shows_the_credentials_of_the_url(base_url: str) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with EventClient(base_url, transport=httpx.MockTransport(refuse), retries=0) as client:
+        assert "s3cr3t" in client.url  # where events go, in full
+        with pytest.raises(EventDeliveryError) as caught:
+            client.send(EVENT)
+    assert "s3cr3t" not in str(caught.value) + caught.value.url + repr(caught.value)
+    assert "receiver" in caught.value.url and "/event" in caught.value.url
+
+
+@pytest.mark.parametrize("base_url", ["ftp://app:s3cr3t@receiver", "http://app:s3cr3t@", "mailto:s3cr3t@receiver"])
+def test_a_base_url_refused_is_shown_without_its_credentials(base_url: str) -> None:
+    with pytest.raises(ValueError, match="base_url") as caught:
+        EventClient(base_url)
+    assert "s3cr3t" not in str(caught.value)

@@ -65,6 +65,19 @@ def _settings(client: str, base_url: str, options: _Options) -> _Settings:
     return _Settings(base_url, **options)
 
 
+_CREDENTIALS = re.compile(r"^(.*?//|[^:/]*:)?.*@", re.DOTALL)
+
+
+def _shown(url: str) -> str:
+    """``url`` as messages show it: without a user and password, nor a query (``?code=...`` may be a key).
+
+    Everything up to the last ``@`` goes, as a password may hold one (or a ``/``, which breaks the URL).
+    """
+    shown = _CREDENTIALS.sub(lambda found: (found.group(1) or "") + "***@", url, count=1)
+    before, question, _ = shown.partition("?")
+    return before + "?***" if question else shown
+
+
 def _event_url(base_url: object) -> str:
     """``/event`` under ``base_url``'s path, its query kept (its fragment, never sent, dropped)."""
     if not isinstance(base_url, str):
@@ -75,7 +88,7 @@ def _event_url(base_url: object) -> str:
     except (ValueError, httpx.InvalidURL):
         url = None
     if url is None or url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"base_url must be an http:// or https:// URL with a host, not {base_url!r}")
+        raise ValueError(f"base_url must be an http:// or https:// URL with a host, not {_shown(base_url)!r}")
     return str(url)
 
 
@@ -119,6 +132,7 @@ class _Settings:
                  money: MoneyFormat = "string") -> None:
         self.policy = RetryPolicy(retries, backoff, max_backoff)
         self.url = _event_url(base_url)
+        self.shown_url = _shown(self.url)
         _check_timeout(timeout)
         if money not in ("string", "number"):
             shown = repr(money) if isinstance(money, str) else type(money).__name__
@@ -143,7 +157,7 @@ class _Settings:
         return to_json(envelope, money=self.money)
 
     def delivery(self, index: int) -> Delivery:
-        return Delivery(self.url, index, self.policy, self.rng)
+        return Delivery(self.shown_url, index, self.policy, self.rng)
 
     def client(self, transport: httpx.BaseTransport | None) -> httpx.Client:
         """A blocking httpx client with these settings (through ``transport`` if given)."""
