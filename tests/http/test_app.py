@@ -385,3 +385,23 @@ def test_the_retry_after_it_is_given_is_the_one_it_sends() -> None:
     with serve_in_thread(event_app(down, retry_after=0)) as base:
         answer = httpx.post(base + "/event", content=DEPOSIT, headers=JSON)
     assert (answer.status_code, answer.headers["retry-after"]) == (503, "0")
+
+
+def test_stalled_bodies_time_out_each_on_its_own_while_the_server_goes_on_serving() -> None:
+    recorder = Recorder()
+    answers: dict[str, bytes] = {}
+    with serve_in_thread(event_app(recorder, body_timeout=0.3)) as base:
+        def stall(name: str) -> None:
+            answers[name] = _stalling_post(base, "/event", b"Content-Type: application/json\r\n", [DEPOSIT[:20]])
+
+        stalled = [threading.Thread(target=stall, args=(f"stalled-{n}",)) for n in range(3)]
+        for thread in stalled:
+            thread.start()
+        accepted = [httpx.post(base + "/event", content=DEPOSIT, headers=JSON, timeout=30) for _ in range(5)]
+        for thread in stalled:
+            thread.join(30)
+        after = httpx.post(base + "/event", content=DEPOSIT, headers=JSON, timeout=30)  # the loop is still sound
+    assert [answer.status_code for answer in accepted] == [202] * 5 and after.status_code == 202
+    assert sorted(answers) == ["stalled-0", "stalled-1", "stalled-2"]
+    assert all(answer.startswith(b"HTTP/1.1 408 ") for answer in answers.values())
+    assert len(recorder.events) == 6
