@@ -646,6 +646,31 @@ def test_a_failure_that_cannot_be_printed_never_stops_the_consumer(redis_server:
     assert letter.error["last_error"].startswith(("_Unprintable: <str() failed", "TypeError: "))
 
 
+@pytest.mark.parametrize("mode", ["raises", "batch value"])
+@pytest.mark.parametrize("reason", ["max_deliveries", "not_retryable"])
+def test_a_failure_whose_text_is_not_utf8_is_dead_lettered_not_a_crash(redis_server: RedisServer, mode: str,
+                                                                       reason: str) -> None:
+    # A message holding a lone surrogate (bytes decoded with errors="surrogateescape") could not be written to
+    # Redis: run() ended with UnicodeEncodeError, and did again on the same entry after every restart.
+    client = redis_server.client()
+    entry_id = publish(client, STREAM, make_event(1))
+    failure = LookupError("no file b'\udcff.csv'")
+
+    def handler(deliveries: Any) -> Any:
+        if mode == "raises":
+            raise failure
+        return {deliveries[0].entry_id: failure}
+
+    retry = RetryPolicy(give_up_on=(LookupError,) if reason == "not_retryable" else ())
+    consumer = fast_consumer(client, handler, consumer="c1", max_deliveries=1, batch=mode != "raises", retry=retry)
+    with ConsumerThread(consumer):
+        wait_until(lambda: consumer.stats.dead_lettered == 1)
+    assert group_pending(client) == 0
+    (letter,) = dead_letters(client)
+    assert (letter.original_id, letter.reason) == (entry_id, reason)
+    assert letter.error["last_error"] == "LookupError: no file b'\\udcff.csv'"
+
+
 def test_default_consumer_names_are_distinct(redis_server: RedisServer) -> None:
     client = redis_server.client()
     names = {fast_consumer(client, lambda e: None).consumer for _ in range(3)}

@@ -83,11 +83,20 @@ def text(value: object) -> str:
 
 
 def printable(value: object) -> str:
-    """``text(value)``, or a stand-in if its ``__str__`` fails: a handler's error must never stop a consumer."""
+    """``text(value)``, or a stand-in if its ``__str__`` fails: a handler's error must never stop a consumer.
+
+    A lone surrogate (text decoded with ``errors="surrogateescape"``) is written as its escape, ``\\udcff``:
+    Redis takes UTF-8, which cannot hold one, and the text goes into the dead-letter entry.
+    """
     try:
-        return text(value)
+        shown = text(value)
     except Exception:
         return "<str() failed>"
+    try:
+        shown.encode()
+    except UnicodeEncodeError:
+        return shown.encode("utf-8", "backslashreplace").decode()
+    return shown
 
 
 def mapping(value: Any) -> dict[str, Any]:
