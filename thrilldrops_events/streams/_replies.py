@@ -85,8 +85,8 @@ def text(value: object) -> str:
 def printable(value: object) -> str:
     """``text(value)``, or a stand-in if its ``__str__`` fails: a handler's error must never stop a consumer.
 
-    A lone surrogate (text decoded with ``errors="surrogateescape"``) is written as its escape, ``\\udcff``:
-    Redis takes UTF-8, which cannot hold one, and the text goes into the dead-letter entry.
+    A lone surrogate (text decoded with ``errors="surrogateescape"``) is written as its escape, a backslash
+    then ``udcff``: Redis takes UTF-8, which cannot hold one, and the text goes into the dead-letter entry.
     """
     try:
         shown = text(value)
