@@ -338,6 +338,7 @@ def test_a_body_that_stops_arriving_is_answered_408_not_waited_for_forever(path:
     status_line, _, rest = answer.partition(b"\r\n")
     assert status_line == b"HTTP/1.1 408 Request Timeout"
     assert b"content-type: application/problem+json" in rest.lower()
+    assert b"connection: close" in rest.lower()  # the rest of the body is not waited for either
     document = json.loads(rest.partition(b"\r\n\r\n")[2])
     assert (document["status"], problems_of(document)[0][1]) == (408, "body_timeout")
     assert recorder.events == []

@@ -31,6 +31,7 @@ from thrilldrops_events.http._problem_details import (
     condition_problem,
     dumps,
     problem_document,
+    problem_headers,
     validation_document,
 )
 
@@ -150,7 +151,7 @@ def _answer(document: dict[str, Any]) -> Response:
 
 
 def _problem(document: dict[str, Any]) -> Response:
-    return Response(dumps(document), document["status"], media_type=PROBLEM_MEDIA_TYPE)
+    return Response(dumps(document), document["status"], problem_headers(document), PROBLEM_MEDIA_TYPE)
 
 
 def condition_routes(*, strict: bool, max_bytes: int, body_timeout: float = BODY_TIMEOUT) -> list[BaseRoute]:

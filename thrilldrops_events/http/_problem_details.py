@@ -20,6 +20,7 @@ __all__ = [
     "condition_problem",
     "dumps",
     "problem_document",
+    "problem_headers",
     "problems_from_document",
     "status_of",
     "validation_document",
@@ -86,6 +87,18 @@ def validation_document(error: EventValidationError) -> dict[str, Any]:
     """The document of an [EventValidationError][thrilldrops_events.EventValidationError], every problem listed."""
     head = str(error).split("\n", 1)[0]
     return problem_document(status_of(error), head, [_as_member(p) for p in error.problems])
+
+
+def problem_headers(document: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The headers of a problem's answer: ``headers``, and ``Connection: close`` after a ``408``.
+
+    A ``408`` is answered before the body has all arrived: the connection is closed rather than kept for
+    a next request behind the rest of a body that may never come (RFC 9110, section 15.5.9).
+    """
+    found = dict(headers or {})
+    if document.get("status") == 408:
+        found["Connection"] = "close"
+    return found
 
 
 def _condition_kind(error: ConditionError) -> str:

@@ -38,6 +38,7 @@ from thrilldrops_events.http._problem_details import (
     PROBLEM_MEDIA_TYPE,
     dumps,
     problem_document,
+    problem_headers,
     validation_document,
 )
 
@@ -64,7 +65,7 @@ _NDJSON = "application/x-ndjson"
 
 def problem_response(document: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     """A problem details response."""
-    return Response(dumps(document), document["status"], headers, PROBLEM_MEDIA_TYPE)
+    return Response(dumps(document), document["status"], problem_headers(document, headers), PROBLEM_MEDIA_TYPE)
 
 
 def _as_coroutine(handler: Handler | None) -> Callable[[Envelope], Awaitable[Any]] | None:
