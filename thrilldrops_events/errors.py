@@ -327,7 +327,7 @@ class StreamBackpressureError(ThrillDropsError, TimeoutError):
 
 
 class EventRejectedError(ThrillDropsError, ValueError):
-    """An HTTP receiver refused an event: it answered with a ``4xx`` status other than ``429``.
+    """An HTTP receiver refused an event: it answered with a ``4xx`` status other than ``408`` and ``429``.
 
     Sending it again unchanged would be refused again, so clients do not retry it. The server's RFC 9457
     problem details are kept.
@@ -358,7 +358,7 @@ class EventRejectedError(ThrillDropsError, ValueError):
 class EventDeliveryError(ThrillDropsError, ConnectionError):
     """An event could not be delivered over HTTP, on any of the attempts the client was allowed.
 
-    The connection failed or timed out, or the server kept answering ``429`` or ``5xx``. The event may
+    The connection failed or timed out, or the server kept answering ``408``, ``429`` or ``5xx``. The event may
     or may not have arrived (a timeout can hide a success); sending it again is safe for a receiver
     that de-duplicates with ``dedup_key``.
 

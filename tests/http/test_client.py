@@ -1,4 +1,4 @@
-"""The clients against real servers: retries on 503, 429 and refused connections, no retry on other 4xx."""
+"""The clients against real servers: retries on 503, 429, 408 and refused connections, no retry on other 4xx."""
 
 from __future__ import annotations
 
@@ -132,6 +132,22 @@ def test_429_is_retried_after_the_servers_retry_after() -> None:
         result = client.send(EVENT)
     assert (result.status, result.attempts) == (202, 3)
     assert seen[1] - seen[0] >= 0.9  # Retry-After: 1 was honoured (a lower bound, which cannot be flaky)
+
+
+@pytest.mark.parametrize(("status", "retried"), [(408, True), (429, True), (503, True), (400, False),
+                                                 (409, False), (413, False)])
+def test_408_is_retried_like_429_and_other_4xx_are_not(status: int, retried: bool) -> None:
+    seen: list[float] = []
+    app = _throttling_app([(status, {})], seen)  # that answer once, then 202
+    with serve_in_thread(app) as url, EventClient(url, retries=1, backoff=0.01) as client:
+        if retried:
+            result = client.send(EVENT)
+            assert (result.status, result.attempts) == (202, 2)
+        else:
+            with pytest.raises(EventRejectedError) as refused:
+                client.send(EVENT)
+            assert refused.value.status == status
+    assert len(seen) == (2 if retried else 1)
 
 
 def test_send_many_reports_each_event_in_order(server_process: Callable[..., ServerProcess]) -> None:

@@ -118,8 +118,8 @@ def run(args: argparse.Namespace) -> int:
 
 COMMAND = Command(
     "send", "send a file of envelopes (NDJSON) to a POST /event receiver",
-    """Send every envelope of an NDJSON file to URL/event, several at a time, retrying connection errors, 429
-    and 5xx answers. Shows progress on a terminal, then every event not accepted with its reasons, and a
+    """Send every envelope of an NDJSON file to URL/event, several at a time, retrying connection errors, 408,
+    429 and 5xx answers. Shows progress on a terminal, then every event not accepted with its reasons, and a
     summary; exits 1 if any event was not accepted. Needs the http extra.""",
     run=run,
     arguments=(

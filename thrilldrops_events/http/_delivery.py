@@ -4,7 +4,7 @@ Both clients run the same loop around it: send, hand the answer (or the transpor
 [Delivery.step][thrilldrops_events.http._delivery.Delivery.step], then either return its result,
 let its error propagate, or sleep for the delay it returns and send again.
 
-Retried: connection errors and timeouts, ``429`` and ``5xx``, with exponential backoff and jitter
+Retried: connection errors and timeouts, ``408``, ``429`` and ``5xx``, with exponential backoff and jitter
 (``backoff * 2 ** (attempt - 1)``, capped at ``max_backoff``, a random half of it added to the other
 half), and never sooner than the server's ``Retry-After``. Not retried: any other status, which is
 raised as [EventRejectedError][thrilldrops_events.errors.EventRejectedError].
@@ -24,6 +24,9 @@ from thrilldrops_events.errors import EventDeliveryError, EventRejectedError
 from thrilldrops_events.http._problem_details import problems_from_document
 
 __all__ = ["Delivery", "RetryPolicy", "SendResult", "retry_after_seconds"]
+
+#: The 4xx answers retried like a 5xx: the body timed out on its way (408), too many requests (429).
+_RETRIED = frozenset({408, 429})
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ class Delivery:
                 return SendResult(self.index, status, self.attempts, entry_id if isinstance(entry_id, str) else None)
             title = str(document.get("title") or reply.reason_phrase)
             detail = str(document.get("detail") or "")
-            if status != 429 and status < 500:
+            if status not in _RETRIED and status < 500:
                 refused = EventRejectedError(status, problems_from_document(document), title=title, detail=detail)
                 return SendResult(self.index, status, self.attempts, error=refused)
             reason = f"{status} {title}" + (f": {detail}" if detail else "")

@@ -226,8 +226,8 @@ class EventClient:
         headers (Mapping[str, str] | None): Extra request headers (an ``Authorization`` header, for example); one
             named like a default (``Content-Type``, ``User-Agent``), in any case, replaces it.
         timeout (float): Seconds to wait for connecting, sending and each answer (default 10).
-        retries (int): How many times an event is sent again after a connection error, a timeout, ``429``
-            or ``5xx`` (default 3; ``0``: never).
+        retries (int): How many times an event is sent again after a connection error, a timeout, ``408``,
+            ``429`` or ``5xx`` (default 3; ``0``: never).
         backoff (float): The first wait, in seconds (default 0.5); it doubles with each retry (with jitter).
         max_backoff (float): The longest wait (default 30); a ``Retry-After`` longer than this ends the retries.
         money (MoneyFormat): Write money as JSON strings (``"string"``, the default) or numbers.
@@ -256,7 +256,7 @@ class EventClient:
             The result, accepted (``status`` 202 or another 2xx).
 
         Raises:
-            EventRejectedError: The receiver refused it (a ``4xx`` other than ``429``), with its problems.
+            EventRejectedError: The receiver refused it (a ``4xx`` other than ``408`` and ``429``), with its problems.
             EventDeliveryError: It could not be delivered, even after the retries.
         """
         return _raise_failure(self._deliver(self._settings.body(envelope), 0))
@@ -331,7 +331,7 @@ class AsyncEventClient:
         """Send one event, retrying as configured.
 
         Raises:
-            EventRejectedError: The receiver refused it (a ``4xx`` other than ``429``), with its problems.
+            EventRejectedError: The receiver refused it (a ``4xx`` other than ``408`` and ``429``), with its problems.
             EventDeliveryError: It could not be delivered, even after the retries.
         """
         return _raise_failure(await self._deliver(self._settings.body(envelope), 0))
