@@ -159,6 +159,11 @@ def test_send_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["send", str(EXAMPLES / "events.ndjson"), "--url", "http://x", "--header", "nocolon"]) == 2
     err = capsys.readouterr().err
     assert "cannot read no-such-file.ndjson" in err and "--header must be 'NAME: VALUE'" in err
+    for count in ("0", "-3"):  # not taken as 1
+        with pytest.raises(SystemExit) as exit_:
+            main(["send", str(EXAMPLES / "events.ndjson"), "--url", "http://127.0.0.1:9", "--concurrency", count])
+        assert exit_.value.code == 2
+        assert capsys.readouterr().err == f"thrilldrops-events: --concurrency must be at least 1, not {count}\n"
 
 
 def test_send_shows_progress_on_a_terminal(serve: Callable[..., Serve]) -> None:
@@ -204,6 +209,11 @@ def test_serve_hands_events_to_a_redis_stream(serve: Callable[..., Serve], redis
 def test_serve_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--redis", "redis://127.0.0.1:6379/0"]) == 2
     assert "--redis needs --stream NAME" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:  # an unset shell variable, not a wish to listen everywhere
+        main(["serve", "--host", "", "--port", "0"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == ("thrilldrops-events: --host must name an address (0.0.0.0 for every "
+                                       "interface), not ''\n")
 
 
 @pytest.mark.parametrize(("command", "blocked"), [("serve", "starlette"), ("send", "httpx")])

@@ -128,6 +128,16 @@ def port(value: int) -> str | None:
     return None if 0 <= value <= 65535 else f"must be a port from 0 to 65535, not {value}"
 
 
+def at_least_one(value: int) -> str | None:
+    """A count of things at once: 1 or more."""
+    return None if value >= 1 else f"must be at least 1, not {value}"
+
+
+def host(text: str) -> str | None:
+    """An address to listen on: not empty (an unset shell variable would mean every interface)."""
+    return None if text else f"must name an address (0.0.0.0 for every interface), not {text!r}"
+
+
 def directory(text: str) -> str | None:
     """A directory's path: not empty (an unset shell variable would mean the current directory)."""
     return None if text else f"must name a directory, not {text!r}"

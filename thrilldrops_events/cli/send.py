@@ -10,7 +10,17 @@ import time
 from collections.abc import Iterator
 from typing import IO, Any
 
-from thrilldrops_events.cli._command import Command, arg, checked, fail, http_url, one_line, open_input, seconds
+from thrilldrops_events.cli._command import (
+    Command,
+    arg,
+    at_least_one,
+    checked,
+    fail,
+    http_url,
+    one_line,
+    open_input,
+    seconds,
+)
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventRejectedError
@@ -98,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
                 yield parsed.event
 
     with stream, client:
-        results = client.send_many(events(), concurrency=max(1, args.concurrency), on_result=tally.count)
+        results = client.send_many(events(), concurrency=args.concurrency, on_result=tally.count)
     if tally.show is not None:
         tally.show.write("\n")
     for text in not_sent:
@@ -125,7 +135,8 @@ COMMAND = Command(
     arguments=(
         arg("file", help="the NDJSON file to send, or - for standard input"),
         arg("--url", required=True, **checked(http_url), help="the receiver's root URL; events go to URL/event"),
-        arg("--concurrency", type=int, default=8, help="requests in flight at once (default: 8)"),
+        arg("--concurrency", type=int, **checked(at_least_one), default=8,
+            help="requests in flight at once (default: 8)"),
         arg("--retries", type=int, default=3, help="retries per event (default: 3)"),
         arg("--timeout", type=float, **checked(seconds), default=10.0,
             help="seconds to wait for each answer (default: 10)"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from thrilldrops_events.cli._command import STRICT, Command, arg, checked, fail, port, redacted
+from thrilldrops_events.cli._command import STRICT, Command, arg, checked, fail, host, port, redacted
 
 _DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -40,7 +40,7 @@ COMMAND = Command(
     and 202 means the entry is stored. Needs the http extra (and redis for --stream).""",
     run=run,
     arguments=(
-        arg("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"),
+        arg("--host", **checked(host), default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"),
         arg("--port", type=int, **checked(port), default=8000, help="the port (default: 8000; 0 picks a free one)"),
         STRICT,
         arg("--redis", metavar="URL", help=f"the Redis server of --stream (default: {_DEFAULT_REDIS})"),
