@@ -256,3 +256,34 @@ def test_reload_applies_a_configuration_as_a_diff() -> None:
     with pytest.raises(CampaignConfigError):
         campaigns.reload([*new, {"id": "e", "event_type": "Deposit", "condition": "amout >= 1"}])
     assert [c.id for c in campaigns] == ["a", "b", "d"]  # a bad configuration changes nothing
+
+
+@pytest.mark.parametrize(("before", "after"), [(1, True), (True, 1), (0, False), (1, 1.0), (0.0, -0.0),
+                                               ({"drops": 0}, {"drops": False}), ([1, 2], [True, 2.0]),
+                                               ({"a": {"b": [0]}}, {"a": {"b": [0.0]}})])
+def test_reload_tells_json_values_that_python_calls_equal_apart(before: Any, after: Any) -> None:
+    """``1``, ``1.0`` and ``true`` are different JSON values: changing one into another is a change."""
+    campaigns = CampaignSet.from_json([{"id": "a", "event_type": "Deposit", "condition": "amount >= 20",
+                                        "reward": before}])
+    config = campaigns.to_json()
+    config[0]["reward"] = after
+    assert campaigns.diff(config).replaced == ("a",)
+    assert campaigns.reload(config).replaced == ("a",)
+    assert json.dumps(campaigns.to_json()[0]["reward"]) == json.dumps(after)
+    assert campaigns.get("a") != CampaignSet.from_json([{"id": "a", "event_type": "Deposit",
+                                                         "condition": "amount >= 20", "reward": before}]).get("a")
+
+
+@pytest.mark.parametrize("change", [{"version": 1.0}, {"version": True}])
+def test_reload_refuses_a_condition_document_from_json_refuses_even_if_python_calls_it_equal(
+        change: dict[str, Any]) -> None:
+    entry = {"id": "a", "event_type": "Deposit", "condition": {"version": 1, "condition": {
+        "op": "==", "args": [{"field": "currency"}, {"value": "EUR"}]}}}
+    campaigns = CampaignSet.from_json([entry])
+    bad = {**entry, "condition": {**entry["condition"], **change}}
+    with pytest.raises(CampaignConfigError) as refused:
+        CampaignSet.from_json([bad])
+    with pytest.raises(CampaignConfigError) as caught:
+        campaigns.reload([bad])
+    assert [problem.path for problem in caught.value.problems] == [
+        problem.path for problem in refused.value.problems] == ["0.condition"]

@@ -26,6 +26,7 @@ from thrilldrops_events.campaigns.campaign import (
     extra_problem,
     field_problems,
     id_problem,
+    same_json,
 )
 from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff
 from thrilldrops_events.conditions.checked import CheckedCondition
@@ -194,13 +195,14 @@ class Writer:
 
 def _same(campaign: Campaign, source: Any, fields: Mapping[str, Any]) -> bool:
     """Whether an entry's fields say exactly what ``campaign`` is, its condition given as it was before."""
+    condition = fields["condition"]
     return (
-        fields["condition"] == source
+        (same_json(condition, source) if isinstance(condition, Mapping) else condition == source)
         and fields["event_type"] in (campaign.event_type, campaign.event_type.value)
         and all(fields.get(name) == getattr(campaign, name) for name in
                 ("operator_id", "brand_id", "name", "active_from", "active_until"))
         and tuple(fields.get("tags", ())) == campaign.tags
-        and dict(fields.get("extra") or {}) == dict(campaign.extra)
+        and same_json(dict(fields.get("extra") or {}), dict(campaign.extra))
     )
 
 

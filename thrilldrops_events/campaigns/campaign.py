@@ -33,6 +33,7 @@ __all__ = [
     "field_problems",
     "id_problem",
     "name_problem",
+    "same_json",
     "scope_problem",
     "tags_problem",
     "window_problem",
@@ -139,6 +140,42 @@ def extra_problem(key: object, value: object) -> str | None:
         elif isinstance(item, int) and not -_JSON_INT < item < _JSON_INT:
             return f"{key} holds an integer of more than {_JSON_DIGITS} digits, which JSON text cannot hold here"
     return None
+
+
+def _json_kind(value: object) -> object:
+    """What JSON text tells apart: ``true``, ``1`` and ``1.0`` are different values (Python calls them equal)."""
+    if isinstance(value, bool):
+        return bool
+    if isinstance(value, int):
+        return int
+    if isinstance(value, float):
+        return float
+    return type(value)
+
+
+def same_json(first: object, second: object) -> bool:
+    """Whether two JSON values (as ``json.loads`` gives them) are the same value, as their JSON text says.
+
+    Unlike ``==``, ``true``, ``1`` and ``1.0`` (and ``0.0`` and ``-0.0``) differ; a tuple is the list it
+    writes as. Walks without recursion, so a deep condition document is no problem.
+    """
+    stack: list[tuple[object, object]] = [(first, second)]
+    while stack:
+        a, b = stack.pop()
+        if isinstance(a, Mapping):
+            if not isinstance(b, Mapping) or len(a) != len(b):
+                return False
+            for key, value in a.items():
+                if key not in b:
+                    return False
+                stack.append((value, b[key]))
+        elif isinstance(a, (list, tuple)):
+            if not isinstance(b, (list, tuple)) or len(a) != len(b):
+                return False
+            stack.extend(zip(a, b, strict=True))
+        elif _json_kind(a) is not _json_kind(b) or (repr(a) != repr(b) if isinstance(a, float) else a != b):
+            return False
+    return True
 
 
 _DEFAULT = Compiler()
@@ -324,7 +361,7 @@ class Campaign:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Campaign):
             return NotImplemented
-        return self._key() == other._key() and self._extra == other._extra
+        return self._key() == other._key() and same_json(self._extra, other._extra)
 
     def __hash__(self) -> int:
         return hash(self._key())
