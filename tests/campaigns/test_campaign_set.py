@@ -25,6 +25,7 @@ from thrilldrops_events import (
     PlayerLogin,
     ThrillDropsError,
     Transaction,
+    compile_condition,
 )
 from thrilldrops_events.conditions import Limits
 
@@ -228,6 +229,35 @@ def test_a_set_can_start_from_other_campaigns() -> None:
     assert copy.match(deposit("35")) == ["a", "b"]
     copy.remove("a")
     assert "a" in source
+
+
+@pytest.mark.parametrize(
+    ("arguments", "options", "kind"),
+    [
+        (("c", "Deposit", "amount >= 1"), {}, "invalid_campaign"),
+        (("c", "Withdrawal"), {}, "invalid_campaign"),
+        (("c", "Depsit"), {}, "invalid_campaign"),
+        ((" c", "Deposit"), {}, "invalid_id"),
+        (("c", "Deposit"), {"tags": "vip"}, "invalid_tags"),
+        (("c", "Deposit"), {"tags": None}, "invalid_tags"),
+        (("c", "Deposit"), {"brand_id": 7}, "invalid_scope"),
+        (("c", "Deposit"), {"active_from": 1.5}, "invalid_window"),
+        (("c", "Deposit"), {"active_from": 5, "active_until": 5}, "invalid_window"),
+        (("c", "Deposit"), {"name": ""}, "invalid_name"),
+        (("c", "Deposit"), {"extra": {"reward": float("nan")}}, "invalid_field"),
+        (("c", "Deposit"), {"extra": {"brand": "b-7"}}, "invalid_field"),
+    ],
+)
+def test_a_campaign_made_directly_is_checked_as_add_checks_it(arguments: tuple[Any, ...], options: dict[str, Any],
+                                                               kind: str) -> None:
+    """A ``Campaign`` is a frozen record: one that ``add`` would refuse cannot be made by hand either."""
+    condition = compile_condition("amount >= 1", "Deposit")
+    given = (*arguments, condition) if len(arguments) == 2 else arguments
+    with pytest.raises(CampaignError) as caught:
+        Campaign(*given, **options)
+    assert caught.value.kind == kind
+    made = Campaign("c", "Deposit", condition, tags=["vip"], extra={"reward": 5})
+    assert made == CampaignSet().add("c", "Deposit", "amount >= 1", tags=["vip"], extra={"reward": 5})
 
 
 # --------------------------------------------------------------------------------------------- removing, replacing

@@ -15,19 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from thrilldrops_events._suggest import closest
 from thrilldrops_events.campaigns._json import collector_paused, config_entries, read_campaigns
 from thrilldrops_events.campaigns._store import Store
-from thrilldrops_events.campaigns.campaign import (
-    KEYS,
-    MATCHING_KEYS,
-    Campaign,
-    Compiler,
-    extra_problem,
-    field_problems,
-    id_problem,
-    same_json,
-)
+from thrilldrops_events.campaigns.campaign import Campaign, Compiler, fields_problem, id_problem, same_json
 from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff
 from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.condition import CompiledCondition
@@ -49,24 +39,6 @@ class Prepared:
     campaign: Campaign | None = None
     checked: CheckedCondition | None = None
     source: Any = None
-
-
-def _field_problem(fields: Mapping[str, Any]) -> tuple[str, str] | None:
-    """``(kind, message)`` for the first malformed field of an ``add`` or ``replace``, or ``None``."""
-    problems = field_problems(fields)
-    if problems:
-        _, message, kind = problems[0]
-        return kind, message
-    extra = fields.get("extra") or {}
-    if not isinstance(extra, Mapping):
-        return "invalid_field", f"extra is a mapping of field names to JSON values, not {type(extra).__name__}"
-    for key, value in extra.items():
-        if key in KEYS or (isinstance(key, str) and closest(key, MATCHING_KEYS) is not None):
-            return "invalid_field", f"{key!r} cannot be an engine field: it is, or is close to, a campaign key"
-        problem = extra_problem(key, value)
-        if problem is not None:
-            return "invalid_field", problem
-    return None
 
 
 class Writer:
@@ -96,7 +68,7 @@ class Writer:
         if problem is not None:
             raise CampaignError(problem, kind="invalid_id")
         fields = change.fields
-        found = None if read else _field_problem(fields)
+        found = None if read else fields_problem(fields)
         if found is not None:
             kind, message = found
             raise CampaignError(f"campaign {change.campaign_id!r}: {message}", campaign_id=change.campaign_id,

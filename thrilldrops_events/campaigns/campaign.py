@@ -11,10 +11,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from thrilldrops_events._suggest import closest
 from thrilldrops_events.campaigns._compiler import Compiler
 from thrilldrops_events.conditions.condition import CompiledCondition
 from thrilldrops_events.conditions.functions import FunctionRegistry
@@ -23,6 +24,7 @@ from thrilldrops_events.conditions.limits import DEFAULT_LIMITS
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import CampaignError
 
 __all__ = [
     "KEYS",
@@ -31,6 +33,7 @@ __all__ = [
     "Compiler",
     "extra_problem",
     "field_problems",
+    "fields_problem",
     "id_problem",
     "name_problem",
     "same_json",
@@ -142,6 +145,24 @@ def extra_problem(key: object, value: object) -> str | None:
     return None
 
 
+def fields_problem(fields: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(kind, message)`` for the first malformed field of an ``add`` or ``replace`` (``extra`` too), or ``None``."""
+    problems = field_problems(fields)
+    if problems:
+        _, message, kind = problems[0]
+        return kind, message
+    extra = fields.get("extra") or {}
+    if not isinstance(extra, Mapping):
+        return "invalid_field", f"extra is a mapping of field names to JSON values, not {type(extra).__name__}"
+    for key, value in extra.items():
+        if key in KEYS or (isinstance(key, str) and closest(key, MATCHING_KEYS) is not None):
+            return "invalid_field", f"{key!r} cannot be an engine field: it is, or is close to, a campaign key"
+        problem = extra_problem(key, value)
+        if problem is not None:
+            return "invalid_field", problem
+    return None
+
+
 def _json_kind(value: object) -> object:
     """What JSON text tells apart: ``true``, ``1`` and ``1.0`` are different values (Python calls them equal)."""
     if isinstance(value, bool):
@@ -185,7 +206,14 @@ class Campaign:
     """One campaign: its id, what triggers it, and what it carries. Frozen, and compared by value.
 
     It can be copied and pickled (a pickle holds its condition's text, read again when first needed),
-    except a campaign of a set with its own functions: pickle its ``to_json()`` instead.
+    except a campaign of a set with its own functions: pickle its ``to_json()`` instead. Made
+    directly, from a compiled condition, it is checked as
+    [CampaignSet.add][thrilldrops_events.CampaignSet.add] checks one.
+
+    Raises:
+        CampaignError: If a field is malformed (the kinds of ``add``: ``invalid_id``,
+            ``invalid_scope``, ``invalid_tags`` for tags given as one string, ...), or the condition
+            is not a ``CompiledCondition`` of ``event_type`` (``invalid_campaign``).
 
     Attributes:
         id: The campaign's id, unique in its set.
@@ -230,8 +258,24 @@ class Campaign:
         active_until: int | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
-        fields = {"id": id, "event_type": EventType(event_type), "operator_id": operator_id, "brand_id": brand_id,
-                  "name": name, "tags": tuple(tags), "active_from": active_from, "active_until": active_until,
+        problem = id_problem(id)
+        if problem is not None:
+            raise CampaignError(problem, kind="invalid_id")
+        if not isinstance(condition, CompiledCondition):
+            raise CampaignError(f"campaign {id!r}: its condition is a CompiledCondition (compile_condition makes one), "
+                                f"not {type(condition).__name__}", campaign_id=id, kind="invalid_campaign")
+        if event_type not in (condition.event_type, condition.event_type.value):
+            raise CampaignError(f"campaign {id!r}: its condition is for {condition.event_type.value} events, not "
+                                f"{_shown(event_type)}", campaign_id=id, kind="invalid_campaign")
+        if isinstance(tags, Iterable) and not isinstance(tags, (str, bytes, Mapping)):
+            tags = tuple(tags)
+        given = {"operator_id": operator_id, "brand_id": brand_id, "name": name, "tags": tags,
+                 "active_from": active_from, "active_until": active_until, "extra": extra}
+        found = fields_problem(given)
+        if found is not None:
+            raise CampaignError(f"campaign {id!r}: {found[1]}", campaign_id=id, kind=found[0])
+        fields = {"id": id, "event_type": condition.event_type, "operator_id": operator_id, "brand_id": brand_id,
+                  "name": name, "tags": tags, "active_from": active_from, "active_until": active_until,
                   "_extra": dict(extra or {}), "_node": condition.node, "_text": None, "_compiled": condition,
                   "_compiler": _DEFAULT, "_functions": None}
         for key, value in fields.items():
