@@ -287,3 +287,22 @@ def test_reload_refuses_a_condition_document_from_json_refuses_even_if_python_ca
         campaigns.reload([bad])
     assert [problem.path for problem in caught.value.problems] == [
         problem.path for problem in refused.value.problems] == ["0.condition"]
+
+
+def test_a_key_given_twice_in_json_text_is_reported_not_silently_dropped() -> None:
+    """JSON text keeps only the last of a key given twice: a brand's campaign would silently turn global."""
+    text = ('[{"id": "ok", "event_type": "Deposit", "condition": "amount >= 1", "reward": {"a": 1}},'
+            ' {"id": "vip", "event_type": "Deposit", "brand_id": "b-7", "condition": "amount >= 20",'
+            ' "brand_id": null, "reward": {"drops": 5, "drops": 50},'
+            ' "condition": {"version": 1, "condition": {"field": "amount", "field": "currency"}}}]')
+    for read in (CampaignSet.from_json, CampaignSet().diff, CampaignSet().reload):
+        with pytest.raises(CampaignConfigError) as caught:
+            read(text)
+        assert sorted((problem.path, problem.kind) for problem in caught.value.problems) == [
+            ("1.brand_id", "duplicate_key"), ("1.condition", "duplicate_key"),
+            ("1.condition.condition.field", "duplicate_key"), ("1.reward.drops", "duplicate_key")]
+        assert set(caught.value.campaign_ids) == {"vip"}
+        assert "key 'brand_id' given more than once" in str(caught.value)
+    once = ('[{"id": "vip", "event_type": "Deposit", "brand_id": "b-7", "condition": "amount >= 20",'
+            ' "reward": {"drops": 5, "more": {"drops": 50}}}]')
+    assert CampaignSet.from_json(once).to_json()[0]["reward"] == {"drops": 5, "more": {"drops": 50}}

@@ -83,21 +83,71 @@ def collector_paused(size: int) -> Iterator[None]:
         gc.enable()
 
 
+class _Twice(dict[str, Any]):
+    """An object of JSON text that gave a key more than once (``json.loads`` keeps the last value)."""
+
+    __slots__ = ("twice",)
+    twice: tuple[str, ...]
+
+
+class _Entries(list[Any]):
+    """The entries read from JSON text in which some object gave a key more than once."""
+
+    __slots__ = ()
+
+
+def _reader() -> tuple[Callable[[list[tuple[str, Any]]], dict[str, Any]], list[bool]]:
+    """An ``object_pairs_hook`` that marks objects giving a key twice, and a flag set when it met one."""
+    seen = [False]
+
+    def pairs_to_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        made = dict(pairs)
+        if len(made) == len(pairs):
+            return made
+        marked = _Twice(made)
+        keys = [key for key, _ in pairs]
+        marked.twice = tuple(dict.fromkeys(key for key in keys if keys.count(key) > 1))
+        seen[0] = True
+        return marked
+
+    return pairs_to_object, seen
+
+
 def config_entries(data: Any) -> list[Any]:
     """The entries of a configuration: a list as given, or the list JSON text holds.
 
     Raises:
         CampaignConfigError: If it is not JSON, or not a list.
     """
+    seen = [False]
     if isinstance(data, (str, bytes, bytearray)):
+        hook, seen = _reader()
         try:
-            data = json.loads(data)
+            data = json.loads(data, object_pairs_hook=hook)
         except (ValueError, RecursionError) as error:
             raise CampaignConfigError([Problem("", f"not JSON: {error}", "json_invalid")], [None]) from None
     if isinstance(data, Mapping) or not isinstance(data, Iterable):
         what = "an object" if isinstance(data, Mapping) else type(data).__name__
         raise CampaignConfigError([Problem("", f"campaigns are a list of objects, not {what}", "not_a_list")], [None])
+    if seen[0] or isinstance(data, _Entries):
+        return _Entries(data)
     return list(data)
+
+
+def _keys_given_twice(entry: Any) -> list[tuple[str, str, str]]:
+    """``(path, message, kind)`` for each key an object of the entry (at any depth) gave more than once."""
+    found: list[tuple[str, str, str]] = []
+    stack: list[tuple[Any, str]] = [(entry, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, Mapping):
+            found.extend((f"{path}{key}", f"key {_shown(key)} given more than once in one object; JSON keeps only "
+                                          "its last value, and the others would be lost", "duplicate_key")
+                         for key in getattr(value, "twice", ()))
+            stack.extend((member, f"{path}{key}.") for key, member in value.items())
+        elif isinstance(value, list):
+            stack.extend((member, f"{path}{number}.") for number, member in enumerate(value))
+    return sorted(found)
 
 
 def _condition_message(error: ConditionError) -> str:
@@ -162,6 +212,7 @@ def read_campaigns(data: Any, prepare: Callable[[dict[str, Any]], T]) -> list[T]
             entry's index, each message naming the entry's id when it has a usable one.
     """
     entries = config_entries(data)
+    twice = isinstance(entries, _Entries)
     problems: list[Problem] = []
     ids: list[str | None] = []
     prepared: list[T] = []
@@ -179,6 +230,8 @@ def read_campaigns(data: Any, prepare: Callable[[dict[str, Any]], T]) -> list[T]
         raw_id = entry.get("id")
         campaign_id = raw_id if id_problem(raw_id) is None else None
         found = _key_problems(entry)
+        if twice:
+            found[:0] = _keys_given_twice(entry)
         if campaign_id is not None:
             if campaign_id in first_index:
                 found.append(("id", f"duplicate id (entry {first_index[campaign_id]} has it too)", "duplicate_id"))
