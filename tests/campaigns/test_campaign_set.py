@@ -584,3 +584,17 @@ def test_stats_describe_the_index_and_a_sample() -> None:
     assert 0 < stats.share_checked < 1
     assert stats.in_scope == pytest.approx((32 + 32) / 3)
     assert CampaignSet().stats().share_checked == 0.0
+
+
+def test_stats_match_the_sample_with_the_context_values_given() -> None:
+    """A set whose conditions read context values measures its matches with them, as ``match`` does."""
+    campaigns = CampaignSet(context={"vip_level": "number"})
+    campaigns.add("vip", "Deposit", "ctx.vip_level >= 3 and amount >= 20")
+    campaigns.add("any", "Deposit", "amount >= 10")
+    sample = [deposit(), deposit("15.00")]
+    stats = campaigns.stats(sample, ctx={"vip_level": 4})
+    assert stats.matched == pytest.approx(sum(len(campaigns.match(event, ctx={"vip_level": 4}))
+                                              for event in sample) / 2) == 1.5
+    assert campaigns.stats(sample).matched == 0.0  # without them every match fails: none is counted
+    with pytest.raises(TypeError, match="ctx"):
+        campaigns.stats(sample, ctx=[("vip_level", 4)])  # type: ignore[arg-type]

@@ -108,8 +108,8 @@ def _sample(views: Mapping[EventType, EventIndex], envelope: Envelope) -> tuple[
     return in_scope.bit_count(), (bounded | index.residual & candidates).bit_count()
 
 
-def set_stats(store: Store, sample: Sequence[Envelope]) -> SetStats:
-    """Measure a store's index, and matches of the ``sample`` events (with no context values)."""
+def set_stats(store: Store, sample: Sequence[Envelope], ctx: Mapping[str, Any] | None = None) -> SetStats:
+    """Measure a store's index, and matches of the ``sample`` events (with the context values ``ctx``)."""
     counts = dict.fromkeys(("branches", "nodes", "lookup_keys", "range_entries", "checked_entries",
                             "rejection_keys"), 0)
     postings: list[Posting] = []
@@ -123,7 +123,7 @@ def set_stats(store: Store, sample: Sequence[Envelope]) -> SetStats:
         in_scope += scoped
         checked += looked
         with contextlib.suppress(ConditionEvaluationError):  # an event whose campaigns need ctx
-            matched += len(match_views(views, envelope, None))
+            matched += len(match_views(views, envelope, ctx))
     events = len(sample)
     return SetStats(
         campaigns=len(store.records), branches=counts["branches"], indexes=len(views), nodes=counts["nodes"],

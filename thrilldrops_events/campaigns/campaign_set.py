@@ -276,17 +276,22 @@ class CampaignSet:
             raise _not_envelope(envelope)
         return explain_campaign(record, envelope, ctx, self._compiler)
 
-    def stats(self, sample: Iterable[Envelope] = ()) -> SetStats:
+    def stats(self, sample: Iterable[Envelope] = (), *, ctx: Mapping[str, Any] | None = None) -> SetStats:
         """The shape of the index: campaigns, branches, nodes, look-up keys, largest postings.
 
         Args:
-            sample: Events to match (with ``ctx=None``) to measure what a match does: how many
-                campaigns in scope each event has, how many the index had to check, how many matched.
+            sample: Events to match to measure what a match does: how many campaigns in scope each
+                event has, how many the index had to check, how many matched.
+            ctx: The context values to match every event of the sample with, as
+                [match][thrilldrops_events.CampaignSet.match] takes them. An event whose match fails
+                (a campaign in scope reads a context value that ``ctx`` lacks) counts as matching none.
 
         Raises:
-            TypeError: If ``sample`` is not an iterable of ``Envelope``.
+            TypeError: If ``sample`` is not an iterable of ``Envelope``, or ``ctx`` not a mapping.
         """
-        return set_stats(self._store, items_of(sample, "sample", Envelope))
+        if ctx is not None and not isinstance(ctx, Mapping):
+            raise wrong_type("ctx", "a mapping of context values", ctx)
+        return set_stats(self._store, items_of(sample, "sample", Envelope), ctx)
 
     # -- reading -------------------------------------------------------------------------------
 
