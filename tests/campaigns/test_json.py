@@ -306,3 +306,39 @@ def test_a_key_given_twice_in_json_text_is_reported_not_silently_dropped() -> No
     once = ('[{"id": "vip", "event_type": "Deposit", "brand_id": "b-7", "condition": "amount >= 20",'
             ' "reward": {"drops": 5, "more": {"drops": 50}}}]')
     assert CampaignSet.from_json(once).to_json()[0]["reward"] == {"drops": 5, "more": {"drops": 50}}
+
+
+@pytest.mark.parametrize(
+    ("entry", "path", "kind"),
+    [
+        ({"id": "c\ud800"}, "0.id", "invalid_id"),
+        ({"operator_id": "op-1\ud800"}, "0.operator_id", "invalid_scope"),
+        ({"brand_id": "\udfff"}, "0.brand_id", "invalid_scope"),
+        ({"name": "Welcome \ud83d"}, "0.name", "invalid_name"),
+        ({"tags": ["ok", "\ud800"]}, "0.tags", "invalid_tags"),
+        ({"reward": {"label": ["\ud800"]}}, "0.reward", "invalid_field"),
+        ({"reward": {"\ud800": 1}}, "0.reward", "invalid_field"),
+    ],
+)
+def test_a_lone_surrogate_in_a_campaign_string_is_refused(entry: dict[str, Any], path: str, kind: str) -> None:
+    """Not text: no envelope holds one (a scope with one would never match) and UTF-8 cannot write one back."""
+    base = {"id": "c", "event_type": "Deposit", "condition": "amount >= 1"}
+    with pytest.raises(CampaignConfigError) as caught:
+        CampaignSet.from_json([{**base, **entry}])
+    assert [(problem.path, problem.kind) for problem in caught.value.problems] == [(path, kind)]
+    assert "lone surrogate" in str(caught.value)
+    options = {key: value for key, value in entry.items() if key not in ("id", "reward")}
+    if options:
+        with pytest.raises(CampaignError) as refused:
+            CampaignSet().add("c", "Deposit", "amount >= 1", **options)
+        assert refused.value.kind == kind
+
+
+def test_a_scope_is_any_identifier_an_envelope_may_hold() -> None:
+    """The scope is checked by the envelope's own rule: U+001C ends an identifier there, so it may end a scope."""
+    campaigns = CampaignSet.from_json([{"id": "c", "event_type": "Deposit", "condition": "amount >= 1",
+                                        "operator_id": "op-1\x1c"}])
+    assert campaigns.match(ENVELOPE.model_copy(update={"operator_id": "op-1\x1c"})) == ["c"]
+    with pytest.raises(CampaignConfigError):
+        CampaignSet.from_json([{"id": "c", "event_type": "Deposit", "condition": "amount >= 1",
+                                "operator_id": "op-1\u3000"}])

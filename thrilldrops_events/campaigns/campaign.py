@@ -11,11 +11,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from thrilldrops_events._kinds import KIND_CONSTRAINTS
 from thrilldrops_events._suggest import closest
+from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate
 from thrilldrops_events.campaigns._compiler import Compiler
 from thrilldrops_events.conditions.condition import CompiledCondition
 from thrilldrops_events.conditions.functions import FunctionRegistry
@@ -62,23 +65,40 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+_IDENTIFIER = KIND_CONSTRAINTS["identifier"]
+#: Whether a string is an envelope identifier as the event models check one (the table's pattern, in full).
+_identifier_ok = re.compile((_IDENTIFIER.pattern or "^$")[1:-1]).fullmatch
+
+
+def _not_text(value: object) -> bool:
+    """Whether ``value`` is a string holding a lone surrogate: not text, and no UTF-8 writer can write it."""
+    return isinstance(value, str) and lone_surrogate(value) >= 0
+
+
 def id_problem(value: object) -> str | None:
     """What is wrong with a campaign id, or ``None``."""
+    if _not_text(value):
+        return f"a campaign id {LONE_SURROGATE_MESSAGE}"
     if isinstance(value, str) and value and value.strip() == value:
         return None
     return f"a campaign id is a non-empty string without surrounding whitespace, not {_shown(value)}"
 
 
 def scope_problem(name: str, value: object) -> str | None:
-    """What is wrong with an ``operator_id`` or ``brand_id`` scope, or ``None``."""
-    if value is None or (isinstance(value, str) and value and value.strip() == value and len(value) <= 255):
+    """What is wrong with an ``operator_id`` or ``brand_id`` scope (an identifier an envelope may hold), or ``None``."""
+    if _not_text(value):
+        return f"{name} {LONE_SURROGATE_MESSAGE}: no envelope holds one"
+    if value is None or (isinstance(value, str) and len(value) <= (_IDENTIFIER.max_length or 0)
+                         and _identifier_ok(value) is not None):
         return None
     return (f"{name} is an envelope identifier (a non-empty string without surrounding whitespace, "
-            f"at most 255 characters) or null, not {_shown(value)}")
+            f"at most {_IDENTIFIER.max_length} characters) or null, not {_shown(value)}")
 
 
 def name_problem(value: object) -> str | None:
     """What is wrong with a campaign's name, or ``None``."""
+    if _not_text(value):
+        return f"name {LONE_SURROGATE_MESSAGE}"
     if value is None or (isinstance(value, str) and 0 < len(value) <= _MAX_NAME):
         return None
     return f"name is a non-empty string of at most {_MAX_NAME} characters or null, not {_shown(value)}"
@@ -89,6 +109,8 @@ def tags_problem(value: object) -> str | None:
     if isinstance(value, (list, tuple)) and len(value) <= _MAX_TAGS and all(
         isinstance(tag, str) and 0 < len(tag) <= _MAX_TAG for tag in value
     ):
+        if any(map(_not_text, value)):
+            return f"a tag {LONE_SURROGATE_MESSAGE}"
         return None
     return f"tags are a list of at most {_MAX_TAGS} non-empty strings of at most {_MAX_TAG} characters"
 
@@ -123,6 +145,8 @@ def extra_problem(key: object, value: object) -> str | None:
     """
     if not isinstance(key, str):
         return f"field names are strings, not {_shown(key)}"
+    if _not_text(key):
+        return f"a field name {LONE_SURROGATE_MESSAGE}"
     items = 0
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:
@@ -133,11 +157,15 @@ def extra_problem(key: object, value: object) -> str | None:
         if isinstance(item, Mapping):
             if not all(isinstance(name, str) for name in item):
                 return f"{key} holds an object whose keys are not all strings"
+            if any(map(_not_text, item)):
+                return f"{key} holds a key that {LONE_SURROGATE_MESSAGE}"
             stack.extend((member, depth + 1) for member in item.values())
         elif isinstance(item, (list, tuple)):
             stack.extend((member, depth + 1) for member in item)
         elif not (item is None or isinstance(item, (str, bool, int, float))):
             return f"{key} holds {type(item).__name__}, which is not a JSON value"
+        elif _not_text(item):
+            return f"{key} holds a string that {LONE_SURROGATE_MESSAGE}"
         elif isinstance(item, float) and not math.isfinite(item):
             return f"{key} holds {item}, which is not a JSON number"
         elif isinstance(item, int) and not -_JSON_INT < item < _JSON_INT:
