@@ -187,3 +187,33 @@ def test_batches_are_seen_whole_by_concurrent_matches() -> None:
     assert failures == []
     assert all(count >= 50 for count in seen)
     assert campaigns.match(ENVELOPE) == campaigns.match_naive(ENVELOPE)
+
+
+@pytest.mark.usefixtures("fast_switching")
+def test_a_campaign_being_replaced_is_always_in_the_set_for_readers() -> None:
+    """``get``, ``in`` and ``explain`` of a campaign that a writer keeps replacing always find it."""
+    campaigns = CampaignSet()
+    campaigns.add("mover", "Deposit", "amount >= 0")
+    done = threading.Event()
+    missing: list[str] = []
+    reads = [0]
+
+    def reader() -> None:
+        while not done.is_set() or reads[0] < 50:
+            reads[0] += 1
+            if campaigns.get("mover") is None or "mover" not in campaigns:
+                missing.append("get")
+            try:
+                campaigns.explain("mover", ENVELOPE)
+            except Exception as error:  # pragma: no cover - reported below
+                missing.append(repr(error))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for number in range(3 * WRITES):
+            campaigns.replace("mover", "Deposit", "amount >= 0", **SCOPES[number % len(SCOPES)])
+    finally:
+        done.set()
+        thread.join()
+    assert missing == []

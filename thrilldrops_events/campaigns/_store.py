@@ -330,7 +330,11 @@ class Batch:
             self.removed[campaign.id] = record
 
     def publish(self) -> None:
-        """Make the batch's views the set's (one assignment), then its records."""
+        """Make the batch's views the set's (one assignment), then its records.
+
+        The records are changed in place, the new ones first: a campaign the batch replaces is never
+        missing from them for a reader (``get``, ``in``, ``explain``) that looks while they change.
+        """
         store = self.store
         views = dict(store.views)
         for event_type, draft in self.drafts.items():
@@ -340,6 +344,8 @@ class Batch:
             else:
                 views.pop(event_type, None)
         store.views = views
+        records, added = store.records, self.added
+        records.update(added)
         for campaign_id in self.removed:
-            store.records.pop(campaign_id, None)
-        store.records.update(self.added)
+            if campaign_id not in added:
+                records.pop(campaign_id, None)
