@@ -83,3 +83,12 @@ def test_the_lower_level_functions_name_a_checked_condition_of_the_wrong_type(ju
             call()
     with pytest.raises(TypeError, match=f"node must be a condition tree .*, not {type(junk).__name__}"):
         to_text(junk)
+
+
+@pytest.mark.parametrize("junk", [None, "amount > 1", 3])
+def test_evaluate_node_names_a_node_of_the_wrong_type(junk: Any) -> None:
+    from thrilldrops_events.conditions import evaluate_node
+
+    checked = compile_condition("amount > 1", "Deposit").checked
+    with pytest.raises(TypeError, match=f"node must be a node of checked.node, not {type(junk).__name__}"):
+        evaluate_node(checked, junk, None)

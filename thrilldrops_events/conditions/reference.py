@@ -26,7 +26,7 @@ from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from thrilldrops_events.conditions import nodes as n
-from thrilldrops_events.conditions._options import check_checked
+from thrilldrops_events.conditions._options import check_checked, wrong_type
 from thrilldrops_events.conditions._walk import trampoline
 from thrilldrops_events.conditions.checker import CheckedCondition
 from thrilldrops_events.conditions.nodes import Node
@@ -235,7 +235,7 @@ def evaluate_node(
     Raises:
         ConditionEvaluationError: If the event or the context does not fit the condition.
         KeyError: If ``node`` is not part of the condition.
-        TypeError: If ``checked`` is not a checked condition.
+        TypeError: If ``checked`` is not a checked condition, or ``node`` not a node.
 
     Examples:
         >>> from thrilldrops_events import Deposit, compile_condition
@@ -247,5 +247,7 @@ def evaluate_node(
         True
     """
     check_checked(checked)
+    if not isinstance(node, Node):
+        raise wrong_type("node", "a node of checked.node", node)
     checked.type_of(node)  # a node of another tree has no type here: KeyError
     return trampoline(_evaluator(checked, event, ctx, trace).run(node))
