@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from thrilldrops_events import CampaignChange, CampaignConfigError, CampaignError, CampaignSet, FunctionRegistry
+from thrilldrops_events import (
+    CampaignChange,
+    CampaignConfigError,
+    CampaignError,
+    CampaignSet,
+    ConditionTypeError,
+    FunctionRegistry,
+)
 from thrilldrops_events.campaigns._explain import _shown
 from thrilldrops_events.conditions import DEFAULT_LIMITS
 
@@ -47,6 +54,8 @@ def test_apply_names_changes_that_are_not_campaign_changes(changes: Any, message
     CampaignChange("add", "b", {}),
     CampaignChange("replace", "a", {"event_type": "Deposit"}),
     CampaignChange("add", "b", 5),  # type: ignore[arg-type]
+    CampaignChange("add", "b", {"event_type": "Deposit", "condition": "true", "brand": "b-7"}),
+    CampaignChange("replace", "a", {"event_type": "Deposit", "condition": "true", "tag": ["vip"]}),
 ])
 def test_a_malformed_change_is_a_campaign_error(change: CampaignChange) -> None:
     campaigns = _set()
@@ -55,6 +64,17 @@ def test_a_malformed_change_is_a_campaign_error(change: CampaignChange) -> None:
     assert caught.value.kind == "invalid_campaign"
     assert caught.value.campaign_id == change.campaign_id
     assert [campaign.id for campaign in campaigns] == ["a"]
+
+
+@pytest.mark.parametrize("event_type", [[], {}, ["Deposit"]])
+def test_an_event_type_that_is_not_a_name_is_the_conditions_type_error(event_type: Any) -> None:
+    campaigns = _set()
+    for call in (lambda: campaigns.add("b", event_type, "amount >= 1"),
+                 lambda: campaigns.replace("a", event_type, "amount >= 1"),
+                 lambda: campaigns.apply([CampaignChange.add("b", event_type, "amount >= 1")])):
+        with pytest.raises(ConditionTypeError, match="unknown event type"):
+            call()
+    assert [campaign.text for campaign in campaigns] == ["amount >= 1"]
 
 
 def test_get_names_an_id_that_is_not_a_string() -> None:

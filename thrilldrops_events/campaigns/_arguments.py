@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-from thrilldrops_events.campaigns.changes import CampaignChange
+from thrilldrops_events.campaigns.changes import _DEFAULTS, CampaignChange
 from thrilldrops_events.conditions._options import wrong_type
 from thrilldrops_events.errors import CampaignError
 
@@ -31,6 +31,8 @@ def items_of(given: object, name: str, kind: type[T]) -> list[T]:
 
 
 _KINDS = ("add", "replace", "remove")
+#: The fields of an ``add`` or ``replace`` (what ``CampaignChange.add`` and ``replace`` make).
+_FIELDS = frozenset({"event_type", "condition", *_DEFAULTS})
 
 
 def changes_of(given: object) -> list[CampaignChange]:
@@ -43,6 +45,10 @@ def changes_of(given: object) -> list[CampaignChange]:
         elif change.kind != "remove" and not (isinstance(fields, Mapping) and "event_type" in fields
                                               and "condition" in fields):
             problem = f"a change {change.kind} has fields holding event_type and condition"
+        elif change.kind != "remove" and not _FIELDS.issuperset(fields):
+            unknown = sorted(map(repr, set(fields) - _FIELDS))
+            problem = (f"a change {change.kind} has no field {', '.join(unknown)} (its fields are "
+                       f"{', '.join(sorted(_FIELDS))})")
         else:
             continue
         campaign_id = change.campaign_id if isinstance(change.campaign_id, str) else None

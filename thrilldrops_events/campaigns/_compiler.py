@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from thrilldrops_events.conditions._checked_text import check_text
-from thrilldrops_events.conditions.checked import CheckedCondition
+from thrilldrops_events.conditions.checked import CheckedCondition, event_type_of
 from thrilldrops_events.conditions.checker import check_condition
 from thrilldrops_events.conditions.condition import CompiledCondition, compile_checked
 from thrilldrops_events.conditions.functions import FunctionRegistry
@@ -92,7 +92,7 @@ class Compiler:
         ``functions`` as for ``check``; a text is remembered per registry it was checked with.
         """
         registry = functions or self.registry()
-        key = (event_type, text, registry)
+        key = (event_type_of(event_type), text, registry)  # an unknown one (unhashable, say) is refused here
         checked = self._texts.get(key)
         if checked is None:
             checked = self.check(text, event_type, registry)
