@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import json
 import subprocess
@@ -218,3 +219,17 @@ def test_a_record_keeps_what_it_filed_without_the_clauses_and_explains_with_them
     assert 'rejection: method_id not in ["x"]' in explanation
     campaigns.remove("a")
     assert campaigns.match(ENVELOPE) == ["b"]
+
+
+def test_a_copy_of_a_set_keeps_the_functions_its_campaigns_were_checked_with() -> None:
+    """A copy is the same campaigns: each calls the function it was added with, even one replaced since."""
+    functions = FunctionRegistry()
+    functions.register("is_card", lambda method: method == "visa", params=["string"], returns="bool")
+    campaigns = CampaignSet(functions=functions)
+    campaigns.add("x", "Deposit", "is_card(method_id)")
+    functions.register("is_card", lambda amount: amount > 1, params=["number"], returns="bool", replace=True)
+    campaigns.add("y", "Deposit", "is_card(amount)")
+    for other in (copy.copy(campaigns), copy.deepcopy(campaigns)):
+        assert _agree(other) == _agree(campaigns) == ["x", "y"]
+        other.add("z", "Deposit", "is_card(amount)")  # checked with the registry as it is now
+        assert _agree(other) == ["x", "y", "z"]

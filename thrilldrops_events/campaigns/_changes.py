@@ -21,6 +21,7 @@ from thrilldrops_events.campaigns.campaign import Campaign, Compiler, fields_pro
 from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff
 from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.condition import CompiledCondition
+from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.errors import CampaignError
 
 __all__ = ["Prepared", "Writer"]
@@ -48,15 +49,17 @@ class Writer:
         self.compiler = compiler
         self.store = Store(compiler)
 
-    def _check(self, source: Any, event_type: Any) -> CheckedCondition:
+    def _check(self, source: Any, event_type: Any, functions: FunctionRegistry | None) -> CheckedCondition:
         if isinstance(source, str):
-            return self.compiler.check_text(source, event_type)
-        return self.compiler.check(source, event_type)
+            return self.compiler.check_text(source, event_type, functions)
+        return self.compiler.check(source, event_type, functions)
 
-    def prepare(self, change: CampaignChange, read: bool = False) -> Prepared:
+    def prepare(self, change: CampaignChange, read: bool = False,
+                functions: FunctionRegistry | None = None) -> Prepared:
         """Check a change's fields and condition (not its id against the set: that is done when applied).
 
-        ``read`` says its id and fields come from an entry the loader has checked already.
+        ``read`` says its id and fields come from an entry the loader has checked already;
+        ``functions`` stands in for the set's registry as it is now (a copied campaign keeps its own).
 
         Raises:
             CampaignError: A malformed id or field.
@@ -74,9 +77,11 @@ class Writer:
             raise CampaignError(f"campaign {change.campaign_id!r}: {message}", campaign_id=change.campaign_id,
                                 kind=kind)
         source = fields["condition"]
-        checked = self._check(source.node if isinstance(source, CompiledCondition) else source, fields["event_type"])
+        checked = self._check(source.node if isinstance(source, CompiledCondition) else source, fields["event_type"],
+                              functions)
+        own = {} if functions is None else {"_functions": functions}
         campaign = Campaign._lazy(
-            source if isinstance(source, str) else checked.node, self.compiler, id=change.campaign_id,
+            source if isinstance(source, str) else checked.node, self.compiler, **own, id=change.campaign_id,
             event_type=checked.event_type,
             operator_id=fields.get("operator_id"), brand_id=fields.get("brand_id"), name=fields.get("name"),
             tags=tuple(fields.get("tags", ())), active_from=fields.get("active_from"),

@@ -327,8 +327,13 @@ class CampaignSet:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> CampaignSet:
         compiler = self._compiler
-        return CampaignSet([copy.deepcopy(campaign, memo) for campaign in self], functions=compiler.functions,
-                           context=compiler.context, limits=compiler.limits)
+        other = CampaignSet(functions=compiler.functions, context=compiler.context, limits=compiler.limits)
+        writer = other._writer  # each campaign checked with the functions it was added with, as it calls them
+        prepared = [writer.prepare(_as_change(copy.deepcopy(campaign, memo)), functions=campaign._functions)
+                    for campaign in self]
+        with other._lock:
+            writer.apply(prepared)
+        return other
 
     def __reduce__(self) -> tuple[Any, ...]:
         compiler = self._compiler
