@@ -342,3 +342,21 @@ def test_a_scope_is_any_identifier_an_envelope_may_hold() -> None:
     with pytest.raises(CampaignConfigError):
         CampaignSet.from_json([{"id": "c", "event_type": "Deposit", "condition": "amount >= 1",
                                 "operator_id": "op-1\u3000"}])
+
+
+def test_engine_fields_are_the_campaigns_own_not_shared_with_what_was_given_or_written() -> None:
+    """Editing a configuration that ``to_json`` wrote, or the objects given to ``add``, changes no campaign."""
+    campaigns = CampaignSet.from_json([{"id": "a", "event_type": "Deposit", "condition": "amount >= 20",
+                                        "reward": {"drops": 5, "pool": ["x"]}}])
+    config = campaigns.to_json()
+    config[0]["reward"]["drops"] = 50
+    config[0]["reward"]["pool"].append("y")
+    assert campaigns.get("a").extra["reward"] == {"drops": 5, "pool": ["x"]}  # type: ignore[union-attr]
+    assert campaigns.diff(config).replaced == ("a",)
+    reward = {"drops": 1}
+    added = campaigns.add("b", "Deposit", "amount > 1", extra={"reward": reward})
+    reward["drops"] = 99
+    added.extra["reward"]["drops"] = 7
+    assert campaigns.to_json()[1]["reward"] == {"drops": 1}
+    campaigns.reload(config)
+    assert campaigns.to_json()[0]["reward"] == {"drops": 50, "pool": ["x", "y"]}

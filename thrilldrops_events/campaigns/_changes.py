@@ -17,7 +17,14 @@ from typing import Any
 
 from thrilldrops_events.campaigns._json import collector_paused, config_entries, read_campaigns
 from thrilldrops_events.campaigns._store import Store
-from thrilldrops_events.campaigns.campaign import Campaign, Compiler, fields_problem, id_problem, same_json
+from thrilldrops_events.campaigns.campaign import (
+    Campaign,
+    Compiler,
+    copy_fields,
+    fields_problem,
+    id_problem,
+    same_json,
+)
 from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff
 from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.condition import CompiledCondition
@@ -86,7 +93,7 @@ class Writer:
             operator_id=fields.get("operator_id"), brand_id=fields.get("brand_id"), name=fields.get("name"),
             tags=tuple(fields.get("tags", ())), active_from=fields.get("active_from"),
             active_until=fields.get("active_until"),
-            _extra=dict(extra) if (extra := fields.get("extra")) else _NO_EXTRA,
+            _extra=copy_fields(extra) if (extra := fields.get("extra")) else _NO_EXTRA,
         )
         return Prepared(change.kind, change.campaign_id, campaign, checked, source)
 
@@ -179,7 +186,7 @@ def _same(campaign: Campaign, source: Any, fields: Mapping[str, Any]) -> bool:
         and all(fields.get(name) == getattr(campaign, name) for name in
                 ("operator_id", "brand_id", "name", "active_from", "active_until"))
         and tuple(fields.get("tags", ())) == campaign.tags
-        and same_json(dict(fields.get("extra") or {}), dict(campaign.extra))
+        and same_json(dict(fields.get("extra") or {}), campaign._extra)
     )
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "MATCHING_KEYS",
     "Campaign",
     "Compiler",
+    "copy_fields",
     "extra_problem",
     "field_problems",
     "fields_problem",
@@ -191,6 +192,22 @@ def fields_problem(fields: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def _json_copy(value: Any) -> Any:
+    """A JSON value (checked: at most ``_MAX_EXTRA_DEPTH`` deep) whose objects and arrays are new ones."""
+    if isinstance(value, Mapping):
+        return {key: _json_copy(member) for key, member in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(member) for member in value]
+    if isinstance(value, tuple):
+        return tuple(_json_copy(member) for member in value)
+    return value
+
+
+def copy_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Engine fields of their own: a campaign shares none of its objects with what it was given or gives."""
+    return {key: _json_copy(value) for key, value in fields.items()}
+
+
 def _json_kind(value: object) -> object:
     """What JSON text tells apart: ``true``, ``1`` and ``1.0`` are different values (Python calls them equal)."""
     if isinstance(value, bool):
@@ -304,7 +321,7 @@ class Campaign:
             raise CampaignError(f"campaign {id!r}: {found[1]}", campaign_id=id, kind=found[0])
         fields = {"id": id, "event_type": condition.event_type, "operator_id": operator_id, "brand_id": brand_id,
                   "name": name, "tags": tags, "active_from": active_from, "active_until": active_until,
-                  "_extra": dict(extra or {}), "_node": condition.node, "_text": None, "_compiled": condition,
+                  "_extra": copy_fields(extra or {}), "_node": condition.node, "_text": None, "_compiled": condition,
                   "_compiler": _DEFAULT, "_functions": None}
         for key, value in fields.items():
             object.__setattr__(self, key, value)
@@ -387,8 +404,8 @@ class Campaign:
 
     @property
     def extra(self) -> Mapping[str, Any]:
-        """The engine's own fields, kept as they were given (read-only)."""
-        return MappingProxyType(self._extra)
+        """The engine's own fields, kept as they were given (read-only: a copy, changing it changes nothing)."""
+        return MappingProxyType(copy_fields(self._extra))
 
     def in_scope(self, envelope: Envelope) -> bool:
         """Whether ``envelope`` is of this campaign's event type, operator and brand (its condition aside)."""
@@ -423,7 +440,7 @@ class Campaign:
                 out[key] = getattr(self, key)
         if self.tags:
             out["tags"] = list(self.tags)
-        out.update(self._extra)
+        out.update(copy_fields(self._extra))  # the caller's to change: the campaign keeps its own
         return out
 
     def _key(self) -> tuple[Any, ...]:
