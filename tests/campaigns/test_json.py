@@ -360,3 +360,20 @@ def test_engine_fields_are_the_campaigns_own_not_shared_with_what_was_given_or_w
     assert campaigns.to_json()[1]["reward"] == {"drops": 1}
     campaigns.reload(config)
     assert campaigns.to_json()[0]["reward"] == {"drops": 50, "pool": ["x", "y"]}
+
+
+def test_a_condition_document_edited_in_place_after_loading_is_a_change() -> None:
+    """The set keeps the document it was given as it was then: editing the caller's own is seen by reload."""
+    document = {"version": 1, "condition": {"op": ">=", "args": [{"field": "amount"}, {"number": "20"}]}}
+    config = [{"id": "a", "event_type": "Deposit", "condition": document}]
+    loaded = CampaignSet.from_json(config)
+    added = CampaignSet()
+    added.add("a", "Deposit", document)
+    document["condition"]["args"][1]["number"] = "50"  # type: ignore[index]
+    for campaigns in (loaded, added):
+        assert campaigns.diff(config).replaced == ("a",)
+        campaigns.reload(config)
+        assert campaigns.get("a").text == "amount >= 50"  # type: ignore[union-attr]
+        document["condition"]["args"][1]["number"] = "60"  # type: ignore[index]
+        assert campaigns.reload(config).replaced == ("a",)
+        document["condition"]["args"][1]["number"] = "50"  # type: ignore[index]

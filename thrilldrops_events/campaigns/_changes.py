@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from thrilldrops_events.campaigns._json import collector_paused, config_entries, read_campaigns
+from thrilldrops_events.campaigns._json import collector_paused, config_entries, is_parsed, read_campaigns
 from thrilldrops_events.campaigns._store import Store
 from thrilldrops_events.campaigns.campaign import (
     Campaign,
@@ -23,6 +23,7 @@ from thrilldrops_events.campaigns.campaign import (
     copy_fields,
     fields_problem,
     id_problem,
+    json_copy,
     same_json,
 )
 from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff
@@ -62,11 +63,12 @@ class Writer:
         return self.compiler.check(source, event_type, functions)
 
     def prepare(self, change: CampaignChange, read: bool = False,
-                functions: FunctionRegistry | None = None) -> Prepared:
+                functions: FunctionRegistry | None = None, fresh: bool = False) -> Prepared:
         """Check a change's fields and condition (not its id against the set: that is done when applied).
 
         ``read`` says its id and fields come from an entry the loader has checked already;
-        ``functions`` stands in for the set's registry as it is now (a copied campaign keeps its own).
+        ``functions`` stands in for the set's registry as it is now (a copied campaign keeps its own);
+        ``fresh`` says no caller holds its objects (JSON text the loader parsed), so they need no copy.
 
         Raises:
             CampaignError: A malformed id or field.
@@ -93,8 +95,10 @@ class Writer:
             operator_id=fields.get("operator_id"), brand_id=fields.get("brand_id"), name=fields.get("name"),
             tags=tuple(fields.get("tags", ())), active_from=fields.get("active_from"),
             active_until=fields.get("active_until"),
-            _extra=copy_fields(extra) if (extra := fields.get("extra")) else _NO_EXTRA,
+            _extra=(dict(extra) if fresh else copy_fields(extra)) if (extra := fields.get("extra")) else _NO_EXTRA,
         )
+        if isinstance(source, Mapping) and not fresh:  # kept to tell an unchanged entry: as it is now
+            source = json_copy(source)
         return Prepared(change.kind, change.campaign_id, campaign, checked, source)
 
     def _validate(self, prepared: list[Prepared]) -> None:
@@ -148,13 +152,16 @@ class Writer:
         records = self.store.records
         unchanged: list[str] = []
 
+        fresh = is_parsed(data)
+
         def prepare(fields: dict[str, Any]) -> Prepared | None:
             campaign_id = fields.pop("campaign_id")
             record = records.get(campaign_id)
             if record is not None and _same(record.campaign, record.source, fields):
                 unchanged.append(campaign_id)
                 return None
-            return self.prepare(CampaignChange("replace" if record is not None else "add", campaign_id, fields), True)
+            return self.prepare(CampaignChange("replace" if record is not None else "add", campaign_id, fields), True,
+                                fresh=fresh)
 
         changes = [change for change in read_campaigns(data, prepare) if change is not None]
         kept = {change.campaign_id for change in changes} | set(unchanged)

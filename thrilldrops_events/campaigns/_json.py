@@ -26,7 +26,7 @@ from thrilldrops_events.campaigns.campaign import KEYS, MATCHING_KEYS, extra_pro
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import CampaignConfigError, CampaignError, ConditionError, Problem
 
-__all__ = ["BATCH", "collector_paused", "config_entries", "entry_fields", "read_campaigns"]
+__all__ = ["BATCH", "collector_paused", "config_entries", "entry_fields", "is_parsed", "read_campaigns"]
 
 T = TypeVar("T")
 #: The fewest campaigns (entries, changes) of a batch that runs with the garbage collector paused.
@@ -90,10 +90,21 @@ class _Twice(dict[str, Any]):
     twice: tuple[str, ...]
 
 
-class _Entries(list[Any]):
+class _Parsed(list[Any]):
+    """The entries read from JSON text: objects no caller holds."""
+
+    __slots__ = ()
+
+
+class _Entries(_Parsed):
     """The entries read from JSON text in which some object gave a key more than once."""
 
     __slots__ = ()
+
+
+def is_parsed(entries: list[Any]) -> bool:
+    """Whether ``entries`` (from ``config_entries``) were read from JSON text, so no caller holds their objects."""
+    return isinstance(entries, _Parsed)
 
 
 def _reader() -> tuple[Callable[[list[tuple[str, Any]]], dict[str, Any]], list[bool]]:
@@ -119,7 +130,9 @@ def config_entries(data: Any) -> list[Any]:
     Raises:
         CampaignConfigError: If it is not JSON, or not a list.
     """
-    seen = [False]
+    if isinstance(data, _Parsed):
+        return data
+    seen: list[bool] | None = None
     if isinstance(data, (str, bytes, bytearray)):
         hook, seen = _reader()
         try:
@@ -129,9 +142,9 @@ def config_entries(data: Any) -> list[Any]:
     if isinstance(data, Mapping) or not isinstance(data, Iterable):
         what = "an object" if isinstance(data, Mapping) else type(data).__name__
         raise CampaignConfigError([Problem("", f"campaigns are a list of objects, not {what}", "not_a_list")], [None])
-    if seen[0] or isinstance(data, _Entries):
-        return _Entries(data)
-    return list(data)
+    if seen is None:
+        return list(data)
+    return _Entries(data) if seen[0] else _Parsed(data)
 
 
 def _keys_given_twice(entry: Any) -> list[tuple[str, str, str]]:

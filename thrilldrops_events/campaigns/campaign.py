@@ -35,6 +35,7 @@ __all__ = [
     "Campaign",
     "Compiler",
     "copy_fields",
+    "json_copy",
     "extra_problem",
     "field_problems",
     "fields_problem",
@@ -192,20 +193,33 @@ def fields_problem(fields: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def _json_copy(value: Any) -> Any:
-    """A JSON value (checked: at most ``_MAX_EXTRA_DEPTH`` deep) whose objects and arrays are new ones."""
-    if isinstance(value, Mapping):
-        return {key: _json_copy(member) for key, member in value.items()}
-    if isinstance(value, list):
-        return [_json_copy(member) for member in value]
-    if isinstance(value, tuple):
-        return tuple(_json_copy(member) for member in value)
-    return value
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = (Mapping, list, tuple)
+
+
+def json_copy(value: Any) -> Any:
+    """A JSON value whose objects (dicts) and arrays (lists, a tuple too) are new ones; without recursion.
+
+    What a campaign keeps of what it was given (a condition document, engine fields), so that the
+    caller changing its own objects afterwards changes nothing in the set.
+    """
+    if not isinstance(value, _CONTAINERS):
+        return value
+    holder: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]
+    while stack:
+        source, into, slot = stack.pop()
+        made: Any = dict(source) if isinstance(source, Mapping) else list(source)
+        for place, member in (made.items() if isinstance(made, dict) else enumerate(made)):
+            if member.__class__ not in _SCALARS and isinstance(member, _CONTAINERS):
+                stack.append((member, made, place))
+        into[slot] = made
+    return holder[0]
 
 
 def copy_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Engine fields of their own: a campaign shares none of its objects with what it was given or gives."""
-    return {key: _json_copy(value) for key, value in fields.items()}
+    return {key: json_copy(value) for key, value in fields.items()}
 
 
 def _json_kind(value: object) -> object:

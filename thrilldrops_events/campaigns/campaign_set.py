@@ -28,7 +28,7 @@ from typing_extensions import Unpack
 from thrilldrops_events.campaigns._arguments import changes_of, items_of, tags_of
 from thrilldrops_events.campaigns._changes import Writer
 from thrilldrops_events.campaigns._explain import Explanation, explain_campaign
-from thrilldrops_events.campaigns._json import collector_paused, config_entries, read_campaigns
+from thrilldrops_events.campaigns._json import collector_paused, config_entries, is_parsed, read_campaigns
 from thrilldrops_events.campaigns._matching import match_views
 from thrilldrops_events.campaigns._stats import SetStats, set_stats
 from thrilldrops_events.campaigns.campaign import Campaign, Compiler
@@ -371,9 +371,10 @@ class CampaignSet:
         campaigns = cls(functions=functions, context=context, limits=limits)
         writer = campaigns._writer
         entries = config_entries(data)
+        fresh = is_parsed(entries)
         with collector_paused(len(entries)):
             prepared = read_campaigns(entries, lambda fields: writer.prepare(CampaignChange("add", fields.pop(
-                "campaign_id"), fields), read=True))
+                "campaign_id"), fields), read=True, fresh=fresh))
             with campaigns._lock:
                 writer.apply(prepared)
         return campaigns
