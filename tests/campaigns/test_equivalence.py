@@ -8,11 +8,14 @@ well-typed conditions, nullable fields, unknown fields, context values (present,
 active windows around the events' timestamps, scaled comparisons (``x >= y * k``) on factors of
 every sign, and the set changed afterwards by single changes,
 atomic batches (one that changes a campaign several times does what its changes do in turn) and
-reloads of its configuration.
+reloads of its configuration (conditions as text or JSON form, engine fields JSON tells apart), and
+copies of the set.
 """
 
 from __future__ import annotations
 
+import copy
+import json
 from typing import Any
 
 import pytest
@@ -108,12 +111,21 @@ def test_match_equals_the_naive_loop_after_batches_and_reloads(world: World, dat
     assert {campaign.id for campaign in campaigns} == present
     _check(campaigns, world, data)
     kept = data.draw(st.lists(st.sampled_from(rows), unique_by=lambda row: row.id))
-    config = [{"id": row.id, "event_type": row.event_type.value, "condition": row.node.text,
+    config = [{"id": row.id, "event_type": row.event_type.value, "condition": _source(row.node, data.draw(
+        st.integers(0, 1))), "reward": data.draw(st.sampled_from([1, True, 1.0, [1]])),
                **{key: value for key, value in row.options().items() if value is not None}} for row in kept]
     diff = campaigns.reload(config)
     assert sorted(campaign.id for campaign in campaigns) == sorted(row.id for row in kept)
     assert set(diff.removed) == present - {row.id for row in kept}
     _check(campaigns, world, data)
+    assert not campaigns.reload(config)  # nothing left to change, whatever the form of the entries
+    following = {"1": True, "true": 1.0, "1.0": [1], "[1]": 1}  # equal in Python, not in JSON
+    for entry in config:
+        entry["reward"] = following[json.dumps(entry["reward"])]
+    assert set(campaigns.reload(config).replaced) == {row.id for row in kept}
+    written = {entry["id"]: json.dumps(entry["reward"]) for entry in campaigns.to_json()}
+    assert written == {entry["id"]: json.dumps(entry["reward"]) for entry in config}
+    _check(copy.deepcopy(campaigns), world, data)  # a copy is the same set
 
 
 @pytest.mark.heavy  # run once in CI, on the newest Python: nothing in it depends on the version
