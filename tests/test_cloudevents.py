@@ -345,3 +345,39 @@ def test_decode_of_something_that_is_not_json_text_says_so(junk: Any) -> None:
     with pytest.raises(EventValidationError, match=f"JSON text \\(bytes or str\\), not {type(junk).__name__}") as error:
         ce.decode(junk)
     assert _problems(error) == {"": "not_an_object"}
+
+
+def _as_cloudevent(variant: str, data: bytes) -> bytes:
+    """A structured CloudEvent around raw payload JSON, with every attribute right."""
+    return (b'{"specversion":"1.0","id":"x","source":"/thrilldrops/operators/op-1/brands/brand-7","type":"'
+            + ce.cloudevent_type(variant).encode() + b'","subject":"p-000042","time":"2026-05-04T00:00:00Z",'
+            b'"data":' + data + b"}")
+
+
+def _as_envelope(variant: str, data: bytes) -> bytes:
+    return (b'{"operator_id":"op-1","brand_id":"brand-7","player_id":"p-000042","timestamp":1777852800,'
+            b'"event_type":{"' + variant.encode() + b'":' + data + b"}}")
+
+
+@pytest.mark.parametrize(
+    ("variant", "data"),
+    [
+        ("Deposit", b'{"method_id":"\\ud800","currency":"EUR","amount":"1"}'),
+        ("Deposit", b'{"method_id":"visa","currency":"EUR","amount":"\\ud800"}'),
+        ("Deposit", b'{"method_id":"visa","currency":"EUR","amount":' + b"[" * 70 + b"]" * 70 + b"}"),
+        ("Transaction", b'{"provider_id":"p","game_id":' + b"[" * 63 + b"]" * 63 + b',"gameround_id":"r",'
+                        b'"currency":"EUR","game_bet":1,"bonus_bet":0,"real_bet":1,"jackpot_bet":0,"game_win":0,'
+                        b'"jackpot_win":0,"is_free_spin":"\\udc00","round_finished":true}'),
+        ("PlayerLogout", b'{"channel_type":"MobileWeb","note":"\\ud800","deep":' + b"[" * 70 + b"]" * 70 + b"}"),
+        ("PlayerLogin", b'{"channel_type":"MobileWeb","currency":"EUR","session_token":"\\ud83d"}'),
+    ],
+)
+@pytest.mark.parametrize("strict", [False, True])
+def test_payload_problems_are_those_parse_event_reports_each_once(variant: str, data: bytes, strict: bool) -> None:
+    with pytest.raises(EventValidationError) as expected:
+        parse_event(_as_envelope(variant, data), strict=strict)
+    prefix = f"event_type.{variant}"
+    wanted = sorted((p.path.replace(prefix, "data", 1), p.kind) for p in expected.value.problems)
+    with pytest.raises(EventValidationError) as error:
+        ce.decode(_as_cloudevent(variant, data), strict=strict)
+    assert sorted((p.path, p.kind) for p in error.value.problems) == wanted

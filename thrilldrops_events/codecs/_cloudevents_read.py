@@ -109,7 +109,7 @@ def _variant(document: dict[str, Any], problems: list[Problem]) -> EventType | N
     return variant
 
 
-def read(document: dict[str, Any], *, strict: bool, exact: bool, found: Sequence[Problem] = ()) -> Envelope:
+def read(document: dict[str, Any], *, strict: bool, found: Sequence[Problem] = ()) -> Envelope:
     """The envelope of a structured CloudEvent's attributes and data, or every problem found in them.
 
     ``found`` holds the problems the caller found already (such as ``data`` that is not JSON, which
@@ -124,11 +124,8 @@ def read(document: dict[str, Any], *, strict: bool, exact: bool, found: Sequence
         problems.append(Problem("subject", "required attribute is missing (the player id)", "missing"))
     data = _data(document, problems)
     extra = _extra(document.get(EXTRA_ATTRIBUTE, _MISSING), problems)
-    if exact and data is not None:
-        try:  # numbers read exactly stay JSON numbers in unknown fields; nesting is bounded
-            adopt_unknown_fields(data, 2, "data", mark=True)
-        except EventValidationError as error:
-            problems.extend(error.problems)
+    # The payload's unknown fields are checked (nesting, lone surrogates) and their numbers kept as JSON numbers by
+    # the payload reader below, once; its known fields are its to check.
     if problems or variant is None or scope is None or timestamp is None or data is None:
         if variant is not None and data is not None:  # report the payload's problems too, all at once
             try:

@@ -233,7 +233,7 @@ def decode(raw: bytes | bytearray | memoryview | str, *, strict: bool = False) -
     document = loads_exact(raw)
     if not isinstance(document, dict):
         raise _problem("", "a CloudEvent must be a JSON object", "not_an_object")
-    return _read(document, strict=strict, exact=True)
+    return _read(document, strict=strict)
 
 
 def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> Envelope:
@@ -258,8 +258,8 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
         if isinstance(data, (bytes, bytearray, memoryview, str)):
             data = _parse(data, "data", problems)
         document["data"] = data
-        return _read(document, strict=strict, exact=False, found=problems)
+        return _read(document, strict=strict, found=problems)
     if not isinstance(event, Mapping):
         raise _problem("", f"a CloudEvent must be a mapping or an SDK CloudEvent, not {type(event).__name__}",
                        "not_a_cloudevent")
-    return _read(dict(event), strict=strict, exact=False)
+    return _read(dict(event), strict=strict)
