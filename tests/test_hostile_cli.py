@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from thrilldrops_events import EventValidationError, parse_event
 from thrilldrops_events.cli import main
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -56,6 +57,28 @@ def test_validate_reads_the_same_events_as_a_json_array(tmp_path: Path) -> None:
     records = [json.loads(line) for line in done.stdout.splitlines()]
     assert records[-1]["summary"] == {"valid": 1, "invalid": len(HOSTILE) - 1,
                                       "by_event_type": {json.loads(GOOD)["event_type"].popitem()[0]: 1}}
+
+
+# Events whose only fault is a JSON constant (not JSON): each is one invalid event, in an array as on a line.
+CONSTANTS = [ENVELOPE % ("1", "NaN"), ENVELOPE % ("Infinity", "1"),
+             (ENVELOPE % ("1", "1"))[:-1] + ',"note":[-Infinity]}']
+
+
+@pytest.mark.parametrize("array", [False, True])
+def test_validate_reports_an_event_holding_nan_as_parse_event_does_and_goes_on(
+        tmp_path: Path, array: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    events = [*CONSTANTS, GOOD]
+    path = tmp_path / "events.json"
+    path.write_text("[\n" + ",\n".join(events) + "\n]\n" if array else "\n".join(events) + "\n")
+    assert main(["validate", "--format", "json", str(path)]) == 1
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records[-1]["summary"]["valid"] == 1
+    assert records[-1]["summary"]["invalid"] == len(CONSTANTS)
+    for record, event in zip(records, CONSTANTS, strict=False):
+        with pytest.raises(EventValidationError) as error:
+            parse_event(event)
+        assert record["problems"] == [{"path": p.path, "message": p.message, "kind": p.kind}
+                                      for p in error.value.problems]
 
 
 @pytest.mark.parametrize(

@@ -225,9 +225,10 @@ class _ArrayReader:
     def _value(self) -> tuple[Any, int]:
         """The next item and where it ends.
 
-        An item holding a number the library refuses is that problem; one over ``MAX_EVENT_BYTES`` (its
-        UTF-8 size) is ``too_large``, one nested too deeply to be read is ``too_deep``, and reading goes on
-        after it, as after such a line in NDJSON.
+        An item holding a number the library refuses, or a constant that is not JSON (``NaN``, ``Infinity``),
+        is that problem, as [parse_event][thrilldrops_events.parse_event] reports it; one over
+        ``MAX_EVENT_BYTES`` (its UTF-8 size) is ``too_large``, one nested too deeply to be read is ``too_deep``,
+        and reading goes on after it, as after such a line in NDJSON.
         """
         decoder, refused = DECODER, None
         while True:
@@ -240,7 +241,10 @@ class _ArrayReader:
                     raise self._malformed(error.msg, error.pos) from None
                 return _TOO_LARGE, self._skip_item()
             except OverflowError as error:  # the item may still be well-formed JSON: find its end, go on
-                decoder, refused = _SKIPPER, error
+                decoder, refused = _SKIPPER, Problem("", str(error), "number_too_large")
+                continue
+            except ValueError as error:  # a constant the exact decoder refuses; the same, as loads_exact says it
+                decoder, refused = _SKIPPER, Problem("", f"malformed JSON: {error}", "json_invalid")
                 continue
             except RecursionError:
                 return _TOO_DEEP, self._skip_item()
@@ -253,7 +257,7 @@ class _ArrayReader:
             if _utf8_size(self.buffer, self.position, end) > MAX_EVENT_BYTES:
                 return _TOO_LARGE, end
             if refused is not None:
-                return EventValidationError([Problem("", str(refused), "number_too_large")]), end
+                return EventValidationError([refused]), end
             return value, end
 
     def _skip_item(self) -> int:
