@@ -97,7 +97,9 @@ SURROGATE_DOCUMENTS = [
     # as JSON escapes, which every route reads into a str holding the surrogate
     (json.dumps(with_note("\ud800")), [("note", "lone_surrogate")]),
     (json.dumps(with_note({"\udc00": 1})), [("note.\\udc00", "lone_surrogate")]),
-    (json.dumps({**LOGOUT, "\ud800": 1}), [("", "lone_surrogate")]),
+    (json.dumps({**LOGOUT, "\ud800": 1}), [("\\ud800", "lone_surrogate")]),
+    (json.dumps({**LOGOUT, "event_type": {"PlayerLogout": {"channel_type": "MobileWeb", "\udc00": 1}}}),
+     [("event_type.PlayerLogout.\\udc00", "lone_surrogate")]),
     (json.dumps({**LOGOUT, "player_id": "p\ud800"}), [("player_id", "lone_surrogate")]),
     (json.dumps({**LOGOUT, "event_type": {"PlayerLogin": {"channel_type": "MobileWeb", "currency": "EUR",
                                                           "session_token": "\ud800"}}}),
@@ -118,6 +120,33 @@ def test_lone_surrogates_are_refused_the_same_way_on_every_route(text: str, expe
     raw_surrogates = text.encode("utf-8", "surrogatepass")  # the same text with the surrogates encoded as bytes
     if raw_surrogates != raw:
         assert problems(raw_surrogates) == [("", "json_invalid")]
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_key_holding_a_lone_surrogate_hides_no_other_problem(strict: bool) -> None:
+    """Such a key at the top of the envelope or of the payload is named like one nested deeper, beside the rest."""
+    document = {**LOGOUT, "timestamp": -5, "\ud800": 1,
+                "event_type": {"PlayerLogout": {"channel_type": "Mobile", "a\udfffb": 1}}}
+    expected = [("timestamp", "greater_than_equal"), ("event_type.PlayerLogout.channel_type", "enum"),
+                ("\\ud800", "lone_surrogate"), ("event_type.PlayerLogout.a\\udfffb", "lone_surrogate")]
+    for source in (json.dumps(document), json.dumps(document).encode(), document):
+        assert sorted(problems(source, strict=strict)) == sorted(expected)
+    fields = {"format": "1", "event_type": "PlayerLogout", "operator_id": "o", "brand_id": "b", "player_id": "p",
+              "timestamp": "1777852800", "payload": '{"channel_type":"Mobile","a\\udfffb":1}'}
+    with pytest.raises(EventValidationError) as info:
+        parse_payload("PlayerLogout", fields["payload"], strict=strict)
+    assert sorted((p.path, p.kind) for p in info.value.problems) == [("a\\udfffb", "lone_surrogate"),
+                                                                      ("channel_type", "enum")]
+    with pytest.raises(EventValidationError) as info:
+        stream_codec.decode(fields, strict=strict)
+    assert sorted((p.path, p.kind) for p in info.value.problems) == [("payload.a\\udfffb", "lone_surrogate"),
+                                                                      ("payload.channel_type", "enum")]
+    for build in (lambda: PlayerLogout(channel_type="Mobile", **{"a\udfffb": 1}),
+                  lambda: PlayerLogout.model_validate({"channel_type": "Mobile", "a\udfffb": 1})):
+        with pytest.raises(EventValidationError) as info:
+            build()
+        assert sorted((p.path, p.kind) for p in info.value.problems) == [("a\\udfffb", "lone_surrogate"),
+                                                                          ("channel_type", "enum")]
 
 
 def test_a_token_holding_a_lone_surrogate_is_refused_and_never_shown() -> None:

@@ -84,7 +84,8 @@ def _problem(error: Any, prefix: tuple[str | int, ...], suggestions: list[int]) 
 
 
 def from_validation_error(
-    error: ValidationError, *, prefix: tuple[str | int, ...] = (), extra: Iterable[Problem] = (), omitted: int = 0
+    error: ValidationError, *, prefix: tuple[str | int, ...] = (), extra: Iterable[Problem] = (), omitted: int = 0,
+    first: Iterable[Problem] = (),
 ) -> EventValidationError:
     """Convert a pydantic ``ValidationError`` into ours, keeping every problem and its path.
 
@@ -93,11 +94,12 @@ def from_validation_error(
         prefix: A path to put before every problem's path.
         extra: More problems, listed after pydantic's.
         omitted: Problems found before validation and not listed (see ``codecs/_bounds.py``).
+        first: Problems found before validation, listed before pydantic's.
     """
     limit = EventValidationError.max_problems
     found = error.errors(include_url=False, include_input=False)
     suggestions = [_SUGGESTED_NAMES]
-    problems = [_problem(e, prefix, suggestions) for e in found[:limit]]
+    problems = [*first, *(_problem(e, prefix, suggestions) for e in found[:limit])]
     problems.extend(extra)
     return EventValidationError(problems, omitted=omitted + max(0, len(found) - limit))
 

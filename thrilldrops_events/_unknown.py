@@ -22,6 +22,7 @@ be the caller's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -30,7 +31,8 @@ from thrilldrops_events._numbers import JsonNumber, number_problem
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate, path_text
 from thrilldrops_events.errors import EventValidationError, Problem
 
-__all__ = ["MAX_DEPTH", "MAX_UNKNOWN_VALUES", "PAYLOAD_DEPTH", "TOO_MANY_VALUES", "check_unknown_fields"]
+__all__ = ["MAX_DEPTH", "MAX_UNKNOWN_VALUES", "PAYLOAD_DEPTH", "TOO_MANY_VALUES", "check_unknown_fields",
+           "drop_surrogate_keys"]
 
 #: The deepest nesting of arrays and objects read in an event document.
 MAX_DEPTH = 64
@@ -161,3 +163,36 @@ def _check_key(report: _Report, node: tuple[Any, ...], key: object) -> None:
         report.add(node, key, f"{_NOT_JSON}: an object key must be a string", "not_serializable")
     elif lone_surrogate(key) >= 0:
         report.add(node, key, f"key {LONE_SURROGATE_MESSAGE}", "lone_surrogate")
+
+
+def _bad_key(key: object) -> bool:
+    return type(key) is str and not key.isascii() and lone_surrogate(key) >= 0
+
+
+def drop_surrogate_keys(data: Mapping[Any, Any], path: str, found: list[Problem], counted: list[int]) -> Mapping[
+        Any, Any]:
+    """``data`` without its keys holding a lone surrogate (``data`` itself if it has none), each one a problem.
+
+    Pydantic refuses an object with such a key whole, naming neither the key nor any other problem of the
+    object: the readers and the constructors take these keys out before validating, and report them as the
+    check of unknown fields reports nested ones. The first are listed in ``found`` (at ``path``), up to the
+    error's limit; the others are counted in ``counted[0]``.
+    """
+    try:
+        if "".join(data).isascii():  # the usual case, in C
+            return data
+    except TypeError:  # a key that is not a string (from Python): pydantic refuses it
+        pass
+    if not any(_bad_key(key) for key in data):
+        return data
+    kept: dict[Any, Any] = {}
+    for key, value in data.items():
+        if not _bad_key(key):
+            kept[key] = value
+        elif len(found) < EventValidationError.max_problems:
+            name = path_text(key)
+            found.append(Problem(f"{path}.{name}" if path else name, f"key {LONE_SURROGATE_MESSAGE}",
+                                 "lone_surrogate"))
+        else:
+            counted[0] += 1
+    return kept

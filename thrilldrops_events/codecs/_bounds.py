@@ -6,6 +6,10 @@ each one. Before validation, such keys beyond the first
 [EventValidationError.max_problems][thrilldrops_events.EventValidationError] are dropped and counted,
 so the error lists the first ones, counts the rest in ``omitted``, and the work stays proportional to
 the limit. A document with few keys is passed through untouched, after one ``len()``.
+
+A key holding a lone surrogate at the top of the envelope or of a payload would make pydantic refuse the
+whole object, without naming the key or any other problem of it: such keys are taken out before validation
+and reported as nested ones are, by name (``without_surrogate_keys``).
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from thrilldrops_events._problems import single
-from thrilldrops_events._unknown import MAX_UNKNOWN_VALUES, TOO_MANY_VALUES
+from thrilldrops_events._text import path_text
+from thrilldrops_events._unknown import MAX_UNKNOWN_VALUES, TOO_MANY_VALUES, drop_surrogate_keys
 from thrilldrops_events.enums import EventType
-from thrilldrops_events.errors import EventValidationError
+from thrilldrops_events.errors import EventValidationError, Problem
 
-__all__ = ["trim_envelope", "trim_payload"]
+__all__ = ["trim_envelope", "trim_payload", "without_surrogate_keys"]
 
 _LIMIT = EventValidationError.max_problems
 _ENVELOPE_KEYS = frozenset({"operator_id", "brand_id", "player_id", "timestamp", "event_type"})
@@ -93,3 +98,22 @@ def trim_envelope(data: Mapping[Any, Any], strict: bool) -> tuple[Mapping[Any, A
     if variants is not data["event_type"]:
         data = {**data, "event_type": variants}
     return data, omitted
+
+
+def without_surrogate_keys(data: Mapping[Any, Any], payload: bool) -> tuple[Mapping[Any, Any], list[Problem], int]:
+    """An envelope (or with ``payload`` a payload) without its keys and its payload's holding a lone surrogate.
+
+    Also a problem for each of the first such keys, and how many more there are. ``data`` itself is returned
+    when it has none. The keys of ``event_type`` are left alone: a variant name is no field's name, and
+    pydantic refuses it at ``event_type``.
+    """
+    found: list[Problem] = []
+    counted = [0]
+    data = drop_surrogate_keys(data, "", found, counted)
+    variants = None if payload else data.get("event_type")
+    if isinstance(variants, Mapping):
+        payloads = {name: drop_surrogate_keys(value, f"event_type.{path_text(name)}", found, counted)
+                    for name, value in variants.items() if name in _VARIANTS and isinstance(value, Mapping)}
+        if any(value is not variants[name] for name, value in payloads.items()):
+            data = {**data, "event_type": {**variants, **payloads}}
+    return data, found, counted[0]

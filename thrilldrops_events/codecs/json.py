@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from thrilldrops_events._lines import is_blank, split_lines, without_newline
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
-from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload
+from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload, without_surrogate_keys
 from thrilldrops_events.codecs._exact import MAX_DEPTH, adopt_unknown_fields, loads_exact
 from thrilldrops_events.codecs._fast_writer import encode_fields, encode_with_unknown
 from thrilldrops_events.codecs._wire import WIRE, envelope_from_wire, payload_of
@@ -62,18 +62,24 @@ def _validate_mapping(validator: Any, data: object, strict: bool, model: type[Ev
     """Validate a mapping: the envelope's wire form, or with ``model`` a payload of that type."""
     if not isinstance(data, Mapping):
         raise single("", "must be a JSON object", "not_an_object")
+    data, keys, more_keys = without_surrogate_keys(data, model is not None)
     if model is None:
         data, omitted = trim_envelope(data, strict)
     else:
         data, omitted = trim_payload(data, model.event_type, strict)
+    omitted += more_keys
     try:
         if strict:
-            return validator.validate_python(data, extra="forbid", context=STRICT_CONTEXT)
-        return validator.validate_python(data)
+            validated = validator.validate_python(data, extra="forbid", context=STRICT_CONTEXT)
+        else:
+            validated = validator.validate_python(data)
     except ValidationError as error:
-        raise from_validation_error(error, omitted=omitted) from None
+        raise from_validation_error(error, first=keys, omitted=omitted) from None
     except RecursionError:  # pragma: no cover - pydantic guards recursion itself
         raise single("", f"nested more than {MAX_DEPTH} levels deep", "too_deep") from None
+    if keys:
+        raise EventValidationError(keys, omitted=omitted)
+    return validated
 
 
 # The largest document the fast route tries: real events are a few hundred bytes, and a larger one is read

@@ -15,7 +15,7 @@ imported (``install_json_readers``), for ``model_validate_json``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -24,7 +24,8 @@ from typing_extensions import Self
 from thrilldrops_events._kinds import ChannelType, _WireEnum
 from thrilldrops_events._problems import from_validation_error, set_variants, single
 from thrilldrops_events._readers import JSON_READERS, install_json_readers
-from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields
+from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields, drop_surrogate_keys
+from thrilldrops_events.errors import EventValidationError, Problem
 from thrilldrops_events.types import hide_unknown_secrets
 
 __all__ = ["ChannelType", "EventPayload", "EventType", "build_when_used", "install_json_readers"]
@@ -93,10 +94,14 @@ class ContractModel(BaseModel):
 
     def __init__(self, /, **data: Any) -> None:
         """Build and validate; raises ``EventValidationError`` listing every invalid field."""
+        keys: list[Problem] = []
+        more = [0]
         try:
-            super().__init__(**data)
+            super().__init__(**drop_surrogate_keys(data, "", keys, more))
         except ValidationError as error:
-            raise from_validation_error(error) from None
+            raise from_validation_error(error, first=keys, omitted=more[0]) from None
+        if keys:
+            raise EventValidationError(keys, omitted=more[0])
         self._check_unknown_fields()
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
@@ -152,10 +157,16 @@ class ContractModel(BaseModel):
     @classmethod
     def _validated(cls, validate: Callable[..., Self], obj: Any, options: dict[str, Any]) -> Self:
         """``validate(obj, **options)`` (one of pydantic's), its error ours, the unknown fields checked."""
+        keys: list[Problem] = []
+        more = [0]
+        if isinstance(obj, Mapping):
+            obj = drop_surrogate_keys(obj, "", keys, more)
         try:
             model = validate(obj, **options)
         except ValidationError as error:
-            raise from_validation_error(error) from None
+            raise from_validation_error(error, first=keys, omitted=more[0]) from None
+        if keys:
+            raise EventValidationError(keys, omitted=more[0])
         model._check_unknown_fields()
         return model
 
