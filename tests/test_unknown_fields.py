@@ -98,6 +98,7 @@ SURROGATE_DOCUMENTS = [
     (json.dumps(with_note("\ud800")), [("note", "lone_surrogate")]),
     (json.dumps(with_note({"\udc00": 1})), [("note.\\udc00", "lone_surrogate")]),
     (json.dumps({**LOGOUT, "\ud800": 1}), [("\\ud800", "lone_surrogate")]),
+    (json.dumps({**LOGOUT, "\ud800": ["\udc00"]}), [("\\ud800", "lone_surrogate"), ("\\ud800.0", "lone_surrogate")]),
     (json.dumps({**LOGOUT, "event_type": {"PlayerLogout": {"channel_type": "MobileWeb", "\udc00": 1}}}),
      [("event_type.PlayerLogout.\\udc00", "lone_surrogate")]),
     (json.dumps({**LOGOUT, "player_id": "p\ud800"}), [("player_id", "lone_surrogate")]),

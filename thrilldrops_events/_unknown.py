@@ -169,30 +169,28 @@ def _bad_key(key: object) -> bool:
     return type(key) is str and not key.isascii() and lone_surrogate(key) >= 0
 
 
-def drop_surrogate_keys(data: Mapping[Any, Any], path: str, found: list[Problem], counted: list[int]) -> Mapping[
-        Any, Any]:
+def drop_surrogate_keys(data: Mapping[Any, Any], depth: int, path: str, found: list[Problem],
+                        counted: list[int]) -> Mapping[Any, Any]:
     """``data`` without its keys holding a lone surrogate (``data`` itself if it has none), each one a problem.
 
     Pydantic refuses an object with such a key whole, naming neither the key nor any other problem of the
-    object: the readers and the constructors take these keys out before validating, and report them as the
-    check of unknown fields reports nested ones. The first are listed in ``found`` (at ``path``), up to the
-    error's limit; the others are counted in ``counted[0]``.
+    object: the readers and the constructors take these fields out before validating, and check them as
+    unknown fields, as nested ones are checked (the key, and what its value holds). The problems are added to
+    ``found`` (the object at ``depth``, its path ``path``), up to the error's limit; the others are counted in
+    ``counted[0]``.
     """
     try:
         if "".join(data).isascii():  # the usual case, in C
             return data
     except TypeError:  # a key that is not a string (from Python): pydantic refuses it
         pass
-    if not any(_bad_key(key) for key in data):
+    bad = {key: value for key, value in data.items() if _bad_key(key)}
+    if not bad:
         return data
-    kept: dict[Any, Any] = {}
-    for key, value in data.items():
-        if not _bad_key(key):
-            kept[key] = value
-        elif len(found) < EventValidationError.max_problems:
-            name = path_text(key)
-            found.append(Problem(f"{path}.{name}" if path else name, f"key {LONE_SURROGATE_MESSAGE}",
-                                 "lone_surrogate"))
-        else:
-            counted[0] += 1
-    return kept
+    try:
+        check_unknown_fields(bad, depth, path)
+    except EventValidationError as error:
+        room = max(0, EventValidationError.max_problems - len(found))
+        found.extend(error.problems[:room])
+        counted[0] += error.omitted + max(0, len(error.problems) - room)
+    return {key: value for key, value in data.items() if key not in bad}

@@ -19,7 +19,7 @@ from typing import Any
 
 from thrilldrops_events._problems import single
 from thrilldrops_events._text import path_text
-from thrilldrops_events._unknown import MAX_UNKNOWN_VALUES, TOO_MANY_VALUES, drop_surrogate_keys
+from thrilldrops_events._unknown import MAX_UNKNOWN_VALUES, PAYLOAD_DEPTH, TOO_MANY_VALUES, drop_surrogate_keys
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import EventValidationError, Problem
 
@@ -109,10 +109,10 @@ def without_surrogate_keys(data: Mapping[Any, Any], payload: bool) -> tuple[Mapp
     """
     found: list[Problem] = []
     counted = [0]
-    data = drop_surrogate_keys(data, "", found, counted)
+    data = drop_surrogate_keys(data, PAYLOAD_DEPTH if payload else 0, "", found, counted)
     variants = None if payload else data.get("event_type")
     if isinstance(variants, Mapping):
-        payloads = {name: drop_surrogate_keys(value, f"event_type.{path_text(name)}", found, counted)
+        payloads = {name: drop_surrogate_keys(value, PAYLOAD_DEPTH, f"event_type.{path_text(name)}", found, counted)
                     for name, value in variants.items() if name in _VARIANTS and isinstance(value, Mapping)}
         if any(value is not variants[name] for name, value in payloads.items()):
             data = {**data, "event_type": {**variants, **payloads}}

@@ -97,7 +97,7 @@ class ContractModel(BaseModel):
         keys: list[Problem] = []
         more = [0]
         try:
-            super().__init__(**drop_surrogate_keys(data, "", keys, more))
+            super().__init__(**drop_surrogate_keys(data, self.unknown_fields_depth, "", keys, more))
         except ValidationError as error:
             raise from_validation_error(error, first=keys, omitted=more[0]) from None
         if keys:
@@ -160,7 +160,7 @@ class ContractModel(BaseModel):
         keys: list[Problem] = []
         more = [0]
         if isinstance(obj, Mapping):
-            obj = drop_surrogate_keys(obj, "", keys, more)
+            obj = drop_surrogate_keys(obj, cls.unknown_fields_depth, "", keys, more)
         try:
             model = validate(obj, **options)
         except ValidationError as error:
