@@ -94,6 +94,17 @@ class ContractModel(BaseModel):
 
     def __init__(self, /, **data: Any) -> None:
         """Build and validate; raises ``EventValidationError`` listing every invalid field."""
+        if not "".join(data).isascii():  # a name may hold a lone surrogate (see drop_surrogate_keys)
+            self._init_with_other_names(data)
+            return
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise from_validation_error(error) from None
+        self._check_unknown_fields()
+
+    def _init_with_other_names(self, data: dict[str, Any]) -> None:
+        """``__init__`` when a field's name is not ASCII: one holding a lone surrogate is a problem of its own."""
         keys: list[Problem] = []
         more = [0]
         try:
