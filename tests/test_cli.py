@@ -106,6 +106,23 @@ def test_overlong_line_is_reported_and_reading_goes_on(tmp_path: Path, capsys: p
     assert "3 events: 2 valid, 1 invalid" in out
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r\r\n", " \n"])
+def test_a_line_at_the_size_limit_gets_the_verdict_parse_events_gives(
+        tmp_path: Path, ending: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A line's "\\r" belongs to it (it is JSON whitespace), in the command as in parse_events."""
+    head = ('{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,'
+            '"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}},"note":"')
+    line = head + "a" * (MAX_EVENT_BYTES - len(head) - 2) + '"}'
+    path = tmp_path / "limit.ndjson"
+    path.write_bytes((line + ending).encode() * 2)
+    expected = [(parsed.line, parsed.error and [p.kind for p in parsed.error.problems])
+                for parsed in parse_events(path.read_bytes())]
+    main(["validate", "--format", "json", str(path)])
+    records = [json.loads(record) for record in capsys.readouterr().out.splitlines()]
+    invalid = {record["line"]: [p["kind"] for p in record["problems"]] for record in records if "line" in record}
+    assert [(number, invalid.get(number)) for number in (1, 2)] == expected
+
+
 def test_array_item_over_the_limit_is_reported_and_reading_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

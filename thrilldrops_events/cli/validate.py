@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
-from thrilldrops_events._lines import is_blank
+from thrilldrops_events._lines import is_blank, without_newline
 from thrilldrops_events.cli._command import FORMAT, STRICT, Command, arg, fail, one_line, open_input
 from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
 from thrilldrops_events.codecs.json import decode
@@ -136,7 +136,7 @@ def _line_items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
             continue
         if not is_blank(line):
             try:
-                envelope = decode(line.rstrip(b"\r\n"), strict=strict)
+                envelope = decode(without_newline(line), strict=strict)
             except EventValidationError as error:
                 yield number, None, error.with_line(number)
             else:
