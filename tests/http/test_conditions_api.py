@@ -80,6 +80,8 @@ def test_a_malformed_request_is_a_400_with_every_problem(http: httpx.Client, doc
     answer = _post(http, "/conditions/check", document)
     assert answer.status_code == 400
     assert [p["path"] for p in answer.json()["problems"]] == paths
+    count = len(paths)
+    assert answer.json()["detail"] == f"{count} problem{'s' if count != 1 else ''} in the request"
 
 
 def test_unknown_event_type_suggests_the_closest(http: httpx.Client) -> None:

@@ -162,8 +162,8 @@ def condition_routes(*, strict: bool, max_bytes: int, body_timeout: float = BODY
             check_media_type(request, JSON_TYPES)
             document = _read_request(await read_limited(request, max_bytes, body_timeout))
             return _answer(await run_in_threadpool(work, document))
-        except EventValidationError as error:
-            return _problem(validation_document(error))
+        except EventValidationError as error:  # the request document's problems (an event's are in its result)
+            return _problem(validation_document(error, "the request"))
         except ConditionError as error:
             problem = condition_problem(error, "condition")
             return _problem(problem_document(400, "the condition does not compile", [problem]))

@@ -83,9 +83,14 @@ def status_of(error: EventValidationError) -> int:
     return 400
 
 
-def validation_document(error: EventValidationError) -> dict[str, Any]:
-    """The document of an [EventValidationError][thrilldrops_events.EventValidationError], every problem listed."""
+def validation_document(error: EventValidationError, subject: str = "event") -> dict[str, Any]:
+    """The document of an [EventValidationError][thrilldrops_events.EventValidationError], every problem listed.
+
+    ``subject`` is what the problems are in, for the ``detail`` ("2 problems in the request").
+    """
     head = str(error).split("\n", 1)[0]
+    if subject != "event":
+        head = f"{head.removesuffix(' in event')} in {subject}"
     return problem_document(status_of(error), head, [_as_member(p) for p in error.problems])
 
 
