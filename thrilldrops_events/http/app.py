@@ -273,24 +273,39 @@ def event_app(
         >>> app = event_app(print)  # doctest: +SKIP
         >>> uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
     """
+    receiver = _receiver(handler, stream, redis, maxlen, strict=strict, max_event_bytes=max_event_bytes,
+                         max_batch_bytes=max_batch_bytes, max_batch_lines=max_batch_lines, retry_after=retry_after,
+                         body_timeout=body_timeout)
+    return _app(receiver, _flag("conditions", conditions))
+
+
+def _receiver(handler: Handler | None, stream: str | None, redis: Any, maxlen: int | None, *, strict: bool,
+              max_event_bytes: int, max_batch_bytes: int, max_batch_lines: int, retry_after: int,
+              body_timeout: float) -> _Receiver:
+    """The receiver of ``event_app``'s settings, each checked (see its Raises)."""
     if handler is not None and not callable(handler):
         raise TypeError(f"handler must be a function of the Envelope, not {type(handler).__name__}")
-    strict, conditions = _flag("strict", strict), _flag("conditions", conditions)
+    strict = _flag("strict", strict)
     max_event_bytes = _whole("max_event_bytes", max_event_bytes, 1)
     max_batch_bytes = _whole("max_batch_bytes", max_batch_bytes, 1)
     max_batch_lines = _whole("max_batch_lines", max_batch_lines, 1)
     retry_after = _whole("retry_after", retry_after, 0)  # Retry-After is a whole number of seconds
     body_timeout = check_body_timeout(body_timeout)
-    receiver = _Receiver(handler, _stream_sink(stream, redis, maxlen), strict=strict,
-                         max_event_bytes=max_event_bytes, max_batch_bytes=max_batch_bytes,
-                         max_batch_lines=max_batch_lines, retry_after=retry_after, body_timeout=body_timeout)
+    return _Receiver(handler, _stream_sink(stream, redis, maxlen), strict=strict,
+                     max_event_bytes=max_event_bytes, max_batch_bytes=max_batch_bytes,
+                     max_batch_lines=max_batch_lines, retry_after=retry_after, body_timeout=body_timeout)
+
+
+def _app(receiver: _Receiver, conditions: bool) -> Starlette:
+    """The app of a receiver: its routes, and with ``conditions`` the condition routes."""
     routes: list[BaseRoute] = [
         Route("/event", receiver.event, methods=["POST"]),
         Route("/events", receiver.events, methods=["POST"]),
         Route("/health", receiver.health, methods=["GET"]),
     ]
     if conditions:
-        routes += condition_routes(strict=strict, max_bytes=max_batch_bytes, body_timeout=body_timeout)
+        routes += condition_routes(strict=receiver.strict, max_bytes=receiver.max_batch_bytes,
+                                   body_timeout=receiver.body_timeout)
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_problem}, lifespan=receiver.lifespan)
     # A path with a slash too many is no route (404 problem details), not a bare 307 redirect to the Host header's
     # address, which a sender would have to follow with its body and without the problem details of every error.
