@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -217,3 +218,43 @@ def test_a_campaign_being_replaced_is_always_in_the_set_for_readers() -> None:
         done.set()
         thread.join()
     assert missing == []
+
+
+
+class _Watched(dict):  # type: ignore[type-arg]
+    """A set's records that look at what ``match`` returns at the moment a batch changes them."""
+
+    def __init__(self, records: dict[str, object], look: Callable[[str, list[str]], None]) -> None:
+        super().__init__(records)
+        self.look = look
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        added = dict(*args, **kwargs)
+        self.look("update", [campaign_id for campaign_id in added if campaign_id not in self])
+        super().update(added)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.look("pop", [key])
+        return super().pop(key, *default)
+
+
+def test_a_match_never_returns_a_campaign_the_set_does_not_hold_while_a_batch_is_published() -> None:
+    """A reader that runs between two steps of publishing: every campaign ``match`` returns can be read with ``get``.
+
+    New records go in before the views that match them, and removed ones go out after the views without them.
+    """
+    campaigns = CampaignSet()
+    campaigns.add("old", "Deposit", "amount >= 0")
+    campaigns.add("kept", "Deposit", "amount >= 0")
+    unknown: list[tuple[str, str]] = []
+
+    def look(step: str, ids: list[str]) -> None:
+        found = campaigns.match(ENVELOPE)
+        unknown.extend((step, campaign_id) for campaign_id in found if campaign_id not in records)
+        unknown.extend((step, campaign_id) for campaign_id in ids if step == "pop" and campaign_id in found)
+
+    records = _Watched(campaigns._store.records, look)
+    campaigns._store.records = records
+    campaigns.apply([CampaignChange.add("new", "Deposit", "amount >= 0"), CampaignChange.remove("old")])
+    assert campaigns.match(ENVELOPE) == ["kept", "new"]
+    assert unknown == []

@@ -330,10 +330,11 @@ class Batch:
             self.removed[campaign.id] = record
 
     def publish(self) -> None:
-        """Make the batch's views the set's (one assignment), then its records.
+        """Make the batch's records and views the set's: new records, then the views (one assignment), then removals.
 
-        The records are changed in place, the new ones first: a campaign the batch replaces is never
-        missing from them for a reader (``get``, ``in``, ``explain``) that looks while they change.
+        The records are changed in place: the new ones go in before the views that match them, and the
+        removed ones go out after the views without them, so a campaign ``match`` returns can always be
+        read (``get``, ``in``, ``explain``), and a campaign the batch replaces is never missing.
         """
         store = self.store
         views = dict(store.views)
@@ -343,9 +344,9 @@ class Batch:
                 views[event_type] = draft
             else:
                 views.pop(event_type, None)
-        store.views = views
         records, added = store.records, self.added
         records.update(added)
+        store.views = views
         for campaign_id in self.removed:
             if campaign_id not in added:
                 records.pop(campaign_id, None)
