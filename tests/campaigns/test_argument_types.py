@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from thrilldrops_events import (
     CampaignChange,
@@ -80,6 +84,65 @@ def test_an_event_type_that_is_not_a_name_is_the_conditions_type_error(event_typ
 def test_get_names_an_id_that_is_not_a_string() -> None:
     with pytest.raises(TypeError, match=r"^campaign_id must be a str, not list$"):
         _set().get(["a"])  # type: ignore[arg-type]
+
+
+#: Values that are not a mapping of context values (a list of pairs too: ``dict()`` would take it, ``ctx`` does not).
+NOT_MAPPINGS = st.one_of(
+    st.lists(st.integers(), max_size=3), st.text(max_size=5), st.integers(), st.booleans(), st.floats(),
+    st.binary(max_size=3), st.tuples(st.text(max_size=2)), st.frozensets(st.integers(), max_size=2),
+    st.just([("vip", 2)]), st.just(object()),
+)
+
+
+def _ctx_calls(campaigns: CampaignSet, ctx: Any) -> dict[str, Any]:
+    """Every method of a set that takes ``ctx``, called with it."""
+    return {
+        "match": lambda: campaigns.match(ENVELOPE, ctx=ctx),
+        "match_naive": lambda: campaigns.match_naive(ENVELOPE, ctx=ctx),
+        "explain": lambda: campaigns.explain("a", ENVELOPE, ctx=ctx),
+        "stats": lambda: campaigns.stats([ENVELOPE], ctx=ctx),
+    }
+
+
+@given(ctx=NOT_MAPPINGS)
+def test_a_ctx_that_is_not_a_mapping_is_a_type_error_even_when_no_campaign_reads_it(ctx: Any) -> None:
+    message = f"^ctx must be a mapping of context values, not {type(ctx).__name__}$"
+    reading = CampaignSet(context={"vip": "number"})
+    reading.add("a", "Deposit", "ctx.vip > 1")
+    out_of_scope = CampaignSet(context={"vip": "number"})
+    out_of_scope.add("a", "Deposit", "ctx.vip > 1", brand_id="b-9")  # not in the event's scope: ctx is not read
+    other_type = CampaignSet()
+    other_type.add("a", "Withdrawal", "amount > 1")  # no campaign of the event's type at all
+    for campaigns in (_set(), reading, out_of_scope, other_type):
+        for call in _ctx_calls(campaigns, ctx).values():
+            with pytest.raises(TypeError, match=message):
+                call()
+
+
+class _Context(Mapping[str, Any]):
+    """A mapping that is not a dict."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+@pytest.mark.parametrize("ctx", [None, {}, {"vip": 2}, MappingProxyType({"vip": 2}), _Context({"vip": 2})],
+                         ids=["none", "empty", "dict", "proxy", "mapping"])
+def test_none_and_any_mapping_are_a_ctx(ctx: Any) -> None:
+    campaigns = _set()
+    results = {name: call() for name, call in _ctx_calls(campaigns, ctx).items()}
+    assert results["match"] == results["match_naive"] == ["a"]
+    assert results["explain"].matched
+    assert results["stats"].matched == 1
 
 
 @pytest.mark.parametrize(("options", "message"), [

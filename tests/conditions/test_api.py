@@ -8,9 +8,13 @@ import json
 import pickle
 from datetime import datetime, timezone
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import thrilldrops_events
 from thrilldrops_events import (
@@ -32,6 +36,7 @@ from thrilldrops_events.conditions import (
     Limits,
     check_condition,
     compile_checked,
+    evaluate_node,
     evaluate_reference,
     json_schema,
 )
@@ -183,10 +188,38 @@ def test_evaluation_errors() -> None:
     with_ctx = compile_condition("ctx.vip > 1", "Deposit", context={"vip": "number"})
     with pytest.raises(ConditionEvaluationError, match="missing"):
         with_ctx(PAYLOADS["dep"], ctx={})
-    with pytest.raises(ConditionEvaluationError, match="not ctx of type list"):
-        with_ctx(PAYLOADS["dep"], ctx=[1])  # type: ignore[arg-type]
+    with pytest.raises(ConditionEvaluationError, match=r"reads ctx\.vip: pass ctx=\{\.\.\.\} \(a mapping\), not no"):
+        with_ctx(PAYLOADS["dep"])
     with pytest.raises(ConditionEvaluationError, match="declared number"):
         with_ctx(PAYLOADS["dep"], ctx={"vip": None})
+
+
+@given(ctx=st.one_of(st.lists(st.integers(), max_size=3), st.text(max_size=5), st.integers(), st.floats(),
+                    st.booleans(), st.tuples(st.text(max_size=2)), st.binary(max_size=2), st.just([("vip", 2)])))
+def test_a_ctx_that_is_not_a_mapping_is_a_type_error_whether_or_not_the_condition_reads_it(ctx: Any) -> None:
+    message = f"^ctx must be a mapping of context values, not {type(ctx).__name__}$"
+    for condition in (compile_condition("amount > 1", "Deposit"),
+                      compile_condition("ctx.vip > 1", "Deposit", context={"vip": "number"}),
+                      compile_condition("amount > 1 or ctx.vip > 1", "Deposit", context={"vip": "number"}),
+                      compile_condition("event.timestamp > 1", "Deposit")):
+        checked = condition.checked
+        with pytest.raises(TypeError, match=message):
+            condition(EVENTS["env_dep"], ctx=ctx)
+        with pytest.raises(TypeError, match=message):
+            condition.evaluate_reference(EVENTS["env_dep"], ctx=ctx)
+        with pytest.raises(TypeError, match=message):
+            evaluate_closure(checked, EVENTS["env_dep"], ctx)
+        with pytest.raises(TypeError, match=message):
+            evaluate_node(checked, checked.node, EVENTS["env_dep"], ctx)
+
+
+def test_none_and_any_mapping_are_a_ctx() -> None:
+    plain = compile_condition("amount > 1", "Deposit")
+    reading = compile_condition("ctx.vip > 1", "Deposit", context={"vip": "number"})
+    assert plain(PAYLOADS["dep"]) is plain(PAYLOADS["dep"], ctx=None) is plain(PAYLOADS["dep"], ctx={}) is True
+    assert plain(PAYLOADS["dep"], ctx=MappingProxyType({"vip": 2})) is True
+    assert reading(PAYLOADS["dep"], ctx=MappingProxyType({"vip": 2})) is True
+    assert reading.evaluate_reference(PAYLOADS["dep"], ctx=MappingProxyType({"vip": 2})) is True
 
 
 @pytest.mark.parametrize("value", [253402300800, 10**30, datetime(1969, 12, 31, 23, 59, 59, tzinfo=timezone.utc)])

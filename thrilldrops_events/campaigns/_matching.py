@@ -11,6 +11,7 @@ from typing import Any
 
 from thrilldrops_events.campaigns._event_index import EventIndex
 from thrilldrops_events.campaigns._operands import MatchState
+from thrilldrops_events.conditions.runtime import check_context
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 
@@ -19,7 +20,13 @@ __all__ = ["match_views"]
 
 def match_views(views: Mapping[EventType, EventIndex], envelope: Envelope, ctx: Mapping[str, Any] | None,
                  *_: Any) -> list[str]:
-    """The ids of the campaigns of ``views`` that ``envelope`` triggers, in the set's order."""
+    """The ids of the campaigns of ``views`` that ``envelope`` triggers, in the set's order.
+
+    Raises:
+        TypeError: If ``ctx`` is neither ``None`` nor a mapping, whether or not a campaign reads it.
+    """
+    if ctx is not None and ctx.__class__ is not dict:
+        check_context(ctx)
     index = views.get(envelope.payload.event_type)
     if index is None:
         return []

@@ -38,6 +38,7 @@ from thrilldrops_events.conditions.checked import declarations
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.limits import Limits
 from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.conditions.runtime import check_context
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import CampaignError, ConditionEvaluationError
@@ -237,6 +238,8 @@ class CampaignSet:
         Raises:
             ConditionEvaluationError: If ``envelope`` is not an ``Envelope``, or an active campaign in
                 scope reads a context value that ``ctx`` lacks or holds with the wrong type.
+            TypeError: If ``ctx`` is neither ``None`` (no context) nor a mapping, even if no campaign
+                reads it.
         """
         if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
             raise _not_envelope(envelope)
@@ -245,10 +248,12 @@ class CampaignSet:
     def match_naive(self, envelope: Envelope, *, ctx: Mapping[str, Any] | None = None) -> list[str]:
         """The reference behaviour of ``match``: check type, scope and window, then call every condition in turn.
 
-        As slow as the set is large; kept for tests and for checking the index.
+        As slow as the set is large; kept for tests and for checking the index. It raises what
+        ``match`` raises.
         """
         if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
             raise _not_envelope(envelope)
+        check_context(ctx)  # even if no campaign in scope calls its condition
         return [
             campaign.id
             for campaign in self
@@ -267,6 +272,8 @@ class CampaignSet:
             ConditionEvaluationError: If ``envelope`` is not an ``Envelope``, or the event is in the
                 campaign's scope and window and ``ctx`` lacks a value the condition reads (as ``match``
                 would). Otherwise the condition is then shown as not evaluated.
+            TypeError: If ``ctx`` is neither ``None`` (no context) nor a mapping, even if the condition
+                is not evaluated.
         """
         record = self._store.records.get(campaign_id) if isinstance(campaign_id, str) else None
         if record is None:
@@ -274,6 +281,7 @@ class CampaignSet:
                                 campaign_id=campaign_id if isinstance(campaign_id, str) else None, kind="unknown_id")
         if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
             raise _not_envelope(envelope)
+        check_context(ctx)  # even if the campaign's condition is not evaluated
         return explain_campaign(record, envelope, ctx, self._compiler)
 
     def stats(self, sample: Iterable[Envelope] = (), *, ctx: Mapping[str, Any] | None = None) -> SetStats:
@@ -289,8 +297,7 @@ class CampaignSet:
         Raises:
             TypeError: If ``sample`` is not an iterable of ``Envelope``, or ``ctx`` not a mapping.
         """
-        if ctx is not None and not isinstance(ctx, Mapping):
-            raise wrong_type("ctx", "a mapping of context values", ctx)
+        check_context(ctx)
         return set_stats(self._store, items_of(sample, "sample", Envelope), ctx)
 
     # -- reading -------------------------------------------------------------------------------

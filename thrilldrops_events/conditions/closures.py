@@ -281,7 +281,7 @@ def evaluate_closure(checked: CheckedCondition, event: Any, ctx: Mapping[str, An
 
     Raises:
         ConditionEvaluationError: If the event or the context does not fit the condition.
-        TypeError: If ``checked`` is not a checked condition.
+        TypeError: If ``checked`` is not a checked condition, or ``ctx`` is neither ``None`` nor a mapping.
     """
     check_checked(checked)
     payload, envelope = unwrap(event, checked.event_type, checked.needs_envelope)

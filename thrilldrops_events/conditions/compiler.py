@@ -23,7 +23,14 @@ from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._walk import fold
 from thrilldrops_events.conditions.checker import CheckedCondition
 from thrilldrops_events.conditions.nodes import Node
-from thrilldrops_events.conditions.runtime import DECIMAL_CONTEXT, coerce_literal, divide, read_context, unwrap
+from thrilldrops_events.conditions.runtime import (
+    DECIMAL_CONTEXT,
+    check_context,
+    coerce_literal,
+    divide,
+    read_context,
+    unwrap,
+)
 from thrilldrops_events.conditions.valuetypes import BOOL
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import PAYLOAD_MODELS
@@ -182,6 +189,8 @@ class _Generator:
             _ENVELOPE=Envelope,
             _unwrap=lambda event: unwrap(event, checked.event_type, checked.needs_envelope),
             _read_ctx=lambda ctx: read_context(ctx, checked.context_names, checked.context),
+            _check_ctx=check_context,
+            _dict=dict,
         )
         lines = ["def _condition(self, event, ctx=None):"]
         if checked.needs_envelope:
@@ -201,9 +210,11 @@ class _Generator:
             ]
         lines += ["    else:", "        p, e = _unwrap(event)"]
         if checked.context_names:
-            lines.append("    c = _read_ctx(ctx)")
-        elif self.helpers:
-            lines.append("    c = ()")
+            lines.append("    c = _read_ctx(ctx)")  # refuses a ctx that is not a mapping, as below
+        else:
+            lines += ["    if ctx is not None and _type(ctx) is not _dict:", "        _check_ctx(ctx)"]
+            if self.helpers:
+                lines.append("    c = ()")
         lines.append(f"    return {body}")
         return "\n".join([*self.helpers, "\n".join(lines) + "\n"])
 

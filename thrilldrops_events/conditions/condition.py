@@ -64,6 +64,8 @@ class CompiledCondition:
         Raises:
             ConditionEvaluationError: If the event is of another type, is a bare payload while the
                 condition reads ``event.*``, or ``ctx`` lacks a value the condition reads.
+            TypeError: If ``ctx`` is neither ``None`` (no context) nor a mapping, even if the
+                condition reads no context value.
         """
         raise NotImplementedError  # pragma: no cover - every instance's class replaces it
 

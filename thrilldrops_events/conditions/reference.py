@@ -185,7 +185,7 @@ def evaluate_reference(
 
     Raises:
         ConditionEvaluationError: If the event or the context does not fit the condition.
-        TypeError: If ``checked`` is not a checked condition.
+        TypeError: If ``checked`` is not a checked condition, or ``ctx`` is neither ``None`` nor a mapping.
 
     Examples:
         >>> from thrilldrops_events import Deposit, compile_condition
@@ -235,7 +235,8 @@ def evaluate_node(
     Raises:
         ConditionEvaluationError: If the event or the context does not fit the condition.
         KeyError: If ``node`` is not part of the condition.
-        TypeError: If ``checked`` is not a checked condition, or ``node`` not a node.
+        TypeError: If ``checked`` is not a checked condition, ``node`` not a node, or ``ctx`` neither
+            ``None`` nor a mapping.
 
     Examples:
         >>> from thrilldrops_events import Deposit, compile_condition

@@ -28,6 +28,7 @@ from thrilldrops_events.types import unix_seconds
 __all__ = [
     "DECIMAL_CONTEXT",
     "SERVER_ZONES",
+    "check_context",
     "coerce_literal",
     "divide",
     "parse_date",
@@ -152,20 +153,35 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
     raise ConditionEvaluationError(f"ctx.{name} must be {declared.spoken}, not {kind.__name__}{hint}")
 
 
+def check_context(ctx: object) -> None:
+    """Refuse a ``ctx`` that is neither ``None`` (no context) nor a mapping, whatever reads it.
+
+    Callers test ``ctx is not None and type(ctx) is not dict`` first, so that the usual cases cost
+    no call.
+
+    Raises:
+        TypeError: Naming ``ctx``, if it is not a mapping (a list, a string, a number...).
+    """
+    if ctx is not None and not isinstance(ctx, Mapping):
+        raise TypeError(f"ctx must be a mapping of context values, not {type(ctx).__name__}")
+
+
 def read_context(
     ctx: Mapping[str, Any] | None, names: tuple[str, ...], declared: Mapping[str, ValueType]
 ) -> tuple[Any, ...]:
     """Check and convert the context values a condition reads, in the order of ``names``.
 
     Raises:
-        ConditionEvaluationError: If ``ctx`` is missing, not a mapping, lacks a value or holds one of the wrong type.
+        TypeError: If ``ctx`` is neither ``None`` nor a mapping (even if ``names`` is empty).
+        ConditionEvaluationError: If ``ctx`` is missing, lacks a value or holds one of the wrong type.
     """
+    if type(ctx) is not dict:
+        check_context(ctx)
     if not names:
         return ()
-    if not isinstance(ctx, Mapping):
+    if ctx is None:
         needed = ", ".join(f"ctx.{name}" for name in names)
-        what = "no ctx" if ctx is None else f"ctx of type {type(ctx).__name__}"
-        raise ConditionEvaluationError(f"this condition reads {needed}: pass ctx={{...}} (a mapping), not {what}")
+        raise ConditionEvaluationError(f"this condition reads {needed}: pass ctx={{...}} (a mapping), not no ctx")
     out = []
     for name in names:
         if name not in ctx:
