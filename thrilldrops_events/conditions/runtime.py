@@ -124,8 +124,13 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
     kind = type(value)
     if base == "number":
         number = Decimal(value) if kind is int else value
-        if isinstance(number, Decimal) and number.is_finite() and abs(number.adjusted()) <= 1000:
-            return DECIMAL_CONTEXT.plus(number)
+        if isinstance(number, Decimal):
+            if number.is_finite() and abs(number.adjusted()) <= 1000:
+                return DECIMAL_CONTEXT.plus(number)
+            if not number.is_finite():  # NaN, sNaN and the infinities are numbers to Decimal, not to a condition
+                raise ConditionEvaluationError(f"ctx.{name} must be a finite number, not {number!r}")
+            raise ConditionEvaluationError(f"ctx.{name} must be a number from 1e-1000 to 1e1000 in magnitude, "
+                                           f"not {number:.3e}")
     elif base == "string":
         if isinstance(value, str) and not isinstance(value, ChannelType):
             return str.__str__(value)  # its text: str() of a subclass may be another (an enum member's name)
