@@ -86,6 +86,36 @@ def test_get_names_an_id_that_is_not_a_string() -> None:
         _set().get(["a"])  # type: ignore[arg-type]
 
 
+@given(campaign_id=st.one_of(st.none(), st.integers(), st.binary(max_size=2), st.lists(st.just("a"), max_size=2),
+                             st.tuples(st.just("a")), st.booleans(), st.floats()))
+def test_an_id_to_look_up_that_is_not_a_string_is_a_type_error_everywhere(campaign_id: Any) -> None:
+    """As ``get`` says, and the docs: an argument of the wrong type; ``in`` answers ``False``, as a dict's does."""
+    campaigns = _set()
+    message = f"^campaign_id must be a str, not {type(campaign_id).__name__}$"
+    calls = [lambda: campaigns.get(campaign_id),
+             lambda: campaigns.remove(campaign_id),
+             lambda: campaigns.replace(campaign_id, "Deposit", "amount >= 2"),
+             lambda: campaigns.explain(campaign_id, ENVELOPE),
+             lambda: campaigns.apply([CampaignChange.add("b", "Deposit", "true"), CampaignChange.remove(campaign_id)]),
+             lambda: campaigns.apply([CampaignChange.replace(campaign_id, "Deposit", "amount >= 2")])]
+    for call in calls:
+        with pytest.raises(TypeError, match=message):
+            call()
+    assert (campaign_id in campaigns) is False
+    assert [(campaign.id, campaign.text) for campaign in campaigns] == [("a", "amount >= 1")]
+
+
+@pytest.mark.parametrize("campaign_id", ["b", "", " a", "a "])
+def test_a_string_id_the_set_does_not_hold_is_unknown(campaign_id: str) -> None:
+    campaigns = _set()
+    for call in (lambda: campaigns.remove(campaign_id), lambda: campaigns.explain(campaign_id, ENVELOPE)):
+        with pytest.raises(CampaignError) as caught:
+            call()
+        assert caught.value.kind == "unknown_id"
+    assert campaigns.get(campaign_id) is None
+    assert campaign_id not in campaigns
+
+
 #: Values that are not a mapping of context values (a list of pairs too: ``dict()`` would take it, ``ctx`` does not).
 NOT_MAPPINGS = st.one_of(
     st.lists(st.integers(), max_size=3), st.text(max_size=5), st.integers(), st.booleans(), st.floats(),

@@ -268,10 +268,11 @@ def test_remove_returns_the_campaign_and_unknown_ids_are_errors() -> None:
     added = campaigns.add("c", "Deposit", "amount >= 20")
     assert campaigns.remove("c") == added
     assert len(campaigns) == 0
-    for missing in ("c", 3):
-        with pytest.raises(CampaignError) as caught:
-            campaigns.remove(missing)  # type: ignore[arg-type]
-        assert caught.value.kind == "unknown_id"
+    with pytest.raises(CampaignError) as caught:
+        campaigns.remove("c")
+    assert caught.value.kind == "unknown_id"
+    with pytest.raises(TypeError, match=r"^campaign_id must be a str, not int$"):  # a wrong type, as for get
+        campaigns.remove(3)  # type: ignore[arg-type]
 
 
 def test_replace_keeps_the_place_and_changes_everything_else() -> None:

@@ -14,9 +14,24 @@ from thrilldrops_events.campaigns.changes import _DEFAULTS, CampaignChange
 from thrilldrops_events.conditions._options import wrong_type
 from thrilldrops_events.errors import CampaignError
 
-__all__ = ["changes_of", "items_of", "tags_of"]
+__all__ = ["changes_of", "id_of", "items_of", "tags_of"]
 
 T = TypeVar("T")
+
+
+def id_of(campaign_id: object) -> str:
+    """The id of a campaign to look up (``get``, ``remove``, ``replace``, ``explain``), once known to be a ``str``.
+
+    Any string is an id to look up (one the set does not hold is ``unknown_id``); anything else is a
+    wrong type. The id of a new campaign is checked otherwise: ``add`` reports a malformed one,
+    whatever its type, as ``invalid_id``.
+
+    Raises:
+        TypeError: Naming ``campaign_id``, if it is not a ``str``.
+    """
+    if not isinstance(campaign_id, str):
+        raise wrong_type("campaign_id", "a str", campaign_id)
+    return campaign_id
 
 
 def items_of(given: object, name: str, kind: type[T]) -> list[T]:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from thrilldrops_events.campaigns._arguments import id_of
 from thrilldrops_events.campaigns._json import collector_paused, config_entries, is_parsed, read_campaigns
 from thrilldrops_events.campaigns._store import Store
 from thrilldrops_events.campaigns.campaign import (
@@ -73,7 +74,10 @@ class Writer:
         Raises:
             CampaignError: A malformed id or field.
             ConditionError: The condition's own error.
+            TypeError: If the id of a campaign to remove or replace is not a ``str``.
         """
+        if change.kind != "add":
+            id_of(change.campaign_id)  # as get and explain refuse it
         if change.kind == "remove":  # any id the set does not hold is unknown
             return Prepared("remove", change.campaign_id)
         problem = None if read else id_problem(change.campaign_id)
@@ -106,8 +110,6 @@ class Writer:
         present: dict[str, bool] = {}
         for change in prepared:
             campaign_id = change.campaign_id
-            if not isinstance(campaign_id, str):
-                raise CampaignError(f"no campaign {campaign_id!r} in the set", kind="unknown_id")
             held = present.get(campaign_id, campaign_id in self.store.records)
             if change.kind == "add" and held:
                 raise CampaignError(f"campaign {campaign_id!r} is already in the set", campaign_id=campaign_id,

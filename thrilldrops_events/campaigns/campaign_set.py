@@ -25,7 +25,7 @@ from typing import Any
 
 from typing_extensions import Unpack
 
-from thrilldrops_events.campaigns._arguments import changes_of, items_of, tags_of
+from thrilldrops_events.campaigns._arguments import changes_of, id_of, items_of, tags_of
 from thrilldrops_events.campaigns._changes import Writer
 from thrilldrops_events.campaigns._explain import Explanation, explain_campaign
 from thrilldrops_events.campaigns._json import collector_paused, config_entries, is_parsed, read_campaigns
@@ -33,7 +33,7 @@ from thrilldrops_events.campaigns._matching import match_views
 from thrilldrops_events.campaigns._stats import SetStats, set_stats
 from thrilldrops_events.campaigns.campaign import Campaign, Compiler
 from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff, _Fields
-from thrilldrops_events.conditions._options import check_options, wrong_type
+from thrilldrops_events.conditions._options import check_options
 from thrilldrops_events.conditions.checked import declarations
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.limits import Limits
@@ -134,6 +134,7 @@ class CampaignSet:
 
         Raises:
             CampaignError: If the set holds no campaign with that id (``kind == "unknown_id"``).
+            TypeError: If ``campaign_id`` is not a string.
         """
         with self._lock:
             return self._writer.apply([self._writer.prepare(CampaignChange.remove(campaign_id))])[0]
@@ -157,6 +158,7 @@ class CampaignSet:
             ConditionError: The condition's own error if it does not check.
             CampaignError: If the set holds no campaign with that id (``kind == "unknown_id"``), or a
                 field is malformed.
+            TypeError: If ``campaign_id`` is not a string.
         """
         fields["tags"] = tags_of(fields.get("tags", ()))
         return self._apply([CampaignChange.replace(campaign_id, event_type, condition, **fields)])[0]
@@ -175,7 +177,8 @@ class CampaignSet:
             CampaignError: A duplicate or unknown id, a malformed field, or a malformed change (one not
                 made by ``CampaignChange.add``, ``replace`` or ``remove``: ``kind == "invalid_campaign"``);
                 nothing is changed.
-            TypeError: If ``changes`` is not an iterable of ``CampaignChange``.
+            TypeError: If ``changes`` is not an iterable of ``CampaignChange``, or the id of a campaign to
+                remove or replace is not a string; nothing is changed.
 
         Examples:
             >>> from thrilldrops_events import CampaignChange, CampaignSet
@@ -272,13 +275,12 @@ class CampaignSet:
             ConditionEvaluationError: If ``envelope`` is not an ``Envelope``, or the event is in the
                 campaign's scope and window and ``ctx`` lacks a value the condition reads (as ``match``
                 would). Otherwise the condition is then shown as not evaluated.
-            TypeError: If ``ctx`` is neither ``None`` (no context) nor a mapping, even if the condition
-                is not evaluated.
+            TypeError: If ``campaign_id`` is not a string, or ``ctx`` is neither ``None`` (no context)
+                nor a mapping (even if the condition is not evaluated).
         """
-        record = self._store.records.get(campaign_id) if isinstance(campaign_id, str) else None
+        record = self._store.records.get(id_of(campaign_id))
         if record is None:
-            raise CampaignError(f"no campaign {campaign_id!r} in the set",
-                                campaign_id=campaign_id if isinstance(campaign_id, str) else None, kind="unknown_id")
+            raise CampaignError(f"no campaign {campaign_id!r} in the set", campaign_id=campaign_id, kind="unknown_id")
         if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
             raise _not_envelope(envelope)
         check_context(ctx)  # even if the campaign's condition is not evaluated
@@ -308,15 +310,14 @@ class CampaignSet:
         Raises:
             TypeError: If ``campaign_id`` is not a string.
         """
-        if not isinstance(campaign_id, str):
-            raise wrong_type("campaign_id", "a str", campaign_id)
-        record = self._store.records.get(campaign_id)
+        record = self._store.records.get(id_of(campaign_id))
         return record.campaign if record is not None else None
 
     def __len__(self) -> int:
         return len(self._store.records)
 
     def __contains__(self, campaign_id: object) -> bool:
+        """Whether the set holds a campaign with that id: ``False`` for anything but a string, as for a dict."""
         return isinstance(campaign_id, str) and campaign_id in self._store.records
 
     def __iter__(self) -> Iterator[Campaign]:
