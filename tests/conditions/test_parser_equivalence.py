@@ -29,7 +29,7 @@ from . import legacy_lexer, legacy_parser
 
 _PIECES = [
     " ", "  ", "\t", "\n", "(", ")", "[", "]", ",", ".", "-", "+", "*", "/", "==", "!=", "<", "<=", ">", ">=", "=",
-    "!", "=>", "and", "or", "not", "in", "is", "null", "true", "false", "AND", "Null", "amount", "event", "ctx",
+    "!", "=>", "<>", "and", "or", "not", "in", "is", "null", "true", "false", "AND", "Null", "amount", "event", "ctx",
     "f", "x", "0", "1", "2.50", "1e5", "1e999", "1.", "5x", "-3", '"', "'", '"a"', "'b'", '"in"', '"\\n"', '"\\q"',
     '"\\u00e9"', '"\\ud800"', "\\", "\x00", "\x7f", "é", "\u0430", "\ud800",
     "00000000000000000000000000000000000000000001",
@@ -117,6 +117,8 @@ small_limits = st.one_of(
 @example("not not not a or - - 5 == - x", None)
 @example("-(-(-(a))) < 1", Limits(max_depth=5))
 @example("-(a) + -((b))", Limits(max_depth=3))
+@example("a <> 1 or b <>", None)
+@example('a <>"x" and c = 1', None)
 def test_parser_gives_what_the_previous_parser_gave(text: str, limits: Limits | None) -> None:
     assert_same(text, limits)
 

@@ -63,6 +63,8 @@ REFUSED = [
     ("amount > 1 && true", "Deposit", ConditionSyntaxError, "write 'and'", "words, not symbols"),
     ("!true", "Deposit", ConditionSyntaxError, "write 'not'", "words, not symbols"),
     ("amount = 1", "Deposit", ConditionSyntaxError, "'=='", "no assignment"),
+    ("amount <> 1", "Deposit", ConditionSyntaxError, "'<>' is not an operator; write '!='",
+     "one way to write not equal: !="),
     ("amount > 1 AND true", "Deposit", ConditionSyntaxError, "lower case", "keywords are lower case only"),
     ("True", "Deposit", ConditionTypeError, "lower case", "true, false and null are lower case"),
     ("None is null", "Deposit", ConditionTypeError, "unknown field", "None is not a keyword"),
@@ -89,6 +91,21 @@ def test_refused(text: str, event_type: str, error: type[ConditionError], fragme
     assert why
     with pytest.raises(error, match=re.escape(fragment)):
         compile_condition(text, event_type, context={"flag": "bool?"})
+
+
+@pytest.mark.parametrize(("text", "column"), [("amount <> 20", 8), ("amount<>20", 7), ("1 == 1 and x <>y", 14),
+                                             ('(currency <> "EUR")', 11), ("amount <> 20 and x = 1", 8)])
+def test_not_equal_written_as_in_sql_is_named_where_it_is(text: str, column: int) -> None:
+    with pytest.raises(ConditionSyntaxError) as caught:
+        compile_condition(text, "Deposit")
+    assert (caught.value.message, caught.value.line, caught.value.column) == (
+        "'<>' is not an operator; write '!='", 1, column)
+
+
+@pytest.mark.parametrize("text", ["amount < > 20", "amount >< 20", "amount <= > 20"])
+def test_other_pairs_of_signs_are_not_mistaken_for_it(text: str) -> None:
+    with pytest.raises(ConditionSyntaxError, match=r"expected a value, found '[<>]'"):
+        compile_condition(text, "Deposit")
 
 
 def test_function_names_are_lower_case_names_not_keywords() -> None:

@@ -29,7 +29,7 @@ _TOKEN = re.compile(
     |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
     |(?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
-    |(?P<op>==|!=|<=|>=|[<>+\-*/()\[\],.])
+    |(?P<op>==|!=|<=|>=|<(?!>)|[>+\-*/()\[\],.])
     |(?P<error>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -47,6 +47,8 @@ _HINTS = {
     "|": "'|' is not an operator; write 'or'",
     "%": "'%' is not an operator",
 }
+#: Two signs that are operators elsewhere (``<>`` is SQL's not equal), and what to write instead.
+_PAIR_HINTS = {"=>": ">=", "=<": "<=", "<>": "!="}
 
 
 class Token(NamedTuple):
@@ -158,7 +160,7 @@ _TOKENS = rf"""
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
     |(?P<plain>{_PLAIN_STRING_TEXT})
     |(?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
-    |(?P<op>==|!=|<=|>=|[<>+\-*/()\[\],.])
+    |(?P<op>==|!=|<=|>=|<(?!>)|[>+\-*/()\[\],.])
     |(?P<end>\Z)
     |(?P<error>.)
 """
@@ -279,9 +281,9 @@ def _unexpected(source: str, position: int) -> ConditionSyntaxError:
     char = source[position]
     if char in "\"'":
         return _fail("unterminated string (strings end on the same line, with the same quote)", source, position)
-    if source.startswith(("=>", "=<"), position):
-        return _fail(f"'{source[position:position + 2]}' is not an operator; write '{source[position + 1]}='", source,
-                     position)
+    pair = source[position:position + 2]
+    if pair in _PAIR_HINTS:
+        return _fail(f"'{pair}' is not an operator; write '{_PAIR_HINTS[pair]}'", source, position)
     if char in _HINTS:
         return _fail(_HINTS[char], source, position)
     if not char.isascii():
