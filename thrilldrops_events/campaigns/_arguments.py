@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
+from thrilldrops_events.campaigns.campaign import Campaign
 from thrilldrops_events.campaigns.changes import _DEFAULTS, CampaignChange
 from thrilldrops_events.conditions._options import wrong_type
-from thrilldrops_events.errors import CampaignError
+from thrilldrops_events.conditions.nodes import Node
+from thrilldrops_events.errors import CampaignError, ConditionEvaluationError
 
-__all__ = ["changes_of", "id_of", "items_of", "tags_of"]
+__all__ = ["as_change", "changes_of", "id_of", "items_of", "not_envelope", "tags_of"]
 
 T = TypeVar("T")
 
@@ -77,3 +79,19 @@ def tags_of(tags: Iterable[str]) -> Iterable[str]:
     if isinstance(tags, Iterable) and not isinstance(tags, (str, bytes, Mapping)):
         return tuple(tags)
     return tags
+
+
+def as_change(campaign: Campaign) -> CampaignChange:
+    """The change that adds ``campaign`` to another set (its condition as a tree, its engine fields copied)."""
+    node: Node = campaign.node
+    return CampaignChange.add(campaign.id, campaign.event_type, node, operator_id=campaign.operator_id,
+                              brand_id=campaign.brand_id, name=campaign.name, tags=campaign.tags,
+                              active_from=campaign.active_from, active_until=campaign.active_until,
+                              extra=dict(campaign.extra))
+
+
+def not_envelope(value: object) -> ConditionEvaluationError:
+    """The error for something other than an ``Envelope`` given to be matched."""
+    return ConditionEvaluationError(
+        f"campaigns match an Envelope (it names the operator and brand), not {type(value).__name__}"
+    )

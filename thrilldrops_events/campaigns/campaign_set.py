@@ -25,7 +25,7 @@ from typing import Any
 
 from typing_extensions import Unpack
 
-from thrilldrops_events.campaigns._arguments import changes_of, id_of, items_of, tags_of
+from thrilldrops_events.campaigns._arguments import as_change, changes_of, id_of, items_of, not_envelope, tags_of
 from thrilldrops_events.campaigns._changes import Writer
 from thrilldrops_events.campaigns._explain import Explanation, explain_campaign
 from thrilldrops_events.campaigns._json import collector_paused, config_entries, is_parsed, read_campaigns
@@ -37,11 +37,10 @@ from thrilldrops_events.conditions._options import check_options
 from thrilldrops_events.conditions.checked import declarations
 from thrilldrops_events.conditions.functions import FunctionRegistry
 from thrilldrops_events.conditions.limits import Limits
-from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import check_context
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import CampaignError, ConditionEvaluationError
+from thrilldrops_events.errors import CampaignError
 
 __all__ = ["Campaign", "CampaignSet", "Explanation"]
 
@@ -89,7 +88,7 @@ class CampaignSet:
         given = list(campaigns)
         if given:
             with self._lock:
-                self._writer.apply([self._writer.prepare(_as_change(campaign)) for campaign in given])
+                self._writer.apply([self._writer.prepare(as_change(campaign)) for campaign in given])
 
     # -- changing ------------------------------------------------------------------------------
 
@@ -245,7 +244,7 @@ class CampaignSet:
                 reads it.
         """
         if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
-            raise _not_envelope(envelope)
+            raise not_envelope(envelope)
         return match_views(self._store.views, envelope, ctx, self._compiler)
 
     def match_naive(self, envelope: Envelope, *, ctx: Mapping[str, Any] | None = None) -> list[str]:
@@ -255,7 +254,7 @@ class CampaignSet:
         ``match`` raises.
         """
         if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
-            raise _not_envelope(envelope)
+            raise not_envelope(envelope)
         check_context(ctx)  # even if no campaign in scope calls its condition
         return [
             campaign.id
@@ -282,7 +281,7 @@ class CampaignSet:
         if record is None:
             raise CampaignError(f"no campaign {campaign_id!r} in the set", campaign_id=campaign_id, kind="unknown_id")
         if envelope.__class__ is not Envelope and not isinstance(envelope, Envelope):
-            raise _not_envelope(envelope)
+            raise not_envelope(envelope)
         check_context(ctx)  # even if the campaign's condition is not evaluated
         return explain_campaign(record, envelope, ctx, self._compiler)
 
@@ -337,7 +336,7 @@ class CampaignSet:
         compiler = self._compiler
         other = CampaignSet(functions=compiler.functions, context=compiler.context, limits=compiler.limits)
         writer = other._writer  # each campaign checked with the functions it was added with, as it calls them
-        prepared = [writer.prepare(_as_change(copy.deepcopy(campaign, memo)), functions=campaign._functions)
+        prepared = [writer.prepare(as_change(copy.deepcopy(campaign, memo)), functions=campaign._functions)
                     for campaign in self]
         with other._lock:
             writer.apply(prepared)
@@ -391,17 +390,3 @@ class CampaignSet:
 def _from_json(data: list[dict[str, Any]], context: Mapping[str, Any] | None, limits: Limits | None) -> CampaignSet:
     """A pickled set again."""
     return CampaignSet.from_json(data, context=context, limits=limits)
-
-
-def _as_change(campaign: Campaign) -> CampaignChange:
-    node: Node = campaign.node
-    return CampaignChange.add(campaign.id, campaign.event_type, node, operator_id=campaign.operator_id,
-                              brand_id=campaign.brand_id, name=campaign.name, tags=campaign.tags,
-                              active_from=campaign.active_from, active_until=campaign.active_until,
-                              extra=dict(campaign.extra))
-
-
-def _not_envelope(value: object) -> ConditionEvaluationError:
-    return ConditionEvaluationError(
-        f"campaigns match an Envelope (it names the operator and brand), not {type(value).__name__}"
-    )
