@@ -221,10 +221,10 @@ def test_a_campaign_being_replaced_is_always_in_the_set_for_readers() -> None:
 
 
 
-class _Watched(dict):  # type: ignore[type-arg]
+class _Watched(dict[str, Any]):
     """A set's records that look at what ``match`` returns at the moment a batch changes them."""
 
-    def __init__(self, records: dict[str, object], look: Callable[[str, list[str]], None]) -> None:
+    def __init__(self, records: dict[str, Any], look: Callable[[str, list[str]], None]) -> None:
         super().__init__(records)
         self.look = look
 

@@ -23,18 +23,6 @@ __all__ = ["DOUBLE_QUOTED_ITEM", "KEYWORDS", "LIST_ITEM", "Lexeme", "Token", "ch
 #: The reserved words of the language (lower case only).
 KEYWORDS = frozenset({"and", "or", "not", "in", "is", "null", "true", "false"})
 
-_TOKEN = re.compile(
-    r"""
-    (?P<space>[ \t\r\n]+)
-    |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
-    |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
-    |(?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
-    |(?P<op>==|!=|<=|>=|<(?!>)|[>+\-*/()\[\],.])
-    |(?P<error>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_NUMBER_TAIL = re.compile(r"[A-Za-z0-9_.]")
 #: The whole text of a number literal, optionally negative (as a string that was meant as a number).
 NUMBER_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
