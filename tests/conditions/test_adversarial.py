@@ -205,6 +205,22 @@ def test_a_context_number_out_of_range_says_the_range(value: Any, shown: str) ->
             evaluate(DEPOSIT, ctx={"vip": value})
 
 
+@pytest.mark.parametrize("value", [Decimal("0E-5000"), Decimal("-0E+5000"), Decimal("0E-1001")])
+def test_a_context_zero_of_any_exponent_is_zero(value: Decimal) -> None:
+    condition = compile_condition("ctx.vip + amount == amount and ctx.vip == 0", "Deposit", context={"vip": "number"})
+    for evaluate in (condition, condition.evaluate_reference,
+                     lambda event, ctx: evaluate_closure(condition.checked, event, ctx)):
+        assert evaluate(DEPOSIT, ctx={"vip": value}) is True
+
+
+def test_a_function_returning_a_zero_of_any_exponent_returns_zero() -> None:
+    registry = FunctionRegistry()
+    registry.register("nothing", lambda amount: Decimal("-0E-5000"), params=["number"], returns="number")
+    condition = compile_condition("nothing(amount) + amount == amount", "Deposit", functions=registry)
+    for evaluate in (condition, condition.evaluate_reference):
+        assert evaluate(DEPOSIT) is True
+
+
 # ---------------------------------------------------------------------------------------------- reaching Python objects
 
 

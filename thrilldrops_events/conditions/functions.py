@@ -36,6 +36,7 @@ NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "NOT_LITERAL
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 # The largest decimal exponent (in magnitude) of a number a registered function may return.
 _MAX_RESULT_EXPONENT = 1000
+_ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ def _checked_result(spec_name: str, returns: ValueType, implementation: Callable
         base = returns.base
         if base == "number" and (kind is int or kind is Decimal):
             number = Decimal(result)
-            if number.is_finite() and abs(number.adjusted()) <= _MAX_RESULT_EXPONENT:
-                return runtime.DECIMAL_CONTEXT.plus(number)
+            if number.is_finite() and (not number or abs(number.adjusted()) <= _MAX_RESULT_EXPONENT):
+                return runtime.DECIMAL_CONTEXT.plus(number) if number else _ZERO  # a zero of any exponent is zero
             raise ConditionEvaluationError(f"function {spec_name} returned {number:.3e}, which is not a finite number "
                                            f"within 1e-{_MAX_RESULT_EXPONENT} to 1e{_MAX_RESULT_EXPONENT}")
         if (base == "string" and kind is str) or (base == "bool" and kind is bool):

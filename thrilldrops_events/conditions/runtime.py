@@ -46,6 +46,7 @@ DECIMAL_CONTEXT = Context(
     Emin=MIN_EMIN,
     traps=[InvalidOperation, DivisionByZero, Overflow],
 )
+_ZERO = Decimal(0)
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(Z|[+-][0-9]{2}:[0-9]{2})")
@@ -127,6 +128,8 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
         if isinstance(number, Decimal):
             if number.is_finite() and abs(number.adjusted()) <= 1000:
                 return DECIMAL_CONTEXT.plus(number)
+            if number.is_zero():  # a zero of any exponent (0E-5000) is zero
+                return _ZERO
             if not number.is_finite():  # NaN, sNaN and the infinities are numbers to Decimal, not to a condition
                 raise ConditionEvaluationError(f"ctx.{name} must be a finite number, not {number!r}")
             raise ConditionEvaluationError(f"ctx.{name} must be a number from 1e-1000 to 1e1000 in magnitude, "
