@@ -12,16 +12,13 @@ any I/O). Each only posts and waits in its own way, blocking or awaited.
 from __future__ import annotations
 
 import asyncio
-import math
 import random
-import re
 import socket
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypedDict
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from typing_extensions import Unpack
@@ -31,6 +28,7 @@ from thrilldrops_events._suggest import closest
 from thrilldrops_events.codecs.json import MoneyFormat
 from thrilldrops_events.codecs.json import encode as to_json
 from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.http._arguments import check_timeout, checked_headers, event_url, shown_url
 from thrilldrops_events.http._delivery import Delivery, RetryPolicy, SendResult
 
 __all__ = ["AsyncEventClient", "EventClient", "SendResult"]
@@ -65,65 +63,6 @@ def _settings(client: str, base_url: str, options: _Options) -> _Settings:
     return _Settings(base_url, **options)
 
 
-_CREDENTIALS = re.compile(r"^(.*?//|[^:/]*:)?.*@", re.DOTALL)
-
-
-def _shown(url: str) -> str:
-    """``url`` as messages show it: without a user and password, nor a query (``?code=...`` may be a key).
-
-    Everything up to the last ``@`` goes, as a password may hold one (or a ``/``, which breaks the URL).
-    """
-    shown = _CREDENTIALS.sub(lambda found: (found.group(1) or "") + "***@", url, count=1)
-    before, question, _ = shown.partition("?")
-    return before + "?***" if question else shown
-
-
-def _event_url(base_url: object) -> str:
-    """``/event`` under ``base_url``'s path, its query kept (its fragment, never sent, dropped)."""
-    if not isinstance(base_url, str):
-        raise TypeError(f"base_url must be a string such as 'http://127.0.0.1:8000', not {type(base_url).__name__}")
-    try:
-        parts = urlsplit(base_url)
-        url = httpx.URL(urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/event", parts.query, "")))
-    except (ValueError, httpx.InvalidURL):
-        url = None
-    if url is None or url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"base_url must be an http:// or https:// URL with a host, not {_shown(base_url)!r}")
-    return str(url)
-
-
-def _check_timeout(timeout: object) -> None:
-    if timeout is None:  # httpx's own "no timeout"
-        return
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
-        raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
-    if not 0 < timeout < math.inf:
-        raise ValueError(f"timeout must be a finite number of seconds > 0, not {timeout!r}")
-
-
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token
-_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
-
-
-def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
-    """The extra headers, refused now if HTTP cannot carry them (a value is never shown: it may be a secret)."""
-    if headers is not None and not isinstance(headers, Mapping):
-        raise TypeError(f"headers must be a mapping of header names to values, not {type(headers).__name__}")
-    checked: dict[str, str] = {}
-    for name, value in (headers or {}).items():
-        if not isinstance(name, str):
-            raise TypeError(f"a header name must be a string, not {type(name).__name__}")
-        if not _HEADER_NAME.fullmatch(name):
-            raise ValueError(f"{name!r} is not a valid header name")
-        if not isinstance(value, str):
-            raise TypeError(f"the value of header {name!r} must be a string, not {type(value).__name__}")
-        if not _HEADER_VALUE.fullmatch(value):
-            raise ValueError(f"the value of header {name!r} must be printable ASCII text "
-                             "(it holds a line break, a control character or a non-ASCII character)")
-        checked[name] = value
-    return checked
-
-
 class _Settings:
     """What both clients share: the URL, headers, retry policy and money format."""
 
@@ -131,16 +70,16 @@ class _Settings:
                  retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0,
                  money: MoneyFormat = "string") -> None:
         self.policy = RetryPolicy(retries, backoff, max_backoff)
-        self.url = _event_url(base_url)
-        self.shown_url = _shown(self.url)
-        _check_timeout(timeout)
+        self.url = event_url(base_url)
+        self.shown_url = shown_url(self.url)
+        check_timeout(timeout)
         if money not in ("string", "number"):
             shown = repr(money) if isinstance(money, str) else type(money).__name__
             error = ValueError if isinstance(money, str) else TypeError
             raise error(f"money must be 'string' or 'number', not {shown}")
         self.headers = httpx.Headers({"content-type": "application/json",
                                       "user-agent": f"thrilldrops-events/{__version__}"})
-        self.headers.update(_checked_headers(headers))  # a header given replaces the default of its name, any case
+        self.headers.update(checked_headers(headers))  # a header given replaces the default of its name, any case
         self.options: dict[str, Any] = {"timeout": timeout}
         # Without TCP_NODELAY, a POST written as two packets (head, then body) waits for a delayed ACK:
         # about 40 ms per request on Linux.

@@ -1,0 +1,70 @@
+"""The checks of the arguments of both HTTP clients, and how their URL is shown in messages."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+__all__ = ["check_timeout", "checked_headers", "event_url", "shown_url"]
+
+_CREDENTIALS = re.compile(r"^(.*?//|[^:/]*:)?.*@", re.DOTALL)
+
+
+def shown_url(url: str) -> str:
+    """``url`` as messages show it: without a user and password, nor a query (``?code=...`` may be a key).
+
+    Everything up to the last ``@`` goes, as a password may hold one (or a ``/``, which breaks the URL).
+    """
+    shown = _CREDENTIALS.sub(lambda found: (found.group(1) or "") + "***@", url, count=1)
+    before, question, _ = shown.partition("?")
+    return before + "?***" if question else shown
+
+
+def event_url(base_url: object) -> str:
+    """``/event`` under ``base_url``'s path, its query kept (its fragment, never sent, dropped)."""
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a string such as 'http://127.0.0.1:8000', not {type(base_url).__name__}")
+    try:
+        parts = urlsplit(base_url)
+        url = httpx.URL(urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/event", parts.query, "")))
+    except (ValueError, httpx.InvalidURL):
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"base_url must be an http:// or https:// URL with a host, not {shown_url(base_url)!r}")
+    return str(url)
+
+
+def check_timeout(timeout: object) -> None:
+    if timeout is None:  # httpx's own "no timeout"
+        return
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
+        raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+    if not 0 < timeout < math.inf:
+        raise ValueError(f"timeout must be a finite number of seconds > 0, not {timeout!r}")
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+def checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The extra headers, refused now if HTTP cannot carry them (a value is never shown: it may be a secret)."""
+    if headers is not None and not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a mapping of header names to values, not {type(headers).__name__}")
+    checked: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str):
+            raise TypeError(f"a header name must be a string, not {type(name).__name__}")
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValueError(f"{name!r} is not a valid header name")
+        if not isinstance(value, str):
+            raise TypeError(f"the value of header {name!r} must be a string, not {type(value).__name__}")
+        if not _HEADER_VALUE.fullmatch(value):
+            raise ValueError(f"the value of header {name!r} must be printable ASCII text "
+                             "(it holds a line break, a control character or a non-ASCII character)")
+        checked[name] = value
+    return checked
