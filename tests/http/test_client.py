@@ -46,6 +46,12 @@ def test_backoff_doubles_with_jitter_and_is_capped(attempt: int) -> None:
     assert len(set(delays)) > 100  # jittered
 
 
+def test_a_retry_far_down_a_long_series_waits_max_backoff_not_an_overflow() -> None:
+    for backoff, ceiling in ((0.0, 0.0), (0.5, 2.0), (1e300, 2.0)):
+        delay = RetryPolicy(retries=5000, backoff=backoff, max_backoff=2.0).delay(1100, None, random.Random(1))
+        assert delay is not None and ceiling / 2 <= delay <= ceiling
+
+
 def test_retry_after_is_a_minimum_and_too_long_a_wait_gives_up() -> None:
     policy = RetryPolicy(retries=3, backoff=0.01, max_backoff=10.0)
     assert policy.delay(1, 4.0, random.Random(1)) == 4.0
@@ -226,3 +232,4 @@ def test_errors_pickle() -> None:
     for error in (rejected, delivery):
         again = pickle.loads(pickle.dumps(error))
         assert (type(again), str(again), again.__dict__) == (type(error), str(error), error.__dict__)
+

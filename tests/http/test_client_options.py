@@ -92,6 +92,14 @@ def test_a_query_of_the_base_url_is_kept_after_the_path(client: type, base_url: 
     ({"timeout": "5"}, TypeError, "timeout must be a number of seconds, not str"),
     ({"timeout": 0}, ValueError, "timeout must be a finite number of seconds > 0, not 0"),
     ({"timeout": float("nan")}, ValueError, "timeout must be a finite number of seconds > 0, not nan"),
+    ({"base_url": "http://receiver:99999"}, ValueError, "the port of base_url must be from 1 to 65535, not 99999"),
+    ({"base_url": "http://receiver:0/api"}, ValueError, "the port of base_url must be from 1 to 65535, not 0"),
+    ({"backoff": float("inf")}, ValueError, "backoff and max_backoff must be finite numbers of seconds >= 0"),
+    ({"max_backoff": float("inf")}, ValueError, "backoff and max_backoff must be finite numbers of seconds >= 0"),
+    ({"headers": {"Content-Length": "3"}}, ValueError,
+     "'Content-Length' cannot be given: the client writes it from the body of each event"),
+    ({"headers": {"transfer-encoding": "chunked"}}, ValueError,
+     "'transfer-encoding' cannot be given: the client writes it from the body of each event"),
     ({"backoff": "1"}, TypeError, "backoff and max_backoff must be numbers of seconds, not str"),
     ({"max_backoff": None}, TypeError, "backoff and max_backoff must be numbers of seconds, not NoneType"),
 ])
@@ -151,3 +159,17 @@ def test_a_base_url_refused_is_shown_without_its_credentials(base_url: str) -> N
     with pytest.raises(ValueError, match="base_url") as caught:
         EventClient(base_url)
     assert "s3cr3t" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("client", "transport", "expected"), [
+    (EventClient, httpx.AsyncHTTPTransport(), "BaseTransport"),
+    (AsyncEventClient, httpx.HTTPTransport(), "AsyncBaseTransport"),
+    (EventClient, "http://proxy", "BaseTransport"),
+])
+def test_a_transport_of_the_wrong_kind_is_refused_when_the_client_is_made(
+    client: type, transport: object, expected: str,
+) -> None:
+    with pytest.raises(TypeError) as raised:
+        client("http://receiver", transport=transport)
+    assert str(raised.value) == (f"{client.__name__}'s transport must be an httpx.{expected}, "
+                                 f"not {type(transport).__name__}")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-__all__ = ["check_timeout", "checked_headers", "event_url", "shown_url"]
+__all__ = ["check_timeout", "check_transport", "checked_headers", "event_url", "shown_url"]
 
 _CREDENTIALS = re.compile(r"^(.*?//|[^:/]*:)?.*@", re.DOTALL)
 
@@ -35,6 +35,8 @@ def event_url(base_url: object) -> str:
         url = None
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"base_url must be an http:// or https:// URL with a host, not {shown_url(base_url)!r}")
+    if url.port is not None and not 0 < url.port < 65536:  # httpx takes any number, and a socket wraps it
+        raise ValueError(f"the port of base_url must be from 1 to 65535, not {url.port}")
     return str(url)
 
 
@@ -49,6 +51,8 @@ def check_timeout(timeout: object) -> None:
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token
 _HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+#: The headers that frame the body: the client writes them from the body it sends, and no other value fits it.
+_FRAMING = frozenset({"content-length", "transfer-encoding"})
 
 
 def checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -61,6 +65,8 @@ def checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
             raise TypeError(f"a header name must be a string, not {type(name).__name__}")
         if not _HEADER_NAME.fullmatch(name):
             raise ValueError(f"{name!r} is not a valid header name")
+        if name.lower() in _FRAMING:
+            raise ValueError(f"{name!r} cannot be given: the client writes it from the body of each event")
         if not isinstance(value, str):
             raise TypeError(f"the value of header {name!r} must be a string, not {type(value).__name__}")
         if not _HEADER_VALUE.fullmatch(value):
@@ -68,3 +74,9 @@ def checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
                              "(it holds a line break, a control character or a non-ASCII character)")
         checked[name] = value
     return checked
+
+
+def check_transport(transport: object, expected: type, client: str) -> None:
+    if transport is not None and not isinstance(transport, expected):
+        raise TypeError(f"{client}'s transport must be an httpx.{expected.__name__}, "
+                        f"not {type(transport).__name__}")

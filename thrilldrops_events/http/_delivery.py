@@ -12,6 +12,7 @@ raised as [EventRejectedError][thrilldrops_events.errors.EventRejectedError].
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -69,8 +70,8 @@ class RetryPolicy:
         for seconds in (self.backoff, self.max_backoff):
             if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
                 raise TypeError(f"backoff and max_backoff must be numbers of seconds, not {type(seconds).__name__}")
-        if not self.backoff >= 0 or not self.max_backoff >= 0:
-            raise ValueError("backoff and max_backoff must be >= 0 seconds")
+        if not 0 <= self.backoff < math.inf or not 0 <= self.max_backoff < math.inf:
+            raise ValueError("backoff and max_backoff must be finite numbers of seconds >= 0")
 
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float | None:
         """Seconds to wait after failed attempt number ``attempt`` (from 1), or ``None`` to give up."""
@@ -78,7 +79,8 @@ class RetryPolicy:
             return None
         if retry_after is not None and retry_after > self.max_backoff:
             return None
-        ceiling = min(self.max_backoff, self.backoff * 2.0 ** (attempt - 1))
+        # 2.0 ** 1024 is an OverflowError, and any finite backoff times 2 ** 1000 is above max_backoff anyway
+        ceiling = min(self.max_backoff, self.backoff * 2.0 ** min(attempt - 1, 1000))
         jittered: float = ceiling / 2 + rng.uniform(0, ceiling / 2)
         return max(jittered, retry_after or 0.0)
 

@@ -28,7 +28,7 @@ from thrilldrops_events._suggest import closest
 from thrilldrops_events.codecs.json import MoneyFormat
 from thrilldrops_events.codecs.json import encode as to_json
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.http._arguments import check_timeout, checked_headers, event_url, shown_url
+from thrilldrops_events.http._arguments import check_timeout, check_transport, checked_headers, event_url, shown_url
 from thrilldrops_events.http._delivery import Delivery, RetryPolicy, SendResult
 
 __all__ = ["AsyncEventClient", "EventClient", "SendResult"]
@@ -60,15 +60,16 @@ def _settings(client: str, base_url: str, options: _Options) -> _Settings:
             hint = closest(name, _Options.__annotations__)
             raise TypeError(f"{client}() got an unexpected keyword argument {name!r}"
                             + (f"; did you mean {hint!r}?" if hint else ""))
-    return _Settings(base_url, **options)
+    return _Settings(client, base_url, **options)
 
 
 class _Settings:
     """What both clients share: the URL, headers, retry policy and money format."""
 
-    def __init__(self, base_url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 10.0,
-                 retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0,
+    def __init__(self, client: str, base_url: str, *, headers: Mapping[str, str] | None = None,
+                 timeout: float = 10.0, retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0,
                  money: MoneyFormat = "string") -> None:
+        self.name = client
         self.policy = RetryPolicy(retries, backoff, max_backoff)
         self.url = event_url(base_url)
         self.shown_url = shown_url(self.url)
@@ -100,10 +101,12 @@ class _Settings:
 
     def client(self, transport: httpx.BaseTransport | None) -> httpx.Client:
         """A blocking httpx client with these settings (through ``transport`` if given)."""
+        check_transport(transport, httpx.BaseTransport, self.name)
         return httpx.Client(transport=transport or httpx.HTTPTransport(**self.transport_options), **self.options)
 
     def async_client(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
         """``client`` for asyncio."""
+        check_transport(transport, httpx.AsyncBaseTransport, self.name)
         return httpx.AsyncClient(transport=transport or httpx.AsyncHTTPTransport(**self.transport_options),
                                  **self.options)
 
@@ -159,11 +162,12 @@ class EventClient:
     Args:
         base_url: The receiver's root, an ``http://`` or ``https://`` URL such as ``https://thrilldrops.example``;
             events go to ``/event`` under its path, its query (``?code=...``) kept.
-        transport: An httpx transport, to reach an app without a network (tests) or tune connections.
+        transport: An ``httpx.BaseTransport``, to reach an app without a network (tests) or tune connections.
 
     Keyword Args:
         headers (Mapping[str, str] | None): Extra request headers (an ``Authorization`` header, for example); one
-            named like a default (``Content-Type``, ``User-Agent``), in any case, replaces it.
+            named like a default (``Content-Type``, ``User-Agent``), in any case, replaces it. ``Content-Length``
+            and ``Transfer-Encoding`` are refused: the client writes them from each body.
         timeout (float): Seconds to wait for connecting, sending and each answer (default 10).
         retries (int): How many times an event is sent again after a connection error, a timeout, ``408``,
             ``429`` or ``5xx`` (default 3; ``0``: never).
@@ -172,10 +176,11 @@ class EventClient:
         money (MoneyFormat): Write money as JSON strings (``"string"``, the default) or numbers.
 
     Raises:
-        TypeError: An argument of the wrong type (named in the message).
-        ValueError: A ``base_url`` that is not an http(s) URL, ``money`` other than ``"string"`` or ``"number"``,
-            a ``timeout`` that is not a finite number > 0, negative ``retries`` or backoff, a header name that
-            is not a token or a header value that is not printable ASCII (the value is never shown).
+        TypeError: An argument of the wrong type (named in the message), such as an async ``transport``.
+        ValueError: A ``base_url`` that is not an http(s) URL or has a port out of 1-65535, ``money`` other than
+            ``"string"`` or ``"number"``, a ``timeout`` that is not a finite number > 0, negative ``retries``,
+            a backoff that is not a finite number >= 0, a header name that is not a token or that frames the
+            body, or a header value that is not printable ASCII (the value is never shown).
 
     Examples:
         >>> with EventClient("http://127.0.0.1:8000") as client:  # doctest: +SKIP
@@ -255,6 +260,8 @@ class EventClient:
 
 class AsyncEventClient:
     """Send events to a ``POST /event`` receiver from asyncio code (httpx); the same settings as ``EventClient``.
+
+    Its ``transport`` is an ``httpx.AsyncBaseTransport``.
 
     Examples:
         >>> async with AsyncEventClient("http://127.0.0.1:8000") as client:  # doctest: +SKIP
