@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
 
 import httpx
 import pytest
+from http_support import TricklingServer
 
 from thrilldrops_events import Deposit, Envelope
 from thrilldrops_events.errors import EventDeliveryError, EventRejectedError
 from thrilldrops_events.http import AsyncEventClient, EventClient, SendResult
+from thrilldrops_events.http._attempt import MAX_ANSWER_BYTES
 from thrilldrops_events.http._delivery import retry_after_seconds
 
 EVENT = Envelope(operator_id="op-1", brand_id="brand-7", player_id="p-1", timestamp=1777852800,
@@ -107,3 +110,83 @@ def test_the_async_client_takes_an_undecodable_answer_as_its_status() -> None:
     [result] = asyncio.run(send())
     assert isinstance(result.error, EventDeliveryError)
     assert (result.status, result.attempts, calls) == (503, 2, [503, 503])
+
+
+# --- an answer that never ends, or is too large ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("part", ["head", "body"])
+def test_an_answer_trickled_a_byte_at_a_time_is_given_up_at_the_attempt_timeout(part: str) -> None:
+    with TricklingServer(part) as server, \
+            EventClient(server.url, timeout=2, attempt_timeout=0.5, retries=1, backoff=0) as client:
+        [result] = client.send_many([EVENT])
+    assert isinstance(result.error, EventDeliveryError)
+    assert (result.status, result.attempts, server.requests) == (None, 2, 2)
+    assert result.error.reason == "TimeoutException: no complete answer within attempt_timeout (0.5 s)"
+
+
+@pytest.mark.parametrize("part", ["head", "body"])
+def test_the_async_client_gives_up_a_trickled_answer_at_the_attempt_timeout(part: str) -> None:
+    async def send() -> SendResult:
+        async with AsyncEventClient(server.url, timeout=2, attempt_timeout=0.5, retries=1, backoff=0) as client:
+            [result] = await client.send_many([EVENT])
+            return result
+
+    with TricklingServer(part) as server:
+        result = asyncio.run(send())
+    assert isinstance(result.error, EventDeliveryError)
+    assert (result.status, result.attempts, server.requests) == (None, 2, 2)
+    assert result.error.reason == "TimeoutException: no complete answer within attempt_timeout (0.5 s)"
+
+
+def test_a_trickled_body_of_a_transport_of_ones_own_is_given_up_between_its_chunks() -> None:
+    class Trickle(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            for _ in range(100):
+                time.sleep(0.05)
+                yield b" "
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(202, stream=Trickle()))
+    with EventClient("http://receiver", transport=transport, attempt_timeout=0.3, retries=0) as client, \
+            pytest.raises(EventDeliveryError, match="within attempt_timeout"):
+        client.send(EVENT)
+
+
+class _Endless(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body of 64 KiB chunks, far more than any answer should hold; counts the chunks read."""
+
+    def __init__(self, chunks: list[int]) -> None:
+        self.chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        for _ in range(1024):  # 64 MiB
+            self.chunks.append(1)
+            yield b"[" * 65536
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+
+@pytest.mark.parametrize(("status", "error"), [(202, None), (400, EventRejectedError), (503, EventDeliveryError)])
+def test_a_huge_answer_is_read_up_to_the_limit_and_taken_as_its_status(status: int, error: type | None) -> None:
+    read: list[int] = []
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, stream=_Endless(read)))
+    with EventClient("http://receiver", transport=transport, retries=0) as client:
+        [result] = client.send_many([EVENT])
+    assert (result.status, type(result.error) if error else None) == (status, error)
+    assert len(read) <= MAX_ANSWER_BYTES // 65536 + 1
+
+
+def test_the_async_client_reads_a_huge_answer_up_to_the_limit() -> None:
+    read: list[int] = []
+
+    async def send() -> SendResult:
+        transport = httpx.MockTransport(lambda request: httpx.Response(400, stream=_Endless(read)))
+        async with AsyncEventClient("http://receiver", transport=transport) as client:
+            [result] = await client.send_many([EVENT])
+            return result
+
+    result = asyncio.run(send())
+    assert isinstance(result.error, EventRejectedError) and result.error.problems == ()
+    assert len(read) <= MAX_ANSWER_BYTES // 65536 + 1

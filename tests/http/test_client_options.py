@@ -92,6 +92,9 @@ def test_a_query_of_the_base_url_is_kept_after_the_path(client: type, base_url: 
     ({"timeout": "5"}, TypeError, "timeout must be a number of seconds, not str"),
     ({"timeout": 0}, ValueError, "timeout must be a finite number of seconds > 0, not 0"),
     ({"timeout": float("nan")}, ValueError, "timeout must be a finite number of seconds > 0, not nan"),
+    ({"attempt_timeout": "5"}, TypeError, "attempt_timeout must be a number of seconds, not str"),
+    ({"attempt_timeout": -1}, ValueError, "attempt_timeout must be a finite number of seconds > 0, not -1"),
+    ({"attempt_timeout": float("inf")}, ValueError, "attempt_timeout must be a finite number of seconds > 0, not inf"),
     ({"base_url": "http://receiver:99999"}, ValueError, "the port of base_url must be from 1 to 65535, not 99999"),
     ({"base_url": "http://receiver:0/api"}, ValueError, "the port of base_url must be from 1 to 65535, not 0"),
     ({"backoff": float("inf")}, ValueError, "backoff and max_backoff must be finite numbers of seconds >= 0"),
@@ -159,6 +162,13 @@ def test_a_base_url_refused_is_shown_without_its_credentials(base_url: str) -> N
     with pytest.raises(ValueError, match="base_url") as caught:
         EventClient(base_url)
     assert "s3cr3t" not in str(caught.value)
+
+
+def test_the_attempt_timeout_is_three_timeouts_unless_given() -> None:
+    with EventClient("http://127.0.0.1:1") as default, EventClient("http://127.0.0.1:1", timeout=2) as short, \
+            EventClient("http://127.0.0.1:1", timeout=2, attempt_timeout=60) as given:
+        assert (default._settings.attempt_timeout, short._settings.attempt_timeout) == (30.0, 6.0)
+        assert given._settings.attempt_timeout == 60
 
 
 @pytest.mark.parametrize(("client", "transport", "expected"), [

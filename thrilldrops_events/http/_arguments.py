@@ -40,13 +40,13 @@ def event_url(base_url: object) -> str:
     return str(url)
 
 
-def check_timeout(timeout: object) -> None:
-    if timeout is None:  # httpx's own "no timeout"
+def check_timeout(timeout: object, name: str = "timeout") -> None:
+    if timeout is None:  # httpx's own "no timeout"; for attempt_timeout, its default
         return
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
-        raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+        raise TypeError(f"{name} must be a number of seconds, not {type(timeout).__name__}")
     if not 0 < timeout < math.inf:
-        raise ValueError(f"timeout must be a finite number of seconds > 0, not {timeout!r}")
+        raise ValueError(f"{name} must be a finite number of seconds > 0, not {timeout!r}")
 
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token

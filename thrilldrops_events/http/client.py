@@ -29,6 +29,7 @@ from thrilldrops_events.codecs.json import MoneyFormat
 from thrilldrops_events.codecs.json import encode as to_json
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.http._arguments import check_timeout, check_transport, checked_headers, event_url, shown_url
+from thrilldrops_events.http._attempt import apost, deadline_transport, post
 from thrilldrops_events.http._delivery import Delivery, RetryPolicy, SendResult
 
 __all__ = ["AsyncEventClient", "EventClient", "SendResult"]
@@ -47,6 +48,7 @@ class _Options(TypedDict, total=False):
 
     headers: Mapping[str, str] | None
     timeout: float
+    attempt_timeout: float | None
     retries: int
     backoff: float
     max_backoff: float
@@ -64,16 +66,19 @@ def _settings(client: str, base_url: str, options: _Options) -> _Settings:
 
 
 class _Settings:
-    """What both clients share: the URL, headers, retry policy and money format."""
+    """What both clients share: the URL, headers, retry policy, deadlines and money format."""
 
     def __init__(self, client: str, base_url: str, *, headers: Mapping[str, str] | None = None,
-                 timeout: float = 10.0, retries: int = 3, backoff: float = 0.5, max_backoff: float = 30.0,
-                 money: MoneyFormat = "string") -> None:
+                 timeout: float = 10.0, attempt_timeout: float | None = None, retries: int = 3,
+                 backoff: float = 0.5, max_backoff: float = 30.0, money: MoneyFormat = "string") -> None:
         self.name = client
         self.policy = RetryPolicy(retries, backoff, max_backoff)
         self.url = event_url(base_url)
         self.shown_url = shown_url(self.url)
         check_timeout(timeout)
+        check_timeout(attempt_timeout, "attempt_timeout")
+        #: The longest one attempt may take; by default three times ``timeout`` (none without a timeout).
+        self.attempt_timeout = attempt_timeout if attempt_timeout is not None or timeout is None else 3 * timeout
         if money not in ("string", "number"):
             shown = repr(money) if isinstance(money, str) else type(money).__name__
             error = ValueError if isinstance(money, str) else TypeError
@@ -102,7 +107,7 @@ class _Settings:
     def client(self, transport: httpx.BaseTransport | None) -> httpx.Client:
         """A blocking httpx client with these settings (through ``transport`` if given)."""
         check_transport(transport, httpx.BaseTransport, self.name)
-        return httpx.Client(transport=transport or httpx.HTTPTransport(**self.transport_options), **self.options)
+        return httpx.Client(transport=transport or deadline_transport(**self.transport_options), **self.options)
 
     def async_client(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
         """``client`` for asyncio."""
@@ -111,43 +116,14 @@ class _Settings:
                                  **self.options)
 
     def post(self, http: httpx.Client, body: bytes) -> httpx.Response | httpx.TransportError:
-        """Post ``body`` once: the answer, or the error that stood in for one."""
-        try:
-            response = http.send(http.build_request("POST", self.url, content=body, headers=self.headers),
-                                 stream=True)
-            try:
-                response.read()
-            except httpx.DecodingError:
-                return _without_body(response)
-            finally:
-                response.close()
-        except httpx.TransportError as error:
-            return error
-        return response
+        """Post ``body`` once: the answer, or the error that stood in for one (see ``_attempt``)."""
+        request = http.build_request("POST", self.url, content=body, headers=self.headers)
+        return post(http, request, self.attempt_timeout)
 
     async def apost(self, http: httpx.AsyncClient, body: bytes) -> httpx.Response | httpx.TransportError:
         """``post``, awaited."""
-        try:
-            response = await http.send(http.build_request("POST", self.url, content=body, headers=self.headers),
-                                       stream=True)
-            try:
-                await response.aread()
-            except httpx.DecodingError:
-                return _without_body(response)
-            finally:
-                await response.aclose()
-        except httpx.TransportError as error:
-            return error
-        return response
-
-
-def _without_body(response: httpx.Response) -> httpx.Response:
-    """An answer whose body could not be decoded (a ``Content-Encoding`` it does not hold): its status, no body.
-
-    The status alone says what became of the event; a body that cannot be read holds no problems to report.
-    """
-    headers = [(name, value) for name, value in response.headers.multi_items() if name != "content-encoding"]
-    return httpx.Response(response.status_code, headers=headers, content=b"", request=response.request)
+        request = http.build_request("POST", self.url, content=body, headers=self.headers)
+        return await apost(http, request, self.attempt_timeout)
 
 
 def _raise_failure(result: SendResult) -> SendResult:
@@ -168,19 +144,27 @@ class EventClient:
         headers (Mapping[str, str] | None): Extra request headers (an ``Authorization`` header, for example); one
             named like a default (``Content-Type``, ``User-Agent``), in any case, replaces it. ``Content-Length``
             and ``Transfer-Encoding`` are refused: the client writes them from each body.
-        timeout (float): Seconds to wait for connecting, sending and each answer (default 10).
+        timeout (float): Seconds to wait for connecting, for sending and for each read of the answer (default 10).
+        attempt_timeout (float | None): Seconds one attempt may take as a whole, from connecting to the last byte
+            of the answer (default ``None``: three times ``timeout``). A server that trickles its answer never
+            trips ``timeout``, as each read gets a byte in time; an attempt that overruns this is given up, and
+            retried as a timeout (how: see ``thrilldrops_events.http._attempt``). Through a ``transport`` of
+            yours, only the reading of the answer's body is bounded by it.
         retries (int): How many times an event is sent again after a connection error, a timeout, ``408``,
             ``429`` or ``5xx`` (default 3; ``0``: never).
         backoff (float): The first wait, in seconds (default 0.5); it doubles with each retry (with jitter).
         max_backoff (float): The longest wait (default 30); a ``Retry-After`` longer than this ends the retries.
         money (MoneyFormat): Write money as JSON strings (``"string"``, the default) or numbers.
 
+    An answer's body is read up to 1 MiB (decompressed); a longer one is dropped, and the answer taken as its
+    status alone.
+
     Raises:
         TypeError: An argument of the wrong type (named in the message), such as an async ``transport``.
         ValueError: A ``base_url`` that is not an http(s) URL or has a port out of 1-65535, ``money`` other than
-            ``"string"`` or ``"number"``, a ``timeout`` that is not a finite number > 0, negative ``retries``,
-            a backoff that is not a finite number >= 0, a header name that is not a token or that frames the
-            body, or a header value that is not printable ASCII (the value is never shown).
+            ``"string"`` or ``"number"``, a ``timeout`` or ``attempt_timeout`` that is not a finite number > 0,
+            negative ``retries``, a backoff that is not a finite number >= 0, a header name that is not a token
+            or that frames the body, or a header value that is not printable ASCII (the value is never shown).
 
     Examples:
         >>> with EventClient("http://127.0.0.1:8000") as client:  # doctest: +SKIP
@@ -261,7 +245,8 @@ class EventClient:
 class AsyncEventClient:
     """Send events to a ``POST /event`` receiver from asyncio code (httpx); the same settings as ``EventClient``.
 
-    Its ``transport`` is an ``httpx.AsyncBaseTransport``.
+    Its ``transport`` is an ``httpx.AsyncBaseTransport``; ``attempt_timeout`` bounds each attempt whole through
+    any transport (the attempt is cancelled at its deadline).
 
     Examples:
         >>> async with AsyncEventClient("http://127.0.0.1:8000") as client:  # doctest: +SKIP
