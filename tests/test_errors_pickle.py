@@ -28,6 +28,7 @@ EXAMPLES: list[errors.ThrillDropsError] = [
     errors.StreamBackpressureError("workers", lag=5000, published=12),
     errors.EventRejectedError(400, PROBLEMS, title="Bad Request", detail="invalid event"),
     errors.EventDeliveryError("http://127.0.0.1:1/event", 3, "connection refused", status=503),
+    errors.ClientClosedError("EventClient"),
 ]
 
 

@@ -15,14 +15,15 @@ ThrillDropsError
 ├── StreamDurabilityError (TimeoutError) a durable publish was not confirmed by enough replicas in time
 ├── StreamBackpressureError (TimeoutError) a publish waited too long for a consumer group to catch up
 ├── EventRejectedError (ValueError)     an HTTP receiver refused an event (4xx): the server's problems
-└── EventDeliveryError (ConnectionError) an event could not be delivered over HTTP, even after retries
+├── EventDeliveryError (ConnectionError) an event could not be delivered over HTTP, even after retries
+└── ClientClosedError (RuntimeError)    an HTTP client was asked to send after it was closed
 ```
 
 Every exception class of the library is defined here and drawn above (a test keeps the drawing
 true); other modules import them from here. Catch ``ThrillDropsError`` for anything this library raises, or
 ``ValueError`` if you do not want to import from us. The exceptions to ``ValueError`` are failures of a
 network or a server, not bad values: the two stream timeouts (``TimeoutError``) and ``EventDeliveryError``
-(``ConnectionError``).
+(``ConnectionError``); and an HTTP client asked to send once closed (``ClientClosedError``, a ``RuntimeError``).
 """
 
 from __future__ import annotations
@@ -34,22 +35,10 @@ from typing import TypedDict
 from typing_extensions import Unpack
 
 __all__ = [
-    "CampaignConfigError",
-    "CampaignError",
-    "ConditionError",
-    "ConditionEvaluationError",
-    "ConditionLimitError",
-    "ConditionSyntaxError",
-    "ConditionTypeError",
-    "EventDeliveryError",
-    "EventRejectedError",
-    "EventValidationError",
-    "Problem",
-    "SchemaSetError",
-    "StreamBackpressureError",
-    "StreamConfigError",
-    "StreamDurabilityError",
-    "ThrillDropsError",
+    "CampaignConfigError", "CampaignError", "ClientClosedError", "ConditionError", "ConditionEvaluationError",
+    "ConditionLimitError", "ConditionSyntaxError", "ConditionTypeError", "EventDeliveryError", "EventRejectedError",
+    "EventValidationError", "Problem", "SchemaSetError", "StreamBackpressureError",
+    "StreamConfigError", "StreamDurabilityError", "ThrillDropsError",
 ]
 
 
@@ -139,7 +128,6 @@ class EventValidationError(ThrillDropsError, ValueError):
     def paths(self) -> tuple[str, ...]:
         """The JSON paths of the problems listed, in order."""
         return tuple(p.path for p in self.problems)
-
 
 
 class _Where(TypedDict, total=False):
@@ -376,3 +364,15 @@ class EventDeliveryError(ThrillDropsError, ConnectionError):
         self.status = status
         tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
         super().__init__(f"could not deliver the event to {url} after {tries}: {reason}")
+
+
+class ClientClosedError(ThrillDropsError, RuntimeError):
+    """An HTTP client was asked to send once closed (``close()``, or its ``with`` block ended): nothing was sent.
+
+    Attributes:
+        client: The client's class name (``EventClient`` or ``AsyncEventClient``).
+    """
+
+    def __init__(self, client: str) -> None:
+        self.client = client
+        super().__init__(f"this {client} is closed: it sends nothing more (make a new {client} to send)")

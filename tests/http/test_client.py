@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from thrilldrops_events import Deposit, Envelope, parse_event
-from thrilldrops_events.errors import EventDeliveryError, EventRejectedError, ThrillDropsError
+from thrilldrops_events.errors import ClientClosedError, EventDeliveryError, EventRejectedError, ThrillDropsError
 from thrilldrops_events.http import AsyncEventClient, EventClient, SendResult, serve_in_thread
 from thrilldrops_events.http._delivery import RetryPolicy, retry_after_seconds
 
@@ -233,3 +233,72 @@ def test_errors_pickle() -> None:
         again = pickle.loads(pickle.dumps(error))
         assert (type(again), str(again), again.__dict__) == (type(error), str(error), error.__dict__)
 
+
+# --- a closed client --------------------------------------------------------------------------------------------
+
+
+def _counting(received: list[str], answer: Callable[[str], None] | None = None) -> httpx.MockTransport:
+    def receive(request: httpx.Request) -> httpx.Response:
+        player = json.loads(request.content)["player_id"]
+        received.append(player)
+        if answer is not None:
+            answer(player)
+        return httpx.Response(202, json={"status": "accepted"})
+
+    return httpx.MockTransport(receive)
+
+
+def test_sending_with_a_closed_client_is_the_library_s_error_and_sends_nothing() -> None:
+    received: list[str] = []
+    client = EventClient("http://receiver", transport=_counting(received))
+    with client:
+        client.send(EVENT)
+    for send in (lambda: client.send(EVENT), lambda: client.send_many([EVENT])):
+        with pytest.raises(ClientClosedError) as caught:
+            send()
+        assert isinstance(caught.value, RuntimeError) and caught.value.client == "EventClient"
+        assert str(caught.value) == "this EventClient is closed: it sends nothing more (make a new EventClient to send)"
+    assert received == ["p-1"]
+
+
+def test_sending_with_a_closed_async_client_is_the_library_s_error() -> None:
+    received: list[str] = []
+
+    async def main() -> None:
+        client = AsyncEventClient("http://receiver", transport=_counting(received))
+        async with client:
+            await client.send(EVENT)
+        with pytest.raises(ClientClosedError, match="this AsyncEventClient is closed"):
+            await client.send(EVENT)
+        with pytest.raises(ClientClosedError, match="this AsyncEventClient is closed"):
+            await client.send_many([EVENT])
+
+    asyncio.run(main())
+    assert received == ["p-1"]
+
+
+def test_a_client_closed_between_the_attempts_of_a_send_stops_retrying_with_the_library_s_error() -> None:
+    calls: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        client.close()
+        return httpx.Response(503)
+
+    client = EventClient("http://receiver", transport=httpx.MockTransport(answer), retries=3, backoff=0)
+    with pytest.raises(ClientClosedError):
+        client.send(EVENT)
+    assert calls == [1]
+
+    async def main() -> None:
+        async def answer(request: httpx.Request) -> httpx.Response:
+            calls.append(2)
+            await awaited.aclose()
+            return httpx.Response(503)
+
+        awaited = AsyncEventClient("http://receiver", transport=httpx.MockTransport(answer), retries=3, backoff=0)
+        await awaited.send(EVENT)
+
+    with pytest.raises(ClientClosedError):
+        asyncio.run(main())
+    assert calls == [1, 2]

@@ -29,6 +29,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from thrilldrops_events.errors import ClientClosedError
+
 __all__ = ["MAX_ANSWER_BYTES", "apost", "deadline_transport", "post"]
 
 #: The most bytes of an answer's body read (decompressed); a receiver's answers are a few hundred bytes.
@@ -135,12 +137,16 @@ def _collect(chunks: Iterator[bytes], deadline: float | None) -> bytes | None:
     return bytes(body)
 
 
-def post(http: httpx.Client, request: httpx.Request, limit: float | None) -> Reply:
-    """Send ``request`` once, within ``limit`` seconds: the answer, or the error that stood in for one."""
+def post(http: httpx.Client, request: httpx.Request, limit: float | None, client: str) -> Reply:
+    """Send ``request`` once, within ``limit`` seconds: the answer, or the error that stood in for one.
+
+    Raises:
+        ClientClosedError: ``http`` is closed (``client`` names the client for the message).
+    """
     deadline = None if limit is None else time.monotonic() + limit
     token = _DEADLINE.set(deadline)
     try:
-        response = http.send(request, stream=True)
+        response = _send(http, request, client)
         try:
             body = _collect(response.iter_bytes(), deadline)
         except httpx.DecodingError:
@@ -156,6 +162,17 @@ def post(http: httpx.Client, request: httpx.Request, limit: float | None) -> Rep
     return _answer(response, body)
 
 
+def _send(http: httpx.Client, request: httpx.Request, client: str) -> httpx.Response:
+    if http.is_closed:
+        raise ClientClosedError(client)
+    try:
+        return http.send(request, stream=True)
+    except RuntimeError as error:  # httpx's own, for a client closed meanwhile
+        if http.is_closed:
+            raise ClientClosedError(client) from error
+        raise
+
+
 async def _acollect(chunks: AsyncIterator[bytes]) -> bytes | None:
     body = bytearray()
     async for chunk in chunks:
@@ -165,9 +182,15 @@ async def _acollect(chunks: AsyncIterator[bytes]) -> bytes | None:
     return bytes(body)
 
 
-async def _apost(http: httpx.AsyncClient, request: httpx.Request) -> Reply:
+async def _apost(http: httpx.AsyncClient, request: httpx.Request, client: str) -> Reply:
+    if http.is_closed:
+        raise ClientClosedError(client)
     try:
         response = await http.send(request, stream=True)
+    except RuntimeError as error:  # httpx's own, for a client closed meanwhile
+        if http.is_closed:
+            raise ClientClosedError(client) from error
+        raise
     except httpx.TransportError as error:
         return error
     try:
@@ -181,9 +204,9 @@ async def _apost(http: httpx.AsyncClient, request: httpx.Request) -> Reply:
     return _answer(response, body)
 
 
-async def apost(http: httpx.AsyncClient, request: httpx.Request, limit: float | None) -> Reply:
+async def apost(http: httpx.AsyncClient, request: httpx.Request, limit: float | None, client: str) -> Reply:
     """[post][thrilldrops_events.http._attempt.post], awaited: the attempt is cancelled at its deadline."""
     try:
-        return await asyncio.wait_for(_apost(http, request), limit)
+        return await asyncio.wait_for(_apost(http, request, client), limit)
     except asyncio.TimeoutError:
         return _overdue(limit, request)

@@ -28,6 +28,7 @@ from thrilldrops_events._suggest import closest
 from thrilldrops_events.codecs.json import MoneyFormat
 from thrilldrops_events.codecs.json import encode as to_json
 from thrilldrops_events.envelope import Envelope
+from thrilldrops_events.errors import ClientClosedError
 from thrilldrops_events.http._arguments import check_timeout, check_transport, checked_headers, event_url, shown_url
 from thrilldrops_events.http._attempt import apost, deadline_transport, post
 from thrilldrops_events.http._delivery import Delivery, RetryPolicy, SendResult
@@ -118,12 +119,17 @@ class _Settings:
     def post(self, http: httpx.Client, body: bytes) -> httpx.Response | httpx.TransportError:
         """Post ``body`` once: the answer, or the error that stood in for one (see ``_attempt``)."""
         request = http.build_request("POST", self.url, content=body, headers=self.headers)
-        return post(http, request, self.attempt_timeout)
+        return post(http, request, self.attempt_timeout, self.name)
 
     async def apost(self, http: httpx.AsyncClient, body: bytes) -> httpx.Response | httpx.TransportError:
         """``post``, awaited."""
         request = http.build_request("POST", self.url, content=body, headers=self.headers)
-        return await apost(http, request, self.attempt_timeout)
+        return await apost(http, request, self.attempt_timeout, self.name)
+
+
+def _check_open(http: httpx.Client | httpx.AsyncClient, client: str) -> None:
+    if http.is_closed:
+        raise ClientClosedError(client)
 
 
 def _raise_failure(result: SendResult) -> SendResult:
@@ -186,7 +192,9 @@ class EventClient:
         Raises:
             EventRejectedError: The receiver refused it (a ``4xx`` other than ``408`` and ``429``), with its problems.
             EventDeliveryError: It could not be delivered, even after the retries.
+            ClientClosedError: The client is closed.
         """
+        _check_open(self._http, self._settings.name)
         return _raise_failure(self._deliver(self._settings.body(envelope), 0))
 
     def _deliver(self, body: bytes, index: int) -> SendResult:
@@ -206,8 +214,12 @@ class EventClient:
 
         Returns:
             One result per event, in the order of the events.
+
+        Raises:
+            ClientClosedError: The client is closed (nothing is sent).
         """
         _check_concurrency(concurrency)
+        _check_open(self._http, self._settings.name)
         results: list[SendResult] = []
         window: deque[Future[SendResult]] = deque()
 
@@ -232,7 +244,10 @@ class EventClient:
         return self._settings.url
 
     def close(self) -> None:
-        """Close the connections."""
+        """Close the connections.
+
+        Sending afterwards raises [ClientClosedError][thrilldrops_events.errors.ClientClosedError].
+        """
         self._http.close()
 
     def __enter__(self) -> EventClient:
@@ -264,7 +279,9 @@ class AsyncEventClient:
         Raises:
             EventRejectedError: The receiver refused it (a ``4xx`` other than ``408`` and ``429``), with its problems.
             EventDeliveryError: It could not be delivered, even after the retries.
+            ClientClosedError: The client is closed.
         """
+        _check_open(self._http, self._settings.name)
         return _raise_failure(await self._deliver(self._settings.body(envelope), 0))
 
     async def _deliver(self, body: bytes, index: int) -> SendResult:
@@ -281,6 +298,7 @@ class AsyncEventClient:
         [EventClient.send_many][thrilldrops_events.http.EventClient.send_many].
         """
         _check_concurrency(concurrency)
+        _check_open(self._http, self._settings.name)
         settings = self._settings
         pending = iter(enumerate(events))
         results: dict[int, SendResult] = {}
@@ -311,7 +329,10 @@ class AsyncEventClient:
         return self._settings.url
 
     async def aclose(self) -> None:
-        """Close the connections."""
+        """Close the connections.
+
+        Sending afterwards raises [ClientClosedError][thrilldrops_events.errors.ClientClosedError].
+        """
         await self._http.aclose()
 
     async def __aenter__(self) -> AsyncEventClient:
