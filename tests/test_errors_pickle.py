@@ -9,6 +9,7 @@ import pytest
 
 from thrilldrops_events import errors
 from thrilldrops_events.errors import Problem
+from thrilldrops_events.http import SendResult
 
 PROBLEMS = [Problem("event_type.Deposit.amount", "must be >= 0", "money_negative"), Problem("", "bad", "json_invalid")]
 
@@ -29,6 +30,7 @@ EXAMPLES: list[errors.ThrillDropsError] = [
     errors.EventRejectedError(400, PROBLEMS, title="Bad Request", detail="invalid event"),
     errors.EventDeliveryError("http://127.0.0.1:1/event", 3, "connection refused", status=503),
     errors.ClientClosedError("EventClient"),
+    errors.SendInterruptedError([SendResult(0, 202, 1), SendResult(1, 202, 2, "1-0")], "ValueError: not JSON"),
 ]
 
 

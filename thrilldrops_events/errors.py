@@ -16,28 +16,30 @@ ThrillDropsError
 ├── StreamBackpressureError (TimeoutError) a publish waited too long for a consumer group to catch up
 ├── EventRejectedError (ValueError)     an HTTP receiver refused an event (4xx): the server's problems
 ├── EventDeliveryError (ConnectionError) an event could not be delivered over HTTP, even after retries
-└── ClientClosedError (RuntimeError)    an HTTP client was asked to send after it was closed
+├── ClientClosedError (RuntimeError)    an HTTP client was asked to send after it was closed
+└── SendInterruptedError (RuntimeError) send_many stopped part-way: the results of the events sent so far
 ```
 
 Every exception class of the library is defined here and drawn above (a test keeps the drawing
 true); other modules import them from here. Catch ``ThrillDropsError`` for anything this library raises, or
 ``ValueError`` if you do not want to import from us. The exceptions to ``ValueError`` are failures of a
 network or a server, not bad values: the two stream timeouts (``TimeoutError``) and ``EventDeliveryError``
-(``ConnectionError``); and an HTTP client asked to send once closed (``ClientClosedError``, a ``RuntimeError``).
+(``ConnectionError``); and two states of an HTTP client's sending (``RuntimeError``): it is closed
+(``ClientClosedError``), or a ``send_many`` stopped part-way (``SendInterruptedError``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from typing_extensions import Unpack
 
 __all__ = [
     "CampaignConfigError", "CampaignError", "ClientClosedError", "ConditionError", "ConditionEvaluationError",
     "ConditionLimitError", "ConditionSyntaxError", "ConditionTypeError", "EventDeliveryError", "EventRejectedError",
-    "EventValidationError", "Problem", "SchemaSetError", "StreamBackpressureError",
+    "EventValidationError", "Problem", "SchemaSetError", "SendInterruptedError", "StreamBackpressureError",
     "StreamConfigError", "StreamDurabilityError", "ThrillDropsError",
 ]
 
@@ -376,3 +378,23 @@ class ClientClosedError(ThrillDropsError, RuntimeError):
     def __init__(self, client: str) -> None:
         self.client = client
         super().__init__(f"this {client} is closed: it sends nothing more (make a new {client} to send)")
+
+
+class SendInterruptedError(ThrillDropsError, RuntimeError):
+    """``send_many`` stopped before the end of its events; what raised is its ``__cause__``.
+
+    That is reading the events (or an item that is not an envelope), ``on_result``, or a client closed
+    meanwhile. No event is started after it, and those started are finished first.
+
+    Attributes:
+        results: The [SendResult][thrilldrops_events.http.SendResult] of each event started, in the order of
+            the events (each has its ``index``); the events after the last of them were not sent.
+        sent: How many events were sent (``len(results)``).
+        reason: What stopped it, for a person (the ``__cause__``'s type and message).
+    """
+
+    def __init__(self, results: Iterable[Any], reason: str) -> None:
+        self.results = list(results)
+        self.sent = len(self.results)
+        self.reason = reason
+        super().__init__(f"send_many stopped after sending {self.sent} event{'s' if self.sent != 1 else ''}: {reason}")

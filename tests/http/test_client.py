@@ -6,7 +6,7 @@ import asyncio
 import json
 import random
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -19,7 +19,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from thrilldrops_events import Deposit, Envelope, parse_event
-from thrilldrops_events.errors import ClientClosedError, EventDeliveryError, EventRejectedError, ThrillDropsError
+from thrilldrops_events.errors import (
+    ClientClosedError,
+    EventDeliveryError,
+    EventRejectedError,
+    SendInterruptedError,
+    ThrillDropsError,
+)
 from thrilldrops_events.http import AsyncEventClient, EventClient, SendResult, serve_in_thread
 from thrilldrops_events.http._delivery import RetryPolicy, retry_after_seconds
 
@@ -234,7 +240,7 @@ def test_errors_pickle() -> None:
         assert (type(again), str(again), again.__dict__) == (type(error), str(error), error.__dict__)
 
 
-# --- a closed client --------------------------------------------------------------------------------------------
+# --- a closed client, and a send_many stopped part-way -----------------------------------------------------------
 
 
 def _counting(received: list[str], answer: Callable[[str], None] | None = None) -> httpx.MockTransport:
@@ -246,6 +252,13 @@ def _counting(received: list[str], answer: Callable[[str], None] | None = None) 
         return httpx.Response(202, json={"status": "accepted"})
 
     return httpx.MockTransport(receive)
+
+
+def _events(count: int, then: Exception | None = None) -> Iterator[Envelope]:
+    for n in range(count):
+        yield EVENT.model_copy(update={"player_id": f"p-{n}"})
+    if then is not None:
+        raise then
 
 
 def test_sending_with_a_closed_client_is_the_library_s_error_and_sends_nothing() -> None:
@@ -275,6 +288,94 @@ def test_sending_with_a_closed_async_client_is_the_library_s_error() -> None:
 
     asyncio.run(main())
     assert received == ["p-1"]
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_events_that_raise_part_way_give_the_results_of_those_sent(concurrency: int) -> None:
+    received: list[str] = []
+    boom = ValueError("line 6 is not JSON")
+    with EventClient("http://receiver", transport=_counting(received)) as client, \
+            pytest.raises(SendInterruptedError) as caught:
+        client.send_many(_events(5, then=boom), concurrency=concurrency)
+    error = caught.value
+    assert error.__cause__ is boom
+    assert (error.sent, [r.index for r in error.results]) == (5, [0, 1, 2, 3, 4])
+    assert all(r.accepted for r in error.results)
+    assert sorted(received) == [f"p-{n}" for n in range(5)]
+    assert str(error) == "send_many stopped after sending 5 events: ValueError: line 6 is not JSON"
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_the_async_client_gives_the_results_of_those_sent_too(concurrency: int) -> None:
+    received: list[str] = []
+    boom = OSError("the disk went away")
+
+    async def main() -> None:
+        async with AsyncEventClient("http://receiver", transport=_counting(received)) as client:
+            await client.send_many(_events(5, then=boom), concurrency=concurrency)
+
+    with pytest.raises(SendInterruptedError) as caught:
+        asyncio.run(main())
+    assert caught.value.__cause__ is boom
+    assert (caught.value.sent, [r.index for r in caught.value.results]) == (5, [0, 1, 2, 3, 4])
+    assert sorted(received) == [f"p-{n}" for n in range(5)]
+
+
+def test_an_item_that_is_not_an_envelope_stops_send_many_after_those_before_it() -> None:
+    received: list[str] = []
+    events = [EVENT, EVENT, {"player_id": "p-2"}, EVENT]
+    with EventClient("http://receiver", transport=_counting(received)) as client, \
+            pytest.raises(SendInterruptedError) as caught:
+        client.send_many(events)  # type: ignore[arg-type]
+    assert isinstance(caught.value.__cause__, TypeError)
+    assert (caught.value.sent, received) == (2, ["p-1", "p-1"])
+    assert caught.value.reason == "TypeError: send an Envelope, not dict"
+
+
+def test_on_result_raising_stops_send_many_and_the_events_started_are_finished() -> None:
+    seen: list[int] = []
+
+    def on_result(result: SendResult) -> None:
+        seen.append(result.index)
+        if result.index == 1:
+            raise KeyError("progress bar")
+
+    received: list[str] = []
+    with EventClient("http://receiver", transport=_counting(received)) as client, \
+            pytest.raises(SendInterruptedError) as caught:
+        client.send_many(_events(100), concurrency=2, on_result=on_result)
+    sent = caught.value.sent
+    assert seen == [0, 1] and isinstance(caught.value.__cause__, KeyError)
+    assert [r.index for r in caught.value.results] == list(range(sent)) and len(received) == sent < 100
+
+
+def test_a_client_closed_while_it_sends_many_stops_and_tells_what_was_sent() -> None:
+    received: list[str] = []
+    client = EventClient("http://receiver", transport=_counting(received, lambda player: player == "p-3" and
+                                                                client.close()), retries=0)
+    with pytest.raises(SendInterruptedError) as caught:
+        client.send_many(_events(10), concurrency=1)
+    assert isinstance(caught.value.__cause__, ClientClosedError)
+    assert (caught.value.sent, received) == (4, ["p-0", "p-1", "p-2", "p-3"])
+
+
+def test_async_on_result_raising_stops_the_other_workers_after_their_events() -> None:
+    async def receive(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.01)
+        return httpx.Response(202)
+
+    def on_result(result: SendResult) -> None:
+        raise RuntimeError("display gone")
+
+    async def main() -> None:
+        async with AsyncEventClient("http://receiver", transport=httpx.MockTransport(receive)) as client:
+            await client.send_many(_events(100), concurrency=4, on_result=on_result)
+
+    with pytest.raises(SendInterruptedError) as caught:
+        asyncio.run(main())
+    results = caught.value.results
+    assert 1 <= caught.value.sent <= 4 and all(r.accepted for r in results)  # the 4 in flight at most, finished
+    assert [r.index for r in results] == sorted(r.index for r in results)
 
 
 def test_a_client_closed_between_the_attempts_of_a_send_stops_retrying_with_the_library_s_error() -> None:

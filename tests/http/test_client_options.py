@@ -183,3 +183,25 @@ def test_a_transport_of_the_wrong_kind_is_refused_when_the_client_is_made(
         client("http://receiver", transport=transport)
     assert str(raised.value) == (f"{client.__name__}'s transport must be an httpx.{expected}, "
                                  f"not {type(transport).__name__}")
+
+
+@pytest.mark.parametrize("client", [EventClient, AsyncEventClient])
+@pytest.mark.parametrize(("events", "options", "message"), [
+    (EVENT, {}, "send_many takes an iterable of Envelopes, not one Envelope: send it with send"),
+    (None, {}, "events must be an iterable of Envelopes, not NoneType"),
+    ([EVENT], {"on_result": "print"}, "on_result must be a callable taking a SendResult, not str"),
+])
+def test_send_many_refuses_arguments_of_the_wrong_kind_before_sending(
+    client: type, events: object, options: dict[str, object], message: str,
+) -> None:
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(202))
+    made = client("http://receiver", transport=transport)
+    send_many = made.send_many if client is EventClient else lambda *a, **k: asyncio.run(made.send_many(*a, **k))
+    with pytest.raises(TypeError) as raised:
+        send_many(events, **options)
+    assert (str(raised.value), sent) == (message, [])
+    if client is EventClient:
+        made.close()
+    else:
+        asyncio.run(made.aclose())

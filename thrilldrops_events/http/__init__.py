@@ -22,7 +22,7 @@ except ImportError as _error:  # pragma: no cover - exercised in a subprocess wi
         "thrilldrops_events.http needs Starlette, uvicorn and httpx: pip install 'thrilldrops-events[http]'"
     ) from _error
 
-from thrilldrops_events.errors import ClientClosedError, EventDeliveryError, EventRejectedError
+from thrilldrops_events.errors import ClientClosedError, EventDeliveryError, EventRejectedError, SendInterruptedError
 from thrilldrops_events.http.app import MAX_BATCH_BYTES, MAX_BATCH_LINES, MAX_EVENT_BYTES, Handler, event_app
 from thrilldrops_events.http.client import AsyncEventClient, EventClient, SendResult
 from thrilldrops_events.http.server import serve_in_thread
@@ -39,6 +39,7 @@ __all__ = [
     "EventDeliveryError",
     "EventRejectedError",
     "Handler",
+    "SendInterruptedError",
     "SendResult",
     "event_app",
     "serve_in_thread",

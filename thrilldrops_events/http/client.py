@@ -12,11 +12,12 @@ any I/O). Each only posts and waits in its own way, blocking or awaited.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import socket
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypedDict
 
@@ -28,7 +29,7 @@ from thrilldrops_events._suggest import closest
 from thrilldrops_events.codecs.json import MoneyFormat
 from thrilldrops_events.codecs.json import encode as to_json
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import ClientClosedError
+from thrilldrops_events.errors import ClientClosedError, SendInterruptedError
 from thrilldrops_events.http._arguments import check_timeout, check_transport, checked_headers, event_url, shown_url
 from thrilldrops_events.http._attempt import apost, deadline_transport, post
 from thrilldrops_events.http._delivery import Delivery, RetryPolicy, SendResult
@@ -39,9 +40,32 @@ __all__ = ["AsyncEventClient", "EventClient", "SendResult"]
 OnResult = Callable[[SendResult], object]
 
 
-def _check_concurrency(concurrency: int) -> None:
+def _numbered(events: Iterable[Envelope], concurrency: int,
+              on_result: OnResult | None) -> Iterator[tuple[int, Envelope]]:
+    """The events of ``send_many``, numbered, once its arguments are checked."""
     if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
         raise ValueError("concurrency must be an integer >= 1")
+    if on_result is not None and not callable(on_result):
+        raise TypeError(f"on_result must be a callable taking a SendResult, not {type(on_result).__name__}")
+    if isinstance(events, Envelope):  # a model iterates over its fields
+        raise TypeError("send_many takes an iterable of Envelopes, not one Envelope: send it with send")
+    try:
+        return enumerate(events)
+    except TypeError:
+        raise TypeError(f"events must be an iterable of Envelopes, not {type(events).__name__}") from None
+
+
+def _interrupted(results: Iterable[SendResult], failure: Exception) -> SendInterruptedError:
+    """The error of a ``send_many`` stopped by ``failure``, holding the results of the events sent."""
+    text = str(failure)
+    error = SendInterruptedError(results, f"{type(failure).__name__}: {text}" if text else type(failure).__name__)
+    error.__cause__ = failure
+    return error
+
+
+def _check_open(http: httpx.Client | httpx.AsyncClient, client: str) -> None:
+    if http.is_closed:
+        raise ClientClosedError(client)
 
 
 class _Options(TypedDict, total=False):
@@ -125,11 +149,6 @@ class _Settings:
         """``post``, awaited."""
         request = http.build_request("POST", self.url, content=body, headers=self.headers)
         return await apost(http, request, self.attempt_timeout, self.name)
-
-
-def _check_open(http: httpx.Client | httpx.AsyncClient, client: str) -> None:
-    if http.is_closed:
-        raise ClientClosedError(client)
 
 
 def _raise_failure(result: SendResult) -> SendResult:
@@ -216,26 +235,36 @@ class EventClient:
             One result per event, in the order of the events.
 
         Raises:
+            SendInterruptedError: Something raised before the end: reading ``events`` (or an item that is not an
+                ``Envelope``), ``on_result``, or the client, closed meanwhile (its ``__cause__``). The events
+                already started are finished first (``on_result`` is no longer called); its ``results`` are
+                theirs, and ``sent`` their number.
             ClientClosedError: The client is closed (nothing is sent).
         """
-        _check_concurrency(concurrency)
+        numbered = _numbered(events, concurrency, on_result)
         _check_open(self._http, self._settings.name)
         results: list[SendResult] = []
         window: deque[Future[SendResult]] = deque()
 
-        def finish_one() -> None:
+        def finish_one(report: bool = True) -> None:
             result = window.popleft().result()
             results.append(result)
-            if on_result is not None:
+            if on_result is not None and report:
                 on_result(result)
 
         with ThreadPoolExecutor(concurrency, thread_name_prefix="thrilldrops-send") as pool:
-            for index, envelope in enumerate(events):
-                window.append(pool.submit(self._deliver, self._settings.body(envelope), index))
-                if len(window) >= 4 * concurrency:
+            try:
+                for index, envelope in numbered:
+                    window.append(pool.submit(self._deliver, self._settings.body(envelope), index))
+                    if len(window) >= 4 * concurrency:
+                        finish_one()
+                while window:
                     finish_one()
-            while window:
-                finish_one()
+            except Exception as failure:  # no event is started after it; those started are finished
+                while window:
+                    with contextlib.suppress(Exception):  # a client closed meanwhile: not sent
+                        finish_one(report=False)
+                raise _interrupted(results, failure) from failure
         return results
 
     @property
@@ -294,26 +323,33 @@ class AsyncEventClient:
                         on_result: OnResult | None = None) -> list[SendResult]:
         """Send many events, ``concurrency`` requests at a time, each retried on its own; never raises for one event.
 
-        The arguments and the results are those of
+        The arguments, the results and the errors are those of
         [EventClient.send_many][thrilldrops_events.http.EventClient.send_many].
         """
-        _check_concurrency(concurrency)
+        numbered = _numbered(events, concurrency, on_result)
         _check_open(self._http, self._settings.name)
         settings = self._settings
-        pending = iter(enumerate(events))
         results: dict[int, SendResult] = {}
+        failures: list[Exception] = []  # the first stops every worker: no event is started after it
         reported = 0  # results before this index have been given to on_result
 
         async def worker() -> None:
             nonlocal reported
-            for index, envelope in pending:
+            while not failures and (item := next(numbered, None)) is not None:
+                index, envelope = item
                 results[index] = await self._deliver(settings.body(envelope), index)
-                while reported in results:  # on_result sees the results in the order of the events
+                while reported in results and not failures:  # on_result sees them in the order of the events
                     if on_result is not None:
                         on_result(results[reported])
                     reported += 1
 
-        workers = [asyncio.ensure_future(worker()) for _ in range(concurrency)]
+        async def guarded() -> None:
+            try:
+                await worker()
+            except Exception as failure:  # the others finish the events they started
+                failures.append(failure)
+
+        workers = [asyncio.ensure_future(guarded()) for _ in range(concurrency)]
         try:
             await asyncio.gather(*workers)
         except BaseException:
@@ -321,6 +357,8 @@ class AsyncEventClient:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             raise
+        if failures:
+            raise _interrupted([results[index] for index in sorted(results)], failures[0]) from failures[0]
         return [results[index] for index in range(len(results))]
 
     @property
