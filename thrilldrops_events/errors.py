@@ -317,7 +317,7 @@ class StreamBackpressureError(ThrillDropsError, TimeoutError):
 
 
 class EventRejectedError(ThrillDropsError, ValueError):
-    """An HTTP receiver refused an event: it answered with a ``4xx`` status other than ``408`` and ``429``.
+    """An HTTP receiver refused an event: it answered ``4xx`` other than ``408`` and ``429`` (or ``3xx``, not followed).
 
     Sending it again unchanged would be refused again, so clients do not retry it. The server's RFC 9457
     problem details are kept.

@@ -190,3 +190,19 @@ def test_the_async_client_reads_a_huge_answer_up_to_the_limit() -> None:
     result = asyncio.run(send())
     assert isinstance(result.error, EventRejectedError) and result.error.problems == ()
     assert len(read) <= MAX_ANSWER_BYTES // 65536 + 1
+
+
+@pytest.mark.parametrize("status", [301, 308])
+def test_a_redirect_is_not_followed_and_its_refusal_says_where_it_points(status: int) -> None:
+    calls: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        return httpx.Response(status, headers={"Location": "https://receiver/v2/event?code=s3cr3t"})
+
+    with EventClient("http://receiver", transport=httpx.MockTransport(answer), retries=3) as client, \
+            pytest.raises(EventRejectedError) as caught:
+        client.send(EVENT)
+    assert (caught.value.status, calls) == (status, ["http://receiver/event"])
+    assert caught.value.detail == ("the receiver redirects to https://receiver/v2/event?***; redirects are not "
+                                   "followed (a POST could become a GET): give base_url the address it redirects to")

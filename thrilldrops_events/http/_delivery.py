@@ -7,7 +7,8 @@ let its error propagate, or sleep for the delay it returns and send again.
 Retried: connection errors and timeouts, ``408``, ``429`` and ``5xx``, with exponential backoff and jitter
 (``backoff * 2 ** (attempt - 1)``, capped at ``max_backoff``, a random half of it added to the other
 half), and never sooner than the server's ``Retry-After``. Not retried: any other status, which is
-raised as [EventRejectedError][thrilldrops_events.errors.EventRejectedError].
+raised as [EventRejectedError][thrilldrops_events.errors.EventRejectedError]; a redirect (``3xx``) is not
+followed either, and its error says where it points.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import httpx
 
 from thrilldrops_events.errors import EventDeliveryError, EventRejectedError
+from thrilldrops_events.http._arguments import shown_url
 from thrilldrops_events.http._problem_details import problems_from_document
 
 __all__ = ["Delivery", "RetryPolicy", "SendResult", "retry_after_seconds"]
@@ -110,6 +112,16 @@ def _document(response: httpx.Response) -> dict[str, Any]:
     return document if isinstance(document, dict) else {}
 
 
+def _redirect(response: httpx.Response) -> str:
+    """What a ``3xx`` answer says, as it is not followed (a ``301`` or ``302`` would turn the POST into a GET)."""
+    if not 300 <= response.status_code < 400:
+        return ""
+    location = response.headers.get("location")
+    where = f" to {shown_url(location)}" if location else ""
+    return f"the receiver redirects{where}; redirects are not followed (a POST could become a GET): give base_url " \
+        "the address it redirects to"
+
+
 def _reason(error: httpx.TransportError) -> str:
     kind = type(error).__name__
     text = str(error)
@@ -151,7 +163,7 @@ class Delivery:
                 entry_id = document.get("entry_id")
                 return SendResult(self.index, status, self.attempts, entry_id if isinstance(entry_id, str) else None)
             title = str(document.get("title") or reply.reason_phrase)
-            detail = str(document.get("detail") or "")
+            detail = str(document.get("detail") or "") or _redirect(reply)
             if status not in _RETRIED and status < 500:
                 refused = EventRejectedError(status, problems_from_document(document), title=title, detail=detail)
                 return SendResult(self.index, status, self.attempts, error=refused)
