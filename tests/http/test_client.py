@@ -403,3 +403,19 @@ def test_a_client_closed_between_the_attempts_of_a_send_stops_retrying_with_the_
     with pytest.raises(ClientClosedError):
         asyncio.run(main())
     assert calls == [1, 2]
+
+
+def test_async_send_many_starts_no_more_workers_than_there_are_events() -> None:
+    tasks: list[int] = []
+
+    async def receive(request: httpx.Request) -> httpx.Response:
+        tasks.append(len(asyncio.all_tasks()))
+        return httpx.Response(202)
+
+    async def main() -> list[SendResult]:
+        async with AsyncEventClient("http://receiver", transport=httpx.MockTransport(receive)) as client:
+            return await client.send_many(_events(3), concurrency=10_000)
+
+    results = asyncio.run(main())
+    assert [r.index for r in results] == [0, 1, 2] and all(r.accepted for r in results)
+    assert max(tasks) <= 5  # the main task, and a worker per event and one more, not 10 000

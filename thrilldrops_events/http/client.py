@@ -333,9 +333,13 @@ class AsyncEventClient:
         failures: list[Exception] = []  # the first stops every worker: no event is started after it
         reported = 0  # results before this index have been given to on_result
 
+        workers: list[asyncio.Future[None]] = []
+
         async def worker() -> None:
             nonlocal reported
             while not failures and (item := next(numbered, None)) is not None:
+                if len(workers) < concurrency:  # a worker more only once an event is there for it
+                    workers.append(asyncio.ensure_future(guarded()))
                 index, envelope = item
                 results[index] = await self._deliver(settings.body(envelope), index)
                 while reported in results and not failures:  # on_result sees them in the order of the events
@@ -349,9 +353,10 @@ class AsyncEventClient:
             except Exception as failure:  # the others finish the events they started
                 failures.append(failure)
 
-        workers = [asyncio.ensure_future(guarded()) for _ in range(concurrency)]
+        workers.append(asyncio.ensure_future(guarded()))
         try:
-            await asyncio.gather(*workers)
+            for task in workers:  # the list grows as it is read (by index): every worker is awaited
+                await task
         except BaseException:
             for task in workers:
                 task.cancel()
