@@ -97,6 +97,10 @@ def test_a_query_of_the_base_url_is_kept_after_the_path(client: type, base_url: 
     ({"attempt_timeout": float("inf")}, ValueError, "attempt_timeout must be a finite number of seconds > 0, not inf"),
     ({"base_url": "http://receiver:99999"}, ValueError, "the port of base_url must be from 1 to 65535, not 99999"),
     ({"base_url": "http://receiver:0/api"}, ValueError, "the port of base_url must be from 1 to 65535, not 0"),
+    ({"base_url": "http://receiver/api\r\nX-Injected: 1"}, ValueError, "base_url must not hold control characters "
+     "(a tab, a line break), as 'http://receiver/api\\r\\nX-Injected: 1' does"),
+    ({"base_url": "http://receiver\t"}, ValueError, "base_url must not hold control characters (a tab, a line "
+     "break), as 'http://receiver\\t' does"),
     ({"backoff": float("inf")}, ValueError, "backoff and max_backoff must be finite numbers of seconds >= 0"),
     ({"max_backoff": float("inf")}, ValueError, "backoff and max_backoff must be finite numbers of seconds >= 0"),
     ({"headers": {"Content-Length": "3"}}, ValueError,
@@ -157,7 +161,8 @@ def test_a_delivery_error_never_shows_the_credentials_of_the_url(base_url: str) 
     assert "receiver" in caught.value.url and "/event" in caught.value.url
 
 
-@pytest.mark.parametrize("base_url", ["ftp://app:s3cr3t@receiver", "http://app:s3cr3t@", "mailto:s3cr3t@receiver"])
+@pytest.mark.parametrize("base_url", ["ftp://app:s3cr3t@receiver", "http://app:s3cr3t@", "mailto:s3cr3t@receiver",
+                                      "http://app:s3cr3t@receiver\n", "http://receiver/?code=s3cr3t\t"])
 def test_a_base_url_refused_is_shown_without_its_credentials(base_url: str) -> None:
     with pytest.raises(ValueError, match="base_url") as caught:
         EventClient(base_url)

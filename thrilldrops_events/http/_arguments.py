@@ -12,6 +12,7 @@ import httpx
 __all__ = ["check_timeout", "check_transport", "checked_headers", "event_url", "shown_url"]
 
 _CREDENTIALS = re.compile(r"^(.*?//|[^:/]*:)?.*@", re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def shown_url(url: str) -> str:
@@ -28,6 +29,9 @@ def event_url(base_url: object) -> str:
     """``/event`` under ``base_url``'s path, its query kept (its fragment, never sent, dropped)."""
     if not isinstance(base_url, str):
         raise TypeError(f"base_url must be a string such as 'http://127.0.0.1:8000', not {type(base_url).__name__}")
+    if _CONTROL.search(base_url):  # urlsplit drops tabs and line breaks: the URL would silently change
+        raise ValueError(f"base_url must not hold control characters (a tab, a line break), as "
+                         f"{shown_url(base_url)!r} does")
     try:
         parts = urlsplit(base_url)
         url = httpx.URL(urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/event", parts.query, "")))
