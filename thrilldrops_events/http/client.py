@@ -173,8 +173,9 @@ class EventClient:
         attempt_timeout (float | None): Seconds one attempt may take as a whole, from connecting to the last byte
             of the answer (default ``None``: three times ``timeout``). A server that trickles its answer never
             trips ``timeout``, as each read gets a byte in time; an attempt that overruns this is given up, and
-            retried as a timeout (how: see ``thrilldrops_events.http._attempt``). Through a ``transport`` of
-            yours, only the reading of the answer's body is bounded by it.
+            retried as a timeout. Each connect, write and read of the client's own transport is given at most
+            the time left (a blocking socket call cannot be interrupted); through a ``transport`` of yours,
+            only the reading of the answer's body is bounded by it.
         retries (int): How many times an event is sent again after a connection error, a timeout, ``408``,
             ``429`` or ``5xx`` (default 3; ``0``: never).
         backoff (float): The first wait, in seconds (default 0.5); it doubles with each retry (with jitter).
