@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import pty
 import re
@@ -12,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from http_support import EXAMPLES
@@ -266,3 +269,30 @@ def test_send_refuses_a_header_http_cannot_carry_without_showing_it(capsys: pyte
     out, err = capsys.readouterr()
     assert "header 'Authorization' must be printable ASCII text" in err
     assert "t0k3n" not in out + err
+
+
+def test_send_reports_what_it_sent_when_the_file_fails_part_way(serve: Callable[..., Serve],
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    server = serve()
+    good = (EXAMPLES / "events.ndjson").read_text().splitlines()[:3]
+
+    class Failing(io.RawIOBase):  # a file whose reading fails (EIO) after three events
+        data = ("\n".join(good) + "\n").encode()
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            if not self.data:
+                raise OSError(errno.EIO, "Input/output error")
+            size = min(len(buffer), len(self.data))
+            buffer[:size], self.data = self.data[:size], self.data[size:]
+            return size
+
+    monkeypatch.setattr("thrilldrops_events.cli.send.open_input", lambda path: io.BufferedReader(Failing()))
+    code = main(["send", "-", "--url", server.url])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == "3 events: 3 accepted, 0 rejected (0 invalid, not sent), 0 failed\n"
+    assert err == "thrilldrops-events: cannot read -: Input/output error; the events before were sent\n"

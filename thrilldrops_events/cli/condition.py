@@ -97,18 +97,21 @@ def run_eval(args: argparse.Namespace) -> int:
         return fail(f"cannot read {args.file}: {error.strerror}")
     matched = considered = others = invalid = 0
     with stream:
-        for parsed in decode_lines(stream):
-            if parsed.event is None:
-                invalid += 1
-                continue
-            if parsed.event.event_type is not condition.event_type:
-                others += 1
-                continue
-            considered += 1
-            try:
-                matched += condition(parsed.event, ctx=ctx)
-            except ConditionEvaluationError as error:
-                return fail(f"line {parsed.line}: {error}", 1)
+        try:
+            for parsed in decode_lines(stream):
+                if parsed.event is None:
+                    invalid += 1
+                    continue
+                if parsed.event.event_type is not condition.event_type:
+                    others += 1
+                    continue
+                considered += 1
+                try:
+                    matched += condition(parsed.event, ctx=ctx)
+                except ConditionEvaluationError as error:
+                    return fail(f"line {parsed.line}: {error}", 1)
+        except OSError as error:  # the file failed part-way (a disk, a network share)
+            return fail(f"cannot read {args.file}: {error.strerror}")
     name = condition.event_type.value
     print(f"{matched} of {considered} {name} events match")
     print(f"({others} events of other types, {invalid} invalid lines skipped)")

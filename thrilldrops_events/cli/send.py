@@ -8,7 +8,7 @@ import stat
 import sys
 import time
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from thrilldrops_events.cli._command import (
     Command,
@@ -23,7 +23,10 @@ from thrilldrops_events.cli._command import (
 )
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import EventRejectedError
+from thrilldrops_events.errors import EventRejectedError, SendInterruptedError
+
+if TYPE_CHECKING:
+    from thrilldrops_events.http import EventClient, SendResult
 
 
 class _Tally:
@@ -33,9 +36,11 @@ class _Tally:
         self.total = total
         self.show = show
         self.done = self.accepted = self.rejected = self.failed = self.invalid = 0
+        self.counted: set[int] = set()  # the indexes of the results counted
         self._shown_at = 0.0
 
     def count(self, result: Any) -> None:
+        self.counted.add(result.index)
         self.done += 1
         if result.accepted:
             self.accepted += 1
@@ -73,6 +78,20 @@ def _headers(items: list[str]) -> dict[str, str]:
     return headers
 
 
+def _send_all(client: EventClient, events: Iterator[Envelope], concurrency: int,
+              tally: _Tally) -> tuple[list[SendResult], OSError | None]:
+    """Send the events: their results, and the error of the file if it failed part-way (then after the results)."""
+    try:
+        return client.send_many(events, concurrency=concurrency, on_result=tally.count), None
+    except SendInterruptedError as error:  # what was sent is reported first
+        if not isinstance(error.__cause__, OSError):
+            raise
+        for result in error.results:  # those finished after the failure were not given to on_result
+            if result.index not in tally.counted:
+                tally.count(result)
+        return error.results, error.__cause__
+
+
 def run(args: argparse.Namespace) -> int:
     """Send the file; returns the exit code (1 if any event was not accepted, 2 for a usage problem)."""
     try:
@@ -108,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
                 yield parsed.event
 
     with stream, client:
-        results = client.send_many(events(), concurrency=args.concurrency, on_result=tally.count)
+        results, unread = _send_all(client, events(), args.concurrency, tally)
     if tally.show is not None:
         tally.show.write("\n")
     for text in not_sent:
@@ -123,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"line {line}: failed: {one_line(str(result.error))}")
     print(f"{len(results) + tally.invalid} events: {tally.accepted} accepted, {tally.rejected} rejected "
           f"({tally.invalid} invalid, not sent), {tally.failed} failed")
+    if unread is not None:
+        return fail(f"cannot read {args.file}: {unread.strerror}; the events before were sent")
     return 0 if tally.accepted == len(results) + tally.invalid else 1
 
 

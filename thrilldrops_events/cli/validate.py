@@ -32,7 +32,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         return fail(f"cannot read {args.file}: {error.strerror}")
     with stream:
-        return _report(_items(stream, strict=args.strict), as_json=args.format == "json")
+        try:
+            return _report(_items(stream, strict=args.strict), as_json=args.format == "json")
+        except OSError as error:  # the file failed part-way (a disk, a network share): the lines before are reported
+            return fail(f"cannot read {args.file}: {error.strerror}")
 
 
 def _report(items: Iterator[_Item], *, as_json: bool) -> int:
