@@ -255,7 +255,7 @@ def test_a_chart_of_a_column_the_table_lacks_fails_the_build() -> None:
 @pytest.mark.heavy  # run once in CI, on the newest Python: nothing in it depends on the version
 def test_the_browser_test_fails_without_a_browser_when_one_is_required(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("THRILLDROPS_SKIP_HEAVY", "THRILLDROPS_REQUIRE_BROWSER")}
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-x",
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-q", "-x",
                "tests/test_docs_browser.py::test_every_field_is_on_its_event_page"]
     missing = {**env, "THRILLDROPS_CHROMIUM": str(tmp_path / "no-chromium")}
     skipped = subprocess.run(command, cwd=ROOT, env=missing, capture_output=True, text=True, check=False)

@@ -24,7 +24,7 @@ def _run_without_node(*, require: bool) -> subprocess.CompletedProcess[str]:
     env["PATH"] = str(Path(sys.executable).parent)  # the interpreter's own bin directory: no node there
     if require:
         env["THRILLDROPS_REQUIRE_NODE"] = "1"
-    return subprocess.run([sys.executable, "-m", "pytest", TEST, "-p", "no:cacheprovider", "-rs", "-q"],
+    return subprocess.run([sys.executable, "-m", "pytest", TEST, "-p", "no:cacheprovider", "-n", "0", "-rs", "-q"],
                           capture_output=True, text=True, timeout=300, check=False, env=env, cwd=ROOT)
 
 

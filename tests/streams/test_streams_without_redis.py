@@ -67,7 +67,7 @@ def run_stream_test_without_redis_server(require: bool) -> subprocess.CompletedP
     if require:
         env["THRILLDROPS_REQUIRE_REDIS"] = "1"
     test = f"{Path(__file__).with_name('test_streams_consumer.py')}::test_stop_before_run_returns_at_once"
-    return subprocess.run([sys.executable, "-m", "pytest", test, "-p", "no:cacheprovider", "-rs", "-q"],
+    return subprocess.run([sys.executable, "-m", "pytest", test, "-p", "no:cacheprovider", "-n", "0", "-rs", "-q"],
                           capture_output=True, text=True, timeout=120, check=False, env=env,
                           cwd=Path(__file__).parents[2])
 
