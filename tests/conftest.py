@@ -8,6 +8,7 @@ but the newest: there the heavy tests are deselected (not skipped), so they run 
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -26,3 +27,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if heavy:
         config.hook.pytest_deselected(items=heavy)
         items[:] = [item for item in items if item.get_closest_marker("heavy") is None]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport() -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Escape lone surrogates in a report's captured output and logs (``\\udcff``).
+
+    Tests feed the library text decoded with ``errors="surrogateescape"``, and its log lines may
+    show it; a worker of pytest-xdist sends each report to the main process as UTF-8, which cannot
+    hold a lone surrogate, and would stop the whole run.
+    """
+    report = yield
+    report.sections = [(title, content.encode("utf-8", "backslashreplace").decode("utf-8"))
+                       for title, content in report.sections]
+    return report
