@@ -1,7 +1,8 @@
 """Seeded fuzzing of the event readers and the condition language, each input under a time limit.
 
 Properties, for every input: nothing but the library's own errors escapes; every input is answered in
-under 100 ms (measured per call in the worker: a slow input is a defect); an accepted event round-trips
+under 100 ms of CPU time (measured per call in the worker: a slow input is a defect; CPU time, so that a
+busy machine does not make a fast input look slow); an accepted event round-trips
 byte for byte (``to_json`` both money styles, and the stream codec); str, bytes, bytearray and
 memoryview give the same answer, and a ``dict`` of the same document the same verdict. A condition that
 compiles prints back, as text and JSON form, to the same condition.
