@@ -292,7 +292,8 @@ class AsyncEventClient:
     """Send events to a ``POST /event`` receiver from asyncio code (httpx); the same settings as ``EventClient``.
 
     Its ``transport`` is an ``httpx.AsyncBaseTransport``; ``attempt_timeout`` bounds each attempt whole through
-    any transport (the attempt is cancelled at its deadline).
+    any transport (the attempt is cancelled at its deadline). Like the ``httpx.AsyncClient`` it holds, it
+    belongs to the event loop it is first used in: make one per loop.
 
     Examples:
         >>> async with AsyncEventClient("http://127.0.0.1:8000") as client:  # doctest: +SKIP
