@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import errno
-import io
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.failing_file import failing_input
 from thrilldrops_events import EventValidationError, parse_event
 from thrilldrops_events.cli import main
 
@@ -213,28 +210,6 @@ def test_condition_eval_cannot_read_both_the_condition_and_the_events_from_stand
     assert done.stderr == b"thrilldrops-events: the condition and the events cannot both be read from standard input\n"
 
 
-class _FailingFile(io.RawIOBase):
-    """A file whose reading fails (EIO, as a disk or a network share may) after ``data``."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if not self._data:
-            raise OSError(errno.EIO, "Input/output error")
-        size = min(len(buffer), len(self._data))
-        buffer[:size] = self._data[:size]
-        self._data = self._data[size:]
-        return size
-
-
-def failing_input(lines: int) -> Callable[[str], io.BufferedReader]:
-    """An ``open_input`` whose file fails after ``lines`` good events."""
-    return lambda path: io.BufferedReader(_FailingFile(("\n".join([GOOD] * lines) + "\n").encode()))
-
 
 @pytest.mark.parametrize(("module", "argv", "out"), [
     ("validate", ["validate", "events.ndjson"], ""),
@@ -243,7 +218,7 @@ def failing_input(lines: int) -> Callable[[str], io.BufferedReader]:
 def test_a_file_that_fails_while_read_is_reported_without_a_traceback(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], module: str, argv: list[str],
         out: str) -> None:
-    monkeypatch.setattr(f"thrilldrops_events.cli.{module}.open_input", failing_input(3))
+    monkeypatch.setattr(f"thrilldrops_events.cli.{module}.open_input", failing_input([GOOD] * 3))
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert captured.err == "thrilldrops-events: cannot read events.ndjson: Input/output error\n"

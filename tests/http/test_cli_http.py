@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import io
 import os
 import pty
 import re
@@ -14,12 +12,12 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from http_support import EXAMPLES
 from streams_support import RedisServer
 
+from tests.failing_file import failing_input
 from thrilldrops_events import parse_events
 from thrilldrops_events.cli import main
 from thrilldrops_events.codecs.redis import decode as decode_entry
@@ -277,20 +275,7 @@ def test_send_reports_what_it_sent_when_the_file_fails_part_way(serve: Callable[
     server = serve()
     good = (EXAMPLES / "events.ndjson").read_text().splitlines()[:3]
 
-    class Failing(io.RawIOBase):  # a file whose reading fails (EIO) after three events
-        data = ("\n".join(good) + "\n").encode()
-
-        def readable(self) -> bool:
-            return True
-
-        def readinto(self, buffer: Any) -> int:
-            if not self.data:
-                raise OSError(errno.EIO, "Input/output error")
-            size = min(len(buffer), len(self.data))
-            buffer[:size], self.data = self.data[:size], self.data[size:]
-            return size
-
-    monkeypatch.setattr("thrilldrops_events.cli.send.open_input", lambda path: io.BufferedReader(Failing()))
+    monkeypatch.setattr("thrilldrops_events.cli.send.open_input", failing_input(good))
     code = main(["send", "-", "--url", server.url])
     out, err = capsys.readouterr()
     assert code == 2
