@@ -101,6 +101,9 @@ def test_a_query_of_the_base_url_is_kept_after_the_path(client: type, base_url: 
      "(a tab, a line break), as 'http://receiver/api\\r\\nX-Injected: 1' does"),
     ({"base_url": "http://receiver\t"}, ValueError, "base_url must not hold control characters (a tab, a line "
      "break), as 'http://receiver\\t' does"),
+    ({"base_url": "http://exa mple.com/api"}, ValueError, "the host of base_url must not hold a space, as "
+     "'exa mple.com' does"),
+    ({"base_url": "http://receiver /"}, ValueError, "the host of base_url must not hold a space, as 'receiver ' does"),
     ({"backoff": float("inf")}, ValueError, "backoff and max_backoff must be finite numbers of seconds >= 0"),
     ({"max_backoff": float("inf")}, ValueError, "backoff and max_backoff must be finite numbers of seconds >= 0"),
     ({"headers": {"Content-Length": "3"}}, ValueError,

@@ -39,6 +39,8 @@ def event_url(base_url: object) -> str:
         url = None
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"base_url must be an http:// or https:// URL with a host, not {shown_url(base_url)!r}")
+    if " " in (parts.hostname or ""):  # httpx would send it to a host named with %20, which no name holds
+        raise ValueError(f"the host of base_url must not hold a space, as {parts.hostname!r} does")
     if url.port is not None and not 0 < url.port < 65536:  # httpx takes any number, and a socket wraps it
         raise ValueError(f"the port of base_url must be from 1 to 65535, not {url.port}")
     return str(url)
