@@ -31,7 +31,7 @@ import httpx
 
 from thrilldrops_events.errors import ClientClosedError
 
-__all__ = ["MAX_ANSWER_BYTES", "apost", "deadline_transport", "post"]
+__all__ = ["MAX_ANSWER_BYTES", "apost", "check_open", "deadline_transport", "post"]
 
 #: The most bytes of an answer's body read (decompressed); a receiver's answers are a few hundred bytes.
 MAX_ANSWER_BYTES = 1 << 20
@@ -162,9 +162,14 @@ def post(http: httpx.Client, request: httpx.Request, limit: float | None, client
     return _answer(response, body)
 
 
-def _send(http: httpx.Client, request: httpx.Request, client: str) -> httpx.Response:
+def check_open(http: httpx.Client | httpx.AsyncClient, client: str) -> None:
+    """Raise ``ClientClosedError`` (naming ``client``) if ``http`` is closed."""
     if http.is_closed:
         raise ClientClosedError(client)
+
+
+def _send(http: httpx.Client, request: httpx.Request, client: str) -> httpx.Response:
+    check_open(http, client)
     try:
         return http.send(request, stream=True)
     except RuntimeError as error:  # httpx's own, for a client closed meanwhile
@@ -183,8 +188,7 @@ async def _acollect(chunks: AsyncIterator[bytes]) -> bytes | None:
 
 
 async def _apost(http: httpx.AsyncClient, request: httpx.Request, client: str) -> Reply:
-    if http.is_closed:
-        raise ClientClosedError(client)
+    check_open(http, client)
     try:
         response = await http.send(request, stream=True)
     except RuntimeError as error:  # httpx's own, for a client closed meanwhile

@@ -29,9 +29,9 @@ from thrilldrops_events._suggest import closest
 from thrilldrops_events.codecs.json import MoneyFormat
 from thrilldrops_events.codecs.json import encode as to_json
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import ClientClosedError, SendInterruptedError
+from thrilldrops_events.errors import SendInterruptedError
 from thrilldrops_events.http._arguments import check_timeout, check_transport, checked_headers, event_url, shown_url
-from thrilldrops_events.http._attempt import apost, deadline_transport, post
+from thrilldrops_events.http._attempt import apost, check_open, deadline_transport, post
 from thrilldrops_events.http._delivery import Delivery, RetryPolicy, SendResult
 
 __all__ = ["AsyncEventClient", "EventClient", "SendResult"]
@@ -61,11 +61,6 @@ def _interrupted(results: Iterable[SendResult], failure: Exception) -> SendInter
     error = SendInterruptedError(results, f"{type(failure).__name__}: {text}" if text else type(failure).__name__)
     error.__cause__ = failure
     return error
-
-
-def _check_open(http: httpx.Client | httpx.AsyncClient, client: str) -> None:
-    if http.is_closed:
-        raise ClientClosedError(client)
 
 
 class _Options(TypedDict, total=False):
@@ -215,7 +210,7 @@ class EventClient:
             EventDeliveryError: It could not be delivered, even after the retries.
             ClientClosedError: The client is closed.
         """
-        _check_open(self._http, self._settings.name)
+        check_open(self._http, self._settings.name)
         return _raise_failure(self._deliver(self._settings.body(envelope), 0))
 
     def _deliver(self, body: bytes, index: int) -> SendResult:
@@ -244,7 +239,7 @@ class EventClient:
             ClientClosedError: The client is closed (nothing is sent).
         """
         numbered = _numbered(events, concurrency, on_result)
-        _check_open(self._http, self._settings.name)
+        check_open(self._http, self._settings.name)
         results: list[SendResult] = []
         window: deque[Future[SendResult]] = deque()
 
@@ -313,7 +308,7 @@ class AsyncEventClient:
             EventDeliveryError: It could not be delivered, even after the retries.
             ClientClosedError: The client is closed.
         """
-        _check_open(self._http, self._settings.name)
+        check_open(self._http, self._settings.name)
         return _raise_failure(await self._deliver(self._settings.body(envelope), 0))
 
     async def _deliver(self, body: bytes, index: int) -> SendResult:
@@ -330,7 +325,7 @@ class AsyncEventClient:
         [EventClient.send_many][thrilldrops_events.http.EventClient.send_many].
         """
         numbered = _numbered(events, concurrency, on_result)
-        _check_open(self._http, self._settings.name)
+        check_open(self._http, self._settings.name)
         settings = self._settings
         results: dict[int, SendResult] = {}
         failures: list[Exception] = []  # the first stops every worker: no event is started after it
