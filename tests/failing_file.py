@@ -26,6 +26,7 @@ class _FailingFile(io.RawIOBase):
         return size
 
 
-def failing_input(lines: list[str]) -> Callable[[str], io.BufferedReader]:
-    """A stand-in for the command line's ``open_input``: a file of ``lines`` whose reading then fails."""
-    return lambda path: io.BufferedReader(_FailingFile(("\n".join(lines) + "\n").encode()))
+def failing_input(lines: list[str]) -> Callable[[str], io.RawIOBase]:
+    """A stand-in for what the command line opens its input with (``_command._source``): a file of ``lines``
+    whose reading then fails."""
+    return lambda path: _FailingFile(("\n".join(lines) + "\n").encode())

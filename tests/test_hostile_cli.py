@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import subprocess
@@ -211,15 +213,71 @@ def test_condition_eval_cannot_read_both_the_condition_and_the_events_from_stand
 
 
 
-@pytest.mark.parametrize(("module", "argv", "out"), [
-    ("validate", ["validate", "events.ndjson"], ""),
-    ("condition", ["condition", "eval", "amount > 1", "events.ndjson", "--event", "Deposit"], ""),
+@pytest.mark.parametrize(("argv", "out"), [
+    (["validate", "events.ndjson"], ""),
+    (["condition", "eval", "amount > 1", "events.ndjson", "--event", "Deposit"], ""),
 ])
 def test_a_file_that_fails_while_read_is_reported_without_a_traceback(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], module: str, argv: list[str],
-        out: str) -> None:
-    monkeypatch.setattr(f"thrilldrops_events.cli.{module}.open_input", failing_input([GOOD] * 3))
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], out: str) -> None:
+    monkeypatch.setattr("thrilldrops_events.cli._command._source", failing_input([GOOD] * 3))
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert captured.err == "thrilldrops-events: cannot read events.ndjson: Input/output error\n"
     assert captured.out == out
+
+
+#: Commands that write to standard output: each of them on input that makes it write a lot, or a little.
+_WRITERS = [
+    ["validate", "bad.ndjson"],
+    ["validate", "--format", "json", "bad.ndjson"],
+    ["validate", "good.ndjson"],
+    ["condition", "check", "--event", "Deposit", "amount >= 20"],
+    ["condition", "eval", "--event", "Deposit", "amount >= 20", "good.ndjson"],
+    ["schema", "check", "schemas", "schemas"],
+]
+
+
+def _files(where: Path) -> None:
+    (where / "good.ndjson").write_text((GOOD + "\n") * 2000)
+    (where / "bad.ndjson").write_text('{"oops": 1}\n' * 5000)
+    assert main(["schema", "export", "--out", str(where / "schemas")]) == 0
+
+
+@pytest.mark.parametrize("argv", _WRITERS)
+def test_output_a_full_disk_refuses_is_one_line_not_a_traceback(tmp_path: Path, argv: list[str]) -> None:
+    """A full disk (``/dev/full``) fails every write: the command says so, with exit code 2, and never that
+    its input cannot be read."""
+    _files(tmp_path)
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "thrilldrops_events", *argv], stdout=full,
+                              stderr=subprocess.PIPE, cwd=tmp_path, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (2, b"thrilldrops-events: cannot write the output: No space left on "
+                                                 b"device\n")
+
+
+@pytest.mark.parametrize("argv", _WRITERS)
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path, argv: list[str]) -> None:
+    """``thrilldrops-events validate big.ndjson | head -1``: once the reader is gone, the command ends without a
+    word, with the exit code of a process a broken pipe ended (141, 128 + SIGPIPE)."""
+    _files(tmp_path)
+    read, write = os.pipe()
+    os.close(read)  # the reader went away before the first line
+    try:
+        done = subprocess.run([sys.executable, "-m", "thrilldrops_events", *argv], stdout=write,
+                              stderr=subprocess.PIPE, cwd=tmp_path, timeout=120, check=False)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, b"")
+
+
+class _Refusing(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError(errno.EIO, "Input/output error")
+
+
+def test_output_that_fails_while_a_file_is_read_is_not_taken_for_the_file_failing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bad.ndjson").write_text('{"oops": 1}\n' * 3)
+    monkeypatch.setattr(sys, "stdout", _Refusing())
+    assert main(["validate", str(tmp_path / "bad.ndjson")]) == 2
+    assert capsys.readouterr().err == "thrilldrops-events: cannot write the output: Input/output error\n"

@@ -275,7 +275,7 @@ def test_send_reports_what_it_sent_when_the_file_fails_part_way(serve: Callable[
     server = serve()
     good = (EXAMPLES / "events.ndjson").read_text().splitlines()[:3]
 
-    monkeypatch.setattr("thrilldrops_events.cli.send.open_input", failing_input(good))
+    monkeypatch.setattr("thrilldrops_events.cli._command._source", failing_input(good))
     code = main(["send", "-", "--url", server.url])
     out, err = capsys.readouterr()
     assert code == 2

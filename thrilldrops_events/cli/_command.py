@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import io
 import json
 import math
 import re
@@ -21,6 +22,8 @@ from urllib.parse import urlsplit
 
 #: What runs a command: the parsed arguments in, the process exit code out.
 Handler = Callable[[argparse.Namespace], int]
+#: How much of the input is read at once.
+_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -165,17 +168,53 @@ def redacted(url: str) -> str:
     return re.sub(r"//.*@", "//***@", url, count=1)
 
 
+class InputError(OSError):
+    """Reading the input file (or standard input) failed: an ``OSError`` told apart from one writing the output."""
+
+
+class _Reading(io.RawIOBase):
+    """A byte stream whose reading errors are ``InputError``s, read one chunk (one system call) at a time."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        super().__init__()
+        self._source = source
+        self._read = getattr(source, "readinto1", None) or getattr(source, "readinto")  # noqa: B009 - one of two
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            return int(self._read(buffer) or 0)
+        except OSError as error:
+            raise InputError(error.errno, error.strerror or str(error)) from error
+
+    def close(self) -> None:
+        try:
+            self._source.close()
+        finally:
+            super().close()
+
+
+def _source(path: str) -> IO[bytes]:
+    """The file at ``path`` opened for reading bytes, unbuffered, or standard input's bytes for ``-``."""
+    if path != "-":
+        return open(path, "rb", buffering=0)  # the caller closes it
+    if sys.stdin is None:  # the process was started with its standard input closed
+        raise InputError(errno.EBADF, "standard input is closed")
+    return sys.stdin.buffer
+
+
 def open_input(path: str) -> IO[bytes]:
     """The file at ``path`` opened for reading bytes, or standard input for ``-``.
+
+    Reading it raises ``InputError`` on a failure (a disk, a network share), so a command tells it
+    apart from a failure to write its output.
 
     Raises:
         OSError: If the file cannot be opened, or standard input is closed.
     """
-    if path != "-":
-        return open(path, "rb")  # the caller closes it
-    if sys.stdin is None:  # the process was started with its standard input closed
-        raise OSError(errno.EBADF, "standard input is closed")
-    return sys.stdin.buffer
+    return io.BufferedReader(_Reading(_source(path)), _CHUNK)
 
 
 def read_standard_input() -> str:

@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from thrilldrops_events.cli._command import (
     Command,
+    InputError,
     arg,
     at_least_one,
     checked,
@@ -79,12 +80,12 @@ def _headers(items: list[str]) -> dict[str, str]:
 
 
 def _send_all(client: EventClient, events: Iterator[Envelope], concurrency: int,
-              tally: _Tally) -> tuple[list[SendResult], OSError | None]:
+              tally: _Tally) -> tuple[list[SendResult], InputError | None]:
     """Send the events: their results, and the error of the file if it failed part-way (then after the results)."""
     try:
         return client.send_many(events, concurrency=concurrency, on_result=tally.count), None
     except SendInterruptedError as error:  # what was sent is reported first
-        if not isinstance(error.__cause__, OSError):
+        if not isinstance(error.__cause__, InputError):
             raise
         for result in error.results:  # those finished after the failure were not given to on_result
             if result.index not in tally.counted:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from thrilldrops_events._lines import is_blank, without_newline
-from thrilldrops_events.cli._command import FORMAT, STRICT, Command, arg, fail, one_line, open_input
+from thrilldrops_events.cli._command import FORMAT, STRICT, Command, InputError, arg, fail, one_line, open_input
 from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.errors import EventValidationError, Problem
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     with stream:
         try:
             return _report(_items(stream, strict=args.strict), as_json=args.format == "json")
-        except OSError as error:  # the file failed part-way (a disk, a network share): the lines before are reported
+        except InputError as error:  # the file failed part-way (a disk, a network share): the lines before are reported
             return fail(f"cannot read {args.file}: {error.strerror}")
 
 
