@@ -239,3 +239,21 @@ def test_real_subprocess_reads_stdin() -> None:
                           capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
     assert b"0 invalid" in done.stdout
+
+
+@pytest.mark.parametrize("count", [20, 21, 45])
+def test_validate_says_how_many_problems_of_an_event_it_did_not_list(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], count: int) -> None:
+    document = json.loads((EXAMPLES / "events.ndjson").read_text().splitlines()[0])
+    path = tmp_path / "many.ndjson"
+    path.write_text(json.dumps({**document, **{f"x{number}": 1 for number in range(count)}}) + "\n")
+    more = count - 20
+    assert main(["validate", "--strict", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert sum(line.startswith("line 1: x") for line in out) == 20
+    assert out[20:21] == ([f"line 1: ... and {more} more problem{'s' if more != 1 else ''}"] if more else
+                          ["1 events: 0 valid, 1 invalid"])
+    assert main(["validate", "--strict", "--format", "json", str(path)]) == 1
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert len(first["problems"]) == 20
+    assert first.get("omitted") == (more or None)

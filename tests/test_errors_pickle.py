@@ -27,7 +27,7 @@ EXAMPLES: list[errors.ThrillDropsError] = [
     errors.StreamConfigError("max_deliveries must be >= 1"),
     errors.StreamDurabilityError(["1-0", "2-0"], replicas=2, acknowledged=1),
     errors.StreamBackpressureError("workers", lag=5000, published=12),
-    errors.EventRejectedError(400, PROBLEMS, title="Bad Request", detail="invalid event"),
+    errors.EventRejectedError(400, PROBLEMS * 15, title="Bad Request", detail="invalid event", omitted=3),
     errors.EventDeliveryError("http://127.0.0.1:1/event", 3, "connection refused", status=503),
     errors.ClientClosedError("EventClient"),
     errors.SendInterruptedError([SendResult(0, 202, 1), SendResult(1, 202, 2, "1-0")], "ValueError: not JSON"),

@@ -85,6 +85,18 @@ class Problem:
         return f"{self.path.translate(_LINE_BREAKERS) or '<document>'}: {self.message}"
 
 
+def _capped(problems: Iterable[Problem], omitted: int, most: int) -> tuple[tuple[Problem, ...], int]:
+    """The first ``most`` problems, and how many are left out (``omitted`` of them were already)."""
+    listed = tuple(problems)
+    return listed[:most], omitted + max(0, len(listed) - most)
+
+
+def _listing(problems: tuple[Problem, ...], omitted: int) -> list[str]:
+    """The lines of an error's message that list its problems, and say how many more there are."""
+    more = [f"  ... and {omitted} more problem{'s' if omitted != 1 else ''}"] if omitted else []
+    return [*(f"  {problem}" for problem in problems), *more]
+
+
 class EventValidationError(ThrillDropsError, ValueError):
     """An event (envelope, payload or stream entry) failed validation.
 
@@ -101,26 +113,13 @@ class EventValidationError(ThrillDropsError, ValueError):
     #: The most problems one error lists; the message ends with "... and N more problems" beyond.
     max_problems = 20
 
-    problems: tuple[Problem, ...]
-    line: int | None
-    omitted: int
-
     def __init__(self, problems: Iterable[Problem], *, line: int | None = None, omitted: int = 0) -> None:
-        listed = tuple(problems)
-        if len(listed) > self.max_problems:
-            omitted += len(listed) - self.max_problems
-            listed = listed[: self.max_problems]
-        self.problems = listed
+        self.problems, self.omitted = _capped(problems, omitted, self.max_problems)
         self.line = line
-        self.omitted = omitted
-        super().__init__(self._render())
-
-    def _render(self) -> str:
-        where = f"line {self.line}: " if self.line is not None else ""
+        where = f"line {line}: " if line is not None else ""
         count = len(self.problems) + self.omitted
         head = f"{where}{count} problem{'s' if count != 1 else ''} in event"
-        more = [f"  ... and {self.omitted} more problem{'s' if self.omitted != 1 else ''}"] if self.omitted else []
-        return "\n".join([head, *(f"  {p}" for p in self.problems), *more])
+        super().__init__("\n".join([head, *_listing(self.problems, self.omitted)]))
 
     def with_line(self, line: int) -> EventValidationError:
         """Return a copy of this error that names the NDJSON line it came from."""
@@ -151,14 +150,8 @@ class ConditionError(ThrillDropsError, ValueError):
         path: Where the problem is in the JSON form (dotted, such as ``condition.args.1``), or ``None``.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        source: str | None = None,
-        offset: int | None = None,
-        path: str | None = None,
-    ) -> None:
+    def __init__(self, message: str, *, source: str | None = None, offset: int | None = None,
+                 path: str | None = None) -> None:
         self.message = message
         self.source = source
         self.path = path
@@ -320,28 +313,34 @@ class EventRejectedError(ThrillDropsError, ValueError):
     """An HTTP receiver refused an event: it answered ``4xx`` other than ``408`` and ``429`` (or ``3xx``, not followed).
 
     Sending it again unchanged would be refused again, so clients do not retry it. The server's RFC 9457
-    problem details are kept.
+    problem details are kept, its problems up to
+    [max_problems][thrilldrops_events.http.EventRejectedError.max_problems] (a server may send any number).
 
     Attributes:
         status: The HTTP status code (``400`` invalid event, ``413`` too large, ``415`` not JSON, ...).
         problems: The server's problems, each with its JSON path, message and kind (empty if it sent none).
         title: The problem document's ``title`` (or the status phrase).
         detail: The problem document's ``detail``, or ``""``.
+        omitted: How many more problems the server sent, not listed (``0`` usually).
     """
 
-    def __init__(self, status: int, problems: Iterable[Problem] = (), *, title: str = "", detail: str = "") -> None:
+    #: The most problems one error lists; the message ends with "... and N more problems" beyond.
+    max_problems = 20
+
+    def __init__(self, status: int, problems: Iterable[Problem] = (), *, title: str = "", detail: str = "",
+                 omitted: int = 0) -> None:
         self.status = status
-        self.problems = tuple(problems)
+        self.problems, self.omitted = _capped(problems, omitted, self.max_problems)
         self.title = title
         self.detail = detail
         head = f"the server refused the event: {status} {title}".rstrip()
         if detail:
             head = f"{head}: {detail}"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        super().__init__("\n".join([head, *_listing(self.problems, self.omitted)]))
 
     @property
     def paths(self) -> tuple[str, ...]:
-        """The JSON paths of all problems, in order."""
+        """The JSON paths of the problems listed, in order."""
         return tuple(p.path for p in self.problems)
 
 

@@ -17,8 +17,9 @@ import pytest
 from http_support import EXAMPLES, invalid_examples, problems_of
 
 from thrilldrops_events import Envelope, EventValidationError, parse_event, to_json
+from thrilldrops_events.errors import EventRejectedError
+from thrilldrops_events.http import EventClient, event_app, serve_in_thread
 from thrilldrops_events.http import app as app_module
-from thrilldrops_events.http import event_app, serve_in_thread
 
 DEPOSIT = (b'{"operator_id":"op-1","brand_id":"brand-7","player_id":"p-000042","timestamp":1777852800,'
            b'"event_type":{"Deposit":{"method_id":"visa","currency":"EUR","amount":25.10,"balance_after":null}}}')
@@ -406,3 +407,30 @@ def test_stalled_bodies_time_out_each_on_its_own_while_the_server_goes_on_servin
     assert sorted(answers) == ["stalled-0", "stalled-1", "stalled-2"]
     assert all(answer.startswith(b"HTTP/1.1 408 ") for answer in answers.values())
     assert len(recorder.events) == 6
+
+
+def test_an_event_with_more_problems_than_are_listed_says_how_many_more_to_the_client() -> None:
+    """The receiver lists 20 problems and sends the count of the others as ``omitted``: the client keeps it."""
+    document = json.loads(DEPOSIT)
+    document.update({f"extra_{number}": number for number in range(30)})
+    body = json.dumps(document).encode()
+    event = parse_event(body)  # lenient: the unknown fields are kept, and sent on
+    with serve_in_thread(event_app(strict=True)) as base:
+        answer = httpx.post(base + "/event", content=body, headers=JSON, timeout=30)
+        lines = httpx.post(base + "/events", content=body + b"\n", headers={"Content-Type": "application/x-ndjson"},
+                           timeout=30)
+        with EventClient(base) as client, pytest.raises(EventRejectedError) as caught:
+            client.send(event)
+    assert answer.status_code == 400
+    assert (len(answer.json()["problems"]), answer.json()["omitted"]) == (20, 10)
+    [line] = [json.loads(text) for text in lines.text.splitlines()]
+    assert (line["status"], len(line["problems"]), line["omitted"]) == ("rejected", 20, 10)
+    assert (len(caught.value.problems), caught.value.omitted) == (20, 10)
+    assert str(caught.value).splitlines()[-1] == "  ... and 10 more problems"
+
+
+def test_a_valid_event_s_answer_and_a_short_list_have_no_omitted_member() -> None:
+    with serve_in_thread(event_app(strict=True)) as base:
+        answer = httpx.post(base + "/event", content=DEPOSIT.replace(b'"balance_after"', b'"ballance_after"'),
+                            headers=JSON, timeout=30)
+    assert answer.status_code == 400 and "omitted" not in answer.json()

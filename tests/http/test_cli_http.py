@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -281,3 +282,17 @@ def test_send_reports_what_it_sent_when_the_file_fails_part_way(serve: Callable[
     assert code == 2
     assert out == "3 events: 3 accepted, 0 rejected (0 invalid, not sent), 0 failed\n"
     assert err == "thrilldrops-events: cannot read -: Input/output error; the events before were sent\n"
+
+
+def test_send_says_how_many_problems_it_did_not_list(serve: Callable[..., Serve], tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """An event with 25 unknown fields, refused by a strict receiver, which lists 20 and counts the others."""
+    server = serve("--strict")
+    document = json.loads((EXAMPLES / "events.ndjson").read_text().splitlines()[0])
+    path = tmp_path / "many.ndjson"
+    path.write_text(json.dumps({**document, **{f"x{number}": 1 for number in range(25)}}) + "\n")
+    assert main(["send", str(path), "--url", server.url]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert sum(line.startswith("line 1:   x") for line in out) == 20
+    assert out[-2:] == ["line 1:   ... and 5 more problems",
+                        "1 events: 0 accepted, 1 rejected (0 invalid, not sent), 0 failed"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
@@ -206,3 +207,29 @@ def test_a_redirect_is_not_followed_and_its_refusal_says_where_it_points(status:
     assert (caught.value.status, calls) == (status, ["http://receiver/event"])
     assert caught.value.detail == ("the receiver redirects to https://receiver/v2/event?***; redirects are not "
                                    "followed (a POST could become a GET): give base_url the address it redirects to")
+
+
+def test_a_refusal_listing_thousands_of_problems_keeps_the_first_and_counts_the_rest() -> None:
+    """A foreign receiver may list any number of problems (up to the answer's size limit): the error lists 20."""
+    problems = [{"path": f"field{number}", "message": "bad", "kind": "invalid"} for number in range(10_000)]
+    body = json.dumps({"title": "Bad Request", "status": 400, "problems": problems}).encode()
+    assert len(body) < MAX_ANSWER_BYTES
+    with EventClient("http://receiver", transport=_answering(400, body)) as client, \
+            pytest.raises(EventRejectedError) as caught:
+        client.send(EVENT)
+    error = caught.value
+    assert len(error.problems) == EventRejectedError.max_problems == 20
+    assert error.paths == tuple(f"field{number}" for number in range(20))
+    assert error.omitted == 9_980
+    assert str(error).splitlines()[-1] == "  ... and 9980 more problems"
+    assert len(str(error)) < 2_000
+
+
+@pytest.mark.parametrize(("omitted", "kept"), [(7, 7), (0, 0), (-5, 0), (True, 0), ("7", 0), (7.0, 0), (None, 0)])
+def test_the_count_of_problems_a_server_left_out_is_kept_when_it_is_a_whole_number(omitted: object, kept: int) -> None:
+    body = json.dumps({"title": "Bad Request", "status": 400, "omitted": omitted,
+                       "problems": [{"path": "amount", "message": "bad", "kind": "invalid"}]}).encode()
+    with EventClient("http://receiver", transport=_answering(400, body)) as client, \
+            pytest.raises(EventRejectedError) as caught:
+        client.send(EVENT)
+    assert (caught.value.paths, caught.value.omitted) == (("amount",), kept)

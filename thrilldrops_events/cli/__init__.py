@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _drop_output()
         return _BROKEN_PIPE
-    except OSError as error:  # no command lets another OSError out: its input's are InputErrors it reports
+    except OSError as error:  # no command lets another OSError out: each reports its input's own failures
         _drop_output()
         with contextlib.suppress(OSError):
             fail(f"cannot write the output: {error.strerror or error}")

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from thrilldrops_events.errors import EventRejectedError, EventValidationError
+
 #: What runs a command: the parsed arguments in, the process exit code out.
 Handler = Callable[[argparse.Namespace], int]
 #: How much of the input is read at once.
@@ -168,17 +170,14 @@ def redacted(url: str) -> str:
     return re.sub(r"//.*@", "//***@", url, count=1)
 
 
-class InputError(OSError):
-    """Reading the input file (or standard input) failed: an ``OSError`` told apart from one writing the output."""
-
-
 class _Reading(io.RawIOBase):
-    """A byte stream whose reading errors are ``InputError``s, read one chunk (one system call) at a time."""
+    """A byte stream read one chunk (one system call) at a time, which remembers the error its reading raised."""
 
     def __init__(self, source: IO[bytes]) -> None:
         super().__init__()
         self._source = source
         self._read = getattr(source, "readinto1", None) or getattr(source, "readinto")  # noqa: B009 - one of two
+        self.failure: OSError | None = None
 
     def readable(self) -> bool:
         return True
@@ -187,7 +186,8 @@ class _Reading(io.RawIOBase):
         try:
             return int(self._read(buffer) or 0)
         except OSError as error:
-            raise InputError(error.errno, error.strerror or str(error)) from error
+            self.failure = error
+            raise
 
     def close(self) -> None:
         try:
@@ -196,20 +196,26 @@ class _Reading(io.RawIOBase):
             super().close()
 
 
+def unreadable(stream: IO[bytes], error: BaseException | None) -> bool:
+    """Whether ``error`` is reading ``stream`` (from ``open_input``) failing, not writing the output."""
+    raw = getattr(stream, "raw", None)
+    return isinstance(raw, _Reading) and error is not None and raw.failure is error
+
+
 def _source(path: str) -> IO[bytes]:
     """The file at ``path`` opened for reading bytes, unbuffered, or standard input's bytes for ``-``."""
     if path != "-":
         return open(path, "rb", buffering=0)  # the caller closes it
     if sys.stdin is None:  # the process was started with its standard input closed
-        raise InputError(errno.EBADF, "standard input is closed")
+        raise OSError(errno.EBADF, "standard input is closed")
     return sys.stdin.buffer
 
 
 def open_input(path: str) -> IO[bytes]:
     """The file at ``path`` opened for reading bytes, or standard input for ``-``.
 
-    Reading it raises ``InputError`` on a failure (a disk, a network share), so a command tells it
-    apart from a failure to write its output.
+    A failure while it is read (a disk, a network share) is told apart from a failure to write the
+    output by ``unreadable``.
 
     Raises:
         OSError: If the file cannot be opened, or standard input is closed.
@@ -239,6 +245,14 @@ def one_line(text: str) -> str:
     that they can never forge a line of it.
     """
     return text.translate(_LINE_BREAKERS)
+
+
+def problem_lines(head: str, error: EventValidationError | EventRejectedError) -> list[str]:
+    """``head`` and each problem of ``error`` (on one line), then how many more it did not list, if any."""
+    lines = [f"{head}{one_line(str(problem))}" for problem in error.problems]
+    if error.omitted:
+        lines.append(f"{head}... and {error.omitted} more problem{'s' if error.omitted != 1 else ''}")
+    return lines
 
 
 def fail(message: str, code: int = 2) -> int:

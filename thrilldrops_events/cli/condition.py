@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from thrilldrops_events.cli._command import Command, InputError, arg, fail, open_input, read_standard_input
+from thrilldrops_events.cli._command import Command, arg, fail, open_input, read_standard_input, unreadable
 from thrilldrops_events.codecs._exact import loads_exact
 from thrilldrops_events.codecs.json import decode_lines
 from thrilldrops_events.conditions import CompiledCondition, compile_condition
@@ -110,7 +110,9 @@ def run_eval(args: argparse.Namespace) -> int:
                     matched += condition(parsed.event, ctx=ctx)
                 except ConditionEvaluationError as error:
                     return fail(f"line {parsed.line}: {error}", 1)
-        except InputError as error:  # the file failed part-way (a disk, a network share)
+        except OSError as error:  # the file failed part-way (a disk, a network share)
+            if not unreadable(stream, error):
+                raise
             return fail(f"cannot read {args.file}: {error.strerror}")
     name = condition.event_type.value
     print(f"{matched} of {considered} {name} events match")

@@ -12,7 +12,6 @@ from typing import IO, TYPE_CHECKING, Any
 
 from thrilldrops_events.cli._command import (
     Command,
-    InputError,
     arg,
     at_least_one,
     checked,
@@ -20,7 +19,9 @@ from thrilldrops_events.cli._command import (
     http_url,
     one_line,
     open_input,
+    problem_lines,
     seconds,
+    unreadable,
 )
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.envelope import Envelope
@@ -79,18 +80,19 @@ def _headers(items: list[str]) -> dict[str, str]:
     return headers
 
 
-def _send_all(client: EventClient, events: Iterator[Envelope], concurrency: int,
-              tally: _Tally) -> tuple[list[SendResult], InputError | None]:
+def _send_all(client: EventClient, events: Iterator[Envelope], concurrency: int, tally: _Tally,
+              stream: IO[bytes]) -> tuple[list[SendResult], OSError | None]:
     """Send the events: their results, and the error of the file if it failed part-way (then after the results)."""
     try:
         return client.send_many(events, concurrency=concurrency, on_result=tally.count), None
     except SendInterruptedError as error:  # what was sent is reported first
-        if not isinstance(error.__cause__, InputError):
+        cause = error.__cause__
+        if not isinstance(cause, OSError) or not unreadable(stream, cause):
             raise
         for result in error.results:  # those finished after the failure were not given to on_result
             if result.index not in tally.counted:
                 tally.count(result)
-        return error.results, error.__cause__
+        return error.results, cause
 
 
 def run(args: argparse.Namespace) -> int:
@@ -121,14 +123,13 @@ def run(args: argparse.Namespace) -> int:
             if parsed.error is not None:
                 tally.invalid += 1
                 tally.rejected += 1
-                not_sent.extend(f"line {parsed.line}: not sent: {one_line(str(problem))}"
-                                for problem in parsed.error.problems)
+                not_sent.extend(problem_lines(f"line {parsed.line}: not sent: ", parsed.error))
             elif parsed.event is not None:
                 line_of.append(parsed.line)
                 yield parsed.event
 
     with stream, client:
-        results, unread = _send_all(client, events(), args.concurrency, tally)
+        results, unread = _send_all(client, events(), args.concurrency, tally, stream)
     if tally.show is not None:
         tally.show.write("\n")
     for text in not_sent:
@@ -137,8 +138,8 @@ def run(args: argparse.Namespace) -> int:
         line = line_of[result.index]
         if isinstance(result.error, EventRejectedError):
             print(f"line {line}: rejected ({result.error.status} {one_line(result.error.title)})")
-            for problem in result.error.problems:
-                print(f"line {line}:   {one_line(str(problem))}")
+            for text in problem_lines(f"line {line}:   ", result.error):
+                print(text)
         elif result.error is not None:
             print(f"line {line}: failed: {one_line(str(result.error))}")
     print(f"{len(results) + tally.invalid} events: {tally.accepted} accepted, {tally.rejected} rejected "

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from thrilldrops_events._lines import is_blank, without_newline
-from thrilldrops_events.cli._command import FORMAT, STRICT, Command, InputError, arg, fail, one_line, open_input
+from thrilldrops_events.cli._command import FORMAT, STRICT, Command, arg, fail, open_input, problem_lines, unreadable
 from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.errors import EventValidationError, Problem
@@ -34,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     with stream:
         try:
             return _report(_items(stream, strict=args.strict), as_json=args.format == "json")
-        except InputError as error:  # the file failed part-way (a disk, a network share): the lines before are reported
+        except OSError as error:  # the file failed part-way (a disk, a network share): the lines before are reported
+            if not unreadable(stream, error):
+                raise  # the output failed
             return fail(f"cannot read {args.file}: {error.strerror}")
 
 
@@ -49,10 +51,10 @@ def _report(items: Iterator[_Item], *, as_json: bool) -> int:
         invalid += 1
         if as_json:
             problems = [{"path": p.path, "message": p.message, "kind": p.kind} for p in error.problems]
-            out.write(json.dumps({"line": line, "valid": False, "problems": problems}) + "\n")
+            more = {"omitted": error.omitted} if error.omitted else {}
+            out.write(json.dumps({"line": line, "valid": False, "problems": problems, **more}) + "\n")
         else:
-            for problem in error.problems:
-                out.write(f"line {line}: {one_line(str(problem))}\n")
+            out.writelines(f"{text}\n" for text in problem_lines(f"line {line}: ", error))
     by_type = Counter({model.event_type.value: count for model, count in by_type.items()})
     valid = sum(by_type.values())
     if as_json:

@@ -165,7 +165,8 @@ class Delivery:
             title = str(document.get("title") or reply.reason_phrase)
             detail = str(document.get("detail") or "") or _redirect(reply)
             if status not in _RETRIED and status < 500:
-                refused = EventRejectedError(status, problems_from_document(document), title=title, detail=detail)
+                problems, omitted = problems_from_document(document)
+                refused = EventRejectedError(status, problems, title=title, detail=detail, omitted=omitted)
                 return SendResult(self.index, status, self.attempts, error=refused)
             reason = f"{status} {title}" + (f": {detail}" if detail else "")
             wait = retry_after_seconds(reply.headers.get("retry-after"))

@@ -84,14 +84,16 @@ def status_of(error: EventValidationError) -> int:
 
 
 def validation_document(error: EventValidationError, subject: str = "event") -> dict[str, Any]:
-    """The document of an [EventValidationError][thrilldrops_events.EventValidationError], every problem listed.
+    """The document of an [EventValidationError][thrilldrops_events.EventValidationError], its problems listed.
 
-    ``subject`` is what the problems are in, for the ``detail`` ("2 problems in the request").
+    With ``omitted`` (how many more it counted) if it did not list them all. ``subject`` is what the
+    problems are in, for the ``detail`` ("2 problems in the request").
     """
     head = str(error).split("\n", 1)[0]
     if subject != "event":
         head = f"{head.removesuffix(' in event')} in {subject}"
-    return problem_document(status_of(error), head, [_as_member(p) for p in error.problems])
+    more = {"omitted": error.omitted} if error.omitted else {}
+    return problem_document(status_of(error), head, [_as_member(p) for p in error.problems], **more)
 
 
 def problem_headers(document: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -129,15 +131,20 @@ def condition_problem(error: ConditionError, path: str) -> dict[str, Any]:
     return member
 
 
-def problems_from_document(document: object) -> tuple[Problem, ...]:
-    """The problems of a document received from a server (members that are not problems are skipped)."""
+def problems_from_document(document: object) -> tuple[tuple[Problem, ...], int]:
+    """The problems of a document received from a server (members that are not problems are skipped).
+
+    And how many more it says it left out: its ``omitted``, a whole number, else ``0``.
+    """
     if not isinstance(document, Mapping):
-        return ()
+        return (), 0
+    omitted = document.get("omitted")
+    omitted = omitted if type(omitted) is int and omitted > 0 else 0
     listed = document.get("problems")
     if not isinstance(listed, list):
-        return ()
+        return (), omitted
     found = []
     for item in listed:
         if isinstance(item, Mapping):
             found.append(Problem(str(item.get("path", "")), str(item.get("message", "")), str(item.get("kind", ""))))
-    return tuple(found)
+    return tuple(found), omitted

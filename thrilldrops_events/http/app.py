@@ -149,8 +149,10 @@ class _Receiver:
         valid: list[tuple[dict[str, Any], Envelope]] = []
         for parsed in parse_events(body, strict=self.strict):
             if parsed.error is not None:
-                problems = validation_document(parsed.error)["problems"]
-                results.append(dumps({"line": parsed.line, "status": "rejected", "problems": problems}) + b"\n")
+                document = validation_document(parsed.error)
+                line: dict[str, Any] = {"line": parsed.line, "status": "rejected"}
+                line.update((key, document[key]) for key in ("problems", "omitted") if key in document)
+                results.append(dumps(line) + b"\n")
             elif parsed.event is not None:
                 result: dict[str, Any] = {"line": parsed.line}
                 results.append(result)
