@@ -281,3 +281,25 @@ def test_output_that_fails_while_a_file_is_read_is_not_taken_for_the_file_failin
     monkeypatch.setattr(sys, "stdout", _Refusing())
     assert main(["validate", str(tmp_path / "bad.ndjson")]) == 2
     assert capsys.readouterr().err == "thrilldrops-events: cannot write the output: Input/output error\n"
+
+
+class _Interrupting:
+    """A finder that raises ``KeyboardInterrupt`` when ``name`` is imported, as ``Ctrl-C`` may while it loads."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name == self.name:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_the_commands_load_is_an_interruption(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The commands load in about a second; ``Ctrl-C`` meanwhile ends the command line as it does later (exit code
+    130, no traceback)."""
+    monkeypatch.delitem(sys.modules, "thrilldrops_events.cli.validate", raising=False)
+    monkeypatch.delattr(sys.modules["thrilldrops_events.cli"], "validate", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_Interrupting("thrilldrops_events.cli.validate"), *sys.meta_path])
+    assert main(["validate", "-"]) == 130
+    assert capsys.readouterr() == ("", "")

@@ -1,7 +1,5 @@
 """``python -m thrilldrops_events``: the command line."""
 
-import sys
+from thrilldrops_events.cli import run
 
-from thrilldrops_events.cli import main
-
-sys.exit(main())
+run()

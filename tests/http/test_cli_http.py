@@ -296,3 +296,22 @@ def test_send_says_how_many_problems_it_did_not_list(serve: Callable[..., Serve]
     assert sum(line.startswith("line 1:   x") for line in out) == 20
     assert out[-2:] == ["line 1:   ... and 5 more problems",
                         "1 events: 0 accepted, 1 rejected (0 invalid, not sent), 0 failed"]
+
+
+def test_ctrl_c_stops_send_at_once_with_a_request_in_flight(tmp_path: Path) -> None:
+    """``Ctrl-C`` while a receiver takes its time: exit code 130 at once, not once the request times out."""
+    path = tmp_path / "events.ndjson"
+    path.write_text((EXAMPLES / "events.ndjson").read_text())
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        process = subprocess.Popen([sys.executable, "-m", "thrilldrops_events", "send", str(path), "--url", url,
+                                    "--timeout", "600"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        listener.settimeout(60)
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(1)  # a request is in flight, and never answered
+            process.send_signal(signal.SIGINT)
+            err = process.communicate(timeout=60)[1]  # not the 600 seconds of --timeout
+    assert (process.returncode, err) == (130, b"")

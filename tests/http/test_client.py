@@ -7,6 +7,7 @@ import json
 import random
 import socket
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -422,3 +423,29 @@ def test_async_send_many_starts_no_more_workers_than_there_are_events() -> None:
     # The main task, a worker per event and one more, and (before Python 3.12) the task asyncio.wait_for runs
     # each attempt in: not 10 000.
     assert max(tasks) <= 5 + (3 if sys.version_info < (3, 12) else 0)
+
+
+def test_ctrl_c_in_send_many_is_not_held_up_by_the_requests_in_flight() -> None:
+    """``Ctrl-C`` (here in ``on_result``) ends ``send_many`` at once: it neither starts another event nor waits for
+    a request that hangs (which would keep a command line from stopping until that request timed out)."""
+    hanging, release, answered = threading.Event(), threading.Event(), threading.Event()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if json.loads(request.content)["player_id"] == "p-hangs":
+            hanging.set()
+            release.wait(20)  # held until the test has seen send_many return
+            answered.set()
+        return httpx.Response(202)
+
+    def interrupt(result: SendResult) -> None:
+        hanging.wait(60)
+        raise KeyboardInterrupt
+
+    events = [EVENT, EVENT.model_copy(update={"player_id": "p-hangs"}), *[EVENT] * 20]
+    with EventClient("http://receiver", transport=httpx.MockTransport(answer), retries=0) as client:
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                client.send_many(events, concurrency=2, on_result=interrupt)
+            assert not answered.is_set()  # the hanging request was not waited for
+        finally:
+            release.set()

@@ -3,6 +3,9 @@
 Each command (or group of actions) lives in its own module of this package, which declares it as a
 ``COMMAND``: its name, help, description and arguments, next to the code that runs it. This module
 registers them all, in the order ``--help`` lists them, and runs the chosen one.
+
+The command modules (and what they import) are loaded by ``main``, not when this module is: a
+``Ctrl-C`` while they load is an interruption like any other (exit code 130), not a traceback.
 """
 
 from __future__ import annotations
@@ -12,17 +15,31 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from thrilldrops_events import __version__
-from thrilldrops_events.cli import condition, schema, send, serve, streams, validate
-from thrilldrops_events.cli._command import fail
+from thrilldrops_events.cli._command import Command, fail
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 #: The exit code of a process a broken pipe ends (128 + SIGPIPE), as shells report it.
 _BROKEN_PIPE = 141
-#: Every command, in the order ``--help`` lists them.
-COMMANDS = (validate.COMMAND, schema.COMMAND, condition.COMMAND, streams.COMMAND, serve.COMMAND, send.COMMAND)
+#: The exit code of a process ``Ctrl-C`` (SIGINT) ended (128 + SIGINT), as shells report it.
+_INTERRUPTED = 130
+
+
+def _commands() -> tuple[Command, ...]:
+    """Every command, in the order ``--help`` lists them."""
+    from thrilldrops_events.cli import condition, schema, send, serve, streams, validate
+
+    return validate.COMMAND, schema.COMMAND, condition.COMMAND, streams.COMMAND, serve.COMMAND, send.COMMAND
+
+
+def __getattr__(name: str) -> Any:
+    """``COMMANDS``: every command, in the order ``--help`` lists them (loaded when first asked for)."""
+    if name == "COMMANDS":
+        return _commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
+    for command in _commands():
         command.register(subparsers)
     return parser
 
@@ -45,11 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     Output that cannot be written is not a traceback: a reader that went away (``| head``) ends the
     command quietly, with the exit code of a process a broken pipe ends (141, 128 + SIGPIPE); any
     other failure to write (a full disk) is one line on standard error (exit 2). Each command
-    reports a failure to read its own input.
+    reports a failure to read its own input. ``Ctrl-C`` ends it with exit code 130.
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         code: int = args.handler(args)
         sys.stdout.flush()  # here, not when the interpreter exits, where a failure would be a warning
     except BrokenPipeError:
@@ -60,9 +76,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             fail(f"cannot write the output: {error.strerror or error}")
         return 2
-    except KeyboardInterrupt:  # pragma: no cover
-        return 130
+    except KeyboardInterrupt:
+        return _INTERRUPTED
     return code
+
+
+def run() -> NoReturn:
+    """The program (``thrilldrops-events``, ``python -m thrilldrops_events``): ``main`` on the process's arguments.
+
+    Once ``Ctrl-C`` ended ``main``, the process ends at once (exit code 130): it does not wait for what
+    other threads still do, such as the requests ``send`` had in flight, until they time out.
+    """
+    code = main()
+    if code == _INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()  # None (closed) is suppressed too
+        os._exit(code)
+    sys.exit(code)
 
 
 def _drop_output() -> None:

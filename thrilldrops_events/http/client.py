@@ -237,6 +237,8 @@ class EventClient:
                 already started are finished first (``on_result`` is no longer called); its ``results`` are
                 theirs, and ``sent`` their number.
             ClientClosedError: The client is closed (nothing is sent).
+            KeyboardInterrupt: ``Ctrl-C``, raised at once: no event is started after it, and the requests in
+                flight are not waited for (they end in their threads).
         """
         numbered = _numbered(events, concurrency, on_result)
         check_open(self._http, self._settings.name)
@@ -249,19 +251,24 @@ class EventClient:
             if on_result is not None and report:
                 on_result(result)
 
-        with ThreadPoolExecutor(concurrency, thread_name_prefix="thrilldrops-send") as pool:
-            try:
-                for index, envelope in numbered:
-                    window.append(pool.submit(self._deliver, self._settings.body(envelope), index))
-                    if len(window) >= 4 * concurrency:
-                        finish_one()
-                while window:
+        pool = ThreadPoolExecutor(concurrency, thread_name_prefix="thrilldrops-send")
+        try:
+            for index, envelope in numbered:
+                window.append(pool.submit(self._deliver, self._settings.body(envelope), index))
+                if len(window) >= 4 * concurrency:
                     finish_one()
-            except Exception as failure:  # no event is started after it; those started are finished
-                while window:
-                    with contextlib.suppress(Exception):  # a client closed meanwhile: not sent
-                        finish_one(report=False)
-                raise _interrupted(results, failure) from failure
+            while window:
+                finish_one()
+        except Exception as failure:  # no event is started after it; those started are finished
+            while window:
+                with contextlib.suppress(Exception):  # a client closed meanwhile: not sent
+                    finish_one(report=False)
+            pool.shutdown()
+            raise _interrupted(results, failure) from failure
+        except BaseException:  # Ctrl-C: nothing is started after it, nor waited for
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         return results
 
     @property
