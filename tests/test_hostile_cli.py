@@ -283,6 +283,45 @@ def test_output_that_fails_while_a_file_is_read_is_not_taken_for_the_file_failin
     assert capsys.readouterr().err == "thrilldrops-events: cannot write the output: Input/output error\n"
 
 
+def _run_in(env: dict[str, str], *args: str | bytes, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """Run the command line with ``env`` added to the environment (such as a locale that is not UTF-8)."""
+    return subprocess.run([sys.executable, "-m", "thrilldrops_events", *args], input=stdin, capture_output=True,
+                          timeout=120, check=False, env={**os.environ, **env})
+
+
+#: Standard output that cannot hold every character: told so, or a locale that is not UTF-8.
+_NOT_UTF8 = [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}]
+
+
+@pytest.mark.parametrize("env", _NOT_UTF8[:1], ids=str)  # the C locale: once its arguments are read
+def test_output_the_encoding_cannot_hold_is_shown_as_escapes(env: dict[str, str], tmp_path: Path) -> None:
+    r"""What standard output's encoding cannot hold is written as an escape (``\u20ac``), never a traceback: the
+    canonical text stays a condition (its strings read escapes), the JSON form stays the same JSON."""
+    done = _run_in(env, "condition", "check", "--event", "Deposit", 'currency == "€😀"')
+    assert (done.returncode, done.stdout, done.stderr) == (0, b'currency == "\\u20ac\\U0001f600"\n', b"")
+    done = _run_in(env, "condition", "check", "--event", "Deposit", "--json", 'currency == "€"')
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert json.loads(done.stdout)["condition"]["args"][1] == {"value": "€"}
+    path = tmp_path / "events.ndjson"
+    path.write_text((GOOD[:-1] + ', "prénom": 1}\n'), encoding="utf-8")
+    done = _run_in(env, "validate", "--strict", str(path))
+    assert (done.returncode, done.stderr) == (1, b"")
+    assert b"line 1: pr\\u00e9nom: unknown field" in done.stdout
+
+
+_CLOSED_OUTPUT = b"thrilldrops-events: cannot write the output: standard output is closed\n"
+
+
+@pytest.mark.parametrize("argv", [*_WRITERS, ["schema", "export", "--out", "out"]], ids=" ".join)
+def test_a_closed_standard_output_is_a_failure_to_write(tmp_path: Path, argv: list[str]) -> None:
+    """Started with its standard output closed (``>&-``), a command says it cannot write, rather than a traceback
+    or an exit code that says all is well."""
+    _files(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "thrilldrops_events", *argv], stderr=subprocess.PIPE,
+                          cwd=tmp_path, timeout=120, check=False, preexec_fn=lambda: os.close(1))
+    assert (done.returncode, done.stderr) == (2, _CLOSED_OUTPUT)
+
+
 class _Interrupting:
     """A finder that raises ``KeyboardInterrupt`` when ``name`` is imported, as ``Ctrl-C`` may while it loads."""
 
@@ -303,3 +342,21 @@ def test_ctrl_c_while_the_commands_load_is_an_interruption(monkeypatch: pytest.M
     monkeypatch.setattr(sys, "meta_path", [_Interrupting("thrilldrops_events.cli.validate"), *sys.meta_path])
     assert main(["validate", "-"]) == 130
     assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(("argv", "code", "out"), [
+    (["validate", "missing.ndjson"], 2, b""),
+    (["condition", "check", "--event", "Deposit", "amout > 1"], 1, b""),
+    (["send", "good.ndjson", "--url", "http://127.0.0.1:9", "--retries", "0", "--timeout", "5"], 1,
+     b"2000 events: 0 accepted, 0 rejected (0 invalid, not sent), 2000 failed\n"),
+    (["streams", "info", "events", "--url", "redis://127.0.0.1:9/0"], 1, b""),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else None)
+def test_a_closed_standard_error_keeps_the_messages_off_standard_output(tmp_path: Path, argv: list[str], code: int,
+                                                                       out: bytes) -> None:
+    """Started with its standard error closed (``2>&-``), a command's messages are not written among its results
+    (``print`` to a closed standard error prints on standard output), and ``send`` still sends."""
+    _files(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "thrilldrops_events", *argv], stdout=subprocess.PIPE,
+                          cwd=tmp_path, timeout=120, check=False, preexec_fn=lambda: os.close(2))
+    assert done.returncode == code
+    assert done.stdout.endswith(out) if out else done.stdout == b""

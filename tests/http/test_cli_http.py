@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from http_support import EXAMPLES
 from streams_support import RedisServer
@@ -315,3 +316,20 @@ def test_ctrl_c_stops_send_at_once_with_a_request_in_flight(tmp_path: Path) -> N
             process.send_signal(signal.SIGINT)
             err = process.communicate(timeout=60)[1]  # not the 600 seconds of --timeout
     assert (process.returncode, err) == (130, b"")
+
+
+def test_serve_serves_with_its_standard_output_closed() -> None:
+    """``serve >&-``: what it logs on standard output (the access log) goes nowhere; it serves all the same."""
+    process = subprocess.Popen([sys.executable, "-m", "thrilldrops_events", "serve", "--port", "0"],
+                               stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    try:
+        assert process.stderr is not None
+        found = re.search(r"serving (http://\S+)", process.stderr.readline().decode())
+        assert found is not None
+        with httpx.Client(timeout=30, transport=httpx.HTTPTransport(retries=5)) as client:
+            assert client.get(found.group(1) + "/health").status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        err = process.communicate(timeout=60)[1]
+    assert process.returncode == 130
+    assert b"Traceback" not in err

@@ -14,11 +14,11 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 from thrilldrops_events import __version__
-from thrilldrops_events.cli._command import Command, fail
+from thrilldrops_events.cli._command import ESCAPING, ClosedOutput, Command, fail
 
 __all__ = ["main", "run"]
 
@@ -57,17 +57,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code (0 success, 1 invalid input, 2 usage error).
+    r"""Run the command line; returns the process exit code (0 success, 1 invalid input, 2 usage error).
 
     Output that cannot be written is not a traceback: a reader that went away (``| head``) ends the
     command quietly, with the exit code of a process a broken pipe ends (141, 128 + SIGPIPE); any
-    other failure to write (a full disk) is one line on standard error (exit 2). Each command
-    reports a failure to read its own input. ``Ctrl-C`` ends it with exit code 130.
+    other failure to write (a full disk, a standard output that was closed) is one line on standard
+    error (exit 2). What standard output's encoding cannot hold (``PYTHONIOENCODING=ascii``, the C
+    locale) is written as an escape (``\u20ac``). Each command reports a failure to read its own
+    input. ``Ctrl-C`` ends it with exit code 130.
     """
     try:
         args = build_parser().parse_args(argv)
-        code: int = args.handler(args)
-        sys.stdout.flush()  # here, not when the interpreter exits, where a failure would be a warning
+        with _standard_output(args.prints):
+            code: int = args.handler(args)
+            sys.stdout.flush()  # here, not when the interpreter exits, where a failure would be a warning
     except BrokenPipeError:
         _drop_output()
         return _BROKEN_PIPE
@@ -96,7 +99,38 @@ def run() -> NoReturn:
     sys.exit(code)
 
 
+@contextlib.contextmanager
+def _standard_output(prints: bool) -> Iterator[None]:
+    """Standard output as a command writes to it.
+
+    If it was closed, a stand-in that fails to write when the command ``prints``, else that writes nowhere
+    (what ``serve`` logs there); if its encoding cannot hold every character, it escapes those it cannot.
+    """
+    stdout = sys.stdout
+    if stdout is None:
+        # A command that prints fails to; one that only logs there (serve) logs nowhere, as asked.
+        with ClosedOutput() if prints else open(os.devnull, "w") as sys.stdout:
+            try:
+                yield
+            finally:
+                sys.stdout = stdout
+        return
+    errors = getattr(stdout, "errors", None)
+    reconfigure = getattr(stdout, "reconfigure", None)
+    if reconfigure is None or errors is None:  # a stand-in (a test's), written as it is
+        yield
+        return
+    reconfigure(errors=ESCAPING)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):  # what it holds is flushed: a failure is reported already
+            reconfigure(errors=errors)
+
+
 def _drop_output() -> None:
     """Send what standard output still holds nowhere, so that the interpreter's last flush cannot fail."""
+    if sys.stdout is None:  # closed from the start: nothing to flush
+        return
     with contextlib.suppress(OSError, ValueError):  # ValueError: no file descriptor (a test's captured output)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -9,6 +9,7 @@ failure reported the same way by every command.
 from __future__ import annotations
 
 import argparse
+import codecs
 import errno
 import io
 import json
@@ -74,13 +75,15 @@ class Command:
     actions: tuple[Command, ...] = ()
     dest: str = ""
     metavar: str = "ACTION"
+    #: Whether the command writes what it finds on standard output (then a closed one is a failure to write).
+    prints: bool = True
 
     def register(self, subparsers: Any) -> None:
         """Add the command (and its actions) to the ``subparsers`` of the parser above it."""
         parser: argparse.ArgumentParser = subparsers.add_parser(self.name, help=self.help,
                                                                 description=self.description)
         if self.run is not None:
-            parser.set_defaults(handler=self.run)
+            parser.set_defaults(handler=self.run, prints=self.prints)
         for argument in self.arguments:
             argument.add_to(parser)
         if self.actions:
@@ -255,7 +258,57 @@ def problem_lines(head: str, error: EventValidationError | EventRejectedError) -
     return lines
 
 
+#: The error handler of standard output: what its encoding cannot hold is written as an escape.
+ESCAPING = "thrilldrops-events-escape"
+
+
+def _escaped(char: str) -> bytes:
+    r"""One character as the escape a condition's strings (and Python's) read: ``\u20ac``, ``\U0001f600``.
+
+    A byte that was not text where it came from (a file name's), kept as ``surrogateescape`` keeps it, is
+    written back as that byte.
+    """
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return bytes([code - 0xDC00])
+    return (f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}").encode()
+
+
+def _escape(error: UnicodeError) -> tuple[bytes, int]:
+    """The error handler ``ESCAPING``: what the encoding cannot hold, each character escaped."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return b"".join(map(_escaped, error.object[error.start : error.end])), error.end
+
+
+codecs.register_error(ESCAPING, _escape)
+
+
+def holds_any_text(stream: Any) -> bool:
+    """Whether ``stream``'s encoding holds every character (UTF-8, -16 or -32), so that nothing need be escaped."""
+    return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name.startswith("utf-")
+
+
+class ClosedOutput(io.TextIOBase):
+    """What stands for standard output when the process was started without one: writing to it fails."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def say(text: str) -> None:
+    """Print ``text`` on standard error, unless the process was started with it closed.
+
+    (``print`` to a closed standard error, ``None``, would print on standard output, among the results.)
+    """
+    if sys.stderr is not None:
+        print(text, file=sys.stderr, flush=True)
+
+
 def fail(message: str, code: int = 2) -> int:
     """Print ``thrilldrops-events: <message>`` on standard error; returns ``code`` (2: a usage problem)."""
-    print(f"thrilldrops-events: {message}", file=sys.stderr)
+    say(f"thrilldrops-events: {message}")
     return code

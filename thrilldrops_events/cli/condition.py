@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Mapping
 from typing import Any
 
-from thrilldrops_events.cli._command import Command, arg, fail, open_input, read_standard_input, unreadable
+from thrilldrops_events.cli._command import (
+    Command,
+    arg,
+    fail,
+    holds_any_text,
+    open_input,
+    read_standard_input,
+    unreadable,
+)
 from thrilldrops_events.codecs._exact import loads_exact
 from thrilldrops_events.codecs.json import decode_lines
 from thrilldrops_events.conditions import CompiledCondition, compile_condition
@@ -67,7 +76,7 @@ def run_check(args: argparse.Namespace) -> int:
     if isinstance(condition, int):
         return condition
     if args.json:
-        print(json.dumps(condition.to_json(), ensure_ascii=False))
+        print(json.dumps(condition.to_json(), ensure_ascii=not holds_any_text(sys.stdout)))
     else:
         print(condition.text)
     return 0

@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         client.close()
         return fail(f"cannot read {args.file}: {error.strerror}")
-    tally = _Tally(total, sys.stderr if sys.stderr.isatty() else None)
+    tally = _Tally(total, sys.stderr if sys.stderr is not None and sys.stderr.isatty() else None)
     line_of: list[int] = []
     not_sent: list[str] = []
 

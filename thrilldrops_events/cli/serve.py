@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from thrilldrops_events.cli._command import STRICT, Command, arg, checked, fail, host, port, redacted
+from thrilldrops_events.cli._command import STRICT, Command, arg, checked, fail, host, port, redacted, say
 
 _DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -28,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         return fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
     where = f"; accepted events go to Redis stream {args.stream!r} at {redacted(redis_url)}" if args.stream else ""
-    print(f"thrilldrops-events: serving {base_url(sock)}{where}", file=sys.stderr, flush=True)
+    say(f"thrilldrops-events: serving {base_url(sock)}{where}")
     serve(app, sock, log_level=args.log_level, access_log=args.log_level in ("info", "debug"))
     return 0
 
@@ -38,7 +37,7 @@ COMMAND = Command(
     """Serve the event receiver with uvicorn: POST /event, POST /events (NDJSON), GET /health, POST
     /conditions/check and POST /conditions/eval. With --stream, accepted events are published to a Redis stream
     and 202 means the entry is stored. Needs the http extra (and redis for --stream).""",
-    run=run,
+    run=run, prints=False,  # uvicorn's log goes to standard output, or (closed) to standard error
     arguments=(
         arg("--host", **checked(host), default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"),
         arg("--port", type=int, **checked(port), default=8000, help="the port (default: 8000; 0 picks a free one)"),

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from dataclasses import asdict
 from typing import Any
 
-from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, redacted
+from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, redacted, say
 
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
 _DEFAULT_URL = "redis://127.0.0.1:6379/0"
@@ -30,13 +29,13 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         from thrilldrops_events import streams
         from thrilldrops_events.streams import _admin
     except ImportError:
-        print(_NEEDS_REDIS, file=sys.stderr)
+        say(_NEEDS_REDIS)
         return 2
     url = args.url or os.environ.get("REDIS_URL") or _DEFAULT_URL
     try:
         client = _admin.connect(url, cluster=args.cluster)  # a cluster client connects at once
     except ValueError as error:  # redis-py refuses a malformed URL with a ValueError
-        print(f"thrilldrops-events streams: {error}", file=sys.stderr)
+        say(f"thrilldrops-events streams: {error}")
         return 2
     except Exception as error:
         if not _from_redis(error):
@@ -46,7 +45,7 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         code: int = action(streams, client)
         return code
     except streams.StreamConfigError as error:
-        print(f"thrilldrops-events streams: {error}", file=sys.stderr)
+        say(f"thrilldrops-events streams: {error}")
         return 2
     except Exception as error:
         if not _from_redis(error):
@@ -63,7 +62,7 @@ def _from_redis(error: Exception) -> bool:
 
 def _redis_error(url: str, error: Exception) -> int:
     """Report a Redis error (the URL shown without its password); returns the exit code, 1."""
-    print(f"thrilldrops-events streams: Redis error at {redacted(url)}: {error}", file=sys.stderr)
+    say(f"thrilldrops-events streams: Redis error at {redacted(url)}: {error}")
     return 1
 
 
