@@ -293,7 +293,7 @@ def _run_in(env: dict[str, str], *args: str | bytes, stdin: bytes = b"") -> subp
 _NOT_UTF8 = [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}]
 
 
-@pytest.mark.parametrize("env", _NOT_UTF8[:1], ids=str)  # the C locale: once its arguments are read
+@pytest.mark.parametrize("env", _NOT_UTF8, ids=str)
 def test_output_the_encoding_cannot_hold_is_shown_as_escapes(env: dict[str, str], tmp_path: Path) -> None:
     r"""What standard output's encoding cannot hold is written as an escape (``\u20ac``), never a traceback: the
     canonical text stays a condition (its strings read escapes), the JSON form stays the same JSON."""
@@ -307,6 +307,40 @@ def test_output_the_encoding_cannot_hold_is_shown_as_escapes(env: dict[str, str]
     done = _run_in(env, "validate", "--strict", str(path))
     assert (done.returncode, done.stderr) == (1, b"")
     assert b"line 1: pr\\u00e9nom: unknown field" in done.stdout
+
+
+@pytest.mark.parametrize("env", _NOT_UTF8, ids=str)
+def test_a_condition_is_read_as_utf8_in_any_locale(env: dict[str, str]) -> None:
+    """A condition is UTF-8 text, and is read as such: from standard input (whatever its encoding is said to be),
+    and from an argument in the C locale (without Python's UTF-8 mode), whose bytes reach Python undecoded."""
+    done = _run_in(env, "condition", "check", "--event", "Deposit", "-", stdin='currency == "€"'.encode())
+    assert (done.returncode, done.stdout, done.stderr) == (0, b'currency == "\\u20ac"\n', b"")
+    done = _run_in(_NOT_UTF8[1], "condition", "check", "--event", "Deposit", 'currency == "€"')
+    assert (done.returncode, done.stdout, done.stderr) == (0, b'currency == "\\u20ac"\n', b"")
+    done = _run_in(_NOT_UTF8[1], "condition", "eval", "--event", "Deposit", "--context", "tag=string",
+                   "--ctx", "tag=€", 'ctx.tag == "€"', _EVENTS)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.startswith(b"22 of 22 Deposit events match")
+
+
+@pytest.mark.parametrize("env", [{}, *_NOT_UTF8], ids=str)
+@pytest.mark.parametrize("where", ["argument", "stdin"])
+def test_a_condition_that_is_not_utf8_is_said_so(env: dict[str, str], where: str) -> None:
+    text = b'currency == "\xff"'
+    argv: tuple[str | bytes, ...] = ("condition", "check", "--event", "Deposit", text if where == "argument" else "-")
+    done = _run_in(env, *argv, stdin=text)
+    assert (done.returncode, done.stdout) == (1, b"")
+    what = "the condition" if where == "argument" else "the condition read from standard input"
+    assert done.stderr.decode() == f"thrilldrops-events: {what} is not UTF-8 text (byte 0xff at offset 13)\n"
+
+
+def test_a_condition_on_endless_standard_input_is_refused_once_too_large() -> None:
+    """A condition read from standard input is read up to the size the HTTP routes take (16 MiB), no further."""
+    with open("/dev/zero", "rb") as zeros:
+        done = subprocess.run([sys.executable, "-m", "thrilldrops_events", "condition", "check", "--event",
+                               "Deposit", "-"], stdin=zeros, capture_output=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert done.stderr == b"thrilldrops-events: the condition read from standard input is larger than 16 MiB\n"
 
 
 _CLOSED_OUTPUT = b"thrilldrops-events: cannot write the output: standard output is closed\n"

@@ -14,6 +14,7 @@ import errno
 import io
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -226,15 +227,51 @@ def open_input(path: str) -> IO[bytes]:
     return io.BufferedReader(_Reading(_source(path)), _CHUNK)
 
 
-def read_standard_input() -> str:
-    """All of standard input, as text, without the byte order mark a file saved on Windows may start with.
+def utf8(data: bytes, what: str) -> str:
+    """``data`` decoded as UTF-8.
+
+    Raises:
+        ValueError: If it is not UTF-8, naming ``what`` it is and the first byte that is not.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{what} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})") from None
+
+
+def utf8_argument(text: str, what: str) -> str:
+    """A command-line argument as the UTF-8 text it is written in.
+
+    In a locale that is not UTF-8 (``LC_ALL=C`` without Python's UTF-8 mode) the bytes of an argument
+    that are not ASCII reach Python undecoded (as ``surrogateescape`` keeps them); they are decoded here.
+
+    Raises:
+        ValueError: If the argument is not UTF-8 text.
+    """
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return text
+    return utf8(os.fsencode(text), what)
+
+
+def read_standard_input(what: str, limit: int) -> str:
+    """All of standard input (at most ``limit`` bytes) as UTF-8 text, without a leading byte order mark.
+
+    A file saved on Windows may start with one.
 
     Raises:
         OSError: If standard input is closed or cannot be read.
+        ValueError: If it is larger than ``limit`` bytes, or not UTF-8 text (``what`` it is names it).
     """
     if sys.stdin is None:
         raise OSError(errno.EBADF, "standard input is closed")
-    return sys.stdin.read().removeprefix("\ufeff")
+    source = getattr(sys.stdin, "buffer", None)
+    if source is not None:
+        data = source.read(limit + 1)
+    else:  # a text stream standing in for it
+        data = sys.stdin.read(limit + 1).encode("utf-8", "surrogateescape")
+    if len(data) > limit:
+        raise ValueError(f"{what} is larger than {limit >> 20} MiB")
+    return utf8(data, what).removeprefix("\ufeff")
 
 
 # Characters that would end or garble a line of text output, each shown as its JSON escape instead.

@@ -16,6 +16,7 @@ from thrilldrops_events.cli._command import (
     open_input,
     read_standard_input,
     unreadable,
+    utf8_argument,
 )
 from thrilldrops_events.codecs._exact import loads_exact
 from thrilldrops_events.codecs.json import decode_lines
@@ -34,10 +35,14 @@ _CONDITION = (
 )
 
 
+#: The most a condition read from standard input may hold: what the HTTP routes take (16 MiB).
+_MAX_CONDITION_BYTES = 16 << 20
+
+
 def _pairs(items: list[str], what: str) -> dict[str, str]:
     pairs = {}
     for item in items:
-        name, equals, value = item.partition("=")
+        name, equals, value = utf8_argument(item, what).partition("=")
         if not equals or not name:
             raise ValueError(f"{what} must be NAME=VALUE, not {item!r}")
         pairs[name] = value
@@ -46,7 +51,9 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
 
 def _source(text: str) -> str | Mapping[str, Any]:
     if text == "-":
-        text = read_standard_input()
+        text = read_standard_input("the condition read from standard input", _MAX_CONDITION_BYTES)
+    else:
+        text = utf8_argument(text, "the condition")
     if text.lstrip().startswith("{"):
         try:
             document = loads_exact(text)
