@@ -8,11 +8,12 @@ import json
 import os
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from tests.failing_file import failing_input
+from tests.failing_file import failing_input, long_line_input
 from thrilldrops_events import EventValidationError, parse_event
 from thrilldrops_events.cli import main
 
@@ -354,6 +355,22 @@ def test_a_closed_standard_output_is_a_failure_to_write(tmp_path: Path, argv: li
     done = subprocess.run([sys.executable, "-m", "thrilldrops_events", *argv], stderr=subprocess.PIPE,
                           cwd=tmp_path, timeout=120, check=False, preexec_fn=lambda: os.close(1))
     assert (done.returncode, done.stderr) == (2, _CLOSED_OUTPUT)
+
+
+def test_condition_eval_reads_an_endless_line_in_constant_memory(monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A line far over the size of an event (``/dev/zero`` has no end of line) is an invalid line, read past in
+    chunks, not held whole; the lines after it are read."""
+    monkeypatch.setattr("thrilldrops_events.cli._command._source", long_line_input(64 << 20, [GOOD]))
+    tracemalloc.start()
+    try:
+        assert main(["condition", "eval", "--event", "PlayerLogin", 'country == "NO"', "-"]) == 0
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert capsys.readouterr().out == ("1 of 1 PlayerLogin events match\n"
+                                       "(0 events of other types, 1 invalid lines skipped)\n")
+    assert peak < 16 << 20
 
 
 class _Interrupting:

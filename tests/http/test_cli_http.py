@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pytest
 from http_support import EXAMPLES
 from streams_support import RedisServer
 
-from tests.failing_file import failing_input
+from tests.failing_file import failing_input, long_line_input
 from thrilldrops_events import parse_events
 from thrilldrops_events.cli import main
 from thrilldrops_events.codecs.redis import decode as decode_entry
@@ -297,6 +298,23 @@ def test_send_says_how_many_problems_it_did_not_list(serve: Callable[..., Serve]
     assert sum(line.startswith("line 1:   x") for line in out) == 20
     assert out[-2:] == ["line 1:   ... and 5 more problems",
                         "1 events: 0 accepted, 1 rejected (0 invalid, not sent), 0 failed"]
+
+
+def test_send_reads_an_endless_line_in_constant_memory(serve: Callable[..., Serve], monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A line far over the size of an event is not sent, and not held whole; the lines after it are sent."""
+    server = serve()
+    good = (EXAMPLES / "events.ndjson").read_text().splitlines()[0]
+    monkeypatch.setattr("thrilldrops_events.cli._command._source", long_line_input(64 << 20, [good]))
+    tracemalloc.start()
+    try:
+        code = main(["send", "-", "--url", server.url])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (code, capsys.readouterr().out) == (1, "line 1: not sent: <document>: event is larger than 1048576 bytes\n"
+                                                  "2 events: 1 accepted, 1 rejected (1 invalid, not sent), 0 failed\n")
+    assert peak < 16 << 20
 
 
 def test_ctrl_c_stops_send_at_once_with_a_request_in_flight(tmp_path: Path) -> None:

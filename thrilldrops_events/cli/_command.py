@@ -174,6 +174,28 @@ def redacted(url: str) -> str:
     return re.sub(r"//.*@", "//***@", url, count=1)
 
 
+class _Lines(io.BufferedReader):
+    """A buffered byte stream whose lines, read one by one (as iterating it reads them), are bounded in size.
+
+    A line longer than ``limit`` bytes gives its first ``limit`` bytes (no newline: too large an event, as
+    the decoder reports it); the rest of it is skipped, read a chunk at a time. So a file of one endless
+    line (``/dev/zero``) is read in constant memory.
+    """
+
+    def __init__(self, raw: io.RawIOBase, limit: int) -> None:
+        super().__init__(raw, _CHUNK)
+        self._limit = limit
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        if size is not None and size >= 0:
+            return super().readline(size)
+        line = super().readline(self._limit)
+        if len(line) == self._limit and not line.endswith(b"\n"):
+            while (rest := super().readline(_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+        return line
+
+
 class _Reading(io.RawIOBase):
     """A byte stream read one chunk (one system call) at a time, which remembers the error its reading raised."""
 
@@ -219,12 +241,15 @@ def open_input(path: str) -> IO[bytes]:
     """The file at ``path`` opened for reading bytes, or standard input for ``-``.
 
     A failure while it is read (a disk, a network share) is told apart from a failure to write the
-    output by ``unreadable``.
+    output by ``unreadable``. Its lines, read one by one, are at most one byte over the size of the
+    largest event: the rest of a longer line is skipped (it is too large an event anyway).
 
     Raises:
         OSError: If the file cannot be opened, or standard input is closed.
     """
-    return io.BufferedReader(_Reading(_source(path)), _CHUNK)
+    from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES  # here: the command line starts without it
+
+    return _Lines(_Reading(_source(path)), MAX_EVENT_BYTES + 1)
 
 
 def utf8(data: bytes, what: str) -> str:

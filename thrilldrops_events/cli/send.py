@@ -66,7 +66,7 @@ def _count_lines(path: str) -> int | None:
     """
     if path == "-" or not stat.S_ISREG(os.stat(path).st_mode):
         return None
-    with open(path, "rb") as lines:
+    with open_input(path) as lines:  # a line too long for an event is not held whole
         return sum(1 for line in lines if line.strip())
 
 
