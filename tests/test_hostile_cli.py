@@ -411,3 +411,21 @@ def test_a_closed_standard_error_keeps_the_messages_off_standard_output(tmp_path
                           cwd=tmp_path, timeout=120, check=False, preexec_fn=lambda: os.close(2))
     assert done.returncode == code
     assert done.stdout.endswith(out) if out else done.stdout == b""
+
+
+@pytest.mark.parametrize(("argv", "name"), [
+    (["validate", "a\0b"], "file"),
+    (["condition", "eval", "--event", "Deposit", "amount > 1", "a\0b"], "file"),
+    (["send", "a\0b", "--url", "http://127.0.0.1:9"], "file"),
+    (["schema", "export", "--out", "a\0b"], "--out"),
+    (["schema", "check", "a\0b", "schemas"], "OLD_DIR"),
+    (["schema", "check", "schemas", "a\0b"], "NEW_DIR"),
+], ids=lambda value: " ".join(value).replace("\0", "NUL") if isinstance(value, list) else value)
+def test_a_path_with_a_nul_character_is_a_usage_error(argv: list[str], name: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """No file name holds a NUL character (no process can be given one in an argument, but ``main`` can): a usage
+    error in one line, not a ``ValueError`` traceback from ``open``."""
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == f"thrilldrops-events: {name} must not hold a NUL character: 'a\\x00b'\n"

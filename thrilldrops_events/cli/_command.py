@@ -115,7 +115,7 @@ class _Checked(argparse.Action):
                  option_string: str | None = None) -> None:
         problem = self.check(values)
         if problem is not None:
-            parser.exit(2, f"thrilldrops-events: {option_string or self.dest} {problem}\n")
+            parser.exit(2, f"thrilldrops-events: {option_string or self.metavar or self.dest} {problem}\n")
         setattr(namespace, self.dest, values)
 
 
@@ -147,9 +147,14 @@ def host(text: str) -> str | None:
     return None if text else f"must name an address (0.0.0.0 for every interface), not {text!r}"
 
 
+def file_path(text: str) -> str | None:
+    """A file's path: no NUL character, which no path holds (``open`` would raise ``ValueError``)."""
+    return f"must not hold a NUL character: {text!r}" if "\0" in text else None
+
+
 def directory(text: str) -> str | None:
-    """A directory's path: not empty (an unset shell variable would mean the current directory)."""
-    return None if text else f"must name a directory, not {text!r}"
+    """A directory's path: not empty (an unset shell variable would mean the current directory), no NUL."""
+    return file_path(text) if text else f"must name a directory, not {text!r}"
 
 
 def http_url(text: str) -> str | None:

@@ -11,7 +11,9 @@ from typing import Any
 from thrilldrops_events.cli._command import (
     Command,
     arg,
+    checked,
     fail,
+    file_path,
     holds_any_text,
     open_input,
     read_standard_input,
@@ -157,7 +159,7 @@ COMMAND = Command(
             run=run_eval,
             arguments=(
                 *_CONDITION,
-                arg("file", help="the NDJSON file of envelopes, or - for standard input"),
+                arg("file", **checked(file_path), help="the NDJSON file of envelopes, or - for standard input"),
                 arg("--ctx", action="append", default=[], metavar="NAME=VALUE",
                     help="a context value (a JSON value; anything else is taken as a string); repeatable"),
             ),

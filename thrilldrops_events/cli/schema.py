@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from thrilldrops_events.cli._command import FORMAT, Command, arg, checked, directory, fail
+from thrilldrops_events.cli._command import FORMAT, Command, arg, checked, directory, fail, file_path
 from thrilldrops_events.schema import write_schemas
 from thrilldrops_events.schema._compat import LEVELS, SchemaSetError, compare_schema_sets, load_schema_set
 
@@ -55,8 +55,8 @@ COMMAND = Command(
             2 if a directory cannot be read.""",
             run=run_check,
             arguments=(
-                arg("old", metavar="OLD_DIR", help="the directory of the old schemas"),
-                arg("new", metavar="NEW_DIR", help="the directory of the new schemas"),
+                arg("old", metavar="OLD_DIR", **checked(file_path), help="the directory of the old schemas"),
+                arg("new", metavar="NEW_DIR", **checked(file_path), help="the directory of the new schemas"),
                 arg("--level", choices=LEVELS, default="FULL", help="the compatibility to require (default: FULL)"),
                 FORMAT,
                 arg("--documentation", action="store_true",

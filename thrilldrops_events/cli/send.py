@@ -16,6 +16,7 @@ from thrilldrops_events.cli._command import (
     at_least_one,
     checked,
     fail,
+    file_path,
     http_url,
     one_line,
     open_input,
@@ -156,7 +157,7 @@ COMMAND = Command(
     summary; exits 1 if any event was not accepted. Needs the http extra.""",
     run=run,
     arguments=(
-        arg("file", help="the NDJSON file to send, or - for standard input"),
+        arg("file", **checked(file_path), help="the NDJSON file to send, or - for standard input"),
         arg("--url", required=True, **checked(http_url), help="the receiver's root URL; events go to URL/event"),
         arg("--concurrency", type=int, **checked(at_least_one), default=8,
             help="requests in flight at once (default: 8)"),

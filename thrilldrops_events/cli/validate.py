@@ -13,7 +13,18 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from thrilldrops_events._lines import is_blank, without_newline
-from thrilldrops_events.cli._command import FORMAT, STRICT, Command, arg, fail, open_input, problem_lines, unreadable
+from thrilldrops_events.cli._command import (
+    FORMAT,
+    STRICT,
+    Command,
+    arg,
+    checked,
+    fail,
+    file_path,
+    open_input,
+    problem_lines,
+    unreadable,
+)
 from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.errors import EventValidationError, Problem
@@ -355,5 +366,6 @@ COMMAND = Command(
     "validate", "validate a file of envelopes (NDJSON or a JSON array)",
     """Validate envelopes from an NDJSON file or a JSON array, one by one, in constant memory. Prints every
     bad event with its line number, JSON path and message, then a summary; exits 1 if any event is invalid.""",
-    run=run, arguments=(arg("file", help="the file to read, or - for standard input"), STRICT, FORMAT),
+    run=run,
+    arguments=(arg("file", **checked(file_path), help="the file to read, or - for standard input"), STRICT, FORMAT),
 )
