@@ -12,10 +12,13 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.failing_file import failing_input, long_line_input
 from thrilldrops_events import EventValidationError, parse_event
 from thrilldrops_events.cli import main
+from thrilldrops_events.cli._command import ESCAPING
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 GOOD = (EXAMPLES / "events.ndjson").read_text().splitlines()[0]
@@ -429,3 +432,24 @@ def test_a_path_with_a_nul_character_is_a_usage_error(argv: list[str], name: str
         main(argv)
     assert exit_.value.code == 2
     assert capsys.readouterr().err == f"thrilldrops-events: {name} must not hold a NUL character: 'a\\x00b'\n"
+
+
+#: Any character but a backslash (which would start an escape) and a byte kept by ``surrogateescape``.
+_CHARACTERS = st.characters(exclude_categories=(), exclude_characters="\\").filter(
+    lambda char: not "\udc80" <= char <= "\udcff")
+
+
+@settings(max_examples=300)
+@given(st.text(_CHARACTERS), st.sampled_from(["ascii", "latin-1"]))
+def test_what_an_encoding_cannot_hold_is_escaped_and_reads_back(text: str, encoding: str) -> None:
+    """Standard output's error handler: every character the encoding cannot hold becomes an escape that reads back
+    as that character (as a condition's strings, and Python's, read it); the others are written as they are."""
+    written = text.encode(encoding, ESCAPING)
+    assert written.decode("unicode_escape") == text
+    if all(ord(char) < 0x80 for char in text):
+        assert written == text.encode(encoding)
+
+
+def test_a_byte_kept_as_surrogateescape_keeps_it_is_written_back_as_that_byte() -> None:
+    """A file name that was not UTF-8 comes as lone surrogates from ``surrogateescape``: written back as its bytes."""
+    assert "caf\udce9 \u20ac".encode("ascii", ESCAPING) == b"caf\xe9 \\u20ac"
