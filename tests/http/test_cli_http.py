@@ -351,3 +351,24 @@ def test_serve_serves_with_its_standard_output_closed() -> None:
         err = process.communicate(timeout=60)[1]
     assert process.returncode == 130
     assert b"Traceback" not in err
+
+
+def test_serve_on_a_terminal_shows_no_colours_when_no_color_is_set() -> None:
+    """``NO_COLOR`` (https://no-color.org): uvicorn colours its log on a terminal unless told not to."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "thrilldrops_events", "serve", "--port", "0"],
+                               stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
+                               env={**os.environ, "NO_COLOR": "1"})
+    os.close(follower)
+    shown = b""
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(leader, selectors.EVENT_READ)
+            while b"startup complete" not in shown and selector.select(timeout=30):
+                shown += os.read(leader, 65536)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+        os.close(leader)
+    assert b"INFO:     Application startup complete." in shown
+    assert b"\x1b[" not in shown

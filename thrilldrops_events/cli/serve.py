@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from thrilldrops_events.cli._command import STRICT, Command, arg, checked, fail, host, port, redacted, say
 
@@ -28,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
     where = f"; accepted events go to Redis stream {args.stream!r} at {redacted(redis_url)}" if args.stream else ""
     say(f"thrilldrops-events: serving {base_url(sock)}{where}")
-    serve(app, sock, log_level=args.log_level, access_log=args.log_level in ("info", "debug"))
+    colours = {"use_colors": False} if os.environ.get("NO_COLOR") else {}  # https://no-color.org
+    serve(app, sock, log_level=args.log_level, access_log=args.log_level in ("info", "debug"), **colours)
     return 0
 
 
