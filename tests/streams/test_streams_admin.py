@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import textwrap
@@ -318,6 +319,29 @@ def test_command_line_without_redis_py_names_the_extra() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 2
     assert "pip install 'thrilldrops-events[redis]'" in result.stderr
+
+
+@pytest.mark.parametrize("argv", [("info", b"ev\xff"), ("info", "events", "--dead-letter-stream", b"dl\xff"),
+                                  ("trim", b"ev\xff", "--maxlen", "1"), ("replay-dead-letters", b"ev\xff")],
+                         ids=lambda argv: " ".join(map(str, argv)))
+def test_command_line_refuses_a_key_that_is_not_utf8_in_one_line(argv: tuple[str | bytes, ...]) -> None:
+    """A key is UTF-8 text (as redis-py writes it): one that is not is said so before connecting, not a traceback."""
+    done = subprocess.run([sys.executable, "-m", "thrilldrops_events", "streams", *argv, "--url", "redis://127.0.0.1:9/0"],
+                          capture_output=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (2, b"")
+    what = "--dead-letter-stream" if "--dead-letter-stream" in argv else "STREAM"
+    assert done.stderr == (f"thrilldrops-events streams: {what} is not UTF-8 text (byte 0xff at offset 2)\n").encode()
+
+
+def test_command_line_reads_a_key_as_utf8_in_the_c_locale(redis_server: RedisServer) -> None:
+    """In the C locale (without Python's UTF-8 mode) an argument's bytes reach Python undecoded: read as UTF-8."""
+    client = redis_server.client()
+    client.xadd("évents", {"data": "x"})
+    done = subprocess.run([sys.executable, "-m", "thrilldrops_events", "streams", "info", "évents", "--url",
+                           f"redis://127.0.0.1:{redis_server.port}/0"], capture_output=True, timeout=120, check=False,
+                          env={**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"})
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.startswith(b"stream \\u00e9vents: 1 entries (")
 
 
 @pytest.fixture

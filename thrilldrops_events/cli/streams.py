@@ -8,7 +8,7 @@ import os
 from dataclasses import asdict
 from typing import Any
 
-from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, redacted, say
+from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, redacted, say, utf8_argument
 
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
 _DEFAULT_URL = "redis://127.0.0.1:6379/0"
@@ -30,6 +30,13 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         from thrilldrops_events.streams import _admin
     except ImportError:
         say(_NEEDS_REDIS)
+        return 2
+    try:  # keys are UTF-8 text, as redis-py writes them, whatever the locale
+        args.stream = utf8_argument(args.stream, "STREAM")
+        if args.dead_letter_stream is not None:
+            args.dead_letter_stream = utf8_argument(args.dead_letter_stream, "--dead-letter-stream")
+    except ValueError as error:
+        say(f"thrilldrops-events streams: {error}")
         return 2
     url = args.url or os.environ.get("REDIS_URL") or _DEFAULT_URL
     try:
