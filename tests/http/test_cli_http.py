@@ -372,3 +372,28 @@ def test_serve_on_a_terminal_shows_no_colours_when_no_color_is_set() -> None:
         os.close(leader)
     assert b"INFO:     Application startup complete." in shown
     assert b"\x1b[" not in shown
+
+
+@pytest.mark.parametrize("argv", [("send", str(EXAMPLES / "events.ndjson"), "--url", b"http://b\xff.test"),
+                                  ("serve", "--port", "0", "--stream", b"events\xff"),
+                                  ("serve", "--port", "0", "--stream", "events", "--redis", b"redis://\xff")],
+                         ids=["send --url", "serve --stream", "serve --redis"])
+def test_a_setting_that_is_not_utf8_is_a_usage_error(argv: tuple[str | bytes, ...]) -> None:
+    """A URL or a stream's name is text: one that is not UTF-8 is refused at once, not on every event."""
+    done = subprocess.run([sys.executable, "-m", "thrilldrops_events", *argv], capture_output=True, timeout=120,
+                          check=False, stdin=subprocess.DEVNULL)
+    name = next(str(argv[index - 1]) for index, value in enumerate(argv) if isinstance(value, bytes))
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.startswith(f"thrilldrops-events: {name} is not UTF-8 text (byte 0xff at offset ".encode())
+
+
+def test_send_reads_its_url_as_utf8_in_the_c_locale(tmp_path: Path) -> None:
+    """In the C locale (without Python's UTF-8 mode) an argument's bytes reach Python undecoded: a host that is
+    not ASCII (an IDN) is read as the UTF-8 it is written in, not refused as no URL."""
+    path = tmp_path / "one.ndjson"
+    path.write_text((EXAMPLES / "events.ndjson").read_text().splitlines()[0] + "\n")
+    done = subprocess.run([sys.executable, "-m", "thrilldrops_events", "send", str(path), "--url",
+                           "http://bücher.invalid", "--retries", "0"], capture_output=True, timeout=120, check=False,
+                          env={**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"})
+    assert (done.returncode, done.stderr) == (1, b"")
+    assert done.stdout.endswith(b"1 events: 0 accepted, 0 rejected (0 invalid, not sent), 1 failed\n")

@@ -330,7 +330,7 @@ def test_command_line_refuses_a_key_that_is_not_utf8_in_one_line(argv: tuple[str
                           capture_output=True, timeout=120, check=False)
     assert (done.returncode, done.stdout) == (2, b"")
     what = "--dead-letter-stream" if "--dead-letter-stream" in argv else "STREAM"
-    assert done.stderr == (f"thrilldrops-events streams: {what} is not UTF-8 text (byte 0xff at offset 2)\n").encode()
+    assert done.stderr == f"thrilldrops-events: {what} is not UTF-8 text (byte 0xff at offset 2)\n".encode()
 
 
 def test_command_line_reads_a_key_as_utf8_in_the_c_locale(redis_server: RedisServer) -> None:

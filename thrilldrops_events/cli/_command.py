@@ -105,26 +105,36 @@ Check = Callable[[Any], "str | None"]
 
 
 class _Checked(argparse.Action):
-    """Stores an option's value once ``check`` finds nothing wrong with it."""
+    """Stores an option's value once ``check`` finds nothing wrong with it (read as UTF-8 first, with ``utf8``)."""
 
-    def __init__(self, option_strings: Sequence[str], dest: str, *, check: Check, **options: Any) -> None:
+    def __init__(self, option_strings: Sequence[str], dest: str, *, check: Check | None, utf8: bool,
+                 **options: Any) -> None:
         super().__init__(option_strings, dest, **options)
         self.check = check
+        self.utf8 = utf8
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
-        problem = self.check(values)
+        name = option_string or str(self.metavar or self.dest)
+        if self.utf8:
+            try:
+                values = utf8_argument(values, name)
+            except ValueError as error:
+                parser.exit(2, f"thrilldrops-events: {error}\n")
+        problem = None if self.check is None else self.check(values)
         if problem is not None:
-            parser.exit(2, f"thrilldrops-events: {option_string or self.metavar or self.dest} {problem}\n")
+            parser.exit(2, f"thrilldrops-events: {name} {problem}\n")
         setattr(namespace, self.dest, values)
 
 
-def checked(check: Check) -> dict[str, Any]:
+def checked(check: Check | None = None, *, utf8: bool = False) -> dict[str, Any]:
     """The keywords of ``arg`` for an option whose value ``check`` checks as it is parsed.
 
-    A bad value is a usage error: one line on standard error, exit code 2, as ``fail`` reports it.
+    With ``utf8``, the value is text (a key, a URL, a name; never a file's path) read as the UTF-8 it is
+    written in, whatever the locale (see ``utf8_argument``), before it is checked. A bad value is a usage
+    error: one line on standard error, exit code 2, as ``fail`` reports it.
     """
-    return {"action": _Checked, "check": check}
+    return {"action": _Checked, "check": check, "utf8": utf8}
 
 
 def seconds(value: float) -> str | None:

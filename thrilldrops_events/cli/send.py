@@ -158,7 +158,8 @@ COMMAND = Command(
     run=run,
     arguments=(
         arg("file", **checked(file_path), help="the NDJSON file to send, or - for standard input"),
-        arg("--url", required=True, **checked(http_url), help="the receiver's root URL; events go to URL/event"),
+        arg("--url", required=True, **checked(http_url, utf8=True),
+            help="the receiver's root URL; events go to URL/event"),
         arg("--concurrency", type=int, **checked(at_least_one), default=8,
             help="requests in flight at once (default: 8)"),
         arg("--retries", type=int, default=3, help="retries per event (default: 3)"),

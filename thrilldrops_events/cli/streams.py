@@ -8,17 +8,17 @@ import os
 from dataclasses import asdict
 from typing import Any
 
-from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, redacted, say, utf8_argument
+from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, redacted, say
 
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
 _DEFAULT_URL = "redis://127.0.0.1:6379/0"
 
 # The arguments of every action: the stream, and the server it lives on.
 _STREAM = (
-    arg("stream", metavar="STREAM", help="the stream's key"),
+    arg("stream", metavar="STREAM", **checked(utf8=True), help="the stream's key"),
     arg("--url", default=None, help=f"the Redis server (default: $REDIS_URL or {_DEFAULT_URL})"),
     arg("--cluster", action="store_true", help="the server is part of a Redis Cluster"),
-    arg("--dead-letter-stream", metavar="KEY", default=None,
+    arg("--dead-letter-stream", metavar="KEY", default=None, **checked(utf8=True),
         help="the dead-letter stream (default: the consumers' default for STREAM)"),
 )
 
@@ -30,13 +30,6 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         from thrilldrops_events.streams import _admin
     except ImportError:
         say(_NEEDS_REDIS)
-        return 2
-    try:  # keys are UTF-8 text, as redis-py writes them, whatever the locale
-        args.stream = utf8_argument(args.stream, "STREAM")
-        if args.dead_letter_stream is not None:
-            args.dead_letter_stream = utf8_argument(args.dead_letter_stream, "--dead-letter-stream")
-    except ValueError as error:
-        say(f"thrilldrops-events streams: {error}")
         return 2
     url = args.url or os.environ.get("REDIS_URL") or _DEFAULT_URL
     try:
