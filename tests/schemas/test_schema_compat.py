@@ -309,3 +309,111 @@ def test_release_gate_reads_the_changelog_entry(tmp_path: Path, entry: str, anno
     changelog = _CHANGELOG.replace("- Something.", entry)
     problems = release_gate(tmp_path, current, version="2.0.0", changelog=changelog)
     assert (problems == []) == announced
+
+
+# -- schemas the checker cannot read --------------------------------------------------------------------------
+
+
+def _bad(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": "x", **schema}
+
+
+@pytest.mark.parametrize(("schema", "where"), [
+    pytest.param(_bad({"required": 5}), "/: required must be an array of strings", id="required-int"),
+    pytest.param(_bad({"required": [["a"]]}), "/: required must be an array of strings", id="required-lists"),
+    pytest.param(_bad({"type": 5}), "/: type must be a type name or an array of type names", id="type-int"),
+    pytest.param(_bad({"type": [["string"]]}), "/: type must be", id="type-lists"),
+    pytest.param(_bad({"enum": 5}), "/: enum must be an array", id="enum-int"),
+    pytest.param(_bad({"properties": ["a"]}), "/: properties must be an object", id="properties-list"),
+    pytest.param(_bad({"$defs": ["a"]}), "/: \\$defs must be an object", id="defs-list"),
+    pytest.param(_bad({"allOf": 5}), "/: allOf must be an array", id="allOf-int"),
+    pytest.param(_bad({"minLength": "a"}), "/: minLength must be a non-negative integer", id="minLength-str"),
+    pytest.param(_bad({"maxItems": True}), "/: maxItems must be a non-negative integer", id="maxItems-bool"),
+    pytest.param(_bad({"minimum": "a"}), "/: minimum must be a number", id="minimum-str"),
+    pytest.param(_bad({"exclusiveMaximum": False}), "/: exclusiveMaximum must be a number", id="bound-bool"),
+    pytest.param(_bad({"oneOf": [{"required": 5}]}), "/oneOf/0: required must be", id="in-a-branch"),
+    pytest.param(_bad({"properties": {"a/b": {"type": 5}}}), "/properties/a~1b: type must be", id="in-a-property"),
+    pytest.param(_bad({"$defs": {"A": {"not": {"enum": {}}}}}), "/\\$defs/A/not: enum must be", id="in-a-definition"),
+    pytest.param(_bad({"$ref": "#/x-spare/0", "x-spare": [{"required": 5}]}), "/x-spare/0: required must be",
+                 id="reference-target"),
+])
+def test_a_keyword_of_the_wrong_type_is_a_schema_set_error(
+        schema: dict[str, Any], where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fine = _bad({"type": "object"})
+    for old, new in ((fine, schema), (schema, fine), (schema, schema)):
+        with pytest.raises(SchemaSetError, match=f"^s\\.json: {where}"):
+            compare_schema_sets({"s.json": old}, {"s.json": new})
+    for side, document in (("old", fine), ("new", schema)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "s.json").write_text(json.dumps(document))
+    assert main(["schema", "check", str(tmp_path / "old"), str(tmp_path / "new")]) == 2
+    assert "s.json: /" in capsys.readouterr().err
+
+
+def test_keywords_the_checker_does_not_read_and_boolean_schemas_are_compared_as_written() -> None:
+    old = _bad({"x-vendor": {"required": 5}, "properties": {"a": True, "b": 5}, "items": [{"type": "string"}],
+                "$ref": "https://example.invalid/remote.json", "enum": [{"type": 5}, 1, "a"]})
+    new = copy.deepcopy(old)
+    new["x-vendor"]["required"] = 6
+    new["properties"].update(a=False, b=6)
+    new["$ref"] = "file:///etc/passwd"
+    new["enum"].append(None)
+    report = compare_schema_sets({"s.json": old}, {"s.json": new})
+    assert sorted((c.location, c.kind) for c in report.changes) == [
+        ("", "enum_values_added"), ("", "keyword_changed"), ("", "reference_changed"), ("a", "now_refused"),
+        ("b", "keyword_changed")]
+
+
+class _Unserialisable:
+    pass
+
+
+def _holding_itself() -> dict[str, Any]:
+    schema: dict[str, Any] = _bad({})
+    schema["properties"] = {"a": schema}
+    return schema
+
+
+def _nested_json(depth: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return _bad({"x-deep": value})
+
+
+@pytest.mark.parametrize(("schema", "message"), [
+    pytest.param(_bad({"minimum": __import__("decimal").Decimal(1)}), "/minimum: Decimal is not a JSON value",
+                 id="decimal"),
+    pytest.param(_bad({"enum": [{1, 2}]}), "/enum/0: set is not a JSON value", id="set"),
+    pytest.param(_bad({"x": _Unserialisable()}), "/x: _Unserialisable is not a JSON value", id="object"),
+    pytest.param(_bad({"x": {1: "a"}}), "/x: the key 1 is not a string", id="int-key"),
+    pytest.param(_bad({"maximum": float("nan")}), "/maximum: nan is not a JSON number", id="nan"),
+    pytest.param(_bad({"maximum": float("-inf")}), "/maximum: -inf is not a JSON number", id="infinity"),
+    pytest.param(_holding_itself(), "/properties/a/properties/a/.*/\\.\\.\\.: nested more than 800 levels deep",
+                 id="holding-itself"),
+    pytest.param(_nested_json(100_000), "/x-deep/a/a/a/a/a/a/a/a/a/a/a/\\.\\.\\.: nested more than 800 levels",
+                 id="deep"),
+])
+def test_a_schema_that_is_not_json_is_a_schema_set_error(schema: dict[str, Any], message: str) -> None:
+    for old, new in ((schema, _bad({})), (_bad({}), schema)):
+        with pytest.raises(SchemaSetError, match=f"^s\\.json: {message}"):
+            compare_schema_sets({"s.json": old}, {"s.json": new})
+
+
+def test_nan_read_from_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "s.json").write_text('{"$schema": "x", "maximum": NaN}')
+    with pytest.raises(SchemaSetError, match=r"s\.json: .*NaN"):
+        load_schema_set(tmp_path)
+
+
+def test_arguments_of_the_wrong_type_are_a_type_error_naming_them() -> None:
+    with pytest.raises(TypeError, match="^old must be a mapping of file names to schemas, not NoneType$"):
+        compare_schema_sets(None, {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="^new must be a mapping of file names to schemas, not list$"):
+        compare_schema_sets({}, [("s.json", {})])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="^the file names must be strings, not int$"):
+        compare_schema_sets({1: {}}, {})
+    with pytest.raises(TypeError, match="^directory must be a path, not NoneType$"):
+        load_schema_set(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="^directory must be a path, not int$"):
+        load_schema_set(3)  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from thrilldrops_events.schema._schema_facts import (
     shown,
     types_of,
 )
+from thrilldrops_events.schema._shape import Shapes
 
 __all__ = ["compare_schema_sets"]
 
@@ -39,6 +40,7 @@ class _Comparer:
         self.changes: list[Change] = []
         self._active: set[tuple[int, int]] = set()  # the pairs being compared, against reference cycles
         self._depth = 0
+        self.shapes = Shapes(file)
         # The targets of the references followed, per side, and the definitions met on the way: those no
         # reference reached are compared on their own at the end (see `finish`).
         self._reached: tuple[set[int], set[int]] = (set(), set())
@@ -63,6 +65,8 @@ class _Comparer:
                 break  # a dangling reference: compared as written
             identity = id(target)
             reached.add(identity)
+            self.shapes.check_schema(target, tuple(part.replace("~1", "/").replace("~0", "~")
+                                                   for part in ref[1:].split("/")[1:]))
             siblings = {k: v for k, v in schema.items() if k != "$ref"}
             schema = {**target, **siblings} if siblings and isinstance(target, dict) else target
         return schema, identity
@@ -261,8 +265,17 @@ def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Repor
     are followed at any depth, so a change inside a definition is reported where the definition is used.
 
     Raises:
-        SchemaSetError: If a schema is nested more than 200 levels deep (references followed).
+        SchemaSetError: If a schema is not JSON, nested more than 800 levels deep as JSON or 200 levels
+            deep as a schema (references followed), has a keyword the comparison reads of the wrong type
+            (such as ``"required": 5``).
+        TypeError: If ``old`` or ``new`` is not a mapping, or a file name is not a string.
     """
+    for argument, value in (("old", old), ("new", new)):
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{argument} must be a mapping of file names to schemas, not {type(value).__name__}")
+        for name in value:
+            if not isinstance(name, str):
+                raise TypeError(f"the file names must be strings, not {type(name).__name__}")
     changes: list[Change] = []
     files = [*old, *(name for name in new if name not in old)]
     for name in files:
@@ -272,6 +285,8 @@ def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Repor
             changes.append(Change(name, "", "schema_added", Effect.WIDENED, "schema added"))
         else:
             comparer = _Comparer(name, old[name], new[name])
+            comparer.shapes.check_document(old[name])
+            comparer.shapes.check_document(new[name])
             comparer.compare(old[name], new[name])
             comparer.finish()
             changes.extend(comparer.changes)

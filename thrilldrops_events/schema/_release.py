@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -19,15 +20,19 @@ def load_schema_set(directory: str | Path) -> dict[str, Any]:
     """Read the top-level JSON Schema files of a directory (files with a ``$schema``), by file name.
 
     Raises:
-        SchemaSetError: If the directory does not exist, holds malformed JSON, or holds no schema.
+        SchemaSetError: If the directory does not exist, holds malformed JSON (``NaN`` and ``Infinity``
+            included), or holds no schema.
+        TypeError: If ``directory`` is not a path.
     """
+    if not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"directory must be a path, not {type(directory).__name__}")
     root = Path(directory)
     if not root.is_dir():
         raise SchemaSetError(f"{root} is not a directory")
     schemas: dict[str, Any] = {}
     for path in sorted(root.glob("*.json")):
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_not_json)
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise SchemaSetError(f"{path}: cannot read it as JSON: {error}") from None
         except RecursionError:
@@ -37,6 +42,10 @@ def load_schema_set(directory: str | Path) -> dict[str, Any]:
     if not schemas:
         raise SchemaSetError(f"{root} holds no JSON Schema files (*.json with a $schema)")
     return schemas
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
 
 
 # -- the release gate ---------------------------------------------------------------------------------------

@@ -1,0 +1,133 @@
+"""The shape of the schemas the comparison reads: JSON values, and the keywords it reads of the right types.
+
+A schema set handed to the comparison in Python may hold anything, and one read from a file may still hold
+``"required": 5``. Each document is walked once, without recursion, before it is compared: its values must
+be JSON (string keys, finite numbers), nested at most ``MAX_NESTING`` levels; and in every schema the
+comparison reads (the document itself, ``properties``, ``$defs``, combinator branches, sub-schemas), the
+keywords it reads must have the type JSON Schema gives them. The target of a reference is checked the
+same way when the comparison first reaches it, wherever it is in the document. Keywords the comparison
+does not read are only compared as written, so they may hold any JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from thrilldrops_events.errors import SchemaSetError
+from thrilldrops_events.schema._schema_facts import LOWER, MONOTONE_SUBSCHEMAS, NUMERIC_BOUNDS, UPPER
+
+__all__ = ["MAX_NESTING", "Shapes"]
+
+#: The deepest JSON nesting of a schema document: deeper ones are refused before anything recurses into them.
+MAX_NESTING = 800
+
+_OBJECTS_OF_SCHEMAS = ("properties", "$defs", "definitions")
+_ARRAYS_OF_SCHEMAS = ("allOf", "anyOf", "oneOf")
+_SCHEMAS = ("additionalProperties", "not", *MONOTONE_SUBSCHEMAS)
+_SHOWN = 12  # the parts of a place shown in an error
+_BOUNDS = tuple(name for pair in NUMERIC_BOUNDS for name in pair)
+
+
+def _pointer(path: tuple[str, ...]) -> str:
+    """A JSON Pointer, ``/`` for the document itself."""
+    return "/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _keyword_problem(schema: Mapping[str, Any]) -> str | None:
+    """What is wrong with the keywords of one schema that the comparison reads, or ``None``."""
+    for name in _OBJECTS_OF_SCHEMAS:
+        if name in schema and not isinstance(schema[name], dict):
+            return f"{name} must be an object"
+    if "required" in schema and not (
+            isinstance(schema["required"], (list, tuple)) and all(isinstance(n, str) for n in schema["required"])):
+        return "required must be an array of strings"
+    kinds = schema.get("type", "")
+    if not (isinstance(kinds, str) or (isinstance(kinds, (list, tuple)) and all(isinstance(k, str) for k in kinds))):
+        return "type must be a type name or an array of type names"
+    for name in ("enum", *_ARRAYS_OF_SCHEMAS):
+        if name in schema and not isinstance(schema[name], (list, tuple)):
+            return f"{name} must be an array"
+    for name in _BOUNDS:
+        if name in schema and not _is_number(schema[name]):
+            return f"{name} must be a number"
+    for name in (*LOWER, *UPPER):
+        value = schema.get(name, 0)
+        if not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+            return f"{name} must be a non-negative integer"
+    return None
+
+
+def _subschemas(schema: Mapping[str, Any], path: tuple[str, ...]) -> Iterator[tuple[Any, tuple[str, ...]]]:
+    """The sub-schemas of a schema (with a well-formed shape) that the comparison reads, with their paths."""
+    for name in _OBJECTS_OF_SCHEMAS:
+        for key, value in schema.get(name, {}).items():
+            yield value, (*path, name, key)
+    for name in _ARRAYS_OF_SCHEMAS:
+        for index, value in enumerate(schema.get(name, ())):
+            yield value, (*path, name, str(index))
+    for name in _SCHEMAS:
+        if name in schema:
+            yield schema[name], (*path, name)
+
+
+class Shapes:
+    """Checks the shape of the schema documents of one file; each schema is checked once.
+
+    Args:
+        file: The file name, which every error starts with.
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self._checked: set[int] = set()
+
+    def _error(self, path: tuple[str, ...], message: str) -> SchemaSetError:
+        where = _pointer(path[:_SHOWN]) + ("/..." if len(path) > _SHOWN else "")
+        return SchemaSetError(f"{self.file}: {where}: {message}")
+
+    def check_document(self, document: Any) -> None:
+        """Check that a document is JSON, nested at most `MAX_NESTING` levels, and check its schemas.
+
+        Raises:
+            SchemaSetError: If it is not, naming the place.
+        """
+        stack: list[tuple[Any, tuple[str, ...]]] = [(document, ())]
+        while stack:
+            value, path = stack.pop()
+            if len(path) > MAX_NESTING:
+                raise self._error(path, f"nested more than {MAX_NESTING} levels deep (or holds itself)")
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if not isinstance(key, str):
+                        raise self._error(path, f"the key {key!r} is not a string")
+                    stack.append((item, (*path, key)))
+            elif isinstance(value, (list, tuple)):
+                stack.extend((item, (*path, str(index))) for index, item in enumerate(value))
+            elif isinstance(value, float) and not math.isfinite(value):
+                raise self._error(path, f"{value!r} is not a JSON number")
+            elif not (value is None or isinstance(value, (str, int, float))):
+                raise self._error(path, f"{type(value).__name__} is not a JSON value")
+        self.check_schema(document, ())
+
+    def check_schema(self, schema: Any, path: tuple[str, ...]) -> None:
+        """Check the keywords of a schema of a checked document, and of the sub-schemas the comparison reads.
+
+        Raises:
+            SchemaSetError: If a keyword has the wrong type, naming the schema.
+        """
+        stack = [(schema, path)]
+        while stack:
+            schema, path = stack.pop()
+            if not isinstance(schema, dict) or id(schema) in self._checked:
+                continue  # a boolean schema, or a value compared as written
+            problem = _keyword_problem(schema)
+            if problem is not None:
+                raise self._error(path, problem)
+            self._checked.add(id(schema))
+            stack.extend(_subschemas(schema, path))
