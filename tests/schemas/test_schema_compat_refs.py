@@ -138,3 +138,25 @@ def test_json_nested_beyond_the_parser_is_a_schema_set_error(tmp_path: Path) -> 
     (tmp_path / "deep.json").write_text("[" * 200_000 + "]" * 200_000)
     with pytest.raises(SchemaSetError, match="nested too deeply"):
         load_schema_set(tmp_path)
+
+
+def _doubling(levels: int, leaf: str) -> dict[str, Any]:
+    """Definitions each using the next one twice: ``2 ** levels`` uses of the last one, in a few hundred bytes."""
+    defs: dict[str, Any] = {f"D{i}": {"type": "object", "properties": {"a": {"$ref": f"#/$defs/D{i + 1}"},
+                                                                      "b": {"$ref": f"#/$defs/D{i + 1}"}}}
+                            for i in range(levels)}
+    defs[f"D{levels}"] = {"type": leaf}
+    return {"$schema": DIALECT, "$ref": "#/$defs/D0", "$defs": defs}
+
+
+def test_a_change_used_exponentially_many_times_is_a_clear_error_not_a_hang(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    small = _kinds(_doubling(4, "string"), _doubling(4, "integer"))
+    assert len(small) == 16 and {kind for _, kind, _, _ in small} == {"type_changed"}
+    with pytest.raises(SchemaSetError, match=r"^s\.json: more than 10000 sub-schemas to compare, references followed"):
+        compare_schema_sets({"s.json": _doubling(40, "string")}, {"s.json": _doubling(40, "integer")})
+    for side, leaf in (("old", "string"), ("new", "integer")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "s.json").write_text(json.dumps(_doubling(40, leaf)))
+    assert main(["schema", "check", str(tmp_path / "old"), str(tmp_path / "new")]) == 2
+    assert "more than 10000 sub-schemas" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from thrilldrops_events.schema._schema_facts import (
     IDENTITY,
     LOWER,
     MAX_DEPTH,
+    MAX_STEPS,
     MONOTONE_SUBSCHEMAS,
     NUMERIC_BOUNDS,
     OPAQUE_CONSTRAINTS,
@@ -40,6 +41,7 @@ class _Comparer:
         self.changes: list[Change] = []
         self._active: set[tuple[int, int]] = set()  # the pairs being compared, against reference cycles
         self._depth = 0
+        self._steps = 0
         self.shapes = Shapes(file)
         # The targets of the references followed, per side, and the definitions met on the way: those no
         # reference reached are compared on their own at the end (see `finish`).
@@ -80,6 +82,9 @@ class _Comparer:
             return
         if self._depth >= MAX_DEPTH:
             raise SchemaSetError(f"{self.file}: nested more than {MAX_DEPTH} levels deep, references followed")
+        self._steps += 1
+        if self._steps > MAX_STEPS:
+            raise SchemaSetError(f"{self.file}: more than {MAX_STEPS} sub-schemas to compare, references followed")
         self._active.add(key)
         self._depth += 1
         try:
@@ -140,7 +145,8 @@ class _Comparer:
         if old.get("$ref") != new.get("$ref"):
             self.add(location, "reference_changed", Effect.CHANGED,
                      f"reference changed from {old.get('$ref')!r} to {new.get('$ref')!r}", invert)
-        changed_annotations = sorted(k for k in ANNOTATIONS if canonical(old.get(k)) != canonical(new.get(k)))
+        changed_annotations = sorted(k for k in ANNOTATIONS
+                                     if (k in old or k in new) and canonical(old.get(k)) != canonical(new.get(k)))
         if changed_annotations:
             self.add(location, "annotation_changed", Effect.NONE, f"{', '.join(changed_annotations)} changed",
                      invert)
@@ -267,7 +273,8 @@ def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Repor
     Raises:
         SchemaSetError: If a schema is not JSON, nested more than 800 levels deep as JSON or 200 levels
             deep as a schema (references followed), has a keyword the comparison reads of the wrong type
-            (such as ``"required": 5``).
+            (such as ``"required": 5``), or takes more than 10,000 sub-schemas to compare (references
+            followed: a few definitions each used twice by the next one make exponentially many).
         TypeError: If ``old`` or ``new`` is not a mapping, or a file name is not a string.
     """
     for argument, value in (("old", old), ("new", new)):

@@ -16,6 +16,7 @@ __all__ = [
     "IDENTITY",
     "LOWER",
     "MAX_DEPTH",
+    "MAX_STEPS",
     "MONOTONE_SUBSCHEMAS",
     "NUMERIC_BOUNDS",
     "OPAQUE_CONSTRAINTS",
@@ -51,6 +52,9 @@ CLOSED_AFTER = " where unknown fields are refused (old events carrying it are re
 # The deepest comparison, counting the levels entered through references: deeper schemas are refused
 # with an error rather than exhausting the interpreter's stack.
 MAX_DEPTH = 200
+# The most sub-schemas compared in one file, counting each use of a definition: definitions that each use
+# the next one twice take exponentially many; this project's envelope takes about 200.
+MAX_STEPS = 10_000
 ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
 
 
