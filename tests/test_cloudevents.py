@@ -381,3 +381,13 @@ def test_payload_problems_are_those_parse_event_reports_each_once(variant: str, 
     with pytest.raises(EventValidationError) as error:
         ce.decode(_as_cloudevent(variant, data), strict=strict)
     assert sorted((p.path, p.kind) for p in error.value.problems) == wanted
+
+
+@pytest.mark.parametrize("value", ["yes", None, 1, 0, []], ids=repr)
+def test_a_strict_that_is_not_a_bool_is_a_type_error_naming_it(value: Any) -> None:
+    structured = ce.encode(example_envelope("Deposit"))
+    message = f"^strict must be True or False, not {type(value).__name__}$"
+    with pytest.raises(TypeError, match=message):
+        ce.decode(structured, strict=value)
+    with pytest.raises(TypeError, match=message):
+        ce.from_cloudevent(json.loads(structured), strict=value)

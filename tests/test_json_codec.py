@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -407,3 +408,22 @@ def test_a_leading_byte_order_mark_gets_the_same_verdict_from_bytes_and_text(bod
 def test_a_payload_after_a_byte_order_mark_is_read_from_text_as_from_bytes() -> None:
     marked = b'\xef\xbb\xbf{"method_id":"visa","currency":"EUR","amount":25.00}'
     assert parse_payload("Deposit", marked.decode()) == parse_payload("Deposit", marked)
+
+
+NOT_FLAGS = ["yes", "", None, 1, 0, 1.0, [], Decimal(0)]
+
+
+@pytest.mark.parametrize("value", NOT_FLAGS, ids=repr)
+def test_a_strict_or_skip_blank_that_is_not_a_bool_is_a_type_error_naming_it(value: Any) -> None:
+    line = '{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}'  # noqa: E501
+    message = f"^strict must be True or False, not {type(value).__name__}$"
+    for raw in (line, line.encode(), json.loads(line)):  # the fast route and the exact one alike
+        with pytest.raises(TypeError, match=message):
+            parse_event(raw, strict=value)
+    for raw in ('{"channel_type":"MobileWeb"}', {"channel_type": "MobileWeb"}):
+        with pytest.raises(TypeError, match=message):
+            parse_payload("PlayerLogout", raw, strict=value)
+    with pytest.raises(TypeError, match=message):
+        list(parse_events(line, strict=value))
+    with pytest.raises(TypeError, match=f"^skip_blank must be True or False, not {type(value).__name__}$"):
+        list(parse_events(line + "\n\n", skip_blank=value))

@@ -326,3 +326,11 @@ def test_encode_refuses_what_is_not_an_envelope(value: Any) -> None:
         codec.encode(value)
     assert info.value.problems[0].kind == "not_an_envelope"
     assert f"expected an Envelope, not {type(value).__name__}" in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["yes", None, 1, 0, []], ids=repr)
+def test_a_strict_that_is_not_a_bool_is_a_type_error_naming_it(value: Any) -> None:
+    fields = codec.encode(Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=1,
+                                   payload=Deposit(method_id="v", currency="EUR", amount="1")))
+    with pytest.raises(TypeError, match=f"^strict must be True or False, not {type(value).__name__}$"):
+        codec.decode(fields, strict=value)

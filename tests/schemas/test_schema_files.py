@@ -191,3 +191,13 @@ def test_a_payload_file_validates_the_payload_alone() -> None:
     assert not validator_for("producer/Deposit.json").is_valid({**payload, "note": "x"})
     assert not validator_for("producer/Deposit.json").is_valid({**payload, "amount": 25})
     assert validator_for("strict/Deposit.json").is_valid({**payload, "amount": 25})
+
+
+@pytest.mark.parametrize("value", ["yes", "", None, 1, []], ids=repr)
+@pytest.mark.parametrize("name", ["strict", "producer"])
+def test_a_strict_or_producer_that_is_not_a_bool_is_a_type_error_naming_it(name: str, value: Any) -> None:
+    message = f"^{name} must be True or False, not {type(value).__name__}$"
+    with pytest.raises(TypeError, match=message):
+        json_schema("Deposit", **{name: value})
+    with pytest.raises(TypeError, match=message):
+        schema_file_name("Deposit", **{name: value})

@@ -47,6 +47,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
         "thrilldrops_events.codecs.cloudevents needs the CloudEvents SDK: pip install 'thrilldrops-events[cloudevents]'"
     ) from error
 
+from thrilldrops_events._flags import check_flag
 from thrilldrops_events.codecs._cloudevents_read import EPOCH as _EPOCH
 from thrilldrops_events.codecs._cloudevents_read import EXTRA_ATTRIBUTE, TYPE_PREFIX
 from thrilldrops_events.codecs._cloudevents_read import SPECVERSION as _SPECVERSION
@@ -226,7 +227,9 @@ def decode(raw: bytes | bytearray | memoryview | str, *, strict: bool = False) -
     Raises:
         EventValidationError: With every problem found, each at the attribute it concerns (``type``,
             ``source``, ``time``, ``data.amount``...).
+        TypeError: If ``strict`` is not a bool.
     """
+    check_flag("strict", strict)
     if not isinstance(raw, (bytes, bytearray, memoryview, str)):
         raise _problem("", f"a CloudEvent is read from JSON text (bytes or str), not {type(raw).__name__}; "
                        "from_cloudevent reads a dict", "not_an_object")
@@ -250,7 +253,9 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
 
     Raises:
         EventValidationError: With every problem found (see [decode][thrilldrops_events.codecs.cloudevents.decode]).
+        TypeError: If ``strict`` is not a bool.
     """
+    check_flag("strict", strict)
     if hasattr(event, "get_attributes") and hasattr(event, "get_data"):
         document = dict(event.get_attributes())
         data = event.get_data()

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Union
 import msgspec
 from pydantic import BaseModel, ValidationError
 
+from thrilldrops_events._flags import check_flag
 from thrilldrops_events._lines import is_blank, split_lines, without_newline
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
@@ -125,7 +126,9 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
     Raises:
         EventValidationError: With every problem found, each with its JSON path. Malformed JSON, a
             non-object body, an unknown or missing variant and two variant keys are reported the same way.
+        TypeError: If ``strict`` is not a bool.
     """
+    check_flag("strict", strict)
     if isinstance(raw, _FAST_TYPES) and len(raw) <= _FAST_ROUTE_MAX_BYTES:
         envelope = _fast_envelope(raw, strict)
         if envelope is not None:
@@ -152,7 +155,9 @@ def decode_payload(
 
     Raises:
         EventValidationError: With every problem found; an unknown event type is one too.
+        TypeError: If ``strict`` is not a bool.
     """
+    check_flag("strict", strict)
     model = payload_model(event_type)
     if isinstance(raw, _FAST_TYPES) and len(raw) <= _FAST_ROUTE_MAX_BYTES:
         payload = (_FAST[0] if _FAST else fast_reader()).payload(model.event_type, raw, strict)
@@ -193,7 +198,12 @@ def decode_lines(
         data: The whole NDJSON text, or any iterable of lines such as a file open in binary mode.
         strict: As for ``decode``.
         skip_blank: Skip lines holding only ASCII whitespace (their numbers still count).
+
+    Raises:
+        TypeError: If ``strict`` or ``skip_blank`` is not a bool (when the first line is read).
     """
+    check_flag("strict", strict)
+    check_flag("skip_blank", skip_blank)
     lines: Iterable[bytes | bytearray | str]
     if isinstance(data, memoryview):
         data = data.tobytes()

@@ -43,6 +43,7 @@ import msgspec
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS
+from thrilldrops_events._flags import check_flag
 from thrilldrops_events._problems import from_validation_error, single, unknown_variant
 from thrilldrops_events._unknown import check_unknown_fields
 from thrilldrops_events.codecs._builders import new_model
@@ -336,7 +337,9 @@ def decode(fields: StreamFields, *, strict: bool = False) -> Envelope:
             ``timestamp``, ``payload.amount``, ``extra.note``... A missing field, bytes that are not
             UTF-8, malformed JSON, an unknown variant, a wrong type and an unsupported ``format`` are
             all reported this way. Messages never repeat field values.
+        TypeError: If ``strict`` is not a bool.
     """
+    check_flag("strict", strict)
     envelope = _decode_fast(fields, strict)
     if envelope is not None:
         return envelope

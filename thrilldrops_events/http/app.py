@@ -20,6 +20,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from thrilldrops_events._flags import check_flag
 from thrilldrops_events.codecs.json import decode as parse_event
 from thrilldrops_events.codecs.json import decode_lines as parse_events
 from thrilldrops_events.envelope import Envelope
@@ -216,12 +217,6 @@ def _whole(name: str, value: object, lowest: int) -> int:
     return value
 
 
-def _flag(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
-    return value
-
-
 def event_app(
     handler: Handler | None = None,
     *,
@@ -278,7 +273,7 @@ def event_app(
     receiver = _receiver(handler, stream, redis, maxlen, strict=strict, max_event_bytes=max_event_bytes,
                          max_batch_bytes=max_batch_bytes, max_batch_lines=max_batch_lines, retry_after=retry_after,
                          body_timeout=body_timeout)
-    return _app(receiver, _flag("conditions", conditions))
+    return _app(receiver, check_flag("conditions", conditions))
 
 
 def _receiver(handler: Handler | None, stream: str | None, redis: Any, maxlen: int | None, *, strict: bool,
@@ -287,7 +282,7 @@ def _receiver(handler: Handler | None, stream: str | None, redis: Any, maxlen: i
     """The receiver of ``event_app``'s settings, each checked (see its Raises)."""
     if handler is not None and not callable(handler):
         raise TypeError(f"handler must be a function of the Envelope, not {type(handler).__name__}")
-    strict = _flag("strict", strict)
+    strict = check_flag("strict", strict)
     max_event_bytes = _whole("max_event_bytes", max_event_bytes, 1)
     max_batch_bytes = _whole("max_batch_bytes", max_batch_bytes, 1)
     max_batch_lines = _whole("max_batch_lines", max_batch_lines, 1)

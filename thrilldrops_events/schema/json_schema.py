@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
+from thrilldrops_events._flags import check_flag
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.schema._fragments import (
@@ -81,6 +82,8 @@ def _payload_body(event_type: EventType, schema_set: SchemaSet) -> dict[str, Any
 
 
 def _schema_set(strict: bool, producer: bool) -> SchemaSet:
+    check_flag("strict", strict)
+    check_flag("producer", producer)
     return "producer" if producer else "strict" if strict else "consumer"
 
 
@@ -94,6 +97,7 @@ def schema_file_name(name: EventType | str, *, strict: bool = False, producer: b
 
     Raises:
         ValueError: If ``name`` is neither an event type nor ``"envelope"``.
+        TypeError: If ``strict`` or ``producer`` is not a bool.
 
     Examples:
         >>> schema_file_name("Deposit", producer=True)
@@ -166,6 +170,7 @@ def json_schema(name: EventType | str, *, strict: bool = False, producer: bool =
 
     Raises:
         ValueError: If ``name`` is neither an event type nor ``"envelope"``.
+        TypeError: If ``strict`` or ``producer`` is not a bool.
 
     Examples:
         >>> json_schema("Deposit", producer=True)["properties"]["amount"]["type"]
