@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -417,3 +418,18 @@ def test_arguments_of_the_wrong_type_are_a_type_error_naming_them() -> None:
         load_schema_set(None)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="^directory must be a path, not int$"):
         load_schema_set(3)  # type: ignore[arg-type]
+
+
+def test_a_named_pipe_or_a_directory_among_the_files_is_refused_without_reading_it(tmp_path: Path) -> None:
+    write_schemas(tmp_path)
+    os.mkfifo(tmp_path / "pipe.json")  # opening it to read would wait for a writer forever
+    with pytest.raises(SchemaSetError, match=r"pipe\.json: cannot read it as JSON: not a regular file$"):
+        load_schema_set(tmp_path)
+    (tmp_path / "pipe.json").unlink()
+    (tmp_path / "folder.json").mkdir()
+    with pytest.raises(SchemaSetError, match=r"folder\.json: cannot read it as JSON: not a regular file$"):
+        load_schema_set(tmp_path)
+    (tmp_path / "folder.json").rmdir()
+    (tmp_path / "loop.json").symlink_to("loop.json")
+    with pytest.raises(SchemaSetError, match=r"loop\.json: cannot read it as JSON: .*symbolic links"):
+        load_schema_set(tmp_path)

@@ -6,6 +6,7 @@ import fnmatch
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ def load_schema_set(directory: str | Path) -> dict[str, Any]:
 
     Raises:
         SchemaSetError: If the directory does not exist, holds malformed JSON (``NaN`` and ``Infinity``
-            included), or holds no schema.
+            included) or a ``*.json`` that is not a regular file (a directory, a named pipe, a device), or
+            holds no schema.
         TypeError: If ``directory`` is not a path.
     """
     if not isinstance(directory, (str, os.PathLike)):
@@ -31,6 +33,12 @@ def load_schema_set(directory: str | Path) -> dict[str, Any]:
         raise SchemaSetError(f"{root} is not a directory")
     schemas: dict[str, Any] = {}
     for path in sorted(root.glob("*.json")):
+        try:  # a named pipe would wait for a writer forever, and a device may never end
+            regular = stat.S_ISREG(path.stat().st_mode)
+        except OSError as error:
+            raise SchemaSetError(f"{path}: cannot read it as JSON: {error}") from None
+        if not regular:
+            raise SchemaSetError(f"{path}: cannot read it as JSON: not a regular file")
         try:
             document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_not_json)
         except (OSError, UnicodeDecodeError, ValueError) as error:
