@@ -433,3 +433,14 @@ def test_a_named_pipe_or_a_directory_among_the_files_is_refused_without_reading_
     (tmp_path / "loop.json").symlink_to("loop.json")
     with pytest.raises(SchemaSetError, match=r"loop\.json: cannot read it as JSON: .*symbolic links"):
         load_schema_set(tmp_path)
+
+
+def test_a_schema_of_more_than_100000_json_values_is_refused_before_it_is_compared() -> None:
+    values = [f"v{i}" for i in range(99_996)]
+    # With the document, its $schema, properties, a and the enum: 100,000 values, then one more.
+    within = _bad({"properties": {"a": {"enum": values[:-1]}}})
+    assert compare_schema_sets({"s.json": within}, {"s.json": within}).changes == ()
+    beyond = _bad({"properties": {"a": {"enum": values}}})
+    for old, new in ((within, beyond), (beyond, within)):
+        with pytest.raises(SchemaSetError, match=r"^s\.json: holds more than 100000 JSON values$"):
+            compare_schema_sets({"s.json": old}, {"s.json": new})

@@ -2,7 +2,8 @@
 
 A schema set handed to the comparison in Python may hold anything, and one read from a file may still hold
 ``"required": 5``. Each document is walked once, without recursion, before it is compared: its values must
-be JSON (string keys, finite numbers), nested at most ``MAX_NESTING`` levels; and in every schema the
+be JSON (string keys, finite numbers), at most ``MAX_VALUES`` of them, nested at most ``MAX_NESTING``
+levels; and in every schema the
 comparison reads (the document itself, ``properties``, ``$defs``, combinator branches, sub-schemas), the
 keywords it reads must have the type JSON Schema gives them. The target of a reference is checked the
 same way when the comparison first reaches it, wherever it is in the document. Keywords the comparison
@@ -18,10 +19,13 @@ from typing import Any
 from thrilldrops_events.errors import SchemaSetError
 from thrilldrops_events.schema._schema_facts import LOWER, MONOTONE_SUBSCHEMAS, NUMERIC_BOUNDS, UPPER
 
-__all__ = ["MAX_NESTING", "Shapes"]
+__all__ = ["MAX_NESTING", "MAX_VALUES", "Shapes"]
 
 #: The deepest JSON nesting of a schema document: deeper ones are refused before anything recurses into them.
 MAX_NESTING = 800
+#: The most JSON values (objects, arrays and scalars) in one schema document: this project's largest holds
+#: about 1,000. Comparing a larger one would take long: each level compares what lies below it as a whole.
+MAX_VALUES = 100_000
 
 _OBJECTS_OF_SCHEMAS = ("properties", "$defs", "definitions")
 _ARRAYS_OF_SCHEMAS = ("allOf", "anyOf", "oneOf")
@@ -92,14 +96,18 @@ class Shapes:
         return SchemaSetError(f"{self.file}: {where}: {message}")
 
     def check_document(self, document: Any) -> None:
-        """Check that a document is JSON, nested at most `MAX_NESTING` levels, and check its schemas.
+        """Check that a document is JSON (at most `MAX_VALUES` values, `MAX_NESTING` levels), and its schemas.
 
         Raises:
             SchemaSetError: If it is not, naming the place.
         """
         stack: list[tuple[Any, tuple[str, ...]]] = [(document, ())]
+        count = 1
         while stack:
             value, path = stack.pop()
+            count += len(value) if isinstance(value, (dict, list, tuple)) else 0  # before taking them
+            if count > MAX_VALUES:
+                raise SchemaSetError(f"{self.file}: holds more than {MAX_VALUES} JSON values")
             if len(path) > MAX_NESTING:
                 raise self._error(path, f"nested more than {MAX_NESTING} levels deep (or holds itself)")
             if isinstance(value, dict):
