@@ -53,6 +53,20 @@ def test_apply_names_changes_that_are_not_campaign_changes(changes: Any, message
     assert [campaign.id for campaign in campaigns] == ["a"]
 
 
+@pytest.mark.parametrize(("campaigns", "message"), [
+    (None, "campaigns must be an iterable of Campaign, not NoneType"),
+    ("abc", "campaigns must be an iterable of Campaign, not str"),
+    ([None], "campaigns must be an iterable of Campaign, not one holding NoneType"),
+    ([CampaignChange.add("a", "Deposit", "true")], "campaigns must be an iterable of Campaign, not one holding "
+                                                   "CampaignChange"),
+])
+def test_a_set_made_from_what_is_not_campaigns_names_them(campaigns: Any, message: str) -> None:
+    with pytest.raises(TypeError, match=f"^{message}$"):
+        CampaignSet(campaigns)
+    assert [campaign.id for campaign in CampaignSet(_set())] == ["a"]
+    assert [campaign.id for campaign in CampaignSet(c for c in _set())] == ["a"]
+
+
 @pytest.mark.parametrize("change", [
     CampaignChange("explode", "a", {}),
     CampaignChange("add", "b", {}),

@@ -60,8 +60,8 @@ class CampaignSet:
         limits: Size limits for conditions (the language's defaults if omitted).
 
     Raises:
-        TypeError: If ``functions`` is not a ``FunctionRegistry``, ``context`` not a mapping, or
-            ``limits`` not a ``Limits``.
+        TypeError: If ``campaigns`` is not an iterable of ``Campaign``, ``functions`` not a
+            ``FunctionRegistry``, ``context`` not a mapping, or ``limits`` not a ``Limits``.
         ConditionTypeError: If a context declaration is not a name and a type (``{"vip": "number"}``).
 
     Thread safety: any number of threads may call ``match``, ``explain`` and read the set while
@@ -85,7 +85,7 @@ class CampaignSet:
         self._lock = threading.Lock()
         self._writer = Writer(self._compiler)
         self._store = self._writer.store
-        given = list(campaigns)
+        given = items_of(campaigns, "campaigns", Campaign)
         if given:
             with self._lock:
                 self._writer.apply([self._writer.prepare(as_change(campaign)) for campaign in given])
