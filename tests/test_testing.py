@@ -126,6 +126,9 @@ def test_money_refuses_bad_arguments(arguments: dict[str, Any], message: str) ->
         (lambda: context_values({"vip": True}), "context must be a dict of names to types"),
         (lambda: condition_trees(max_leaves="12"), "max_leaves='12' must be an int"),
         (lambda: json_values(max_leaves=0), "max_leaves=0 must be at least 1"),
+        (lambda: field_values(None), "spec=None must be a FieldSpec (one of payload_fields(event_type) or "
+                                     "ENVELOPE_FIELDS), not NoneType"),
+        (lambda: field_values("amount"), "spec='amount' must be a FieldSpec"),
     ],
 )
 def test_strategies_refuse_bad_arguments(make: Any, message: str) -> None:

@@ -6,9 +6,10 @@ from typing import Any
 
 from hypothesis.errors import InvalidArgument
 
+from thrilldrops_events._fields import FieldSpec
 from thrilldrops_events.enums import EventType
 
-__all__ = ["check_bool", "check_context", "check_event_type", "check_int"]
+__all__ = ["check_bool", "check_context", "check_event_type", "check_field_spec", "check_int"]
 
 
 def check_bool(name: str, value: Any) -> None:
@@ -35,6 +36,13 @@ def check_event_type(name: str, value: Any) -> EventType:
     if isinstance(value, str) and value in names:
         return EventType(value)
     raise InvalidArgument(f"{name}={value!r} must be an EventType or its name: one of {', '.join(names)}")
+
+
+def check_field_spec(name: str, value: Any) -> None:
+    """Refuse anything but a field of the contract, as ``payload_fields`` and ``ENVELOPE_FIELDS`` give them."""
+    if not isinstance(value, FieldSpec):
+        raise InvalidArgument(f"{name}={value!r:.40} must be a FieldSpec (one of payload_fields(event_type) or "
+                              f"ENVELOPE_FIELDS), not {type(value).__name__}")
 
 
 def check_context(name: str, value: Any) -> None:

@@ -11,7 +11,7 @@ from thrilldrops_events._fields import FieldSpec
 from thrilldrops_events._kinds import KIND_CONSTRAINTS
 from thrilldrops_events.codecs._exact import JsonNumber
 from thrilldrops_events.enums import ChannelType
-from thrilldrops_events.testing._arguments import check_bool, check_int
+from thrilldrops_events.testing._arguments import check_bool, check_field_spec, check_int
 
 __all__ = ["field_values", "identifiers", "json_values", "money"]
 
@@ -100,7 +100,11 @@ def field_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
     Patterns, lengths, bounds and allowed values come from the contract table (the field's constraints).
     Strings of the longest length allowed (255 characters for an identifier or free text, 4096 for a
     session token) are drawn beside the realistic and random ones.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: If ``spec`` is not a field of the contract (a ``FieldSpec``).
     """
+    check_field_spec("spec", spec)
     limits = spec.constraints
     base: st.SearchStrategy[Any]
     if spec.kind == "identifier":
