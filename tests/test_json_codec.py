@@ -427,3 +427,19 @@ def test_a_strict_or_skip_blank_that_is_not_a_bool_is_a_type_error_naming_it(val
         list(parse_events(line, strict=value))
     with pytest.raises(TypeError, match=f"^skip_blank must be True or False, not {type(value).__name__}$"):
         list(parse_events(line + "\n\n", skip_blank=value))
+
+
+@pytest.mark.parametrize("data", [None, 5, 1.5, {"operator_id": "o"}, object()], ids=lambda data: type(data).__name__)
+def test_parse_events_given_neither_text_nor_lines_is_a_type_error_naming_data(data: Any) -> None:
+    with pytest.raises(TypeError, match=f"^data must be NDJSON text .* not {type(data).__name__}"):
+        list(parse_events(data))
+
+
+def test_to_ndjson_given_one_event_or_no_iterable_is_a_type_error_naming_objs() -> None:
+    envelope = parse_event(b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,'
+                           b'"event_type":{"PlayerLogout":{"channel_type":"MobileWeb"}}}')
+    for objs in (None, 5, envelope, envelope.payload, to_dict(envelope), "abc", b"abc"):
+        with pytest.raises(TypeError, match=f"^objs must be an iterable of envelopes or payloads, not "
+                                            f"{type(objs).__name__}"):
+            to_ndjson(objs)  # type: ignore[arg-type]
+    assert to_ndjson(iter([envelope])) == to_json(envelope) + b"\n"

@@ -200,10 +200,14 @@ def decode_lines(
         skip_blank: Skip lines holding only ASCII whitespace (their numbers still count).
 
     Raises:
-        TypeError: If ``strict`` or ``skip_blank`` is not a bool (when the first line is read).
+        TypeError: If ``strict`` or ``skip_blank`` is not a bool, or ``data`` neither text nor an iterable
+            of lines (a mapping is one event: [parse_event][thrilldrops_events.parse_event] reads it), when
+            the first line is asked for.
     """
     check_flag("strict", strict)
     check_flag("skip_blank", skip_blank)
+    if isinstance(data, Mapping) or not isinstance(data, (*_TEXT_TYPES, Iterable)):
+        raise TypeError(f"data must be NDJSON text (str or bytes) or an iterable of lines, not {type(data).__name__}")
     lines: Iterable[bytes | bytearray | str]
     if isinstance(data, memoryview):
         data = data.tobytes()
@@ -290,7 +294,15 @@ def _bad_money(money: object) -> ValueError:
 
 
 def encode_lines(objs: Iterable[Envelope | EventPayload], *, money: MoneyFormat = "string") -> bytes:
-    """Write many envelopes or payloads as NDJSON: one compact JSON document per line."""
+    """Write many envelopes or payloads as NDJSON: one compact JSON document per line.
+
+    Raises:
+        TypeError: If ``objs`` is not an iterable of them: one envelope, payload or mapping, text, or
+            something that is not iterable ([to_json][thrilldrops_events.to_json] writes one event).
+        EventValidationError: If one of them is neither an envelope nor a payload model.
+    """
+    if isinstance(objs, (BaseModel, Mapping, *_TEXT_TYPES)) or not isinstance(objs, Iterable):
+        raise TypeError(f"objs must be an iterable of envelopes or payloads, not {type(objs).__name__}")
     if money != "string" and money != "number":
         raise _bad_money(money)
     return b"".join(encode(obj, money=money) + b"\n" for obj in objs)
