@@ -160,3 +160,34 @@ def test_a_change_used_exponentially_many_times_is_a_clear_error_not_a_hang(
         (tmp_path / side / "s.json").write_text(json.dumps(_doubling(40, leaf)))
     assert main(["schema", "check", str(tmp_path / "old"), str(tmp_path / "new")]) == 2
     assert "more than 10000 sub-schemas" in capsys.readouterr().err
+
+
+def _deep(levels: int, how: str, leaf: dict[str, Any]) -> dict[str, Any]:
+    schema = leaf
+    for level in range(levels):
+        schema = ({"type": "object", "properties": {"a": schema}} if how == "properties" else
+                  {how: [{"description": f"level {level}"}, schema]})
+    return {"$schema": DIALECT, **schema}
+
+
+@pytest.mark.parametrize("how", ["properties", "allOf", "anyOf", "oneOf"])
+def test_each_level_of_a_deep_schema_does_not_write_out_all_below_it_again(
+        how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from thrilldrops_events.schema import _compare, _compare_structure, _schema_facts
+
+    written = []
+    canonical = _schema_facts.canonical
+
+    def counted(value: Any) -> str:
+        text = canonical(value)
+        written.append(len(text))
+        return text
+
+    for module in (_compare, _compare_structure, _schema_facts):
+        monkeypatch.setattr(module, "canonical", counted)
+    values = [f"value {i}" for i in range(2_000)]
+    old, new = _deep(150, how, {"enum": values}), _deep(150, how, {"enum": [*values, "one more"]})
+    kinds = {kind for _, kind, _, _ in _kinds(old, new)}
+    assert kinds == {"enum_values_added"}
+    # The enum is written out value by value, once per side; quadratic work wrote each level's whole subtree.
+    assert sum(written) < 4 * (len(canonical(old)) + len(canonical(new)))

@@ -19,6 +19,7 @@ from thrilldrops_events.schema._schema_facts import (
     OPAQUE_CONSTRAINTS,
     SKIPPED,
     UPPER,
+    Fingerprints,
     canonical,
     effect_of_sets,
     enum_values,
@@ -43,6 +44,7 @@ class _Comparer:
         self._depth = 0
         self._steps = 0
         self.shapes = Shapes(file)
+        self._fingerprints = Fingerprints()
         # The targets of the references followed, per side, and the definitions met on the way: those no
         # reference reached are compared on their own at the end (see `finish`).
         self._reached: tuple[set[int], set[int]] = (set(), set())
@@ -118,6 +120,10 @@ class _Comparer:
     def resolved(self, schema: Any, *, new: bool) -> Any:
         """A schema with its references followed, on the new side or the old one."""
         return self._resolve(self.new_root if new else self.old_root, schema, set())[0]
+
+    def fingerprint(self, value: Any) -> str:
+        """A value's fingerprint: equal for equal canonical texts, each value digested once per file."""
+        return self._fingerprints.of(value)
 
     def _compare(self, old: Any, new: Any, location: str, invert: bool) -> None:
         if old is False or new is False:  # the schema that refuses everything

@@ -142,12 +142,12 @@ def _key(walker: Walker, branch: Any, *, new: bool) -> str:
     target = walker.resolved(branch, new=new)
     if isinstance(target, dict) and len(target.get("required", [])) == 1:
         return f"required:{target['required'][0]}"
-    return canonical(branch)
+    return "text:" + walker.fingerprint(branch)  # each branch digested once, however deep it lies
 
 
 def _label(walker: Walker, branch: Any, *, new: bool = True) -> str:
     key = _key(walker, branch, new=new)
-    return key.removeprefix("required:") if key.startswith("required:") else key[:80]
+    return key.removeprefix("required:") if key.startswith("required:") else canonical(branch)[:80]
 
 
 def _pair(walker: Walker, before: list[Any], after: list[Any]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ __all__ = [
     "OPAQUE_CONSTRAINTS",
     "SKIPPED",
     "UPPER",
+    "Fingerprints",
     "Walker",
     "accepts_everything",
     "canonical",
@@ -64,9 +66,56 @@ def canonical(value: Any) -> str:
 
 
 def same_as_written(old: Any, new: Any) -> bool:
-    """Whether two schemas are equal as written and hold no reference (whose targets may differ)."""
+    """Whether two schemas are equal as written and hold no reference (whose targets may differ).
+
+    Python's equality, checked first, tells most different schemas apart without writing them out (it
+    stops at the first difference); only equal ones are written, since ``1``, ``1.0`` and ``true`` are
+    equal in Python but not as written. So each level of a deep schema no longer writes out all below it.
+    """
+    if old is not new and old != new:
+        return False
     text = canonical(old)
     return text == canonical(new) and '"$ref"' not in text
+
+
+class Fingerprints:
+    """Digests of JSON values (SHA-256), each value digested once however many levels of a schema hold it.
+
+    Equal digests mean equal canonical texts (keys sorted, each scalar as JSON writes it), found without
+    writing a large value out again at every level above it.
+    """
+
+    def __init__(self) -> None:
+        self._digests: dict[int, tuple[Any, bytes]] = {}  # by id, with the value kept so the id is not reused
+
+    def of(self, value: Any) -> str:
+        """The fingerprint of a JSON value, as text."""
+        stack = [(value, False)]
+        while stack:
+            node, ready = stack.pop()
+            if not isinstance(node, (dict, list, tuple)) or self._known(node):
+                continue
+            if not ready:
+                stack.append((node, True))
+                stack.extend((item, False) for item in (node.values() if isinstance(node, dict) else node))
+                continue
+            digest = hashlib.sha256(b"{" if isinstance(node, dict) else b"[")
+            for key in sorted(node) if isinstance(node, dict) else ():
+                digest.update(canonical(key).encode() + b":" + self._part(node[key]))
+            for item in () if isinstance(node, dict) else node:
+                digest.update(self._part(item))
+            self._digests[id(node)] = (node, digest.digest())
+        return self._part(value).hex()
+
+    def _known(self, node: Any) -> bool:
+        found = self._digests.get(id(node))
+        return found is not None and found[0] is node
+
+    def _part(self, value: Any) -> bytes:
+        """A value as a part of its holder's digest: a container's digest, or a scalar's JSON (self-delimiting)."""
+        if isinstance(value, (dict, list, tuple)):
+            return b"#" + self._digests[id(value)][1]
+        return b"=" + canonical(value).encode() + b","
 
 
 def types_of(schema: Mapping[str, Any]) -> frozenset[str]:
@@ -170,3 +219,6 @@ class Walker(Protocol):
 
     def resolved(self, schema: Any, *, new: bool) -> Any:
         """A schema with its references followed, on the new side or the old one."""
+
+    def fingerprint(self, value: Any) -> str:
+        """A value's fingerprint: equal for equal canonical texts."""

@@ -34,6 +34,19 @@ _SHOWN = 12  # the parts of a place shown in an error
 _BOUNDS = tuple(name for pair in NUMERIC_BOUNDS for name in pair)
 
 
+#: A place in a document as a chain: the last key, and the chain of the value holding it (``None`` at the top).
+_Trail = tuple[str, "_Trail"] | None
+
+
+def _path(trail: _Trail) -> tuple[str, ...]:
+    """The keys leading to a place, from the top."""
+    keys: list[str] = []
+    while trail is not None:
+        keys.append(trail[0])
+        trail = trail[1]
+    return tuple(reversed(keys))
+
+
 def _pointer(path: tuple[str, ...]) -> str:
     """A JSON Pointer, ``/`` for the document itself."""
     return "/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in path)
@@ -101,26 +114,28 @@ class Shapes:
         Raises:
             SchemaSetError: If it is not, naming the place.
         """
-        stack: list[tuple[Any, tuple[str, ...]]] = [(document, ())]
+        # Each value with its depth and its place as a chain (key, the parent's chain): building every
+        # place whole would cost as much as the depth for each value.
+        stack: list[tuple[Any, int, _Trail]] = [(document, 0, None)]
         count = 1
         while stack:
-            value, path = stack.pop()
+            value, depth, trail = stack.pop()
             count += len(value) if isinstance(value, (dict, list, tuple)) else 0  # before taking them
             if count > MAX_VALUES:
                 raise SchemaSetError(f"{self.file}: holds more than {MAX_VALUES} JSON values")
-            if len(path) > MAX_NESTING:
-                raise self._error(path, f"nested more than {MAX_NESTING} levels deep (or holds itself)")
+            if depth > MAX_NESTING:
+                raise self._error(_path(trail), f"nested more than {MAX_NESTING} levels deep (or holds itself)")
             if isinstance(value, dict):
                 for key, item in value.items():
                     if not isinstance(key, str):
-                        raise self._error(path, f"the key {key!r} is not a string")
-                    stack.append((item, (*path, key)))
+                        raise self._error(_path(trail), f"the key {key!r} is not a string")
+                    stack.append((item, depth + 1, (key, trail)))
             elif isinstance(value, (list, tuple)):
-                stack.extend((item, (*path, str(index))) for index, item in enumerate(value))
+                stack.extend((item, depth + 1, (str(index), trail)) for index, item in enumerate(value))
             elif isinstance(value, float) and not math.isfinite(value):
-                raise self._error(path, f"{value!r} is not a JSON number")
+                raise self._error(_path(trail), f"{value!r} is not a JSON number")
             elif not (value is None or isinstance(value, (str, int, float))):
-                raise self._error(path, f"{type(value).__name__} is not a JSON value")
+                raise self._error(_path(trail), f"{type(value).__name__} is not a JSON value")
         self.check_schema(document, ())
 
     def check_schema(self, schema: Any, path: tuple[str, ...]) -> None:
