@@ -444,3 +444,17 @@ def test_a_schema_of_more_than_100000_json_values_is_refused_before_it_is_compar
     for old, new in ((within, beyond), (beyond, within)):
         with pytest.raises(SchemaSetError, match=r"^s\.json: holds more than 100000 JSON values$"):
             compare_schema_sets({"s.json": old}, {"s.json": new})
+
+
+@pytest.mark.parametrize("level", ["backward", "Full", "", None, 1])
+def test_a_level_that_is_not_one_of_the_three_is_a_value_error(level: Any) -> None:
+    widened = compare_schema_sets({"s.json": {"enum": [1]}}, {"s.json": {"enum": [1, 2]}})
+    unchanged = compare_schema_sets({"s.json": {}}, {"s.json": {}})
+    message = f"^level must be one of BACKWARD, FORWARD, FULL, not {level!r}$"
+    for report in (widened, unchanged):
+        for call in (report.breaking, report.render, report.to_json):
+            with pytest.raises(ValueError, match=message):
+                call(level)
+    with pytest.raises(ValueError, match=message):
+        widened.changes[0].compatible(level)
+    assert widened.breaking("BACKWARD") == [] and len(widened.breaking("FORWARD")) == 1

@@ -6,10 +6,16 @@ import enum
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["LEVELS", "Change", "Effect", "Level", "Report"]
+__all__ = ["LEVELS", "Change", "Effect", "Level", "Report", "check_level"]
 
 Level = Literal["BACKWARD", "FORWARD", "FULL"]
 LEVELS: tuple[Level, ...] = ("BACKWARD", "FORWARD", "FULL")
+
+
+def check_level(level: object) -> None:
+    """Refuse a level other than the three: ``"backward"`` taken for FULL would give a wrong verdict."""
+    if not (isinstance(level, str) and level in LEVELS):
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
 
 
 class Effect(enum.Enum):
@@ -61,7 +67,12 @@ class Change:
         return self.kind == "annotation_changed"
 
     def compatible(self, level: Level) -> bool:
-        """Whether the change keeps the given compatibility level."""
+        """Whether the change keeps the given compatibility level.
+
+        Raises:
+            ValueError: If ``level`` is not ``BACKWARD``, ``FORWARD`` or ``FULL``.
+        """
+        check_level(level)
         if level == "BACKWARD":
             return self.backward
         if level == "FORWARD":
@@ -98,7 +109,12 @@ class Report:
         return "BACKWARD" if backward else "FORWARD" if forward else "NONE"
 
     def breaking(self, level: Level = "FULL") -> list[Change]:
-        """The changes that break the given level."""
+        """The changes that break the given level.
+
+        Raises:
+            ValueError: If ``level`` is not ``BACKWARD``, ``FORWARD`` or ``FULL``.
+        """
+        check_level(level)
         return [c for c in self.changes if not c.compatible(level)]
 
     def render(self, level: Level = "FULL", *, documentation: bool = False) -> str:
@@ -107,7 +123,11 @@ class Report:
         Args:
             level: The level the verdicts are checked against.
             documentation: Also list changes of descriptions, titles and examples.
+
+        Raises:
+            ValueError: If ``level`` is not ``BACKWARD``, ``FORWARD`` or ``FULL``.
         """
+        check_level(level)
         lines: list[str] = []
         shown = [c for c in self.changes if documentation or not c.documentation_only]
         current = None
@@ -133,7 +153,12 @@ class Report:
         return "\n".join(lines)
 
     def to_json(self, level: Level = "FULL") -> dict[str, Any]:
-        """The report as JSON-ready data."""
+        """The report as JSON-ready data.
+
+        Raises:
+            ValueError: If ``level`` is not ``BACKWARD``, ``FORWARD`` or ``FULL``.
+        """
+        check_level(level)
         return {
             "level": self.level,
             "checked": level,
