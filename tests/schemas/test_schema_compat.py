@@ -240,6 +240,30 @@ def test_release_gate_needs_a_released_set(tmp_path: Path) -> None:
         release_gate(tmp_path, all_json_schemas(), version="1.0", changelog="")
 
 
+
+@pytest.mark.parametrize("version", ["\u0661.0.0", "2.0.0\n", "\uff12.0.0", "2.0.0 "])
+def test_a_version_of_other_than_ascii_digits_is_not_major_minor_patch(tmp_path: Path, version: str) -> None:
+    _release(tmp_path, "1.0.0")
+    with pytest.raises(SchemaSetError, match=r"MAJOR\.MINOR\.PATCH"):
+        release_gate(tmp_path, all_json_schemas(), version=version, changelog="- Breaking: everything")
+    _release(tmp_path, "\u0669.0.0")  # ARABIC-INDIC NINE: not a released version
+    assert release_gate(tmp_path, all_json_schemas(), version="1.0.0", changelog="") == []
+
+
+def test_release_gate_arguments_of_the_wrong_type_are_type_errors_naming_them(tmp_path: Path) -> None:
+    _release(tmp_path, "1.0.0")
+    current = all_json_schemas()
+    for call, name in [
+        (lambda: release_gate(None, current, version="1.0.0", changelog=""), "released"),  # type: ignore[arg-type]
+        (lambda: release_gate(tmp_path, None, version="1.0.0", changelog=""), "current"),  # type: ignore[arg-type]
+        (lambda: release_gate(tmp_path, current, version=1, changelog=""), "version"),  # type: ignore[arg-type]
+        (lambda: release_gate(tmp_path, current, version="1.0.0", changelog=None), "changelog"),  # type: ignore[arg-type]
+        (lambda: release_gate(tmp_path, current, version="1.0.0", changelog="", expected=[("a", "b")]), "expected"),  # type: ignore[arg-type]
+    ]:
+        with pytest.raises(TypeError, match=f"^{name} must be "):
+            call()
+
+
 _EVENT_TYPE = ("event_type is a oneOf of single-key objects, one per variant, so that code generators make a union; "
                "it accepts exactly what the object with one of eight properties accepted")
 _MONEY_FORMAT = ("money is described with format decimal, for code generators; validators that do not know the "

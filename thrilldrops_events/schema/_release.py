@@ -58,14 +58,15 @@ def _not_json(constant: str) -> Any:
 
 # -- the release gate ---------------------------------------------------------------------------------------
 
-_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+# ASCII digits only (``\d`` takes any script's, which ``int`` reads), and no line break before the end.
+_VERSION = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")
 # A changelog list item or heading that starts with "Breaking" (such as "- Breaking: ..." or "### Breaking").
 _BREAKING_ENTRY = re.compile(r"(?im)^[ \t]*(?:[-*+][ \t]+|#+[ \t]+)(?:\*\*)?breaking\b")
 
 
 def _versions(released: Path) -> Iterator[tuple[tuple[int, int, int], Path]]:
     for path in released.iterdir() if released.is_dir() else ():
-        match = _VERSION.match(path.name)
+        match = _VERSION.fullmatch(path.name)
         if match and path.is_dir():
             yield (int(match[1]), int(match[2]), int(match[3])), path
 
@@ -100,12 +101,21 @@ def release_gate(released: str | Path, current: Mapping[str, Any], *, version: s
 
     Raises:
         SchemaSetError: If there is no released version, or a schema set cannot be read.
+        TypeError: If an argument is of the wrong type (``released`` a path, ``current`` and
+            ``expected`` mappings, ``version`` and ``changelog`` strings).
     """
+    for name, value, kind, wanted in (("released", released, (str, os.PathLike), "a path"),
+                                      ("current", current, Mapping, "a mapping of file names to schemas"),
+                                      ("version", version, str, "a str"), ("changelog", changelog, str, "a str"),
+                                      ("expected", {} if expected is None else expected, Mapping,
+                                       "a mapping of (kind, location pattern) to a reason")):
+        if not isinstance(value, kind):
+            raise TypeError(f"{name} must be {wanted}, not {type(value).__name__}")
     versions = sorted(_versions(Path(released)))
     if not versions:
         raise SchemaSetError(f"{released} holds no released schema set (a directory named like 0.1.0)")
     (major, minor, patch), path = versions[-1]
-    parsed = _VERSION.match(version)
+    parsed = _VERSION.fullmatch(version)
     if parsed is None:
         raise SchemaSetError(f"version {version!r} is not MAJOR.MINOR.PATCH")
     report = compare_schema_sets(load_schema_set(path), {k: v for k, v in current.items() if "/" not in k})
