@@ -57,6 +57,12 @@ def test_write_schemas_writes_exactly_the_files(tmp_path: Path) -> None:
         assert path.read_bytes() == files[path.relative_to(tmp_path / "out").as_posix()]
 
 
+@pytest.mark.parametrize("out_dir", [None, 5, b"out"], ids=repr)
+def test_write_schemas_to_what_is_not_a_path_is_a_type_error_naming_out_dir(out_dir: Any) -> None:
+    with pytest.raises(TypeError, match=f"^out_dir must be a path, not {type(out_dir).__name__}$"):
+        write_schemas(out_dir)
+
+
 def test_file_layout() -> None:
     names = set(all_json_schemas())
     variants = {e.value for e in EventType} | {"envelope"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,13 @@ def write_schemas(out_dir: str | Path) -> list[Path]:
 
     Returns:
         The paths written, in a stable order.
+
+    Raises:
+        TypeError: If ``out_dir`` is not a path (a ``str`` or an ``os.PathLike``).
+        OSError: If a file cannot be written.
     """
+    if not isinstance(out_dir, (str, os.PathLike)):
+        raise TypeError(f"out_dir must be a path, not {type(out_dir).__name__}")
     root = Path(out_dir)
     written = []
     for name, content in schema_files().items():
