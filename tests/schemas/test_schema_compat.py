@@ -482,3 +482,16 @@ def test_a_level_that_is_not_one_of_the_three_is_a_value_error(level: Any) -> No
     with pytest.raises(ValueError, match=message):
         widened.changes[0].compatible(level)
     assert widened.breaking("BACKWARD") == [] and len(widened.breaking("FORWARD")) == 1
+
+
+def test_a_schema_file_larger_than_16_mib_is_refused_unparsed(tmp_path: Path) -> None:
+    write_schemas(tmp_path)
+    head, limit = b'{"$schema": "x", "description": "', 16 * 1024 * 1024
+    with (tmp_path / "huge.json").open("wb") as file:
+        file.write(head)
+        file.truncate(limit + 1)  # NUL bytes: they would not even parse
+    with pytest.raises(SchemaSetError, match=r"huge\.json: cannot read it as JSON: larger than 16 MiB$"):
+        load_schema_set(tmp_path)
+    (tmp_path / "huge.json").write_bytes(head + b"a" * (limit - len(head) - 2) + b'"}')
+    assert (tmp_path / "huge.json").stat().st_size == limit
+    assert "huge.json" in load_schema_set(tmp_path)

@@ -14,7 +14,11 @@ from typing import Any
 from thrilldrops_events.errors import SchemaSetError
 from thrilldrops_events.schema._compare import compare_schema_sets
 
-__all__ = ["load_schema_set", "release_gate"]
+__all__ = ["MAX_FILE_BYTES", "load_schema_set", "release_gate"]
+
+#: The largest schema file read: this project's largest is about 64 KiB. A larger one is refused unparsed,
+#: rather than read whole into memory (and then refused as more than 100,000 JSON values, most likely).
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 def load_schema_set(directory: str | Path) -> dict[str, Any]:
@@ -22,8 +26,8 @@ def load_schema_set(directory: str | Path) -> dict[str, Any]:
 
     Raises:
         SchemaSetError: If the directory does not exist, holds malformed JSON (``NaN`` and ``Infinity``
-            included) or a ``*.json`` that is not a regular file (a directory, a named pipe, a device), or
-            holds no schema.
+            included), a ``*.json`` that is not a regular file (a directory, a named pipe, a device) or
+            that is larger than 16 MiB, or holds no schema.
         TypeError: If ``directory`` is not a path.
     """
     if not isinstance(directory, (str, os.PathLike)):
@@ -40,7 +44,13 @@ def load_schema_set(directory: str | Path) -> dict[str, Any]:
         if not regular:
             raise SchemaSetError(f"{path}: cannot read it as JSON: not a regular file")
         try:
-            document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_not_json)
+            with path.open("rb") as file:  # read at most one byte past the limit, however large the file
+                data = file.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                raise SchemaSetError(f"{path}: cannot read it as JSON: larger than {MAX_FILE_BYTES >> 20} MiB")
+            document = json.loads(data.decode("utf-8"), parse_constant=_not_json)
+        except SchemaSetError:
+            raise
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise SchemaSetError(f"{path}: cannot read it as JSON: {error}") from None
         except RecursionError:
