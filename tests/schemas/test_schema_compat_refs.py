@@ -191,3 +191,23 @@ def test_each_level_of_a_deep_schema_does_not_write_out_all_below_it_again(
     assert kinds == {"enum_values_added"}
     # The enum is written out value by value, once per side; quadratic work wrote each level's whole subtree.
     assert sum(written) < 4 * (len(canonical(old)) + len(canonical(new)))
+
+
+def test_a_reference_is_followed_as_a_json_pointer_or_not_at_all() -> None:
+    # A negative or non-decimal index points nowhere (Python would take the last item, or read other digits).
+    old = {"$schema": DIALECT, "$ref": "#/x-list/-1", "x-list": [{"type": "string"}, {"type": "integer"}]}
+    new = copy.deepcopy(old)
+    new["x-list"][1] = {"type": "number"}
+    assert [kind for _, kind, _, _ in _kinds(old, new)] == ["keyword_changed"]
+    for ref in ("#/x-list/\u0661", "#/x-list/01", "#/x-list/+1", "#/x-list/1/"):
+        assert [kind for _, kind, _, _ in _kinds({**old, "$ref": ref}, {**new, "$ref": ref})] == ["keyword_changed"]
+    # A fragment that is not a pointer names an anchor, which is not the whole document.
+    old = {"$schema": DIALECT, "type": "object", "$defs": {"U": {"properties": {"a": {"$ref": "#S"}}},
+                                                          "S": {"$anchor": "S", "type": "string"}}}
+    new = {**copy.deepcopy(old), "maxProperties": 3}
+    assert [(location, kind) for location, kind, _, _ in _kinds(old, new)] == [("", "bound_added")]
+    # The fragment of a URI is percent-encoded.
+    old = {"$schema": DIALECT, "properties": {"a": {"$ref": "#/$defs/A%20B%25"}}, "$defs": {"A B%": {"type": "string"}}}
+    new = copy.deepcopy(old)
+    new["$defs"]["A B%"]["type"] = "integer"
+    assert [(location, kind) for location, kind, _, _ in _kinds(old, new)] == [("a", "type_changed")]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from thrilldrops_events.errors import SchemaSetError
 from thrilldrops_events.schema._compare_structure import compare_combinators, compare_objects
@@ -31,6 +33,20 @@ from thrilldrops_events.schema._schema_facts import (
 from thrilldrops_events.schema._shape import Shapes
 
 __all__ = ["compare_schema_sets"]
+
+#: An array index in a JSON Pointer (RFC 6901): no sign, no leading zero, ASCII digits.
+_INDEX = re.compile(r"0|[1-9][0-9]*")
+
+
+def _pointer_keys(ref: str) -> tuple[str, ...] | None:
+    """The keys of a local reference's JSON Pointer (``#/$defs/A%20B``), decoded; ``None`` for an anchor (``#A``).
+
+    The fragment of a URI is percent-encoded, and each key escapes ``~`` and ``/`` as ``~0`` and ``~1``.
+    """
+    fragment = unquote(ref[1:])
+    if fragment and not fragment.startswith("/"):
+        return None
+    return tuple(key.replace("~1", "/").replace("~0", "~") for key in fragment.split("/")[1:])
 
 class _Comparer:
     """Walks an old and a new schema side by side and records every change."""
@@ -60,17 +76,21 @@ class _Comparer:
             ref = schema.get("$ref") if isinstance(schema, dict) else None
             if not (isinstance(ref, str) and ref.startswith("#")):
                 break
-            target = root
-            try:
-                for part in ref[1:].split("/")[1:]:
-                    part = part.replace("~1", "/").replace("~0", "~")
-                    target = target[part] if isinstance(target, dict) else target[int(part)]
-            except (KeyError, IndexError, TypeError, ValueError):
-                break  # a dangling reference: compared as written
+            keys = _pointer_keys(ref)
+            target = root if keys is not None else None
+            for key in keys or ():
+                if isinstance(target, dict) and key in target:
+                    target = target[key]
+                elif isinstance(target, list) and _INDEX.fullmatch(key) and int(key) < len(target):
+                    target = target[int(key)]
+                else:
+                    target = None
+                    break
+            if target is None:
+                break  # a dangling reference, or an anchor: compared as written
             identity = id(target)
             reached.add(identity)
-            self.shapes.check_schema(target, tuple(part.replace("~1", "/").replace("~0", "~")
-                                                   for part in ref[1:].split("/")[1:]))
+            self.shapes.check_schema(target, keys or ())
             siblings = {k: v for k, v in schema.items() if k != "$ref"}
             schema = {**target, **siblings} if siblings and isinstance(target, dict) else target
         return schema, identity
