@@ -80,17 +80,17 @@ def _keyword_problem(schema: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _subschemas(schema: Mapping[str, Any], path: tuple[str, ...]) -> Iterator[tuple[Any, tuple[str, ...]]]:
-    """The sub-schemas of a schema (with a well-formed shape) that the comparison reads, with their paths."""
+def _subschemas(schema: Mapping[str, Any], trail: _Trail) -> Iterator[tuple[Any, _Trail]]:
+    """The sub-schemas of a schema (with a well-formed shape) that the comparison reads, with their places."""
     for name in _OBJECTS_OF_SCHEMAS:
         for key, value in schema.get(name, {}).items():
-            yield value, (*path, name, key)
+            yield value, (key, (name, trail))
     for name in _ARRAYS_OF_SCHEMAS:
         for index, value in enumerate(schema.get(name, ())):
-            yield value, (*path, name, str(index))
+            yield value, (str(index), (name, trail))
     for name in _SCHEMAS:
         if name in schema:
-            yield schema[name], (*path, name)
+            yield schema[name], (name, trail)
 
 
 class Shapes:
@@ -144,13 +144,16 @@ class Shapes:
         Raises:
             SchemaSetError: If a keyword has the wrong type, naming the schema.
         """
-        stack = [(schema, path)]
+        trail: _Trail = None
+        for key in path:
+            trail = (key, trail)
+        stack = [(schema, trail)]
         while stack:
-            schema, path = stack.pop()
+            schema, trail = stack.pop()
             if not isinstance(schema, dict) or id(schema) in self._checked:
                 continue  # a boolean schema, or a value compared as written
             problem = _keyword_problem(schema)
             if problem is not None:
-                raise self._error(path, problem)
+                raise self._error(_path(trail), problem)
             self._checked.add(id(schema))
-            stack.extend(_subschemas(schema, path))
+            stack.extend(_subschemas(schema, trail))
