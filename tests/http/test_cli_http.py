@@ -317,6 +317,20 @@ def test_send_reads_an_endless_line_in_constant_memory(serve: Callable[..., Serv
     assert peak < 16 << 20
 
 
+def _interruptible() -> None:
+    """In a child process, before it runs: ``Ctrl-C`` (SIGINT) at its default, as a terminal gives it.
+
+    A shell that starts the tests in the background (``&``, without job control) has them ignore SIGINT, and
+    their children would inherit that: Python then installs no ``KeyboardInterrupt`` for it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _interruptible_without_output() -> None:
+    _interruptible()
+    os.close(1)
+
+
 def test_ctrl_c_stops_send_at_once_with_a_request_in_flight(tmp_path: Path) -> None:
     """``Ctrl-C`` while a receiver takes its time: exit code 130 at once, not once the request times out."""
     path = tmp_path / "events.ndjson"
@@ -326,20 +340,26 @@ def test_ctrl_c_stops_send_at_once_with_a_request_in_flight(tmp_path: Path) -> N
         listener.listen()
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"
         process = subprocess.Popen([sys.executable, "-m", "thrilldrops_events", "send", str(path), "--url", url,
-                                    "--timeout", "600"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        listener.settimeout(60)
-        connection, _ = listener.accept()
-        with connection:
-            connection.recv(1)  # a request is in flight, and never answered
-            process.send_signal(signal.SIGINT)
-            err = process.communicate(timeout=60)[1]  # not the 600 seconds of --timeout
+                                    "--timeout", "600"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   preexec_fn=_interruptible)
+        try:
+            listener.settimeout(60)
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(1)  # a request is in flight, and never answered
+                process.send_signal(signal.SIGINT)
+                err = process.communicate(timeout=60)[1]  # not the 600 seconds of --timeout
+        finally:
+            process.kill()  # stopped already, unless the test failed
+            process.communicate()
     assert (process.returncode, err) == (130, b"")
 
 
 def test_serve_serves_with_its_standard_output_closed() -> None:
     """``serve >&-``: what it logs on standard output (the access log) goes nowhere; it serves all the same."""
     process = subprocess.Popen([sys.executable, "-m", "thrilldrops_events", "serve", "--port", "0"],
-                               stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+                               stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=_interruptible_without_output)
     try:
         assert process.stderr is not None
         found = re.search(r"serving (http://\S+)", process.stderr.readline().decode())
@@ -358,7 +378,7 @@ def test_serve_on_a_terminal_shows_no_colours_when_no_color_is_set() -> None:
     leader, follower = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "thrilldrops_events", "serve", "--port", "0"],
                                stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
-                               env={**os.environ, "NO_COLOR": "1"})
+                               env={**os.environ, "NO_COLOR": "1"}, preexec_fn=_interruptible)
     os.close(follower)
     shown = b""
     try:
