@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from thrilldrops_events import ConditionTypeError, FunctionRegistry, compile_condition
+from thrilldrops_events import ConditionEvaluationError, ConditionTypeError, FunctionRegistry, compile_condition
 from thrilldrops_events.conditions import BUILTINS
 from thrilldrops_events.conditions.closures import evaluate_closure
 
@@ -192,3 +192,38 @@ def test_copy_copy_of_a_registry_is_a_registry_of_its_own() -> None:
         other.register("triple", lambda x: x * 3, params=["number"], returns="number")
         assert "triple" in other and "double" in other
         assert "triple" not in registry
+
+
+class _Unprintable(Exception):
+    def __str__(self) -> str:
+        raise ValueError("no text")
+
+
+class _OwnBase(BaseException):
+    pass
+
+
+@pytest.mark.parametrize("error", [SystemExit(3), GeneratorExit(), _OwnBase("odd"), _Unprintable()],
+                         ids=["SystemExit", "GeneratorExit", "own-BaseException", "unprintable"])
+def test_whatever_a_registered_function_raises_is_a_condition_evaluation_error(error: BaseException) -> None:
+    def broken(method_id: str) -> bool:
+        raise error
+
+    functions = FunctionRegistry()
+    functions.register("broken", broken, params=["string"], returns="bool")
+    condition = compile_condition("broken(method_id)", PAYLOADS["dep"].event_type, functions=functions)
+    for evaluate in (condition, condition.evaluate_reference):
+        with pytest.raises(ConditionEvaluationError, match=f"function broken raised {type(error).__name__}") as caught:
+            evaluate(PAYLOADS["dep"])
+        assert caught.value.__cause__ is error
+
+
+def test_a_keyboard_interrupt_in_a_registered_function_is_not_caught() -> None:
+    def interrupted(method_id: str) -> bool:
+        raise KeyboardInterrupt
+
+    functions = FunctionRegistry()
+    functions.register("interrupted", interrupted, params=["string"], returns="bool")
+    condition = compile_condition("interrupted(method_id)", PAYLOADS["dep"].event_type, functions=functions)
+    with pytest.raises(KeyboardInterrupt):
+        condition(PAYLOADS["dep"])

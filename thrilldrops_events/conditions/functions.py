@@ -84,16 +84,25 @@ class FunctionSpec:
         return count >= least and (self.variadic or count <= len(self.params))
 
 
+def _text_of(error: BaseException) -> str:
+    """``str(error)``, or a placeholder if the exception cannot give its text."""
+    try:
+        return str(error)
+    except Exception:
+        return f"<{type(error).__name__} whose text cannot be read>"
+
+
 def _checked_result(spec_name: str, returns: ValueType, implementation: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a registered function so that what it returns is checked against its declared type."""
 
     def call(*args: Any) -> Any:
         try:
             result = implementation(*args)
-        except ConditionEvaluationError:
+        except (ConditionEvaluationError, KeyboardInterrupt):
             raise
-        except Exception as error:
-            raise ConditionEvaluationError(f"function {spec_name} raised {type(error).__name__}: {error}") from error
+        except BaseException as error:  # SystemExit, GeneratorExit, its own kind: all the function's failure
+            raise ConditionEvaluationError(f"function {spec_name} raised {type(error).__name__}: {_text_of(error)}"
+                                           ) from error
         if result is None and returns.nullable:
             return None
         kind = type(result)
