@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -393,6 +394,44 @@ def test_context_values_reach_the_conditions() -> None:
         campaigns.match_naive(deposit())
     # out of the scope of the campaign that reads ctx: no context is needed
     assert campaigns.match(deposit(brand_id="b-1")) == ["plain"]
+
+
+class _Unreadable(Mapping[str, Any]):
+    """A context whose values cannot be read: it says it holds them, then raises when asked for one."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __getitem__(self, name: str) -> Any:
+        raise self.error
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["vip"])
+
+    def __len__(self) -> int:
+        return 1
+
+
+class _OwnBase(BaseException):
+    pass
+
+
+@pytest.mark.parametrize("error", [ValueError("backend down"), KeyError("vip"), _OwnBase()],
+                         ids=["ValueError", "KeyError", "own-BaseException"])
+def test_a_context_value_that_cannot_be_read_is_a_condition_evaluation_error(error: BaseException) -> None:
+    campaigns = CampaignSet(context={"vip": "number"})
+    campaigns.add("vip", "Deposit", "ctx.vip >= 3", brand_id="b-7")
+    campaigns.add("plain", "Deposit", "amount > 0")
+    ctx = _Unreadable(error)
+    for read in (campaigns.match, campaigns.match_naive, lambda event, ctx: campaigns.explain("vip", event, ctx=ctx)):
+        with pytest.raises(ConditionEvaluationError, match=rf"ctx\.vip could not be read: {type(error).__name__}"):
+            read(deposit(), ctx=ctx)
+    # out of the scope of the only campaign that reads it, the value is not needed: match agrees with match_naive
+    assert campaigns.match(deposit(brand_id="b-1"), ctx=ctx) == campaigns.match_naive(deposit(brand_id="b-1"),
+                                                                                      ctx=ctx) == ["plain"]
 
 
 def test_undeclared_context_is_a_compile_error() -> None:

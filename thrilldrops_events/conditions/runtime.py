@@ -181,7 +181,8 @@ def read_context(
 
     Raises:
         TypeError: If ``ctx`` is neither ``None`` nor a mapping (even if ``names`` is empty).
-        ConditionEvaluationError: If ``ctx`` is missing, lacks a value or holds one of the wrong type.
+        ConditionEvaluationError: If ``ctx`` is missing, lacks a value or holds one of the wrong type, or
+            if looking a value up in it raises (anything but ``KeyboardInterrupt``).
     """
     if type(ctx) is not dict:
         check_context(ctx)
@@ -192,9 +193,16 @@ def read_context(
         raise ConditionEvaluationError(f"this condition reads {needed}: pass ctx={{...}} (a mapping), not no ctx")
     out = []
     for name in names:
-        if name not in ctx:
+        try:
+            present = name in ctx
+            value = ctx[name] if present else None
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # a mapping of the caller's whose look-up fails, however it fails
+            raise ConditionEvaluationError(f"ctx.{name} could not be read: {type(error).__name__}") from error
+        if not present:
             raise ConditionEvaluationError(f"ctx.{name} is missing from the context passed")
-        out.append(_context_value(name, ctx[name], declared[name]))
+        out.append(_context_value(name, value, declared[name]))
     return tuple(out)
 
 
