@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from thrilldrops_events import CampaignChange, CampaignSet, Deposit, Envelope
+from thrilldrops_events import CampaignChange, CampaignError, CampaignSet, Deposit, Envelope
 
 ENVELOPE = Envelope(operator_id="op-1", brand_id="b-7", player_id="p-1", timestamp=1777852800,
                     payload=Deposit(method_id="visa", currency="EUR", amount=Decimal("25.00")))
@@ -258,3 +258,110 @@ def test_a_match_never_returns_a_campaign_the_set_does_not_hold_while_a_batch_is
     campaigns.apply([CampaignChange.add("new", "Deposit", "amount >= 0"), CampaignChange.remove("old")])
     assert campaigns.match(ENVELOPE) == ["kept", "new"]
     assert unknown == []
+
+
+def test_len_and_stats_count_the_set_before_or_after_a_batch_while_it_is_published() -> None:
+    """``len`` and ``stats`` read between two steps of publishing count the campaigns of one side of the batch."""
+    campaigns = CampaignSet()
+    campaigns.add("old", "Deposit", "amount >= 0")
+    campaigns.add("kept", "Deposit", "amount >= 0")
+    counts: set[int] = set()
+
+    def look(step: str, ids: list[str]) -> None:
+        counts.update((len(campaigns), campaigns.stats().campaigns))
+
+    records = _Watched(campaigns._store.records, look)
+    campaigns._store.records = records
+    campaigns.apply([CampaignChange.add("new", "Deposit", "amount >= 0"),
+                     CampaignChange.add("newer", "PlayerLogin", "true"),
+                     CampaignChange.remove("old")])
+    assert len(campaigns) == campaigns.stats().campaigns == 3
+    assert counts <= {2, 3}
+    assert counts
+
+
+def _configuration(version: int) -> list[dict[str, Any]]:
+    entries = []
+    for number in range(12):
+        if (number + version) % 3 == 0:
+            continue
+        condition = (f"amount >= {number * version % 40}" if number % 2
+                     else f'currency == "EUR" and amount > {(number + version) % 30}')
+        scope = [*SCOPES, {"brand_id": "b-9"}][(number + version) % 5]
+        entries.append({"id": f"c-{number}", "event_type": "Deposit", "condition": condition, **scope})
+    return entries
+
+
+@pytest.mark.usefixtures("fast_switching")
+def test_reads_see_one_configuration_or_another_while_a_writer_reloads_and_applies() -> None:
+    """Matches, explanations, lengths and iteration each see one of the configurations the writer moves between."""
+    import json
+
+    configurations = [_configuration(version) for version in range(6)]
+    expected = [(frozenset(CampaignSet.from_json(entries).match_naive(ENVELOPE)),
+                 frozenset(entry["id"] for entry in entries)) for entries in configurations]
+    answers = {answer for answer, _ in expected}
+    holdings = {held for _, held in expected}
+    campaigns = CampaignSet.from_json(configurations[0])
+    done = threading.Event()
+    failures: list[str] = []
+    reads = [0] * 3
+
+    def writer() -> None:
+        try:
+            for number in range(120):
+                entries = configurations[number % 6]
+                if number % 3 == 0:
+                    campaigns.reload(json.dumps(entries))
+                elif number % 3 == 1:
+                    campaigns.reload(entries)
+                else:  # the same configuration reached by one batch of changes
+                    held = {campaign.id for campaign in campaigns}
+                    changes = [CampaignChange.remove(campaign_id) for campaign_id in sorted(held)]
+                    changes += [CampaignChange.add(entry.pop("id"), entry.pop("event_type"), entry.pop("condition"),
+                                                   **entry) for entry in (dict(entry) for entry in entries)]
+                    campaigns.apply(changes)
+        except Exception as error:  # pragma: no cover - reported below
+            failures.append(f"writer: {error!r}")
+        finally:
+            done.set()
+
+    def matcher(index: int) -> None:
+        while not done.is_set() or reads[index] < 50:
+            reads[index] += 1
+            try:
+                found = campaigns.match(ENVELOPE)
+            except Exception as error:  # pragma: no cover - reported below
+                failures.append(f"match: {error!r}")
+                return
+            if len(found) != len(set(found)) or frozenset(found) not in answers:
+                failures.append(f"match saw {found}")
+                return
+
+    def reader() -> None:
+        while not done.is_set() or reads[2] < 50:
+            reads[2] += 1
+            try:
+                count = len(campaigns)
+                held = frozenset(campaign.id for campaign in campaigns)
+                for campaign_id in ("c-1", "c-2", "c-4"):
+                    if campaign_id in campaigns and campaigns.explain(campaign_id, ENVELOPE).matched:
+                        assert any(campaign_id in answer for answer in answers), campaign_id
+            except CampaignError:  # explain of a campaign that a change removed since ``in`` found it
+                continue
+            except Exception as error:  # pragma: no cover - reported below
+                failures.append(f"reader: {error!r}")
+                return
+            if count not in {len(ids) for ids in holdings} or held not in holdings:
+                failures.append(f"reader saw {count} campaigns, {sorted(held)}")
+                return
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=matcher, args=(0,)),
+               threading.Thread(target=matcher, args=(1,)), threading.Thread(target=reader)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert failures == []
+    assert campaigns.match(ENVELOPE) == campaigns.match_naive(ENVELOPE)

@@ -14,7 +14,7 @@ from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import ConditionEvaluationError
 
-__all__ = ["Posting", "SetStats", "set_stats"]
+__all__ = ["Posting", "SetStats", "held", "set_stats"]
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,15 @@ def _sample(views: Mapping[EventType, EventIndex], envelope: Envelope) -> tuple[
     return in_scope.bit_count(), (bounded | index.residual & candidates).bit_count()
 
 
+def held(views: Mapping[EventType, EventIndex]) -> int:
+    """How many campaigns published views hold.
+
+    The set's records are changed in place while a batch is published (new ones before the views,
+    removed ones after), so their count may be neither the old one nor the new; the views' is one of them.
+    """
+    return sum(index.campaigns for index in views.values())
+
+
 def set_stats(store: Store, sample: Sequence[Envelope], ctx: Mapping[str, Any] | None = None) -> SetStats:
     """Measure a store's index, and matches of the ``sample`` events (with the context values ``ctx``)."""
     counts = dict.fromkeys(("branches", "nodes", "lookup_keys", "range_entries", "checked_entries",
@@ -126,7 +135,7 @@ def set_stats(store: Store, sample: Sequence[Envelope], ctx: Mapping[str, Any] |
             matched += len(match_views(views, envelope, ctx))
     events = len(sample)
     return SetStats(
-        campaigns=len(store.records), branches=counts["branches"], indexes=len(views), nodes=counts["nodes"],
+        campaigns=held(views), branches=counts["branches"], indexes=len(views), nodes=counts["nodes"],
         lookup_keys=counts["lookup_keys"], range_entries=counts["range_entries"],
         checked_entries=counts["checked_entries"], rejection_keys=counts["rejection_keys"],
         operands=len(store.operands), largest=tuple(postings[:10]), events=events,

@@ -30,7 +30,7 @@ from thrilldrops_events.campaigns._changes import Writer
 from thrilldrops_events.campaigns._explain import Explanation, explain_campaign
 from thrilldrops_events.campaigns._json import collector_paused, config_entries, is_parsed, read_campaigns
 from thrilldrops_events.campaigns._matching import match_views
-from thrilldrops_events.campaigns._stats import SetStats, set_stats
+from thrilldrops_events.campaigns._stats import SetStats, held, set_stats
 from thrilldrops_events.campaigns.campaign import Campaign, Compiler
 from thrilldrops_events.campaigns.changes import CampaignChange, ConfigDiff, _Fields
 from thrilldrops_events.conditions._options import check_options
@@ -313,7 +313,8 @@ class CampaignSet:
         return record.campaign if record is not None else None
 
     def __len__(self) -> int:
-        return len(self._store.records)
+        """How many campaigns the set holds: counted in the published views, so never half way through a batch."""
+        return held(self._store.views)
 
     def __contains__(self, campaign_id: object) -> bool:
         """Whether the set holds a campaign with that id: ``False`` for anything but a string, as for a dict."""
