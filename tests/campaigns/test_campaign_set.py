@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import enum
 import pickle
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -262,6 +263,46 @@ def test_a_campaign_made_directly_is_checked_as_add_checks_it(arguments: tuple[A
 
 
 # --------------------------------------------------------------------------------------------- removing, replacing
+
+
+class _Brand(str, enum.Enum):
+    B7 = "b-7"
+    WELCOME = "welcome"
+
+
+class _Liar(str):
+    """A string that says it equals anything, hashes as ``"welcome"`` and strips to itself."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return hash("welcome")
+
+    def strip(self, chars: str | None = None) -> str:
+        return self
+
+
+def test_ids_and_scopes_given_as_string_subclasses_are_kept_as_their_text() -> None:
+    campaigns = CampaignSet()
+    added = campaigns.add(_Brand.WELCOME, "Deposit", "amount > 1", brand_id=_Brand.B7, operator_id=_Brand.B7)
+    assert type(added.id) is str and type(added.brand_id) is str and type(added.operator_id) is str
+    assert str(added.id) == "welcome" and added.brand_id == added.operator_id == "b-7"
+    found = campaigns.match(deposit(operator_id="b-7"))
+    assert found == ["welcome"] and type(found[0]) is str
+    made = Campaign(_Brand.WELCOME, EventType.DEPOSIT, compile_condition("amount > 1", "Deposit"), brand_id=_Brand.B7)
+    assert type(made.id) is str and type(made.brand_id) is str
+    assert [type(campaign.id) for campaign in CampaignSet([made])] == [str]
+    # a subclass that lies about equality and hashing finds, removes and adds nothing it should not
+    assert campaigns.get(_Liar("other")) is None
+    assert _Liar("other") not in campaigns
+    with pytest.raises(CampaignError) as unknown:
+        campaigns.remove(_Liar("other"))
+    assert unknown.value.kind == "unknown_id"
+    with pytest.raises(CampaignError) as spaced:
+        campaigns.add(_Liar(" spaced "), "Deposit", "amount > 1")
+    assert spaced.value.kind == "invalid_id"
+    assert [campaign.id for campaign in campaigns] == ["welcome"]
 
 
 def test_remove_returns_the_campaign_and_unknown_ids_are_errors() -> None:

@@ -33,7 +33,7 @@ def id_of(campaign_id: object) -> str:
     """
     if not isinstance(campaign_id, str):
         raise wrong_type("campaign_id", "a str", campaign_id)
-    return campaign_id
+    return str.__str__(campaign_id)  # its text: a subclass may compare or hash as another string
 
 
 def items_of(given: object, name: str, kind: type[T]) -> list[T]:

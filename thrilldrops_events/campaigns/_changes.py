@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from thrilldrops_events.campaigns._arguments import id_of
+from thrilldrops_events.campaigns._checks import plain
 from thrilldrops_events.campaigns._json import collector_paused, config_entries, is_parsed, read_campaigns
 from thrilldrops_events.campaigns._store import Store
 from thrilldrops_events.campaigns.campaign import (
@@ -76,34 +77,34 @@ class Writer:
             ConditionError: The condition's own error.
             TypeError: If the id of a campaign to remove or replace is not a ``str``.
         """
+        campaign_id = plain(change.campaign_id)  # a key of the records and the index: its text, as a str
         if change.kind != "add":
-            id_of(change.campaign_id)  # as get and explain refuse it
+            id_of(campaign_id)  # as get and explain refuse it
         if change.kind == "remove":  # any id the set does not hold is unknown
-            return Prepared("remove", change.campaign_id)
-        problem = None if read else id_problem(change.campaign_id)
+            return Prepared("remove", campaign_id)
+        problem = None if read else id_problem(campaign_id)
         if problem is not None:
             raise CampaignError(problem, kind="invalid_id")
         fields = change.fields
         found = None if read else fields_problem(fields)
         if found is not None:
             kind, message = found
-            raise CampaignError(f"campaign {change.campaign_id!r}: {message}", campaign_id=change.campaign_id,
-                                kind=kind)
+            raise CampaignError(f"campaign {campaign_id!r}: {message}", campaign_id=campaign_id, kind=kind)
         source = fields["condition"]
         checked = self._check(source.node if isinstance(source, CompiledCondition) else source, fields["event_type"],
                               functions)
         own = {} if functions is None else {"_functions": functions}
         campaign = Campaign._lazy(
-            source if isinstance(source, str) else checked.node, self.compiler, **own, id=change.campaign_id,
-            event_type=checked.event_type,
-            operator_id=fields.get("operator_id"), brand_id=fields.get("brand_id"), name=fields.get("name"),
+            source if isinstance(source, str) else checked.node, self.compiler, **own, id=campaign_id,
+            event_type=checked.event_type, operator_id=plain(fields.get("operator_id")),
+            brand_id=plain(fields.get("brand_id")), name=fields.get("name"),
             tags=tuple(fields.get("tags", ())), active_from=fields.get("active_from"),
             active_until=fields.get("active_until"),
             _extra=(dict(extra) if fresh else copy_fields(extra)) if (extra := fields.get("extra")) else _NO_EXTRA,
         )
         if isinstance(source, Mapping) and not fresh:  # kept to tell an unchanged entry: as it is now
             source = json_copy(source)
-        return Prepared(change.kind, change.campaign_id, campaign, checked, source)
+        return Prepared(change.kind, campaign_id, campaign, checked, source)
 
     def _validate(self, prepared: list[Prepared]) -> None:
         """Check every id against the set as the changes before it leave it; raise before anything changes."""
@@ -157,7 +158,7 @@ class Writer:
         fresh = is_parsed(data)
 
         def prepare(fields: dict[str, Any]) -> Prepared | None:
-            campaign_id = fields.pop("campaign_id")
+            campaign_id = plain(fields.pop("campaign_id"))
             record = records.get(campaign_id)
             if record is not None and _same(record.campaign, record.source, fields):
                 unchanged.append(campaign_id)

@@ -24,6 +24,7 @@ __all__ = [
     "id_problem",
     "json_copy",
     "name_problem",
+    "plain",
     "same_json",
     "scope_problem",
     "tags_problem",
@@ -55,6 +56,15 @@ _IDENTIFIER = KIND_CONSTRAINTS["identifier"]
 _identifier_ok = re.compile((_IDENTIFIER.pattern or "^$")[1:-1]).fullmatch
 
 
+def plain(value: Any) -> Any:
+    """A string's text as a ``str`` (a subclass's own; an enum member's value), anything else as it is.
+
+    An id or a scope is a key of the set's records and of its index, and is written back: a subclass
+    may compare, hash or print as another string (``str()`` of a ``(str, Enum)`` member is its name).
+    """
+    return str.__str__(value) if isinstance(value, str) and type(value) is not str else value
+
+
 def _not_text(value: object) -> bool:
     """Whether ``value`` is a string holding a lone surrogate: not text, and no UTF-8 writer can write it."""
     return isinstance(value, str) and lone_surrogate(value) >= 0
@@ -62,6 +72,7 @@ def _not_text(value: object) -> bool:
 
 def id_problem(value: object) -> str | None:
     """What is wrong with a campaign id, or ``None``."""
+    value = plain(value)
     if _not_text(value):
         return f"a campaign id {LONE_SURROGATE_MESSAGE}"
     if isinstance(value, str) and value and value.strip() == value:
@@ -71,6 +82,7 @@ def id_problem(value: object) -> str | None:
 
 def scope_problem(name: str, value: object) -> str | None:
     """What is wrong with an ``operator_id`` or ``brand_id`` scope (an identifier an envelope may hold), or ``None``."""
+    value = plain(value)
     if _not_text(value):
         return f"{name} {LONE_SURROGATE_MESSAGE}: no envelope holds one"
     if value is None or (isinstance(value, str) and len(value) <= (_IDENTIFIER.max_length or 0)

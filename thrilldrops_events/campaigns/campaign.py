@@ -25,6 +25,7 @@ from thrilldrops_events.campaigns._checks import (
     id_problem,
     json_copy,
     name_problem,
+    plain,
     same_json,
     scope_problem,
     tags_problem,
@@ -133,7 +134,8 @@ class Campaign:
         found = fields_problem(given)
         if found is not None:
             raise CampaignError(f"campaign {id!r}: {found[1]}", campaign_id=id, kind=found[0])
-        fields = {"id": id, "event_type": condition.event_type, "operator_id": operator_id, "brand_id": brand_id,
+        fields = {"id": plain(id), "event_type": condition.event_type, "operator_id": plain(operator_id),
+                  "brand_id": plain(brand_id),
                   "name": name, "tags": tags, "active_from": active_from, "active_until": active_until,
                   "_extra": copy_fields(extra or {}), "_node": condition.node, "_text": None, "_compiled": condition,
                   "_compiler": _DEFAULT, "_functions": None}

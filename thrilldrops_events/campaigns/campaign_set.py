@@ -318,7 +318,7 @@ class CampaignSet:
 
     def __contains__(self, campaign_id: object) -> bool:
         """Whether the set holds a campaign with that id: ``False`` for anything but a string, as for a dict."""
-        return isinstance(campaign_id, str) and campaign_id in self._store.records
+        return isinstance(campaign_id, str) and id_of(campaign_id) in self._store.records
 
     def __iter__(self) -> Iterator[Campaign]:
         """The campaigns in the set's order (a snapshot: changes made while iterating are not seen)."""
