@@ -138,6 +138,32 @@ def test_context_names_are_not_keywords(name: str) -> None:
     with pytest.raises(ConditionTypeError, match=f"context name {name!r} is a keyword of the language"):
         compile_condition("amount > 1", "Deposit", context={name: "bool"})
 
+class _Says(str):
+    """A string whose methods and ``str()`` tell another story than its text."""
+
+    def __str__(self) -> str:
+        return "number"
+
+    def isidentifier(self) -> bool:
+        return True
+
+    def endswith(self, *args: object) -> bool:
+        return False
+
+
+def test_context_declarations_given_as_string_subclasses_are_read_by_their_text() -> None:
+    with pytest.raises(ConditionTypeError, match="context name must be an ASCII name"):
+        compile_condition("amount > 1", "Deposit", context={_Says("not a name"): "number"})
+    # the declared type is its text, "string?", whatever str() and endswith of the object say
+    condition = compile_condition("ctx.tier is null", "Deposit", context={"tier": _Says("string?")})
+    assert str(condition.checked.context["tier"]) == "string?"
+    assert type(condition.checked.context["tier"].base) is str
+    with pytest.raises(ConditionTypeError, match="cannot compare a string with a number"):
+        compile_condition("ctx.tier > 1", "Deposit", context={"tier": _Says("string")})
+    read = compile_condition("ctx.vip > 1", "Deposit", context={_Says("vip"): "number"})
+    assert [type(name) for name in read.checked.context] == [str]
+
+
 def test_limits_are_bounded_themselves() -> None:
     with pytest.raises(ConditionLimitError, match="max_depth"):
         Limits(max_depth=10**9)

@@ -90,6 +90,8 @@ def declarations(context: Mapping[str, Any] | None) -> dict[str, ValueType]:
     """Read context declarations (``{"vip_level": "number"}``) into value types, checking the names."""
     declared: dict[str, ValueType] = {}
     for name, kind in (context or {}).items():
+        if isinstance(name, str):
+            name = str.__str__(name)  # its text: a subclass's methods may say otherwise
         if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
             raise ConditionTypeError(f"context name must be an ASCII name such as vip_level, not {name!r}")
         if name in KEYWORDS:  # ctx.true could not be written in the text form

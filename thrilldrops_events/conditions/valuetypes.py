@@ -111,6 +111,7 @@ def parse_type(text: object) -> ValueType:
     if isinstance(text, ValueType) and text.base in DECLARABLE:
         return text
     if isinstance(text, str):
+        text = str.__str__(text)  # its text: a subclass's methods and str() may say otherwise
         base = text[:-1] if text.endswith("?") else text
         if base in DECLARABLE:
             return ValueType(base, nullable=text.endswith("?"))
