@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import enum
 import pickle
+import threading
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -303,6 +304,28 @@ def test_ids_and_scopes_given_as_string_subclasses_are_kept_as_their_text() -> N
         campaigns.add(_Liar(" spaced "), "Deposit", "amount > 1")
     assert spaced.value.kind == "invalid_id"
     assert [campaign.id for campaign in campaigns] == ["welcome"]
+
+
+def test_a_functions_check_may_read_the_set_while_the_set_is_reloaded() -> None:
+    """A registered function's compile-time check that iterates the set does not wait forever on a reload."""
+    functions = FunctionRegistry()
+    seen: list[list[str]] = []
+
+    def known_ids(values: Any) -> None:
+        seen.append([campaign.id for campaign in campaigns])
+
+    functions.register("flag", lambda amount: True, params=["number"], returns="bool", check=known_ids)
+    campaigns = CampaignSet(functions=functions)
+    campaigns.add("old", "Deposit", "amount > 1")
+    results: list[Any] = []
+    entries = [{"id": "new", "event_type": "Deposit", "condition": "flag(amount)"}]
+    reloading = threading.Thread(target=lambda: results.append(campaigns.reload(entries)), daemon=True)
+    reloading.start()
+    reloading.join(timeout=60)
+    assert not reloading.is_alive()
+    assert seen == [["old"]]
+    assert results[0].added == ("new",) and results[0].removed == ("old",)
+    assert [campaign.id for campaign in campaigns] == ["new"]
 
 
 def test_remove_returns_the_campaign_and_unknown_ids_are_errors() -> None:

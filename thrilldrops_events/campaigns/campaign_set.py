@@ -66,7 +66,7 @@ class CampaignSet:
 
     Thread safety: any number of threads may call ``match``, ``explain`` and read the set while
     another changes it. Changes (``add``, ``remove``, ``replace``, ``apply``, ``reload``) are
-    serialised by a lock, made on copies of the parts of the index they touch, and published with
+    serialised by a (re-entrant) lock, made on copies of the parts of the index they touch, and published with
     one reference swap: each match sees the set as it was before or after each change, never half
     way through one (nor through a batch of ``apply``).
     """
@@ -82,7 +82,8 @@ class CampaignSet:
         check_options(functions, context, limits)
         declarations(context)  # a bad declaration is refused now, not at the first campaign
         self._compiler = Compiler(functions, dict(context) if context is not None else None, limits)
-        self._lock = threading.Lock()
+        # re-entrant: a function's compile-time check, called while reload holds it, may read the set
+        self._lock = threading.RLock()
         self._writer = Writer(self._compiler)
         self._store = self._writer.store
         given = items_of(campaigns, "campaigns", Campaign)
