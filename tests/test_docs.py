@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import importlib
+import importlib.util
 import io
 import itertools
 import os
@@ -371,3 +373,68 @@ def test_api_reference_check_sees_directive_members(tmp_path: Path) -> None:
         "        - Envelope\n        - to_json\n      show_source: false\n\nto_dict is not listed\n",
     )
     assert documented_names(page) == {"Envelope", "to_json"}
+
+
+def _members(lines: list[str], index: int) -> list[str] | None:
+    """The names under ``members:`` of the directive at ``lines[index]``, or ``None`` when it lists none."""
+    members: list[str] | None = None
+    for option in lines[index + 1 :]:
+        if option.strip() and not option.startswith(" "):
+            break
+        stripped = option.strip()
+        if stripped == "members:":
+            members = []
+        elif members is not None and stripped.startswith("- "):
+            members.append(stripped[2:].strip())
+    return members
+
+
+def module_documented_names(page: Path, module: types.ModuleType) -> set[str]:
+    """The names of ``module`` its page documents: a directive's members, or all of ``__all__`` without a list."""
+    names: set[str] = set()
+    lines = page.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        match = _DIRECTIVE.match(line)
+        if match is None:
+            continue
+        target = match["module"]
+        if target == module.__name__:
+            members = _members(lines, index)
+            names.update(module.__all__ if members is None else members)
+        elif target.startswith(module.__name__ + ".") and target.count(".") == module.__name__.count(".") + 1:
+            name = target.rsplit(".", 1)[1]
+            if importlib.util.find_spec(target) is None:  # not a submodule, whose page documents its own names
+                names.add(name)
+    return names
+
+
+_SUBPACKAGE_PAGES = {
+    "conditions": "api-conditions.md",
+    "streams": "api-streams.md",
+    "http": "api-http.md",
+    "schema": "api-schema.md",
+    "testing": "api-testing.md",
+}
+
+
+@pytest.mark.parametrize("subpackage", sorted(_SUBPACKAGE_PAGES))
+def test_every_public_name_of_a_subpackage_is_in_its_api_reference(subpackage: str) -> None:
+    module = importlib.import_module(f"thrilldrops_events.{subpackage}")
+    page = DOCS / "reference" / _SUBPACKAGE_PAGES[subpackage]
+    documented = module_documented_names(page, module)
+    unknown = sorted(name for name in documented if not hasattr(module, name))
+    assert not unknown, f"{page.name} documents names {module.__name__} does not have: {unknown}"
+    # A name the package re-exports is documented once, in docs/reference/api.md.
+    on_top = documented_names(DOCS / "reference" / "api.md")
+    reexported = {name for name in on_top if getattr(module, name, None) is getattr(thrilldrops_events, name)}
+    missing = sorted(set(module.__all__) - documented - reexported)
+    assert not missing, f"these names of {module.__name__}.__all__ are not in {page.name}: {missing}"
+
+
+def test_subpackage_reference_check_sees_members_and_whole_modules(tmp_path: Path) -> None:
+    import thrilldrops_events.http as http
+
+    listed = _page(tmp_path, "::: thrilldrops_events.http\n    options:\n      members:\n        - event_app\n")
+    assert module_documented_names(listed, http) == {"event_app"}
+    whole = _page(tmp_path, "::: thrilldrops_events.http\n    options:\n      heading_level: 2\n")
+    assert module_documented_names(whole, http) == set(http.__all__)
