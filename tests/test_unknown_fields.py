@@ -229,3 +229,59 @@ def test_an_unknown_fields_name_cannot_forge_a_line_of_the_error_message(name: s
     assert all(line.isprintable() for line in text.split("\n")), text
     shown = json.dumps(name)[1:-1]  # each control character and line separator as its JSON escape
     assert text.splitlines()[1] == f"  event_type.PlayerLogout.{shown}: unknown field (refused in strict mode)"
+
+
+_DEEP = json.loads("[" * 70 + "]" * 70)
+_LOGOUT_BROKEN = {**LOGOUT, "brand_id": "", "note": "\ud800",
+                  "event_type": {"PlayerLogout": {"channel_type": "mobileweb", "reason": _DEEP}}}
+
+
+def _kinds(error: EventValidationError) -> list[tuple[str, str]]:
+    return [(problem.path.split(".0.")[0], problem.kind) for problem in error.problems]
+
+
+@pytest.mark.parametrize("route", ["str", "bytes", "dict"])
+def test_unknown_fields_are_checked_when_the_known_ones_are_invalid(route: str) -> None:
+    text = json.dumps(_LOGOUT_BROKEN)
+    source: Any = {"str": text, "bytes": text.encode("utf-8", "surrogatepass"), "dict": _LOGOUT_BROKEN}[route]
+    with pytest.raises(EventValidationError) as info:
+        parse_event(source)
+    assert _kinds(info.value) == [
+        ("brand_id", "string_too_short"),
+        ("event_type.PlayerLogout.channel_type", "enum"),
+        ("note", "lone_surrogate"),
+        ("event_type.PlayerLogout.reason", "too_deep"),
+    ]
+
+
+def test_unknown_fields_of_the_envelope_and_of_its_payload_are_both_reported() -> None:
+    payload = {"channel_type": "MobileWeb", "reason": _DEEP}
+    broken = {**LOGOUT, "note": "\ud800", "event_type": {"PlayerLogout": payload}}
+    with pytest.raises(EventValidationError) as info:
+        parse_event(json.dumps(broken))
+    assert _kinds(info.value) == [("note", "lone_surrogate"), ("event_type.PlayerLogout.reason", "too_deep")]
+
+
+def test_a_payload_reports_its_unknown_fields_with_its_invalid_ones() -> None:
+    payload = {"channel_type": "mobileweb", "reason": {1, 2}}
+    for read in (lambda: parse_payload("PlayerLogout", payload), lambda: PlayerLogout(**payload),
+                 lambda: PlayerLogout.model_validate(payload)):
+        with pytest.raises(EventValidationError) as info:
+            read()
+        assert _kinds(info.value) == [("channel_type", "enum"), ("reason", "not_serializable")]
+    with pytest.raises(EventValidationError) as info:
+        parse_payload("PlayerLogout", json.dumps({"channel_type": "mobileweb", "reason": _DEEP}))
+    assert _kinds(info.value) == [("channel_type", "enum"), ("reason", "too_deep")]
+
+
+def test_an_envelope_built_with_an_invalid_field_reports_its_unknown_ones() -> None:
+    with pytest.raises(EventValidationError) as info:
+        Envelope(operator_id="", brand_id="b", player_id="p", timestamp=1777852800,
+                 payload=PlayerLogout(channel_type=ChannelType.MobileWeb), note=Decimal("NaN"))
+    assert _kinds(info.value) == [("operator_id", "string_too_short"), ("note", "number_not_finite")]
+
+
+def test_strict_mode_reports_an_unknown_field_once() -> None:
+    with pytest.raises(EventValidationError) as info:
+        parse_event(json.dumps({**LOGOUT, "brand_id": "", "note": _DEEP}), strict=True)
+    assert _kinds(info.value) == [("brand_id", "string_too_short"), ("note", "unknown_field")]

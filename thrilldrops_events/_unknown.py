@@ -22,7 +22,7 @@ be the caller's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -32,7 +32,7 @@ from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate, pat
 from thrilldrops_events.errors import EventValidationError, Problem
 
 __all__ = ["MAX_DEPTH", "MAX_UNKNOWN_VALUES", "PAYLOAD_DEPTH", "TOO_MANY_VALUES", "check_unknown_fields",
-           "drop_surrogate_keys"]
+           "drop_surrogate_keys", "unknown_field_problems"]
 
 #: The deepest nesting of arrays and objects read in an event document.
 MAX_DEPTH = 64
@@ -137,6 +137,30 @@ def check_unknown_fields(
     if decimals:
         for key, item in extra.items():
             extra[key] = _as_json_numbers(item)
+
+
+def unknown_field_problems(data: Mapping[Any, Any], known: Collection[str], depth: int, path: str, *,
+                           python: bool = True) -> tuple[list[Problem], int]:
+    """The problems ``check_unknown_fields`` finds in the unknown fields of ``data``, and how many more.
+
+    For an object that failed validation: its unknown fields are checked all the same, so that every
+    problem of the input is reported at once. Nothing of ``data`` is changed.
+
+    Args:
+        data: An object of the input, as given.
+        known: The names of its fields.
+        depth: How deep it sits in its document.
+        path: Its JSON path.
+        python: As for ``check_unknown_fields``.
+    """
+    extra = {key: value for key, value in data.items() if key not in known}
+    if not extra:
+        return [], 0
+    try:
+        check_unknown_fields(extra, depth, path, python=python)
+    except EventValidationError as error:
+        return list(error.problems), error.omitted
+    return [], 0
 
 
 def _as_json_numbers(item: Any) -> Any:

@@ -19,11 +19,17 @@ from typing import Any
 
 from thrilldrops_events._problems import single
 from thrilldrops_events._text import path_text
-from thrilldrops_events._unknown import MAX_UNKNOWN_VALUES, PAYLOAD_DEPTH, TOO_MANY_VALUES, drop_surrogate_keys
+from thrilldrops_events._unknown import (
+    MAX_UNKNOWN_VALUES,
+    PAYLOAD_DEPTH,
+    TOO_MANY_VALUES,
+    drop_surrogate_keys,
+    unknown_field_problems,
+)
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import EventValidationError, Problem
 
-__all__ = ["trim_envelope", "trim_payload", "without_surrogate_keys"]
+__all__ = ["trim_envelope", "trim_payload", "unknown_problems", "without_surrogate_keys"]
 
 _LIMIT = EventValidationError.max_problems
 _ENVELOPE_KEYS = frozenset({"operator_id", "brand_id", "player_id", "timestamp", "event_type"})
@@ -117,3 +123,24 @@ def without_surrogate_keys(data: Mapping[Any, Any], payload: bool) -> tuple[Mapp
         if any(value is not variants[name] for name, value in payloads.items()):
             data = {**data, "event_type": {**variants, **payloads}}
     return data, found, counted[0]
+
+
+def unknown_problems(data: Mapping[Any, Any], payload: EventType | None, *, python: bool) -> tuple[list[Problem], int]:
+    """The problems of the unknown fields of an envelope (or with ``payload`` a payload) that failed validation.
+
+    Unknown fields are otherwise checked once the object is valid (see ``thrilldrops_events._unknown``);
+    for one that is not, they are checked here, so that its error lists every problem at once. The
+    payloads checked are those under a variant name, each against its event type's fields.
+    """
+    if payload is not None:
+        return unknown_field_problems(data, payload.model.model_fields, PAYLOAD_DEPTH, "", python=python)
+    found, omitted = unknown_field_problems(data, _ENVELOPE_KEYS, 0, "", python=python)
+    variants = data.get("event_type")
+    if isinstance(variants, Mapping):
+        for name, value in variants.items():
+            if name in _VARIANTS and isinstance(value, Mapping):
+                more, counted = unknown_field_problems(value, EventType(name).model.model_fields, PAYLOAD_DEPTH,
+                                                       f"event_type.{name}", python=python)
+                found += more
+                omitted += counted
+    return found, omitted

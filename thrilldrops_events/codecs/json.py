@@ -26,14 +26,14 @@ from thrilldrops_events._flags import check_flag
 from thrilldrops_events._lines import is_blank, split_lines, without_newline
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
-from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload, without_surrogate_keys
+from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload, unknown_problems, without_surrogate_keys
 from thrilldrops_events.codecs._exact import MAX_DEPTH, adopt_unknown_fields, loads_exact
 from thrilldrops_events.codecs._fast_writer import encode_fields, encode_with_unknown
 from thrilldrops_events.codecs._wire import WIRE, envelope_from_wire, payload_of
 from thrilldrops_events.codecs._writer import plain, write
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import EventValidationError
+from thrilldrops_events.errors import EventValidationError, Problem
 from thrilldrops_events.events import EventPayload, payload_model
 from thrilldrops_events.events._base import install_json_readers
 from thrilldrops_events.types import STRICT_CONTEXT, WIRE_CONTEXT
@@ -59,8 +59,14 @@ RawJson = Union[bytes, bytearray, memoryview, str]  # noqa: UP007 - a runtime al
 _TEXT_TYPES = (bytes, bytearray, memoryview, str)
 
 
-def _validate_mapping(validator: Any, data: object, strict: bool, model: type[EventPayload] | None = None) -> Any:
-    """Validate a mapping: the envelope's wire form, or with ``model`` a payload of that type."""
+def _validate_mapping(
+    validator: Any, data: object, strict: bool, model: type[EventPayload] | None = None, *, python: bool = True
+) -> Any:
+    """Validate a mapping: the envelope's wire form, or with ``model`` a payload of that type.
+
+    ``python`` says whether the data come from Python code rather than from the exact reader (see
+    ``check_unknown_fields``): when validation fails, the unknown fields are checked too (in lenient mode).
+    """
     if not isinstance(data, Mapping):
         raise single("", "must be a JSON object", "not_an_object")
     data, keys, more_keys = without_surrogate_keys(data, model is not None)
@@ -75,7 +81,11 @@ def _validate_mapping(validator: Any, data: object, strict: bool, model: type[Ev
         else:
             validated = validator.validate_python(data)
     except ValidationError as error:
-        raise from_validation_error(error, first=keys, omitted=omitted) from None
+        unknown: list[Problem] = []
+        if not strict:
+            unknown, counted = unknown_problems(data, None if model is None else model.event_type, python=python)
+            omitted += counted
+        raise from_validation_error(error, first=keys, extra=unknown, omitted=omitted) from None
     except RecursionError:  # pragma: no cover - pydantic guards recursion itself
         raise single("", f"nested more than {MAX_DEPTH} levels deep", "too_deep") from None
     if keys:
@@ -141,10 +151,18 @@ def _decode_exact(raw: RawJson | Mapping[str, Any], strict: bool) -> Envelope:
     from_text = isinstance(raw, _TEXT_TYPES)
     if from_text:
         raw = loads_exact(raw)  # type: ignore[arg-type]
-    wire = _validate_mapping(WIRE, raw, strict)
-    _adopt(wire, 0, "", from_text)
+    wire = _validate_mapping(WIRE, raw, strict, python=not from_text)
     payload = payload_of(wire)
-    _adopt(payload, PAYLOAD_DEPTH, f"event_type.{payload.event_type.value}", from_text)
+    problems: list[Problem] = []
+    omitted = 0
+    for model, depth, path in ((wire, 0, ""), (payload, PAYLOAD_DEPTH, f"event_type.{payload.event_type.value}")):
+        try:
+            _adopt(model, depth, path, from_text)
+        except EventValidationError as error:  # the payload's are reported too
+            problems += error.problems
+            omitted += error.omitted
+    if problems or omitted:
+        raise EventValidationError(problems, omitted=omitted)
     return envelope_from_wire(wire)
 
 
@@ -171,7 +189,7 @@ def _decode_payload_exact(model: type[EventPayload], raw: RawJson | Mapping[str,
     from_text = isinstance(raw, _TEXT_TYPES)
     if from_text:
         raw = loads_exact(raw)  # type: ignore[arg-type]
-    payload = _validate_mapping(model.__pydantic_validator__, raw, strict, model)
+    payload = _validate_mapping(model.__pydantic_validator__, raw, strict, model, python=not from_text)
     _adopt(payload, PAYLOAD_DEPTH, "", from_text)
     return payload  # type: ignore[no-any-return]
 

@@ -24,7 +24,7 @@ from typing_extensions import Self
 from thrilldrops_events._kinds import ChannelType, _WireEnum
 from thrilldrops_events._problems import from_validation_error, set_variants, single
 from thrilldrops_events._readers import JSON_READERS, install_json_readers
-from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields, drop_surrogate_keys
+from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields, drop_surrogate_keys, unknown_field_problems
 from thrilldrops_events.errors import EventValidationError, Problem
 from thrilldrops_events.types import hide_unknown_secrets
 
@@ -100,20 +100,28 @@ class ContractModel(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as error:
-            raise from_validation_error(error) from None
+            raise self._invalid(error, data) from None
         self._check_unknown_fields()
 
     def _init_with_other_names(self, data: dict[str, Any]) -> None:
         """``__init__`` when a field's name is not ASCII: one holding a lone surrogate is a problem of its own."""
         keys: list[Problem] = []
         more = [0]
+        kept = drop_surrogate_keys(data, self.unknown_fields_depth, "", keys, more)
         try:
-            super().__init__(**drop_surrogate_keys(data, self.unknown_fields_depth, "", keys, more))
+            super().__init__(**kept)
         except ValidationError as error:
-            raise from_validation_error(error, first=keys, omitted=more[0]) from None
+            raise self._invalid(error, kept, keys, more[0]) from None
         if keys:
             raise EventValidationError(keys, omitted=more[0])
         self._check_unknown_fields()
+
+    @classmethod
+    def _invalid(cls, error: ValidationError, data: Mapping[Any, Any], first: Iterable[Problem] = (),
+                 omitted: int = 0) -> EventValidationError:
+        """Pydantic's ``error`` as ours, with the problems of the unknown fields in ``data`` too (every one at once)."""
+        unknown, counted = unknown_field_problems(data, cls.model_fields, cls.unknown_fields_depth, "")
+        return from_validation_error(error, first=first, extra=unknown, omitted=omitted + counted)
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         """The fields shown by ``repr`` and ``str``, with an unknown ``session_token`` hidden."""
@@ -175,6 +183,8 @@ class ContractModel(BaseModel):
         try:
             model = validate(obj, **options)
         except ValidationError as error:
+            if isinstance(obj, Mapping):
+                raise cls._invalid(error, obj, keys, more[0]) from None
             raise from_validation_error(error, first=keys, omitted=more[0]) from None
         if keys:
             raise EventValidationError(keys, omitted=more[0])
