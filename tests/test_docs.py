@@ -338,17 +338,7 @@ def documented_names(page: Path) -> set[str]:
             if module.startswith("thrilldrops_events.") and module.count(".") == 1:
                 names.add(module.split(".", 1)[1])
             continue
-        members_indent: int | None = None
-        for option in lines[index + 1 :]:
-            if option.strip() and not option.startswith(" "):
-                break
-            stripped = option.strip()
-            if stripped == "members:":
-                members_indent = len(option) - len(option.lstrip())
-            elif members_indent is not None and stripped.startswith("- "):
-                names.add(stripped[2:].strip())
-            elif members_indent is not None and stripped and len(option) - len(option.lstrip()) <= members_indent:
-                members_indent = None
+        names.update(_members(lines, index) or ())
     return names
 
 
@@ -378,14 +368,17 @@ def test_api_reference_check_sees_directive_members(tmp_path: Path) -> None:
 def _members(lines: list[str], index: int) -> list[str] | None:
     """The names under ``members:`` of the directive at ``lines[index]``, or ``None`` when it lists none."""
     members: list[str] | None = None
+    members_indent: int | None = None  # the indent of ``members:`` while its list goes on
     for option in lines[index + 1 :]:
         if option.strip() and not option.startswith(" "):
             break
         stripped = option.strip()
         if stripped == "members:":
-            members = []
-        elif members is not None and stripped.startswith("- "):
+            members, members_indent = members or [], len(option) - len(option.lstrip())
+        elif members is not None and members_indent is not None and stripped.startswith("- "):
             members.append(stripped[2:].strip())
+        elif members_indent is not None and stripped and len(option) - len(option.lstrip()) <= members_indent:
+            members_indent = None
     return members
 
 
