@@ -219,6 +219,9 @@ def condition_for(draw: st.DrawFn, event_type: EventType, samples: list[Envelope
         half = len(clauses) // 2
         return n.Or((n.And(tuple(clauses[:half])) if half > 1 else clauses[0],
                      n.And(tuple(clauses[half:])) if len(clauses) - half > 1 else clauses[-1]))
+    if kind == 6 and len(clauses) >= 2:  # not (a or b), not (a and b), not not a: alone or beside a clause
+        inner = draw(st.sampled_from([n.Or, n.And]))(tuple(clauses[1:])) if len(clauses) > 2 else n.Not(clauses[1])
+        return n.Not(inner) if draw(st.booleans()) else n.And((clauses[0], n.Not(inner)))
     return clauses[0] if len(clauses) == 1 else n.And(tuple(clauses))
 
 

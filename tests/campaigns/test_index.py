@@ -35,6 +35,10 @@ MONDAY = 1777852800
 
 def _atoms(text: str, event_type: str = "Deposit", **options: Any) -> list[tuple[str, str, Any]]:
     (branch,) = branches_of(compile_condition(text, event_type, **options).checked)
+    return _shapes(branch)
+
+
+def _shapes(branch: Any) -> list[tuple[str, str, Any]]:
     return [(atom.operand.text, atom.kind, _shape(atom)) for atom in branch.atoms]
 
 
@@ -78,6 +82,19 @@ def _shape(atom: Atom) -> Any:
          [("amount", "range", ((D(1), False), None)), ("currency", "set", {"EUR", "USD"})]),
         ('event.timestamp >= "2026-05-04T00:00:00Z"', [("event.timestamp", "range", ((MONDAY, True), None))]),
         ("not not (amount > 3)", [("amount", "range", ((D(3), False), None))]),
+        # a negated ordering of an operand that is never null is the other side's range
+        ("not (amount > 3)", [("amount", "range", (None, (D(3), True)))]),
+        ("not (3 <= amount)", [("amount", "range", (None, (D(3), False)))]),
+        ("not (amount * 100 < 250)", [("amount", "range", ((D("2.5"), True), None))]),
+        ('not (event.timestamp < "2026-05-04T00:00:00Z")', [("event.timestamp", "range", ((MONDAY, True), None))]),
+        # an operand of few values that may be null: the values outside the range, null among them
+        ("not (hour(event.timestamp) < 20)", [("hour(event.timestamp)", "set", {20, 21, 22, 23, None})]),
+        # De Morgan's laws: not (a or b) is not a and not b
+        ('not (amount < 5 or currency == "EUR")',
+         [("amount", "range", ((D(5), True), None)), ("currency", "not_set", {"EUR"})]),
+        ('amount < 100 and not (method_id in ["pix"] or not (currency == "EUR"))',
+         [("amount", "range", (None, (D(100), False))), ("method_id", "not_set", {"pix"}),
+          ("currency", "set", {"EUR"})]),
     ],
 )
 def test_clauses_become_atoms(text: str, expected: list[tuple[str, str, Any]]) -> None:
@@ -92,33 +109,39 @@ def test_booleans_channels_and_what_stays_residual() -> None:
         ("channel_type", "set", frozenset({ChannelType.MobileWeb}))
     ]
     checked = compile_condition(
-        'ctx.vip > 1 and game_win >= game_bet + 10 and not (real_bet > 2) and (is_free_spin or round_finished)',
+        'ctx.vip > 1 and game_win >= game_bet + 10 and not (game_win > game_bet) and (is_free_spin or ctx.vip > 3)',
         "Transaction", context={"vip": "number"},
     ).checked
     (branch,) = branches_of(checked)
     assert branch.atoms == ()
     assert [node.text for node in branch.residual] == [
-        "ctx.vip > 1", "game_win >= game_bet + 10", "not real_bet > 2", "is_free_spin or round_finished",
+        "ctx.vip > 1", "game_win >= game_bet + 10", "not game_win > game_bet", "is_free_spin or ctx.vip > 3",
     ]
+    # null fails every ordering, so not (x > 2) holds for it: no range says so for a nullable operand
+    assert _atoms("amount > 1 and not (balance_after > 2)") == [("amount", "range", ((D(1), False), None))]
 
 
-def test_a_formula_under_not_is_residual_and_adds_no_facet() -> None:
-    """A value is looked up (a boolean field, a function call); a formula is checked on the survivors.
+def test_a_formula_under_not_is_read_by_its_parts_and_adds_no_facet() -> None:
+    """A value is looked up (a boolean field, a function call); a formula by the operands it compares.
 
     One facet per distinct formula would make every match visit thousands of one-campaign facets.
     """
     assert _atoms('not starts_with(method_id, "vi")') == [
         ('starts_with(method_id, "vi")', "set", frozenset({False, None}))
     ]
-    (branch,) = branches_of(compile_condition('amount > 1 and not (amount >= 5 and currency == "EUR")',
-                                              "Deposit").checked)
-    assert [atom.operand.text for atom in branch.atoms] == ["amount"]
-    assert [node.text for node in branch.residual] == ['not (amount >= 5 and currency == "EUR")']
+    checked = compile_condition('amount > 1 and not (amount >= 5 and currency == "EUR")', "Deposit").checked
+    assert [(_shapes(branch), branch.residual) for branch in branches_of(checked)] == [
+        ([("amount", "range", ((D(1), False), (D(5), False)))], ()),
+        ([("amount", "range", ((D(1), False), None)), ("currency", "not_set", {"EUR"})], ()),
+    ]
+    (branch,) = branches_of(compile_condition("amount > 1 and not (amount >= 5 and ctx.vip)", "Deposit",
+                                              context={"vip": "bool"}).checked)
+    assert [node.text for node in branch.residual] == ["not (amount >= 5 and ctx.vip)"]  # a part holds no atom
     assert _atoms('(amount >= 5 and currency == "EUR") == false and (amount > 9) in [true]') == []
     campaigns = CampaignSet()
     for i in range(200):
         campaigns.add(f"c{i}", "Deposit", f'amount > 1 and not (amount >= {i} and method_id == "visa")')
-    assert campaigns.stats().nodes == 1  # amount: the 200 formulas are checked, not 200 facets
+    assert campaigns.stats().nodes == 2  # amount and method_id, not 200 facets
     deposit = Envelope(operator_id="o", brand_id="b", player_id="p", timestamp=MONDAY,
                        payload=Deposit(method_id="visa", currency="EUR", amount="50"))
     assert campaigns.match(deposit) == campaigns.match_naive(deposit) == [f"c{i}" for i in range(51, 200)]
@@ -181,6 +204,25 @@ def test_top_level_or_splits_into_branches_up_to_a_bound() -> None:
     wide = " or ".join(f"amount == {n}" for n in range(MAX_BRANCHES + 1))
     (single,) = branches_of(compile_condition(wide, "Deposit").checked)
     assert single.atoms[0].keys == frozenset(D(n) for n in range(MAX_BRANCHES + 1))  # one operand: one set
+    spread = compile_condition('amount > 1 and (currency == "EUR" or method_id == "pix") and (amount < 9 or '
+                               'balance_after is null)', "Deposit").checked  # or clauses spread over the rest
+    assert [_shapes(branch) for branch in branches_of(spread)] == [
+        [("amount", "range", ((D(1), False), (D(9), False))), ("currency", "set", {"EUR"})],
+        [("amount", "range", ((D(1), False), (D(9), False))), ("method_id", "set", {"pix"})],
+        [("amount", "range", ((D(1), False), None)), ("currency", "set", {"EUR"}), ("balance_after", "set", {None})],
+        [("amount", "range", ((D(1), False), None)), ("method_id", "set", {"pix"}), ("balance_after", "set", {None})],
+    ]
+    many = " and ".join(f'(currency == "C{i}" or method_id == "m{i}")' for i in range(5))
+    branches = branches_of(compile_condition(many, "Deposit").checked)
+    assert len(branches) == MAX_BRANCHES  # 2 * 2 * 2 * 2: the fifth or would make 32, so it is checked
+    assert {tuple(node.text for node in branch.residual) for branch in branches} == {
+        ('currency == "C4" or method_id == "m4"',)}
+    negated = compile_condition('not (amount >= 5 and currency == "EUR" and not (method_id == "pix"))',
+                                "Deposit").checked  # De Morgan's laws: not (a and b) is not a or not b
+    assert [_shapes(branch) for branch in branches_of(negated)] == [
+        [("amount", "range", (None, (D(5), False)))], [("currency", "not_set", {"EUR"})],
+        [("method_id", "set", {"pix"})],
+    ]
     mixed = " or ".join(f"(amount == {n} and currency == \"EUR\")" for n in range(MAX_BRANCHES + 1))
     (whole,) = branches_of(compile_condition(mixed, "Deposit").checked)
     assert whole.atoms == () and len(whole.residual) == 1

@@ -14,8 +14,11 @@ becomes an ``Atom``, and the atoms of one operand are merged into one:
 A money field times a number, an ordering of two money fields and a *scaled comparison*
 (``game_win >= game_bet * 37.5``) become atoms too: ``_scaling`` says how, and why exactly.
 
-Everything else (context values, registered functions, comparisons of two expressions, nested
-``or``) is *residual*: evaluated by closure once the atoms hold.
+A ``not`` is moved inwards by De Morgan's laws (``not (a or b)`` is two clauses, ``not (a and b)``
+an ``or``), a negated ordering is the complement of its range (``complement`` says when that is
+exact), and an ``or`` inside an ``and`` is spread over the rest into more branches (``_spread``).
+Everything else (context values, registered functions, comparisons of two expressions, an ``or``
+that is not spread) is *residual*: evaluated by closure once the atoms hold.
 
 Why an atom equals its clause: the operand's value and the literal (coerced exactly as the
 evaluators coerce it) compare with Python's operators in both, values that compare equal hash
@@ -65,23 +68,39 @@ _SPREAD = {"identifier": 500, "currency": 20, "country": 40, "string": 100, "num
 
 
 def conjuncts(node: Node) -> list[Node]:
-    """The clauses of an ``and`` (nested ones flattened, ``true`` dropped), in order; else the node itself."""
+    """The clauses of an ``and`` (nested ones flattened, ``true`` dropped), in order; else the node itself.
+
+    A ``not`` is moved inwards first (``not (a or b)`` is ``not a and not b``; ``not not a`` is ``a``).
+    """
     return [clause for clause in _chained(node, n.And) if not (isinstance(clause, n.Boolean) and clause.value)]
 
 
 def _chained(node: Node, chain: type[n.And | n.Or]) -> list[Node]:
-    """The operands of a chain of ``chain`` nodes (nested ones flattened), in order; else the node itself."""
-    if not isinstance(node, chain):
-        return [node]
+    """The operands of a chain of ``chain`` nodes (nested ones flattened), in order; else the node itself.
+
+    A negated chain of the other operator is read by De Morgan's laws: the operands of ``not (a and b)``
+    as an ``or`` are ``not a`` and ``not b``, and ``not not a`` is ``a``. The language has no third
+    truth value (``and``, ``or`` and ``not`` take booleans that are never null), so both are exact.
+    """
+    other = n.Or if chain is n.And else n.And
     out: list[Node] = []
     stack: list[Node] = [node]
     while stack:
         item = stack.pop()
+        while type(item) is n.Not and type(item.operand) is n.Not:
+            item = item.operand.operand
         if isinstance(item, chain):
             stack.extend(reversed(item.operands))
+        elif type(item) is n.Not and isinstance(item.operand, other):
+            stack.extend(reversed([_negated(part) for part in item.operand.operands]))
         else:
             out.append(item)
     return out
+
+
+def _negated(node: Node) -> Node:
+    """``not node``: its operand if ``node`` is a ``not`` itself."""
+    return node.operand if type(node) is n.Not else n.Not(node)
 
 
 #: The domains of operands that can also be null.
@@ -137,6 +156,7 @@ class _Reader:
         negated = False
         while isinstance(clause, n.Not) and isinstance(clause.operand, n.Not):  # not not x: x, as a condition
             clause = clause.operand.operand
+        written = clause
         if isinstance(clause, n.Not):
             negated, clause = True, clause.operand
         match clause:
@@ -149,8 +169,10 @@ class _Reader:
                 return self.make(operand, "not_set" if flag != negated else "set", keys, clause)
             case n.IsNull(operand, flag) if self.operand(operand):
                 return self.make(operand, "not_set" if flag != negated else "set", frozenset({None}), clause)
+            case n.Compare(op, left, right) if negated and op not in _NEGATED:
+                return self.complement(self.comparison(op, left, right, written))
             case n.Compare(op, left, right):
-                return self.comparison(_NEGATED.get(op, "") if negated else op, left, right, clause)
+                return self.comparison(_NEGATED[op] if negated else op, left, right, clause)
             case n.Or() if not negated:
                 return self.union(clause)
             case _ if self.operand(clause) and self.type_of(clause).base == "bool":
@@ -160,8 +182,6 @@ class _Reader:
         return None
 
     def comparison(self, op: str, left: Node, right: Node, clause: Node) -> Atom | None:
-        if not op:  # not (a < b) is true for null too: no range says so
-            return None
         if isinstance(left, _SCALARS) and not isinstance(right, _SCALARS):
             op, left, right = FLIPPED[op], right, left
         if not isinstance(right, _SCALARS):
@@ -172,6 +192,28 @@ class _Reader:
         if value is not None and type(left) is n.Arithmetic:
             return unscaled(self, op, left, value, clause)
         return compared(op, left, value, clause)
+
+    def complement(self, atom: Atom | None) -> Atom | None:
+        """The atom of ``not (x < v)`` from the range atom of ``x < v``: every value the range refuses.
+
+        ``null`` fails every ordering, so the negation holds for it: an operand of few values (an hour)
+        becomes the set of its values outside the range, ``null`` included; any other operand has a
+        range only when it cannot be null (``not (amount < 5)`` is ``amount >= 5``). A range with both
+        bounds, or from a comparison of two expressions, is not complemented (``None``: residual).
+        """
+        if atom is None or atom.kind != "range" or len(atom.clauses) != 1:
+            return None
+        domain = self.domain(atom.operand)
+        if domain is not None:
+            return self.make(atom.operand, "set", frozenset(key for key in domain if not atom.holds(key)),
+                             atom.clauses[0])
+        if self.kind(atom.operand).nullable:
+            return None
+        if atom.high is None and atom.low is not None:
+            return Atom(atom.operand, "range", high=(atom.low[0], not atom.low[1]), clauses=atom.clauses)
+        if atom.low is None and atom.high is not None:
+            return Atom(atom.operand, "range", low=(atom.high[0], not atom.high[1]), clauses=atom.clauses)
+        return None  # pragma: no cover - a comparison with a literal bounds one side
 
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
@@ -323,13 +365,35 @@ def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None]
     start, end = window
     bounds = Atom(TIMESTAMP, "range", low=None if start is None else (start, True),
                   high=None if end is None else (end, False)) if window != (None, None) else None
-    parts = _chained(checked.node, n.Or) if isinstance(checked.node, n.Or) else [checked.node]
+    parts = _chained(checked.node, n.Or)
     if len(parts) > MAX_BRANCHES:
         parts = [checked.node]
-    split = [conjuncts(part) for part in parts]
-    room = MAX_BRANCHES - len(parts)  # each factor split on doubles its branch's count
+    room = MAX_BRANCHES - len(parts)  # each or spread and each factor split on adds branches
     out: list[Branch] = []
-    for clauses in split:
-        extra, room = signs(reader, clauses, room)
-        out.extend(_branch(reader, clauses, bounds, atoms) for atoms in extra)
+    for part in parts:
+        spread, room = _spread(reader, conjuncts(part), room)
+        for clauses in spread:
+            extra, room = signs(reader, clauses, room)
+            out.extend(_branch(reader, clauses, bounds, atoms) for atoms in extra)
     return tuple(out)
+
+
+def _spread(reader: _Reader, clauses: list[Node], room: int) -> tuple[list[list[Node]], int]:
+    """The conjunctions ``clauses`` is, its ``or`` clauses spread over the rest while within ``room`` more.
+
+    ``(a or b) and c`` is ``a and c`` or ``b and c``: two branches the index decides, where the ``or``
+    would be a residual clause. An ``or`` stays whole when it is one set atom (``a == 1 or a == 2``), or
+    when one of its parts holds no atom (``a or ctx.vip``), whose branch would be no narrower.
+    """
+    out: list[list[Node]] = [[]]
+    for clause in clauses:
+        options = _chained(clause, n.Or)
+        more = len(out) * (len(options) - 1)
+        if (more == 0 or more > room or reader.atom(clause) is not None
+                or not all(any(map(reader.atom, conjuncts(option))) for option in options)):
+            for conjunction in out:
+                conjunction.append(clause)
+            continue
+        room -= more
+        out = [[*conjunction, *conjuncts(option)] for option in options for conjunction in out]
+    return out, room
