@@ -222,6 +222,9 @@ def condition_for(draw: st.DrawFn, event_type: EventType, samples: list[Envelope
     if kind == 6 and len(clauses) >= 2:  # not (a or b), not (a and b), not not a: alone or beside a clause
         inner = draw(st.sampled_from([n.Or, n.And]))(tuple(clauses[1:])) if len(clauses) > 2 else n.Not(clauses[1])
         return n.Not(inner) if draw(st.booleans()) else n.And((clauses[0], n.Not(inner)))
+    if kind == 7 and len(clauses) >= 3:  # an or inside an and, perhaps under not
+        either = n.Or((clauses[0], clauses[1])) if draw(st.booleans()) else n.Not(n.And((clauses[0], clauses[1])))
+        return n.And((either, *clauses[2:]))
     return clauses[0] if len(clauses) == 1 else n.And(tuple(clauses))
 
 
