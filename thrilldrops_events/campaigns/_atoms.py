@@ -16,7 +16,7 @@ A money field times a number, an ordering of two money fields and a *scaled comp
 
 A ``not`` is moved inwards by De Morgan's laws (``not (a or b)`` is two clauses, ``not (a and b)``
 an ``or``), a negated ordering is the complement of its range (``complement`` says when that is
-exact), and an ``or`` inside an ``and`` is spread over the rest into more branches (``_spread``).
+exact), and an ``or`` inside an ``and`` is spread over the rest into more branches (``_clauses``).
 Everything else (context values, registered functions, comparisons of two expressions, an ``or``
 that is not spread) is *residual*: evaluated by closure once the atoms hold.
 
@@ -35,6 +35,7 @@ from typing import Any
 
 from thrilldrops_events._fields import payload_fields
 from thrilldrops_events.campaigns._atom import FLIPPED, TIMESTAMP, Atom, Bound, Branch, compared, within
+from thrilldrops_events.campaigns._clauses import chained, conjuncts, spread
 from thrilldrops_events.campaigns._scaling import MADE, SCALE_DIGITS, difference, signs, unscaled
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.checked import CheckedCondition
@@ -65,42 +66,6 @@ _DOMAINS = {"hour": _HOURS, "weekday": _WEEKDAYS, "bool": _BOOLS, "channel": _CH
 #: A rough number of distinct values per kind of operand, to guess how often an atom holds.
 _SPREAD = {"identifier": 500, "currency": 20, "country": 40, "string": 100, "number": 1000, "timestamp": 100_000,
            "date": 365, "channel": 4, "bool": 2}
-
-
-def conjuncts(node: Node) -> list[Node]:
-    """The clauses of an ``and`` (nested ones flattened, ``true`` dropped), in order; else the node itself.
-
-    A ``not`` is moved inwards first (``not (a or b)`` is ``not a and not b``; ``not not a`` is ``a``).
-    """
-    return [clause for clause in _chained(node, n.And) if not (isinstance(clause, n.Boolean) and clause.value)]
-
-
-def _chained(node: Node, chain: type[n.And | n.Or]) -> list[Node]:
-    """The operands of a chain of ``chain`` nodes (nested ones flattened), in order; else the node itself.
-
-    A negated chain of the other operator is read by De Morgan's laws: the operands of ``not (a and b)``
-    as an ``or`` are ``not a`` and ``not b``, and ``not not a`` is ``a``. The language has no third
-    truth value (``and``, ``or`` and ``not`` take booleans that are never null), so both are exact.
-    """
-    other = n.Or if chain is n.And else n.And
-    out: list[Node] = []
-    stack: list[Node] = [node]
-    while stack:
-        item = stack.pop()
-        while type(item) is n.Not and type(item.operand) is n.Not:
-            item = item.operand.operand
-        if isinstance(item, chain):
-            stack.extend(reversed(item.operands))
-        elif type(item) is n.Not and isinstance(item.operand, other):
-            stack.extend(reversed([_negated(part) for part in item.operand.operands]))
-        else:
-            out.append(item)
-    return out
-
-
-def _negated(node: Node) -> Node:
-    """``not node``: its operand if ``node`` is a ``not`` itself."""
-    return node.operand if type(node) is n.Not else n.Not(node)
 
 
 #: The domains of operands that can also be null.
@@ -217,7 +182,7 @@ class _Reader:
 
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
-        parts = [self.atom(part) for part in _chained(clause, n.Or)]
+        parts = [self.atom(part) for part in chained(clause, n.Or)]
         first = parts[0]
         if first is None or any(p is None or p.kind != "set" or p.operand != first.operand for p in parts):
             return None
@@ -365,35 +330,14 @@ def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None]
     start, end = window
     bounds = Atom(TIMESTAMP, "range", low=None if start is None else (start, True),
                   high=None if end is None else (end, False)) if window != (None, None) else None
-    parts = _chained(checked.node, n.Or)
+    parts = chained(checked.node, n.Or)
     if len(parts) > MAX_BRANCHES:
         parts = [checked.node]
     room = MAX_BRANCHES - len(parts)  # each or spread and each factor split on adds branches
     out: list[Branch] = []
     for part in parts:
-        spread, room = _spread(reader, conjuncts(part), room)
-        for clauses in spread:
+        conjunctions, room = spread(reader.atom, conjuncts(part), room)
+        for clauses in conjunctions:
             extra, room = signs(reader, clauses, room)
             out.extend(_branch(reader, clauses, bounds, atoms) for atoms in extra)
     return tuple(out)
-
-
-def _spread(reader: _Reader, clauses: list[Node], room: int) -> tuple[list[list[Node]], int]:
-    """The conjunctions ``clauses`` is, its ``or`` clauses spread over the rest while within ``room`` more.
-
-    ``(a or b) and c`` is ``a and c`` or ``b and c``: two branches the index decides, where the ``or``
-    would be a residual clause. An ``or`` stays whole when it is one set atom (``a == 1 or a == 2``), or
-    when one of its parts holds no atom (``a or ctx.vip``), whose branch would be no narrower.
-    """
-    out: list[list[Node]] = [[]]
-    for clause in clauses:
-        options = _chained(clause, n.Or)
-        more = len(out) * (len(options) - 1)
-        if (more == 0 or more > room or reader.atom(clause) is not None
-                or not all(any(map(reader.atom, conjuncts(option))) for option in options)):
-            for conjunction in out:
-                conjunction.append(clause)
-            continue
-        room -= more
-        out = [[*conjunction, *conjuncts(option)] for option in options for conjunction in out]
-    return out, room
