@@ -208,8 +208,15 @@ def test_top_level_or_splits_into_branches_up_to_a_bound() -> None:
                                'balance_after is null)', "Deposit").checked  # or clauses spread over the rest
     assert [_shapes(branch) for branch in branches_of(spread)] == [
         [("amount", "range", ((D(1), False), (D(9), False))), ("currency", "set", {"EUR"})],
-        [("amount", "range", ((D(1), False), (D(9), False))), ("method_id", "set", {"pix"})],
         [("amount", "range", ((D(1), False), None)), ("currency", "set", {"EUR"}), ("balance_after", "set", {None})],
+        [("amount", "range", ((D(1), False), (D(9), False))), ("method_id", "set", {"pix"})],
+        [("amount", "range", ((D(1), False), None)), ("method_id", "set", {"pix"}), ("balance_after", "set", {None})],
+    ]
+    nested = compile_condition('amount > 1 and (currency == "EUR" or method_id == "pix" and (amount < 9 or '
+                               'balance_after is null))', "Deposit").checked  # an or within a part, in turn
+    assert [_shapes(branch) for branch in branches_of(nested)] == [
+        [("amount", "range", ((D(1), False), None)), ("currency", "set", {"EUR"})],
+        [("amount", "range", ((D(1), False), (D(9), False))), ("method_id", "set", {"pix"})],
         [("amount", "range", ((D(1), False), None)), ("method_id", "set", {"pix"}), ("balance_after", "set", {None})],
     ]
     many = " and ".join(f'(currency == "C{i}" or method_id == "m{i}")' for i in range(5))

@@ -6,6 +6,7 @@ so De Morgan's laws hold exactly, and an ``or`` inside an ``and`` may be spread 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 
 from thrilldrops_events.conditions import nodes as n
@@ -54,18 +55,26 @@ def spread(atom: Callable[[Node], object], clauses: list[Node], room: int) -> tu
     """The conjunctions ``clauses`` is, its ``or`` clauses spread over the rest while within ``room`` more.
 
     ``(a or b) and c`` is ``a and c`` or ``b and c``: two branches the index decides, where the ``or``
-    would be a residual clause. An ``or`` stays whole when it is one set atom (``a == 1 or a == 2``), or
-    when one of its parts holds no atom (``a or ctx.vip``), whose branch would be no narrower.
+    would be a residual clause; an ``or`` within a part is spread in turn. An ``or`` stays whole when
+    it is one set atom (``a == 1 or a == 2``), or when one of its parts holds no atom (``a or
+    ctx.vip``), whose branch would be no narrower. The conjunctions are spread level by level, so
+    that the ones the room allows are spread alike.
     """
-    out: list[list[Node]] = [[]]
-    for clause in clauses:
-        options = chained(clause, n.Or)
-        more = len(out) * (len(options) - 1)
-        if (more == 0 or more > room or atom(clause) is not None
-                or not all(any(map(atom, conjuncts(option))) for option in options)):
-            for conjunction in out:
-                conjunction.append(clause)
-            continue
-        room -= more
-        out = [[*conjunction, *conjuncts(option)] for option in options for conjunction in out]
+    out: list[list[Node]] = []
+    queue: deque[tuple[list[Node], list[Node]]] = deque([([], clauses)])  # (kept, still to read), in order
+    while queue:
+        kept, pending = queue.popleft()
+        for index, clause in enumerate(pending):
+            options = chained(clause, n.Or)
+            more = len(options) - 1
+            if (more == 0 or more > room or atom(clause) is not None
+                    or not all(any(map(atom, conjuncts(option))) for option in options)):
+                kept.append(clause)
+                continue
+            room -= more
+            rest = pending[index + 1:]
+            queue.extend(([*kept], [*conjuncts(option), *rest]) for option in options)
+            break
+        else:
+            out.append(kept)
     return out, room
