@@ -6,10 +6,11 @@ Run: python benchmarks/bench_campaigns.py [--quick] [--populations hard,classic]
 
 Populations (campaign_populations.py, campaign_rich.py and campaign_classic.py): ``hard`` (3 operators,
 20 brands, scopes 70/20/10, log-normal thresholds, tiers, 50-game lists, hour and weekday windows,
-not-in, top-level or, arithmetic, dozens of matches per event), its harder variants ``wide``, ``zones``
-and ``weak``, ``rich`` (built apart from the others: functions, null tests, nested and/or/not, date
-windows in 15 zones, ranges on envelope fields, about a hundred matches per event) and the ``classic``
-templates. For each population and N, one table row:
+not-in, top-level or, arithmetic, dozens of matches per event), its harder variants ``wide``, ``zones``,
+``weak`` and ``logic`` (written with AND, OR and NOT groups: ``not (amount < 20)``, ``(a or b)``
+inside the ``and``, ``not (a or b)``), ``rich`` (built apart from the others: functions, null tests,
+nested and/or/not, date windows in 15 zones, ranges on envelope fields, about a hundred matches per
+event) and the ``classic`` templates. For each population and N, one table row:
 
   naive loop      for every campaign: same event type? in scope? then call its compiled condition
                   (what a user writes with compile_condition alone; the reference answer), timed on
@@ -182,7 +183,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run: 1,000 and 10,000 campaigns, hard only")
     parser.add_argument("--populations", default=None,
-                        help="comma-separated (default hard,wide,zones,weak,rich,classic)")
+                        help="comma-separated (default hard,wide,zones,weak,logic,rich,classic)")
     parser.add_argument("--sizes", default=None, help="comma-separated campaign counts (default 1000,10000,100000)")
     parser.add_argument("--events", type=int, default=None, help="events matched (default 1000, quick 300)")
     parser.add_argument("--naive-events", type=int, default=None, help="events the naive loop is timed on (100)")
@@ -194,7 +195,7 @@ def main() -> int:
                              "or a day (live)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    names = (args.populations or ("hard" if args.quick else "hard,wide,zones,weak,rich,classic")).split(",")
+    names = (args.populations or ("hard" if args.quick else "hard,wide,zones,weak,logic,rich,classic")).split(",")
     sizes = [int(size) for size in (args.sizes or ("1000,10000" if args.quick else "1000,10000,100000")).split(",")]
     event_count = args.events or (300 if args.quick else 1000)
     naive_count = args.naive_events or 100

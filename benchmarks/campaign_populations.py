@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ class Population:
     game_list: int
     wide: bool = False
     weak: float = 0.0
+    logic: bool = False
 
 
 def _q(value: str) -> str:
@@ -231,10 +233,39 @@ def _parts(p: _Pieces, event_type: str) -> list[str]:
 
 def _condition(p: _Pieces, event_type: str) -> str:
     rng = p.rng
+    parts = (lambda: _grouped(p, event_type)) if p.population.logic else (lambda: _parts(p, event_type))
     if rng.random() < 0.12:  # a top-level or of two or three conjunctions
-        branches = [" and ".join(_parts(p, event_type)) for _ in range(rng.choice([2, 2, 3]))]
+        branches = [" and ".join(parts()) for _ in range(rng.choice([2, 2, 3]))]
         return " or ".join(f"({branch})" for branch in branches)
-    return " and ".join(_parts(p, event_type))
+    return " and ".join(parts())
+
+
+_THRESHOLD = re.compile(r"^(\w+) (>=|>|<) ([0-9.]+)$")
+_TIER = re.compile(r"^(\w+) >= ([0-9.]+) and \1 < ([0-9.]+)$")
+_OPPOSITE = {">=": "<", ">": "<=", "<": ">="}
+
+
+def _grouped(p: _Pieces, event_type: str) -> list[str]:
+    """The parts of a condition as a rule builder with AND, OR and NOT groups writes them.
+
+    A threshold or tier as the negation of its opposite (``not (amount < 20)``, ``not (amount < 20 or
+    amount >= 80)``), two parts as an OR group (``(a or b)``), or an exclusion group of two more
+    (``not (a or b)``), each part perhaps one of another group's.
+    """
+    rng = p.rng
+    parts = _parts(p, event_type)
+    for index, part in enumerate(parts):
+        if rng.random() < 0.4 and (found := _THRESHOLD.match(part)):
+            parts[index] = f"not ({found[1]} {_OPPOSITE[found[2]]} {found[3]})"
+        elif rng.random() < 0.4 and (found := _TIER.match(part)):
+            parts[index] = f"not ({found[1]} < {found[2]} or {found[1]} >= {found[3]})"
+    if len(parts) >= 3 and rng.random() < 0.5:
+        first, second = parts.pop(1), parts.pop(1)
+        parts.append(f"({first} or {second})")
+    if rng.random() < 0.3:
+        more = _parts(p, event_type)
+        parts.append(f"not ({more[-1]} or {rng.choice(more[:-1] or parts)})")
+    return parts
 
 
 def _scope(rng: random.Random) -> tuple[str | None, str | None]:
@@ -358,6 +389,7 @@ POPULATIONS = {
     "wide": Population("wide", "in lists over the values events hold", tuple(ZONES), 140, wide=True),
     "zones": Population("zones", "windows in 300 time zones", tuple(MANY_ZONES[::max(1, len(MANY_ZONES) // 300)]), 50),
     "weak": Population("weak", "a fifth only weakly indexable", tuple(ZONES), 50, weak=0.2),
+    "logic": Population("logic", "written with AND, OR and NOT groups", tuple(ZONES), 50, logic=True),
 }
 
 
