@@ -30,6 +30,8 @@ def chained(node: Node, chain: type[n.And | n.Or]) -> list[Node]:
     as an ``or`` are ``not a`` and ``not b``, and ``not not a`` is ``a``. The language has no third
     truth value (``and``, ``or`` and ``not`` take booleans that are never null), so both are exact.
     """
+    if type(node) is not n.Not and not isinstance(node, chain):  # most clauses: a comparison, a test
+        return [node]
     other = n.Or if chain is n.And else n.And
     out: list[Node] = []
     stack: list[Node] = [node]
