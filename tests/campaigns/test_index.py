@@ -117,8 +117,12 @@ def test_booleans_channels_and_what_stays_residual() -> None:
     assert [node.text for node in branch.residual] == [
         "ctx.vip > 1", "game_win >= game_bet + 10", "not game_win > game_bet", "is_free_spin or ctx.vip > 3",
     ]
-    # null fails every ordering, so not (x > 2) holds for it: no range says so for a nullable operand
-    assert _atoms("amount > 1 and not (balance_after > 2)") == [("amount", "range", ((D(1), False), None))]
+    # null fails every ordering, so not (x > 2) holds for it: x <= 2 or x is null, two branches
+    negated = compile_condition("amount > 1 and not (balance_after > 2)", "Deposit").checked
+    assert [_shapes(branch) for branch in branches_of(negated)] == [
+        [("amount", "range", ((D(1), False), None)), ("balance_after", "range", (None, (D(2), True)))],
+        [("amount", "range", ((D(1), False), None)), ("balance_after", "set", {None})],
+    ]
 
 
 def test_a_formula_under_not_is_read_by_its_parts_and_adds_no_facet() -> None:

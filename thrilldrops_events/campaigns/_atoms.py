@@ -52,6 +52,8 @@ __all__ = ["MAX_BRANCHES", "SCALE_DIGITS", "TIMESTAMP", "Atom", "Bound", "Branch
 MAX_BRANCHES = 16
 
 _NEGATED = {"==": "!=", "!=": "=="}
+#: Each ordering and the one that holds where it fails, but for null.
+_COMPLEMENT = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _SCALARS = (n.Number, n.String, n.Boolean, n.Null)
 _VALUE = operator.attrgetter("value")
 #: Nodes that are never an atom's operand: literals, and formulas (see ``_Reader.operand``).
@@ -179,6 +181,20 @@ class _Reader:
         if atom.low is None and atom.high is not None:
             return Atom(atom.operand, "range", low=(atom.high[0], not atom.high[1]), clauses=atom.clauses)
         return None  # pragma: no cover - a comparison with a literal bounds one side
+
+    def options(self, clause: Node) -> list[Node]:
+        """The parts of ``clause`` read as an ``or``: ``chained``'s, and two for a negated ordering that no atom is.
+
+        ``not (x < 5)`` on an operand that may be null (and has many values) is ``x >= 5 or x is null``.
+        """
+        if type(clause) is n.Not and type(clause.operand) is n.Compare and clause.operand.op in _COMPLEMENT:
+            op, left, right = clause.operand.op, clause.operand.left, clause.operand.right
+            if isinstance(left, _SCALARS):
+                op, left, right = FLIPPED[op], right, left
+            if (isinstance(right, _SCALARS) and self.operand(left) and self.kind(left).nullable
+                    and self.domain(left) is None):
+                return [n.Compare(_COMPLEMENT[op], left, right), n.IsNull(left)]
+        return chained(clause, n.Or)
 
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
@@ -336,7 +352,7 @@ def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None]
     room = MAX_BRANCHES - len(parts)  # each or spread and each factor split on adds branches
     out: list[Branch] = []
     for part in parts:
-        conjunctions, room = spread(reader.atom, conjuncts(part), room)
+        conjunctions, room = spread(reader.atom, conjuncts(part), room, reader.options)
         for clauses in conjunctions:
             extra, room = signs(reader, clauses, room)
             out.extend(_branch(reader, clauses, bounds, atoms) for atoms in extra)
