@@ -352,7 +352,7 @@ def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None]
     room = MAX_BRANCHES - len(parts)  # each or spread and each factor split on adds branches
     out: list[Branch] = []
     for part in parts:
-        conjunctions, room = spread(reader.atom, conjuncts(part), room, reader.options)
+        conjunctions, room = spread(reader.atom, reader.options, conjuncts(part), room)
         for clauses in conjunctions:
             extra, room = signs(reader, clauses, room)
             out.extend(_branch(reader, clauses, bounds, atoms) for atoms in extra)

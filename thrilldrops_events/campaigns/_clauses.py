@@ -53,14 +53,13 @@ def negated(node: Node) -> Node:
     return node.operand if type(node) is n.Not else n.Not(node)
 
 
-def spread(atom: Callable[[Node], object], clauses: list[Node], room: int,
-           options_of: Callable[[Node], list[Node]] = lambda clause: chained(clause, n.Or),
-           ) -> tuple[list[list[Node]], int]:
+def spread(atom: Callable[[Node], object], options_of: Callable[[Node], list[Node]], clauses: list[Node],
+           room: int) -> tuple[list[list[Node]], int]:
     """The conjunctions ``clauses`` is, its ``or`` clauses spread over the rest while within ``room`` more.
 
     ``(a or b) and c`` is ``a and c`` or ``b and c``: two branches the index decides, where the ``or``
-    would be a residual clause; an ``or`` within a part is spread in turn. ``options_of`` gives the
-    parts of a clause read as an ``or`` (by default ``chained``). An ``or`` stays whole when
+    would be a residual clause; an ``or`` within a part is spread in turn. ``atom`` gives a clause's
+    atom (or ``None``), ``options_of`` the parts of a clause read as an ``or``. An ``or`` stays whole when
     it is one set atom (``a == 1 or a == 2``), or when one of its parts holds no atom (``a or
     ctx.vip``), whose branch would be no narrower. The conjunctions are spread level by level, so
     that the ones the room allows are spread alike.
