@@ -328,17 +328,12 @@ _DIRECTIVE = re.compile(r"^::: (?P<module>[\w.]+)[ \t]*$")
 def documented_names(page: Path) -> set[str]:
     """The names a ``::: module`` directive lists under ``members:`` (or the objects it names directly)."""
     names: set[str] = set()
-    lines = page.read_text(encoding="utf-8").splitlines()
-    for index, line in enumerate(lines):
-        match = _DIRECTIVE.match(line)
-        if match is None:
-            continue
-        module = match["module"]
+    for module, members in _directives(page):
         if module != "thrilldrops_events":
             if module.startswith("thrilldrops_events.") and module.count(".") == 1:
                 names.add(module.split(".", 1)[1])
             continue
-        names.update(_members(lines, index) or ())
+        names.update(members or ())
     return names
 
 
@@ -365,6 +360,15 @@ def test_api_reference_check_sees_directive_members(tmp_path: Path) -> None:
     assert documented_names(page) == {"Envelope", "to_json"}
 
 
+def _directives(page: Path) -> Iterator[tuple[str, list[str] | None]]:
+    """Each ``::: module`` directive of a page: the module, and the names under its ``members:`` (or ``None``)."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        match = _DIRECTIVE.match(line)
+        if match is not None:
+            yield match["module"], _members(lines, index)
+
+
 def _members(lines: list[str], index: int) -> list[str] | None:
     """The names under ``members:`` of the directive at ``lines[index]``, or ``None`` when it lists none."""
     members: list[str] | None = None
@@ -385,14 +389,8 @@ def _members(lines: list[str], index: int) -> list[str] | None:
 def module_documented_names(page: Path, module: types.ModuleType) -> set[str]:
     """The names of ``module`` its page documents: a directive's members, or all of ``__all__`` without a list."""
     names: set[str] = set()
-    lines = page.read_text(encoding="utf-8").splitlines()
-    for index, line in enumerate(lines):
-        match = _DIRECTIVE.match(line)
-        if match is None:
-            continue
-        target = match["module"]
+    for target, members in _directives(page):
         if target == module.__name__:
-            members = _members(lines, index)
             names.update(module.__all__ if members is None else members)
         elif target.startswith(module.__name__ + ".") and target.count(".") == module.__name__.count(".") + 1:
             name = target.rsplit(".", 1)[1]
