@@ -144,7 +144,7 @@ def _computed(draw: st.DrawFn, event_type: EventType, samples: list[Envelope]) -
     moment = draw(st.sampled_from([sample.timestamp for sample in samples])) if samples else 0
     zone = draw(st.sampled_from(_ZONES))
     when = datetime.fromtimestamp(moment, timezone.utc)
-    choice = draw(st.integers(0, 5))
+    choice = draw(st.integers(0, 6))
     if choice == 0:
         call = n.Call("hour", (stamp, n.String(zone)) if draw(st.booleans()) else (stamp,))
         op = draw(st.sampled_from(["==", ">=", "<", "in"]))
@@ -172,13 +172,37 @@ def _computed(draw: st.DrawFn, event_type: EventType, samples: list[Envelope]) -
         return n.Compare(draw(st.sampled_from(["==", ">=", "<", "!=", ">"])), total, bound)
     if choice == 4 and numbers:
         return draw(_scaled(numbers, samples))
-    strings = [spec for spec in payload_fields(event_type) if spec.kind in ("identifier", "currency")]
+    strings = [spec for spec in payload_fields(event_type) if spec.kind in ("identifier", "currency", "channel")]
     if not strings:
         return n.Compare(">=", n.Call("hour", (stamp,)), n.Number(Decimal(12)))
     spec = draw(st.sampled_from(strings))
-    held = [getattr(sample.payload, spec.name) for sample in samples] or ["eur"]
-    word = draw(st.sampled_from([value.lower() for value in held if isinstance(value, str)] or ["eur"]))
-    return n.Compare("==", n.Call("lower", (n.FieldRef("payload", spec.name),)), n.String(word))
+    held = [value for value in (getattr(sample.payload, spec.name) for sample in samples) if isinstance(value, str)]
+    word = draw(st.sampled_from([value.lower() for value in held] or ["eur"]))
+    field = n.FieldRef("payload", spec.name)
+    if draw(st.booleans()):
+        return n.Compare("==", n.Call("lower", (field,)), n.String(word))
+    return draw(_affixed(field, held))
+
+
+@st.composite
+def _affixed(draw: st.DrawFn, field: Any, held: list[str]) -> Any:
+    """``starts_with`` or ``ends_with`` of a field (or its lower case) and a literal: a prefix or suffix of a
+    value the samples hold (of any length, longer than the value too) or a fresh one; perhaps negated, or
+    in an ``or`` with another."""
+
+    def one() -> Any:
+        name = draw(st.sampled_from(["starts_with", "ends_with"]))
+        value = draw(st.sampled_from(held)) if held and draw(st.integers(0, 3)) else draw(st.text("ab-01", max_size=4))
+        cut = draw(st.one_of(st.sampled_from([0, len(value) + 1]), st.integers(0, len(value))))
+        part = value[:cut] if name == "starts_with" else value[len(value) - min(cut, len(value)):]
+        if cut > len(value):
+            part += "x"
+        operand = n.Call("lower", (field,)) if draw(st.integers(0, 3)) == 0 else field
+        call = n.Call(name, (operand, n.String(part)))
+        return n.Not(call) if draw(st.integers(0, 3)) == 0 else call
+
+    first = one()
+    return n.Or((first, one())) if draw(st.integers(0, 3)) == 0 else first
 
 
 @st.composite

@@ -7,7 +7,8 @@ a field, a built-in call such as ``hour(event.timestamp, "Europe/Malta")``, arit
 becomes an ``Atom``, and the atoms of one operand are merged into one:
 
 * ``set``: the operand's value is one of ``keys`` (``==``, ``in``, ``is null``, a boolean operand,
-  and an interval on an operand of few values, such as an hour or a weekday);
+  an interval on an operand of few values, such as an hour or a weekday, and ``starts_with`` or
+  ``ends_with`` of a literal, on the operand's first or last characters: ``_affixes``);
 * ``not_set``: its value is none of ``keys`` (``!=``, ``not in``, ``is not null``);
 * ``range``: its value lies between ``low`` and ``high`` (``< <= > >=``, tiers with both bounds).
 
@@ -34,6 +35,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from thrilldrops_events._fields import payload_fields
+from thrilldrops_events.campaigns._affixes import AFFIX, Affix
 from thrilldrops_events.campaigns._atom import FLIPPED, TIMESTAMP, Atom, Bound, Branch, compared, within
 from thrilldrops_events.campaigns._clauses import chained, conjuncts, spread
 from thrilldrops_events.campaigns._scaling import MADE, SCALE_DIGITS, difference, signs, unscaled
@@ -101,6 +103,8 @@ class _Reader:
             return found
         if type(node) is n.Arithmetic and node in self.made:
             return MADE
+        if type(node) is Affix:
+            return AFFIX
         return self.type_of(node)
 
     def operand(self, node: Node) -> bool:
@@ -142,6 +146,9 @@ class _Reader:
                 return self.comparison(_NEGATED[op] if negated else op, left, right, clause)
             case n.Or() if not negated:
                 return self.union(clause)
+            case n.Call("starts_with" | "ends_with" as name, (operand, n.String(part))) if self.operand(clause):
+                affix = Affix(operand, len(part), name == "ends_with" and part != "")  # see _affixes
+                return self.make(affix, "not_set" if negated else "set", frozenset({part}), clause)
             case _ if self.operand(clause) and self.type_of(clause).base == "bool":
                 # a boolean value (a field, starts_with(...)): true, or false and null under not
                 keys = frozenset({False, None}) if negated else frozenset({True})

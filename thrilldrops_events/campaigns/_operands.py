@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any, Protocol, TypeVar
 
+from thrilldrops_events.campaigns._affixes import Affix, affix_read
 from thrilldrops_events.campaigns._atoms import Atom
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.checked import CheckedCondition
@@ -207,9 +208,12 @@ class Operands:
         """An operand for a pure expression.
 
         A field is read directly; the built-in hour and weekday of the timestamp without the evaluator,
-        from one local time per zone and event; anything else by its compiled code.
+        from one local time per zone and event; a prefix or suffix (``Affix``) by slicing its operand's
+        value; anything else by its compiled code.
         """
         match node:
+            case Affix(operand):
+                return Operand(node, affix_read(node, self._make(checked, operand).read))
             case n.FieldRef("payload", name):
                 return Operand(node, operator.attrgetter(f"payload.{name}"))
             case n.FieldRef("event", name):
