@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thrilldrops_events import CampaignSet, ChannelType, Envelope, PlayerLogin, Transaction, compile_condition
+from thrilldrops_events import (
+    CampaignSet,
+    ChannelType,
+    Envelope,
+    FunctionRegistry,
+    PlayerLogin,
+    Transaction,
+    compile_condition,
+)
 from thrilldrops_events.campaigns._affixes import Affix
 from thrilldrops_events.campaigns._atoms import branches_of
 from thrilldrops_events.conditions import nodes as n
@@ -108,3 +116,14 @@ def test_prefix_and_suffix_look_ups_match_as_the_naive_loop(
     for game, win in values:
         envelope = _bet(game, "1", win)
         assert campaigns.match(envelope) == campaigns.match_naive(envelope)
+
+
+def test_a_registered_starts_with_is_called_not_looked_up() -> None:
+    functions = FunctionRegistry()
+    functions.register("starts_with", lambda text, part: text.lower().startswith(part), params=["string", "string"],
+                       returns="bool", replace=True)
+    campaigns = CampaignSet(functions=functions)
+    campaigns.add("any-case", "Transaction", 'starts_with(game_id, "prov")')
+    (branch,) = branches_of(campaigns.get("any-case").condition.checked)
+    assert branch.residual and not branch.atoms
+    assert campaigns.match(_bet("PROV-01")) == campaigns.match_naive(_bet("PROV-01")) == ["any-case"]
