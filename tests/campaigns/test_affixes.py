@@ -124,6 +124,8 @@ def test_a_registered_starts_with_is_called_not_looked_up() -> None:
                        returns="bool", replace=True)
     campaigns = CampaignSet(functions=functions)
     campaigns.add("any-case", "Transaction", 'starts_with(game_id, "prov")')
-    (branch,) = branches_of(campaigns.get("any-case").condition.checked)
+    campaign = campaigns.get("any-case")
+    assert campaign is not None
+    (branch,) = branches_of(campaign.condition.checked)
     assert branch.residual and not branch.atoms
     assert campaigns.match(_bet("PROV-01")) == campaigns.match_naive(_bet("PROV-01")) == ["any-case"]
