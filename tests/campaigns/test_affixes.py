@@ -48,6 +48,7 @@ def test_a_prefix_or_suffix_test_is_a_set_atom_on_the_operands_first_or_last_cha
 
 def test_two_prefixes_of_one_length_contradict_and_other_lengths_stay_apart() -> None:
     assert _shapes('starts_with(game_id, "ab") and starts_with(game_id, "cd")') == [[]]
+    assert _shapes('starts_with(win_transaction_id, "ab") is null') == [[]]  # the test gives a bool, never null
     assert _shapes('starts_with(game_id, "ab") and starts_with(game_id, "abc")') == [
         [("game_id[:2]", "set", frozenset({"ab"})), ("game_id[:3]", "set", frozenset({"abc"}))]]
     # with a value that is no literal, the call is the operand (a facet per distinct call)
@@ -99,20 +100,23 @@ def test_a_channel_slices_to_its_name() -> None:
 
 
 _WORDS = st.text("aB-0", max_size=4)
+#: How a test is written in a condition: alone, negated, compared with a boolean or null.
+_FORMS = ["{}", "not {}", "{} == true", "{} == false", "{} != true", "{} != false", "{} is null", "{} is not null",
+          "{} in [false]"]
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["starts_with", "ends_with"]),
-                          st.sampled_from(["game_id", "win_transaction_id"]), st.booleans(), st.booleans(), _WORDS),
-                min_size=1, max_size=30),
+                          st.sampled_from(["game_id", "win_transaction_id"]), st.booleans(), st.sampled_from(_FORMS),
+                          _WORDS), min_size=1, max_size=30),
        st.lists(st.tuples(_WORDS.filter(bool), st.none() | _WORDS.filter(bool)), min_size=1, max_size=6))
 def test_prefix_and_suffix_look_ups_match_as_the_naive_loop(
-        calls: list[tuple[str, str, bool, bool, str]], values: list[tuple[str, str | None]]) -> None:
-    """Literals longer than the value, empty ones, null values, lower case and negation, many per facet."""
+        calls: list[tuple[str, str, bool, str, str]], values: list[tuple[str, str | None]]) -> None:
+    """Literals longer than the value, empty ones, null values, lower case, every outcome, many per facet."""
     campaigns = CampaignSet()
-    for number, (name, field, lowered, negated, word) in enumerate(calls):
+    for number, (name, field, lowered, form, word) in enumerate(calls):
         operand = f"lower({field})" if lowered else field
-        campaigns.add(f"c{number}", "Transaction", f'{"not " if negated else ""}{name}({operand}, "{word}")')
+        campaigns.add(f"c{number}", "Transaction", form.format(f'{name}({operand}, "{word}")'))
     for game, win in values:
         envelope = _bet(game, "1", win)
         assert campaigns.match(envelope) == campaigns.match_naive(envelope)
@@ -129,3 +133,21 @@ def test_a_registered_starts_with_is_called_not_looked_up() -> None:
     (branch,) = branches_of(campaign.condition.checked)
     assert branch.residual and not branch.atoms
     assert campaigns.match(_bet("PROV-01")) == campaigns.match_naive(_bet("PROV-01")) == ["any-case"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('starts_with(game_id, "ab") == true', ("set", {"ab"})),
+        ('starts_with(game_id, "ab") != true', ("not_set", {"ab"})),
+        ('starts_with(win_transaction_id, "ab") == false', ("not_set", {"ab"})),  # null: false
+        ('starts_with(win_transaction_id, "ab") != false', ("set", {"ab"})),
+        ('starts_with(win_transaction_id, "ab") in [true, false]', ("not_set", set())),  # always
+        ('not (starts_with(win_transaction_id, "ab") in [false])', ("set", {"ab"})),
+    ],
+)
+def test_every_outcome_a_prefix_test_is_compared_with_is_read_on_the_prefix(
+        text: str, expected: tuple[str, set[object]]) -> None:
+    kind, keys = expected
+    operand = "win_transaction_id[:2]" if "win_" in text else "game_id[:2]"
+    assert _shapes(text) == [[(operand, kind, frozenset(keys))]]

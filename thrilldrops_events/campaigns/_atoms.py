@@ -7,8 +7,9 @@ a field, a built-in call such as ``hour(event.timestamp, "Europe/Malta")``, arit
 becomes an ``Atom``, and the atoms of one operand are merged into one:
 
 * ``set``: the operand's value is one of ``keys`` (``==``, ``in``, ``is null``, a boolean operand,
-  an interval on an operand of few values, such as an hour or a weekday, and ``starts_with`` or
-  ``ends_with`` of a literal, on the operand's first or last characters: ``_affixes``);
+  and an interval on an operand of few values, such as an hour or a weekday; an atom on
+  ``starts_with`` or ``ends_with`` of a literal is one on the operand's first or last characters,
+  ``_affixes``);
 * ``not_set``: its value is none of ``keys`` (``!=``, ``not in``, ``is not null``);
 * ``range``: its value lies between ``low`` and ``high`` (``< <= > >=``, tiers with both bounds).
 
@@ -35,7 +36,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from thrilldrops_events._fields import payload_fields
-from thrilldrops_events.campaigns._affixes import AFFIX, Affix
+from thrilldrops_events.campaigns._affixes import AFFIX, Affix, affixed
 from thrilldrops_events.campaigns._atom import FLIPPED, TIMESTAMP, Atom, Bound, Branch, compared, within
 from thrilldrops_events.campaigns._clauses import chained, conjuncts, spread
 from thrilldrops_events.campaigns._scaling import MADE, SCALE_DIGITS, difference, signs, unscaled
@@ -121,9 +122,15 @@ class _Reader:
         return self.type_of(node).base != "list" and is_pure(self.checked, node)
 
     def atom(self, clause: Node) -> Atom | None:
-        """The atom a clause is, or ``None`` when it is residual."""
+        """The atom a clause is, or ``None`` when it is residual (one on a prefix test: on the prefix)."""
         if type(clause) is n.Compare:  # the most common clause, read first
-            return self.comparison(clause.op, clause.left, clause.right, clause)
+            found = self.comparison(clause.op, clause.left, clause.right, clause)
+        else:
+            found = self.test(clause)
+        return affixed(found) if found is not None and type(found.operand) is n.Call else found
+
+    def test(self, clause: Node) -> Atom | None:
+        """``atom`` of a clause that is not a comparison (under ``not``, perhaps of one)."""
         negated = False
         while isinstance(clause, n.Not) and isinstance(clause.operand, n.Not):  # not not x: x, as a condition
             clause = clause.operand.operand
@@ -146,9 +153,6 @@ class _Reader:
                 return self.comparison(_NEGATED[op] if negated else op, left, right, clause)
             case n.Or() if not negated:
                 return self.union(clause)
-            case n.Call("starts_with" | "ends_with" as name, (operand, n.String(part))) if self.operand(clause):
-                affix = Affix(operand, len(part), name == "ends_with" and part != "")  # see _affixes
-                return self.make(affix, "not_set" if negated else "set", frozenset({part}), clause)
             case _ if self.operand(clause) and self.type_of(clause).base == "bool":
                 # a boolean value (a field, starts_with(...)): true, or false and null under not
                 keys = frozenset({False, None}) if negated else frozenset({True})
