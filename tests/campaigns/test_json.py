@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -211,6 +212,10 @@ def _nested(depth: int) -> Any:
         ({"reward": {1: "x"}}, "0.reward", "invalid_field"),
         ({"reward": {"deep": _nested(40)}}, "0.reward", "invalid_field"),
         ({"reward": {"when": object()}}, "0.reward", "invalid_field"),
+        ({"reward": {"code": "\ud800"}}, "0.reward", "invalid_field"),
+        ({"reward": ["x", float("inf")]}, "0.reward", "invalid_field"),
+        ({"reward": [10**5000]}, "0.reward", "invalid_field"),
+        ({"reward": {"spins": Decimal(5)}}, "0.reward", "invalid_field"),
     ],
 )
 def test_bad_optional_fields_are_reported(entry: dict[str, Any], path: str, kind: str) -> None:

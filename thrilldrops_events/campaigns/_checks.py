@@ -5,6 +5,7 @@ Also the copying and comparing of engine fields as JSON values.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ __all__ = [
     "id_problem",
     "json_copy",
     "name_problem",
+    "near_key",
     "plain",
     "same_json",
     "scope_problem",
@@ -44,6 +46,16 @@ _MAX_EXTRA_DEPTH = 32
 _MAX_EXTRA_ITEMS = 10_000
 _JSON_DIGITS = 4300  # Python's limit on the digits of an integer written as text (json.dumps writes it so)
 _JSON_INT = 10**_JSON_DIGITS
+
+
+@functools.lru_cache(maxsize=1024)
+def near_key(name: str) -> str | None:
+    """The campaign key that decides what a campaign matches and that an engine field's ``name`` is close to.
+
+    Kept per name: every campaign of a configuration holds the same engine fields, and the comparison
+    costs far more than the look-up.
+    """
+    return closest(name, MATCHING_KEYS)
 
 
 def _shown(value: object) -> str:
@@ -151,7 +163,12 @@ def extra_problem(key: object, value: object) -> str | None:
         items += 1
         if depth > _MAX_EXTRA_DEPTH or items > _MAX_EXTRA_ITEMS:
             return f"{key} is larger than a campaign field may be (depth {_MAX_EXTRA_DEPTH}, {_MAX_EXTRA_ITEMS} values)"
-        if isinstance(item, Mapping):
+        if isinstance(item, str):  # the common cases first: a check against an ABC costs several times more
+            if lone_surrogate(item) >= 0:
+                return f"{key} holds a string that {LONE_SURROGATE_MESSAGE}"
+        elif item is None or isinstance(item, bool):
+            pass
+        elif isinstance(item, (dict, Mapping)):  # dict first: most are
             if not all(isinstance(name, str) for name in item):
                 return f"{key} holds an object whose keys are not all strings"
             if any(map(_not_text, item)):
@@ -159,10 +176,8 @@ def extra_problem(key: object, value: object) -> str | None:
             stack.extend((member, depth + 1) for member in item.values())
         elif isinstance(item, (list, tuple)):
             stack.extend((member, depth + 1) for member in item)
-        elif not (item is None or isinstance(item, (str, bool, int, float))):
+        elif not isinstance(item, (int, float)):
             return f"{key} holds {type(item).__name__}, which is not a JSON value"
-        elif _not_text(item):
-            return f"{key} holds a string that {LONE_SURROGATE_MESSAGE}"
         elif isinstance(item, float) and not math.isfinite(item):
             return f"{key} holds {item}, which is not a JSON number"
         elif isinstance(item, int) and not -_JSON_INT < item < _JSON_INT:
@@ -180,7 +195,7 @@ def fields_problem(fields: Mapping[str, Any]) -> tuple[str, str] | None:
     if not isinstance(extra, Mapping):
         return "invalid_field", f"extra is a mapping of field names to JSON values, not {type(extra).__name__}"
     for key, value in extra.items():
-        if key in KEYS or (isinstance(key, str) and closest(key, MATCHING_KEYS) is not None):
+        if key in KEYS or (isinstance(key, str) and near_key(key) is not None):
             return "invalid_field", f"{key!r} cannot be an engine field: it is, or is close to, a campaign key"
         problem = extra_problem(key, value)
         if problem is not None:

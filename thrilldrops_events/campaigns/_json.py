@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from thrilldrops_events._suggest import closest
-from thrilldrops_events.campaigns.campaign import KEYS, MATCHING_KEYS, extra_problem, field_problems, id_problem
+from thrilldrops_events.campaigns.campaign import KEYS, extra_problem, field_problems, id_problem, near_key
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import CampaignConfigError, CampaignError, ConditionError, Problem
 
@@ -194,7 +194,7 @@ def _key_problems(entry: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     for key, value in entry.items():
         if key in _KEYS:
             continue
-        close = closest(key, MATCHING_KEYS) if isinstance(key, str) else None
+        close = near_key(key) if isinstance(key, str) else None
         if close is not None:
             found.append((str(key), f"unknown key {key!r}; did you mean {close!r}? (other keys are kept as the "
                                     "engine's own fields, but not one so close to a key that changes what a "
