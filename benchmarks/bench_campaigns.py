@@ -131,6 +131,19 @@ def memory_mib(config: Config) -> float:
     return held / 2**20
 
 
+#: The keys of a campaign's JSON form; any other is an engine field.
+_KEYS = frozenset({"id", "name", "event_type", "operator_id", "brand_id", "active_from", "active_until", "tags",
+                   "condition"})
+
+
+def options_of(entry: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of ``add`` that a configuration entry gives (engine fields as ``extra``)."""
+    options = {key: entry[key] for key in ("operator_id", "brand_id", "name", "active_from", "active_until")
+               if entry.get(key) is not None}
+    extra = {key: value for key, value in entry.items() if key not in _KEYS}
+    return {**options, "tags": entry.get("tags", ()), **({"extra": extra} if extra else {})}
+
+
 def build(config: Config) -> tuple[CampaignSet, float, float]:
     """The set loaded with from_json, and the seconds from_json and N add() calls took."""
     started = time.perf_counter()
@@ -139,8 +152,7 @@ def build(config: Config) -> tuple[CampaignSet, float, float]:
     added = CampaignSet()
     started = time.perf_counter()
     for entry in config:
-        options = {key: entry[key] for key in ("operator_id", "brand_id") if entry.get(key) is not None}
-        added.add(entry["id"], entry["event_type"], entry["condition"], **options)
+        added.add(entry["id"], entry["event_type"], entry["condition"], **options_of(entry))
     return loaded, from_json, time.perf_counter() - started
 
 
@@ -160,7 +172,7 @@ def change_latencies(campaigns: CampaignSet, config: Config, fresh: Config, coun
         new = [entry for entry in fresh if wanted(entry)][:count]
         times: dict[str, tuple[list[float], list[float]]] = {kind: ([], []) for kind in ("add", "replace", "remove")}
         for entry, other in zip(new, rng.sample(existing, len(new)), strict=False):
-            options = {key: entry[key] for key in ("operator_id", "brand_id") if entry.get(key) is not None}
+            options = options_of(entry)
             steps = (("add", partial(campaigns.add, entry["id"], entry["event_type"], entry["condition"], **options)),
                      ("replace", partial(campaigns.replace, other["id"], entry["event_type"], entry["condition"],
                                          **options)),

@@ -284,15 +284,29 @@ def campaign_config(population: Population, count: int, seed: int = 7) -> list[d
     pieces = _Pieces(rng, population)
     types = list(CAMPAIGN_MIX)
     weights = list(CAMPAIGN_MIX.values())
+    meta = random.Random(f"{population.name}-{seed}-fields")  # apart, so the conditions stay as they were
     out = []
     for number in range(count):
         event_type = rng.choices(types, weights)[0]
         operator_id, brand_id = _scope(rng)
         entry: dict[str, Any] = {"id": f"{population.name}-{number:06d}", "event_type": event_type,
                                  "operator_id": operator_id, "brand_id": brand_id,
-                                 "condition": _condition(pieces, event_type)}
+                                 "condition": _condition(pieces, event_type), **_engine_fields(meta, number)}
         out.append(entry)
     return out
+
+
+_TAGS = ["vip", "slots", "live-casino", "weekend", "new-players", "reactivation", "high-rollers", "sports"]
+
+
+def _engine_fields(rng: random.Random, number: int) -> dict[str, Any]:
+    """What an engine keeps beside each campaign: a name, tags, and fields of its own (the set keeps them)."""
+    return {"name": f"Campaign {number} ({rng.choice(_TAGS)})", "tags": rng.sample(_TAGS, rng.randrange(0, 4)),
+            "reward": {"kind": rng.choice(["free_spins", "bonus", "cashback", "points"]),
+                       "amount": f"{rng.randrange(1, 500)}.{rng.randrange(100):02d}", "wagering": rng.randrange(0, 40),
+                       "game": f"prov-{rng.randrange(16):02d}-g{rng.randrange(25):02d}"},
+            "priority": rng.randrange(100), "budget": {"currency": "EUR", "limit": f"{rng.randrange(1000, 100000)}.00"},
+            "max_per_player": rng.choice([None, 1, 3, 10])}
 
 
 # --- events -----------------------------------------------------------------------------------------------------------
