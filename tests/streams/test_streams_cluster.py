@@ -151,6 +151,10 @@ def test_a_master_killed_mid_stream_loses_no_durably_published_event(cluster: Lo
         producer.join(timeout=300)
         assert not producer.is_alive()
         wait_until(lambda: set(tally.keys) >= confirmed, timeout=180)
+        # Every consumer met the failover. The others may have handled every event while one still
+        # waited out its backoff: stopped then, it would not have carried on yet (a reconnect counts
+        # once a command succeeds again).
+        wait_until(lambda: all(thread.consumer.stats.reconnects >= 1 for thread in threads), timeout=60)
     finally:
         for thread in threads:
             thread.finish()  # re-raises if a consumer's run() raised (CLUSTERDOWN, say)

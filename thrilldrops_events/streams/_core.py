@@ -19,7 +19,14 @@ from redis.exceptions import ResponseError
 from thrilldrops_events.streams._flow import EntryFlow, Item
 from thrilldrops_events.streams._ops import Command, Operation, Pause, Reset, Steps
 from thrilldrops_events.streams._records import ConsumerStats
-from thrilldrops_events.streams._replies import autoclaimed, group_missing, pending_rows, range_fields, read_entries
+from thrilldrops_events.streams._replies import (
+    autoclaimed,
+    group_missing,
+    pending_rows,
+    range_fields,
+    read_entries,
+    redirected,
+)
 from thrilldrops_events.streams._replies import temporary as _temporary
 from thrilldrops_events.streams._settings import Settings
 from thrilldrops_events.streams._tally import MetricsHook, Tally
@@ -86,6 +93,8 @@ class ConsumerCore:
                         yield from self._read_new()
             except Exception as error:
                 if _temporary(error):
+                    if redirected(error):  # the cluster is up again and names the stream's node: go there now
+                        backoff = _BACKOFF_FIRST
                     self._lost(error, backoff)
                     yield Reset()
                     yield Pause(backoff)

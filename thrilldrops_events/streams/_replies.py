@@ -36,6 +36,7 @@ __all__ = [
     "printable",
     "range_fields",
     "read_entries",
+    "redirected",
     "repeated_problem",
     "stream_missing",
     "temporary",
@@ -62,6 +63,12 @@ def temporary(error: BaseException) -> bool:
     if isinstance(error, TEMPORARY_ERRORS):
         return True
     return isinstance(error, ResponseError) and str(error).startswith(("MOVED ", "ASK ", "CLUSTERDOWN", "TRYAGAIN"))
+
+
+def redirected(error: BaseException) -> bool:
+    """Whether a cluster answered that the slot is served elsewhere (``MOVED``, ``ASK``): it is up, and says where."""
+    return isinstance(error, AskError) or (isinstance(error, ResponseError) and str(error).startswith(("MOVED ",
+                                                                                                        "ASK ")))
 
 
 def group_missing(error: BaseException) -> bool:
