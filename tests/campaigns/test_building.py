@@ -19,6 +19,7 @@ from thrilldrops_events import (
     FunctionRegistry,
     parse_condition,
 )
+from thrilldrops_events.campaigns._atom import Filing
 from thrilldrops_events.campaigns._json import BATCH, collector_paused
 
 from .strategies import ENVELOPE
@@ -213,7 +214,9 @@ def test_a_record_keeps_what_it_filed_without_the_clauses_and_explains_with_them
     ])
     records = campaigns._store.records.values()
     filed = [atom for record in records for _, atoms in record.filed for atom in atoms]
-    assert filed and all(not atom.clauses for atom in filed)
+    # kinds, keys (a tuple: a third of a set's size) and bounds, no clause, no part of the tree
+    assert filed and all(type(atom) is Filing and type(atom.keys) is tuple for atom in filed)
+    assert ("set", ("EUR", "GBP"), None, None) in [(*atom[:1], tuple(sorted(atom.keys)), *atom[2:]) for atom in filed]
     explanation = str(campaigns.explain("a", ENVELOPE))
     assert 'look-up: currency in ["EUR", "GBP"]' in explanation
     assert 'rejection: method_id not in ["x"]' in explanation

@@ -7,12 +7,12 @@ equals its clause); these are the shapes it reads them into.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.nodes import Node
 
-__all__ = ["FLIPPED", "TIMESTAMP", "Atom", "Bound", "Branch", "compared", "within"]
+__all__ = ["FLIPPED", "TIMESTAMP", "Atom", "Bound", "Branch", "Filing", "compared", "within"]
 
 #: One end of a range: ``(value, inclusive)``.
 Bound = tuple[Any, bool]
@@ -56,6 +56,24 @@ class Atom:
     def __repr__(self) -> str:
         what = f"{sorted(map(repr, self.keys))}" if self.kind != "range" else f"{self.low}..{self.high}"
         return f"<Atom {self.operand.text[:60]} {self.kind} {what[:80]}>"
+
+
+class Filing(NamedTuple):
+    """What a campaign's record keeps of an atom it filed, to take it out again: no clauses, the keys as a tuple.
+
+    A tuple of keys holds a third of what a set of them does (a tenth for one key), and taking the
+    atom out only reads them one by one.
+    """
+
+    kind: str
+    keys: tuple[Any, ...]
+    low: Bound | None
+    high: Bound | None
+
+    @classmethod
+    def of(cls, atom: Atom) -> Filing:
+        """What a record keeps of ``atom``."""
+        return cls(atom.kind, tuple(atom.keys), atom.low, atom.high)
 
 
 @dataclass(eq=False, slots=True)

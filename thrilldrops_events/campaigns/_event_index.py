@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from thrilldrops_events.campaigns._atom import Filing
 from thrilldrops_events.campaigns._atoms import Atom
 from thrilldrops_events.campaigns._bits import ROW, TABLE, bits_of, named, repeats, slots_of
 from thrilldrops_events.campaigns._clocks import Clocks
@@ -221,8 +222,8 @@ class EventIndex:
             facet.file(atom, slot, True)
         return slot
 
-    def unfile(self, slot: int, pairs: list[tuple[Atom, Operand, int]]) -> None:
-        """Take a branch's atoms out and free its slot."""
+    def unfile(self, slot: int, pairs: list[tuple[Filing, Operand, int]]) -> None:
+        """Take a branch's atoms out (as its campaign's record kept them) and free its slot."""
         for atom, operand, rank in pairs:
             self._facet(operand, rank).file(atom, slot, False)
         for operand in {id(operand): operand for _, operand, _ in pairs}.values():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from thrilldrops_events.campaigns._atom import Filing
 from thrilldrops_events.campaigns._atoms import Atom
 from thrilldrops_events.campaigns._bounds import Bounds
 from thrilldrops_events.campaigns._operands import Operand
@@ -83,7 +84,7 @@ class Facet:
         self.lows.finish()
         self.highs.finish()
 
-    def file(self, atom: Atom, slot: int, adding: bool) -> None:
+    def file(self, atom: Atom | Filing, slot: int, adding: bool) -> None:
         """File one atom of ``slot`` (or take it out: a slot's atoms on an operand go out together)."""
         bit = 1 << slot
         kind = atom.kind

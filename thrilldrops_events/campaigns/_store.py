@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar, cast
 
+from thrilldrops_events.campaigns._atom import Filing
 from thrilldrops_events.campaigns._atoms import Atom, Branch, branches_of
 from thrilldrops_events.campaigns._event_index import EventIndex, Reader
 from thrilldrops_events.campaigns._operands import Check, Operand, Operands, Residual, check
@@ -81,8 +82,8 @@ class Layout:
 class Record:
     """A campaign as the set holds it: its place in the order and what it filed, to take it out again.
 
-    ``filed`` is, per placed branch, its slot and its atoms as filed, bare (keys and bounds, without
-    the clauses they came from); ``uses`` the operands and residual clauses it counts as a user of:
+    ``filed`` is, per placed branch, its slot and what it keeps of the atoms it filed (``Filing``:
+    kinds, keys and bounds); ``uses`` the operands and residual clauses it counts as a user of:
     first the operand of each filed atom, in the same order, then the residual clauses.
     The rest of what its condition was split into is not kept (nor, for a condition given as text,
     its tree): ``layout()`` works it out again, exactly as it was filed, to explain the campaign.
@@ -93,7 +94,7 @@ class Record:
     store: Store
     campaign: Campaign
     seq: int
-    filed: tuple[tuple[int, tuple[Atom, ...]], ...]
+    filed: tuple[tuple[int, tuple[Filing, ...]], ...]
     uses: tuple[Operand | Residual, ...]
     context: Mapping[str, Any]
     functions: tuple[FunctionSpec, ...]
@@ -195,9 +196,10 @@ class Store:
 
 
 def _bare(atom: Atom, operand: Operand) -> Atom:
-    """The atom as a record keeps it (a new one from ``plan``, stripped in place), so it holds no part of the tree.
+    """The atom as the index files it (a new one from ``plan``, stripped in place), holding no part of the tree.
 
-    Its keys and bounds stay; its operand becomes the shared operand's node, and its clauses go.
+    Its keys and bounds stay; its operand becomes the shared operand's node, and its clauses go (the
+    exact test of a range with both bounds keeps its atom).
     """
     if atom.clauses:
         atom.operand, atom.clauses = operand.node, ()
@@ -287,7 +289,7 @@ class Batch:
         event_type = campaign.event_type
         operands = store.operands
         draft = self._draft(event_type)
-        placed: list[tuple[int, tuple[Atom, ...]]] = []
+        placed: list[tuple[int, tuple[Filing, ...]]] = []
         uses: list[Operand | Residual] = []
         residuals: list[Operand | Residual] = []
         operand_of, residual_of = operands.operand, operands.residual
@@ -302,7 +304,7 @@ class Batch:
                     ranges.append(check(atom, operand.read))
             mine = [residual_of(event_type, checked, node) for node in residual] if residual else []
             slot = draft.file(seq << BRANCH_BITS | number, campaign.id, filed, tuple(ranges), tuple(mine))
-            placed.append((slot, tuple([atom for atom, _, _ in filed])))
+            placed.append((slot, tuple([Filing.of(atom) for atom, _, _ in filed])))
             residuals.extend(mine)
         uses.extend(residuals)
         context = checked.context or _NO_CONTEXT
