@@ -27,6 +27,7 @@ from thrilldrops_events.campaigns._bits import slots_of
 from thrilldrops_events.campaigns._bounds import GROUP, MAX_BLOCK, Bounds
 from thrilldrops_events.campaigns._event_index import EventIndex
 from thrilldrops_events.campaigns._facets import Facet
+from thrilldrops_events.campaigns._operands import MatchState
 from thrilldrops_events.conditions import Limits
 
 D = Decimal
@@ -561,3 +562,28 @@ def test_many_matches_across_runs_of_ids_come_out_in_order() -> None:
                             payload=Deposit(method_id="visa", currency="EUR", amount=amount))
         found = campaigns.match(envelope)
         assert found == campaigns.match_naive(envelope) and len(found) == expected
+
+
+def test_a_large_batch_lays_the_id_tables_out_afresh_and_small_changes_leave_them() -> None:
+    config = [{"id": f"c{number}", "event_type": "Deposit", "condition": f"amount >= {number % 40}",
+               "brand_id": f"b-{number % 2}"} for number in range(_event_index._LAY_OUT + 500)]
+    campaigns = CampaignSet.from_json(config)
+    laid_out = _index(campaigns, EventType.DEPOSIT)
+    rows = [row for table in laid_out._ids for row in table if row is not _event_index.ROW]
+    slots = {laid_out.slot(slot)[1]: slot for slot in slots_of(laid_out.live)}
+    assert sorted(text for row in rows for text in row if text) == sorted(slots)
+    # every id is a copy of the one its slot keeps, made for the table
+    assert all(text is not laid_out.slot(slots[text])[1] for row in rows for text in row if text)
+    events = [_deposit(amount, brand) for amount in ("0", "7", "39", "100") for brand in ("b-0", "b-1")]
+    answers = [campaigns.match(envelope) for envelope in events]
+    assert answers == [campaigns.match_naive(envelope) for envelope in events]
+
+    campaigns.add("late", "Deposit", "amount >= 1", brand_id="b-0")  # one change: one row copied, not laid out
+    campaigns.remove("c3")
+    after = _index(campaigns, EventType.DEPOSIT)
+    changed = [(old, new) for old_table, new_table in zip(laid_out._ids, after._ids, strict=False)
+               for old, new in zip(old_table, new_table, strict=True) if old is not new]
+    assert len(changed) == 2
+    assert [laid_out.match(envelope, MatchState({})) for envelope in events] == answers  # the published one
+    for envelope in events:
+        assert campaigns.match(envelope) == campaigns.match_naive(envelope)
