@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 
@@ -16,10 +17,14 @@ from thrilldrops_events import (
     CampaignConfigError,
     CampaignSet,
     ConditionTypeError,
+    Deposit,
+    Envelope,
     FunctionRegistry,
+    compile_condition,
     parse_condition,
 )
 from thrilldrops_events.campaigns._atom import Filing
+from thrilldrops_events.campaigns._atoms import branches_of
 from thrilldrops_events.campaigns._json import BATCH, collector_paused
 
 from .strategies import ENVELOPE
@@ -236,3 +241,42 @@ def test_a_copy_of_a_set_keeps_the_functions_its_campaigns_were_checked_with() -
         assert _agree(other) == _agree(campaigns) == ["x", "y"]
         other.add("z", "Deposit", "is_card(amount)")  # checked with the registry as it is now
         assert _agree(other) == ["x", "y", "z"]
+
+
+def _deposit(method: str) -> Envelope:
+    return Envelope(operator_id="op-1", brand_id="b-7", player_id="p-1", timestamp=1777852800,
+                    payload=Deposit(method_id=method, currency="EUR", amount=Decimal("25.00")))
+
+
+def _raising_functions() -> FunctionRegistry:
+    functions = FunctionRegistry()
+    functions.register("known", lambda method: method in {"visa", "mc"}, params=["string"], returns="bool")
+    functions.register("fee", lambda method: {"visa": Decimal("1.5"), "mc": Decimal(2)}[method], params=["string"],
+                       returns="number")
+    return functions
+
+
+@pytest.mark.parametrize("text", [
+    "not known(method_id) or fee(method_id) < 2",
+    "amount > 1 or fee(method_id) < 2",
+    'currency == "EUR" or amount > 1000 or (amount > 5 and fee(method_id) < 2)',
+    '(amount > 1 or (currency == "EUR" and fee(method_id) < 2)) and amount < 100',
+    "not (amount <= 1 and fee(method_id) >= 2) and amount < 100",
+])
+def test_an_or_whose_later_parts_call_a_function_of_ones_own_calls_it_only_where_the_condition_does(text: str) -> None:
+    functions = _raising_functions()
+    campaigns = CampaignSet(functions=functions)
+    campaigns.add("c", "Deposit", text)
+    condition = compile_condition(text, "Deposit", functions=functions)
+    for method in ("skrill", "visa"):  # fee raises for skrill, where the condition never calls it
+        envelope = _deposit(method)
+        assert campaigns.match(envelope) == (["c"] if condition(envelope) else [])
+        assert campaigns.match(envelope) == campaigns.match_naive(envelope)
+
+
+def test_only_an_or_holding_a_function_of_ones_own_after_its_first_part_stays_whole() -> None:
+    functions = _raising_functions()
+    guarded = compile_condition("amount > 1 or fee(method_id) < 2", "Deposit", functions=functions)
+    leading = compile_condition("fee(method_id) < 2 or amount > 1", "Deposit", functions=functions)
+    built_in = compile_condition('amount > 1 or lower(method_id) == "visa"', "Deposit", functions=functions)
+    assert [len(branches_of(condition.checked)) for condition in (guarded, leading, built_in)] == [1, 2, 2]

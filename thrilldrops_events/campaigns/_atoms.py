@@ -20,7 +20,9 @@ A ``not`` is moved inwards by De Morgan's laws (``not (a or b)`` is two clauses,
 an ``or``), a negated ordering is the complement of its range (``complement`` says when that is
 exact), and an ``or`` inside an ``and`` is spread over the rest into more branches (``_clauses``).
 Everything else (context values, registered functions, comparisons of two expressions, an ``or``
-that is not spread) is *residual*: evaluated by closure once the atoms hold.
+that is not spread) is *residual*: evaluated by closure once the atoms hold. An ``or`` whose later
+parts call a registered function is neither split nor spread (``guarded``): the function is then
+called only where the condition itself would call it.
 
 Why an atom equals its clause: the operand's value and the literal (coerced exactly as the
 evaluators coerce it) compare with Python's operators in both, values that compare equal hash
@@ -43,6 +45,7 @@ from thrilldrops_events.campaigns._scaling import MADE, SCALE_DIGITS, difference
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.closures import is_pure
+from thrilldrops_events.conditions.functions import BUILTINS
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.conditions.runtime import coerce_literal
 from thrilldrops_events.conditions.valuetypes import ValueType
@@ -96,6 +99,8 @@ class _Reader:
         self.types = checked.types
         self.kinds = _kinds(checked.event_type)
         self.made: set[Node] = set()  # the operands it made: ratios and differences
+        #: Whether the condition calls a function of the user's own (``checked.functions`` holds those it calls).
+        self.own = any(BUILTINS.get(name) is not spec for name, spec in checked.functions.items())
 
     def kind(self, node: Node) -> ValueType:
         """The type of a node of the condition (``type_of``, its common case first), or of an operand it made."""
@@ -205,7 +210,26 @@ class _Reader:
             if (isinstance(right, _SCALARS) and self.operand(left) and self.kind(left).nullable
                     and self.domain(left) is None):
                 return [n.Compare(_COMPLEMENT[op], left, right), n.IsNull(left)]
-        return chained(clause, n.Or)
+        parts = chained(clause, n.Or)
+        return [clause] if self.guarded(parts) else parts
+
+    def guarded(self, parts: list[Node]) -> bool:
+        """Whether a part of an ``or`` after the first calls a function of the user's own.
+
+        Such an ``or`` stays whole, evaluated left to right as the condition is: a branch of it
+        would call the function for events on which an earlier part already holds, where the
+        condition never calls it (a function that raises on them would fail the whole match).
+        """
+        if not self.own:
+            return False
+        functions = self.checked.functions
+        stack = list(parts[1:])
+        while stack:
+            node = stack.pop()
+            if type(node) is n.Call and BUILTINS.get(node.name) is not functions.get(node.name):
+                return True
+            stack.extend(node.children)
+        return False
 
     def union(self, clause: Node) -> Atom | None:
         """``a == 1 or a in [2, 3]``: one set atom when every part is a set atom on the same operand."""
@@ -358,7 +382,7 @@ def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None]
     bounds = Atom(TIMESTAMP, "range", low=None if start is None else (start, True),
                   high=None if end is None else (end, False)) if window != (None, None) else None
     parts = chained(checked.node, n.Or)
-    if len(parts) > MAX_BRANCHES:
+    if len(parts) > MAX_BRANCHES or reader.guarded(parts):
         parts = [checked.node]
     room = MAX_BRANCHES - len(parts)  # each or spread and each factor split on adds branches
     out: list[Branch] = []
