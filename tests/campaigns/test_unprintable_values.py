@@ -93,3 +93,28 @@ def test_a_huge_integer_in_condition_settings_is_a_condition_error() -> None:
     with pytest.raises(ConditionTypeError, match="an integer of more than 20 digits"):
         registry.register("card", lambda text: True, params=[HUGE], returns="bool")  # type: ignore[list-item]
 
+
+
+@pytest.mark.parametrize(("text", "path", "kind"), [
+    ('{"\\ud800x": 1}', "0.\\ud800x", "invalid_field"),
+    ('{"brand\\ud800": 1}', "0.brand\\ud800", "unknown_key"),
+    ('{"\\ud800": 1, "\\ud800": 2}', "0.\\ud800", "duplicate_key"),
+    ('{"reward": {"\\ud800": 1, "\\ud800": 2}}', "0.reward.\\ud800", "duplicate_key"),
+])
+def test_a_key_holding_a_lone_surrogate_is_escaped_in_the_path_as_the_event_reader_does(
+        text: str, path: str, kind: str) -> None:
+    config = '[{"id": "a", "event_type": "Deposit", "condition": "amount >= 1", ' + text[1:] + "]"
+    with pytest.raises(CampaignConfigError) as caught:
+        CampaignSet.from_json(config)
+    assert (caught.value.problems[0].path, caught.value.problems[0].kind) == (path, kind)
+    str(caught.value).encode("utf-8")  # a log writer can write it: nothing unescaped
+    for problem in caught.value.problems:
+        (problem.path + problem.message).encode("utf-8")
+
+
+def test_an_engine_field_name_holding_a_lone_surrogate_is_named_escaped() -> None:
+    with pytest.raises(CampaignError) as caught:
+        CampaignSet().add("a", "Deposit", "amount >= 1", extra={"\ud800x": 1})
+    assert caught.value.kind == "invalid_field"
+    assert "field name '\\ud800x' holds a lone surrogate" in str(caught.value)
+    str(caught.value).encode("utf-8")

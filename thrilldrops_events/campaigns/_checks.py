@@ -150,7 +150,7 @@ def extra_problem(key: object, value: object) -> str | None:
     if not isinstance(key, str):
         return f"field names are strings, not {describe(key)}"
     if _not_text(key):
-        return f"a field name {LONE_SURROGATE_MESSAGE}"
+        return f"field name {describe(key)} {LONE_SURROGATE_MESSAGE}"  # repr() escapes it
     items = 0
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:

@@ -150,10 +150,10 @@ def _keys_given_twice(entry: Any) -> list[tuple[str, str, str]]:
     while stack:
         value, path = stack.pop()
         if isinstance(value, Mapping):
-            found.extend((f"{path}{key}", f"key {describe(key)} given more than once in one object; JSON keeps only "
-                                          "its last value, and the others would be lost", "duplicate_key")
-                         for key in getattr(value, "twice", ()))
-            stack.extend((member, f"{path}{key}.") for key, member in value.items())
+            found.extend((path + path_text(key), f"key {describe(key)} given more than once in one object; JSON "
+                                                 "keeps only its last value, and the others would be lost",
+                          "duplicate_key") for key in getattr(value, "twice", ()))
+            stack.extend((member, f"{path}{path_text(key)}.") for key, member in value.items())
         elif isinstance(value, list):
             stack.extend((member, f"{path}{number}.") for number, member in enumerate(value))
     return sorted(found)
@@ -192,7 +192,7 @@ def _key_problems(entry: Mapping[str, Any]) -> list[tuple[str, str, str]]:
             continue
         close = near_key(key) if isinstance(key, str) else None
         if close is not None:
-            found.append((str(key), f"unknown key {key!r}; did you mean {close!r}? (other keys are kept as the "
+            found.append((path_text(key), f"unknown key {key!r}; did you mean {close!r}? (other keys are kept as the "
                                     "engine's own fields, but not one so close to a key that changes what a "
                                     "campaign matches)", "unknown_key"))
             continue
