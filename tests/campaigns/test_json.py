@@ -382,3 +382,24 @@ def test_a_condition_document_edited_in_place_after_loading_is_a_change() -> Non
         document["condition"]["args"][1]["number"] = "60"  # type: ignore[index]
         assert campaigns.reload(config).replaced == ("a",)
         document["condition"]["args"][1]["number"] = "50"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("text", [False, True])
+def test_the_changes_reload_and_diff_hand_back_share_nothing_with_the_set(text: bool) -> None:
+    """Editing a change ``reload`` or ``diff`` returned (an audit log redacting it, say) changes nothing in the set."""
+    def config(number: str) -> Any:
+        document = {"version": 1, "condition": {"op": ">=", "args": [{"field": "amount"}, {"number": number}]}}
+        entries = [{"id": "a", "event_type": "Deposit", "condition": document, "reward": {"drops": [1]}}]
+        return json.dumps(entries) if text else entries
+
+    campaigns = CampaignSet()
+    campaigns.reload(config("20"))
+    preview = campaigns.diff(config("30"))
+    done = campaigns.reload(config("30"))
+    for diff in (preview, done):
+        fields = diff.changes[0].fields
+        fields["condition"]["condition"]["args"][1]["number"] = "10"
+        fields["extra"]["reward"]["drops"].append(2)
+    assert campaigns.reload(config("10")).replaced == ("a",)  # the configuration really changed
+    assert campaigns.get("a").text == "amount >= 10"  # type: ignore[union-attr]
+    assert campaigns.to_json()[0]["reward"] == {"drops": [1]}

@@ -158,6 +158,41 @@ def test_a_chunked_body_over_the_limit_is_413_while_it_is_read(http: httpx.Clien
     assert answer.status_code == 413
 
 
+def _in_process(path: str, body: bytes, headers: dict[str, Any]) -> httpx.Response:
+    """POST to a new ``event_app`` in this process, its headers sent as given (no server checks them first)."""
+    async def main() -> httpx.Response:
+        transport = httpx.ASGITransport(event_app(Recorder()))
+        async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+            return await client.post(path, content=body, headers=headers)
+
+    return asyncio.run(main())
+
+
+_ROUTES = [("/event", DEPOSIT, 202), ("/events", DEPOSIT, 200),
+           ("/conditions/check", b'{"condition": "amount >= 1", "event_type": "Deposit"}', 200),
+           ("/conditions/eval", b'{"condition": "amount >= 1", "event_type": "Deposit", "events": ['
+            + DEPOSIT + b"]}", 200)]
+
+
+@pytest.mark.parametrize(("path", "body", "status"), _ROUTES)
+def test_a_content_length_of_thousands_of_digits_is_read_as_its_value(path: str, body: bytes, status: int) -> None:
+    """``Content-Length`` is 1*DIGIT: leading zeros are allowed, and no length is too long to be compared."""
+    padded = _in_process(path, body, {**JSON, "content-length": "0" * 4400 + str(len(body))})
+    assert padded.status_code == status
+    huge = _in_process(path, body, {**JSON, "content-length": "9" * 5000})
+    assert (huge.status_code, huge.headers["content-type"]) == (413, "application/problem+json")
+    assert [kind for _, kind, _ in problems_of(huge.json())] == ["too_large"]
+
+
+@pytest.mark.parametrize("declared", ["\u00b2".encode(), "\u0661\u0662".encode(), b"1e3", b"-1", b"+5", b"0x10",
+                                      b"", b"5, 5", b"1_000"])
+@pytest.mark.parametrize(("path", "body", "status"), _ROUTES)
+def test_a_content_length_that_is_not_ascii_digits_is_400(path: str, body: bytes, status: int, declared: bytes) -> None:
+    answer = _in_process(path, body, {**JSON, "content-length": declared})
+    assert (answer.status_code, answer.headers["content-type"]) == (400, "application/problem+json")
+    assert [kind for _, kind, _ in problems_of(answer.json())] == ["invalid_content_length"]
+
+
 @pytest.mark.parametrize(("method", "path", "status"), [("GET", "/event", 405), ("PUT", "/events", 405),
                                                         ("POST", "/health", 405), ("GET", "/nowhere", 404),
                                                         ("POST", "/event/", 404), ("POST", "/events/", 404),

@@ -85,3 +85,13 @@ def test_a_compressed_body_is_415() -> None:
     answer = _post(_app(received), "/event", gzip.compress(BODY), {**JSON, "content-encoding": "gzip"})
     assert (answer.status_code, problems_of(answer.json())[0][1]) == (415, "unsupported_media_type")
     assert received == []
+
+
+@pytest.mark.parametrize(("declared", "status", "kind"), [("0" * 4400 + str(len(BODY)), 202, None),
+                                                         ("9" * 5000, 413, "too_large"),
+                                                         ("\u0661\u0662", 400, "invalid_content_length")])
+def test_event_body_reads_any_content_length_as_event_app_does(declared: str, status: int, kind: str | None) -> None:
+    answer = _post(_app([]), "/event", BODY, {**JSON, "content-length": declared.encode()})  # type: ignore[dict-item]
+    assert answer.status_code == status
+    if kind is not None:
+        assert (answer.headers["content-type"], problems_of(answer.json())[0][1]) == ("application/problem+json", kind)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
+from thrilldrops_events._text import describe
 from thrilldrops_events.campaigns.campaign import Campaign
 from thrilldrops_events.campaigns.changes import _DEFAULTS, CampaignChange
 from thrilldrops_events.conditions._options import wrong_type
@@ -58,18 +59,19 @@ def changes_of(given: object) -> list[CampaignChange]:
     for change in changes:
         fields = change.fields
         if change.kind not in _KINDS:
-            problem = f"a change is one of {', '.join(_KINDS)}, not {change.kind!r}"
+            problem = f"a change is one of {', '.join(_KINDS)}, not {describe(change.kind)}"
         elif change.kind != "remove" and not (isinstance(fields, Mapping) and "event_type" in fields
                                               and "condition" in fields):
             problem = f"a change {change.kind} has fields holding event_type and condition"
         elif change.kind != "remove" and not _FIELDS.issuperset(fields):
-            unknown = sorted(map(repr, set(fields) - _FIELDS))
+            unknown = sorted(map(describe, set(fields) - _FIELDS))
             problem = (f"a change {change.kind} has no field {', '.join(unknown)} (its fields are "
                        f"{', '.join(sorted(_FIELDS))})")
         else:
             continue
         campaign_id = change.campaign_id if isinstance(change.campaign_id, str) else None
-        raise CampaignError(f"campaign {change.campaign_id!r}: {problem}", campaign_id=campaign_id,
+        shown = describe(change.campaign_id) if campaign_id is None else repr(campaign_id)
+        raise CampaignError(f"campaign {shown}: {problem}", campaign_id=campaign_id,
                             kind="invalid_campaign")
     return changes
 

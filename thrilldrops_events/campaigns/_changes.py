@@ -201,10 +201,12 @@ def _same(campaign: Campaign, source: Any, fields: Mapping[str, Any]) -> bool:
 
 
 def _public(change: Prepared) -> CampaignChange:
+    """The change as ``diff`` and ``reload`` report it: its condition document a copy, not the one the set keeps."""
     campaign = change.campaign
     if campaign is None:
         return CampaignChange.remove(change.campaign_id)
-    fields = {"event_type": campaign.event_type, "condition": change.source, "operator_id": campaign.operator_id,
+    fields = {"event_type": campaign.event_type, "condition": json_copy(change.source),
+              "operator_id": campaign.operator_id,
               "brand_id": campaign.brand_id, "name": campaign.name, "tags": campaign.tags,
               "active_from": campaign.active_from, "active_until": campaign.active_until,
               "extra": dict(campaign.extra)}

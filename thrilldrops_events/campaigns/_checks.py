@@ -13,7 +13,7 @@ from typing import Any
 
 from thrilldrops_events._kinds import KIND_CONSTRAINTS
 from thrilldrops_events._suggest import closest
-from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate
+from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, describe, lone_surrogate
 
 __all__ = [
     "KEYS",
@@ -58,11 +58,6 @@ def near_key(name: str) -> str | None:
     return closest(name, MATCHING_KEYS)
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 _IDENTIFIER = KIND_CONSTRAINTS["identifier"]
 #: Whether a string is an envelope identifier as the event models check one (the table's pattern, in full).
 _identifier_ok = re.compile((_IDENTIFIER.pattern or "^$")[1:-1]).fullmatch
@@ -89,7 +84,7 @@ def id_problem(value: object) -> str | None:
         return f"a campaign id {LONE_SURROGATE_MESSAGE}"
     if isinstance(value, str) and value and value.strip() == value:
         return None
-    return f"a campaign id is a non-empty string without surrounding whitespace, not {_shown(value)}"
+    return f"a campaign id is a non-empty string without surrounding whitespace, not {describe(value)}"
 
 
 def scope_problem(name: str, value: object) -> str | None:
@@ -101,7 +96,7 @@ def scope_problem(name: str, value: object) -> str | None:
                          and _identifier_ok(value) is not None):
         return None
     return (f"{name} is an envelope identifier (a non-empty string without surrounding whitespace, "
-            f"at most {_IDENTIFIER.max_length} characters) or null, not {_shown(value)}")
+            f"at most {_IDENTIFIER.max_length} characters) or null, not {describe(value)}")
 
 
 def name_problem(value: object) -> str | None:
@@ -110,7 +105,7 @@ def name_problem(value: object) -> str | None:
         return f"name {LONE_SURROGATE_MESSAGE}"
     if value is None or (isinstance(value, str) and 0 < len(value) <= _MAX_NAME):
         return None
-    return f"name is a non-empty string of at most {_MAX_NAME} characters or null, not {_shown(value)}"
+    return f"name is a non-empty string of at most {_MAX_NAME} characters or null, not {describe(value)}"
 
 
 def tags_problem(value: object) -> str | None:
@@ -128,7 +123,7 @@ def window_problem(start: object, end: object) -> tuple[str, str] | None:
     """What is wrong with an active window, as ``(key, message)``, or ``None``."""
     for key, value in (("active_from", start), ("active_until", end)):
         if value is not None and (type(value) is not int or not 0 <= value <= _MAX_TIMESTAMP + 1):
-            return key, f"{key} is Unix seconds (an integer from 0) or null, not {_shown(value)}"
+            return key, f"{key} is Unix seconds (an integer from 0) or null, not {describe(value)}"
     if isinstance(start, int) and isinstance(end, int) and start >= end:
         return "active_until", f"active_until ({end}) must be later than active_from ({start})"
     return None
@@ -153,9 +148,9 @@ def extra_problem(key: object, value: object) -> str | None:
     writes as text by default (4300), so ``json.dumps`` of the set always succeeds.
     """
     if not isinstance(key, str):
-        return f"field names are strings, not {_shown(key)}"
+        return f"field names are strings, not {describe(key)}"
     if _not_text(key):
-        return f"a field name {LONE_SURROGATE_MESSAGE}"
+        return f"field name {describe(key)} {LONE_SURROGATE_MESSAGE}"  # repr() escapes it
     items = 0
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from thrilldrops_events._suggest import closest
+from thrilldrops_events._text import describe, path_text
 from thrilldrops_events.campaigns.campaign import KEYS, extra_problem, field_problems, id_problem, near_key
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.errors import CampaignConfigError, CampaignError, ConditionError, Problem
@@ -41,18 +42,13 @@ _KINDS = {
 }
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _event_type_problem(value: object) -> str | None:
     if isinstance(value, str) and value in _EVENT_TYPES:
         return None
     names = [member.value for member in EventType]
     close = closest(value, names)
     hint = f"; did you mean {close!r}?" if close else f" (one of {', '.join(names)})"
-    return f"unknown event type {_shown(value)}{hint}"
+    return f"unknown event type {describe(value)}{hint}"
 
 
 @contextlib.contextmanager
@@ -154,10 +150,10 @@ def _keys_given_twice(entry: Any) -> list[tuple[str, str, str]]:
     while stack:
         value, path = stack.pop()
         if isinstance(value, Mapping):
-            found.extend((f"{path}{key}", f"key {_shown(key)} given more than once in one object; JSON keeps only "
-                                          "its last value, and the others would be lost", "duplicate_key")
-                         for key in getattr(value, "twice", ()))
-            stack.extend((member, f"{path}{key}.") for key, member in value.items())
+            found.extend((path + path_text(key), f"key {describe(key)} given more than once in one object; JSON "
+                                                 "keeps only its last value, and the others would be lost",
+                          "duplicate_key") for key in getattr(value, "twice", ()))
+            stack.extend((member, f"{path}{path_text(key)}.") for key, member in value.items())
         elif isinstance(value, list):
             stack.extend((member, f"{path}{number}.") for number, member in enumerate(value))
     return sorted(found)
@@ -196,13 +192,13 @@ def _key_problems(entry: Mapping[str, Any]) -> list[tuple[str, str, str]]:
             continue
         close = near_key(key) if isinstance(key, str) else None
         if close is not None:
-            found.append((str(key), f"unknown key {key!r}; did you mean {close!r}? (other keys are kept as the "
+            found.append((path_text(key), f"unknown key {key!r}; did you mean {close!r}? (other keys are kept as the "
                                     "engine's own fields, but not one so close to a key that changes what a "
                                     "campaign matches)", "unknown_key"))
             continue
         problem = extra_problem(key, value)
         if problem is not None:
-            found.append((str(key), problem, "invalid_field"))
+            found.append((path_text(key), problem, "invalid_field"))
     found.extend((key, f"{key} is missing", "missing") for key in _REQUIRED if key not in entry)
     checks = [("id", id_problem(entry["id"]) if "id" in entry else None, "invalid_id"),
               ("event_type", _event_type_problem(entry["event_type"]) if "event_type" in entry else None,

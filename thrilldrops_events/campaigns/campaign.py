@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from thrilldrops_events._text import describe
 from thrilldrops_events.campaigns._checks import (
     KEYS,
     MATCHING_KEYS,
-    _shown,
     copy_fields,
     extra_problem,
     field_problems,
@@ -128,7 +128,7 @@ class Campaign:
                                 f"not {type(condition).__name__}", campaign_id=id, kind="invalid_campaign")
         if event_type not in (condition.event_type, condition.event_type.value):
             raise CampaignError(f"campaign {id!r}: its condition is for {condition.event_type.value} events, not "
-                                f"{_shown(event_type)}", campaign_id=id, kind="invalid_campaign")
+                                f"{describe(event_type)}", campaign_id=id, kind="invalid_campaign")
         if isinstance(tags, Iterable) and not isinstance(tags, (str, bytes, Mapping)):
             tags = tuple(tags)
         given = {"operator_id": operator_id, "brand_id": brand_id, "name": name, "tags": tags,

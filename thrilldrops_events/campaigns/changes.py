@@ -8,6 +8,7 @@ from typing import Any, TypedDict
 
 from typing_extensions import Unpack
 
+from thrilldrops_events._text import describe
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.enums import EventType
 
@@ -31,7 +32,15 @@ _DEFAULTS: dict[str, Any] = {"operator_id": None, "brand_id": None, "name": None
                              "active_until": None, "extra": None}
 
 
-@dataclass(frozen=True)
+def _shown(value: object) -> str:
+    """``repr(value)``, or, for a value that has none (an integer of more than 4300 digits), its description."""
+    try:
+        return repr(value)
+    except (ValueError, RecursionError):
+        return describe(value)
+
+
+@dataclass(frozen=True, repr=False)
 class CampaignChange:
     """One change to a campaign set: add a campaign, replace one, or remove one.
 
@@ -73,6 +82,13 @@ class CampaignChange:
     def remove(cls, campaign_id: str) -> CampaignChange:
         """Remove a campaign."""
         return cls("remove", campaign_id)
+
+    def __repr__(self) -> str:
+        # A change is not checked until it is applied: any field may hold a value repr() cannot write.
+        fields = self.fields
+        shown = ("{" + ", ".join(f"{_shown(key)}: {_shown(value)}" for key, value in fields.items()) + "}"
+                 if isinstance(fields, dict) else _shown(fields))
+        return f"CampaignChange(kind={_shown(self.kind)}, campaign_id={_shown(self.campaign_id)}, fields={shown})"
 
 
 def _fields(method: str, event_type: object, condition: object, given: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
 from thrilldrops_events._suggest import closest
+from thrilldrops_events._text import describe
 from thrilldrops_events.conditions._walk import postorder
 from thrilldrops_events.conditions.functions import FunctionSpec
 from thrilldrops_events.conditions.lexer import KEYWORDS
@@ -81,9 +82,9 @@ def event_type_of(value: EventType | str) -> EventType:
         return EventType(value)
     except ValueError:
         names = [member.value for member in EventType]
-        close = closest(str(value), names)
+        close = closest(value, names)
         hint = f"; did you mean {close!r}?" if close else f"; one of {', '.join(names)}"
-        raise ConditionTypeError(f"unknown event type {value!r}{hint}", suggestion=close) from None
+        raise ConditionTypeError(f"unknown event type {describe(value)}{hint}", suggestion=close) from None
 
 
 def declarations(context: Mapping[str, Any] | None) -> dict[str, ValueType]:
@@ -93,7 +94,7 @@ def declarations(context: Mapping[str, Any] | None) -> dict[str, ValueType]:
         if isinstance(name, str):
             name = str.__str__(name)  # its text: a subclass's methods may say otherwise
         if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
-            raise ConditionTypeError(f"context name must be an ASCII name such as vip_level, not {name!r}")
+            raise ConditionTypeError(f"context name must be an ASCII name such as vip_level, not {describe(name)}")
         if name in KEYWORDS:  # ctx.true could not be written in the text form
             raise ConditionTypeError(f"context name {name!r} is a keyword of the language; choose another")
         declared[name] = parse_type(kind)

@@ -22,6 +22,7 @@ from typing import Any
 
 from thrilldrops_events._kinds import TIMESTAMP_MAX
 from thrilldrops_events._suggest import closest
+from thrilldrops_events._text import describe
 from thrilldrops_events.conditions import runtime
 from thrilldrops_events.conditions.lexer import KEYWORDS
 from thrilldrops_events.conditions.valuetypes import ValueType, parse_type
@@ -179,7 +180,7 @@ class FunctionRegistry:
             TypeError: If ``params`` is not a sequence (a list or a tuple) of types.
         """
         if not isinstance(name, str) or _NAME.fullmatch(name) is None or name in KEYWORDS:
-            raise ConditionTypeError(f"function name must be lower case letters, digits and _, not {name!r}")
+            raise ConditionTypeError(f"function name must be lower case letters, digits and _, not {describe(name)}")
         if name in self._specs and not replace:
             raise ConditionTypeError(f"function {name} is already registered; pass replace=True to replace it")
         if not callable(implementation):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from thrilldrops_events._kinds import KIND_CONSTRAINTS
+from thrilldrops_events._text import describe
 from thrilldrops_events.errors import ConditionTypeError
 
 __all__ = [
@@ -116,4 +117,5 @@ def parse_type(text: object) -> ValueType:
         if base in DECLARABLE:
             return ValueType(base, nullable=text.endswith("?"))
     allowed = ", ".join(DECLARABLE)
-    raise ConditionTypeError(f"unknown type {text!r}; one of {allowed}, each optionally followed by ? (nullable)")
+    shown = repr(text) if isinstance(text, ValueType) else describe(text)
+    raise ConditionTypeError(f"unknown type {shown}; one of {allowed}, each optionally followed by ? (nullable)")

@@ -77,6 +77,24 @@ def _too_large(limit: int) -> EventValidationError:
     return _single(f"the body is larger than {limit} bytes", "too_large")
 
 
+def _declared_too_large(declared: bytes, limit: int) -> bool:
+    """Whether a ``Content-Length`` says more than ``limit`` bytes; never ``int()`` of text of unbounded length.
+
+    It is ``1*DIGIT`` (RFC 9110), ASCII digits only, leading zeros allowed: a value of more digits
+    than ``limit`` has, once they are stripped, is larger than it, however long.
+
+    Raises:
+        EventValidationError: With one ``invalid_content_length`` problem, if it is not ASCII digits.
+    """
+    digits = declared.strip(b" \t")
+    if not (digits.isdigit() and digits.isascii()):  # bytes.isdigit() is ASCII only; said twice, for a str too
+        shown = digits[:20].decode("ascii", "backslashreplace") + ("..." if len(digits) > 20 else "")
+        raise _single(f"the Content-Length must be a number of bytes in ASCII digits, not {shown!r}",
+                      "invalid_content_length")
+    digits = digits.lstrip(b"0")
+    return len(digits) > len(str(limit)) or int(digits or b"0") > limit
+
+
 def check_body_timeout(body_timeout: object) -> float:
     """The ``body_timeout`` setting, checked: a finite number of seconds above 0.
 
@@ -171,11 +189,11 @@ async def read_limited(request: Request, limit: int, timeout: float = BODY_TIMEO
     the first), or the body is refused (``408``).
 
     Raises:
-        EventValidationError: With one ``too_large`` or ``body_timeout`` problem.
+        EventValidationError: With one ``too_large``, ``body_timeout`` or ``invalid_content_length`` problem.
         starlette.requests.ClientDisconnect: If the client went away.
     """
     declared = _header(request, b"content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and _declared_too_large(declared, limit):
         raise _too_large(limit)
     receive = request.receive
     chunks: list[bytes] = []
