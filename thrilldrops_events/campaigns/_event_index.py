@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from thrilldrops_events.campaigns._atom import Filing
 from thrilldrops_events.campaigns._atoms import Atom
-from thrilldrops_events.campaigns._bits import ROW, TABLE, bits_of, named, repeats, slots_of
+from thrilldrops_events.campaigns._bits import ROW, TABLE, bits_of, lay_out, named, repeats, slots_of
 from thrilldrops_events.campaigns._clocks import Clocks
 from thrilldrops_events.campaigns._facets import Facet
 from thrilldrops_events.campaigns._operands import Check, MatchState, Operand
@@ -58,7 +58,7 @@ Slot = tuple[int, str, tuple[Check, ...], tuple[Check, ...]]
 Reader = tuple[Scope, tuple["int | None", "int | None"], tuple[str, ...]]
 #: What a free slot holds.
 EMPTY_SLOT: Slot = (-1, "", (), ())
-#: A draft that wrote this many slots lays out the id tables it changed afresh (see ``_lay_out``).
+#: A draft that wrote this many slots lays out the id tables it changed afresh (see ``_bits.lay_out``).
 _LAY_OUT = 1024
 #: Free slots beyond this many (and an eighth of the slots in use) are reused even out of order.
 _SPARE = 64
@@ -282,28 +282,8 @@ class EventIndex:
         self.chained = self.extra == self.followers.bit_count() + self.scattered.bit_count()
         self.context_types = {name: kind for name, (kind, _) in self.context.items()}
         if self._writes >= _LAY_OUT:
-            self._lay_out(copied)
+            lay_out(self._ids, copied)
         self._copied = None
-
-    def _lay_out(self, copied: set[int]) -> None:
-        """Make the id tables this draft changed afresh: new rows, in slot order, of new copies of the ids.
-
-        A match reads one row and one id per matched slot, and at 100,000 campaigns these reads are
-        most of its time: rows and ids made one after the other lie together in memory (and in the
-        pages the processor keeps mapped), where those of a batch of changes lie apart, among the
-        objects the changes made and dropped. The copies are equal strings, made once per campaign.
-        """
-        fresh: dict[str, str] = {}
-        for number, table in enumerate(self._ids):
-            if id(table) not in copied:
-                continue
-            rows: list[tuple[str, ...]] = []
-            for row in table:
-                if row is not ROW:
-                    row = tuple([fresh.get(text) or fresh.setdefault(text, (text + " ")[:-1]) if text else text
-                                 for text in row])
-                rows.append(row)
-            self._ids[number] = rows
 
     # -- reading ---------------------------------------------------------------------------------
 
