@@ -16,8 +16,9 @@ error's limit are only counted.
 
 A ``Decimal`` given as a Python value (what ``json.loads(..., parse_float=Decimal)`` makes of a JSON number)
 is kept as a ``JsonNumber``, as the exact reader keeps the numbers it reads, so that it is written back as the
-JSON number it was, not as a string. The containers holding one are copied for that, never changed: they may
-be the caller's.
+JSON number it was, not as a string; an object key of a ``str`` subclass is kept as the plain ``str`` of its
+characters (so that it pickles, compares and is written as the text it holds, whatever its class overrides).
+The containers holding either are copied for that, never changed: they may be the caller's.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def check_unknown_fields(
     report = _Report(path)
     stack: list[tuple[Any, int, Any, Any]] = [(extra, depth, None, None)]
     budget = MAX_UNKNOWN_VALUES
-    decimals = False
+    copies = False  # a Decimal to mark, or a key of a str subclass to make plain: containers to copy
     while stack:
         node = stack.pop()
         container, level = node[0], node[1]
@@ -115,9 +116,10 @@ def check_unknown_fields(
             report.add((path, depth, None, None), None, TOO_MANY_VALUES, "too_large")
             break
         is_dict = type(container) is dict
+        rekeyed = False
         for key, item in container.items() if is_dict else enumerate(container):
             if is_dict and (type(key) is not str or not key.isascii()):
-                _check_key(report, node, key)
+                rekeyed = _check_key(report, node, key) or rekeyed
             kind = type(item)
             if kind is str:
                 if not item.isascii() and lone_surrogate(item) >= 0:
@@ -131,12 +133,16 @@ def check_unknown_fields(
                 if found is not None:
                     report.add(node, key, *found)
                 elif kind is not JsonNumber and isinstance(item, Decimal):
-                    decimals = True
+                    copies = True
+        if rekeyed:
+            copies = True
+            _check_plain_keys(report, node, container)
     if report.problems or report.omitted:
         raise EventValidationError(report.problems, omitted=report.omitted)
-    if decimals:
-        for key, item in extra.items():
-            extra[key] = _as_json_numbers(item)
+    if copies:
+        plain = {_plain_key(key): _as_json_numbers(item) for key, item in extra.items()}
+        extra.clear()
+        extra.update(plain)
 
 
 def unknown_field_problems(data: Mapping[Any, Any], known: Collection[str], depth: int, path: str, *,
@@ -163,15 +169,23 @@ def unknown_field_problems(data: Mapping[Any, Any], known: Collection[str], dept
     return [], 0
 
 
-def _as_json_numbers(item: Any) -> Any:
-    """``item`` with each other ``Decimal`` as a ``JsonNumber``, in copies of the containers that hold one.
+def _plain_key(key: Any) -> Any:
+    """A key of a ``str`` subclass as the plain ``str`` of its characters (``str.__str__`` ignores overrides)."""
+    return str.__str__(key) if type(key) is not str and isinstance(key, str) else key
 
-    The checks bounded the nesting first, so the recursion is at most ``MAX_DEPTH`` deep.
+
+def _as_json_numbers(item: Any) -> Any:
+    """``item`` with each other ``Decimal`` as a ``JsonNumber`` and each key plain, in copies of the containers.
+
+    Only the containers that hold such a value or key (or hold one that does) are copied. The checks bounded
+    the nesting first, so the recursion is at most ``MAX_DEPTH`` deep.
     """
     kind = type(item)
     if kind is dict:
-        values = {key: _as_json_numbers(value) for key, value in item.items()}
-        return values if any(values[key] is not value for key, value in item.items()) else item
+        pairs = [(_plain_key(key), _as_json_numbers(value)) for key, value in item.items()]
+        if all(new[0] is old[0] and new[1] is old[1] for new, old in zip(pairs, item.items(), strict=True)):
+            return item
+        return dict(pairs)
     if kind is list or kind is tuple:
         items = [_as_json_numbers(value) for value in item]
         if all(new is old for new, old in zip(items, item, strict=True)):
@@ -182,11 +196,25 @@ def _as_json_numbers(item: Any) -> Any:
     return item
 
 
-def _check_key(report: _Report, node: tuple[Any, ...], key: object) -> None:
+def _check_key(report: _Report, node: tuple[Any, ...], key: object) -> bool:
+    """Check a key that is not an ASCII ``str``; returns whether it is of a ``str`` subclass (to make plain)."""
     if not isinstance(key, str):
         report.add(node, key, f"{_NOT_JSON}: an object key must be a string", "not_serializable")
-    elif lone_surrogate(key) >= 0:
+        return False
+    if lone_surrogate(key) >= 0:
         report.add(node, key, f"key {LONE_SURROGATE_MESSAGE}", "lone_surrogate")
+    return type(key) is not str
+
+
+def _check_plain_keys(report: _Report, node: tuple[Any, ...], container: dict[Any, Any]) -> None:
+    """Refuse an object two of whose keys are the same text once plain (a ``str`` subclass may hash as it likes)."""
+    seen: set[str] = set()
+    for key in container:
+        if isinstance(key, str):
+            plain = str.__str__(key)
+            if plain in seen:
+                report.add(node, key, "key given twice (two keys hold the same text)", "duplicate_key")
+            seen.add(plain)
 
 
 def _bad_key(key: object) -> bool:
