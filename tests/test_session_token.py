@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from thrilldrops_events import (
@@ -20,6 +23,7 @@ from thrilldrops_events import (
 )
 from thrilldrops_events.codecs import cloudevents
 from thrilldrops_events.codecs import redis as stream_codec
+from thrilldrops_events.types import WIRE_CONTEXT
 
 SECRET = "tok-3f9a8c-very-secret"
 LOGIN = PlayerLogin(channel_type="MobileWeb", currency="EUR", session_token=SECRET)
@@ -89,3 +93,47 @@ def test_a_stray_token_given_to_a_constructor_is_hidden_in_repr() -> None:
     assert parse_payload("PlayerLogout", to_json(stray)) == stray
     other = PlayerLogout(channel_type="MobileWeb", note=SECRET)  # only the secret's name is hidden
     assert SECRET in repr(other)
+
+
+_TREES = st.recursive(
+    st.integers(-5, 5) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@st.composite
+def _with_a_stray_token(draw: st.DrawFn) -> Any:
+    """A JSON tree with the secret, under a ``session_token`` key, somewhere inside it."""
+    holder: Any = {"session_token": SECRET}
+    for _ in range(draw(st.integers(0, 4))):
+        siblings = draw(st.dictionaries(st.text(max_size=5).filter(lambda key: key != "session_token"), _TREES,
+                                        max_size=2))
+        if draw(st.booleans()):
+            holder = [*draw(st.lists(_TREES, max_size=2)), holder]
+        else:
+            holder = {**siblings, draw(st.sampled_from(["a", "session_token", "b"])): holder}
+    return holder
+
+
+@given(_with_a_stray_token(), st.booleans())
+def test_a_stray_token_at_any_depth_is_hidden_in_pydantics_json_dumps(tree: Any, at_envelope: bool) -> None:
+    logout = {"channel_type": "MobileWeb"} if at_envelope else {"channel_type": "MobileWeb", "stray": tree}
+    wire: dict[str, Any] = {"operator_id": "o", "brand_id": "b", "player_id": "p", "timestamp": 1,
+                            "event_type": {"PlayerLogout": logout}}
+    if at_envelope:
+        wire["stray"] = tree
+    for envelope in (parse_event(json.dumps(wire)), parse_event(wire)):
+        for model in (envelope, envelope.payload):
+            assert SECRET not in model.model_dump_json()
+            assert SECRET not in json.dumps(model.model_dump(mode="json"))
+        assert SECRET in to_json(envelope).decode()
+        assert parse_event(to_json(envelope)) == envelope
+    assert json.dumps(wire) == json.dumps(parse_event(wire).model_dump(context=WIRE_CONTEXT, mode="json"))
+
+
+def test_a_stray_token_is_written_as_the_declared_one_is() -> None:
+    stray = PlayerLogout(channel_type="MobileWeb", session_token=SECRET)
+    assert json.loads(stray.model_dump_json())["session_token"] == "**********"
+    assert json.loads(LOGIN.model_dump_json())["session_token"] == "**********"
+    assert stray.model_extra == {"session_token": SECRET}  # kept as read

@@ -31,9 +31,10 @@ from typing import Any
 from thrilldrops_events._numbers import JsonNumber, number_problem
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate, path_text
 from thrilldrops_events.errors import EventValidationError, Problem
+from thrilldrops_events.types import _HIDDEN, SECRET_FIELD_NAMES
 
 __all__ = ["MAX_DEPTH", "MAX_UNKNOWN_VALUES", "PAYLOAD_DEPTH", "TOO_MANY_VALUES", "check_unknown_fields",
-           "drop_surrogate_keys", "unknown_field_problems"]
+           "drop_surrogate_keys", "hide_unknown_secrets_in_json", "unknown_field_problems"]
 
 #: The deepest nesting of arrays and objects read in an event document.
 MAX_DEPTH = 64
@@ -246,3 +247,30 @@ def drop_surrogate_keys(data: Mapping[Any, Any], depth: int, path: str, found: l
         found.extend(error.problems[:room])
         counted[0] += error.omitted + max(0, len(error.problems) - room)
     return {key: value for key, value in data.items() if key not in bad}
+
+
+def hide_unknown_secrets_in_json(fields: dict[str, Any], declared: Collection[str]) -> dict[str, Any]:
+    """A model's JSON dump (``fields``) with every unknown field named like a secret written as ``**********``.
+
+    That is each member named ``session_token`` of the unknown fields (the keys of ``fields`` not in
+    ``declared``), at any depth: pydantic's JSON dumps hide the declared token, and a stray one must not
+    show either. The objects and arrays on the way are copied, never changed; the walk is iterative.
+    """
+    unknown = [key for key in fields if key not in declared]
+    if not unknown:
+        return fields
+    hidden = dict(fields)
+    stack: list[tuple[Any, Any]] = [(hidden, key) for key in unknown]
+    while stack:
+        holder, at = stack.pop()
+        if at in SECRET_FIELD_NAMES and type(holder) is dict:
+            holder[at] = _HIDDEN
+            continue
+        item = holder[at]
+        if isinstance(item, dict):
+            holder[at] = item = dict(item)
+            stack.extend((item, key) for key in item)
+        elif isinstance(item, (list, tuple)):
+            holder[at] = item = list(item)
+            stack.extend((item, index) for index in range(len(item)))
+    return hidden

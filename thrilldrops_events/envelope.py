@@ -14,13 +14,22 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
 
-from pydantic import ConfigDict, Discriminator, Field, SerializerFunctionWrapHandler, Tag, model_serializer
+from pydantic import (
+    ConfigDict,
+    Discriminator,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    Tag,
+    model_serializer,
+)
 from typing_extensions import Self
 
 from thrilldrops_events._problems import single
+from thrilldrops_events._unknown import hide_unknown_secrets_in_json
 from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload, Payload
 from thrilldrops_events.events._base import ContractModel, EventType, build_when_used
-from thrilldrops_events.types import Identifier, Timestamp, unix_seconds, utc_datetime
+from thrilldrops_events.types import WIRE_CONTEXT, Identifier, Timestamp, unix_seconds, utc_datetime
 
 __all__ = ["Envelope"]
 
@@ -124,8 +133,10 @@ class Envelope(ContractModel):
         return super().model_validate(obj, **options)
 
     @model_serializer(mode="wrap")
-    def _to_wire(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+    def _to_wire(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, Any]:
         fields: dict[str, Any] = handler(self)
+        if self.__pydantic_extra__ and info.mode_is_json() and info.context is not WIRE_CONTEXT:
+            fields = hide_unknown_secrets_in_json(fields, type(self).model_fields)
         wire: dict[str, Any] = {}
         for key, value in fields.items():
             if key == "payload":

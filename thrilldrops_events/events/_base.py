@@ -18,15 +18,28 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, cast
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 from typing_extensions import Self
 
 from thrilldrops_events._kinds import ChannelType, _WireEnum
 from thrilldrops_events._problems import from_validation_error, set_variants, single
 from thrilldrops_events._readers import JSON_READERS, install_json_readers
-from thrilldrops_events._unknown import PAYLOAD_DEPTH, check_unknown_fields, drop_surrogate_keys, unknown_field_problems
+from thrilldrops_events._unknown import (
+    PAYLOAD_DEPTH,
+    check_unknown_fields,
+    drop_surrogate_keys,
+    hide_unknown_secrets_in_json,
+    unknown_field_problems,
+)
 from thrilldrops_events.errors import EventValidationError, Problem
-from thrilldrops_events.types import hide_unknown_secrets
+from thrilldrops_events.types import WIRE_CONTEXT, hide_unknown_secrets
 
 __all__ = ["ChannelType", "EventPayload", "EventType", "build_when_used", "install_json_readers"]
 
@@ -235,6 +248,14 @@ class EventPayload(ContractModel):
     event_type: ClassVar[EventType]
     _json_reader: ClassVar[str] = "payload"
     unknown_fields_depth: ClassVar[int] = PAYLOAD_DEPTH
+
+    @model_serializer(mode="wrap")
+    def _hide_stray_secrets(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, Any]:
+        """Pydantic's dump; in its JSON dumps, an unknown field named ``session_token`` (at any depth) is hidden."""
+        fields: dict[str, Any] = handler(self)
+        if self.__pydantic_extra__ and info.mode_is_json() and info.context is not WIRE_CONTEXT:
+            return hide_unknown_secrets_in_json(fields, type(self).model_fields)
+        return fields
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
