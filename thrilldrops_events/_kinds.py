@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
 from thrilldrops_events._countries import COUNTRY_CODES
 
@@ -51,6 +51,29 @@ class _WireEnum(str, Enum):
 
     def __format__(self, format_spec: str) -> str:
         return format(str(self.value), format_spec)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """Pydantic's schema of the enum, which takes a member or its value as a ``str``, and nothing else.
+
+        Pydantic would take ``bytes`` (decoded) and a member of another enum whose value is one of ours: both
+        are refused, ``bytes`` as a string would be (``string_type``), the member as a wrong value (``enum``).
+        """
+        from pydantic_core import PydanticCustomError, core_schema  # only when pydantic builds a schema
+
+        values = [repr(member.value) for member in cls]
+        expected = f"{', '.join(values[:-1])} or {values[-1]}" if len(values) > 1 else ''.join(values)
+
+        def only_text(value: object) -> object:
+            if isinstance(value, str):
+                return value
+            if isinstance(value, (bytes, bytearray, memoryview)):
+                raise PydanticCustomError("string_type", "Input should be a valid string")
+            if isinstance(value, Enum):
+                raise PydanticCustomError("enum", "Input should be {expected}", {"expected": expected})
+            return value
+
+        return core_schema.no_info_before_validator_function(only_text, handler(source))
 
 
 class ChannelType(_WireEnum):

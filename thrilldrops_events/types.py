@@ -208,8 +208,9 @@ Money = Annotated[Decimal, _MoneySchema(signed=False)]
 #: A money amount that may be negative (a balance), exact.
 SignedMoney = Annotated[Decimal, _MoneySchema(signed=True)]
 
-#: A currency code: 2 to 10 ASCII letters or digits, case kept (``EUR``, ``USDT``, ``mBTC``).
-CurrencyCode = Annotated[str, StringConstraints(pattern=_CURRENCY.pattern)]
+#: A currency code: 2 to 10 ASCII letters or digits, case kept (``EUR``, ``USDT``, ``mBTC``). Every text type
+#: here takes a ``str`` only (``strict``): ``bytes`` are refused (``string_type``), never decoded.
+CurrencyCode = Annotated[str, StringConstraints(strict=True, pattern=_CURRENCY.pattern)]
 
 
 def _check_country(code: str) -> str:
@@ -222,16 +223,16 @@ def _check_country(code: str) -> str:
 
 
 #: An ISO 3166-1 alpha-2 country code, upper case, checked against the assigned codes; ``UK`` is accepted.
-CountryCode = Annotated[str, StringConstraints(pattern=_COUNTRY.pattern), AfterValidator(_check_country)]
+CountryCode = Annotated[str, StringConstraints(strict=True, pattern=_COUNTRY.pattern), AfterValidator(_check_country)]
 
 #: An identifier: non-empty, no leading or trailing whitespace, at most 255 characters.
 Identifier = Annotated[
-    str, StringConstraints(min_length=_IDENTIFIER.min_length, max_length=_IDENTIFIER.max_length,
+    str, StringConstraints(strict=True, min_length=_IDENTIFIER.min_length, max_length=_IDENTIFIER.max_length,
                            pattern=_IDENTIFIER.pattern)
 ]
 
 #: Free text: any string (empty, spaces anywhere) of at most 255 characters; a lone surrogate is refused.
-FreeText = Annotated[str, StringConstraints(max_length=_TEXT.max_length)]
+FreeText = Annotated[str, StringConstraints(strict=True, max_length=_TEXT.max_length)]
 
 
 # What a JSON reader makes of the loose forms that the contract refuses in every mode: ``"true"`` or ``1``
@@ -359,7 +360,7 @@ def _token_text(secret: _SecretStr) -> _SecretStr:
 #: ``to_dict``, the Redis and CloudEvents codecs).
 SessionToken = Annotated[
     _SecretStr,
-    Field(max_length=_SECRET.max_length),
+    Field(strict=True, max_length=_SECRET.max_length),  # a str (or a SecretStr), never bytes
     AfterValidator(_token_text),
     PlainSerializer(_reveal, return_type=Any),
 ]
