@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -153,6 +153,14 @@ def test_envelope_at_builds_from_an_aware_datetime() -> None:
     with pytest.raises(EventValidationError) as info:
         Envelope.at(when, payload, operator_id="", brand_id="b", player_id="p")
     assert info.value.paths == ("operator_id",)
+
+
+@pytest.mark.parametrize("when", ["2026-05-04T00:00:00Z", 1777852800, 1777852800.5, None, date(2026, 5, 4),
+                                  time(12, tzinfo=timezone.utc), Decimal(1)])
+def test_envelope_at_given_something_other_than_a_datetime_says_what_it_expects(when: Any) -> None:
+    payload = PlayerLogout(channel_type=ChannelType.MobileWeb)
+    with pytest.raises(TypeError, match=r"^Envelope\.at expects an aware datetime, not "):
+        Envelope.at(when, payload, operator_id="o", brand_id="b", player_id="p")
 
 
 

@@ -103,8 +103,12 @@ class Envelope(ContractModel):
         """Build an envelope from an aware ``datetime`` (sub-second precision is dropped).
 
         Raises:
+            TypeError: If ``when`` is not a ``datetime`` (a ``date``, a string, a number of seconds...).
             EventValidationError: If ``when`` is naive (has no time zone) or any field is invalid.
         """
+        if not isinstance(when, datetime):
+            raise TypeError(f"Envelope.at expects an aware datetime, not {type(when).__name__}; "
+                            "for Unix seconds use Envelope(timestamp=...)")
         if when.tzinfo is None or when.utcoffset() is None:
             raise single("timestamp", "datetime must be aware (have a time zone), such as UTC", "naive_datetime")
         return cls(
