@@ -62,7 +62,8 @@ def describe(value: object) -> str:
 def path_text(part: object) -> str:
     r"""One element of a JSON path as text: a key is shown as written, but a lone surrogate is escaped (``\ud800``).
 
-    A key that is not a string (from Python input) is described, never printed in full.
+    A key that is not a string (from Python input) is described, never printed in full; ``None`` is shown as
+    ``None``, as pydantic shows such a key in its own paths.
     """
-    text = part if isinstance(part, str) else describe(part)
+    text = part if isinstance(part, str) else "None" if part is None else describe(part)
     return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -48,6 +48,7 @@ TOO_MANY_VALUES = f"unknown fields hold more than {MAX_UNKNOWN_VALUES:,} values"
 PAYLOAD_DEPTH = 2
 
 _NOT_JSON = "cannot be written as JSON"
+_NO_KEY = object()  # a problem of an object itself, not of one of its members (whose key may be None)
 
 
 class _Report:
@@ -59,10 +60,11 @@ class _Report:
         self.omitted = 0
 
     def add(self, node: tuple[Any, ...], key: object, message: str, kind: str) -> None:
+        """Record a problem of ``node``'s member ``key`` (``_NO_KEY``: of the object itself; ``None`` is a key)."""
         if len(self.problems) >= EventValidationError.max_problems:
             self.omitted += 1
             return
-        parts = [] if key is None else [path_text(key)]
+        parts = [] if key is _NO_KEY else [path_text(key)]
         while node[2] is not None:  # (container, level, parent, key in parent): climb to the root
             parts.append(path_text(node[3]))
             node = node[2]
@@ -110,11 +112,11 @@ def check_unknown_fields(
         node = stack.pop()
         container, level = node[0], node[1]
         if level >= MAX_DEPTH:
-            report.add(node, None, f"unknown fields are nested more than {MAX_DEPTH} levels deep", "too_deep")
+            report.add(node, _NO_KEY, f"unknown fields are nested more than {MAX_DEPTH} levels deep", "too_deep")
             continue
         budget -= len(container)
         if budget < 0:
-            report.add((path, depth, None, None), None, TOO_MANY_VALUES, "too_large")
+            report.add((path, depth, None, None), _NO_KEY, TOO_MANY_VALUES, "too_large")
             break
         is_dict = type(container) is dict
         rekeyed = False

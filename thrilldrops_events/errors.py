@@ -63,6 +63,8 @@ def _rebuild(cls: type[ThrillDropsError], args: tuple[object, ...], state: dict[
 # ``\u2028``) where a path holds one: a key of the input (an unknown field's name) can never forge a line.
 _LINE_BREAKERS = {code: f"\\u{code:04x}" for code in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)}
 _LINE_BREAKERS.update({ord("\b"): "\\b", ord("\t"): "\\t", ord("\n"): "\\n", ord("\f"): "\\f", ord("\r"): "\\r"})
+#: The most characters of one part of a path shown in a message (a key may be 10,000 characters long).
+_SHOWN_PART = 64
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,11 @@ class Problem:
     kind: str
 
     def __str__(self) -> str:
-        return f"{self.path.translate(_LINE_BREAKERS) or '<document>'}: {self.message}"
+        """``path: message``, each part of the path longer than 64 characters cut (``...``), ``.path`` kept whole."""
+        path = self.path if isinstance(self.path, str) else "" if self.path is None else repr(self.path)
+        if len(path) > _SHOWN_PART:
+            path = ".".join(p if len(p) <= _SHOWN_PART else f"{p[:_SHOWN_PART]}..." for p in path.split("."))
+        return f"{path.translate(_LINE_BREAKERS) or '<document>'}: {self.message}"
 
 
 def _capped(problems: Iterable[Problem], omitted: int, most: int) -> tuple[tuple[Problem, ...], int]:
@@ -284,9 +290,7 @@ class StreamDurabilityError(ThrillDropsError, TimeoutError):
     """
 
     def __init__(self, entry_ids: Iterable[str], replicas: int, acknowledged: int) -> None:
-        self.entry_ids = tuple(entry_ids)
-        self.replicas = replicas
-        self.acknowledged = acknowledged
+        self.entry_ids, self.replicas, self.acknowledged = tuple(entry_ids), replicas, acknowledged
         count = len(self.entry_ids)
         super().__init__(f"{count} entr{'y' if count == 1 else 'ies'} written, but {acknowledged} of {replicas} "
                          "replicas confirmed them in time")
@@ -302,9 +306,7 @@ class StreamBackpressureError(ThrillDropsError, TimeoutError):
     """
 
     def __init__(self, group: str, lag: int, published: int) -> None:
-        self.group = group
-        self.lag = lag
-        self.published = published
+        self.group, self.lag, self.published = group, lag, published
         super().__init__(f"consumer group {group!r} stayed {lag} entries behind for too long; {published} events "
                          "were published before giving up")
 
@@ -359,10 +361,7 @@ class EventDeliveryError(ThrillDropsError, ConnectionError):
     """
 
     def __init__(self, url: str, attempts: int, reason: str, *, status: int | None = None) -> None:
-        self.url = url
-        self.attempts = attempts
-        self.reason = reason
-        self.status = status
+        self.url, self.attempts, self.reason, self.status = url, attempts, reason, status
         tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
         super().__init__(f"could not deliver the event to {url} after {tries}: {reason}")
 
