@@ -54,6 +54,8 @@ def parse(raw: Any, path: str, problems: list[Problem]) -> Any:
 
 
 def _timestamp(value: Any, problems: list[Problem]) -> int | None:
+    """The Unix seconds of ``time``; a leap second (``23:59:60``, RFC 3339) is read as the next minute's start."""
+    leap = 0
     if isinstance(value, datetime):
         when = value
     elif isinstance(value, str):
@@ -62,6 +64,8 @@ def _timestamp(value: Any, problems: list[Problem]) -> int | None:
             if match is None:
                 raise ValueError
             year, month, day, hour, minute, second = (int(match[i]) for i in range(1, 7))
+            if second == 60:  # no datetime holds it: the second before, and one more (never past the range)
+                second, leap = 59, 1
             if match[7]:
                 zone = timezone.utc
             else:
@@ -78,7 +82,7 @@ def _timestamp(value: Any, problems: list[Problem]) -> int | None:
     if when.tzinfo is None or when.utcoffset() is None:
         problems.append(Problem("time", "must have a time zone (such as Z)", "naive_datetime"))
         return None
-    return unix_seconds(when)
+    return unix_seconds(when) + leap
 
 
 def _scope(source: Any, problems: list[Problem]) -> tuple[str, str] | None:

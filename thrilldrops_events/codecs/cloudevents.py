@@ -21,7 +21,7 @@ attribute            value
 The session token stays inside ``data``, where the payload has it, and never goes into an attribute,
 not even through the id. Reading back ignores ``id`` and every other extension attribute (such as
 ``traceparent``), and drops a fraction of a second from ``time``, as
-[Envelope.at][thrilldrops_events.Envelope.at] does.
+[Envelope.at][thrilldrops_events.Envelope.at] does; a leap second (``23:59:60``) is the next minute's start.
 
 Three forms are offered: the structured JSON bytes ([encode][thrilldrops_events.codecs.cloudevents.encode],
 [decode][thrilldrops_events.codecs.cloudevents.decode], exact both ways), the structured form as a ``dict``
