@@ -10,10 +10,19 @@ import pickle
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thrilldrops_events import EventValidationError, PlayerLogout, parse_event, parse_payload, to_json
+from thrilldrops_events import (
+    Deposit,
+    Envelope,
+    EventValidationError,
+    PlayerLogout,
+    parse_event,
+    parse_payload,
+    to_json,
+)
+from thrilldrops_events.codecs import json as json_codec
 
 LOGOUT: dict[str, Any] = {"operator_id": "o", "brand_id": "b", "player_id": "p", "timestamp": 1777852800,
                           "event_type": {"PlayerLogout": {"channel_type": "MobileWeb"}}}
@@ -96,3 +105,76 @@ def test_two_keys_of_the_same_text_are_refused_not_merged() -> None:
     with pytest.raises(EventValidationError) as info:
         parse_payload("PlayerLogout", {"channel_type": "MobileWeb", "note": {Twin("a"): 1, Twin("a"): 2}})
     assert [(p.path, p.kind) for p in info.value.problems] == [("note.a", "duplicate_key")]
+
+
+class Alias(str):
+    """A ``str`` subclass equal to (and hashed as) a field's name it does not spell."""
+
+    __slots__ = ()
+    target = "amount"
+
+    def __eq__(self, other: object) -> bool:
+        return str.__eq__(self, other) or other == self.target
+
+    def __hash__(self) -> int:
+        return hash(self.target)
+
+
+_DEPOSIT = {"method_id": "visa", "currency": "EUR"}
+
+
+def _routes(payload: dict[Any, Any]) -> list[Any]:
+    wire = {**LOGOUT, "event_type": {"Deposit": payload}}
+    return [lambda: parse_payload("Deposit", payload), lambda: Deposit.model_validate(payload),
+            lambda: Deposit(**payload), lambda: parse_event(wire), lambda: Envelope.model_validate(wire)]
+
+
+def test_a_key_merely_equal_to_a_fields_name_does_not_set_that_field() -> None:
+    payload = {**_DEPOSIT, Alias("note"): "5"}
+    for read in _routes(payload):
+        with pytest.raises(EventValidationError) as info:
+            read()
+        assert [(p.path.rpartition(".")[2], p.kind) for p in info.value.problems] == [("amount", "missing")]
+
+
+def test_a_variant_name_is_read_by_its_text() -> None:
+    class Variant(Alias):
+        target = "Deposit"
+
+    wire = {**LOGOUT, "event_type": {Variant("Withdrawal"): {**_DEPOSIT, "amount": "5"}}}
+    event = parse_event(wire)
+    assert type(event.payload).__name__ == "Withdrawal"
+
+
+def test_two_field_names_of_the_same_text_are_refused() -> None:
+    payload = {**_DEPOSIT, "amount": "5", Twin("note"): 1, Twin("note"): 2}
+    for read in _routes(payload):
+        with pytest.raises(EventValidationError) as info:
+            read()
+        assert [(p.path.rpartition(".")[2], p.kind) for p in info.value.problems] == [("note", "duplicate_key")]
+
+
+_FIELDS = [b'"method_id":"visa"', b'"currency":"EUR"', b'"amount":"5"', b'"amount":7', b'"balance_after":null',
+           b'"amount":"x"', b'"note":1', b'"note":[1]', b'"amount":1e999999', b'"currency":"eur"']
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(_FIELDS), max_size=7), st.booleans())
+def test_duplicate_keys_in_json_are_read_alike_by_the_fast_and_the_exact_reader(fields: list[bytes],
+                                                                                strict: bool) -> None:
+    document = b"{" + b",".join(fields) + b"}"
+    envelope = (b'{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"timestamp":1777852800,'
+                b'"event_type":{"Deposit":' + document + b"}}")
+    for read, exact in ((lambda: parse_payload("Deposit", document, strict=strict),
+                         lambda: json_codec._decode_payload_exact(Deposit, document, strict)),
+                        (lambda: parse_event(envelope, strict=strict).payload,
+                         lambda: json_codec._decode_exact(envelope, strict).payload)):
+        assert _outcome(read) == _outcome(exact)
+
+
+def _outcome(read: Any) -> Any:
+    try:
+        model = read()
+    except EventValidationError as error:
+        return [(p.path, p.kind) for p in error.problems]
+    return model, model.model_extra, model.model_fields_set

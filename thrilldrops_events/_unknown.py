@@ -34,7 +34,7 @@ from thrilldrops_events.errors import EventValidationError, Problem
 from thrilldrops_events.types import _HIDDEN, SECRET_FIELD_NAMES
 
 __all__ = ["MAX_DEPTH", "MAX_UNKNOWN_VALUES", "PAYLOAD_DEPTH", "TOO_MANY_VALUES", "check_unknown_fields",
-           "drop_surrogate_keys", "hide_unknown_secrets_in_json", "unknown_field_problems"]
+           "drop_surrogate_keys", "hide_unknown_secrets_in_json", "plain_keys", "unknown_field_problems"]
 
 #: The deepest nesting of arrays and objects read in an event document.
 MAX_DEPTH = 64
@@ -48,6 +48,7 @@ TOO_MANY_VALUES = f"unknown fields hold more than {MAX_UNKNOWN_VALUES:,} values"
 PAYLOAD_DEPTH = 2
 
 _NOT_JSON = "cannot be written as JSON"
+_STR_ONLY = frozenset({str})
 _NO_KEY = object()  # a problem of an object itself, not of one of its members (whose key may be None)
 
 
@@ -224,6 +225,32 @@ def _bad_key(key: object) -> bool:
     return type(key) is str and not key.isascii() and lone_surrogate(key) >= 0
 
 
+def plain_keys(data: Mapping[Any, Any], path: str, found: list[Problem], counted: list[int]) -> Mapping[Any, Any]:
+    """``data`` with each key of a ``str`` subclass as the plain ``str`` of its characters (``data`` itself if none).
+
+    A subclass may hash and compare as it likes: pydantic, looking a field up by its name, would take the value
+    of a key merely equal to it (``Evil("note") == "amount"``), and keep that key as an unknown field as well.
+    Made plain, a key names a field only if its text does. Two keys of the same text (a subclass equal to
+    nothing else) would be one: the second is a problem (``duplicate_key``), added to ``found`` as in
+    ``drop_surrogate_keys``. Keys that are not strings are left to pydantic, which refuses them.
+    """
+    if _STR_ONLY.issuperset(map(type, data)):  # the usual case, in C
+        return data
+    plain: dict[Any, Any] = {}
+    for key, value in data.items():
+        if isinstance(key, str):
+            key = str.__str__(key)  # its characters, whatever its class overrides
+            if key in plain:
+                if len(found) < EventValidationError.max_problems:
+                    where = f"{path}.{path_text(key)}" if path else path_text(key)
+                    found.append(Problem(where, "key given twice (two keys hold the same text)", "duplicate_key"))
+                else:
+                    counted[0] += 1
+                continue
+        plain[key] = value
+    return plain
+
+
 def drop_surrogate_keys(data: Mapping[Any, Any], depth: int, path: str, found: list[Problem],
                         counted: list[int]) -> Mapping[Any, Any]:
     """``data`` without its keys holding a lone surrogate (``data`` itself if it has none), each one a problem.
@@ -232,8 +259,9 @@ def drop_surrogate_keys(data: Mapping[Any, Any], depth: int, path: str, found: l
     object: the readers and the constructors take these fields out before validating, and check them as
     unknown fields, as nested ones are checked (the key, and what its value holds). The problems are added to
     ``found`` (the object at ``depth``, its path ``path``), up to the error's limit; the others are counted in
-    ``counted[0]``.
+    ``counted[0]``. A key of a ``str`` subclass is made plain first (see ``plain_keys``).
     """
+    data = plain_keys(data, path, found, counted)
     try:
         if "".join(data).isascii():  # the usual case, in C
             return data

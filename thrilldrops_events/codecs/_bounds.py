@@ -24,6 +24,7 @@ from thrilldrops_events._unknown import (
     PAYLOAD_DEPTH,
     TOO_MANY_VALUES,
     drop_surrogate_keys,
+    plain_keys,
     unknown_field_problems,
 )
 from thrilldrops_events.enums import EventType
@@ -118,6 +119,9 @@ def without_surrogate_keys(data: Mapping[Any, Any], payload: bool) -> tuple[Mapp
     data = drop_surrogate_keys(data, PAYLOAD_DEPTH if payload else 0, "", found, counted)
     variants = None if payload else data.get("event_type")
     if isinstance(variants, Mapping):
+        plain = plain_keys(variants, "event_type", found, counted)  # a variant's name is its text
+        if plain is not variants:
+            data, variants = {**data, "event_type": plain}, plain
         payloads = {name: drop_surrogate_keys(value, PAYLOAD_DEPTH, f"event_type.{path_text(name)}", found, counted)
                     for name, value in variants.items() if name in _VARIANTS and isinstance(value, Mapping)}
         if any(value is not variants[name] for name, value in payloads.items()):

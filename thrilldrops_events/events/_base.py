@@ -43,6 +43,8 @@ from thrilldrops_events.types import WIRE_CONTEXT, hide_unknown_secrets
 
 __all__ = ["ChannelType", "EventPayload", "EventType", "build_when_used", "install_json_readers"]
 
+_STR_ONLY = frozenset({str})
+
 
 class EventType(_WireEnum):
     """The event variants; each value is the variant's wire name in the envelope.
@@ -107,7 +109,8 @@ class ContractModel(BaseModel):
 
     def __init__(self, /, **data: Any) -> None:
         """Build and validate; raises ``EventValidationError`` listing every invalid field."""
-        if not "".join(data).isascii():  # a name may hold a lone surrogate (see drop_surrogate_keys)
+        # A name may hold a lone surrogate, or be of a str subclass (see drop_surrogate_keys and plain_keys).
+        if not "".join(data).isascii() or not _STR_ONLY.issuperset(map(type, data)):
             self._init_with_other_names(data)
             return
         try:
@@ -117,7 +120,7 @@ class ContractModel(BaseModel):
         self._check_unknown_fields()
 
     def _init_with_other_names(self, data: dict[str, Any]) -> None:
-        """``__init__`` when a field's name is not ASCII: one holding a lone surrogate is a problem of its own."""
+        """``__init__`` when a field's name is not ASCII or not a plain ``str``: each checked, as the readers do."""
         keys: list[Problem] = []
         more = [0]
         kept = drop_surrogate_keys(data, self.unknown_fields_depth, "", keys, more)
