@@ -82,3 +82,16 @@ def test_a_str_value_is_still_read_in_every_form() -> None:
     for value in ("MobileWeb", Text("MobileWeb")):
         for read in _python_readers(PlayerLogout, {"channel_type": value}):
             assert read() == expected
+
+
+def _nested(levels: int, leaf: Any) -> Any:
+    value = leaf
+    for _ in range(levels):
+        value = [value] if isinstance(leaf, int) else {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("leaf", [1, "x"], ids=["list", "object"])
+def test_a_value_nested_100000_deep_where_a_channel_is_due_is_refused_without_recursion(leaf: Any) -> None:
+    for read in _python_readers(PlayerLogout, {"channel_type": _nested(100_000, leaf)}):
+        assert _refused(read) == [("channel_type", "enum")]
