@@ -95,3 +95,12 @@ def _nested(levels: int, leaf: Any) -> Any:
 def test_a_value_nested_100000_deep_where_a_channel_is_due_is_refused_without_recursion(leaf: Any) -> None:
     for read in _python_readers(PlayerLogout, {"channel_type": _nested(100_000, leaf)}):
         assert _refused(read) == [("channel_type", "enum")]
+
+
+@pytest.mark.parametrize("value", [b"1777852800", bytearray(b"1777852800")])
+def test_a_timestamp_given_as_bytes_is_refused(value: Any) -> None:
+    scope = {"operator_id": "o", "brand_id": "b", "player_id": "p"}
+    wire = {**scope, "timestamp": value, "event_type": {"PlayerLogout": {"channel_type": "MobileWeb"}}}
+    for read in (lambda: parse_event(wire), lambda: Envelope.model_validate(wire),
+                 lambda: Envelope(**scope, timestamp=value, payload=PlayerLogout(channel_type="MobileWeb"))):
+        assert _refused(read) == [("timestamp", "strict_type")]

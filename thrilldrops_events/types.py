@@ -281,7 +281,7 @@ def _timestamp_input(value: object, info: core_schema.ValidationInfo) -> object:
             "timestamp must be whole Unix seconds written as an integer, without a fraction or exponent "
             "(such as 1777852800)",
         )
-    if isinstance(value, str):
+    if isinstance(value, (str, bytes, bytearray)):  # pydantic would parse b"1777852800" as an integer
         raise PydanticCustomError("strict_type", "must be a JSON integer")
     if info.context is STRICT_CONTEXT:
         raise PydanticCustomError("strict_type", "must be a JSON integer in strict mode")
