@@ -245,12 +245,14 @@ MAX_PLACES = 18
 
 
 def _round(value: Any, places: Any = 0) -> Any:
-    whole = (places == places.to_integral_value(context=runtime.DECIMAL_CONTEXT) if isinstance(places, Decimal)
-             else type(places) is int)
-    if not whole:
-        return None
-    places = int(places)
-    if not 0 <= places <= MAX_PLACES:
+    if isinstance(places, Decimal):
+        # measured as a Decimal before any int(): converting 1e1000000 places to an int alone takes minutes
+        if not (places.is_finite() and 0 <= places <= MAX_PLACES):
+            return None
+        if places != places.to_integral_value(context=runtime.DECIMAL_CONTEXT):
+            return None
+        places = int(places)
+    elif type(places) is not int or not 0 <= places <= MAX_PLACES:
         return None
     number = value if isinstance(value, Decimal) else Decimal(value)
     exponent = number.as_tuple().exponent

@@ -1,0 +1,76 @@
+"""Hostile values at evaluation time: huge or odd numbers from the context, from functions, from arithmetic.
+
+Every case is evaluated by the three evaluators (compiled, reference, closures), which must agree.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from thrilldrops_events import compile_condition
+from thrilldrops_events.conditions import BUILTINS, functions
+from thrilldrops_events.conditions.closures import evaluate_closure
+
+from .events import PAYLOADS
+
+
+def everywhere(text: str, event: Any, ctx: dict[str, Any] | None = None, **options: Any) -> Any:
+    """The result of the three evaluators (or the type and text of the error each raised), which must agree."""
+    condition = compile_condition(text, type(getattr(event, "payload", event)).event_type, **options)
+    outcomes = []
+    for evaluate in (condition, condition.evaluate_reference,
+                     lambda event, ctx: evaluate_closure(condition.checked, event, ctx)):
+        try:
+            outcomes.append(evaluate(event, ctx))
+        except Exception as error:  # the type and message are compared below
+            outcomes.append((type(error), str(error)))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    return outcomes[0]
+
+
+# ---------------------------------------------------------------------------------------------- round
+
+
+@pytest.mark.parametrize("places", ["1e999999999", "1e1000000", "0.5", "-1", "19", "1e-1000", "-0", "18.0000001"])
+def test_round_measures_its_places_before_making_an_int_of_them(places: str, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    made: list[Any] = []
+
+    class _AnyInt(type):
+        def __instancecheck__(cls, instance: Any) -> bool:
+            return isinstance(instance, int)
+
+    class CountedInt(int, metaclass=_AnyInt):  # int() that records what it converts
+        def __new__(cls, value: Any) -> Any:
+            made.append(value)
+            assert abs(value) <= functions.MAX_PLACES, f"int() of places {value}"  # before it takes minutes
+            return int(value)
+
+    monkeypatch.setattr(functions, "int", CountedInt, raising=False)
+    implementation = BUILTINS.get("round").implementation  # type: ignore[union-attr]
+    expected = Decimal(2) if Decimal(places).is_zero() else None
+    assert implementation(Decimal("1.5"), Decimal(places)) == expected
+    assert all(abs(value) <= functions.MAX_PLACES for value in made)  # an int only of places in range
+    assert made or expected is None  # the spy did see the conversion of places in range
+
+
+def test_round_of_huge_places_from_arithmetic_is_null_in_every_evaluator() -> None:
+    # 1e1000 ** 8 places: made by the condition itself from a context value within its range
+    product = " * ".join(["ctx.p"] * 8)
+    text = f"round(amount, {product}) is null and round(amount, ctx.p / 3) is null and round(amount, ctx.q) == 25"
+    ctx = {"p": Decimal("1e1000"), "q": Decimal("2.000")}
+    assert everywhere(text, PAYLOADS["dep"], ctx, context={"p": "number", "q": "number"}) is True
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**6, max_value=10**6)
+       | st.integers(-5, 30).map(lambda e: Decimal(1).scaleb(e)))
+def test_round_of_any_places_agrees_and_is_null_out_of_range(places: Decimal) -> None:
+    whole = places == places.to_integral_value() and 0 <= places <= functions.MAX_PLACES
+    text = "round(amount, ctx.p) is null"
+    assert everywhere(text, PAYLOADS["dep"], {"p": places}, context={"p": "number"}) is (not whole)
