@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thrilldrops_events import compile_condition
+from thrilldrops_events import ConditionEvaluationError, FunctionRegistry, compile_condition
 from thrilldrops_events.conditions import BUILTINS, functions
 from thrilldrops_events.conditions.closures import evaluate_closure
 
@@ -74,3 +74,35 @@ def test_round_of_any_places_agrees_and_is_null_out_of_range(places: Decimal) ->
     whole = places == places.to_integral_value() and 0 <= places <= functions.MAX_PLACES
     text = "round(amount, ctx.p) is null"
     assert everywhere(text, PAYLOADS["dep"], {"p": places}, context={"p": "number"}) is (not whole)
+
+
+# ---------------------------------------------------------------------------------------------- huge ints
+
+
+@pytest.mark.parametrize("bits", [3_401, 14_300, 1_000_000])
+def test_a_huge_int_from_the_context_is_refused_by_its_bit_length(bits: int) -> None:
+    huge = 1 << (bits - 1)
+    outcome = everywhere("ctx.n > 1", PAYLOADS["dep"], {"n": huge}, context={"n": "number"})
+    assert outcome == (ConditionEvaluationError, f"ctx.n must be a number from 1e-1000 to 1e1000 in magnitude, "
+                                                 f"not an int of {bits:,} bits")
+
+
+@pytest.mark.parametrize("bits", [3_401, 14_300, 1_000_000])
+def test_a_huge_int_returned_by_a_function_is_refused_by_its_bit_length(bits: int) -> None:
+    registry = FunctionRegistry()
+    registry.register("huge", lambda: -(1 << (bits - 1)), params=[], returns="number")
+    outcome = everywhere("huge() > 1", PAYLOADS["dep"], functions=registry)
+    assert outcome == (ConditionEvaluationError, f"function huge returned an int of {bits:,} bits, not a number "
+                                                 "within 1e-1000 to 1e1000")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 3_400).flatmap(lambda bits: st.integers(-(1 << bits), 1 << bits)))
+def test_ints_up_to_the_bound_are_read_as_decimals_or_refused_by_range(value: int) -> None:
+    registry = FunctionRegistry()
+    registry.register("same", lambda: value, params=[], returns="number")
+    context = {"n": "number"}
+    in_range = value == 0 or Decimal(value).adjusted() <= 1000
+    for text in ("ctx.n == same()", "ctx.n - same() == 0"):
+        outcome = everywhere(text, PAYLOADS["dep"], {"n": value}, context=context, functions=registry)
+        assert outcome is True if in_range else "not" in str(outcome[1])

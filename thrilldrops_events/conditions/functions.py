@@ -109,6 +109,10 @@ def _checked_result(spec_name: str, returns: ValueType, implementation: Callable
         kind = type(result)
         base = returns.base
         if base == "number" and (kind is int or kind is Decimal):
+            if kind is int and result.bit_length() > runtime.MAX_INT_BITS:  # measured before Decimal() reads it
+                raise ConditionEvaluationError(f"function {spec_name} returned an int of {result.bit_length():,} "
+                                               f"bits, not a number within 1e-{_MAX_RESULT_EXPONENT} to "
+                                               f"1e{_MAX_RESULT_EXPONENT}")
             number = Decimal(result)
             if number.is_finite() and (not number or abs(number.adjusted()) <= _MAX_RESULT_EXPONENT):
                 return runtime.DECIMAL_CONTEXT.plus(number) if number else _ZERO  # a zero of any exponent is zero

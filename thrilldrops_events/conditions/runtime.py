@@ -27,6 +27,7 @@ from thrilldrops_events.types import unix_seconds
 
 __all__ = [
     "DECIMAL_CONTEXT",
+    "MAX_INT_BITS",
     "SERVER_ZONES",
     "check_context",
     "coerce_literal",
@@ -47,6 +48,9 @@ DECIMAL_CONTEXT = Context(
     traps=[InvalidOperation, DivisionByZero, Overflow],
 )
 _ZERO = Decimal(0)
+#: The most bits of an ``int`` read as a number (from ``ctx`` or a function); 1e1000 has 3,322. A larger int is
+#: refused before it is converted: ``Decimal()`` of an int of millions of bits takes minutes.
+MAX_INT_BITS = 3_400
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(Z|[+-][0-9]{2}:[0-9]{2})")
@@ -124,6 +128,9 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
     base = declared.base
     kind = type(value)
     if base == "number":
+        if kind is int and value.bit_length() > MAX_INT_BITS:  # before Decimal(), which is slow on huge ints
+            raise ConditionEvaluationError(f"ctx.{name} must be a number from 1e-1000 to 1e1000 in magnitude, "
+                                           f"not an int of {value.bit_length():,} bits")
         number = Decimal(value) if kind is int else value
         if isinstance(number, Decimal):
             if number.is_finite() and abs(number.adjusted()) <= 1000:
