@@ -142,7 +142,8 @@ class _Reader:
                 raise self.fail(f"op {op!r} takes {wanted} args, not {len(args)}", f"{path}.args")
             if op in _MEMBERSHIP:
                 operand = yield (self.expression, args[0], f"{path}.args.0", depth + 1)
-                return self.mark(n.In(operand, self.list_literal(args[1], f"{path}.args.1"), op == "not in"), path)
+                items = self.mark(self.list_literal(args[1], f"{path}.args.1"), f"{path}.args.1")
+                return self.mark(n.In(operand, items, op == "not in"), path)
             kids: list[Node] = []
             for index, arg in enumerate(args):
                 kids.append((yield (self.expression, arg, f"{path}.args.{index}", depth + 1)))

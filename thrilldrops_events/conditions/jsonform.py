@@ -170,7 +170,7 @@ class _Reader:
                 continue
             stack.pop()
             if op in _MEMBERSHIP:
-                items = self.list_literal(args[1], f"{where}.args.1")
+                items = self.mark(self.list_literal(args[1], f"{where}.args.1"), f"{where}.args.1")
                 node = self.mark(build.member(kids[0], items, op == "not in"), where)
             else:
                 node = self.mark(_operator(op, kids), where)
