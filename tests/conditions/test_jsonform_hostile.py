@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from thrilldrops_events import compile_condition
-from thrilldrops_events.conditions import condition_from_json, condition_to_json, parse_condition
-from thrilldrops_events.errors import ConditionError
+from thrilldrops_events.conditions import Limits, condition_from_json, condition_to_json, parse_condition
+from thrilldrops_events.errors import ConditionError, ConditionLimitError
+from thrilldrops_events.testing import condition_trees
 
 
 def _error(document: Any, event_type: str = "Deposit") -> ConditionError:
@@ -53,3 +56,53 @@ def test_a_bad_item_of_the_list_of_in_keeps_its_path(item: Any, path: str) -> No
 def test_an_item_the_checker_refuses_keeps_its_path() -> None:
     document = _membership([{"value": "DesktopWeb"}, {"value": "Nope"}], operand="channel_type")
     assert _error(document, "PlayerLogin").path == "condition.args.1.args.1.list.1"
+
+
+# ---------------------------------------------------------------------------------------------- limits
+
+
+small_limits = st.builds(
+    Limits, max_nodes=st.integers(1, 30), max_depth=st.integers(1, 8), max_list_length=st.integers(1, 5),
+    max_string_length=st.integers(1, 8), max_number_digits=st.integers(1, 6), max_number_exponent=st.integers(1, 6),
+)
+
+
+def _refused(read: Any, form: Any, limits: Limits) -> str | None:
+    """The limit that refused the condition in this form, ``"?"`` for another error, or ``None`` if it was read."""
+    try:
+        read(form, limits=limits)
+    except ConditionLimitError:
+        return "limit"
+    except ConditionError:
+        return "?"
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(condition_trees(), small_limits)
+@example(parse_condition("x in [1]"), Limits(max_depth=2))  # a list and its items are levels of the tree
+@example(parse_condition("x in [1, 2]"), Limits(max_nodes=4))  # the list of in is a node
+@example(parse_condition("x in []"), Limits(max_nodes=2))
+@example(parse_condition("f([1])"), Limits(max_depth=2))
+def test_the_text_and_the_json_form_of_a_condition_are_held_to_the_limits_alike(tree: Any, limits: Limits) -> None:
+    assert tree.text and parse_condition(tree.text) == tree
+    text = _refused(parse_condition, tree.text, limits)
+    document = _refused(condition_from_json, condition_to_json(tree), limits)
+    assert text == document
+    assert text != "?"
+
+
+@pytest.mark.parametrize(("text", "limits", "refused"), [
+    ("x in [1]", Limits(max_depth=3), False),
+    ("x in [1]", Limits(max_depth=2), True),
+    ("x in []", Limits(max_depth=2), False),
+    ("x in [1, 2]", Limits(max_nodes=5), False),
+    ("x in [1, 2]", Limits(max_nodes=4), True),
+    ("[1, 2] == x", Limits(max_nodes=5), False),
+    ("[1, 2] == x", Limits(max_nodes=4), True),
+    ("f([1])", Limits(max_depth=3), False),
+    ("f([1])", Limits(max_depth=2), True),
+])
+def test_lists_count_as_the_text_parser_counts_them(text: str, limits: Limits, refused: bool) -> None:
+    assert (_refused(parse_condition, text, limits) == "limit") is refused
+    assert (_refused(condition_from_json, condition_to_json(parse_condition(text)), limits) == "limit") is refused

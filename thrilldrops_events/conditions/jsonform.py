@@ -169,21 +169,25 @@ class _Reader:
                 node = None
                 continue
             stack.pop()
-            if op in _MEMBERSHIP:
-                items = self.mark(self.list_literal(args[1], f"{where}.args.1"), f"{where}.args.1")
+            if op in _MEMBERSHIP:  # the list is a node one level below the in, as in the text's tree
+                self.count(f"{where}.args.1")
+                items = self.mark(self.list_literal(args[1], f"{where}.args.1", depth + 1), f"{where}.args.1")
                 node = self.mark(build.member(kids[0], items, op == "not in"), where)
             else:
                 node = self.mark(_operator(op, kids), where)
 
+    def too_deep(self, path: str) -> None:
+        raise ConditionLimitError(
+            f"condition is nested more than {self.limits.max_depth} levels deep",
+            limit="max_depth",
+            maximum=self.limits.max_depth,
+            path=path,
+        )
+
     def start(self, data: Any, path: str, depth: int, stack: list[Any]) -> Node | None:
         """The node of a leaf expression, or ``None`` after pushing an operator (or a call) with arguments."""
         if depth > self.limits.max_depth:
-            raise ConditionLimitError(
-                f"condition is nested more than {self.limits.max_depth} levels deep",
-                limit="max_depth",
-                maximum=self.limits.max_depth,
-                path=path,
-            )
+            self.too_deep(path)
         if not (type(data) is dict or isinstance(data, Mapping)):
             raise self.fail(f"an expression is a JSON object, not {_json_type(data)}", path)
         self.nodes += 1
@@ -218,7 +222,7 @@ class _Reader:
                                 f"{path}.field")
             return self.mark(build.shared_field(match.group(1) or "payload", match.group(2), self.paths), path)
         if "list" in data:
-            return self.mark(self.list_literal(data, path), path)
+            return self.mark(self.list_literal(data, path, depth), path)
         literal = self.literal(data, path, allow_null=True)
         if literal is None:
             raise self.fail("an expression has one of the keys op, call, field, value, number or list", path)
@@ -259,13 +263,16 @@ class _Reader:
             raise self.fail(f"value is {allowed}, not {_json_type(value)}{hint}", f"{path}.value")
         return None
 
-    def list_literal(self, data: Any, path: str) -> n.ListLiteral:
+    def list_literal(self, data: Any, path: str, depth: int) -> n.ListLiteral:
+        """A list at ``depth`` (already counted as a node); its items are counted and one level below it."""
         if not isinstance(data, Mapping) or "list" not in data:
             raise self.fail('the right side of in is a list: {"list": [...]}', path)
         self.shape(data, path, ("list",))
         items = data["list"]
         if not isinstance(items, list):
             raise self.fail(f"list is a JSON array, not {_json_type(items)}", f"{path}.list")
+        if depth + (1 if items else 0) > self.limits.max_depth:
+            self.too_deep(path)
         if len(items) > self.limits.max_list_length:
             raise ConditionLimitError(
                 f"list has more than {self.limits.max_list_length:,} items",
