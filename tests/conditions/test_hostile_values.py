@@ -5,6 +5,7 @@ Every case is evaluated by the three evaluators (compiled, reference, closures),
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -106,3 +107,44 @@ def test_ints_up_to_the_bound_are_read_as_decimals_or_refused_by_range(value: in
     for text in ("ctx.n == same()", "ctx.n - same() == 0"):
         outcome = everywhere(text, PAYLOADS["dep"], {"n": value}, context=context, functions=registry)
         assert outcome is True if in_range else "not" in str(outcome[1])
+
+
+# ---------------------------------------------------------------------------------------------- registered functions
+
+
+def test_a_string_parameter_receives_a_plain_str_even_for_a_channel() -> None:
+    seen: list[type] = []
+    registry = FunctionRegistry()
+
+    def record(*values: Any) -> bool:
+        seen.extend(map(type, values))
+        return all(value in ("MobileWeb", "DesktopWeb", "x") for value in values if not isinstance(value, Decimal))
+
+    registry.register("plain", record, params=["string"], returns="bool")
+    registry.register("several", record, params=["number", "string"], returns="bool", variadic=True)
+    registry.register("as_channel", lambda value: type(value).__name__ == "ChannelType", params=["channel"],
+                      returns="bool")
+    text = ('plain(channel_type) and plain(ctx.where) and several(1, channel_type, ctx.where, "x") '
+            "and as_channel(channel_type)")
+    assert everywhere(text, PAYLOADS["login"], {"where": "DesktopWeb"}, functions=registry,
+                      context={"where": "channel"}) is True
+    assert seen.count(str) == 3 * 5 and set(seen) == {str, Decimal}  # 5 strings in each of 3 evaluations
+
+
+@pytest.mark.parametrize(("returned", "expected"), [
+    ("2026-05-04", True), (date(2026, 5, 4), True), ("2026-05-05", False),
+])
+def test_a_function_returning_a_date_may_return_an_iso_string(returned: Any, expected: bool) -> None:
+    registry = FunctionRegistry()
+    registry.register("day", lambda: returned, params=[], returns="date")
+    assert everywhere('day() == "2026-05-04" and day() == ctx.d', PAYLOADS["dep"], {"d": "2026-05-04"},
+                      functions=registry, context={"d": "date"}) is expected
+
+
+@pytest.mark.parametrize("returned", ["2026-02-30", "04/05/2026", "2026-05-04T00:00:00Z", "", "x" * 10_000])
+def test_a_function_returning_a_string_that_is_no_date_raises(returned: str) -> None:
+    registry = FunctionRegistry()
+    registry.register("day", lambda: returned, params=[], returns="date")
+    outcome = everywhere('day() == "2026-05-04"', PAYLOADS["dep"], functions=registry)
+    assert outcome[0] is ConditionEvaluationError
+    assert "which is not an ISO date" in outcome[1] and len(outcome[1]) < 200

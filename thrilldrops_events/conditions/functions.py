@@ -93,6 +93,20 @@ def _text_of(error: BaseException) -> str:
         return f"<{type(error).__name__} whose text cannot be read>"
 
 
+def _plain_strings(params: tuple[ValueType, ...], implementation: Callable[..., Any]) -> Callable[..., Any]:
+    """``implementation``, given a plain ``str`` for each ``string`` parameter (a channel is a ``str`` subclass)."""
+    strings = tuple(param.base == "string" for param in params)
+    if not any(strings):
+        return implementation
+    last = len(strings) - 1
+
+    def call(*args: Any) -> Any:
+        return implementation(*[str.__str__(arg) if strings[min(index, last)] and isinstance(arg, str)
+                                and type(arg) is not str else arg for index, arg in enumerate(args)])
+
+    return call
+
+
 def _checked_result(spec_name: str, returns: ValueType, implementation: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a registered function so that what it returns is checked against its declared type."""
 
@@ -129,6 +143,11 @@ def _checked_result(spec_name: str, returns: ValueType, implementation: Callable
                                            "the last one an event may have")
         if base == "date" and kind is date:
             return result.isoformat()
+        if base == "date" and isinstance(result, str):
+            if runtime.parse_date(result) is not None:  # an ISO date, as a date of ctx may be given
+                return str.__str__(result)
+            raise ConditionEvaluationError(f"function {spec_name} returned {describe(result)}, which is not an ISO "
+                                           "date (YYYY-MM-DD, a real calendar date)")
         raise ConditionEvaluationError(f"function {spec_name} returned {kind.__name__}, not {returns.spoken}")
 
     return call
@@ -195,10 +214,8 @@ class FunctionRegistry:
         if not 0 <= optional <= len(param_types) or (variadic and not param_types):
             raise ConditionTypeError(f"function {name}: optional must be between 0 and the number of params")
         result = parse_type(returns)
-        spec = FunctionSpec(
-            name, param_types, result, _checked_result(name, result, implementation), optional, variadic,
-            description, check,
-        )
+        wrapped = _checked_result(name, result, _plain_strings(param_types, implementation))
+        spec = FunctionSpec(name, param_types, result, wrapped, optional, variadic, description, check)
         self._specs[name] = spec
         self._changes += 1
         return spec
