@@ -45,7 +45,7 @@ from thrilldrops_events.conditions.jsonform_schema import (
     json_schema,
 )
 from thrilldrops_events.conditions.lexer import KEYWORDS, check_string_length, read_number
-from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
+from thrilldrops_events.conditions.limits import Limits, limits_or_default
 from thrilldrops_events.conditions.nodes import Node
 from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
 
@@ -334,9 +334,9 @@ def _json_type(value: Any) -> str:
 
 def read_with_paths(document: Mapping[str, Any], limits: Limits | None = None) -> tuple[Node, dict[int, str]]:
     """Read the JSON form; also return the JSON path each node came from (``id(node) -> path``)."""
+    reader = _Reader(limits_or_default(limits))
     if not isinstance(document, Mapping):
         raise ConditionSyntaxError(f"a condition document is a JSON object, not {_json_type(document)}", path="")
-    reader = _Reader(limits or DEFAULT_LIMITS)
     reader.shape(document, "", ("version", "condition"))
     version = document["version"]
     if type(version) is not int or version != JSON_FORM_VERSION:
@@ -356,5 +356,6 @@ def condition_from_json(document: Mapping[str, Any], *, limits: Limits | None = 
     Raises:
         ConditionSyntaxError: If the document is not a condition; the error's ``path`` says where.
         ConditionLimitError: If it is larger than ``limits`` allow.
+        TypeError: If ``limits`` is neither ``None`` nor a ``Limits``.
     """
     return read_with_paths(document, limits)[0]
