@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thrilldrops_events import ConditionEvaluationError, FunctionRegistry, compile_condition
+from thrilldrops_events import ConditionEvaluationError, ConditionTypeError, FunctionRegistry, compile_condition
 from thrilldrops_events.conditions import BUILTINS, functions
 from thrilldrops_events.conditions.closures import evaluate_closure
 
@@ -148,3 +148,50 @@ def test_a_function_returning_a_string_that_is_no_date_raises(returned: str) -> 
     outcome = everywhere('day() == "2026-05-04"', PAYLOADS["dep"], functions=registry)
     assert outcome[0] is ConditionEvaluationError
     assert "which is not an ISO date" in outcome[1] and len(outcome[1]) < 200
+
+
+class _Name(str):
+    def __hash__(self) -> int:
+        return 0
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("options", "error", "message"), [
+    ({"variadic": "yes"}, TypeError, "variadic must be True or False, not str"),
+    ({"variadic": 1}, TypeError, "variadic must be True or False, not int"),
+    ({"replace": "no"}, TypeError, "replace must be True or False, not str"),
+    ({"optional": True}, TypeError, "optional must be an int"),
+    ({"optional": 1.0}, TypeError, "optional must be an int"),
+    ({"optional": "1"}, TypeError, "optional must be an int"),
+    ({"optional": 2}, ConditionTypeError, "optional must be between 0 and the number of params"),
+    ({"optional": -1}, ConditionTypeError, "optional must be between 0 and the number of params"),
+    ({"description": 5}, TypeError, "description must be a str, not int"),
+    ({"check": 5}, TypeError, "check must be None or a callable, not int"),
+    ({"params": "string"}, TypeError, "params must be a sequence of types, not str"),
+    ({"params": [1]}, ConditionTypeError, "unknown type 1"),
+    ({"params": ["strng"]}, ConditionTypeError, "unknown type 'strng'"),
+    ({"returns": "list"}, ConditionTypeError, "unknown type 'list'"),
+    ({"returns": None}, ConditionTypeError, "unknown type null"),
+    ({"name": "Bad"}, ConditionTypeError, "function name must be lower case"),
+    ({"name": "is"}, ConditionTypeError, "function name must be lower case"),
+    ({"name": b"x"}, ConditionTypeError, "function name must be lower case"),
+    ({"name": "x\n"}, ConditionTypeError, "function name must be lower case"),
+    ({"implementation": "len"}, ConditionTypeError, "is not callable"),
+])
+def test_register_checks_the_type_of_every_option(options: dict[str, Any], error: type, message: str) -> None:
+    registry = FunctionRegistry()
+    arguments: dict[str, Any] = {"name": "fine", "implementation": len, "params": ["string"], "returns": "number",
+                                 **options}
+    with pytest.raises(error, match=message.replace("(", r"\(")):
+        registry.register(arguments.pop("name"), arguments.pop("implementation"), **arguments)
+    assert "fine" not in registry and len(registry) == len(BUILTINS)
+
+
+def test_register_keeps_a_plain_str_of_the_name() -> None:
+    registry = FunctionRegistry()
+    spec = registry.register(_Name("odd_name"), len, params=["string"], returns="number")
+    assert type(spec.name) is str and spec.name == "odd_name"
+    assert [spec.name for spec in registry if spec.name == "odd_name"] == ["odd_name"]
+    assert everywhere('odd_name("abc") == 3', PAYLOADS["dep"], functions=registry) is True

@@ -153,6 +153,25 @@ def _checked_result(spec_name: str, returns: ValueType, implementation: Callable
     return call
 
 
+def _check_options(*, optional: object, variadic: object, replace: object, description: object,
+                   check: object) -> None:
+    """Refuse options of ``register`` of the wrong type (a truthy ``replace="no"`` would replace).
+
+    Raises:
+        TypeError: Naming the option and the type it was given.
+    """
+    for flag, value in (("variadic", variadic), ("replace", replace)):
+        if type(value) is not bool:
+            raise TypeError(f"{flag} must be True or False, not {type(value).__name__}")
+    if type(optional) is not int:
+        raise TypeError(f"optional must be an int (how many trailing params may be left out), not "
+                        f"{type(optional).__name__}")
+    if not isinstance(description, str):
+        raise TypeError(f"description must be a str, not {type(description).__name__}")
+    if check is not None and not callable(check):
+        raise TypeError(f"check must be None or a callable, not {type(check).__name__}")
+
+
 class FunctionRegistry:
     """The functions a condition may call. A new registry holds the built-ins unless ``builtins=False``.
 
@@ -200,10 +219,14 @@ class FunctionRegistry:
 
         Raises:
             ConditionTypeError: On a bad name, an unknown type, or a name already taken.
-            TypeError: If ``params`` is not a sequence (a list or a tuple) of types.
+            TypeError: If ``params`` is not a sequence (a list or a tuple) of types, ``optional`` not an ``int``,
+                ``variadic`` or ``replace`` not a ``bool``, ``description`` not a ``str``, or ``check`` neither
+                ``None`` nor callable.
         """
         if not isinstance(name, str) or _NAME.fullmatch(name) is None or name in KEYWORDS:
             raise ConditionTypeError(f"function name must be lower case letters, digits and _, not {describe(name)}")
+        name = str.__str__(name)  # its text: a subclass of str may compare or hash otherwise
+        _check_options(optional=optional, variadic=variadic, replace=replace, description=description, check=check)
         if name in self._specs and not replace:
             raise ConditionTypeError(f"function {name} is already registered; pass replace=True to replace it")
         if not callable(implementation):
@@ -215,7 +238,7 @@ class FunctionRegistry:
             raise ConditionTypeError(f"function {name}: optional must be between 0 and the number of params")
         result = parse_type(returns)
         wrapped = _checked_result(name, result, _plain_strings(param_types, implementation))
-        spec = FunctionSpec(name, param_types, result, wrapped, optional, variadic, description, check)
+        spec = FunctionSpec(name, param_types, result, wrapped, optional, variadic, str.__str__(description), check)
         self._specs[name] = spec
         self._changes += 1
         return spec
