@@ -30,7 +30,6 @@ network or a server, not bad values: the two stream timeouts (``TimeoutError``) 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -132,17 +131,6 @@ class EventValidationError(ThrillDropsError, ValueError):
         return tuple(p.path for p in self.problems)
 
 
-#: The line breaks of condition text: ``\r\n``, a lone ``\r`` and ``\n``.
-_LINE_BREAK = re.compile(r"\r\n?|\n")
-# What the caret line shows of a character that would move the caret or break the line: one character for one.
-_SHOWN = dict.fromkeys((*range(0x20), 0x7F, 0x85, 0x2028, 0x2029), "?") | {ord("\t"): " "}
-
-
-def _line_start(source: str, offset: int) -> int:
-    """The offset of the first character of the line holding ``offset`` (after a line feed or a carriage return)."""
-    return max(source.rfind("\n", 0, offset), source.rfind("\r", 0, offset)) + 1
-
-
 class _Where(TypedDict, total=False):
     """Where a condition error is: the keywords of ``ConditionError`` after the message."""
 
@@ -170,11 +158,9 @@ class ConditionError(ThrillDropsError, ValueError):
         self.line: int | None = None
         self.column: int | None = None
         if source is not None and offset is not None:
-            # a line ends at \n, \r\n or a lone \r (the three breaks the condition language reads as space)
             offset = max(0, min(offset, len(source)))
-            self.line = source.count("\n", 0, offset) + source.count("\r", 0, offset) - source.count(
-                "\r\n", 0, offset) + 1
-            self.column = offset - _line_start(source, offset) + 1
+            self.line = source[:offset].replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1  # \r\n, \r, \n
+            self.column = offset - max(source.rfind("\n", 0, offset), source.rfind("\r", 0, offset))
         super().__init__(self.render())
 
     @property
@@ -182,9 +168,9 @@ class ConditionError(ThrillDropsError, ValueError):
         """The line of the condition holding the problem with a ``^`` under it (``""`` without a position)."""
         if self.source is None or self.line is None or self.column is None:
             return ""
-        text = _LINE_BREAK.split(self.source, maxsplit=self.line)[self.line - 1]
+        text = self.source.replace("\r\n", "\n").replace("\r", "\n").split("\n")[self.line - 1]
         start = max(0, self.column - 1 - 60)
-        shown = text[start : start + 120].translate(_SHOWN)  # one character for one: the caret stays under it
+        shown = text[start : start + 120].translate(dict.fromkeys((*range(32), 127, 133, 8232, 8233), "?") | {9: " "})
         if not shown.isascii():  # a lone surrogate in the source is shown as "?", so the message stays text
             shown = shown.encode("utf-8", "replace").decode("utf-8")
         prefix = "..." if start else ""
