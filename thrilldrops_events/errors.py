@@ -147,7 +147,7 @@ class ConditionError(ThrillDropsError, ValueError):
         source: The condition text, when the problem is in text (``None`` for the JSON form).
         line: The 1-based line of the problem in ``source``, or ``None``.
         column: The 1-based column (in characters) of the problem in ``source``, or ``None``.
-        path: Where the problem is in the JSON form (dotted, such as ``condition.args.1``), or ``None``.
+        path: Where the problem is in the JSON form (dotted: ``condition.args.1``, cut to 200 in the text) or ``None``.
     """
 
     def __init__(self, message: str, *, source: str | None = None, offset: int | None = None,
@@ -183,7 +183,7 @@ class ConditionError(ThrillDropsError, ValueError):
         if self.line is not None:
             head = f"line {self.line}, column {self.column}: {self.message}"
         elif self.path:
-            head = f"{self.path}: {self.message}"
+            head = f"{self.path if len(self.path) <= 200 else self.path[:98] + '...' + self.path[-99:]}: {self.message}"
         else:
             head = self.message
         caret = self.caret

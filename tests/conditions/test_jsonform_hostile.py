@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from thrilldrops_events import compile_condition
 from thrilldrops_events.conditions import Limits, condition_from_json, condition_to_json, parse_condition
+from thrilldrops_events.conditions._jsonpath import JsonPath
+from thrilldrops_events.conditions.jsonform import read_with_paths
 from thrilldrops_events.errors import ConditionError, ConditionLimitError
 from thrilldrops_events.testing import condition_trees
 
@@ -106,3 +108,66 @@ def test_the_text_and_the_json_form_of_a_condition_are_held_to_the_limits_alike(
 def test_lists_count_as_the_text_parser_counts_them(text: str, limits: Limits, refused: bool) -> None:
     assert (_refused(parse_condition, text, limits) == "limit") is refused
     assert (_refused(condition_from_json, condition_to_json(parse_condition(text)), limits) == "limit") is refused
+
+
+# ---------------------------------------------------------------------------------------------- paths
+
+
+def _deep(depth: int, leaf: Any) -> dict[str, Any]:
+    expression = leaf
+    for _ in range(depth - 1):
+        expression = {"op": "not", "args": [expression]}
+    return {"version": 1, "condition": expression}
+
+
+def _spelt(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts every path the reader spells out, by its number of steps."""
+    lengths: list[int] = []
+    spell = JsonPath.__str__
+
+    def counted(path: JsonPath) -> str:
+        text = spell(path)
+        lengths.append(text.count(".") + 1)
+        return text
+
+    monkeypatch.setattr(JsonPath, "__str__", counted)
+    return lengths
+
+
+def test_reading_a_deep_document_spells_out_no_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    spelt = _spelt(monkeypatch)
+    depth = 3_000
+    node, paths = read_with_paths(_deep(depth, {"value": True}), Limits(max_depth=depth))
+    assert node.depth == depth and spelt == []  # each node's path is one step on its parent's
+    steps = []
+    for path in paths._paths.values():  # type: ignore[attr-defined]
+        steps.append(len(path.key))
+    assert len(steps) == depth and max(steps) <= len(f"args.{depth}")
+    assert paths[id(node)] == "condition" and spelt == [1]
+
+
+def test_an_error_deep_in_a_document_spells_out_one_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    spelt = _spelt(monkeypatch)
+    depth = 3_000
+    with pytest.raises(ConditionError) as caught:
+        condition_from_json(_deep(depth, {"value": 1}), limits=Limits(max_depth=depth))
+    assert len(spelt) == 1  # the path of the error, spelt out once
+    path = caught.value.path
+    assert path == "condition" + ".args.0" * (depth - 1) + ".value"
+    head = str(caught.value).split(": ")[0]
+    assert len(head) == 200 and head.startswith("condition.args.0") and head.endswith(".args.0.value")
+    assert "..." in head
+
+
+def test_a_wide_list_spells_out_no_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    spelt = _spelt(monkeypatch)
+    items = [{"value": f"v{index}"} for index in range(4_000)] + [{"number": "1e5"}, {"number": "123456789012"}]
+    document = _deep(500, {"op": "in", "args": [{"field": "currency"}, {"list": items}]})
+    condition_from_json(document, limits=Limits(max_depth=600))
+    assert spelt == []
+
+
+def test_a_short_path_is_shown_whole() -> None:
+    with pytest.raises(ConditionError) as caught:
+        condition_from_json(_deep(3, {"value": 1}))
+    assert str(caught.value).startswith("condition.args.0.args.0.value: value is")

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, describe, lone_surrogate
 from thrilldrops_events.conditions import _build as build
 from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions._jsonpath import JsonPath, SpeltPaths
 from thrilldrops_events.conditions._walk import fold
 from thrilldrops_events.conditions.jsonform_schema import (
     BINARY_OPS,
@@ -118,26 +120,26 @@ class _Reader:
         self.limits = limits
         self.short = min(limits.max_number_digits, limits.max_number_exponent)
         self.nodes = 0
-        self.paths: dict[int, str] = {}
+        self.paths: dict[int, JsonPath] = {}  # spelt out only when read: see _jsonpath
 
-    def mark(self, node: N, path: str) -> N:
+    def mark(self, node: N, path: JsonPath) -> N:
         self.paths[id(node)] = path
         return node
 
-    def fail(self, message: str, path: str) -> ConditionSyntaxError:
-        return ConditionSyntaxError(message, path=path)
+    def fail(self, message: str, path: JsonPath | str) -> ConditionSyntaxError:
+        return ConditionSyntaxError(message, path=str(path))
 
-    def count(self, path: str, amount: int = 1) -> None:
+    def count(self, path: JsonPath, amount: int = 1) -> None:
         self.nodes += amount
         if self.nodes > self.limits.max_nodes:
             raise ConditionLimitError(
                 f"condition has more than {self.limits.max_nodes:,} nodes",
                 limit="max_nodes",
                 maximum=self.limits.max_nodes,
-                path=path,
+                path=str(path),
             )
 
-    def shape(self, data: Any, path: str, keys: tuple[str, ...]) -> None:
+    def shape(self, data: Any, path: JsonPath, keys: tuple[str, ...]) -> None:
         if len(data) == len(keys):
             for key in keys:
                 if key not in data:
@@ -150,16 +152,16 @@ class _Reader:
         for key in keys:
             if key not in data:
                 beside = f" beside {keys[0]!r}" if key != keys[0] else ""
-                raise self.fail(f"missing key {key!r}{beside}", path or key)
+                raise self.fail(f"missing key {key!r}{beside}", str(path) or key)
 
-    def read(self, data: Any, path: str) -> Node:
+    def read(self, data: Any, path: JsonPath) -> Node:
         """The tree of an expression: operators wait on a stack for their arguments, without recursion."""
-        stack: list[tuple[str, list[Any], str, int, list[Node]]] = []
+        stack: list[tuple[str, list[Any], JsonPath, int, list[Node]]] = []
         node = self.start(data, path, 1, stack)
         while True:
             if node is None:  # the operator on top of the stack wants its next argument
                 op, args, where, depth, kids = stack[-1]
-                node = self.start(args[len(kids)], f"{where}.args.{len(kids)}", depth + 1, stack)
+                node = self.start(args[len(kids)], JsonPath(where, f"args.{len(kids)}"), depth + 1, stack)
                 continue
             if not stack:
                 return node
@@ -170,21 +172,22 @@ class _Reader:
                 continue
             stack.pop()
             if op in _MEMBERSHIP:  # the list is a node one level below the in, as in the text's tree
-                self.count(f"{where}.args.1")
-                items = self.mark(self.list_literal(args[1], f"{where}.args.1", depth + 1), f"{where}.args.1")
+                right = JsonPath(where, "args.1")
+                self.count(right)
+                items = self.mark(self.list_literal(args[1], right, depth + 1), right)
                 node = self.mark(build.member(kids[0], items, op == "not in"), where)
             else:
                 node = self.mark(_operator(op, kids), where)
 
-    def too_deep(self, path: str) -> None:
+    def too_deep(self, path: JsonPath) -> None:
         raise ConditionLimitError(
             f"condition is nested more than {self.limits.max_depth} levels deep",
             limit="max_depth",
             maximum=self.limits.max_depth,
-            path=path,
+            path=str(path),
         )
 
-    def start(self, data: Any, path: str, depth: int, stack: list[Any]) -> Node | None:
+    def start(self, data: Any, path: JsonPath, depth: int, stack: list[Any]) -> Node | None:
         """The node of a leaf expression, or ``None`` after pushing an operator (or a call) with arguments."""
         if depth > self.limits.max_depth:
             self.too_deep(path)
@@ -228,14 +231,22 @@ class _Reader:
             raise self.fail("an expression has one of the keys op, call, field, value, number or list", path)
         return self.mark(literal, path)
 
-    def arguments(self, data: Mapping[str, Any], path: str) -> list[Any]:
+    def number(self, text: str, path: JsonPath) -> Decimal:
+        """A number literal beyond the short ones, measured; its path is spelt out only if it is refused."""
+        try:
+            return read_number(text, self.limits)
+        except ConditionLimitError as error:
+            raise ConditionLimitError(error.message, limit=error.limit, maximum=error.maximum,
+                                      path=f"{path}.number") from None
+
+    def arguments(self, data: Mapping[str, Any], path: JsonPath) -> list[Any]:
         args = data["args"]
         if not isinstance(args, list):
             raise self.fail(f"args is a JSON array, not {_json_type(args)}", f"{path}.args")
         return args
 
     def literal(
-        self, data: Mapping[str, Any], path: str, *, allow_null: bool
+        self, data: Mapping[str, Any], path: JsonPath, *, allow_null: bool
     ) -> n.Number | n.String | n.Boolean | n.Null | None:
         if "number" in data:
             self.shape(data, path, ("number",))
@@ -244,7 +255,7 @@ class _Reader:
                 raise self.fail(f"number is a decimal string such as \"20.50\", not {describe(text)}", f"{path}.number")
             if len(text) <= self.short and "e" not in text and "E" not in text:  # within the limits
                 return build.shared_number(text, self.paths)
-            return build.number(read_number(text, self.limits, path=f"{path}.number"))
+            return build.number(self.number(text, path))
         if "value" in data:
             self.shape(data, path, ("value",))
             value = data["value"]
@@ -263,7 +274,7 @@ class _Reader:
             raise self.fail(f"value is {allowed}, not {_json_type(value)}{hint}", f"{path}.value")
         return None
 
-    def list_literal(self, data: Any, path: str, depth: int) -> n.ListLiteral:
+    def list_literal(self, data: Any, path: JsonPath, depth: int) -> n.ListLiteral:
         """A list at ``depth`` (already counted as a node); its items are counted and one level below it."""
         if not isinstance(data, Mapping) or "list" not in data:
             raise self.fail('the right side of in is a list: {"list": [...]}', path)
@@ -284,7 +295,7 @@ class _Reader:
         out: list[n.Number | n.String | n.Boolean] = []
         paths, longest = self.paths, self.limits.max_string_length
         for index, item in enumerate(items):
-            where = f"{path}.list.{index}"
+            where = JsonPath(path, f"list.{index}")
             value = item.get("value") if type(item) is dict and len(item) == 1 else None
             if type(value) is str and len(value) <= longest and (value.isascii() or lone_surrogate(value) < 0):
                 literal: Node | None = build.shared_string(value, paths)  # the common case: {"value": "..."}
@@ -332,18 +343,22 @@ def _json_type(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def read_with_paths(document: Mapping[str, Any], limits: Limits | None = None) -> tuple[Node, dict[int, str]]:
-    """Read the JSON form; also return the JSON path each node came from (``id(node) -> path``)."""
+def read_with_paths(document: Mapping[str, Any], limits: Limits | None = None) -> tuple[Node, Mapping[int, str]]:
+    """Read the JSON form; also return the JSON path each node came from (``id(node) -> path``).
+
+    The paths are spelt out when they are looked up, so reading a deep document costs time and
+    memory in proportion to its size, not to the sum of its nodes' depths.
+    """
     reader = _Reader(limits_or_default(limits))
     if not isinstance(document, Mapping):
         raise ConditionSyntaxError(f"a condition document is a JSON object, not {_json_type(document)}", path="")
-    reader.shape(document, "", ("version", "condition"))
+    reader.shape(document, JsonPath(None, ""), ("version", "condition"))
     version = document["version"]
     if type(version) is not int or version != JSON_FORM_VERSION:
         raise ConditionSyntaxError(
             f"unsupported version {describe(version)}; this library reads version {JSON_FORM_VERSION}", path="version"
         )
-    return reader.read(document["condition"], "condition"), reader.paths
+    return reader.read(document["condition"], JsonPath(None, "condition")), SpeltPaths(reader.paths)
 
 
 def condition_from_json(document: Mapping[str, Any], *, limits: Limits | None = None) -> Node:
