@@ -16,18 +16,17 @@ import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from thrilldrops_events._kinds import TIMESTAMP_MAX
 from thrilldrops_events._suggest import closest
 from thrilldrops_events._text import describe
 from thrilldrops_events.conditions import runtime
+from thrilldrops_events.conditions._registered import check_options, checked_result, plain_strings
 from thrilldrops_events.conditions.lexer import KEYWORDS
 from thrilldrops_events.conditions.valuetypes import ValueType, parse_type
-from thrilldrops_events.enums import ChannelType
-from thrilldrops_events.errors import ConditionEvaluationError, ConditionTypeError
+from thrilldrops_events.errors import ConditionTypeError
 
 __all__ = ["BUILTINS", "NOT_LITERAL", "FunctionRegistry", "FunctionSpec", "with_specs"]
 
@@ -35,9 +34,6 @@ __all__ = ["BUILTINS", "NOT_LITERAL", "FunctionRegistry", "FunctionSpec", "with_
 NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "NOT_LITERAL"})()
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
-# The largest decimal exponent (in magnitude) of a number a registered function may return.
-_MAX_RESULT_EXPONENT = 1000
-_ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -83,93 +79,6 @@ class FunctionSpec:
         """Whether a call with ``count`` arguments fits the signature."""
         least = len(self.params) - self.optional
         return count >= least and (self.variadic or count <= len(self.params))
-
-
-def _text_of(error: BaseException) -> str:
-    """``str(error)``, or a placeholder if the exception cannot give its text."""
-    try:
-        return str(error)
-    except Exception:
-        return f"<{type(error).__name__} whose text cannot be read>"
-
-
-def _plain_strings(params: tuple[ValueType, ...], implementation: Callable[..., Any]) -> Callable[..., Any]:
-    """``implementation``, given a plain ``str`` for each ``string`` parameter (a channel is a ``str`` subclass)."""
-    strings = tuple(param.base == "string" for param in params)
-    if not any(strings):
-        return implementation
-    last = len(strings) - 1
-
-    def call(*args: Any) -> Any:
-        return implementation(*[str.__str__(arg) if strings[min(index, last)] and isinstance(arg, str)
-                                and type(arg) is not str else arg for index, arg in enumerate(args)])
-
-    return call
-
-
-def _checked_result(spec_name: str, returns: ValueType, implementation: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a registered function so that what it returns is checked against its declared type."""
-
-    def call(*args: Any) -> Any:
-        try:
-            result = implementation(*args)
-        except (ConditionEvaluationError, KeyboardInterrupt):
-            raise
-        except BaseException as error:  # SystemExit, GeneratorExit, its own kind: all the function's failure
-            raise ConditionEvaluationError(f"function {spec_name} raised {type(error).__name__}: {_text_of(error)}"
-                                           ) from error
-        if result is None and returns.nullable:
-            return None
-        kind = type(result)
-        base = returns.base
-        if base == "number" and (kind is int or kind is Decimal):
-            if kind is int and result.bit_length() > runtime.MAX_INT_BITS:  # measured before Decimal() reads it
-                raise ConditionEvaluationError(f"function {spec_name} returned an int of {result.bit_length():,} "
-                                               f"bits, not a number within 1e-{_MAX_RESULT_EXPONENT} to "
-                                               f"1e{_MAX_RESULT_EXPONENT}")
-            number = Decimal(result)
-            if number.is_finite() and (not number or abs(number.adjusted()) <= _MAX_RESULT_EXPONENT):
-                return runtime.DECIMAL_CONTEXT.plus(number) if number else _ZERO  # a zero of any exponent is zero
-            raise ConditionEvaluationError(f"function {spec_name} returned {number:.3e}, which is not a finite number "
-                                           f"within 1e-{_MAX_RESULT_EXPONENT} to 1e{_MAX_RESULT_EXPONENT}")
-        if (base == "string" and kind is str) or (base == "bool" and kind is bool):
-            return result
-        if base == "channel" and isinstance(result, ChannelType):
-            return result
-        if base == "timestamp" and kind is int and result >= 0:
-            if result <= TIMESTAMP_MAX:
-                return result
-            raise ConditionEvaluationError(f"function {spec_name} returned a timestamp after 9999-12-31T23:59:59Z, "
-                                           "the last one an event may have")
-        if base == "date" and kind is date:
-            return result.isoformat()
-        if base == "date" and isinstance(result, str):
-            if runtime.parse_date(result) is not None:  # an ISO date, as a date of ctx may be given
-                return str.__str__(result)
-            raise ConditionEvaluationError(f"function {spec_name} returned {describe(result)}, which is not an ISO "
-                                           "date (YYYY-MM-DD, a real calendar date)")
-        raise ConditionEvaluationError(f"function {spec_name} returned {kind.__name__}, not {returns.spoken}")
-
-    return call
-
-
-def _check_options(*, optional: object, variadic: object, replace: object, description: object,
-                   check: object) -> None:
-    """Refuse options of ``register`` of the wrong type (a truthy ``replace="no"`` would replace).
-
-    Raises:
-        TypeError: Naming the option and the type it was given.
-    """
-    for flag, value in (("variadic", variadic), ("replace", replace)):
-        if type(value) is not bool:
-            raise TypeError(f"{flag} must be True or False, not {type(value).__name__}")
-    if type(optional) is not int:
-        raise TypeError(f"optional must be an int (how many trailing params may be left out), not "
-                        f"{type(optional).__name__}")
-    if not isinstance(description, str):
-        raise TypeError(f"description must be a str, not {type(description).__name__}")
-    if check is not None and not callable(check):
-        raise TypeError(f"check must be None or a callable, not {type(check).__name__}")
 
 
 class FunctionRegistry:
@@ -226,7 +135,7 @@ class FunctionRegistry:
         if not isinstance(name, str) or _NAME.fullmatch(name) is None or name in KEYWORDS:
             raise ConditionTypeError(f"function name must be lower case letters, digits and _, not {describe(name)}")
         name = str.__str__(name)  # its text: a subclass of str may compare or hash otherwise
-        _check_options(optional=optional, variadic=variadic, replace=replace, description=description, check=check)
+        check_options(optional=optional, variadic=variadic, replace=replace, description=description, check=check)
         if name in self._specs and not replace:
             raise ConditionTypeError(f"function {name} is already registered; pass replace=True to replace it")
         if not callable(implementation):
@@ -237,7 +146,7 @@ class FunctionRegistry:
         if not 0 <= optional <= len(param_types) or (variadic and not param_types):
             raise ConditionTypeError(f"function {name}: optional must be between 0 and the number of params")
         result = parse_type(returns)
-        wrapped = _checked_result(name, result, _plain_strings(param_types, implementation))
+        wrapped = checked_result(name, result, plain_strings(param_types, implementation))
         spec = FunctionSpec(name, param_types, result, wrapped, optional, variadic, str.__str__(description), check)
         self._specs[name] = spec
         self._changes += 1
