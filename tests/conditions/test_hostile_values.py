@@ -5,7 +5,7 @@ Every case is evaluated by the three evaluators (compiled, reference, closures),
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,7 @@ from thrilldrops_events import ConditionEvaluationError, ConditionTypeError, Fun
 from thrilldrops_events.conditions import BUILTINS, functions
 from thrilldrops_events.conditions.closures import evaluate_closure
 
-from .events import PAYLOADS
+from .events import EVENTS, PAYLOADS
 
 
 def everywhere(text: str, event: Any, ctx: dict[str, Any] | None = None, **options: Any) -> Any:
@@ -195,3 +195,52 @@ def test_register_keeps_a_plain_str_of_the_name() -> None:
     assert type(spec.name) is str and spec.name == "odd_name"
     assert [spec.name for spec in registry if spec.name == "odd_name"] == ["odd_name"]
     assert everywhere('odd_name("abc") == 3', PAYLOADS["dep"], functions=registry) is True
+
+
+# ---------------------------------------------------------------------------------------------- odd context values
+
+
+class _LateDate(date):
+    def isoformat(self) -> Any:  # type: ignore[override]
+        return 5
+
+
+class _Liar(str):
+    def __hash__(self) -> int:
+        return hash("MobileWeb")
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+
+class _FailingZone(tzinfo):
+    def utcoffset(self, moment: datetime | None) -> timedelta:
+        raise RuntimeError("no offset today")
+
+
+class _FarZone(tzinfo):
+    def utcoffset(self, moment: datetime | None) -> timedelta:
+        return timedelta(hours=30)
+
+
+class _Finite(Decimal):
+    def is_finite(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("text", "declared", "value", "expected"), [
+    ('ctx.v < "2026-01-01"', "date", _LateDate(2025, 1, 1), True),  # read by date's own isoformat
+    ('ctx.v == "MobileWeb"', "channel", _Liar("nope"),
+     (ConditionEvaluationError, "ctx.v must be a channel, not _Liar")),
+    ('ctx.v == "MobileWeb"', "channel", _Liar("MobileWeb"), True),
+    ("ctx.v > event.timestamp", "timestamp", datetime(2026, 1, 1, tzinfo=_FailingZone()),
+     (ConditionEvaluationError, "ctx.v could not be read as a timestamp: its time zone raised RuntimeError")),
+    ("ctx.v > event.timestamp", "timestamp", datetime(2026, 1, 1, tzinfo=_FarZone()),
+     (ConditionEvaluationError, "ctx.v could not be read as a timestamp: its time zone raised ValueError")),
+    ("ctx.v > 1", "number", _Finite("NaN"),
+     (ConditionEvaluationError, "ctx.v must be a finite number, not Decimal('NaN')")),
+    ("ctx.v > 1", "number", _Finite("2"), True),
+])
+def test_a_context_value_of_a_subclass_is_read_by_its_base_class(text: str, declared: str, value: Any,
+                                                                 expected: Any) -> None:
+    assert everywhere(text, EVENTS["env_dep"], {"v": value}, context={"v": declared}) == expected
