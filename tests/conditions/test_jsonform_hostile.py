@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from thrilldrops_events import compile_condition
 from thrilldrops_events.conditions import Limits, condition_from_json, condition_to_json, parse_condition
 from thrilldrops_events.conditions._jsonpath import JsonPath
+from thrilldrops_events.conditions._walk import postorder
 from thrilldrops_events.conditions.jsonform import read_with_paths
 from thrilldrops_events.errors import ConditionError, ConditionLimitError
 from thrilldrops_events.testing import condition_trees
@@ -171,3 +172,38 @@ def test_a_short_path_is_shown_whole() -> None:
     with pytest.raises(ConditionError) as caught:
         condition_from_json(_deep(3, {"value": 1}))
     assert str(caught.value).startswith("condition.args.0.args.0.value: value is")
+
+
+class _Text(str):
+    """A str subclass whose methods lie: the reader must read its text, not ask it."""
+
+    def lower(self) -> str:  # type: ignore[override]
+        return "1"
+
+    def partition(self, sep: str) -> tuple[str, str, str]:  # type: ignore[override]
+        return ("1", "", "")
+
+    def startswith(self, *args: Any) -> bool:  # type: ignore[override]
+        return True
+
+
+@pytest.mark.parametrize(("expression", "text"), [
+    ({"op": "==", "args": [{"field": _Text("currency")}, {"value": _Text("EUR")}]}, 'currency == "EUR"'),
+    ({"op": "in", "args": [{"field": "currency"}, {"list": [{"value": _Text("EUR")}]}]}, 'currency in ["EUR"]'),
+    ({"op": _Text("not"), "args": [{"value": True}]}, "not true"),
+    ({"call": _Text("lower"), "args": [{"value": "A"}]}, 'lower("A")'),
+    ({"op": "==", "args": [{"field": "amount"}, {"number": _Text("2.5")}]}, "amount == 2.5"),
+])
+def test_strings_of_a_str_subclass_are_read_by_their_text(expression: dict[str, Any], text: str) -> None:
+    node = condition_from_json({"version": 1, "condition": expression})
+    assert node.text == text
+    for part in postorder(node):
+        for slot in ("name", "value", "op", "scope"):
+            assert type(getattr(part, slot, None)) is not _Text, (part, slot)
+
+
+def test_a_number_of_a_str_subclass_is_measured_by_its_text() -> None:
+    digits = _Text("0." + "1" * 50)  # its lower() and partition() say "1"
+    document = {"version": 1, "condition": {"op": "==", "args": [{"field": "amount"}, {"number": digits}]}}
+    with pytest.raises(ConditionLimitError, match="more than 40 significant digits"):
+        condition_from_json(document)

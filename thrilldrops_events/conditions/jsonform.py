@@ -198,7 +198,7 @@ class _Reader:
             self.count(path, 0)
         if "op" in data:
             self.shape(data, path, ("op", "args"))
-            op, args = data["op"], self.arguments(data, path)
+            op, args = _plain(data["op"]), self.arguments(data, path)
             if not isinstance(op, str) or op not in _KNOWN:
                 raise self.fail(f"unknown op {describe(op)}; one of: {', '.join(_KNOWN)}", f"{path}.op")
             arity = 1 if op in _UNARY else 2
@@ -209,7 +209,7 @@ class _Reader:
             return None
         if "call" in data:
             self.shape(data, path, ("call", "args"))
-            name, args = data["call"], self.arguments(data, path)
+            name, args = _plain(data["call"]), self.arguments(data, path)
             if not isinstance(name, str) or not _NAME.fullmatch(name) or name in KEYWORDS:
                 raise self.fail(f"function name must be a name such as lower, not {describe(name)}", f"{path}.call")
             if not args:
@@ -218,7 +218,7 @@ class _Reader:
             return None
         if "field" in data:
             self.shape(data, path, ("field",))
-            text = data["field"]
+            text = _plain(data["field"])
             match = _FIELD.fullmatch(text) if isinstance(text, str) else None
             if match is None or match.group(2) in KEYWORDS:
                 raise self.fail(f"field must be a name, event.<name> or ctx.<name>, not {describe(text)}",
@@ -250,7 +250,7 @@ class _Reader:
     ) -> n.Number | n.String | n.Boolean | n.Null | None:
         if "number" in data:
             self.shape(data, path, ("number",))
-            text = data["number"]
+            text = _plain(data["number"])
             if not isinstance(text, str) or _NUMBER.fullmatch(text) is None:
                 raise self.fail(f"number is a decimal string such as \"20.50\", not {describe(text)}", f"{path}.number")
             if len(text) <= self.short and "e" not in text and "E" not in text:  # within the limits
@@ -258,7 +258,7 @@ class _Reader:
             return build.number(self.number(text, path))
         if "value" in data:
             self.shape(data, path, ("value",))
-            value = data["value"]
+            value = _plain(data["value"])
             if type(value) is str:
                 if lone_surrogate(value) >= 0:
                     raise self.fail(f"string {LONE_SURROGATE_MESSAGE}", f"{path}.value")
@@ -325,6 +325,11 @@ def _operator(op: str, kids: list[Node]) -> Node:
     if op in ("+", "-", "*", "/"):
         return build.arithmetic(op, kids[0], kids[1])
     return build.compare(op, kids[0], kids[1])
+
+
+def _plain(value: Any) -> Any:
+    """A plain ``str`` of a ``str`` subclass (its text; its methods may say otherwise), else ``value`` itself."""
+    return str.__str__(value) if isinstance(value, str) and type(value) is not str else value
 
 
 def _json_type(value: Any) -> str:
