@@ -52,3 +52,14 @@ def test_any_tree_pickles_to_an_equal_tree_flat_or_nested(tree: n.Node) -> None:
     for node in (tree, deep):
         again = pickle.loads(pickle.dumps(node))
         assert again == node and type(again) is type(node) and again.text == node.text
+
+
+@pytest.mark.parametrize("word", ["and", "or", "not", "in", "is", "null", "true", "false"])
+def test_a_node_named_by_a_keyword_is_refused_as_its_text_would_not_read_back(word: str) -> None:
+    from thrilldrops_events.errors import ConditionSyntaxError
+
+    for make in (lambda: n.FieldRef("payload", word), lambda: n.FieldRef("event", word),
+                 lambda: n.FieldRef("ctx", word), lambda: n.Call(word, ())):
+        with pytest.raises(ConditionSyntaxError, match="is not a keyword"):
+            make()
+    assert n.FieldRef("payload", word.upper()).text == word.upper()  # keywords are lower case only
