@@ -207,3 +207,21 @@ def test_a_number_of_a_str_subclass_is_measured_by_its_text() -> None:
     document = {"version": 1, "condition": {"op": "==", "args": [{"field": "amount"}, {"number": digits}]}}
     with pytest.raises(ConditionLimitError, match="more than 40 significant digits"):
         condition_from_json(document)
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+@pytest.mark.parametrize(("write", "context"), [
+    (lambda name: f"{name} > 1", None),
+    (lambda name: f"event.{name} > 1", None),
+    (lambda name: f"ctx.{name} > 1", {"amount": "number"}),
+    (lambda name: f"{name}(1) > 1", None),
+])
+def test_a_megabyte_name_is_cut_in_the_error_message(write: Any, context: Any, form: str) -> None:
+    name = "amout" + "x" * 1_000_000
+    text = write(name)
+    source: Any = text if form == "text" else condition_to_json(parse_condition(text, limits=Limits(
+        max_source_length=2_000_000)))
+    with pytest.raises(ConditionError) as caught:
+        compile_condition(source, "Deposit", context=context, limits=Limits(max_source_length=2_000_000))
+    assert len(str(caught.value)) < 1_000
+    assert "amoutxxxxxxxxxx" in caught.value.message and "..." in caught.value.message

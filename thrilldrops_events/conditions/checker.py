@@ -24,6 +24,7 @@ from thrilldrops_events.conditions.checked import (
     declarations,
     event_type_of,
     field_tables,
+    shown,
     unknown_field,
 )
 from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec
@@ -168,7 +169,8 @@ class _Checker:
                 close = closest(name, self.declared)
                 raise self.fail(
                     node,
-                    f"ctx.{name} is not declared; declare it when compiling: context={{{name!r}: 'number'}}",
+                    f"ctx.{shown(name)} is not declared; declare it when compiling: "
+                    f"context={{{shown(name)!r}: 'number'}}",
                     f"ctx.{close}" if close else None,
                 )
             self.context.setdefault(name, self.declared[name])
@@ -285,7 +287,7 @@ class _Checker:
         spec = self.functions.get(node.name)
         if spec is None:
             close = self.functions.suggest(node.name)
-            raise self.fail(node, f"unknown function {node.name}", close)
+            raise self.fail(node, f"unknown function {shown(node.name)}", close)
         if not spec.accepts(len(args)):
             raise self.fail(node, f"wrong number of arguments ({len(args)}) for {spec.signature}")
         propagates = False
