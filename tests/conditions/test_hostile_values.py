@@ -244,3 +244,38 @@ class _Finite(Decimal):
 def test_a_context_value_of_a_subclass_is_read_by_its_base_class(text: str, declared: str, value: Any,
                                                                  expected: Any) -> None:
     assert everywhere(text, EVENTS["env_dep"], {"v": value}, context={"v": declared}) == expected
+
+
+class _Oops(Exception):
+    def __str__(self) -> str:
+        return "the check's own failure"
+
+
+def _failing_check(values: Any) -> str | None:
+    raise _Oops
+
+
+@pytest.mark.parametrize(("check", "message"), [
+    (_failing_check, "the check of function checked raised _Oops: the check's own failure"),
+    (lambda values: 1 / 0, "the check of function checked raised ZeroDivisionError: division by zero"),
+    (lambda values: True, "the check of function checked returned bool, not a message (a str) or None"),
+    (lambda values: ["x"], "the check of function checked returned list, not a message (a str) or None"),
+    (lambda values: _Name("too big"), "too big"),
+])
+def test_a_compile_time_check_that_fails_is_a_type_error_of_the_condition(check: Any, message: str) -> None:
+    registry = FunctionRegistry()
+    registry.register("checked", lambda value: value, params=["number"], returns="number", check=check)
+    with pytest.raises(ConditionTypeError) as caught:
+        compile_condition("amount > 1 and checked(2) > 1", "Deposit", functions=registry)
+    assert caught.value.message == message and type(caught.value.message) is str
+    assert (caught.value.line, caught.value.column) == (1, 16)
+
+
+def test_a_keyboard_interrupt_in_a_check_is_not_caught() -> None:
+    def interrupted(values: Any) -> None:
+        raise KeyboardInterrupt
+
+    registry = FunctionRegistry()
+    registry.register("checked", lambda value: value, params=["number"], returns="number", check=interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        compile_condition("checked(2) > 1", "Deposit", functions=registry)

@@ -7,7 +7,7 @@ type and converted, so that the evaluators only ever see values of the language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,7 @@ from thrilldrops_events.conditions.valuetypes import ValueType
 from thrilldrops_events.enums import ChannelType
 from thrilldrops_events.errors import ConditionEvaluationError
 
-__all__ = ["check_options", "checked_result", "plain_strings"]
+__all__ = ["check_options", "checked_result", "plain_strings", "run_check"]
 
 # The largest decimal exponent (in magnitude) of a number a registered function may return.
 _MAX_RESULT_EXPONENT = 1000
@@ -111,3 +111,20 @@ def check_options(*, optional: object, variadic: object, replace: object, descri
         raise TypeError(f"description must be a str, not {type(description).__name__}")
     if check is not None and not callable(check):
         raise TypeError(f"check must be None or a callable, not {type(check).__name__}")
+
+
+def run_check(name: str, check: Callable[[Sequence[Any]], str | None], literals: Sequence[Any]) -> str | None:
+    """What a function's compile-time ``check`` says of its literal arguments: a problem, or ``None``.
+
+    A check that raises, or returns anything but a message or ``None``, is a problem of its own: the
+    condition is refused with a ``ConditionTypeError`` naming the function, not with the check's exception.
+    """
+    try:
+        problem = check(literals)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # the user's code, however it fails
+        return f"the check of function {name} raised {type(error).__name__}: {_text_of(error)}"
+    if problem is None or isinstance(problem, str):
+        return problem if problem is None else str.__str__(problem)
+    return f"the check of function {name} returned {type(problem).__name__}, not a message (a str) or None"

@@ -18,6 +18,7 @@ from thrilldrops_events._fields import KIND_CONSTRAINTS
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._options import check_options
+from thrilldrops_events.conditions._registered import run_check
 from thrilldrops_events.conditions._walk import parents_first
 from thrilldrops_events.conditions.checked import (
     CheckedCondition,
@@ -306,7 +307,7 @@ class _Checker:
                                      f"not {kind.spoken}")
             propagates = propagates or (kind.nullable and not param.nullable)
         if spec.check is not None:
-            problem = spec.check(literals)
+            problem = run_check(spec.name, spec.check, literals)
             if problem is not None:
                 raise self.fail(node, problem)
         self.called[spec.name] = spec

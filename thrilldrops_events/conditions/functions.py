@@ -49,7 +49,8 @@ class FunctionSpec:
         variadic: Whether the last parameter may be repeated (``min(a, b, c)``).
         description: One line for the docs.
         check: Optional compile-time check of literal arguments: called with the argument values
-            (``NOT_LITERAL`` where an argument is not a literal); returns an error message or ``None``.
+            (``NOT_LITERAL`` where an argument is not a literal); returns an error message or ``None``. A check
+            that raises or returns anything else refuses the condition with a ``ConditionTypeError`` saying so.
     """
 
     name: str
