@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import UserDict
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from thrilldrops_events.conditions import Limits, condition_from_json, condition
 from thrilldrops_events.conditions._jsonpath import JsonPath
 from thrilldrops_events.conditions._walk import postorder
 from thrilldrops_events.conditions.jsonform import read_with_paths
-from thrilldrops_events.errors import ConditionError, ConditionLimitError
+from thrilldrops_events.errors import ConditionError, ConditionLimitError, ConditionSyntaxError
 from thrilldrops_events.testing import condition_trees
 
 
@@ -225,3 +226,55 @@ def test_a_megabyte_name_is_cut_in_the_error_message(write: Any, context: Any, f
         compile_condition(source, "Deposit", context=context, limits=Limits(max_source_length=2_000_000))
     assert len(str(caught.value)) < 1_000
     assert "amoutxxxxxxxxxx" in caught.value.message and "..." in caught.value.message
+
+
+class _Broken(UserDict):  # type: ignore[type-arg]
+    """A mapping of the caller's whose look-ups fail."""
+
+    def __init__(self, data: dict[str, Any], failing: str) -> None:
+        super().__init__(data)
+        self.failing = failing
+
+    def __getitem__(self, key: Any) -> Any:
+        if self.failing == "getitem":
+            raise RuntimeError("no item")
+        return super().__getitem__(key)
+
+    def __len__(self) -> int:
+        if self.failing == "len":
+            raise LookupError("no length")
+        return super().__len__()
+
+    def __contains__(self, key: object) -> bool:
+        if self.failing == "contains":
+            raise ValueError("no membership")
+        return super().__contains__(key)
+
+
+@pytest.mark.parametrize("failing", ["getitem", "len", "contains"])
+@pytest.mark.parametrize("where", ["document", "condition", "deep", "list"])
+def test_a_mapping_whose_methods_raise_is_a_syntax_error_with_its_path(failing: str, where: str) -> None:
+    broken = _Broken({"value": True} if where != "list" else {"list": [{"value": "EUR"}]}, failing)
+    document: Any = {"version": 1, "condition": broken}
+    path = "condition"
+    if where == "document":
+        document, path = _Broken({"version": 1, "condition": {"value": True}}, failing), ""
+    elif where in ("deep", "list"):
+        operand = {"field": "currency"} if where == "list" else {"value": True}
+        op = "in" if where == "list" else "=="
+        document = {"version": 1, "condition": {"op": "not", "args": [{"op": op, "args": [operand, broken]}]}}
+        path = "condition.args.0.args.1"
+    with pytest.raises(ConditionSyntaxError) as caught:
+        condition_from_json(document)
+    assert caught.value.path == path
+    assert caught.value.message.startswith("the document could not be read: one of its objects raised ")
+    assert caught.value.__cause__ is not None
+
+
+def test_a_keyboard_interrupt_in_the_document_is_not_caught() -> None:
+    class Interrupting(UserDict):  # type: ignore[type-arg]
+        def __getitem__(self, key: Any) -> Any:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        condition_from_json({"version": 1, "condition": Interrupting({"value": True})})

@@ -49,7 +49,7 @@ from thrilldrops_events.conditions.jsonform_schema import (
 from thrilldrops_events.conditions.lexer import KEYWORDS, check_string_length, read_number
 from thrilldrops_events.conditions.limits import Limits, limits_or_default
 from thrilldrops_events.conditions.nodes import Node
-from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
+from thrilldrops_events.errors import ConditionError, ConditionLimitError, ConditionSyntaxError
 
 __all__ = [
     "JSON_FORM_VERSION",
@@ -121,6 +121,7 @@ class _Reader:
         self.short = min(limits.max_number_digits, limits.max_number_exponent)
         self.nodes = 0
         self.paths: dict[int, JsonPath] = {}  # spelt out only when read: see _jsonpath
+        self.at = JsonPath(None, "")  # the expression (or list) being read, for an error raised by the input's own code
 
     def mark(self, node: N, path: JsonPath) -> N:
         self.paths[id(node)] = path
@@ -191,6 +192,7 @@ class _Reader:
         """The node of a leaf expression, or ``None`` after pushing an operator (or a call) with arguments."""
         if depth > self.limits.max_depth:
             self.too_deep(path)
+        self.at = path
         if not (type(data) is dict or isinstance(data, Mapping)):
             raise self.fail(f"an expression is a JSON object, not {_json_type(data)}", path)
         self.nodes += 1
@@ -276,6 +278,7 @@ class _Reader:
 
     def list_literal(self, data: Any, path: JsonPath, depth: int) -> n.ListLiteral:
         """A list at ``depth`` (already counted as a node); its items are counted and one level below it."""
+        self.at = path
         if not isinstance(data, Mapping) or "list" not in data:
             raise self.fail('the right side of in is a list: {"list": [...]}', path)
         self.shape(data, path, ("list",))
@@ -357,13 +360,20 @@ def read_with_paths(document: Mapping[str, Any], limits: Limits | None = None) -
     reader = _Reader(limits_or_default(limits))
     if not isinstance(document, Mapping):
         raise ConditionSyntaxError(f"a condition document is a JSON object, not {_json_type(document)}", path="")
-    reader.shape(document, JsonPath(None, ""), ("version", "condition"))
-    version = document["version"]
-    if type(version) is not int or version != JSON_FORM_VERSION:
-        raise ConditionSyntaxError(
-            f"unsupported version {describe(version)}; this library reads version {JSON_FORM_VERSION}", path="version"
-        )
-    return reader.read(document["condition"], JsonPath(None, "condition")), SpeltPaths(reader.paths)
+    try:
+        reader.shape(document, reader.at, ("version", "condition"))
+        version = document["version"]
+        if type(version) is not int or version != JSON_FORM_VERSION:
+            raise ConditionSyntaxError(
+                f"unsupported version {describe(version)}; this library reads version {JSON_FORM_VERSION}",
+                path="version",
+            )
+        return reader.read(document["condition"], JsonPath(None, "condition")), SpeltPaths(reader.paths)
+    except (ConditionError, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as error:  # a mapping (or a key) of the caller's whose own methods raise
+        raise ConditionSyntaxError(f"the document could not be read: one of its objects raised {type(error).__name__}",
+                                   path=str(reader.at)) from error
 
 
 def condition_from_json(document: Mapping[str, Any], *, limits: Limits | None = None) -> Node:
