@@ -153,7 +153,7 @@ class ConditionError(ThrillDropsError, ValueError):
         source: The condition text, when the problem is in text (``None`` for the JSON form).
         line: The 1-based line of the problem in ``source``, or ``None``.
         column: The 1-based column (in characters) of the problem in ``source``, or ``None``.
-        path: Where the problem is in the JSON form (dotted, such as ``condition.args.1``), or ``None``.
+        path: Where the problem is in the JSON form (dotted: ``condition.args.1``, cut to 200 in the text) or ``None``.
     """
 
     def __init__(self, message: str, *, source: str | None = None, offset: int | None = None,
@@ -165,8 +165,8 @@ class ConditionError(ThrillDropsError, ValueError):
         self.column: int | None = None
         if source is not None and offset is not None:
             offset = max(0, min(offset, len(source)))
-            self.line = source.count("\n", 0, offset) + 1
-            self.column = offset - (source.rfind("\n", 0, offset) + 1) + 1
+            self.line = source[:offset].replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1  # \r\n, \r, \n
+            self.column = offset - max(source.rfind("\n", 0, offset), source.rfind("\r", 0, offset))
         super().__init__(self.render())
 
     @property
@@ -174,9 +174,9 @@ class ConditionError(ThrillDropsError, ValueError):
         """The line of the condition holding the problem with a ``^`` under it (``""`` without a position)."""
         if self.source is None or self.line is None or self.column is None:
             return ""
-        text = self.source.split("\n")[self.line - 1]
+        text = self.source.replace("\r\n", "\n").replace("\r", "\n").split("\n")[self.line - 1]
         start = max(0, self.column - 1 - 60)
-        shown = text[start : start + 120].replace("\t", " ")
+        shown = text[start : start + 120].translate(dict.fromkeys((*range(32), 127, 133, 8232, 8233), "?") | {9: " "})
         if not shown.isascii():  # a lone surrogate in the source is shown as "?", so the message stays text
             shown = shown.encode("utf-8", "replace").decode("utf-8")
         prefix = "..." if start else ""
@@ -189,7 +189,7 @@ class ConditionError(ThrillDropsError, ValueError):
         if self.line is not None:
             head = f"line {self.line}, column {self.column}: {self.message}"
         elif self.path:
-            head = f"{self.path}: {self.message}"
+            head = f"{self.path if len(self.path) <= 200 else self.path[:98] + '...' + self.path[-99:]}: {self.message}"
         else:
             head = self.message
         caret = self.caret

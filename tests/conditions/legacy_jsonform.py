@@ -142,7 +142,9 @@ class _Reader:
                 raise self.fail(f"op {op!r} takes {wanted} args, not {len(args)}", f"{path}.args")
             if op in _MEMBERSHIP:
                 operand = yield (self.expression, args[0], f"{path}.args.0", depth + 1)
-                return self.mark(n.In(operand, self.list_literal(args[1], f"{path}.args.1"), op == "not in"), path)
+                self.count(f"{path}.args.1")
+                items = self.mark(self.list_literal(args[1], f"{path}.args.1", depth + 1), f"{path}.args.1")
+                return self.mark(n.In(operand, items, op == "not in"), path)
             kids: list[Node] = []
             for index, arg in enumerate(args):
                 kids.append((yield (self.expression, arg, f"{path}.args.{index}", depth + 1)))
@@ -165,7 +167,7 @@ class _Reader:
                                 f"{path}.field")
             return self.mark(n.FieldRef(match.group(1) or "payload", match.group(2)), path)
         if "list" in data:
-            return self.mark(self.list_literal(data, path), path)
+            return self.mark(self.list_literal(data, path, depth), path)
         literal = self.literal(data, path, allow_null=True)
         if literal is None:
             raise self.fail("an expression has one of the keys op, call, field, value, number or list", path)
@@ -203,13 +205,20 @@ class _Reader:
             raise self.fail(f"value is {allowed}, not {_json_type(value)}{hint}", f"{path}.value")
         return None
 
-    def list_literal(self, data: Any, path: str) -> n.ListLiteral:
+    def list_literal(self, data: Any, path: str, depth: int) -> n.ListLiteral:
         if not isinstance(data, Mapping) or "list" not in data:
             raise self.fail('the right side of in is a list: {"list": [...]}', path)
         self.shape(data, path, ("list",))
         items = data["list"]
         if not isinstance(items, list):
             raise self.fail(f"list is a JSON array, not {_json_type(items)}", f"{path}.list")
+        if depth + (1 if items else 0) > self.limits.max_depth:
+            raise ConditionLimitError(
+                f"condition is nested more than {self.limits.max_depth} levels deep",
+                limit="max_depth",
+                maximum=self.limits.max_depth,
+                path=path,
+            )
         if len(items) > self.limits.max_list_length:
             raise ConditionLimitError(
                 f"list has more than {self.limits.max_list_length:,} items",

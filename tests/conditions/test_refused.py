@@ -132,9 +132,8 @@ def test_context_types_are_the_declarable_ones(declared: object) -> None:
 @pytest.mark.parametrize("name", ["true", "null", "and", "in"])
 def test_context_names_are_not_keywords(name: str) -> None:
     # ctx.true could not be written in text: the canonical text of a tree reading it would not read back
-    reads = Compare("==", FieldRef("ctx", name), Boolean(True))
-    with pytest.raises(ConditionTypeError, match=f"context name {name!r} is a keyword of the language"):
-        compile_condition(reads, "Deposit", context={name: "bool"})
+    with pytest.raises(ConditionSyntaxError, match="a field name is not a keyword"):  # no tree can read it
+        Compare("==", FieldRef("ctx", name), Boolean(True))
     with pytest.raises(ConditionTypeError, match=f"context name {name!r} is a keyword of the language"):
         compile_condition("amount > 1", "Deposit", context={name: "bool"})
 

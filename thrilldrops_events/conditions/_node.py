@@ -79,6 +79,54 @@ def _text_of(node: Node, texts: Sequence[str]) -> str:
     return node._text(texts)
 
 
+#: The deepest tree pickled as nested constructor calls; a deeper one is pickled flat.
+_PICKLED_NESTED = 32
+# A field of a flat entry: a child node (_KID), so many children in a tuple (_KIDS, count), or a value (_VALUE, v).
+_KID, _KIDS, _VALUE = 0, 1, 2
+
+
+class _Flattener:
+    """Lists a tree's nodes children first, each as its class and fields, with its children left out."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[type[Node], tuple[tuple[Any, ...], ...]]] = []
+
+    def entry(self, node: Node, kids: Sequence[Any]) -> list[tuple[type[Node], tuple[tuple[Any, ...], ...]]]:
+        fields: list[tuple[Any, ...]] = []
+        for name in node.__match_args__:
+            value = getattr(node, name)
+            if isinstance(value, Node):
+                fields.append((_KID,))
+            elif isinstance(value, tuple) and not node._opaque:  # And/Or operands, Call args
+                fields.append((_KIDS, len(value)))
+            else:  # a list literal's items (leaves, pickled as they are) or a plain value
+                fields.append((_VALUE, value))
+        self.entries.append((type(node), tuple(fields)))
+        return self.entries
+
+
+def _unflatten(entries: Sequence[tuple[type[Node], tuple[tuple[Any, ...], ...]]]) -> Node:
+    """The tree of a flat pickle: each entry built by its class's constructor from the nodes built before it."""
+    stack: list[Node] = []
+    for cls, fields in entries:
+        count = sum(1 if field[0] == _KID else field[1] if field[0] == _KIDS else 0 for field in fields)
+        kids = stack[len(stack) - count:]
+        del stack[len(stack) - count:]
+        args: list[Any] = []
+        at = 0  # the next of its children
+        for field in fields:
+            if field[0] == _KID:
+                args.append(kids[at])
+                at += 1
+            elif field[0] == _KIDS:
+                args.append(tuple(kids[at:at + field[1]]))
+                at += field[1]
+            else:
+                args.append(field[1])
+        stack.append(cls(*args))
+    return stack[0]
+
+
 class Node:
     """The base of every node. Nodes are immutable and compare by structure."""
 
@@ -177,7 +225,10 @@ class Node:
         return self  # immutable: and a copy walked down the tree would meet Python's recursion limit
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Rebuild through the constructor, which recomputes the cached hash, depth and size.
+        # Rebuild through the constructor, which recomputes the cached hash, depth and size. A deep tree is
+        # pickled flat, children first: nested, pickle would recurse as deep as the tree (RecursionError).
+        if self._depth > _PICKLED_NESTED:
+            return (_unflatten, (fold(self, _Flattener().entry),))
         return (type(self), tuple(getattr(self, name) for name in self.__match_args__))
 
     @property

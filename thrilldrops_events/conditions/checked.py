@@ -87,6 +87,11 @@ def event_type_of(value: EventType | str) -> EventType:
         raise ConditionTypeError(f"unknown event type {describe(value)}{hint}", suggestion=close) from None
 
 
+def shown(name: str) -> str:
+    """A name as an error's message shows it: cut after 80 characters (the name in a condition may be a megabyte)."""
+    return name if len(name) <= 80 else f"{name[:80]}..."
+
+
 def declarations(context: Mapping[str, Any] | None) -> dict[str, ValueType]:
     """Read context declarations (``{"vip_level": "number"}``) into value types, checking the names."""
     declared: dict[str, ValueType] = {}
@@ -111,12 +116,13 @@ def unknown_field(
             return f"event.{name} is not an envelope field; the payload's is written bare", name
         close = closest(name, envelope)
         known = ", ".join(f"event.{n}" for n in envelope)
-        return f"unknown envelope field event.{name} (the envelope has {known})", f"event.{close}" if close else None
+        message = f"unknown envelope field event.{shown(name)} (the envelope has {known})"
+        return message, f"event.{close}" if close else None
     if name in envelope:
         return f"{name} is on the envelope, not in {event_type.value}", f"event.{name}"
     if name.lower() in ("true", "false", "null"):
         return f"unknown field {name!r}; keywords are lower case", name.lower()
     close = closest(name, readable)
     if close:
-        return f"unknown field {name!r} in {event_type.value}", close
-    return f"unknown field {name!r} in {event_type.value} (it has {', '.join(readable)})", None
+        return f"unknown field {shown(name)!r} in {event_type.value}", close
+    return f"unknown field {shown(name)!r} in {event_type.value} (it has {', '.join(readable)})", None

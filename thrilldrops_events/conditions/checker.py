@@ -18,12 +18,14 @@ from thrilldrops_events._fields import KIND_CONSTRAINTS
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._options import check_options
+from thrilldrops_events.conditions._registered import run_check
 from thrilldrops_events.conditions._walk import parents_first
 from thrilldrops_events.conditions.checked import (
     CheckedCondition,
     declarations,
     event_type_of,
     field_tables,
+    shown,
     unknown_field,
 )
 from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec
@@ -168,7 +170,8 @@ class _Checker:
                 close = closest(name, self.declared)
                 raise self.fail(
                     node,
-                    f"ctx.{name} is not declared; declare it when compiling: context={{{name!r}: 'number'}}",
+                    f"ctx.{shown(name)} is not declared; declare it when compiling: "
+                    f"context={{{shown(name)!r}: 'number'}}",
                     f"ctx.{close}" if close else None,
                 )
             self.context.setdefault(name, self.declared[name])
@@ -285,7 +288,7 @@ class _Checker:
         spec = self.functions.get(node.name)
         if spec is None:
             close = self.functions.suggest(node.name)
-            raise self.fail(node, f"unknown function {node.name}", close)
+            raise self.fail(node, f"unknown function {shown(node.name)}", close)
         if not spec.accepts(len(args)):
             raise self.fail(node, f"wrong number of arguments ({len(args)}) for {spec.signature}")
         propagates = False
@@ -304,7 +307,7 @@ class _Checker:
                                      f"not {kind.spoken}")
             propagates = propagates or (kind.nullable and not param.nullable)
         if spec.check is not None:
-            problem = spec.check(literals)
+            problem = run_check(spec.name, spec.check, literals)
             if problem is not None:
                 raise self.fail(node, problem)
         self.called[spec.name] = spec

@@ -16,18 +16,17 @@ import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from thrilldrops_events._kinds import TIMESTAMP_MAX
 from thrilldrops_events._suggest import closest
 from thrilldrops_events._text import describe
 from thrilldrops_events.conditions import runtime
+from thrilldrops_events.conditions._registered import check_options, checked_result, plain_strings
 from thrilldrops_events.conditions.lexer import KEYWORDS
 from thrilldrops_events.conditions.valuetypes import ValueType, parse_type
-from thrilldrops_events.enums import ChannelType
-from thrilldrops_events.errors import ConditionEvaluationError, ConditionTypeError
+from thrilldrops_events.errors import ConditionTypeError
 
 __all__ = ["BUILTINS", "NOT_LITERAL", "FunctionRegistry", "FunctionSpec", "with_specs"]
 
@@ -35,9 +34,6 @@ __all__ = ["BUILTINS", "NOT_LITERAL", "FunctionRegistry", "FunctionSpec", "with_
 NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "NOT_LITERAL"})()
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
-# The largest decimal exponent (in magnitude) of a number a registered function may return.
-_MAX_RESULT_EXPONENT = 1000
-_ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -53,7 +49,8 @@ class FunctionSpec:
         variadic: Whether the last parameter may be repeated (``min(a, b, c)``).
         description: One line for the docs.
         check: Optional compile-time check of literal arguments: called with the argument values
-            (``NOT_LITERAL`` where an argument is not a literal); returns an error message or ``None``.
+            (``NOT_LITERAL`` where an argument is not a literal); returns an error message or ``None``. A check
+            that raises or returns anything else refuses the condition with a ``ConditionTypeError`` saying so.
     """
 
     name: str
@@ -83,51 +80,6 @@ class FunctionSpec:
         """Whether a call with ``count`` arguments fits the signature."""
         least = len(self.params) - self.optional
         return count >= least and (self.variadic or count <= len(self.params))
-
-
-def _text_of(error: BaseException) -> str:
-    """``str(error)``, or a placeholder if the exception cannot give its text."""
-    try:
-        return str(error)
-    except Exception:
-        return f"<{type(error).__name__} whose text cannot be read>"
-
-
-def _checked_result(spec_name: str, returns: ValueType, implementation: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a registered function so that what it returns is checked against its declared type."""
-
-    def call(*args: Any) -> Any:
-        try:
-            result = implementation(*args)
-        except (ConditionEvaluationError, KeyboardInterrupt):
-            raise
-        except BaseException as error:  # SystemExit, GeneratorExit, its own kind: all the function's failure
-            raise ConditionEvaluationError(f"function {spec_name} raised {type(error).__name__}: {_text_of(error)}"
-                                           ) from error
-        if result is None and returns.nullable:
-            return None
-        kind = type(result)
-        base = returns.base
-        if base == "number" and (kind is int or kind is Decimal):
-            number = Decimal(result)
-            if number.is_finite() and (not number or abs(number.adjusted()) <= _MAX_RESULT_EXPONENT):
-                return runtime.DECIMAL_CONTEXT.plus(number) if number else _ZERO  # a zero of any exponent is zero
-            raise ConditionEvaluationError(f"function {spec_name} returned {number:.3e}, which is not a finite number "
-                                           f"within 1e-{_MAX_RESULT_EXPONENT} to 1e{_MAX_RESULT_EXPONENT}")
-        if (base == "string" and kind is str) or (base == "bool" and kind is bool):
-            return result
-        if base == "channel" and isinstance(result, ChannelType):
-            return result
-        if base == "timestamp" and kind is int and result >= 0:
-            if result <= TIMESTAMP_MAX:
-                return result
-            raise ConditionEvaluationError(f"function {spec_name} returned a timestamp after 9999-12-31T23:59:59Z, "
-                                           "the last one an event may have")
-        if base == "date" and kind is date:
-            return result.isoformat()
-        raise ConditionEvaluationError(f"function {spec_name} returned {kind.__name__}, not {returns.spoken}")
-
-    return call
 
 
 class FunctionRegistry:
@@ -177,10 +129,14 @@ class FunctionRegistry:
 
         Raises:
             ConditionTypeError: On a bad name, an unknown type, or a name already taken.
-            TypeError: If ``params`` is not a sequence (a list or a tuple) of types.
+            TypeError: If ``params`` is not a sequence (a list or a tuple) of types, ``optional`` not an ``int``,
+                ``variadic`` or ``replace`` not a ``bool``, ``description`` not a ``str``, or ``check`` neither
+                ``None`` nor callable.
         """
         if not isinstance(name, str) or _NAME.fullmatch(name) is None or name in KEYWORDS:
             raise ConditionTypeError(f"function name must be lower case letters, digits and _, not {describe(name)}")
+        name = str.__str__(name)  # its text: a subclass of str may compare or hash otherwise
+        check_options(optional=optional, variadic=variadic, replace=replace, description=description, check=check)
         if name in self._specs and not replace:
             raise ConditionTypeError(f"function {name} is already registered; pass replace=True to replace it")
         if not callable(implementation):
@@ -191,10 +147,8 @@ class FunctionRegistry:
         if not 0 <= optional <= len(param_types) or (variadic and not param_types):
             raise ConditionTypeError(f"function {name}: optional must be between 0 and the number of params")
         result = parse_type(returns)
-        spec = FunctionSpec(
-            name, param_types, result, _checked_result(name, result, implementation), optional, variadic,
-            description, check,
-        )
+        wrapped = checked_result(name, result, plain_strings(param_types, implementation))
+        spec = FunctionSpec(name, param_types, result, wrapped, optional, variadic, str.__str__(description), check)
         self._specs[name] = spec
         self._changes += 1
         return spec
@@ -245,12 +199,14 @@ MAX_PLACES = 18
 
 
 def _round(value: Any, places: Any = 0) -> Any:
-    whole = (places == places.to_integral_value(context=runtime.DECIMAL_CONTEXT) if isinstance(places, Decimal)
-             else type(places) is int)
-    if not whole:
-        return None
-    places = int(places)
-    if not 0 <= places <= MAX_PLACES:
+    if isinstance(places, Decimal):
+        # measured as a Decimal before any int(): converting 1e1000000 places to an int alone takes minutes
+        if not (places.is_finite() and 0 <= places <= MAX_PLACES):
+            return None
+        if places != places.to_integral_value(context=runtime.DECIMAL_CONTEXT):
+            return None
+        places = int(places)
+    elif type(places) is not int or not 0 <= places <= MAX_PLACES:
         return None
     number = value if isinstance(value, Decimal) else Decimal(value)
     exponent = number.as_tuple().exponent

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, describe, lone_surrogate
 from thrilldrops_events.conditions import _build as build
 from thrilldrops_events.conditions import nodes as n
+from thrilldrops_events.conditions._jsonpath import JsonPath, SpeltPaths
 from thrilldrops_events.conditions._walk import fold
 from thrilldrops_events.conditions.jsonform_schema import (
     BINARY_OPS,
@@ -45,9 +47,9 @@ from thrilldrops_events.conditions.jsonform_schema import (
     json_schema,
 )
 from thrilldrops_events.conditions.lexer import KEYWORDS, check_string_length, read_number
-from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
+from thrilldrops_events.conditions.limits import Limits, limits_or_default
 from thrilldrops_events.conditions.nodes import Node
-from thrilldrops_events.errors import ConditionLimitError, ConditionSyntaxError
+from thrilldrops_events.errors import ConditionError, ConditionLimitError, ConditionSyntaxError
 
 __all__ = [
     "JSON_FORM_VERSION",
@@ -118,26 +120,27 @@ class _Reader:
         self.limits = limits
         self.short = min(limits.max_number_digits, limits.max_number_exponent)
         self.nodes = 0
-        self.paths: dict[int, str] = {}
+        self.paths: dict[int, JsonPath] = {}  # spelt out only when read: see _jsonpath
+        self.at = JsonPath(None, "")  # the expression (or list) being read, for an error raised by the input's own code
 
-    def mark(self, node: N, path: str) -> N:
+    def mark(self, node: N, path: JsonPath) -> N:
         self.paths[id(node)] = path
         return node
 
-    def fail(self, message: str, path: str) -> ConditionSyntaxError:
-        return ConditionSyntaxError(message, path=path)
+    def fail(self, message: str, path: JsonPath | str) -> ConditionSyntaxError:
+        return ConditionSyntaxError(message, path=str(path))
 
-    def count(self, path: str, amount: int = 1) -> None:
+    def count(self, path: JsonPath, amount: int = 1) -> None:
         self.nodes += amount
         if self.nodes > self.limits.max_nodes:
             raise ConditionLimitError(
                 f"condition has more than {self.limits.max_nodes:,} nodes",
                 limit="max_nodes",
                 maximum=self.limits.max_nodes,
-                path=path,
+                path=str(path),
             )
 
-    def shape(self, data: Any, path: str, keys: tuple[str, ...]) -> None:
+    def shape(self, data: Any, path: JsonPath, keys: tuple[str, ...]) -> None:
         if len(data) == len(keys):
             for key in keys:
                 if key not in data:
@@ -150,16 +153,16 @@ class _Reader:
         for key in keys:
             if key not in data:
                 beside = f" beside {keys[0]!r}" if key != keys[0] else ""
-                raise self.fail(f"missing key {key!r}{beside}", path or key)
+                raise self.fail(f"missing key {key!r}{beside}", str(path) or key)
 
-    def read(self, data: Any, path: str) -> Node:
+    def read(self, data: Any, path: JsonPath) -> Node:
         """The tree of an expression: operators wait on a stack for their arguments, without recursion."""
-        stack: list[tuple[str, list[Any], str, int, list[Node]]] = []
+        stack: list[tuple[str, list[Any], JsonPath, int, list[Node]]] = []
         node = self.start(data, path, 1, stack)
         while True:
             if node is None:  # the operator on top of the stack wants its next argument
                 op, args, where, depth, kids = stack[-1]
-                node = self.start(args[len(kids)], f"{where}.args.{len(kids)}", depth + 1, stack)
+                node = self.start(args[len(kids)], JsonPath(where, f"args.{len(kids)}"), depth + 1, stack)
                 continue
             if not stack:
                 return node
@@ -169,21 +172,27 @@ class _Reader:
                 node = None
                 continue
             stack.pop()
-            if op in _MEMBERSHIP:
-                items = self.list_literal(args[1], f"{where}.args.1")
+            if op in _MEMBERSHIP:  # the list is a node one level below the in, as in the text's tree
+                right = JsonPath(where, "args.1")
+                self.count(right)
+                items = self.mark(self.list_literal(args[1], right, depth + 1), right)
                 node = self.mark(build.member(kids[0], items, op == "not in"), where)
             else:
                 node = self.mark(_operator(op, kids), where)
 
-    def start(self, data: Any, path: str, depth: int, stack: list[Any]) -> Node | None:
+    def too_deep(self, path: JsonPath) -> None:
+        raise ConditionLimitError(
+            f"condition is nested more than {self.limits.max_depth} levels deep",
+            limit="max_depth",
+            maximum=self.limits.max_depth,
+            path=str(path),
+        )
+
+    def start(self, data: Any, path: JsonPath, depth: int, stack: list[Any]) -> Node | None:
         """The node of a leaf expression, or ``None`` after pushing an operator (or a call) with arguments."""
         if depth > self.limits.max_depth:
-            raise ConditionLimitError(
-                f"condition is nested more than {self.limits.max_depth} levels deep",
-                limit="max_depth",
-                maximum=self.limits.max_depth,
-                path=path,
-            )
+            self.too_deep(path)
+        self.at = path
         if not (type(data) is dict or isinstance(data, Mapping)):
             raise self.fail(f"an expression is a JSON object, not {_json_type(data)}", path)
         self.nodes += 1
@@ -191,7 +200,7 @@ class _Reader:
             self.count(path, 0)
         if "op" in data:
             self.shape(data, path, ("op", "args"))
-            op, args = data["op"], self.arguments(data, path)
+            op, args = _plain(data["op"]), self.arguments(data, path)
             if not isinstance(op, str) or op not in _KNOWN:
                 raise self.fail(f"unknown op {describe(op)}; one of: {', '.join(_KNOWN)}", f"{path}.op")
             arity = 1 if op in _UNARY else 2
@@ -202,7 +211,7 @@ class _Reader:
             return None
         if "call" in data:
             self.shape(data, path, ("call", "args"))
-            name, args = data["call"], self.arguments(data, path)
+            name, args = _plain(data["call"]), self.arguments(data, path)
             if not isinstance(name, str) or not _NAME.fullmatch(name) or name in KEYWORDS:
                 raise self.fail(f"function name must be a name such as lower, not {describe(name)}", f"{path}.call")
             if not args:
@@ -211,39 +220,47 @@ class _Reader:
             return None
         if "field" in data:
             self.shape(data, path, ("field",))
-            text = data["field"]
+            text = _plain(data["field"])
             match = _FIELD.fullmatch(text) if isinstance(text, str) else None
             if match is None or match.group(2) in KEYWORDS:
                 raise self.fail(f"field must be a name, event.<name> or ctx.<name>, not {describe(text)}",
                                 f"{path}.field")
             return self.mark(build.shared_field(match.group(1) or "payload", match.group(2), self.paths), path)
         if "list" in data:
-            return self.mark(self.list_literal(data, path), path)
+            return self.mark(self.list_literal(data, path, depth), path)
         literal = self.literal(data, path, allow_null=True)
         if literal is None:
             raise self.fail("an expression has one of the keys op, call, field, value, number or list", path)
         return self.mark(literal, path)
 
-    def arguments(self, data: Mapping[str, Any], path: str) -> list[Any]:
+    def number(self, text: str, path: JsonPath) -> Decimal:
+        """A number literal beyond the short ones, measured; its path is spelt out only if it is refused."""
+        try:
+            return read_number(text, self.limits)
+        except ConditionLimitError as error:
+            raise ConditionLimitError(error.message, limit=error.limit, maximum=error.maximum,
+                                      path=f"{path}.number") from None
+
+    def arguments(self, data: Mapping[str, Any], path: JsonPath) -> list[Any]:
         args = data["args"]
         if not isinstance(args, list):
             raise self.fail(f"args is a JSON array, not {_json_type(args)}", f"{path}.args")
         return args
 
     def literal(
-        self, data: Mapping[str, Any], path: str, *, allow_null: bool
+        self, data: Mapping[str, Any], path: JsonPath, *, allow_null: bool
     ) -> n.Number | n.String | n.Boolean | n.Null | None:
         if "number" in data:
             self.shape(data, path, ("number",))
-            text = data["number"]
+            text = _plain(data["number"])
             if not isinstance(text, str) or _NUMBER.fullmatch(text) is None:
                 raise self.fail(f"number is a decimal string such as \"20.50\", not {describe(text)}", f"{path}.number")
             if len(text) <= self.short and "e" not in text and "E" not in text:  # within the limits
                 return build.shared_number(text, self.paths)
-            return build.number(read_number(text, self.limits, path=f"{path}.number"))
+            return build.number(self.number(text, path))
         if "value" in data:
             self.shape(data, path, ("value",))
-            value = data["value"]
+            value = _plain(data["value"])
             if type(value) is str:
                 if lone_surrogate(value) >= 0:
                     raise self.fail(f"string {LONE_SURROGATE_MESSAGE}", f"{path}.value")
@@ -259,13 +276,17 @@ class _Reader:
             raise self.fail(f"value is {allowed}, not {_json_type(value)}{hint}", f"{path}.value")
         return None
 
-    def list_literal(self, data: Any, path: str) -> n.ListLiteral:
+    def list_literal(self, data: Any, path: JsonPath, depth: int) -> n.ListLiteral:
+        """A list at ``depth`` (already counted as a node); its items are counted and one level below it."""
+        self.at = path
         if not isinstance(data, Mapping) or "list" not in data:
             raise self.fail('the right side of in is a list: {"list": [...]}', path)
         self.shape(data, path, ("list",))
         items = data["list"]
         if not isinstance(items, list):
             raise self.fail(f"list is a JSON array, not {_json_type(items)}", f"{path}.list")
+        if depth + (1 if items else 0) > self.limits.max_depth:
+            self.too_deep(path)
         if len(items) > self.limits.max_list_length:
             raise ConditionLimitError(
                 f"list has more than {self.limits.max_list_length:,} items",
@@ -277,7 +298,7 @@ class _Reader:
         out: list[n.Number | n.String | n.Boolean] = []
         paths, longest = self.paths, self.limits.max_string_length
         for index, item in enumerate(items):
-            where = f"{path}.list.{index}"
+            where = JsonPath(path, f"list.{index}")
             value = item.get("value") if type(item) is dict and len(item) == 1 else None
             if type(value) is str and len(value) <= longest and (value.isascii() or lone_surrogate(value) < 0):
                 literal: Node | None = build.shared_string(value, paths)  # the common case: {"value": "..."}
@@ -309,6 +330,11 @@ def _operator(op: str, kids: list[Node]) -> Node:
     return build.compare(op, kids[0], kids[1])
 
 
+def _plain(value: Any) -> Any:
+    """A plain ``str`` of a ``str`` subclass (its text; its methods may say otherwise), else ``value`` itself."""
+    return str.__str__(value) if isinstance(value, str) and type(value) is not str else value
+
+
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -325,18 +351,29 @@ def _json_type(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def read_with_paths(document: Mapping[str, Any], limits: Limits | None = None) -> tuple[Node, dict[int, str]]:
-    """Read the JSON form; also return the JSON path each node came from (``id(node) -> path``)."""
+def read_with_paths(document: Mapping[str, Any], limits: Limits | None = None) -> tuple[Node, Mapping[int, str]]:
+    """Read the JSON form; also return the JSON path each node came from (``id(node) -> path``).
+
+    The paths are spelt out when they are looked up, so reading a deep document costs time and
+    memory in proportion to its size, not to the sum of its nodes' depths.
+    """
+    reader = _Reader(limits_or_default(limits))
     if not isinstance(document, Mapping):
         raise ConditionSyntaxError(f"a condition document is a JSON object, not {_json_type(document)}", path="")
-    reader = _Reader(limits or DEFAULT_LIMITS)
-    reader.shape(document, "", ("version", "condition"))
-    version = document["version"]
-    if type(version) is not int or version != JSON_FORM_VERSION:
-        raise ConditionSyntaxError(
-            f"unsupported version {describe(version)}; this library reads version {JSON_FORM_VERSION}", path="version"
-        )
-    return reader.read(document["condition"], "condition"), reader.paths
+    try:
+        reader.shape(document, reader.at, ("version", "condition"))
+        version = document["version"]
+        if type(version) is not int or version != JSON_FORM_VERSION:
+            raise ConditionSyntaxError(
+                f"unsupported version {describe(version)}; this library reads version {JSON_FORM_VERSION}",
+                path="version",
+            )
+        return reader.read(document["condition"], JsonPath(None, "condition")), SpeltPaths(reader.paths)
+    except (ConditionError, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as error:  # a mapping (or a key) of the caller's whose own methods raise
+        raise ConditionSyntaxError(f"the document could not be read: one of its objects raised {type(error).__name__}",
+                                   path=str(reader.at)) from error
 
 
 def condition_from_json(document: Mapping[str, Any], *, limits: Limits | None = None) -> Node:
@@ -349,5 +386,6 @@ def condition_from_json(document: Mapping[str, Any], *, limits: Limits | None = 
     Raises:
         ConditionSyntaxError: If the document is not a condition; the error's ``path`` says where.
         ConditionLimitError: If it is larger than ``limits`` allow.
+        TypeError: If ``limits`` is neither ``None`` nor a ``Limits``.
     """
     return read_with_paths(document, limits)[0]

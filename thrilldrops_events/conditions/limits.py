@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, fields
 
 from thrilldrops_events.errors import ConditionLimitError
 
-__all__ = ["DEFAULT_LIMITS", "HARD_MAXIMA", "Limits"]
+__all__ = ["DEFAULT_LIMITS", "HARD_MAXIMA", "Limits", "limits_or_default"]
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -61,3 +62,17 @@ HARD_MAXIMA: dict[str, int] = {item.name: item.metadata["maximum"] for item in f
 
 #: The limits used when none are given.
 DEFAULT_LIMITS = Limits()
+
+
+def limits_or_default(limits: object) -> Limits:
+    """``limits`` itself, or ``DEFAULT_LIMITS`` for ``None``: what every public call given ``limits=`` reads.
+
+    Raises:
+        TypeError: If ``limits`` is neither ``None`` nor a ``Limits`` (a dict of limits, a number, ``False``):
+            such a value was read as the defaults, or failed later with an ``AttributeError``.
+    """
+    if limits is None:
+        return DEFAULT_LIMITS
+    if not isinstance(limits, Limits):
+        raise TypeError(f"limits must be a Limits (or None for the defaults), not {type(limits).__name__}")
+    return limits

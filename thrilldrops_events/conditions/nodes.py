@@ -36,6 +36,7 @@ from thrilldrops_events.conditions._node import (
     _Test,
     _Unary,
 )
+from thrilldrops_events.conditions.lexer import KEYWORDS
 
 __all__ = [
     "ARITHMETIC_OPERATORS",
@@ -159,6 +160,7 @@ class FieldRef(Node):
     def __post_init__(self) -> None:
         _require(self.scope in SCOPES, f"a FieldRef scope is one of {', '.join(SCOPES)}")
         _require(type(self.name) is str and self.name.isidentifier() and self.name.isascii(), "bad field name")
+        _require(self.name not in KEYWORDS, f"a field name is not a keyword: {self.name} would not read back")
         self._seal()
 
     def _key(self) -> tuple[Any, ...]:
@@ -275,6 +277,7 @@ class Call(Node):
 
     def __post_init__(self) -> None:
         _require(type(self.name) is str and self.name.isidentifier() and self.name.isascii(), "bad function name")
+        _require(self.name not in KEYWORDS, f"a function name is not a keyword: {self.name}() would not read back")
         _require(type(self.args) is tuple, "Call.args is a tuple")
         self._seal()
 

@@ -21,7 +21,7 @@ from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._node import ADDITIVE, COMPARISON, MULTIPLICATIVE, NOT, UNARY
 from thrilldrops_events.conditions._parse_state import ParseState, Spans
 from thrilldrops_events.conditions.lexer import DOUBLE_QUOTED_ITEM, KEYWORDS, LIST_ITEM, Lexeme
-from thrilldrops_events.conditions.limits import DEFAULT_LIMITS, Limits
+from thrilldrops_events.conditions.limits import Limits, limits_or_default
 from thrilldrops_events.conditions.nodes import Node
 
 __all__ = ["Spans", "parse_condition", "parse_in_order", "parse_with_spans"]
@@ -317,7 +317,7 @@ class _Parser(ParseState):
 
 def parse_with_spans(source: str, limits: Limits | None = None) -> tuple[Node, Spans]:
     """Parse condition text; also return where each node came from (for error positions)."""
-    parser = _Parser(source, limits or DEFAULT_LIMITS)
+    parser = _Parser(source, limits_or_default(limits))
     return parser.condition(), parser.spans
 
 
@@ -341,5 +341,6 @@ def parse_condition(source: str, *, limits: Limits | None = None) -> Node:
     Raises:
         ConditionSyntaxError: With the line, column and a caret under the problem.
         ConditionLimitError: If the text or the tree is larger than ``limits`` allow.
+        TypeError: If ``limits`` is neither ``None`` nor a ``Limits``.
     """
     return parse_with_spans(source, limits)[0]

@@ -27,6 +27,7 @@ from thrilldrops_events.types import unix_seconds
 
 __all__ = [
     "DECIMAL_CONTEXT",
+    "MAX_INT_BITS",
     "SERVER_ZONES",
     "check_context",
     "coerce_literal",
@@ -47,6 +48,9 @@ DECIMAL_CONTEXT = Context(
     traps=[InvalidOperation, DivisionByZero, Overflow],
 )
 _ZERO = Decimal(0)
+#: The most bits of an ``int`` read as a number (from ``ctx`` or a function); 1e1000 has 3,322. A larger int is
+#: refused before it is converted: ``Decimal()`` of an int of millions of bits takes minutes.
+MAX_INT_BITS = 3_400
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(Z|[+-][0-9]{2}:[0-9]{2})")
@@ -116,6 +120,26 @@ def zone(name: str) -> ZoneInfo | None:
         return None
 
 
+def _seconds(name: str, value: Any) -> int | None:
+    """The Unix seconds of a context value given as an ``int`` or a ``datetime`` with its zone, else ``None``.
+
+    Raises:
+        ConditionEvaluationError: If the ``datetime``'s time zone fails to give its offset (it raises, or gives
+            an offset of a day or more).
+    """
+    if type(value) is int:
+        return value if value >= 0 else None
+    if not isinstance(value, datetime):
+        return None
+    try:
+        return unix_seconds(value) if value.utcoffset() is not None else None
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # a tzinfo of the caller's, however it fails
+        raise ConditionEvaluationError(f"ctx.{name} could not be read as a timestamp: its time zone raised "
+                                       f"{type(error).__name__}") from error
+
+
 def _context_value(name: str, value: Any, declared: ValueType) -> Any:
     if value is None:
         if declared.nullable:
@@ -124,7 +148,11 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
     base = declared.base
     kind = type(value)
     if base == "number":
-        number = Decimal(value) if kind is int else value
+        if kind is int and value.bit_length() > MAX_INT_BITS:  # before Decimal(), which is slow on huge ints
+            raise ConditionEvaluationError(f"ctx.{name} must be a number from 1e-1000 to 1e1000 in magnitude, "
+                                           f"not an int of {value.bit_length():,} bits")
+        # a plain Decimal of a subclass: its own methods (is_finite, say) may say anything
+        number = Decimal(value) if kind is int or (kind is not Decimal and isinstance(value, Decimal)) else value
         if isinstance(number, Decimal):
             if number.is_finite() and abs(number.adjusted()) <= 1000:
                 return DECIMAL_CONTEXT.plus(number)
@@ -141,12 +169,11 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
         if kind is bool:
             return value
     elif base == "channel":
-        if isinstance(value, str) and value in ChannelType._value2member_map_:
-            return ChannelType(value)
+        member = ChannelType._value2member_map_.get(str.__str__(value)) if isinstance(value, str) else None
+        if member is not None:  # looked up by its text: a subclass of str may compare equal to anything
+            return member
     elif base == "timestamp":
-        seconds = value if kind is int and value >= 0 else None
-        if isinstance(value, datetime) and value.utcoffset() is not None:
-            seconds = unix_seconds(value)
+        seconds = _seconds(name, value)
         if seconds is not None:
             if 0 <= seconds <= TIMESTAMP_MAX:
                 return seconds
@@ -154,7 +181,7 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
                                            f"9999-12-31T23:59:59Z, as an event's is")
     elif base == "date":
         if isinstance(value, date) and not isinstance(value, datetime):
-            return value.isoformat()
+            return date.isoformat(value)  # date's own: a subclass's isoformat may give anything
         if isinstance(value, str) and parse_date(value) is not None:
             return str.__str__(value)
     hint = " (floats are inexact: pass a Decimal or an int)" if kind is float else ""
