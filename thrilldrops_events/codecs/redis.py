@@ -79,6 +79,8 @@ _TIMESTAMP_TEXT = re.compile(r"[0-9]{1,20}")
 _ENVELOPE_NAMES = frozenset({"operator_id", "brand_id", "player_id", "timestamp", "payload", "event_type"})
 _VARIANTS = {e.value: e for e in EventType}
 _MAX_NAME_IN_MESSAGE = 64
+_BYTES_ONLY = frozenset({bytes})
+_STR_ONLY = frozenset({str})
 
 
 class _Header(BaseModel):
@@ -146,12 +148,22 @@ def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, st
     return fields
 
 
+def _plain_bytes(value: bytes | bytearray | memoryview) -> bytes:
+    """The bytes ``value`` holds, read by its base class (a subclass may override ``decode`` or ``__bytes__``)."""
+    if isinstance(value, bytes):
+        return bytes.__getitem__(value, slice(None))
+    if isinstance(value, bytearray):
+        return bytes(bytearray.__getitem__(value, slice(None)))
+    return value.tobytes()  # memoryview cannot be subclassed
+
+
 def _as_text(value: object, path: str, problems: list[Problem]) -> str | None:
+    """``value`` as a plain ``str`` of its characters, or ``None`` with a problem added."""
     if isinstance(value, str):
-        return value
+        return str.__str__(value)  # its characters, whatever a subclass overrides
     if isinstance(value, (bytes, bytearray, memoryview)):
         try:
-            return bytes(value).decode("utf-8")
+            return _plain_bytes(value).decode("utf-8")
         except UnicodeDecodeError as error:
             problems.append(Problem(path, f"is not valid UTF-8 (byte 0x{error.object[error.start]:02x} at offset "
                                           f"{error.start})", "utf8_invalid"))
@@ -165,27 +177,36 @@ def _shown(name: str) -> str:
 
 
 def _read_fields(fields: StreamFields, problems: list[Problem], broken: set[str]) -> dict[str, str]:
-    try:  # the common case, redis-py's default: bytes keys and values, all UTF-8
-        return {key.decode(): value.decode() for key, value in fields.items()}
-    except (AttributeError, TypeError, UnicodeDecodeError):
-        pass
-    if all(type(key) is str and type(value) is str for key, value in fields.items()):  # decode_responses=True
-        return dict(fields)
+    """The entry's fields as plain text, each name read by its characters (never by its hash or ``__eq__``)."""
+    if type(fields) is dict:
+        if _BYTES_ONLY.issuperset(map(type, fields)) and _BYTES_ONLY.issuperset(map(type, fields.values())):
+            try:  # the common case, redis-py's default: bytes keys and values, all UTF-8
+                return {key.decode(): value.decode() for key, value in fields.items()}
+            except UnicodeDecodeError:
+                pass
+        elif _STR_ONLY.issuperset(map(type, fields)) and _STR_ONLY.issuperset(map(type, fields.values())):
+            return dict(fields)  # decode_responses=True
     text: dict[str, str] = {}
+    given_as: dict[str, bool] = {}  # each name read, and whether it was given as str
     for key, value in fields.items():
-        if isinstance(key, str):
-            name: str | None = key
-        elif isinstance(key, (bytes, bytearray, memoryview)):
-            name = _as_text(key, bytes(key).decode("utf-8", "backslashreplace"), problems)
+        if isinstance(key, (str, bytes, bytearray, memoryview)):
+            shown = _shown(str.__str__(key)) if isinstance(key, str) else \
+                _shown(_plain_bytes(key)[:_MAX_NAME_IN_MESSAGE + 1].decode("utf-8", "backslashreplace"))
+            name = _as_text(key, shown, problems)
         else:
             problems.append(Problem(str(key)[:_MAX_NAME_IN_MESSAGE], "field names must be text (str or UTF-8 bytes)",
                                     "field_type"))
             name = None
         if name is None:
             continue
-        if name in text:
-            problems.append(Problem(_shown(name), "field appears twice (as bytes and as str)", "duplicate_field"))
+        if name in given_as:
+            if given_as[name] != isinstance(key, str):
+                problems.append(Problem(_shown(name), "field appears twice (as bytes and as str)", "duplicate_field"))
+            else:
+                problems.append(Problem(_shown(name), "field given twice (two keys hold the same text)",
+                                        "duplicate_key"))
             continue
+        given_as[name] = isinstance(key, str)
         item = _as_text(value, _shown(name), problems)
         if item is None:
             broken.add(name)
@@ -294,7 +315,9 @@ def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> 
 
 def _decode_fast(fields: StreamFields, strict: bool) -> Envelope | None:
     """The fast route of ``decode``: the envelope, or ``None`` if the exact route must decide."""
-    if type(fields) is not dict or (fields.keys() != _FAST_LAYOUTS[0] and fields.keys() != _FAST_LAYOUTS[1]):
+    if (type(fields) is not dict or not _BYTES_ONLY.issuperset(map(type, fields))  # keys of plain bytes only
+            or not _BYTES_ONLY.issuperset(map(type, fields.values()))
+            or (fields.keys() != _FAST_LAYOUTS[0] and fields.keys() != _FAST_LAYOUTS[1])):
         return None
     name, stamp = fields[b"event_type"], fields[b"timestamp"]
     variant = _FAST_VARIANTS.get(name) if type(name) is bytes else None
