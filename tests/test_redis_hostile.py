@@ -110,3 +110,33 @@ def test_keys_and_values_of_subclasses_are_read_as_their_text(envelope: Envelope
     assert again == envelope
     assert all(type(key) is str for key in again.model_extra or {})
     assert all(type(value) is str for value in (again.operator_id, again.brand_id, again.player_id))
+
+
+class Shouting:
+    """A hashable key whose ``str`` is large and whose ``repr`` fails."""
+
+    def __str__(self) -> str:
+        return "x" * 1_000_000
+
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+
+def _nested_tuple(depth: int) -> tuple[Any, ...]:
+    value: tuple[Any, ...] = ()
+    for _ in range(depth):
+        value = (value,)
+    return value
+
+
+@given(st.one_of(st.integers(), st.none(), st.floats(allow_nan=False), st.tuples(st.integers()),
+                 st.frozensets(st.integers(), max_size=3), st.just(_nested_tuple(100_000)), st.builds(Shouting)),
+       st.sampled_from([str, bytes]))
+def test_a_key_that_is_not_text_is_named_by_its_type_never_by_its_str(key: Any, kind: type[Any]) -> None:
+    fields = entry(kind)
+    fields[key] = "x"
+    with pytest.raises(EventValidationError) as info:
+        codec.decode(fields)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.kind) == ("", "field_type")
+    assert problem.message.endswith(f"not {type(key).__name__}")

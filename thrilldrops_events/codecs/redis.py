@@ -194,7 +194,7 @@ def _read_fields(fields: StreamFields, problems: list[Problem], broken: set[str]
                 _shown(_plain_bytes(key)[:_MAX_NAME_IN_MESSAGE + 1].decode("utf-8", "backslashreplace"))
             name = _as_text(key, shown, problems)
         else:
-            problems.append(Problem(str(key)[:_MAX_NAME_IN_MESSAGE], "field names must be text (str or UTF-8 bytes)",
+            problems.append(Problem("", f"field names must be text (str or UTF-8 bytes), not {type(key).__name__}",
                                     "field_type"))
             name = None
         if name is None:
