@@ -49,6 +49,9 @@ from thrilldrops_events._unknown import check_unknown_fields
 from thrilldrops_events.codecs._builders import new_model
 from thrilldrops_events.codecs._checks import identifiers_ok
 from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._stream_fields import MAX_NAME_IN_MESSAGE as _MAX_NAME_IN_MESSAGE
+from thrilldrops_events.codecs._stream_fields import read_fields as _read_fields
+from thrilldrops_events.codecs._stream_fields import shown as _shown
 from thrilldrops_events.codecs._structs import kind_type
 from thrilldrops_events.codecs._writer import write
 from thrilldrops_events.codecs.json import MoneyFormat, decode_payload, fast_reader
@@ -78,9 +81,7 @@ _HEADER = ("operator_id", "brand_id", "player_id", "timestamp")
 _TIMESTAMP_TEXT = re.compile(r"[0-9]{1,20}")
 _ENVELOPE_NAMES = frozenset({"operator_id", "brand_id", "player_id", "timestamp", "payload", "event_type"})
 _VARIANTS = {e.value: e for e in EventType}
-_MAX_NAME_IN_MESSAGE = 64
 _BYTES_ONLY = frozenset({bytes})
-_STR_ONLY = frozenset({str})
 
 
 class _Header(BaseModel):
@@ -146,73 +147,6 @@ def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, st
         write(extra, False, out, "extra")
         fields["extra"] = "".join(out)
     return fields
-
-
-def _plain_bytes(value: bytes | bytearray | memoryview) -> bytes:
-    """The bytes ``value`` holds, read by its base class (a subclass may override ``decode`` or ``__bytes__``)."""
-    if isinstance(value, bytes):
-        return bytes.__getitem__(value, slice(None))
-    if isinstance(value, bytearray):
-        return bytes(bytearray.__getitem__(value, slice(None)))
-    return value.tobytes()  # memoryview cannot be subclassed
-
-
-def _as_text(value: object, path: str, problems: list[Problem]) -> str | None:
-    """``value`` as a plain ``str`` of its characters, or ``None`` with a problem added."""
-    if isinstance(value, str):
-        return str.__str__(value)  # its characters, whatever a subclass overrides
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        try:
-            return _plain_bytes(value).decode("utf-8")
-        except UnicodeDecodeError as error:
-            problems.append(Problem(path, f"is not valid UTF-8 (byte 0x{error.object[error.start]:02x} at offset "
-                                          f"{error.start})", "utf8_invalid"))
-            return None
-    problems.append(Problem(path, f"must be text (str or UTF-8 bytes), not {type(value).__name__}", "field_type"))
-    return None
-
-
-def _shown(name: str) -> str:
-    return name if len(name) <= _MAX_NAME_IN_MESSAGE else name[:_MAX_NAME_IN_MESSAGE] + "..."
-
-
-def _read_fields(fields: StreamFields, problems: list[Problem], broken: set[str]) -> dict[str, str]:
-    """The entry's fields as plain text, each name read by its characters (never by its hash or ``__eq__``)."""
-    if type(fields) is dict:
-        if _BYTES_ONLY.issuperset(map(type, fields)) and _BYTES_ONLY.issuperset(map(type, fields.values())):
-            try:  # the common case, redis-py's default: bytes keys and values, all UTF-8
-                return {key.decode(): value.decode() for key, value in fields.items()}
-            except UnicodeDecodeError:
-                pass
-        elif _STR_ONLY.issuperset(map(type, fields)) and _STR_ONLY.issuperset(map(type, fields.values())):
-            return dict(fields)  # decode_responses=True
-    text: dict[str, str] = {}
-    given_as: dict[str, bool] = {}  # each name read, and whether it was given as str
-    for key, value in fields.items():
-        if isinstance(key, (str, bytes, bytearray, memoryview)):
-            shown = _shown(str.__str__(key)) if isinstance(key, str) else \
-                _shown(_plain_bytes(key)[:_MAX_NAME_IN_MESSAGE + 1].decode("utf-8", "backslashreplace"))
-            name = _as_text(key, shown, problems)
-        else:
-            problems.append(Problem("", f"field names must be text (str or UTF-8 bytes), not {type(key).__name__}",
-                                    "field_type"))
-            name = None
-        if name is None:
-            continue
-        if name in given_as:
-            if given_as[name] != isinstance(key, str):
-                problems.append(Problem(_shown(name), "field appears twice (as bytes and as str)", "duplicate_field"))
-            else:
-                problems.append(Problem(_shown(name), "field given twice (two keys hold the same text)",
-                                        "duplicate_key"))
-            continue
-        given_as[name] = isinstance(key, str)
-        item = _as_text(value, _shown(name), problems)
-        if item is None:
-            broken.add(name)
-        else:
-            text[name] = item
-    return text
 
 
 def _repath(error: EventValidationError, prefix: str) -> list[Problem]:
