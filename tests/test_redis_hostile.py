@@ -140,3 +140,39 @@ def test_a_key_that_is_not_text_is_named_by_its_type_never_by_its_str(key: Any, 
     (problem,) = info.value.problems
     assert (problem.path, problem.kind) == ("", "field_type")
     assert problem.message.endswith(f"not {type(key).__name__}")
+
+
+LIMIT = 1 << 20
+
+
+def _filled(kind: type[Any], total: int, char: str = "x") -> dict[Any, Any]:
+    """The logout entry with an unknown field ``note`` whose value brings the entry to ``total`` bytes (UTF-8)."""
+    fields = entry(kind)
+    base = sum(len(key) + len(value) for key, value in entry(bytes).items()) + len("note")
+    value = char * ((total - base) // len(char.encode()))
+    assert base + len(value.encode()) == total
+    fields["note" if kind is str else b"note"] = value if kind is str else value.encode()
+    return fields
+
+
+@pytest.mark.parametrize("kind", [str, bytes])
+def test_an_entry_of_at_most_1_mib_is_read(kind: type[Any]) -> None:
+    envelope = codec.decode(_filled(kind, LIMIT))
+    assert len(envelope.model_extra["note"]) > LIMIT - 200  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("kind", "char", "over"), [(str, "x", 1), (bytes, "x", 1), (str, "é", 2), (bytes, "é", 2),
+                                                    (str, "x", 10 * LIMIT), (bytes, "x", 10 * LIMIT)])
+def test_an_entry_over_1_mib_is_too_large(kind: type[Any], char: str, over: int) -> None:
+    fields = _filled(kind, LIMIT + over, char)
+    assert problems(fields) == [("", "too_large")]
+    assert problems({key: memoryview(value) for key, value in fields.items()} if kind is bytes else fields,
+                    strict=True) == [("", "too_large")]
+
+
+@pytest.mark.parametrize("kind", [str, bytes])
+@pytest.mark.parametrize("name", [*REQUIRED, "format", "extra", "x" * (LIMIT + 1)])
+def test_a_field_of_10_mb_is_too_large_whatever_its_name_or_bytes(kind: type[Any], name: str) -> None:
+    fields = entry(kind)
+    fields[name if kind is str else name.encode()] = "\udcff" * (10 * LIMIT) if kind is str else b"\xff" * (10 * LIMIT)
+    assert problems(fields) == [("", "too_large")]

@@ -86,3 +86,31 @@ def read_fields(fields: Mapping[Any, Any], problems: list[Problem], broken: set[
         else:
             text[name] = item
     return text
+
+
+def _size(item: object, budget: int) -> int:
+    """The UTF-8 size of a text or bytes ``item`` (0 for anything else), exact up to ``budget``."""
+    if isinstance(item, (bytes, bytearray)):
+        return len(item)
+    if isinstance(item, memoryview):
+        return item.nbytes
+    if isinstance(item, str):
+        size = str.__len__(item)
+        if size > budget or str.isascii(item):
+            return size
+        return len(str.encode(item, "utf-8", "surrogatepass"))  # a lone surrogate counts as its three bytes
+    return 0
+
+
+def entry_too_large(fields: Mapping[Any, Any], limit: int) -> bool:
+    """Whether the field names and values of an entry hold more than ``limit`` bytes (text by its UTF-8 size).
+
+    Counted before anything is decoded, so that an entry with a field of many megabytes is refused unread.
+    """
+    total = 0
+    for key, value in fields.items():
+        total += _size(key, limit - total)
+        total += _size(value, limit - total)
+        if total > limit:
+            return True
+    return False

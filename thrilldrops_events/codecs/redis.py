@@ -22,7 +22,8 @@ Any producer can write such an entry without this library::
       payload '{"method_id":"visa","currency":"EUR","amount":"25.00","balance_after":null}'
 
 [decode][thrilldrops_events.codecs.redis.decode] takes the field map exactly as redis-py returns it, with ``bytes``
-keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text. In lenient
+keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text, and the
+field names and values together at most 1 MiB (``MAX_EVENT_BYTES``, text counted by its UTF-8 size). In lenient
 mode (the default), fields the layout does not know are kept as unknown envelope fields holding the field's text;
 ``strict=True`` refuses them, and refuses ``extra``.
 
@@ -48,8 +49,9 @@ from thrilldrops_events._problems import from_validation_error, single, unknown_
 from thrilldrops_events._unknown import check_unknown_fields
 from thrilldrops_events.codecs._builders import new_model
 from thrilldrops_events.codecs._checks import identifiers_ok
-from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, adopt_unknown_fields, loads_exact
 from thrilldrops_events.codecs._stream_fields import MAX_NAME_IN_MESSAGE as _MAX_NAME_IN_MESSAGE
+from thrilldrops_events.codecs._stream_fields import entry_too_large
 from thrilldrops_events.codecs._stream_fields import read_fields as _read_fields
 from thrilldrops_events.codecs._stream_fields import shown as _shown
 from thrilldrops_events.codecs._structs import kind_type
@@ -308,6 +310,9 @@ def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
     if not isinstance(fields, Mapping):
         raise single("", f"a stream entry must be a mapping of field names to values, not {type(fields).__name__}",
                      "not_a_mapping")
+    if entry_too_large(fields, MAX_EVENT_BYTES):
+        raise single("", f"stream entry is larger than {MAX_EVENT_BYTES} bytes (its field names and values)",
+                     "too_large")
     problems: list[Problem] = []
     broken: set[str] = set()
     text = _read_fields(fields, problems, broken)
