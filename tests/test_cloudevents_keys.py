@@ -129,3 +129,20 @@ def test_names_and_values_of_a_plain_subclass_read_as_their_text(envelope: Any) 
     event = {Name(key): Name(value) if isinstance(value, str) else value
              for key, value in ce.to_cloudevent(envelope).items()}
     assert ce.from_cloudevent(event) == envelope
+
+
+class Touchy:
+    """A value whose comparisons raise: it must be refused by its type, never compared."""
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("compared")
+
+    def __ne__(self, other: object) -> bool:
+        raise RuntimeError("compared")
+
+
+@pytest.mark.parametrize("name", ["specversion", "type", "source", "time", "datacontenttype", "thrilldropsextra"])
+def test_an_attribute_value_that_is_not_text_is_refused_without_comparing_it(name: str) -> None:
+    assert [path for path, _ in problems({**LOGOUT, name: Touchy()})] == [name]

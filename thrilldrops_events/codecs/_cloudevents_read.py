@@ -100,7 +100,8 @@ def _scope(source: Any, problems: list[Problem]) -> tuple[str, str] | None:
 
 
 def _variant(document: dict[str, Any], problems: list[Problem]) -> EventType | None:
-    if document.get("specversion", _MISSING) != SPECVERSION:
+    version = document.get("specversion", _MISSING)
+    if not isinstance(version, str) or version != SPECVERSION:  # a plain str: no other value's __eq__ is run
         problems.append(Problem("specversion", f"must be {SPECVERSION!r}", "specversion"))
     kind = document.get("type", _MISSING)
     variant = _VARIANTS.get(kind) if isinstance(kind, str) else None
