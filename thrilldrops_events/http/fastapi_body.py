@@ -21,7 +21,7 @@ except ImportError as _error:  # pragma: no cover - exercised in a subprocess wi
     raise ImportError(
         "thrilldrops_events.http.fastapi_body needs FastAPI: pip install 'thrilldrops-events[http]' fastapi"
     ) from _error
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from thrilldrops_events.codecs.json import decode as parse_event
@@ -69,11 +69,19 @@ async def _problem_details(request: Request, error: Exception) -> Response:
     return problem_response(validation_document(error))
 
 
+async def _gone(request: Request, error: Exception) -> Response:
+    return Response(status_code=400)  # nobody reads it: the client went away
+
+
 def add_problem_handlers(app: FastAPI) -> None:
     """Answer every ``EventValidationError`` raised while handling a request with RFC 9457 problem details.
 
     The status is ``413`` for a body that is too large, ``415`` for one that is not JSON, and ``400``
-    otherwise; every problem is listed with its JSON path, kind and message.
+    otherwise; every problem is listed with its JSON path, kind and message. A client that goes away
+    before its whole body arrived (``ClientDisconnect``) is answered ``400`` without a body, as
+    [event_app][thrilldrops_events.http.event_app] does, rather than reaching the server as an error
+    of the application (which it logs with a traceback).
     """
     handler: Callable[[Request, Exception], Awaitable[Response]] = _problem_details
     app.add_exception_handler(EventValidationError, handler)
+    app.add_exception_handler(ClientDisconnect, _gone)
