@@ -121,3 +121,18 @@ def test_a_client_gone_before_its_whole_body_is_answered_400_as_event_app_does(p
         asyncio.run(app(scope, receive, send))  # raised ClientDisconnect for /event
         assert [(message.get("status"), message.get("body", b"")) for message in sent] == [(400, b""), (None, b"")]
     assert received == []
+
+
+@pytest.mark.parametrize(("options", "error", "message"), [
+    ({"max_bytes": "1024"}, TypeError, "max_bytes must be an integer, not str"),
+    ({"max_bytes": 1.5}, TypeError, "max_bytes must be an integer, not float"),
+    ({"max_bytes": True}, TypeError, "max_bytes must be an integer, not bool"),
+    ({"max_bytes": 0}, ValueError, "max_bytes must be an integer >= 1, not 0"),
+    ({"strict": 1}, TypeError, "strict must be True or False, not int"),
+])
+def test_event_body_settings_are_checked_when_the_route_is_declared(options: dict[str, object], error: type,
+                                                                      message: str) -> None:
+    """Unchecked, a ``max_bytes`` of the wrong type made every request a ``500``."""
+    with pytest.raises(error) as raised:
+        EventBody(**options)  # type: ignore[arg-type]
+    assert str(raised.value) == message

@@ -24,12 +24,14 @@ except ImportError as _error:  # pragma: no cover - exercised in a subprocess wi
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from thrilldrops_events._flags import check_flag
 from thrilldrops_events.codecs.json import decode as parse_event
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError
 from thrilldrops_events.http._body import BODY_TIMEOUT, JSON_TYPES, check_body_timeout, check_media_type, read_limited
 from thrilldrops_events.http._problem_details import validation_document
 from thrilldrops_events.http.app import MAX_EVENT_BYTES, problem_response
+from thrilldrops_events.http.app import _whole as whole
 
 __all__ = ["EventBody", "add_problem_handlers"]
 
@@ -49,12 +51,18 @@ def EventBody(*, strict: bool = False, max_bytes: int = MAX_EVENT_BYTES, body_ti
         EventValidationError: For a body that is not a valid envelope (``400``), too large (``413``),
             not JSON (``415``) or too slow to arrive (``408``): answered as problem details once
             [add_problem_handlers][thrilldrops_events.http.fastapi_body.add_problem_handlers] is installed.
+        TypeError: When the route is declared: ``max_bytes`` is not an ``int``, ``strict`` not a bool, or
+            ``body_timeout`` not a number.
+        ValueError: When the route is declared: ``max_bytes`` below 1, or a ``body_timeout`` that is not a
+            finite number of seconds above 0.
 
     Examples:
         >>> @app.post("/event", status_code=202)  # doctest: +SKIP
         ... async def receive(event: Annotated[Envelope, EventBody()]) -> dict[str, str]:
         ...     return {"status": "accepted"}
     """
+    strict = check_flag("strict", strict)
+    max_bytes = whole("max_bytes", max_bytes, 1)  # checked now: at each request it would be a 500
     timeout = check_body_timeout(body_timeout)
 
     async def read_event(request: Request) -> Envelope:
