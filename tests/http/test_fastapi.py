@@ -95,3 +95,44 @@ def test_event_body_reads_any_content_length_as_event_app_does(declared: str, st
     assert answer.status_code == status
     if kind is not None:
         assert (answer.headers["content-type"], problems_of(answer.json())[0][1]) == ("application/problem+json", kind)
+
+
+@pytest.mark.parametrize("parts", [0, 1, 3])
+def test_a_client_gone_before_its_whole_body_is_answered_400_as_event_app_does(parts: int) -> None:
+    """A disconnect after ``parts`` parts of the body: ``400`` without a body, never an error of the application."""
+    received: list[Envelope] = []
+    app = _app(received)
+    messages: list[dict[str, object]] = []
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    for path in ("/event", "/ingest/event"):
+        sent.clear()
+        messages[:] = [{"type": "http.request", "body": BODY[:10], "more_body": True}] * parts
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+                 "headers": [(b"content-type", b"application/json")], "client": ("127.0.0.1", 1),
+                 "server": ("127.0.0.1", 80)}
+        asyncio.run(app(scope, receive, send))  # raised ClientDisconnect for /event
+        assert [(message.get("status"), message.get("body", b"")) for message in sent] == [(400, b""), (None, b"")]
+    assert received == []
+
+
+@pytest.mark.parametrize(("options", "error", "message"), [
+    ({"max_bytes": "1024"}, TypeError, "max_bytes must be an integer, not str"),
+    ({"max_bytes": 1.5}, TypeError, "max_bytes must be an integer, not float"),
+    ({"max_bytes": True}, TypeError, "max_bytes must be an integer, not bool"),
+    ({"max_bytes": 0}, ValueError, "max_bytes must be an integer >= 1, not 0"),
+    ({"strict": 1}, TypeError, "strict must be True or False, not int"),
+])
+def test_event_body_settings_are_checked_when_the_route_is_declared(options: dict[str, object], error: type,
+                                                                      message: str) -> None:
+    """Unchecked, a ``max_bytes`` of the wrong type made every request a ``500``."""
+    with pytest.raises(error) as raised:
+        EventBody(**options)  # type: ignore[arg-type]
+    assert str(raised.value) == message

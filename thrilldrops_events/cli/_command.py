@@ -177,6 +177,10 @@ def http_url(text: str) -> str | None:
         after_host = parts.netloc.rpartition("@")[2].rpartition("]")[2]  # what follows an IPv6 address
         if "]" in parts.netloc and after_host and not re.fullmatch(r":[0-9]*", after_host):
             raise ValueError(f"invalid port {after_host!r}")
+        if parts.hostname and parts.hostname.isascii():  # what the socket checks: labels of 1 to 63 characters
+            parts.hostname.encode("idna")
+    except UnicodeError:
+        return f"has a host name with a label (between dots) that is empty or longer than 63 characters: {text!r}"
     except ValueError as error:
         return f"is not a valid URL ({error}): {text!r}"
     if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -41,7 +41,8 @@ COMMAND = Command(
     and 202 means the entry is stored. Needs the http extra (and redis for --stream).""",
     run=run, prints=False,  # uvicorn's log goes to standard output, or (closed) to standard error
     arguments=(
-        arg("--host", **checked(host), default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"),
+        arg("--host", **checked(host, utf8=True), default="127.0.0.1",
+            help="the address to listen on (default: 127.0.0.1)"),
         arg("--port", type=int, **checked(port), default=8000, help="the port (default: 8000; 0 picks a free one)"),
         STRICT,
         arg("--redis", metavar="URL", **checked(utf8=True),

@@ -7,6 +7,7 @@ import json
 import os
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlsplit
 
 from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, redacted, say
 
@@ -32,6 +33,10 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         say(_NEEDS_REDIS)
         return 2
     url = args.url or os.environ.get("REDIS_URL") or _DEFAULT_URL
+    problem = _host_problem(url)
+    if problem is not None:
+        say(f"thrilldrops-events streams: {problem}")
+        return 2
     try:
         client = _admin.connect(url, cluster=args.cluster)  # a cluster client connects at once
     except ValueError as error:  # redis-py refuses a malformed URL with a ValueError
@@ -53,6 +58,28 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         return _redis_error(url, error)
     finally:
         client.close()
+
+
+def _host_problem(url: str) -> str | None:
+    """What is wrong with the URL's host name, which the socket encodes with Python's ``idna`` codec; ``None`` if fine.
+
+    That codec refuses a label (the text between dots) that is empty or longer than 63 characters, and
+    characters no host name holds (such as a byte that was not UTF-8 on the command line): redis-py would
+    raise its ``UnicodeError`` at the first command.
+    """
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # a malformed URL: redis-py says what is wrong with it
+        return None
+    if not host:
+        return None
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        shown = host[:80] + ("..." if len(host) > 80 else "")
+        return f"the host name {shown!r} of the Redis URL is not a valid host name (a label between dots is " \
+               "empty or longer than 63 characters, or it holds characters no host name holds)"
+    return None
 
 
 def _from_redis(error: Exception) -> bool:

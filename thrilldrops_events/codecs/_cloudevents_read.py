@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote
@@ -100,7 +100,8 @@ def _scope(source: Any, problems: list[Problem]) -> tuple[str, str] | None:
 
 
 def _variant(document: dict[str, Any], problems: list[Problem]) -> EventType | None:
-    if document.get("specversion", _MISSING) != SPECVERSION:
+    version = document.get("specversion", _MISSING)
+    if not isinstance(version, str) or version != SPECVERSION:  # a plain str: no other value's __eq__ is run
         problems.append(Problem("specversion", f"must be {SPECVERSION!r}", "specversion"))
     kind = document.get("type", _MISSING)
     variant = _VARIANTS.get(kind) if isinstance(kind, str) else None
@@ -113,13 +114,34 @@ def _variant(document: dict[str, Any], problems: list[Problem]) -> EventType | N
     return variant
 
 
-def read(document: dict[str, Any], *, strict: bool, found: Sequence[Problem] = ()) -> Envelope:
+def plain_attributes(attributes: Mapping[Any, Any], problems: list[Problem]) -> dict[str, Any]:
+    """The attributes with each name, and each text value, as the plain ``str`` of its characters.
+
+    A ``str`` subclass may hash and compare as it likes: looked up by name, a key merely equal to ``subject``
+    would stand in for it, and a value merely equal to ``1.0`` pass as the ``specversion``. Two names of the
+    same text are a problem (``duplicate_key``), and so is a name that is not a string (``field_type``).
+    """
+    plain: dict[str, Any] = {}
+    for key, value in attributes.items():
+        if not isinstance(key, str):
+            problems.append(Problem("", f"attribute names must be strings, not {type(key).__name__}", "field_type"))
+            continue
+        name = str.__str__(key)
+        if name in plain:
+            problems.append(Problem(name[:64], "attribute given twice (two keys hold the same text)", "duplicate_key"))
+            continue
+        plain[name] = str.__str__(value) if isinstance(value, str) else value
+    return plain
+
+
+def read(document: Mapping[Any, Any], *, strict: bool, found: Sequence[Problem] = ()) -> Envelope:
     """The envelope of a structured CloudEvent's attributes and data, or every problem found in them.
 
     ``found`` holds the problems the caller found already (such as ``data`` that is not JSON, which
-    ``parse`` then marks as missing).
+    ``parse`` then marks as missing). Names and text values are read by their characters (``plain_attributes``).
     """
     problems = list(found)
+    document = plain_attributes(document, problems)
     variant = _variant(document, problems)
     scope = _scope(document.get("source", _MISSING), problems)
     timestamp = _timestamp(document.get("time", _MISSING), problems)

@@ -52,6 +52,7 @@ from thrilldrops_events.codecs._cloudevents_read import EPOCH as _EPOCH
 from thrilldrops_events.codecs._cloudevents_read import EXTRA_ATTRIBUTE, TYPE_PREFIX
 from thrilldrops_events.codecs._cloudevents_read import SPECVERSION as _SPECVERSION
 from thrilldrops_events.codecs._cloudevents_read import parse as _parse
+from thrilldrops_events.codecs._cloudevents_read import plain_attributes as _plain_attributes
 from thrilldrops_events.codecs._cloudevents_read import read as _read
 from thrilldrops_events.codecs._exact import loads_exact
 from thrilldrops_events.codecs._writer import write
@@ -245,7 +246,9 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
     SDK events of the 2.x core API (``cloudevents.core``) and of the 1.x-style API (``cloudevents.v1.http``)
     are both read, through their ``get_attributes()`` and ``get_data()``. The SDK reads JSON numbers as
     ``float``, which money refuses as inexact: to read money sent as JSON numbers, give the raw JSON to
-    [decode][thrilldrops_events.codecs.cloudevents.decode] instead.
+    [decode][thrilldrops_events.codecs.cloudevents.decode] instead. Each attribute name, and each text value,
+    is read by its characters, whatever a ``str`` subclass says of its hash or equality; two names of the same
+    text are refused (``duplicate_key``), and so is a name that is not a string (``field_type``).
 
     Args:
         event: The CloudEvent.
@@ -257,9 +260,13 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
     """
     check_flag("strict", strict)
     if hasattr(event, "get_attributes") and hasattr(event, "get_data"):
-        document = dict(event.get_attributes())
-        data = event.get_data()
+        attributes = event.get_attributes()
+        if not isinstance(attributes, Mapping):
+            raise _problem("", f"the event's attributes must be a mapping, not {type(attributes).__name__}",
+                           "not_a_cloudevent")
         problems: list[Problem] = []
+        document = _plain_attributes(attributes, problems)
+        data = event.get_data()
         if isinstance(data, (bytes, bytearray, memoryview, str)):
             data = _parse(data, "data", problems)
         document["data"] = data
@@ -267,4 +274,4 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
     if not isinstance(event, Mapping):
         raise _problem("", f"a CloudEvent must be a mapping or an SDK CloudEvent, not {type(event).__name__}",
                        "not_a_cloudevent")
-    return _read(dict(event), strict=strict)
+    return _read(event, strict=strict)

@@ -22,7 +22,8 @@ Any producer can write such an entry without this library::
       payload '{"method_id":"visa","currency":"EUR","amount":"25.00","balance_after":null}'
 
 [decode][thrilldrops_events.codecs.redis.decode] takes the field map exactly as redis-py returns it, with ``bytes``
-keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text. In lenient
+keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text, and the
+field names and values together at most 1 MiB (``MAX_EVENT_BYTES``, text counted by its UTF-8 size). In lenient
 mode (the default), fields the layout does not know are kept as unknown envelope fields holding the field's text;
 ``strict=True`` refuses them, and refuses ``extra``.
 
@@ -48,7 +49,11 @@ from thrilldrops_events._problems import from_validation_error, single, unknown_
 from thrilldrops_events._unknown import check_unknown_fields
 from thrilldrops_events.codecs._builders import new_model
 from thrilldrops_events.codecs._checks import identifiers_ok
-from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._stream_fields import MAX_NAME_IN_MESSAGE as _MAX_NAME_IN_MESSAGE
+from thrilldrops_events.codecs._stream_fields import entry_too_large
+from thrilldrops_events.codecs._stream_fields import read_fields as _read_fields
+from thrilldrops_events.codecs._stream_fields import shown as _shown
 from thrilldrops_events.codecs._structs import kind_type
 from thrilldrops_events.codecs._writer import write
 from thrilldrops_events.codecs.json import MoneyFormat, decode_payload, fast_reader
@@ -78,7 +83,7 @@ _HEADER = ("operator_id", "brand_id", "player_id", "timestamp")
 _TIMESTAMP_TEXT = re.compile(r"[0-9]{1,20}")
 _ENVELOPE_NAMES = frozenset({"operator_id", "brand_id", "player_id", "timestamp", "payload", "event_type"})
 _VARIANTS = {e.value: e for e in EventType}
-_MAX_NAME_IN_MESSAGE = 64
+_BYTES_ONLY = frozenset({bytes})
 
 
 class _Header(BaseModel):
@@ -144,54 +149,6 @@ def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, st
         write(extra, False, out, "extra")
         fields["extra"] = "".join(out)
     return fields
-
-
-def _as_text(value: object, path: str, problems: list[Problem]) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        try:
-            return bytes(value).decode("utf-8")
-        except UnicodeDecodeError as error:
-            problems.append(Problem(path, f"is not valid UTF-8 (byte 0x{error.object[error.start]:02x} at offset "
-                                          f"{error.start})", "utf8_invalid"))
-            return None
-    problems.append(Problem(path, f"must be text (str or UTF-8 bytes), not {type(value).__name__}", "field_type"))
-    return None
-
-
-def _shown(name: str) -> str:
-    return name if len(name) <= _MAX_NAME_IN_MESSAGE else name[:_MAX_NAME_IN_MESSAGE] + "..."
-
-
-def _read_fields(fields: StreamFields, problems: list[Problem], broken: set[str]) -> dict[str, str]:
-    try:  # the common case, redis-py's default: bytes keys and values, all UTF-8
-        return {key.decode(): value.decode() for key, value in fields.items()}
-    except (AttributeError, TypeError, UnicodeDecodeError):
-        pass
-    if all(type(key) is str and type(value) is str for key, value in fields.items()):  # decode_responses=True
-        return dict(fields)
-    text: dict[str, str] = {}
-    for key, value in fields.items():
-        if isinstance(key, str):
-            name: str | None = key
-        elif isinstance(key, (bytes, bytearray, memoryview)):
-            name = _as_text(key, bytes(key).decode("utf-8", "backslashreplace"), problems)
-        else:
-            problems.append(Problem(str(key)[:_MAX_NAME_IN_MESSAGE], "field names must be text (str or UTF-8 bytes)",
-                                    "field_type"))
-            name = None
-        if name is None:
-            continue
-        if name in text:
-            problems.append(Problem(_shown(name), "field appears twice (as bytes and as str)", "duplicate_field"))
-            continue
-        item = _as_text(value, _shown(name), problems)
-        if item is None:
-            broken.add(name)
-        else:
-            text[name] = item
-    return text
 
 
 def _repath(error: EventValidationError, prefix: str) -> list[Problem]:
@@ -294,7 +251,9 @@ def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> 
 
 def _decode_fast(fields: StreamFields, strict: bool) -> Envelope | None:
     """The fast route of ``decode``: the envelope, or ``None`` if the exact route must decide."""
-    if type(fields) is not dict or (fields.keys() != _FAST_LAYOUTS[0] and fields.keys() != _FAST_LAYOUTS[1]):
+    if (type(fields) is not dict or not _BYTES_ONLY.issuperset(map(type, fields))  # keys of plain bytes only
+            or not _BYTES_ONLY.issuperset(map(type, fields.values()))
+            or (fields.keys() != _FAST_LAYOUTS[0] and fields.keys() != _FAST_LAYOUTS[1])):
         return None
     name, stamp = fields[b"event_type"], fields[b"timestamp"]
     variant = _FAST_VARIANTS.get(name) if type(name) is bytes else None
@@ -351,6 +310,9 @@ def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
     if not isinstance(fields, Mapping):
         raise single("", f"a stream entry must be a mapping of field names to values, not {type(fields).__name__}",
                      "not_a_mapping")
+    if entry_too_large(fields, MAX_EVENT_BYTES):
+        raise single("", f"stream entry is larger than {MAX_EVENT_BYTES} bytes (its field names and values)",
+                     "too_large")
     problems: list[Problem] = []
     broken: set[str] = set()
     text = _read_fields(fields, problems, broken)

@@ -41,6 +41,13 @@ def event_url(base_url: object) -> str:
         raise ValueError(f"base_url must be an http:// or https:// URL with a host, not {shown_url(base_url)!r}")
     if " " in (parts.hostname or ""):  # httpx would send it to a host named with %20, which no name holds
         raise ValueError(f"the host of base_url must not hold a space, as {parts.hostname!r} does")
+    try:  # the socket reads the host name (IDNA-encoded by httpx) with Python's idna codec, which checks its labels
+        url.raw_host.decode("ascii").encode("idna")
+    except UnicodeError:
+        host = parts.hostname or ""
+        shown = host if len(host) <= 80 else host[:80] + "..."
+        raise ValueError(f"the host of base_url is not a valid host name (each of its dot-separated labels must "
+                         f"hold 1 to 63 characters): {shown!r}") from None
     if url.port is not None and not 0 < url.port < 65536:  # httpx takes any number, and a socket wraps it
         raise ValueError(f"the port of base_url must be from 1 to 65535, not {url.port}")
     return str(url)

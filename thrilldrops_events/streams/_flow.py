@@ -27,15 +27,14 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from thrilldrops_events.codecs.redis import decode
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.errors import EventValidationError
 from thrilldrops_events.streams._deliveries import Delivery, DeliveryContext
 from thrilldrops_events.streams._ops import Command, Finished, Operation, Run, Start, Steps, Wait
 from thrilldrops_events.streams._records import dead_letter_fields
 from thrilldrops_events.streams._replies import RepeatedFields, group_missing, printable, repeated_problem, temporary
 from thrilldrops_events.streams._settings import Settings
 from thrilldrops_events.streams._tally import Tally
+from thrilldrops_events.streams._verdict import invalid, read_entry
 
 __all__ = ["EntryFlow", "Item"]
 
@@ -66,11 +65,6 @@ class _Ready:
 class _Failure:
     due: float  # when the retry is due, on the consumer's clock
     error: str  # the last error, for the dead letter if the retries run out
-
-
-def _invalid(error: EventValidationError) -> dict[str, Any]:
-    problems = [{"path": p.path, "message": p.message, "kind": p.kind} for p in error.problems]
-    return {"reason": "invalid", "message": str(error), "problems": problems}
 
 
 class EntryFlow:
@@ -176,12 +170,11 @@ class EntryFlow:
                 self.trimmed(entry_id)
                 continue
             if isinstance(fields, RepeatedFields):
-                yield from self._dead_letter(entry_id, fields, attempts, _invalid(repeated_problem(fields)))
+                yield from self._dead_letter(entry_id, fields, attempts, invalid(repeated_problem(fields)))
                 continue
-            try:
-                envelope = decode(fields, strict=settings.strict)
-            except EventValidationError as error:
-                yield from self._dead_letter(entry_id, fields, attempts, _invalid(error))
+            envelope = read_entry(fields, settings.strict)
+            if not isinstance(envelope, Envelope):  # the error of its dead letter
+                yield from self._dead_letter(entry_id, fields, attempts, envelope)
                 continue
             if attempts >= settings.max_deliveries:
                 yield from self._dead_letter(entry_id, fields, attempts, self._exhausted(entry_id, attempts))

@@ -120,10 +120,18 @@ class DeadLetter:
     fields: dict[Any, Any]
 
 
-def _text(value: object) -> str:
+def _text_of(value: object) -> str | None:
+    """The text of a ``str`` (its characters) or of bytes (UTF-8, bad bytes replaced); ``None`` for anything else."""
+    if isinstance(value, str):
+        return str.__str__(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).decode("utf-8", "replace")
-    return str(value)
+        return memoryview(value).tobytes().decode("utf-8", "replace")
+    return None
+
+
+def _text(value: object) -> str:
+    text = _text_of(value)
+    return text if text is not None else str(value)
 
 
 def _name(key: object) -> str:
@@ -148,27 +156,55 @@ def dead_letter_fields(fields: Mapping[Any, Any], *, original_id: str, stream: s
     return entry
 
 
-def parse_dead_letter(entry_id: object, fields: Mapping[Any, Any]) -> DeadLetter:
-    """Read one dead-letter entry, as returned by ``XRANGE`` on the dead-letter stream.
+def _split(fields: Mapping[Any, Any]) -> tuple[dict[str, str], dict[Any, Any], list[Problem]]:
+    """The metadata of a dead letter as text, its original fields, and the problems of its names and metadata.
 
-    Raises:
-        EventValidationError: If the entry lacks the dead-letter fields or holds malformed ones, or is not a mapping.
+    Names and metadata values must be text (``str`` or bytes): anything else is a problem (``field_type``),
+    named by its type, never by its ``str``. A metadata name given twice (as bytes and as str) is a problem too.
     """
-    if not isinstance(fields, Mapping):
-        raise EventValidationError([Problem("", "a dead-letter entry must be a mapping of field names to values, not "
-                                                f"{type(fields).__name__}", "not_a_mapping")])
     meta: dict[str, str] = {}
     original: dict[Any, Any] = {}
+    problems: list[Problem] = []
+    seen: set[str] = set()
     for key, value in fields.items():
-        name = _name(key)
-        if name in DEAD_LETTER_FIELDS:
-            meta[name] = _text(value)
+        name = _text_of(key)
+        if name is None:
+            problems.append(Problem("", f"field names must be text (str or bytes), not {type(key).__name__}",
+                                    "field_type"))
+        elif name in DEAD_LETTER_FIELDS:
+            item = _text_of(value)
+            if name in seen:
+                problems.append(Problem(name, "field appears twice", "duplicate_field"))
+            elif item is None:
+                problems.append(Problem(name, f"must be text (str or bytes), not {type(value).__name__}",
+                                        "field_type"))
+            else:
+                meta[name] = item
+            seen.add(name)
         elif name.startswith(_ORIGINAL_PREFIX) and _escaped(name):
             original[key[len(_ORIGINAL_PREFIX):] if isinstance(key, (str, bytes)) else key] = value
         else:
             original[key] = value
-    problems = [Problem(name, "required field is missing", "missing") for name in DEAD_LETTER_FIELDS
-                if name not in meta]
+    problems += [Problem(name, "required field is missing", "missing") for name in DEAD_LETTER_FIELDS
+                 if name not in seen]
+    return meta, original, problems
+
+
+def parse_dead_letter(entry_id: object, fields: Mapping[Any, Any]) -> DeadLetter:
+    """Read one dead-letter entry, as returned by ``XRANGE`` on the dead-letter stream.
+
+    Raises:
+        EventValidationError: If the entry lacks the dead-letter fields or holds malformed ones (a metadata field
+            given twice, as bytes and as str; a name, a metadata value or the entry id that is not text), or is
+            not a mapping.
+    """
+    if not isinstance(fields, Mapping):
+        raise EventValidationError([Problem("", "a dead-letter entry must be a mapping of field names to values, not "
+                                                f"{type(fields).__name__}", "not_a_mapping")])
+    meta, original, problems = _split(fields)
+    if _text_of(entry_id) is None:
+        problems.append(Problem("", f"the entry id must be text (str or bytes), not {type(entry_id).__name__}",
+                                "field_type"))
     deliveries = meta.get("dead_letter_deliveries", "0")
     if not (deliveries.isascii() and deliveries.isdigit()) or len(deliveries) > 18:
         problems.append(Problem("dead_letter_deliveries", "must be a whole number", "int_parsing"))
