@@ -2,7 +2,8 @@
 
 `pydantic_writer` below is that former writer, kept here as the reference: pydantic's serializer for the
 payload (money as strings, the session token revealed by the wire context), JSON numbers made by
-unquoting the money strings, and the envelope's identifiers written by ``json``'s ASCII encoder.
+unquoting the money strings, and the envelope's identifiers written by ``json``'s encoder (text as UTF-8,
+control characters, quotes and backslashes escaped, as pydantic writes the payload's text).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.testing import envelopes, payloads
 from thrilldrops_events.types import WIRE_CONTEXT
 
-ENCODE_STR = json.encoder.encode_basestring_ascii
+ENCODE_STR = json.encoder.encode_basestring
 MONEY_KEYS = {e: tuple((s.name, f'"{s.name}":'.encode()) for s in payload_fields(e) if s.constraints.integer_digits)
               for e in EventType}
 

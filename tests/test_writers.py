@@ -88,9 +88,9 @@ def test_a_float_is_written_as_the_number_it_reads_back_as(value: float) -> None
 
 def test_the_stream_codec_and_the_json_codec_write_unknown_fields_alike() -> None:
     text = ('{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":{"PlayerLogout":'
-            '{"channel_type":"MobileWeb"}},"n":[1.50,{"a":"\\u00e9"},null,true,-0.0,12345678901234567890]}')
+            '{"channel_type":"MobileWeb"}},"n":[1.50,{"a":"\u00e9\\n\\u0001"},null,true,-0.0,12345678901234567890]}')
     envelope = parse_event(text)
-    assert to_json(envelope).decode() == text
+    assert to_json(envelope).decode() == text  # non-ASCII text as UTF-8, control characters escaped
     assert stream_codec.encode(envelope)["extra"] == "{" + text[text.index('"n":') :]
 
 
@@ -134,3 +134,21 @@ def test_writing_something_that_is_not_a_model_is_an_event_validation_error(junk
         with pytest.raises(EventValidationError, match=f"expected an Envelope.*, not {type(junk).__name__}") as error:
             write()
         assert [problem.kind for problem in error.value.problems] == ["not_an_envelope"]
+
+
+@pytest.mark.parametrize("char", ["é", "€", "😀", "\u2028", "\x7f"])
+def test_an_event_read_within_the_size_limit_is_written_within_it(char: str) -> None:
+    # Non-ASCII text written as \uXXXX escapes took up to six times its bytes: an event of 1 MiB of such
+    # text was refused as too_large when read back from to_json or from its stream entry.
+    from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES
+
+    head = ('{"operator_id":"o","brand_id":"b","player_id":"p","timestamp":1,"event_type":{"PlayerLogout":'
+            '{"channel_type":"MobileWeb","memo":"%s"}},"note":"%s"}')
+    room = (MAX_EVENT_BYTES - len(head.encode()) - 8) // len(char.encode()) // 2
+    raw = (head % (char * room, char * room)).encode()
+    assert MAX_EVENT_BYTES - 64 < len(raw) <= MAX_EVENT_BYTES
+    envelope = parse_event(raw)
+    written = to_json(envelope)
+    assert written == raw
+    assert parse_event(written) == envelope
+    assert stream_codec.decode(stream_codec.encode(envelope)) == envelope

@@ -1,14 +1,16 @@
-"""The fast writer: msgspec writes events, byte for byte as the exact writer would.
+r"""The fast writer: msgspec writes events, byte for byte as the exact writer would.
 
-Without unknown fields, the fields' values are written as they are: strings in UTF-8 with the escapes
-pydantic's writer uses, money as ``str(Decimal)`` (quoted, or a JSON number), the session token in full,
-the envelope's identifiers as ``json``'s ASCII escapes write them (msgspec's own when they are ASCII).
+Every string is written as UTF-8 text with ``"``, ``\`` and the control characters escaped, as
+pydantic's writer, ``json``'s ``encode_basestring`` and msgspec all write it (the same bytes for every
+character but a lone surrogate, which none of the readers accept), never as ``\uXXXX`` escapes of
+non-ASCII text, which would take up to six times the bytes it was read in and put an event read within
+the 1 MiB limit beyond it. Money is written as ``str(Decimal)`` (quoted, or a JSON number) and the session
+token in full.
 
-With unknown fields, the exact writer (``_writer.write``) writes every string with ``json``'s ASCII escapes,
-a ``JsonNumber`` as a JSON number and a ``float`` as the ``Decimal`` it reads back as. msgspec writes such an
-event only when it gives the same bytes: unknown fields holding strings, integers, booleans, ``null``,
-``JsonNumber`` and ``Decimal`` values, objects and arrays (no ``float``, nothing a reader would refuse), and
-output that is ASCII without DEL (``json`` escapes both). Anything else is left to the exact writer
+With unknown fields, the exact writer (``_writer.write``) writes a ``JsonNumber`` as a JSON number and a
+``float`` as the ``Decimal`` it reads back as. msgspec writes such an event only when it gives the same
+bytes: unknown fields holding strings, integers, booleans, ``null``, ``JsonNumber`` and ``Decimal`` values,
+objects and arrays (no ``float``, nothing a reader would refuse). Anything else is left to the exact writer
 (``None``), which also raises the errors.
 """
 
@@ -23,7 +25,7 @@ from pydantic import SecretStr
 from thrilldrops_events._numbers import EVENT_DECIMAL_CONTEXT, number_problem
 from thrilldrops_events._unknown import MAX_DEPTH
 from thrilldrops_events.codecs._exact import JsonNumber
-from thrilldrops_events.codecs._writer import ENCODE_STR, decimal_text
+from thrilldrops_events.codecs._writer import decimal_text
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.events import EventPayload
 
@@ -66,16 +68,8 @@ def _encode_fields(obj: Envelope | EventPayload, payload: EventPayload, number: 
     encoder = _NUMBER_ENCODER if number else _STRING_ENCODER
     if not isinstance(obj, Envelope):
         return encoder.encode(values)
-    ids = (obj.operator_id, obj.brand_id, obj.player_id)
-    joined = "".join(ids)
-    if joined.isascii() and "\x7f" not in joined:  # then msgspec writes them as json's ASCII escapes do
-        return encoder.encode({"operator_id": ids[0], "brand_id": ids[1], "player_id": ids[2],
-                               "timestamp": obj.timestamp, "event_type": {payload.event_type.value: values}})
-    return b"".join((
-        b'{"operator_id":', ENCODE_STR(ids[0]).encode(), b',"brand_id":', ENCODE_STR(ids[1]).encode(),
-        b',"player_id":', ENCODE_STR(ids[2]).encode(), b',"timestamp":', str(obj.timestamp).encode(),
-        b',"event_type":{"', payload.event_type.value.encode(), b'":', encoder.encode(values), b"}}",
-    ))
+    return encoder.encode({"operator_id": obj.operator_id, "brand_id": obj.brand_id, "player_id": obj.player_id,
+                           "timestamp": obj.timestamp, "event_type": {payload.event_type.value: values}})
 
 
 def _plain(extra: dict[str, Any] | None) -> bool:
@@ -122,4 +116,4 @@ def _encode_with_unknown(obj: Envelope | EventPayload, payload: EventPayload, nu
         written = (_NUMBER_ENCODER if number else _STRING_ENCODER).encode(values)
     except (msgspec.EncodeError, TypeError, ValueError):  # a lone surrogate: the exact writer says where
         return None
-    return written if written.isascii() and b"\x7f" not in written else None
+    return written

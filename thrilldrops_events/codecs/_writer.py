@@ -40,7 +40,7 @@ def plain(value: Any, money_as_str: bool, depth: int) -> Any:
     return value
 
 
-ENCODE_STR = json.encoder.encode_basestring_ascii
+ENCODE_STR = json.encoder.encode_basestring
 
 
 def write(value: Any, money_as_number: bool, out: list[str], path: str = "") -> None:
