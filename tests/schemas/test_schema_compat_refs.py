@@ -79,6 +79,39 @@ def test_a_reference_with_sibling_keywords_compares_both() -> None:
     assert [(loc, kind) for loc, kind, _, _ in _kinds(old, new)] == [("x", "type_changed"), ("x", "bound_tightened")]
 
 
+def test_a_keyword_both_beside_a_reference_and_in_its_target_is_compared_on_both() -> None:
+    old = {"$schema": DIALECT, "properties": {"x": {"$ref": "#/$defs/X", "maxLength": 10}},
+           "$defs": {"X": {"type": "string", "maxLength": 5}}}
+    new = copy.deepcopy(old)
+    new["$defs"]["X"]["maxLength"] = 20  # the effective bound goes from 5 to 10
+    assert _kinds(old, new) == [("x", "bound_loosened", True, False)]
+
+
+def test_properties_beside_a_reference_do_not_hide_those_of_its_target() -> None:
+    old = {"$schema": DIALECT, "$ref": "#/$defs/X", "properties": {"b": {}},
+           "$defs": {"X": {"properties": {"a": {"type": "string"}}}}}
+    new = copy.deepcopy(old)
+    new["$defs"]["X"]["properties"]["a"]["type"] = "integer"
+    assert _kinds(old, new) == [("a", "type_changed", False, False)]
+
+
+def test_additional_properties_beside_a_reference_do_not_see_the_targets_properties() -> None:
+    old = {"$schema": DIALECT, "$ref": "#/$defs/X", "additionalProperties": False,
+           "$defs": {"X": {"properties": {"a": {}}}}}  # refuses {"a": 1}: the false sees no properties
+    new = {"$schema": DIALECT, "properties": {"a": {}}, "additionalProperties": False}
+    assert compare_schema_sets({"s.json": old}, {"s.json": new}).level != "FULL"
+
+
+def test_a_reference_to_itself_with_a_sibling_of_the_same_keyword_ends() -> None:
+    old = {"$schema": DIALECT, "$ref": "#/$defs/N", "type": "object",
+           "$defs": {"N": {"$ref": "#/$defs/N", "type": "object", "properties": {"n": {"$ref": "#/$defs/N",
+                                                                                     "type": "object"}}}}}
+    new = copy.deepcopy(old)
+    assert _kinds(old, new) == []
+    new["$defs"]["N"]["maxProperties"] = 3
+    assert [kind for _, kind, _, _ in _kinds(old, new)] == ["bound_added"]
+
+
 def test_a_definition_nothing_refers_to_is_compared_on_its_own() -> None:
     old = {"$schema": DIALECT, "type": "object", "$defs": {"Spare": {"type": "string", "maxLength": 9},
                                                            "Nested": {"$defs": {"Deep": {"type": "integer"}}}}}

@@ -48,6 +48,24 @@ def _pointer_keys(ref: str) -> tuple[str, ...] | None:
         return None
     return tuple(key.replace("~1", "/").replace("~0", "~") for key in fragment.split("/")[1:])
 
+#: Keywords that read one another within one schema object: split between a reference's target and its
+#: siblings, they apply to different objects (``additionalProperties`` does not see the other's ``properties``).
+_TOGETHER = (frozenset({"properties", "patternProperties", "additionalProperties"}),
+             frozenset({"prefixItems", "items"}), frozenset({"contains", "minContains", "maxContains"}),
+             frozenset({"if", "then", "else"}))
+
+
+def _kept_apart(target: dict[str, Any], siblings: dict[str, Any]) -> bool:
+    """Whether a reference's target and the keywords written next to the reference cannot be merged.
+
+    Both apply. Merged into one object they mean the same, unless both give the same keyword (other than
+    an annotation: a merged object would keep one of two ``maxLength``s and hide a change of the other),
+    or they split keywords that read one another; then they are compared as the branches of an ``allOf``.
+    """
+    shared = (set(target) & set(siblings)) - ANNOTATIONS
+    return bool(shared) or any(group & set(target) and group & set(siblings) for group in _TOGETHER)
+
+
 class _Comparer:
     """Walks an old and a new schema side by side and records every change."""
 
@@ -56,7 +74,7 @@ class _Comparer:
         self.old_root = old_root
         self.new_root = new_root
         self.changes: list[Change] = []
-        self._active: set[tuple[int, int]] = set()  # the pairs being compared, against reference cycles
+        self._active: set[tuple[object, object]] = set()  # the pairs being compared, against reference cycles
         self._depth = 0
         self._steps = 0
         self.shapes = Shapes(file)
@@ -69,9 +87,10 @@ class _Comparer:
     def add(self, location: str, kind: str, effect: Effect, message: str, invert: bool) -> None:
         self.changes.append(Change(self.file, location, kind, effect.inverted() if invert else effect, message))
 
-    def _resolve(self, root: Any, schema: Any, reached: set[int]) -> tuple[Any, int]:
+    def _resolve(self, root: Any, schema: Any, reached: set[int]) -> tuple[Any, object]:
         """Follow local ``$ref``s; the schema reached, and the identity of the last target (for cycles)."""
-        identity = id(schema)
+        start = schema
+        identity: object = id(schema)
         for _ in range(64):  # a chain of local references, bounded
             ref = schema.get("$ref") if isinstance(schema, dict) else None
             if not (isinstance(ref, str) and ref.startswith("#")):
@@ -92,7 +111,16 @@ class _Comparer:
             reached.add(identity)
             self.shapes.check_schema(target, keys or ())
             siblings = {k: v for k, v in schema.items() if k != "$ref"}
-            schema = {**target, **siblings} if siblings and isinstance(target, dict) else target
+            if not (siblings and isinstance(target, dict)):
+                schema = target
+            elif _kept_apart(target, siblings):
+                # Both apply, each in a branch, where the target is compared under its own identity; this
+                # reference is told apart from the target, and from other references to it, by its place.
+                schema = {"allOf": [target, siblings]}
+                identity = (id(start), id(target))
+                break
+            else:
+                schema = {**target, **siblings}
         return schema, identity
 
     def compare(self, old: Any, new: Any, location: str = "", invert: bool = False) -> None:
