@@ -414,6 +414,8 @@ def _nested_json(depth: int) -> dict[str, Any]:
     pytest.param(_bad({"x": {1: "a"}}), "/x: the key 1 is not a string", id="int-key"),
     pytest.param(_bad({"maximum": float("nan")}), "/maximum: nan is not a JSON number", id="nan"),
     pytest.param(_bad({"maximum": float("-inf")}), "/maximum: -inf is not a JSON number", id="infinity"),
+    pytest.param(_bad({"minimum": -10**5000}), "/minimum: an integer of more than 600 digits", id="huge-int"),
+    pytest.param(_bad({"x-huge": [10**600]}), "/x-huge/0: an integer of more than 600 digits", id="huge-int-anywhere"),
     pytest.param(_holding_itself(), "/properties/a/properties/a/.*/\\.\\.\\.: nested more than 800 levels deep",
                  id="holding-itself"),
     pytest.param(_nested_json(100_000), "/x-deep/a/a/a/a/a/a/a/a/a/a/a/\\.\\.\\.: nested more than 800 levels",

@@ -325,11 +325,11 @@ def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Repor
     are followed at any depth, so a change inside a definition is reported where the definition is used.
 
     Raises:
-        SchemaSetError: If a schema is not JSON, holds more than 100,000 JSON values, is nested more
-            than 800 levels deep as JSON or 200 levels deep as a schema (references followed), has a
-            keyword the comparison reads of the wrong type (such as ``"required": 5``), or takes more
-            than 10,000 sub-schemas to compare (references followed: a few definitions each used twice
-            by the next one make exponentially many).
+        SchemaSetError: If a schema is not JSON, holds an integer of more than 600 digits or more than
+            100,000 JSON values, is nested more than 800 levels deep as JSON or 200 levels deep as a schema
+            (references followed), has a keyword the comparison reads of the wrong type (such as
+            ``"required": 5``), or takes more than 10,000 sub-schemas to compare (references followed: a
+            few definitions each used twice by the next one make exponentially many).
         TypeError: If ``old`` or ``new`` is not a mapping, or a file name is not a string.
     """
     for argument, value in (("old", old), ("new", new)):

@@ -2,12 +2,12 @@
 
 A schema set handed to the comparison in Python may hold anything, and one read from a file may still hold
 ``"required": 5``. Each document is walked once, without recursion, before it is compared: its values must
-be JSON (string keys, finite numbers), at most ``MAX_VALUES`` of them, nested at most ``MAX_NESTING``
-levels; and in every schema the
-comparison reads (the document itself, ``properties``, ``$defs``, combinator branches, sub-schemas), the
-keywords it reads must have the type JSON Schema gives them. The target of a reference is checked the
-same way when the comparison first reaches it, wherever it is in the document. Keywords the comparison
-does not read are only compared as written, so they may hold any JSON.
+be JSON (string keys, finite numbers, integers of at most ``MAX_DIGITS`` digits), at most ``MAX_VALUES`` of
+them, nested at most ``MAX_NESTING`` levels; and in every schema the comparison reads (the document itself,
+``properties``, ``$defs``, combinator branches, sub-schemas), the keywords it reads must have the type JSON
+Schema gives them. The target of a reference is checked the same way when the comparison first reaches it,
+wherever it is in the document. Keywords the comparison does not read are only compared as written, so
+they may hold any JSON.
 """
 
 from __future__ import annotations
@@ -19,13 +19,17 @@ from typing import Any
 from thrilldrops_events.errors import SchemaSetError
 from thrilldrops_events.schema._schema_facts import LOWER, MONOTONE_SUBSCHEMAS, NUMERIC_BOUNDS, UPPER
 
-__all__ = ["MAX_NESTING", "MAX_VALUES", "Shapes"]
+__all__ = ["MAX_DIGITS", "MAX_NESTING", "MAX_VALUES", "Shapes"]
 
 #: The deepest JSON nesting of a schema document: deeper ones are refused before anything recurses into them.
 MAX_NESTING = 800
 #: The most JSON values (objects, arrays and scalars) in one schema document: this project's largest holds
 #: about 1,000. Comparing a larger one would take long: each level compares what lies below it as a whole.
 MAX_VALUES = 100_000
+
+#: The most digits of an integer in a schema document: fewer than Python writes out by default (at least 640).
+MAX_DIGITS = 600
+_HUGE = 10**MAX_DIGITS
 
 _OBJECTS_OF_SCHEMAS = ("properties", "$defs", "definitions")
 _ARRAYS_OF_SCHEMAS = ("allOf", "anyOf", "oneOf")
@@ -134,6 +138,8 @@ class Shapes:
                 stack.extend((item, depth + 1, (str(index), trail)) for index, item in enumerate(value))
             elif isinstance(value, float) and not math.isfinite(value):
                 raise self._error(_path(trail), f"{value!r} is not a JSON number")
+            elif isinstance(value, int) and not -_HUGE < value < _HUGE:  # `str` would refuse it, or take long
+                raise self._error(_path(trail), f"an integer of more than {MAX_DIGITS} digits")
             elif not (value is None or isinstance(value, (str, int, float))):
                 raise self._error(_path(trail), f"{type(value).__name__} is not a JSON value")
         self.check_schema(document, ())
