@@ -122,6 +122,15 @@ def test_dangling_references_are_compared_as_written() -> None:
     assert change.kind == "reference_changed" and not change.backward and not change.forward
 
 
+def test_const_and_enum_together_allow_only_what_both_allow() -> None:
+    old = {"$schema": "x", "const": 1, "enum": [1]}
+    new = {"$schema": "x", "const": 1, "enum": [2]}  # refuses every value now
+    (change,) = compare_schema_sets({"c.json": old}, {"c.json": new}).changes
+    assert (change.kind, change.backward, change.forward) == ("enum_values_removed", False, True)
+    same = {"$schema": "x", "const": 1, "enum": [1]}
+    assert compare_schema_sets({"c.json": {"$schema": "x", "const": 1, "enum": [1, 2]}}, {"c.json": same}).changes == ()
+
+
 # -- directories --------------------------------------------------------------------------------------------
 
 

@@ -137,10 +137,15 @@ def effect_of_sets(old: frozenset[str], new: frozenset[str]) -> Effect:
 
 
 def enum_values(schema: Mapping[str, Any]) -> frozenset[str] | None:
-    """The values a schema's ``const`` or ``enum`` allows (canonical JSON), or ``None`` if it has neither."""
+    """The values a schema's ``const`` and ``enum`` allow (canonical JSON), or ``None`` if it has neither.
+
+    With both, a value must satisfy both: the ``const`` if the ``enum`` lists it, else none.
+    """
+    values = frozenset(canonical(v) for v in schema["enum"]) if "enum" in schema else None
     if "const" in schema:
-        return frozenset([canonical(schema["const"])])
-    return frozenset(canonical(v) for v in schema["enum"]) if "enum" in schema else None
+        const = frozenset([canonical(schema["const"])])
+        return const if values is None else const & values
+    return values
 
 
 def numeric_bound(schema: Mapping[str, Any], names: tuple[str, str]) -> tuple[Any, bool] | None:
