@@ -112,6 +112,25 @@ def test_a_reference_to_itself_with_a_sibling_of_the_same_keyword_ends() -> None
     assert [kind for _, kind, _, _ in _kinds(old, new)] == ["bound_added"]
 
 
+def test_a_definition_used_in_many_places_is_compared_once_and_reported_at_each(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import thrilldrops_events.schema._compare as compare_module
+
+    read: list[object] = []  # each reading of an enum writes out all its values: a large one, used often, hung
+    real = compare_module.enum_values
+    monkeypatch.setattr(compare_module, "enum_values", lambda schema: read.append(schema) or real(schema))
+
+    def schema(limit: int) -> dict[str, Any]:
+        uses = {f"p{i}": {"$ref": "#/$defs/Big"} for i in range(100)}
+        return {"$schema": DIALECT, "$defs": {"Big": {"enum": list(range(1000)), "maxLength": limit}},
+                "properties": uses, "not": {"properties": {"q": {"$ref": "#/$defs/Big"}}}}
+
+    found = _kinds(schema(1), schema(2))
+    assert found == [(f"p{i}", "bound_loosened", True, False) for i in range(100)] + [
+        ("<not>.q", "bound_loosened", False, True)]
+    assert len(read) < 10
+
+
 def test_a_definition_nothing_refers_to_is_compared_on_its_own() -> None:
     old = {"$schema": DIALECT, "type": "object", "$defs": {"Spare": {"type": "string", "maxLength": 9},
                                                            "Nested": {"$defs": {"Deep": {"type": "integer"}}}}}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote
 
 from thrilldrops_events.errors import SchemaSetError
 from thrilldrops_events.schema._compare_structure import compare_combinators, compare_objects
+from thrilldrops_events.schema._references import INDEX, Done, kept_apart, pointer_keys
 from thrilldrops_events.schema._report import Change, Effect, Report
 from thrilldrops_events.schema._schema_facts import (
     ANNOTATIONS,
@@ -34,38 +33,6 @@ from thrilldrops_events.schema._shape import Shapes
 
 __all__ = ["compare_schema_sets"]
 
-#: An array index in a JSON Pointer (RFC 6901): no sign, no leading zero, ASCII digits.
-_INDEX = re.compile(r"0|[1-9][0-9]*")
-
-
-def _pointer_keys(ref: str) -> tuple[str, ...] | None:
-    """The keys of a local reference's JSON Pointer (``#/$defs/A%20B``), decoded; ``None`` for an anchor (``#A``).
-
-    The fragment of a URI is percent-encoded, and each key escapes ``~`` and ``/`` as ``~0`` and ``~1``.
-    """
-    fragment = unquote(ref[1:])
-    if fragment and not fragment.startswith("/"):
-        return None
-    return tuple(key.replace("~1", "/").replace("~0", "~") for key in fragment.split("/")[1:])
-
-#: Keywords that read one another within one schema object: split between a reference's target and its
-#: siblings, they apply to different objects (``additionalProperties`` does not see the other's ``properties``).
-_TOGETHER = (frozenset({"properties", "patternProperties", "additionalProperties"}),
-             frozenset({"prefixItems", "items"}), frozenset({"contains", "minContains", "maxContains"}),
-             frozenset({"if", "then", "else"}))
-
-
-def _kept_apart(target: dict[str, Any], siblings: dict[str, Any]) -> bool:
-    """Whether a reference's target and the keywords written next to the reference cannot be merged.
-
-    Both apply. Merged into one object they mean the same, unless both give the same keyword (other than
-    an annotation: a merged object would keep one of two ``maxLength``s and hide a change of the other),
-    or they split keywords that read one another; then they are compared as the branches of an ``allOf``.
-    """
-    shared = (set(target) & set(siblings)) - ANNOTATIONS
-    return bool(shared) or any(group & set(target) and group & set(siblings) for group in _TOGETHER)
-
-
 class _Comparer:
     """Walks an old and a new schema side by side and records every change."""
 
@@ -83,24 +50,31 @@ class _Comparer:
         # reference reached are compared on their own at the end (see `finish`).
         self._reached: tuple[set[int], set[int]] = (set(), set())
         self._definitions: list[tuple[dict[str, Any], dict[str, Any], str, bool]] = []
+        # The comparisons done, by the identities of the two schemas: a definition used in many places is
+        # compared once, and its changes repeated at each place (each comparison reads every value once).
+        self._done: dict[tuple[int, int], Done] = {}
 
     def add(self, location: str, kind: str, effect: Effect, message: str, invert: bool) -> None:
         self.changes.append(Change(self.file, location, kind, effect.inverted() if invert else effect, message))
 
-    def _resolve(self, root: Any, schema: Any, reached: set[int]) -> tuple[Any, object]:
-        """Follow local ``$ref``s; the schema reached, and the identity of the last target (for cycles)."""
-        start = schema
+    def _resolve(self, root: Any, schema: Any, reached: set[int]) -> tuple[Any, object, Any]:
+        """Follow local ``$ref``s; the schema reached, the identity of the last target (for cycles), and more.
+
+        The third value is what the comparison of the schema reached is remembered by: the schema itself, or
+        the reference when the schema is made there (of the target and the keywords beside the reference).
+        """
+        start, made = schema, False
         identity: object = id(schema)
         for _ in range(64):  # a chain of local references, bounded
             ref = schema.get("$ref") if isinstance(schema, dict) else None
             if not (isinstance(ref, str) and ref.startswith("#")):
                 break
-            keys = _pointer_keys(ref)
+            keys = pointer_keys(ref)
             target = root if keys is not None else None
             for key in keys or ():
                 if isinstance(target, dict) and key in target:
                     target = target[key]
-                elif isinstance(target, list) and _INDEX.fullmatch(key) and int(key) < len(target):
+                elif isinstance(target, list) and INDEX.fullmatch(key) and int(key) < len(target):
                     target = target[int(key)]
                 else:
                     target = None
@@ -113,28 +87,32 @@ class _Comparer:
             siblings = {k: v for k, v in schema.items() if k != "$ref"}
             if not (siblings and isinstance(target, dict)):
                 schema = target
-            elif _kept_apart(target, siblings):
+            elif kept_apart(target, siblings):
                 # Both apply, each in a branch, where the target is compared under its own identity; this
                 # reference is told apart from the target, and from other references to it, by its place.
-                schema = {"allOf": [target, siblings]}
+                schema, made = {"allOf": [target, siblings]}, True
                 identity = (id(start), id(target))
                 break
             else:
-                schema = {**target, **siblings}
-        return schema, identity
+                schema, made = {**target, **siblings}, True
+        return schema, identity, start if made else schema
 
     def compare(self, old: Any, new: Any, location: str = "", invert: bool = False) -> None:
         """Compare two schemas (or sub-schemas) and record what changed."""
-        old, old_id = self._resolve(self.old_root, old, self._reached[0])
-        new, new_id = self._resolve(self.new_root, new, self._reached[1])
+        old, old_id, old_kept = self._resolve(self.old_root, old, self._reached[0])
+        new, new_id, new_kept = self._resolve(self.new_root, new, self._reached[1])
         key = (old_id, new_id)
         if key in self._active:
             return
+        done = self._done.get((id(old_kept), id(new_kept)))
+        if done is not None:  # compared already: each use of a definition costs no more than its changes
+            self._count(done.steps)
+            self.changes.extend(done.replayed(location, invert))
+            return
         if self._depth >= MAX_DEPTH:
             raise SchemaSetError(f"{self.file}: nested more than {MAX_DEPTH} levels deep, references followed")
-        self._steps += 1
-        if self._steps > MAX_STEPS:
-            raise SchemaSetError(f"{self.file}: more than {MAX_STEPS} sub-schemas to compare, references followed")
+        self._count(1)
+        steps, first = self._steps, len(self.changes)
         self._active.add(key)
         self._depth += 1
         try:
@@ -142,6 +120,13 @@ class _Comparer:
         finally:
             self._active.discard(key)
             self._depth -= 1
+        self._done[id(old_kept), id(new_kept)] = Done(old_kept, new_kept, location, invert,
+                                                      tuple(self.changes[first:]), self._steps - steps + 1)
+
+    def _count(self, steps: int) -> None:
+        self._steps += steps
+        if self._steps > MAX_STEPS:
+            raise SchemaSetError(f"{self.file}: more than {MAX_STEPS} sub-schemas to compare, references followed")
 
     def finish(self) -> None:
         """Compare the definitions (``$defs``) that no reference reached, each on its own.
