@@ -131,6 +131,25 @@ def test_const_and_enum_together_allow_only_what_both_allow() -> None:
     assert compare_schema_sets({"c.json": {"$schema": "x", "const": 1, "enum": [1, 2]}}, {"c.json": same}).changes == ()
 
 
+def test_many_new_oneof_branches_are_not_checked_for_overlap_pair_by_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    import thrilldrops_events.schema._compare_structure as structure
+
+    checked: list[object] = []  # a oneOf of thousands of new branches took billions of checks
+    real = structure.disjoint
+    monkeypatch.setattr(structure, "disjoint", lambda a, b: checked.append(a) or real(a, b))
+
+    def added(count: int) -> set[tuple[str, bool, bool]]:
+        old = {"$schema": "x", "oneOf": [{"const": -1}]}
+        new = {"$schema": "x", "oneOf": [{"const": -1}, *({"const": i} for i in range(count))]}
+        changes = compare_schema_sets({"o.json": old}, {"o.json": new}).changes
+        assert len(changes) == count
+        return {(c.kind, c.backward, c.forward) for c in changes}
+
+    assert added(50) == {("oneOf_branch_added", True, False)}  # shown not to overlap
+    assert added(300) == {("oneOf_branch_added", False, False)}  # too many pairs: counted as overlapping
+    assert len(checked) <= 2 * structure.MAX_PAIRS
+
+
 # -- directories --------------------------------------------------------------------------------------------
 
 

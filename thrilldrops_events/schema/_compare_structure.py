@@ -22,7 +22,11 @@ from thrilldrops_events.schema._schema_facts import (
     same_as_written,
 )
 
-__all__ = ["compare_combinators", "compare_objects"]
+__all__ = ["MAX_PAIRS", "compare_combinators", "compare_objects"]
+
+#: The most pairs of ``oneOf`` branches checked for overlap in one combinator (a new branch against every
+#: other): thousands of branches would take billions of checks.
+MAX_PAIRS = 10_000
 
 _OPEN_ADDED = ": in an open object an old event may carry this name with a value the new schema refuses"
 _OPEN_REMOVED = ": in an open object a new event may carry this name with a value the old schema refuses"
@@ -116,25 +120,29 @@ def compare_combinators(walker: Walker, old: dict[str, Any], new: dict[str, Any]
         pairs, added, removed = _pair(walker, before, after)
         for a, b in pairs:
             walker.compare(a, b, location, invert)
-        for branch in added:
-            others = [walker.resolved(b, new=True) for b in after if b is not branch]
-            effect = _branch_effect(name, walker.resolved(branch, new=True), others)
+        for branch, effect in zip(added, _branch_effects(walker, name, added, after, new=True), strict=True):
             walker.add(location, f"{name}_branch_added", effect, f"{name} branch added: {_label(walker, branch)}",
                        invert)
-        for branch in removed:
-            others = [walker.resolved(b, new=False) for b in before if b is not branch]
-            effect = _branch_effect(name, walker.resolved(branch, new=False), others).inverted()
-            walker.add(location, f"{name}_branch_removed", effect,
+        for branch, effect in zip(removed, _branch_effects(walker, name, removed, before, new=False), strict=True):
+            walker.add(location, f"{name}_branch_removed", effect.inverted(),
                        f"{name} branch removed: {_label(walker, branch, new=False)}", invert)
 
 
-def _branch_effect(name: str, branch: Any, others: list[Any]) -> Effect:
-    """The effect of adding ``branch`` to a combinator whose other branches are ``others``."""
-    if name == "allOf":
-        return Effect.NARROWED
-    if name == "anyOf" or all(disjoint(branch, other) for other in others):
-        return Effect.WIDENED
-    return Effect.CHANGED  # a oneOf branch overlapping another: values matching both are refused now
+def _branch_effects(walker: Walker, name: str, branches: list[Any], every: list[Any], *, new: bool) -> list[Effect]:
+    """The effect of adding each of ``branches`` to a combinator whose branches are ``every``.
+
+    A ``oneOf`` branch widens if no value can match it and another; each pair is checked, at most
+    ``MAX_PAIRS`` of them: beyond, the branches are counted as overlapping (changed both ways).
+    """
+    if name != "oneOf":
+        return [Effect.NARROWED if name == "allOf" else Effect.WIDENED] * len(branches)
+    if len(branches) * len(every) > MAX_PAIRS:
+        return [Effect.CHANGED] * len(branches)
+    resolved = [(other, walker.resolved(other, new=new)) for other in every]
+    return [Effect.WIDENED if all(disjoint(walker.resolved(branch, new=new), target)
+                                  for other, target in resolved if other is not branch)
+            else Effect.CHANGED  # overlapping another: values matching both are refused now
+            for branch in branches]
 
 
 def _key(walker: Walker, branch: Any, *, new: bool) -> str:
