@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -148,6 +150,20 @@ def test_many_new_oneof_branches_are_not_checked_for_overlap_pair_by_pair(monkey
     assert added(50) == {("oneOf_branch_added", True, False)}  # shown not to overlap
     assert added(300) == {("oneOf_branch_added", False, False)}  # too many pairs: counted as overlapping
     assert len(checked) <= 2 * structure.MAX_PAIRS
+
+
+def test_a_schema_too_deep_for_the_stack_left_is_a_schema_set_error() -> None:
+    old: dict[str, Any] = {"x-ext": 1}
+    for _ in range(150):
+        old = {"not": old}
+    new = copy.deepcopy(old)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 200)  # a caller deep in its own stack; Python 3.10 and 3.11
+    try:  # also count the JSON levels of the values compared there (up to 800)
+        with pytest.raises(SchemaSetError, match="^s\\.json: nested too deeply to compare in the stack left$"):
+            compare_schema_sets({"s.json": old}, {"s.json": {"not": new}})
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 # -- directories --------------------------------------------------------------------------------------------

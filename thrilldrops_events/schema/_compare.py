@@ -314,7 +314,8 @@ def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Repor
             100,000 JSON values, is nested more than 800 levels deep as JSON or 200 levels deep as a schema
             (references followed), has a keyword the comparison reads of the wrong type (such as
             ``"required": 5``), or takes more than 10,000 sub-schemas to compare (references followed: a
-            few definitions each used twice by the next one make exponentially many).
+            few definitions each used twice by the next one make exponentially many), or is nested too deeply
+            for the interpreter's stack left (schema levels and the JSON values compared in them add up).
         TypeError: If ``old`` or ``new`` is not a mapping, or a file name is not a string.
     """
     for argument, value in (("old", old), ("new", new)):
@@ -334,7 +335,10 @@ def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Repor
             comparer = _Comparer(name, old[name], new[name])
             comparer.shapes.check_document(old[name])
             comparer.shapes.check_document(new[name])
-            comparer.compare(old[name], new[name])
-            comparer.finish()
+            try:
+                comparer.compare(old[name], new[name])
+                comparer.finish()
+            except RecursionError:  # the stack left to the caller; Python before 3.12 counts values compared in it
+                raise SchemaSetError(f"{name}: nested too deeply to compare in the stack left") from None
             changes.extend(comparer.changes)
     return Report(tuple(changes), tuple(files))
