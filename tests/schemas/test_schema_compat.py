@@ -308,6 +308,20 @@ def test_release_gate_arguments_of_the_wrong_type_are_type_errors_naming_them(tm
             call()
 
 
+@pytest.mark.parametrize("expected", [{("bound_tightened",): "r"}, {5: "r"}, {("bound_tightened", 5): "r"},
+                                      {"ab": "r"}, {("a", "b", "c"): "r"}, {("bound_tightened", "*"): 5}])
+def test_release_gate_expectations_of_the_wrong_shape_are_type_errors(tmp_path: Path, expected: Any) -> None:
+    _release(tmp_path, "1.0.0")
+    with pytest.raises(TypeError, match="^expected must be a mapping of \\(kind, location pattern\\) to a reason"):
+        release_gate(tmp_path, all_json_schemas(), version="1.0.0", changelog="", expected=expected)
+
+
+def test_release_gate_names_a_file_name_that_is_not_a_string(tmp_path: Path) -> None:
+    _release(tmp_path, "1.0.0")
+    with pytest.raises(TypeError, match="^the file names must be strings, not int$"):
+        release_gate(tmp_path, {**all_json_schemas(), 5: {}}, version="1.0.0", changelog="")
+
+
 _EVENT_TYPE = ("event_type is a oneOf of single-key objects, one per variant, so that code generators make a union; "
                "it accepts exactly what the object with one of eight properties accepted")
 _MONEY_FORMAT = ("money is described with format decimal, for code generators; validators that do not know the "

@@ -112,7 +112,8 @@ def release_gate(released: str | Path, current: Mapping[str, Any], *, version: s
     Raises:
         SchemaSetError: If there is no released version, or a schema set cannot be read.
         TypeError: If an argument is of the wrong type (``released`` a path, ``current`` and
-            ``expected`` mappings, ``version`` and ``changelog`` strings).
+            ``expected`` mappings, ``version`` and ``changelog`` strings, each key of ``expected`` a pair of
+            strings and each reason a string), or a file name of ``current`` is not a string.
     """
     for name, value, kind, wanted in (("released", released, (str, os.PathLike), "a path"),
                                       ("current", current, Mapping, "a mapping of file names to schemas"),
@@ -121,6 +122,11 @@ def release_gate(released: str | Path, current: Mapping[str, Any], *, version: s
                                        "a mapping of (kind, location pattern) to a reason")):
         if not isinstance(value, kind):
             raise TypeError(f"{name} must be {wanted}, not {type(value).__name__}")
+    for key, reason in (expected or {}).items():
+        if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(part, str) for part in key)
+                and isinstance(reason, str)):
+            raise TypeError(f"expected must be a mapping of (kind, location pattern) to a reason, all strings, "
+                            f"not {key!r:.60}: {reason!r:.60}")
     versions = sorted(_versions(Path(released)))
     if not versions:
         raise SchemaSetError(f"{released} holds no released schema set (a directory named like 0.1.0)")
@@ -128,7 +134,7 @@ def release_gate(released: str | Path, current: Mapping[str, Any], *, version: s
     parsed = _VERSION.fullmatch(version)
     if parsed is None:
         raise SchemaSetError(f"version {version!r} is not MAJOR.MINOR.PATCH")
-    report = compare_schema_sets(load_schema_set(path), {k: v for k, v in current.items() if "/" not in k})
+    report = compare_schema_sets(load_schema_set(path), {k: v for k, v in current.items() if not (isinstance(k, str) and "/" in k)})
     released_version = f"{major}.{minor}.{patch}"
     expectations = dict(expected or {})
     met: set[tuple[str, str]] = set()
