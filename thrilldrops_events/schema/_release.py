@@ -134,7 +134,8 @@ def release_gate(released: str | Path, current: Mapping[str, Any], *, version: s
     parsed = _VERSION.fullmatch(version)
     if parsed is None:
         raise SchemaSetError(f"version {version!r} is not MAJOR.MINOR.PATCH")
-    report = compare_schema_sets(load_schema_set(path), {k: v for k, v in current.items() if not (isinstance(k, str) and "/" in k)})
+    top_level = {k: v for k, v in current.items() if not (isinstance(k, str) and "/" in k)}
+    report = compare_schema_sets(load_schema_set(path), top_level)
     released_version = f"{major}.{minor}.{patch}"
     expectations = dict(expected or {})
     met: set[tuple[str, str]] = set()
