@@ -91,6 +91,19 @@ def _changelog_section(changelog: str, version: str) -> str:
     return ""
 
 
+def _top_level(current: Mapping[str, Any]) -> dict[str, Any]:
+    """The top-level schemas (``strict/...`` left out); a name that is not a string is kept, to be refused."""
+    return {k: v for k, v in current.items() if not (isinstance(k, str) and "/" in k)}
+
+
+def _check_expected(expected: Mapping[tuple[str, str], str]) -> None:
+    for key, reason in expected.items():
+        if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(part, str) for part in key)
+                and isinstance(reason, str)):
+            raise TypeError(f"expected must be a mapping of (kind, location pattern) to a reason, all strings, "
+                            f"not {key!r:.60}: {reason!r:.60}")
+
+
 def release_gate(released: str | Path, current: Mapping[str, Any], *, version: str, changelog: str,
                  expected: Mapping[tuple[str, str], str] | None = None) -> list[str]:
     """Check the current schemas against the newest released ones; the list of problems, empty if none.
@@ -122,11 +135,7 @@ def release_gate(released: str | Path, current: Mapping[str, Any], *, version: s
                                        "a mapping of (kind, location pattern) to a reason")):
         if not isinstance(value, kind):
             raise TypeError(f"{name} must be {wanted}, not {type(value).__name__}")
-    for key, reason in (expected or {}).items():
-        if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(part, str) for part in key)
-                and isinstance(reason, str)):
-            raise TypeError(f"expected must be a mapping of (kind, location pattern) to a reason, all strings, "
-                            f"not {key!r:.60}: {reason!r:.60}")
+    _check_expected(expected or {})
     versions = sorted(_versions(Path(released)))
     if not versions:
         raise SchemaSetError(f"{released} holds no released schema set (a directory named like 0.1.0)")
@@ -134,8 +143,7 @@ def release_gate(released: str | Path, current: Mapping[str, Any], *, version: s
     parsed = _VERSION.fullmatch(version)
     if parsed is None:
         raise SchemaSetError(f"version {version!r} is not MAJOR.MINOR.PATCH")
-    top_level = {k: v for k, v in current.items() if not (isinstance(k, str) and "/" in k)}
-    report = compare_schema_sets(load_schema_set(path), top_level)
+    report = compare_schema_sets(load_schema_set(path), _top_level(current))
     released_version = f"{major}.{minor}.{patch}"
     expectations = dict(expected or {})
     met: set[tuple[str, str]] = set()
