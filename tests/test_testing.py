@@ -152,6 +152,14 @@ def test_strategies_refuse_an_unknown_event_type_when_called(make: Any, value: A
         make(value)
 
 
+@pytest.mark.parametrize("name", ["a b", "", "and", "true", "\ud800", "v\u00efp", "1st"])
+def test_context_strategies_refuse_a_name_conditions_cannot_declare(name: str) -> None:
+    with pytest.raises(InvalidArgument, match=r"^context must be a dict of names to types .*: context name"):
+        conditions("Deposit", context={name: "bool"})
+    with pytest.raises(InvalidArgument, match=r"^context must be a dict of names to types .*: context name"):
+        context_values({name: "bool"})
+
+
 @pytest.mark.parametrize("declared", ["nope", "number??", 5])
 def test_context_strategies_refuse_an_unknown_type_when_called(declared: Any) -> None:
     with pytest.raises(InvalidArgument, match="context must be a dict of names to types"):

@@ -46,14 +46,16 @@ def check_field_spec(name: str, value: Any) -> None:
 
 
 def check_context(name: str, value: Any) -> None:
-    """Refuse anything but a dict of names to declared types (both strings), each a type conditions know."""
-    from thrilldrops_events.conditions.valuetypes import parse_type
+    """Refuse anything but a dict of names to declared types (both strings), as ``compile_condition`` takes them.
+
+    Each name must be one a condition can read (``ctx.vip_level``), and each type one conditions know.
+    """
+    from thrilldrops_events.conditions.checked import declarations
     from thrilldrops_events.errors import ConditionError
 
     if not isinstance(value, dict) or not all(type(k) is str and type(v) is str for k, v in value.items()):
-        raise InvalidArgument(f"{name} must be a dict of names to types ({{'vip': 'bool'}}), not {value!r}")
-    for declared in value.values():
-        try:
-            parse_type(declared)
-        except ConditionError as error:
-            raise InvalidArgument(f"{name} must be a dict of names to types ({{'vip': 'bool'}}): {error}") from None
+        raise InvalidArgument(f"{name} must be a dict of names to types ({{'vip': 'bool'}}), not {value!r:.200}")
+    try:
+        declarations(value)
+    except ConditionError as error:
+        raise InvalidArgument(f"{name} must be a dict of names to types ({{'vip': 'bool'}}): {error}") from None
