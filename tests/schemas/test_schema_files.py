@@ -179,6 +179,30 @@ def test_unknown_names_are_refused(name: str) -> None:
         json_schema(name)
 
 
+class _Lying(str):
+    """A name whose ``==`` says it is equal to anything, hashed as ``Deposit``."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return hash("Deposit")
+
+
+def test_a_name_is_read_by_its_text() -> None:
+    for call in (json_schema, schema_file_name):
+        with pytest.raises(ValueError, match="^name must be an event type .* or 'envelope', not 'nope'$"):
+            call(_Lying("nope"))
+    assert schema_file_name(_Lying("Deposit")) == "Deposit.json"
+    assert json_schema(_Lying("Deposit")) == json_schema("Deposit")
+
+
+def test_a_long_unknown_name_is_cut_in_the_message() -> None:
+    with pytest.raises(ValueError) as caught:
+        json_schema("x" * 1_000_000)
+    assert len(str(caught.value)) < 300
+
+
 def test_files_are_ascii_json_with_a_final_newline() -> None:
     for name, content in schema_files().items():
         if name.endswith(".d.ts"):

@@ -38,6 +38,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_BASE_URI = "https://thrilldrops.com/schemas/events/"
 #: The name [json_schema][thrilldrops_events.schema.json_schema.json_schema] takes for the envelope schema.
 ENVELOPE = "envelope"
+_EVENT_TYPES = tuple(event_type.value for event_type in EventType)
 
 _RESERVED = "payload"  # the envelope's Python attribute; refused as an unknown field name
 _SET_NOTES: dict[SchemaSet, str] = {
@@ -87,6 +88,15 @@ def _schema_set(strict: bool, producer: bool) -> SchemaSet:
     return "producer" if producer else "strict" if strict else "consumer"
 
 
+def _stem(name: object) -> str:
+    """The name of an event type's schema, or the envelope's, checked by its text (a subclass's ``==`` may lie)."""
+    text = str.__str__(name) if isinstance(name, str) else None
+    if text == ENVELOPE or text in _EVENT_TYPES:
+        return text
+    shown = repr(text)[:80] if text is not None else f"a {type(name).__name__}"
+    raise ValueError(f"name must be an event type ({', '.join(_EVENT_TYPES)}) or {ENVELOPE!r}, not {shown}")
+
+
 def schema_file_name(name: EventType | str, *, strict: bool = False, producer: bool = False) -> str:
     """The file name of a schema under ``schemas/``: ``Deposit.json``, ``strict/envelope.json``, ``producer/...``.
 
@@ -103,7 +113,7 @@ def schema_file_name(name: EventType | str, *, strict: bool = False, producer: b
         >>> schema_file_name("Deposit", producer=True)
         'producer/Deposit.json'
     """
-    stem = ENVELOPE if name == ENVELOPE else EventType(name).value
+    stem = _stem(name)
     schema_set = _schema_set(strict, producer)
     return f"{stem}.json" if schema_set == "consumer" else f"{schema_set}/{stem}.json"
 
@@ -176,7 +186,7 @@ def json_schema(name: EventType | str, *, strict: bool = False, producer: bool =
         >>> json_schema("Deposit", producer=True)["properties"]["amount"]["type"]
         'string'
     """
-    key = ENVELOPE if name == ENVELOPE else EventType(name).value
+    key = _stem(name)
     return copy.deepcopy(_build(key, _schema_set(strict, producer)))
 
 
