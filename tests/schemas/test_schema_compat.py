@@ -166,6 +166,18 @@ def test_a_schema_too_deep_for_the_stack_left_is_a_schema_set_error() -> None:
         sys.setrecursionlimit(limit)
 
 
+def test_long_values_are_cut_in_the_messages() -> None:
+    long = "a" * 1_000_000  # a definition holding it, used in a thousand places, made a report of gigabytes
+    old = {"$schema": "x", "pattern": long, "format": long, "$id": long, "enum": [long], "type": [long],
+           "properties": {"r": {"$ref": "#/" + long}}}
+    new = {"$schema": "x", "pattern": long + "b", "$id": long + "b", "enum": [long + "b"], "type": [long + "b"],
+           "minLength": 1, "properties": {"r": {"$ref": "#/b" + long}}}
+    changes = compare_schema_sets({"l.json": old}, {"l.json": new}).changes
+    assert {c.kind for c in changes} >= {"pattern_changed", "format_removed", "schema_id_changed",
+                                         "enum_values_added", "type_changed", "reference_changed"}
+    assert max(len(c.message) for c in changes) < 400
+
+
 # -- directories --------------------------------------------------------------------------------------------
 
 

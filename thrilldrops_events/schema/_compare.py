@@ -21,6 +21,7 @@ from thrilldrops_events.schema._schema_facts import (
     SKIPPED,
     UPPER,
     Fingerprints,
+    brief,
     canonical,
     effect_of_sets,
     enum_values,
@@ -180,10 +181,10 @@ class _Comparer:
         for name in IDENTITY:
             if old.get(name) != new.get(name):
                 self.add(location, "schema_id_changed", Effect.CHANGED,
-                         f"{name} changed from {old.get(name)!r} to {new.get(name)!r}", invert)
+                         f"{name} changed from {brief(old.get(name))} to {brief(new.get(name))}", invert)
         if old.get("$ref") != new.get("$ref"):
             self.add(location, "reference_changed", Effect.CHANGED,
-                     f"reference changed from {old.get('$ref')!r} to {new.get('$ref')!r}", invert)
+                     f"reference changed from {brief(old.get('$ref'))} to {brief(new.get('$ref'))}", invert)
         changed_annotations = sorted(k for k in ANNOTATIONS
                                      if (k in old or k in new) and canonical(old.get(k)) != canonical(new.get(k)))
         if changed_annotations:
@@ -218,7 +219,7 @@ class _Comparer:
             self.add(location, "nullable_removed", effect, "no longer nullable (null refused)", invert)
         else:
             kind = {Effect.WIDENED: "type_widened", Effect.NARROWED: "type_narrowed"}.get(effect, "type_changed")
-            self.add(location, kind, effect, f"type changed from {old.get('type', 'any')} to {new.get('type', 'any')}",
+            self.add(location, kind, effect, f"type changed from {_types(old)} to {_types(new)}",
                      invert)
 
     def _enum(self, old: dict[str, Any], new: dict[str, Any], location: str, invert: bool) -> None:
@@ -287,14 +288,20 @@ class _Comparer:
         if before == after:
             return
         if before is None:
-            self.add(location, f"{name}_added", Effect.NARROWED, f"{name} {after!r} added", invert)
+            self.add(location, f"{name}_added", Effect.NARROWED, f"{name} {brief(after)} added", invert)
         elif after is None:
-            self.add(location, f"{name}_removed", Effect.WIDENED, f"{name} {before!r} removed", invert)
+            self.add(location, f"{name}_removed", Effect.WIDENED, f"{name} {brief(before)} removed", invert)
         else:
             self.add(location, f"{name}_changed", Effect.CHANGED,
-                     f"{name} changed from {before!r} to {after!r}; neither can be shown to contain the other",
-                     invert)
+                     f"{name} changed from {brief(before)} to {brief(after)}; neither can be shown to contain the "
+                     "other", invert)
 
+
+
+def _types(schema: dict[str, Any]) -> str:
+    """A schema's ``type`` as a message shows it: ``any`` if it has none, a list cut after 100 characters."""
+    kinds = schema.get("type", "any")
+    return kinds if isinstance(kinds, str) and len(kinds) <= 100 else brief(kinds)
 
 
 def _written(bound: tuple[Any, bool] | None, names: tuple[str, str]) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "Fingerprints",
     "Walker",
     "accepts_everything",
+    "brief",
     "canonical",
     "disjoint",
     "effect_of_sets",
@@ -208,9 +209,16 @@ def _values_meet(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return values_a is None or values_b is None or bool(values_a & values_b)
 
 
+def brief(value: Any) -> str:
+    """A keyword's value for a message: its ``repr``, cut after 100 characters (a pattern may be megabytes)."""
+    text = repr(value)
+    return text if len(text) <= 100 else f"{text[:100]}..."
+
+
 def shown(values: frozenset[str]) -> str:
     """Enum values (canonical JSON) for a message, at most a dozen."""
-    return ", ".join(sorted(values)[:12]) + (", ..." if len(values) > 12 else "")
+    return ", ".join(v if len(v) <= 100 else f"{v[:100]}..." for v in sorted(values)[:12]) + (
+        ", ..." if len(values) > 12 else "")
 
 
 class Walker(Protocol):
