@@ -131,6 +131,17 @@ def test_a_definition_used_in_many_places_is_compared_once_and_reported_at_each(
     assert len(read) < 10
 
 
+def test_a_report_of_more_than_16_mib_of_text_is_a_schema_set_error() -> None:
+    def schema(big: dict[str, Any]) -> dict[str, Any]:
+        uses = {f"p{i}": {"$ref": "#/$defs/Big"} for i in range(200)}
+        return {"$schema": DIALECT, "$defs": {"Big": big}, "properties": uses}
+
+    name = "k" * 100_000  # a field added under a long name, reported at 200 places: 20 MB of locations
+    with pytest.raises(SchemaSetError, match="^s\\.json: the report of its changes would hold more than 16 MiB"):
+        compare_schema_sets({"s.json": schema({})}, {"s.json": schema({"properties": {name: {"type": "string"}}})})
+    assert len(_kinds(schema({}), schema({"properties": {"k" * 1000: {"type": "string"}}}))) == 200
+
+
 def test_a_definition_nothing_refers_to_is_compared_on_its_own() -> None:
     old = {"$schema": DIALECT, "type": "object", "$defs": {"Spare": {"type": "string", "maxLength": 9},
                                                            "Nested": {"$defs": {"Deep": {"type": "integer"}}}}}

@@ -32,7 +32,11 @@ from thrilldrops_events.schema._schema_facts import (
 )
 from thrilldrops_events.schema._shape import Shapes
 
-__all__ = ["compare_schema_sets"]
+__all__ = ["MAX_REPORT_CHARS", "compare_schema_sets"]
+
+#: The most characters of the changes' locations and messages in the report of one file: a definition with a
+#: long property name, used at many places, would otherwise make a report of gigabytes.
+MAX_REPORT_CHARS = 16 << 20
 
 class _Comparer:
     """Walks an old and a new schema side by side and records every change."""
@@ -45,6 +49,7 @@ class _Comparer:
         self._active: set[tuple[object, object]] = set()  # the pairs being compared, against reference cycles
         self._depth = 0
         self._steps = 0
+        self._chars = 0  # the text of the changes recorded
         self.shapes = Shapes(file)
         self._fingerprints = Fingerprints()
         # The targets of the references followed, per side, and the definitions met on the way: those no
@@ -56,6 +61,7 @@ class _Comparer:
         self._done: dict[tuple[int, int], Done] = {}
 
     def add(self, location: str, kind: str, effect: Effect, message: str, invert: bool) -> None:
+        self._grow(len(location) + len(message))
         self.changes.append(Change(self.file, location, kind, effect.inverted() if invert else effect, message))
 
     def _resolve(self, root: Any, schema: Any, reached: set[int]) -> tuple[Any, object, Any]:
@@ -108,6 +114,7 @@ class _Comparer:
         done = self._done.get((id(old_kept), id(new_kept)))
         if done is not None:  # compared already: each use of a definition costs no more than its changes
             self._count(done.steps)
+            self._grow(done.chars(location))
             self.changes.extend(done.replayed(location, invert))
             return
         if self._depth >= MAX_DEPTH:
@@ -123,6 +130,12 @@ class _Comparer:
             self._depth -= 1
         self._done[id(old_kept), id(new_kept)] = Done(old_kept, new_kept, location, invert,
                                                       tuple(self.changes[first:]), self._steps - steps + 1)
+
+    def _grow(self, chars: int) -> None:
+        self._chars += chars
+        if self._chars > MAX_REPORT_CHARS:
+            raise SchemaSetError(f"{self.file}: the report of its changes would hold more than "
+                                 f"{MAX_REPORT_CHARS >> 20} MiB of text (long property names, at many places)")
 
     def _count(self, steps: int) -> None:
         self._steps += steps
@@ -321,8 +334,9 @@ def compare_schema_sets(old: Mapping[str, Any], new: Mapping[str, Any]) -> Repor
             100,000 JSON values, is nested more than 800 levels deep as JSON or 200 levels deep as a schema
             (references followed), has a keyword the comparison reads of the wrong type (such as
             ``"required": 5``), or takes more than 10,000 sub-schemas to compare (references followed: a
-            few definitions each used twice by the next one make exponentially many), or is nested too deeply
-            for the interpreter's stack left (schema levels and the JSON values compared in them add up).
+            few definitions each used twice by the next one make exponentially many), would be reported in
+            more than 16 MiB of text (a long property name at many places), or is nested too deeply for the
+            interpreter's stack left (schema levels and the JSON values compared in them add up).
         TypeError: If ``old`` or ``new`` is not a mapping, or a file name is not a string.
     """
     for argument, value in (("old", old), ("new", new)):

@@ -65,6 +65,11 @@ class Done:
     changes: tuple[Change, ...]
     steps: int
 
+    def chars(self, location: str) -> int:
+        """At most how many characters the changes' locations and messages hold, replayed at ``location``."""
+        extra = max(0, len(location) - len(self.location)) + 1
+        return sum(len(c.location) + extra + len(c.message) for c in self.changes)
+
     def replayed(self, location: str, invert: bool) -> list[Change]:
         """The changes found, as found at ``location`` (under a ``not`` or not)."""
         return [Change(c.file, moved(c.location, self.location, location), c.kind,
