@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from thrilldrops_events import Envelope, EventPayload, EventType, PlayerLogin, parse_event, to_json
-from thrilldrops_events._fields import ENVELOPE_FIELDS, payload_fields
+from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
 from thrilldrops_events.testing import (
     condition_trees,
     conditions,
@@ -129,6 +129,10 @@ def test_money_refuses_bad_arguments(arguments: dict[str, Any], message: str) ->
         (lambda: field_values(None), "spec=None must be a FieldSpec (one of payload_fields(event_type) or "
                                      "ENVELOPE_FIELDS), not NoneType"),
         (lambda: field_values("amount"), "spec='amount' must be a FieldSpec"),
+        (lambda: field_values(FieldSpec("x", "nope", False, "")),  # type: ignore[arg-type]
+         "spec.kind='nope' must be one of the kinds of the contract: bool, channel, country"),
+        (lambda: field_values(FieldSpec("x", "bool", "yes", "")),  # type: ignore[arg-type]
+         "spec.nullable='yes' must be a bool"),
     ],
 )
 def test_strategies_refuse_bad_arguments(make: Any, message: str) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis.errors import InvalidArgument
 
-from thrilldrops_events._fields import FieldSpec
+from thrilldrops_events._fields import KIND_CONSTRAINTS, FieldSpec
 from thrilldrops_events.enums import EventType
 
 __all__ = ["check_bool", "check_context", "check_event_type", "check_field_spec", "check_int"]
@@ -43,6 +43,12 @@ def check_field_spec(name: str, value: Any) -> None:
     if not isinstance(value, FieldSpec):
         raise InvalidArgument(f"{name}={value!r:.40} must be a FieldSpec (one of payload_fields(event_type) or "
                               f"ENVELOPE_FIELDS), not {type(value).__name__}")
+    kinds = sorted(KIND_CONSTRAINTS)
+    if not (isinstance(value.kind, str) and value.kind in kinds):
+        raise InvalidArgument(f"{name}.kind={value.kind!r:.40} must be one of the kinds of the contract: "
+                              f"{', '.join(kinds)}")
+    if type(value.nullable) is not bool:
+        raise InvalidArgument(f"{name}.nullable={value.nullable!r:.40} must be a bool")
 
 
 def check_context(name: str, value: Any) -> None:

@@ -102,7 +102,8 @@ def field_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
     session token) are drawn beside the realistic and random ones.
 
     Raises:
-        hypothesis.errors.InvalidArgument: If ``spec`` is not a field of the contract (a ``FieldSpec``).
+        hypothesis.errors.InvalidArgument: If ``spec`` is not a field of the contract (a ``FieldSpec``), or
+            its ``kind`` is not one of the contract's or its ``nullable`` not a bool.
     """
     check_field_spec("spec", spec)
     limits = spec.constraints
