@@ -142,6 +142,15 @@ def test_a_report_of_more_than_16_mib_of_text_is_a_schema_set_error() -> None:
     assert len(_kinds(schema({}), schema({"properties": {"k" * 1000: {"type": "string"}}}))) == 200
 
 
+@pytest.mark.parametrize("target", [True, {}])
+def test_keywords_beside_a_reference_to_a_schema_accepting_everything_apply(target: Any) -> None:
+    old = {"$schema": DIALECT, "$defs": {"T": target}}
+    new = {"$schema": DIALECT, "$ref": "#/$defs/T", "type": "string", "$defs": {"T": target}}
+    assert _kinds(old, new) == [("", "type_narrowed", False, True)]
+    false = {"$schema": DIALECT, "$ref": "#/$defs/F", "type": "string", "$defs": {"F": False}}
+    assert [kind for _, kind, _, _ in _kinds(old, false)] == ["now_refused"]
+
+
 def test_a_definition_nothing_refers_to_is_compared_on_its_own() -> None:
     old = {"$schema": DIALECT, "type": "object", "$defs": {"Spare": {"type": "string", "maxLength": 9},
                                                            "Nested": {"$defs": {"Deep": {"type": "integer"}}}}}

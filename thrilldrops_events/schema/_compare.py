@@ -92,9 +92,11 @@ class _Comparer:
             reached.add(identity)
             self.shapes.check_schema(target, keys or ())
             siblings = {k: v for k, v in schema.items() if k != "$ref"}
-            if not (siblings and isinstance(target, dict)):
-                schema = target
-            elif kept_apart(target, siblings):
+            if not siblings or target is False:
+                schema = target  # a reference alone, or one to the schema that refuses everything
+            elif target is True:
+                schema, made = siblings, True  # the schema that accepts everything adds nothing to them
+            elif not isinstance(target, dict) or kept_apart(target, siblings):
                 # Both apply, each in a branch, where the target is compared under its own identity; this
                 # reference is told apart from the target, and from other references to it, by its place.
                 schema, made = {"allOf": [target, siblings]}, True
