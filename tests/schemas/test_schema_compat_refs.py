@@ -151,6 +151,15 @@ def test_keywords_beside_a_reference_to_a_schema_accepting_everything_apply(targ
     assert [kind for _, kind, _, _ in _kinds(old, false)] == ["now_refused"]
 
 
+@pytest.mark.parametrize("target", [True, {"type": "object"}])
+def test_a_reference_inside_another_to_the_same_target_is_no_cycle(target: Any) -> None:
+    def schema(limit: int) -> dict[str, Any]:
+        inner = {"$ref": "#/$defs/T", "maxProperties": limit}
+        return {"$schema": DIALECT, "$ref": "#/$defs/T", "properties": {"x": inner}, "$defs": {"T": target}}
+
+    assert _kinds(schema(1), schema(2)) == [("x", "bound_loosened", True, False)]
+
+
 def test_a_definition_nothing_refers_to_is_compared_on_its_own() -> None:
     old = {"$schema": DIALECT, "type": "object", "$defs": {"Spare": {"type": "string", "maxLength": 9},
                                                            "Nested": {"$defs": {"Deep": {"type": "integer"}}}}}

@@ -97,14 +97,13 @@ class _Comparer:
             elif target is True:
                 schema, made = siblings, True  # the schema that accepts everything adds nothing to them
             elif not isinstance(target, dict) or kept_apart(target, siblings):
-                # Both apply, each in a branch, where the target is compared under its own identity; this
-                # reference is told apart from the target, and from other references to it, by its place.
-                schema, made = {"allOf": [target, siblings]}, True
-                identity = (id(start), id(target))
+                schema, made = {"allOf": [target, siblings]}, True  # both apply, each in a branch
                 break
             else:
                 schema, made = {**target, **siblings}, True
-        return schema, identity, start if made else schema
+        if made:  # a schema made with keywords beside a reference: told apart from other uses of the target
+            return schema, (id(start), identity), start
+        return schema, identity, schema
 
     def compare(self, old: Any, new: Any, location: str = "", invert: bool = False) -> None:
         """Compare two schemas (or sub-schemas) and record what changed."""
