@@ -38,6 +38,10 @@ __all__ = ["MAX_REPORT_CHARS", "compare_schema_sets"]
 #: long property name, used at many places, would otherwise make a report of gigabytes.
 MAX_REPORT_CHARS = 16 << 20
 
+#: The keywords beside a reference that leave the target's valid values as they are.
+_NEUTRAL = ANNOTATIONS | set(IDENTITY) | {"$defs", "definitions"}
+
+
 class _Comparer:
     """Walks an old and a new schema side by side and records every change."""
 
@@ -70,7 +74,7 @@ class _Comparer:
         The third value is what the comparison of the schema reached is remembered by: the schema itself, or
         the reference when the schema is made there (of the target and the keywords beside the reference).
         """
-        start, made = schema, False
+        start, made, apart = schema, False, False
         identity: object = id(schema)
         for _ in range(64):  # a chain of local references, bounded
             ref = schema.get("$ref") if isinstance(schema, dict) else None
@@ -92,6 +96,7 @@ class _Comparer:
             reached.add(identity)
             self.shapes.check_schema(target, keys or ())
             siblings = {k: v for k, v in schema.items() if k != "$ref"}
+            apart = apart or not set(siblings) <= _NEUTRAL
             if not siblings or target is False:
                 schema = target  # a reference alone, or one to the schema that refuses everything
             elif target is True:
@@ -101,9 +106,9 @@ class _Comparer:
                 break
             else:
                 schema, made = {**target, **siblings}, True
-        if made:  # a schema made with keywords beside a reference: told apart from other uses of the target
+        if made and apart:  # keywords beside a reference: told apart from other uses of the target
             return schema, (id(start), identity), start
-        return schema, identity, schema
+        return schema, identity, start if made else schema
 
     def compare(self, old: Any, new: Any, location: str = "", invert: bool = False) -> None:
         """Compare two schemas (or sub-schemas) and record what changed."""
