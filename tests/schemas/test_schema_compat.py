@@ -178,6 +178,15 @@ def test_long_values_are_cut_in_the_messages() -> None:
     assert max(len(c.message) for c in changes) < 400
 
 
+def test_contains_true_needs_an_item_so_adding_it_narrows() -> None:
+    old: dict[str, Any] = {"$schema": "x", "type": "array"}
+    new = {**old, "contains": True}  # refuses the empty array
+    assert [(c.kind, c.backward, c.forward) for c in compare_schema_sets({"c.json": old}, {"c.json": new}).changes] \
+        == [("contains_added", False, True)]
+    assert [(c.kind, c.backward, c.forward) for c in compare_schema_sets({"c.json": new}, {"c.json": old}).changes] \
+        == [("contains_removed", True, False)]
+
+
 # -- directories --------------------------------------------------------------------------------------------
 
 

@@ -217,7 +217,12 @@ class _Comparer:
         for name in OPAQUE_CONSTRAINTS:
             self._opaque(name, old, new, location, invert)
         for name in MONOTONE_SUBSCHEMAS:
-            if name in old or name in new:
+            if name == "contains" and (name in old) != (name in new):  # even `contains: true` needs an item
+                added = name in new
+                self.add(location, f"contains_{'added' if added else 'removed'}",
+                         Effect.NARROWED if added else Effect.WIDENED,
+                         "contains added: an array needs a matching item" if added else "contains removed", invert)
+            elif name in old or name in new:
                 self.compare(old.get(name, True), new.get(name, True), f"{location}<{name}>", invert)
         handled = ANNOTATIONS | set(IDENTITY) | {n for pair in NUMERIC_BOUNDS for n in pair} | set(LOWER) | set(
             UPPER) | set(OPAQUE_CONSTRAINTS) | set(MONOTONE_SUBSCHEMAS) | SKIPPED
