@@ -23,7 +23,9 @@ Any producer can write such an entry without this library::
 
 [decode][thrilldrops_events.codecs.redis.decode] takes the field map exactly as redis-py returns it, with ``bytes``
 keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text, and the
-field names and values together at most 1 MiB (``MAX_EVENT_BYTES``, text counted by its UTF-8 size). In lenient
+field names and values together at most 1 MiB and 4 KiB (``MAX_EVENT_BYTES`` and the room the writer may add to an
+event read within it: the ``null`` of every optional field left out, the quotes of money read as numbers; text
+counted by its UTF-8 size). In lenient
 mode (the default), fields the layout does not know are kept as unknown envelope fields holding the field's text;
 ``strict=True`` refuses them, and refuses ``extra``.
 
@@ -81,6 +83,8 @@ StreamFields = Mapping[Any, Any]
 _LAYOUT = frozenset(FIELDS)
 _HEADER = ("operator_id", "brand_id", "player_id", "timestamp")
 _TIMESTAMP_TEXT = re.compile(r"[0-9]{1,20}")
+#: The largest entry read: an event read within ``MAX_EVENT_BYTES`` of JSON is written as an entry within this.
+_MAX_ENTRY_BYTES = MAX_EVENT_BYTES + 4096
 _ENVELOPE_NAMES = frozenset({"operator_id", "brand_id", "player_id", "timestamp", "payload", "event_type"})
 _VARIANTS = {e.value: e for e in EventType}
 _BYTES_ONLY = frozenset({bytes})
@@ -310,8 +314,8 @@ def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
     if not isinstance(fields, Mapping):
         raise single("", f"a stream entry must be a mapping of field names to values, not {type(fields).__name__}",
                      "not_a_mapping")
-    if entry_too_large(fields, MAX_EVENT_BYTES):
-        raise single("", f"stream entry is larger than {MAX_EVENT_BYTES} bytes (its field names and values)",
+    if entry_too_large(fields, _MAX_ENTRY_BYTES):
+        raise single("", f"stream entry is larger than {_MAX_ENTRY_BYTES} bytes (its field names and values)",
                      "too_large")
     problems: list[Problem] = []
     broken: set[str] = set()
