@@ -128,3 +128,22 @@ def test_a_quarter_hour_keeps_the_windows_answer_unless_an_offset_is_not_whole_q
     assert old // QUARTER in keys and keys[old // QUARTER] is None
     assert campaigns.match(_deposit(ordinary + 120)) == ["evening", "monday"]
     assert campaigns.match(_deposit(old + 20)) == ["night"]
+
+
+def test_events_far_apart_go_by_their_own_clock_and_share_its_set() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("evening", EventType.DEPOSIT, 'hour(event.timestamp, "Europe/Malta") >= 18')
+    campaigns.add("monday", EventType.DEPOSIT, 'weekday(event.timestamp, "Asia/Kathmandu") == 1')
+    campaigns.add("utc", EventType.DEPOSIT, "hour(event.timestamp) < 6")
+    clocks = campaigns._store.views[EventType.DEPOSIT].clocks
+    assert clocks is not None
+    week = 7 * 86400
+    monday = 1777852800 + 17 * 3600  # Monday 2026-05-04 17:00 UTC: 19:00 in Malta, 22:45 in Kathmandu
+    moments = [monday + number * week for number in range(6)]  # each quarter-hour met once: no key
+    moments += [253402300799, 1800]  # the calendar's last second (out of range east of UTC); Monrovia's old offset
+    for moment in moments:
+        assert campaigns.match(_deposit(moment)) == campaigns.match_naive(_deposit(moment))
+    assert campaigns.match(_deposit(monday + week)) == ["evening", "monday"]
+    assert not clocks._keys
+    assert len({id(clocks._sets[clocks.local(moment)]) for moment in moments[:6]}) == 1
+    assert clocks.local(253402300799)[0] == (None, None)
