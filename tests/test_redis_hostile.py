@@ -199,3 +199,16 @@ def test_an_event_read_within_1_mib_is_read_back_from_its_entry() -> None:
     fields = codec.encode(envelope)
     assert sum(len(key.encode()) + len(value.encode()) for key, value in fields.items()) > 1 << 20
     assert codec.decode(fields) == envelope
+
+
+@pytest.mark.parametrize("char", ["x", "é", "\U0001f600"])
+def test_an_envelope_too_large_for_any_consumer_is_refused_by_encode(char: str) -> None:
+    # Built in Python, an envelope has no size limit; every consumer would dead-letter its entry as too_large,
+    # so encode (and publish with it) refuses it instead, by the reader's own measure (UTF-8 bytes).
+    document = LOGOUT.model_dump()
+    room = (1 << 20) - len('{"note":""}')  # the largest note whose extra JSON a consumer reads
+    fits = Envelope.model_validate({**document, "note": char * (room // len(char.encode()))})
+    assert codec.decode(codec.encode(fits)) == fits
+    with pytest.raises(EventValidationError) as caught:
+        codec.encode(Envelope.model_validate({**document, "note": char * (room // len(char.encode()) + 1)}))
+    assert [(problem.path, problem.kind) for problem in caught.value.problems] == [("extra", "too_large")]

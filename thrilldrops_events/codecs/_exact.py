@@ -15,6 +15,7 @@ __all__ = [
     "MAX_EVENT_BYTES",
     "JsonNumber",
     "adopt_unknown_fields",
+    "document_too_large",
     "loads_exact",
 ]
 
@@ -22,7 +23,7 @@ __all__ = [
 MAX_EVENT_BYTES = 1 << 20
 
 
-def _too_large(raw: bytes | bytearray | str) -> bool:
+def document_too_large(raw: bytes | bytearray | str) -> bool:
     """Whether ``raw`` is over ``MAX_EVENT_BYTES``, text counted by its UTF-8 size (encoded only if it may be)."""
     size = len(raw)
     if size > MAX_EVENT_BYTES:
@@ -54,7 +55,7 @@ def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
     """
     if isinstance(raw, memoryview):
         raw = raw.tobytes()
-    if _too_large(raw):
+    if document_too_large(raw):
         raise single("", f"event is larger than {MAX_EVENT_BYTES} bytes", "too_large")
     try:
         if not isinstance(raw, str):

@@ -25,7 +25,8 @@ Any producer can write such an entry without this library::
 keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text, and the
 field names and values together at most 1 MiB and 4 KiB (``MAX_EVENT_BYTES`` and the room the writer may add to an
 event read within it: the ``null`` of every optional field left out, the quotes of money read as numbers; text
-counted by its UTF-8 size). In lenient
+counted by its UTF-8 size); [encode][thrilldrops_events.codecs.redis.encode] refuses an envelope (built in Python)
+that would make a larger entry, so a producer learns of it rather than a consumer dead-lettering it. In lenient
 mode (the default), fields the layout does not know are kept as unknown envelope fields holding the field's text;
 ``strict=True`` refuses them, and refuses ``extra``.
 
@@ -51,7 +52,7 @@ from thrilldrops_events._problems import from_validation_error, single, unknown_
 from thrilldrops_events._unknown import check_unknown_fields
 from thrilldrops_events.codecs._builders import new_model
 from thrilldrops_events.codecs._checks import identifiers_ok
-from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, adopt_unknown_fields, document_too_large, loads_exact
 from thrilldrops_events.codecs._stream_fields import MAX_NAME_IN_MESSAGE as _MAX_NAME_IN_MESSAGE
 from thrilldrops_events.codecs._stream_fields import entry_too_large
 from thrilldrops_events.codecs._stream_fields import read_fields as _read_fields
@@ -128,7 +129,9 @@ def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, st
 
     Raises:
         EventValidationError: If ``envelope`` is not an [Envelope][thrilldrops_events.Envelope], or an unknown
-            envelope field uses a name the layout reserves, or holds a value that cannot be written as JSON.
+            envelope field uses a name the layout reserves, or holds a value that cannot be written as JSON, or
+            it is larger than a consumer reads (``too_large``: its ``payload`` or ``extra`` JSON over 1 MiB,
+            or the entry over 1 MiB and 4 KiB; an envelope read within 1 MiB never is).
         ValueError: If ``money`` is neither ``"string"`` nor ``"number"``.
     """
     if not isinstance(envelope, Envelope):
@@ -152,6 +155,15 @@ def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, st
         out: list[str] = []
         write(extra, False, out, "extra")
         fields["extra"] = "".join(out)
+    # An envelope built in Python has no size limit: one that no consumer would read is refused here, by the
+    # reader's own measures, rather than dead-lettered there.
+    for name in ("payload", "extra"):
+        if name in fields and document_too_large(fields[name]):
+            raise single(name, f"the {name} JSON is larger than {MAX_EVENT_BYTES} bytes, more than a consumer reads",
+                         "too_large")
+    if entry_too_large(fields, _MAX_ENTRY_BYTES):
+        raise single("", f"the event makes a stream entry of more than {_MAX_ENTRY_BYTES} bytes (its field names and "
+                     "values), more than a consumer reads", "too_large")
     return fields
 
 
