@@ -1,0 +1,126 @@
+"""The loader's field checks, with their fast paths for the common values, say what they said before.
+
+The checks as they were are kept in ``legacy_checks.py`` as the reference; both are given any
+JSON-like value, with what the fast paths must leave to the general checks: subclasses of str, int,
+dict and list, tuples, floats (NaN too), integers of more than 4300 digits, lone surrogates, keys
+that are not strings, deep nesting and many values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from enum import Enum
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from thrilldrops_events.campaigns import _checks
+from thrilldrops_events.campaigns._json import _key_problems
+
+from . import legacy_checks
+
+
+class _Text(str):
+    __slots__ = ()
+
+
+class _Number(int):
+    pass
+
+
+class _Object(dict[Any, Any]):
+    pass
+
+
+class _Array(list[Any]):
+    pass
+
+
+class _Kind(str, Enum):
+    A = "op-1"
+
+
+_HUGE = 10**4300
+
+
+def _huge(sign_and_step: tuple[int, int]) -> int:
+    """An integer at the edge of what JSON text may hold here: 10**4300, or one closer to 0, of either sign."""
+    sign, step = sign_and_step
+    return sign * _HUGE + step
+
+
+texts = st.one_of(
+    st.sampled_from(["", " x", "x ", "op-1", "b-7", "caf\u00e9", "a\ud800", "\udfff", "ok", "x" * 300, "amount",
+                     "brand", "operatorid", "event_type", "reward"]),
+    st.text(max_size=12),
+    st.text(max_size=4).map(_Text),
+    st.just(_Kind.A),
+)
+scalars = st.one_of(
+    st.none(), st.booleans(), texts, st.integers(-10, 10**6),
+    st.sampled_from([-1, 0, 253_402_300_799, 253_402_300_800, 253_402_300_801]),
+    st.sampled_from([(1, 0), (-1, 0), (1, -1), (-1, 1)]).map(_huge),  # mapped: Hypothesis cannot repr them
+    st.integers(0, 5).map(_Number), st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([b"x", object()]),
+)
+keys = st.one_of(texts, st.integers(0, 3), st.none())
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.lists(inner, max_size=3).map(tuple), st.lists(inner, max_size=3).map(_Array),
+        st.dictionaries(keys, inner, max_size=4), st.dictionaries(texts, inner, max_size=3).map(_Object),
+        st.dictionaries(texts, inner, max_size=3).map(OrderedDict),
+    ),
+    max_leaves=12,
+)
+_DEEP: Any = [1]
+for _ in range(40):
+    _DEEP = {"a": _DEEP}
+_WIDE = list(range(10_001))
+
+
+def _same(first: object, second: object) -> bool:
+    """Equal, a NaN in a message aside (``nan`` prints alike, but is not equal to itself)."""
+    return first == second or (isinstance(first, float) and math.isnan(first) and isinstance(second, float))
+
+
+@settings(max_examples=600, deadline=None)
+@given(keys, values)
+@example("reward", _DEEP)
+@example("reward", _WIDE)
+@example("reward", {"a": [float("nan")], 1: 2})
+@example("reward", {"a\ud800": 1, 2: 3})
+@example("reward", _Object({"a\ud800": 1}))
+@example("a\ud800", 1)
+@example(_Text("x"), _HUGE)
+def test_extra_problem(key: Any, value: Any) -> None:
+    assert _checks.extra_problem(key, value) == legacy_checks.extra_problem(key, value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(values)
+@example(["a", ""])
+@example(("a", "b" * 256))
+@example(["ok", "a\ud800", 3])
+def test_optional_fields(value: Any) -> None:
+    assert _checks.id_problem(value) == legacy_checks.id_problem(value)
+    assert _checks.scope_problem("brand_id", value) == legacy_checks.scope_problem("brand_id", value)
+    assert _checks.tags_problem(value) == legacy_checks.tags_problem(value)
+    assert _checks.window_problem(value, None) == legacy_checks.window_problem(value, None)
+    assert _checks.window_problem(None, value) == legacy_checks.window_problem(None, value)
+
+
+_FIELDS = ["id", "event_type", "condition", "operator_id", "brand_id", "name", "tags", "active_from",
+           "active_until", "reward", "brand", "priority"]
+entries = st.dictionaries(st.one_of(st.sampled_from(_FIELDS), keys), st.one_of(values, st.sampled_from(
+    ["Deposit", "Bet", "amount > 1", ["a", "b"], 1777852800, 1777852801])), max_size=10)
+
+
+@settings(max_examples=600, deadline=None)
+@given(entries)
+@example({"id": "c-1", "event_type": "Deposit", "condition": "amount > 1", "tags": ["a"], "active_from": 5,
+          "active_until": 3, "brand_id": "b 7", "operator_id": "a\ud800", "name": ""})
+def test_key_problems(entry: dict[Any, Any]) -> None:
+    assert _key_problems(entry) == legacy_checks.key_problems(entry)
+    assert _checks.field_problems(entry) == legacy_checks.field_problems(entry)
