@@ -9,8 +9,8 @@ from typing import Any
 from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, describe, lone_surrogate
 from thrilldrops_events.campaigns._checks import _IDENTIFIER, _identifier_ok, plain
 
-__all__ = ["extra_problem", "field_problems", "id_problem", "key_problems", "scope_problem", "tags_problem",
-           "window_problem"]
+__all__ = ["extra_problem", "field_problems", "id_problem", "json_copy", "key_problems", "scope_problem",
+           "tags_problem", "window_problem"]
 
 _MAX_NAME = 1000
 _MAX_TAG = 255
@@ -143,3 +143,22 @@ def key_problems(entry: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     found.extend((key, message, kind) for key, message, kind in checks if message is not None)
     found.extend(field_problems(entry))
     return found
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = (Mapping, list, tuple)
+
+
+def json_copy(value: Any) -> Any:
+    if not isinstance(value, _CONTAINERS):
+        return value
+    holder: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]
+    while stack:
+        source, into, slot = stack.pop()
+        made: Any = dict(source) if isinstance(source, Mapping) else list(source)
+        for place, member in (made.items() if isinstance(made, dict) else enumerate(made)):
+            if member.__class__ not in _SCALARS and isinstance(member, _CONTAINERS):
+                stack.append((member, made, place))
+        into[slot] = made
+    return holder[0]

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from thrilldrops_events import EventType
 from thrilldrops_events.campaigns import _checks
+from thrilldrops_events.campaigns._compiler import Compiler
 from thrilldrops_events.campaigns._json import _key_problems
+from thrilldrops_events.conditions.checked import event_type_of
+from thrilldrops_events.errors import ConditionTypeError
 
 from . import legacy_checks
 
@@ -124,3 +130,34 @@ entries = st.dictionaries(st.one_of(st.sampled_from(_FIELDS), keys), st.one_of(v
 def test_key_problems(entry: dict[Any, Any]) -> None:
     assert _key_problems(entry) == legacy_checks.key_problems(entry)
     assert _checks.field_problems(entry) == legacy_checks.field_problems(entry)
+
+
+def _shape(value: Any) -> Any:
+    """The types and values of a JSON value, all the way down (``==`` alone calls ``1`` and ``True`` equal)."""
+    if isinstance(value, Mapping):
+        return type(value), [(key, _shape(member)) for key, member in value.items()]
+    if isinstance(value, (list, tuple)):
+        return type(value), [_shape(member) for member in value]
+    return type(value), value if not (isinstance(value, float) and math.isnan(value)) else "nan"
+
+
+@settings(max_examples=400, deadline=None)
+@given(values)
+def test_json_copy(value: Any) -> None:
+    copied = _checks.json_copy(value)
+    assert _shape(copied) == _shape(legacy_checks.json_copy(value))
+    assert (copied is value) == (legacy_checks.json_copy(value) is value)  # scalars as they are, containers new
+
+
+def test_event_type_names_share_the_remembered_text() -> None:
+    """A name of an event type is looked up at once; the checked text is the one the member gets, and bad ones fail."""
+    compiler = Compiler()
+    first = compiler.check_text("amount > 1", "Deposit")
+    assert compiler.check_text("amount > 1", EventType.DEPOSIT) is first
+    assert compiler.check_text("amount > 1", _Text("Deposit")) is first
+    for bad in ("deposit", "Nope", _Text("Nope")):
+        with pytest.raises(ConditionTypeError) as raised:
+            compiler.check_text("amount > 1", bad)
+        with pytest.raises(ConditionTypeError) as expected:
+            event_type_of(bad)
+        assert str(raised.value) == str(expected.value)

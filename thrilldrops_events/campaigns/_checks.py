@@ -267,7 +267,7 @@ def json_copy(value: Any) -> Any:
     What a campaign keeps of what it was given (a condition document, engine fields), so that the
     caller changing its own objects afterwards changes nothing in the set.
     """
-    if not isinstance(value, _CONTAINERS):
+    if value.__class__ in _SCALARS or not isinstance(value, _CONTAINERS):  # a scalar's exact type, at once
         return value
     holder: list[Any] = [None]
     stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]
