@@ -100,7 +100,11 @@ class _Reader:
         self.kinds = _kinds(checked.event_type)
         self.made: set[Node] = set()  # the operands it made: ratios and differences
         #: Whether the condition calls a function of the user's own (``checked.functions`` holds those it calls).
-        self.own = any(BUILTINS.get(name) is not spec for name, spec in checked.functions.items())
+        self.own = False
+        for name, spec in checked.functions.items():  # a loop, not any() over a generator: most call none or one
+            if BUILTINS.get(name) is not spec:
+                self.own = True
+                break
 
     def kind(self, node: Node) -> ValueType:
         """The type of a node of the condition (``type_of``, its common case first), or of an operand it made."""
@@ -203,6 +207,8 @@ class _Reader:
 
         ``not (x < 5)`` on an operand that may be null (and has many values) is ``x >= 5 or x is null``.
         """
+        if type(clause) is not n.Not and not isinstance(clause, n.Or):  # most clauses: what ``chained`` gives alone
+            return [clause]
         if type(clause) is n.Not and type(clause.operand) is n.Compare and clause.operand.op in _COMPLEMENT:
             op, left, right = clause.operand.op, clause.operand.left, clause.operand.right
             if isinstance(left, _SCALARS):
@@ -282,15 +288,23 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
             return _alone(reader, operand, first, domain)
     else:
         domain = reader.domain(operand)
-    clauses = tuple(clause for atom in atoms for clause in atom.clauses)
-    sets = [atom.keys for atom in atoms if atom.kind == "set"]
-    excluded = frozenset().union(*(atom.keys for atom in atoms if atom.kind == "not_set"))
+    # one pass over the atoms: their clauses in order, the keys of their sets and not-sets, the tightest bounds
+    found: list[Node] = []
+    sets: list[frozenset[Any]] = []
+    others: list[frozenset[Any]] = []
     low = high = None
     for atom in atoms:
+        found += atom.clauses
+        if atom.kind == "set":
+            sets.append(atom.keys)
+        elif atom.kind == "not_set":
+            others.append(atom.keys)
         if atom.low is not None and (low is None or _tighter_low(atom.low, low)):
             low = atom.low
         if atom.high is not None and (high is None or _tighter_high(atom.high, high)):
             high = atom.high
+    clauses = tuple(found)
+    excluded = frozenset().union(*others)
     ranged = low is not None or high is not None
     if low is not None and high is not None and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
         return [], False
@@ -359,8 +373,10 @@ def _branch(reader: _Reader, clauses: Iterable[Node], window: Atom | None, extra
         atom = reader.atom(clause)
         if atom is None:
             residual.append(clause)
+        elif (same := by_operand.get(atom.operand)) is None:  # not setdefault: no list made in vain
+            by_operand[atom.operand] = [atom]
         else:
-            by_operand.setdefault(atom.operand, []).append(atom)
+            same.append(atom)
     atoms: list[Atom] = []
     for operand, found in by_operand.items():
         merged, holds = _merge(reader, operand, found)
