@@ -39,7 +39,7 @@ from typing import Any
 
 from thrilldrops_events._fields import payload_fields
 from thrilldrops_events.campaigns._affixes import AFFIX, Affix, affixed
-from thrilldrops_events.campaigns._atom import FLIPPED, TIMESTAMP, Atom, Bound, Branch, compared, within
+from thrilldrops_events.campaigns._atom import FLIPPED, TIMESTAMP, Atom, Bound, Branch, compared, shared_keys, within
 from thrilldrops_events.campaigns._clauses import chained, conjuncts, spread
 from thrilldrops_events.campaigns._scaling import MADE, SCALE_DIGITS, difference, signs, unscaled
 from thrilldrops_events.conditions import nodes as n
@@ -61,6 +61,7 @@ _NEGATED = {"==": "!=", "!=": "=="}
 #: Each ordering and the one that holds where it fails, but for null.
 _COMPLEMENT = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _SCALARS = (n.Number, n.String, n.Boolean, n.Null)
+_LITERALS = frozenset({n.Number, n.String, n.Boolean})
 _VALUE = operator.attrgetter("value")
 #: Nodes that are never an atom's operand: literals, and formulas (see ``_Reader.operand``).
 _NOT_VALUES = (*_SCALARS, n.ListLiteral, n.And, n.Or, n.Not, n.Compare, n.In, n.IsNull)
@@ -100,11 +101,7 @@ class _Reader:
         self.kinds = _kinds(checked.event_type)
         self.made: set[Node] = set()  # the operands it made: ratios and differences
         #: Whether the condition calls a function of the user's own (``checked.functions`` holds those it calls).
-        self.own = False
-        for name, spec in checked.functions.items():  # a loop, not any() over a generator: most call none or one
-            if BUILTINS.get(name) is not spec:
-                self.own = True
-                break
+        self.own = any(BUILTINS.get(name) is not spec for name, spec in checked.functions.items())
 
     def kind(self, node: Node) -> ValueType:
         """The type of a node of the condition (``type_of``, its common case first), or of an operand it made."""
@@ -169,6 +166,10 @@ class _Reader:
         return None
 
     def comparison(self, op: str, left: Node, right: Node, clause: Node) -> Atom | None:
+        if type(left) is n.FieldRef and type(right) in _LITERALS:  # the common case (amount >= 20), at once:
+            # what the steps below give it (a field is an operand unless a context value; a literal is not null)
+            value = right.value  # type: ignore[attr-defined]  # a Number's, String's or Boolean's
+            return None if left.scope == "ctx" else compared(op, left, coerce_literal(value, self.kind(left)), clause)
         if isinstance(left, _SCALARS) and not isinstance(right, _SCALARS):
             op, left, right = FLIPPED[op], right, left
         if not isinstance(right, _SCALARS):
@@ -315,7 +316,7 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
         if ranged:
             keys = frozenset(key for key in keys if key is not None and within(key, low, high))
         if domain is not None:  # few values (hours, weekdays): many campaigns share one set
-            keys = _shared(keys)
+            keys = shared_keys(keys)
         share = min(1.0, len(keys) / reader.spread(operand, domain))
         return [Atom(operand, "set", keys=keys, clauses=clauses, share=share)], bool(keys)
     out = []
@@ -328,19 +329,6 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
         share = max(0.0, 1.0 - len(excluded) / reader.spread(operand, domain))
         out.append(Atom(operand, "not_set", keys=excluded, clauses=clauses, share=share))
     return out, True
-
-
-_SETS: dict[frozenset[Any], frozenset[Any]] = {}
-
-
-def _shared(keys: frozenset[Any]) -> frozenset[Any]:
-    """One frozenset per value (the sets of an operand of few values repeat across campaigns)."""
-    found = _SETS.get(keys)
-    if found is None:
-        if len(_SETS) >= 4096:
-            _SETS.clear()
-        found = _SETS[keys] = keys
-    return found
 
 
 def _alone(reader: _Reader, operand: Node, atom: Atom, domain: frozenset[Any] | None) -> tuple[list[Atom], bool]:
@@ -406,5 +394,6 @@ def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None]
         conjunctions, room = spread(reader.atom, reader.options, conjuncts(part), room)
         for clauses in conjunctions:
             extra, room = signs(reader, clauses, room)
-            out.extend(_branch(reader, clauses, bounds, atoms) for atoms in extra)
+            for atoms in extra:
+                out.append(_branch(reader, clauses, bounds, atoms))
     return tuple(out)
