@@ -171,6 +171,8 @@ def extra_problem(key: object, value: object) -> str | None:
     kind = type(value)
     if value is None or kind is bool or (kind is int and -_JSON_INT < value < _JSON_INT):
         return None  # a lone scalar (a priority, a flag): what the walk below finds of it, at once
+    if kind is dict and _plain_object(value):  # type: ignore[arg-type]
+        return None  # an object of plain values (a reward, a budget): the walk below would find nothing either
     items = 0
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:
@@ -199,6 +201,28 @@ def extra_problem(key: object, value: object) -> str | None:
             if problem is not None:
                 return problem
     return None
+
+
+def _plain_object(item: dict[Any, Any]) -> bool:
+    """Whether an object surely holds no problem: ASCII names of ASCII strings, JSON integers, booleans or nulls.
+
+    ``False`` says nothing: ``extra_problem`` then walks it (it may hold other values, all fine).
+    """
+    if len(item) >= _MAX_EXTRA_ITEMS:
+        return False
+    for name, member in item.items():
+        if type(name) is not str or not name.isascii():
+            return False
+        kind = type(member)
+        if kind is str:
+            if not member.isascii():
+                return False
+        elif kind is int:
+            if not -_JSON_INT < member < _JSON_INT:
+                return False
+        elif member is not None and kind is not bool:
+            return False
+    return True
 
 
 def _keys_problem(key: object, item: dict[Any, Any]) -> str | None:
