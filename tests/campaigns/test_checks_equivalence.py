@@ -1,5 +1,7 @@
 """The loader's field checks, with their fast paths for the common values, say what they said before.
 
+So do ``json_copy``, the look-up of an event type's name, and the campaign the writer makes by position.
+
 The checks as they were are kept in ``legacy_checks.py`` as the reference; both are given any
 JSON-like value, with what the fast paths must leave to the general checks: subclasses of str, int,
 dict and list, tuples, floats (NaN too), integers of more than 4300 digits, lone surrogates, keys
@@ -18,10 +20,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from thrilldrops_events import EventType
+from thrilldrops_events import EventType, FunctionRegistry, parse_condition
 from thrilldrops_events.campaigns import _checks
 from thrilldrops_events.campaigns._compiler import Compiler
 from thrilldrops_events.campaigns._json import _key_problems
+from thrilldrops_events.campaigns.campaign import Campaign
 from thrilldrops_events.conditions.checked import event_type_of
 from thrilldrops_events.errors import ConditionTypeError
 
@@ -164,3 +167,18 @@ def test_event_type_names_share_the_remembered_text() -> None:
         with pytest.raises(ConditionTypeError) as expected:
             event_type_of(bad)
         assert str(raised.value) == str(expected.value)
+
+
+@pytest.mark.parametrize("functions", [None, FunctionRegistry()])
+@pytest.mark.parametrize("source", ["amount > 1", parse_condition("amount > 1")])
+def test_a_campaign_loaded_is_the_one_lazy_makes(functions: FunctionRegistry | None, source: Any) -> None:
+    """``Campaign._loaded`` (the writer's, by position) sets every slot as ``_lazy`` (by keyword) does."""
+    compiler = Compiler(functions=FunctionRegistry())
+    fields: dict[str, Any] = {"id": "c-1", "event_type": EventType.DEPOSIT, "operator_id": "op-1", "brand_id": None,
+                              "name": "n", "tags": ("a",), "active_from": 5, "active_until": None, "_extra": {"x": 1}}
+    own = {} if functions is None else {"_functions": functions}
+    lazy = Campaign._lazy(source, compiler, **own, **fields)
+    loaded = Campaign._loaded(source, compiler, functions, *[fields[name] for name in list(fields)[:-1]],
+                              fields["_extra"])
+    for name in Campaign.__slots__:
+        assert getattr(loaded, name) is getattr(lazy, name), name
