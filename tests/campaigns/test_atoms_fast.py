@@ -1,28 +1,29 @@
 """The index's reading of clauses, with its fast paths for the common ones, gives what its general steps give.
 
-A comparison of a field with a literal (``amount >= 20``) and a clause that is no ``or`` are read at
-once; the general steps they skip are kept here as the reference, and both read every clause of
-random well-typed conditions (context values too) and of the ``hard`` benchmark's kinds of clauses.
+A comparison of a field with a literal (``amount >= 20``), a clause that is no ``or`` and a chain
+holding no chain and no ``not`` are read at once; the general steps they skip are kept here as the
+reference, and both read every clause of random conditions (context values too) and of the ``hard``
+benchmark's kinds of clauses.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from thrilldrops_events import EventType
+from thrilldrops_events import EventType, parse_condition
 from thrilldrops_events.campaigns._atom import Atom, compared
 from thrilldrops_events.campaigns._atoms import _Reader
-from thrilldrops_events.campaigns._clauses import chained
+from thrilldrops_events.campaigns._clauses import chained, negated
 from thrilldrops_events.campaigns._scaling import difference, unscaled
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._checked_text import check_text
 from thrilldrops_events.conditions._walk import postorder
 from thrilldrops_events.conditions.checker import check_condition
 from thrilldrops_events.conditions.runtime import coerce_literal
-from thrilldrops_events.testing import conditions
+from thrilldrops_events.testing import condition_trees, conditions
 
 from .strategies import CONTEXT
 
@@ -49,6 +50,26 @@ def _options(reader: _Reader, clause: n.Node) -> list[n.Node]:
     return [clause] if reader.guarded(parts) else parts
 
 
+def _chained(node: n.Node, chain: type[n.And | n.Or]) -> list[n.Node]:
+    """``chained`` by its general walk alone."""
+    if type(node) is not n.Not and not isinstance(node, chain):
+        return [node]
+    other = n.Or if chain is n.And else n.And
+    out: list[n.Node] = []
+    stack: list[n.Node] = [node]
+    while stack:
+        item = stack.pop()
+        while type(item) is n.Not and type(item.operand) is n.Not:
+            item = item.operand.operand
+        if isinstance(item, chain):
+            stack.extend(reversed(item.operands))
+        elif type(item) is n.Not and isinstance(item.operand, other):
+            stack.extend(reversed([negated(part) for part in item.operand.operands]))
+        else:
+            out.append(item)
+    return out
+
+
 def _shown(atom: Atom | None) -> Any:
     if atom is None:
         return None
@@ -72,6 +93,21 @@ def test_each_clause_is_read_as_the_general_steps_read_it(condition: Any) -> Non
                 assert _shown(reader.comparison(op, node.left, node.right, node)) == expected
         if type(node) is not n.Not and not isinstance(node, n.Or):
             assert reader.options(node) == _options(reader, node)
+
+
+@settings(max_examples=300, deadline=None)
+@given(condition_trees())
+@example(parse_condition("a and not (b or c) and d"))
+@example(parse_condition("a and not not b"))
+@example(parse_condition("a or not (b and not c) or d"))
+@example(parse_condition("a or not not (b or c)"))
+def test_chains_are_read_as_the_general_walk_reads_them(tree: n.Node) -> None:
+    for node in postorder(tree):
+        for chain in (n.And, n.Or):
+            found, expected = chained(node, chain), _chained(node, chain)
+            assert found == expected
+            assert [type(item) for item in found] == [type(item) for item in expected]
+            assert all(a is b for a, b in zip(found, expected, strict=True) if type(b) is not n.Not)
 
 
 def test_the_common_clauses_are_read_alike() -> None:
