@@ -236,7 +236,7 @@ def read_campaigns(data: Any, prepare: Callable[[dict[str, Any]], T]) -> list[T]
         ids.append(campaign_id)
 
     for index, entry in enumerate(entries):
-        if not isinstance(entry, Mapping):
+        if type(entry) is not dict and not isinstance(entry, Mapping):  # a dict is one: no ABC check for it
             report(index, "", None, f"a campaign is an object, not {type(entry).__name__}", "not_an_object")
             continue
         raw_id = entry.get("id")
