@@ -115,6 +115,8 @@ def test_extra_problem(key: Any, value: Any) -> None:
 @example(["a", ""])
 @example(("a", "b" * 256))
 @example(["ok", "a\ud800", 3])
+@example(["ok", "a\ud800", "caf\u00e9"])
+@example(("a\ud800", ""))
 def test_optional_fields(value: Any) -> None:
     assert _checks.id_problem(value) == legacy_checks.id_problem(value)
     assert _checks.scope_problem("brand_id", value) == legacy_checks.scope_problem("brand_id", value)
