@@ -13,6 +13,7 @@ from thrilldrops_events.conditions import Limits
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._checked_text import check_text
 from thrilldrops_events.conditions._walk import parents_first, postorder
+from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.checker import check_condition
 from thrilldrops_events.conditions.parser import parse_in_order, parse_with_spans
 from thrilldrops_events.errors import ConditionError
@@ -80,3 +81,14 @@ def test_a_checked_condition_has_every_field_its_class_declares() -> None:
     assert {field.name for field in dataclasses.fields(checked)} == set(vars(checked))
     assert checked.fields == ("amount", "currency") and checked.needs_envelope is False
     assert checked.limits == Limits() and set(checked.functions) == {"lower"}
+
+
+def test_the_checked_condition_is_the_one_its_constructor_makes() -> None:
+    """The checker fills a CheckedCondition's fields itself: the same fields, in the same order, as its __init__."""
+    checked = check_text('amount >= 20 and ctx.vip > 1 and lower(currency) == "eur"', EventType.DEPOSIT,
+                         context={"vip": "number"})
+    made = CheckedCondition(**{field.name: getattr(checked, field.name) for field in dataclasses.fields(checked)})
+    assert list(vars(checked).items()) == list(vars(made).items())
+    assert repr(checked) == repr(made)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        checked.fields = ()  # type: ignore[misc]

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions.nodes import Node
 
-__all__ = ["FLIPPED", "TIMESTAMP", "Atom", "Bound", "Branch", "Filing", "compared", "within"]
+__all__ = ["FLIPPED", "TIMESTAMP", "Atom", "Bound", "Branch", "Filing", "compared", "shared_keys", "within"]
 
 #: One end of a range: ``(value, inclusive)``.
 Bound = tuple[Any, bool]
@@ -73,7 +73,11 @@ class Filing(NamedTuple):
     @classmethod
     def of(cls, atom: Atom) -> Filing:
         """What a record keeps of ``atom``."""
-        return cls(atom.kind, tuple(atom.keys), atom.low, atom.high)
+        # what cls(...) makes, without the generated __new__ in between: one per atom of every campaign filed
+        return _new_tuple(cls, (atom.kind, tuple(atom.keys), atom.low, atom.high))
+
+
+_new_tuple = tuple.__new__
 
 
 @dataclass(eq=False, slots=True)
@@ -107,3 +111,15 @@ def compared(op: str, operand: Node, value: Any, clause: Node) -> Atom | None:
         return Atom(operand, "range", low=(value, op == ">="), clauses=(clause,))
     return Atom(operand, "range", high=(value, op == "<="), clauses=(clause,))
 
+
+_SETS: dict[frozenset[Any], frozenset[Any]] = {}
+
+
+def shared_keys(keys: frozenset[Any]) -> frozenset[Any]:
+    """One frozenset per value (the sets of an operand of few values repeat across campaigns)."""
+    found = _SETS.get(keys)
+    if found is None:
+        if len(_SETS) >= 4096:
+            _SETS.clear()
+        found = _SETS[keys] = keys
+    return found

@@ -39,7 +39,7 @@ from typing import Any
 
 from thrilldrops_events._fields import payload_fields
 from thrilldrops_events.campaigns._affixes import AFFIX, Affix, affixed
-from thrilldrops_events.campaigns._atom import FLIPPED, TIMESTAMP, Atom, Bound, Branch, compared, within
+from thrilldrops_events.campaigns._atom import FLIPPED, TIMESTAMP, Atom, Bound, Branch, compared, shared_keys, within
 from thrilldrops_events.campaigns._clauses import chained, conjuncts, spread
 from thrilldrops_events.campaigns._scaling import MADE, SCALE_DIGITS, difference, signs, unscaled
 from thrilldrops_events.conditions import nodes as n
@@ -61,6 +61,7 @@ _NEGATED = {"==": "!=", "!=": "=="}
 #: Each ordering and the one that holds where it fails, but for null.
 _COMPLEMENT = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _SCALARS = (n.Number, n.String, n.Boolean, n.Null)
+_LITERALS = frozenset({n.Number, n.String, n.Boolean})
 _VALUE = operator.attrgetter("value")
 #: Nodes that are never an atom's operand: literals, and formulas (see ``_Reader.operand``).
 _NOT_VALUES = (*_SCALARS, n.ListLiteral, n.And, n.Or, n.Not, n.Compare, n.In, n.IsNull)
@@ -165,6 +166,10 @@ class _Reader:
         return None
 
     def comparison(self, op: str, left: Node, right: Node, clause: Node) -> Atom | None:
+        if type(left) is n.FieldRef and type(right) in _LITERALS:  # the common case (amount >= 20), at once:
+            # what the steps below give it (a field is an operand unless a context value; a literal is not null)
+            value = right.value  # type: ignore[attr-defined]  # a Number's, String's or Boolean's
+            return None if left.scope == "ctx" else compared(op, left, coerce_literal(value, self.kind(left)), clause)
         if isinstance(left, _SCALARS) and not isinstance(right, _SCALARS):
             op, left, right = FLIPPED[op], right, left
         if not isinstance(right, _SCALARS):
@@ -203,6 +208,8 @@ class _Reader:
 
         ``not (x < 5)`` on an operand that may be null (and has many values) is ``x >= 5 or x is null``.
         """
+        if type(clause) is not n.Not and not isinstance(clause, n.Or):  # most clauses: what ``chained`` gives alone
+            return [clause]
         if type(clause) is n.Not and type(clause.operand) is n.Compare and clause.operand.op in _COMPLEMENT:
             op, left, right = clause.operand.op, clause.operand.left, clause.operand.right
             if isinstance(left, _SCALARS):
@@ -282,15 +289,23 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
             return _alone(reader, operand, first, domain)
     else:
         domain = reader.domain(operand)
-    clauses = tuple(clause for atom in atoms for clause in atom.clauses)
-    sets = [atom.keys for atom in atoms if atom.kind == "set"]
-    excluded = frozenset().union(*(atom.keys for atom in atoms if atom.kind == "not_set"))
+    # one pass over the atoms: their clauses in order, the keys of their sets and not-sets, the tightest bounds
+    found: list[Node] = []
+    sets: list[frozenset[Any]] = []
+    others: list[frozenset[Any]] = []
     low = high = None
     for atom in atoms:
+        found += atom.clauses
+        if atom.kind == "set":
+            sets.append(atom.keys)
+        elif atom.kind == "not_set":
+            others.append(atom.keys)
         if atom.low is not None and (low is None or _tighter_low(atom.low, low)):
             low = atom.low
         if atom.high is not None and (high is None or _tighter_high(atom.high, high)):
             high = atom.high
+    clauses = tuple(found)
+    excluded = frozenset().union(*others)
     ranged = low is not None or high is not None
     if low is not None and high is not None and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
         return [], False
@@ -301,7 +316,7 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
         if ranged:
             keys = frozenset(key for key in keys if key is not None and within(key, low, high))
         if domain is not None:  # few values (hours, weekdays): many campaigns share one set
-            keys = _shared(keys)
+            keys = shared_keys(keys)
         share = min(1.0, len(keys) / reader.spread(operand, domain))
         return [Atom(operand, "set", keys=keys, clauses=clauses, share=share)], bool(keys)
     out = []
@@ -314,19 +329,6 @@ def _merge(reader: _Reader, operand: Node, atoms: list[Atom]) -> tuple[list[Atom
         share = max(0.0, 1.0 - len(excluded) / reader.spread(operand, domain))
         out.append(Atom(operand, "not_set", keys=excluded, clauses=clauses, share=share))
     return out, True
-
-
-_SETS: dict[frozenset[Any], frozenset[Any]] = {}
-
-
-def _shared(keys: frozenset[Any]) -> frozenset[Any]:
-    """One frozenset per value (the sets of an operand of few values repeat across campaigns)."""
-    found = _SETS.get(keys)
-    if found is None:
-        if len(_SETS) >= 4096:
-            _SETS.clear()
-        found = _SETS[keys] = keys
-    return found
 
 
 def _alone(reader: _Reader, operand: Node, atom: Atom, domain: frozenset[Any] | None) -> tuple[list[Atom], bool]:
@@ -359,8 +361,10 @@ def _branch(reader: _Reader, clauses: Iterable[Node], window: Atom | None, extra
         atom = reader.atom(clause)
         if atom is None:
             residual.append(clause)
+        elif (same := by_operand.get(atom.operand)) is None:  # not setdefault: no list made in vain
+            by_operand[atom.operand] = [atom]
         else:
-            by_operand.setdefault(atom.operand, []).append(atom)
+            same.append(atom)
     atoms: list[Atom] = []
     for operand, found in by_operand.items():
         merged, holds = _merge(reader, operand, found)
@@ -390,5 +394,6 @@ def branches_of(checked: CheckedCondition, window: tuple[int | None, int | None]
         conjunctions, room = spread(reader.atom, reader.options, conjuncts(part), room)
         for clauses in conjunctions:
             extra, room = signs(reader, clauses, room)
-            out.extend(_branch(reader, clauses, bounds, atoms) for atoms in extra)
+            for atoms in extra:
+                out.append(_branch(reader, clauses, bounds, atoms))
     return tuple(out)

@@ -77,34 +77,36 @@ class Writer:
             ConditionError: The condition's own error.
             TypeError: If the id of a campaign to remove or replace is not a ``str``.
         """
-        campaign_id = plain(change.campaign_id)  # a key of the records and the index: its text, as a str
-        if change.kind != "add":
+        return self.prepare_parts(change.kind, change.campaign_id, change.fields, read, functions, fresh)
+
+    def prepare_parts(self, kind: str, campaign_id: Any, fields: Mapping[str, Any], read: bool = False,
+                      functions: FunctionRegistry | None = None, fresh: bool = False) -> Prepared:
+        """``prepare`` of a change given by its kind, id and fields (the loader makes no ``CampaignChange`` of them)."""
+        campaign_id = plain(campaign_id)  # a key of the records and the index: its text, as a str
+        if kind != "add":
             id_of(campaign_id)  # as get and explain refuse it
-        if change.kind == "remove":  # any id the set does not hold is unknown
+        if kind == "remove":  # any id the set does not hold is unknown
             return Prepared("remove", campaign_id)
         problem = None if read else id_problem(campaign_id)
         if problem is not None:
             raise CampaignError(problem, kind="invalid_id")
-        fields = change.fields
         found = None if read else fields_problem(fields)
         if found is not None:
-            kind, message = found
-            raise CampaignError(f"campaign {campaign_id!r}: {message}", campaign_id=campaign_id, kind=kind)
+            problem_kind, message = found
+            raise CampaignError(f"campaign {campaign_id!r}: {message}", campaign_id=campaign_id, kind=problem_kind)
         source = fields["condition"]
         checked = self._check(source.node if isinstance(source, CompiledCondition) else source, fields["event_type"],
                               functions)
-        own = {} if functions is None else {"_functions": functions}
-        campaign = Campaign._lazy(
-            source if isinstance(source, str) else checked.node, self.compiler, **own, id=campaign_id,
-            event_type=checked.event_type, operator_id=plain(fields.get("operator_id")),
-            brand_id=plain(fields.get("brand_id")), name=fields.get("name"),
-            tags=tuple(fields.get("tags", ())), active_from=fields.get("active_from"),
-            active_until=fields.get("active_until"),
-            _extra=(dict(extra) if fresh else copy_fields(extra)) if (extra := fields.get("extra")) else _NO_EXTRA,
+        get = fields.get
+        campaign = Campaign._loaded(
+            source if isinstance(source, str) else checked.node, self.compiler, functions, campaign_id,
+            checked.event_type, plain(get("operator_id")), plain(get("brand_id")), get("name"),
+            tuple(get("tags", ())), get("active_from"), get("active_until"),
+            (dict(extra) if fresh else copy_fields(extra)) if (extra := get("extra")) else _NO_EXTRA,
         )
         if isinstance(source, Mapping) and not fresh:  # kept to tell an unchanged entry: as it is now
             source = json_copy(source)
-        return Prepared(change.kind, campaign_id, campaign, checked, source)
+        return Prepared(kind, campaign_id, campaign, checked, source)
 
     def _validate(self, prepared: list[Prepared]) -> None:
         """Check every id against the set as the changes before it leave it; raise before anything changes."""
@@ -163,8 +165,8 @@ class Writer:
             if record is not None and _same(record.campaign, record.source, fields):
                 unchanged.append(campaign_id)
                 return None
-            return self.prepare(CampaignChange("replace" if record is not None else "add", campaign_id, fields), True,
-                                fresh=fresh)
+            kind = "replace" if record is not None else "add"
+            return self.prepare_parts(kind, campaign_id, fields, True, fresh=fresh)
 
         changes = [change for change in read_campaigns(data, prepare) if change is not None]
         kept = {change.campaign_id for change in changes} | set(unchanged)

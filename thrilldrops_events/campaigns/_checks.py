@@ -9,6 +9,7 @@ import functools
 import math
 import re
 from collections.abc import Mapping
+from itertools import repeat
 from typing import Any
 
 from thrilldrops_events._kinds import KIND_CONSTRAINTS
@@ -79,6 +80,8 @@ def _not_text(value: object) -> bool:
 
 def id_problem(value: object) -> str | None:
     """What is wrong with a campaign id, or ``None``."""
+    if type(value) is str and value.isascii() and value and value.strip() == value:  # the common case, at once
+        return None
     value = plain(value)
     if _not_text(value):
         return f"a campaign id {LONE_SURROGATE_MESSAGE}"
@@ -89,11 +92,13 @@ def id_problem(value: object) -> str | None:
 
 def scope_problem(name: str, value: object) -> str | None:
     """What is wrong with an ``operator_id`` or ``brand_id`` scope (an identifier an envelope may hold), or ``None``."""
-    value = plain(value)
-    if _not_text(value):
-        return f"{name} {LONE_SURROGATE_MESSAGE}: no envelope holds one"
-    if value is None or (isinstance(value, str) and len(value) <= (_IDENTIFIER.max_length or 0)
-                         and _identifier_ok(value) is not None):
+    if value is None:
+        return None
+    if type(value) is not str or not value.isascii():  # else it is its own text, and holds no surrogate
+        value = plain(value)
+        if _not_text(value):
+            return f"{name} {LONE_SURROGATE_MESSAGE}: no envelope holds one"
+    if isinstance(value, str) and len(value) <= (_IDENTIFIER.max_length or 0) and _identifier_ok(value) is not None:
         return None
     return (f"{name} is an envelope identifier (a non-empty string without surrounding whitespace, "
             f"at most {_IDENTIFIER.max_length} characters) or null, not {describe(value)}")
@@ -110,17 +115,22 @@ def name_problem(value: object) -> str | None:
 
 def tags_problem(value: object) -> str | None:
     """What is wrong with a campaign's tags, or ``None``."""
-    if isinstance(value, (list, tuple)) and len(value) <= _MAX_TAGS and all(
-        isinstance(tag, str) and 0 < len(tag) <= _MAX_TAG for tag in value
-    ):
-        if any(map(_not_text, value)):
-            return f"a tag {LONE_SURROGATE_MESSAGE}"
-        return None
+    if isinstance(value, (list, tuple)) and len(value) <= _MAX_TAGS:
+        surrogate = False
+        for tag in value:  # one pass (a few tags each, for thousands of campaigns), every tag checked first
+            if not (isinstance(tag, str) and 0 < len(tag) <= _MAX_TAG):
+                break
+            if not surrogate and not tag.isascii():
+                surrogate = lone_surrogate(tag) >= 0
+        else:
+            return f"a tag {LONE_SURROGATE_MESSAGE}" if surrogate else None
     return f"tags are a list of at most {_MAX_TAGS} non-empty strings of at most {_MAX_TAG} characters"
 
 
 def window_problem(start: object, end: object) -> tuple[str, str] | None:
     """What is wrong with an active window, as ``(key, message)``, or ``None``."""
+    if start is None and end is None:  # most campaigns have none
+        return None
     for key, value in (("active_from", start), ("active_until", end)):
         if value is not None and (type(value) is not int or not 0 <= value <= _MAX_TIMESTAMP + 1):
             return key, f"{key} is Unix seconds (an integer from 0) or null, not {describe(value)}"
@@ -131,11 +141,18 @@ def window_problem(start: object, end: object) -> tuple[str, str] | None:
 
 def field_problems(fields: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """``(key, message, kind)`` for each malformed optional field of a campaign: name, tags, scope, window."""
-    checks = [("name", name_problem(fields.get("name")), "invalid_name"),
-              ("tags", tags_problem(fields.get("tags", ())), "invalid_tags"),
-              *((name, scope_problem(name, fields.get(name)), "invalid_scope") for name in ("operator_id", "brand_id"))]
-    found = [(key, message, kind) for key, message, kind in checks if message is not None]
-    window = window_problem(fields.get("active_from"), fields.get("active_until"))
+    found: list[tuple[str, str, str]] = []
+    get = fields.get
+    # one check after the other, in this order (no list of them to filter: this runs for every campaign loaded)
+    if (message := name_problem(get("name"))) is not None:
+        found.append(("name", message, "invalid_name"))
+    if (message := tags_problem(get("tags", ()))) is not None:
+        found.append(("tags", message, "invalid_tags"))
+    if (message := scope_problem("operator_id", get("operator_id"))) is not None:
+        found.append(("operator_id", message, "invalid_scope"))
+    if (message := scope_problem("brand_id", get("brand_id"))) is not None:
+        found.append(("brand_id", message, "invalid_scope"))
+    window = window_problem(get("active_from"), get("active_until"))
     if window is not None:
         found.append((window[0], window[1], "invalid_window"))
     return found
@@ -147,10 +164,16 @@ def extra_problem(key: object, value: object) -> str | None:
     Only what JSON text can hold: no NaN or infinite float, no integer of more digits than Python
     writes as text by default (4300), so ``json.dumps`` of the set always succeeds.
     """
-    if not isinstance(key, str):
-        return f"field names are strings, not {describe(key)}"
-    if _not_text(key):
-        return f"field name {describe(key)} {LONE_SURROGATE_MESSAGE}"  # repr() escapes it
+    if type(key) is not str or not key.isascii():  # an ASCII str is a name, and holds no surrogate
+        if not isinstance(key, str):
+            return f"field names are strings, not {describe(key)}"
+        if _not_text(key):
+            return f"field name {describe(key)} {LONE_SURROGATE_MESSAGE}"  # repr() escapes it
+    kind = type(value)
+    if value is None or kind is bool or (kind is int and -_JSON_INT < value < _JSON_INT):
+        return None  # a lone scalar (a priority, a flag): what the walk below finds of it, at once
+    if kind is dict and _plain_object(value):  # type: ignore[arg-type]
+        return None  # an object of plain values (a reward, a budget): the walk below would find nothing either
     items = 0
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:
@@ -158,25 +181,86 @@ def extra_problem(key: object, value: object) -> str | None:
         items += 1
         if depth > _MAX_EXTRA_DEPTH or items > _MAX_EXTRA_ITEMS:
             return f"{key} is larger than a campaign field may be (depth {_MAX_EXTRA_DEPTH}, {_MAX_EXTRA_ITEMS} values)"
-        if isinstance(item, str):  # the common cases first: a check against an ABC costs several times more
-            if lone_surrogate(item) >= 0:
+        kind = type(item)
+        # The exact JSON types first, each as the general checks below would take it: a check
+        # against an ABC costs several times more, and this runs for every value of every campaign.
+        if kind is str:
+            if not item.isascii() and lone_surrogate(item) >= 0:  # type: ignore[attr-defined, arg-type]
                 return f"{key} holds a string that {LONE_SURROGATE_MESSAGE}"
-        elif item is None or isinstance(item, bool):
-            pass
-        elif isinstance(item, (dict, Mapping)):  # dict first: most are
-            if not all(isinstance(name, str) for name in item):
-                return f"{key} holds an object whose keys are not all strings"
-            if any(map(_not_text, item)):
-                return f"{key} holds a key that {LONE_SURROGATE_MESSAGE}"
-            stack.extend((member, depth + 1) for member in item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend((member, depth + 1) for member in item)
-        elif not isinstance(item, (int, float)):
-            return f"{key} holds {type(item).__name__}, which is not a JSON value"
-        elif isinstance(item, float) and not math.isfinite(item):
-            return f"{key} holds {item}, which is not a JSON number"
-        elif isinstance(item, int) and not -_JSON_INT < item < _JSON_INT:
-            return f"{key} holds an integer of more than {_JSON_DIGITS} digits, which JSON text cannot hold here"
+        elif kind is int:
+            if not -_JSON_INT < item < _JSON_INT:
+                return f"{key} holds an integer of more than {_JSON_DIGITS} digits, which JSON text cannot hold here"
+        elif kind is dict:
+            problem = _keys_problem(key, item)  # type: ignore[arg-type]
+            if problem is not None:
+                return problem
+            stack.extend(zip(item.values(), repeat(depth + 1)))  # type: ignore[attr-defined]
+        elif kind is list:
+            stack.extend(zip(item, repeat(depth + 1)))  # type: ignore[call-overload]
+        else:
+            problem = _other_problem(key, item, depth, stack)
+            if problem is not None:
+                return problem
+    return None
+
+
+def _plain_object(item: dict[Any, Any]) -> bool:
+    """Whether an object surely holds no problem: ASCII names of ASCII strings, JSON integers, booleans or nulls.
+
+    ``False`` says nothing: ``extra_problem`` then walks it (it may hold other values, all fine).
+    """
+    if len(item) >= _MAX_EXTRA_ITEMS:
+        return False
+    for name, member in item.items():
+        if type(name) is not str or not name.isascii():
+            return False
+        kind = type(member)
+        if kind is str:
+            if not member.isascii():
+                return False
+        elif kind is int:
+            if not -_JSON_INT < member < _JSON_INT:
+                return False
+        elif member is not None and kind is not bool:
+            return False
+    return True
+
+
+def _keys_problem(key: object, item: dict[Any, Any]) -> str | None:
+    """What is wrong with the keys of an object in an engine field: a key not a string, else one not text."""
+    surrogate = False
+    for name in item:  # one pass, but every key is a string before a lone surrogate is reported
+        if not isinstance(name, str):
+            return f"{key} holds an object whose keys are not all strings"
+        if not surrogate and not name.isascii():
+            surrogate = lone_surrogate(name) >= 0
+    return f"{key} holds a key that {LONE_SURROGATE_MESSAGE}" if surrogate else None
+
+
+def _other_problem(key: object, item: object, depth: int, stack: list[tuple[object, int]]) -> str | None:
+    """``extra_problem``'s check of one value that is of no exact JSON type: a subclass, a float, ``None``, ...
+
+    Its members (of a mapping, a list or a tuple) go on ``stack``, as ``extra_problem`` puts a dict's.
+    """
+    if isinstance(item, str):
+        if lone_surrogate(item) >= 0:
+            return f"{key} holds a string that {LONE_SURROGATE_MESSAGE}"
+    elif item is None or isinstance(item, bool):
+        pass
+    elif isinstance(item, Mapping):
+        if not all(isinstance(name, str) for name in item):
+            return f"{key} holds an object whose keys are not all strings"
+        if any(map(_not_text, item)):
+            return f"{key} holds a key that {LONE_SURROGATE_MESSAGE}"
+        stack.extend((member, depth + 1) for member in item.values())
+    elif isinstance(item, (list, tuple)):
+        stack.extend((member, depth + 1) for member in item)
+    elif not isinstance(item, (int, float)):
+        return f"{key} holds {type(item).__name__}, which is not a JSON value"
+    elif isinstance(item, float) and not math.isfinite(item):
+        return f"{key} holds {item}, which is not a JSON number"
+    elif isinstance(item, int) and not -_JSON_INT < item < _JSON_INT:
+        return f"{key} holds an integer of more than {_JSON_DIGITS} digits, which JSON text cannot hold here"
     return None
 
 
@@ -208,13 +292,15 @@ def json_copy(value: Any) -> Any:
     What a campaign keeps of what it was given (a condition document, engine fields), so that the
     caller changing its own objects afterwards changes nothing in the set.
     """
-    if not isinstance(value, _CONTAINERS):
+    kind = value.__class__
+    if kind in _SCALARS or (kind is not dict and not isinstance(value, _CONTAINERS)):  # exact types, at once
         return value
     holder: list[Any] = [None]
     stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]
     while stack:
         source, into, slot = stack.pop()
-        made: Any = dict(source) if isinstance(source, Mapping) else list(source)
+        # a dict is a Mapping: told by its exact type, without the ABC's check (which costs several times more)
+        made: Any = dict(source) if source.__class__ is dict or isinstance(source, Mapping) else list(source)
         for place, member in (made.items() if isinstance(made, dict) else enumerate(made)):
             if member.__class__ not in _SCALARS and isinstance(member, _CONTAINERS):
                 stack.append((member, made, place))

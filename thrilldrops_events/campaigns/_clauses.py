@@ -32,6 +32,13 @@ def chained(node: Node, chain: type[n.And | n.Or]) -> list[Node]:
     """
     if type(node) is not n.Not and not isinstance(node, chain):  # most clauses: a comparison, a test
         return [node]
+    if type(node) is chain:  # most chains hold no chain and no not: their operands, as the walk below finds them
+        operands = node.operands
+        for item in operands:
+            if type(item) is n.Not or isinstance(item, chain):
+                break
+        else:
+            return list(operands)
     other = n.Or if chain is n.And else n.And
     out: list[Node] = []
     stack: list[Node] = [node]

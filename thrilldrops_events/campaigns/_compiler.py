@@ -6,7 +6,6 @@ copy of the function registry they were checked with.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +25,8 @@ __all__ = ["CACHE_SIZE", "Compiler"]
 
 #: How many checked condition texts a compiler remembers, so that identical texts are checked once.
 CACHE_SIZE = 512
+#: The event types by their names.
+_MEMBERS = {member.value: member for member in EventType}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,10 +73,10 @@ class Compiler:
             ConditionError: Its syntax, type or limit error.
         """
         limits = self.limits or DEFAULT_LIMITS
-        options: dict[str, Any] = {"functions": functions or self.registry(), "context": self.context,
-                                   "limits": limits}
-        if isinstance(source, str):
-            return check_text(source, event_type, **options)
+        registry = functions or self.registry()
+        if isinstance(source, str):  # the options by name: no dict to unpack for every text of a configuration
+            return check_text(source, event_type, functions=registry, context=self.context, limits=limits)
+        options: dict[str, Any] = {"functions": registry, "context": self.context, "limits": limits}
         if isinstance(source, Mapping):
             node, paths = read_with_paths(source, limits)
             return check_condition(node, event_type, paths=paths, **options)
@@ -92,14 +93,19 @@ class Compiler:
         ``functions`` as for ``check``; a text is remembered per registry it was checked with.
         """
         registry = functions or self.registry()
-        key = (event_type_of(event_type), text, registry)  # an unknown one (unhashable, say) is refused here
-        checked = self._texts.get(key)
+        # a name as JSON gives it (a str) is looked up at once, as the enum itself looks it up
+        kind = _MEMBERS.get(event_type) if type(event_type) is str else None
+        key = (kind or event_type_of(event_type), text, registry)  # an unknown one (unhashable, say) is refused here
+        texts = self._texts
+        checked = texts.get(key)
         if checked is None:
             checked = self.check(text, event_type, registry)
-            if len(self._texts) >= CACHE_SIZE:
-                with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
-                    del self._texts[next(iter(self._texts))]
-            self._texts[key] = checked
+            if len(texts) >= CACHE_SIZE:
+                try:  # noqa: SIM105 - not contextlib.suppress: a try costs nothing when nothing is raised
+                    del texts[next(iter(texts))]
+                except (StopIteration, KeyError, RuntimeError):  # another thread got there first
+                    pass
+            texts[key] = checked
         return checked
 
     def compile(self, node: Node, event_type: EventType | str,

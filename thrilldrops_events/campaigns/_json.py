@@ -199,12 +199,15 @@ def _key_problems(entry: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         problem = extra_problem(key, value)
         if problem is not None:
             found.append((path_text(key), problem, "invalid_field"))
-    found.extend((key, f"{key} is missing", "missing") for key in _REQUIRED if key not in entry)
-    checks = [("id", id_problem(entry["id"]) if "id" in entry else None, "invalid_id"),
-              ("event_type", _event_type_problem(entry["event_type"]) if "event_type" in entry else None,
-               "unknown_event_type")]
-    found.extend((key, message, kind) for key, message, kind in checks if message is not None)
-    found.extend(field_problems(entry))
+    # each check in turn, appended in this order (this runs for every entry: no lists of them to filter)
+    for key in _REQUIRED:
+        if key not in entry:
+            found.append((key, f"{key} is missing", "missing"))
+    if "id" in entry and (message := id_problem(entry["id"])) is not None:
+        found.append(("id", message, "invalid_id"))
+    if "event_type" in entry and (message := _event_type_problem(entry["event_type"])) is not None:
+        found.append(("event_type", message, "unknown_event_type"))
+    found += field_problems(entry)
     return found
 
 
@@ -233,7 +236,7 @@ def read_campaigns(data: Any, prepare: Callable[[dict[str, Any]], T]) -> list[T]
         ids.append(campaign_id)
 
     for index, entry in enumerate(entries):
-        if not isinstance(entry, Mapping):
+        if type(entry) is not dict and not isinstance(entry, Mapping):  # a dict is one: no ABC check for it
             report(index, "", None, f"a campaign is an object, not {type(entry).__name__}", "not_an_object")
             continue
         raw_id = entry.get("id")

@@ -164,9 +164,12 @@ class Store:
     def plan(self, campaign: Campaign, checked: CheckedCondition) -> tuple[tuple[Branch, ...], list[_Part]]:
         """A campaign's branches, and the atoms and residual clauses of each one it places."""
         branches = branches_of(checked, (campaign.active_from, campaign.active_until))
-        scope = [self.share((node.name, value), partial(_scope_atom, node, value))
-                 for node, value in ((OPERATOR, campaign.operator_id), (BRAND, campaign.brand_id))
-                 if value is not None]
+        scope: list[Atom] = []
+        for node, value in ((OPERATOR, campaign.operator_id), (BRAND, campaign.brand_id)):
+            if value is not None:  # the shared atom, made (by share) only when there is none yet
+                found = self._shared.get((node.name, value))
+                scope.append(found if found is not None else self.share((node.name, value),
+                                                                        partial(_scope_atom, node, value)))
         parts: list[_Part] = []
         for number, branch in enumerate(branches):
             if branch.possible:

@@ -164,6 +164,24 @@ class Campaign:
         setters["_compiled"](campaign, None)
         return campaign
 
+    @classmethod
+    def _loaded(cls, source: Node | str, compiler: Compiler, functions: FunctionRegistry | None, id: str,
+                event_type: EventType, operator_id: str | None, brand_id: str | None, name: str | None,
+                tags: tuple[str, ...], active_from: int | None, active_until: int | None,
+                extra: dict[str, Any]) -> Campaign:
+        """``_lazy`` given every field by position (``functions``: ``None`` for the compiler's as they are now).
+
+        What a set's writer makes of each campaign it checks: no keywords to gather and look up one by one.
+        """
+        campaign = cls.__new__(cls)
+        text = isinstance(source, str)
+        values = (None, compiler, extra, compiler.registry() if functions is None else functions,
+                  None if text else source, source if text else None, active_from, active_until, brand_id,
+                  event_type, id, name, operator_id, tags)  # in the order of _LOADED (the slots')
+        for setter, value in zip(_LOADED, values, strict=True):
+            setter(campaign, value)
+        return campaign
+
     def _fields(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _FIELDS}
 
@@ -287,6 +305,10 @@ class Campaign:
 _FIELDS = ("id", "event_type", "operator_id", "brand_id", "name", "tags", "active_from", "active_until", "_extra")
 #: The setter of each slot of a campaign (its member descriptor's ``__set__``, which skips ``__setattr__``).
 _SETTERS = {name: Campaign.__dict__[name].__set__ for name in Campaign.__slots__}
+#: The setters of ``_loaded``'s values, in their order.
+_LOADED = tuple(_SETTERS[name] for name in ("_compiled", "_compiler", "_extra", "_functions", "_node", "_text",
+                                            "active_from", "active_until", "brand_id", "event_type", "id", "name",
+                                            "operator_id", "tags"))
 
 
 def _unpickle(text: str, options: tuple[Any, ...] | None, fields: dict[str, Any]) -> Campaign:

@@ -382,8 +382,8 @@ class CampaignSet:
         entries = config_entries(data)
         fresh = is_parsed(entries)
         with collector_paused(len(entries)):
-            prepared = read_campaigns(entries, lambda fields: writer.prepare(CampaignChange("add", fields.pop(
-                "campaign_id"), fields), read=True, fresh=fresh))
+            prepared = read_campaigns(entries, lambda fields: writer.prepare_parts("add", fields.pop("campaign_id"),
+                                                                                   fields, read=True, fresh=fresh))
             with campaigns._lock:
                 writer.apply(prepared)
         return campaigns

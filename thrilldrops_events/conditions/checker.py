@@ -91,14 +91,17 @@ class _Checker:
         if order is None:
             order = reversed(parents_first(root))
         values: list[ValueType] = []
-        append = values.append
+        append, pop = values.append, values.pop
         types = self.types
         rules = _RULES
         for node in order:
             rule, arity = rules.get(node.__class__) or _rule_for(node)
             if arity < 0:
                 arity = len(node.children)
-            if arity:  # the values of its children, the last ones found
+            if arity == 2:  # the values of its children, the last ones found (two: most nodes above the leaves)
+                right = pop()
+                result = rule(self, node, (pop(), right))
+            elif arity:
                 kids = values[-arity:]
                 del values[-arity:]
                 result = rule(self, node, kids)
@@ -140,12 +143,8 @@ class _Checker:
     def list_literal(self, node: n.ListLiteral, kids: Sequence[ValueType] = ()) -> ValueType:
         items = node.items
         if len(items) > self.limits.max_list_length:
-            raise ConditionLimitError(
-                f"list has more than {self.limits.max_list_length:,} items",
-                limit="max_list_length",
-                maximum=self.limits.max_list_length,
-                **self.where(node),
-            )
+            raise ConditionLimitError(f"list has more than {self.limits.max_list_length:,} items",
+                                      limit="max_list_length", maximum=self.limits.max_list_length, **self.where(node))
         classes = set(map(type, items))
         if len(classes) == 1 and n.String in classes:  # strings only: any too long one gives the same error
             if max(map(len, map(_VALUE, items))) > self.limits.max_string_length:
@@ -168,12 +167,8 @@ class _Checker:
         if scope == "ctx":
             if name not in self.declared:
                 close = closest(name, self.declared)
-                raise self.fail(
-                    node,
-                    f"ctx.{shown(name)} is not declared; declare it when compiling: "
-                    f"context={{{shown(name)!r}: 'number'}}",
-                    f"ctx.{close}" if close else None,
-                )
+                raise self.fail(node, f"ctx.{shown(name)} is not declared; declare it when compiling: "
+                                      f"context={{{shown(name)!r}: 'number'}}", f"ctx.{close}" if close else None)
             self.context.setdefault(name, self.declared[name])
             self.fields.setdefault(node.path)
             return self.declared[name]
@@ -394,6 +389,10 @@ def checked_tree(node: Node, event_type: EventType | str, functions: FunctionReg
     result = checker.walk(node, order)
     if result is not BOOL and result != BOOL:
         raise checker.fail(node, f"a condition is true or false, but this is {result.spoken}")
-    return CheckedCondition(node=node, event_type=kind, types=checker.types, fields=tuple(checker.fields),
-                            context=checker.context, functions=checker.called, needs_envelope=checker.envelope_read,
-                            limits=limits)
+    # CheckedCondition(node=node, ...), its fields in their order, but without the frozen dataclass's __init__
+    # setting each one through object.__setattr__ (a cost paid for every condition of a campaign set)
+    checked = object.__new__(CheckedCondition)
+    vars(checked).update(node=node, event_type=kind, types=checker.types, fields=tuple(checker.fields),
+                         context=checker.context, functions=checker.called, needs_envelope=checker.envelope_read,
+                         limits=limits)
+    return checked

@@ -186,12 +186,14 @@ def scan(source: str, limits: Limits, *, lists: bool = True) -> list[Lexeme]:
     short = min(limits.max_number_digits, limits.max_number_exponent)
     for found in (_FAST if lists else _EACH).finditer(source):
         group = found.lastindex
-        if group == _OP:
+        if group == _NAME:  # names (keywords too) first, then operators: the most common tokens
             text = found[group]
-            append((text, text, found.start(group), found.end()))
-        elif group == _NAME:
+            end = found.end()  # where the group ends too: its start is one call less
+            append((text if text in KEYWORDS else "name", text, end - len(text), end))
+        elif group == _OP:
             text = found[group]
-            append((text if text in KEYWORDS else "name", text, found.start(group), found.end()))
+            end = found.end()
+            append((text, text, end - len(text), end))
         elif group == _PLAIN_STRING:
             start, end = found.span(group)
             if end - start > longest:
