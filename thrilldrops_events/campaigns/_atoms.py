@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from thrilldrops_events._fields import payload_fields
 from thrilldrops_events.campaigns._affixes import AFFIX, Affix, affixed
@@ -168,8 +168,8 @@ class _Reader:
     def comparison(self, op: str, left: Node, right: Node, clause: Node) -> Atom | None:
         if type(left) is n.FieldRef and type(right) in _LITERALS:  # the common case (amount >= 20), at once:
             # what the steps below give it (a field is an operand unless a context value; a literal is not null)
-            value = right.value  # type: ignore[attr-defined]  # a Number's, String's or Boolean's
-            return None if left.scope == "ctx" else compared(op, left, coerce_literal(value, self.kind(left)), clause)
+            literal = cast("n.Number | n.String | n.Boolean", right).value
+            return None if left.scope == "ctx" else compared(op, left, coerce_literal(literal, self.kind(left)), clause)
         if isinstance(left, _SCALARS) and not isinstance(right, _SCALARS):
             op, left, right = FLIPPED[op], right, left
         if not isinstance(right, _SCALARS):

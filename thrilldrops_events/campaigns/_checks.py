@@ -158,7 +158,7 @@ def field_problems(fields: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     return found
 
 
-def extra_problem(key: object, value: object) -> str | None:
+def extra_problem(key: object, value: Any) -> str | None:
     """What is wrong with an engine field (a JSON value, kept as it is), or ``None``.
 
     Only what JSON text can hold: no NaN or infinite float, no integer of more digits than Python
@@ -172,10 +172,10 @@ def extra_problem(key: object, value: object) -> str | None:
     kind = type(value)
     if value is None or kind is bool or (kind is int and -_JSON_INT < value < _JSON_INT):
         return None  # a lone scalar (a priority, a flag): what the walk below finds of it, at once
-    if kind is dict and _plain_object(value):  # type: ignore[arg-type]
+    if kind is dict and _plain_object(value):
         return None  # an object of plain values (a reward, a budget): the walk below would find nothing either
     items = 0
-    stack: list[tuple[object, int]] = [(value, 0)]
+    stack: list[tuple[Any, int]] = [(value, 0)]  # JSON values, told apart by their exact types below
     while stack:
         item, depth = stack.pop()
         items += 1
@@ -185,18 +185,18 @@ def extra_problem(key: object, value: object) -> str | None:
         # The exact JSON types first, each as the general checks below would take it: a check
         # against an ABC costs several times more, and this runs for every value of every campaign.
         if kind is str:
-            if not item.isascii() and lone_surrogate(item) >= 0:  # type: ignore[attr-defined, arg-type]
+            if not item.isascii() and lone_surrogate(item) >= 0:
                 return f"{key} holds a string that {LONE_SURROGATE_MESSAGE}"
         elif kind is int:
             if not -_JSON_INT < item < _JSON_INT:
                 return f"{key} holds an integer of more than {_JSON_DIGITS} digits, which JSON text cannot hold here"
         elif kind is dict:
-            problem = _keys_problem(key, item)  # type: ignore[arg-type]
+            problem = _keys_problem(key, item)
             if problem is not None:
                 return problem
-            stack.extend(zip(item.values(), repeat(depth + 1)))  # type: ignore[attr-defined]
+            stack.extend(zip(item.values(), repeat(depth + 1)))
         elif kind is list:
-            stack.extend(zip(item, repeat(depth + 1)))  # type: ignore[call-overload]
+            stack.extend(zip(item, repeat(depth + 1)))
         else:
             problem = _other_problem(key, item, depth, stack)
             if problem is not None:
@@ -237,7 +237,7 @@ def _keys_problem(key: object, item: dict[Any, Any]) -> str | None:
     return f"{key} holds a key that {LONE_SURROGATE_MESSAGE}" if surrogate else None
 
 
-def _other_problem(key: object, item: object, depth: int, stack: list[tuple[object, int]]) -> str | None:
+def _other_problem(key: object, item: object, depth: int, stack: list[tuple[Any, int]]) -> str | None:
     """``extra_problem``'s check of one value that is of no exact JSON type: a subclass, a float, ``None``, ...
 
     Its members (of a mapping, a list or a tuple) go on ``stack``, as ``extra_problem`` puts a dict's.
