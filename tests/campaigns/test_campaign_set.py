@@ -604,6 +604,28 @@ def test_explain_shows_values_that_short_circuit_skipped() -> None:
     assert "      is_free_spin: false" in lines
 
 
+def test_explain_shows_a_skipped_sub_condition_that_fails_on_its_own_and_never_raises_where_match_does_not() -> None:
+    def failing(value: Any) -> Any:
+        raise ValueError("no score")
+
+    functions = FunctionRegistry()
+    functions.register("score", failing, params=["number"], returns="number")
+    functions.register("lucky", failing, params=["string"], returns="bool")
+    campaigns = CampaignSet(functions=functions)
+    campaigns.add("c", "Deposit", "amount > 5 or score(amount) > 3 or lucky(currency)")
+    assert campaigns.match(deposit("10.00")) == ["c"]  # the or stops at its first option
+    lines = str(campaigns.explain("c", deposit("10.00"))).splitlines()
+    assert "    amount > 5: true  (amount = 10.00)" in lines
+    assert ("    score(amount) > 3 (skipped; on its own it fails: function score raised ValueError: no score): false  "
+            "(score(amount) = not evaluated (it fails))") in lines
+    assert ("    lucky(currency) (skipped; on its own it fails: function lucky raised ValueError: no score): false  "
+            '(currency = "EUR")') in lines
+    with pytest.raises(ConditionEvaluationError):  # reached, it fails the match and its explanation alike
+        campaigns.match(deposit("1.00"))
+    with pytest.raises(ConditionEvaluationError):
+        campaigns.explain("c", deposit("1.00"))
+
+
 def test_explain_out_of_type_and_out_of_scope() -> None:
     campaigns = CampaignSet(context={"vip": "number"})
     campaigns.add("login", "PlayerLogin", "country is null")

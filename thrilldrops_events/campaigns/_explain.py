@@ -153,13 +153,25 @@ def _operands(node: Node) -> tuple[Node, ...]:
     return ()
 
 
+class _Failed:
+    """What a sub-condition the condition skipped gives when evaluated on its own fails (a user function raises)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
 def _condition_tree(checked: CheckedCondition, event: Any, ctx: Mapping[str, Any] | None) -> Explanation:
     values: dict[int, Any] = {}
     evaluate_reference(checked, event, ctx, trace=lambda node, value: values.__setitem__(id(node), value))
 
     def value_of(node: Node) -> Any:
-        if id(node) not in values:
-            values[id(node)] = evaluate_node(checked, node, event, ctx)
+        if id(node) not in values:  # skipped by an and/or: evaluated on its own, which match never does
+            try:
+                values[id(node)] = evaluate_node(checked, node, event, ctx)
+            except ConditionEvaluationError as error:
+                values[id(node)] = _Failed(error.message)
         return values[id(node)]
 
     built: dict[int, Explanation] = {}
@@ -168,19 +180,27 @@ def _condition_tree(checked: CheckedCondition, event: Any, ctx: Mapping[str, Any
             continue
         if _base(checked, node) != "bool":
             continue
-        value = bool(value_of(node))
+        found = value_of(node)
+        failed = isinstance(found, _Failed)
+        value = not failed and bool(found)
+        text = "" if not failed else f" (skipped; on its own it fails: {found.message})"
         match node:
             case n.And() | n.Or() | n.Not():
-                text = "all of" if isinstance(node, n.And) else "any of" if isinstance(node, n.Or) else "not"
-                built[id(node)] = Explanation(text, value, tuple(built.pop(id(child)) for child in node.children))
+                word = "all of" if isinstance(node, n.And) else "any of" if isinstance(node, n.Or) else "not"
+                built[id(node)] = Explanation(word + text, value,
+                                              tuple(built.pop(id(child)) for child in node.children))
                 continue
             case n.FieldRef():
                 operands: tuple[tuple[str, str], ...] = ()
             case _:
-                operands = tuple((_label(operand.text), _shown(value_of(operand), _base(checked, operand)))
+                operands = tuple((_label(operand.text), _shown_or_failed(value_of(operand), _base(checked, operand)))
                                  for operand in _operands(node) if not isinstance(operand, _LITERALS))
-        built[id(node)] = Explanation(_label(node.text), value, (), operands)
+        built[id(node)] = Explanation(_label(node.text) + text, value, (), operands)
     return built[id(checked.node)]
+
+
+def _shown_or_failed(value: Any, base: str) -> str:
+    return "not evaluated (it fails)" if isinstance(value, _Failed) else _shown(value, base)
 
 
 def _atom_text(clauses: tuple[Node, ...], campaign: Campaign) -> str:

@@ -274,7 +274,9 @@ class CampaignSet:
             CampaignError: If the set holds no campaign with that id.
             ConditionEvaluationError: If ``envelope`` is not an ``Envelope``, or the event is in the
                 campaign's scope and window and ``ctx`` lacks a value the condition reads (as ``match``
-                would). Otherwise the condition is then shown as not evaluated.
+                would). Otherwise the condition is then shown as not evaluated. A part of the condition
+                that ``and``/``or`` skipped, whose registered function raises, is shown as failing on its
+                own, never raised (``match`` never calls it).
             TypeError: If ``campaign_id`` is not a string, or ``ctx`` is neither ``None`` (no context)
                 nor a mapping (even if the condition is not evaluated).
         """
