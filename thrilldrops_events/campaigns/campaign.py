@@ -152,17 +152,9 @@ class Campaign:
         the text again through the compiler, which remembers the texts it checked last. It keeps the
         compiler's functions as they are now (``_functions`` in ``fields`` stands in for them).
         """
-        campaign = cls.__new__(cls)
-        setters = _SETTERS
-        setters["_functions"](campaign, fields.pop("_functions") if "_functions" in fields else compiler.registry())
-        for key, value in fields.items():
-            setters[key](campaign, value)
-        text = isinstance(source, str)
-        setters["_node"](campaign, None if text else source)
-        setters["_text"](campaign, source if text else None)
-        setters["_compiler"](campaign, compiler)
-        setters["_compiled"](campaign, None)
-        return campaign
+        return cls._loaded(source, compiler, fields.get("_functions"), fields["id"], fields["event_type"],
+                           fields["operator_id"], fields["brand_id"], fields["name"], fields["tags"],
+                           fields["active_from"], fields["active_until"], fields["_extra"])
 
     @classmethod
     def _loaded(cls, source: Node | str, compiler: Compiler, functions: FunctionRegistry | None, id: str,
