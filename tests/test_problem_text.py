@@ -8,7 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thrilldrops_events import EventValidationError, Problem, parse_event, parse_payload
+from thrilldrops_events import EventValidationError, Problem, compile_condition, parse_event, parse_payload
+from thrilldrops_events.codecs import cloudevents
+from thrilldrops_events.streams import dead_letter_key
+from thrilldrops_events.streams._replies import RepeatedFields, repeated_problem
 
 LOGOUT: dict[str, Any] = {"operator_id": "o", "brand_id": "b", "player_id": "p", "timestamp": 1777852800,
                           "event_type": {"PlayerLogout": {"channel_type": "MobileWeb"}}}
@@ -55,3 +58,44 @@ def test_a_none_key_is_named_in_the_path() -> None:
 def test_a_problem_whose_path_is_not_text_still_prints(path: Any, printed: str) -> None:
     assert str(Problem(path, "wrong", "kind")) == f"{printed}: wrong"
     assert str(EventValidationError([Problem(path, "wrong", "kind")])).endswith(f"  {printed}: wrong")
+
+
+def _message(run: Any) -> str:
+    """The text of what ``run`` raises."""
+    with pytest.raises(Exception) as info:  # noqa: PT011 - each reader raises its own error type
+        run()
+    return str(info.value)
+
+
+def test_every_message_cuts_a_long_name_the_same_way() -> None:
+    """A name of the input (a field, attribute, stream or function name) shows its first 64 characters, then ``...``."""
+    name = "n" * 64 + "NOTSHOWN" * 20
+    cut = "n" * 64 + "..."
+
+    class Twin(str):
+        __slots__ = ()
+
+        def __eq__(self, other: object) -> bool:
+            return self is other
+
+        def __hash__(self) -> int:
+            return id(self)
+
+    event = {"specversion": "1.0", "type": "com.thrilldrops.events.PlayerLogout",
+             "source": "/thrilldrops/operators/o/brands/b", "subject": "p", "time": "2026-05-04T00:00:00Z",
+             "data": {"channel_type": "MobileWeb"},
+             Twin(name): "x", Twin(name): "y"}
+    fields = RepeatedFields()
+    fields.pairs = [(name, "a"), (name, "b")]
+    messages = [
+        _message(lambda: cloudevents.from_cloudevent(event)),
+        str(repeated_problem(fields)),
+        _message(lambda: dead_letter_key(name + "}")),
+        # a condition's error then quotes its source around the place: its first line is the message
+        _message(lambda: compile_condition(f"{name} > 1", "Deposit")).splitlines()[0],
+        _message(lambda: compile_condition(f"{name}(amount) > 1", "Deposit")).splitlines()[0],
+    ]
+    for message in messages:
+        assert cut in message, message
+        assert "NOTSHOWN" not in message, message
+    assert [problem.path for problem in _error(lambda: cloudevents.from_cloudevent(event)).problems] == [cut]

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LONE_SURROGATE_MESSAGE", "describe", "lone_surrogate", "path_text"]
+__all__ = ["LONE_SURROGATE_MESSAGE", "SHOWN_NAME", "describe", "lone_surrogate", "path_text", "shown"]
 
 #: The problem stated when a string holds a lone surrogate.
 LONE_SURROGATE_MESSAGE = "holds a lone surrogate (a code point from U+D800 to U+DFFF), which is not text"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SHOWN_CHARACTERS = 40
+#: The most characters of a name (a key, a field, stream or function name, an entry id) a message shows.
+SHOWN_NAME = 64
 _SHOWN_INTEGER = 10**20
 
 
@@ -57,6 +59,18 @@ def describe(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return f"a value of type {type(value).__name__}"
+
+
+def shown(name: str) -> str:
+    """A name as a message or a problem's path shows it: cut after ``SHOWN_NAME`` characters, marked ``...``.
+
+    A name comes from the input and may be a megabyte long; every message of the library cuts it here.
+
+    Examples:
+        >>> shown("amount"), len(shown("x" * 1000))
+        ('amount', 67)
+    """
+    return name if len(name) <= SHOWN_NAME else f"{name[:SHOWN_NAME]}..."
 
 
 def path_text(part: object) -> str:

@@ -36,6 +36,8 @@ from typing import Any, TypedDict
 
 from typing_extensions import Unpack
 
+from thrilldrops_events._text import SHOWN_NAME, shown
+
 __all__ = [
     "CampaignConfigError", "CampaignError", "ClientClosedError", "ConditionError", "ConditionEvaluationError",
     "ConditionLimitError", "ConditionSyntaxError", "ConditionTypeError", "EventDeliveryError", "EventRejectedError",
@@ -63,8 +65,6 @@ def _rebuild(cls: type[ThrillDropsError], args: tuple[object, ...], state: dict[
 # ``\u2028``) where a path holds one: a key of the input (an unknown field's name) can never forge a line.
 _LINE_BREAKERS = {code: f"\\u{code:04x}" for code in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)}
 _LINE_BREAKERS.update({ord("\b"): "\\b", ord("\t"): "\\t", ord("\n"): "\\n", ord("\f"): "\\f", ord("\r"): "\\r"})
-#: The most characters of one part of a path shown in a message (a key may be 10,000 characters long).
-_SHOWN_PART = 64
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,8 @@ class Problem:
     def __str__(self) -> str:
         """``path: message``, each part of the path longer than 64 characters cut (``...``), ``.path`` kept whole."""
         path = self.path if isinstance(self.path, str) else "" if self.path is None else repr(self.path)
-        if len(path) > _SHOWN_PART:
-            path = ".".join(p if len(p) <= _SHOWN_PART else f"{p[:_SHOWN_PART]}..." for p in path.split("."))
+        if len(path) > SHOWN_NAME:
+            path = ".".join(map(shown, path.split(".")))
         return f"{path.translate(_LINE_BREAKERS) or '<document>'}: {self.message}"
 
 

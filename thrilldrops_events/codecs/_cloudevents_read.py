@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote
 
+from thrilldrops_events._text import shown
 from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
 from thrilldrops_events.codecs.json import decode as _decode_envelope
 from thrilldrops_events.codecs.json import decode_payload
@@ -128,7 +129,8 @@ def plain_attributes(attributes: Mapping[Any, Any], problems: list[Problem]) -> 
             continue
         name = str.__str__(key)
         if name in plain:
-            problems.append(Problem(name[:64], "attribute given twice (two keys hold the same text)", "duplicate_key"))
+            problems.append(Problem(shown(name), "attribute given twice (two keys hold the same text)",
+                                    "duplicate_key"))
             continue
         plain[name] = str.__str__(value) if isinstance(value, str) else value
     return plain

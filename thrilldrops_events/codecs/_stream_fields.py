@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from thrilldrops_events._text import SHOWN_NAME, shown
 from thrilldrops_events.errors import Problem
 
-__all__ = ["MAX_NAME_IN_MESSAGE", "read_fields", "shown"]
+__all__ = ["entry_too_large", "read_fields"]
 
-#: The longest field name repeated whole in a problem.
-MAX_NAME_IN_MESSAGE = 64
 _BYTES_ONLY = frozenset({bytes})
 _STR_ONLY = frozenset({str})
 
@@ -44,11 +43,6 @@ def _as_text(value: object, path: str, problems: list[Problem]) -> str | None:
     return None
 
 
-def shown(name: str) -> str:
-    """``name`` cut to ``MAX_NAME_IN_MESSAGE`` characters for a problem's path or message."""
-    return name if len(name) <= MAX_NAME_IN_MESSAGE else name[:MAX_NAME_IN_MESSAGE] + "..."
-
-
 def read_fields(fields: Mapping[Any, Any], problems: list[Problem], broken: set[str]) -> dict[str, str]:
     """The entry's fields as plain text, each name read by its characters (never by its hash or ``__eq__``)."""
     if type(fields) is dict:
@@ -64,7 +58,7 @@ def read_fields(fields: Mapping[Any, Any], problems: list[Problem], broken: set[
     for key, value in fields.items():
         if isinstance(key, (str, bytes, bytearray, memoryview)):
             where = shown(str.__str__(key)) if isinstance(key, str) else \
-                shown(_plain_bytes(key)[:MAX_NAME_IN_MESSAGE + 1].decode("utf-8", "backslashreplace"))
+                shown(_plain_bytes(key)[:SHOWN_NAME + 1].decode("utf-8", "backslashreplace"))
             name = _as_text(key, where, problems)
         else:
             problems.append(Problem("", f"field names must be text (str or UTF-8 bytes), not {type(key).__name__}",

@@ -49,14 +49,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from thrilldrops_events._fields import ENVELOPE_FIELDS
 from thrilldrops_events._flags import check_flag
 from thrilldrops_events._problems import from_validation_error, single, unknown_variant
+from thrilldrops_events._text import SHOWN_NAME, shown
 from thrilldrops_events._unknown import check_unknown_fields
 from thrilldrops_events.codecs._builders import new_model
 from thrilldrops_events.codecs._checks import identifiers_ok
 from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, adopt_unknown_fields, document_too_large, loads_exact
-from thrilldrops_events.codecs._stream_fields import MAX_NAME_IN_MESSAGE as _MAX_NAME_IN_MESSAGE
 from thrilldrops_events.codecs._stream_fields import entry_too_large
 from thrilldrops_events.codecs._stream_fields import read_fields as _read_fields
-from thrilldrops_events.codecs._stream_fields import shown as _shown
 from thrilldrops_events.codecs._structs import kind_type
 from thrilldrops_events.codecs._writer import write
 from thrilldrops_events.codecs.json import MoneyFormat, decode_payload, fast_reader
@@ -179,7 +178,7 @@ def _read_variant(text: dict[str, str], broken: set[str], problems: list[Problem
         return None
     variant = _VARIANTS.get(name)
     if variant is None:
-        if len(name) > _MAX_NAME_IN_MESSAGE:
+        if len(name) > SHOWN_NAME:
             problems.append(Problem("event_type", f"unknown event type ({len(name)} characters long)",
                                     "unknown_variant"))
         else:
@@ -245,7 +244,7 @@ def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> 
                 value = {}
             for name, item in value.items():
                 if name in _ENVELOPE_NAMES:
-                    problems.append(Problem(f"extra.{_shown(name)}", f"unknown field {_shown(name)!r} clashes with an "
+                    problems.append(Problem(f"extra.{shown(name)}", f"unknown field {shown(name)!r} clashes with an "
                                                                      "envelope field", "reserved_field"))
                 else:
                     extra[name] = item
@@ -253,9 +252,9 @@ def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> 
         if name in _LAYOUT:
             continue
         if strict:
-            problems.append(Problem(_shown(name), "unknown field (refused in strict mode)", "unknown_field"))
+            problems.append(Problem(shown(name), "unknown field (refused in strict mode)", "unknown_field"))
         elif name in extra:
-            problems.append(Problem(_shown(name), "field is given both on its own and inside extra", "duplicate_field"))
+            problems.append(Problem(shown(name), "field is given both on its own and inside extra", "duplicate_field"))
         else:
             extra[name] = item
     try:  # stream fields given as str (decode_responses=True) may hold lone surrogates
@@ -334,7 +333,7 @@ def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
     text = _read_fields(fields, problems, broken)
     version = text.get("format")
     if version is not None and version != FORMAT:
-        problems.append(Problem("format", f"unsupported layout version {_shown(version)!r}; this library reads "
+        problems.append(Problem("format", f"unsupported layout version {shown(version)!r}; this library reads "
                                           f"format {FORMAT}", "format_version"))
     variant = _read_variant(text, broken, problems)
     header_problems: list[Problem] = []

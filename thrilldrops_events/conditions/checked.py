@@ -8,7 +8,7 @@ from typing import Any
 
 from thrilldrops_events._fields import ENVELOPE_FIELDS, FieldSpec, payload_fields
 from thrilldrops_events._suggest import closest
-from thrilldrops_events._text import describe
+from thrilldrops_events._text import describe, shown
 from thrilldrops_events.conditions._walk import postorder
 from thrilldrops_events.conditions.functions import FunctionSpec
 from thrilldrops_events.conditions.lexer import KEYWORDS
@@ -85,11 +85,6 @@ def event_type_of(value: EventType | str) -> EventType:
         close = closest(value, names)
         hint = f"; did you mean {close!r}?" if close else f"; one of {', '.join(names)}"
         raise ConditionTypeError(f"unknown event type {describe(value)}{hint}", suggestion=close) from None
-
-
-def shown(name: str) -> str:
-    """A name as an error's message shows it: cut after 80 characters (the name in a condition may be a megabyte)."""
-    return name if len(name) <= 80 else f"{name[:80]}..."
 
 
 def declarations(context: Mapping[str, Any] | None) -> dict[str, ValueType]:

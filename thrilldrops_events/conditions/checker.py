@@ -16,6 +16,7 @@ from typing import Any
 
 from thrilldrops_events._fields import KIND_CONSTRAINTS
 from thrilldrops_events._suggest import closest
+from thrilldrops_events._text import shown
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.conditions._options import check_options
 from thrilldrops_events.conditions._registered import run_check
@@ -25,7 +26,6 @@ from thrilldrops_events.conditions.checked import (
     declarations,
     event_type_of,
     field_tables,
-    shown,
     unknown_field,
 )
 from thrilldrops_events.conditions.functions import BUILTINS, NOT_LITERAL, FunctionRegistry, FunctionSpec

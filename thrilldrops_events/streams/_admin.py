@@ -12,6 +12,7 @@ import redis
 from redis.client import NEVER_DECODE
 from redis.cluster import RedisCluster
 
+from thrilldrops_events._text import shown
 from thrilldrops_events.errors import EventValidationError, StreamConfigError
 from thrilldrops_events.streams._checks import nonempty, whole
 from thrilldrops_events.streams._front import group_info
@@ -45,7 +46,7 @@ def _parse_id(value: object) -> EntryId:
     raw = text(value)
     ms, _, seq = raw.partition("-")
     if not ms.isdigit() or (seq and not seq.isdigit()) or len(ms) > 20 or len(seq) > 20:
-        raise StreamConfigError(f"{raw[:64]!r} is not a stream entry id such as 1777852800000-0")
+        raise StreamConfigError(f"{shown(raw)!r} is not a stream entry id such as 1777852800000-0")
     return int(ms), int(seq or 0)
 
 

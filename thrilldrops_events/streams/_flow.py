@@ -27,6 +27,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from thrilldrops_events._text import shown
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.streams._deliveries import Delivery, DeliveryContext
 from thrilldrops_events.streams._ops import Command, Finished, Operation, Run, Start, Steps, Wait
@@ -317,7 +318,7 @@ class EntryFlow:
             entry_id = printable(key)
             if entry_id not in ids:
                 logger.warning("stream %r, group %r: the batch handler named entry %s, which was not in its batch",
-                               self._settings.stream, self._settings.group, entry_id[:64])
+                               self._settings.stream, self._settings.group, shown(entry_id))
                 continue
             failures[entry_id] = value if isinstance(value, BaseException) else RuntimeError(printable(value))
         return failures

@@ -8,6 +8,7 @@ if not empty) or else by the whole key. A key derived as ``{<stream>}:dead-lette
 
 from __future__ import annotations
 
+from thrilldrops_events._text import shown
 from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams._checks import nonempty
 
@@ -45,6 +46,6 @@ def dead_letter_key(stream: str) -> str:
     if hash_tag(stream) is not None:
         return f"{stream}:dead-letter"
     if "}" in stream:
-        raise StreamConfigError(f"the stream name {stream[:64]!r} holds a '}}' but no hash tag, so no dead-letter "
+        raise StreamConfigError(f"the stream name {shown(stream)!r} holds a '}}' but no hash tag, so no dead-letter "
                                 "key can share its cluster slot: give dead_letter_stream explicitly")
     return f"{{{stream}}}:dead-letter"

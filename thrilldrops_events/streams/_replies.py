@@ -23,6 +23,7 @@ from redis.exceptions import (
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from thrilldrops_events._text import shown
 from thrilldrops_events.errors import EventValidationError, Problem
 
 __all__ = [
@@ -42,8 +43,6 @@ __all__ = [
     "temporary",
     "text",
 ]
-
-_MAX_NAME_IN_PROBLEM = 64  # a field name longer than this is cut in a problem's path
 
 #: An entry as the consumer handles it: its id and its fields (empty when its data was trimmed away).
 Entry = tuple[str, dict[Any, Any]]
@@ -96,14 +95,14 @@ def printable(value: object) -> str:
     then ``udcff``: Redis takes UTF-8, which cannot hold one, and the text goes into the dead-letter entry.
     """
     try:
-        shown = text(value)
+        written = text(value)
     except Exception:
         return "<str() failed>"
     try:
-        shown.encode()
+        written.encode()
     except UnicodeEncodeError:
-        return shown.encode("utf-8", "backslashreplace").decode()
-    return shown
+        return written.encode("utf-8", "backslashreplace").decode()
+    return written
 
 
 def mapping(value: Any) -> dict[str, Any]:
@@ -132,7 +131,7 @@ def repeated_problem(fields: RepeatedFields) -> EventValidationError:
         if name in seen and name not in named:
             named.append(name)
         seen.add(name)
-    return EventValidationError([Problem(name[:_MAX_NAME_IN_PROBLEM], "field appears more than once in the entry",
+    return EventValidationError([Problem(shown(name), "field appears more than once in the entry",
                                          "duplicate_field") for name in named])
 
 
