@@ -1,23 +1,26 @@
 """Hour and weekday windows in several zones, visited as one: ``match`` stays the naive loop's answer.
 
-The slots the windows let through are kept per quarter-hour of the timestamp (filled once the
-quarter-hour has been met a few times). Proved on Hypothesis-made sets of windows in zones with daylight saving
-time, half- and quarter-hour offsets, an offset of local mean time that is not a whole
-quarter-hour (Monrovia until 1972) and the end of the calendar, with events in the same
-quarter-hour, around offset changes, and the set changed between matches.
+The slots the windows let through are kept per clock, and per week key in a day when no zone's
+offset changes (found once the day has been met a few times). Proved on Hypothesis-made sets of
+windows in zones with daylight saving time, half- and quarter-hour offsets, an offset of local mean
+time that is not a whole quarter-hour (Monrovia until 1972) and the end of the calendar, with events
+in the same quarter-hour, around offset changes, and the set changed between matches.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import zoneinfo
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thrilldrops_events import CampaignSet, Envelope, EventType
-from thrilldrops_events.campaigns._clocks import QUARTER
+from thrilldrops_events.campaigns._clocks import DAY, QUARTER, WEEK
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.conditions import nodes as n
 from thrilldrops_events.testing import envelopes
@@ -66,7 +69,7 @@ def _condition(draw: st.DrawFn) -> Any:
 
 @st.composite
 def _events(draw: st.DrawFn) -> list[Envelope]:
-    """Events around the moments, several in one quarter-hour (the second fills its key)."""
+    """Events around the moments, several in one quarter-hour (the second finds its day's offsets)."""
     out = []
     for _ in range(draw(st.integers(1, 6))):
         moment = draw(st.sampled_from(_MOMENTS))
@@ -80,7 +83,7 @@ def _events(draw: st.DrawFn) -> list[Envelope]:
 
 
 def _check(campaigns: CampaignSet, events: list[Envelope]) -> None:
-    for _ in range(3):  # the first times a quarter-hour is met, then from its key
+    for _ in range(3):  # the first times a day is met, then by its week keys
         for envelope in events:
             assert campaigns.match(envelope) == campaigns.match_naive(envelope)
 
@@ -109,7 +112,7 @@ def _deposit(moment: int) -> Envelope:
                                                          "balance_after": None}}}))
 
 
-def test_a_quarter_hour_keeps_the_windows_answer_unless_an_offset_is_not_whole_quarter_hours() -> None:
+def test_a_day_keeps_the_windows_answer_per_week_key_unless_an_offset_changes_or_is_not_whole_quarter_hours() -> None:
     campaigns = CampaignSet()
     campaigns.add("evening", EventType.DEPOSIT, 'hour(event.timestamp, "Europe/Malta") >= 18')
     campaigns.add("monday", EventType.DEPOSIT, 'weekday(event.timestamp, "Asia/Kolkata") == 1')
@@ -117,17 +120,37 @@ def test_a_quarter_hour_keeps_the_windows_answer_unless_an_offset_is_not_whole_q
     clocks = campaigns._store.views[EventType.DEPOSIT].clocks
     assert clocks is not None
     ordinary = 1777852800 + 17 * 3600  # Monday 2026-05-04 19:00 in Malta, 22:30 in Kolkata
-    change = 1792890000  # Malta's clocks go back at 01:00 UTC on 2026-10-25: the quarter-hours meet there
+    change = 1792890000  # Malta's clocks go back at 01:00 UTC on 2026-10-25: that day is not even
     old = 1800  # Monrovia was 44 minutes 30 seconds behind UTC: 23:15:30 on 1969-12-31
     moments = (ordinary, ordinary + 60, change - 300, change - 200, change + 10, change + 20, old, old + 10)
-    for _ in range(3):  # a quarter-hour's key is filled the third time it is met
+    for _ in range(3):  # a day's offsets are found the second time it is met
         for moment in moments:
             assert campaigns.match(_deposit(moment)) == campaigns.match_naive(_deposit(moment))
-    keys = clocks._keys
-    assert all(keys[moment // QUARTER] is not None for moment in (ordinary, change - 300, change + 10))
-    assert old // QUARTER in keys and keys[old // QUARTER] is None
+    days = clocks._days
+    assert days[ordinary // DAY] >= 0
+    assert days[change // DAY] == -1 and days[old // DAY] == -1
+    assert clocks._weeks[days[ordinary // DAY] + ordinary // QUARTER % WEEK] == clocks._sets[clocks.local(ordinary)]
     assert campaigns.match(_deposit(ordinary + 120)) == ["evening", "monday"]
     assert campaigns.match(_deposit(old + 20)) == ["night"]
+
+
+def test_days_with_the_same_offsets_share_their_week_keys() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("evening", EventType.DEPOSIT, 'hour(event.timestamp, "Europe/Malta") >= 18')
+    campaigns.add("monday", EventType.DEPOSIT, 'weekday(event.timestamp, "Asia/Kathmandu") == 1')
+    clocks = campaigns._store.views[EventType.DEPOSIT].clocks
+    assert clocks is not None
+    week = 7 * DAY
+    monday = 1777852800 + 17 * 3600  # Monday 2026-05-04 17:00 UTC: 19:00 in Malta, 22:45 in Kathmandu
+    summer = [monday + number * week for number in range(8)]  # to the end of June: Malta's offset stays +2
+    winter = monday + 30 * week  # Monday 2026-11-30: Malta +1, so 18:00 there
+    for moment in [*summer, winter]:
+        for _ in range(2):  # the second meet finds the day's offsets
+            assert campaigns.match(_deposit(moment)) == campaigns.match_naive(_deposit(moment))
+    assert campaigns.match(_deposit(winter)) == ["evening", "monday"]
+    assert len(clocks._offsets) == 2  # summer and winter
+    assert len(clocks._weeks) == 2  # the one quarter-hour of the week, with each
+    assert len({clocks._days[moment // DAY] for moment in summer}) == 1
 
 
 def test_events_far_apart_go_by_their_own_clock_and_share_its_set() -> None:
@@ -139,11 +162,24 @@ def test_events_far_apart_go_by_their_own_clock_and_share_its_set() -> None:
     assert clocks is not None
     week = 7 * 86400
     monday = 1777852800 + 17 * 3600  # Monday 2026-05-04 17:00 UTC: 19:00 in Malta, 22:45 in Kathmandu
-    moments = [monday + number * week for number in range(6)]  # each quarter-hour met once: no key
+    moments = [monday + number * week for number in range(6)]  # each day met once: its offsets are not sought
     moments += [253402300799, 1800]  # the calendar's last second (out of range east of UTC); Monrovia's old offset
     for moment in moments:
         assert campaigns.match(_deposit(moment)) == campaigns.match_naive(_deposit(moment))
+    assert not clocks._days
     assert campaigns.match(_deposit(monday + week)) == ["evening", "monday"]
-    assert not clocks._keys
     assert len({id(clocks._sets[clocks.local(moment)]) for moment in moments[:6]}) == 1
     assert clocks.local(253402300799)[0] == (None, None)
+
+
+def test_no_zone_of_the_time_zone_database_changes_its_offset_twice_in_a_day() -> None:
+    """What makes a day even when its first and last second have the same offsets, on this machine's database.
+
+    Read from the pure-Python ``zoneinfo`` (which loads the same files as the one the conditions use):
+    its transitions before the zone's rule for later years, which changes the offset twice a year.
+    """
+    pure = importlib.import_module("zoneinfo._zoneinfo").ZoneInfo
+    closest = min((later - earlier, name)
+                  for name in zoneinfo.available_timezones()
+                  for earlier, later in pairwise(pure.no_cache(name)._trans_utc))
+    assert closest[0] > DAY, closest

@@ -4,23 +4,25 @@ An index holds one facet per zone and part (``hour(event.timestamp, "Europe/Malt
 ``weekday(event.timestamp)``, ...); visited one by one, each costs a few bit operations on the
 candidates, for every event. What they let through depends on the timestamp alone, and only through
 the local hours and weekdays, so ``Clocks`` visits them as one: the slots they let through are kept
-per *clock* (the hour and weekday of every zone, then of UTC), computed once, so a match reads one
-local time per zone and ANDs one set (with more than ``_BY_CLOCK`` zones it visits the facets one by
-one instead, skipping those no candidate has an atom on, and reads only their zones' local times). A
-week has a few hundred clocks (more with zones of half- and quarter-hour offsets), the same every
-week but for offset changes. The facets' steps are the index's (their free slots within
-``universe``).
+per *clock* (the hour and weekday of every zone, then of UTC), computed once. A week has a few
+hundred clocks (more with zones of half- and quarter-hour offsets), the same every week but for
+offset changes. The facets' steps are the index's (their free slots within ``universe``).
 
-A live stream's events come in the same few quarter-hours, so the sets are also kept per quarter-hour
-of UTC (the key ``timestamp // 900``): one look-up, and no local time at all. A quarter-hour is a key
-only if it is *exact*: every zone's offset from UTC is a multiple of 15 minutes and the same at its
-first and last second (so the local hour and weekday are the same all through it; an offset changes
-at most once within a quarter-hour), and every value is in the calendar's range. Filling a key costs
-two local times per zone (twice what a match by its own clock costs), so it waits until the
-quarter-hour has been met ``2 + zones // 16`` times; until then, and for a quarter-hour that is not
-exact (a zone's offset changes in it, an offset of local mean time, a timestamp out of range), a match
-goes by its own clock. The sets and keys are kept per published index (kept by the next one while the
-facets are the same) and bounded: past the bound they are dropped and made again.
+Most days, no zone changes its offset from UTC: a day (of UTC) is *even* when every zone's offset is
+a multiple of 15 minutes and the same at its first and last second (no zone of the time zone
+database changes its offset twice within four days), and every local time is in the calendar's
+range. In an even day, the clock depends only on the zones' offsets and the quarter-hour of the week
+(``timestamp // 900 % 672``), so the sets are also kept per *week key*: the day's offsets (each
+distinct list of them numbered once) and that quarter-hour. A match then makes one look-up for its
+day and one for its week key, with no local time at all, whether the events come in the same few
+quarter-hours (a live stream), spread over a month (a replay) or weeks and years apart. Finding
+whether a day is even costs two local times per zone, so it is done at the day's next meet after
+``1 + zones // 16``; until then, and in a day that is not even (a zone's offset changes that day, an
+offset of local mean time, a local time out of the calendar's range), a match goes by its own
+clock (a local time per zone, one set), or with more than ``_BY_CLOCK`` zones facet by facet,
+skipping those no candidate has an atom on and reading only their zones' local times. What is kept
+belongs to one published index (kept by the next one while the facets are the same) and is bounded:
+past the bound it is dropped and made again.
 """
 
 from __future__ import annotations
@@ -32,17 +34,26 @@ from typing import Any
 from thrilldrops_events.campaigns._facets import Facet
 from thrilldrops_events.conditions.runtime import utc_hour, utc_weekday
 
-__all__ = ["QUARTER", "Clocks"]
+__all__ = ["DAY", "QUARTER", "WEEK", "Clocks"]
 
-#: The seconds of one key of the timestamp (a quarter-hour: every zone's offset is a multiple of it).
+#: The seconds of one quarter-hour (every zone's offset is a multiple of it in an even day).
 QUARTER = 900
 _QUARTER_DELTA = timedelta(seconds=QUARTER)
-#: The most quarter-hours kept (each holds a reference to a shared set), and met without a key.
+_SECOND = timedelta(seconds=1)
+#: The seconds of one day of UTC.
+DAY = 86400
+#: The quarter-hours of one week.
+WEEK = 7 * DAY // QUARTER
+#: The most days and week keys kept (each week key holds a reference to a shared set), and days met
+#: without an entry.
 _KEYS = 1 << 16
 #: The bytes the distinct sets of slots kept by one index may take (and the fewest and most of them).
 _BYTES = 16 << 20
 _FEWEST, _MOST = 256, 4096
-#: Up to this many zones, a match without its quarter-hour's key goes by its own clock (a local time
+#: Each zone's offset from UTC (seconds) all through a day, or -1 if it changes that day or is not whole
+#: quarter-hours, by zone and day's start: shared by every index, as most event types' zones are the same.
+_ZONE_DAYS: dict[tuple[tzinfo, int], int] = {}
+#: Up to this many zones, a match in a day not (yet) known to be even goes by its own clock (a local time
 #: per zone, one set); beyond, facet by facet, skipping the zones no candidate has a window in.
 _BY_CLOCK = 32
 
@@ -61,8 +72,8 @@ class Clocks:
         every: The slots with an atom on any of them (visited only when a candidate has one).
     """
 
-    __slots__ = ("_by_clock", "_keys", "_limit", "_met", "_patience", "_places", "_sets", "_steps", "_zones", "every",
-                 "facets", "universe")
+    __slots__ = ("_by_clock", "_days", "_limit", "_met", "_offsets", "_patience", "_places", "_sets", "_steps",
+                 "_vectors", "_weeks", "_zones", "every", "facets", "universe")
 
     def __init__(self, facets: tuple[Facet, ...], steps: Sequence[tuple[Any, ...]], universe: int) -> None:
         """Visit ``facets`` (set atoms only, each on a ``Clock``'s hour or weekday).
@@ -93,33 +104,28 @@ class Clocks:
         self.every = every
         self._zones = tuple(found)
         self._places = tuple(places)
-        self._patience = 2 + len(found) // 16
+        self._patience = 1 + len(found) // 16
         self._by_clock = len(found) <= _BY_CLOCK
-        self._keys: dict[int, int | None] = {}  # quarter-hour: the slots let through (None: not exact)
-        self._met: dict[int, int] = {}  # quarter-hours met without a key: how many times
+        self._days: dict[int, int] = {}  # day: the number of its offsets times WEEK (-1: not even)
+        self._met: dict[int, int] = {}  # days met without an entry: how many times
+        self._vectors: dict[tuple[int, ...], int] = {}  # the zones' offsets (seconds) in an even day: their number
+        self._offsets: list[tuple[int, ...]] = []  # the same, by number
+        self._weeks: dict[int, int] = {}  # week key (number * WEEK + quarter-hour of the week): the slots let through
         self._sets: dict[Clock, int] = {}  # the local hours and weekdays: the slots let through
         self._limit = max(_FEWEST, min(_MOST, _BYTES // max(1, (universe.bit_length() + 7) >> 3)))
 
     def narrow(self, envelope: Any, candidates: int) -> int:
         """The ``candidates`` that every facet lets ``envelope`` through."""
         timestamp = envelope.timestamp
-        key = timestamp // QUARTER
-        keys = self._keys
-        found = keys.get(key)
-        if found is not None:
+        base = self._days.get(timestamp // DAY)
+        if base is None:
+            base = self._meet(timestamp // DAY)
+        if base >= 0:  # an even day
+            key = base + timestamp // QUARTER % WEEK
+            found = self._weeks.get(key)
+            if found is None:
+                found = self._fill(key)
             return candidates & found
-        if key not in keys:  # else not exact
-            met = self._met
-            times = met.get(key, 0)
-            if times < self._patience:
-                if len(met) >= _KEYS:
-                    met.clear()
-                met[key] = times + 1
-            else:
-                met.pop(key, None)
-                passing = self._fill(key)
-                if passing is not None:
-                    return candidates & passing
         if self._by_clock:
             return candidates & self._passing(self.local(timestamp))
         return self.visit(envelope, candidates)
@@ -155,45 +161,81 @@ class Clocks:
         sets = self._sets
         passing = sets.get(clock)
         if passing is None:
-            if len(sets) >= self._limit:  # the keys hold the sets dropped: they go too
+            if len(sets) >= self._limit:  # the week keys hold the sets dropped: they go too
                 sets.clear()
-                self._keys.clear()
+                self._weeks.clear()
             passing = self.universe
             for (_, _, free, accept), (where, part) in zip(self._steps, self._places, strict=True):
                 passing &= free | accept(clock[where][part], 0)
             sets[clock] = passing
         return passing
 
-    def _fill(self, key: int) -> int | None:
-        """The slots let through in quarter-hour ``key``, kept; ``None`` (kept too) if it is not exact."""
-        keys = self._keys
-        if len(keys) >= _KEYS:
-            keys.clear()
-        clock = self._clock(key * QUARTER)
-        if clock is None:
-            keys[key] = None
-            return None
-        passing = self._passing(clock)
-        keys[key] = passing
-        return passing
+    def _meet(self, day: int) -> int:
+        """What ``_days`` holds for ``day`` once it has been met ``_patience`` times; ``-1`` until then."""
+        met = self._met
+        times = met.get(day, 0)
+        if times < self._patience:
+            if len(met) >= _KEYS:
+                met.clear()
+            met[day] = times + 1
+            return -1
+        met.pop(day, None)
+        days = self._days
+        if len(days) >= _KEYS:
+            days.clear()
+        offsets = self._even(day * DAY)
+        if offsets is None:
+            days[day] = -1
+            return -1
+        number = self._vectors.get(offsets)
+        if number is None:
+            number = self._vectors[offsets] = len(self._offsets)
+            self._offsets.append(offsets)
+        base = days[day] = number * WEEK
+        return base
 
-    def _clock(self, start: int) -> Clock | None:
-        """The hour and weekday of each zone, then of UTC, all through the quarter-hour from ``start``.
+    def _even(self, start: int) -> tuple[int, ...] | None:
+        """Each zone's offset from UTC in seconds all through the day from ``start``, or ``None`` if it is not even.
 
-        ``None`` unless every zone's offset is a multiple of a quarter-hour and the same at its
-        first and last second, and its local times are in the calendar's range. The values are
-        those the facets read (``datetime.hour`` and ``isoweekday()``; ``utc_hour``, ``utc_weekday``).
+        Even: every offset a multiple of a quarter-hour and the same at the day's first and last
+        second, and every local time in the calendar's range.
         """
         out = []
+        known = _ZONE_DAYS
         for zone in self._zones:
-            try:
-                first = datetime.fromtimestamp(start, zone)
-                last = datetime.fromtimestamp(start + QUARTER - 1, zone).utcoffset()
-            except (OverflowError, ValueError, OSError):
+            offset = known.get((zone, start))
+            if offset is None:
+                if len(known) >= _KEYS:
+                    known.clear()
+                offset = known[zone, start] = _even_offset(zone, start)
+            if offset < 0:
                 return None
-            offset = first.utcoffset()
-            if offset is None or offset != last or offset % _QUARTER_DELTA:
-                return None
-            out.append((first.hour, first.isoweekday()))
-        out.append((utc_hour(start), utc_weekday(start)))
+            out.append(offset)
         return tuple(out)
+
+    def _fill(self, key: int) -> int:
+        """The slots let through at week key ``key``, kept."""
+        weeks = self._weeks
+        if len(weeks) >= _KEYS:
+            weeks.clear()
+        number, quarter = divmod(key, WEEK)
+        moment = quarter * QUARTER  # a moment of that quarter-hour of the week (in the first week of 1970)
+        clock = tuple((utc_hour(moment + offset), utc_weekday(moment + offset)) for offset in self._offsets[number])
+        passing = weeks[key] = self._passing((*clock, (utc_hour(moment), utc_weekday(moment))))
+        return passing
+
+
+def _even_offset(zone: tzinfo, start: int) -> int:
+    """The offset of ``zone`` from UTC in seconds all through the day from ``start``, or ``-1``.
+
+    ``-1`` if it is not the same at the day's first and last second, or not a multiple of a
+    quarter-hour, or a local time is out of the calendar's range.
+    """
+    try:
+        first = datetime.fromtimestamp(start, zone).utcoffset()
+        last = datetime.fromtimestamp(start + DAY - 1, zone).utcoffset()
+    except (OverflowError, ValueError, OSError):
+        return -1
+    if first is None or first != last or first % _QUARTER_DELTA:
+        return -1
+    return first // _SECOND
