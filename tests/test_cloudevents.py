@@ -64,6 +64,15 @@ def test_source_percent_encodes_the_ids_and_takes_a_prefix() -> None:
     assert ce.from_cloudevent(event) == envelope
 
 
+@pytest.mark.parametrize("prefix", [None, 5, b"/thrilldrops", "/x\ud800"], ids=["None", "int", "bytes", "surrogate"])
+def test_a_source_prefix_that_is_not_text_is_refused_not_written_as_its_repr(prefix: Any) -> None:
+    envelope = example_envelope("PlayerLogout")
+    for write in (ce.to_cloudevent, ce.encode, ce.to_sdk_event):
+        with pytest.raises(EventValidationError) as error:
+            write(envelope, source_prefix=prefix)
+        assert _problems(error) == {"source": "invalid_source"}
+
+
 def test_the_id_is_stable_derived_from_content_and_can_be_given() -> None:
     envelope = example_envelope("Transaction")
     assert ce.to_cloudevent(envelope)["id"] == ce.to_cloudevent(parse_event(to_json(envelope)))["id"]

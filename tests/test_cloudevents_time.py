@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 import pytest
@@ -51,3 +51,49 @@ def test_other_out_of_range_fields_are_still_refused(time: str) -> None:
     with pytest.raises(EventValidationError) as info:
         ce.decode(json.dumps(_document(time)))
     assert [(p.path, p.kind) for p in info.value.problems] == [("time", "time_syntax")]
+
+
+class _ZoneOf(tzinfo):
+    """A time zone whose offset is whatever it was made with, even one no ``datetime`` accepts (or that raises)."""
+
+    def __init__(self, offset: object) -> None:
+        self.offset = offset
+
+    def utcoffset(self, moment: datetime | None) -> Any:
+        if isinstance(self.offset, Exception):
+            raise self.offset
+        return self.offset
+
+    def dst(self, moment: datetime | None) -> None:
+        return None
+
+
+@pytest.mark.parametrize("offset", [timedelta(hours=30), timedelta(hours=-24), "+01:00", 3600, KeyError("zone")],
+                         ids=["30-hours", "minus-24-hours", "text", "int", "raises"])
+def test_a_datetime_whose_zone_gives_an_impossible_offset_is_refused(offset: object) -> None:
+    document = {**ce.to_cloudevent(_ENVELOPE), "time": datetime(2026, 5, 4, tzinfo=_ZoneOf(offset))}
+    with pytest.raises(EventValidationError) as info:
+        ce.from_cloudevent(document)
+    assert [(p.path, p.kind) for p in info.value.problems] == [("time", "time_zone")]
+
+
+class _Lying(datetime):
+    """A ``datetime`` whose arithmetic and timestamp say it is the epoch, whatever it holds."""
+
+    def __sub__(self, other: Any) -> Any:
+        return timedelta(0)
+
+    def timestamp(self) -> float:
+        return 0.0
+
+    def astimezone(self, tz: Any = None) -> Any:
+        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 12, 30)),
+       st.integers(-23 * 60 - 59, 23 * 60 + 59))
+def test_a_datetime_is_read_by_the_moment_it_holds_not_by_its_methods(moment: datetime, offset_minutes: int) -> None:
+    zone = timezone(timedelta(minutes=offset_minutes))
+    lying = _Lying.combine(moment.date(), moment.time(), zone)
+    expected = (moment.replace(tzinfo=zone) - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(seconds=1)
+    assert ce.from_cloudevent({**ce.to_cloudevent(_ENVELOPE), "time": lying}).timestamp == expected

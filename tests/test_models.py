@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -179,6 +179,46 @@ def test_envelope_at_drops_the_fraction_of_a_second_exactly(when: datetime, expe
     env = Envelope.at(when, payload, operator_id="o", brand_id="b", player_id="p")
     assert env.timestamp == expected
     assert env.time == when.replace(microsecond=0)
+
+class _BadZone(tzinfo):
+    """A time zone whose offset no ``datetime`` accepts, or which raises."""
+
+    def __init__(self, offset: Any) -> None:
+        self.offset = offset
+
+    def utcoffset(self, moment: datetime | None) -> Any:
+        if isinstance(self.offset, Exception):
+            raise self.offset
+        return self.offset
+
+    def dst(self, moment: datetime | None) -> None:
+        return None
+
+
+@pytest.mark.parametrize("offset", [timedelta(hours=24), "+01:00", KeyError("zone")], ids=["a-day", "text", "raises"])
+def test_envelope_at_refuses_a_datetime_whose_zone_fails_to_give_an_offset(offset: Any) -> None:
+    payload = PlayerLogout(channel_type=ChannelType.MobileWeb)
+    with pytest.raises(EventValidationError) as info:
+        Envelope.at(datetime(2026, 5, 4, tzinfo=_BadZone(offset)), payload, operator_id="o", brand_id="b",
+                    player_id="p")
+    assert [(p.path, p.kind) for p in info.value.problems] == [("timestamp", "time_zone")]
+
+
+class _Epoch(datetime):
+    """A ``datetime`` whose arithmetic and timestamp say it is the epoch, whatever it holds."""
+
+    def __sub__(self, other: Any) -> Any:
+        return timedelta(0)
+
+    def timestamp(self) -> float:
+        return 0.0
+
+
+def test_envelope_at_reads_a_datetime_by_the_moment_it_holds() -> None:
+    payload = PlayerLogout(channel_type=ChannelType.MobileWeb)
+    when = _Epoch(2026, 5, 4, 2, tzinfo=timezone(timedelta(hours=2)))
+    assert Envelope.at(when, payload, operator_id="o", brand_id="b", player_id="p").timestamp == 1777852800
+
 
 def test_envelope_payload_must_be_a_model() -> None:
     with pytest.raises(EventValidationError) as info:

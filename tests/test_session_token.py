@@ -132,6 +132,20 @@ def test_a_stray_token_at_any_depth_is_hidden_in_pydantics_json_dumps(tree: Any,
     assert json.dumps(wire) == json.dumps(parse_event(wire).model_dump(context=WIRE_CONTEXT, mode="json"))
 
 
+@given(_with_a_stray_token(), st.booleans())
+def test_a_stray_token_at_any_depth_is_hidden_in_repr_and_str(tree: Any, at_envelope: bool) -> None:
+    logout = {"channel_type": "MobileWeb"} if at_envelope else {"channel_type": "MobileWeb", "stray": tree}
+    wire: dict[str, Any] = {"operator_id": "o", "brand_id": "b", "player_id": "p", "timestamp": 1,
+                            "event_type": {"PlayerLogout": logout}}
+    if at_envelope:
+        wire["stray"] = tree
+    for envelope in (parse_event(json.dumps(wire)), parse_event(wire)):
+        for model in (envelope, envelope.payload):
+            assert SECRET not in repr(model) and SECRET not in str(model)
+        assert "'**********'" in repr(envelope if at_envelope else envelope.payload)
+        assert (envelope.model_extra if at_envelope else envelope.payload.model_extra) == {"stray": tree}  # as read
+
+
 def test_a_stray_token_is_written_as_the_declared_one_is() -> None:
     stray = PlayerLogout(channel_type="MobileWeb", session_token=SECRET)
     assert json.loads(stray.model_dump_json())["session_token"] == "**********"

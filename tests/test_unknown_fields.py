@@ -216,6 +216,56 @@ def test_a_decimal_that_is_not_a_json_number_is_still_refused(value: Decimal) ->
     assert [(p.path, p.kind) for p in info.value.problems] == [("tiers.1", "number_not_finite")]
 
 
+class _Finite(Decimal):
+    """A ``Decimal`` subclass that says it is finite whatever it holds."""
+
+    __slots__ = ()
+
+    def is_finite(self) -> bool:
+        return True
+
+
+class _Short(Decimal):
+    """A ``Decimal`` subclass that says it holds one digit whatever it holds."""
+
+    __slots__ = ()
+
+    def as_tuple(self) -> Any:
+        return Decimal(1).as_tuple()
+
+
+class _Broken(Decimal):
+    """A ``Decimal`` subclass whose methods raise."""
+
+    __slots__ = ()
+
+    def is_finite(self) -> bool:
+        raise KeyError("is_finite")
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [(_Finite("NaN"), "number_not_finite"), (_Finite("-Infinity"), "number_not_finite"),
+     (_Short("1" * 101), "number_too_large"), (_Broken("NaN"), "number_not_finite")],
+    ids=["finite-nan", "finite-infinity", "short-101-digits", "broken-nan"],
+)
+def test_a_decimal_subclass_is_judged_by_the_number_it_holds_not_by_its_methods(value: Decimal, kind: str) -> None:
+    assert problems(with_note([value])) == [("note.0", kind)]
+    with pytest.raises(EventValidationError) as info:
+        PlayerLogout(channel_type="MobileWeb", note=[value])
+    assert [(p.path, p.kind) for p in info.value.problems] == [("note.0", kind)]
+    with pytest.raises(EventValidationError) as info:
+        parse_payload("PlayerLogout", {"channel_type": "MobileWeb", "note": value})
+    assert [(p.path, p.kind) for p in info.value.problems] == [("note", kind)]
+
+
+def test_a_decimal_subclass_holding_a_json_number_is_kept_as_that_number() -> None:
+    envelope = parse_event(with_note(_Broken("1.50")))
+    assert type(envelope.model_extra["note"]) is not _Broken
+    assert to_json(envelope).endswith(b',"note":1.50}')
+    assert parse_event(to_json(envelope)) == envelope
+
+
 @pytest.mark.parametrize("name", ["a\nb: injected", "a\r\nb", "a\u2028b", "a\x1b[31mb", "a\x85b", "a\u2029b", "a\x00b"])
 def test_an_unknown_fields_name_cannot_forge_a_line_of_the_error_message(name: str) -> None:
     body = json.dumps({"operator_id": "o", "brand_id": "b", "player_id": "p", "timestamp": 1,

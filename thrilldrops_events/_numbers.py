@@ -83,12 +83,15 @@ def number_problem(value: int | float | Decimal) -> str | None:
     """Why a number given as a Python value could not be written back as JSON and read again, or ``None``.
 
     The same bounds as ``read_int`` and ``read_float`` apply, so a document gives the same
-    verdict whether it arrives as JSON text or as Python values.
+    verdict whether it arrives as JSON text or as Python values. A ``Decimal`` of another class is judged
+    by the number it holds, never by its methods (which may say anything, or raise).
     """
     if isinstance(value, int):
         return None if -_INTEGER_LIMIT < value < _INTEGER_LIMIT else _TOO_MANY_DIGITS
     if isinstance(value, float):
         return None if value - value == 0 else "a number must be finite (no NaN or Infinity)"
+    if type(value) is not Decimal and type(value) is not JsonNumber:
+        value = Decimal(value)  # its number, read by the base class
     if not value.is_finite():
         return "a number must be finite (no NaN or Infinity)"
     if value and len(value.as_tuple().digits) > MAX_NUMBER_DIGITS:

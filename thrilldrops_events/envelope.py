@@ -29,7 +29,7 @@ from thrilldrops_events._problems import single
 from thrilldrops_events._unknown import hide_unknown_secrets_in_json
 from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload, Payload
 from thrilldrops_events.events._base import ContractModel, EventType, build_when_used
-from thrilldrops_events.types import WIRE_CONTEXT, Identifier, Timestamp, unix_seconds, utc_datetime
+from thrilldrops_events.types import WIRE_CONTEXT, Identifier, Timestamp, fixed_moment, unix_seconds, utc_datetime
 
 __all__ = ["Envelope"]
 
@@ -109,13 +109,17 @@ class Envelope(ContractModel):
         if not isinstance(when, datetime):
             raise TypeError(f"Envelope.at expects an aware datetime, not {type(when).__name__}; "
                             "for Unix seconds use Envelope(timestamp=...)")
-        if when.tzinfo is None or when.utcoffset() is None:
+        try:
+            moment = fixed_moment(when)
+        except ValueError as error:
+            raise single("timestamp", f"datetime must be aware: {error}", "time_zone") from None
+        if moment is None:
             raise single("timestamp", "datetime must be aware (have a time zone), such as UTC", "naive_datetime")
         return cls(
             operator_id=operator_id,
             brand_id=brand_id,
             player_id=player_id,
-            timestamp=unix_seconds(when),
+            timestamp=unix_seconds(moment),
             payload=payload,
             **extra,
         )

@@ -335,11 +335,38 @@ class _Hidden:
         return repr(_HIDDEN)
 
 
+_SHOWN_HIDDEN = _Hidden()
+
+
 def hide_unknown_secrets(args: Iterable[tuple[str | None, Any]], declared: Mapping[str, Any]) -> Iterator[
         tuple[str | None, Any]]:
-    """A model's ``repr`` arguments, with unknown fields named like a secret (``session_token``) hidden."""
+    """A model's ``repr`` arguments, with each unknown field named like a secret (``session_token``) hidden.
+
+    At any depth: a member of that name of an object inside an unknown field is hidden too, in a copy.
+    """
     for name, value in args:
-        yield (name, _Hidden()) if name in SECRET_FIELD_NAMES and name not in declared else (name, value)
+        if name in declared:
+            yield name, value
+        elif name in SECRET_FIELD_NAMES:
+            yield name, _SHOWN_HIDDEN
+        else:
+            yield name, _without_secrets(value)
+
+
+def _without_secrets(value: Any) -> Any:
+    """``value`` with each object member named like a secret hidden, in copies of the containers holding one.
+
+    The readers bound the nesting of unknown fields (64 levels), so the recursion is bounded too.
+    """
+    kind = type(value)
+    if kind is dict:
+        shown = {key: _SHOWN_HIDDEN if key in SECRET_FIELD_NAMES else _without_secrets(item)
+                 for key, item in value.items()}
+        return shown if any(a is not b for a, b in zip(shown.values(), value.values(), strict=True)) else value
+    if kind is list or kind is tuple:
+        items = [_without_secrets(item) for item in value]
+        return kind(items) if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    return value
 
 
 def _reveal(secret: _SecretStr, info: core_schema.SerializationInfo) -> Any:
@@ -373,6 +400,25 @@ def utc_datetime(timestamp: int) -> datetime:
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SECOND = timedelta(seconds=1)
+
+
+def fixed_moment(moment: datetime) -> datetime | None:
+    """An aware ``datetime`` as a plain one at its fixed offset, read by the base class; ``None`` if it is naive.
+
+    Of a subclass, neither arithmetic nor any other method is called (each may say anything); of its time
+    zone, only ``utcoffset``, once.
+
+    Raises:
+        ValueError: If its time zone fails to give an offset: it raises, or gives one no ``datetime`` accepts
+            (not a ``timedelta``, a day or more).
+    """
+    try:
+        offset = datetime.utcoffset(moment)
+    except Exception as error:  # a tzinfo of the caller's, however it fails
+        raise ValueError(f"its time zone fails to give an offset ({type(error).__name__})") from None
+    if offset is None:
+        return None
+    return datetime.combine(datetime.date(moment), datetime.time(moment), timezone(offset))
 
 
 def unix_seconds(moment: datetime) -> int:

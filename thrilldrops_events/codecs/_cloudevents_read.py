@@ -21,7 +21,7 @@ from thrilldrops_events.codecs.json import decode_payload
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError, Problem
-from thrilldrops_events.types import unix_seconds
+from thrilldrops_events.types import fixed_moment, unix_seconds
 
 #: The prefix of every ``type``: ``com.thrilldrops.events.Deposit``.
 TYPE_PREFIX = "com.thrilldrops.events."
@@ -56,11 +56,18 @@ def parse(raw: Any, path: str, problems: list[Problem]) -> Any:
 
 def _timestamp(value: Any, problems: list[Problem]) -> int | None:
     """The Unix seconds of ``time``; a leap second (``23:59:60``, RFC 3339) is read as the next minute's start."""
-    leap = 0
     if isinstance(value, datetime):
-        when = value
-    elif isinstance(value, str):
-        match = _TIME.fullmatch(value)
+        try:
+            moment = fixed_moment(value)
+        except ValueError as error:
+            problems.append(Problem("time", f"must be an aware datetime: {error}", "time_zone"))
+            return None
+        if moment is None:
+            problems.append(Problem("time", "must have a time zone (such as Z)", "naive_datetime"))
+            return None
+        return unix_seconds(moment)
+    if isinstance(value, str):
+        match, leap = _TIME.fullmatch(value), 0
         try:
             if match is None:
                 raise ValueError
@@ -76,14 +83,10 @@ def _timestamp(value: Any, problems: list[Problem]) -> int | None:
         except ValueError:
             problems.append(Problem("time", "must be an RFC 3339 time such as 2026-05-04T00:00:00Z", "time_syntax"))
             return None
-    else:
-        problems.append(Problem("time", "required attribute is missing" if value is _MISSING else
-                                "must be an RFC 3339 time string", "missing" if value is _MISSING else "time_type"))
-        return None
-    if when.tzinfo is None or when.utcoffset() is None:
-        problems.append(Problem("time", "must have a time zone (such as Z)", "naive_datetime"))
-        return None
-    return unix_seconds(when) + leap
+        return unix_seconds(when) + leap
+    problems.append(Problem("time", "required attribute is missing" if value is _MISSING else
+                            "must be an RFC 3339 time string", "missing" if value is _MISSING else "time_type"))
+    return None
 
 
 def _scope(source: Any, problems: list[Problem]) -> tuple[str, str] | None:

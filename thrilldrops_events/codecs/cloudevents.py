@@ -48,6 +48,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
     ) from error
 
 from thrilldrops_events._flags import check_flag
+from thrilldrops_events._text import LONE_SURROGATE_MESSAGE, lone_surrogate
 from thrilldrops_events.codecs._cloudevents_read import EPOCH as _EPOCH
 from thrilldrops_events.codecs._cloudevents_read import EXTRA_ATTRIBUTE, TYPE_PREFIX
 from thrilldrops_events.codecs._cloudevents_read import SPECVERSION as _SPECVERSION
@@ -119,6 +120,15 @@ def _check_envelope(envelope: object) -> Envelope:
     return envelope
 
 
+def _source_prefix(value: object) -> str:
+    """The ``source_prefix`` argument as the plain ``str`` of its characters, or the problem it is."""
+    if not isinstance(value, str):
+        raise _problem("source", f"source_prefix must be a str, not {type(value).__name__}", "invalid_source")
+    if lone_surrogate(value) >= 0:
+        raise _problem("source", f"source_prefix {LONE_SURROGATE_MESSAGE}", "invalid_source")
+    return str.__str__(value)
+
+
 def _json_text(value: Any) -> str:
     out: list[str] = []
     write(value, False, out)
@@ -142,11 +152,13 @@ def to_cloudevent(
         kept exact as a ``Decimal``; [encode][thrilldrops_events.codecs.cloudevents.encode] writes every case exactly.
 
     Raises:
-        EventValidationError: If ``envelope`` is not an [Envelope][thrilldrops_events.Envelope], or ``id`` is empty.
+        EventValidationError: If ``envelope`` is not an [Envelope][thrilldrops_events.Envelope], ``id`` is empty, or
+            ``source_prefix`` is not text (``invalid_source``).
     """
     _check_envelope(envelope)
     if id is not None and (not isinstance(id, str) or not id):
         raise _problem("id", "must be a non-empty string", "invalid_id")
+    prefix = _source_prefix(source_prefix)
     wire = to_dict(envelope)
     variant = envelope.event_type.value
     operator = quote(envelope.operator_id, safe="", errors="surrogatepass")
@@ -154,7 +166,7 @@ def to_cloudevent(
     event: dict[str, Any] = {
         "specversion": _SPECVERSION,
         "id": event_id(envelope) if id is None else id,
-        "source": f"{source_prefix}/operators/{operator}/brands/{brand}",
+        "source": f"{prefix}/operators/{operator}/brands/{brand}",
         "type": cloudevent_type(variant),
         "subject": envelope.player_id,
         "time": _time(envelope.timestamp),
