@@ -138,16 +138,18 @@ def test_days_with_the_same_offsets_share_their_week_keys() -> None:
     campaigns = CampaignSet()
     campaigns.add("evening", EventType.DEPOSIT, 'hour(event.timestamp, "Europe/Malta") >= 18')
     campaigns.add("monday", EventType.DEPOSIT, 'weekday(event.timestamp, "Asia/Kathmandu") == 1')
+    campaigns.add("afternoon", EventType.DEPOSIT, 'hour(event.timestamp, "America/New_York") in [12, 13]')
     clocks = campaigns._store.views[EventType.DEPOSIT].clocks
     assert clocks is not None
     week = 7 * DAY
-    monday = 1777852800 + 17 * 3600  # Monday 2026-05-04 17:00 UTC: 19:00 in Malta, 22:45 in Kathmandu
-    summer = [monday + number * week for number in range(8)]  # to the end of June: Malta's offset stays +2
-    winter = monday + 30 * week  # Monday 2026-11-30: Malta +1, so 18:00 there
+    monday = 1777852800 + 17 * 3600  # Monday 2026-05-04 17:00 UTC: 19:00 in Malta, 22:45 in Kathmandu, 13:00 in NYC
+    summer = [monday + number * week for number in range(8)]  # to the end of June: Malta +2, New York -4
+    winter = monday + 30 * week  # Monday 2026-11-30: Malta +1 (18:00 there), New York -5 (12:00)
     for moment in [*summer, winter]:
         for _ in range(2):  # the second meet finds the day's offsets
             assert campaigns.match(_deposit(moment)) == campaigns.match_naive(_deposit(moment))
-    assert campaigns.match(_deposit(winter)) == ["evening", "monday"]
+    assert campaigns.match(_deposit(winter)) == ["evening", "monday", "afternoon"]
+    assert all(clocks._days[moment // DAY] >= 0 for moment in [*summer, winter])
     assert len(clocks._offsets) == 2  # summer and winter
     assert len(clocks._weeks) == 2  # the one quarter-hour of the week, with each
     assert len({clocks._days[moment // DAY] for moment in summer}) == 1

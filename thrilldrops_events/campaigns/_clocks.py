@@ -50,9 +50,11 @@ _KEYS = 1 << 16
 #: The bytes the distinct sets of slots kept by one index may take (and the fewest and most of them).
 _BYTES = 16 << 20
 _FEWEST, _MOST = 256, 4096
-#: Each zone's offset from UTC (seconds) all through a day, or -1 if it changes that day or is not whole
-#: quarter-hours, by zone and day's start: shared by every index, as most event types' zones are the same.
+#: Each zone's offset from UTC (seconds) all through a day, or ``_UNEVEN`` if it changes that day or is not
+#: whole quarter-hours, by zone and day's start: shared by every index, as most event types' zones are the same.
 _ZONE_DAYS: dict[tuple[tzinfo, int], int] = {}
+#: Not an offset (an offset is less than a day either way).
+_UNEVEN = DAY
 #: Up to this many zones, a match in a day not (yet) known to be even goes by its own clock (a local time
 #: per zone, one set); beyond, facet by facet, skipping the zones no candidate has a window in.
 _BY_CLOCK = 32
@@ -208,7 +210,7 @@ class Clocks:
                 if len(known) >= _KEYS:
                     known.clear()
                 offset = known[zone, start] = _even_offset(zone, start)
-            if offset < 0:
+            if offset == _UNEVEN:
                 return None
             out.append(offset)
         return tuple(out)
@@ -226,16 +228,16 @@ class Clocks:
 
 
 def _even_offset(zone: tzinfo, start: int) -> int:
-    """The offset of ``zone`` from UTC in seconds all through the day from ``start``, or ``-1``.
+    """The offset of ``zone`` from UTC in seconds all through the day from ``start``, or ``_UNEVEN``.
 
-    ``-1`` if it is not the same at the day's first and last second, or not a multiple of a
+    ``_UNEVEN`` if it is not the same at the day's first and last second, or not a multiple of a
     quarter-hour, or a local time is out of the calendar's range.
     """
     try:
         first = datetime.fromtimestamp(start, zone).utcoffset()
         last = datetime.fromtimestamp(start + DAY - 1, zone).utcoffset()
     except (OverflowError, ValueError, OSError):
-        return -1
+        return _UNEVEN
     if first is None or first != last or first % _QUARTER_DELTA:
-        return -1
+        return _UNEVEN
     return first // _SECOND
