@@ -137,8 +137,8 @@ class Campaign:
         if found is not None:
             raise CampaignError(f"campaign {id!r}: {found[1]}", campaign_id=id, kind=found[0])
         fields = {"id": plain(id), "event_type": condition.event_type, "operator_id": plain(operator_id),
-                  "brand_id": plain(brand_id),
-                  "name": name, "tags": tags, "active_from": active_from, "active_until": active_until,
+                  "brand_id": plain(brand_id), "name": plain(name), "tags": tuple(map(plain, tags)),
+                  "active_from": active_from, "active_until": active_until,
                   "_extra": copy_fields(extra or {}), "_node": condition.node, "_text": None, "_compiled": condition,
                   "_compiler": _DEFAULT, "_functions": None}
         for key, value in fields.items():
