@@ -171,6 +171,24 @@ def test_a_campaign_with_its_sets_own_functions_says_how_to_pickle_it() -> None:
     assert copy.deepcopy(campaign).condition(deposit("25.00"))
 
 
+def test_a_campaign_made_from_a_compiled_condition_copies_and_pickles_with_its_options() -> None:
+    """A campaign made by hand keeps the context, limits and functions its condition was compiled with."""
+    long = "a" * 2_000
+    options = Limits(max_string_length=5_000)
+    for condition in (compile_condition("ctx.vip > 1 and amount >= 20", "Deposit", context={"vip": "number"}),
+                      compile_condition(f'method_id != "{long}"', "Deposit", limits=options)):
+        campaign = Campaign("c", "Deposit", condition)
+        for other in (copy.deepcopy(campaign), pickle.loads(pickle.dumps(campaign))):
+            assert other == campaign and other.to_json() == campaign.to_json()
+            assert other.condition(deposit("25.00"), ctx={"vip": 2})
+    functions = FunctionRegistry()
+    functions.register("cents", _cents, params=["number"], returns="number")
+    campaign = Campaign("c", "Deposit", compile_condition("cents(amount) >= 2000", "Deposit", functions=functions))
+    assert copy.deepcopy(campaign).condition(deposit("25.00"))
+    with pytest.raises(TypeError, match="own functions, which cannot be pickled: pickle its to_json"):
+        pickle.dumps(campaign)
+
+
 def _cents(amount: Decimal) -> Decimal:
     return amount * 100
 
