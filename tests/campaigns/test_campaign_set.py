@@ -14,6 +14,8 @@ import pytest
 
 from thrilldrops_events import (
     Campaign,
+    CampaignChange,
+    CampaignConfigError,
     CampaignError,
     CampaignSet,
     ChannelType,
@@ -169,6 +171,24 @@ def test_a_campaign_with_its_sets_own_functions_says_how_to_pickle_it() -> None:
     assert copy.deepcopy(campaign).condition(deposit("25.00"))
 
 
+def test_a_campaign_made_from_a_compiled_condition_copies_and_pickles_with_its_options() -> None:
+    """A campaign made by hand keeps the context, limits and functions its condition was compiled with."""
+    long = "a" * 2_000
+    options = Limits(max_string_length=5_000)
+    for condition in (compile_condition("ctx.vip > 1 and amount >= 20", "Deposit", context={"vip": "number"}),
+                      compile_condition(f'method_id != "{long}"', "Deposit", limits=options)):
+        campaign = Campaign("c", "Deposit", condition)
+        for other in (copy.deepcopy(campaign), pickle.loads(pickle.dumps(campaign))):
+            assert other == campaign and other.to_json() == campaign.to_json()
+            assert other.condition(deposit("25.00"), ctx={"vip": 2})
+    functions = FunctionRegistry()
+    functions.register("cents", _cents, params=["number"], returns="number")
+    campaign = Campaign("c", "Deposit", compile_condition("cents(amount) >= 2000", "Deposit", functions=functions))
+    assert copy.deepcopy(campaign).condition(deposit("25.00"))
+    with pytest.raises(TypeError, match="own functions, which cannot be pickled: pickle its to_json"):
+        pickle.dumps(campaign)
+
+
 def _cents(amount: Decimal) -> Decimal:
     return amount * 100
 
@@ -304,6 +324,30 @@ def test_ids_and_scopes_given_as_string_subclasses_are_kept_as_their_text() -> N
         campaigns.add(_Liar(" spaced "), "Deposit", "amount > 1")
     assert spaced.value.kind == "invalid_id"
     assert [campaign.id for campaign in campaigns] == ["welcome"]
+
+
+class _TextLiar(str):
+    """A string that says it equals anything and hashes as the condition ``amount >= 20``."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return hash("amount >= 20")
+
+
+def test_condition_text_of_a_lying_string_subclass_is_refused_not_taken_for_a_text_checked_before() -> None:
+    """The texts a set checked are remembered by their text: a subclass that lies gets no other's condition."""
+    campaigns = CampaignSet()
+    campaigns.add("a", "Deposit", "amount >= 20")
+    for make in (lambda text: campaigns.add("b", "Deposit", text),
+                 lambda text: campaigns.apply([CampaignChange.replace("a", "Deposit", text)]),
+                 lambda text: CampaignSet.from_json([{"id": "a", "event_type": "Deposit", "condition": "amount >= 20"},
+                                                     {"id": "b", "event_type": "Deposit", "condition": text}])):
+        with pytest.raises((ConditionSyntaxError, CampaignConfigError)) as caught:
+            make(_TextLiar("amount >= 1000"))
+        assert "condition text must be a str, not _TextLiar" in str(caught.value)
+    assert [(campaign.id, campaign.text) for campaign in campaigns] == [("a", "amount >= 20")]
 
 
 def test_a_functions_check_may_read_the_set_while_the_set_is_reloaded() -> None:

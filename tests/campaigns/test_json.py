@@ -279,6 +279,39 @@ def test_reload_tells_json_values_that_python_calls_equal_apart(before: Any, aft
                                                          "condition": "amount >= 20", "reward": before}]).get("a")
 
 
+class _Liar(str):
+    """A string that says it equals anything (and hashes as its text)."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+    __hash__ = str.__hash__
+
+
+@pytest.mark.parametrize(("key", "value"), [("operator_id", _Liar("op-2")), ("brand_id", _Liar("b-2")),
+                                            ("event_type", _Liar("Withdrawal")), ("name", _Liar("new")),
+                                            ("tags", [_Liar("new")])])
+def test_reload_reads_a_string_subclass_that_lies_about_equality_by_its_text(key: str, value: Any) -> None:
+    """An entry is unchanged only if its text says so: what ``from_json`` reads of it is what the set holds."""
+    before = {"id": "a", "event_type": "Deposit", "condition": "amount >= 20", "operator_id": "op-1",
+              "brand_id": "b-1", "name": "old", "tags": ["old"]}
+    campaigns = CampaignSet.from_json([before])
+    config = [{**before, key: value}]
+    assert campaigns.diff(config).replaced == ("a",)
+    assert campaigns.reload(config).replaced == ("a",)
+    assert list(campaigns) == list(CampaignSet.from_json(config))
+    assert campaigns.to_json() == CampaignSet.from_json(config).to_json() != CampaignSet.from_json([before]).to_json()
+    campaign = campaigns.get("a")
+    assert campaign is not None and type(campaign.name) is str and {type(tag) for tag in campaign.tags} == {str}
+    assert not campaigns.reload(config)  # now it is unchanged
+    with pytest.raises(CampaignConfigError, match="condition text must be a str"):
+        campaigns.reload([{**before, key: value, "condition": _Liar("amount >= 1000")}])
+    assert campaigns.to_json() == CampaignSet.from_json(config).to_json()
+
+
 @pytest.mark.parametrize("change", [{"version": 1.0}, {"version": True}])
 def test_reload_refuses_a_condition_document_from_json_refuses_even_if_python_calls_it_equal(
         change: dict[str, Any]) -> None:

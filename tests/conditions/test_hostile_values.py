@@ -5,7 +5,7 @@ Every case is evaluated by the three evaluators (compiled, reference, closures),
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -223,6 +223,16 @@ class _FarZone(tzinfo):
         return timedelta(hours=30)
 
 
+class _Half:
+    def __floordiv__(self, other: object) -> float:
+        return 1767225600.5
+
+
+class _OddMoment(datetime):
+    def __sub__(self, other: Any) -> Any:  # type: ignore[override]
+        return _Half()
+
+
 class _Finite(Decimal):
     def is_finite(self) -> bool:
         return True
@@ -237,6 +247,8 @@ class _Finite(Decimal):
      (ConditionEvaluationError, "ctx.v could not be read as a timestamp: its time zone raised RuntimeError")),
     ("ctx.v > event.timestamp", "timestamp", datetime(2026, 1, 1, tzinfo=_FarZone()),
      (ConditionEvaluationError, "ctx.v could not be read as a timestamp: its time zone raised ValueError")),
+    ("ctx.v - ctx.v + 1 == 1", "timestamp", _OddMoment(2026, 1, 1, tzinfo=timezone.utc), True),  # datetime's own -
+    ("ctx.v in [1767225600]", "timestamp", _OddMoment(2026, 1, 1, tzinfo=timezone.utc), True),
     ("ctx.v > 1", "number", _Finite("NaN"),
      (ConditionEvaluationError, "ctx.v must be a finite number, not Decimal('NaN')")),
     ("ctx.v > 1", "number", _Finite("2"), True),

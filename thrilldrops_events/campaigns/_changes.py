@@ -100,8 +100,8 @@ class Writer:
         get = fields.get
         campaign = Campaign._loaded(
             source if isinstance(source, str) else checked.node, self.compiler, functions, campaign_id,
-            checked.event_type, plain(get("operator_id")), plain(get("brand_id")), get("name"),
-            tuple(get("tags", ())), get("active_from"), get("active_until"),
+            checked.event_type, plain(get("operator_id")), plain(get("brand_id")), plain(get("name")),
+            tuple(map(plain, get("tags", ()))), get("active_from"), get("active_until"),
             (dict(extra) if fresh else copy_fields(extra)) if (extra := get("extra")) else _NO_EXTRA,
         )
         if isinstance(source, Mapping) and not fresh:  # kept to tell an unchanged entry: as it is now
@@ -190,14 +190,18 @@ class Writer:
 
 
 def _same(campaign: Campaign, source: Any, fields: Mapping[str, Any]) -> bool:
-    """Whether an entry's fields say exactly what ``campaign`` is, its condition given as it was before."""
+    """Whether an entry's fields say exactly what ``campaign`` is, its condition given as it was before.
+
+    Strings are compared by their text: a subclass of ``str`` may say it equals anything.
+    """
     condition = fields["condition"]
     return (
-        (same_json(condition, source) if isinstance(condition, Mapping) else condition == source)
-        and fields["event_type"] in (campaign.event_type, campaign.event_type.value)
-        and all(fields.get(name) == getattr(campaign, name) for name in
+        (same_json(condition, source) if isinstance(condition, Mapping)
+         else type(condition) is str and condition == source)
+        and plain(fields["event_type"]) == campaign.event_type.value
+        and all(plain(fields.get(name)) == getattr(campaign, name) for name in
                 ("operator_id", "brand_id", "name", "active_from", "active_until"))
-        and tuple(fields.get("tags", ())) == campaign.tags
+        and tuple(map(plain, fields.get("tags", ()))) == campaign.tags
         and same_json(dict(fields.get("extra") or {}), campaign._extra)
     )
 

@@ -90,9 +90,12 @@ class Compiler:
                    functions: FunctionRegistry | None = None) -> CheckedCondition:
         """``check`` of condition text, remembered: identical texts are checked once and share one tree.
 
-        ``functions`` as for ``check``; a text is remembered per registry it was checked with.
+        ``functions`` as for ``check``; a text is remembered per registry it was checked with. Only a plain
+        ``str`` is looked up: a subclass may hash and compare as another text (``check`` refuses it).
         """
         registry = functions or self.registry()
+        if type(text) is not str:
+            return self.check(text, event_type, registry)
         # a name as JSON gives it (a str) is looked up at once, as the enum itself looks it up
         kind = _MEMBERS.get(event_type) if type(event_type) is str else None
         key = (kind or event_type_of(event_type), text, registry)  # an unknown one (unhashable, say) is refused here

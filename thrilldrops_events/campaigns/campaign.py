@@ -33,8 +33,9 @@ from thrilldrops_events.campaigns._checks import (
     window_problem,
 )
 from thrilldrops_events.campaigns._compiler import Compiler
+from thrilldrops_events.conditions.checked import CheckedCondition
 from thrilldrops_events.conditions.condition import CompiledCondition
-from thrilldrops_events.conditions.functions import FunctionRegistry
+from thrilldrops_events.conditions.functions import BUILTINS, FunctionRegistry, with_specs
 from thrilldrops_events.conditions.jsonform import condition_to_json
 from thrilldrops_events.conditions.limits import DEFAULT_LIMITS
 from thrilldrops_events.conditions.nodes import Node
@@ -70,7 +71,8 @@ class Campaign:
     It can be copied and pickled (a pickle holds its condition's text, read again when first needed),
     except a campaign of a set with its own functions: pickle its ``to_json()`` instead. Made
     directly, from a compiled condition, it is checked as
-    [CampaignSet.add][thrilldrops_events.CampaignSet.add] checks one.
+    [CampaignSet.add][thrilldrops_events.CampaignSet.add] checks one, and copies and pickles with the
+    context, limits and functions that condition was compiled with (functions of your own: no pickle).
 
     Raises:
         CampaignError: If a field is malformed (the kinds of ``add``: ``invalid_id``,
@@ -137,10 +139,10 @@ class Campaign:
         if found is not None:
             raise CampaignError(f"campaign {id!r}: {found[1]}", campaign_id=id, kind=found[0])
         fields = {"id": plain(id), "event_type": condition.event_type, "operator_id": plain(operator_id),
-                  "brand_id": plain(brand_id),
-                  "name": name, "tags": tags, "active_from": active_from, "active_until": active_until,
+                  "brand_id": plain(brand_id), "name": plain(name), "tags": tuple(map(plain, tags)),
+                  "active_from": active_from, "active_until": active_until,
                   "_extra": copy_fields(extra or {}), "_node": condition.node, "_text": None, "_compiled": condition,
-                  "_compiler": _DEFAULT, "_functions": None}
+                  "_compiler": _compiler_of(condition.checked), "_functions": None}
         for key, value in fields.items():
             object.__setattr__(self, key, value)
 
@@ -292,6 +294,17 @@ class Campaign:
         )
         tags = f", tags={list(self.tags)!r}" if self.tags else ""
         return f"Campaign({self.id!r}, {self.event_type.value}, {text!r}{scope}{tags})"
+
+
+def _compiler_of(checked: CheckedCondition) -> Compiler:
+    """A compiler that checks ``checked``'s tree again as it was checked: with its functions, context and limits.
+
+    What a campaign made from a compiled condition copies and pickles with (``_DEFAULT`` if it used none of its own).
+    """
+    own = [spec for name, spec in checked.functions.items() if BUILTINS.get(name) is not spec]
+    if not own and not checked.context and checked.limits == DEFAULT_LIMITS:
+        return _DEFAULT
+    return Compiler(with_specs(BUILTINS, own) if own else None, dict(checked.context) or None, checked.limits)
 
 
 _FIELDS = ("id", "event_type", "operator_id", "brand_id", "name", "tags", "active_from", "active_until", "_extra")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,6 +48,8 @@ DECIMAL_CONTEXT = Context(
     traps=[InvalidOperation, DivisionByZero, Overflow],
 )
 _ZERO = Decimal(0)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SECOND = timedelta(seconds=1)
 #: The most bits of an ``int`` read as a number (from ``ctx`` or a function); 1e1000 has 3,322. A larger int is
 #: refused before it is converted: ``Decimal()`` of an int of millions of bits takes minutes.
 MAX_INT_BITS = 3_400
@@ -132,7 +134,8 @@ def _seconds(name: str, value: Any) -> int | None:
     if not isinstance(value, datetime):
         return None
     try:
-        return unix_seconds(value) if value.utcoffset() is not None else None
+        # counted by datetime's own subtraction, as unix_seconds counts: a subclass's __sub__ may give anything
+        return datetime.__sub__(value, _EPOCH) // _SECOND if value.utcoffset() is not None else None
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # a tzinfo of the caller's, however it fails
