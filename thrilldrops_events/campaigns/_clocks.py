@@ -17,7 +17,7 @@ distinct list of them numbered once) and that quarter-hour. A match then makes o
 day and one for its week key, with no local time at all, whether the events come in the same few
 quarter-hours (a live stream), spread over a month (a replay) or weeks and years apart. Finding
 whether a day is even costs two local times per zone, so it is done at the day's next meet after
-``1 + zones // 16``; until then, and in a day that is not even (a zone's offset changes that day, an
+``1 + zones // 64``; until then, and in a day that is not even (a zone's offset changes that day, an
 offset of local mean time, a local time out of the calendar's range), a match goes by its own
 clock (a local time per zone, one set), or with more than ``_BY_CLOCK`` zones facet by facet,
 skipping those no candidate has an atom on and reading only their zones' local times. What is kept
@@ -106,7 +106,7 @@ class Clocks:
         self.every = every
         self._zones = tuple(found)
         self._places = tuple(places)
-        self._patience = 1 + len(found) // 16
+        self._patience = 1 + len(found) // 64
         self._by_clock = len(found) <= _BY_CLOCK
         self._days: dict[int, int] = {}  # day: the number of its offsets times WEEK (-1: not even)
         self._met: dict[int, int] = {}  # days met without an entry: how many times
