@@ -25,11 +25,12 @@ from pydantic import (
 )
 from typing_extensions import Self
 
+from thrilldrops_events._moments import fixed_moment, unix_seconds, utc_datetime
 from thrilldrops_events._problems import single
 from thrilldrops_events._unknown import hide_unknown_secrets_in_json
 from thrilldrops_events.events import PAYLOAD_MODELS, EventPayload, Payload
 from thrilldrops_events.events._base import ContractModel, EventType, build_when_used
-from thrilldrops_events.types import WIRE_CONTEXT, Identifier, Timestamp, fixed_moment, unix_seconds, utc_datetime
+from thrilldrops_events.types import WIRE_CONTEXT, Identifier, Timestamp
 
 __all__ = ["Envelope"]
 

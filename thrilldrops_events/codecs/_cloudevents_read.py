@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote
 
+from thrilldrops_events._moments import fixed_moment, unix_seconds
 from thrilldrops_events._text import shown
 from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
 from thrilldrops_events.codecs.json import decode as _decode_envelope
@@ -21,7 +22,6 @@ from thrilldrops_events.codecs.json import decode_payload
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError, Problem
-from thrilldrops_events.types import fixed_moment, unix_seconds
 
 #: The prefix of every ``type``: ``com.thrilldrops.events.Deposit``.
 TYPE_PREFIX = "com.thrilldrops.events."

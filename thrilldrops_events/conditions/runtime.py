@@ -18,12 +18,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from thrilldrops_events._kinds import TIMESTAMP_MAX
+from thrilldrops_events._moments import unix_seconds
 from thrilldrops_events.conditions.valuetypes import ValueType
 from thrilldrops_events.enums import ChannelType, EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import ConditionEvaluationError
 from thrilldrops_events.events import EventPayload
-from thrilldrops_events.types import unix_seconds
 
 __all__ = [
     "DECIMAL_CONTEXT",
