@@ -16,10 +16,12 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thrilldrops_events import CampaignSet, Envelope, EventType
+from thrilldrops_events.campaigns import _clocks
 from thrilldrops_events.campaigns._clocks import DAY, QUARTER, WEEK
 from thrilldrops_events.codecs.json import decode
 from thrilldrops_events.conditions import nodes as n
@@ -155,7 +157,8 @@ def test_days_with_the_same_offsets_share_their_week_keys() -> None:
     assert len({clocks._days[moment // DAY] for moment in summer}) == 1
 
 
-def test_events_far_apart_go_by_their_own_clock_and_share_its_set() -> None:
+def test_events_far_apart_go_by_their_own_clock_and_share_its_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_clocks, "_ZONE_DAYS", {})  # no zone's offsets known from other sets' days
     campaigns = CampaignSet()
     campaigns.add("evening", EventType.DEPOSIT, 'hour(event.timestamp, "Europe/Malta") >= 18')
     campaigns.add("monday", EventType.DEPOSIT, 'weekday(event.timestamp, "Asia/Kathmandu") == 1')
@@ -185,3 +188,21 @@ def test_no_zone_of_the_time_zone_database_changes_its_offset_twice_in_a_day() -
                   for name in zoneinfo.available_timezones()
                   for earlier, later in pairwise(pure.no_cache(name)._trans_utc))
     assert closest[0] > DAY, closest
+
+
+def test_an_index_takes_the_offsets_another_found_for_the_day() -> None:
+    campaigns = CampaignSet()
+    campaigns.add("evening", EventType.DEPOSIT, 'hour(event.timestamp, "Europe/Malta") >= 18')
+    campaigns.add("late", EventType.WITHDRAWAL, 'hour(event.timestamp, "Europe/Malta") >= 22')
+    deposits = campaigns._store.views[EventType.DEPOSIT].clocks
+    withdrawals = campaigns._store.views[EventType.WITHDRAWAL].clocks
+    assert deposits is not None and withdrawals is not None
+    day = 1777852800 + 40 * 7 * DAY  # a Monday of 2027 no other test meets
+    for _ in range(2):  # the deposits' index finds the day's offsets at its second meet
+        assert campaigns.match(_deposit(day + 19 * 3600)) == ["evening"]
+    assert day // DAY in deposits._days and day // DAY not in withdrawals._days
+    withdrawal = json.loads(_deposit(day + 21 * 3600).model_dump_json())
+    withdrawal["event_type"] = {"Withdrawal": {"method_id": "visa", "currency": "EUR", "amount": "10.00",
+                                               "balance_after": None}}
+    assert campaigns.match(decode(json.dumps(withdrawal))) == ["late"]  # 23:00 in Malta, at its first meet
+    assert withdrawals._days[day // DAY] == deposits._days[day // DAY] >= 0

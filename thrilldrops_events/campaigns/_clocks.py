@@ -173,10 +173,13 @@ class Clocks:
         return passing
 
     def _meet(self, day: int) -> int:
-        """What ``_days`` holds for ``day`` once it has been met ``_patience`` times; ``-1`` until then."""
+        """What ``_days`` holds for ``day`` once it has been met ``_patience`` times (or its zones' offsets are known).
+
+        ``-1`` until then.
+        """
         met = self._met
         times = met.get(day, 0)
-        if times < self._patience:
+        if times < self._patience and not self._known(day * DAY):
             if len(met) >= _KEYS:
                 met.clear()
             met[day] = times + 1
@@ -195,6 +198,11 @@ class Clocks:
             self._offsets.append(offsets)
         base = days[day] = number * WEEK
         return base
+
+    def _known(self, start: int) -> bool:
+        """Whether the offsets of its first and last zone in the day from ``start`` are known (found by any index)."""
+        zones = self._zones
+        return not zones or ((zones[0], start) in _ZONE_DAYS and (zones[-1], start) in _ZONE_DAYS)
 
     def _even(self, start: int) -> tuple[int, ...] | None:
         """Each zone's offset from UTC in seconds all through the day from ``start``, or ``None`` if it is not even.
