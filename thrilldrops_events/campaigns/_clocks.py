@@ -16,8 +16,9 @@ range. In an even day, the clock depends only on the zones' offsets and the quar
 distinct list of them numbered once) and that quarter-hour. A match then makes one look-up for its
 day and one for its week key, with no local time at all, whether the events come in the same few
 quarter-hours (a live stream), spread over a month (a replay) or weeks and years apart. Finding
-whether a day is even costs two local times per zone, so it is done at the day's next meet after
-``1 + zones // 64``; until then, and in a day that is not even (a zone's offset changes that day, an
+whether a day is even costs two local times per zone (each kept per zone and day, for every index),
+so it is done at the day's next meet after ``1 + zones // 64``, or at once if another index has
+found its zones' offsets for the day; until then, and in a day that is not even (a zone's offset changes that day, an
 offset of local mean time, a local time out of the calendar's range), a match goes by its own
 clock (a local time per zone, one set), or with more than ``_BY_CLOCK`` zones facet by facet,
 skipping those no candidate has an atom on and reading only their zones' local times. What is kept
