@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.lying import Twin
 from thrilldrops_events import EventValidationError
 from thrilldrops_events.codecs import cloudevents as ce
 from thrilldrops_events.testing import envelopes
@@ -39,18 +40,6 @@ def impostor(text: str, poses_as: str) -> str:
             return hash(poses_as)
 
     return Impostor(text)
-
-
-class Twin(str):
-    """A ``str`` equal only to itself: two twins of one text are two keys of one dict."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def __hash__(self) -> int:
-        return id(self)
 
 
 class Attributes(Mapping[Any, Any]):

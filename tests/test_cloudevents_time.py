@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.lying import ZoneOf
 from thrilldrops_events import Envelope, EventValidationError, PlayerLogout
 from thrilldrops_events.codecs import cloudevents as ce
 
@@ -53,25 +54,10 @@ def test_other_out_of_range_fields_are_still_refused(time: str) -> None:
     assert [(p.path, p.kind) for p in info.value.problems] == [("time", "time_syntax")]
 
 
-class _ZoneOf(tzinfo):
-    """A time zone whose offset is whatever it was made with, even one no ``datetime`` accepts (or that raises)."""
-
-    def __init__(self, offset: object) -> None:
-        self.offset = offset
-
-    def utcoffset(self, moment: datetime | None) -> Any:
-        if isinstance(self.offset, Exception):
-            raise self.offset
-        return self.offset
-
-    def dst(self, moment: datetime | None) -> None:
-        return None
-
-
 @pytest.mark.parametrize("offset", [timedelta(hours=30), timedelta(hours=-24), "+01:00", 3600, KeyError("zone")],
                          ids=["30-hours", "minus-24-hours", "text", "int", "raises"])
 def test_a_datetime_whose_zone_gives_an_impossible_offset_is_refused(offset: object) -> None:
-    document = {**ce.to_cloudevent(_ENVELOPE), "time": datetime(2026, 5, 4, tzinfo=_ZoneOf(offset))}
+    document = {**ce.to_cloudevent(_ENVELOPE), "time": datetime(2026, 5, 4, tzinfo=ZoneOf(offset))}
     with pytest.raises(EventValidationError) as info:
         ce.from_cloudevent(document)
     assert [(p.path, p.kind) for p in info.value.problems] == [("time", "time_zone")]

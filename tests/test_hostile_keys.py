@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.lying import Twin
 from thrilldrops_events import (
     Deposit,
     Envelope,
@@ -87,18 +88,6 @@ def test_the_callers_objects_are_not_changed() -> None:
 def test_a_key_is_kept_as_its_characters_not_as_its_str() -> None:
     model = parse_payload("PlayerLogout", {"channel_type": "MobileWeb", "note": {Loud("zz"): 1}})
     assert (model.model_extra or {})["note"] == {"zz": 1}
-
-
-class Twin(str):
-    """A ``str`` subclass equal to every other ``Twin``: two of them are two keys of one dict, same text or not."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def __hash__(self) -> int:
-        return id(self)
 
 
 def test_two_keys_of_the_same_text_are_refused_not_merged() -> None:

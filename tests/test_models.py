@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from tests.lying import ZoneOf
 from thrilldrops_events import (
     ChannelType,
     Deposit,
@@ -180,26 +181,11 @@ def test_envelope_at_drops_the_fraction_of_a_second_exactly(when: datetime, expe
     assert env.timestamp == expected
     assert env.time == when.replace(microsecond=0)
 
-class _BadZone(tzinfo):
-    """A time zone whose offset no ``datetime`` accepts, or which raises."""
-
-    def __init__(self, offset: Any) -> None:
-        self.offset = offset
-
-    def utcoffset(self, moment: datetime | None) -> Any:
-        if isinstance(self.offset, Exception):
-            raise self.offset
-        return self.offset
-
-    def dst(self, moment: datetime | None) -> None:
-        return None
-
-
 @pytest.mark.parametrize("offset", [timedelta(hours=24), "+01:00", KeyError("zone")], ids=["a-day", "text", "raises"])
 def test_envelope_at_refuses_a_datetime_whose_zone_fails_to_give_an_offset(offset: Any) -> None:
     payload = PlayerLogout(channel_type=ChannelType.MobileWeb)
     with pytest.raises(EventValidationError) as info:
-        Envelope.at(datetime(2026, 5, 4, tzinfo=_BadZone(offset)), payload, operator_id="o", brand_id="b",
+        Envelope.at(datetime(2026, 5, 4, tzinfo=ZoneOf(offset)), payload, operator_id="o", brand_id="b",
                     player_id="p")
     assert [(p.path, p.kind) for p in info.value.problems] == [("timestamp", "time_zone")]
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.lying import Twin
 from thrilldrops_events import EventValidationError, Problem, compile_condition, parse_event, parse_payload
 from thrilldrops_events.codecs import cloudevents
 from thrilldrops_events.streams import dead_letter_key
@@ -71,15 +72,6 @@ def test_every_message_cuts_a_long_name_the_same_way() -> None:
     """A name of the input (a field, attribute, stream or function name) shows its first 64 characters, then ``...``."""
     name = "n" * 64 + "NOTSHOWN" * 20
     cut = "n" * 64 + "..."
-
-    class Twin(str):
-        __slots__ = ()
-
-        def __eq__(self, other: object) -> bool:
-            return self is other
-
-        def __hash__(self) -> int:
-            return id(self)
 
     event = {"specversion": "1.0", "type": "com.thrilldrops.events.PlayerLogout",
              "source": "/thrilldrops/operators/o/brands/b", "subject": "p", "time": "2026-05-04T00:00:00Z",
