@@ -116,13 +116,19 @@ def _with_a_stray_token(draw: st.DrawFn) -> Any:
     return holder
 
 
-@given(_with_a_stray_token(), st.booleans())
-def test_a_stray_token_at_any_depth_is_hidden_in_pydantics_json_dumps(tree: Any, at_envelope: bool) -> None:
+def _logout_holding(tree: Any, at_envelope: bool) -> dict[str, Any]:
+    """A logout's wire form holding ``tree`` as the unknown field ``stray`` of the envelope or of the payload."""
     logout = {"channel_type": "MobileWeb"} if at_envelope else {"channel_type": "MobileWeb", "stray": tree}
     wire: dict[str, Any] = {"operator_id": "o", "brand_id": "b", "player_id": "p", "timestamp": 1,
                             "event_type": {"PlayerLogout": logout}}
     if at_envelope:
         wire["stray"] = tree
+    return wire
+
+
+@given(_with_a_stray_token(), st.booleans())
+def test_a_stray_token_at_any_depth_is_hidden_in_pydantics_json_dumps(tree: Any, at_envelope: bool) -> None:
+    wire = _logout_holding(tree, at_envelope)
     for envelope in (parse_event(json.dumps(wire)), parse_event(wire)):
         for model in (envelope, envelope.payload):
             assert SECRET not in model.model_dump_json()
@@ -134,11 +140,7 @@ def test_a_stray_token_at_any_depth_is_hidden_in_pydantics_json_dumps(tree: Any,
 
 @given(_with_a_stray_token(), st.booleans())
 def test_a_stray_token_at_any_depth_is_hidden_in_repr_and_str(tree: Any, at_envelope: bool) -> None:
-    logout = {"channel_type": "MobileWeb"} if at_envelope else {"channel_type": "MobileWeb", "stray": tree}
-    wire: dict[str, Any] = {"operator_id": "o", "brand_id": "b", "player_id": "p", "timestamp": 1,
-                            "event_type": {"PlayerLogout": logout}}
-    if at_envelope:
-        wire["stray"] = tree
+    wire = _logout_holding(tree, at_envelope)
     for envelope in (parse_event(json.dumps(wire)), parse_event(wire)):
         for model in (envelope, envelope.payload):
             assert SECRET not in repr(model) and SECRET not in str(model)
