@@ -167,3 +167,27 @@ def _outcome(read: Any) -> Any:
     except EventValidationError as error:
         return [(p.path, p.kind) for p in error.problems]
     return model, model.model_extra, model.model_fields_set
+
+
+class _Claims(dict[Any, Any]):
+    """A ``dict`` whose ``len()`` says what it was told: even a number no ``len()`` can return."""
+
+    claimed = 0
+
+    def __len__(self) -> int:
+        return self.claimed
+
+
+@pytest.mark.parametrize("claimed", [10**30, -1, 0])
+def test_a_mapping_is_counted_by_its_keys_not_by_its_len(claimed: int) -> None:
+    _Claims.claimed = claimed
+    logout = _Claims(channel_type="MobileWeb")
+    assert parse_payload("PlayerLogout", logout).channel_type.value == "MobileWeb"
+    envelope = _Claims(operator_id="o", brand_id="b", player_id="p", timestamp=1,
+                       event_type=_Claims(PlayerLogout=logout))
+    assert parse_event(envelope).payload == parse_payload("PlayerLogout", {"channel_type": "MobileWeb"})
+    many = _Claims({f"k{number}": 1 for number in range(1000)}, channel_type="MobileWeb")
+    with pytest.raises(EventValidationError) as info:  # the unknown fields beyond the first are counted, not worded
+        parse_payload("PlayerLogout", many, strict=True)
+    assert len(info.value.problems) == EventValidationError.max_problems
+    assert info.value.omitted == 1000 - EventValidationError.max_problems

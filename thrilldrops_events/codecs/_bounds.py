@@ -5,7 +5,8 @@ body can hold 100,000 of them: pydantic would build an error for each, and the l
 each one. Before validation, such keys beyond the first
 [EventValidationError.max_problems][thrilldrops_events.EventValidationError] are dropped and counted,
 so the error lists the first ones, counts the rest in ``omitted``, and the work stays proportional to
-the limit. A document with few keys is passed through untouched, after one ``len()``.
+the limit. A document with few keys is passed through untouched, after one ``len()`` (or, for a mapping that is
+not a plain ``dict``, a count of its keys up to the limit).
 
 A key holding a lone surrogate at the top of the envelope or of a payload would make pydantic refuse the
 whole object, without naming the key or any other problem of it: such keys are taken out before validation
@@ -15,6 +16,7 @@ and reported as nested ones are, by name (``without_surrogate_keys``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import islice
 from typing import Any
 
 from thrilldrops_events._problems import single
@@ -37,6 +39,17 @@ _ENVELOPE_KEYS = frozenset({"operator_id", "brand_id", "player_id", "timestamp",
 _VARIANTS = frozenset(member.value for member in EventType)
 
 
+def _over(data: Mapping[Any, Any], most: int) -> bool:
+    """Whether ``data`` holds more than ``most`` keys.
+
+    ``len`` of a plain dict; another mapping's keys are counted up to ``most + 1``, as its ``__len__`` may
+    say anything (even a number no ``len()`` can return).
+    """
+    if type(data) is dict:
+        return len(data) > most
+    return sum(1 for _ in islice(data, most + 1)) > most
+
+
 def _trim(data: Mapping[Any, Any], known: frozenset[str]) -> tuple[dict[Any, Any], int]:
     """``data`` with its known keys and its first unknown ones; and how many unknown keys were dropped."""
     kept: dict[Any, Any] = {}
@@ -53,7 +66,7 @@ def _trim(data: Mapping[Any, Any], known: frozenset[str]) -> tuple[dict[Any, Any
 
 def _too_many(data: Mapping[Any, Any], known: int, path: str) -> None:
     """Refuse, before validation, an object whose unknown fields alone are more values than they may hold."""
-    if len(data) > known + MAX_UNKNOWN_VALUES:
+    if _over(data, known + MAX_UNKNOWN_VALUES):
         raise single(path, TOO_MANY_VALUES, "too_large")
 
 
@@ -65,7 +78,7 @@ def trim_payload(data: Mapping[Any, Any], event_type: EventType, strict: bool, p
         EventValidationError: In lenient mode, if it has more unknown fields than they may hold values.
     """
     fields = event_type.model.model_fields
-    if len(data) <= len(fields) + _LIMIT:
+    if not _over(data, len(fields) + _LIMIT):
         return data, 0
     if not strict:
         _too_many(data, len(fields), path)
@@ -84,7 +97,7 @@ def trim_envelope(data: Mapping[Any, Any], strict: bool) -> tuple[Mapping[Any, A
             they may hold values (the check of unknown fields would refuse them after validation).
     """
     omitted = 0
-    if len(data) > len(_ENVELOPE_KEYS) + _LIMIT:
+    if _over(data, len(_ENVELOPE_KEYS) + _LIMIT):
         if strict:
             data, dropped = _trim(data, _ENVELOPE_KEYS)
             omitted += dropped
@@ -93,7 +106,7 @@ def trim_envelope(data: Mapping[Any, Any], strict: bool) -> tuple[Mapping[Any, A
     variants = data.get("event_type")
     if not isinstance(variants, Mapping):
         return data, omitted
-    if len(variants) > _LIMIT:
+    if _over(variants, _LIMIT):
         variants, dropped = _trim(variants, _VARIANTS)
         omitted += dropped
     for name, payload in variants.items():
