@@ -283,6 +283,22 @@ def test_a_campaign_made_directly_is_checked_as_add_checks_it(arguments: tuple[A
     assert made == CampaignSet().add("c", "Deposit", "amount >= 1", tags=["vip"], extra={"reward": 5})
 
 
+def test_a_compiled_condition_is_refused_for_another_event_type_as_campaign_refuses_it() -> None:
+    """``amount >= 20`` checks for a withdrawal too: a deposit's compiled condition must not silently become one."""
+    deposits = compile_condition("amount >= 20", "Deposit")
+    campaigns = CampaignSet()
+    given: Any = deposits  # not a type these methods declare, but one a caller may pass
+    for change in (lambda: campaigns.add("c", "Withdrawal", given),
+                   lambda: campaigns.apply([CampaignChange.add("c", "Withdrawal", given)]),
+                   lambda: Campaign("c", "Withdrawal", deposits)):
+        with pytest.raises(CampaignError) as caught:
+            change()
+        assert caught.value.kind == "invalid_campaign"
+        assert "its condition is for Deposit events, not" in str(caught.value)
+    assert len(campaigns) == 0
+    assert campaigns.add("c", "Deposit", given).condition.text == "amount >= 20"
+
+
 # --------------------------------------------------------------------------------------------- removing, replacing
 
 

@@ -97,6 +97,9 @@ class Writer:
         source = fields["condition"]
         checked = self._check(source.node if isinstance(source, CompiledCondition) else source, fields["event_type"],
                               functions)
+        if isinstance(source, CompiledCondition) and source.event_type is not checked.event_type:
+            raise CampaignError(f"campaign {campaign_id!r}: its condition is for {source.event_type.value} events, not "
+                                f"{checked.event_type.value}", campaign_id=campaign_id, kind="invalid_campaign")
         get = fields.get
         campaign = Campaign._loaded(
             source if isinstance(source, str) else checked.node, self.compiler, functions, campaign_id,
