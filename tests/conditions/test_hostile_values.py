@@ -5,6 +5,7 @@ Every case is evaluated by the three evaluators (compiled, reference, closures),
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -238,6 +239,22 @@ class _Finite(Decimal):
         return True
 
 
+class _Level(enum.IntEnum):
+    GOLD = 3
+    LATE = 1767225601
+
+
+class _Shifty(int):
+    def __index__(self) -> int:
+        return 0
+
+    def __int__(self) -> int:
+        return 0
+
+    def __gt__(self, other: object) -> bool:
+        return False
+
+
 @pytest.mark.parametrize(("text", "declared", "value", "expected"), [
     ('ctx.v < "2026-01-01"', "date", _LateDate(2025, 1, 1), True),  # read by date's own isoformat
     ('ctx.v == "MobileWeb"', "channel", _Liar("nope"),
@@ -252,6 +269,10 @@ class _Finite(Decimal):
     ("ctx.v > 1", "number", _Finite("NaN"),
      (ConditionEvaluationError, "ctx.v must be a finite number, not Decimal('NaN')")),
     ("ctx.v > 1", "number", _Finite("2"), True),
+    ("ctx.v * 2 == 6", "number", _Level.GOLD, True),  # an IntEnum member is its number
+    ("ctx.v < event.timestamp and ctx.v == 1767225601", "timestamp", _Level.LATE, True),
+    ("ctx.v > 2", "number", _Shifty(3), True),  # int's own value, whatever the subclass says
+    ("ctx.v > 2", "number", True, (ConditionEvaluationError, "ctx.v must be a number, not bool")),
 ])
 def test_a_context_value_of_a_subclass_is_read_by_its_base_class(text: str, declared: str, value: Any,
                                                                  expected: Any) -> None:

@@ -129,8 +129,9 @@ def _seconds(name: str, value: Any) -> int | None:
         ConditionEvaluationError: If the ``datetime``'s time zone fails to give its offset (it raises, or gives
             an offset of a day or more).
     """
-    if type(value) is int:
-        return value if value >= 0 else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        seconds = int.__index__(value)  # its value: a subclass's methods may say anything
+        return seconds if seconds >= 0 else None
     if not isinstance(value, datetime):
         return None
     try:
@@ -150,6 +151,8 @@ def _context_value(name: str, value: Any, declared: ValueType) -> Any:
         raise ConditionEvaluationError(f"ctx.{name} is null, but it was declared {declared} (not nullable)")
     base = declared.base
     kind = type(value)
+    if kind is not int and kind is not bool and isinstance(value, int):  # an IntEnum member, say: its value
+        value, kind = int.__index__(value), int
     if base == "number":
         if kind is int and value.bit_length() > MAX_INT_BITS:  # before Decimal(), which is slow on huge ints
             raise ConditionEvaluationError(f"ctx.{name} must be a number from 1e-1000 to 1e1000 in magnitude, "
