@@ -231,8 +231,9 @@ class Clocks:
             weeks.clear()
         number, quarter = divmod(key, WEEK)
         moment = quarter * QUARTER  # a moment of that quarter-hour of the week (in the first week of 1970)
-        clock = tuple((utc_hour(moment + offset), utc_weekday(moment + offset)) for offset in self._offsets[number])
-        passing = weeks[key] = self._passing((*clock, (utc_hour(moment), utc_weekday(moment))))
+        clock = tuple((utc_hour(moment + offset), utc_weekday(moment + offset))
+                      for offset in (*self._offsets[number], 0))  # each zone, then UTC
+        passing = weeks[key] = self._passing(clock)
         return passing
 
 

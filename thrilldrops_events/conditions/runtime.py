@@ -129,9 +129,8 @@ def _seconds(name: str, value: Any) -> int | None:
         ConditionEvaluationError: If the ``datetime``'s time zone fails to give its offset (it raises, or gives
             an offset of a day or more).
     """
-    if isinstance(value, int) and not isinstance(value, bool):
-        seconds = int.__index__(value)  # its value: a subclass's methods may say anything
-        return seconds if seconds >= 0 else None
+    if type(value) is int:  # an int subclass is made a plain int first, by ``_context_value``
+        return value if value >= 0 else None
     if not isinstance(value, datetime):
         return None
     try:
