@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
-from thrilldrops_events._lines import is_blank, without_newline
+from thrilldrops_events._lines import is_blank, not_utf8, without_newline
 from thrilldrops_events.cli._command import (
     FORMAT,
     STRICT,
@@ -152,6 +152,8 @@ def _line_items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
             continue
         if not is_blank(line):
             try:
+                if (wrong := not_utf8(line)) is not None:  # as parse_events reads NDJSON
+                    raise EventValidationError([Problem("", wrong, "utf8_invalid")])
                 envelope = decode(without_newline(line), strict=strict)
             except EventValidationError as error:
                 yield number, None, error.with_line(number)

@@ -23,7 +23,7 @@ import msgspec
 from pydantic import BaseModel, ValidationError
 
 from thrilldrops_events._flags import check_flag
-from thrilldrops_events._lines import is_blank, split_lines, without_newline
+from thrilldrops_events._lines import is_blank, not_utf8, split_lines, without_newline
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
 from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload, unknown_problems, without_surrogate_keys
@@ -210,7 +210,8 @@ def decode_lines(
     Each line gives a [ParsedLine][thrilldrops_events.ParsedLine]. Whole text (``str`` or bytes alike) is
     cut at ``"\n"`` only: U+2028, U+2029 and U+0085, which JSON strings may hold raw, and a bare ``"\r"``,
     which is JSON whitespace, never end a line; line numbers count the ``"\n"`` characters. Lines given
-    one by one lose their final ``"\n"`` too, so a line's size limit is the same either way.
+    one by one lose their final ``"\n"`` too, so a line's size limit is the same either way. NDJSON is
+    UTF-8: a line of bytes in another encoding (UTF-16, UTF-32, Latin-1...) is reported as ``utf8_invalid``.
 
     Args:
         data: The whole NDJSON text, or any iterable of lines such as a file open in binary mode.
@@ -234,6 +235,8 @@ def decode_lines(
         if skip_blank and isinstance(line, (str, bytes, bytearray)) and is_blank(line):
             continue  # anything else is read as a document (and refused if it is not one)
         try:
+            if isinstance(line, (bytes, bytearray, memoryview)) and (wrong := not_utf8(line)) is not None:
+                raise single("", wrong, "utf8_invalid")
             event = decode(bytes(line) if isinstance(line, bytearray) else line, strict=strict)
         except EventValidationError as error:
             yield ParsedLine(number, None, error.with_line(number))
