@@ -179,12 +179,14 @@ def test_a_field_of_10_mb_is_too_large_whatever_its_name_or_bytes(kind: type[Any
     assert problems(fields) == [("", "too_large")]
 
 
-def test_an_event_read_within_1_mib_is_read_back_from_its_entry() -> None:
-    # The writer adds the null of each optional field left out and quotes money read as a number: an event
-    # of exactly 1 MiB of JSON makes an entry a few dozen bytes larger, which a limit of 1 MiB refused.
+def test_an_event_parse_event_reads_is_read_back_from_its_entry() -> None:
+    # The writer adds the null of each optional field left out and quotes money read as a number: a document of
+    # exactly 1 MiB is written in a few dozen bytes more, and parse_event refuses it; one that to_json writes in
+    # exactly 1 MiB is read, and read back from its entry.
     import json
+    from decimal import Decimal
 
-    from thrilldrops_events import parse_event
+    from thrilldrops_events import parse_event, to_json
 
     payload = {"provider_id": "a", "game_id": "g", "gameround_id": "r", "currency": "USD", "game_bet": 7,
                "bonus_bet": 7, "real_bet": 7, "jackpot_bet": 7, "game_win": 7, "jackpot_win": 7,
@@ -195,10 +197,14 @@ def test_an_event_read_within_1_mib_is_read_back_from_its_entry() -> None:
     document["note"] = "x" * ((1 << 20) - base)
     raw = json.dumps(document, separators=(",", ":")).replace('":7,', '":7e2,').encode()
     assert len(raw) == 1 << 20
-    envelope = parse_event(raw)
-    fields = codec.encode(envelope)
-    assert sum(len(key.encode()) + len(value.encode()) for key, value in fields.items()) > 1 << 20
-    assert codec.decode(fields) == envelope
+    with pytest.raises(EventValidationError) as caught:
+        parse_event(raw)
+    assert [(problem.path, problem.kind) for problem in caught.value.problems] == [("", "too_large")]
+    grown = len(to_json(parse_event(json.loads(raw, parse_float=Decimal)))) - len(raw)
+    assert grown > 0
+    envelope = parse_event(raw.replace(b"x" * grown, b"", 1))
+    assert len(to_json(envelope)) == 1 << 20
+    assert codec.decode(codec.encode(envelope)) == envelope
 
 
 @pytest.mark.parametrize("char", ["x", "é", "\U0001f600"])
