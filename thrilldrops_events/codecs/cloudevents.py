@@ -264,7 +264,9 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
     ``float``, which money refuses as inexact: to read money sent as JSON numbers, give the raw JSON to
     [decode][thrilldrops_events.codecs.cloudevents.decode] instead. Each attribute name, and each text value,
     is read by its characters, whatever a ``str`` subclass says of its hash or equality; two names of the same
-    text are refused (``duplicate_key``), and so is a name that is not a string (``field_type``).
+    text are refused (``duplicate_key``), and so is a name that is not a string (``field_type``). ``data`` may
+    be any mapping, as a payload given to [parse_event][thrilldrops_events.parse_event] may: it is read once
+    into a ``dict``, its keys counted as they come (never by its ``__len__``) and read by their characters.
 
     Args:
         event: The CloudEvent.
