@@ -158,8 +158,19 @@ def _filled(kind: type[Any], total: int, char: str = "x") -> dict[Any, Any]:
 
 @pytest.mark.parametrize("kind", [str, bytes])
 def test_an_entry_of_at_most_the_limit_is_read(kind: type[Any]) -> None:
-    envelope = codec.decode(_filled(kind, LIMIT))
-    assert len(envelope.model_extra["note"]) > LIMIT - 200  # type: ignore[index]
+    # JSON whitespace takes room in an entry and none in to_json: this one is read, its event being small.
+    spaced = entry(str)
+    room = LIMIT - sum(len(key) + len(value) for key, value in spaced.items()) - len("extra") - len('{"note":"x"}')
+    spaced["payload"] = spaced["payload"][:-1] + " " * (room // 2) + "}"
+    spaced["extra"] = '{"note":"x"' + " " * (room - room // 2) + "}"
+    assert sum(len(key) + len(value) for key, value in spaced.items()) == LIMIT
+    fields = spaced if kind is str else {key.encode(): value.encode() for key, value in spaced.items()}
+    assert codec.decode(fields).model_extra == {"note": "x"}
+    # Its room taken by a note instead, the entry is read, and its event written in more than 1 MiB: refused.
+    with pytest.raises(EventValidationError) as caught:
+        codec.decode(_filled(kind, LIMIT))
+    assert [(problem.path, problem.kind) for problem in caught.value.problems] == [("", "too_large")]
+    assert "as to_json writes it" in caught.value.problems[0].message
 
 
 @pytest.mark.parametrize(("kind", "char", "over"), [(str, "x", 1), (bytes, "x", 1), (str, "é", 2), (bytes, "é", 2),
@@ -179,12 +190,14 @@ def test_a_field_of_10_mb_is_too_large_whatever_its_name_or_bytes(kind: type[Any
     assert problems(fields) == [("", "too_large")]
 
 
-def test_an_event_read_within_1_mib_is_read_back_from_its_entry() -> None:
-    # The writer adds the null of each optional field left out and quotes money read as a number: an event
-    # of exactly 1 MiB of JSON makes an entry a few dozen bytes larger, which a limit of 1 MiB refused.
+def test_an_event_parse_event_reads_is_read_back_from_its_entry() -> None:
+    # The writer adds the null of each optional field left out and quotes money read as a number: a document of
+    # exactly 1 MiB is written in a few dozen bytes more, and parse_event refuses it; one that to_json writes in
+    # exactly 1 MiB is read, and read back from its entry.
     import json
+    from decimal import Decimal
 
-    from thrilldrops_events import parse_event
+    from thrilldrops_events import parse_event, to_json
 
     payload = {"provider_id": "a", "game_id": "g", "gameround_id": "r", "currency": "USD", "game_bet": 7,
                "bonus_bet": 7, "real_bet": 7, "jackpot_bet": 7, "game_win": 7, "jackpot_win": 7,
@@ -195,20 +208,27 @@ def test_an_event_read_within_1_mib_is_read_back_from_its_entry() -> None:
     document["note"] = "x" * ((1 << 20) - base)
     raw = json.dumps(document, separators=(",", ":")).replace('":7,', '":7e2,').encode()
     assert len(raw) == 1 << 20
-    envelope = parse_event(raw)
-    fields = codec.encode(envelope)
-    assert sum(len(key.encode()) + len(value.encode()) for key, value in fields.items()) > 1 << 20
-    assert codec.decode(fields) == envelope
+    with pytest.raises(EventValidationError) as caught:
+        parse_event(raw)
+    assert [(problem.path, problem.kind) for problem in caught.value.problems] == [("", "too_large")]
+    grown = len(to_json(parse_event(json.loads(raw, parse_float=Decimal)))) - len(raw)
+    assert grown > 0
+    envelope = parse_event(raw.replace(b"x" * grown, b"", 1))
+    assert len(to_json(envelope)) == 1 << 20
+    assert codec.decode(codec.encode(envelope)) == envelope
 
 
 @pytest.mark.parametrize("char", ["x", "é", "\U0001f600"])
 def test_an_envelope_too_large_for_any_consumer_is_refused_by_encode(char: str) -> None:
     # Built in Python, an envelope has no size limit; every consumer would dead-letter its entry as too_large,
-    # so encode (and publish with it) refuses it instead, by the reader's own measure (UTF-8 bytes).
+    # so encode (and publish with it) refuses it instead, by the reader's own measure (to_json's UTF-8 bytes).
+    from thrilldrops_events import to_json
+
     document = LOGOUT.model_dump()
-    room = (1 << 20) - len('{"note":""}')  # the largest note whose extra JSON a consumer reads
+    # The room for the largest note a consumer reads:
+    room = (1 << 20) - len(to_json(Envelope.model_validate({**document, "note": ""})))
     fits = Envelope.model_validate({**document, "note": char * (room // len(char.encode()))})
     assert codec.decode(codec.encode(fits)) == fits
     with pytest.raises(EventValidationError) as caught:
         codec.encode(Envelope.model_validate({**document, "note": char * (room // len(char.encode()) + 1)}))
-    assert [(problem.path, problem.kind) for problem in caught.value.problems] == [("extra", "too_large")]
+    assert [(problem.path, problem.kind) for problem in caught.value.problems] == [("", "too_large")]

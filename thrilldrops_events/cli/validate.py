@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
-from thrilldrops_events._lines import is_blank, without_newline
+from thrilldrops_events._lines import is_blank, not_utf8, without_newline
 from thrilldrops_events.cli._command import (
     FORMAT,
     STRICT,
@@ -26,7 +26,7 @@ from thrilldrops_events.cli._command import (
     unreadable,
 )
 from thrilldrops_events.codecs._exact import DECODER, MAX_EVENT_BYTES
-from thrilldrops_events.codecs.json import decode
+from thrilldrops_events.codecs.json import check_written_size, decode
 from thrilldrops_events.errors import EventValidationError, Problem
 from thrilldrops_events.events import EventPayload
 
@@ -129,9 +129,11 @@ class _Replayed(io.RawIOBase):
         return len(data)
 
 
-def _check(raw: Any, line: int, strict: bool) -> _Item:
+def _check(raw: Any, line: int, strict: bool, size: int) -> _Item:
+    """An item of the array, read from ``size`` characters of text and measured as parse_event measures text."""
     try:
         envelope = decode(raw, strict=strict)
+        check_written_size(envelope, size)
     except EventValidationError as error:
         return line, None, error.with_line(line)
     return line, type(envelope.payload), None
@@ -152,6 +154,8 @@ def _line_items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
             continue
         if not is_blank(line):
             try:
+                if (wrong := not_utf8(line)) is not None:  # as parse_events reads NDJSON
+                    raise EventValidationError([Problem("", wrong, "utf8_invalid")])
                 envelope = decode(without_newline(line), strict=strict)
             except EventValidationError as error:
                 yield number, None, error.with_line(number)
@@ -313,8 +317,8 @@ class _ArrayReader:
                 raise self._malformed("the array is not closed with ]")
             index = self.position + carry
 
-    def items(self) -> Iterator[tuple[int, Any]]:
-        """Yield ``(line, value)`` per item; raise ``ValueError`` on malformed input."""
+    def items(self) -> Iterator[tuple[int, Any, int]]:
+        """Yield ``(line, value, characters)`` per item; raise ``ValueError`` on malformed input."""
         if self._peek() != "[":
             raise self._malformed("expected a JSON array")
         self.position += 1
@@ -332,7 +336,7 @@ class _ArrayReader:
                 raise self._malformed("expected a value" + (" after ','" if after_comma else ""))
             line = self.line
             value, end = self._value()
-            yield line, value
+            yield line, value, end - self.position
             self._advance(end)
             char = self._peek()
             if char == ",":
@@ -349,11 +353,11 @@ class _ArrayReader:
 def _array_items(stream: IO[bytes], *, strict: bool) -> Iterator[_Item]:
     reader = _ArrayReader(stream)
     try:
-        for line, value in reader.items():
+        for line, value, size in reader.items():
             if isinstance(value, EventValidationError):
                 yield line, None, value.with_line(line)
             else:
-                yield _check(value, line, strict)
+                yield _check(value, line, strict, size)
     except (ValueError, RecursionError) as error:
         if isinstance(error, RecursionError):
             problem = Problem("", "JSON is nested too deeply", "too_deep")

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from thrilldrops_events._moments import fixed_moment, unix_seconds
-from thrilldrops_events._text import shown
+from thrilldrops_events._text import path_text, shown
 from thrilldrops_events.codecs._exact import adopt_unknown_fields, loads_exact
 from thrilldrops_events.codecs.json import decode as _decode_envelope
 from thrilldrops_events.codecs.json import decode_payload
@@ -174,7 +174,7 @@ def read(document: Mapping[Any, Any], *, strict: bool, found: Sequence[Problem] 
 
 
 def _data(document: dict[str, Any], problems: list[Problem]) -> dict[str, Any] | None:
-    """The payload, from ``data`` or ``data_base64``; ``None`` once a problem is recorded."""
+    """The payload, from ``data`` (any mapping) or ``data_base64``; ``None`` once a problem is recorded."""
     data = document.get("data")
     if data is _MISSING:  # not JSON, and already reported
         return None
@@ -189,10 +189,28 @@ def _data(document: dict[str, Any], problems: list[Problem]) -> dict[str, Any] |
         data = _base64_data(document["data_base64"], problems)
         if data is _MISSING:
             return None
-    if not isinstance(data, dict):
+    if not isinstance(data, Mapping):
         problems.append(Problem("data", "must be a JSON object (the payload)", "not_an_object"))
         return None
-    return data
+    return data if type(data) is dict else _copied(data, problems)
+
+
+def _copied(data: Mapping[Any, Any], problems: list[Problem]) -> dict[Any, Any]:
+    """A mapping's items, read once into a plain ``dict``, each key of a ``str`` subclass as the ``str`` of its text.
+
+    The keys are counted as they come, never by the mapping's ``__len__`` (which may say anything); two keys of
+    the same text are a problem (``duplicate_key``), as ``parse_event`` finds in a payload given as a mapping.
+    """
+    copied: dict[Any, Any] = {}
+    for key, value in data.items():
+        if isinstance(key, str):
+            key = str.__str__(key)  # its characters, whatever its class overrides
+            if key in copied:
+                problems.append(Problem(f"data.{path_text(key)}", "key given twice (two keys hold the same text)",
+                                        "duplicate_key"))
+                continue
+        copied[key] = value
+    return copied
 
 
 def _base64_data(value: Any, problems: list[Problem]) -> Any:

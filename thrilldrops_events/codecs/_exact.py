@@ -13,14 +13,26 @@ __all__ = [
     "DECODER",
     "MAX_DEPTH",
     "MAX_EVENT_BYTES",
+    "MEASURED_ABOVE",
     "JsonNumber",
     "adopt_unknown_fields",
     "document_too_large",
     "loads_exact",
 ]
 
-#: The largest event document read, in bytes: the size of its UTF-8 form for ``str`` input.
+#: The largest event document read, in bytes: the size of its UTF-8 form for ``str`` input. An event read from
+#: text is also at most this size as ``to_json`` writes it (see ``MEASURED_ABOVE``).
 MAX_EVENT_BYTES = 1 << 20
+
+#: The size of text (bytes, or characters of a ``str``) above which the readers measure the event they read as
+#: ``to_json`` writes it. Writing may make an event longer than its text: the ``null`` of each nullable field
+#: left out, money read as a number quoted and in ``Decimal``'s own form (``1e19`` becomes twenty digits),
+#: the numbers of unknown fields in that form (``0e-6`` becomes ``0.000000``), UTF-8 where the text was
+#: UTF-16, the JSON escapes of control characters a stream field holds raw (six bytes for one). None of that
+#: writes more than six bytes for a byte (or a character) read, beside the few hundred that the fields of an
+#: event may add: text of at most this size is written in well under ``MAX_EVENT_BYTES``, and only larger
+#: text, which the exact route reads anyway, is measured.
+MEASURED_ABOVE = 1 << 16
 
 
 def document_too_large(raw: bytes | bytearray | str) -> bool:

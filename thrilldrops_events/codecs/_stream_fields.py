@@ -13,7 +13,7 @@ from typing import Any
 from thrilldrops_events._text import SHOWN_NAME, shown
 from thrilldrops_events.errors import Problem
 
-__all__ = ["entry_too_large", "read_fields"]
+__all__ = ["entry_size", "read_fields"]
 
 _BYTES_ONLY = frozenset({bytes})
 _STR_ONLY = frozenset({str})
@@ -96,15 +96,16 @@ def _size(item: object, budget: int) -> int:
     return 0
 
 
-def entry_too_large(fields: Mapping[Any, Any], limit: int) -> bool:
-    """Whether the field names and values of an entry hold more than ``limit`` bytes (text by its UTF-8 size).
+def entry_size(fields: Mapping[Any, Any], limit: int) -> int:
+    """How many bytes the field names and values of an entry hold (text by its UTF-8 size), exact up to ``limit``.
 
-    Counted before anything is decoded, so that an entry with a field of many megabytes is refused unread.
+    Counted before anything is decoded, and only until it passes ``limit``, so that an entry with a field of
+    many megabytes is refused unread.
     """
     total = 0
     for key, value in fields.items():
         total += _size(key, limit - total)
         total += _size(value, limit - total)
         if total > limit:
-            return True
-    return False
+            break
+    return total

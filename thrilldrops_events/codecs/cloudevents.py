@@ -57,7 +57,7 @@ from thrilldrops_events.codecs._cloudevents_read import plain_attributes as _pla
 from thrilldrops_events.codecs._cloudevents_read import read as _read
 from thrilldrops_events.codecs._exact import loads_exact
 from thrilldrops_events.codecs._writer import write
-from thrilldrops_events.codecs.json import to_dict
+from thrilldrops_events.codecs.json import check_written_size, text_size, to_dict
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import EventValidationError, Problem
@@ -239,7 +239,9 @@ def decode(raw: bytes | bytearray | memoryview | str, *, strict: bool = False) -
 
     Raises:
         EventValidationError: With every problem found, each at the attribute it concerns (``type``,
-            ``source``, ``time``, ``data.amount``...).
+            ``source``, ``time``, ``data.amount``...). Text over 1 MiB is ``too_large`` unread, and so is an
+            envelope that [to_json][thrilldrops_events.to_json] would write in more, as for
+            [parse_event][thrilldrops_events.parse_event].
         TypeError: If ``strict`` is not a bool.
     """
     check_flag("strict", strict)
@@ -249,7 +251,9 @@ def decode(raw: bytes | bytearray | memoryview | str, *, strict: bool = False) -
     document = loads_exact(raw)
     if not isinstance(document, dict):
         raise _problem("", "a CloudEvent must be a JSON object", "not_an_object")
-    return _read(document, strict=strict)
+    envelope = _read(document, strict=strict)
+    check_written_size(envelope, text_size(raw))
+    return envelope
 
 
 def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> Envelope:
@@ -260,7 +264,9 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
     ``float``, which money refuses as inexact: to read money sent as JSON numbers, give the raw JSON to
     [decode][thrilldrops_events.codecs.cloudevents.decode] instead. Each attribute name, and each text value,
     is read by its characters, whatever a ``str`` subclass says of its hash or equality; two names of the same
-    text are refused (``duplicate_key``), and so is a name that is not a string (``field_type``).
+    text are refused (``duplicate_key``), and so is a name that is not a string (``field_type``). ``data`` may
+    be any mapping, as a payload given to [parse_event][thrilldrops_events.parse_event] may: it is read once
+    into a ``dict``, its keys counted as they come (never by its ``__len__``) and read by their characters.
 
     Args:
         event: The CloudEvent.
@@ -279,10 +285,13 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
         problems: list[Problem] = []
         document = _plain_attributes(attributes, problems)
         data = event.get_data()
+        size = text_size(data)
         if isinstance(data, (bytes, bytearray, memoryview, str)):
             data = _parse(data, "data", problems)
         document["data"] = data
-        return _read(document, strict=strict, found=problems)
+        envelope = _read(document, strict=strict, found=problems)
+        check_written_size(envelope, size)
+        return envelope
     if not isinstance(event, Mapping):
         raise _problem("", f"a CloudEvent must be a mapping or an SDK CloudEvent, not {type(event).__name__}",
                        "not_a_cloudevent")

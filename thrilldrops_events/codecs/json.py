@@ -23,11 +23,17 @@ import msgspec
 from pydantic import BaseModel, ValidationError
 
 from thrilldrops_events._flags import check_flag
-from thrilldrops_events._lines import is_blank, split_lines, without_newline
+from thrilldrops_events._lines import is_blank, not_utf8, split_lines, without_newline
 from thrilldrops_events._problems import from_validation_error, single
 from thrilldrops_events._unknown import PAYLOAD_DEPTH
 from thrilldrops_events.codecs._bounds import trim_envelope, trim_payload, unknown_problems, without_surrogate_keys
-from thrilldrops_events.codecs._exact import MAX_DEPTH, adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._exact import (
+    MAX_DEPTH,
+    MAX_EVENT_BYTES,
+    MEASURED_ABOVE,
+    adopt_unknown_fields,
+    loads_exact,
+)
 from thrilldrops_events.codecs._fast_writer import encode_fields, encode_with_unknown
 from thrilldrops_events.codecs._wire import WIRE, envelope_from_wire, payload_of
 from thrilldrops_events.codecs._writer import plain, write
@@ -136,6 +142,9 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
     Raises:
         EventValidationError: With every problem found, each with its JSON path. Malformed JSON, a
             non-object body, an unknown or missing variant and two variant keys are reported the same way.
+            Text over 1 MiB (``MAX_EVENT_BYTES``, its UTF-8 size) is ``too_large`` unread, and so is an event
+            read from text that ``to_json`` would write in more than that (it writes every nullable field, money
+            as strings, text as UTF-8): every event read from text is read back from ``to_json`` of it.
         TypeError: If ``strict`` is not a bool.
     """
     check_flag("strict", strict)
@@ -143,7 +152,31 @@ def decode(raw: RawJson | Mapping[str, Any], *, strict: bool = False) -> Envelop
         envelope = _fast_envelope(raw, strict)
         if envelope is not None:
             return envelope
-    return _decode_exact(raw, strict)
+    envelope = _decode_exact(raw, strict)
+    check_written_size(envelope, text_size(raw))
+    return envelope
+
+
+def text_size(raw: object) -> int:
+    """The length of text read (bytes, or characters of a ``str``); 0 for Python values, which are not measured."""
+    if isinstance(raw, memoryview):
+        return raw.nbytes
+    return len(raw) if isinstance(raw, _TEXT_TYPES) else 0
+
+
+def check_written_size(obj: Envelope | EventPayload, size: int) -> None:
+    """Refuse an event read from ``size`` bytes of text that ``encode`` writes in more than ``MAX_EVENT_BYTES``.
+
+    Every event read from text is so written in at most ``MAX_EVENT_BYTES``, and read back from that. Text
+    of at most ``MEASURED_ABOVE`` bytes (or characters) is not measured: it cannot make such an event.
+
+    Raises:
+        EventValidationError: One ``too_large`` problem.
+    """
+    if size > MEASURED_ABOVE and len(encode(obj)) > MAX_EVENT_BYTES:
+        what = "event" if isinstance(obj, Envelope) else "payload"
+        raise single("", f"{what} is larger than {MAX_EVENT_BYTES} bytes as to_json writes it (every nullable field, "
+                     "money as strings, text as UTF-8), more than a reader accepts", "too_large")
 
 
 def _decode_exact(raw: RawJson | Mapping[str, Any], strict: bool) -> Envelope:
@@ -172,7 +205,8 @@ def decode_payload(
     """Read one payload (the object under the variant name) of the given event type.
 
     Raises:
-        EventValidationError: With every problem found; an unknown event type is one too.
+        EventValidationError: With every problem found; an unknown event type is one too. The size limit is
+            that of [parse_event][thrilldrops_events.parse_event], measured on the payload.
         TypeError: If ``strict`` is not a bool.
     """
     check_flag("strict", strict)
@@ -181,7 +215,9 @@ def decode_payload(
         payload = (_FAST[0] if _FAST else fast_reader()).payload(model.event_type, raw, strict)
         if payload is not None:
             return payload
-    return _decode_payload_exact(model, raw, strict)
+    payload = _decode_payload_exact(model, raw, strict)
+    check_written_size(payload, text_size(raw))
+    return payload
 
 
 def _decode_payload_exact(model: type[EventPayload], raw: RawJson | Mapping[str, Any], strict: bool) -> EventPayload:
@@ -210,7 +246,8 @@ def decode_lines(
     Each line gives a [ParsedLine][thrilldrops_events.ParsedLine]. Whole text (``str`` or bytes alike) is
     cut at ``"\n"`` only: U+2028, U+2029 and U+0085, which JSON strings may hold raw, and a bare ``"\r"``,
     which is JSON whitespace, never end a line; line numbers count the ``"\n"`` characters. Lines given
-    one by one lose their final ``"\n"`` too, so a line's size limit is the same either way.
+    one by one lose their final ``"\n"`` too, so a line's size limit is the same either way. NDJSON is
+    UTF-8: a line of bytes in another encoding (UTF-16, UTF-32, Latin-1...) is reported as ``utf8_invalid``.
 
     Args:
         data: The whole NDJSON text, or any iterable of lines such as a file open in binary mode.
@@ -234,6 +271,8 @@ def decode_lines(
         if skip_blank and isinstance(line, (str, bytes, bytearray)) and is_blank(line):
             continue  # anything else is read as a document (and refused if it is not one)
         try:
+            if isinstance(line, (bytes, bytearray, memoryview)) and (wrong := not_utf8(line)) is not None:
+                raise single("", wrong, "utf8_invalid")
             event = decode(bytes(line) if isinstance(line, bytearray) else line, strict=strict)
         except EventValidationError as error:
             yield ParsedLine(number, None, error.with_line(number))

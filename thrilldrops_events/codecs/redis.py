@@ -22,13 +22,16 @@ Any producer can write such an entry without this library::
       payload '{"method_id":"visa","currency":"EUR","amount":"25.00","balance_after":null}'
 
 [decode][thrilldrops_events.codecs.redis.decode] takes the field map exactly as redis-py returns it, with ``bytes``
-keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text, and the
-field names and values together at most 1 MiB and 4 KiB (``MAX_EVENT_BYTES`` and the room the writer may add to an
-event read within it: the ``null`` of every optional field left out, the quotes of money read as numbers; text
-counted by its UTF-8 size); [encode][thrilldrops_events.codecs.redis.encode] refuses an envelope (built in Python)
-that would make a larger entry, so a producer learns of it rather than a consumer dead-lettering it. In lenient
-mode (the default), fields the layout does not know are kept as unknown envelope fields holding the field's text;
-``strict=True`` refuses them, and refuses ``extra``.
+keys and values (the default) or ``str`` ones (``decode_responses=True``). Every value must be UTF-8 text. An entry
+whose field names and values hold more than 1 MiB and 4 KiB (text counted by its UTF-8 size) is refused unread, and
+the event of an entry must be at most 1 MiB (``MAX_EVENT_BYTES``) as [to_json][thrilldrops_events.to_json] writes
+it, as [parse_event][thrilldrops_events.parse_event] requires of an event read from text. That may be more than
+the entry: a field the layout does not know is written as a JSON string, where a control character it holds raw
+takes six bytes (``\u0001``). So every event read from an entry can be written again, as JSON and as an entry;
+[encode][thrilldrops_events.codecs.redis.encode] refuses an envelope (built in Python) that a consumer would refuse
+so, and a producer learns of it rather than a consumer dead-lettering it. In lenient mode (the default), fields the
+layout does not know are kept as unknown envelope fields holding the field's text; ``strict=True`` refuses them,
+and refuses ``extra``.
 
 Reading takes one of two routes with the same result, as the JSON codec does. The **fast route** reads the
 common entry (redis-py's ``bytes``, exactly the fields of the layout, ``extra`` absent): the envelope fields
@@ -53,12 +56,12 @@ from thrilldrops_events._text import SHOWN_NAME, shown
 from thrilldrops_events._unknown import check_unknown_fields
 from thrilldrops_events.codecs._builders import new_model
 from thrilldrops_events.codecs._checks import identifiers_ok
-from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, adopt_unknown_fields, document_too_large, loads_exact
-from thrilldrops_events.codecs._stream_fields import entry_too_large
+from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, MEASURED_ABOVE, adopt_unknown_fields, loads_exact
+from thrilldrops_events.codecs._stream_fields import entry_size
 from thrilldrops_events.codecs._stream_fields import read_fields as _read_fields
 from thrilldrops_events.codecs._structs import kind_type
 from thrilldrops_events.codecs._writer import write
-from thrilldrops_events.codecs.json import MoneyFormat, decode_payload, fast_reader
+from thrilldrops_events.codecs.json import MoneyFormat, check_written_size, decode_payload, fast_reader
 from thrilldrops_events.codecs.json import encode as _encode_json
 from thrilldrops_events.enums import EventType
 from thrilldrops_events.envelope import Envelope
@@ -83,7 +86,8 @@ StreamFields = Mapping[Any, Any]
 _LAYOUT = frozenset(FIELDS)
 _HEADER = ("operator_id", "brand_id", "player_id", "timestamp")
 _TIMESTAMP_TEXT = re.compile(r"[0-9]{1,20}")
-#: The largest entry read: an event read within ``MAX_EVENT_BYTES`` of JSON is written as an entry within this.
+#: The largest entry read, refused unread beyond (its event must then be at most ``MAX_EVENT_BYTES`` as to_json
+#: writes it, which the entry ``encode`` writes of it never passes): room for the JSON of other writers.
 _MAX_ENTRY_BYTES = MAX_EVENT_BYTES + 4096
 _ENVELOPE_NAMES = frozenset({"operator_id", "brand_id", "player_id", "timestamp", "payload", "event_type"})
 _VARIANTS = {e.value: e for e in EventType}
@@ -129,8 +133,8 @@ def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, st
     Raises:
         EventValidationError: If ``envelope`` is not an [Envelope][thrilldrops_events.Envelope], or an unknown
             envelope field uses a name the layout reserves, or holds a value that cannot be written as JSON, or
-            it is larger than a consumer reads (``too_large``: its ``payload`` or ``extra`` JSON over 1 MiB,
-            or the entry over 1 MiB and 4 KiB; an envelope read within 1 MiB never is).
+            it is larger than a consumer reads (``too_large``: over 1 MiB as [to_json][thrilldrops_events.to_json]
+            writes it; an envelope any reader accepted never is).
         ValueError: If ``money`` is neither ``"string"`` nor ``"number"``.
     """
     if not isinstance(envelope, Envelope):
@@ -155,14 +159,11 @@ def encode(envelope: Envelope, *, money: MoneyFormat = "string") -> dict[str, st
         write(extra, False, out, "extra")
         fields["extra"] = "".join(out)
     # An envelope built in Python has no size limit: one that no consumer would read is refused here, by the
-    # reader's own measures, rather than dead-lettered there.
-    for name in ("payload", "extra"):
-        if name in fields and document_too_large(fields[name]):
-            raise single(name, f"the {name} JSON is larger than {MAX_EVENT_BYTES} bytes, more than a consumer reads",
-                         "too_large")
-    if entry_too_large(fields, _MAX_ENTRY_BYTES):
-        raise single("", f"the event makes a stream entry of more than {_MAX_ENTRY_BYTES} bytes (its field names and "
-                     "values), more than a consumer reads", "too_large")
+    # reader's own measure, rather than dead-lettered there. Its entry is smaller than what to_json writes (no
+    # quotes around field names and identifiers, no escapes in them), so then within every limit of the reader.
+    if entry_size(fields, MEASURED_ABOVE) > MEASURED_ABOVE and len(_encode_json(envelope)) > MAX_EVENT_BYTES:
+        raise single("", f"the event is larger than {MAX_EVENT_BYTES} bytes as to_json writes it, more than a "
+                     "consumer reads", "too_large")
     return fields
 
 
@@ -310,7 +311,9 @@ def decode(fields: StreamFields, *, strict: bool = False) -> Envelope:
         EventValidationError: With every problem found, each naming its field: ``event_type``,
             ``timestamp``, ``payload.amount``, ``extra.note``... A missing field, bytes that are not
             UTF-8, malformed JSON, an unknown variant, a wrong type and an unsupported ``format`` are
-            all reported this way. Messages never repeat field values.
+            all reported this way. Messages never repeat field values. An entry too large (see the module
+            docs), or whose event is over 1 MiB as [to_json][thrilldrops_events.to_json] writes it, is
+            ``too_large``.
         TypeError: If ``strict`` is not a bool.
     """
     check_flag("strict", strict)
@@ -325,7 +328,8 @@ def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
     if not isinstance(fields, Mapping):
         raise single("", f"a stream entry must be a mapping of field names to values, not {type(fields).__name__}",
                      "not_a_mapping")
-    if entry_too_large(fields, _MAX_ENTRY_BYTES):
+    size = entry_size(fields, _MAX_ENTRY_BYTES)
+    if size > _MAX_ENTRY_BYTES:
         raise single("", f"stream entry is larger than {_MAX_ENTRY_BYTES} bytes (its field names and values)",
                      "too_large")
     problems: list[Problem] = []
@@ -349,9 +353,11 @@ def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
                                                                      context=context)
             if extra:  # the fields set holds the envelope's own five fields, as parse_event makes it
                 object.__setattr__(envelope, "__pydantic_fields_set__", set(_ENVELOPE_FIELDS_SET))
-            return envelope
         except ValidationError as error:
             header_problems = _header_problems(error, broken)
+        else:
+            check_written_size(envelope, size)  # at most 1 MiB as to_json writes it, as parse_event reads text
+            return envelope
     else:
         try:
             _HEADER_VALIDATOR.validate_python(header, context=context)
