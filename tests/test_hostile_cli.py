@@ -145,6 +145,8 @@ MISUSES = [
     (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "nan"),
     (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "inf"),
     (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "1e400"),
+    (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "1e10"),  # finite, but past what a socket can wait
+    (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "86401"),
     (*_SEND, "--url", "http://[::1"),
     (*_SEND, "--url", "http://127.0.0.1:99999"),
     (*_SEND, "--url", "http://[::1]x"),
