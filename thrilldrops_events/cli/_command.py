@@ -192,11 +192,6 @@ def http_url(text: str) -> str | None:
     return None
 
 
-def redacted(url: str) -> str:
-    """The URL without its user and password: all from ``//`` to the last ``@`` (a password may hold ``@``)."""
-    return re.sub(r"//.*@", "//***@", url, count=1)
-
-
 class _Lines(io.BufferedReader):
     """A buffered byte stream whose lines, read one by one (as iterating it reads them), are bounded in size.
 

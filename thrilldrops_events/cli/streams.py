@@ -9,7 +9,8 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
-from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, redacted, say
+from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, say
+from thrilldrops_events.cli._urls import redacted
 
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
 _DEFAULT_URL = "redis://127.0.0.1:6379/0"
