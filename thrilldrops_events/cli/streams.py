@@ -7,9 +7,9 @@ import json
 import os
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, say
+from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, say, seconds
 from thrilldrops_events.cli._urls import redacted
 
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
@@ -34,7 +34,7 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         say(_NEEDS_REDIS)
         return 2
     url = args.url or os.environ.get("REDIS_URL") or _DEFAULT_URL
-    problem = _host_problem(url)
+    problem = _host_problem(url) or _query_problem(url)
     if problem is not None:
         say(f"thrilldrops-events streams: {problem}")
         return 2
@@ -48,6 +48,10 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
             raise
         return _redis_error(url, error)
     try:
+        unusable = _unusable_option(client)
+        if unusable is not None:
+            say(f"thrilldrops-events streams: {_UNUSABLE}: {unusable}")
+            return 2
         code: int = action(streams, client)
         return code
     except streams.StreamConfigError as error:
@@ -80,6 +84,53 @@ def _host_problem(url: str) -> str | None:
         shown = host[:80] + ("..." if len(host) > 80 else "")
         return f"the host name {shown!r} of the Redis URL is not a valid host name (a label between dots is " \
                "empty or longer than 63 characters, or it holds characters no host name holds)"
+    return None
+
+
+#: What a usage error about an option of the URL's query starts with.
+_UNUSABLE = "redis-py cannot use an option of the query of the Redis URL"
+#: The options of the query that are a number of seconds, which redis-py gives the socket.
+_SECONDS = ("socket_timeout", "socket_connect_timeout")
+
+
+def _query_problem(url: str) -> str | None:
+    """What is wrong with an option of the URL's query that the socket cannot take, if any (checked before it is made).
+
+    A socket timeout out of range (``-1``, ``nan``, ``1e10``) and ``socket_keepalive_options``, which
+    a URL cannot give, fail once redis-py has made a socket, which it then never closes.
+    """
+    try:
+        options = parse_qs(urlsplit(url).query)
+    except ValueError:  # a malformed URL: redis-py says what is wrong with it
+        return None
+    if "socket_keepalive_options" in options:
+        return f"{_UNUSABLE}: socket_keepalive_options cannot be given in a URL"
+    for name in _SECONDS:
+        try:
+            value = float(options[name][0])
+        except (KeyError, ValueError):  # absent, or not a number: redis-py says so
+            continue
+        problem = seconds(value)
+        if problem is not None:
+            return f"{_UNUSABLE}: {name} {problem}"
+    return None
+
+
+def _unusable_option(client: Any) -> str | None:
+    """Connect (``PING``): what is wrong with an option of the URL's query that redis-py cannot use, if any.
+
+    redis-py reads each parameter of the query as an option of the connection, and finds out that one cannot
+    be used only as it connects: an unknown name (``?timout=5``) is a ``TypeError``, a socket timeout out of
+    range a ``ValueError`` or an ``OverflowError``, an unknown encoding a ``LookupError``. What redis-py
+    raises itself is raised, but for the server's answer (``NOPERM``: an account that may not ``PING``).
+    """
+    try:
+        client.ping()
+    except Exception as error:
+        if not _from_redis(error):
+            return f"{type(error).__name__}: {error}"
+        if not any(kind.__name__ == "ResponseError" for kind in type(error).__mro__):
+            raise  # the server cannot be reached, or refused the account: reported as the action's errors are
     return None
 
 
