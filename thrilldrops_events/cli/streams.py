@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, say, seconds
+from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, one_line, say, seconds
 from thrilldrops_events.cli._urls import redacted
 
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
@@ -153,14 +153,15 @@ def run_info(args: argparse.Namespace) -> int:
             print(json.dumps(asdict(info)))
             return 0
         span = f" ({info.first_id} to {info.last_id})" if info.length else ""
-        print(f"stream {info.stream}: {info.length} entries{span}")
-        print(f"dead letters: {info.dead_letters} in {info.dead_letter_stream}")
+        print(f"stream {one_line(info.stream)}: {info.length} entries{span}")
+        print(f"dead letters: {info.dead_letters} in {one_line(info.dead_letter_stream)}")
         for group in info.groups:
             lag = "unknown" if group.lag is None else str(group.lag)
-            print(f"group {group.name}: {group.consumers} consumers, {group.pending} pending, lag {lag}, "
+            print(f"group {one_line(group.name)}: {group.consumers} consumers, {group.pending} pending, lag {lag}, "
                   f"last delivered {group.last_delivered_id}")
             for consumer in info.consumers.get(group.name, ()):
-                print(f"  consumer {consumer.name}: {consumer.pending} pending, idle {consumer.idle_ms / 1000:.1f}s")
+                print(f"  consumer {one_line(consumer.name)}: {consumer.pending} pending, "
+                      f"idle {consumer.idle_ms / 1000:.1f}s")
         return 0
     return _guarded(args, action)
 
@@ -173,9 +174,9 @@ def run_replay(args: argparse.Namespace) -> int:
         for item in replayed:
             letter = item.dead_letter
             target = "(dry run)" if item.entry_id is None else f"-> {item.entry_id}"
-            print(f"{letter.original_id} {letter.reason} {target}")
+            print(one_line(f"{letter.original_id} {letter.reason} {target}"))
         verb = "would replay" if args.dry_run else "replayed"
-        print(f"{verb} {len(replayed)} dead letters onto {args.stream}")
+        print(f"{verb} {len(replayed)} dead letters onto {one_line(args.stream)}")
         return 0
     return _guarded(args, action)
 
@@ -186,9 +187,9 @@ def run_trim(args: argparse.Namespace) -> int:
         result = streams.trim(client, args.stream, maxlen=args.maxlen, minid=args.minid,
                               approximate=args.approximate)
         where = "" if result.boundary is None else f" (below {result.boundary})"
-        print(f"deleted {result.deleted} entries from {args.stream}{where}")
+        print(f"deleted {result.deleted} entries from {one_line(args.stream)}{where}")
         if result.held_by is not None:
-            print(f"stopped short of what was asked: group {result.held_by} still needs the entries from "
+            print(f"stopped short of what was asked: group {one_line(result.held_by)} still needs the entries from "
                   f"{result.boundary}")
         return 0
     return _guarded(args, action)
