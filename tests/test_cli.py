@@ -257,3 +257,24 @@ def test_validate_says_how_many_problems_of_an_event_it_did_not_list(
     first = json.loads(capsys.readouterr().out.splitlines()[0])
     assert len(first["problems"]) == 20
     assert first.get("omitted") == (more or None)
+
+
+@pytest.mark.parametrize("padding", [0, 70_000, None], ids=["first chunk", "later chunk", "split character"])
+def test_an_array_with_a_byte_that_is_not_utf8_reports_the_items_before_it(
+        tmp_path: Path, padding: int | None, capsys: pytest.CaptureFixture[str]) -> None:
+    """The items before the byte are each validated; the one holding it is invalid, named by its line."""
+    lines = (EXAMPLES / "events.ndjson").read_text().splitlines()[:3]
+    body = ",\n".join(lines).encode() + b',\n"\xc3\xa9\xff"]\n'
+    if padding is None:  # the "é" before the bad byte is cut in two by the end of the first chunk (64 KiB)
+        padding = 65_535 - 1 - body.index(b"\xc3")
+    head = b"[" + b" " * padding + body
+    path = tmp_path / "events.json"
+    path.write_bytes(head)
+    offset = head.index(b"\xff")
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"line 4: <document>: malformed JSON: not UTF-8 text: byte 0xff at offset {offset} of the file at line 4 "
+        "column 3",
+        "4 events: 3 valid, 1 invalid",
+        *[f"  {name:<26}{1:>8}" for name in ("PlayerLogin", "PlayerLogout", "Transaction")],
+    ]

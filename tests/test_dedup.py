@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import decimal
 import json
+import time
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thrilldrops_events import Deposit, Envelope, EventType, PlayerLogin, Transaction, dedup_key, parse_event, to_json
+from thrilldrops_events import (
+    Deposit,
+    Envelope,
+    EventType,
+    EventValidationError,
+    PlayerLogin,
+    Transaction,
+    dedup_key,
+    parse_event,
+    to_json,
+)
 from thrilldrops_events.codecs import redis as redis_codec
 from thrilldrops_events.dedup import KEY_FIELDS
 from thrilldrops_events.testing import envelopes
@@ -125,3 +137,48 @@ def test_keys_of_ordinary_amounts_are_the_same_under_any_context() -> None:
                 parts = json.loads(dedup_key(deposit_of(Decimal(amount))))
                 assert parts[7] == text
                 assert parts[8] == ("0" if text == "0" else "-" + text)
+
+
+# What `model_copy(update=...)` and `model_construct` put in an event without validating it: a key is never
+# made of it (an exponent would be written out digit by digit: a gigabyte, in half a minute).
+UNVALIDATED_AMOUNTS = [Decimal("1E+999999999"), Decimal("-1E+999999999999999999"), Decimal("NaN"),
+                       Decimal("-Infinity"), Decimal("1E+20"), Decimal("1E-19"), Decimal("0.1" + "0" * 10**6 + "1")]
+
+
+@pytest.mark.parametrize("amount", UNVALIDATED_AMOUNTS, ids=lambda amount: f"{amount:.20}")
+def test_money_no_validated_event_holds_is_refused_at_once(amount: Decimal) -> None:
+    deposit = Deposit(method_id="visa", currency="EUR", amount="1").model_copy(update={"amount": amount})
+    start = time.perf_counter()
+    with pytest.raises(EventValidationError) as error:
+        dedup_key(envelope(deposit))
+    assert time.perf_counter() - start < 1
+    [problem] = error.value.problems
+    assert (problem.path, problem.kind) == ("event_type.Deposit.amount", "not_validated")
+    assert "not a value a validated event holds" in problem.message
+
+
+@pytest.mark.parametrize("payload", [None, {"amount": "1"}, "Deposit"])
+def test_an_envelope_without_a_payload_model_is_refused(payload: object) -> None:
+    valid = envelope(Deposit(method_id="visa", currency="EUR", amount="1"))
+    unvalidated = valid.model_copy(update={"payload": payload})
+    with pytest.raises(EventValidationError) as error:
+        dedup_key(unvalidated)
+    assert [(problem.path, problem.kind) for problem in error.value.problems] == [("event_type", "not_validated")]
+    with pytest.raises(EventValidationError):
+        dedup_key(Envelope.model_construct())
+
+
+def test_the_largest_amounts_validated_still_make_keys() -> None:
+    largest = Decimal("99999999999999999999.999999999999999999")
+    for amount in (largest, Decimal("1E-18"), Decimal("0E-18"), Decimal("0E+5")):
+        parts = json.loads(dedup_key(deposit_of(Deposit(method_id="v", currency="EUR", amount=amount).amount)))
+        assert Decimal(parts[7]) == amount
+
+
+def test_an_envelope_missing_a_field_is_refused() -> None:
+    deposit = Deposit(method_id="visa", currency="EUR", amount="1")
+    for unvalidated, path in [(Envelope.model_construct(payload=deposit), "operator_id"),
+                              (envelope(Deposit.model_construct(method_id="visa")), "event_type.Deposit.currency")]:
+        with pytest.raises(EventValidationError) as error:
+            dedup_key(unvalidated)
+        assert [(problem.path, problem.kind) for problem in error.value.problems] == [(path, "not_validated")]

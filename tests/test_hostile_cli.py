@@ -145,6 +145,8 @@ MISUSES = [
     (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "nan"),
     (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "inf"),
     (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "1e400"),
+    (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "1e10"),  # finite, but past what a socket can wait
+    (*_SEND, "--url", "http://127.0.0.1:9", "--timeout", "86401"),
     (*_SEND, "--url", "http://[::1"),
     (*_SEND, "--url", "http://127.0.0.1:99999"),
     (*_SEND, "--url", "http://[::1]x"),
@@ -176,6 +178,19 @@ def test_a_context_that_is_not_name_value_is_reported_in_one_line(argv: tuple[st
     assert done.stderr.decode() in ("thrilldrops-events: --ctx must be NAME=VALUE, not 'x'\n",
                                     "thrilldrops-events: --ctx must be NAME=VALUE, not '=1'\n",
                                     "thrilldrops-events: --context must be NAME=VALUE, not 'x'\n")
+
+
+@pytest.mark.parametrize(("argv", "name"), [
+    (("condition", "check", "--event", "Deposit", "--context", "vip=number", "--context", "vip=string",
+      "ctx.vip == 'gold'"), "--context"),
+    (("condition", "eval", "--event", "Deposit", "--context", "vip=number", "--ctx", "vip=1", "--ctx", "vip=2",
+      "ctx.vip > 1", _EVENTS), "--ctx"),
+], ids=lambda value: value if isinstance(value, str) else " ".join(value))
+def test_a_context_named_twice_is_reported_in_one_line(argv: tuple[str, ...], name: str) -> None:
+    """The second value would silently win over the first: which one was meant is not known."""
+    done = _run(*argv)
+    assert done.returncode == 1 and not done.stdout
+    assert done.stderr.decode() == f"thrilldrops-events: {name} names 'vip' twice\n"
 
 
 @pytest.mark.parametrize("argv", [("validate", "-"), ("condition", "check", "--event", "Deposit", "-"),

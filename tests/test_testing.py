@@ -202,3 +202,20 @@ def test_from_type_of_the_payloads_base_class_draws_payloads_of_every_type() -> 
 
     collect()
     assert drawn == set(EventType)
+
+
+#: Every type a context value may be declared with, nullable or not.
+_EVERY_CONTEXT = {f"{base}{'_or_null' if nullable else ''}": f"{base}{'?' if nullable else ''}"
+                  for base in ("number", "string", "bool", "channel", "timestamp", "date")
+                  for nullable in (False, True)}
+
+
+@settings(max_examples=300, database=None, derandomize=True)  # the same draws every run: no chance miss
+@given(st.sampled_from(list(EventType)), st.data())
+def test_conditions_reading_a_context_of_every_type_compile(event_type: EventType, data: st.DataObject) -> None:
+    """A nullable bool (``bool?``) reads where true or false is due as ``ctx.flag == true``, never bare."""
+    from thrilldrops_events.conditions import compile_condition
+
+    node = data.draw(conditions(event_type, context=_EVERY_CONTEXT, max_depth=4))
+    compile_condition(node.text, event_type, context=_EVERY_CONTEXT)
+    compile_condition(node, event_type, context=_EVERY_CONTEXT)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LONE_SURROGATE_MESSAGE", "SHOWN_NAME", "describe", "lone_surrogate", "path_text", "shown"]
+__all__ = ["LONE_SURROGATE_MESSAGE", "SHOWN_NAME", "describe", "lone_surrogate", "one_line", "path_text", "shown"]
 
 #: The problem stated when a string holds a lone surrogate.
 LONE_SURROGATE_MESSAGE = "holds a lone surrogate (a code point from U+D800 to U+DFFF), which is not text"
@@ -81,3 +81,19 @@ def path_text(part: object) -> str:
     """
     text = part if isinstance(part, str) else "None" if part is None else describe(part)
     return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# Characters that would end or garble a line of text (a terminal's escape sequences start with ESC, 0x1B),
+# each shown as its JSON escape.
+_LINE_BREAKERS = {code: f"\\u{code:04x}" for code in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)}
+_LINE_BREAKERS.update({ord("\b"): "\\b", ord("\t"): "\\t", ord("\n"): "\\n", ord("\f"): "\\f", ord("\r"): "\\r"})
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with its control characters and line separators shown as JSON escapes (``\n``, ``\u2028``).
+
+    Examples:
+        >>> print(one_line("a\nb\u2028c"))
+        a\nb\u2028c
+    """
+    return text.translate(_LINE_BREAKERS)

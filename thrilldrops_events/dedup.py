@@ -18,11 +18,12 @@ import json
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
 from enum import Enum
 
-from thrilldrops_events._fields import payload_fields
+from thrilldrops_events._fields import KIND_CONSTRAINTS, payload_fields
 from thrilldrops_events._numbers import MAX_NUMBER_DIGITS
 from thrilldrops_events._problems import single
 from thrilldrops_events.envelope import Envelope
-from thrilldrops_events.events import Transaction
+from thrilldrops_events.errors import EventValidationError
+from thrilldrops_events.events import EventPayload, Transaction
 
 __all__ = ["KEY_FIELDS", "dedup_key"]
 
@@ -51,9 +52,33 @@ _KEY_CONTEXT = Context(prec=MAX_NUMBER_DIGITS, rounding=ROUND_HALF_EVEN, Emax=MA
                        clamp=0, flags=[], traps=[])
 
 
-def _part(value: object) -> str | int | bool | None:
+#: The bounds of money in a validated event: digits before the point, and after it.
+_MONEY = KIND_CONSTRAINTS["money"]
+_INTEGER_DIGITS, _SCALE = _MONEY.integer_digits or 0, _MONEY.scale or 0
+
+
+_MISSING = object()
+
+
+def _unvalidated(path: str, what: str) -> EventValidationError:
+    return single(path, f"{what} is not a value a validated event holds (model_copy(update=...) and "
+                        "model_construct do not validate: build the event with its constructor)", "not_validated")
+
+
+def _money(value: Decimal, path: str) -> str:
+    """Money by value (``25.0`` and ``25.00`` give ``"25"``), once its bounds are checked on its exponent.
+
+    Written out, an exponent no validated event holds (``1E+999999999``) would be a gigabyte of digits.
+    """
+    exponent = value.as_tuple().exponent
+    if not (isinstance(exponent, int) and exponent >= -_SCALE and (not value or value.adjusted() < _INTEGER_DIGITS)):
+        raise _unvalidated(path, f"money {value:.40}")
+    return format(value.normalize(_KEY_CONTEXT), "f")
+
+
+def _part(value: object, path: str) -> str | int | bool | None:
     if isinstance(value, Decimal):
-        return format(value.normalize(_KEY_CONTEXT), "f")  # by value: 25.0 and 25.00 give "25"
+        return _money(value, path)
     if isinstance(value, Enum):
         return str(value.value)
     if value is None or isinstance(value, (str, int, bool)):
@@ -87,17 +112,27 @@ def dedup_key(envelope: Envelope) -> str:
     Hash it (``hashlib.sha256(key.encode()).hexdigest()``) if you need a fixed length.
 
     Raises:
-        EventValidationError: If ``envelope`` is not an [Envelope][thrilldrops_events.Envelope].
+        EventValidationError: If ``envelope`` is not an [Envelope][thrilldrops_events.Envelope] (problem kind
+            ``not_an_envelope``), or holds what no validated event holds (``not_validated``): no payload model, a
+            field left out, or money out of its bounds (``1E+999999999``, ``NaN``), as ``model_copy(update=...)`` and
+            ``model_construct`` can put there without validating it.
     """
     if not isinstance(envelope, Envelope):
         raise single("", f"expected an Envelope, not {type(envelope).__name__}", "not_an_envelope")
-    payload = envelope.payload
+    payload = getattr(envelope, "payload", None)
+    if not isinstance(payload, EventPayload):
+        raise _unvalidated("event_type", f"a payload of type {type(payload).__name__}")
     name = payload.event_type.value
     names = KEY_FIELDS.get(name) or _every_field(name)
     if isinstance(payload, Transaction) and payload.bet_transaction_id is None and payload.win_transaction_id is None:
         names = names + _TRANSACTION_WITHOUT_IDS
-    parts: list[str | int | bool | None] = [name, envelope.operator_id, envelope.brand_id]
-    for field in names:
-        source: object = envelope if field.startswith("envelope.") else payload
-        parts.append(_part(getattr(source, field.removeprefix("envelope."))))
+    parts: list[str | int | bool | None] = [name]
+    for field in ("envelope.operator_id", "envelope.brand_id", *names):
+        envelope_field = field.startswith("envelope.")
+        source: object = envelope if envelope_field else payload
+        path = field.removeprefix("envelope.") if envelope_field else f"event_type.{name}.{field}"
+        value = getattr(source, path.rpartition(".")[2], _MISSING)
+        if value is _MISSING:  # model_construct leaves out what it is not given
+            raise _unvalidated(path, "a missing field")
+        parts.append(_part(value, path))
     return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))

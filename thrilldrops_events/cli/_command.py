@@ -13,7 +13,6 @@ import codecs
 import errno
 import io
 import json
-import math
 import os
 import re
 import sys
@@ -137,9 +136,14 @@ def checked(check: Check | None = None, *, utf8: bool = False) -> dict[str, Any]
     return {"action": _Checked, "check": check, "utf8": utf8}
 
 
+#: The longest duration an option takes: a day (far longer ones, ``1e10``, are past what a socket can wait).
+_MAX_SECONDS = 86400
+
+
 def seconds(value: float) -> str | None:
-    """A duration: a finite number of seconds above 0."""
-    return None if math.isfinite(value) and value > 0 else f"must be a finite number of seconds above 0, not {value}"
+    """A duration: a number of seconds above 0, at most a day (86400)."""
+    ok = 0 < value <= _MAX_SECONDS  # False for NaN
+    return None if ok else f"must be a number of seconds above 0 and at most {_MAX_SECONDS} (a day), not {value}"
 
 
 def port(value: int) -> str | None:
@@ -186,11 +190,6 @@ def http_url(text: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"must be an http:// or https:// URL with a host, not {text!r}"
     return None
-
-
-def redacted(url: str) -> str:
-    """The URL without its user and password: all from ``//`` to the last ``@`` (a password may hold ``@``)."""
-    return re.sub(r"//.*@", "//***@", url, count=1)
 
 
 class _Lines(io.BufferedReader):

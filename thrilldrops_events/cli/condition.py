@@ -47,6 +47,8 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
         name, equals, value = utf8_argument(item, what).partition("=")
         if not equals or not name:
             raise ValueError(f"{what} must be NAME=VALUE, not {item!r}")
+        if name in pairs:  # the second would silently win over the first
+            raise ValueError(f"{what} names {name!r} twice")
         pairs[name] = value
     return pairs
 

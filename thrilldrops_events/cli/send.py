@@ -82,14 +82,18 @@ def _headers(items: list[str]) -> dict[str, str]:
 
 
 def _send_all(client: EventClient, events: Iterator[Envelope], concurrency: int, tally: _Tally,
-              stream: IO[bytes]) -> tuple[list[SendResult], OSError | None]:
-    """Send the events: their results, and the error of the file if it failed part-way (then after the results)."""
+              stream: IO[bytes]) -> tuple[list[SendResult], BaseException | None]:
+    """Send the events: their results, and what stopped the sending part-way, if anything (reported after them).
+
+    That is the file failing, or another failure (no thread could be started for the next request); a
+    failure to write the progress is raised, as any failure to write the output is.
+    """
     try:
         return client.send_many(events, concurrency=concurrency, on_result=tally.count), None
     except SendInterruptedError as error:  # what was sent is reported first
         cause = error.__cause__
-        if not isinstance(cause, OSError) or not unreadable(stream, cause):
-            raise
+        if cause is None or (isinstance(cause, OSError) and not unreadable(stream, cause)):
+            raise (cause or error) from None  # writing the progress failed
         for result in error.results:  # those finished after the failure were not given to on_result
             if result.index not in tally.counted:
                 tally.count(result)
@@ -130,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
                 yield parsed.event
 
     with stream, client:
-        results, unread = _send_all(client, events(), args.concurrency, tally, stream)
+        results, stopped = _send_all(client, events(), args.concurrency, tally, stream)
     if tally.show is not None:
         tally.show.write("\n")
     for text in not_sent:
@@ -145,8 +149,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"line {line}: failed: {one_line(str(result.error))}")
     print(f"{len(results) + tally.invalid} events: {tally.accepted} accepted, {tally.rejected} rejected "
           f"({tally.invalid} invalid, not sent), {tally.failed} failed")
-    if unread is not None:
-        return fail(f"cannot read {args.file}: {unread.strerror}; the events before were sent")
+    if isinstance(stopped, OSError):
+        return fail(f"cannot read {args.file}: {stopped.strerror}; the events before were sent")
+    if stopped is not None:
+        reason = f"{type(stopped).__name__}: {stopped}" if str(stopped) else type(stopped).__name__
+        return fail(f"sending stopped after {len(results)} events: {reason}; the events after them were not sent")
     return 0 if tally.accepted == len(results) + tally.invalid else 1
 
 

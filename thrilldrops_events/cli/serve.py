@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
-from thrilldrops_events.cli._command import STRICT, Command, arg, checked, fail, host, port, redacted, say
+from thrilldrops_events.cli._command import STRICT, Command, arg, checked, fail, host, port, say
+from thrilldrops_events.cli._urls import redacted
 
 _DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 

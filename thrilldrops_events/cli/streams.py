@@ -7,9 +7,10 @@ import json
 import os
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, redacted, say
+from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, one_line, say, seconds
+from thrilldrops_events.cli._urls import redacted
 
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
 _DEFAULT_URL = "redis://127.0.0.1:6379/0"
@@ -33,7 +34,7 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         say(_NEEDS_REDIS)
         return 2
     url = args.url or os.environ.get("REDIS_URL") or _DEFAULT_URL
-    problem = _host_problem(url)
+    problem = _host_problem(url) or _query_problem(url)
     if problem is not None:
         say(f"thrilldrops-events streams: {problem}")
         return 2
@@ -47,6 +48,10 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
             raise
         return _redis_error(url, error)
     try:
+        unusable = _unusable_option(client)
+        if unusable is not None:
+            say(f"thrilldrops-events streams: {_UNUSABLE}: {unusable}")
+            return 2
         code: int = action(streams, client)
         return code
     except streams.StreamConfigError as error:
@@ -82,6 +87,53 @@ def _host_problem(url: str) -> str | None:
     return None
 
 
+#: What a usage error about an option of the URL's query starts with.
+_UNUSABLE = "redis-py cannot use an option of the query of the Redis URL"
+#: The options of the query that are a number of seconds, which redis-py gives the socket.
+_SECONDS = ("socket_timeout", "socket_connect_timeout")
+
+
+def _query_problem(url: str) -> str | None:
+    """What is wrong with an option of the URL's query that the socket cannot take, if any (checked before it is made).
+
+    A socket timeout out of range (``-1``, ``nan``, ``1e10``) and ``socket_keepalive_options``, which
+    a URL cannot give, fail once redis-py has made a socket, which it then never closes.
+    """
+    try:
+        options = parse_qs(urlsplit(url).query)
+    except ValueError:  # a malformed URL: redis-py says what is wrong with it
+        return None
+    if "socket_keepalive_options" in options:
+        return f"{_UNUSABLE}: socket_keepalive_options cannot be given in a URL"
+    for name in _SECONDS:
+        try:
+            value = float(options[name][0])
+        except (KeyError, ValueError):  # absent, or not a number: redis-py says so
+            continue
+        problem = seconds(value)
+        if problem is not None:
+            return f"{_UNUSABLE}: {name} {problem}"
+    return None
+
+
+def _unusable_option(client: Any) -> str | None:
+    """Connect (``PING``): what is wrong with an option of the URL's query that redis-py cannot use, if any.
+
+    redis-py reads each parameter of the query as an option of the connection, and finds out that one cannot
+    be used only as it connects: an unknown name (``?timout=5``) is a ``TypeError``, a socket timeout out of
+    range a ``ValueError`` or an ``OverflowError``, an unknown encoding a ``LookupError``. What redis-py
+    raises itself is raised, but for the server's answer (``NOPERM``: an account that may not ``PING``).
+    """
+    try:
+        client.ping()
+    except Exception as error:
+        if not _from_redis(error):
+            return f"{type(error).__name__}: {error}"
+        if not any(kind.__name__ == "ResponseError" for kind in type(error).__mro__):
+            raise  # the server cannot be reached, or refused the account: reported as the action's errors are
+    return None
+
+
 def _from_redis(error: Exception) -> bool:
     """Whether redis-py raised ``error``: a ``RedisError``, or a ``RedisClusterException`` (which is not one)."""
     return type(error).__module__.partition(".")[0] == "redis"
@@ -101,14 +153,15 @@ def run_info(args: argparse.Namespace) -> int:
             print(json.dumps(asdict(info)))
             return 0
         span = f" ({info.first_id} to {info.last_id})" if info.length else ""
-        print(f"stream {info.stream}: {info.length} entries{span}")
-        print(f"dead letters: {info.dead_letters} in {info.dead_letter_stream}")
+        print(f"stream {one_line(info.stream)}: {info.length} entries{span}")
+        print(f"dead letters: {info.dead_letters} in {one_line(info.dead_letter_stream)}")
         for group in info.groups:
             lag = "unknown" if group.lag is None else str(group.lag)
-            print(f"group {group.name}: {group.consumers} consumers, {group.pending} pending, lag {lag}, "
+            print(f"group {one_line(group.name)}: {group.consumers} consumers, {group.pending} pending, lag {lag}, "
                   f"last delivered {group.last_delivered_id}")
             for consumer in info.consumers.get(group.name, ()):
-                print(f"  consumer {consumer.name}: {consumer.pending} pending, idle {consumer.idle_ms / 1000:.1f}s")
+                print(f"  consumer {one_line(consumer.name)}: {consumer.pending} pending, "
+                      f"idle {consumer.idle_ms / 1000:.1f}s")
         return 0
     return _guarded(args, action)
 
@@ -121,9 +174,9 @@ def run_replay(args: argparse.Namespace) -> int:
         for item in replayed:
             letter = item.dead_letter
             target = "(dry run)" if item.entry_id is None else f"-> {item.entry_id}"
-            print(f"{letter.original_id} {letter.reason} {target}")
+            print(one_line(f"{letter.original_id} {letter.reason} {target}"))
         verb = "would replay" if args.dry_run else "replayed"
-        print(f"{verb} {len(replayed)} dead letters onto {args.stream}")
+        print(f"{verb} {len(replayed)} dead letters onto {one_line(args.stream)}")
         return 0
     return _guarded(args, action)
 
@@ -134,9 +187,9 @@ def run_trim(args: argparse.Namespace) -> int:
         result = streams.trim(client, args.stream, maxlen=args.maxlen, minid=args.minid,
                               approximate=args.approximate)
         where = "" if result.boundary is None else f" (below {result.boundary})"
-        print(f"deleted {result.deleted} entries from {args.stream}{where}")
+        print(f"deleted {result.deleted} entries from {one_line(args.stream)}{where}")
         if result.held_by is not None:
-            print(f"stopped short of what was asked: group {result.held_by} still needs the entries from "
+            print(f"stopped short of what was asked: group {one_line(result.held_by)} still needs the entries from "
                   f"{result.boundary}")
         return 0
     return _guarded(args, action)

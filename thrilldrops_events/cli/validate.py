@@ -202,15 +202,30 @@ class _ArrayReader:
         self.line = 1
         self.line_start = 0  # the file offset (in characters) where the current line starts
         self.eof = False
+        self.read = 0  # the bytes read
+        self.undecodable = ""  # once a byte is not UTF-8: what is wrong, reported when reading reaches it
 
     def _fill(self) -> bool:
-        """Read one more chunk; ``False`` once the stream is exhausted."""
+        """Read one more chunk; ``False`` once the stream is exhausted.
+
+        The text before a byte that is not UTF-8 is read first: the error is raised once reading reaches it.
+        """
+        if self.undecodable:
+            raise self._malformed(self.undecodable, len(self.buffer))
         if self.eof:
             return False
         chunk = self.stream.read(_CHUNK)
         self.eof = not chunk
+        try:
+            text = self.text.decode(chunk, final=self.eof)
+        except UnicodeDecodeError as error:  # its bytes: those held from the chunk before, then this chunk's
+            offset = self.read - (len(error.object) - len(chunk)) + error.start
+            self.undecodable = f"not UTF-8 text: byte 0x{error.object[error.start]:02x} at offset {offset} of the file"
+            text = bytes(error.object[: error.start]).decode("utf-8")
+            text = text.removeprefix("\ufeff") if not self.read else text  # a leading byte order mark
+        self.read += len(chunk)
         self.dropped += self.position
-        self.buffer = self.buffer[self.position :] + self.text.decode(chunk, final=self.eof)
+        self.buffer = self.buffer[self.position :] + text
         self.position = 0
         return True
 

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from thrilldrops_events._text import one_line
+
 __all__ = ["LEVELS", "Change", "Effect", "Level", "Report", "check_level"]
 
 Level = Literal["BACKWARD", "FORWARD", "FULL"]
@@ -134,10 +136,10 @@ class Report:
         for change in shown:
             if change.file != current:
                 current = change.file
-                lines.append(change.file)
+                lines.append(one_line(change.file))
             verdict = _verdict(change)
             where = f"{change.location}: " if change.location else ""
-            lines.append(f"  {verdict:<20} {where}{change.message}")
+            lines.append(one_line(f"  {verdict:<20} {where}{change.message}"))
         documentation_count = sum(c.documentation_only for c in self.changes)
         counted = len(self.changes) - documentation_count
         summary = f"{len(self.files)} files compared: {counted} change{'s' if counted != 1 else ''}"

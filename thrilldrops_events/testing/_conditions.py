@@ -98,7 +98,8 @@ _ZONES = ["UTC", "Europe/Malta", "America/New_York", "Asia/Tokyo", "Pacific/Kiri
 
 
 @st.composite
-def _typed(draw: st.DrawFn, want: str, scope: _Scope, depth: int) -> Any:
+def _typed(draw: st.DrawFn, want: str, scope: _Scope, depth: int, *, decided: bool = False) -> Any:
+    """A ``want`` value; with ``decided``, a bool that is never null (what ``not``, ``and`` and ``or`` take)."""
     from thrilldrops_events.conditions import nodes as n
 
     refs = scope.refs.get(want, [])
@@ -111,7 +112,10 @@ def _typed(draw: st.DrawFn, want: str, scope: _Scope, depth: int) -> Any:
         leaf_choices += [n.Boolean(draw(st.booleans()))]
     if depth <= 0 or draw(st.integers(0, 3)) == 0:
         if leaf_choices:
-            return draw(st.sampled_from(leaf_choices))
+            leaf = draw(st.sampled_from(leaf_choices))
+            if decided and (leaf, True) in refs:  # a nullable bool (``bool?``): the checker wants ``== true``
+                return n.Compare("==", leaf, n.Boolean(True))
+            return leaf
         depth = max(depth, 1)
     sub = depth - 1
     if want == "number":
@@ -159,10 +163,11 @@ def _boolean(draw: st.DrawFn, scope: _Scope, depth: int) -> Any:
 
     choice = draw(st.integers(0, 12))
     if choice == 0:
-        return n.Not(draw(_typed("bool", scope, depth)))
+        return n.Not(draw(_typed("bool", scope, depth, decided=True)))
     if choice in (1, 2):
         kind = n.And if choice == 1 else n.Or
-        return kind(tuple(draw(_typed("bool", scope, depth)) for _ in range(draw(st.integers(2, 3)))))
+        count = draw(st.integers(2, 3))
+        return kind(tuple(draw(_typed("bool", scope, depth, decided=True)) for _ in range(count)))
     if choice == 3:
         return n.Compare(draw(st.sampled_from(_COMPARISONS)), number(), number())
     if choice == 4:
