@@ -14,6 +14,7 @@ the same), in the library's own decimal context, so a key never depends on the c
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
 from enum import Enum
@@ -91,6 +92,17 @@ def _every_field(name: str) -> tuple[str, ...]:
     return ("envelope.player_id", "envelope.timestamp", *fields)
 
 
+@functools.cache
+def _reads(name: str, names: tuple[str, ...]) -> tuple[tuple[bool, str, str], ...]:
+    """``(on the envelope?, attribute, JSON path)`` of the scope and each key field ``names`` of event type ``name``."""
+    out = []
+    for field in ("envelope.operator_id", "envelope.brand_id", *names):
+        on_envelope = field.startswith("envelope.")
+        attribute = field.removeprefix("envelope.")
+        out.append((on_envelope, attribute, attribute if on_envelope else f"event_type.{name}.{field}"))
+    return tuple(out)
+
+
 def dedup_key(envelope: Envelope) -> str:
     """Return the natural de-duplication key of an event, the same for every delivery of it.
 
@@ -127,11 +139,8 @@ def dedup_key(envelope: Envelope) -> str:
     if isinstance(payload, Transaction) and payload.bet_transaction_id is None and payload.win_transaction_id is None:
         names = names + _TRANSACTION_WITHOUT_IDS
     parts: list[str | int | bool | None] = [name]
-    for field in ("envelope.operator_id", "envelope.brand_id", *names):
-        envelope_field = field.startswith("envelope.")
-        source: object = envelope if envelope_field else payload
-        path = field.removeprefix("envelope.") if envelope_field else f"event_type.{name}.{field}"
-        value = getattr(source, path.rpartition(".")[2], _MISSING)
+    for on_envelope, attribute, path in _reads(name, names):
+        value = getattr(envelope if on_envelope else payload, attribute, _MISSING)
         if value is _MISSING:  # model_construct leaves out what it is not given
             raise _unvalidated(path, "a missing field")
         parts.append(_part(value, path))
