@@ -283,13 +283,14 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
             raise _problem("", f"the event's attributes must be a mapping, not {type(attributes).__name__}",
                            "not_a_cloudevent")
         problems: list[Problem] = []
+        counted = [0]
         document = _plain_attributes(attributes, problems)
         data = event.get_data()
         size = text_size(data)
         if isinstance(data, (bytes, bytearray, memoryview, str)):
-            data = _parse(data, "data", problems)
+            data = _parse(data, "data", problems, counted)
         document["data"] = data
-        envelope = _read(document, strict=strict, found=problems)
+        envelope = _read(document, strict=strict, found=problems, omitted=counted[0])
         check_written_size(envelope, size)
         return envelope
     if not isinstance(event, Mapping):
