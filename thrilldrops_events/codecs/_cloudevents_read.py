@@ -45,12 +45,16 @@ _ATTRIBUTE_OF = {"operator_id": "source", "brand_id": "source", "player_id": "su
 _MISSING = object()
 
 
-def parse(raw: Any, path: str, problems: list[Problem]) -> Any:
-    """JSON text read exactly; on a problem, record it at ``path`` and give a marker that is no value."""
+def parse(raw: Any, path: str, problems: list[Problem], counted: list[int]) -> Any:
+    """JSON text read exactly; on a problem, record it at ``path`` and give a marker that is no value.
+
+    ``counted[0]`` is increased by the number of problems the error left out of its list.
+    """
     try:
         return loads_exact(raw)
     except EventValidationError as error:
         problems.extend(Problem(path, p.message, p.kind) for p in error.problems)
+        counted[0] += error.omitted
         return _MISSING
 
 
@@ -139,13 +143,16 @@ def plain_attributes(attributes: Mapping[Any, Any], problems: list[Problem]) -> 
     return plain
 
 
-def read(document: Mapping[Any, Any], *, strict: bool, found: Sequence[Problem] = ()) -> Envelope:
+def read(document: Mapping[Any, Any], *, strict: bool, found: Sequence[Problem] = (), omitted: int = 0) -> Envelope:
     """The envelope of a structured CloudEvent's attributes and data, or every problem found in them.
 
     ``found`` holds the problems the caller found already (such as ``data`` that is not JSON, which
-    ``parse`` then marks as missing). Names and text values are read by their characters (``plain_attributes``).
+    ``parse`` then marks as missing), and ``omitted`` how many more it found and did not list. Names and text
+    values are read by their characters (``plain_attributes``). The error raised counts every problem: those it
+    lists, and in its ``omitted`` those that the errors of the payload and of the unknown fields left out.
     """
     problems = list(found)
+    counted = [omitted]
     document = plain_attributes(document, problems)
     variant = _variant(document, problems)
     scope = _scope(document.get("source", _MISSING), problems)
@@ -153,8 +160,8 @@ def read(document: Mapping[Any, Any], *, strict: bool, found: Sequence[Problem] 
     subject = document.get("subject", _MISSING)
     if subject is _MISSING:
         problems.append(Problem("subject", "required attribute is missing (the player id)", "missing"))
-    data = _data(document, problems)
-    extra = _extra(document.get(EXTRA_ATTRIBUTE, _MISSING), problems)
+    data = _data(document, problems, counted)
+    extra = _extra(document.get(EXTRA_ATTRIBUTE, _MISSING), problems, counted)
     # The payload's unknown fields are checked (nesting, lone surrogates) and their numbers kept as JSON numbers by
     # the payload reader below, once; its known fields are its to check.
     if problems or variant is None or scope is None or timestamp is None or data is None:
@@ -164,16 +171,17 @@ def read(document: Mapping[Any, Any], *, strict: bool, found: Sequence[Problem] 
             except EventValidationError as error:
                 problems.extend(Problem(f"data.{p.path}" if p.path else "data", p.message, p.kind)
                                 for p in error.problems)
-        raise EventValidationError(problems)
+                counted[0] += error.omitted
+        raise EventValidationError(problems, omitted=counted[0])
     wire = {"operator_id": scope[0], "brand_id": scope[1], "player_id": subject, "timestamp": timestamp, **extra,
             "event_type": {variant.value: data}}
     try:
         return _decode_envelope(wire, strict=strict)
     except EventValidationError as error:
-        raise EventValidationError([_moved(p, variant) for p in error.problems]) from None
+        raise EventValidationError([_moved(p, variant) for p in error.problems], omitted=error.omitted) from None
 
 
-def _data(document: dict[str, Any], problems: list[Problem]) -> dict[str, Any] | None:
+def _data(document: dict[str, Any], problems: list[Problem], counted: list[int]) -> dict[str, Any] | None:
     """The payload, from ``data`` (any mapping) or ``data_base64``; ``None`` once a problem is recorded."""
     data = document.get("data")
     if data is _MISSING:  # not JSON, and already reported
@@ -186,7 +194,7 @@ def _data(document: dict[str, Any], problems: list[Problem]) -> dict[str, Any] |
         if "data_base64" not in document:
             problems.append(Problem("data", "required: the payload", "missing"))
             return None
-        data = _base64_data(document["data_base64"], problems)
+        data = _base64_data(document["data_base64"], problems, counted)
         if data is _MISSING:
             return None
     if not isinstance(data, Mapping):
@@ -213,7 +221,7 @@ def _copied(data: Mapping[Any, Any], problems: list[Problem]) -> dict[Any, Any]:
     return copied
 
 
-def _base64_data(value: Any, problems: list[Problem]) -> Any:
+def _base64_data(value: Any, problems: list[Problem], counted: list[int]) -> Any:
     try:
         raw = base64.b64decode(value, validate=True) if isinstance(value, str) else None
     except (binascii.Error, ValueError):
@@ -221,14 +229,17 @@ def _base64_data(value: Any, problems: list[Problem]) -> Any:
     if raw is None:
         problems.append(Problem("data_base64", "must be base64 text", "base64_invalid"))
         return _MISSING
-    return parse(raw, "data_base64", problems)
+    return parse(raw, "data_base64", problems, counted)
 
 
-def _extra(value: Any, problems: list[Problem]) -> dict[str, Any]:
-    """The unknown envelope fields carried by the extension attribute (JSON text, read exactly)."""
+def _extra(value: Any, problems: list[Problem], counted: list[int]) -> dict[str, Any]:
+    """The unknown envelope fields carried by the extension attribute (JSON text, read exactly).
+
+    Problems are added to ``problems``, and ``counted[0]`` increased by those their errors did not list.
+    """
     if value is _MISSING:
         return {}
-    parsed = parse(value, EXTRA_ATTRIBUTE, problems) if isinstance(value, str) else None
+    parsed = parse(value, EXTRA_ATTRIBUTE, problems, counted) if isinstance(value, str) else None
     if parsed is _MISSING:
         return {}
     if not isinstance(parsed, dict):
@@ -241,6 +252,7 @@ def _extra(value: Any, problems: list[Problem]) -> dict[str, Any]:
         adopt_unknown_fields(parsed, 0, EXTRA_ATTRIBUTE, mark=True)
     except EventValidationError as error:
         problems.extend(error.problems)
+        counted[0] += error.omitted
         return {}
     return parsed
 

@@ -35,15 +35,15 @@ MAX_EVENT_BYTES = 1 << 20
 MEASURED_ABOVE = 1 << 16
 
 
-def document_too_large(raw: bytes | bytearray | str) -> bool:
-    """Whether ``raw`` is over ``MAX_EVENT_BYTES``, text counted by its UTF-8 size (encoded only if it may be)."""
+def document_too_large(raw: bytes | bytearray | str, limit: int = MAX_EVENT_BYTES) -> bool:
+    """Whether ``raw`` is over ``limit`` bytes, text counted by its UTF-8 size (encoded only if it may be)."""
     size = len(raw)
-    if size > MAX_EVENT_BYTES:
+    if size > limit:
         return True
-    if not isinstance(raw, str) or size * 4 <= MAX_EVENT_BYTES or raw.isascii():
+    if not isinstance(raw, str) or size * 4 <= limit or raw.isascii():
         return False
     # A lone surrogate has no UTF-8 form: it counts as its three bytes, and keeps its own error below the limit.
-    return len(raw.encode("utf-8", "surrogatepass")) > MAX_EVENT_BYTES
+    return len(raw.encode("utf-8", "surrogatepass")) > limit
 
 
 def _refuse_constant(name: str) -> Any:
@@ -55,20 +55,20 @@ def _refuse_constant(name: str) -> Any:
 DECODER = json.JSONDecoder(parse_float=read_float, parse_int=read_int, parse_constant=_refuse_constant)
 
 
-def loads_exact(raw: bytes | bytearray | memoryview | str) -> Any:
+def loads_exact(raw: bytes | bytearray | memoryview | str, limit: int = MAX_EVENT_BYTES) -> Any:
     """Parse JSON text exactly, or raise ``EventValidationError`` (``json_invalid``, ``too_large``, ``too_deep``).
 
     Numbers with a fraction or exponent become ``Decimal``; a number with more than 100 digits or an
-    exponent no ``Decimal`` holds is refused (``number_too_large``). A document over ``MAX_EVENT_BYTES`` is
-    refused unread (``too_large``), text measured by its UTF-8 size. Bytes must be UTF-8 (or another
-    encoding JSON allows), without encoded surrogates. A leading byte order mark is ignored, in bytes and
-    text alike. The nesting of unknown fields is bounded later, by ``adopt_unknown_fields``, since known
-    fields have a fixed shape.
+    exponent no ``Decimal`` holds is refused (``number_too_large``). A document over ``limit`` bytes
+    (``MAX_EVENT_BYTES`` unless told) is refused unread (``too_large``), text measured by its UTF-8 size.
+    Bytes must be UTF-8 (or another encoding JSON allows), without encoded surrogates. A leading byte order
+    mark is ignored, in bytes and text alike. The nesting of unknown fields is bounded later, by
+    ``adopt_unknown_fields``, since known fields have a fixed shape.
     """
     if isinstance(raw, memoryview):
         raw = raw.tobytes()
-    if document_too_large(raw):
-        raise single("", f"event is larger than {MAX_EVENT_BYTES} bytes", "too_large")
+    if document_too_large(raw, limit):
+        raise single("", f"event is larger than {limit} bytes", "too_large")
     try:
         if not isinstance(raw, str):
             raw = raw.decode(json.detect_encoding(raw))  # a leading byte order mark is dropped

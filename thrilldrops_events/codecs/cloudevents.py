@@ -29,6 +29,12 @@ Three forms are offered: the structured JSON bytes ([encode][thrilldrops_events.
 [from_cloudevent][thrilldrops_events.codecs.cloudevents.from_cloudevent]), and the official SDK's ``CloudEvent``
 ([to_sdk_event][thrilldrops_events.codecs.cloudevents.to_sdk_event];
 [from_cloudevent][thrilldrops_events.codecs.cloudevents.from_cloudevent] reads it too).
+
+The structured JSON of an event is longer than what [to_json][thrilldrops_events.to_json] writes of it, up to
+twice as long (see [MAX_CLOUDEVENT_BYTES][thrilldrops_events.codecs.cloudevents.MAX_CLOUDEVENT_BYTES]):
+[decode][thrilldrops_events.codecs.cloudevents.decode] reads up to that size, so that every event a reader
+accepts (at most 1 MiB as ``to_json`` writes it) is written by [encode][thrilldrops_events.codecs.cloudevents.encode]
+and read back, and ``encode`` refuses what ``decode`` would refuse.
 """
 
 from __future__ import annotations
@@ -55,7 +61,7 @@ from thrilldrops_events.codecs._cloudevents_read import SPECVERSION as _SPECVERS
 from thrilldrops_events.codecs._cloudevents_read import parse as _parse
 from thrilldrops_events.codecs._cloudevents_read import plain_attributes as _plain_attributes
 from thrilldrops_events.codecs._cloudevents_read import read as _read
-from thrilldrops_events.codecs._exact import loads_exact
+from thrilldrops_events.codecs._exact import MAX_EVENT_BYTES, document_too_large, loads_exact
 from thrilldrops_events.codecs._writer import write
 from thrilldrops_events.codecs.json import check_written_size, text_size, to_dict
 from thrilldrops_events.enums import EventType
@@ -67,6 +73,7 @@ __all__ = [
     "CONTENT_TYPE",
     "DEFAULT_SOURCE_PREFIX",
     "EXTRA_ATTRIBUTE",
+    "MAX_CLOUDEVENT_BYTES",
     "TYPE_PREFIX",
     "cloudevent_type",
     "decode",
@@ -81,6 +88,16 @@ __all__ = [
 DEFAULT_SOURCE_PREFIX = "/thrilldrops"
 #: The media type of a structured-mode JSON CloudEvent.
 CONTENT_TYPE = "application/cloudevents+json"
+#: The largest structured CloudEvent that [decode][thrilldrops_events.codecs.cloudevents.decode] reads, in bytes
+#: (the UTF-8 size of a ``str``): 2 MiB and 64 KiB. [encode][thrilldrops_events.codecs.cloudevents.encode] writes
+#: an event that [to_json][thrilldrops_events.to_json] writes in ``n`` bytes in at most ``2n`` and 8 KiB, with the
+#: derived id and the default source prefix: ``data`` and ``subject`` as ``to_json`` writes them, the unknown
+#: envelope fields as the text of a JSON object escaped once more in the ``thrilldropsextra`` string (at most
+#: twice as long: a quote or a backslash takes two bytes), the ids percent-encoded in ``source`` (at most twelve
+#: bytes a character, 255 characters each) and the other attributes. Every event that a reader accepts, at most
+#: 1 MiB as ``to_json`` writes it, is so written within this size, with an ``id`` and a ``source_prefix`` of up
+#: to 8,192 characters together (six bytes each at most, escaped); ``encode`` refuses a larger CloudEvent.
+MAX_CLOUDEVENT_BYTES = 2 * MAX_EVENT_BYTES + (1 << 16)
 
 
 def cloudevent_type(event_type: EventType | str) -> str:
@@ -186,8 +203,23 @@ def encode(
     """Write an envelope as a structured-mode JSON CloudEvent (``application/cloudevents+json``), exactly.
 
     Takes the same arguments as [to_cloudevent][thrilldrops_events.codecs.cloudevents.to_cloudevent].
+
+    Raises:
+        EventValidationError: As [to_cloudevent][thrilldrops_events.codecs.cloudevents.to_cloudevent]; and
+            ``too_large`` for an envelope that [to_json][thrilldrops_events.to_json] writes in more than 1 MiB,
+            which no reader accepts, or a CloudEvent over
+            [MAX_CLOUDEVENT_BYTES][thrilldrops_events.codecs.cloudevents.MAX_CLOUDEVENT_BYTES], which
+            [decode][thrilldrops_events.codecs.cloudevents.decode] refuses (only with an ``id`` or a
+            ``source_prefix`` of thousands of characters).
     """
-    return _json_text(to_cloudevent(envelope, id=id, source_prefix=source_prefix)).encode()
+    body = _json_text(to_cloudevent(envelope, id=id, source_prefix=source_prefix)).encode()
+    # An envelope built in Python has no size limit: one that no reader would accept is refused here, by the
+    # readers' own measure. A CloudEvent of at most MEASURED_ABOVE bytes holds no such envelope.
+    check_written_size(envelope, len(body))
+    if len(body) > MAX_CLOUDEVENT_BYTES:
+        raise _problem("", f"the CloudEvent is {len(body)} bytes, more than {MAX_CLOUDEVENT_BYTES} bytes that "
+                       "decode reads: shorten its id or source_prefix", "too_large")
+    return body
 
 
 def _has_decimal(value: Any) -> bool:
@@ -239,8 +271,10 @@ def decode(raw: bytes | bytearray | memoryview | str, *, strict: bool = False) -
 
     Raises:
         EventValidationError: With every problem found, each at the attribute it concerns (``type``,
-            ``source``, ``time``, ``data.amount``...). Text over 1 MiB is ``too_large`` unread, and so is an
-            envelope that [to_json][thrilldrops_events.to_json] would write in more, as for
+            ``source``, ``time``, ``data.amount``...). Text over
+            [MAX_CLOUDEVENT_BYTES][thrilldrops_events.codecs.cloudevents.MAX_CLOUDEVENT_BYTES] (2 MiB and
+            64 KiB, its UTF-8 size) is ``too_large`` unread, and so is an envelope that
+            [to_json][thrilldrops_events.to_json] would write in more than 1 MiB, as for
             [parse_event][thrilldrops_events.parse_event].
         TypeError: If ``strict`` is not a bool.
     """
@@ -248,7 +282,12 @@ def decode(raw: bytes | bytearray | memoryview | str, *, strict: bool = False) -
     if not isinstance(raw, (bytes, bytearray, memoryview, str)):
         raise _problem("", f"a CloudEvent is read from JSON text (bytes or str), not {type(raw).__name__}; "
                        "from_cloudevent reads a dict", "not_an_object")
-    document = loads_exact(raw)
+    if isinstance(raw, memoryview):
+        raw = raw.tobytes()
+    if document_too_large(raw, MAX_CLOUDEVENT_BYTES):
+        raise _problem("", f"a structured CloudEvent is larger than {MAX_CLOUDEVENT_BYTES} bytes, more than decode "
+                       "reads", "too_large")
+    document = loads_exact(raw, MAX_CLOUDEVENT_BYTES)
     if not isinstance(document, dict):
         raise _problem("", "a CloudEvent must be a JSON object", "not_an_object")
     envelope = _read(document, strict=strict)
@@ -283,13 +322,14 @@ def from_cloudevent(event: Mapping[str, Any] | Any, *, strict: bool = False) -> 
             raise _problem("", f"the event's attributes must be a mapping, not {type(attributes).__name__}",
                            "not_a_cloudevent")
         problems: list[Problem] = []
+        counted = [0]
         document = _plain_attributes(attributes, problems)
         data = event.get_data()
         size = text_size(data)
         if isinstance(data, (bytes, bytearray, memoryview, str)):
-            data = _parse(data, "data", problems)
+            data = _parse(data, "data", problems, counted)
         document["data"] = data
-        envelope = _read(document, strict=strict, found=problems)
+        envelope = _read(document, strict=strict, found=problems, omitted=counted[0])
         check_written_size(envelope, size)
         return envelope
     if not isinstance(event, Mapping):
