@@ -189,7 +189,8 @@ def _read_variant(text: dict[str, str], broken: set[str], problems: list[Problem
 
 
 def _read_payload(variant: EventType | None, text: dict[str, str], broken: set[str], strict: bool,
-                  problems: list[Problem]) -> EventPayload | None:
+                  problems: list[Problem], counted: list[int]) -> EventPayload | None:
+    """The payload, or ``None`` with its problems added (``counted[0]`` increased by those its error left out)."""
     raw = text.get("payload")
     if raw is None:
         if "payload" not in broken:
@@ -201,6 +202,7 @@ def _read_payload(variant: EventType | None, text: dict[str, str], broken: set[s
         return decode_payload(variant, raw, strict=strict)
     except EventValidationError as error:
         problems.extend(_repath(error, "payload"))
+        counted[0] += error.omitted
         return None
 
 
@@ -218,12 +220,17 @@ def _read_header(text: dict[str, str], problems: list[Problem]) -> dict[str, Any
     return header
 
 
-def _header_problems(error: ValidationError, broken: set[str]) -> list[Problem]:
-    found = from_validation_error(error).problems
-    return [p for p in found if not (p.kind == "missing" and p.path in broken)]
+def _header_problems(error: ValidationError, broken: set[str], counted: list[int]) -> list[Problem]:
+    found = from_validation_error(error)
+    counted[0] += found.omitted
+    return [p for p in found.problems if not (p.kind == "missing" and p.path in broken)]
 
 
-def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> dict[str, Any]:
+def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem], counted: list[int]) -> dict[str, Any]:
+    """The unknown envelope fields: ``extra`` and the fields outside the layout, checked as ``parse_event`` does.
+
+    Problems are added to ``problems``, and ``counted[0]`` increased by those their errors did not list.
+    """
     extra: dict[str, Any] = {}
     raw = text.get("extra")
     if raw is not None:
@@ -234,6 +241,7 @@ def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> 
                 value = loads_exact(raw)
             except EventValidationError as error:
                 problems.extend(_repath(error, "extra"))
+                counted[0] += error.omitted
                 value = {}
             if not isinstance(value, dict):
                 problems.append(Problem("extra", "must be a JSON object of unknown envelope fields", "not_an_object"))
@@ -242,6 +250,7 @@ def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> 
                 adopt_unknown_fields(value, 0, "extra", mark=True)
             except EventValidationError as error:
                 problems.extend(error.problems)
+                counted[0] += error.omitted
                 value = {}
             for name, item in value.items():
                 if name in _ENVELOPE_NAMES:
@@ -262,6 +271,7 @@ def _read_extra(text: dict[str, str], strict: bool, problems: list[Problem]) -> 
         check_unknown_fields(extra, 0, "")
     except EventValidationError as error:
         problems.extend(error.problems)
+        counted[0] += error.omitted
     return extra
 
 
@@ -313,7 +323,8 @@ def decode(fields: StreamFields, *, strict: bool = False) -> Envelope:
             UTF-8, malformed JSON, an unknown variant, a wrong type and an unsupported ``format`` are
             all reported this way. Messages never repeat field values. An entry too large (see the module
             docs), or whose event is over 1 MiB as [to_json][thrilldrops_events.to_json] writes it, is
-            ``too_large``.
+            ``too_large``. Problems beyond the error's list are counted in its ``omitted``, as
+            [parse_event][thrilldrops_events.parse_event] counts those of the same event.
         TypeError: If ``strict`` is not a bool.
     """
     check_flag("strict", strict)
@@ -333,6 +344,7 @@ def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
         raise single("", f"stream entry is larger than {_MAX_ENTRY_BYTES} bytes (its field names and values)",
                      "too_large")
     problems: list[Problem] = []
+    counted = [0]  # the problems found and left out of the lists of the errors taken over (their omitted)
     broken: set[str] = set()
     text = _read_fields(fields, problems, broken)
     version = text.get("format")
@@ -343,9 +355,9 @@ def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
     header_problems: list[Problem] = []
     header = _read_header(text, header_problems)
     payload_problems: list[Problem] = []
-    payload = _read_payload(variant, text, broken, strict, payload_problems)
+    payload = _read_payload(variant, text, broken, strict, payload_problems, counted)
     extra_problems: list[Problem] = []
-    extra = _read_extra(text, strict, extra_problems)
+    extra = _read_extra(text, strict, extra_problems, counted)
     context = STRICT_CONTEXT if strict else None
     if not (problems or header_problems or payload_problems or extra_problems) and payload is not None:
         try:  # one validation checks the envelope fields and builds the envelope
@@ -354,7 +366,7 @@ def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
             if extra:  # the fields set holds the envelope's own five fields, as parse_event makes it
                 object.__setattr__(envelope, "__pydantic_fields_set__", set(_ENVELOPE_FIELDS_SET))
         except ValidationError as error:
-            header_problems = _header_problems(error, broken)
+            header_problems = _header_problems(error, broken, counted)
         else:
             check_written_size(envelope, size)  # at most 1 MiB as to_json writes it, as parse_event reads text
             return envelope
@@ -362,6 +374,6 @@ def _decode_exact(fields: StreamFields, strict: bool) -> Envelope:
         try:
             _HEADER_VALIDATOR.validate_python(header, context=context)
         except ValidationError as error:
-            header_problems += _header_problems(error, broken)
+            header_problems += _header_problems(error, broken, counted)
     problems += header_problems + payload_problems + extra_problems
-    raise EventValidationError(problems or [Problem("", "stream entry is not valid", "invalid")])
+    raise EventValidationError(problems or [Problem("", "stream entry is not valid", "invalid")], omitted=counted[0])

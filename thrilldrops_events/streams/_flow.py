@@ -383,5 +383,7 @@ class EntryFlow:
         self._tally.add("dead_lettered", 1, seconds, reason)
         summary = (error["message"].splitlines()[0] if reason != "invalid" else
                    "; ".join(f"{p['path'] or '<entry>'}: {p['message']}" for p in error["problems"]))
+        if reason == "invalid" and error["omitted"]:
+            summary += f"; ... and {error['omitted']} more problem{'s' if error['omitted'] != 1 else ''}"
         logger.error("stream %r, group %r: entry %s moved to dead-letter stream %r after %d attempts (%s): %s",
                      settings.stream, settings.group, entry_id, settings.dead_letter_stream, attempts, reason, summary)

@@ -103,8 +103,10 @@ class DeadLetter:
             ``max_deliveries`` times without success) or ``"not_retryable"`` (the handler raised an
             exception the retry policy gives up on).
         error: The error, as a dict: ``reason``, ``message``, and ``problems`` (each with ``path``,
-            ``message`` and ``kind``) for an invalid entry, ``last_error`` for a failing handler
-            (``None`` when the last try never finished: the process stopped or crashed inside it).
+            ``message`` and ``kind``; at most 20) and ``omitted`` (how many more problems were found and
+            not listed; absent from dead letters written by version 0.1.0) for an invalid entry,
+            ``last_error`` for a failing handler (``None`` when the last try never finished: the process
+            stopped or crashed inside it).
         fields: The original fields, exactly as they were (``bytes`` unless your client decodes responses,
             and then ``bytes`` still for an entry whose fields are not all text).
     """

@@ -22,9 +22,13 @@ logger = logging.getLogger("thrilldrops_events.streams")
 
 
 def invalid(error: EventValidationError) -> dict[str, Any]:
-    """The dead letter's error for an entry that failed validation."""
+    """The dead letter's error for an entry that failed validation.
+
+    Its ``problems`` are those the error lists (at most ``EventValidationError.max_problems``), and its
+    ``omitted`` how many more the error found and left out, so the total is there without reading ``message``.
+    """
     problems = [{"path": p.path, "message": p.message, "kind": p.kind} for p in error.problems]
-    return {"reason": "invalid", "message": str(error), "problems": problems}
+    return {"reason": "invalid", "message": str(error), "problems": problems, "omitted": error.omitted}
 
 
 def read_entry(fields: Any, strict: bool) -> Envelope | dict[str, Any]:
@@ -46,4 +50,4 @@ def read_entry(fields: Any, strict: bool) -> Envelope | dict[str, Any]:
                      "the entry goes to the dead-letter stream", name, frame.filename, frame.lineno)
         message = f"the entry could not be read: the reader raised {name}"
         return {"reason": "invalid", "message": message,
-                "problems": [{"path": "", "message": message, "kind": "unreadable"}]}
+                "problems": [{"path": "", "message": message, "kind": "unreadable"}], "omitted": 0}
