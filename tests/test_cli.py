@@ -213,6 +213,20 @@ def test_a_malformed_array_after_blank_lines_names_its_line(tmp_path: Path,
     assert problem["message"] == f"malformed JSON: expected a value after ',' at line 101 column {len(lines[0]) + 5}"
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ('[{"a": "abc\n', "Invalid control character at line 1 column 12"),
+    ('[{"a": "abc', "Unterminated string starting at line 1 column 8"),
+])
+def test_a_malformed_array_says_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                                        message: str) -> None:
+    """json's own messages end in "at", which the line and column follow without a second one."""
+    path = tmp_path / "cut.json"
+    path.write_text(text)
+    assert main(["validate", "--format", "json", str(path)]) == 1
+    problem = json.loads(capsys.readouterr().out.splitlines()[-2])["problems"][0]
+    assert problem["message"] == f"malformed JSON: {message}"
+
+
 @pytest.mark.parametrize("array", [False, True])
 def test_text_output_shows_keys_escaped(tmp_path: Path, array: bool, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads((EXAMPLES / "events.ndjson").read_text().splitlines()[0])

@@ -255,6 +255,7 @@ class _ArrayReader:
     def _malformed(self, message: str, position: int | None = None) -> ValueError:
         """An error naming the line and column (1-based, in characters) of ``buffer[position]``."""
         self._advance(self.position if position is None else position)
+        message = message.removesuffix(" at")  # json's own messages end so ("Unterminated string starting at")
         return ValueError(f"{message} at line {self.line} column {self.dropped + self.position - self.line_start + 1}")
 
     def _value(self) -> tuple[Any, int]:
