@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from thrilldrops_events._durations import seconds_problem
 from thrilldrops_events.errors import EventRejectedError, EventValidationError
 
 #: What runs a command: the parsed arguments in, the process exit code out.
@@ -136,14 +137,9 @@ def checked(check: Check | None = None, *, utf8: bool = False) -> dict[str, Any]
     return {"action": _Checked, "check": check, "utf8": utf8}
 
 
-#: The longest duration an option takes: a day (far longer ones, ``1e10``, are past what a socket can wait).
-_MAX_SECONDS = 86400
-
-
 def seconds(value: float) -> str | None:
-    """A duration: a number of seconds above 0, at most a day (86400)."""
-    ok = 0 < value <= _MAX_SECONDS  # False for NaN
-    return None if ok else f"must be a number of seconds above 0 and at most {_MAX_SECONDS} (a day), not {value}"
+    """A duration: a number of seconds above 0, at most a day (``MAX_SECONDS``, which the HTTP clients share)."""
+    return seconds_problem(value)
 
 
 def port(value: int) -> str | None:

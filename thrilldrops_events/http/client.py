@@ -184,9 +184,10 @@ class EventClient:
         TypeError: An argument of the wrong type (named in the message), such as an async ``transport``.
         ValueError: A ``base_url`` that is not an http(s) URL, holds a control character or has a port out of
             1-65535, ``money`` other than ``"string"`` or ``"number"``, a ``timeout`` or ``attempt_timeout`` that
-            is not a finite number > 0, negative ``retries``, a backoff that is not a finite number >= 0, a header
-            name that is not a token or that frames the body, or a header value that is not printable ASCII (the
-            value is never shown).
+            is not a number of seconds above 0 and at most 86400 (a day, as ``send --timeout``; a longer one is
+            past what a socket can wait), negative ``retries``, a backoff that is not a finite number >= 0, a
+            header name that is not a token or that frames the body, or a header value that is not printable
+            ASCII (the value is never shown).
 
     Examples:
         >>> with EventClient("http://127.0.0.1:8000") as client:  # doctest: +SKIP
