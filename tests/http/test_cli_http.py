@@ -256,6 +256,21 @@ def test_serve_refuses_a_redis_url_redis_py_cannot_read_without_showing_its_pass
     assert "hunter2" not in out + err and "x9" not in out + err
 
 
+@pytest.mark.parametrize("query", ["foo=bar", "socket_timeout=1e10", "encoding=nope"])
+def test_serve_refuses_a_redis_url_whose_query_redis_py_cannot_use(capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch, query: str) -> None:
+    from thrilldrops_events.http import server
+
+    monkeypatch.setattr(server, "serve", lambda *args, **options: None)  # served, it answered 500 to every event
+    url = f"redis://app:hunter2@127.0.0.1:1/0?{query}"
+    assert main(["serve", "--port", "0", "--redis", url, "--stream", "events"]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("thrilldrops-events: redis=: redis-py cannot use an option of the query of the "
+                          "Redis URL: "), err
+    assert query.partition("=")[0] in err
+    assert err.count("\n") == 1 and "hunter2" not in out + err
+
+
 @pytest.mark.parametrize(("args", "message"), [(["--stream", ""], "stream name"),
                                                (["--stream", "s", "--redis", "http://127.0.0.1:1"], "redis://")])
 def test_serve_refuses_a_stream_setting_it_cannot_use(capsys: pytest.CaptureFixture[str], args: list[str],
