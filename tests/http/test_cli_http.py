@@ -163,11 +163,11 @@ def test_send_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["send", str(EXAMPLES / "events.ndjson"), "--url", "http://x", "--header", "nocolon"]) == 2
     err = capsys.readouterr().err
     assert "cannot read no-such-file.ndjson" in err and "--header must be 'NAME: VALUE'" in err
-    for count in ("0", "-3"):  # not taken as 1
+    for count in ("0", "-3", "1001", "1000000"):  # not taken as 1; not a thread per event
         with pytest.raises(SystemExit) as exit_:
             main(["send", str(EXAMPLES / "events.ndjson"), "--url", "http://127.0.0.1:9", "--concurrency", count])
         assert exit_.value.code == 2
-        assert capsys.readouterr().err == f"thrilldrops-events: --concurrency must be at least 1, not {count}\n"
+        assert capsys.readouterr().err == f"thrilldrops-events: --concurrency must be from 1 to 1000, not {count}\n"
 
 
 def test_send_shows_progress_on_a_terminal(serve: Callable[..., Serve]) -> None:

@@ -234,3 +234,34 @@ def test_a_timeout_of_a_day_is_the_longest_taken_as_by_send_timeout(client: type
     assert made._settings.attempt_timeout == MAX_SECONDS
     with pytest.raises(ValueError, match=r"^timeout must be a number of seconds above 0 and at most 86400"):
         client("http://127.0.0.1:1", timeout=MAX_SECONDS + 0.5)
+
+
+def _accepting(sent: list[int]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(1)
+        return httpx.Response(202, json={"status": "accepted"})
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize("concurrency", [0, 1001, 10**6, 2.5, True])
+def test_send_many_refuses_a_concurrency_out_of_1_to_1000_before_sending(concurrency: object) -> None:
+    sent: list[int] = []
+    with EventClient("http://receiver", transport=_accepting(sent)) as client, \
+            pytest.raises(ValueError, match=r"^concurrency must be (an integer )?from 1 to 1000, not "):
+        client.send_many([EVENT] * 3, concurrency=concurrency)  # type: ignore[arg-type]
+
+    async def main() -> None:
+        async with AsyncEventClient("http://receiver", transport=_accepting(sent)) as client:
+            with pytest.raises(ValueError, match=r"^concurrency must be (an integer )?from 1 to 1000, not "):
+                await client.send_many([EVENT] * 3, concurrency=concurrency)  # type: ignore[arg-type]
+
+    asyncio.run(main())
+    assert sent == []
+
+
+def test_send_many_takes_a_concurrency_of_1000() -> None:
+    sent: list[int] = []
+    with EventClient("http://receiver", transport=_accepting(sent)) as client:
+        results = client.send_many([EVENT] * 3, concurrency=1000)
+    assert [result.status for result in results] == [202, 202, 202] and len(sent) == 3

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from thrilldrops_events._concurrency import concurrency_problem
 from thrilldrops_events._durations import seconds_problem
 from thrilldrops_events.errors import EventRejectedError, EventValidationError
 
@@ -147,9 +148,9 @@ def port(value: int) -> str | None:
     return None if 0 <= value <= 65535 else f"must be a port from 0 to 65535, not {value}"
 
 
-def at_least_one(value: int) -> str | None:
-    """A count of things at once: 1 or more."""
-    return None if value >= 1 else f"must be at least 1, not {value}"
+def in_flight(value: int) -> str | None:
+    """A count of requests at once: 1 to ``MAX_CONCURRENCY`` (1000), the bound of ``send_many``."""
+    return concurrency_problem(value)
 
 
 def host(text: str) -> str | None:
