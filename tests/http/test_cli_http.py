@@ -163,11 +163,11 @@ def test_send_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["send", str(EXAMPLES / "events.ndjson"), "--url", "http://x", "--header", "nocolon"]) == 2
     err = capsys.readouterr().err
     assert "cannot read no-such-file.ndjson" in err and "--header must be 'NAME: VALUE'" in err
-    for count in ("0", "-3"):  # not taken as 1
+    for count in ("0", "-3", "1001", "1000000"):  # not taken as 1; not a thread per event
         with pytest.raises(SystemExit) as exit_:
             main(["send", str(EXAMPLES / "events.ndjson"), "--url", "http://127.0.0.1:9", "--concurrency", count])
         assert exit_.value.code == 2
-        assert capsys.readouterr().err == f"thrilldrops-events: --concurrency must be at least 1, not {count}\n"
+        assert capsys.readouterr().err == f"thrilldrops-events: --concurrency must be from 1 to 1000, not {count}\n"
 
 
 def test_send_shows_progress_on_a_terminal(serve: Callable[..., Serve]) -> None:
@@ -254,6 +254,21 @@ def test_serve_refuses_a_redis_url_redis_py_cannot_read_without_showing_its_pass
     out, err = capsys.readouterr()
     assert "redis-py can read" in err
     assert "hunter2" not in out + err and "x9" not in out + err
+
+
+@pytest.mark.parametrize("query", ["foo=bar", "socket_timeout=1e10", "encoding=nope"])
+def test_serve_refuses_a_redis_url_whose_query_redis_py_cannot_use(capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch, query: str) -> None:
+    from thrilldrops_events.http import server
+
+    monkeypatch.setattr(server, "serve", lambda *args, **options: None)  # served, it answered 500 to every event
+    url = f"redis://app:hunter2@127.0.0.1:1/0?{query}"
+    assert main(["serve", "--port", "0", "--redis", url, "--stream", "events"]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("thrilldrops-events: redis=: redis-py cannot use an option of the query of the "
+                          "Redis URL: "), err
+    assert query.partition("=")[0] in err
+    assert err.count("\n") == 1 and "hunter2" not in out + err
 
 
 @pytest.mark.parametrize(("args", "message"), [(["--stream", ""], "stream name"),

@@ -79,6 +79,10 @@ def test_a_query_of_the_base_url_is_kept_after_the_path(client: type, base_url: 
         made.close()
 
 
+#: How a timeout out of range is refused: a day at most (more is past what a socket can wait).
+_DAY = "must be a number of seconds above 0 and at most 86400 (a day), not"
+
+
 @pytest.mark.parametrize("client", [EventClient, AsyncEventClient])
 @pytest.mark.parametrize(("arguments", "error", "message"), [
     ({"base_url": 8000}, TypeError, "base_url must be a string such as 'http://127.0.0.1:8000', not int"),
@@ -90,11 +94,15 @@ def test_a_query_of_the_base_url_is_kept_after_the_path(client: type, base_url: 
     ({"money": "float"}, ValueError, "money must be 'string' or 'number', not 'float'"),
     ({"money": 1}, TypeError, "money must be 'string' or 'number', not int"),
     ({"timeout": "5"}, TypeError, "timeout must be a number of seconds, not str"),
-    ({"timeout": 0}, ValueError, "timeout must be a finite number of seconds > 0, not 0"),
-    ({"timeout": float("nan")}, ValueError, "timeout must be a finite number of seconds > 0, not nan"),
+    ({"timeout": 0}, ValueError, f"timeout {_DAY} 0"),
+    ({"timeout": float("nan")}, ValueError, f"timeout {_DAY} nan"),
     ({"attempt_timeout": "5"}, TypeError, "attempt_timeout must be a number of seconds, not str"),
-    ({"attempt_timeout": -1}, ValueError, "attempt_timeout must be a finite number of seconds > 0, not -1"),
-    ({"attempt_timeout": float("inf")}, ValueError, "attempt_timeout must be a finite number of seconds > 0, not inf"),
+    ({"attempt_timeout": -1}, ValueError, f"attempt_timeout {_DAY} -1"),
+    ({"attempt_timeout": float("inf")}, ValueError, f"attempt_timeout {_DAY} inf"),
+    # finite, but past what a socket can wait: the first send failed with an OverflowError
+    ({"timeout": 1e10}, ValueError, f"timeout {_DAY} 10000000000.0"),
+    ({"timeout": 86401}, ValueError, f"timeout {_DAY} 86401"),
+    ({"attempt_timeout": 1e10}, ValueError, f"attempt_timeout {_DAY} 10000000000.0"),
     ({"base_url": "http://receiver:99999"}, ValueError, "the port of base_url must be from 1 to 65535, not 99999"),
     ({"base_url": "http://receiver:0/api"}, ValueError, "the port of base_url must be from 1 to 65535, not 0"),
     ({"base_url": "http://receiver/api\r\nX-Injected: 1"}, ValueError, "base_url must not hold control characters "
@@ -213,3 +221,47 @@ def test_send_many_refuses_arguments_of_the_wrong_kind_before_sending(
         made.close()
     else:
         asyncio.run(made.aclose())
+
+
+@pytest.mark.parametrize("client", [EventClient, AsyncEventClient])
+def test_a_timeout_of_a_day_is_the_longest_taken_as_by_send_timeout(client: type) -> None:
+    from thrilldrops_events._durations import MAX_SECONDS
+    from thrilldrops_events.cli._command import seconds
+
+    assert MAX_SECONDS == 86400
+    assert seconds(MAX_SECONDS) is None and seconds(MAX_SECONDS + 1) is not None
+    made = client("http://127.0.0.1:1", timeout=MAX_SECONDS, attempt_timeout=MAX_SECONDS)
+    assert made._settings.attempt_timeout == MAX_SECONDS
+    with pytest.raises(ValueError, match=r"^timeout must be a number of seconds above 0 and at most 86400"):
+        client("http://127.0.0.1:1", timeout=MAX_SECONDS + 0.5)
+
+
+def _accepting(sent: list[int]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(1)
+        return httpx.Response(202, json={"status": "accepted"})
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize("concurrency", [0, 1001, 10**6, 2.5, True])
+def test_send_many_refuses_a_concurrency_out_of_1_to_1000_before_sending(concurrency: object) -> None:
+    sent: list[int] = []
+    with EventClient("http://receiver", transport=_accepting(sent)) as client, \
+            pytest.raises(ValueError, match=r"^concurrency must be (an integer )?from 1 to 1000, not "):
+        client.send_many([EVENT] * 3, concurrency=concurrency)  # type: ignore[arg-type]
+
+    async def main() -> None:
+        async with AsyncEventClient("http://receiver", transport=_accepting(sent)) as client:
+            with pytest.raises(ValueError, match=r"^concurrency must be (an integer )?from 1 to 1000, not "):
+                await client.send_many([EVENT] * 3, concurrency=concurrency)  # type: ignore[arg-type]
+
+    asyncio.run(main())
+    assert sent == []
+
+
+def test_send_many_takes_a_concurrency_of_1000() -> None:
+    sent: list[int] = []
+    with EventClient("http://receiver", transport=_accepting(sent)) as client:
+        results = client.send_many([EVENT] * 3, concurrency=1000)
+    assert [result.status for result in results] == [202, 202, 202] and len(sent) == 3

@@ -21,7 +21,7 @@ from streams_support import RedisServer, make_events, wait_until
 from thrilldrops_events import Envelope, to_json
 from thrilldrops_events.codecs.redis import decode as decode_entry
 from thrilldrops_events.errors import StreamConfigError
-from thrilldrops_events.http import AsyncEventClient, EventClient, SendResult, event_app
+from thrilldrops_events.http import AsyncEventClient, EventClient, SendResult, event_app, serve_in_thread
 
 pytestmark = pytest.mark.redis
 STREAM = "thrilldrops:events"
@@ -159,6 +159,28 @@ def test_a_maxlen_that_would_delete_each_event_as_it_is_stored_is_refused_at_onc
 def test_a_redis_that_is_neither_an_asyncio_client_nor_a_redis_url_is_refused_at_once(client: object) -> None:
     with pytest.raises(ValueError, match="redis"):
         event_app(stream=STREAM, redis=client)
+
+
+#: Options of a URL's query that redis-py cannot use: each failed every event (500) instead of the app.
+UNUSABLE_OPTIONS = ["foo=bar", "timout=5", "socket_timeout=1e10", "socket_connect_timeout=-1", "socket_timeout=nan",
+                    "encoding=nope", "socket_keepalive_options=x"]
+
+
+@pytest.mark.parametrize("query", UNUSABLE_OPTIONS)
+def test_a_redis_url_with_an_option_redis_py_cannot_use_is_refused_at_once(query: str) -> None:
+    with pytest.raises(ValueError, match=r"^redis=: redis-py cannot use an option of the query of the Redis URL: ") \
+            as raised:
+        event_app(stream=STREAM, redis=f"redis://app:hunter2@127.0.0.1:1/0?{query}")
+    assert query.partition("=")[0] in str(raised.value)
+    assert "hunter2" not in str(raised.value)
+
+
+def test_a_redis_url_with_options_redis_py_can_use_is_taken(redis_server: RedisServer) -> None:
+    url = f"redis://127.0.0.1:{redis_server.port}/0?socket_timeout=5&socket_connect_timeout=5&client_name=receiver"
+    with serve_in_thread(event_app(stream=STREAM, redis=url)) as base_url, EventClient(base_url) as client:
+        result = client.send(make_events(1)[0])
+    assert result.status == 202 and result.entry_id is not None
+    assert redis_server.client().xlen(STREAM) == 1
 
 
 def test_a_blocking_client_is_refused_at_once_naming_the_asyncio_one(redis_server: RedisServer) -> None:

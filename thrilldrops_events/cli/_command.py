@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from thrilldrops_events._concurrency import concurrency_problem
+from thrilldrops_events._durations import seconds_problem
 from thrilldrops_events.errors import EventRejectedError, EventValidationError
 
 #: What runs a command: the parsed arguments in, the process exit code out.
@@ -136,14 +138,9 @@ def checked(check: Check | None = None, *, utf8: bool = False) -> dict[str, Any]
     return {"action": _Checked, "check": check, "utf8": utf8}
 
 
-#: The longest duration an option takes: a day (far longer ones, ``1e10``, are past what a socket can wait).
-_MAX_SECONDS = 86400
-
-
 def seconds(value: float) -> str | None:
-    """A duration: a number of seconds above 0, at most a day (86400)."""
-    ok = 0 < value <= _MAX_SECONDS  # False for NaN
-    return None if ok else f"must be a number of seconds above 0 and at most {_MAX_SECONDS} (a day), not {value}"
+    """A duration: a number of seconds above 0, at most a day (``MAX_SECONDS``, which the HTTP clients share)."""
+    return seconds_problem(value)
 
 
 def port(value: int) -> str | None:
@@ -151,9 +148,9 @@ def port(value: int) -> str | None:
     return None if 0 <= value <= 65535 else f"must be a port from 0 to 65535, not {value}"
 
 
-def at_least_one(value: int) -> str | None:
-    """A count of things at once: 1 or more."""
-    return None if value >= 1 else f"must be at least 1, not {value}"
+def in_flight(value: int) -> str | None:
+    """A count of requests at once: 1 to ``MAX_CONCURRENCY`` (1000), the bound of ``send_many``."""
+    return concurrency_problem(value)
 
 
 def host(text: str) -> str | None:

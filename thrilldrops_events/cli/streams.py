@@ -7,9 +7,10 @@ import json
 import os
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, one_line, say, seconds
+from thrilldrops_events._redis_urls import UNUSABLE, query_problem
+from thrilldrops_events.cli._command import FORMAT, Command, OneOf, arg, checked, one_line, say
 from thrilldrops_events.cli._urls import redacted
 
 _NEEDS_REDIS = "thrilldrops-events streams needs redis-py: pip install 'thrilldrops-events[redis]'"
@@ -34,7 +35,7 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
         say(_NEEDS_REDIS)
         return 2
     url = args.url or os.environ.get("REDIS_URL") or _DEFAULT_URL
-    problem = _host_problem(url) or _query_problem(url)
+    problem = _host_problem(url) or _unusable_query(url)
     if problem is not None:
         say(f"thrilldrops-events streams: {problem}")
         return 2
@@ -50,7 +51,7 @@ def _guarded(args: argparse.Namespace, action: Any) -> int:
     try:
         unusable = _unusable_option(client)
         if unusable is not None:
-            say(f"thrilldrops-events streams: {_UNUSABLE}: {unusable}")
+            say(f"thrilldrops-events streams: {UNUSABLE}: {unusable}")
             return 2
         code: int = action(streams, client)
         return code
@@ -87,33 +88,10 @@ def _host_problem(url: str) -> str | None:
     return None
 
 
-#: What a usage error about an option of the URL's query starts with.
-_UNUSABLE = "redis-py cannot use an option of the query of the Redis URL"
-#: The options of the query that are a number of seconds, which redis-py gives the socket.
-_SECONDS = ("socket_timeout", "socket_connect_timeout")
-
-
-def _query_problem(url: str) -> str | None:
-    """What is wrong with an option of the URL's query that the socket cannot take, if any (checked before it is made).
-
-    A socket timeout out of range (``-1``, ``nan``, ``1e10``) and ``socket_keepalive_options``, which
-    a URL cannot give, fail once redis-py has made a socket, which it then never closes.
-    """
-    try:
-        options = parse_qs(urlsplit(url).query)
-    except ValueError:  # a malformed URL: redis-py says what is wrong with it
-        return None
-    if "socket_keepalive_options" in options:
-        return f"{_UNUSABLE}: socket_keepalive_options cannot be given in a URL"
-    for name in _SECONDS:
-        try:
-            value = float(options[name][0])
-        except (KeyError, ValueError):  # absent, or not a number: redis-py says so
-            continue
-        problem = seconds(value)
-        if problem is not None:
-            return f"{_UNUSABLE}: {name} {problem}"
-    return None
+def _unusable_query(url: str) -> str | None:
+    """The usage error of an option of the URL's query that the socket cannot take, if any (before connecting)."""
+    problem = query_problem(url)
+    return None if problem is None else f"{UNUSABLE}: {problem}"
 
 
 def _unusable_option(client: Any) -> str | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+
+from thrilldrops_events._durations import seconds_problem
 
 __all__ = ["check_timeout", "check_transport", "checked_headers", "event_url", "shown_url"]
 
@@ -54,12 +55,18 @@ def event_url(base_url: object) -> str:
 
 
 def check_timeout(timeout: object, name: str = "timeout") -> None:
+    """Refuse a ``timeout`` (named ``name`` in the message) that is not ``None`` nor a duration ``MAX_SECONDS`` takes.
+
+    A finite timeout past what a socket can wait (``1e10``) would fail the first request with an
+    ``OverflowError``: it is refused here, with the command line's bound (a day).
+    """
     if timeout is None:  # httpx's own "no timeout"; for attempt_timeout, its default
         return
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
         raise TypeError(f"{name} must be a number of seconds, not {type(timeout).__name__}")
-    if not 0 < timeout < math.inf:
-        raise ValueError(f"{name} must be a finite number of seconds > 0, not {timeout!r}")
+    problem = seconds_problem(timeout)
+    if problem is not None:
+        raise ValueError(f"{name} {problem}")
 
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token

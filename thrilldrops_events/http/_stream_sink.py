@@ -15,6 +15,7 @@ from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.connection import parse_url
 from redis.exceptions import RedisError
 
+from thrilldrops_events._redis_urls import UNUSABLE, option_problem
 from thrilldrops_events.envelope import Envelope
 from thrilldrops_events.errors import StreamConfigError
 from thrilldrops_events.streams import publish_async, publish_many_async
@@ -40,7 +41,9 @@ class StreamSink:
         timeout: Seconds to wait for Redis (connecting, and each command) when the sink makes the client.
 
     Raises:
-        ValueError: A URL redis-py cannot connect to (not ``redis://``, ``rediss://`` or ``unix://``, a bad port).
+        ValueError: A URL redis-py cannot connect to (not ``redis://``, ``rediss://`` or ``unix://``, a bad port),
+            or whose query holds an option redis-py cannot use (an unknown name such as ``?foo=bar``, a socket
+            timeout that is not a number of seconds above 0 and at most a day, an unknown ``encoding``).
         StreamConfigError: A client that is not an asyncio redis-py client (a blocking one, say).
     """
 
@@ -54,6 +57,9 @@ class StreamSink:
             except ValueError:  # its message may quote a part of the URL, such as its password
                 raise ValueError("redis= must be a redis://, rediss:// or unix:// URL that redis-py can read "
                                  "(a '/' or '#' in a password written %2F or %23)") from None
+            problem = option_problem(client, redis.asyncio.ConnectionPool)
+            if problem is not None:  # every event would fail with it, answered 500
+                raise ValueError(f"redis=: {UNUSABLE}: {problem}")
         elif not isinstance(client, (redis.asyncio.Redis, RedisCluster)):
             kind = type(client)
             raise StreamConfigError("redis= must be a redis.asyncio.Redis or redis.asyncio.cluster.RedisCluster "

@@ -263,7 +263,8 @@ def event_app(
     Raises:
         TypeError: A setting of the wrong type (named in the message), or a handler that is not callable.
         ValueError: A limit below 1, a negative ``retry_after``, a ``body_timeout`` that is not a finite
-            number of seconds above 0, or ``stream`` without ``redis``.
+            number of seconds above 0, ``stream`` without ``redis``, or a ``redis`` URL that redis-py cannot
+            read or whose query holds an option it cannot use (``?foo=bar``, a ``socket_timeout`` of ``1e10``).
         StreamConfigError: A ``stream`` name or a ``maxlen`` that publishing refuses.
 
     Examples:

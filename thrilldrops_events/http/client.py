@@ -25,6 +25,7 @@ import httpx
 from typing_extensions import Unpack
 
 from thrilldrops_events import __version__
+from thrilldrops_events._concurrency import MAX_CONCURRENCY, concurrency_problem
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.codecs.json import MoneyFormat
 from thrilldrops_events.codecs.json import encode as to_json
@@ -43,8 +44,11 @@ OnResult = Callable[[SendResult], object]
 def _numbered(events: Iterable[Envelope], concurrency: int,
               on_result: OnResult | None) -> Iterator[tuple[int, Envelope]]:
     """The events of ``send_many``, numbered, once its arguments are checked."""
-    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
-        raise ValueError("concurrency must be an integer >= 1")
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool):
+        raise ValueError(f"concurrency must be an integer from 1 to {MAX_CONCURRENCY}, not {concurrency!r}")
+    problem = concurrency_problem(concurrency)
+    if problem is not None:  # a thread per request in flight: a million would start until none can be
+        raise ValueError(f"concurrency {problem}")
     if on_result is not None and not callable(on_result):
         raise TypeError(f"on_result must be a callable taking a SendResult, not {type(on_result).__name__}")
     if isinstance(events, Envelope):  # a model iterates over its fields
@@ -184,9 +188,10 @@ class EventClient:
         TypeError: An argument of the wrong type (named in the message), such as an async ``transport``.
         ValueError: A ``base_url`` that is not an http(s) URL, holds a control character or has a port out of
             1-65535, ``money`` other than ``"string"`` or ``"number"``, a ``timeout`` or ``attempt_timeout`` that
-            is not a finite number > 0, negative ``retries``, a backoff that is not a finite number >= 0, a header
-            name that is not a token or that frames the body, or a header value that is not printable ASCII (the
-            value is never shown).
+            is not a number of seconds above 0 and at most 86400 (a day, as ``send --timeout``; a longer one is
+            past what a socket can wait), negative ``retries``, a backoff that is not a finite number >= 0, a
+            header name that is not a token or that frames the body, or a header value that is not printable
+            ASCII (the value is never shown).
 
     Examples:
         >>> with EventClient("http://127.0.0.1:8000") as client:  # doctest: +SKIP
@@ -225,13 +230,14 @@ class EventClient:
 
         Args:
             events: The events (any iterable; read as sending goes).
-            concurrency: How many requests may be in flight at once.
+            concurrency: How many requests may be in flight at once, 1 to 1000 (``MAX_CONCURRENCY``).
             on_result: Called with each result as it is known (for progress displays).
 
         Returns:
             One result per event, in the order of the events.
 
         Raises:
+            ValueError: A ``concurrency`` that is not an integer from 1 to 1000 (nothing is sent).
             SendInterruptedError: Something raised before the end: reading ``events`` (or an item that is not an
                 ``Envelope``), ``on_result``, or the client, closed meanwhile (its ``__cause__``). The events
                 already started are finished first (``on_result`` is no longer called); its ``results`` are
