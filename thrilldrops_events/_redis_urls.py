@@ -14,7 +14,7 @@ import codecs
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from thrilldrops_events._durations import seconds_problem
+from thrilldrops_events._settings import seconds_problem
 
 __all__ = ["UNUSABLE", "option_problem", "query_problem"]
 

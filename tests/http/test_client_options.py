@@ -225,7 +225,7 @@ def test_send_many_refuses_arguments_of_the_wrong_kind_before_sending(
 
 @pytest.mark.parametrize("client", [EventClient, AsyncEventClient])
 def test_a_timeout_of_a_day_is_the_longest_taken_as_by_send_timeout(client: type) -> None:
-    from thrilldrops_events._durations import MAX_SECONDS
+    from thrilldrops_events._settings import MAX_SECONDS
     from thrilldrops_events.cli._command import seconds
 
     assert MAX_SECONDS == 86400

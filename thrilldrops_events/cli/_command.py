@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from thrilldrops_events._concurrency import concurrency_problem
-from thrilldrops_events._durations import seconds_problem
+from thrilldrops_events._settings import concurrency_problem, seconds_problem
 from thrilldrops_events.errors import EventRejectedError, EventValidationError
 
 #: What runs a command: the parsed arguments in, the process exit code out.

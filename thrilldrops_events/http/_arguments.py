@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from thrilldrops_events._durations import seconds_problem
+from thrilldrops_events._settings import seconds_problem
 
 __all__ = ["check_timeout", "check_transport", "checked_headers", "event_url", "shown_url"]
 

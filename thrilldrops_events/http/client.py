@@ -25,7 +25,7 @@ import httpx
 from typing_extensions import Unpack
 
 from thrilldrops_events import __version__
-from thrilldrops_events._concurrency import MAX_CONCURRENCY, concurrency_problem
+from thrilldrops_events._settings import MAX_CONCURRENCY, concurrency_problem
 from thrilldrops_events._suggest import closest
 from thrilldrops_events.codecs.json import MoneyFormat
 from thrilldrops_events.codecs.json import encode as to_json
