@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.lying import Twin
+from tests.sdk_event import SdkEvent
 from thrilldrops_events import EventValidationError, parse_payload
 from thrilldrops_events.codecs import cloudevents as ce
 
@@ -42,17 +43,6 @@ class Pairs(Mapping[Any, Any]):
         return len(self.pairs) if self.claimed is None else self.claimed
 
 
-class SdkEvent:
-    """An SDK-like event: attributes and data."""
-
-    def __init__(self, attributes: Any, data: Any) -> None:
-        self._attributes, self._data = attributes, data
-
-    def get_attributes(self) -> Any:
-        return self._attributes
-
-    def get_data(self) -> Any:
-        return self._data
 
 
 def read(data: Any, *, sdk: bool = False, strict: bool = False) -> Any:

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.lying import Twin
+from tests.sdk_event import SdkEvent
 from thrilldrops_events import EventValidationError
 from thrilldrops_events.codecs import cloudevents as ce
 from thrilldrops_events.testing import envelopes
@@ -61,17 +62,6 @@ class Attributes(Mapping[Any, Any]):
         return len(self._pairs)
 
 
-class SdkEvent:
-    """An SDK-like event: attributes and data."""
-
-    def __init__(self, attributes: Any, data: Any) -> None:
-        self._attributes, self._data = attributes, data
-
-    def get_attributes(self) -> Any:
-        return self._attributes
-
-    def get_data(self) -> Any:
-        return self._data
 
 
 def problems(event: Any) -> list[tuple[str, str]]:

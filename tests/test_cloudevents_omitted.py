@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.sdk_event import SdkEvent
 from thrilldrops_events import EventValidationError, parse_event
 from thrilldrops_events.codecs import cloudevents as ce
 
@@ -24,18 +25,6 @@ UNKNOWN = {f"k{number}": 1 for number in range(1000)}  # refused in strict mode,
 SURROGATES = {f"k{number}": "\ud800" for number in range(100)}  # refused in either mode, each a problem
 
 
-class SdkEvent:
-    """An SDK-like event: attributes, and data as JSON text."""
-
-    def __init__(self, document: dict[str, Any]) -> None:
-        self.attributes = {name: value for name, value in document.items() if name != "data"}
-        self.data = json.dumps(document["data"])
-
-    def get_attributes(self) -> dict[str, Any]:
-        return self.attributes
-
-    def get_data(self) -> str:
-        return self.data
 
 
 def counted(read: Any, *args: Any, **kwargs: Any) -> tuple[list[tuple[str, str]], int, str]:
@@ -47,10 +36,11 @@ def counted(read: Any, *args: Any, **kwargs: Any) -> tuple[list[tuple[str, str]]
 
 
 def readers(document: dict[str, Any]) -> dict[str, Any]:
-    """Each way of reading a CloudEvent, of ``document``: a dict, its JSON text, an SDK event."""
+    """Each way of reading a CloudEvent, of ``document``: a dict, its JSON text, an SDK event (data as text)."""
+    sdk = SdkEvent({name: value for name, value in document.items() if name != "data"}, json.dumps(document["data"]))
     return {"from_cloudevent": lambda strict: ce.from_cloudevent(json.loads(json.dumps(document)), strict=strict),
             "decode": lambda strict: ce.decode(json.dumps(document), strict=strict),
-            "sdk": lambda strict: ce.from_cloudevent(SdkEvent(document), strict=strict)}
+            "sdk": lambda strict: ce.from_cloudevent(sdk, strict=strict)}
 
 
 CASES = {
